@@ -1,0 +1,108 @@
+// Builds every bundle from one script (see README "Build"):
+//   dist/extension.js  node, cjs, `vscode` external          dist/cli.js  node, cjs, VS Code-free
+//   dist/webview.js/.css  browser, iife, Preact JSX            --tests: out/test/{unit,integration,webview}
+// Flags: --production (minify, no sourcemaps), --watch, --tests (also build the test bundles).
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+
+/** Fails the build when VS Code-free code imports `vscode` (DESIGN.md §3, house rule 1). */
+const forbidVscode = {
+  name: 'forbid-vscode',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (a) => ({
+      errors: [{ text: `'vscode' may not be imported from ${path.relative(process.cwd(), a.importer)}: src/core, src/protocol, src/cli, webview/ and the unit tests are VS Code-free (DESIGN.md §3).` }],
+    }));
+  },
+};
+
+/** Prints start/end lines that the VS Code esbuild problem matcher understands, for `--watch`. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    if (!watch) return;
+    build.onStart(() => {
+      console.log('[watch] build started');
+    });
+    build.onEnd((r) => {
+      for (const e of r.errors) console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+function walk(dir, pred) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p, pred) : pred(p) ? [p] : [];
+  });
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  define: { __SPECTASK_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [problemMatcher],
+};
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+const configs = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [forbidVscode, problemMatcher] },
+  {
+    ...common,
+    entryPoints: { webview: 'webview/main.tsx' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.ttf': 'file' },
+    plugins: [forbidVscode, problemMatcher],
+  },
+];
+
+if (tests) {
+  const testNode = { ...node, sourcemap: 'inline', minify: false, packages: 'external' };
+  configs.push(
+    // Unit and webview tiers run on plain Node: an import of `vscode` anywhere in their graph fails here.
+    { ...testNode, entryPoints: walk('test/unit', (p) => p.endsWith('.ts')), outdir: 'out/test/unit', outbase: 'test/unit', plugins: [forbidVscode] },
+    { ...testNode, entryPoints: walk('test/webview', (p) => p.endsWith('.ts')), outdir: 'out/test/webview', outbase: 'test/webview', plugins: [forbidVscode] },
+    { ...testNode, entryPoints: walk('test/integration', (p) => p.endsWith('.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode'] },
+  );
+  if (fs.existsSync('test/e2e')) {
+    configs.push({ ...testNode, entryPoints: walk('test/e2e', (p) => p.endsWith('.ts') && !p.includes('node_modules')), outdir: 'out/test/e2e', outbase: 'test/e2e', plugins: [forbidVscode] });
+  }
+}
+
+// Codicons ship as a font + stylesheet; copy them so the webview can load them through asWebviewUri.
+function copyCodicons() {
+  const src = 'node_modules/@vscode/codicons/dist';
+  fs.mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(src, f), path.join('dist/codicons', f));
+}
+
+if (watch) {
+  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  copyCodicons();
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  const results = await Promise.allSettled(configs.map((c) => esbuild.build(c)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    for (const f of failed) console.error(f.reason?.message ?? f.reason);
+    process.exit(1);
+  }
+  copyCodicons();
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+}

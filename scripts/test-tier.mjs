@@ -1,0 +1,69 @@
+// Runs one test tier and prints "<tier>: N passed, N failed[, N skipped]" as its last line.
+// usage: node scripts/test-tier.mjs <unit|integration|webview|e2e> [--no-build]
+// Exit code: 0 when the tier passed, 1 otherwise. Used by `npm test` (scripts/test-all.mjs) and the per-tier scripts.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const tier = process.argv[2];
+const build = !process.argv.includes('--no-build');
+const tiers = {
+  unit: () => runMocha('out/test/unit'),
+  webview: () => runMocha('out/test/webview', ['--timeout', '30000']),
+  integration: runIntegration,
+  e2e: () => runMocha('out/test/e2e', ['--timeout', '180000']),
+};
+if (!tiers[tier]) {
+  console.error(`unknown tier '${tier}'; one of ${Object.keys(tiers).join(', ')}`);
+  process.exit(2);
+}
+if (build) {
+  const b = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
+  if (b.status !== 0) finish({ passed: 0, failed: 1, skipped: 0, note: 'build failed' });
+}
+finish(tiers[tier]());
+
+function testFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => path.join(dir, f)).sort();
+}
+
+function runMocha(dir, extra = []) {
+  const files = testFiles(dir);
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, note: `no test files in ${dir}` };
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tier-')), 'result.json');
+  const r = spawnSync(process.execPath, ['node_modules/mocha/bin/mocha.js', '--reporter', 'scripts/mocha-summary-reporter.cjs', '--enable-source-maps', ...extra, ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, TIER_RESULT_FILE: resultFile },
+  });
+  if (!fs.existsSync(resultFile)) return { passed: 0, failed: 1, skipped: 0, note: `mocha exited ${r.status} before reporting` };
+  const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  if (r.status !== 0 && res.failed === 0) res.failed = 1; // a crash after the last test still fails the tier
+  return res;
+}
+
+function runIntegration() {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-ws-'));
+  const mk = spawnSync('bash', ['scripts/make-fixture-repo.sh', 'test/fixtures/workspace', ws], { stdio: 'inherit' });
+  if (mk.status !== 0) return { passed: 0, failed: 1, skipped: 0, note: 'could not create the fixture workspace' };
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tier-')), 'result.json');
+  const snapDir = process.env.SNAP_DIR || path.resolve('test-results/screenshots');
+  fs.mkdirSync(snapDir, { recursive: true });
+  const r = spawnSync('bash', ['scripts/run-vscode-tests.sh', '.', 'out/test/integration/index.js', ws], {
+    stdio: 'inherit',
+    env: { ...process.env, RESULT_FILE: resultFile, SNAP_DIR: snapDir },
+  });
+  fs.rmSync(ws, { recursive: true, force: true });
+  if (!fs.existsSync(resultFile)) return { passed: 0, failed: 1, skipped: 0, note: 'the extension host wrote no result' };
+  const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  console.log(`integration tier ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`);
+  if (r.status !== 0 && res.failed === 0) res.failed = 1;
+  return res;
+}
+
+function finish(res) {
+  if (res.note) console.log(`${tier}: ${res.note}`);
+  console.log(`${tier}: ${res.passed} passed, ${res.failed} failed, ${res.skipped ?? 0} skipped`);
+  process.exit(res.failed === 0 ? 0 : 1);
+}

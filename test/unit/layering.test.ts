@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// DESIGN.md §3: src/core, src/protocol, src/cli and webview/ never import 'vscode'. The unit bundle also
+// refuses such an import at build time (esbuild.mjs forbidVscode); this test names the offending file.
+const VSCODE_FREE = ['src/core', 'src/protocol', 'src/cli', 'webview'];
+const IMPORT_OF_VSCODE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]vscode['"]/;
+
+function sourceFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourceFiles(p);
+    return /\.(ts|tsx|js|mjs|cjs)$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** Finds an import of `vscode` that is code, not text inside a comment. */
+export function importsVscode(source: string): boolean {
+  const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return IMPORT_OF_VSCODE.test(withoutComments);
+}
+
+describe('layering', () => {
+  it('recognises every form of importing vscode', () => {
+    for (const s of [`import * as vscode from 'vscode';`, `import type { Uri } from "vscode";`, `const v = require('vscode');`, `await import('vscode')`, `import 'vscode';`]) {
+      assert.equal(importsVscode(s), true, s);
+    }
+    assert.equal(importsVscode(`// import * as vscode from 'vscode'`), false);
+    assert.equal(importsVscode(`import { x } from './vscode-free';`), false);
+  });
+
+  for (const dir of VSCODE_FREE) {
+    it(`${dir} does not import vscode`, () => {
+      const offenders = sourceFiles(dir).filter((f) => importsVscode(fs.readFileSync(f, 'utf8')));
+      assert.deepEqual(offenders, [], `these files import 'vscode' but ${dir} must stay VS Code-free (DESIGN.md §3)`);
+    });
+  }
+});
