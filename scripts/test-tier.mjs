@@ -59,6 +59,13 @@ function runIntegration() {
   const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
   console.log(`integration tier ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`);
   if (r.status !== 0 && res.failed === 0) res.failed = 1;
+  // The packaged .vsix, installed into a fresh offline VS Code, must show the sidebar too.
+  const pack = spawnSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit' });
+  const smoke = pack.status === 0 ? spawnSync('bash', ['scripts/vsix-smoke.sh'], { stdio: 'inherit', env: { ...process.env, SNAP_DIR: snapDir } }) : pack;
+  if (smoke.status === 0) res.passed++;
+  else res.failed++;
+  // `npm run package` rebuilt dist/ for production; rebuild the development bundles the other tiers use.
+  spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
   return res;
 }
 
