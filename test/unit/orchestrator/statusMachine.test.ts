@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { allowedTriggers, SPECTASK_STATUSES, statusGroup, transition, TRANSITIONS, type SpecTaskStatus, type Trigger } from '../../../src/core/orchestrator/statusMachine';
+
+// The table of DESIGN.md §5, restated independently so a change to either shows up here.
+const DESIGN_TABLE: [SpecTaskStatus, Trigger, SpecTaskStatus][] = [
+  ['backlog', 'start_planning', 'queued_spec_generation'],
+  ['backlog', 'skip_planning', 'queued_implementation'],
+  ['queued_spec_generation', 'planning_slot_free', 'spec_generation'],
+  ['spec_generation', 'planning_succeeded', 'spec_review'],
+  ['spec_generation', 'planning_failed', 'spec_failed'],
+  ['spec_review', 'request_spec_changes', 'spec_revision'],
+  ['spec_revision', 'revision_resumed', 'spec_generation'],
+  ['spec_review', 'approve', 'spec_approved'],
+  ['spec_review', 'reject', 'archived'],
+  ['spec_approved', 'enqueue_implementation', 'queued_implementation'],
+  ['queued_implementation', 'implementation_slot_free', 'implementation'],
+  ['implementation', 'implementation_complete', 'implementation_review'],
+  ['implementation', 'implementation_failed', 'implementation_failed'],
+  ['implementation_review', 'accept', 'done'],
+  ['implementation_review', 'request_implementation_changes', 'implementation'],
+  ['spec_failed', 'retry', 'queued_spec_generation'],
+  ['implementation_failed', 'retry', 'queued_implementation'],
+  ['done', 'reopen', 'implementation'],
+  ['archived', 'restore', 'backlog'],
+];
+
+describe('status machine', () => {
+  it('allows every transition of DESIGN.md §5', () => {
+    for (const [from, trigger, to] of DESIGN_TABLE) {
+      const r = transition(from, trigger);
+      assert.ok(r.ok, `${from} --${trigger}--> ${to}: ${!r.ok && r.message}`);
+      assert.equal(r.to, to);
+    }
+  });
+
+  it('archives from every status but done and archived', () => {
+    for (const s of SPECTASK_STATUSES) {
+      const r = transition(s, 'archive');
+      assert.equal(r.ok, s !== 'done' && s !== 'archived', s);
+    }
+  });
+
+  it('rejects everything else with a message naming what is allowed', () => {
+    const legal = new Set([...DESIGN_TABLE.map(([f, t]) => `${f}|${t}`), ...SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').map((s) => `${s}|archive`)]);
+    const triggers = [...new Set(TRANSITIONS.map((r) => r.trigger))];
+    let rejected = 0;
+    for (const from of SPECTASK_STATUSES) {
+      for (const trigger of triggers) {
+        if (legal.has(`${from}|${trigger}`)) continue;
+        const r = transition(from, trigger);
+        assert.equal(r.ok, false, `${from} --${trigger}--> should be illegal`);
+        if (!r.ok) assert.match(r.message, /^Cannot .+ a SpecTask that is /);
+        rejected++;
+      }
+    }
+    assert.ok(rejected > 150);
+    const done = transition('done', 'approve');
+    assert.ok(!done.ok && /you can: 'Reopen'/.test(done.message), !done.ok ? done.message : '');
+  });
+
+  it('has no ambiguous rows', () => {
+    const seen = new Set<string>();
+    for (const r of TRANSITIONS) for (const f of r.from) {
+      const key = `${f}|${r.trigger}`;
+      assert.ok(!seen.has(key), `duplicate row ${key}`);
+      seen.add(key);
+    }
+  });
+
+  it('lets every status reach done or archived (no dead ends)', () => {
+    for (const start of SPECTASK_STATUSES) {
+      const reach = new Set<SpecTaskStatus>([start]);
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const s of [...reach]) for (const t of allowedTriggers(s)) {
+          const r = transition(s, t);
+          if (r.ok && !reach.has(r.to)) { reach.add(r.to); changed = true; }
+        }
+      }
+      assert.ok(reach.has('done') || reach.has('archived'), start);
+    }
+  });
+
+  it('groups statuses into the phases the views show', () => {
+    assert.equal(statusGroup('spec_revision'), 'planning');
+    assert.equal(statusGroup('queued_implementation'), 'implementing');
+    assert.equal(statusGroup('implementation_failed'), 'failed');
+  });
+});
