@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** One run the orchestrator started: written BEFORE the process starts, so a reload can find it. */
+export interface LedgerRunStarted {
+  kind: 'run-started';
+  runId: string;
+  taskId: string;
+  phase: 'planning' | 'implementation';
+  backend: string;
+  sessionId?: string;
+  /** The code worktree (implementation) or design-docs worktree (planning) the agent works in. */
+  cwd: string;
+  /** HEAD of the task branch when the run started, for deciding what the run changed. */
+  baseSha?: string;
+  at: number;
+}
+
+export interface LedgerRunAttached {
+  kind: 'run-attached';
+  runId: string;
+  pid?: number;
+  sessionId?: string;
+  at: number;
+}
+
+export interface LedgerRunEnded {
+  kind: 'run-ended';
+  runId: string;
+  outcome: string;
+  at: number;
+}
+
+export type LedgerEntry = LedgerRunStarted | LedgerRunAttached | LedgerRunEnded;
+
+/** What a run looks like after replaying the ledger. */
+export interface LedgerRun extends LedgerRunStarted {
+  pid?: number;
+  endedAt?: number;
+  outcome?: string;
+}
+
+/**
+ * Append-only JSONL ledger of runtime facts that do not belong on the design-docs branch (DESIGN.md §4):
+ * `<git-dir>/spectask/ledger.jsonl`. Each append is one `write` + `fsync`, so a crash can at worst leave
+ * a torn last line, which replay skips. Replay yields the runs that never ended: the ones to resume.
+ */
+export class RunLedger {
+  readonly file: string;
+  /** Appends from this process go one at a time, so the torn-line check and the write are not interleaved. */
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(gitDir: string) {
+    this.file = path.join(gitDir, 'spectask', 'ledger.jsonl');
+  }
+
+  append(entry: LedgerEntry): Promise<void> {
+    const next = this.tail.then(() => this.appendNow(entry));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async appendNow(entry: LedgerEntry): Promise<void> {
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    const fh = await fs.promises.open(this.file, 'a+');
+    try {
+      // A torn line from an earlier crash must not swallow this entry: start on a fresh line.
+      const { size } = await fh.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      await fh.write(prefix + JSON.stringify(entry) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Every run in the ledger, latest facts merged, in start order. Unknown or torn lines are skipped. */
+  async runs(): Promise<LedgerRun[]> {
+    let text: string;
+    try {
+      text = await fs.promises.readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const runs = new Map<string, LedgerRun>();
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let entry: LedgerEntry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // torn write from a crash
+      }
+      if (entry.kind === 'run-started' && typeof entry.runId === 'string') runs.set(entry.runId, { ...entry });
+      else if (entry.kind === 'run-attached') {
+        const r = runs.get(entry.runId);
+        if (r) Object.assign(r, { pid: entry.pid ?? r.pid, sessionId: entry.sessionId ?? r.sessionId });
+      } else if (entry.kind === 'run-ended') {
+        const r = runs.get(entry.runId);
+        if (r) Object.assign(r, { endedAt: entry.at, outcome: entry.outcome });
+      }
+    }
+    return [...runs.values()];
+  }
+
+  /** Runs that started and never ended: interrupted by a crash, a kill or a reload. */
+  async interruptedRuns(): Promise<LedgerRun[]> {
+    return (await this.runs()).filter((r) => r.endedAt === undefined);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * What the agents are told (DESIGN.md §6). Pure functions of the task and its paths, so every rule the
+ * orchestrator later checks is stated to the agent in the same words, and tests can read them.
+ */
+
+export interface PromptTask {
+  number: string;
+  title: string;
+  /** The user's goal and details, verbatim. */
+  goal: string;
+}
+
+export interface PlanningPaths {
+  repoRoot: string;
+  /** Absolute path of this SpecTask's folder in the design-docs worktree. */
+  taskFolder: string;
+}
+
+export interface ReviewComment {
+  document: 'requirements.md' | 'design.md' | 'tasks.md';
+  line: number;
+  quote: string;
+  comment: string;
+}
+
+const FORMATS = (folder: string, title: string) => `Write exactly these three files in ${folder} (create or overwrite them; nothing else):
+
+1. requirements.md — first line exactly "# Requirements: ${title}". User stories ("As a …, I want …, so that …"),
+   then acceptance criteria in EARS form ("WHEN <trigger> THE SYSTEM SHALL <response>", "IF … THEN THE SYSTEM SHALL …").
+   End with a section "## Open Questions" (write "None." if there are none).
+2. design.md — first line exactly "# Design: ${title}". Architecture, the files and modules you will touch, key
+   decisions and their reasons, risks. Keep it short.
+3. tasks.md — first line exactly "# Implementation Tasks: ${title}", then a markdown checklist of small, ordered,
+   verifiable steps, one per line, each starting with a stable id:
+     - [ ] T1: <step>
+     - [ ] T2: <step>
+   Use "- [ ]" for every item. Nested sub-items are allowed. Include a final item that runs the project's tests.`;
+
+/** The first prompt of a planning run. */
+export function planningPrompt(task: PromptTask, paths: PlanningPaths): string {
+  return `You are the planning agent for SpecTask #${task.number}: "${task.title}".
+
+Goal from the user:
+"""
+${task.goal}
+"""
+
+The code repository is ${paths.repoRoot}. Read it as much as you need to plan well, but DO NOT change any code,
+do not run git commands that change anything, and do not commit: this is planning only.
+
+${FORMATS(paths.taskFolder, task.title)}
+
+Keep the documents short and concrete; do not invent requirements the goal does not imply — put doubts under
+Open Questions instead. When the three files are written, reply with a one-paragraph summary.`;
+}
+
+/** Resumes the same planning session with the reviewer's comments. */
+export function revisionPrompt(task: PromptTask, paths: PlanningPaths, comments: readonly ReviewComment[], revision: number): string {
+  const list = comments
+    .map((c, i) => `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}:\n   ${c.comment}`)
+    .join('\n');
+  return `The reviewer requested changes to the spec of SpecTask #${task.number} (revision ${revision}).
+
+${list || '(no line comments; the reviewer asked for a general revision)'}
+
+Revise requirements.md, design.md and tasks.md in ${paths.taskFolder} to address every comment. Keep the same file
+formats and first lines, keep "- [ ] T<n>: …" checklist items, and still do not change any code. Reply with a short
+list of what you changed.`;
+}
+
+export interface ImplementationPaths {
+  /** The code worktree: the agent's cwd. */
+  worktree: string;
+  branch: string;
+  baseBranch: string;
+  /** Absolute path of this SpecTask's tasks.md in the design-docs worktree. */
+  tasksFile: string;
+  requirementsFile: string;
+  designFile: string;
+}
+
+export const COMMIT_TRAILER_KEY = 'SpecTask';
+
+/** The first prompt of an implementation run (also used after "skip planning", with no spec files). */
+export function implementationPrompt(task: PromptTask, paths: ImplementationPaths, opts: { hasSpec: boolean }): string {
+  const spec = opts.hasSpec
+    ? `Read the approved spec first: ${paths.requirementsFile}, ${paths.designFile} and the checklist ${paths.tasksFile}.`
+    : `There is no written spec ("skip planning"). The goal is:\n"""\n${task.goal}\n"""\nThe checklist ${paths.tasksFile} holds the steps.`;
+  return `You are the implementation agent for SpecTask #${task.number}: "${task.title}".
+
+You work in ${paths.worktree} on branch ${paths.branch} (based on ${paths.baseBranch}). Stay inside it.
+${spec}
+
+Rules — the orchestrator checks them in git, not in your reply:
+- Work through the checklist in ${paths.tasksFile} in order. Before starting an item change its "- [ ]" to "- [~]";
+  when it is finished change it to "- [x]". Edit only the marker of your own items; change no other text in that file.
+- Do not use an internal to-do list instead of that file: the people watching see only the file.
+- Commit your code in ${paths.worktree} as you go, with a message whose last line is the trailer
+  "${COMMIT_TRAILER_KEY}: ${task.number}". Never commit in the design-docs worktree (the orchestrator commits the ticks).
+- Do not push, do not open pull requests, do not change branches, never force anything.
+- You are done only when every item is "[x]", all work is committed, and "git status" in ${paths.worktree} is clean.
+Reply with a short summary when done.`;
+}
+
+/** A bounded nudge on the same session when the run ended without finishing. */
+export function implementationNudge(task: PromptTask, paths: ImplementationPaths, problems: readonly string[]): string {
+  return `SpecTask #${task.number} is not finished yet:
+${problems.map((p) => `- ${p}`).join('\n')}
+
+Continue: finish the remaining items in ${paths.tasksFile} (ticking "[~]" then "[x]"), commit everything in ${paths.worktree}
+with the trailer "${COMMIT_TRAILER_KEY}: ${task.number}", and leave "git status" clean.`;
+}
+
+export function planningNudge(task: PromptTask, paths: PlanningPaths, problems: readonly string[]): string {
+  return `The spec for SpecTask #${task.number} is not complete yet:
+${problems.map((p) => `- ${p}`).join('\n')}
+
+Fix this in ${paths.taskFolder} (requirements.md, design.md, tasks.md in the formats given before). Do not change code.`;
+}
+
+/** Resumes the implementation session with the reviewer's comments on the diff. */
+export function implementationChangesPrompt(task: PromptTask, paths: ImplementationPaths, comments: string): string {
+  return `The reviewer requested changes to the implementation of SpecTask #${task.number}:
+"""
+${comments}
+"""
+Make the changes in ${paths.worktree}. If they need new steps, add them to ${paths.tasksFile} as "- [ ] T<n>: …" items and tick
+them as before. Commit with the trailer "${COMMIT_TRAILER_KEY}: ${task.number}" and leave "git status" clean.`;
+}
