@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+
+export const SPEC_DOCUMENTS = ['requirements.md', 'design.md', 'tasks.md'] as const;
+export type SpecDocument = (typeof SPEC_DOCUMENTS)[number];
+export const isSpecDocument = (v: unknown): v is SpecDocument => typeof v === 'string' && (SPEC_DOCUMENTS as readonly string[]).includes(v);
+
+export interface CommentReply {
+  author: string;
+  body: string;
+  at: number;
+}
+
+/** A review comment on one line of a spec document (DESIGN.md §4: kept in spectask.json). */
+export interface ReviewComment {
+  id: string;
+  document: SpecDocument;
+  /** 1-based line the comment was made on. */
+  line: number;
+  /** The text of that line (or the selection) when the comment was made; empty when none. */
+  quote: string;
+  body: string;
+  author: string;
+  createdAt: number;
+  replies: CommentReply[];
+  /** When set, the comment no longer blocks approval. */
+  resolved?: { at: number; by: 'user' | 'auto'; reason?: string };
+  /** The revision the comment was sent to the agent in, if it was. */
+  sentInRevision?: number;
+}
+
+export const isOpen = (c: ReviewComment): boolean => !c.resolved;
+
+const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Comments whose quoted text no longer appears anywhere in their document are resolved automatically
+ * (the reference system's behaviour after a spec push): the agent rewrote what was commented on.
+ * Whitespace differences do not count as a change. Returns the comments that changed.
+ */
+export function autoResolve(comments: readonly ReviewComment[], documents: Partial<Record<SpecDocument, string>>, at: number): ReviewComment[] {
+  const changed: ReviewComment[] = [];
+  for (const c of comments) {
+    if (c.resolved || !c.quote.trim()) continue;
+    const text = documents[c.document];
+    if (text === undefined) continue; // the document could not be read: decide nothing
+    if (!normalize(text).includes(normalize(c.quote))) {
+      changed.push({ ...c, resolved: { at, by: 'auto', reason: 'the quoted text is no longer in the document' } });
+    }
+  }
+  return changed;
+}
+
+/** Where a comment's quote is now, so a thread follows its text when lines move. Falls back to the old line. */
+export function relocate(comment: ReviewComment, text: string): number {
+  if (!comment.quote.trim()) return comment.line;
+  const lines = text.split(/\r?\n/);
+  const want = normalize(comment.quote);
+  let best = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (normalize(lines[i]).includes(want) && (best < 0 || Math.abs(i + 1 - comment.line) < Math.abs(best + 1 - comment.line))) best = i;
+  }
+  return best >= 0 ? best + 1 : comment.line;
+}
+
+/** A short, stable fingerprint of a document's content, for "opened since its last change". */
+export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);

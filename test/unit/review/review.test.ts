@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { approvalGate } from '../../../src/core/review/approvalGate';
+import { autoResolve, contentHash, relocate, type ReviewComment } from '../../../src/core/review/reviewComments';
+
+const comment = (over: Partial<ReviewComment> = {}): ReviewComment => ({
+  id: 'c1', document: 'design.md', line: 3, quote: 'Store sessions in memory', body: 'Use Redis.', author: 'me', createdAt: 1, replies: [], ...over,
+});
+const docs = { 'requirements.md': '# Requirements: X\n', 'design.md': '# Design: X\n\nStore sessions in memory.\n', 'tasks.md': '# Implementation Tasks: X\n- [ ] T1: a\n' };
+
+describe('review comments', () => {
+  it('resolve themselves when the quoted text disappears, not when only whitespace changes', () => {
+    assert.deepEqual(autoResolve([comment()], { 'design.md': '# Design: X\n\nStore   sessions\nin memory.' }, 5), []);
+    const [r] = autoResolve([comment()], { 'design.md': '# Design: X\n\nStore sessions in Redis.' }, 5);
+    assert.equal(r.resolved?.by, 'auto');
+    assert.equal(r.resolved?.at, 5);
+  });
+
+  it('are left alone when the document cannot be read, already resolved, or quote nothing', () => {
+    assert.deepEqual(autoResolve([comment()], {}, 5), []);
+    assert.deepEqual(autoResolve([comment({ resolved: { at: 1, by: 'user' } })], { 'design.md': '' }, 5), []);
+    assert.deepEqual(autoResolve([comment({ quote: '' })], { 'design.md': '' }, 5), []);
+  });
+
+  it('follow their text to its new line, nearest occurrence first', () => {
+    assert.equal(relocate(comment({ line: 3 }), 'a\nb\nc\nd\nStore sessions in memory.'), 5);
+    assert.equal(relocate(comment({ line: 3 }), 'nothing here'), 3);
+  });
+});
+
+describe('approval gate', () => {
+  const viewedAll = Object.fromEntries(Object.entries(docs).map(([k, v]) => [k, contentHash(v)]));
+
+  it('opens when every document was viewed at its current content and no comment is open', () => {
+    assert.deepEqual(approvalGate(docs, viewedAll, [comment({ resolved: { at: 2, by: 'user' } })]), { canApprove: true });
+  });
+
+  it('says which documents still need opening', () => {
+    const g = approvalGate(docs, { 'design.md': viewedAll['design.md'] }, []);
+    assert.deepEqual(g, { canApprove: false, reasons: ['open requirements.md to review it', 'open tasks.md to review it'] });
+  });
+
+  it('asks to re-open a document that changed since it was viewed', () => {
+    const g = approvalGate({ ...docs, 'tasks.md': docs['tasks.md'] + '- [ ] T2: b\n' }, viewedAll, []);
+    assert.ok(!g.canApprove && g.reasons[0] === 'tasks.md changed since you opened it; open it again');
+  });
+
+  it('blocks on open comments and missing documents', () => {
+    const g = approvalGate({ 'design.md': docs['design.md'] }, viewedAll, [comment(), comment({ id: 'c2' })]);
+    assert.ok(!g.canApprove);
+    assert.deepEqual(g.reasons, ['requirements.md is missing', 'tasks.md is missing', '2 open comments (resolve or send them with Request changes)']);
+  });
+});
