@@ -1,0 +1,137 @@
+import MarkdownIt from 'markdown-it';
+import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
+import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
+import { stateOfMarker } from './markers';
+
+/**
+ * One parser for all checklists. `html: true` matters: with it an HTML comment is an `html_block` token, so a
+ * `- [ ]` line inside `<!-- … -->` is not mistaken for an item. Nothing is ever rendered with this instance.
+ */
+const md = new MarkdownIt({ html: true });
+
+/** `[ ]`, `[~]`, `[x]` or `[X]` at the start of an item's first paragraph, followed by whitespace or the end. */
+const MARKER_AT_START = /^\[([ xX~])\](?=\s|$)/;
+/** Explicit id in an HTML comment anywhere in the item text: `<!-- id: T12 -->`. */
+const COMMENT_ID = /<!--\s*id:\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*-->/;
+/** Id prefix: one to four capitals, digits, optional `.n` parts, then a colon: `T12: Add login`. */
+const PREFIX_ID = /^([A-Z]{1,4}\d+(?:\.\d+)*):\s*/;
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Parses a checklist document (a SpecTask's `tasks.md`, or the legacy `progress.md`) into its items.
+ *
+ * An item is a list item (`-`, `*`, `+`, `1.` or `1)` bullet, any depth) whose first paragraph starts on the
+ * item's first line with `[ ]`, `[~]`, `[x]` or `[X]` followed by whitespace. Items inside code fences,
+ * indented code, HTML comments/blocks or block quotes are not items. markdown-it does not know `[~]`, so the
+ * marker is located in the source bytes of the item's first line, after its bullet(s).
+ *
+ * Never throws on any input; a string is treated as its UTF-8 encoding for the byte offsets.
+ */
+export function parseChecklist(source: string | Uint8Array): Checklist {
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  let text = typeof source === 'string' ? source : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // A BOM would make markdown-it read the first line as text ("\uFEFF- [ ] a" is not a list): drop it for
+  // parsing only; line numbers are unchanged and byte offsets skip it below.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lineStarts = lineStartOffsets(bytes);
+  if (hasUtf8Bom(bytes)) lineStarts[0] = 3;
+
+  const tokens = md.parse(text, {});
+  const items: ChecklistItem[] = [];
+  const problems: ChecklistProblem[] = [];
+  const seenIds = new Map<string, number>();
+  // Open containers: 'li' entries carry their first line, so we know how many bullets precede a marker.
+  const stack: { kind: 'li' | 'quote'; line: number }[] = [];
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.type === 'blockquote_open') stack.push({ kind: 'quote', line: t.map?.[0] ?? -1 });
+    else if (t.type === 'blockquote_close' || t.type === 'list_item_close') stack.pop();
+    else if (t.type === 'list_item_open') {
+      const line = t.map?.[0] ?? -1;
+      stack.push({ kind: 'li', line });
+      if (stack.some((s) => s.kind === 'quote')) continue; // quoted examples are not items
+      const para = tokens[i + 1];
+      const inline = tokens[i + 2];
+      if (para?.type !== 'paragraph_open' || para.map?.[0] !== line || inline?.type !== 'inline') continue;
+      const m = MARKER_AT_START.exec(inline.content);
+      if (!m) continue;
+      const bulletsOnLine = stack.filter((s) => s.kind === 'li' && s.line === line).length;
+      const markerOffset = findMarkerOffset(bytes, lineStarts[line] ?? -1, bulletsOnLine);
+      if (markerOffset < 0) {
+        problems.push({ line, message: 'checklist marker not found where expected; item skipped' });
+        continue;
+      }
+      const markerChar = String.fromCharCode(bytes[markerOffset]);
+      const state = stateOfMarker(markerChar);
+      if (!state) continue;
+      const { id, text: itemText } = splitId(inline.content.slice(3));
+      const item: ChecklistItem = {
+        index: items.length,
+        state,
+        text: itemText,
+        line,
+        depth: stack.filter((s) => s.kind === 'li').length - 1,
+        markerOffset,
+        markerChar,
+      };
+      if (id !== undefined) {
+        const first = seenIds.get(id);
+        if (first !== undefined) problems.push({ line, message: `duplicate item id '${id}' (first used on line ${first + 1})` });
+        else seenIds.set(id, line);
+        item.id = id;
+      }
+      items.push(item);
+    }
+  }
+  return { items, problems };
+}
+
+/**
+ * Finds the byte offset of the marker character on a line: skip indentation, then `bullets` list bullets
+ * (an item can start on the same line as its parent: `- 1. [ ] x`), then spaces, then expect `[c]`.
+ * Works on bytes so files with invalid UTF-8 or any line ending are located exactly. Returns -1 if not found.
+ */
+function findMarkerOffset(bytes: Uint8Array, lineStart: number, bullets: number): number {
+  if (lineStart < 0) return -1;
+  let p = lineStart;
+  const skipBlanks = () => {
+    while (p < bytes.length && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
+  };
+  skipBlanks();
+  for (let b = 0; b < bullets; b++) {
+    const c = bytes[p];
+    if (c === 0x2d || c === 0x2a || c === 0x2b) p++; // - * +
+    else {
+      const digitsStart = p;
+      while (p < bytes.length && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;
+      if (p === digitsStart || (bytes[p] !== 0x2e && bytes[p] !== 0x29)) return -1; // . )
+      p++;
+    }
+    skipBlanks();
+  }
+  if (bytes[p] !== 0x5b || bytes[p + 2] !== 0x5d) return -1; // [ ]
+  const after = bytes[p + 3];
+  if (after !== undefined && after !== SPACE && after !== TAB && after !== 0x0a && after !== 0x0d) return -1;
+  return p + 1;
+}
+
+/** Separates an optional stable id from the item text and collapses whitespace. */
+function splitId(raw: string): { id?: string; text: string } {
+  let text = raw;
+  let id: string | undefined;
+  const c = COMMENT_ID.exec(text);
+  if (c) {
+    id = c[1];
+    text = text.slice(0, c.index) + text.slice(c.index + c[0].length);
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  const p = PREFIX_ID.exec(text);
+  if (p) {
+    id ??= p[1];
+    text = text.slice(p[0].length);
+  }
+  return { id, text };
+}
