@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildAgentEnv } from './agentEnv';
+import { CliBackend, type CliBackendOptions } from './cliBackend';
+import { CodexAdapter, CODEX_ENV_ALLOW } from './codexAdapter';
+import { gitDirsOf } from './gitDirs';
+
+/** Oldest Codex CLI whose `exec --json` stream this adapter was checked against. */
+export const CODEX_MIN_VERSION = '0.169.0';
+
+/** Codex CLI back-end: `codex exec --json`, resume, sandbox levels that still allow committing in a worktree. */
+export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<ReturnType<CodexAdapter['createState']>> {
+  const adapter = new CodexAdapter({ binary: opts.binary, extraArgs: opts.extraArgs, extraEnv: opts.extraEnv });
+  const source = () => opts.sourceEnv ?? process.env;
+  return new CliBackend(
+    'codex',
+    'Codex',
+    { resume: true, followUp: false, softInterrupt: false, permissionCallback: false, reportsCost: false, osSandbox: true },
+    adapter,
+    () => {
+      const env = source();
+      return {
+        label: 'Codex',
+        binary: opts.binary ?? 'codex',
+        installHint: 'npm install -g @openai/codex',
+        minVersion: CODEX_MIN_VERSION,
+        env: buildAgentEnv(env, CODEX_ENV_ALLOW),
+        authProblem: () => {
+          if (opts.defaultEndpoint?.apiKey || env.OPENAI_API_KEY || env.CODEX_API_KEY) return undefined;
+          const home = env.CODEX_HOME ?? path.join(env.HOME ?? os.homedir(), '.codex');
+          if (fs.existsSync(path.join(home, 'auth.json'))) return undefined;
+          return 'not logged in: run `codex login`, or set an OpenAI API key in the settings (OPENAI_API_KEY).';
+        },
+      };
+    },
+    { ...opts, prepare: async (req) => ({ gitDirs: req.permissions.mode === 'edit+commands' ? await gitDirsOf(req.worktree) : undefined, ...(await opts.prepare?.(req)) }) },
+  );
+}

@@ -1,0 +1,226 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AgentRun, StartRequest } from './agentBackend';
+import type { AgentEvent, ResultEvent } from './agentEvents';
+import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './cliAdapter';
+import { LineSplitter } from './lineSplitter';
+import { isProcessAlive, mergeTrees, recordProcessTree, signalRecorded, type ProcessIdentity } from './processTree';
+import { RunEventChannel } from './runEventChannel';
+import { isOutsideWorktree } from './worktreePaths';
+
+/** Knobs of the shared runner; the defaults suit real use, tests shorten them. */
+export interface CliRunOptions {
+  /** The host environment the allow-list copies from (default `process.env`). */
+  sourceEnv?: Readonly<Record<string, string | undefined>>;
+  /** Between the soft interrupt and SIGKILL of the tree (default 5 s, agent-backends.md §4). */
+  graceMs?: number;
+  /** Called with every raw stdout line (fixture capture, debugging). */
+  onStdoutLine?: (line: string) => void;
+  /** Called with every raw stderr line (logging; stderr never carries events). */
+  onStderrLine?: (line: string) => void;
+  /** Extra async facts the invocation needs (git dirs); run before spawning. */
+  prepare?: (req: StartRequest) => Promise<Partial<InvocationContext>>;
+}
+
+const STDERR_TAIL_LINES = 20;
+/** After the process exits, orphans may still hold stdout open; stop waiting for it after this long. */
+const STDOUT_DRAIN_MS = 1500;
+
+/**
+ * Starts a CLI back-end run: spawns the adapter's invocation with an argument array, splits stdout into lines
+ * for the adapter, enforces the wall-clock and idle timeouts, and on cancel records the whole process tree
+ * before sending the soft interrupt, then SIGKILLs whatever of it survives the grace period. Always ends the
+ * event stream with exactly one `result`.
+ */
+export function startCliRun<S extends BaseParseState>(adapter: CliAdapter<S>, req: StartRequest, opts: CliRunOptions = {}): AgentRun {
+  return new CliRun(adapter, req, opts);
+}
+
+class CliRun<S extends BaseParseState> implements AgentRun {
+  readonly runId: string;
+  readonly backend;
+  private readonly channel = new RunEventChannel();
+  readonly events = this.channel.events;
+  readonly onEvent = this.channel.onEvent;
+  readonly sessionId = this.channel.sessionId;
+  readonly finished: Promise<ResultEvent> = this.channel.finished;
+
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> | undefined;
+  private stoppedBy: ExitInfo['stoppedBy'];
+  private recorded: ProcessIdentity[] = [];
+  private cancelling: Promise<void> | undefined;
+  private readonly startedAt = Date.now();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private wallTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly adapter: CliAdapter<S>, private readonly req: StartRequest, private readonly opts: CliRunOptions) {
+    this.runId = req.runId ?? randomUUID();
+    this.backend = adapter.backend;
+    void this.run();
+  }
+
+  cancel(o: { graceMs?: number; reason?: string } = {}): Promise<void> {
+    return this.stop({ status: 'cancelled', message: o.reason ?? 'cancelled' }, o.graceMs);
+  }
+
+  private stop(by: NonNullable<ExitInfo['stoppedBy']>, graceMs = this.opts.graceMs ?? 5000): Promise<void> {
+    if (this.channel.isEnded) return Promise.resolve();
+    this.stoppedBy ??= by;
+    this.cancelling ??= this.killTree(graceMs);
+    return this.cancelling.then(() => this.finished.then(() => undefined));
+  }
+
+  private async killTree(graceMs: number): Promise<void> {
+    // Before spawn (still preparing): the run notices `stoppedBy` and never starts the process.
+    while (!this.child && !this.channel.isEnded && !this.exited) await new Promise((r) => setTimeout(r, 10));
+    const child = this.child;
+    if (!child?.pid || !this.exited) return;
+    // Record first: tool children live in their own sessions and re-parent to PID 1 once the agent dies.
+    this.recorded = recordProcessTree(child.pid);
+    try {
+      child.kill(this.softSignal);
+    } catch {
+      // already gone
+    }
+    const graceful = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+    if (!graceful && child.pid) this.recorded = mergeTrees(this.recorded, recordProcessTree(child.pid));
+    // Survivors of the soft interrupt, including orphaned tool commands, get SIGKILL.
+    signalRecorded(this.recorded, 'SIGKILL');
+    await this.exited;
+  }
+
+  private softSignal: NodeJS.Signals = 'SIGINT';
+
+  private async run(): Promise<void> {
+    const state = this.adapter.createState(this.runId, this.req);
+    let stderrTail: string[] = [];
+    try {
+      const extra = this.opts.prepare ? await this.opts.prepare(this.req) : {};
+      const ctx: InvocationContext = {
+        runId: this.runId,
+        sourceEnv: this.opts.sourceEnv ?? process.env,
+        isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+        ...extra,
+      };
+      const inv = this.adapter.buildInvocation(this.req, ctx);
+      this.softSignal = inv.softSignal;
+      for (const f of inv.files) {
+        fs.mkdirSync(path.dirname(f.path), { recursive: true });
+        fs.writeFileSync(f.path, f.content, { mode: 0o600 });
+      }
+      if (this.stoppedBy) return this.end(this.adapter.finalize({ code: null, signal: null, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, stderrTail: '' }, state));
+
+      const child = spawn(inv.command, inv.args, {
+        cwd: inv.cwd,
+        env: inv.env,
+        stdio: [inv.stdin === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        // Own process group: a Ctrl-C aimed at the host never reaches agents, and signals are ours to send.
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+      this.child = child;
+      let spawnError: string | undefined;
+      let exitInfo: { code: number | null; signal: string | null } = { code: null, signal: null };
+      this.exited = new Promise<void>((resolve) => {
+        child.once('exit', (code, signal) => {
+          exitInfo = { code, signal };
+          resolve();
+        });
+        child.once('error', (err: NodeJS.ErrnoException) => {
+          spawnError = err.code === 'ENOENT' ? `agent binary not found: ${inv.command}` : `could not start ${inv.command}: ${err.message}`;
+          resolve();
+        });
+      });
+      if (inv.stdin !== 'ignore' && child.stdin) {
+        child.stdin.on('error', () => undefined); // the agent may exit before reading; EPIPE is not our failure
+        child.stdin.end(inv.stdin.text);
+      }
+      this.armTimers();
+      const stdoutDone = new Promise<void>((resolve) => {
+        const splitter = new LineSplitter((line) => this.onLine(line, state));
+        child.stdout!.on('data', (c: Buffer) => {
+          this.touch();
+          splitter.push(c);
+        });
+        child.stdout!.on('close', () => {
+          splitter.end();
+          resolve();
+        });
+      });
+      const errSplitter = new LineSplitter((line) => {
+        stderrTail.push(line);
+        if (stderrTail.length > STDERR_TAIL_LINES) stderrTail = stderrTail.slice(-STDERR_TAIL_LINES);
+        this.opts.onStderrLine?.(line);
+      });
+      child.stderr!.on('data', (c: Buffer) => {
+        this.touch();
+        errSplitter.push(c);
+      });
+      child.stderr!.on('close', () => errSplitter.end());
+
+      await this.exited;
+      await Promise.race([stdoutDone, delay(STDOUT_DRAIN_MS)]);
+      this.clearTimers();
+      // Tool commands the agent left running (gemini orphans its shell on SIGINT) are killed with the run.
+      if (this.recorded.length) signalRecorded(this.recorded.filter(isProcessAlive), 'SIGKILL');
+      this.end(this.adapter.finalize({ ...exitInfo, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, spawnError, stderrTail: stderrTail.join('\n') }, state));
+    } catch (err) {
+      this.clearTimers();
+      this.end(this.adapter.finalize({ code: null, signal: null, durationMs: this.elapsed(), spawnError: `run failed before the agent started: ${(err as Error).message}`, stderrTail: stderrTail.join('\n') }, state));
+    }
+  }
+
+  private onLine(line: string, state: S): void {
+    this.opts.onStdoutLine?.(line);
+    let events: AgentEvent[];
+    try {
+      events = this.adapter.parseLine(line, state);
+    } catch (err) {
+      // A parser bug on one odd line must not break the run.
+      events = [{ t: 'notice', runId: this.runId, level: 'warn', message: `unparsed agent output (${(err as Error).message})`, raw: line }];
+    }
+    for (const e of events) {
+      if (e.t === 'result') continue; // the runner emits the single result itself, at exit
+      if (e.t === 'file_change' && isOutsideWorktree(this.req.worktree, e.path)) {
+        this.channel.push({ ...e, outsideWorktree: true });
+        this.channel.push({ t: 'notice', runId: this.runId, level: 'warn', message: `the agent changed a file outside its worktree: ${e.path}` });
+        continue;
+      }
+      this.channel.push(e);
+    }
+  }
+
+  private end(result: ResultEvent): void {
+    this.clearTimers();
+    this.channel.push(result);
+  }
+
+  private elapsed(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  private armTimers(): void {
+    const wall = this.req.limits?.wallClockMs;
+    if (wall) this.wallTimer = setTimeout(() => void this.stop({ status: 'timeout', message: `wall-clock limit of ${wall} ms reached` }), wall);
+    this.touch();
+  }
+
+  private touch(): void {
+    const idle = this.req.limits?.idleMs;
+    if (!idle || this.stoppedBy) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.stop({ status: 'timeout', message: `no output for ${idle} ms (idle timeout)` }), idle);
+  }
+
+  private clearTimers(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.wallTimer) clearTimeout(this.wallTimer);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
