@@ -3,6 +3,8 @@
 # folder, its dependencies installed, made a git repository with a first commit (which must not contain the
 # installed dependencies), its build (if any) and its tests run from its sample.json, and the working tree
 # checked to be clean afterwards (so its .gitignore covers everything building and testing generates).
+# Failing decoy tests are planted in .git-worktrees/ (where the extension puts code worktrees) to check that
+# a sample's test command runs only the sample's own tests.
 #
 # usage: scripts/verify-samples.sh [sample-id ...]      (default: every samples/*/ with a sample.json)
 # env:   KEEP=1     keep the temporary copies (their paths are printed)
@@ -99,6 +101,14 @@ verify() {
   if [[ -n "$(git -C "$dir" ls-files | grep -E '(^|/)(node_modules|dist|__pycache__|\.venv)/' | head -1)" ]]; then
     reason='.gitignore lets installed dependencies into the first commit'; return 1
   fi
+  # The extension checks out code worktrees inside the repository (.git-worktrees/, excluded through
+  # .git/info/exclude); a sample's test command must not pick up their tests. Plant failing decoys there.
+  echo '/.git-worktrees/' >>"$dir/.git/info/exclude"
+  mkdir -p "$dir/.git-worktrees/000000_decoy/test" "$dir/.git-worktrees/000000_decoy/tests"
+  echo "require('node:test')('decoy in .git-worktrees', () => { throw new Error('the test command ran tests inside .git-worktrees/') });" \
+    >"$dir/.git-worktrees/000000_decoy/test/decoy.test.js"
+  printf 'def test_decoy():\n    raise AssertionError("the test command ran tests inside .git-worktrees/")\n' \
+    >"$dir/.git-worktrees/000000_decoy/tests/test_decoy.py"
   if [[ ${#build[@]} -gt 0 ]]; then run_step build "${build[@]}" || return 1; fi
   run_step test "${test[@]}" || return 1
 
