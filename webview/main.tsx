@@ -1,5 +1,7 @@
 import { render } from 'preact';
-import { App } from './App';
+import { LiveAgentFleetDashboard } from './LiveAgentFleetDashboard';
+import { getHost } from './vscodeApi';
+import './ui/vscodeElements';
 import './styles.css';
 
-render(<App />, document.getElementById('root')!);
+render(<LiveAgentFleetDashboard host={getHost()} />, document.getElementById('root')!);

@@ -1,48 +1,102 @@
 /**
  * The fleet view-model: the complete picture the dashboard renders. Built in the host from the store,
- * sent whole (never as a delta) with a monotonically increasing revision.
+ * sent whole (never as a delta) with a monotonically increasing revision (DESIGN.md §7, §8).
  */
-export type Phase =
-  | 'backlog'
-  | 'planning'
-  | 'spec_review'
-  | 'implementing'
-  | 'implementation_review'
-  | 'done'
-  | 'failed'
-  | 'archived';
 
+/**
+ * The dashboard's coarse phase of a SpecTask. Several statuses of the status machine share one phase
+ * (see `phaseOfStatus` in fleetPhase.ts); the order here is the order of the phase counts in the header.
+ */
+export const PHASES = ['queued', 'planning', 'spec_review', 'implementing', 'implementation_review', 'failed', 'done', 'backlog', 'archived'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Human wording of each phase, for the phase chip, the counts and the filter. */
+export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
+  queued: 'Queued',
+  planning: 'Planning',
+  spec_review: 'Spec review',
+  implementing: 'Implementing',
+  implementation_review: 'Code review',
+  failed: 'Failed',
+  done: 'Done',
+  backlog: 'Backlog',
+  archived: 'Archived',
+};
+
+export const isPhase = (v: unknown): v is Phase => typeof v === 'string' && (PHASES as readonly string[]).includes(v);
+
+/** Phases in which an agent is running; their cards make up "N agents working". */
+export const isWorkingPhase = (p: Phase): boolean => p === 'planning' || p === 'implementing';
+
+/** Phases that wait on a person (approve the spec, review the code). */
+export const isWaitingOnPerson = (p: Phase): boolean => p === 'spec_review' || p === 'implementation_review';
+
+/** A checklist item's marker: `[ ]` todo, `[~]` doing, `[x]` done. */
 export type ItemState = 'todo' | 'doing' | 'done';
 
+/** One checklist item as the dashboard shows it. */
 export interface FleetChecklistItem {
+  /** Zero-based position in the whole checklist; stable while the checklist does not change shape. */
   index: number;
+  /** The item's text after the marker, as written (inline markdown; rendered as text, never as HTML). */
   text: string;
   state: ItemState;
 }
 
+/** One SpecTask with its agent, as one dashboard card. Times are epoch milliseconds. */
 export interface FleetAgentCard {
+  /** Stable id of the SpecTask (the key of the card and the target of its actions). */
   taskId: string;
+  /** The six-digit SpecTask number, e.g. "000042". */
   number: string;
   title: string;
   phase: Phase;
+  /** Agent back-end id, e.g. "claude-code", "codex", "gemini". */
   backend?: string;
+  /** Short id of the agent session. */
   agentId?: string;
   progress: { done: number; total: number };
-  /** The current item with up to `contextItems` before and after it, in document order. */
+  /** The current item with up to `contextItems` before and after it, in document order (see buildItemWindow). */
   window: FleetChecklistItem[];
+  /** Checklist index of the current item; absent when the checklist is empty or all done. */
   currentIndex?: number;
+  /** What the agent did last, e.g. "Edit src/auth.ts". */
   lastActivity?: string;
+  /** When the agent's current run started. */
   startedAt?: number;
+  /** When anything about this card last changed (a tick, an activity, a status). */
   updatedAt?: number;
+  /** Tokens used so far, when the back-end reports them. */
   tokens?: number;
+  /** Cost so far in US dollars, when known. */
   costUsd?: number;
+  /** Why a queued task is waiting, e.g. "waiting for 000041" or "implementation slots full (5/5)". */
   queueReason?: string;
+  /** The last error, e.g. why the task failed. */
   lastError?: string;
+  /** Whether the SpecTask has a code worktree to open. */
+  hasWorktree?: boolean;
 }
 
+/** Number of SpecTasks in each phase, including those without a card. */
+export type PhaseCounts = Readonly<Record<Phase, number>>;
+
+/** Everything one dashboard render needs. */
 export interface FleetSnapshot {
+  /** When the host built this snapshot. */
   generatedAt: number;
   cards: FleetAgentCard[];
+  counts: PhaseCounts;
 }
 
-export const emptyFleetSnapshot = (): FleetSnapshot => ({ generatedAt: 0, cards: [] });
+/** Zero for every phase. */
+export const zeroCounts = (): Record<Phase, number> => Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+
+/** Counts the cards per phase (for sources whose cards are all their SpecTasks). */
+export function countByPhase(cards: readonly Pick<FleetAgentCard, 'phase'>[]): PhaseCounts {
+  const counts = zeroCounts();
+  for (const c of cards) counts[c.phase]++;
+  return counts;
+}
+
+export const emptyFleetSnapshot = (): FleetSnapshot => ({ generatedAt: 0, cards: [], counts: zeroCounts() });

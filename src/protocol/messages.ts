@@ -1,16 +1,43 @@
-import type { FleetSnapshot } from './fleet';
+import { isPhase, type FleetSnapshot } from './fleet';
 
 /** Bumped whenever a message shape changes; the host ignores a webview speaking another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-export type HostToWebview = { type: 'fleet/snapshot'; rev: number; snapshot: FleetSnapshot };
+/** What a card's buttons ask the host to do with a SpecTask. */
+export const TASK_ACTIONS = ['openDocs', 'openWorktree', 'showTranscript', 'stop', 'retry', 'review'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+/** Button wording of each action. */
+export const TASK_ACTION_LABELS: Readonly<Record<TaskAction, string>> = {
+  openDocs: 'Open documents',
+  openWorktree: 'Open worktree',
+  showTranscript: 'Show transcript',
+  stop: 'Stop',
+  retry: 'Retry',
+  review: 'Review',
+};
+export const isTaskAction = (v: unknown): v is TaskAction => typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
 
+/** Commands the webview may run without arguments; anything else is refused by the parser. */
+export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
+
+/** Host → webview. Every snapshot is complete; `rev` increases with every post from one host controller. */
+export type HostToWebview = { type: 'fleet/snapshot'; protocol: number; rev: number; snapshot: FleetSnapshot };
+
+/** Webview → host. The host parses each with `parseWebviewMessage` before it acts. */
 export type WebviewToHost =
   | { type: 'webview/ready'; protocol: number }
-  | { type: 'command/run'; command: 'spectask.tasks.refresh' };
+  | { type: 'task/action'; taskId: string; action: TaskAction }
+  | { type: 'link/open'; href: string }
+  | { type: 'command/run'; command: WebviewCommand };
+
+/** Longest task id and link the host accepts; real ones are far shorter, so longer ones are noise or abuse. */
+export const MAX_TASK_ID_LENGTH = 200;
+export const MAX_HREF_LENGTH = 2048;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isShortString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
 /**
  * Host-side boundary check: anything from the webview is `unknown` until this passes. Rebuilds the
@@ -21,13 +48,32 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
   switch (raw.type) {
     case 'webview/ready':
       return isNum(raw.protocol) ? { type: 'webview/ready', protocol: raw.protocol } : undefined;
-    case 'command/run':
-      return raw.command === 'spectask.tasks.refresh' ? { type: 'command/run', command: raw.command } : undefined;
+    case 'task/action':
+      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) && isTaskAction(raw.action) ? { type: 'task/action', taskId: raw.taskId, action: raw.action } : undefined;
+    case 'link/open':
+      return isShortString(raw.href, MAX_HREF_LENGTH) ? { type: 'link/open', href: raw.href } : undefined;
+    case 'command/run': {
+      const command = WEBVIEW_COMMANDS.find((c) => c === raw.command);
+      return command ? { type: 'command/run', command } : undefined;
+    }
     default:
       return undefined;
   }
 }
 
+/**
+ * Webview-side check of a host message. The host is trusted, but `message` events can come from any
+ * frame, so the webview acts only on something shaped like a snapshot of its own protocol version.
+ */
+export function parseHostMessage(raw: unknown): HostToWebview | undefined {
+  if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev)) return undefined;
+  const s = raw.snapshot;
+  if (!isRecord(s) || !Array.isArray(s.cards) || !isRecord(s.counts)) return undefined;
+  if (!s.cards.every((c) => isRecord(c) && typeof c.taskId === 'string' && isPhase(c.phase) && Array.isArray(c.window) && isRecord(c.progress))) return undefined;
+  return raw as HostToWebview; // shape checked above; the host built it from our own types
+}
+
+/** Compile-time exhaustiveness for `switch` over a union; throws if reached at run time. */
 export function assertNever(x: never): never {
   throw new Error(`unhandled message: ${JSON.stringify(x)}`);
 }

@@ -6,6 +6,8 @@ import { emptyFleetSnapshot } from '../protocol/fleet';
 import { registerCommand } from './commandRegistry';
 import { FleetViews } from './fleet/fleetViews';
 import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
+import { unavailableFleetActions } from './fleet/unavailableFleetActions';
+import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
 import { DocsTreeProvider } from './views/docsTree';
 import { TasksTreeProvider, type TaskTreeSource } from './views/tasksTree';
@@ -15,6 +17,13 @@ import { WorkspaceRepositories } from './workspaceState';
 export interface SpecTaskApi {
   /** Resolves when a fleet dashboard webview (view or panel) has rendered and received a snapshot. */
   whenFleetReady(where: 'view' | 'panel'): Promise<void>;
+  /** Fires after a dashboard card action was handed to the fleet actions and settled. */
+  onDidDispatchFleetAction: vscode.Event<DispatchedFleetAction>;
+  /**
+   * Test-only: feed the dashboards from `source` until the orchestrator's store is wired in. The
+   * integration tests use it to show a checklist they tick on disk.
+   */
+  _testSetFleetSnapshotSource(source: FleetSnapshotSource): void;
 }
 
 /**
@@ -49,7 +58,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
 
   const fleetChanged = store.add(new Emitter<void>());
   const fleetSource: FleetSnapshotSource = { onDidChange: fleetChanged.event, snapshot: emptyFleetSnapshot };
-  const fleet = store.add(new FleetViews(context.extensionUri, fleetSource, log));
+  const fleet = store.add(new FleetViews(context.extensionUri, fleetSource, unavailableFleetActions(log), log));
 
   store.add(registerCommand('spectask.tasks.refresh', async () => {
     await repos.refresh();
@@ -71,6 +80,8 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
           }
         });
       }),
+    onDidDispatchFleetAction: (listener) => fleet.onDidDispatchAction(listener),
+    _testSetFleetSnapshotSource: (source) => fleet.setSource(source),
   };
   return { disposable: store, api };
 }

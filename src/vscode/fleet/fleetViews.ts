@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../../core/lifecycle';
+import type { FleetActions } from './fleetActions';
 import type { FleetSnapshotSource } from './fleetSnapshotSource';
-import { FleetWebviewController } from './fleetWebviewController';
+import { FleetWebviewController, type DispatchedFleetAction } from './fleetWebviewController';
+import { SwitchableFleetSource } from './switchableFleetSource';
 
 export const FLEET_VIEW_ID = 'spectask.fleet';
 const FLEET_PANEL_TYPE = 'spectask.fleetPanel';
@@ -12,22 +14,32 @@ const FLEET_PANEL_TYPE = 'spectask.fleetPanel';
  */
 export class FleetViews extends Disposable implements vscode.WebviewViewProvider {
   private panel: vscode.WebviewPanel | undefined;
+  private readonly source: SwitchableFleetSource;
   private readonly _onDidRenderReady = this._register(new Emitter<'view' | 'panel'>());
   /** Fires when a dashboard webview has loaded its script and received its first snapshot. */
   readonly onDidRenderReady = this._onDidRenderReady.event;
+  private readonly _onDidDispatchAction = this._register(new Emitter<DispatchedFleetAction>());
+  /** Fires after a card action from any dashboard has been handed to FleetActions and settled. */
+  readonly onDidDispatchAction = this._onDidDispatchAction.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly source: FleetSnapshotSource,
+    source: FleetSnapshotSource,
+    private readonly actions: FleetActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
+    this.source = this._register(new SwitchableFleetSource(source));
     this._register(vscode.window.registerWebviewViewProvider(FLEET_VIEW_ID, this));
   }
 
+  /** Replace where the dashboards get their data (the orchestrator's store, or a test's fixture). */
+  setSource(source: FleetSnapshotSource): void {
+    this.source.setSource(source);
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
-    const controller = new FleetWebviewController(view.webview, this.extensionUri, this.source, this.log, () => view.visible);
-    controller.onDidBecomeReady(() => this._onDidRenderReady.fire('view'));
+    const controller = this.createController(view.webview, () => view.visible, 'view');
     const visibility = view.onDidChangeVisibility(() => view.visible && controller.onVisible());
     view.onDidDispose(() => {
       visibility.dispose();
@@ -43,8 +55,7 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     }
     const panel = vscode.window.createWebviewPanel(FLEET_PANEL_TYPE, 'SpecTask Fleet', vscode.ViewColumn.Beside, {});
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'spectask.svg');
-    const controller = new FleetWebviewController(panel.webview, this.extensionUri, this.source, this.log, () => panel.visible);
-    controller.onDidBecomeReady(() => this._onDidRenderReady.fire('panel'));
+    const controller = this.createController(panel.webview, () => panel.visible, 'panel');
     const visibility = panel.onDidChangeViewState(() => panel.visible && controller.onVisible());
     this.panel = panel;
     panel.onDidDispose(() => {
@@ -57,5 +68,12 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
   override dispose(): void {
     this.panel?.dispose();
     super.dispose();
+  }
+
+  private createController(webview: vscode.Webview, isVisible: () => boolean, where: 'view' | 'panel'): FleetWebviewController {
+    const controller = new FleetWebviewController(webview, this.extensionUri, this.source, this.actions, this.log, isVisible);
+    controller.onDidBecomeReady(() => this._onDidRenderReady.fire(where));
+    controller.onDidDispatchAction((a) => this._onDidDispatchAction.fire(a));
+    return controller;
   }
 }

@@ -1,46 +1,56 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
-import { assertNever, parseWebviewMessage, PROTOCOL_VERSION, type HostToWebview } from '../../protocol/messages';
+import { assertNever, parseWebviewMessage, PROTOCOL_VERSION, TASK_ACTION_LABELS, type TaskAction } from '../../protocol/messages';
 import { executeCommand } from '../commandRegistry';
+import { runFleetAction, type FleetActions } from './fleetActions';
 import type { FleetSnapshotSource } from './fleetSnapshotSource';
+import { openDashboardLink } from './openLink';
+import { SnapshotScheduler } from './snapshotScheduler';
 import { fleetWebviewOptions, renderFleetHtml } from './webviewHtml';
 
-/** How long changes are coalesced before one complete snapshot goes to the webview. */
-const SNAPSHOT_COALESCE_MS = 30;
+/** A card action the host has dispatched (fired after the FleetActions method settled). */
+export interface DispatchedFleetAction {
+  taskId: string;
+  action: TaskAction;
+  ok: boolean;
+}
 
 /**
  * Drives one dashboard webview (sidebar view or editor panel): ready handshake, complete versioned
- * snapshots on ready, on becoming visible and (coalesced) on change, and validated incoming messages.
+ * snapshots on ready, on becoming visible and (coalesced) on change, and validated incoming messages
+ * routed to FleetActions, the link policy or the command registry.
  */
 export class FleetWebviewController extends Disposable {
-  private rev = 0;
-  private ready = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly scheduler: SnapshotScheduler;
   private readonly _onDidBecomeReady = this._register(new vscode.EventEmitter<void>());
   readonly onDidBecomeReady = this._onDidBecomeReady.event;
+  private readonly _onDidDispatchAction = this._register(new vscode.EventEmitter<DispatchedFleetAction>());
+  readonly onDidDispatchAction = this._onDidDispatchAction.event;
 
   constructor(
     private readonly webview: vscode.Webview,
     extensionUri: vscode.Uri,
-    private readonly source: FleetSnapshotSource,
+    source: FleetSnapshotSource,
+    private readonly actions: FleetActions,
     private readonly log: vscode.LogOutputChannel,
-    private readonly isVisible: () => boolean,
+    isVisible: () => boolean,
   ) {
     super();
+    this.scheduler = new SnapshotScheduler(() => source.snapshot(), (m) => void this.webview.postMessage(m), isVisible);
+    this._register(this.scheduler);
     webview.options = fleetWebviewOptions(extensionUri);
     webview.html = renderFleetHtml(webview, extensionUri);
     this._register(webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
-    this._register(source.onDidChange(() => this.scheduleSnapshot()));
-    this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register(source.onDidChange(() => this.scheduler.onChange()));
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return this.scheduler.isReady;
   }
 
   /** Called by the owner when the view becomes visible again: a hidden webview missed every post. */
   onVisible(): void {
-    if (this.ready) this.postSnapshot();
+    this.scheduler.onVisible();
   }
 
   private onMessage(raw: unknown): void {
@@ -55,9 +65,14 @@ export class FleetWebviewController extends Disposable {
           this.log.error(`fleet dashboard speaks protocol ${msg.protocol}, host speaks ${PROTOCOL_VERSION}; reload the window.`);
           return;
         }
-        this.ready = true;
-        this.postSnapshot();
+        this.scheduler.onReady();
         this._onDidBecomeReady.fire();
+        return;
+      case 'task/action':
+        void this.runAction(msg.taskId, msg.action);
+        return;
+      case 'link/open':
+        void openDashboardLink(msg.href, this.log).catch((e) => this.log.error(`fleet dashboard: opening a link failed: ${String(e)}`));
         return;
       case 'command/run':
         void executeCommand(msg.command);
@@ -67,16 +82,16 @@ export class FleetWebviewController extends Disposable {
     }
   }
 
-  private scheduleSnapshot(): void {
-    if (!this.ready || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.isVisible()) this.postSnapshot();
-    }, SNAPSHOT_COALESCE_MS);
-  }
-
-  private postSnapshot(): void {
-    const message: HostToWebview = { type: 'fleet/snapshot', rev: ++this.rev, snapshot: this.source.snapshot() };
-    void this.webview.postMessage(message);
+  private async runAction(taskId: string, action: TaskAction): Promise<void> {
+    let ok = true;
+    try {
+      await runFleetAction(this.actions, action, taskId);
+    } catch (e) {
+      ok = false;
+      const reason = e instanceof Error ? e.message : String(e);
+      this.log.error(`fleet action ${action} on SpecTask ${taskId} failed: ${reason}`);
+      void vscode.window.showErrorMessage(`${TASK_ACTION_LABELS[action]} failed for SpecTask ${taskId}: ${reason}`);
+    }
+    if (!this.isDisposed) this._onDidDispatchAction.fire({ taskId, action, ok });
   }
 }

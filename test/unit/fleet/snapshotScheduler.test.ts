@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { emptyFleetSnapshot } from '../../../src/protocol/fleet';
+import type { HostToWebview } from '../../../src/protocol/messages';
+import { SnapshotScheduler } from '../../../src/vscode/fleet/snapshotScheduler';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function setup(visible = { v: true }) {
+  const posts: HostToWebview[] = [];
+  let builds = 0;
+  const s = new SnapshotScheduler(() => ({ ...emptyFleetSnapshot(), generatedAt: ++builds }), (m) => posts.push(m), () => visible.v, 10);
+  return { s, posts, visible };
+}
+
+describe('SnapshotScheduler', () => {
+  it('sends nothing before the ready handshake, then a complete snapshot at once', async () => {
+    const { s, posts } = setup();
+    s.onChange();
+    s.onVisible();
+    await tick(30);
+    assert.equal(posts.length, 0);
+    s.onReady();
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].rev, 1);
+    s.dispose();
+  });
+
+  it('coalesces a burst of changes into one snapshot with a newer rev', async () => {
+    const { s, posts } = setup();
+    s.onReady();
+    for (let i = 0; i < 50; i++) s.onChange();
+    await tick(40);
+    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    s.dispose();
+  });
+
+  it('skips hidden webviews and catches up when they become visible', async () => {
+    const { s, posts, visible } = setup();
+    s.onReady();
+    visible.v = false;
+    s.onChange();
+    await tick(30);
+    assert.equal(posts.length, 1);
+    visible.v = true;
+    s.onVisible();
+    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    s.dispose();
+  });
+
+  it('stops after dispose', async () => {
+    const { s, posts } = setup();
+    s.onReady();
+    s.onChange();
+    s.dispose();
+    await tick(30);
+    assert.equal(posts.length, 1);
+  });
+});

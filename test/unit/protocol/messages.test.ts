@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { emptyFleetSnapshot } from '../../../src/protocol/fleet';
+import { MAX_HREF_LENGTH, MAX_TASK_ID_LENGTH, parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION, TASK_ACTIONS } from '../../../src/protocol/messages';
+
+describe('parseWebviewMessage', () => {
+  it('accepts a well-formed ready message and drops extra fields', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'webview/ready', protocol: PROTOCOL_VERSION, evil: '<script>' }), {
+      type: 'webview/ready',
+      protocol: PROTOCOL_VERSION,
+    });
+  });
+
+  it('accepts every task action and rebuilds the message', () => {
+    for (const action of TASK_ACTIONS) {
+      const raw = { type: 'task/action', taskId: '000042_add-reset', action, extra: { __proto__: { polluted: true } } };
+      const parsed = parseWebviewMessage(raw);
+      assert.deepEqual(parsed, { type: 'task/action', taskId: '000042_add-reset', action });
+      assert.notEqual(parsed, raw);
+    }
+  });
+
+  it('accepts a link and the allowed command', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'link/open', href: 'https://example.com' }), { type: 'link/open', href: 'https://example.com' });
+    assert.deepEqual(parseWebviewMessage({ type: 'command/run', command: 'spectask.tasks.refresh' }), { type: 'command/run', command: 'spectask.tasks.refresh' });
+  });
+
+  it('rejects anything malformed', () => {
+    const bad = [
+      null, undefined, 42, 'ready', [], {}, { type: 'webview/ready' }, { type: 'webview/ready', protocol: '1' }, { type: 'webview/ready', protocol: NaN },
+      { type: 'nope' }, { type: 'command/run', command: 'workbench.action.terminal.new' }, { type: 'command/run' },
+      { type: 'task/action', taskId: 'x', action: 'rm -rf' }, { type: 'task/action', taskId: 'x', action: 'toString' }, { type: 'task/action', taskId: 7, action: 'stop' },
+      { type: 'task/action', taskId: '', action: 'stop' }, { type: 'task/action', taskId: 'x'.repeat(MAX_TASK_ID_LENGTH + 1), action: 'stop' }, { type: 'task/action', action: 'stop' },
+      { type: 'link/open' }, { type: 'link/open', href: '' }, { type: 'link/open', href: 'h'.repeat(MAX_HREF_LENGTH + 1) }, { type: 'link/open', href: { toString: () => 'x' } },
+      Object.assign([], { type: 'webview/ready', protocol: 2 }),
+    ];
+    for (const b of bad) assert.equal(parseWebviewMessage(b), undefined, JSON.stringify(b));
+  });
+});
+
+describe('parseHostMessage', () => {
+  const ok = { type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: 3, snapshot: emptyFleetSnapshot() };
+
+  it('accepts a snapshot of our protocol version', () => {
+    assert.deepEqual(parseHostMessage(ok), ok);
+  });
+
+  it('ignores messages from other senders, versions or shapes', () => {
+    for (const b of [null, 'x', { ...ok, protocol: PROTOCOL_VERSION + 1 }, { ...ok, rev: '3' }, { ...ok, snapshot: null }, { ...ok, snapshot: { cards: {}, counts: {} } }, { ...ok, type: 'other' }, { ...ok, snapshot: { cards: [{ taskId: 'a', phase: 'flying', window: [], progress: {} }], counts: {} } }]) {
+      assert.equal(parseHostMessage(b), undefined, JSON.stringify(b));
+    }
+  });
+});

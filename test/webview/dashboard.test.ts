@@ -1,0 +1,301 @@
+import * as assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { buildItemWindow } from '../../src/protocol/fleetWindow';
+import { checklist, makeCard, makeSnapshot, snapshotOf } from './support/fleetFixtures';
+import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { THEMES, type ThemeName } from './support/themes';
+
+ 
+// The functions passed to page.evaluate run in the page, where these are the browser's globals; the
+// root tsconfig has no DOM library (src/core must not use one), so they are declared loosely here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any, window: any;
+declare function getComputedStyle(e: unknown, pseudo?: string): any;
+declare function requestAnimationFrame(cb: () => void): number;
+type HTMLElement = any;
+type CSSAnimation = any;
+
+/** "#0078d4" / "rgba(1, 2, 3, 0.5)" → the rgb()/rgba() string getComputedStyle reports. */
+function cssColor(c: string): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
+  return hex ? `rgb(${parseInt(hex[1], 16)}, ${parseInt(hex[2], 16)}, ${parseInt(hex[3], 16)})` : c;
+}
+
+const nextFrames = (d: DashboardPage) => d.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+describe('fleet dashboard webview (real Chromium, production CSP)', function () {
+  let server: DashboardServer;
+  let browser: Browser;
+  let d: DashboardPage | undefined;
+
+  before(async () => {
+    server = await DashboardServer.start();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    if (!d) return;
+    // Every test doubles as a CSP check: vscode-elements, codicons and our bundle must need nothing more.
+    const violations = await d.cspViolations();
+    const errors = d.errors;
+    await d.close();
+    d = undefined;
+    assert.deepEqual(violations, [], 'Content Security Policy violations');
+    assert.deepEqual(errors, [], 'page errors');
+  });
+
+  const open = async (o: Parameters<typeof DashboardPage.open>[2] = {}) => (d = await DashboardPage.open(browser, server, o));
+
+  it('answers the ready handshake with its protocol version', async () => {
+    await open();
+    assert.deepEqual(await d!.posted(), [{ type: 'webview/ready', protocol: PROTOCOL_VERSION }]);
+  });
+
+  it('explains how to start when there are no SpecTasks', async () => {
+    await open();
+    await d!.snapshot(1, makeSnapshot(0));
+    const text = await d!.page.locator('.fleet-empty').innerText();
+    assert.match(text, /No agents are working yet/);
+    assert.match(text, /Create a SpecTask/);
+    assert.match(await d!.page.locator('#fleet-title').innerText(), /^0 agents working$/);
+    await d!.page.getByRole('button', { name: 'Refresh SpecTasks' }).click();
+    assert.deepEqual((await d!.posted()).at(-1), { type: 'command/run', command: 'spectask.tasks.refresh' });
+    await d!.screenshot('webview-empty-dark');
+  });
+
+  it('renders one agent with everything its card should show', async () => {
+    await open();
+    const card = makeCard(0);
+    await d!.snapshot(1, snapshotOf([card]));
+    assert.equal(await d!.page.locator('#fleet-title').innerText(), '1 agent working');
+    const text = await d!.page.locator('article.card').innerText();
+    for (const expected of [`#${card.number}`, card.title, card.backend!, card.agentId!, 'Implementing', `${card.progress.done}/${card.progress.total}`, card.lastActivity!, 'tokens', '$']) {
+      assert.ok(text.includes(expected), `card text lacks ${JSON.stringify(expected)}:\n${text}`);
+    }
+    const bar = d!.page.locator('article.card [role=progressbar]');
+    assert.equal(await bar.getAttribute('aria-valuenow'), String(card.progress.done));
+    assert.equal(await bar.getAttribute('aria-valuemax'), String(card.progress.total));
+  });
+
+  it('renders 8 agents: counts per phase, cards waiting on a person first', async () => {
+    await open();
+    const snap = makeSnapshot(8);
+    await d!.snapshot(1, snap);
+    assert.equal(await d!.page.locator('article.card').count(), 8);
+    assert.equal(await d!.page.locator('#fleet-title').innerText(), '3 agents working'); // 2 implementing + 1 planning
+    const counts = await d!.page.locator('.phase-counts').innerText();
+    assert.match(counts.replace(/\s+/g, ' '), /Implementing 2/);
+    assert.match(counts.replace(/\s+/g, ' '), /Failed 1/);
+    const phases = await d!.page.locator('article.card .phase-chip').allInnerTexts();
+    assert.deepEqual(phases.slice(0, 2).sort(), ['Code review', 'Spec review']);
+    await d!.screenshot('webview-8-agents-dark');
+  });
+
+  it('renders 50 agents in a responsive grid without horizontal overflow', async () => {
+    await open({ width: 1280 });
+    await d!.snapshot(1, makeSnapshot(50));
+    assert.equal(await d!.page.locator('article.card').count(), 50);
+    const layout = await d!.page.evaluate(() => {
+      const lefts = new Set([...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left)));
+      return { columns: lefts.size, scroll: document.documentElement.scrollWidth, width: window.innerWidth };
+    });
+    assert.ok(layout.columns >= 3, `expected several columns at 1280 px, got ${layout.columns}`);
+    assert.ok(layout.scroll <= layout.width, `horizontal overflow: ${layout.scroll} > ${layout.width}`);
+    await d!.screenshot('webview-50-agents-dark', true);
+    await d!.page.setViewportSize({ width: 300, height: 800 }); // a narrow sidebar
+    const narrow = await d!.page.evaluate(() => ({ columns: new Set([...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left))).size, scroll: document.documentElement.scrollWidth }));
+    assert.equal(narrow.columns, 1);
+    assert.ok(narrow.scroll <= 300, `sidebar overflow: ${narrow.scroll}`);
+    await d!.screenshot('webview-sidebar-narrow-dark');
+  });
+
+  it('highlights the current item and fades the items around it', async () => {
+    await open();
+    const items = checklist(8, 4); // 0-3 done, 4 doing, 5-7 todo
+    await d!.snapshot(1, snapshotOf([makeCard(0, { items })]));
+    const rows = d!.page.locator('.task-item');
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))), [2, 3, 4, 5, 6]);
+    const current = d!.page.locator('.task-item[aria-current=step]');
+    assert.equal(await current.count(), 1);
+    assert.equal(await current.getAttribute('data-index'), '4');
+    assert.ok((await current.innerText()).includes('Add **POST /auth/reset**'.replace(/\*\*/g, '')));
+    assert.equal(await current.locator('.codicon-modifier-spin').count(), 1, 'spinner on the current item');
+    assert.equal(await current.evaluate((e) => getComputedStyle(e, '::before').animationName), 'pulse');
+    const look = await rows.evaluateAll((els) => els.map((e) => ({ cls: e.className, opacity: getComputedStyle(e).opacity, check: !!e.querySelector('.codicon-check') })));
+    assert.deepEqual(look.map((l) => l.opacity), ['0.4', '0.4', '1', '0.6', '0.6']);
+    assert.deepEqual(look.map((l) => l.check), [true, true, false, false, false]);
+    const clamp = await current.locator('.task-text').evaluate((e) => getComputedStyle(e).webkitLineClamp);
+    assert.equal(clamp, '2');
+  });
+
+  it('offers the actions that fit each phase, with accessible names, and posts them to the host', async () => {
+    await open();
+    const working = makeCard(0, { phase: 'implementing' });
+    const review = makeCard(3, { phase: 'spec_review' });
+    const failed = makeCard(4, { phase: 'failed' });
+    await d!.snapshot(1, snapshotOf([working, review, failed]));
+    const actionsOf = (id: string) => d!.page.locator(`article[data-task-id="${id}"] vscode-button[data-action]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    assert.deepEqual(await actionsOf(working.taskId), ['stop', 'showTranscript', 'openDocs', 'openWorktree']);
+    assert.deepEqual(await actionsOf(review.taskId), ['review', 'openDocs', 'showTranscript']);
+    assert.deepEqual(await actionsOf(failed.taskId), ['retry', 'showTranscript', 'openDocs', 'openWorktree']);
+    await d!.page.getByRole('button', { name: `Stop SpecTask ${working.number}` }).click();
+    assert.deepEqual((await d!.posted()).at(-1), { type: 'task/action', taskId: working.taskId, action: 'stop' });
+    // Keyboard: focus the review button and press Enter.
+    await d!.page.getByRole('button', { name: `Review SpecTask ${review.number}` }).focus();
+    await d!.page.keyboard.press('Enter');
+    assert.deepEqual((await d!.posted()).at(-1), { type: 'task/action', taskId: review.taskId, action: 'review' });
+    // Tab reaches the next control, an icon button that has a name of its own.
+    await d!.page.keyboard.press('Tab');
+    assert.equal(await d!.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Open documents of SpecTask ${review.number}`);
+    await d!.page.keyboard.press('Space');
+    assert.deepEqual((await d!.posted()).at(-1), { type: 'task/action', taskId: review.taskId, action: 'openDocs' });
+    const unnamed = await d!.page.locator('vscode-button').evaluateAll((els) => els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim())).length);
+    assert.equal(unnamed, 0, 'every button has an accessible name');
+  });
+
+  it('drops a snapshot that arrives after a newer one', async () => {
+    await open();
+    await d!.snapshot(10, snapshotOf([makeCard(0, { title: 'Newer title' })]));
+    await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: 9, snapshot: snapshotOf([makeCard(0, { title: 'Older title' })]) });
+    await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: 10, snapshot: snapshotOf([makeCard(0, { title: 'Same rev again' })]) });
+    await nextFrames(d!);
+    assert.equal(await d!.page.locator('main.fleet').getAttribute('data-rev'), '10');
+    assert.match(await d!.page.locator('.card-title').innerText(), /Newer title/);
+    await d!.snapshot(11, snapshotOf([makeCard(0, { title: 'Newest title' })]));
+    assert.match(await d!.page.locator('.card-title').innerText(), /Newest title/);
+  });
+
+  it('glides to the new window when an item is ticked, keeping each row', async () => {
+    await open();
+    const card = (done: number) => makeCard(0, { items: checklist(8, done) });
+    await d!.snapshot(1, snapshotOf([card(3)]));
+    await d!.page.locator('.task-item[data-index="3"]').evaluate((e) => ((e as unknown as { __mark: boolean }).__mark = true));
+    await d!.snapshot(2, snapshotOf([card(4)]));
+    const after = await d!.page.locator('.task-item').evaluateAll((els) => els.map((e) => ({ i: (e as HTMLElement).dataset.index, moving: e.getAnimations().length > 0, same: !!(e as unknown as { __mark?: boolean }).__mark })));
+    assert.deepEqual(after.map((a) => a.i), ['2', '3', '4', '5', '6']);
+    assert.equal(after.find((a) => a.i === '3')!.same, true, 'the row of item 3 kept its DOM node');
+    assert.ok(after.filter((a) => a.moving).length >= 4, `rows should animate to their new places: ${JSON.stringify(after)}`);
+  });
+
+  it('does not move at all when the user prefers reduced motion', async () => {
+    await open({ reducedMotion: true });
+    await d!.snapshot(1, snapshotOf([makeCard(0, { items: checklist(8, 3) })]));
+    await d!.snapshot(2, snapshotOf([makeCard(0, { items: checklist(8, 4) })]));
+    const moving = await d!.page.evaluate(() => document.getAnimations().map((a: CSSAnimation) => (a as CSSAnimation).animationName ?? 'script'));
+    assert.deepEqual(moving, []);
+    const current = d!.page.locator('.task-item.current');
+    assert.equal(await current.evaluate((e) => getComputedStyle(e, '::before').animationName), 'none');
+    assert.equal(await current.locator('.codicon-modifier-spin').evaluate((e) => getComputedStyle(e).animationName), 'none');
+  });
+
+  it('renders hostile strings as text: nothing executes and the layout holds', async () => {
+    await open({ width: 900 });
+    const long = 'A'.repeat(10_000);
+    const hostile = makeCard(0, {
+      title: `<img src=x onerror="window.__pwned='title'">${long}`,
+      agentId: `"><svg onload="window.__pwned='agent'">`,
+      lastActivity: `<script>window.__pwned='activity'</script> Edit ${'b'.repeat(10_000)}`,
+      lastError: `<iframe src="javascript:window.top.__pwned='error'"></iframe>`,
+      items: [
+        { text: `[click me](javascript:window.__pwned='link')`, state: 'done' },
+        { text: `<img src=x onerror="window.__pwned='item'"> ${'c '.repeat(5000)}`, state: 'doing' },
+        { text: `[data](data:text/html,<script>alert(1)</script>) and [vbs](vbscript:msgbox)`, state: 'todo' },
+      ],
+    });
+    await d!.snapshot(1, snapshotOf([hostile, makeCard(1)]));
+    await nextFrames(d!);
+    const check = await d!.page.evaluate(() => {
+      const root = document.querySelector('main.fleet')!;
+      const card = document.querySelector('article.card')!.getBoundingClientRect();
+      const cell = document.querySelector('.fleet-cell')!.getBoundingClientRect();
+      return {
+        pwned: (window as unknown as { __pwned?: string }).__pwned,
+        injected: root.querySelectorAll('img, script, svg, iframe').length,
+        hrefs: [...root.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
+        text: root.textContent ?? '',
+        cardWidth: card.width,
+        cellWidth: cell.width,
+        cardHeight: card.height,
+        scroll: document.documentElement.scrollWidth,
+        width: window.innerWidth,
+      };
+    });
+    assert.equal(check.pwned, undefined);
+    assert.equal(check.injected, 0, 'no element was created from agent text');
+    assert.deepEqual(check.hrefs, [], 'no link to a refused scheme');
+    assert.ok(check.text.includes(`<img src=x onerror="window.__pwned='title'">`), 'the markup is shown as text');
+    assert.ok(check.text.includes('click me'));
+    assert.ok(check.cardWidth <= check.cellWidth + 0.5, `card ${check.cardWidth} wider than its cell ${check.cellWidth}`);
+    assert.ok(check.cardHeight < 500, `a 10,000-character title must be clamped, card is ${check.cardHeight} px tall`);
+    assert.ok(check.scroll <= check.width, `horizontal overflow ${check.scroll} > ${check.width}`);
+    await d!.screenshot('webview-hostile-dark');
+  });
+
+  it('sends links to the host instead of navigating', async () => {
+    await open();
+    const items = [{ text: 'Follow [the design](design.md#L12) and [RFC 6749](https://datatracker.ietf.org/doc/html/rfc6749)', state: 'doing' as const }];
+    await d!.snapshot(1, snapshotOf([makeCard(0, { items })]));
+    const url = d!.page.url();
+    await d!.page.getByRole('link', { name: 'the design' }).click();
+    await d!.page.getByRole('link', { name: 'RFC 6749' }).click();
+    const posted = (await d!.posted()).slice(-2);
+    assert.deepEqual(posted, [
+      { type: 'link/open', href: 'design.md#L12' },
+      { type: 'link/open', href: 'https://datatracker.ietf.org/doc/html/rfc6749' },
+    ]);
+    assert.equal(d!.page.url(), url, 'the webview did not navigate');
+  });
+
+  it('filters by text, phase and back-end, and remembers the filter as UI state', async () => {
+    await open();
+    await d!.snapshot(1, makeSnapshot(8));
+    const titles = () => d!.page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    await d!.page.getByRole('searchbox', { name: /Filter by number/ }).fill('43');
+    assert.deepEqual(await titles(), ['task-2']);
+    assert.match(await d!.page.locator('.filter-summary').innerText(), /Showing 1 of 8/);
+    await d!.page.getByRole('button', { name: 'Clear filter' }).click();
+    assert.equal((await titles()).length, 8);
+    // Phase: open the select and pick an option as a user would.
+    await d!.page.locator('vscode-single-select.filter-phase').click();
+    await d!.page.locator('vscode-single-select.filter-phase').getByRole('option', { name: 'Failed' }).click();
+    assert.deepEqual(await titles(), ['task-4']);
+    await d!.page.getByRole('button', { name: 'Clear filter' }).click();
+    await d!.page.locator('vscode-single-select.filter-backend').click();
+    await d!.page.locator('vscode-single-select.filter-backend').getByRole('option', { name: 'codex' }).click();
+    assert.deepEqual((await titles()).sort(), ['task-1', 'task-5']);
+    const state = await d!.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    assert.deepEqual(state, { filter: { text: '', phase: '', backend: 'codex' } });
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
+    it(`takes its colours from the ${theme} theme`, async () => {
+      await open({ theme, width: 1100, height: 760 });
+      await d!.snapshot(1, makeSnapshot(8));
+      const vars = THEMES[theme];
+      const look = await d!.page.locator('article.card').first().evaluate((e) => {
+        const s = getComputedStyle(e);
+        return { color: s.color, background: s.backgroundColor, border: s.borderTopColor };
+      });
+      assert.equal(look.color, cssColor(vars['editorWidget-foreground']));
+      assert.equal(look.background, cssColor(vars['editorWidget-background']));
+      assert.equal(look.border, cssColor(vars['widget-border']));
+      // Codicons loaded through the <link> under the CSP: the glyph font is in use.
+      assert.equal(await d!.page.evaluate(() => document.fonts.check('16px codicon')), true);
+      await d!.screenshot(`webview-8-agents-${theme}`);
+    });
+  }
+
+  it('shows the window builder output for a finished checklist', async () => {
+    await open();
+    const items = checklist(6, 6, false);
+    const w = buildItemWindow(items, 2);
+    await d!.snapshot(1, snapshotOf([makeCard(0, { phase: 'done', items })]));
+    assert.deepEqual(await d!.page.locator('.task-item').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))), w.items.map((i) => i.index));
+    assert.equal(await d!.page.locator('.task-item[aria-current]').count(), 0);
+    assert.match(await d!.page.locator('.progress-count').innerText(), /^6\/6$/);
+  });
+});

@@ -1,0 +1,99 @@
+import { Component } from 'preact';
+import { PHASE_LABELS, type FleetAgentCard } from '../src/protocol/fleet';
+import { CardActions } from './CardActions';
+import { formatAgo, formatCost, formatDuration, formatTokens } from './format';
+import { TaskList } from './TaskList';
+import type { HostApi } from './vscodeApi';
+
+interface Props {
+  card: FleetAgentCard;
+  /** The clock (ms), ticking once a second for elapsed and "last update" times. */
+  now: number;
+  host: HostApi;
+}
+
+/**
+ * One SpecTask's agent: number and title, back-end and agent id, phase chip, progress, the checklist
+ * window, what the agent did last, elapsed time and last update, usage, why it waits or what failed,
+ * and its actions. Every string from agents or documents is rendered as text.
+ */
+function AgentTaskCardView({ card, now, host }: Props) {
+  const { done, total } = card.progress;
+  const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+  const titleId = `card-title-${card.taskId}`;
+  const usage = [card.tokens !== undefined ? formatTokens(card.tokens) : '', card.costUsd !== undefined ? formatCost(card.costUsd) : ''].filter(Boolean).join(' · ');
+  return (
+    <article class={`card phase-${card.phase}`} data-task-id={card.taskId} data-done={done} aria-labelledby={titleId}>
+      <header class="card-head">
+        <h2 class="card-title" id={titleId} title={card.title}>
+          <span class="card-number">#{card.number}</span> {card.title}
+        </h2>
+        <span class={`phase-chip phase-${card.phase}`}>{PHASE_LABELS[card.phase]}</span>
+      </header>
+      {(card.backend || card.agentId) && (
+        <div class="card-agent">
+          <span class="codicon codicon-hubot" aria-hidden="true" />
+          <span class="card-backend">{card.backend ?? 'agent'}</span>
+          {card.agentId && <span class="card-agent-id" title={card.agentId}>{card.agentId}</span>}
+        </div>
+      )}
+      <div class="card-progress">
+        <div class="progress-track" role="progressbar" aria-label={`Progress of SpecTask ${card.number}`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} items done`}>
+          <div class="progress-fill" style={{ width: `${pct}%` }} />
+        </div>
+        <span class="progress-count">{done}/{total}</span>
+      </div>
+      {card.window.length > 0 && <TaskList items={card.window} currentIndex={card.currentIndex} host={host} label={`Checklist of SpecTask ${card.number}`} />}
+      {card.lastActivity && (
+        <p class="card-activity" title={card.lastActivity}>
+          <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
+        </p>
+      )}
+      {card.queueReason && (
+        <p class="card-queue">
+          <span class="codicon codicon-watch" aria-hidden="true" /> {card.queueReason}
+        </p>
+      )}
+      {card.lastError && (
+        <p class="card-error" role="status">
+          <span class="codicon codicon-error" aria-hidden="true" /> {card.lastError}
+        </p>
+      )}
+      <footer class="card-foot">
+        <span class="card-times">
+          {card.startedAt !== undefined && <span class="card-elapsed" title="Time since the agent started">{formatDuration(now - card.startedAt)}</span>}
+          {card.updatedAt !== undefined && <span class="card-updated">updated {formatAgo(card.updatedAt, now)}</span>}
+          {usage && <span class="card-usage">{usage}</span>}
+        </span>
+        <CardActions card={card} host={host} />
+      </footer>
+    </article>
+  );
+}
+
+const sameItems = (a: FleetAgentCard['window'], b: FleetAgentCard['window']) =>
+  a.length === b.length && a.every((x, i) => x.index === b[i].index && x.state === b[i].state && x.text === b[i].text);
+
+/** True when two cards render identically (snapshots rebuild every object, so identity says nothing). */
+export function sameCard(a: FleetAgentCard, b: FleetAgentCard): boolean {
+  for (const k of Object.keys(a) as (keyof FleetAgentCard)[]) if (k !== 'window' && k !== 'progress' && a[k] !== b[k]) return false;
+  if (Object.keys(a).length !== Object.keys(b).length) return false;
+  return a.progress.done === b.progress.done && a.progress.total === b.progress.total && sameItems(a.window, b.window);
+}
+
+const dependsOnClock = (c: FleetAgentCard) => c.startedAt !== undefined || c.updatedAt !== undefined;
+
+/**
+ * The card, re-rendered only when its content changed or the clock moved and it shows times: with 50
+ * cards and 20 snapshots a second, unchanged cards must cost nothing.
+ */
+export class AgentTaskCard extends Component<Props> {
+  override shouldComponentUpdate(next: Props): boolean {
+    const p = this.props;
+    return !(p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card)));
+  }
+
+  override render() {
+    return <AgentTaskCardView {...this.props} />;
+  }
+}

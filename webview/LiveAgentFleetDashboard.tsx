@@ -1,0 +1,61 @@
+import { useMemo, useState } from 'preact/hooks';
+import { AgentTaskCard } from './AgentTaskCard';
+import { orderCards } from './cardOrder';
+import { EmptyState } from './EmptyState';
+import { FleetFilterBar } from './FleetFilterBar';
+import { backendsOf, emptyFilter, filterCards, type FleetFilter } from './fleetFilter';
+import { FleetHeader } from './FleetHeader';
+import { useFleetSnapshot } from './useFleetSnapshot';
+import { useNow } from './useNow';
+import type { HostApi } from './vscodeApi';
+
+/** UI state the webview keeps across reloads (house rule 7: only UI state, never data). */
+interface PersistedUi {
+  filter?: FleetFilter;
+}
+
+/**
+ * The fleet dashboard: header with "N agents working" and counts per phase, a filter, and a responsive
+ * grid of agent cards (cards waiting on a person first); an empty state when there is nothing yet.
+ */
+export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
+  const { rev, snapshot, received } = useFleetSnapshot(host);
+  const now = useNow();
+  const [filter, setFilterState] = useState<FleetFilter>(() => ({ ...emptyFilter(), ...host.getState<PersistedUi>()?.filter }));
+  const setFilter = (f: FleetFilter) => {
+    setFilterState(f);
+    host.setState<PersistedUi>({ filter: f });
+  };
+  const ordered = useMemo(() => orderCards(snapshot.cards), [snapshot]);
+  const shown = useMemo(() => filterCards(ordered, filter), [ordered, filter]);
+  const backends = useMemo(() => backendsOf(snapshot.cards), [snapshot]);
+  const filtered = shown.length !== ordered.length;
+
+  return (
+    <main class="fleet" aria-labelledby="fleet-title" data-rev={rev} aria-busy={!received}>
+      <FleetHeader snapshot={snapshot} />
+      {received && snapshot.cards.length === 0 ? (
+        <EmptyState host={host} />
+      ) : (
+        <>
+          <FleetFilterBar filter={filter} backends={backends} onChange={setFilter} />
+          {filtered && (
+            <p class="filter-summary" role="status">
+              Showing {shown.length} of {ordered.length}.{' '}
+              <button type="button" class="link-button" onClick={() => setFilter(emptyFilter())}>
+                Clear filter
+              </button>
+            </p>
+          )}
+          <ul class="fleet-grid" aria-label="Agents">
+            {shown.map((c) => (
+              <li key={c.taskId} class="fleet-cell">
+                <AgentTaskCard card={c} now={now} host={host} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </main>
+  );
+}

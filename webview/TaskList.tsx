@@ -1,0 +1,53 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { FleetChecklistItem } from '../src/protocol/fleet';
+import { prefersReducedMotion } from './reducedMotion';
+import { TaskListItem, type ItemPlace } from './TaskListItem';
+import type { HostApi } from './vscodeApi';
+
+const MOVE_MS = 260;
+
+function placeOf(index: number, currentIndex: number | undefined): ItemPlace {
+  if (currentIndex === undefined) return 'before'; // all done: everything shown is behind us
+  return index < currentIndex ? 'before' : index === currentIndex ? 'current' : 'after';
+}
+
+/**
+ * The window of checklist items on a card. Items are keyed by their checklist index, so when the window
+ * slides (an item got ticked) each row keeps its DOM node and glides to its new place (FLIP: remember
+ * the old offsets, measure the new ones, animate the difference away) instead of jumping; new rows
+ * fade in. No motion when the user prefers reduced motion.
+ */
+export function TaskList({ items, currentIndex, host, label }: { items: FleetChecklistItem[]; currentIndex: number | undefined; host: HostApi; label: string }) {
+  const listRef = useRef<HTMLOListElement>(null);
+  const lastTops = useRef<Map<number, number>>(new Map());
+
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const previous = lastTops.current;
+    const tops = new Map<number, number>();
+    const rows = Array.from(list.children) as HTMLElement[];
+    for (const row of rows) tops.set(Number(row.dataset.index), row.offsetTop); // read all before animating
+    lastTops.current = tops;
+    if (previous.size === 0 || prefersReducedMotion()) return;
+    for (const row of rows) {
+      const index = Number(row.dataset.index);
+      const before = previous.get(index);
+      const after = tops.get(index)!;
+      if (before === undefined) {
+        // One keyframe at offset 0: the animation runs from there to the row's own (faded) style.
+        row.animate([{ opacity: 0, transform: 'translateY(8px)', offset: 0 }], { duration: MOVE_MS, easing: 'ease-out' });
+      } else if (before !== after) {
+        row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], { duration: MOVE_MS, easing: 'ease-out' });
+      }
+    }
+  });
+
+  return (
+    <ol class="task-list" ref={listRef} aria-label={label}>
+      {items.map((it) => (
+        <TaskListItem key={it.index} item={it} place={placeOf(it.index, currentIndex)} host={host} />
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'preact/hooks';
+import { emptyFleetSnapshot, type FleetSnapshot } from '../src/protocol/fleet';
+import { assertNever, parseHostMessage, PROTOCOL_VERSION } from '../src/protocol/messages';
+import type { HostApi } from './vscodeApi';
+
+/** The newest snapshot the host sent, its revision (-1 before the first) and whether one arrived yet. */
+export interface FleetState {
+  rev: number;
+  snapshot: FleetSnapshot;
+  received: boolean;
+}
+
+/**
+ * Subscribes to the host's snapshots and answers the ready handshake. A snapshot whose `rev` is not
+ * newer than the one shown is dropped: messages can overtake each other, and an older complete
+ * snapshot would undo a newer one.
+ */
+export function useFleetSnapshot(host: HostApi): FleetState {
+  const [state, setState] = useState<FleetState>({ rev: -1, snapshot: emptyFleetSnapshot(), received: false });
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const m = parseHostMessage(e.data);
+      if (!m) return;
+      switch (m.type) {
+        case 'fleet/snapshot':
+          setState((s) => (m.rev > s.rev ? { rev: m.rev, snapshot: m.snapshot, received: true } : s));
+          return;
+        default:
+          assertNever(m.type);
+      }
+    };
+    window.addEventListener('message', onMessage);
+    // Only after listening: the host answers `ready` with the first snapshot at once.
+    host.postMessage({ type: 'webview/ready', protocol: PROTOCOL_VERSION });
+    return () => window.removeEventListener('message', onMessage);
+  }, [host]);
+  return state;
+}
