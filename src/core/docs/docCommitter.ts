@@ -1,0 +1,120 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { commitIdentityEnv } from '../git/commitIdentity';
+import type { GitQueue } from '../git/gitQueue';
+import type { GitRunner } from '../git/gitRunner';
+import { Disposable, Emitter, type Event } from '../lifecycle';
+import { formatCommitMessage, type DocChange } from './commitMessage';
+
+/** A change waiting for its commit: the files it touched (relative to the worktree) and its description. */
+export interface PendingChange extends DocChange {
+  files: string[];
+}
+
+/** A commit made on the design-docs branch. */
+export interface DocCommit {
+  sha: string;
+  message: string;
+  changes: DocChange[];
+}
+
+/** Settings of the committer. */
+export interface DocCommitterOptions {
+  /** Push after every commit (setting); never forced. Default false. */
+  push?: boolean;
+  remote?: string;
+}
+
+/**
+ * Commits design-docs changes through the repository's git queue. Changes that arrive while a commit is
+ * already queued join it (a burst of ticks becomes one commit); each caller's promise resolves only once
+ * the commit holding its change exists, so no tick is acknowledged before it is in git. A failed commit
+ * rejects its callers and keeps their files for the next commit, so nothing written is left behind.
+ */
+export class DocCommitter extends Disposable {
+  private pending: { change: PendingChange; resolve: (c: DocCommit | undefined) => void; reject: (e: unknown) => void }[] = [];
+  private flushQueued = false;
+  private readonly leftover = new Set<string>();
+  /** Looked up once: two `git config` calls per tick would double a tick's cost for no benefit. */
+  private identity?: Record<string, string>;
+  private readonly _onDidCommit = this._register(new Emitter<DocCommit>());
+  private readonly _onDidFailPush = this._register(new Emitter<{ sha: string; message: string }>());
+  /** Fires after each commit on the branch. */
+  readonly onDidCommit: Event<DocCommit> = this._onDidCommit.event;
+  /** Fires when a push after a commit failed; the commit itself stays, and the next push carries it. */
+  readonly onDidFailPush: Event<{ sha: string; message: string }> = this._onDidFailPush.event;
+
+  constructor(
+    private readonly queue: GitQueue,
+    private readonly worktreePath: string,
+    private readonly branch: string,
+    private readonly options: DocCommitterOptions = {},
+  ) {
+    super();
+  }
+
+  /**
+   * Queues `change` for commit. Call it from inside a queue job right after writing the files (so the write
+   * and the commit keep their order); resolves with the commit, or undefined when the files turned out
+   * unchanged. Never await it inside a queue job: the commit runs as a later job of the same queue.
+   */
+  commit(change: PendingChange): Promise<DocCommit | undefined> {
+    const done = new Promise<DocCommit | undefined>((resolve, reject) => this.pending.push({ change, resolve, reject }));
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      // Errors are delivered to each waiting caller in flush(); the queue's own promise is not needed here.
+      this.queue.enqueue('design-docs: commit', (git) => this.flush(git)).catch(() => undefined);
+    }
+    return done;
+  }
+
+  private async flush(git: GitRunner): Promise<void> {
+    this.flushQueued = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const files = [...new Set([...this.leftover, ...batch.flatMap((b) => b.change.files)])];
+    try {
+      const cwd = this.worktreePath;
+      const paths = await existingOrTracked(git, cwd, files);
+      // `-A` with explicit paths also records deletions; nothing outside these paths is staged.
+      if (paths.length) await git.run(['add', '-A', '--', ...paths], { cwd });
+      const staged = await git.run(['diff', '--cached', '--name-only'], { cwd });
+      let commit: DocCommit | undefined;
+      if (staged.trim()) {
+        const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
+        const message = formatCommitMessage(changes);
+        // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
+        // do not apply to them and must not make a tick fail.
+        await git.run(['commit', '--no-verify', '-q', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) });
+        commit = { sha: (await git.run(['rev-parse', 'HEAD'], { cwd })).trim(), message, changes };
+      }
+      this.leftover.clear();
+      for (const b of batch) b.resolve(commit);
+      if (commit) {
+        this._onDidCommit.fire(commit);
+        if (this.options.push) await this.push(git, commit.sha);
+      }
+    } catch (e) {
+      for (const f of files) this.leftover.add(f);
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  private async push(git: GitRunner, sha: string): Promise<void> {
+    const remote = this.options.remote ?? 'origin';
+    try {
+      await git.run(['push', remote, `${this.branch}:${this.branch}`], { cwd: this.worktreePath });
+    } catch (e) {
+      this._onDidFailPush.fire({ sha, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+/** Paths git can `add -A`: present on disk or known to the index (deleted files); others would fail the add. */
+async function existingOrTracked(git: GitRunner, cwd: string, files: string[]): Promise<string[]> {
+  const present = await Promise.all(files.map((f) => fs.access(path.join(cwd, f)).then(() => true, () => false)));
+  const missing = files.filter((_, i) => !present[i]);
+  const tracked = missing.length ? new Set((await git.run(['ls-files', '-z', '--', ...missing], { cwd })).split('\0').filter(Boolean)) : new Set<string>();
+  return files.filter((f, i) => present[i] || tracked.has(f) || [...tracked].some((t) => t.startsWith(`${f}/`)));
+}

@@ -1,0 +1,191 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../checklist/checklistFocus';
+import type { Checklist, ChecklistFocus, ChecklistProgress } from '../checklist/checklistTypes';
+import { parseChecklist } from '../checklist/parseChecklist';
+import type { SpecTaskStatus } from '../orchestrator/statusMachine';
+import { DESIGN_FILE, formatTaskNumber, LEGACY_CHECKLIST_FILE, LEGACY_TASKS_DIR, METADATA_FILE, parseTaskFolderName, REQUIREMENTS_FILE, TASKS_DIR, TASKS_FILE } from './designDocsLayout';
+import { validateSpecTaskRecord, type SpecTaskRecord } from './specTaskSchema';
+import { titleFromHeading } from './specTaskTemplates';
+
+/** Something wrong with one SpecTask's files; the others still load. */
+export interface SpecTaskProblem {
+  /** Absolute path of the offending file. */
+  path: string;
+  /** The offending field of `spectask.json` (e.g. `history[2].to`), when there is one. */
+  field?: string;
+  message: string;
+}
+
+/** One SpecTask as listed: enough for a tree view row or a dashboard card. */
+export interface SpecTaskSummary {
+  /** `000007` in the current layout; the folder name for a legacy folder. */
+  id: string;
+  number?: number;
+  /** Folder relative to the worktree, with `/` separators: `design/tasks/000007_add-login`. */
+  folder: string;
+  /** Absolute folder path. */
+  path: string;
+  layout: 'current' | 'legacy';
+  title: string;
+  status?: SpecTaskStatus;
+  /** `spectask.json`, when present and valid. */
+  record?: SpecTaskRecord;
+  /** The checklist file found: `tasks.md`, or the legacy `progress.md`. */
+  checklistFile?: string;
+  progress?: ChecklistProgress;
+  problems: SpecTaskProblem[];
+}
+
+/** One SpecTask with its parsed checklist and the current item's context. */
+export interface SpecTaskDetails extends SpecTaskSummary {
+  checklist?: Checklist;
+  focus?: ChecklistFocus;
+  /** Absolute paths of the documents that exist. */
+  documents: { requirements?: string; design?: string; tasks?: string; metadata?: string };
+}
+
+/**
+ * Reads SpecTask folders from a design-docs worktree: the current layout (`design/tasks/<NNNNNN>_<slug>/`) and
+ * the reference system's older one (`tasks/<…>/`, `progress.md`, no `spectask.json`). Read-only, plain files.
+ */
+export class SpecTaskReader {
+  constructor(
+    readonly worktreePath: string,
+    private readonly contextItems = DEFAULT_CONTEXT_ITEMS,
+  ) {}
+
+  /** Every SpecTask folder, current layout first (by number), then legacy folders (by name). */
+  async list(): Promise<SpecTaskSummary[]> {
+    const folders = await this.folders();
+    return Promise.all(folders.map((f) => this.summary(f.rel, f.layout)));
+  }
+
+  /** Folders of both layouts, without reading them. */
+  async folders(): Promise<{ rel: string; layout: 'current' | 'legacy'; number?: number }[]> {
+    const current = (await subdirs(path.join(this.worktreePath, TASKS_DIR)))
+      .map((name) => ({ name, parsed: parseTaskFolderName(name) }))
+      .filter((f) => f.parsed)
+      .sort((a, b) => a.parsed!.number - b.parsed!.number || a.name.localeCompare(b.name))
+      .map((f) => ({ rel: `${TASKS_DIR}/${f.name}`, layout: 'current' as const, number: f.parsed!.number }));
+    const legacy = (await subdirs(path.join(this.worktreePath, LEGACY_TASKS_DIR)))
+      // `tasks/attachments/` and friends are not tasks: a task folder holds at least one of its documents.
+      .sort()
+      .map((name) => ({ rel: `${LEGACY_TASKS_DIR}/${name}`, layout: 'legacy' as const }));
+    const legacyWithDocs = [];
+    for (const l of legacy) if (await hasAnyDocument(path.join(this.worktreePath, l.rel))) legacyWithDocs.push(l);
+    return [...current, ...legacyWithDocs];
+  }
+
+  /** Resolves `7`, `000007`, `000007_add-login` or a legacy folder name to a folder; undefined if none. */
+  async resolve(ref: string): Promise<{ rel: string; layout: 'current' | 'legacy' } | undefined> {
+    const r = ref.trim().replace(/[\\/]+$/, '');
+    const folders = await this.folders();
+    const asNumber = /^\d{1,6}$/.test(r) ? Number(r) : undefined;
+    return (
+      folders.find((f) => f.number !== undefined && f.number === asNumber) ??
+      folders.find((f) => path.posix.basename(f.rel) === r || f.rel === r) ??
+      (r.length >= 3 ? onlyOne(folders.filter((f) => path.posix.basename(f.rel).includes(r))) : undefined)
+    );
+  }
+
+  /** Reads one folder as a summary. Never throws for bad content: problems are reported in the result. */
+  async summary(rel: string, layout: 'current' | 'legacy'): Promise<SpecTaskSummary> {
+    return (await this.read(rel, layout, false)) as SpecTaskSummary;
+  }
+
+  /** Reads one folder with its parsed checklist and focus. */
+  async details(rel: string, layout: 'current' | 'legacy'): Promise<SpecTaskDetails> {
+    return this.read(rel, layout, true);
+  }
+
+  private async read(rel: string, layout: 'current' | 'legacy', withChecklist: boolean): Promise<SpecTaskDetails> {
+    const abs = path.join(this.worktreePath, rel);
+    const name = path.posix.basename(rel);
+    const parsedName = layout === 'current' ? parseTaskFolderName(name) : undefined;
+    const problems: SpecTaskProblem[] = [];
+    const documents: SpecTaskDetails['documents'] = {};
+
+    let record: SpecTaskRecord | undefined;
+    const metaPath = path.join(abs, METADATA_FILE);
+    const metaText = await readText(metaPath);
+    if (metaText !== undefined) {
+      documents.metadata = metaPath;
+      let json: unknown;
+      try {
+        json = JSON.parse(metaText);
+      } catch (e) {
+        problems.push({ path: metaPath, message: `not valid JSON: ${(e as Error).message}` });
+      }
+      if (json !== undefined) {
+        const v = validateSpecTaskRecord(json);
+        if (v.ok) {
+          record = v.record;
+          if (parsedName && record.number !== parsedName.number) problems.push({ path: metaPath, field: 'number', message: `is ${record.number} but the folder is numbered ${parsedName.number}` });
+        } else problems.push({ path: metaPath, field: v.field, message: v.message });
+      }
+    }
+
+    const reqPath = path.join(abs, REQUIREMENTS_FILE);
+    const requirements = await readText(reqPath);
+    if (requirements !== undefined) documents.requirements = reqPath;
+    if ((await readText(path.join(abs, DESIGN_FILE))) !== undefined) documents.design = path.join(abs, DESIGN_FILE);
+
+    let checklistFile: string | undefined;
+    let checklist: Checklist | undefined;
+    for (const file of [TASKS_FILE, LEGACY_CHECKLIST_FILE]) {
+      const bytes = await fs.readFile(path.join(abs, file)).catch(() => undefined);
+      if (bytes) {
+        checklistFile = file;
+        documents.tasks = path.join(abs, file);
+        checklist = parseChecklist(bytes);
+        break;
+      }
+    }
+
+    const title = record?.title ?? (requirements !== undefined ? titleFromHeading(requirements) : undefined) ?? legacyTitle(name, parsedName?.slug);
+    const details: SpecTaskDetails = {
+      id: parsedName ? formatTaskNumber(parsedName.number) : name,
+      number: parsedName?.number,
+      folder: rel,
+      path: abs,
+      layout,
+      title,
+      status: record?.status,
+      record,
+      checklistFile,
+      progress: checklist ? checklistProgress(checklist.items) : undefined,
+      problems,
+      documents,
+    };
+    if (withChecklist && checklist) {
+      details.checklist = checklist;
+      details.focus = checklistFocus(checklist.items, this.contextItems);
+    }
+    return details;
+  }
+}
+
+/** A readable title from a folder name when no document has one: `2025-10-01_add-login_abc` → `add login`. */
+function legacyTitle(folder: string, slug?: string): string {
+  const base = slug ?? folder.replace(/^\d{4}-\d{2}-\d{2}_/, '').replace(/_[^_]+$/, '');
+  return base.replace(/[-_]+/g, ' ').trim() || folder;
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+async function hasAnyDocument(dir: string): Promise<boolean> {
+  const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
+  return [REQUIREMENTS_FILE, DESIGN_FILE, TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE, 'task-metadata.json'].some((n) => names.has(n));
+}
+
+async function readText(p: string): Promise<string | undefined> {
+  return fs.readFile(p, 'utf8').catch(() => undefined);
+}
+
+function onlyOne<T>(xs: T[]): T | undefined {
+  return xs.length === 1 ? xs[0] : undefined;
+}
