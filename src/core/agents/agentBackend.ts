@@ -93,6 +93,8 @@ export interface StartRequest {
 export interface AgentRun {
   readonly runId: string;
   readonly backend: BackendId;
+  /** The agent process id while one runs (for the run ledger); `undefined` for in-process back-ends. */
+  readonly pid: number | undefined;
   readonly events: AsyncIterable<AgentEvent>;
   /** Fires for each event as it happens (after it is buffered for `events`). */
   readonly onEvent: Event<AgentEvent>;

@@ -94,6 +94,10 @@ class CliRun<S extends BaseParseState> implements AgentRun {
 
   private softSignal: NodeJS.Signals = 'SIGINT';
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private async run(): Promise<void> {
     const state = this.adapter.createState(this.runId, this.req);
     let stderrTail: string[] = [];
