@@ -28,14 +28,15 @@ export function currentItemIndex(items: readonly ChecklistEntry[]): number | und
 /**
  * Builds a card's item window from a whole checklist: the current item with `context` items before and
  * after it (fewer at either end). When every item is done there is no current item and the window is
- * the last `context + 1` items, so a finished card still shows how it ended.
+ * the last `context` items, so a finished card still shows how it ended (the same rule as
+ * `checklistFocus` in src/core/checklist, which this mirrors for plain `{text, state}` entries).
  */
 export function buildItemWindow(items: readonly ChecklistEntry[], context = 2): ItemWindow {
   const n = Math.max(0, Math.floor(context));
   const done = items.reduce((k, it) => k + (it.state === 'done' ? 1 : 0), 0);
   const progress = { done, total: items.length };
   const current = currentItemIndex(items);
-  const [from, to] = current === undefined ? [Math.max(0, items.length - n - 1), items.length] : [Math.max(0, current - n), Math.min(items.length, current + n + 1)];
+  const [from, to] = current === undefined ? [Math.max(0, items.length - n), items.length] : [Math.max(0, current - n), Math.min(items.length, current + n + 1)];
   const window: FleetChecklistItem[] = [];
   for (let i = from; i < to; i++) window.push({ index: i, text: items[i].text, state: items[i].state });
   return { items: window, currentIndex: current, progress };

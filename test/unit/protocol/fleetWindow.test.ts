@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ItemState } from '../../../src/protocol/fleet';
 import { buildItemWindow, currentItemIndex, type ChecklistEntry } from '../../../src/protocol/fleetWindow';
+import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
+import { checklistFocus } from '../../../src/core/checklist/checklistFocus';
 
 const list = (marks: string): ChecklistEntry[] => [...marks].map((m, i) => ({ text: `item ${i}`, state: m === 'x' ? 'done' : m === '~' ? 'doing' : 'todo' }));
 const indexes = (marks: string, n = 2) => buildItemWindow(list(marks), n).items.map((i) => i.index);
@@ -33,7 +35,7 @@ describe('buildItemWindow', () => {
   it('shows the last items, with no current one, when everything is done', () => {
     const w = buildItemWindow(list('xxxxxx'), 2);
     assert.equal(w.currentIndex, undefined);
-    assert.deepEqual(w.items.map((i) => i.index), [3, 4, 5]);
+    assert.deepEqual(w.items.map((i) => i.index), [4, 5]);
     assert.deepEqual(w.progress, { done: 6, total: 6 });
   });
 
@@ -42,6 +44,18 @@ describe('buildItemWindow', () => {
     assert.deepEqual(indexes('xxx~xxx', 0), [3]);
     assert.deepEqual(indexes('xxx~...', 1), [2, 3, 4]);
     assert.deepEqual(indexes('xxx~...', 5), [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('agrees with the checklist engine on the current item and its neighbours', () => {
+    const source = ['# Implementation Tasks: x', '- [x] a', '- [x] b', '  - [~] nested c', '- [ ] d', '```', '- [ ] not an item', '```', '* [ ] e', '1. [X] f', ''].join('\n');
+    const items = parseChecklist(source).items;
+    for (const n of [0, 1, 2, 3]) {
+      const w = buildItemWindow(items, n);
+      const f = checklistFocus(items, n);
+      assert.equal(w.currentIndex, f.current?.index);
+      assert.deepEqual(w.items.map((i) => i.text), [...f.before, ...(f.current ? [f.current] : []), ...f.after].map((i) => i.text));
+    }
+    assert.equal(buildItemWindow(items).currentIndex, 2);
   });
 
   it('always holds the current item, in order, within the context, for any checklist', () => {
@@ -56,8 +70,8 @@ describe('buildItemWindow', () => {
         assert.equal(w.progress.done, states.filter((s) => s === 'done').length);
         if (w.currentIndex === undefined) {
           assert.ok(states.every((s) => s === 'done'));
-          assert.equal(w.items.length, Math.min(states.length, n + 1));
-          if (states.length) assert.equal(idx.at(-1), states.length - 1);
+          assert.equal(w.items.length, Math.min(states.length, n));
+          if (w.items.length) assert.equal(idx.at(-1), states.length - 1);
         } else {
           assert.ok(idx.includes(w.currentIndex));
           assert.equal(idx[0], Math.max(0, w.currentIndex - n));

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Emitter } from '../../src/core/lifecycle';
+import { parseChecklist } from '../../src/core/checklist/parseChecklist';
+import { countByPhase, type FleetSnapshot } from '../../src/protocol/fleet';
+import { buildItemWindow } from '../../src/protocol/fleetWindow';
+import type { SpecTaskApi } from '../../src/vscode/createExtension';
+import type { DispatchedFleetAction } from '../../src/vscode/fleet/fleetWebviewController';
+import type { FleetSnapshotSource } from '../../src/vscode/fleet/fleetSnapshotSource';
+import { click, driverAvailable, eventually, readText, snap } from './driver';
+
+const TASK_ID = 'fleet-it-000042';
+const ITEMS = ['Add the reset tokens table', 'Create the token repository', 'Add the reset request endpoint', 'Rate-limit reset requests', 'Add the reset endpoint', 'Invalidate sessions after a reset'];
+
+/** tasks.md with the first `done` items ticked and the next one in progress. */
+const tasksMd = (done: number) => ['# Implementation Tasks: Add password reset', '', ...ITEMS.map((t, i) => `- [${i < done ? 'x' : i === done ? '~' : ' '}] ${t}`), ''].join('\n');
+
+/**
+ * Until the orchestrator's store is wired in, this stands in for it: one SpecTask whose card is built
+ * from a real tasks.md on disk (fs.watch → the checklist engine → the window builder), so ticking the
+ * file is what changes the dashboard.
+ */
+class TasksFileSource implements FleetSnapshotSource {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly watcher: fs.FSWatcher;
+
+  constructor(private readonly file: string) {
+    this.watcher = fs.watch(path.dirname(file), () => this.changed.fire());
+  }
+
+  snapshot(): FleetSnapshot {
+    const w = buildItemWindow(parseChecklist(fs.readFileSync(this.file)).items, 2);
+    const cards = [{ taskId: TASK_ID, number: '000042', title: 'Add password reset', phase: 'implementing' as const, backend: 'claude-code', agentId: 'ag-it42', progress: w.progress, window: w.items, currentIndex: w.currentIndex, lastActivity: 'Edit src/auth/reset.ts', startedAt: Date.now() - 90_000, updatedAt: Date.now(), hasWorktree: true }];
+    return { generatedAt: Date.now(), cards, counts: countByPhase(cards) };
+  }
+
+  dispose(): void {
+    this.watcher.close();
+    this.changed.dispose();
+  }
+}
+
+describe('fleet dashboard in a real VS Code', () => {
+  let api: SpecTaskApi;
+  let dir: string;
+  let source: TasksFileSource | undefined;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<SpecTaskApi>('spectask.spectask');
+    assert.ok(ext);
+    api = await ext.activate();
+    const ws = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(ws, 'the integration tier opens a workspace folder');
+    dir = path.join(ws.uri.fsPath, 'fleet-it', '000042_add-password-reset');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tasks.md'), tasksMd(2));
+  });
+  after(() => {
+    source?.dispose();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('shows the current item of a tasks.md on disk and follows a tick', async function () {
+    if (!driverAvailable()) this.skip(); // the webview DOM is only reachable through the Playwright driver
+    source = new TasksFileSource(path.join(dir, 'tasks.md'));
+    api._testSetFleetSnapshotSource(source);
+    await vscode.commands.executeCommand('spectask.fleet.open');
+    const card = `article.card[data-task-id="${TASK_ID}"]`;
+    const current = await eventually<string>(async () => {
+      const t = await readText(`${card} .task-item.current`);
+      return t.includes(ITEMS[2]) ? t : '';
+    }, 'the card shows item 3 as current');
+    assert.match(current, /Add the reset request endpoint/);
+    const text = await readText(card);
+    for (const expected of ['#000042', 'Add password reset', 'claude-code', 'ag-it42', 'Implementing', '2/6', 'Edit src/auth/reset.ts']) assert.ok(text.includes(expected), `card lacks ${expected}:\n${text}`);
+    await snap('fleet-live-before-tick', `${card} .task-item.current`);
+
+    fs.writeFileSync(path.join(dir, 'tasks.md'), tasksMd(3)); // the agent ticks item 3 and starts item 4
+    await eventually(async () => (await readText(`${card} .task-item.current`)).includes(ITEMS[3]), 'the card follows the tick');
+    assert.match(await readText(`${card} .progress-count`), /^3\/6$/);
+    await snap('fleet-live-after-tick', `${card} .task-item.current`);
+  });
+
+  it('sends a card action to the host, which acts on it', async function () {
+    if (!driverAvailable()) this.skip();
+    const dispatched = new Promise<DispatchedFleetAction>((resolve) => {
+      const sub = api.onDidDispatchFleetAction((a) => {
+        sub.dispose();
+        resolve(a);
+      });
+    });
+    await click(`article.card[data-task-id="${TASK_ID}"] vscode-button[data-action="stop"]`);
+    assert.deepEqual(await dispatched, { taskId: TASK_ID, action: 'stop', ok: true });
+    // The host's answer is visible in the workbench: the "not available yet" notification.
+    await vscode.commands.executeCommand('notifications.showList');
+    const notes = await eventually<string>(async () => {
+      const t = await readText('.notifications-center');
+      return /not available yet/.test(t) ? t : '';
+    }, 'the notification appears');
+    assert.match(notes, /Stopping an agent from the fleet dashboard is not available yet/);
+    await snap('fleet-action-notification', '.notifications-center');
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+});
