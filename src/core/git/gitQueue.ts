@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IDisposable } from '../lifecycle';
-import { GitRunner, type StuckLockHandler } from './gitRunner';
+import { DEFAULT_LOCK_RETRY_DELAYS_MS, GitRunner, type StuckLockHandler } from './gitRunner';
 import { removeLockIfStale } from './staleLock';
 
 /**
@@ -61,6 +61,8 @@ export interface GitQueueRegistryOptions {
    * Default: remove the lock if {@link removeLockIfStale} finds no git process working in the repository.
    */
   onStuckLock?: (repoRoot: string, lockFile: string) => Promise<boolean>;
+  /** Waits between retries while a lock is held; default {@link DEFAULT_LOCK_RETRY_DELAYS_MS} (~3.9 s in all). */
+  lockRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -79,7 +81,7 @@ export class GitQueueRegistry implements IDisposable {
     if (!q) {
       const handler = this.options.onStuckLock ?? (async (root: string, lock: string) => (await removeLockIfStale(lock, [root])).removed);
       const onStuck: StuckLockHandler = (lock) => handler(key, lock);
-      q = new GitQueue(key, new GitRunner(key, this.options.binary ?? 'git', onStuck));
+      q = new GitQueue(key, new GitRunner(key, this.options.binary ?? 'git', onStuck, this.options.lockRetryDelaysMs ?? DEFAULT_LOCK_RETRY_DELAYS_MS));
       this.queues.set(key, q);
     }
     return q;

@@ -15,8 +15,8 @@ export const ALLOWED_EXTRA_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTH
 /** Called when a lock error outlasted the retries; returns true when it removed a stale lock (retry once more). */
 export type StuckLockHandler = (lockFile: string) => Promise<boolean>;
 
-/** How long a command keeps retrying while another git holds a lock (a user's `git gc`, an IDE's fetch). */
-const LOCK_RETRY_DELAYS_MS = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
+/** How long a command keeps retrying while another git holds a lock (a user's `git gc`, an IDE's fetch): ~3.9 s. */
+export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
 
 /**
  * Runs git commands through simple-git and turns failures into {@link GitCommandError}. A command that fails
@@ -30,6 +30,7 @@ export class GitRunner {
     readonly repoRoot: string,
     readonly binary = 'git',
     private readonly onStuckLock?: StuckLockHandler,
+    private readonly lockRetryDelaysMs: readonly number[] = DEFAULT_LOCK_RETRY_DELAYS_MS,
   ) {}
 
   /** Runs `git <args>` and returns its stdout (untrimmed). */
@@ -41,8 +42,8 @@ export class GitRunner {
       } catch (e) {
         const lock = e instanceof GitCommandError ? e.lockFile : undefined;
         if (!lock) throw e;
-        if (attempt < LOCK_RETRY_DELAYS_MS.length) {
-          await delay(LOCK_RETRY_DELAYS_MS[attempt]);
+        if (attempt < this.lockRetryDelaysMs.length) {
+          await delay(this.lockRetryDelaysMs[attempt]);
           continue;
         }
         if (!removedStale && this.onStuckLock && (await this.onStuckLock(lock))) {

@@ -68,8 +68,10 @@ export async function gitProcessesIn(repoPaths: readonly string[], procDir = '/p
         const cwd = await fs.readlink(path.join(procDir, pid, 'cwd'));
         const args = (await fs.readFile(path.join(procDir, pid, 'cmdline'), 'utf8')).split('\0');
         if (inside(cwd) || args.some((a) => path.isAbsolute(a) && inside(a))) found.push(Number(pid));
-      } catch {
-        found.push(Number(pid)); // someone else's git: we cannot tell where it works, so assume here
+      } catch (e) {
+        // Gone meanwhile (short-lived git elsewhere on the machine): not a holder. Not allowed to look
+        // (another user's git): we cannot tell where it works, so assume it works here.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ESRCH') found.push(Number(pid));
       }
     }),
   );
