@@ -1,19 +1,71 @@
-#!/usr/bin/env node
+import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
+import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
+import { checklistCommand, createCommand, initCommand, listCommand, markCommand, showCommand, type CliIO } from './designDocsCommands';
 
-/** Headless command line over src/core. Subcommands arrive with the design-docs store and orchestrator. */
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const [cmd] = argv;
-  if (cmd === '--version' || cmd === '-v') {
+/** Options that take a value, for every command. */
+const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context']);
+
+const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO) => Promise<number>> = {
+  init: initCommand,
+  create: createCommand,
+  list: listCommand,
+  show: showCommand,
+  checklist: checklistCommand,
+  mark: markCommand,
+};
+
+const HELP = `Usage: spectask <command> [options]
+
+Commands:
+  init                              create or adopt the design-docs branch and its worktree (repairs it)
+  create <title> [--prompt <text>]  create a SpecTask folder (requirements.md, design.md, tasks.md, spectask.json)
+         [--priority <p>]           low | medium | high | critical
+  list [--json]                     list SpecTasks with status and checklist progress
+  show <id> [--json]                one SpecTask: status, progress, current item with context
+  checklist <file> [--json]         parse any checklist file: items (line, depth, state, id), progress,
+           [--context <n>]          current item and <n> items of context (default 2); no repository needed
+  mark <id> <item> <state>          set a checklist item to todo, doing or done and commit it;
+                                    <item> is its number (1-based), its id (T3) or its text
+  help, --version
+
+Options:
+  --repo <path>     the repository (default: the current folder)
+  --branch <name>   the design-docs branch (default: helix-design-docs; helix-specs is adopted)
+  --push            push the design-docs branch after committing (never forced)
+  --json            stable machine-readable output (see src/cli/JSON.md)
+
+Exit codes: 0 success, 1 failure (message on stderr), 2 wrong usage.
+`;
+
+/**
+ * Headless command line over src/core. Returns the exit code instead of exiting, so tests can call it.
+ * Errors go to `err` as one line: `spectask: <message>`.
+ */
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd: string = process.cwd()): Promise<number> {
+  const [first] = argv;
+  if (first === '--version' || first === '-v') {
     out.write(`${PRODUCT_VERSION}\n`);
     return 0;
   }
-  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    out.write(`${PRODUCT_NAME} ${PRODUCT_VERSION}\n\nUsage: spectask <command> [options]\n\n  help       show this help\n  --version  print the version\n`);
+  if (!first || first === 'help' || first === '--help' || first === '-h') {
+    out.write(`${PRODUCT_NAME} ${PRODUCT_VERSION}\n\n${HELP}`);
     return 0;
   }
-  process.stderr.write(`spectask: unknown command '${cmd}'. Run 'spectask help'.\n`);
-  return 2;
+  try {
+    const args = parseArgs(argv, VALUE_OPTIONS);
+    const run = args.command ? COMMANDS[args.command] : undefined;
+    if (!run) throw new UsageError(`unknown command '${args.command ?? first}'. Run 'spectask help'.`);
+    return await run(args, { out, cwd });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`spectask: ${e.message}\n`);
+      return 2;
+    }
+    const code = e instanceof RepositoryRefusedError ? ` [${e.code}]` : '';
+    err.write(`spectask: ${e instanceof Error ? e.message : String(e)}${code}\n`);
+    return 1;
+  }
 }
 
 if (require.main === module) {

@@ -1,0 +1,165 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../core/checklist/checklistFocus';
+import type { ChecklistItem, ItemRef } from '../core/checklist/checklistTypes';
+import { parseItemState } from '../core/checklist/markers';
+import { parseChecklist } from '../core/checklist/parseChecklist';
+import { openDesignDocs, type DesignDocs } from '../core/docs/openDesignDocs';
+import { PRIORITIES, type Priority } from '../core/docs/specTaskSchema';
+import { GitQueueRegistry } from '../core/git/gitQueue';
+import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
+import { checklistJson, taskDetailsJson, taskJson } from './jsonShapes';
+
+/** Where a command writes. */
+export interface CliIO {
+  out: NodeJS.WritableStream;
+  /** Working directory for relative paths and the default `--repo`. */
+  cwd: string;
+}
+
+const STORE_OPTIONS = ['repo', 'branch', 'json'];
+
+/** `spectask init`: create or adopt the design-docs branch and worktree, repairing what is broken. */
+export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, STORE_OPTIONS);
+  expectPositionals(args, 0, 'spectask init [--repo <path>] [--branch <name>] [--json]');
+  return withStore(args, io, true, async (dd) => {
+    const { branch, worktreePath, origin, repairs } = dd.location;
+    if (args.options.has('json')) writeJson(io, { branch, worktreePath, origin, repairs });
+    else {
+      const how = { created: 'created', local: 'found', remote: 'adopted from the remote', 'legacy-local': 'adopted (legacy name)', 'legacy-remote': 'adopted from the remote (legacy name)' }[origin];
+      io.out.write(`design-docs branch '${branch}' ${how}; worktree at ${worktreePath}\n`);
+      for (const r of repairs) io.out.write(`  repaired: ${r}\n`);
+    }
+    return 0;
+  });
+}
+
+/** `spectask create <title> [--prompt <text>] [--priority <p>]`. */
+export async function createCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, [...STORE_OPTIONS, 'prompt', 'priority', 'push']);
+  const [title] = expectPositionals(args, 1, 'spectask create <title> [--prompt <text>] [--priority low|medium|high|critical]');
+  const priority = optionValue(args, 'priority');
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) throw new UsageError(`--priority must be one of ${PRIORITIES.join(', ')}`);
+  if (!title.trim()) throw new UsageError('the title is empty');
+  return withStore(args, io, true, async (dd) => {
+    const t = await dd.store.create({ title, prompt: optionValue(args, 'prompt'), priority: priority as Priority | undefined });
+    if (args.options.has('json')) writeJson(io, taskJson(t));
+    else io.out.write(`created SpecTask ${t.id} "${t.title}" in ${t.path}\n`);
+    return 0;
+  });
+}
+
+/** `spectask list [--json]`. */
+export async function listCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, STORE_OPTIONS);
+  expectPositionals(args, 0, 'spectask list [--json]');
+  return withStore(args, io, false, async (dd) => {
+    const tasks = await dd.store.list();
+    if (args.options.has('json')) {
+      writeJson(io, { branch: dd.location.branch, worktreePath: dd.location.worktreePath, tasks: tasks.map(taskJson) });
+      return 0;
+    }
+    if (tasks.length === 0) io.out.write(`no SpecTasks yet on '${dd.location.branch}' (spectask create <title>)\n`);
+    for (const t of tasks) {
+      const progress = t.progress ? `${t.progress.done}/${t.progress.total}` : '-';
+      io.out.write(`${t.id.padEnd(8)} ${(t.status ?? '-').padEnd(24)} ${progress.padStart(7)}  ${t.title}${t.problems.length ? `  (${t.problems.length} problem${t.problems.length > 1 ? 's' : ''})` : ''}\n`);
+    }
+    return 0;
+  });
+}
+
+/** `spectask show <id> [--json]`. */
+export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, STORE_OPTIONS);
+  const [ref] = expectPositionals(args, 1, 'spectask show <id> [--json]');
+  return withStore(args, io, false, async (dd) => {
+    const t = await dd.store.get(ref);
+    if (args.options.has('json')) {
+      writeJson(io, taskDetailsJson(t));
+      return 0;
+    }
+    io.out.write(`${t.id}  ${t.title}\nstatus:   ${t.status ?? '(unknown)'}\nfolder:   ${t.path}\n`);
+    if (t.progress) io.out.write(`progress: ${t.progress.done}/${t.progress.total} done (${t.progress.percent}%), ${t.progress.doing} in progress\n`);
+    if (t.checklist && t.focus) writeFocus(io, t.checklist.items, t.focus.current, [...t.focus.before, ...(t.focus.current ? [t.focus.current] : []), ...t.focus.after]);
+    for (const p of t.problems) io.out.write(`problem: ${p.path}${p.field ? ` (${p.field})` : ''}: ${p.message}\n`);
+    return 0;
+  });
+}
+
+/** `spectask checklist <file> [--json] [--context <n>]`: parse any checklist file, no repository needed. */
+export async function checklistCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, ['json', 'context']);
+  const [file] = expectPositionals(args, 1, 'spectask checklist <file> [--json] [--context <n>]');
+  const ctxText = optionValue(args, 'context');
+  const ctx = ctxText === undefined ? DEFAULT_CONTEXT_ITEMS : Number(ctxText);
+  if (!Number.isInteger(ctx) || ctx < 0) throw new UsageError('--context must be a whole number ≥ 0');
+  const abs = path.resolve(io.cwd, file);
+  const bytes = await fs.readFile(abs).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read ${abs}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+  const { items, problems } = parseChecklist(bytes);
+  const progress = checklistProgress(items);
+  const focus = checklistFocus(items, ctx);
+  if (args.options.has('json')) {
+    writeJson(io, checklistJson(abs, items, problems, progress, focus));
+    return 0;
+  }
+  io.out.write(`${abs}: ${progress.done}/${progress.total} done (${progress.percent}%), ${progress.doing} in progress\n`);
+  for (const it of items) io.out.write(`${it === focus.current ? '>' : ' '} ${'  '.repeat(it.depth)}${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.id ? `${it.id}: ` : ''}${it.text}  (line ${it.line + 1})\n`);
+  for (const p of problems) io.out.write(`problem: line ${p.line + 1}: ${p.message}\n`);
+  return 0;
+}
+
+/** `spectask mark <id> <item> <todo|doing|done>`; `<item>` is a number (`3` or `#3`), an item id, or its text. */
+export async function markCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, [...STORE_OPTIONS, 'push']);
+  const [ref, itemArg, stateArg] = expectPositionals(args, 3, 'spectask mark <id> <item> <todo|doing|done>');
+  const state = parseItemState(stateArg);
+  if (!state) throw new UsageError(`'${stateArg}' is not a state: use todo, doing or done`);
+  return withStore(args, io, false, async (dd) => {
+    const r = await dd.store.mark(ref, await itemRef(dd, ref, itemArg), state);
+    const item = { n: r.item.index + 1, id: r.item.id ?? null, text: r.item.text, line: r.item.line + 1 };
+    if (args.options.has('json')) writeJson(io, { taskId: r.taskId, item, before: r.before, after: r.after, changed: r.changed, commit: r.commit?.sha ?? null });
+    else io.out.write(r.changed ? `${r.taskId}: "${r.item.text}" ${r.before} → ${r.after} (commit ${r.commit?.sha.slice(0, 10) ?? 'none'})\n` : `${r.taskId}: "${r.item.text}" is already ${r.after}\n`);
+    return 0;
+  });
+}
+
+/** A number selects by position (1-based); otherwise an item id wins over text. */
+async function itemRef(dd: DesignDocs, task: string, arg: string): Promise<ItemRef> {
+  const num = /^#?(\d+)$/.exec(arg);
+  if (num) {
+    const n = Number(num[1]);
+    if (n < 1) throw new UsageError('item numbers start at 1');
+    return { index: n - 1 };
+  }
+  const d = await dd.store.get(task);
+  return d.checklist?.items.some((i) => i.id === arg) ? { id: arg } : { text: arg };
+}
+
+function writeFocus(io: CliIO, all: ChecklistItem[], current: ChecklistItem | undefined, window: ChecklistItem[]): void {
+  if (all.length === 0) {
+    io.out.write('checklist: no items yet\n');
+    return;
+  }
+  io.out.write(current ? 'current:\n' : 'all items done; last items:\n');
+  for (const it of window) io.out.write(`  ${it === current ? '>' : ' '} ${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.text}\n`);
+}
+
+function writeJson(io: CliIO, value: unknown): void {
+  io.out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Opens the store for `--repo` (default: cwd), runs `fn`, and always releases the store. */
+async function withStore(args: ParsedArgs, io: CliIO, createBranch: boolean, fn: (dd: DesignDocs) => Promise<number>): Promise<number> {
+  const registry = new GitQueueRegistry();
+  let dd: DesignDocs | undefined;
+  try {
+    dd = await openDesignDocs(path.resolve(io.cwd, optionValue(args, 'repo') ?? '.'), { registry, createBranch, branch: optionValue(args, 'branch'), push: args.options.has('push') });
+    return await fn(dd);
+  } finally {
+    dd?.store.dispose();
+    registry.dispose();
+  }
+}

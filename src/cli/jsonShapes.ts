@@ -1,0 +1,88 @@
+import type { ChecklistFocus, ChecklistItem, ChecklistProblem, ChecklistProgress } from '../core/checklist/checklistTypes';
+import type { SpecTaskDetails, SpecTaskSummary } from '../core/docs/specTaskReader';
+import type { SpecTaskRecord } from '../core/docs/specTaskSchema';
+
+// The `--json` output of the CLI. These shapes are a stable interface for scripts and CI (documented in
+// src/cli/JSON.md): fields may be added, never renamed or removed. Lines and item numbers are 1-based;
+// absent values are `null`, never missing.
+
+/** One checklist item. `n` is what `spectask mark` takes; `index` is 0-based. */
+export interface ItemJson {
+  n: number;
+  index: number;
+  line: number;
+  depth: number;
+  state: 'todo' | 'doing' | 'done';
+  id: string | null;
+  text: string;
+}
+
+/** A checklist with its progress, current item and context window. */
+export interface ChecklistJson {
+  file: string;
+  items: ItemJson[];
+  progress: ChecklistProgress;
+  current: ItemJson | null;
+  context: { before: ItemJson[]; after: ItemJson[] };
+  problems: { line: number; message: string }[];
+}
+
+/** One SpecTask as `list` prints it. */
+export interface TaskJson {
+  id: string;
+  number: number | null;
+  title: string;
+  status: string | null;
+  layout: 'current' | 'legacy';
+  folder: string;
+  path: string;
+  checklistFile: string | null;
+  progress: ChecklistProgress | null;
+  problems: { path: string; field: string | null; message: string }[];
+}
+
+/** One SpecTask as `show` prints it. */
+export interface TaskDetailsJson extends TaskJson {
+  record: SpecTaskRecord | null;
+  documents: { requirements: string | null; design: string | null; tasks: string | null; metadata: string | null };
+  checklist: ChecklistJson | null;
+}
+
+export function itemJson(it: ChecklistItem): ItemJson {
+  return { n: it.index + 1, index: it.index, line: it.line + 1, depth: it.depth, state: it.state, id: it.id ?? null, text: it.text };
+}
+
+export function checklistJson(file: string, items: ChecklistItem[], problems: ChecklistProblem[], progress: ChecklistProgress, focus: ChecklistFocus): ChecklistJson {
+  return {
+    file,
+    items: items.map(itemJson),
+    progress,
+    current: focus.current ? itemJson(focus.current) : null,
+    context: { before: focus.before.map(itemJson), after: focus.after.map(itemJson) },
+    problems: problems.map((p) => ({ line: p.line + 1, message: p.message })),
+  };
+}
+
+export function taskJson(t: SpecTaskSummary): TaskJson {
+  return {
+    id: t.id,
+    number: t.number ?? null,
+    title: t.title,
+    status: t.status ?? null,
+    layout: t.layout,
+    folder: t.folder,
+    path: t.path,
+    checklistFile: t.checklistFile ?? null,
+    progress: t.progress ?? null,
+    problems: t.problems.map((p) => ({ path: p.path, field: p.field ?? null, message: p.message })),
+  };
+}
+
+export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
+  return {
+    ...taskJson(t),
+    record: t.record ?? null,
+    documents: { requirements: t.documents.requirements ?? null, design: t.documents.design ?? null, tasks: t.documents.tasks ?? null, metadata: t.documents.metadata ?? null },
+    checklist: t.checklist && t.focus && t.progress && t.documents.tasks ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus) : null,
+  };
+}
