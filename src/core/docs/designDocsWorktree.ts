@@ -142,11 +142,15 @@ export class DesignDocsWorktree {
 
   /** Chooses the branch: ours locally, ours on the remote, a legacy one locally, on the remote, else a new one. */
   private async pickBranch(git: GitRunner): Promise<{ branch?: string; origin?: BranchOrigin }> {
-    const has = async (r: string) => (await git.tryRun(['rev-parse', '--verify', '-q', `${r}^{commit}`])) !== undefined;
-    if (await has(`refs/heads/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'local' };
-    if (await has(`refs/remotes/${this.remote}/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'remote' };
-    for (const b of this.legacy) if (await has(`refs/heads/${b}`)) return { branch: b, origin: 'legacy-local' };
-    for (const b of this.legacy) if (await has(`refs/remotes/${this.remote}/${b}`)) return { branch: b, origin: 'legacy-remote' };
+    // One `for-each-ref` instead of a `rev-parse` per candidate: cheaper, and it prints when refs exist.
+    const candidates = [this.branchSetting, ...this.legacy].flatMap((b) => [`refs/heads/${b}`, `refs/remotes/${this.remote}/${b}`]);
+    const out = await git.run(['for-each-ref', '--format=%(refname)', ...candidates]);
+    const refs = new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
+    const has = (r: string) => refs.has(r);
+    if (has(`refs/heads/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'local' };
+    if (has(`refs/remotes/${this.remote}/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'remote' };
+    for (const b of this.legacy) if (has(`refs/heads/${b}`)) return { branch: b, origin: 'legacy-local' };
+    for (const b of this.legacy) if (has(`refs/remotes/${this.remote}/${b}`)) return { branch: b, origin: 'legacy-remote' };
     return { origin: 'created' };
   }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { commitIdentityEnv } from '../git/commitIdentity';
+import { GitCommandError } from '../git/gitErrors';
 import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, type Event } from '../lifecycle';
@@ -77,18 +78,22 @@ export class DocCommitter extends Disposable {
     try {
       const cwd = this.worktreePath;
       const paths = await existingOrTracked(git, cwd, files);
-      // `-A` with explicit paths also records deletions; nothing outside these paths is staged.
-      if (paths.length) await git.run(['add', '-A', '--', ...paths], { cwd });
-      const staged = await git.run(['diff', '--cached', '--name-only'], { cwd });
+      // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
+      // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
+      if (paths.length) await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
+      const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
+      const message = formatCommitMessage(changes);
       let commit: DocCommit | undefined;
-      if (staged.trim()) {
-        const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
-        const message = formatCommitMessage(changes);
-        // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
-        // do not apply to them and must not make a tick fail.
-        await git.run(['commit', '--no-verify', '-q', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) });
-        commit = { sha: (await git.run(['rev-parse', 'HEAD'], { cwd })).trim(), message, changes };
-      }
+      // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
+      // do not apply to them and must not make a tick fail.
+      const made = await git.run(['commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return false;
+          throw e;
+        },
+      );
+      if (made) commit = { sha: (await git.run(['rev-parse', 'HEAD'], { cwd })).trim(), message, changes };
       this.leftover.clear();
       for (const b of batch) b.resolve(commit);
       if (commit) {

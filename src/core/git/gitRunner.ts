@@ -19,7 +19,11 @@ export type StuckLockHandler = (lockFile: string) => Promise<boolean>;
 export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
 
 /**
- * Runs git commands through simple-git and turns failures into {@link GitCommandError}. A command that fails
+ * Runs git commands through simple-git and turns failures into {@link GitCommandError}.
+ *
+ * Performance note: simple-git waits an extra 50 ms after a command that printed nothing at all (its
+ * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `commit`
+ * without `-q`, `rev-parse`), which keeps a tick close to the cost of the git processes themselves. A command that fails
  * because another process holds a `*.lock` is retried with backoff, then the `onStuckLock` hook may remove a
  * stale lock. Writes should go through a {@link GitQueue}, which owns one runner per repository.
  */
@@ -96,12 +100,14 @@ export class GitRunner {
       allowEnvironment: [...ALLOWED_EXTRA_ENV],
       unsafe: { allowUnsafeCustomBinary: true },
       // simple-git resolves a non-zero exit with an empty stderr as success (`rev-parse --verify -q` of a
-      // missing ref); every non-zero exit is a failure for us.
-      errors: (error: Buffer | Error | undefined, result: { exitCode: number; stdErr: Buffer[] }) => {
+      // missing ref); every non-zero exit is a failure for us. Without stderr, stdout is the message
+      // (`git commit` says "nothing to commit" there).
+      errors: (error: Buffer | Error | undefined, result: { exitCode: number; stdErr: Buffer[]; stdOut: Buffer[] }) => {
         if (error) return error;
         if (result.exitCode === 0) return undefined;
         const stderr = Buffer.concat(result.stdErr);
-        return stderr.length ? stderr : Buffer.from(`git exited with code ${result.exitCode}`);
+        const stdout = Buffer.concat(result.stdOut);
+        return stderr.length ? stderr : stdout.length ? stdout : Buffer.from(`git exited with code ${result.exitCode}`);
       },
     } as Parameters<typeof simpleGit>[0]);
     if (env) git.env({ ...inheritableEnv(), ...env });
