@@ -109,7 +109,8 @@ export class DocCommitter extends Disposable {
   private async push(git: GitRunner, sha: string): Promise<void> {
     const remote = this.options.remote ?? 'origin';
     try {
-      await git.run(['push', remote, `${this.branch}:${this.branch}`], { cwd: this.worktreePath });
+      // No terminal prompt: a push needing credentials fails (and is reported) instead of hanging the queue.
+      await git.run(['push', remote, `${this.branch}:${this.branch}`], { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } });
     } catch (e) {
       this._onDidFailPush.fire({ sha, message: e instanceof Error ? e.message : String(e) });
     }

@@ -10,7 +10,7 @@ export interface GitRunOptions {
 }
 
 /** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
-export const ALLOWED_EXTRA_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'] as const;
+export const ALLOWED_EXTRA_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'GIT_TERMINAL_PROMPT'] as const;
 
 /** Called when a lock error outlasted the retries; returns true when it removed a stale lock (retry once more). */
 export type StuckLockHandler = (lockFile: string) => Promise<boolean>;

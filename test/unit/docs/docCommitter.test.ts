@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatCommitMessage } from '../../../src/core/docs/commitMessage';
+import { DocCommitter } from '../../../src/core/docs/docCommitter';
+import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
+import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
+import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+
+describe('design-docs commits', function () {
+  this.timeout(20_000);
+  after(cleanupTemp);
+
+  it('formats one change, and a burst with one trailer per SpecTask', () => {
+    assert.equal(formatCommitMessage([{ taskId: '000007', summary: 'mark "Add login endpoint" done' }]), 'spectask(000007): mark "Add login endpoint" done\n\nSpecTask: 000007\n');
+    assert.equal(
+      formatCommitMessage([
+        { taskId: '000007', summary: 'mark "a" done' },
+        { taskId: '000009', summary: 'mark "b" doing' },
+      ]),
+      'spectask: 2 checklist and document updates\n\n- 000007: mark "a" done\n- 000009: mark "b" doing\n\nSpecTask: 000007\nSpecTask: 000009\n',
+    );
+  });
+
+  async function setup(lockRetryDelaysMs?: number[]) {
+    const registry = new GitQueueRegistry({ lockRetryDelaysMs, onStuckLock: async () => false });
+    const dd = await openDesignDocs(makeRepo(), { registry });
+    dd.store.dispose();
+    const queue = registry.forRepo(dd.repo.root);
+    const wt = dd.location.worktreePath;
+    const committer = new DocCommitter(queue, wt, dd.location.branch);
+    const write = (file: string, text: string, taskId: string) =>
+      queue.enqueue('write', async () => {
+        fs.writeFileSync(path.join(wt, file), text);
+        return { done: committer.commit({ taskId, summary: `write ${file}`, files: [file] }) };
+      });
+    return { registry, dd, wt, committer, write };
+  }
+
+  it('coalesces changes that arrive together into one commit, resolving every caller with it', async () => {
+    const { registry, wt, committer, write } = await setup();
+    const seen: string[] = [];
+    committer.onDidCommit((c) => seen.push(c.sha));
+    const jobs = await Promise.all([write('a.md', 'a', '000001'), write('b.md', 'b', '000002'), write('c.md', 'c', '000001')]);
+    const commits = await Promise.all(jobs.map((j) => j.done));
+    assert.equal(new Set(commits.map((c) => c?.sha)).size, 1, 'one commit for the burst');
+    assert.equal(seen.length, 1);
+    assert.match(git(wt, 'log', '-1', '--format=%B'), /^spectask: 3 checklist and document updates\n\n- 000001: write a.md\n- 000002: write b.md\n- 000001: write c.md\n\nSpecTask: 000001\nSpecTask: 000002/);
+    assert.deepEqual(git(wt, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['a.md', 'b.md', 'c.md']);
+    committer.dispose();
+    registry.dispose();
+  });
+
+  it('rejects the callers of a failed commit and carries their files into the next one', async () => {
+    const { registry, wt, committer, write } = await setup([1, 1]);
+    const lock = path.join(git(wt, 'rev-parse', '--absolute-git-dir'), 'index.lock');
+    fs.writeFileSync(lock, '');
+    const first = await write('lost.md', 'must not be lost', '000001');
+    await assert.rejects(first.done, /index\.lock/);
+    fs.rmSync(lock);
+    const second = await write('next.md', 'next', '000001');
+    await second.done;
+    assert.deepEqual(git(wt, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['lost.md', 'next.md']);
+    committer.dispose();
+    registry.dispose();
+  });
+
+  it('pushes after committing when asked (never forced) and reports a rejected push without losing the commit', async () => {
+    const registry = new GitQueueRegistry();
+    const root = makeRepo();
+    const bare = tempDir('spectask-remote-');
+    git(bare, 'init', '-q', '--bare');
+    git(root, 'remote', 'add', 'origin', bare);
+    const dd = await openDesignDocs(root, { registry, push: true });
+    const failures: string[] = [];
+    dd.store.onDidFailPush((f) => failures.push(f.message));
+    const t = await dd.store.create({ title: 'Pushed' });
+    // Callers are released at commit time; the push follows in the same queue job.
+    await registry.forRepo(root).whenIdle();
+    assert.equal(git(bare, 'rev-parse', 'helix-design-docs'), git(root, 'rev-parse', 'helix-design-docs'));
+    // Someone else pushes first: our next push is rejected (not forced over theirs), the commit stays local.
+    const peer = tempDir('spectask-peer-');
+    git(peer, 'clone', '-q', '--branch', 'helix-design-docs', bare, '.');
+    fs.writeFileSync(path.join(peer, 'peer.md'), 'peer\n');
+    git(peer, 'add', '.');
+    git(peer, 'commit', '-qm', 'peer');
+    git(peer, 'push', '-q', 'origin', 'helix-design-docs');
+    const theirs = git(bare, 'rev-parse', 'helix-design-docs');
+    fs.writeFileSync(path.join(t.path, 'tasks.md'), '- [ ] one\n');
+    const c = await dd.store.commitFolder(t.id, 'checklist');
+    assert.ok(c?.sha);
+    await registry.forRepo(root).whenIdle();
+    assert.equal(failures.length, 1);
+    assert.match(failures[0], /rejected|fetch first|non-fast-forward/);
+    assert.equal(git(bare, 'rev-parse', 'helix-design-docs'), theirs);
+    assert.equal(git(root, 'rev-parse', 'helix-design-docs'), c!.sha);
+    dd.store.dispose();
+    registry.dispose();
+  });
+});
