@@ -30,7 +30,9 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     repo.cleanup();
   });
 
-  const backend = (scenario: string) => createClaudeBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`claude-${scenario}`), sourceEnv: { ...process.env, SPECTASK_PLANTED_SECRET: 'must-not-leak' } });
+  // HOME is a scratch folder: the Bash tool runs a login shell, and the host user's profile (pyenv, nvm, …) must
+  // not make the test slow or flaky.
+  const backend = (scenario: string) => createClaudeBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`claude-${scenario}`), sourceEnv: { ...process.env, HOME: repo.scratch, SPECTASK_PLANTED_SECRET: 'must-not-leak' } });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,

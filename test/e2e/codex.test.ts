@@ -27,7 +27,7 @@ describe('Codex CLI back-end (real codex against a fake Responses API)', functio
     repo.cleanup();
   });
 
-  const backend = (scenario: string) => createCodexBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`codex-${scenario}`) });
+  const backend = (scenario: string) => createCodexBackend({ binary: bin, graceMs: 3000, sourceEnv: { ...process.env, HOME: repo.scratch }, onStdoutLine: recorder(`codex-${scenario}`) });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,
