@@ -20,6 +20,8 @@ export interface LedgerRunAttached {
   kind: 'run-attached';
   runId: string;
   pid?: number;
+  /** The process's start time (from /proc), so a PID reused after a reboot is never mistaken for it. */
+  processStartTime?: string;
   sessionId?: string;
   at: number;
 }
@@ -36,6 +38,7 @@ export type LedgerEntry = LedgerRunStarted | LedgerRunAttached | LedgerRunEnded;
 /** What a run looks like after replaying the ledger. */
 export interface LedgerRun extends LedgerRunStarted {
   pid?: number;
+  processStartTime?: string;
   endedAt?: number;
   outcome?: string;
 }
@@ -100,7 +103,7 @@ export class RunLedger {
       if (entry.kind === 'run-started' && typeof entry.runId === 'string') runs.set(entry.runId, { ...entry });
       else if (entry.kind === 'run-attached') {
         const r = runs.get(entry.runId);
-        if (r) Object.assign(r, { pid: entry.pid ?? r.pid, sessionId: entry.sessionId ?? r.sessionId });
+        if (r) Object.assign(r, { pid: entry.pid ?? r.pid, processStartTime: entry.processStartTime ?? r.processStartTime, sessionId: entry.sessionId ?? r.sessionId });
       } else if (entry.kind === 'run-ended') {
         const r = runs.get(entry.runId);
         if (r) Object.assign(r, { endedAt: entry.at, outcome: entry.outcome });

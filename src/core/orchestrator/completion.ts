@@ -1,0 +1,65 @@
+import * as fs from 'node:fs/promises';
+import type { ChecklistItem } from '../checklist/checklistTypes';
+import type { SpecTaskDetails } from '../docs/specTaskReader';
+import { designTemplate, requirementsTemplate } from '../docs/specTaskTemplates';
+import type { BranchCommit, WorktreeStatus } from './codeWorktrees';
+import { COMMIT_TRAILER_KEY } from './prompts';
+
+/** A verdict: done, or the problems that a nudge quotes back to the agent and a failure keeps as reason. */
+export type Verdict = { ok: true } | { ok: false; problems: string[] };
+
+async function read(file: string | undefined): Promise<string | undefined> {
+  return file ? fs.readFile(file, 'utf8').catch(() => undefined) : undefined;
+}
+
+/**
+ * Planning is done when the three documents exist, have their headings, are no longer the untouched
+ * templates, and the checklist has at least one item (DESIGN.md §5: "the three documents exist and
+ * parse, checklist non-empty"). Decided from the files, never from the agent's reply.
+ */
+export async function planningVerdict(task: SpecTaskDetails, goal: string | undefined): Promise<Verdict> {
+  const problems: string[] = [];
+  const [req, design] = await Promise.all([read(task.documents.requirements), read(task.documents.design)]);
+  if (req === undefined) problems.push('requirements.md is missing');
+  else {
+    if (!/^# Requirements:/m.test(req)) problems.push('requirements.md must start with "# Requirements: <title>"');
+    if (!/^## Open Questions/m.test(req)) problems.push('requirements.md has no "## Open Questions" section');
+    if (req === requirementsTemplate(task.title, goal)) problems.push('requirements.md is still the empty template');
+  }
+  if (design === undefined) problems.push('design.md is missing');
+  else {
+    if (!/^# Design:/m.test(design)) problems.push('design.md must start with "# Design: <title>"');
+    if (design === designTemplate(task.title)) problems.push('design.md is still the empty template');
+  }
+  if (!task.documents.tasks) problems.push('tasks.md is missing');
+  else if (!task.checklist || task.checklist.items.length === 0) problems.push('tasks.md has no checklist items ("- [ ] T1: …")');
+  return problems.length ? { ok: false, problems } : { ok: true };
+}
+
+/**
+ * Implementation is done when every checklist item is `[x]`, the worktree is clean, and the branch has
+ * at least one commit carrying the `SpecTask: <number>` trailer (DESIGN.md §6). The agent's own claim of
+ * success is not an input.
+ */
+export function implementationVerdict(input: {
+  number: string;
+  items: readonly ChecklistItem[];
+  status: WorktreeStatus;
+  commits: readonly BranchCommit[];
+}): Verdict {
+  const problems: string[] = [];
+  if (input.items.length === 0) problems.push('tasks.md has no checklist items; write the steps as "- [ ] T1: …" and work through them');
+  const open = input.items.filter((i) => i.state !== 'done');
+  if (open.length) {
+    const names = open.slice(0, 6).map((i) => (i.id ? `${i.id} (${i.text})` : i.text)).join('; ');
+    problems.push(`${open.length} checklist item${open.length === 1 ? ' is' : 's are'} not [x]: ${names}${open.length > 6 ? '; …' : ''}`);
+  }
+  if (!input.status.clean) {
+    problems.push(`uncommitted changes in the worktree: ${input.status.changes.slice(0, 8).map((c) => c.trim()).join(', ')}${input.status.changes.length > 8 ? ', …' : ''}`);
+  }
+  const trailer = new RegExp(`^${COMMIT_TRAILER_KEY}:\\s*${input.number}\\s*$`, 'm');
+  if (!input.commits.some((c) => trailer.test(c.trailers))) {
+    problems.push(input.commits.length ? `no commit carries the trailer "${COMMIT_TRAILER_KEY}: ${input.number}"` : 'nothing was committed on the task branch');
+  }
+  return problems.length ? { ok: false, problems } : { ok: true };
+}

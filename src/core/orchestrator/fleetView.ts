@@ -1,0 +1,76 @@
+import type { AgentInfo } from '../agents/agentPool';
+import type { ToolCallEvent } from '../agents/agentEvents';
+import type { ChecklistItem } from '../checklist/checklistTypes';
+import type { SpecTaskStatus } from './statusMachine';
+import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../../protocol/fleet';
+import { phaseOfStatus } from '../../protocol/fleetPhase';
+import { buildItemWindow } from '../../protocol/fleetWindow';
+
+/** What the fleet view needs about one SpecTask; the orchestrator keeps these up to date. */
+export interface TaskView {
+  id: string;
+  number: string;
+  title: string;
+  status: SpecTaskStatus;
+  backend?: string;
+  items: readonly ChecklistItem[];
+  error?: string;
+  hasWorktree: boolean;
+  updatedAt: number;
+}
+
+export interface RunView {
+  startedAt: number;
+  lastActivity?: string;
+  lastActivityAt?: number;
+}
+
+/** "Edit src/auth.ts", "Run npm test": one line about a tool call, for the card's activity line. */
+export function describeToolCall(e: ToolCallEvent): string {
+  const target = e.paths?.[0] ?? e.command ?? '';
+  const verb = { edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[e.kind] ?? e.name;
+  const line = target ? `${verb} ${target}` : verb;
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/**
+ * Builds the complete dashboard snapshot from the orchestrator's state. Pure and cheap: one pass over the
+ * tasks; archived SpecTasks are counted but get no card.
+ */
+export function buildFleetSnapshot(input: {
+  tasks: Iterable<TaskView>;
+  agents: ReadonlyMap<string, AgentInfo>;
+  runs: ReadonlyMap<string, RunView>;
+  queueReasons: ReadonlyMap<string, string>;
+  contextItems: number;
+  now: number;
+}): FleetSnapshot {
+  const all: FleetAgentCard[] = [];
+  for (const t of input.tasks) {
+    const agent = input.agents.get(t.id);
+    const run = input.runs.get(t.id);
+    const w = buildItemWindow(t.items, input.contextItems);
+    const tokens = agent ? (agent.usage.inputTokens ?? 0) + (agent.usage.outputTokens ?? 0) : 0;
+    all.push({
+      taskId: t.id,
+      number: t.number,
+      title: t.title,
+      phase: phaseOfStatus(t.status),
+      backend: agent?.backend ?? t.backend,
+      agentId: agent?.sessionId ? agent.sessionId.slice(0, 8) : agent?.agentId,
+      progress: w.progress,
+      window: w.items,
+      currentIndex: w.currentIndex,
+      lastActivity: run?.lastActivity,
+      startedAt: run?.startedAt,
+      updatedAt: Math.max(t.updatedAt, run?.lastActivityAt ?? 0),
+      tokens: tokens || undefined,
+      costUsd: agent?.usage.costUsd,
+      queueReason: input.queueReasons.get(t.id),
+      lastError: t.error ?? agent?.lastError,
+      hasWorktree: t.hasWorktree,
+    });
+  }
+  const counts = countByPhase(all);
+  return { generatedAt: input.now, cards: all.filter((c) => c.phase !== 'archived'), counts };
+}

@@ -1,0 +1,66 @@
+import type { BackendId, PermissionPolicy } from '../agents/agentBackend';
+
+/** The permission level a user picks for implementation agents (planning agents only ever edit docs). */
+export type PermissionLevel = 'edit' | 'edit+commands' | 'full';
+export type MergeStrategy = 'fast-forward' | 'merge-commit' | 'pull-request';
+
+/** Everything the orchestrator reads from settings (`spectask.*` in VS Code, flags/env in the CLI). */
+export interface OrchestratorSettings {
+  planning: { backend: BackendId; model?: string };
+  implementation: { backend: BackendId; model?: string };
+  caps: { planning: number; implementation: number };
+  autoStart: boolean;
+  reconcileIntervalMs: number;
+  permissionLevel: PermissionLevel;
+  /** Command prefixes implementation agents may run under `edit+commands`. */
+  allowedCommands: string[];
+  /** Per run; 0 = no limit. */
+  wallClockTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Nudges on the same session after a run ended unfinished, before a retry. */
+  maxNudges: number;
+  /** Retries (with backoff) after the nudges, before the task fails. */
+  maxRetries: number;
+  retryBackoffMs: number;
+  mergeStrategy: MergeStrategy;
+  /** Remove the code worktree once the task is done (its branch is kept). */
+  cleanupWorktreeOnDone: boolean;
+  /** Base branch for new SpecTasks; undefined = the branch checked out when the task is created. */
+  defaultBaseBranch?: string;
+  contextItems: number;
+}
+
+export const DEFAULT_ALLOWED_COMMANDS = ['git add', 'git commit', 'git status', 'git diff', 'git log', 'git show', 'npm test', 'npm run', 'npm install', 'npx', 'node', 'python3', 'pytest', 'ls', 'cat'];
+
+export const DEFAULT_SETTINGS: OrchestratorSettings = {
+  planning: { backend: 'claude-cli' },
+  implementation: { backend: 'claude-cli' },
+  caps: { planning: 3, implementation: 5 },
+  autoStart: false,
+  reconcileIntervalMs: 10_000,
+  permissionLevel: 'edit+commands',
+  allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+  wallClockTimeoutMs: 60 * 60_000,
+  idleTimeoutMs: 10 * 60_000,
+  maxNudges: 2,
+  maxRetries: 1,
+  retryBackoffMs: 5_000,
+  mergeStrategy: 'merge-commit',
+  cleanupWorktreeOnDone: true,
+  contextItems: 2,
+};
+
+/** The permission policy handed to the agent back-end for an implementation run. */
+export function implementationPolicy(s: Pick<OrchestratorSettings, 'permissionLevel' | 'allowedCommands'>): PermissionPolicy {
+  switch (s.permissionLevel) {
+    case 'edit':
+      return { mode: 'edit' };
+    case 'edit+commands':
+      return { mode: 'edit+commands', allow: s.allowedCommands };
+    case 'full':
+      return { mode: 'full' };
+  }
+}
+
+/** Planning agents write documents only; they may read the code and run nothing. */
+export const PLANNING_POLICY: PermissionPolicy = { mode: 'edit' };

@@ -1,0 +1,98 @@
+// Builds a real orchestrator over a real temporary repository: design-docs store, watcher, git queue,
+// agent pool, ledger. Only the agent is a scripted replay (test/support/replayBackend.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AgentPool } from '../../../src/core/agents/agentPool';
+import { DesignDocsWatcher } from '../../../src/core/docs/designDocsWatcher';
+import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
+import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
+import { CodeWorktrees } from '../../../src/core/orchestrator/codeWorktrees';
+import { RunLedger } from '../../../src/core/orchestrator/ledger';
+import { Orchestrator } from '../../../src/core/orchestrator/orchestrator';
+import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../../src/core/orchestrator/settings';
+import type { SpecTaskStatus } from '../../../src/core/orchestrator/statusMachine';
+import { ReplayBackend, type ReplayScript } from '../../support/replayBackend';
+import { git, tempDir } from '../docs/gitFixture';
+
+export interface Harness {
+  repo: string;
+  docs: DesignDocs;
+  orchestrator: Orchestrator;
+  backend: ReplayBackend;
+  pool: AgentPool;
+  settings: OrchestratorSettings;
+  logs: string[];
+  dispose(): Promise<void>;
+}
+
+/** A clean repository on `main` with one commit. */
+export function cleanRepo(): string {
+  const root = tempDir('spectask-orch-');
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'config', 'user.name', 'Fixture');
+  git(root, 'config', 'user.email', 'fixture@example.com');
+  fs.writeFileSync(path.join(root, 'README.md'), '# app\n');
+  git(root, 'add', '.');
+  git(root, 'commit', '-q', '-m', 'initial');
+  return root;
+}
+
+export async function makeHarness(script: ReplayScript, overrides: Partial<OrchestratorSettings> = {}, repo = cleanRepo()): Promise<Harness> {
+  const registry = new GitQueueRegistry();
+  const docs = await openDesignDocs(repo, { registry });
+  const watcher = new DesignDocsWatcher(docs.location.worktreePath, { debounceMs: 20, maxWaitMs: 100 });
+  await watcher.start();
+  const backend = new ReplayBackend(script);
+  const settings: OrchestratorSettings = {
+    ...DEFAULT_SETTINGS,
+    planning: { backend: 'custom' },
+    implementation: { backend: 'custom' },
+    reconcileIntervalMs: 0,
+    retryBackoffMs: 10,
+    maxNudges: 1,
+    maxRetries: 0,
+    ...overrides,
+  };
+  const pool = new AgentPool({ backends: [backend], maxConcurrent: 16, sweepIntervalMs: 0 });
+  const logs: string[] = [];
+  const orchestrator = new Orchestrator({
+    repoRoot: docs.repo.root,
+    store: docs.store,
+    watcher,
+    pool,
+    worktrees: new CodeWorktrees(docs.repo.root, registry.forRepo(docs.repo.root)),
+    ledger: new RunLedger(docs.repo.commonDir),
+    settings: () => settings,
+    log: (level, m) => logs.push(`${level}: ${m}`),
+  });
+  await orchestrator.start();
+  return {
+    repo: docs.repo.root,
+    docs,
+    orchestrator,
+    backend,
+    pool,
+    settings,
+    logs,
+    async dispose() {
+      orchestrator.dispose();
+      pool.dispose();
+      watcher.dispose();
+      docs.store.dispose();
+      await registry.forRepo(docs.repo.root).whenIdle();
+      registry.dispose();
+    },
+  };
+}
+
+/** Polls until the task reaches `status` (or fails loudly with what it reached instead). */
+export async function waitForStatus(h: Harness, id: string, status: SpecTaskStatus | SpecTaskStatus[], timeoutMs = 20_000): Promise<void> {
+  const want = Array.isArray(status) ? status : [status];
+  const t0 = Date.now();
+  for (;;) {
+    const s = h.orchestrator.task(id)?.status;
+    if (s && want.includes(s)) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
