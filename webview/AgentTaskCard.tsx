@@ -1,6 +1,8 @@
-import { Component } from 'preact';
+import { Component, createRef, type Ref } from 'preact';
 import { PHASE_LABELS, type FleetAgentCard } from '../src/protocol/fleet';
 import { CardActions } from './CardActions';
+import { isOnScreen, trackOnScreen } from './onScreen';
+import { underPressure } from './renderBudget';
 import { formatAgo, formatCost, formatDuration, formatTokens } from './format';
 import { TaskList } from './TaskList';
 import type { HostApi } from './vscodeApi';
@@ -17,13 +19,13 @@ interface Props {
  * window, what the agent did last, elapsed time and last update, usage, why it waits or what failed,
  * and its actions. Every string from agents or documents is rendered as text.
  */
-function AgentTaskCardView({ card, now, host }: Props) {
+function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
   const { done, total } = card.progress;
-  const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+  const fraction = total > 0 ? done / total : 0;
   const titleId = `card-title-${card.taskId}`;
   const usage = [card.tokens !== undefined ? formatTokens(card.tokens) : '', card.costUsd !== undefined ? formatCost(card.costUsd) : ''].filter(Boolean).join(' · ');
   return (
-    <article class={`card phase-${card.phase}`} data-task-id={card.taskId} data-done={done} aria-labelledby={titleId}>
+    <article ref={articleRef} class={`card phase-${card.phase}`} data-task-id={card.taskId} data-done={done} aria-labelledby={titleId}>
       <header class="card-head">
         <h2 class="card-title" id={titleId} title={card.title}>
           <span class="card-number">#{card.number}</span> {card.title}
@@ -39,7 +41,8 @@ function AgentTaskCardView({ card, now, host }: Props) {
       )}
       <div class="card-progress">
         <div class="progress-track" role="progressbar" aria-label={`Progress of SpecTask ${card.number}`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} items done`}>
-          <div class="progress-fill" style={{ width: `${pct}%` }} />
+          {/* scaleX, not width: it animates on the compositor, without a layout per frame */}
+          <div class="progress-fill" style={{ transform: `scaleX(${fraction})` }} />
         </div>
         <span class="progress-count">{done}/{total}</span>
       </div>
@@ -83,17 +86,51 @@ export function sameCard(a: FleetAgentCard, b: FleetAgentCard): boolean {
 
 const dependsOnClock = (c: FleetAgentCard) => c.startedAt !== undefined || c.updatedAt !== undefined;
 
+/** How stale an off-screen card may get while the page is under pressure. */
+const OFF_SCREEN_REFRESH_MS = 1000;
+
 /**
- * The card, re-rendered only when its content changed or the clock moved and it shows times: with 50
- * cards and 20 snapshots a second, unchanged cards must cost nothing.
+ * The card, re-rendered only when its content changed, or the clock moved and it shows times. With 50
+ * cards and 20 snapshots a second, unchanged cards must cost nothing, and while renders go over budget
+ * cards scrolled out of view catch up at most once a second (at once when they scroll back in).
  */
 export class AgentTaskCard extends Component<Props> {
+  private readonly article = createRef<HTMLElement>();
+  private lastRender = 0;
+  private catchUp: ReturnType<typeof setTimeout> | undefined;
+  private untrack: (() => void) | undefined;
+
+  override componentDidMount(): void {
+    this.untrack = trackOnScreen(this.article.current!, () => this.refresh());
+  }
+
+  override componentWillUnmount(): void {
+    this.untrack?.();
+    clearTimeout(this.catchUp);
+  }
+
   override shouldComponentUpdate(next: Props): boolean {
     const p = this.props;
-    return !(p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card)));
+    const same = p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card));
+    if (same) return false;
+    const el = this.article.current;
+    if (el && underPressure() && !isOnScreen(el) && performance.now() - this.lastRender < OFF_SCREEN_REFRESH_MS) {
+      // props now hold the newest card; render them when the card is shown or the refresh is due.
+      this.catchUp ??= setTimeout(() => this.refresh(), OFF_SCREEN_REFRESH_MS);
+      return false;
+    }
+    return true;
   }
 
   override render() {
-    return <AgentTaskCardView {...this.props} />;
+    this.lastRender = performance.now();
+    clearTimeout(this.catchUp);
+    this.catchUp = undefined;
+    return <AgentTaskCardView {...this.props} articleRef={this.article} />;
+  }
+
+  private refresh(): void {
+    this.catchUp = undefined;
+    this.forceUpdate();
   }
 }

@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { AgentTaskCard } from './AgentTaskCard';
 import { orderCards } from './cardOrder';
 import { EmptyState } from './EmptyState';
 import { FleetFilterBar } from './FleetFilterBar';
 import { backendsOf, emptyFilter, filterCards, type FleetFilter } from './fleetFilter';
 import { FleetHeader } from './FleetHeader';
+import { renderCommitted } from './renderBudget';
 import { useFleetSnapshot } from './useFleetSnapshot';
 import { useNow } from './useNow';
 import type { HostApi } from './vscodeApi';
@@ -30,6 +31,7 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
   const shown = useMemo(() => filterCards(ordered, filter), [ordered, filter]);
   const backends = useMemo(() => backendsOf(snapshot.cards), [snapshot]);
   const filtered = shown.length !== ordered.length;
+  useLayoutEffect(() => renderCommitted(), [rev]);
 
   return (
     <main class="fleet" aria-labelledby="fleet-title" data-rev={rev} aria-busy={!received}>

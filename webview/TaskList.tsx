@@ -1,5 +1,7 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { FleetChecklistItem } from '../src/protocol/fleet';
+import { afterAllMeasured } from './animationBatch';
+import { isOnScreen, trackOnScreen } from './onScreen';
 import { prefersReducedMotion } from './reducedMotion';
 import { TaskListItem, type ItemPlace } from './TaskListItem';
 import type { HostApi } from './vscodeApi';
@@ -20,27 +22,45 @@ function placeOf(index: number, currentIndex: number | undefined): ItemPlace {
 export function TaskList({ items, currentIndex, host, label }: { items: FleetChecklistItem[]; currentIndex: number | undefined; host: HostApi; label: string }) {
   const listRef = useRef<HTMLOListElement>(null);
   const lastTops = useRef<Map<number, number>>(new Map());
+  const lastMoved = useRef(-Infinity);
+
+  useEffect(() => trackOnScreen(listRef.current!), []);
 
   useLayoutEffect(() => {
     const list = listRef.current;
     if (!list) return;
+    // No motion nobody sees: an off-screen card simply shows its new window when scrolled to.
+    if (!isOnScreen(list)) {
+      lastTops.current = new Map();
+      return;
+    }
     const previous = lastTops.current;
     const tops = new Map<number, number>();
     const rows = Array.from(list.children) as HTMLElement[];
     for (const row of rows) tops.set(Number(row.dataset.index), row.offsetTop); // read all before animating
     lastTops.current = tops;
     if (previous.size === 0 || prefersReducedMotion()) return;
-    for (const row of rows) {
-      const index = Number(row.dataset.index);
-      const before = previous.get(index);
-      const after = tops.get(index)!;
-      if (before === undefined) {
-        // One keyframe at offset 0: the animation runs from there to the row's own (faded) style.
-        row.animate([{ opacity: 0, transform: 'translateY(8px)', offset: 0 }], { duration: MOVE_MS, easing: 'ease-out' });
-      } else if (before !== after) {
-        row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], { duration: MOVE_MS, easing: 'ease-out' });
+    const moved = rows.some((row) => previous.get(Number(row.dataset.index)) !== tops.get(Number(row.dataset.index)));
+    if (!moved) return; // most updates change other parts of the card
+    // Motion is for ticks at a human pace. A list that moves again within two glides just jumps: under a
+    // flood of ticks motion would only blur, and hundreds of overlapping animations would cost frames.
+    const t = performance.now();
+    const flooded = t - lastMoved.current < 2 * MOVE_MS;
+    lastMoved.current = t;
+    if (flooded) return;
+    afterAllMeasured(() => {
+      for (const row of rows) {
+        const index = Number(row.dataset.index);
+        const before = previous.get(index);
+        const after = tops.get(index)!;
+        if (before === undefined) {
+          // One keyframe at offset 0: the animation runs from there to the row's own (faded) style.
+          row.animate([{ opacity: 0, transform: 'translateY(8px)', offset: 0 }], { duration: MOVE_MS, easing: 'ease-out' });
+        } else if (before !== after) {
+          row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], { duration: MOVE_MS, easing: 'ease-out' });
+        }
       }
-    }
+    });
   });
 
   return (

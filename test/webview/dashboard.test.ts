@@ -124,9 +124,11 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.equal(await current.getAttribute('data-index'), '4');
     assert.ok((await current.innerText()).includes('Add **POST /auth/reset**'.replace(/\*\*/g, '')));
     assert.equal(await current.locator('.codicon-modifier-spin').count(), 1, 'spinner on the current item');
-    assert.equal(await current.evaluate((e) => getComputedStyle(e, '::before').animationName), 'pulse');
+    assert.equal(await current.evaluate((e) => getComputedStyle(e).animationName), 'pulse');
     const look = await rows.evaluateAll((els) => els.map((e) => ({ cls: e.className, opacity: getComputedStyle(e).opacity, check: !!e.querySelector('.codicon-check') })));
-    assert.deepEqual(look.map((l) => l.opacity), ['0.4', '0.4', '1', '0.6', '0.6']);
+    // The current item pulses between 1 and 0.7; the others hold still at their fade level.
+    assert.deepEqual(look.map((l, i) => (i === 2 ? 'pulsing' : l.opacity)), ['0.4', '0.4', 'pulsing', '0.6', '0.6']);
+    assert.ok(Number(look[2].opacity) >= 0.7, `current item opacity ${look[2].opacity}`);
     assert.deepEqual(look.map((l) => l.check), [true, true, false, false, false]);
     const clamp = await current.locator('.task-text').evaluate((e) => getComputedStyle(e).webkitLineClamp);
     assert.equal(clamp, '2');
@@ -181,6 +183,26 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.ok(after.filter((a) => a.moving).length >= 4, `rows should animate to their new places: ${JSON.stringify(after)}`);
   });
 
+  it('under a flood of snapshots lets off-screen cards lag at most a second, then catches them up', async () => {
+    await open({ width: 700, height: 500 });
+    const flood = (tick: number) => snapshotOf(Array.from({ length: 50 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29), lastActivity: `update ${tick}` })));
+    let rev = 1;
+    for (let tick = 0; tick < 40; tick++) await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++rev, snapshot: flood(tick) });
+    const last = flood(39);
+    const expected = Object.fromEntries(last.cards.map((c) => [c.taskId, String(c.progress.done)]));
+    const stale = () => d!.page.locator('article.card').evaluateAll((els, exp) => els.filter((e) => e.getAttribute('data-done') !== exp[e.getAttribute('data-task-id')]).length, expected);
+    const t0 = Date.now();
+    await d!.page.waitForFunction(() => document.querySelector('main.fleet')?.getAttribute('data-rev') !== null);
+    for (;;) {
+      if ((await stale()) === 0) break;
+      assert.ok(Date.now() - t0 < 2500, `${await stale()} cards still stale after ${Date.now() - t0} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const lastCard = d!.page.locator('article.card').last();
+    await lastCard.scrollIntoViewIfNeeded();
+    assert.match(await lastCard.locator('.card-activity').innerText(), /update 39/);
+  });
+
   it('does not move at all when the user prefers reduced motion', async () => {
     await open({ reducedMotion: true });
     await d!.snapshot(1, snapshotOf([makeCard(0, { items: checklist(8, 3) })]));
@@ -188,7 +210,8 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const moving = await d!.page.evaluate(() => document.getAnimations().map((a: CSSAnimation) => (a as CSSAnimation).animationName ?? 'script'));
     assert.deepEqual(moving, []);
     const current = d!.page.locator('.task-item.current');
-    assert.equal(await current.evaluate((e) => getComputedStyle(e, '::before').animationName), 'none');
+    assert.equal(await current.evaluate((e) => getComputedStyle(e).animationName), 'none');
+    assert.equal(await current.evaluate((e) => getComputedStyle(e).opacity), '1');
     assert.equal(await current.locator('.codicon-modifier-spin').evaluate((e) => getComputedStyle(e).animationName), 'none');
   });
 

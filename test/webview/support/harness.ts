@@ -17,7 +17,14 @@ import { bodyClassOf, themeCss, type ThemeName } from './themes';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any, window: any;
 
-const ROOT = path.resolve(__dirname, '../../..');
+/** The repository root: the nearest folder above this bundle that has esbuild.mjs (tests and benchmarks are bundled to different depths). */
+function findRoot(from: string): string {
+  for (let d = from; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'esbuild.mjs'))) return d;
+    if (path.dirname(d) === d) throw new Error(`no esbuild.mjs above ${from}`);
+  }
+}
+const ROOT = findRoot(__dirname);
 const DIST = path.join(ROOT, 'dist');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
 
