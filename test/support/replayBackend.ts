@@ -67,7 +67,7 @@ export class ReplayBackend implements AgentBackend {
         const r = await this.script({
           req,
           call,
-          taskFolder: (req as StartRequest & { extraDirs?: string[] }).extraDirs?.[0] ?? '',
+          taskFolder: req.extraDirs?.[0] ?? '',
           emit,
           signal: abort.signal,
           git: async (...args) => (await run('git', args, { cwd: req.worktree })).stdout,

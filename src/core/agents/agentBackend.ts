@@ -85,6 +85,12 @@ export interface StartRequest {
   stateDir?: string;
   /** Extra environment for the agent process, added after the allow-list. */
   env?: Record<string, string>;
+  /**
+   * Absolute folders outside the worktree the agent may also write: its SpecTask folder in the design-docs
+   * worktree, where it ticks `tasks.md` (DESIGN.md §6). Passed as --add-dir (claude, codex) or
+   * --include-directories (gemini); the own tool loop allows them as extra roots.
+   */
+  extraDirs?: string[];
   /** Pre-assigned run id (the pool uses it to name the transcript before the run starts). */
   runId?: string;
 }

@@ -197,6 +197,21 @@ export class AgentPool extends Disposable {
     this.changed(a);
   }
 
+  /**
+   * Seeds a task's agent with a session known from an earlier process (the run ledger or spectask.json),
+   * so its next phase resumes that session instead of starting a new conversation. No-op while it works.
+   */
+  adoptSession(taskId: string, backend: BackendId, sessionId: string): void {
+    const existing = this.agents.get(taskId);
+    if (existing && (existing.status === 'working' || existing.status === 'transitioning')) return;
+    const t = this.now();
+    const agent: Agent = existing ?? { agentId: `agent-${taskId}`, taskId, backend, status: 'stopped', createdAt: t, lastActivityAt: t, history: [], usage: {} };
+    agent.backend = backend;
+    agent.sessionId = sessionId;
+    this.agents.set(taskId, agent);
+    this.changed(agent);
+  }
+
   /** Stops agents idle longer than the timeout. Returns the task ids stopped. */
   sweepIdle(): string[] {
     const stopped: string[] = [];

@@ -41,6 +41,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
     if (req.appendSystemPrompt) args.push('--append-system-prompt', req.appendSystemPrompt);
     if (req.limits?.maxTurns) args.push('--max-turns', String(req.limits.maxTurns));
     if (req.limits?.maxBudgetUsd) args.push('--max-budget-usd', String(req.limits.maxBudgetUsd));
+    for (const d of req.extraDirs ?? []) args.push('--add-dir', d);
     const p = req.permissions;
     let bypass = false;
     switch (p.mode) {

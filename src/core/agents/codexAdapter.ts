@@ -78,6 +78,8 @@ export class CodexAdapter implements CliAdapter<CodexState> {
         args.push('--dangerously-bypass-approvals-and-sandbox');
         break;
     }
+    // The SpecTask folder in the design-docs worktree must be writable for ticks (not under read-only).
+    if (req.permissions.mode !== 'read-only') for (const d of req.extraDirs ?? []) args.push('--add-dir', d);
     args.push(...(this.opts.extraArgs ?? []));
     // Codex has no system-prompt flag; the orchestrator's rules lead the prompt.
     const full = req.appendSystemPrompt ? `${req.appendSystemPrompt}\n\n${req.prompt}` : req.prompt;

@@ -67,6 +67,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         args.push('--approval-mode', 'yolo');
         break;
     }
+    if (req.extraDirs?.length) args.push('--include-directories', req.extraDirs.join(','));
     args.push(...(this.opts.extraArgs ?? []));
     const ep = req.endpoint;
     const files = req.stateDir ? [{ path: path.join(req.stateDir, '.gemini', 'settings.json'), content: geminiSettings(!!ep?.apiKey || !!ctx.sourceEnv.GEMINI_API_KEY) }] : [];

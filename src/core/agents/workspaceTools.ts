@@ -53,6 +53,8 @@ export interface WorkspaceToolOptions {
   commandTimeoutMs?: number;
   /** Output beyond this many characters is cut (the model's context is finite). */
   maxOutputChars?: number;
+  /** Absolute folders outside the worktree that paths may also point into (StartRequest.extraDirs). */
+  extraRoots?: string[];
 }
 
 /** Normalized kind of a workspace tool. */
@@ -67,9 +69,17 @@ export function workspaceToolKind(name: string): ToolKind {
  */
 export class WorkspaceTools {
   private readonly root: string;
+  private readonly extraRoots: string[];
 
   constructor(private readonly opts: WorkspaceToolOptions) {
     this.root = fs.realpathSync(opts.worktree);
+    this.extraRoots = (opts.extraRoots ?? []).map((r) => {
+      try {
+        return fs.realpathSync(r);
+      } catch {
+        return path.resolve(r);
+      }
+    });
   }
 
   async execute(call: ChatToolCall, signal: AbortSignal): Promise<ToolOutcome> {
@@ -95,7 +105,15 @@ export class WorkspaceTools {
   }
 
   private pathRefusal(p: string, write: boolean): string | undefined {
-    if (isOutsideWorktree(this.root, p)) return `'${p}' is outside the workspace`;
+    const abs = path.resolve(this.root, p);
+    if (isOutsideWorktree(this.root, p)) {
+      // Inside a granted extra folder (`..` and symlinks resolved the same way) is allowed; .git never is.
+      const extra = this.extraRoots.find((r) => !isOutsideWorktree(r, abs));
+      if (!extra) return `'${p}' is outside the workspace`;
+      const relExtra = path.relative(extra, resolveReal(extra, abs));
+      if (write && (relExtra === '.git' || relExtra.startsWith(`.git${path.sep}`) || path.basename(resolveReal(extra, abs)) === '.git')) return `'${p}' is inside .git; change history with git commands`;
+      return undefined;
+    }
     const rel = path.relative(this.root, resolveReal(this.root, p));
     if (write && (rel === '.git' || rel.startsWith(`.git${path.sep}`))) return `'${p}' is inside .git; change history with git commands`;
     return undefined;

@@ -21,10 +21,6 @@ import type { SpecTaskStatus, Trigger } from './statusMachine';
 
 type Phase = 'planning' | 'implementation';
 
-/** Folders outside the worktree the agent may write: its SpecTask folder in the design-docs worktree. */
-interface PhaseRequestExtras {
-  extraDirs: string[];
-}
 
 /** A run the orchestrator is waiting on. */
 interface ActiveRun extends RunView {
@@ -362,7 +358,6 @@ export class Orchestrator extends Disposable {
       runId = `${task.id}-${phase}-${this.now().toString(36)}`;
       if (active.stopping) throw new Error(active.stopping);
       await this.deps.ledger.append({ kind: 'run-started', runId, taskId: task.id, phase, backend, cwd: wt.path, baseSha, at: this.now(), sessionId: task.record?.agentSessions?.[backend] });
-      const extras: PhaseRequestExtras = { extraDirs: [task.path] };
       started = this.deps.pool.runPhase(task.id, {
         backend,
         phase,
@@ -371,7 +366,8 @@ export class Orchestrator extends Disposable {
         model: cfg.model,
         permissions: phase === 'planning' ? PLANNING_POLICY : implementationPolicy(s),
         limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },
-        ...extras,
+        // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
+        extraDirs: [task.path],
       });
       ticket = started;
     } catch (e) {
@@ -464,7 +460,7 @@ export class Orchestrator extends Disposable {
       const t = this.tasks.get(r.taskId);
       if (!t || !STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id)) continue;
       const sessionId = r.sessionId ?? t.record?.agentSessions?.[r.backend];
-      if (sessionId) (this.deps.pool as AgentPool & { adoptSession?(taskId: string, backend: BackendId, sessionId: string): void }).adoptSession?.(t.id, r.backend as BackendId, sessionId);
+      if (sessionId) this.deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
       if (this.deps.mayRunAgents?.()) continue;
       this.log('info', `resuming the interrupted ${r.phase} run of SpecTask ${t.number}${sessionId ? ` on session ${sessionId}` : ''}`);
       await this.launch(t, r.phase, (task, paths, phase) => this.continuePrompt(task, paths, phase));
@@ -519,8 +515,11 @@ export class Orchestrator extends Disposable {
       return;
     }
     if (e.kind === 'taskAdded' || e.kind === 'taskRemoved' || e.kind === 'documentChanged') {
+      const before = this.tasks.get(e.taskId)?.status;
       await this.refreshTask(e.taskId);
       this._onDidChange.fire();
+      // A status changed outside this process (the CLI, a teammate's pull): let the scheduler look again.
+      if (this.tasks.get(e.taskId)?.status !== before || e.kind === 'taskAdded') this.kick();
     }
   }
 

@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import type { AgentBackend } from '../agents/agentBackend';
+import { AgentPool } from '../agents/agentPool';
+import { TranscriptStore } from '../agents/transcriptStore';
+import { DesignDocsWatcher } from '../docs/designDocsWatcher';
+import { openDesignDocs, type DesignDocs } from '../docs/openDesignDocs';
+import type { GitQueueRegistry } from '../git/gitQueue';
+import { DisposableStore } from '../lifecycle';
+import { CodeWorktrees } from './codeWorktrees';
+import { RunLedger } from './ledger';
+import { Orchestrator } from './orchestrator';
+import type { OrchestratorSettings } from './settings';
+
+export interface OpenOrchestratorOptions {
+  registry: GitQueueRegistry;
+  backends: readonly AgentBackend[];
+  settings: () => OrchestratorSettings;
+  /** The design-docs branch (default helix-design-docs). */
+  branch?: string;
+  /** Create the branch when the repository has none (default true). */
+  createBranch?: boolean;
+  push?: boolean;
+  /** Idle agents are stopped after this long (default 30 minutes). */
+  idleStopMs?: number;
+  /** Secret values to redact from transcripts. */
+  secrets?: () => readonly string[];
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  mayRunAgents?: () => string | undefined;
+}
+
+/** A repository's orchestrator with everything it is built from, owned by one disposable. */
+export interface OpenedOrchestrator {
+  docs: DesignDocs;
+  orchestrator: Orchestrator;
+  pool: AgentPool;
+  watcher: DesignDocsWatcher;
+  transcripts: TranscriptStore;
+  /** Stops every agent, the watcher and the timers. */
+  dispose(): void;
+}
+
+/**
+ * The one way to assemble an orchestrator for a repository, shared by the extension, the CLI, the tests
+ * and the benchmarks: opens (or creates) the design-docs store, starts its watcher, and wires the agent
+ * pool, code worktrees and run ledger into an {@link Orchestrator}. Call `orchestrator.start()` to run it.
+ */
+export async function openOrchestrator(folder: string, opts: OpenOrchestratorOptions): Promise<OpenedOrchestrator> {
+  const docs = await openDesignDocs(folder, { registry: opts.registry, branch: opts.branch, createBranch: opts.createBranch, push: opts.push, contextItems: opts.settings().contextItems });
+  const owned = new DisposableStore();
+  owned.add(docs.store);
+  const watcher = owned.add(new DesignDocsWatcher(docs.location.worktreePath, { contextItems: opts.settings().contextItems }));
+  await watcher.start();
+  const stateRoot = path.join(docs.repo.commonDir, 'spectask', 'agents');
+  const transcripts = new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets);
+  const s = opts.settings();
+  const pool = owned.add(new AgentPool({ backends: opts.backends, maxConcurrent: s.caps.planning + s.caps.implementation, idleTimeoutMs: opts.idleStopMs, stateRoot, transcripts }));
+  const orchestrator = owned.add(new Orchestrator({
+    repoRoot: docs.repo.root,
+    store: docs.store,
+    watcher,
+    pool,
+    worktrees: new CodeWorktrees(docs.repo.root, opts.registry.forRepo(docs.repo.root)),
+    ledger: new RunLedger(docs.repo.commonDir),
+    settings: opts.settings,
+    log: opts.log,
+    mayRunAgents: opts.mayRunAgents,
+  }));
+  return { docs, orchestrator, pool, watcher, transcripts, dispose: () => owned.dispose() };
+}
