@@ -12,7 +12,8 @@ import type { FleetSnapshotSource } from '../../src/vscode/fleet/fleetSnapshotSo
 import { click, driverAvailable, eventually, readText, snap } from './driver';
 
 const TASK_ID = 'fleet-it-000042';
-const ITEMS = ['Add the reset tokens table', 'Create the token repository', 'Add the reset request endpoint', 'Rate-limit reset requests', 'Add the reset endpoint', 'Invalidate sessions after a reset'];
+const DESIGN_LINK = 'fleet-it/000042_add-password-reset/design.md#L3';
+const ITEMS = ['Add the reset tokens table', 'Create the token repository', 'Add the reset request endpoint', 'Rate-limit reset requests', `Add the reset endpoint (see [the design](${DESIGN_LINK}))`, 'Invalidate sessions after a reset'];
 
 /** tasks.md with the first `done` items ticked and the next one in progress. */
 const tasksMd = (done: number) => ['# Implementation Tasks: Add password reset', '', ...ITEMS.map((t, i) => `- [${i < done ? 'x' : i === done ? '~' : ' '}] ${t}`), ''].join('\n');
@@ -57,6 +58,7 @@ describe('fleet dashboard in a real VS Code', () => {
     dir = path.join(ws.uri.fsPath, 'fleet-it', '000042_add-password-reset');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'tasks.md'), tasksMd(2));
+    fs.writeFileSync(path.join(dir, 'design.md'), '# Design: Add password reset\n\n## Tokens\nOne-time tokens, 30 minutes.\n');
   });
   after(() => {
     source?.dispose();
@@ -103,5 +105,15 @@ describe('fleet dashboard in a real VS Code', () => {
     assert.match(notes, /Stopping an agent from the fleet dashboard is not available yet/);
     await snap('fleet-action-notification', '.notifications-center');
     await vscode.commands.executeCommand('notifications.hideList');
+  });
+
+  it('opens a workspace file linked from a card, through the host', async function () {
+    if (!driverAvailable()) this.skip();
+    await click(`article.card[data-task-id="${TASK_ID}"] a[href="${DESIGN_LINK}"]`);
+    const editor = await eventually(() => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.fsPath === path.join(dir, 'design.md') ? e : undefined;
+    }, 'the host opens design.md');
+    assert.equal(editor!.selection.active.line, 2, 'at the linked line (#L3)');
   });
 });
