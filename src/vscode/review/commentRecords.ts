@@ -1,0 +1,130 @@
+// Pure (no `vscode`): how review comments are kept in spectask.json `reviewComments`, and the small
+// decisions around them. Unit-tested in test/unit/review/commentRecords.test.ts.
+//
+// Format (one entry of spectask.json `reviewComments`, schema SpecTaskReviewComment plus extra fields the
+// store keeps as they are):
+//   { id, document, line, quote, comment, author, createdAt, resolvedAt?,        ← the schema's fields
+//     replies?: [{ author, body, at }],         replies in order; `at` is ISO 8601
+//     resolvedBy?: 'user' | 'auto', resolvedReason?: string,
+//     sentInRevision?: number,                  the revision (spectask.json revisionCount) it was sent in
+//     overall?: true }                          the reviewer's overall comment of a Request changes
+// `comment` is the body of the thread's first comment. Entries for documents other than the three spec
+// documents, and fields we do not know, are left untouched.
+import type { SpecTaskReviewComment } from '../../core/docs/specTaskSchema';
+import { isSpecDocument, type CommentReply, type ReviewComment } from '../../core/review/reviewComments';
+
+/** A review comment as the review UI keeps it: the core type plus "this was an overall comment". */
+export interface StoredComment extends ReviewComment {
+  overall?: boolean;
+}
+
+/** The extra fields we add to a schema entry. */
+interface StoredExtras {
+  replies?: { author?: unknown; body?: unknown; at?: unknown }[];
+  resolvedBy?: unknown;
+  resolvedReason?: unknown;
+  sentInRevision?: unknown;
+  overall?: unknown;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const ms = (v: unknown, fallback: number): number => {
+  const t = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : NaN;
+  return Number.isFinite(t) ? t : fallback;
+};
+
+/** Reads one spectask.json entry; undefined for entries that are not about a spec document. */
+export function fromRecord(rc: SpecTaskReviewComment): StoredComment | undefined {
+  if (!isSpecDocument(rc.document)) return undefined;
+  const x = rc as SpecTaskReviewComment & StoredExtras;
+  const createdAt = ms(rc.createdAt, 0);
+  const replies: CommentReply[] = Array.isArray(x.replies)
+    ? x.replies.filter((r) => r && typeof r.body === 'string').map((r) => ({ author: typeof r.author === 'string' ? r.author : 'unknown', body: r.body as string, at: ms(r.at, createdAt) }))
+    : [];
+  const c: StoredComment = {
+    id: rc.id,
+    document: rc.document,
+    line: rc.line ?? 1,
+    quote: rc.quote ?? '',
+    body: rc.comment,
+    author: rc.author ?? 'unknown',
+    createdAt,
+    replies,
+  };
+  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' ? { reason: x.resolvedReason } : {}) };
+  if (Number.isInteger(x.sentInRevision)) c.sentInRevision = x.sentInRevision as number;
+  if (x.overall === true) c.overall = true;
+  return c;
+}
+
+/** Writes one comment as a spectask.json entry, keeping the unknown fields of `previous`. */
+export function toRecord(c: StoredComment, previous?: SpecTaskReviewComment): SpecTaskReviewComment {
+  const out: SpecTaskReviewComment & StoredExtras = { ...(previous ?? {}), id: c.id, document: c.document, line: Math.max(1, Math.round(c.line)), quote: c.quote, comment: c.body, author: c.author, createdAt: iso(c.createdAt) };
+  for (const k of ['resolvedAt', 'resolvedBy', 'resolvedReason', 'sentInRevision', 'overall', 'replies'] as const) delete out[k];
+  if (c.replies.length) out.replies = c.replies.map((r) => ({ author: r.author, body: r.body, at: iso(r.at) }));
+  if (c.resolved) {
+    out.resolvedAt = iso(c.resolved.at);
+    out.resolvedBy = c.resolved.by;
+    if (c.resolved.reason) out.resolvedReason = c.resolved.reason;
+  }
+  if (c.sentInRevision !== undefined) out.sentInRevision = c.sentInRevision;
+  if (c.overall) out.overall = true;
+  return out;
+}
+
+/** The spec-document comments of a record, in their stored order. */
+export function commentsOf(records: readonly SpecTaskReviewComment[]): StoredComment[] {
+  return records.flatMap((r) => fromRecord(r) ?? []);
+}
+
+/**
+ * Applies changed comments to the stored list (in place, for use inside SpecTaskStore.update): replaces
+ * entries with the same id, appends new ones, removes the ids in `removed`. Other entries stay as they are.
+ */
+export function upsertRecords(records: SpecTaskReviewComment[], changed: readonly StoredComment[], removed: readonly string[] = []): void {
+  for (const c of changed) {
+    const i = records.findIndex((r) => r.id === c.id);
+    if (i >= 0) records[i] = toRecord(c, records[i]);
+    else records.push(toRecord(c));
+  }
+  if (removed.length) {
+    const gone = new Set(removed);
+    for (let i = records.length - 1; i >= 0; i--) if (gone.has(records[i].id)) records.splice(i, 1);
+  }
+}
+
+/**
+ * After Request changes: the orchestrator appended the overall comment (if any) with its own id, and the
+ * open comments were handed to the planning agent. Marks `sentIds` and the new overall entry as last sent in
+ * `revision`; returns whether anything changed. In place, for SpecTaskStore.update.
+ */
+export function markSent(records: SpecTaskReviewComment[], sentIds: ReadonlySet<string>, overall: string | undefined, knownIds: ReadonlySet<string>, revision: number): boolean {
+  let changed = false;
+  for (const r of records as (SpecTaskReviewComment & StoredExtras)[]) {
+    if (r.resolvedAt) continue;
+    const isNewOverall = overall !== undefined && !knownIds.has(r.id) && r.comment === overall;
+    if (!sentIds.has(r.id) && !isNewOverall) continue;
+    if (isNewOverall) r.overall = true;
+    if (r.sentInRevision !== revision) {
+      r.sentInRevision = revision;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * An overall comment has no quote to watch, so it resolves itself once the revision it was sent in came
+ * back for review (status spec_review with revisionCount ≥ its revision). Returns the comments that changed.
+ */
+export function resolveAnsweredOverall(comments: readonly StoredComment[], status: string, revisionCount: number, at: number): StoredComment[] {
+  if (status !== 'spec_review') return [];
+  return comments
+    .filter((c) => c.overall && !c.resolved && c.sentInRevision !== undefined && revisionCount >= c.sentInRevision)
+    .map((c) => ({ ...c, resolved: { at, by: 'auto' as const, reason: `answered by revision ${c.sentInRevision}` } }));
+}
+
+/** A new comment's id: time plus a random part, so two windows never clash. */
+export function newCommentId(now: number, random: () => number = Math.random): string {
+  return `rc-${now.toString(36)}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+}

@@ -1,0 +1,77 @@
+// Pure (no `vscode`): turning `git diff --name-status -z` of a task branch into the left/right sides of the
+// implementation review's diff editors. Unit-tested in test/unit/review/diffPlan.test.ts.
+
+export interface ChangedFile {
+  /** A, M, D, R, C, T (git's letter, without the similarity score). */
+  status: string;
+  /** Path on the task branch (for D: the deleted path). */
+  path: string;
+  /** Path at the base, when it differs (renames, copies). */
+  oldPath?: string;
+}
+
+/** Parses `git diff --name-status -z` output (NUL-separated; renames carry two paths). */
+export function parseNameStatusZ(out: string): ChangedFile[] {
+  const parts = out.split('\0');
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < parts.length; ) {
+    const code = parts[i++];
+    if (!code) continue;
+    const status = code[0];
+    if (status === 'R' || status === 'C') {
+      const oldPath = parts[i++];
+      const p = parts[i++];
+      if (p !== undefined && oldPath !== undefined) files.push({ status, path: p, oldPath });
+    } else {
+      const p = parts[i++];
+      if (p !== undefined) files.push({ status, path: p });
+    }
+  }
+  return files;
+}
+
+/** One side of a diff: a file at a git revision (read through the content provider), the worktree file, or nothing. */
+export type DiffSide = { kind: 'rev'; rev: string; path: string } | { kind: 'worktree'; path: string } | { kind: 'empty'; path: string };
+
+export interface DiffEntry {
+  label: string;
+  /** The path the multi-file diff lists the entry under (the branch-side path). */
+  path: string;
+  left: DiffSide;
+  right: DiffSide;
+}
+
+/**
+ * Left = the merge base (what `base...branch` compares against), right = the file in the code worktree.
+ * Added files have an empty left side, deleted ones an empty right side.
+ */
+export function diffEntries(files: readonly ChangedFile[], mergeBase: string): DiffEntry[] {
+  return files.map((f) => {
+    const left: DiffSide = f.status === 'A' ? { kind: 'empty', path: f.path } : { kind: 'rev', rev: mergeBase, path: f.oldPath ?? f.path };
+    const right: DiffSide = f.status === 'D' ? { kind: 'empty', path: f.path } : { kind: 'worktree', path: f.path };
+    const label = f.oldPath ? `${f.oldPath} → ${f.path}` : f.path;
+    return { label, path: f.path, left, right };
+  });
+}
+
+/** What a `spectask-base:` document stands for: a repository, a revision and a path, kept in the URI query. */
+export interface BaseRef {
+  /** The code worktree (git runs there). */
+  repo: string;
+  /** A commit SHA, or '' for an empty document. */
+  rev: string;
+  path: string;
+}
+
+export const encodeBaseQuery = (r: BaseRef): string => new URLSearchParams({ repo: r.repo, rev: r.rev, path: r.path }).toString();
+
+export function decodeBaseQuery(query: string): BaseRef | undefined {
+  const q = new URLSearchParams(query);
+  const repo = q.get('repo');
+  const rev = q.get('rev');
+  const p = q.get('path');
+  if (repo === null || rev === null || p === null) return undefined;
+  if (rev && !/^[0-9a-f]{7,64}$/i.test(rev)) return undefined; // only SHAs reach `git show`
+  if (p.startsWith('-') || p.split(/[\\/]/).includes('..')) return undefined;
+  return { repo, rev, path: p };
+}
