@@ -15,7 +15,8 @@ export interface FleetState {
  * Subscribes to the host's snapshots and answers the ready handshake. A snapshot whose `rev` is not
  * newer than the one shown is dropped: messages can overtake each other, and an older complete
  * snapshot would undo a newer one. Renders at most once per animation frame: when snapshots arrive
- * faster than the page can draw them, the ones in between are skipped, not queued.
+ * faster than the page can draw them, the ones in between are skipped, not queued. (A page that is not
+ * shown runs no frames; the newest snapshot renders as soon as it is shown again.)
  */
 export function useFleetSnapshot(host: HostApi): FleetState {
   const [state, setState] = useState<FleetState>({ rev: -1, snapshot: emptyFleetSnapshot(), received: false });
