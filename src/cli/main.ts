@@ -2,11 +2,23 @@ import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
 import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistCommand, createCommand, initCommand, listCommand, markCommand, showCommand, type CliIO } from './designDocsCommands';
+import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
 
 /** Options that take a value, for every command. */
-const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context']);
+const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'comment', 'document', 'line', 'quote', 'note']);
 
-const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO) => Promise<number>> = {
+const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>> = {
+  run: runCommand,
+  fleet: fleetCommand,
+  start: lifecycleCommand('start'),
+  'skip-planning': lifecycleCommand('skip-planning'),
+  approve: lifecycleCommand('approve'),
+  'request-changes': lifecycleCommand('request-changes'),
+  reject: lifecycleCommand('reject'),
+  accept: lifecycleCommand('accept'),
+  retry: lifecycleCommand('retry'),
+  archive: lifecycleCommand('archive'),
+  restore: lifecycleCommand('restore'),
   init: initCommand,
   create: createCommand,
   list: listCommand,
@@ -27,7 +39,25 @@ Commands:
            [--context <n>]          current item and <n> items of context (default 2); no repository needed
   mark <id> <item> <state>          set a checklist item to todo, doing or done and commit it;
                                     <item> is its number (1-based), its id (T3) or its text
+  run [--until-idle]                the orchestrator, headless: plans and implements queued SpecTasks with real
+                                    agents; live view on a terminal, one line per change otherwise; Ctrl+C stops
+  fleet [--json]                    the fleet snapshot the dashboard shows (cards, phases, current items)
+  start <id>                        start planning            skip-planning <id>   implement without a spec
+  approve <id>                      approve the spec          reject <id>          reject the spec (archives)
+  request-changes <id> --comment <text> [--document <doc> --line <n> --quote <text>]
+                                    send a review comment to the same agent (spec review or code review)
+  accept <id>                       merge the implementation into its base branch (then done)
+  retry <id> | archive <id> | restore <id>
   help, --version
+
+Orchestrator options (run, and the commands above):
+  --backend <id>                    claude-cli | codex | gemini | openai-compat | custom (both phases)
+  --planning-backend <id>, --implementation-backend <id>, --model <name>
+  --custom-command <json>           argv template of a custom agent CLI: '["agent","--cwd","{cwd}","{prompt}"]'
+  --cap-planning <n> (3), --cap-implementation <n> (5), --permission edit|edit+commands|full
+  --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
+  Environment: SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
+  SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 
 Options:
   --repo <path>     the repository (default: the current folder)
@@ -42,7 +72,7 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 wrong usage.
  * Headless command line over src/core. Returns the exit code instead of exiting, so tests can call it.
  * Errors go to `err` as one line: `spectask: <message>`.
  */
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd: string = process.cwd()): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd: string = process.cwd(), interrupted?: Promise<void>): Promise<number> {
   const [first] = argv;
   if (first === '--version' || first === '-v') {
     out.write(`${PRODUCT_VERSION}\n`);
@@ -56,7 +86,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const args = parseArgs(argv, VALUE_OPTIONS);
     const run = args.command ? COMMANDS[args.command] : undefined;
     if (!run) throw new UsageError(`unknown command '${args.command ?? first}'. Run 'spectask help'.`);
-    return await run(args, { out, cwd });
+    return await run(args, { out, cwd, err, interrupted });
   } catch (e) {
     if (e instanceof UsageError) {
       err.write(`spectask: ${e.message}\n`);
@@ -69,7 +99,15 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+  // The first Ctrl+C stops gracefully (agents get their soft interrupt); a second one exits at once.
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => {
+      resolve();
+      process.once('SIGINT', () => process.exit(130));
+    });
+    process.once('SIGTERM', () => resolve());
+  });
+  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then((code) => process.exit(code), (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

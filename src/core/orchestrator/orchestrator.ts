@@ -107,12 +107,18 @@ export class Orchestrator extends Disposable {
 
   // ---------------------------------------------------------------- state
 
+  /** Reads every SpecTask without starting anything (for one-shot commands such as `spectask approve`). */
+  load(): Promise<void> {
+    return this.refreshAll();
+  }
+
   /** Loads every SpecTask, resumes interrupted runs, and starts the reconcile tick. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     await this.refreshAll();
     await this.resumeInterrupted();
+    await this.relaunchOrphans();
     const interval = this.deps.settings().reconcileIntervalMs;
     if (interval > 0) {
       const t = setInterval(() => void this.reconcile(), interval);
@@ -258,13 +264,22 @@ export class Orchestrator extends Disposable {
   /** Repairs drift: re-reads every task and restarts work that should be running but is not. */
   async reconcile(): Promise<void> {
     await this.refreshAll();
-    for (const t of this.tasks.values()) {
-      if (STATUSES_WITH_RUNS.has(t.status) && !this.runs.has(t.id) && !this.deps.mayRunAgents?.()) {
-        this.log('warn', `SpecTask ${t.number} is ${t.status} but no agent runs for it; resuming`);
-        await this.launch(t, t.status === 'spec_generation' ? 'planning' : 'implementation', (task, paths, phase) => this.continuePrompt(task, paths, phase));
-      }
-    }
+    await this.relaunchOrphans();
     this.kick();
+  }
+
+  /** Tasks whose status says an agent works on them, but none does here (a crash, another process's change). */
+  private async relaunchOrphans(): Promise<void> {
+    if (this.deps.mayRunAgents?.()) return;
+    for (const t of this.tasks.values()) {
+      if (!STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id)) continue;
+      this.log('warn', `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`);
+      const last = t.record?.history.at(-1);
+      const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
+      await this.launch(t, t.status === 'spec_generation' ? 'planning' : 'implementation', (task, paths, phase) =>
+        changes ? implementationChangesPrompt(task, paths as ImplementationPaths, changes) : this.continuePrompt(task, paths, phase),
+      ).catch((e) => this.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
+    }
   }
 
   private async tick(): Promise<void> {
@@ -314,6 +329,13 @@ export class Orchestrator extends Disposable {
   // ---------------------------------------------------------------- runs
 
   private async launch(task: TaskView & { folder: string; path: string; record?: SpecTaskRecord }, phase: Phase, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string, counters = { nudges: 0, retries: 0 }): Promise<void> {
+    const blocked = this.deps.mayRunAgents?.();
+    if (blocked) {
+      // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
+      this.queueReasons.set(task.id, blocked);
+      this._onDidChange.fire();
+      return;
+    }
     const s = this.deps.settings();
     const wt = this.worktreeOf(task.id)!;
     let ticket: { cancel(reason?: string): Promise<void> } | undefined;

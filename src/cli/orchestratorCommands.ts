@@ -1,0 +1,172 @@
+import { GitQueueRegistry } from '../core/git/gitQueue';
+import { createProcessBackends } from '../core/orchestrator/backends';
+import { openOrchestrator, type OpenedOrchestrator } from '../core/orchestrator/openOrchestrator';
+import type { Orchestrator } from '../core/orchestrator/orchestrator';
+import type { SpecTaskStatus } from '../core/orchestrator/statusMachine';
+import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
+import type { CliIO } from './designDocsCommands';
+import { cardLine, fleetText } from './fleetText';
+import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from './orchestratorSettings';
+
+const COMMON = ['repo', 'branch', 'json', 'push'];
+/** Statuses in which the orchestrator still has something to do without a person. */
+const ACTIVE: ReadonlySet<SpecTaskStatus> = new Set(['queued_spec_generation', 'spec_generation', 'spec_revision', 'spec_approved', 'queued_implementation', 'implementation']);
+
+interface RunIO extends CliIO {
+  err?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  /** Resolves when the user interrupts (SIGINT); the CLI entry wires it. */
+  interrupted?: Promise<void>;
+}
+
+async function withOrchestrator<T>(args: ParsedArgs, io: RunIO, passive: boolean, fn: (o: OpenedOrchestrator) => Promise<T>): Promise<T> {
+  const registry = new GitQueueRegistry();
+  const env = io.env ?? process.env;
+  const settings = settingsFromArgs(args, env);
+  const backendCfg = backendConfigFromArgs(args, env);
+  const opened = await openOrchestrator(optionValue(args, 'repo') ?? io.cwd, {
+    registry,
+    backends: createProcessBackends(backendCfg),
+    settings: () => settings,
+    branch: optionValue(args, 'branch'),
+    push: args.options.has('push'),
+    secrets: () => [backendCfg.openai?.apiKey ?? ''].filter(Boolean),
+    log: (level, m) => (level !== 'info' || !passive) && io.err?.write(`spectask: ${level}: ${m}\n`),
+    // One-shot commands change statuses only; `spectask run` (or VS Code) starts the agents.
+    mayRunAgents: passive ? () => 'waiting for `spectask run` (or VS Code) to start an agent' : undefined,
+  });
+  try {
+    return await fn(opened);
+  } finally {
+    opened.dispose();
+    await registry.forRepo(opened.docs.repo.root).whenIdle();
+    registry.dispose();
+  }
+}
+
+function resolveId(o: Orchestrator, ref: string): string {
+  const views = o.taskViews();
+  const n = Number(ref);
+  const hit = views.find((t) => t.id === ref || t.number === ref || (Number.isInteger(n) && Number(t.number) === n) || t.folder.endsWith(`/${ref}`));
+  if (!hit) throw new Error(`no SpecTask '${ref}' (use its number, e.g. 7 or 000007)`);
+  return hit.id;
+}
+
+/** `spectask start|approve|reject|accept|retry|archive|restore|skip-planning <id>` and `request-changes`. */
+export function lifecycleCommand(verb: 'start' | 'approve' | 'reject' | 'accept' | 'retry' | 'archive' | 'restore' | 'skip-planning' | 'request-changes') {
+  return async (args: ParsedArgs, io: RunIO): Promise<number> => {
+    allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS, 'comment', 'document', 'line', 'quote', 'note']);
+    const usage = verb === 'request-changes'
+      ? 'spectask request-changes <id> --comment <text> [--document requirements.md|design.md|tasks.md --line <n> --quote <text>]'
+      : `spectask ${verb} <id>`;
+    const [ref] = expectPositionals(args, 1, usage);
+    return withOrchestrator(args, io, true, async ({ orchestrator: o }) => {
+      await o.load();
+      const id = resolveId(o, ref);
+      const note = optionValue(args, 'note');
+      switch (verb) {
+        case 'start': await o.startPlanning(id); break;
+        case 'skip-planning': await o.skipPlanning(id); break;
+        case 'approve': await o.approve(id, note); break;
+        case 'reject': await o.reject(id, note); break;
+        case 'retry': await o.retry(id); break;
+        case 'archive': await o.archive(id); break;
+        case 'restore': await o.restore(id); break;
+        case 'accept': {
+          const r = await o.accept(id);
+          io.out.write(`merged${r.sha ? ` at ${r.sha.slice(0, 12)}` : ''}\n`);
+          break;
+        }
+        case 'request-changes': {
+          const comment = optionValue(args, 'comment');
+          if (!comment) throw new UsageError(`--comment is required: ${usage}`);
+          const t = o.task(id)!;
+          if (t.status === 'implementation_review') await o.requestImplementationChanges(id, comment);
+          else {
+            const document = (optionValue(args, 'document') ?? 'requirements.md') as 'requirements.md' | 'design.md' | 'tasks.md';
+            if (!['requirements.md', 'design.md', 'tasks.md'].includes(document)) throw new UsageError('--document must be requirements.md, design.md or tasks.md');
+            await o.requestSpecChanges(id, [{ document, line: Number(optionValue(args, 'line') ?? 1) || 1, quote: optionValue(args, 'quote') ?? '', comment }]);
+          }
+          break;
+        }
+      }
+      const t = o.task(id)!;
+      if (args.options.has('json')) io.out.write(`${JSON.stringify({ id: t.id, status: t.status })}\n`);
+      else io.out.write(`SpecTask ${t.number} "${t.title}" is now ${t.status.replace(/_/g, ' ')}\n`);
+      return 0;
+    });
+  };
+}
+
+/** `spectask fleet [--json]`: the fleet snapshot the dashboard would show, from the files. */
+export async function fleetCommand(args: ParsedArgs, io: RunIO): Promise<number> {
+  allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS]);
+  expectPositionals(args, 0, 'spectask fleet [--json]');
+  return withOrchestrator(args, io, true, async ({ orchestrator: o }) => {
+    await o.load();
+    const s = o.fleetSnapshot();
+    io.out.write(args.options.has('json') ? `${JSON.stringify(s, null, 2)}\n` : fleetText(s));
+    return 0;
+  });
+}
+
+/**
+ * `spectask run [--until-idle]`: the headless orchestrator. On a terminal it redraws the fleet in place;
+ * otherwise it prints one line whenever a card changes. Stops on Ctrl+C (agents are stopped, their sessions
+ * kept for the next run) or, with --until-idle, once nothing is left that can move without a person.
+ */
+export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
+  allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS]);
+  expectPositionals(args, 0, 'spectask run [--until-idle] [--backend <id>] [--cap-implementation <n>] …');
+  const untilIdle = args.options.has('until-idle');
+  const tty = !!(io.out as NodeJS.WriteStream).isTTY;
+  return withOrchestrator(args, io, false, async ({ orchestrator: o, pool }) => {
+    const printed = new Map<string, string>();
+    let drawn = 0;
+    const render = () => {
+      const s = o.fleetSnapshot();
+      if (tty) {
+        const text = fleetText(s);
+        io.out.write(`${drawn ? `\x1b[${drawn}F\x1b[J` : ''}${text}`);
+        drawn = text.split('\n').length - 1;
+      } else {
+        for (const c of s.cards) {
+          const line = cardLine(c);
+          if (printed.get(c.taskId) !== line) {
+            printed.set(c.taskId, line);
+            io.out.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+          }
+        }
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const sub = o.onDidChange(() => (timer ??= setTimeout(() => ((timer = undefined), render()), tty ? 100 : 20)));
+    const notices = o.onDidNotice((n) => !tty && io.out.write(`${new Date().toISOString().slice(11, 19)} ${n.message}\n`));
+    await o.start();
+    render();
+    const idle = () => {
+      const views = o.taskViews();
+      return !views.some((t) => t.agentWorking) && pool.stats().running === 0 && views.filter((t) => ACTIVE.has(t.status)).every((t) => t.queueReason);
+    };
+    const outcome = await new Promise<'idle' | 'interrupted'>((resolve) => {
+      void io.interrupted?.then(() => resolve('interrupted'));
+      if (!untilIdle) return;
+      let quietSince = 0;
+      const check = setInterval(() => {
+        if (!idle()) quietSince = 0;
+        else if (!quietSince) quietSince = Date.now();
+        else if (Date.now() - quietSince > 1500) {
+          clearInterval(check);
+          resolve('idle');
+        }
+      }, 250);
+      check.unref?.();
+    });
+    sub.dispose();
+    notices.dispose();
+    if (timer) clearTimeout(timer);
+    render();
+    io.out.write(outcome === 'idle' ? 'nothing left to do without a person; stopping\n' : 'interrupted: stopping agents (their sessions are kept for the next run)\n');
+    return outcome === 'idle' ? 0 : 130;
+  });
+}

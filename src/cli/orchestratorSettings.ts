@@ -1,0 +1,68 @@
+import type { BackendId } from '../core/agents/agentBackend';
+import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
+import type { BackendConfig } from '../core/orchestrator/backends';
+import { DEFAULT_SETTINGS, type OrchestratorSettings, type PermissionLevel } from '../core/orchestrator/settings';
+import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
+
+const BACKENDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai-compat', 'custom'];
+const LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
+
+/** Options of the orchestrator commands, each documented in the CLI help. */
+export const ORCHESTRATOR_OPTIONS = ['backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'until-idle'];
+
+function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
+  const v = optionValue(args, name);
+  if (v === undefined) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${BACKENDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`);
+  return v as BackendId;
+}
+
+function count(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = optionValue(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
+  return n;
+}
+
+/** Orchestrator settings from the command line, defaulting to the extension's defaults. */
+export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): OrchestratorSettings {
+  const both = backendOption(args, 'backend') ?? (env.SPECTASK_BACKEND as BackendId | undefined);
+  const model = optionValue(args, 'model');
+  const permission = optionValue(args, 'permission');
+  if (permission !== undefined && !(LEVELS as readonly string[]).includes(permission)) throw new UsageError(`--permission must be one of ${LEVELS.join(', ')}`);
+  const idle = count(args, 'idle-timeout', 1);
+  return {
+    ...DEFAULT_SETTINGS,
+    planning: { backend: backendOption(args, 'planning-backend') ?? both ?? DEFAULT_SETTINGS.planning.backend, model },
+    implementation: { backend: backendOption(args, 'implementation-backend') ?? both ?? DEFAULT_SETTINGS.implementation.backend, model },
+    caps: { planning: count(args, 'cap-planning', 1) ?? DEFAULT_SETTINGS.caps.planning, implementation: count(args, 'cap-implementation', 1) ?? DEFAULT_SETTINGS.caps.implementation },
+    permissionLevel: (permission as PermissionLevel | undefined) ?? DEFAULT_SETTINGS.permissionLevel,
+    maxNudges: count(args, 'max-nudges', 0) ?? DEFAULT_SETTINGS.maxNudges,
+    maxRetries: count(args, 'max-retries', 0) ?? DEFAULT_SETTINGS.maxRetries,
+    idleTimeoutMs: idle !== undefined ? idle * 1000 : DEFAULT_SETTINGS.idleTimeoutMs,
+  };
+}
+
+/** Back-end locations and keys for the CLI: flags, then the environment (never settings files). */
+export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): BackendConfig {
+  let custom: CustomCommandTemplate | undefined;
+  const raw = optionValue(args, 'custom-command') ?? env.SPECTASK_CUSTOM_COMMAND;
+  if (raw) {
+    let argv: unknown;
+    try {
+      argv = JSON.parse(raw);
+    } catch {
+      throw new UsageError('--custom-command must be a JSON array of strings, e.g. \'["my-agent","--cwd","{cwd}","{prompt}"]\'');
+    }
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw new UsageError('--custom-command must be a non-empty JSON array of strings');
+    custom = { command: argv[0], args: argv.slice(1) };
+  }
+  return {
+    claudePath: env.SPECTASK_CLAUDE_PATH,
+    codexPath: env.SPECTASK_CODEX_PATH,
+    geminiPath: env.SPECTASK_GEMINI_PATH,
+    openai: { baseUrl: env.SPECTASK_OPENAI_BASE_URL, model: env.SPECTASK_OPENAI_MODEL, apiKey: env.SPECTASK_OPENAI_API_KEY },
+    custom,
+  };
+}
