@@ -1,34 +1,8 @@
 // Pure (no `vscode`): turning `git diff --name-status -z` of a task branch into the left/right sides of the
 // implementation review's diff editors. Unit-tested in test/unit/review/diffPlan.test.ts.
 
-export interface ChangedFile {
-  /** A, M, D, R, C, T (git's letter, without the similarity score). */
-  status: string;
-  /** Path on the task branch (for D: the deleted path). */
-  path: string;
-  /** Path at the base, when it differs (renames, copies). */
-  oldPath?: string;
-}
-
-/** Parses `git diff --name-status -z` output (NUL-separated; renames carry two paths). */
-export function parseNameStatusZ(out: string): ChangedFile[] {
-  const parts = out.split('\0');
-  const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length; ) {
-    const code = parts[i++];
-    if (!code) continue;
-    const status = code[0];
-    if (status === 'R' || status === 'C') {
-      const oldPath = parts[i++];
-      const p = parts[i++];
-      if (p !== undefined && oldPath !== undefined) files.push({ status, path: p, oldPath });
-    } else {
-      const p = parts[i++];
-      if (p !== undefined) files.push({ status, path: p });
-    }
-  }
-  return files;
-}
+import type { ChangedFile } from '../../core/review/branchDiff';
+export { parseNameStatusZ, type ChangedFile } from '../../core/review/branchDiff';
 
 /** One side of a diff: a file at a git revision (read through the content provider), the worktree file, or nothing. */
 export type DiffSide = { kind: 'rev'; rev: string; path: string } | { kind: 'worktree'; path: string } | { kind: 'empty'; path: string };
