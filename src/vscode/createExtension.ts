@@ -1,17 +1,24 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { GitQueueRegistry } from '../core/git/gitQueue';
 import { DisposableStore, Emitter } from '../core/lifecycle';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
-import { emptyFleetSnapshot } from '../protocol/fleet';
+import { countByPhase, emptyFleetSnapshot, type FleetSnapshot } from '../protocol/fleet';
 import { registerCommand } from './commandRegistry';
+import { ConfigureBackends } from './commands/configureBackends';
+import { RepoCommands } from './commands/repoCommands';
+import { SampleProjects } from './commands/sampleProject';
+import { TaskCommands } from './commands/taskCommands';
+import type { SpecTaskServices } from './extensionContext';
 import { FleetViews } from './fleet/fleetViews';
 import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
-import { unavailableFleetActions } from './fleet/unavailableFleetActions';
 import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
+import { BackendCatalog } from './services/backends';
+import { RepositoryHub } from './services/repositoryHub';
+import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
+import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
 import { DocsTreeProvider } from './views/docsTree';
-import { TasksTreeProvider, type TaskTreeSource } from './views/tasksTree';
-import { WorkspaceRepositories } from './workspaceState';
+import { TasksTreeProvider, type TaskTreeNode } from './views/tasksTree';
 
 /** What `activate` returns: a small surface the integration tests (and other extensions) can use. */
 export interface SpecTaskApi {
@@ -20,11 +27,31 @@ export interface SpecTaskApi {
   /** Fires after a dashboard card action was handed to the fleet actions and settled. */
   onDidDispatchFleetAction: vscode.Event<DispatchedFleetAction>;
   /**
-   * Test-only: feed the dashboards from `source` until the orchestrator's store is wired in. The
-   * integration tests use it to show a checklist they tick on disk.
+   * Test hook: feed the dashboards from `source` instead of the orchestrators (the fleet tests show a
+   * checklist they tick on disk). Pass `undefined` to go back to the orchestrators.
    */
-  _testSetFleetSnapshotSource(source: FleetSnapshotSource): void;
+  _testSetFleetSnapshotSource(source: FleetSnapshotSource | undefined): void;
+  /** Test hook: the services the features use (repositories, orchestrators, task resolution). */
+  readonly services: SpecTaskServices;
+  /** Test hook: probe the workspace folders again and wait until their repositories are opened. */
+  _testRefreshRepositories(): Promise<void>;
+  /** Test hook: the SpecTasks tree's root and children as the view shows them (labels and descriptions). */
+  _testTreeSnapshot(): Promise<TreeSnapshotNode[]>;
+  /** Test hook: the status bar item's text ('' when hidden). */
+  _testStatusBarText(): string;
+  /** Test hook: fires after the SpecTasks tree was told to refresh (after the coalescing delay). */
+  readonly _testOnDidRefreshTree: vscode.Event<void>;
 }
+
+export interface TreeSnapshotNode {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  icon?: string;
+  children?: TreeSnapshotNode[];
+}
+
+const COALESCE_MS = 100;
 
 /**
  * The composition root (house rule 2): the only place services are constructed, wiring peers through
@@ -35,40 +62,112 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const log = store.add(createLog());
   log.info(`${PRODUCT_NAME} ${PRODUCT_VERSION} activating in VS Code ${vscode.version}`);
 
-  const repos = store.add(new WorkspaceRepositories(log));
+  const registry = store.add(new GitQueueRegistry());
+  const catalog = new BackendCatalog(context.secrets);
+  store.add(context.secrets.onDidChange(() => void catalog.loadSecrets()));
+  const hub = store.add(new RepositoryHub(log, context.extensionUri, registry, catalog));
+  const services: SpecTaskServices = hub;
 
-  // Until the orchestrator's store is wired in, the tree and the dashboard have no SpecTasks to show.
-  const noTasks: TaskTreeSource = { onDidChange: store.add(new vscode.EventEmitter<void>()).event, roots: async () => [] };
-  const tasksTree = store.add(new TasksTreeProvider(noTasks));
-  store.add(vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }));
-  void vscode.commands.executeCommand('setContext', 'spectask:noTasks', true);
+  // One coalesced "something changed" for the tree, the status bar and the dashboards.
+  const changed = store.add(new vscode.EventEmitter<void>());
+  const fleetChanged = store.add(new Emitter<void>());
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    fleetChanged.fire(); // the dashboard has its own frame scheduler
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      changed.fire();
+    }, COALESCE_MS);
+  };
+  store.add({ dispose: () => timer && clearTimeout(timer) });
+  store.add(hub.onDidChangeTasks(schedule));
+  store.add(hub.onDidChangeOrchestrators(schedule));
+  store.add(hub.onDidChangeStates(schedule));
+  store.add(hub.onDidNotice(({ repo, notice }) => showNotice(repo, notice, log)));
+
+  // Agent back-ends: probed on activation and when settings change; the welcome view says why none runs.
+  let backendProblems: string | undefined;
+  const probeBackends = async () => {
+    const probes = await catalog.probeAll();
+    const none = !probes.some((p) => p.result.available);
+    backendProblems = none ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${p.result.problem ?? 'unavailable'})`).join('; ')}` : undefined;
+    if (none) log.warn(backendProblems!);
+    else log.info(`agent back-ends available: ${probes.filter((p) => p.result.available).map((p) => p.id).join(', ')}`);
+    await vscode.commands.executeCommand('setContext', 'spectask:noAgentBackend', none);
+    schedule();
+  };
+  store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask') && void probeBackends()));
+
+  const tasksTree = store.add(
+    new TasksTreeProvider({
+      onDidChange: changed.event,
+      repositories: () => hub.repositories(),
+      message: () => hub.mayRunAgents() ?? backendProblems,
+    }),
+  );
+  const tasksView = store.add(vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }));
+  tasksTree.view = tasksView;
 
   const docsTree = store.add(new DocsTreeProvider());
   store.add(vscode.window.createTreeView('spectask.docs', { treeDataProvider: docsTree }));
+
+  const treeRefreshed = store.add(new vscode.EventEmitter<void>());
+  const statusBar = store.add(new SpecTaskStatusBar(() => hub.repositories(), hub.mayRunAgents));
+  let docsRoot: string | undefined;
   store.add(
-    repos.onDidChange(async () => {
-      const first = repos.repositories[0];
-      const branch = vscode.workspace.getConfiguration('spectask').get<string>('designDocsBranch', 'helix-design-docs');
-      const root = first && vscode.Uri.file(path.join(first.root, '.git-worktrees', branch));
-      const exists = root ? await vscode.workspace.fs.stat(root).then(() => true, () => false) : false;
-      docsTree.setRoot(exists ? root : undefined);
-      await vscode.commands.executeCommand('setContext', 'spectask:noDesignDocs', !exists);
+    changed.event(() => {
+      statusBar.update();
+      const states = hub.folderStates();
+      const first = hub.repositories()[0];
+      if (first?.designDocsRoot !== docsRoot) {
+        docsRoot = first?.designDocsRoot;
+        docsTree.setRoot(docsRoot ? vscode.Uri.file(docsRoot) : undefined);
+      }
+      void vscode.commands.executeCommand('setContext', 'spectask:noGitRepo', states.length > 0 && states.every((s) => s.kind === 'not-a-repo'));
+      void vscode.commands.executeCommand('setContext', 'spectask:uninitialized', states.some((s) => s.kind === 'uninitialized') && !hub.repositories().length);
+      void vscode.commands.executeCommand('setContext', 'spectask:noDesignDocs', !docsRoot);
+      void vscode.commands.executeCommand('setContext', 'spectask:hasRepository', hub.repositories().length > 0);
+      void vscode.commands.executeCommand('setContext', 'spectask:noTasks', tasksTree.taskCount() === 0);
+      void vscode.commands.executeCommand('setContext', 'spectask:agentsBlocked', !!hub.mayRunAgents());
+      treeRefreshed.fire();
     }),
   );
 
-  const fleetChanged = store.add(new Emitter<void>());
-  const fleetSource: FleetSnapshotSource = { onDidChange: fleetChanged.event, snapshot: emptyFleetSnapshot };
-  const fleet = store.add(new FleetViews(context.extensionUri, fleetSource, unavailableFleetActions(log), log));
+  // The dashboard shows every repository's fleet; a test may substitute its own source.
+  const orchestratorFleet: FleetSnapshotSource = { onDidChange: fleetChanged.event, snapshot: () => mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())) };
+  const transcripts = new TranscriptDocuments(services);
+  store.add(transcripts);
+  store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
+  const taskCommands = store.add(new TaskCommands(services, transcripts));
+  const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
+  // A live transcript follows its run.
+  store.add(
+    hub.onDidChangeTasks(() => {
+      for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === TRANSCRIPT_SCHEME) transcripts.refresh(doc.uri);
+    }),
+  );
+
+  const repoCommands = store.add(new RepoCommands(hub, catalog));
+  const samples = store.add(new SampleProjects(context, hub, repoCommands));
+  store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends()));
 
   store.add(registerCommand('spectask.tasks.refresh', async () => {
-    await repos.refresh();
+    await hub.refresh();
     tasksTree.refresh();
     docsTree.refresh();
   }));
   store.add(registerCommand('spectask.fleet.open', () => fleet.openPanel()));
   store.add(registerCommand('spectask.log.show', () => log.show()));
 
-  void repos.refresh();
+  // Features owned by other modules are wired here, one line each, with `services`.
+
+  const ready = (async () => {
+    await catalog.loadSecrets();
+    await hub.refresh();
+    await samples.resumePending();
+  })();
+  void ready.catch((e) => log.error(`activation: ${(e as Error).message}`));
+  void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 
   const api: SpecTaskApi = {
     whenFleetReady: (where) =>
@@ -81,7 +180,36 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
         });
       }),
     onDidDispatchFleetAction: (listener) => fleet.onDidDispatchAction(listener),
-    _testSetFleetSnapshotSource: (source) => fleet.setSource(source),
+    _testSetFleetSnapshotSource: (source) => fleet.setSource(source ?? orchestratorFleet),
+    services,
+    _testRefreshRepositories: async () => {
+      await ready;
+      await hub.refresh();
+    },
+    _testTreeSnapshot: async () => {
+      const walk = async (node?: TaskTreeNode): Promise<TreeSnapshotNode[]> =>
+        Promise.all(
+          tasksTree.getChildren(node).map(async (n) => {
+            const item = tasksTree.getTreeItem(n);
+            const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+            const kids = item.collapsibleState !== vscode.TreeItemCollapsibleState.None ? await walk(n) : undefined;
+            return { label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined, children: kids };
+          }),
+        );
+      return walk();
+    },
+    _testStatusBarText: () => statusBar.text,
+    _testOnDidRefreshTree: treeRefreshed.event,
   };
   return { disposable: store, api };
+}
+
+/** One dashboard snapshot from every repository's. */
+function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
+  if (list.length === 1) return list[0]!;
+  if (!list.length) return emptyFleetSnapshot();
+  const cards = list.flatMap((s) => s.cards);
+  const counts = { ...countByPhase([]) } as Record<keyof FleetSnapshot['counts'], number>;
+  for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k as keyof typeof counts] += v;
+  return { generatedAt: Math.max(...list.map((s) => s.generatedAt)), cards, counts };
 }

@@ -1,46 +1,271 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
+import { describeStatus, statusGroup, type SpecTaskStatus, type StatusGroup } from '../../core/orchestrator/statusMachine';
+import type { SpecTaskRepository } from '../extensionContext';
 
-/** One node of the SpecTasks tree. Filled in as the design-docs store lands (issue 3 / 6). */
-export interface TaskTreeNode {
-  id: string;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  children?: TaskTreeNode[];
-}
+/** Group order and labels of the SpecTasks tree. */
+export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boolean }[] = [
+  { group: 'spec_review', label: 'Spec review', expanded: true },
+  { group: 'implementation_review', label: 'Implementation review', expanded: true },
+  { group: 'implementing', label: 'Implementing', expanded: true },
+  { group: 'planning', label: 'Planning', expanded: true },
+  { group: 'backlog', label: 'Backlog', expanded: true },
+  { group: 'failed', label: 'Failed', expanded: true },
+  { group: 'done', label: 'Done', expanded: false },
+  { group: 'archived', label: 'Archived', expanded: false },
+];
 
-/** Supplies the tree's roots; the store-backed implementation replaces the empty one. */
+type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
+
+/** Tree nodes. Task, document and item nodes carry `{ repoRoot, taskId }` so commands can resolve them. */
+export type TaskTreeNode =
+  | { kind: 'repo'; id: string; repoRoot: string; label: string }
+  | { kind: 'group'; id: string; repoRoot: string; group: StatusGroup; label: string; expanded: boolean; taskIds: string[] }
+  | { kind: 'task'; id: string; repoRoot: string; taskId: string }
+  | { kind: 'doc'; id: string; repoRoot: string; taskId: string; file: string }
+  | { kind: 'item'; id: string; repoRoot: string; taskId: string; index: number };
+
+/** Where the tree reads from: the opened repositories and a (coalesced) change signal. */
 export interface TaskTreeSource {
   readonly onDidChange: vscode.Event<void>;
-  roots(): Promise<TaskTreeNode[]>;
+  repositories(): readonly SpecTaskRepository[];
+  /** Shown as the tree's message (e.g. why agents cannot start); undefined for none. */
+  message(): string | undefined;
 }
 
+const ICONS: Record<SpecTaskStatus, [string, string?]> = {
+  backlog: ['circle-large-outline'],
+  queued_spec_generation: ['clock'],
+  spec_generation: ['sync~spin', 'charts.blue'],
+  spec_revision: ['clock'],
+  spec_review: ['eye', 'charts.yellow'],
+  spec_approved: ['check'],
+  queued_implementation: ['clock'],
+  implementation: ['sync~spin', 'charts.blue'],
+  implementation_review: ['git-pull-request', 'charts.yellow'],
+  done: ['pass-filled', 'charts.green'],
+  spec_failed: ['error', 'errorForeground'],
+  implementation_failed: ['error', 'errorForeground'],
+  archived: ['archive'],
+};
+
+const ITEM_ICONS: Record<ChecklistItem['state'], vscode.ThemeIcon> = {
+  todo: new vscode.ThemeIcon('circle-large-outline'),
+  doing: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')),
+};
+
+function progressOf(items: readonly ChecklistItem[]): string | undefined {
+  if (!items.length) return undefined;
+  return `${items.filter((i) => i.state === 'done').length}/${items.length}`;
+}
+
+function taskSignature(t: TaskViewOf): string {
+  return JSON.stringify([t.title, t.status, t.error, t.backend, t.queueReason, t.agentWorking, t.hasWorktree, t.record?.branch, t.items.map((i) => i.state + i.text)]);
+}
+
+/**
+ * The `spectask.tasks` tree: SpecTasks grouped by phase with counts; each task with its progress and agent
+ * state, its three documents and its checklist items. Refreshes are coalesced by the source; node objects
+ * and ids are stable, and when only tasks' contents changed (no task moved between groups) just those
+ * task nodes are refreshed, so the tree does not flicker while agents tick items.
+ */
 export class TasksTreeProvider extends Disposable implements vscode.TreeDataProvider<TaskTreeNode> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TaskTreeNode | undefined>());
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private readonly nodes = new Map<string, TaskTreeNode>();
+  private shape = '';
+  private signatures = new Map<string, string>();
+  /** Set by the composition root so the tree can show its message. */
+  view: vscode.TreeView<TaskTreeNode> | undefined;
 
   constructor(private readonly source: TaskTreeSource) {
     super();
-    this._register(source.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(source.onDidChange(() => this.update()));
   }
 
   refresh(): void {
-    this._onDidChangeTreeData.fire(undefined);
+    this.shape = '';
+    this.update();
+  }
+
+  /** Number of SpecTasks shown (for the `spectask:noTasks` context key and tests). */
+  taskCount(): number {
+    return this.source.repositories().reduce((n, r) => n + r.orchestrator.taskViews().length, 0);
+  }
+
+  private update(): void {
+    if (this.view) this.view.message = this.source.message();
+    const repos = this.source.repositories();
+    const shape = JSON.stringify(repos.map((r) => [r.root, GROUPS.map((g) => r.orchestrator.taskViews().filter((t) => statusGroup(t.status) === g.group).map((t) => t.id))]));
+    const next = new Map<string, string>();
+    const changed: TaskTreeNode[] = [];
+    for (const r of repos) {
+      for (const t of r.orchestrator.taskViews()) {
+        const id = `task:${r.root}:${t.id}`;
+        const sig = taskSignature(t);
+        next.set(id, sig);
+        const node = this.nodes.get(id);
+        if (node && this.signatures.get(id) !== sig) changed.push(node);
+      }
+    }
+    this.signatures = next;
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this._onDidChangeTreeData.fire(undefined);
+    } else if (changed.length) {
+      this._onDidChangeTreeData.fire(changed);
+    }
+  }
+
+  private node<T extends TaskTreeNode>(n: T): T {
+    const existing = this.nodes.get(n.id) as T | undefined;
+    if (existing) {
+      Object.assign(existing, n);
+      return existing;
+    }
+    this.nodes.set(n.id, n);
+    return n;
+  }
+
+  private repoOf(node: { repoRoot: string }): SpecTaskRepository | undefined {
+    return this.source.repositories().find((r) => r.root === node.repoRoot);
+  }
+
+  private taskOf(node: { repoRoot: string; taskId: string }): TaskViewOf | undefined {
+    return this.repoOf(node)?.orchestrator.taskViews().find((t) => t.id === node.taskId);
+  }
+
+  getParent(node: TaskTreeNode): TaskTreeNode | undefined {
+    if (node.kind === 'repo' || node.kind === 'group') return node.kind === 'group' && this.source.repositories().length > 1 ? this.nodes.get(`repo:${node.repoRoot}`) : undefined;
+    if (node.kind === 'task') {
+      const t = this.taskOf(node);
+      return t ? this.nodes.get(`group:${node.repoRoot}:${statusGroup(t.status)}`) : undefined;
+    }
+    return this.nodes.get(`task:${node.repoRoot}:${node.taskId}`);
+  }
+
+  getChildren(node?: TaskTreeNode): TaskTreeNode[] {
+    const repos = this.source.repositories();
+    if (!node) {
+      if (repos.length > 1) return repos.map((r) => this.node({ kind: 'repo', id: `repo:${r.root}`, repoRoot: r.root, label: r.folder.name }));
+      return repos[0] ? this.groupsOf(repos[0]) : [];
+    }
+    switch (node.kind) {
+      case 'repo': {
+        const r = this.repoOf(node);
+        return r ? this.groupsOf(r) : [];
+      }
+      case 'group': {
+        const r = this.repoOf(node);
+        if (!r) return [];
+        return r.orchestrator
+          .taskViews()
+          .filter((t) => statusGroup(t.status) === node.group)
+          .sort((a, b) => a.number.localeCompare(b.number))
+          .map((t) => this.node({ kind: 'task', id: `task:${r.root}:${t.id}`, repoRoot: r.root, taskId: t.id }));
+      }
+      case 'task': {
+        const t = this.taskOf(node);
+        if (!t) return [];
+        const checklist = !t.record && fs.existsSync(path.join(t.path, 'progress.md')) ? 'progress.md' : 'tasks.md';
+        const docs = ['requirements.md', 'design.md', checklist].map((file) => this.node({ kind: 'doc', id: `doc:${node.repoRoot}:${t.id}:${file}`, repoRoot: node.repoRoot, taskId: t.id, file }));
+        const items = t.items.map((i) => this.node({ kind: 'item', id: `item:${node.repoRoot}:${t.id}:${i.index}`, repoRoot: node.repoRoot, taskId: t.id, index: i.index }));
+        return [...docs, ...items];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private groupsOf(r: SpecTaskRepository): TaskTreeNode[] {
+    const views = r.orchestrator.taskViews();
+    return GROUPS.flatMap((g) => {
+      const ids = views.filter((t) => statusGroup(t.status) === g.group).map((t) => t.id);
+      return ids.length ? [this.node({ kind: 'group', id: `group:${r.root}:${g.group}`, repoRoot: r.root, group: g.group, label: g.label, expanded: g.expanded, taskIds: ids })] : [];
+    });
   }
 
   getTreeItem(node: TaskTreeNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(
-      node.label,
-      node.children?.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = node.id;
-    item.description = node.description;
-    item.tooltip = node.tooltip;
-    return item;
+    switch (node.kind) {
+      case 'repo': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('repo');
+        item.description = node.repoRoot;
+        item.contextValue = 'spectask.repo';
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = String(node.taskIds.length);
+        item.contextValue = `spectask.group.${node.group}`;
+        return item;
+      }
+      case 'task':
+        return this.taskItem(node);
+      case 'doc': {
+        const t = this.taskOf(node);
+        const file = t ? path.join(t.path, node.file) : undefined;
+        const item = new vscode.TreeItem(node.file, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.file === 'tasks.md' ? 'checklist' : node.file === 'design.md' ? 'symbol-structure' : 'book');
+        item.contextValue = 'spectask.doc';
+        if (file) {
+          item.resourceUri = vscode.Uri.file(file);
+          item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(file)] };
+          item.tooltip = file;
+        }
+        return item;
+      }
+      case 'item': {
+        const t = this.taskOf(node);
+        const i = t?.items.find((x) => x.index === node.index);
+        const item = new vscode.TreeItem(i ? `${i.id ? `${i.id}: ` : ''}${i.text}` : '(gone)', vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        if (i) {
+          item.iconPath = ITEM_ICONS[i.state];
+          item.contextValue = `spectask.item.${i.state}`;
+          item.tooltip = `${i.state === 'done' ? 'Done' : i.state === 'doing' ? 'In progress' : 'To do'} — line ${i.line + 1} of tasks.md`;
+          if (t) {
+            const uri = vscode.Uri.file(path.join(t.path, !t.record && fs.existsSync(path.join(t.path, 'progress.md')) ? 'progress.md' : 'tasks.md'));
+            item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { selection: new vscode.Range(i.line, 0, i.line, 0) } satisfies vscode.TextDocumentShowOptions] };
+          }
+        }
+        return item;
+      }
+    }
   }
 
-  async getChildren(node?: TaskTreeNode): Promise<TaskTreeNode[]> {
-    return node ? (node.children ?? []) : this.source.roots();
+  private taskItem(node: Extract<TaskTreeNode, { kind: 'task' }>): vscode.TreeItem {
+    const t = this.taskOf(node);
+    const item = new vscode.TreeItem(t ? `#${t.number} ${t.title}` : node.taskId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    if (!t) return item;
+    const progress = progressOf(t.items);
+    const state = t.agentWorking ? 'agent working' : t.queueReason ? t.queueReason : t.error && /failed/.test(t.status) ? 'failed' : undefined;
+    item.description = [progress, state].filter(Boolean).join(' · ');
+    const [icon, color] = ICONS[t.status];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = `spectask.task.${t.status}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**#${t.number} ${escapeMd(t.title)}**\n\n`);
+    md.appendMarkdown(`$(info) ${escapeMd(capitalize(describeStatus(t.status)))}`);
+    if (progress) md.appendMarkdown(` — ${progress} items done`);
+    md.appendMarkdown('\n\n');
+    if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
+    if (t.queueReason) md.appendMarkdown(`$(clock) ${escapeMd(t.queueReason)}\n\n`);
+    if (t.error) md.appendMarkdown(`$(error) ${escapeMd(t.error)}\n\n`);
+    if (t.record?.branch) md.appendMarkdown(`$(git-branch) \`${t.record.branch}\`${t.record.baseBranch ? ` → \`${t.record.baseBranch}\`` : ''}\n\n`);
+    if (t.backend) md.appendMarkdown(`$(hubot) ${escapeMd(t.backend)}\n\n`);
+    item.tooltip = md;
+    return item;
   }
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const escapeMd = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

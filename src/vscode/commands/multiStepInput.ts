@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+
+/** Thrown inside a step when the user pressed Back. */
+export class InputBack extends Error {}
+/** Thrown inside a step when the user pressed Escape. */
+export class InputCancelled extends Error {}
+
+export interface StepHeader {
+  title: string;
+  step: number;
+  totalSteps: number;
+}
+
+/** One text step: resolves with the value, or throws InputBack / InputCancelled. */
+export function inputStep(h: StepHeader, o: { prompt: string; placeholder?: string; value?: string; validate?: (v: string) => string | undefined }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const box = vscode.window.createInputBox();
+    Object.assign(box, { title: h.title, step: h.step, totalSteps: h.totalSteps, prompt: o.prompt, placeholder: o.placeholder, value: o.value ?? '', ignoreFocusOut: true });
+    box.buttons = h.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    let done = false;
+    const finish = (fn: () => void) => {
+      done = true;
+      fn();
+      box.dispose();
+    };
+    box.onDidChangeValue((v) => (box.validationMessage = o.validate?.(v)));
+    box.onDidAccept(() => {
+      const msg = o.validate?.(box.value);
+      if (msg) {
+        box.validationMessage = msg;
+        return;
+      }
+      finish(() => resolve(box.value));
+    });
+    box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new InputBack())));
+    box.onDidHide(() => !done && finish(() => reject(new InputCancelled())));
+    box.show();
+  });
+}
+
+/** One pick step: resolves with the picked item, or throws InputBack / InputCancelled. */
+export function pickStep<T extends vscode.QuickPickItem>(h: StepHeader, o: { placeholder: string; items: readonly T[]; active?: T }): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const pick = vscode.window.createQuickPick<T>();
+    Object.assign(pick, { title: h.title, step: h.step, totalSteps: h.totalSteps, placeholder: o.placeholder, ignoreFocusOut: true, matchOnDescription: true });
+    pick.items = o.items;
+    if (o.active) pick.activeItems = [o.active];
+    pick.buttons = h.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    let done = false;
+    const finish = (fn: () => void) => {
+      done = true;
+      fn();
+      pick.dispose();
+    };
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (item) finish(() => resolve(item));
+    });
+    pick.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new InputBack())));
+    pick.onDidHide(() => !done && finish(() => reject(new InputCancelled())));
+    pick.show();
+  });
+}
+
+/**
+ * Runs steps in order; Back re-runs the previous step (with its earlier answer as the default), Escape
+ * cancels the whole flow (returns undefined). Steps read and write the shared `state`.
+ */
+export async function runSteps<S>(state: S, steps: readonly ((s: S, step: number, total: number) => Promise<void>)[]): Promise<S | undefined> {
+  let i = 0;
+  while (i < steps.length) {
+    try {
+      await steps[i]!(state, i + 1, steps.length);
+      i++;
+    } catch (e) {
+      if (e instanceof InputBack) i = Math.max(0, i - 1);
+      else if (e instanceof InputCancelled) return undefined;
+      else throw e;
+    }
+  }
+  return state;
+}

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { RepositoryRefusedError } from '../../core/git/gitErrors';
+import { Disposable } from '../../core/lifecycle';
+import { registerCommand } from '../commandRegistry';
+import type { SpecTaskRepository } from '../extensionContext';
+import type { BackendCatalog } from '../services/backends';
+import type { RepositoryHub } from '../services/repositoryHub';
+import { askCreateTask, createFromAnswers } from './createTask';
+import { reportErrors } from './taskCommands';
+
+/**
+ * Opening a repository for SpecTasks: "Initialize design-docs branch" and "Create SpecTask" (which
+ * initializes the branch on first use). Refusals of the design-docs store are shown with their own
+ * message and, for a folder without git, an offer to run `git init`.
+ */
+export class RepoCommands extends Disposable {
+  constructor(
+    private readonly hub: RepositoryHub,
+    private readonly catalog: BackendCatalog,
+  ) {
+    super();
+    const log = hub.log;
+    this._register(registerCommand('spectask.designDocs.init', (...args: unknown[]) => reportErrors(log, 'Initialize design-docs branch', () => this.initialize(args[0]))));
+    this._register(registerCommand('spectask.task.create', () => reportErrors(log, 'Create SpecTask', () => this.create())));
+  }
+
+  /** Opens (creating the branch if needed) the repository of the picked folder; undefined when refused or cancelled. */
+  async openRepository(folderArg?: unknown, why = 'Which folder should hold the SpecTasks?'): Promise<SpecTaskRepository | undefined> {
+    const folder = folderArg instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(folderArg) : await this.hub.pickFolder(why);
+    if (!folder) {
+      if (!vscode.workspace.workspaceFolders?.length) {
+        const c = await vscode.window.showWarningMessage('Open a folder first: SpecTasks live in a git repository.', 'Open Folder', 'Create in a Sample Project');
+        if (c === 'Open Folder') await vscode.commands.executeCommand('workbench.action.files.openFolder');
+        if (c === 'Create in a Sample Project') await vscode.commands.executeCommand('spectask.sample.create');
+      }
+      return undefined;
+    }
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SpecTask: opening the design-docs branch' }, () => this.hub.ensureOpen(folder));
+    } catch (e) {
+      if (!(e instanceof RepositoryRefusedError)) throw e;
+      this.hub.log.warn(`refused ${folder.uri.fsPath}: ${e.code}: ${e.message}`);
+      if (e.code === 'not-a-repo') {
+        const c = await vscode.window.showErrorMessage(e.message, { modal: true, detail: 'Run `git init` and make a first commit here?' }, 'Run git init');
+        if (c === 'Run git init') {
+          await gitInitWithCommit(folder.uri.fsPath);
+          await this.hub.refresh();
+          return this.openRepository(folder.uri, why);
+        }
+        return undefined;
+      }
+      if (e.code === 'no-commits') {
+        const c = await vscode.window.showErrorMessage(e.message, 'Commit Everything Now', 'Show Log');
+        if (c === 'Commit Everything Now') {
+          await gitInitWithCommit(folder.uri.fsPath);
+          return this.openRepository(folder.uri, why);
+        }
+        if (c === 'Show Log') this.hub.log.show();
+        return undefined;
+      }
+      const c = await vscode.window.showErrorMessage(`The design-docs branch cannot be used here: ${e.message}`, 'Show Log');
+      if (c === 'Show Log') this.hub.log.show();
+      return undefined;
+    }
+  }
+
+  private async initialize(arg: unknown): Promise<void> {
+    const repo = await this.openRepository(arg, 'Initialize the design-docs branch in which folder?');
+    if (!repo) return;
+    const loc = repo.docs.location;
+    const how = loc.origin === 'created' ? 'created' : loc.origin === 'local' ? 'found (already initialized)' : `adopted from ${loc.origin.replace('-', ' ')}`;
+    void vscode.window.showInformationMessage(`Design-docs branch '${loc.branch}' ${how}; checked out at ${vscode.workspace.asRelativePath(loc.worktreePath)}.`);
+  }
+
+  async create(preset: Parameters<typeof askCreateTask>[2] = {}, folder?: vscode.Uri): Promise<string | undefined> {
+    const repo = await this.openRepository(folder, 'Create the SpecTask in which folder?');
+    if (!repo) return undefined;
+    const answers = await askCreateTask(repo, this.catalog, preset);
+    if (!answers) return undefined;
+    const id = await createFromAnswers(repo, answers);
+    const t = repo.orchestrator.task(id);
+    const next = answers.start === 'plan' ? 'Planning is queued.' : answers.start === 'skip' ? 'Implementation is queued.' : 'It waits in the backlog.';
+    const blocked = answers.start !== 'backlog' ? this.hub.mayRunAgents() : undefined;
+    void vscode.window.showInformationMessage(`Created SpecTask #${t?.number ?? id} "${t?.title ?? answers.goal}". ${blocked ?? next}`);
+    return id;
+  }
+}
+
+/** `git init -b main` (when needed), then a first commit of everything; throws with git's message. */
+export function gitInitWithCommit(dir: string, message = 'Initial commit'): Promise<void> {
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('git', args, { cwd: dir, timeout: 60_000 }, (err, _out, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr.trim() || err.message}`)) : resolve())),
+    );
+  const ident = ['-c', 'user.name=SpecTask', '-c', 'user.email=spectask@localhost'];
+  return (async () => {
+    const isRepo = await run(['rev-parse', '--git-dir']).then(() => true, () => false);
+    if (!isRepo) await run(['init', '-q', '-b', 'main']);
+    await run(['add', '-A']);
+    // Use the user's identity when configured; fall back to a local one so a first commit always works.
+    const hasIdent = await run(['config', 'user.email']).then(() => true, () => false);
+    await run([...(hasIdent ? [] : ident), 'commit', '-q', '--allow-empty', '-m', message]);
+  })();
+}

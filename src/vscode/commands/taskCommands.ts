@@ -1,0 +1,189 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../../core/lifecycle';
+import { describeStatus, type SpecTaskStatus } from '../../core/orchestrator/statusMachine';
+import { registerCommand } from '../commandRegistry';
+import type { SpecTaskServices, TaskRef } from '../extensionContext';
+import type { FleetActions } from '../fleet/fleetActions';
+import type { TranscriptDocuments } from '../services/transcripts';
+
+/** Runs a command body; an error becomes one clear error message and a log line, never an unhandled rejection. */
+export async function reportErrors(log: vscode.LogOutputChannel, what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    log.error(`${what}: ${message}`);
+    const choice = await vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log');
+    if (choice === 'Show Log') log.show();
+  }
+}
+
+const FAILED: SpecTaskStatus[] = ['spec_failed', 'implementation_failed'];
+const RUNNING: SpecTaskStatus[] = ['spec_generation', 'implementation'];
+const ARCHIVABLE: SpecTaskStatus[] = ['backlog', 'queued_spec_generation', 'spec_generation', 'spec_review', 'spec_revision', 'spec_approved', 'queued_implementation', 'implementation', 'implementation_review', 'spec_failed', 'implementation_failed'];
+
+/**
+ * The SpecTask lifecycle commands (palette, tree menus) and the fleet dashboard's card actions. Every
+ * handler resolves its SpecTask through SpecTaskServices.resolveTask and calls one orchestrator intent.
+ */
+export class TaskCommands extends Disposable implements FleetActions {
+  constructor(
+    private readonly services: SpecTaskServices,
+    private readonly transcripts: TranscriptDocuments,
+  ) {
+    super();
+    const log = services.log;
+    const cmd = (id: Parameters<typeof registerCommand>[0], what: string, fn: (arg: unknown) => Promise<unknown>) =>
+      this._register(registerCommand(id, (...args: unknown[]) => reportErrors(log, what, () => fn(args[0]))));
+
+    cmd('spectask.task.startPlanning', 'Start planning', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ['backlog'], verb: 'start planning' });
+      if (!ref) return;
+      await ref.repo.orchestrator.startPlanning(ref.taskId);
+      this.warnIfBlocked();
+    });
+    cmd('spectask.task.skipPlanning', 'Skip planning', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ['backlog'], verb: 'implement without a spec' });
+      if (!ref) return;
+      await ref.repo.orchestrator.skipPlanning(ref.taskId);
+      this.warnIfBlocked();
+    });
+    cmd('spectask.task.openDocs', 'Open design documents', async (arg) => {
+      const ref = await services.resolveTask(arg, { verb: 'open' });
+      if (ref) await this.openDocuments(ref);
+    });
+    cmd('spectask.task.reject', 'Reject', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ['spec_review'], verb: 'reject' });
+      if (!ref) return;
+      const t = ref.repo.orchestrator.task(ref.taskId)!;
+      const ok = await vscode.window.showWarningMessage(`Reject the spec of #${t.number} "${t.title}"?`, { modal: true, detail: 'The SpecTask is archived with its documents; you can restore it later.' }, 'Reject');
+      if (ok === 'Reject') await ref.repo.orchestrator.reject(ref.taskId, 'rejected in review');
+    });
+    cmd('spectask.task.accept', 'Accept and merge', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ['implementation_review'], verb: 'accept and merge' });
+      if (!ref) return;
+      const t = ref.repo.orchestrator.task(ref.taskId)!;
+      const wt = ref.repo.orchestrator.worktreeOf(ref.taskId);
+      const strategy = vscode.workspace.getConfiguration('spectask').get<string>('merge.strategy', 'merge-commit');
+      const ok = await vscode.window.showWarningMessage(
+        `Accept #${t.number} "${t.title}" and merge it?`,
+        { modal: true, detail: `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).` },
+        'Accept and Merge',
+      );
+      if (ok !== 'Accept and Merge') return;
+      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…` }, () => ref.repo.orchestrator.accept(ref.taskId));
+      void vscode.window.showInformationMessage(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`);
+    });
+    cmd('spectask.task.stop', 'Stop agent', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });
+      if (ref) await ref.repo.orchestrator.stop(ref.taskId);
+    });
+    cmd('spectask.task.retry', 'Retry', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: FAILED, verb: 'retry' });
+      if (!ref) return;
+      await ref.repo.orchestrator.retry(ref.taskId);
+      this.warnIfBlocked();
+    });
+    cmd('spectask.task.archive', 'Archive', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ARCHIVABLE, verb: 'archive' });
+      if (ref) await ref.repo.orchestrator.archive(ref.taskId);
+    });
+    cmd('spectask.task.restore', 'Restore', async (arg) => {
+      const ref = await services.resolveTask(arg, { statuses: ['archived'], verb: 'restore' });
+      if (ref) await ref.repo.orchestrator.restore(ref.taskId);
+    });
+    cmd('spectask.task.showTranscript', 'Show agent transcript', async (arg) => {
+      const ref = await services.resolveTask(arg, { verb: 'show the transcript of' });
+      if (ref) await this.openTranscript(ref);
+    });
+    cmd('spectask.task.openWorktree', 'Open code worktree', async (arg) => {
+      const ref = await services.resolveTask(arg, { verb: 'open the worktree of' });
+      if (ref) await this.revealWorktree(ref);
+    });
+  }
+
+  private warnIfBlocked(): void {
+    const reason = this.services.mayRunAgents();
+    if (reason) void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+  }
+
+  async openDocuments(ref: TaskRef): Promise<void> {
+    const folder = ref.repo.taskFolder(ref.taskId);
+    if (!folder) throw new Error(`SpecTask ${ref.taskId} has no folder on the design-docs branch.`);
+    const checklist = fs.existsSync(path.join(folder, 'tasks.md')) || !fs.existsSync(path.join(folder, 'progress.md')) ? 'tasks.md' : 'progress.md';
+    const files = ['requirements.md', 'design.md', checklist].map((f) => path.join(folder, f)).filter((f) => fs.existsSync(f));
+    if (!files.length) throw new Error(`SpecTask ${ref.taskId} has no documents yet (${folder}).`);
+    for (const [i, f] of files.entries()) {
+      await vscode.window.showTextDocument(vscode.Uri.file(f), { preview: false, preserveFocus: i > 0 });
+    }
+  }
+
+  async openTranscript(ref: TaskRef): Promise<void> {
+    const runs = ref.repo.transcripts.listRuns(ref.taskId);
+    const runId = runs[runs.length - 1];
+    if (!runId) {
+      void vscode.window.showInformationMessage(`No agent has run for SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} yet.`);
+      return;
+    }
+    const uri = this.transcripts.uriFor(ref.repo.root, ref.taskId, runId);
+    this.transcripts.refresh(uri);
+    await vscode.window.showTextDocument(uri, { preview: true });
+  }
+
+  async revealWorktree(ref: TaskRef): Promise<void> {
+    const wt = ref.repo.codeWorktree(ref.taskId);
+    if (!wt || !fs.existsSync(wt)) {
+      void vscode.window.showInformationMessage(`SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} has no code worktree (it is created when implementation starts, and removed after a merge).`);
+      return;
+    }
+    const uri = vscode.Uri.file(wt);
+    const choice = await vscode.window.showInformationMessage(`Code worktree of SpecTask #${ref.taskId}: ${wt}`, 'Open in New Window', 'Reveal in Explorer');
+    if (choice === 'Open in New Window') await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+    else if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', uri);
+  }
+
+  // ------------------------------------------------------------ FleetActions
+
+  private async byId(taskId: string): Promise<TaskRef> {
+    const repo = this.services.repositoryFor(taskId);
+    if (!repo) throw new Error(`SpecTask ${taskId} is not in any open repository.`);
+    return { repo, taskId };
+  }
+
+  async openDocs(taskId: string): Promise<void> {
+    await this.openDocuments(await this.byId(taskId));
+  }
+
+  async openWorktree(taskId: string): Promise<void> {
+    await this.revealWorktree(await this.byId(taskId));
+  }
+
+  async showTranscript(taskId: string): Promise<void> {
+    await this.openTranscript(await this.byId(taskId));
+  }
+
+  async stop(taskId: string): Promise<void> {
+    const ref = await this.byId(taskId);
+    await ref.repo.orchestrator.stop(taskId);
+  }
+
+  async retry(taskId: string): Promise<void> {
+    const ref = await this.byId(taskId);
+    await ref.repo.orchestrator.retry(taskId);
+    this.warnIfBlocked();
+  }
+
+  /** Hands over to the review commands (owned by the review feature); falls back to the documents. */
+  async review(taskId: string): Promise<void> {
+    const ref = await this.byId(taskId);
+    const status = ref.repo.orchestrator.task(taskId)?.status;
+    const arg = { repoRoot: ref.repo.root, taskId };
+    const commands = new Set(await vscode.commands.getCommands(true));
+    if (status === 'spec_review' && commands.has('spectask.spec.review')) await vscode.commands.executeCommand('spectask.spec.review', arg);
+    else if (status === 'implementation_review' && commands.has('spectask.implementation.review')) await vscode.commands.executeCommand('spectask.implementation.review', arg);
+    else if (status === 'spec_review' || status === 'implementation_review') await this.openDocuments(ref);
+    else void vscode.window.showInformationMessage(`SpecTask #${ref.repo.orchestrator.task(taskId)?.number ?? taskId} is ${status ? describeStatus(status) : 'unknown'}: nothing waits for review.`);
+  }
+}

@@ -1,0 +1,321 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RepositoryRefusedError } from '../../core/git/gitErrors';
+import type { GitQueueRegistry } from '../../core/git/gitQueue';
+import { probeRepository } from '../../core/git/repoProbe';
+import { Disposable, Emitter } from '../../core/lifecycle';
+import { openOrchestrator, type OpenedOrchestrator } from '../../core/orchestrator/openOrchestrator';
+import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
+import type { OrchestratorSettings } from '../../core/orchestrator/settings';
+import { describeStatus, type SpecTaskStatus } from '../../core/orchestrator/statusMachine';
+import type { SpecTaskRepository, SpecTaskServices, TaskRef } from '../extensionContext';
+import type { BackendCatalog } from './backends';
+import { readOrchestratorSettings, readRepositorySettings } from './settings';
+import { untrustedReason } from './trustPolicy';
+
+/** What we know about one workspace folder. */
+export type FolderState =
+  | { kind: 'not-a-repo'; folder: vscode.WorkspaceFolder }
+  | { kind: 'uninitialized'; folder: vscode.WorkspaceFolder; root: string; message: string }
+  | { kind: 'refused'; folder: vscode.WorkspaceFolder; root?: string; error: RepositoryRefusedError | Error }
+  | { kind: 'open'; folder: vscode.WorkspaceFolder; repo: OpenRepository };
+
+class OpenRepository implements SpecTaskRepository {
+  constructor(readonly folder: vscode.WorkspaceFolder, readonly opened: OpenedOrchestrator) {}
+  get root() {
+    return this.opened.docs.repo.root;
+  }
+  get docs() {
+    return this.opened.docs;
+  }
+  get designDocsRoot() {
+    return this.opened.docs.location.worktreePath;
+  }
+  get orchestrator() {
+    return this.opened.orchestrator;
+  }
+  get transcripts() {
+    return this.opened.transcripts;
+  }
+  taskFolder(taskId: string): string | undefined {
+    return this.orchestrator.task(taskId)?.path;
+  }
+  codeWorktree(taskId: string): string | undefined {
+    return this.orchestrator.worktreeOf(taskId)?.path;
+  }
+}
+
+const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+const real = (p: string) => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * Opens one orchestrator per git repository of the workspace (multi-root: keyed by repository root), lazily:
+ * a repository whose design-docs branch does not exist yet is only recorded as `uninitialized` until the
+ * user initializes it or creates a first SpecTask. Implements {@link SpecTaskServices}.
+ */
+export class RepositoryHub extends Disposable implements SpecTaskServices {
+  private states: FolderState[] = [];
+  private readonly open = new Map<string, OpenRepository>();
+  private settings: OrchestratorSettings = readOrchestratorSettings();
+  private refreshing: Promise<void> = Promise.resolve();
+  private readonly _onDidChangeOrchestrators = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeOrchestrators = this._onDidChangeOrchestrators.event;
+  private readonly _onDidChangeStates = this._register(new vscode.EventEmitter<void>());
+  /** Any folder's state changed (a repository found, refused, initialized). */
+  readonly onDidChangeStates = this._onDidChangeStates.event;
+  private readonly _onDidChangeTasks = this._register(new Emitter<SpecTaskRepository>());
+  /** Some orchestrator's tasks or agents changed (not coalesced). */
+  readonly onDidChangeTasks = this._onDidChangeTasks.event;
+  private readonly _onDidNotice = this._register(new Emitter<{ repo: SpecTaskRepository; notice: OrchestratorNotice }>());
+  readonly onDidNotice = this._onDidNotice.event;
+
+  constructor(
+    readonly log: vscode.LogOutputChannel,
+    readonly extensionUri: vscode.Uri,
+    private readonly registry: GitQueueRegistry,
+    private readonly backends: BackendCatalog,
+  ) {
+    super();
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('spectask')) return;
+        this.settings = readOrchestratorSettings();
+        this.backends.rebuild();
+        for (const r of this.open.values()) r.orchestrator.kick();
+        if (e.affectsConfiguration('spectask.designDocsBranch')) void this.reopenAll();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.log.info('workspace trusted: agents may start now');
+        for (const r of this.open.values()) r.orchestrator.kick();
+        this._onDidChangeStates.fire();
+      }),
+    );
+    this._register({ dispose: () => this.closeAll() });
+  }
+
+  // ------------------------------------------------------------ SpecTaskServices
+
+  repositories(): readonly SpecTaskRepository[] {
+    return [...this.open.values()];
+  }
+
+  folderStates(): readonly FolderState[] {
+    return this.states;
+  }
+
+  mayRunAgents = (): string | undefined => untrustedReason(vscode.workspace.isTrusted);
+
+  repositoryFor(target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined): SpecTaskRepository | undefined {
+    if (!target) return this.open.size === 1 ? [...this.open.values()][0] : undefined;
+    if (typeof target === 'string') return [...this.open.values()].find((r) => r.orchestrator.task(target));
+    if (target instanceof vscode.Uri) {
+      if (target.scheme !== 'file') return undefined;
+      const p = real(target.fsPath);
+      // The design-docs and code worktrees live under <root>/.git-worktrees, so the root prefix covers them.
+      return [...this.open.values()].filter((r) => isUnder(p, r.root) || isUnder(p, real(r.designDocsRoot))).sort((a, b) => b.root.length - a.root.length)[0];
+    }
+    if (target.repoRoot) return this.open.get(real(target.repoRoot)) ?? [...this.open.values()].find((r) => r.root === target.repoRoot);
+    if (target.taskId) return this.repositoryFor(target.taskId);
+    return undefined;
+  }
+
+  orchestratorFor(target: Parameters<RepositoryHub['repositoryFor']>[0]) {
+    return this.repositoryFor(target)?.orchestrator;
+  }
+
+  async resolveTask(arg: unknown, allowed: { statuses?: readonly string[]; verb?: string } = {}): Promise<TaskRef | undefined> {
+    const direct = this.taskFromArg(arg);
+    if (direct) return direct;
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (arg === undefined && active) {
+      const fromEditor = this.taskFromArg(active);
+      if (fromEditor && (!allowed.statuses || allowed.statuses.includes(fromEditor.repo.orchestrator.task(fromEditor.taskId)?.status ?? ''))) return fromEditor;
+    }
+    const candidates = this.repositories().flatMap((repo) =>
+      repo.orchestrator
+        .taskViews()
+        .filter((t) => !allowed.statuses || allowed.statuses.includes(t.status))
+        .map((t) => ({ repo, t })),
+    );
+    if (!candidates.length) {
+      const what = allowed.verb ? ` to ${allowed.verb}` : '';
+      void vscode.window.showInformationMessage(this.open.size ? `There is no SpecTask${what} right now.` : 'No repository with SpecTasks is open. Create a SpecTask or initialize the design-docs branch first.');
+      return undefined;
+    }
+    const multi = this.open.size > 1;
+    const pick = await vscode.window.showQuickPick(
+      candidates.map(({ repo, t }) => ({
+        label: `#${t.number} ${t.title}`,
+        description: describeStatus(t.status),
+        detail: multi ? repo.folder.name : undefined,
+        ref: { repo, taskId: t.id } as TaskRef,
+      })),
+      { title: allowed.verb ? `Which SpecTask do you want to ${allowed.verb}?` : 'Pick a SpecTask', matchOnDescription: true },
+    );
+    return pick?.ref;
+  }
+
+  private taskFromArg(arg: unknown): TaskRef | undefined {
+    if (arg === undefined || arg === null) return undefined;
+    if (arg instanceof vscode.Uri) {
+      const repo = this.repositoryFor(arg);
+      if (!repo) return undefined;
+      const p = real(arg.fsPath);
+      const t = repo.orchestrator.taskViews().find((v) => isUnder(p, real(v.path)));
+      return t ? { repo, taskId: t.id } : undefined;
+    }
+    if (typeof arg === 'string') {
+      const repo = this.repositoryFor(arg);
+      return repo ? { repo, taskId: arg } : undefined;
+    }
+    if (typeof arg === 'object' && typeof (arg as { taskId?: unknown }).taskId === 'string') {
+      const a = arg as { repoRoot?: string; taskId: string };
+      const repo = this.repositoryFor(a);
+      return repo && repo.orchestrator.task(a.taskId) ? { repo, taskId: a.taskId } : undefined;
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ opening
+
+  /** Probes every workspace folder and opens the repositories whose design-docs branch exists. */
+  refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.doRefresh()).catch((e) => this.log.error(`refreshing repositories failed: ${(e as Error).message}`));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const next: FolderState[] = [];
+    const seen = new Set<string>();
+    for (const folder of folders) {
+      const probe = await probeRepository(folder.uri.fsPath, this.registry.binary);
+      if (probe.kind === 'git-missing') {
+        next.push({ kind: 'refused', folder, error: new Error(probe.message) });
+        continue;
+      }
+      if (probe.kind === 'not-a-repo') {
+        next.push({ kind: 'not-a-repo', folder });
+        continue;
+      }
+      const root = real(probe.root);
+      if (seen.has(root)) continue; // two folders of one repository: the first one stands for it
+      seen.add(root);
+      const existing = this.open.get(root);
+      if (existing) {
+        next.push({ kind: 'open', folder, repo: existing });
+        continue;
+      }
+      next.push(await this.tryOpen(folder, root, false));
+    }
+    // Close repositories whose folder left the workspace.
+    for (const [root, repo] of this.open) {
+      if (!seen.has(root)) {
+        repo.opened.dispose();
+        this.open.delete(root);
+        this.log.info(`closed ${root}`);
+      }
+    }
+    this.states = next;
+    this._onDidChangeStates.fire();
+    this._onDidChangeOrchestrators.fire();
+  }
+
+  private async tryOpen(folder: vscode.WorkspaceFolder, root: string, createBranch: boolean): Promise<FolderState> {
+    const repoSettings = readRepositorySettings(folder.uri);
+    try {
+      const opened = await openOrchestrator(folder.uri.fsPath, {
+        registry: this.registry,
+        backends: this.backends.forPool(),
+        settings: () => this.settings,
+        branch: repoSettings.branch,
+        createBranch,
+        push: repoSettings.push,
+        idleStopMs: repoSettings.idleStopMs,
+        secrets: () => this.backends.secretValues(),
+        log: (level, message) => this.log[level](`[${path.basename(root)}] ${message}`),
+        mayRunAgents: this.mayRunAgents,
+      });
+      const repo = new OpenRepository(folder, opened);
+      const key = real(opened.docs.repo.root);
+      this.open.set(key, repo);
+      const subs = [
+        opened.orchestrator.onDidChange(() => this._onDidChangeTasks.fire(repo)),
+        opened.orchestrator.onDidNotice((notice) => this._onDidNotice.fire({ repo, notice })),
+        opened.watcher.onDidError((e) => this.log.warn(`design-docs watcher: ${e.message}`)),
+      ];
+      const dispose = opened.dispose;
+      opened.dispose = () => {
+        for (const s of subs) s.dispose();
+        dispose();
+      };
+      for (const r of opened.docs.location.repairs) this.log.info(`[${path.basename(root)}] ${r}`);
+      this.log.info(`opened ${key}: design docs on '${opened.docs.location.branch}' at ${opened.docs.location.worktreePath}`);
+      await opened.orchestrator.start();
+      this._onDidChangeTasks.fire(repo);
+      return { kind: 'open', folder, repo };
+    } catch (e) {
+      if (e instanceof RepositoryRefusedError && e.code === 'not-initialized') return { kind: 'uninitialized', folder, root, message: e.message };
+      this.log.warn(`cannot open the design docs of ${folder.uri.fsPath}: ${(e as Error).message}`);
+      return { kind: 'refused', folder, root, error: e as Error };
+    }
+  }
+
+  /**
+   * Opens the repository of `folder` (default: the only one, or ask), creating the design-docs branch when
+   * it does not exist. Throws the RepositoryRefusedError when the repository cannot be used.
+   */
+  async ensureOpen(folder: vscode.WorkspaceFolder): Promise<SpecTaskRepository> {
+    await this.refreshing;
+    const state = this.states.find((s) => s.folder.uri.toString() === folder.uri.toString());
+    if (state?.kind === 'open') return state.repo;
+    const probe = await probeRepository(folder.uri.fsPath, this.registry.binary);
+    if (probe.kind === 'git-missing') throw new RepositoryRefusedError('git-missing', probe.message, folder.uri.fsPath);
+    if (probe.kind === 'not-a-repo') throw new RepositoryRefusedError('not-a-repo', `${folder.uri.fsPath} is not a git repository. SpecTasks live on a git branch, so the folder needs one.`, folder.uri.fsPath);
+    const root = real(probe.root);
+    const existing = this.open.get(root);
+    if (existing) return existing;
+    const opened = await this.tryOpen(folder, root, true);
+    this.states = [...this.states.filter((s) => s.folder.uri.toString() !== folder.uri.toString()), opened];
+    this._onDidChangeStates.fire();
+    this._onDidChangeOrchestrators.fire();
+    if (opened.kind === 'open') return opened.repo;
+    if (opened.kind === 'refused') throw opened.error;
+    throw new Error(opened.kind === 'uninitialized' ? opened.message : `${folder.uri.fsPath} is not a git repository.`);
+  }
+
+  /** Picks the workspace folder a new SpecTask goes to (asks when there are several). */
+  async pickFolder(title: string): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    if (folders.length <= 1) return folders[0];
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: title });
+  }
+
+  private async reopenAll(): Promise<void> {
+    this.closeAll();
+    this._onDidChangeOrchestrators.fire();
+    await this.refresh();
+  }
+
+  private closeAll(): void {
+    for (const r of this.open.values()) r.opened.dispose();
+    this.open.clear();
+  }
+
+  /** Tasks in a status, across repositories (for the status bar). */
+  countWhere(pred: (status: SpecTaskStatus, working: boolean) => boolean): number {
+    let n = 0;
+    for (const r of this.open.values()) for (const t of r.orchestrator.taskViews()) if (pred(t.status, t.agentWorking)) n++;
+    return n;
+  }
+}

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { BackendId } from '../../core/agents/agentBackend';
+import { splitCommandLine } from '../../core/agents/commandLine';
+import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
+import { DEFAULT_SETTINGS, type MergeStrategy, type OrchestratorSettings, type PermissionLevel } from '../../core/orchestrator/settings';
+
+export const BACKEND_IDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai-compat', 'vscode-lm', 'custom'];
+const isBackend = (v: unknown): v is BackendId => typeof v === 'string' && (BACKEND_IDS as readonly string[]).includes(v);
+const PERMISSION_LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
+const MERGE_STRATEGIES: readonly MergeStrategy[] = ['fast-forward', 'merge-commit', 'pull-request'];
+
+/** The orchestrator's settings from `spectask.*`; anything missing or malformed falls back to DEFAULT_SETTINGS. */
+export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): OrchestratorSettings {
+  const c = vscode.workspace.getConfiguration('spectask', scope);
+  const num = (key: string, fallback: number, min = 0) => {
+    const v = c.get<number>(key);
+    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback;
+  };
+  const model = (key: string) => c.get<string>(key)?.trim() || undefined;
+  const planningBackend = c.get<string>('agents.planning.backend');
+  const implBackend = c.get<string>('agents.implementation.backend');
+  const level = c.get<string>('agents.permissionLevel');
+  const strategy = c.get<string>('merge.strategy');
+  const allowed = c.get<unknown>('agents.allowedCommands');
+  return {
+    ...DEFAULT_SETTINGS,
+    planning: { backend: isBackend(planningBackend) ? planningBackend : DEFAULT_SETTINGS.planning.backend, model: model('agents.planning.model') },
+    implementation: { backend: isBackend(implBackend) ? implBackend : DEFAULT_SETTINGS.implementation.backend, model: model('agents.implementation.model') },
+    caps: { planning: num('concurrency.planning', DEFAULT_SETTINGS.caps.planning, 1), implementation: num('concurrency.implementation', DEFAULT_SETTINGS.caps.implementation, 1) },
+    autoStart: c.get<boolean>('autoStart', DEFAULT_SETTINGS.autoStart),
+    reconcileIntervalMs: num('reconcileIntervalSeconds', DEFAULT_SETTINGS.reconcileIntervalMs / 1000) * 1000,
+    permissionLevel: PERMISSION_LEVELS.includes(level as PermissionLevel) ? (level as PermissionLevel) : DEFAULT_SETTINGS.permissionLevel,
+    allowedCommands: Array.isArray(allowed) && allowed.every((a) => typeof a === 'string') ? (allowed as string[]) : DEFAULT_SETTINGS.allowedCommands,
+    wallClockTimeoutMs: num('agents.wallClockTimeoutMinutes', DEFAULT_SETTINGS.wallClockTimeoutMs / 60_000) * 60_000,
+    idleTimeoutMs: num('agents.idleTimeoutMinutes', DEFAULT_SETTINGS.idleTimeoutMs / 60_000) * 60_000,
+    mergeStrategy: MERGE_STRATEGIES.includes(strategy as MergeStrategy) ? (strategy as MergeStrategy) : DEFAULT_SETTINGS.mergeStrategy,
+    cleanupWorktreeOnDone: c.get<boolean>('merge.cleanupWorktree', DEFAULT_SETTINGS.cleanupWorktreeOnDone),
+    contextItems: num('dashboard.contextItems', DEFAULT_SETTINGS.contextItems),
+  };
+}
+
+/** Settings that are read when a repository is opened (not per orchestrator pass). */
+export function readRepositorySettings(scope?: vscode.ConfigurationScope): { branch: string; push: boolean; idleStopMs: number } {
+  const c = vscode.workspace.getConfiguration('spectask', scope);
+  const idle = c.get<number>('agents.idleStopMinutes', 30);
+  return {
+    branch: c.get<string>('designDocsBranch')?.trim() || 'helix-design-docs',
+    push: c.get<boolean>('pushToRemote', false),
+    idleStopMs: (typeof idle === 'number' && idle > 0 ? idle : 30) * 60_000,
+  };
+}
+
+/** The custom command back-end's template from `spectask.customCommand.template` (a command line with {prompt}, {cwd}, {model}, {sessionId}). */
+export function readCustomTemplate(): { template?: CustomCommandTemplate; problem?: string } {
+  const c = vscode.workspace.getConfiguration('spectask');
+  const line = c.get<string>('customCommand.template')?.trim();
+  if (!line) return { problem: 'No command is set: set spectask.customCommand.template (for example `my-agent --cwd {cwd} {prompt}`).' };
+  const split = splitCommandLine(line);
+  if ('error' in split) return { problem: `spectask.customCommand.template cannot be parsed: ${split.error}` };
+  const [command, ...args] = split.argv;
+  if (!command) return { problem: 'spectask.customCommand.template is empty.' };
+  return { template: { command, args, promptOnStdin: c.get<boolean>('customCommand.promptOnStdin', false) } };
+}
