@@ -80,7 +80,10 @@ export class DocCommitter extends Disposable {
       const paths = await existingOrTracked(git, cwd, files);
       // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
       // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
-      if (paths.length) await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
+      if (paths.length) {
+        await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
+        await restageTornWrites(git, cwd, paths);
+      }
       const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
       const message = formatCommitMessage(changes);
       let commit: DocCommit | undefined;
@@ -123,4 +126,38 @@ async function existingOrTracked(git: GitRunner, cwd: string, files: string[]): 
   const missing = files.filter((_, i) => !present[i]);
   const tracked = missing.length ? new Set((await git.run(['ls-files', '-z', '--', ...missing], { cwd })).split('\0').filter(Boolean)) : new Set<string>();
   return files.filter((f, i) => present[i] || tracked.has(f) || [...tracked].some((t) => t.startsWith(`${f}/`)));
+}
+
+/** How long a commit waits for a file caught between an editor's truncate and its write. */
+const TORN_WRITE_WAIT_MS = 400;
+const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
+
+/**
+ * Agents and editors often rewrite a file by truncating it and then writing it, so for an instant it is
+ * empty. A `git add` in that instant stages an empty checklist, and the commit would record every tick of
+ * that task as undone until the next commit (the orchestrator benchmark caught this with 32 agents). So after
+ * staging, any file staged empty whose HEAD version was not is re-staged once its content is back; a file
+ * still empty after the wait is a real change and is committed as it is.
+ */
+async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<void> {
+  const torn = async (): Promise<string[]> => {
+    const raw = await git.run(['diff', '--cached', '--raw', '--no-abbrev', '-z', '--', ...paths], { cwd });
+    const parts = raw.split('\0');
+    const out: string[] = [];
+    // -z --raw: ":<mode> <mode> <old> <new> <status>\0<path>\0"
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const [, , oldSha, newSha, status] = parts[i].split(' ');
+      if (status === 'M' && newSha === EMPTY_BLOB && oldSha !== EMPTY_BLOB) out.push(parts[i + 1]);
+    }
+    return out;
+  };
+  let pending = await torn();
+  for (const t0 = Date.now(); pending.length && Date.now() - t0 < TORN_WRITE_WAIT_MS; ) {
+    await new Promise((r) => setTimeout(r, 5));
+    const sizes = await Promise.all(pending.map((f) => fs.stat(path.join(cwd, f)).then((st) => st.size, () => 0)));
+    const back = pending.filter((_, i) => sizes[i] > 0);
+    if (!back.length) continue;
+    await git.run(['add', '--verbose', '--', ...back], { cwd });
+    pending = await torn();
+  }
 }

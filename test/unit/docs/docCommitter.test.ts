@@ -37,6 +37,18 @@ describe('design-docs commits', function () {
     return { registry, dd, wt, committer, write };
   }
 
+  it('never commits a file caught empty between an agent\'s truncate and its write', async () => {
+    const { registry, wt, committer, write } = await setup();
+    await (await write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')).done;
+    // The agent truncates, we commit, and its write lands 150 ms later (well after `git add` ran).
+    fs.writeFileSync(path.join(wt, 'tasks.md'), '');
+    setTimeout(() => fs.writeFileSync(path.join(wt, 'tasks.md'), '- [x] T1: a\n- [x] T2: b\n'), 150);
+    const c = await committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
+    assert.ok(c, 'a commit was made');
+    assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a\n- [x] T2: b');
+    registry.dispose();
+  });
+
   it('coalesces changes that arrive together into one commit, resolving every caller with it', async () => {
     const { registry, wt, committer, write } = await setup();
     const seen: string[] = [];

@@ -1,0 +1,149 @@
+// Orchestrator overhead at 200 SpecTasks × 30 items with 32 agents working at once (DESIGN.md §10):
+// event-loop lag p50/p99 of the orchestrator's process, memory, snapshot build time and bytes, and the cost
+// of a transition. The agents are real processes (the fixture agent CLI through the custom-command
+// back-end), each ticking 30 items and committing, like a CLI agent would.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { CustomCommandBackend } from '../src/core/agents/customCommandBackend';
+import { GitQueueRegistry } from '../src/core/git/gitQueue';
+import { openOrchestrator } from '../src/core/orchestrator/openOrchestrator';
+import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../src/core/orchestrator/settings';
+import { now, percentile, report, round } from './benchKit';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 200);
+const ITEMS = 30;
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 32);
+const STEP_MS = 250;
+const git = (cwd: string, ...a: string[]) => execFileSync('git', a, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+
+async function main(): Promise<void> {
+  const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-orch-')));
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'config', 'user.name', 'bench');
+  git(repo, 'config', 'user.email', 'bench@example.invalid');
+  fs.writeFileSync(path.join(repo, 'README.md'), '# bench\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-qm', 'init');
+
+  // Reference 1: one bare `git commit` in this repository, measured now.
+  const bare: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    fs.writeFileSync(path.join(repo, 'ref.txt'), `${i}\n`);
+    const t0 = now();
+    git(repo, 'commit', '-qam', `ref ${i}`, '--allow-empty');
+    bare.push(now() - t0);
+  }
+  git(repo, 'add', 'ref.txt');
+  git(repo, 'commit', '-qm', 'ref');
+
+  const settings: OrchestratorSettings = {
+    ...DEFAULT_SETTINGS,
+    planning: { backend: 'custom' },
+    implementation: { backend: 'custom' },
+    caps: { planning: 3, implementation: AGENTS },
+    reconcileIntervalMs: 0,
+    maxNudges: 0,
+    maxRetries: 0,
+  };
+  const agent = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [path.resolve('test/fixtures/custom-agent/agent.mjs'), '{prompt}', String(STEP_MS)] });
+  const registry = new GitQueueRegistry();
+  const opened = await openOrchestrator(repo, { registry, backends: [agent], settings: () => settings });
+  const o = opened.orchestrator;
+
+  // 200 SpecTasks with 30 items each, written as one commit (as a teammate's pull would bring them).
+  const ids: string[] = [];
+  const tCreate = now();
+  for (let i = 0; i < TASKS; i++) ids.push((await opened.docs.store.create({ title: `Benchmark task ${i + 1}` })).id);
+  const createMs = (now() - tCreate) / TASKS;
+  const wt = opened.docs.location.worktreePath;
+  for (const s of await opened.docs.store.list()) {
+    fs.writeFileSync(path.join(s.path, 'tasks.md'), `# Implementation Tasks: ${s.title}\n\n${Array.from({ length: ITEMS }, (_, k) => `- [ ] T${k + 1}: implement part ${k + 1} of ${s.title}`).join('\n')}\n`);
+  }
+  git(wt, 'add', '-A');
+  git(wt, 'commit', '-qm', 'checklists');
+
+  await o.start();
+  // Cost of one transition (write spectask.json + commit through the queue), on tasks that stay put.
+  const transitions: number[] = [];
+  for (const id of ids.slice(AGENTS, AGENTS + 20)) {
+    const t0 = now();
+    await opened.docs.store.transition(id, 'start_planning');
+    transitions.push(now() - t0);
+    await opened.docs.store.transition(id, 'archive');
+  }
+
+  // Reference 2: the idle event-loop lag of this process before the agents start.
+  const idle = monitorEventLoopDelay({ resolution: 5 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 2000));
+  idle.disable();
+
+  const snapTimes: number[] = [];
+  const snapBytes: number[] = [];
+  const sub = o.onDidChange(() => {
+    const t0 = now();
+    const s = o.fleetSnapshot();
+    const json = JSON.stringify(s);
+    snapTimes.push(now() - t0);
+    snapBytes.push(Buffer.byteLength(json));
+  });
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const memTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  lag.enable();
+  const t0 = now();
+  for (const id of ids.slice(0, AGENTS)) await o.skipPlanning(id);
+  for (;;) {
+    const views = o.taskViews();
+    const left = views.filter((t) => ids.slice(0, AGENTS).includes(t.id) && t.status !== 'implementation_review' && !t.status.endsWith('failed'));
+    if (left.length === 0) break;
+    if (now() - t0 > 600_000) throw new Error(`timed out with ${left.length} agents still working`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const wallMs = now() - t0;
+  lag.disable();
+  clearInterval(memTimer);
+  sub.dispose();
+  const failed = o.taskViews().filter((t) => t.status.endsWith('failed'));
+  const ticks = AGENTS * ITEMS;
+  const log = git(wt, 'log', '-p', '--format=', '--', 'design/tasks');
+  // Every tick is a line that becomes `- [x] …`; distinct such lines in the history = ticks recorded.
+  const committedTicks = new Set(log.match(/^\+- \[x\] T\d+: implement part .*$/gm) ?? []).size;
+  // A `[x]` line that a later commit removes means a torn (half-written) file was committed at some point.
+  const tornCommits = (log.match(/^-- \[x\] T\d+: implement part .*$/gm) ?? []).length;
+  const ms = (h: ReturnType<typeof monitorEventLoopDelay>, p: number) => h.percentile(p) / 1e6;
+  opened.dispose();
+  await registry.forRepo(repo).whenIdle();
+  registry.dispose();
+  if (process.env.BENCH_KEEP) console.log(`kept ${repo}`);
+  else fs.rmSync(repo, { recursive: true, force: true });
+
+  console.log(`${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`);
+  report('orchestrator', [
+    { metric: `event-loop lag p50 (${AGENTS} agents working)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
+    { metric: `event-loop lag p99 (${AGENTS} agents working)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
+    { metric: 'event-loop lag max', value: lag.max / 1e6, unit: 'ms' },
+    { metric: `fleet snapshot build + JSON p50 (${TASKS} tasks)`, value: percentile(snapTimes, 50), unit: 'ms' },
+    { metric: 'fleet snapshot build + JSON p95', value: percentile(snapTimes, 95), unit: 'ms' },
+    { metric: 'fleet snapshot size', value: percentile(snapBytes, 50) / 1024, unit: 'KiB' },
+    { metric: 'snapshots built', value: snapTimes.length, unit: 'count' },
+    { metric: 'peak RSS while working', value: peakRss / 2 ** 20, unit: 'MiB', reference: { label: 'RSS before the agents started', value: rssBefore / 2 ** 20, unit: 'MiB' } },
+    { metric: 'transition → committed p50', value: percentile(transitions, 50), unit: 'ms', reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' } },
+    { metric: 'create SpecTask → committed (mean)', value: createMs, unit: 'ms', reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' } },
+    { metric: 'ticks in the design-docs history / ticks made', value: committedTicks / ticks, unit: 'ratio' },
+    { metric: 'done items ever un-ticked in the history (torn reads)', value: tornCommits, unit: 'lines' },
+  ]);
+  if (failed.length) {
+    console.error(failed.map((f) => `${f.number}: ${f.error}`).join('\n'));
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
