@@ -17,6 +17,11 @@ import { BackendCatalog } from './services/backends';
 import { RepositoryHub } from './services/repositoryHub';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
+import { ImplementationReview } from './review/implementationReview';
+import { SpecReviewCodeLens } from './review/reviewCodeLens';
+import { SpecReviewController } from './review/specReviewController';
+import { ChecklistCodeLens } from './codelens/checklistCodeLens';
+import { SpecTaskDecorations } from './codelens/specTaskDecorations';
 import { DocsTreeProvider } from './views/docsTree';
 import { TasksTreeProvider, type TaskTreeNode } from './views/tasksTree';
 
@@ -160,6 +165,11 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   store.add(registerCommand('spectask.log.show', () => log.show()));
 
   // Features owned by other modules are wired here, one line each, with `services`.
+  const specReview = store.add(new SpecReviewController(services, context.workspaceState));
+  store.add(new SpecReviewCodeLens(specReview));
+  store.add(new ImplementationReview(services));
+  store.add(new ChecklistCodeLens(services));
+  store.add(new SpecTaskDecorations(services));
 
   const ready = (async () => {
     await catalog.loadSecrets();

@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseChecklist } from '../../core/checklist/parseChecklist';
+import { Disposable } from '../../core/lifecycle';
+import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
+import { specDocOf } from '../review/specDocs';
+import { agentLabel, checklistLenses, type AgentOnTask } from './checklistLenses';
+
+/**
+ * CodeLens and line decorations in a SpecTask's tasks.md (design-docs worktree): every checklist item's
+ * state, and on the current item which agent is on it (from the orchestrator's fleet snapshot). Updates
+ * when the orchestrator changes (an agent ticks a box) and when the document is edited.
+ */
+export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProvider {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this._onDidChange.event;
+  private readonly current = this._register(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.infoForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+  private readonly done = this._register(vscode.window.createTextEditorDecorationType({ opacity: '0.65' }));
+  private repoListeners: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly services: SpecTaskServices) {
+    super();
+    this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/tasks.md' }, this));
+    this._register(services.onDidChangeOrchestrators(() => this.watch()));
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
+    }));
+    this._register({ dispose: () => this.repoListeners.forEach((d) => d.dispose()) });
+    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
+    this.watch();
+  }
+
+  private watch(): void {
+    this.repoListeners.forEach((d) => d.dispose());
+    this.repoListeners = this.services.repositories().map((r) => r.orchestrator.onDidChange(() => this.schedule()));
+    this.schedule();
+  }
+
+  /** Coalesces bursts of ticks into one refresh. */
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this._onDidChange.fire();
+      this.decorate();
+    }, 100);
+  }
+
+  private locate(uri: vscode.Uri): { repo: SpecTaskRepository; taskId: string } | undefined {
+    if (uri.scheme !== 'file' || path.basename(uri.fsPath) !== 'tasks.md') return undefined;
+    for (const repo of this.services.repositories()) {
+      const hit = specDocOf(uri.fsPath, repo.orchestrator.taskViews());
+      if (hit?.document === 'tasks.md') return { repo, taskId: hit.taskId };
+    }
+    return undefined;
+  }
+
+  private lensesFor(doc: vscode.TextDocument) {
+    const ref = this.locate(doc.uri);
+    if (!ref) return undefined;
+    const view = ref.repo.orchestrator.taskViews().find((t) => t.id === ref.taskId);
+    const card = ref.repo.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ref.taskId);
+    const agent: AgentOnTask | undefined = card ? { backend: card.backend, agentId: card.agentId, lastActivity: card.lastActivity } : undefined;
+    const items = parseChecklist(doc.getText()).items;
+    return { ref, lenses: checklistLenses(items, { status: view?.status, agentWorking: view?.agentWorking, agent }), agent };
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const r = this.lensesFor(doc);
+    if (!r) return [];
+    return r.lenses
+      .filter((l) => l.line < doc.lineCount)
+      .map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
+        title: l.title,
+        tooltip: l.tooltip,
+        // The current item's lens opens the fleet dashboard, where the agent's activity shows live.
+        command: l.current && agentLabel(r.agent) ? 'spectask.fleet.open' : '',
+      }));
+  }
+
+  private decorate(): void {
+    for (const ed of vscode.window.visibleTextEditors) {
+      const r = this.lensesFor(ed.document);
+      if (!r) continue;
+      const lineCount = ed.document.lineCount;
+      const cur = r.lenses.filter((l) => l.current && l.line < lineCount).map((l) => ({ range: new vscode.Range(l.line, 0, l.line, 0), hoverMessage: l.tooltip }));
+      const done = r.lenses.filter((l) => l.title.startsWith('$(pass)') && l.line < lineCount).map((l) => new vscode.Range(l.line, 0, l.line, ed.document.lineAt(l.line).text.length));
+      ed.setDecorations(this.current, cur);
+      ed.setDecorations(this.done, done);
+    }
+  }
+}

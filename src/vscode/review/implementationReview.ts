@@ -1,0 +1,129 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { GitRunner } from '../../core/git/gitRunner';
+import { Disposable } from '../../core/lifecycle';
+import { BranchDiff } from '../../core/review/branchDiff';
+import { registerCommand } from '../commandRegistry';
+import type { SpecTaskServices } from '../extensionContext';
+import { decodeBaseQuery, diffEntries, encodeBaseQuery, type DiffSide } from './diffPlan';
+
+export const BASE_SCHEME = 'spectask-base';
+const TITLE_PREFIX = 'Review SpecTask';
+const REVIEWABLE = ['implementation', 'implementation_review', 'implementation_failed', 'done'];
+
+export interface ImplementationReviewResult {
+  /** How the changes were shown: one multi-file diff editor, single diffs, or nothing changed. */
+  shown: 'multi-diff' | 'diff' | 'none';
+  files: string[];
+  /** The multi-file diff editor's title (the tab label), when one was opened. */
+  title?: string;
+}
+
+/**
+ * Implementation review (issue 6): the task branch's changes against its base in VS Code's diff editors.
+ * The base side is read with `git show <merge-base>:<path>` into read-only `spectask-base:` documents; the
+ * other side is the file in the code worktree. All files open in one multi-file diff editor
+ * (`vscode.changes`, VS Code ≥ 1.86), else one diff editor per file. Request changes sends a comment to the
+ * same implementation agent; Accept and merge is `spectask.task.accept`.
+ */
+export class ImplementationReview extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly diffs = new Map<string, BranchDiff>();
+
+  constructor(private readonly services: SpecTaskServices) {
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, this));
+    this._register(registerCommand('spectask.implementation.review', (target) => this.review(target)));
+    this._register(registerCommand('spectask.implementation.requestChanges', (target, comments) => this.requestChanges(target, comments)));
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => void this.updateContext()));
+    this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => void this.updateContext()));
+  }
+
+  private diffFor(repoRoot: string): BranchDiff {
+    let d = this.diffs.get(repoRoot);
+    if (!d) {
+      // Read-only git (diff, merge-base, show): it needs no place on the write queue.
+      d = new BranchDiff(new GitRunner(repoRoot));
+      this.diffs.set(repoRoot, d);
+    }
+    return d;
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const ref = decodeBaseQuery(uri.query);
+    if (!ref || !ref.rev) return '';
+    return (await this.diffFor(ref.repo).show(ref.rev, ref.path, ref.repo)) ?? '';
+  }
+
+  private sideUri(side: DiffSide, repo: string, worktree: string | undefined): vscode.Uri {
+    if (side.kind === 'worktree' && worktree) return vscode.Uri.file(path.join(worktree, side.path));
+    const rev = side.kind === 'rev' ? side.rev : '';
+    return vscode.Uri.from({ scheme: BASE_SCHEME, path: `/${side.path}`, query: encodeBaseQuery({ repo, rev, path: side.path }) });
+  }
+
+  private async review(target: unknown): Promise<ImplementationReviewResult> {
+    const ref = await this.services.resolveTask(target, { statuses: REVIEWABLE, verb: 'review the implementation of' });
+    if (!ref) return { shown: 'none', files: [] };
+    const wt = ref.repo.orchestrator.worktreeOf(ref.taskId);
+    const task = ref.repo.orchestrator.task(ref.taskId);
+    if (!wt || !task?.record?.branch) {
+      void vscode.window.showWarningMessage(`SpecTask ${ref.taskId} has no code branch yet.`);
+      return { shown: 'none', files: [] };
+    }
+    const git = this.diffFor(ref.repo.root);
+    const branchSha = await git.revParse(wt.branch);
+    if (!branchSha) {
+      void vscode.window.showWarningMessage(`The branch ${wt.branch} of SpecTask ${ref.taskId} does not exist (any more).`);
+      return { shown: 'none', files: [] };
+    }
+    const mergeBase = await git.mergeBase(wt.baseBranch, wt.branch);
+    const entries = diffEntries(await git.changedFiles(wt.baseBranch, wt.branch), mergeBase);
+    if (!entries.length) {
+      void vscode.window.showInformationMessage(`The branch ${wt.branch} has no changes against ${wt.baseBranch}.`);
+      return { shown: 'none', files: [] };
+    }
+    // After Accept the worktree may be gone: then the right side is the branch head, also from git.
+    const worktree = fs.existsSync(wt.path) ? wt.path : undefined;
+    const right = (s: DiffSide): DiffSide => (s.kind === 'worktree' && !worktree ? { kind: 'rev', rev: branchSha, path: s.path } : s);
+    const resources = entries.map((e) => ({ label: e.label, left: this.sideUri(e.left, ref.repo.root, worktree), right: this.sideUri(right(e.right), ref.repo.root, worktree) }));
+    const title = `${TITLE_PREFIX} #${task.number}: ${task.title} (${wt.branch} vs ${wt.baseBranch})`;
+    const files = entries.map((e) => e.path);
+    if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
+      await vscode.commands.executeCommand('vscode.changes', title, resources.map((r) => [r.right, r.left, r.right]));
+      await this.updateContext();
+      return { shown: 'multi-diff', files, title };
+    }
+    const pick = resources.length === 1 ? resources[0] : (await vscode.window.showQuickPick(resources.map((r) => ({ label: r.label, r })), { placeHolder: `${resources.length} changed files` }))?.r;
+    if (!pick) return { shown: 'none', files };
+    await vscode.commands.executeCommand('vscode.diff', pick.left, pick.right, `${pick.label} (${wt.baseBranch} ↔ ${wt.branch})`);
+    await this.updateContext();
+    return { shown: 'diff', files };
+  }
+
+  private async requestChanges(target: unknown, commentsArg: string | undefined): Promise<{ sent: boolean }> {
+    const ref = await this.services.resolveTask(target, { statuses: ['implementation_review'], verb: 'request changes to' });
+    if (!ref) return { sent: false };
+    let text = commentsArg;
+    if (text === undefined) {
+      text = await vscode.window.showInputBox({
+        title: `Request changes to the implementation of SpecTask ${ref.taskId}`,
+        prompt: 'What should the implementation agent change? It continues on the same session and branch.',
+        placeHolder: 'e.g. The reset link must expire after 30 minutes; add a test for it.',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Say what should change'),
+      });
+    }
+    if (!text?.trim()) return { sent: false };
+    await ref.repo.orchestrator.requestImplementationChanges(ref.taskId, text.trim());
+    void vscode.window.showInformationMessage(`Sent your comments to the implementation agent of SpecTask ${ref.taskId}.`);
+    return { sent: true };
+  }
+
+  /** `spectask:reviewingImplementation`: the active tab is one of our diffs (the editor-title buttons show). */
+  private async updateContext(): Promise<void> {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const input = tab?.input;
+    const ours = (input instanceof vscode.TabInputTextDiff && (input.original.scheme === BASE_SCHEME || input.modified.scheme === BASE_SCHEME)) || !!tab?.label.startsWith(TITLE_PREFIX);
+    await vscode.commands.executeCommand('setContext', 'spectask:reviewingImplementation', ours);
+  }
+}
