@@ -95,8 +95,8 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const probeBackends = async () => {
     const probes = await catalog.probeAll();
     const none = !probes.some((p) => p.result.available);
-    backendProblems = none ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${p.result.problem ?? 'unavailable'})`).join('; ')}` : undefined;
-    if (none) log.warn(backendProblems!);
+    backendProblems = none ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${terseProblem(p.label, p.result.problem)})`).join(', ')}.` : undefined;
+    if (none) log.warn(`no agent back-end is available:\n${probes.map((p) => `  ${p.label}: ${p.result.problem ?? 'unavailable'}`).join('\n')}`);
     else log.info(`agent back-ends available: ${probes.filter((p) => p.result.available).map((p) => p.id).join(', ')}`);
     await vscode.commands.executeCommand('setContext', 'spectask:noAgentBackend', none);
     schedule();
@@ -222,4 +222,14 @@ function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
   const counts = { ...countByPhase([]) } as Record<keyof FleetSnapshot['counts'], number>;
   for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k as keyof typeof counts] += v;
   return { generatedAt: Math.max(...list.map((s) => s.generatedAt)), cards, counts };
+}
+
+/** "Claude Code: 'claude' was not found on PATH. Install it …" → "'claude' was not found on PATH". */
+export function terseProblem(label: string, problem: string | undefined): string {
+  if (!problem) return 'unavailable';
+  const p = problem
+    .replace(/^(Claude Code|Codex|Gemini CLI|Gemini|OpenAI-compatible endpoint|Custom command)[^:]{0,20}:\s+/, '')
+    .split(/\.\s+(?=[A-Z])/)[0]!
+    .replace(/\.$/, '');
+  return p.length > 70 ? `${p.slice(0, 69)}…` : p || label;
 }

@@ -95,14 +95,15 @@ describe('fleet dashboard in a real VS Code', () => {
       });
     });
     await click(`article.card[data-task-id="${TASK_ID}"] vscode-button[data-action="stop"]`);
-    assert.deepEqual(await dispatched, { taskId: TASK_ID, action: 'stop', ok: true });
-    // The host's answer is visible in the workbench: the "not available yet" notification.
+    // The card's SpecTask is this test's fixture, not one of the orchestrator's: the real Stop refuses it.
+    assert.deepEqual(await dispatched, { taskId: TASK_ID, action: 'stop', ok: false });
+    // The host's answer is visible in the workbench as a notification.
     await vscode.commands.executeCommand('notifications.showList');
     const notes = await eventually<string>(async () => {
       const t = await readText('.notifications-center');
-      return /not available yet/.test(t) ? t : '';
+      return /not in any open repository/.test(t) ? t : '';
     }, 'the notification appears');
-    assert.match(notes, /Stopping an agent from the fleet dashboard is not available yet/);
+    assert.match(notes, new RegExp(`SpecTask ${TASK_ID} is not in any open repository`));
     await snap('fleet-action-notification', '.notifications-center');
     await vscode.commands.executeCommand('notifications.hideList');
   });
