@@ -81,11 +81,23 @@ describe('design-doc and implementation review in a real VS Code', function () {
     // The extension opens the repository once its design-docs branch exists.
     await vscode.commands.executeCommand('spectask.tasks.refresh');
     const tasksUri = vscode.Uri.file(path.join(spec.dir, 'tasks.md'));
+    await vscode.workspace.openTextDocument(tasksUri); // CodeLens providers run on loaded documents only
     await eventually(async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tasksUri)) ?? []).some((l) => l.command?.title.includes('done')), 'the extension knows the planted SpecTask', 60_000);
+  });
+
+  it('lists both planted SpecTasks in the orchestrator the features use', async () => {
+    const api = vscode.extensions.getExtension<{ services: import('../../src/vscode/extensionContext').SpecTaskServices }>('spectask.spectask')!.exports;
+    const views = api.services.repositories().flatMap((r) => r.orchestrator.taskViews()).map((t) => [t.id, path.basename(t.path), t.status]);
+    console.log(`task views: ${JSON.stringify(views)}`);
+    assert.ok(views.some(([id, , st]) => id === impl.id && st === 'implementation_review'), JSON.stringify(views));
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Leave nothing waiting for review or running for the suites that follow in this workspace.
+    for (const t of [spec, impl]) {
+      if (t && readRecord(t.dir).status !== 'archived') await docs.store.transition(t.id, 'archive', 'review integration test done').catch(() => undefined);
+    }
     registry?.dispose();
     docs?.store.dispose();
   });
@@ -126,8 +138,12 @@ describe('design-doc and implementation review in a real VS Code', function () {
     const body = 'Use Redis';
     if (driverAvailable()) {
       // The real UI: "Add Comment on Current Selection", type, Ctrl+Enter runs our Add Comment action.
-      await vscode.commands.executeCommand('workbench.action.addComment');
-      await eventually(async () => (await readText('.review-widget')).length > 0, 'the comment widget opened');
+      // The command needs the editor's commenting ranges, which load asynchronously: retry until it opens.
+      await eventually(async () => {
+        const open = await readText('.review-widget .comment-form', 2_000).then(() => true, () => false);
+        if (!open) await vscode.commands.executeCommand('workbench.action.addComment');
+        return open;
+      }, 'the comment widget opened');
       await typeText(body);
       await press('Control+Enter');
     } else {
@@ -149,12 +165,18 @@ describe('design-doc and implementation review in a real VS Code', function () {
     }, 'Approve names the open comment');
     assert.ok(!blocked.approved);
     if (driverAvailable()) {
-      const thread = await readText('.review-widget');
+      // The thread shows the saved comment (with its quote) under its label.
+      const thread = await found(async () => {
+        const t = (await readText('.review-widget', 2_000).catch(() => '')).replace(/\u00a0/g, ' ');
+        return /Open/.test(t) && t.includes(QUOTED) ? t : undefined;
+      }, 'the thread shows the saved comment');
       assert.match(thread, /Use Redis/);
       await snap('review-thread', '.review-widget');
     }
 
-    // The planning agent rewrites the line: the quote is gone, so the comment resolves itself.
+    // The planning agent rewrites the line while design.md is closed: the quote is gone, so the comment
+    // resolves itself, and design.md counts as unread again.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.writeFileSync(path.join(spec.dir, 'design.md'), DESIGN.replace(QUOTED, 'Store reset tokens in Redis with a TTL.'));
     const resolved = await found(() => readRecord(spec.dir).reviewComments.find((c) => c.comment === body && c.resolvedAt), 'the comment resolved itself', 30_000);
     assert.equal((resolved as { resolvedBy?: string }).resolvedBy, 'auto');
@@ -164,7 +186,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
     // design.md changed since it was opened, so it has to be opened again.
     const before = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
     assert.ok(!before.approved);
-    assert.ok(before.reasons.some((r) => /design\.md (changed since you opened it|to review it)|open design\.md/.test(r)), before.reasons.join('; '));
+    assert.deepEqual(before.reasons, ['open requirements.md to review it', 'design.md changed since you opened it; open it again']);
     for (const d of ['requirements.md', 'design.md', 'tasks.md']) {
       await vscode.window.showTextDocument(vscode.Uri.file(path.join(spec.dir, d)), { preview: false });
     }

@@ -4,7 +4,7 @@ import { parseChecklist } from '../../core/checklist/parseChecklist';
 import { Disposable } from '../../core/lifecycle';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { specDocOf } from '../review/specDocs';
-import { agentLabel, checklistLenses, type AgentOnTask } from './checklistLenses';
+import { checklistLenses, type AgentOnTask } from './checklistLenses';
 
 /**
  * CodeLens and line decorations in a SpecTask's tasks.md (design-docs worktree): every checklist item's
@@ -81,9 +81,10 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
       .filter((l) => l.line < doc.lineCount)
       .map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
         title: l.title,
-        tooltip: l.tooltip,
-        // The current item's lens opens the fleet dashboard, where the agent's activity shows live.
-        command: l.current && agentLabel(r.agent) ? 'spectask.fleet.open' : '',
+        tooltip: `${l.tooltip} (click: open the fleet dashboard)`,
+        // Every lens opens the fleet dashboard, where the task's card and its agent's activity show live
+        // (a lens without a command id is not accepted by VS Code's CodeLens API commands).
+        command: 'spectask.fleet.open',
       }));
   }
 
