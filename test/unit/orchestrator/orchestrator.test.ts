@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createClaudeBackend } from '../../../src/core/agents/claudeBackend';
 import { replay } from '../../support/replayBackend';
 import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
 import { makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
@@ -199,5 +200,23 @@ describe('Orchestrator', function () {
     await waitForStatus(h, id, ['implementation_failed', 'implementation_review']);
     // Either the stop won (no agent ever ran) or the run had already finished honestly; never a hang.
     if (h.orchestrator.task(id)!.status === 'implementation_failed') assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
+  });
+
+  it('fails a task clearly when its agent back-end is not installed', async () => {
+    const missing = createClaudeBackend({ binary: '/nonexistent/bin/claude' });
+    h = await makeHarness(async () => undefined, { planning: { backend: 'claude-cli' } }, undefined, [missing]);
+    const id = await h.orchestrator.create({ title: 'No agent here' }, { startPlanning: true });
+    await waitForStatus(h, id, 'spec_failed');
+    assert.match(h.orchestrator.task(id)!.error ?? '', /\/nonexistent\/bin\/claude|not found|ENOENT/i);
+    assert.equal(h.backend.calls.length, 0);
+  });
+
+  it('fails a task whose configured back-end does not exist, and says which', async () => {
+    h = await makeHarness(async () => undefined, { implementation: { backend: 'codex' } });
+    const id = await h.orchestrator.create({ title: 'Wrong back-end' });
+    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: x\n\n- [ ] T1: a\n');
+    await h.orchestrator.skipPlanning(id);
+    await waitForStatus(h, id, 'implementation_failed');
+    assert.match(h.orchestrator.task(id)!.error ?? '', /unknown agent back-end 'codex'/);
   });
 });

@@ -2,6 +2,7 @@
 // agent pool, ledger. Only the agent is a scripted replay (test/support/replayBackend.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AgentBackend } from '../../../src/core/agents/agentBackend';
 import { AgentPool } from '../../../src/core/agents/agentPool';
 import { DesignDocsWatcher } from '../../../src/core/docs/designDocsWatcher';
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
@@ -37,7 +38,7 @@ export function cleanRepo(): string {
   return root;
 }
 
-export async function makeHarness(script: ReplayScript, overrides: Partial<OrchestratorSettings> = {}, repo = cleanRepo()): Promise<Harness> {
+export async function makeHarness(script: ReplayScript, overrides: Partial<OrchestratorSettings> = {}, repo = cleanRepo(), extraBackends: AgentBackend[] = []): Promise<Harness> {
   const registry = new GitQueueRegistry();
   const docs = await openDesignDocs(repo, { registry });
   const watcher = new DesignDocsWatcher(docs.location.worktreePath, { debounceMs: 20, maxWaitMs: 100 });
@@ -53,7 +54,7 @@ export async function makeHarness(script: ReplayScript, overrides: Partial<Orche
     maxRetries: 0,
     ...overrides,
   };
-  const pool = new AgentPool({ backends: [backend], maxConcurrent: 16, sweepIntervalMs: 0 });
+  const pool = new AgentPool({ backends: [backend, ...extraBackends], maxConcurrent: 16, sweepIntervalMs: 0 });
   const logs: string[] = [];
   const orchestrator = new Orchestrator({
     repoRoot: docs.repo.root,
