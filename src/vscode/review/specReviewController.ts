@@ -422,7 +422,10 @@ export class SpecReviewController extends Disposable {
   }
 
   private async updateContextKeys(): Promise<void> {
-    const ed = vscode.window.activeTextEditor;
+    // Typing in a comment widget makes its input (scheme `comment`) the active editor, or none: then the
+    // visible spec document counts, so the Approve / Request changes buttons stay while commenting.
+    const active = vscode.window.activeTextEditor;
+    const ed = active?.document.uri.scheme === 'file' ? active : vscode.window.visibleTextEditors.find((e) => this.locate(e.document.uri));
     const ref = ed && this.locate(ed.document.uri);
     const status = ref && ref.repo.orchestrator.task(ref.taskId)?.status;
     const reviewing = status === 'spec_review';
