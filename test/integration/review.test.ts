@@ -42,6 +42,8 @@ async function plantTask(docs: DesignDocs, title: string, slug: string, status: 
 /** eventually() for a value that is undefined until it appears. */
 const found = async <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T> => (await eventually(fn, what, timeoutMs)) as T;
 
+const api = () => vscode.extensions.getExtension<{ services: import('../../src/vscode/extensionContext').SpecTaskServices }>('spectask.spectask')!.exports;
+
 const readRecord = (dir: string): SpecTaskRecord => JSON.parse(fs.readFileSync(path.join(dir, 'spectask.json'), 'utf8'));
 
 async function typeText(text: string): Promise<void> {
@@ -86,18 +88,32 @@ describe('design-doc and implementation review in a real VS Code', function () {
   });
 
   it('lists both planted SpecTasks in the orchestrator the features use', async () => {
-    const api = vscode.extensions.getExtension<{ services: import('../../src/vscode/extensionContext').SpecTaskServices }>('spectask.spectask')!.exports;
-    const views = api.services.repositories().flatMap((r) => r.orchestrator.taskViews()).map((t) => [t.id, path.basename(t.path), t.status]);
+    const views = api().services.repositories().flatMap((r) => r.orchestrator.taskViews()).map((t) => [t.id, path.basename(t.path), t.status]);
     console.log(`task views: ${JSON.stringify(views)}`);
     assert.ok(views.some(([id, , st]) => id === impl.id && st === 'implementation_review'), JSON.stringify(views));
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    // Leave nothing waiting for review or running for the suites that follow in this workspace.
+    // Leave the shared workspace as the suites that follow expect it: no SpecTask of ours, no agent running.
     for (const t of [spec, impl]) {
-      if (t && readRecord(t.dir).status !== 'archived') await docs.store.transition(t.id, 'archive', 'review integration test done').catch(() => undefined);
+      if (!t || readRecord(t.dir).status === 'archived') continue;
+      const archived = Promise.resolve(vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id })).then(() => 'archived', (e) => `not archived: ${(e as Error).message}`);
+      console.log(`review cleanup: ${t.id} ${await Promise.race([archived, new Promise((r) => setTimeout(() => r('archive still pending after 10 s'), 10_000))])}`);
     }
+    console.log(`review cleanup: views ${JSON.stringify(api().services.repositories().flatMap((r) => r.orchestrator.taskViews().map((v) => [v.id, v.status, v.agentWorking, v.queueReason ?? '']))) }`);
+    const queue = registry.forRepo(ws);
+    await queue.enqueue('review test cleanup', async (g) => {
+      for (const t of [spec, impl]) {
+        if (!t) continue;
+        const rel = path.relative(docs.location.worktreePath, t.dir);
+        await g.run(['rm', '-r', '-f', '-q', '--', rel], { cwd: docs.location.worktreePath });
+        const wt = path.join(ws, '.git-worktrees', path.basename(t.dir));
+        if (fs.existsSync(wt)) await g.run(['worktree', 'remove', '--force', wt]);
+      }
+      await g.run(['-c', 'user.name=it', '-c', 'user.email=it@example.invalid', 'commit', '-m', 'review integration test: remove its SpecTasks'], { cwd: docs.location.worktreePath });
+    }).then(() => console.log('review cleanup: folders removed'), (e) => console.log(`review test cleanup: ${(e as Error).message}`));
+    await eventually(() => !api().services.repositories().some((r) => r.orchestrator.task(spec.id) || r.orchestrator.task(impl.id)), 'the extension forgot the removed SpecTasks').catch((e) => console.log(String(e)));
     registry?.dispose();
     docs?.store.dispose();
   });
