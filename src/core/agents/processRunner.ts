@@ -6,7 +6,7 @@ import type { AgentRun, StartRequest } from './agentBackend';
 import type { AgentEvent, ResultEvent } from './agentEvents';
 import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './cliAdapter';
 import { LineSplitter } from './lineSplitter';
-import { isProcessAlive, mergeTrees, recordProcessTree, signalRecorded, type ProcessIdentity } from './processTree';
+import { mergeTrees, recordProcessTreeAsync, signalRecordedAsync, type ProcessIdentity } from './processTree';
 import { RunEventChannel } from './runEventChannel';
 import { isOutsideWorktree } from './worktreePaths';
 
@@ -79,16 +79,16 @@ class CliRun<S extends BaseParseState> implements AgentRun {
     const child = this.child;
     if (!child?.pid || !this.exited) return;
     // Record first: tool children live in their own sessions and re-parent to PID 1 once the agent dies.
-    this.recorded = recordProcessTree(child.pid);
+    this.recorded = await recordProcessTreeAsync(child.pid);
     try {
       child.kill(this.softSignal);
     } catch {
       // already gone
     }
     const graceful = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
-    if (!graceful && child.pid) this.recorded = mergeTrees(this.recorded, recordProcessTree(child.pid));
+    if (!graceful && child.pid) this.recorded = mergeTrees(this.recorded, await recordProcessTreeAsync(child.pid));
     // Survivors of the soft interrupt, including orphaned tool commands, get SIGKILL.
-    signalRecorded(this.recorded, 'SIGKILL');
+    await signalRecordedAsync(this.recorded, 'SIGKILL');
     await this.exited;
   }
 
@@ -112,8 +112,8 @@ class CliRun<S extends BaseParseState> implements AgentRun {
       const inv = this.adapter.buildInvocation(this.req, ctx);
       this.softSignal = inv.softSignal;
       for (const f of inv.files) {
-        fs.mkdirSync(path.dirname(f.path), { recursive: true });
-        fs.writeFileSync(f.path, f.content, { mode: 0o600 });
+        await fs.promises.mkdir(path.dirname(f.path), { recursive: true });
+        await fs.promises.writeFile(f.path, f.content, { mode: 0o600 });
       }
       if (this.stoppedBy) return this.end(this.adapter.finalize({ code: null, signal: null, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, stderrTail: '' }, state));
 
@@ -169,7 +169,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
       await Promise.race([stdoutDone, delay(STDOUT_DRAIN_MS)]);
       this.clearTimers();
       // Tool commands the agent left running (gemini orphans its shell on SIGINT) are killed with the run.
-      if (this.recorded.length) signalRecorded(this.recorded.filter(isProcessAlive), 'SIGKILL');
+      if (this.recorded.length) await signalRecordedAsync(this.recorded, 'SIGKILL');
       this.end(this.adapter.finalize({ ...exitInfo, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, spawnError, stderrTail: stderrTail.join('\n') }, state));
     } catch (err) {
       this.clearTimers();

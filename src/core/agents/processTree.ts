@@ -57,10 +57,51 @@ function readProcTable(): Map<number, ProcInfo> {
   return table;
 }
 
+/** {@link readProcTable} without blocking the event loop (the extension host's): reads go to the thread pool. */
+async function readProcTableAsync(): Promise<Map<number, ProcInfo>> {
+  if (process.platform !== 'linux') return readProcTable();
+  const names = await fs.promises.readdir('/proc').catch(() => undefined);
+  if (!names) return readProcTable();
+  const table = new Map<number, ProcInfo>();
+  const stats = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => fs.promises.readFile(`/proc/${n}/stat`, 'utf8').catch(() => undefined)));
+  for (const st of stats) {
+    const p = st === undefined ? undefined : parseProcStat(st);
+    if (p) table.set(p.pid, { ppid: p.ppid, startTime: p.startTime });
+  }
+  return table;
+}
+
 /** The root and all its living descendants, parents before children. */
 export function recordProcessTree(rootPid: number): ProcessIdentity[] {
   if (process.platform === 'win32') return [{ pid: rootPid, startTime: '' }];
-  const table = readProcTable();
+  return treeFrom(readProcTable(), rootPid);
+}
+
+/** {@link recordProcessTree} for the extension host: the /proc reads do not block the event loop. */
+export async function recordProcessTreeAsync(rootPid: number): Promise<ProcessIdentity[]> {
+  if (process.platform === 'win32') return [{ pid: rootPid, startTime: '' }];
+  return treeFrom(await readProcTableAsync(), rootPid);
+}
+
+/** One process's identity (its start time guards against PID reuse), read without blocking; undefined when gone. */
+export async function processIdentity(pid: number): Promise<ProcessIdentity | undefined> {
+  if (process.platform !== 'linux') return isProcessAlive({ pid, startTime: '' }) ? { pid, startTime: '' } : undefined;
+  const stat = await fs.promises.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const p = stat === undefined ? undefined : parseProcStat(stat);
+  return p ? { pid, startTime: p.startTime } : undefined;
+}
+
+/** {@link isProcessAlive} without blocking the event loop. */
+export async function isProcessAliveAsync(p: ProcessIdentity): Promise<boolean> {
+  if (process.platform !== 'linux') return isProcessAlive(p);
+  const stat = await fs.promises.readFile(`/proc/${p.pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return false;
+  const parsed = parseProcStat(stat);
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return !!parsed && state !== 'Z' && (p.startTime === '' || parsed.startTime === p.startTime);
+}
+
+function treeFrom(table: Map<number, ProcInfo>, rootPid: number): ProcessIdentity[] {
   const root = table.get(rootPid);
   if (!root) return [];
   const children = new Map<number, number[]>();
@@ -124,6 +165,23 @@ export function signalRecorded(tree: readonly ProcessIdentity[], signal: NodeJS.
       // exited between the check and the signal
     }
   }
+  return n;
+}
+
+/** {@link signalRecorded} without blocking the event loop on the /proc checks. */
+export async function signalRecordedAsync(tree: readonly ProcessIdentity[], signal: NodeJS.Signals): Promise<number> {
+  if (process.platform === 'win32') return signalRecorded(tree, signal);
+  const alive = await Promise.all(tree.map(isProcessAliveAsync));
+  let n = 0;
+  tree.forEach((p, i) => {
+    if (!alive[i]) return;
+    try {
+      process.kill(p.pid, signal);
+      n++;
+    } catch {
+      // exited between the check and the signal
+    }
+  });
   return n;
 }
 

@@ -11,12 +11,29 @@ export interface TranscriptTotals extends UsageTotals {
 
 const SAFE_ID = /^[\w.-]+$/;
 
+/** One transcript file's pending writes: lines waiting, the batch being written, and bytes known on disk. */
+interface FileWriter {
+  queued: string[];
+  /** The batch whose write is in flight (its bytes may be partly on disk). */
+  inflight?: string;
+  /** The file's size once every completed write of ours landed; reads stop there while a write is in flight. */
+  confirmedBytes?: number;
+  done?: Promise<void>;
+}
+
 /**
  * Every run's normalized events as JSONL, one file per run:
- * `<dir>/<taskId>/<runId>.jsonl`, where `dir` is normally `<git-dir>/spectask/transcripts`. Each event is
- * appended as it happens (so a crash keeps everything up to it), with secrets redacted first.
+ * `<dir>/<taskId>/<runId>.jsonl`, where `dir` is normally `<git-dir>/spectask/transcripts`. Events are written
+ * as they happen (so a crash keeps everything up to the last write), with secrets redacted first.
+ *
+ * Writes never block the event loop: each file has an ordered queue, events arriving while a write is in
+ * flight go out together in the next one, and {@link read} also returns what is still queued. {@link flush}
+ * resolves once everything is on disk; after {@link dispose} (shutdown) events are written at once.
  */
 export class TranscriptStore {
+  private readonly writers = new Map<string, FileWriter>();
+  private disposed = false;
+
   constructor(readonly dir: string, private readonly secrets: () => readonly string[] = () => []) {}
 
   fileFor(taskId: string, runId: string): string {
@@ -24,26 +41,105 @@ export class TranscriptStore {
     return path.join(this.dir, taskId, `${runId}.jsonl`);
   }
 
-  /** Appends one event. */
+  /**
+   * Appends one event synchronously (one-off writes, tests). The live path, {@link record}, writes
+   * asynchronously; an event for a file that has writes pending joins that file's queue to keep the order.
+   */
   append(taskId: string, event: AgentEvent): void {
     const file = this.fileFor(taskId, event.runId);
+    const line = this.line(event);
+    const w = this.writers.get(file);
+    if (w) {
+      w.queued.push(line);
+      return;
+    }
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, `${redactSecrets(JSON.stringify(event), this.secrets())}\n`);
+    fs.appendFileSync(file, line);
   }
 
   /** Records every event of `run`, from the first (already buffered ones included) to the result. */
   async record(taskId: string, run: AgentRun): Promise<void> {
-    for await (const e of run.events) this.append(taskId, e);
+    let file: string | undefined;
+    for await (const e of run.events) {
+      file = this.fileFor(taskId, e.runId);
+      this.enqueue(file, this.line(e));
+    }
+    if (file) await this.writers.get(file)?.done;
   }
 
-  /** The events of one run; a torn last line (crash mid-write) is skipped. */
+  /** Resolves once every event handed over so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.writers.size) await Promise.all([...this.writers.values()].map((w) => w.done));
+  }
+
+  /** Shutdown: pending writes still complete, and later events (the results of cancelled runs) are written at once. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private line(event: AgentEvent): string {
+    return `${redactSecrets(JSON.stringify(event), this.secrets())}\n`;
+  }
+
+  private enqueue(file: string, line: string): void {
+    let w = this.writers.get(file);
+    if (!w) {
+      if (this.disposed) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.appendFileSync(file, line);
+        return;
+      }
+      w = { queued: [] };
+      this.writers.set(file, w);
+      w.queued.push(line);
+      w.done = this.drain(file, w);
+      return;
+    }
+    w.queued.push(line);
+  }
+
+  /** Writes the file's queue in order, one batch at a time, until it is empty. */
+  private async drain(file: string, w: FileWriter): Promise<void> {
+    try {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      w.confirmedBytes = await fs.promises.stat(file).then((st) => st.size, () => 0);
+      while (w.queued.length) {
+        const batch = w.queued.join('');
+        w.queued = [];
+        w.inflight = batch;
+        await fs.promises.appendFile(file, batch);
+        w.confirmedBytes += Buffer.byteLength(batch);
+        w.inflight = undefined;
+      }
+    } catch {
+      // The transcript is a record, never a reason for a run to fail (disk full, folder removed).
+    } finally {
+      this.writers.delete(file);
+      // Lines queued by `append` after the loop ended but before this point (none in practice): keep them.
+      if (w.queued.length) {
+        try {
+          fs.appendFileSync(file, w.queued.join(''));
+        } catch {
+          // as above
+        }
+      }
+    }
+  }
+
+  /** The events of one run, including any not yet written; a torn last line (crash mid-write) is skipped. */
   read(taskId: string, runId: string): AgentEvent[] {
+    const file = this.fileFor(taskId, runId);
+    const w = this.writers.get(file);
     let text: string;
     try {
-      text = fs.readFileSync(this.fileFor(taskId, runId), 'utf8');
+      const bytes = fs.readFileSync(file);
+      // While a write is in flight, the bytes past what our completed writes account for are a prefix of it:
+      // take the in-memory copy instead.
+      text = (w?.confirmedBytes !== undefined ? bytes.subarray(0, w.confirmedBytes) : bytes).toString('utf8');
     } catch {
-      return [];
+      text = '';
     }
+    if (w) text += (w.inflight ?? '') + w.queued.join('');
     const events: AgentEvent[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;

@@ -5,7 +5,7 @@ import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../che
 import type { ChecklistFocus, ChecklistItem, ChecklistProgress, ItemState } from '../checklist/checklistTypes';
 import { parseChecklist } from '../checklist/parseChecklist';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
-import { LEGACY_CHECKLIST_FILE, TASK_DOCUMENTS, TASKS_FILE, type TaskDocumentName } from './designDocsLayout';
+import { LEGACY_CHECKLIST_FILE, parseTaskFolderName, TASK_DOCUMENTS, TASKS_FILE, type TaskDocumentName } from './designDocsLayout';
 import { SpecTaskReader } from './specTaskReader';
 
 /** One item whose state differs between two readings; `before`/`after` undefined when it was added/removed. */
@@ -20,7 +20,15 @@ export interface ItemStateChange {
 /** What the watcher reports. Every event carries the SpecTask id and its folder (relative to the worktree). */
 export type DesignDocsEvent =
   | { kind: 'taskAdded' | 'taskRemoved'; taskId: string; folder: string }
-  | { kind: 'documentChanged'; taskId: string; folder: string; document: TaskDocumentName; change: 'created' | 'changed' | 'deleted' }
+  | {
+      kind: 'documentChanged';
+      taskId: string;
+      folder: string;
+      document: TaskDocumentName;
+      change: 'created' | 'changed' | 'deleted';
+      /** For a checklist document (tasks.md, progress.md) that exists: its items as just parsed. */
+      items?: ChecklistItem[];
+    }
   | {
       kind: 'checklistChanged';
       taskId: string;
@@ -65,7 +73,8 @@ export class DesignDocsWatcher extends Disposable {
 
   private readonly reader: SpecTaskReader;
   private state = new Map<string, FolderState>();
-  private dirty = new Set<string>();
+  /** Folders to re-read, each with the documents named by file events (`all`: read every document). */
+  private dirty = new Map<string, Set<TaskDocumentName> | 'all'>();
   private fullScan = false;
   private timer?: NodeJS.Timeout;
   private firstPendingAt = 0;
@@ -110,9 +119,19 @@ export class DesignDocsWatcher extends Disposable {
     if (this.isDisposed) return;
     const parts = rel?.split(path.sep) ?? [];
     if (parts[0] === '.git') return; // the worktree's own `.git` pointer file
+    if (parts[0] === 'design' && parts.length >= 2 && parts[1] !== 'tasks') return; // design/spectask-counter.json and such: no SpecTask
     const folder = taskFolderOf(parts);
-    if (folder) this.dirty.add(folder);
-    else this.fullScan = true; // a folder created/removed/renamed, or an unknown path: look at everything
+    if (folder) {
+      // A file event names one document: only that one is read again. The temporary file of an atomic write
+      // names the document it will replace (its rename reports the document too). Anything else (a
+      // sub-folder, the folder itself being created, removed or renamed) reads the whole folder.
+      const depth = folder.split('/').length;
+      const doc = parts.length === depth + 1 ? documentName(parts[depth]) ?? documentName(ATOMIC_TEMP.exec(parts[depth])?.[1] ?? '') : undefined;
+      const prev = this.dirty.get(folder);
+      if (!doc) this.dirty.set(folder, 'all');
+      else if (prev === undefined) this.dirty.set(folder, new Set([doc]));
+      else if (prev !== 'all') prev.add(doc);
+    } else this.fullScan = true; // a folder created/removed/renamed, or an unknown path: look at everything
     const now = Date.now();
     if (!this.timer) this.firstPendingAt = now;
     clearTimeout(this.timer);
@@ -126,14 +145,18 @@ export class DesignDocsWatcher extends Disposable {
     const full = this.fullScan;
     const dirty = this.dirty;
     this.fullScan = false;
-    this.dirty = new Set();
+    this.dirty = new Map();
     // Readings run one at a time so events keep their order and each compares against the previous one.
     this.running = this.running.then(() => this.scan(false, full ? undefined : dirty)).catch((e) => this._onDidError.fire(e instanceof Error ? e : new Error(String(e))));
     return this.running;
   }
 
-  private async scan(baseline: boolean, only: Set<string> | undefined): Promise<void> {
-    const folders = await this.reader.folders();
+  private async scan(baseline: boolean, only: Map<string, Set<TaskDocumentName> | 'all'> | undefined): Promise<void> {
+    // The hot path (an agent ticking its checklist): every dirty folder is already known, so only those
+    // folders are looked at; listing all folders is kept for full scans and for folders seen for the first time
+    // and legacy ones (whose listing depends on their content).
+    const known = only && [...only.keys()].every((rel) => this.state.has(rel) && rel.startsWith('design/tasks/'));
+    const folders = known ? await this.knownFolders(only) : await this.reader.folders();
     const present = new Set(folders.map((f) => f.rel));
     const events: DesignDocsEvent[] = [];
     if (!only) {
@@ -147,8 +170,9 @@ export class DesignDocsWatcher extends Disposable {
     for (const f of folders) {
       if (only && !only.has(f.rel)) continue;
       const taskId = f.number !== undefined ? String(f.number).padStart(6, '0') : path.posix.basename(f.rel);
-      const next = await this.readFolder(f.rel);
       const old = this.state.get(f.rel);
+      const docs = only?.get(f.rel);
+      const next = await this.readFolder(f.rel, old && docs && docs !== 'all' ? { previous: old.docs, docs } : undefined);
       this.state.set(f.rel, { taskId, docs: next });
       if (baseline) continue;
       if (!old) events.push({ kind: 'taskAdded', taskId, folder: f.rel });
@@ -156,7 +180,7 @@ export class DesignDocsWatcher extends Disposable {
         const a = old?.docs.get(doc);
         const b = next.get(doc);
         if (a?.hash === b?.hash) continue;
-        events.push({ kind: 'documentChanged', taskId, folder: f.rel, document: doc, change: !a ? 'created' : !b ? 'deleted' : 'changed' });
+        events.push({ kind: 'documentChanged', taskId, folder: f.rel, document: doc, change: !a ? 'created' : !b ? 'deleted' : 'changed', ...(b?.items ? { items: b.items } : {}) });
         if (b?.items || a?.items) {
           const items = b?.items ?? [];
           const changes = diffItems(a?.items ?? [], items);
@@ -167,7 +191,7 @@ export class DesignDocsWatcher extends Disposable {
       }
     }
     if (only) {
-      for (const rel of only) {
+      for (const rel of only.keys()) {
         const old = this.state.get(rel);
         if (old && !present.has(rel)) {
           this.state.delete(rel);
@@ -178,10 +202,19 @@ export class DesignDocsWatcher extends Disposable {
     for (const e of events) this._onDidChange.fire(e);
   }
 
-  private async readFolder(rel: string): Promise<Map<TaskDocumentName, DocState>> {
+  /** The dirty folders that still exist, as {@link SpecTaskReader.folders} would list them (all are in `state`). */
+  private async knownFolders(only: Map<string, unknown>): Promise<{ rel: string; number?: number }[]> {
+    const rels = [...only.keys()].sort();
+    const isDir = await Promise.all(rels.map((rel) => fs.promises.stat(path.join(this.worktreePath, rel)).then((st) => st.isDirectory(), () => false)));
+    return rels.filter((_, i) => isDir[i]).map((rel) => ({ rel, number: parseTaskFolderName(path.posix.basename(rel))?.number }));
+  }
+
+  /** Reads a folder's documents; with `partial`, only the named ones, the others kept from the previous reading. */
+  private async readFolder(rel: string, partial?: { previous: Map<TaskDocumentName, DocState>; docs: Set<TaskDocumentName> }): Promise<Map<TaskDocumentName, DocState>> {
     const docs = new Map<TaskDocumentName, DocState>();
+    if (partial) for (const [doc, st] of partial.previous) if (!partial.docs.has(doc)) docs.set(doc, st);
     await Promise.all(
-      TASK_DOCUMENTS.map(async (doc) => {
+      (partial ? [...partial.docs] : TASK_DOCUMENTS).map(async (doc) => {
         const bytes = await fs.promises.readFile(path.join(this.worktreePath, rel, doc)).catch(() => undefined);
         if (!bytes) return;
         const isChecklist = doc === TASKS_FILE || doc === LEGACY_CHECKLIST_FILE;
@@ -192,10 +225,17 @@ export class DesignDocsWatcher extends Disposable {
   }
 }
 
-/** `design/tasks/000007_x/tasks.md` → `design/tasks/000007_x`; `tasks/legacy/progress.md` → `tasks/legacy`. */
+const DOCUMENT_NAMES: ReadonlySet<string> = new Set(TASK_DOCUMENTS);
+/** {@link writeFileAtomic}'s temporary sibling: `.<name>.<pid>.<seq>.tmp`. */
+const ATOMIC_TEMP = /^\.(.+)\.\d+\.\d+\.tmp$/;
+function documentName(file: string): TaskDocumentName | undefined {
+  return DOCUMENT_NAMES.has(file) ? (file as TaskDocumentName) : undefined;
+}
+
+/** `design/tasks/000007_x/tasks.md` (or the folder itself) → `design/tasks/000007_x`; `tasks/legacy/progress.md` → `tasks/legacy`. */
 function taskFolderOf(parts: string[]): string | undefined {
-  if (parts[0] === 'design' && parts[1] === 'tasks' && parts.length >= 4) return `design/tasks/${parts[2]}`;
-  if (parts[0] === 'tasks' && parts.length >= 3) return `tasks/${parts[1]}`;
+  if (parts[0] === 'design' && parts[1] === 'tasks' && parts.length >= 3) return `design/tasks/${parts[2]}`;
+  if (parts[0] === 'tasks' && parts.length >= 2) return `tasks/${parts[1]}`;
   return undefined;
 }
 

@@ -89,14 +89,17 @@ export class DocCommitter extends Disposable {
       let commit: DocCommit | undefined;
       // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
       // do not apply to them and must not make a tick fail.
-      const made = await git.run(['commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
-        () => true,
+      // `core.abbrev=40` makes commit's summary line ("[branch <sha>] subject") carry the full SHA-1, which
+      // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
+      // SHA-256 repository, whose 64-digit names would still be abbreviated).
+      const out = await git.run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
+        (o) => o,
         (e: unknown) => {
-          if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return false;
+          if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return undefined;
           throw e;
         },
       );
-      if (made) commit = { sha: (await git.run(['rev-parse', 'HEAD'], { cwd })).trim(), message, changes };
+      if (out !== undefined) commit = { sha: await this.shaOfCommit(git, cwd, out), message, changes };
       this.leftover.clear();
       for (const b of batch) b.resolve(commit);
       if (commit) {
@@ -107,6 +110,17 @@ export class DocCommitter extends Disposable {
       for (const f of files) this.leftover.add(f);
       for (const b of batch) b.reject(e);
     }
+  }
+
+  /** Whether commit's summary line has been seen to carry the full object name in this repository. */
+  private summaryHasFullSha?: boolean;
+
+  private async shaOfCommit(git: GitRunner, cwd: string, commitOutput: string): Promise<string> {
+    const fromSummary = /^\[[^\]\n]*? ([0-9a-f]{40})\]/m.exec(commitOutput)?.[1];
+    if (fromSummary && this.summaryHasFullSha) return fromSummary;
+    const sha = (await git.run(['rev-parse', 'HEAD'], { cwd })).trim();
+    if (this.summaryHasFullSha === undefined && fromSummary) this.summaryHasFullSha = fromSummary === sha;
+    return sha;
   }
 
   private async push(git: GitRunner, sha: string): Promise<void> {

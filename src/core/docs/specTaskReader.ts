@@ -50,6 +50,9 @@ export interface SpecTaskDetails extends SpecTaskSummary {
  * the reference system's older one (`tasks/<…>/`, `progress.md`, no `spectask.json`). Read-only, plain files.
  */
 export class SpecTaskReader {
+  /** Task number → folder, from the last full listing (the first folder of each number, as {@link resolve} picks). */
+  private readonly byNumber = new Map<number, string>();
+
   constructor(
     readonly worktreePath: string,
     private readonly contextItems = DEFAULT_CONTEXT_ITEMS,
@@ -78,10 +81,16 @@ export class SpecTaskReader {
   }
 
   /** Resolves `7`, `000007`, `000007_add-login` or a legacy folder name to a folder; undefined if none. */
-  async resolve(ref: string): Promise<{ rel: string; layout: 'current' | 'legacy' } | undefined> {
+  async resolve(ref: string): Promise<{ rel: string; layout: 'current' | 'legacy'; number?: number } | undefined> {
     const r = ref.trim().replace(/[\\/]+$/, '');
-    const folders = await this.folders();
     const asNumber = /^\d{1,6}$/.test(r) ? Number(r) : undefined;
+    // The hot path (a commit per tick resolves its task by number): the folder found last time, if it is
+    // still there, spares listing every folder.
+    const cached = asNumber !== undefined ? this.byNumber.get(asNumber) : undefined;
+    if (cached && (await fs.stat(path.join(this.worktreePath, cached)).then((st) => st.isDirectory(), () => false))) return { rel: cached, layout: 'current', number: asNumber };
+    const folders = await this.folders();
+    this.byNumber.clear();
+    for (const f of folders) if (f.number !== undefined && !this.byNumber.has(f.number)) this.byNumber.set(f.number, f.rel);
     return (
       folders.find((f) => f.number !== undefined && f.number === asNumber) ??
       folders.find((f) => path.posix.basename(f.rel) === r || f.rel === r) ??

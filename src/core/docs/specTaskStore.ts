@@ -2,14 +2,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { findItem } from '../checklist/checklistFocus';
 import type { ItemRef, ItemState } from '../checklist/checklistTypes';
-import { parseChecklist } from '../checklist/parseChecklist';
 import { setItemState } from '../checklist/setItemState';
 import type { GitQueue } from '../git/gitQueue';
 import { Disposable, type Event } from '../lifecycle';
 import { transition, type Trigger } from '../orchestrator/statusMachine';
 import { writeFileAtomic } from './atomicWrite';
 import { shortText } from './commitMessage';
-import { DESIGN_FILE, METADATA_FILE, REQUIREMENTS_FILE, TASKS_DIR, TASKS_FILE, taskFolderName } from './designDocsLayout';
+import { DESIGN_FILE, formatTaskNumber, METADATA_FILE, REQUIREMENTS_FILE, TASKS_DIR, TASKS_FILE, taskFolderName } from './designDocsLayout';
 import { DocCommitter, type DocCommit, type DocCommitterOptions } from './docCommitter';
 import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
@@ -193,7 +192,8 @@ export class SpecTaskStore extends Disposable {
   async commitFolder(ref: string, what = 'update documents'): Promise<DocCommit | undefined> {
     const f = await this.reader.resolve(ref);
     if (!f) throw new SpecTaskNotFoundError(ref);
-    const id = (await this.reader.summary(f.rel, f.layout)).id;
+    // A current-layout folder's id is its number; only a legacy folder needs reading to know its id.
+    const id = f.number !== undefined ? formatTaskNumber(f.number) : (await this.reader.summary(f.rel, f.layout)).id;
     const committed = await this.queue.enqueue(`design-docs: commit ${id}`, async () => ({ c: this.committer.commit({ taskId: id, summary: what, files: [f.rel] }) }));
     return committed.c;
   }

@@ -71,7 +71,7 @@ export class GitRunner {
 
   private async once(args: readonly string[], options: GitRunOptions): Promise<string> {
     const cwd = options.cwd ?? this.repoRoot;
-    const git = options.env ? this.create(cwd, options.env) : this.cached(cwd);
+    const git = options.env && Object.keys(options.env).length ? this.create(cwd, options.env) : this.cached(cwd);
     try {
       return await git.raw([...args]);
     } catch (e) {

@@ -53,7 +53,7 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
   const watcher = owned.add(new DesignDocsWatcher(docs.location.worktreePath, { contextItems: opts.settings().contextItems, debounceMs: 10, maxWaitMs: 40 }));
   await watcher.start();
   const stateRoot = path.join(docs.repo.commonDir, 'spectask', 'agents');
-  const transcripts = new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets);
+  const transcripts = owned.add(new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets));
   const s = opts.settings();
   const pool = owned.add(new AgentPool({ backends: opts.backends, maxConcurrent: s.caps.planning + s.caps.implementation, idleTimeoutMs: opts.idleStopMs, stateRoot, transcripts }));
   const orchestrator = owned.add(new Orchestrator({

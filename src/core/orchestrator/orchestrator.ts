@@ -8,7 +8,7 @@ import type { SpecTaskDetails } from '../docs/specTaskReader';
 import type { CreateSpecTaskInput, SpecTaskStore } from '../docs/specTaskStore';
 import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
-import { isProcessAlive, recordProcessTree, signalRecorded } from '../agents/processTree';
+import { isProcessAliveAsync, processIdentity, recordProcessTreeAsync, signalRecordedAsync } from '../agents/processTree';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import { codeWorktreeFor, CodeWorktrees, MergeError, type CodeWorktree } from './codeWorktrees';
 import { implementationVerdict, planningVerdict } from './completion';
@@ -282,7 +282,9 @@ export class Orchestrator extends Disposable {
     }
   }
 
+  tickStep = '';
   private async tick(): Promise<void> {
+    this.tickStep = 'start';
     if (this.isDisposed) return;
     const blocked = this.deps.mayRunAgents?.();
     const schedulable: SchedulableTask[] = [...this.tasks.values()].map((t) => ({
@@ -304,7 +306,9 @@ export class Orchestrator extends Disposable {
       const t = this.tasks.get(d.taskId);
       if (!t) continue;
       try {
+        this.tickStep = `apply ${d.taskId} ${d.trigger}`;
         await this.apply(d.taskId, d.trigger, undefined, false);
+        this.tickStep = `after apply ${d.taskId} ${d.trigger}`;
         if (d.trigger === 'start_planning') {
           this.tickAgain = true;
           continue;
@@ -359,7 +363,9 @@ export class Orchestrator extends Disposable {
     try {
       // Planning runs in the code worktree too: the agent reads the code there, and its session (scoped to
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
+      this.tickStep += ' ensure';
       await this.deps.worktrees.ensure(wt);
+      this.tickStep += ' ensured';
       if (phase === 'implementation') await this.deps.worktrees.fastForwardToBase(wt).catch(() => false);
       if (!task.record?.branch) await this.deps.store.update(task.id, `code branch ${wt.branch}`, (r) => { r.branch = wt.branch; r.baseBranch = wt.baseBranch; });
       const promptTask: PromptTask = { number: task.number, title: task.title, goal: task.record?.prompt ?? task.title };
@@ -376,10 +382,13 @@ export class Orchestrator extends Disposable {
       };
       const cfg = phase === 'planning' ? s.planning : s.implementation;
       const backend: BackendId = cfg.backend;
+      this.tickStep += ' head';
       const baseSha = await this.deps.worktrees.headSha(wt);
+      this.tickStep += ' ledger';
       runId = `${task.id}-${phase}-${this.now().toString(36)}`;
       if (active.stopping) throw new Error(active.stopping);
       await this.deps.ledger.append({ kind: 'run-started', runId, taskId: task.id, phase, backend, cwd: wt.path, baseSha, at: this.now(), sessionId: task.record?.agentSessions?.[backend] });
+      this.tickStep += ' runPhase';
       started = this.deps.pool.runPhase(task.id, {
         backend,
         phase,
@@ -402,10 +411,11 @@ export class Orchestrator extends Disposable {
     }
     const finalRunId = runId;
     const ticketRef = started;
-    void ticketRef.run.then((run) => {
+    void ticketRef.run.then(async (run) => {
       if (!run) return;
       active.runId = run.runId;
-      const identity = run.pid ? recordProcessTree(run.pid)[0] : undefined;
+      // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
+      const identity = run.pid ? await processIdentity(run.pid) : undefined;
       return this.deps.ledger.append({ kind: 'run-attached', runId: finalRunId, pid: run.pid, processStartTime: identity?.startTime, at: this.now() });
     });
     void ticketRef.finished.then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt)).catch((e) => this.log('error', `after the run of ${task.number}: ${(e as Error).message}`));
@@ -477,7 +487,7 @@ export class Orchestrator extends Disposable {
     for (const r of open) {
       // An agent orphaned by the previous process would keep writing: stop its whole tree first, but only
       // if that PID is still the same process (start time), never a stranger that reused the number.
-      if (r.pid && isProcessAlive({ pid: r.pid, startTime: r.processStartTime ?? '' })) signalRecorded(recordProcessTree(r.pid), 'SIGKILL');
+      if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' }))) await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
       await this.deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.now() });
       const t = this.tasks.get(r.taskId);
       if (!t || !STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id)) continue;
@@ -524,10 +534,13 @@ export class Orchestrator extends Disposable {
     if (e.kind === 'checklistChanged') {
       const t = this.tasks.get(e.taskId);
       if (t) {
-        // The fast path of live progress: the watcher already parsed the file; show it before committing.
-        t.items = e.items;
-        t.updatedAt = this.now();
-        this._onDidChange.fire();
+        // The fast path of live progress: the watcher already parsed the file; show it before committing
+        // (usually done already by the `documentChanged` event of the same reading, which carries these items).
+        if (t.items !== e.items) {
+          t.items = e.items;
+          t.updatedAt = this.now();
+          this._onDidChange.fire();
+        }
         const run = this.runs.get(e.taskId);
         if (run?.phase === 'implementation' && e.changes.some((c) => c.before && c.after)) {
           const what = e.changes.filter((c) => c.after).map((c) => `mark "${c.text.slice(0, 60)}" ${c.after}`).join(', ');
@@ -535,6 +548,17 @@ export class Orchestrator extends Disposable {
         }
       }
       return;
+    }
+    if (e.kind === 'documentChanged' && e.change === 'changed' && e.items) {
+      // A checklist rewritten (an agent's tick): the watcher parsed it already, and nothing else of the task
+      // lives in that file, so there is nothing to read again. A `checklistChanged` event follows for ticks.
+      const t = this.tasks.get(e.taskId);
+      if (t?.record) {
+        t.items = e.items;
+        t.updatedAt = this.now();
+        this._onDidChange.fire();
+        return;
+      }
     }
     if (e.kind === 'taskAdded' || e.kind === 'taskRemoved' || e.kind === 'documentChanged') {
       const before = this.tasks.get(e.taskId)?.status;
