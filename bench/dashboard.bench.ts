@@ -1,7 +1,7 @@
 // Fleet dashboard benchmark (DESIGN.md §10 "Live progress"), in real headless Chromium:
 //  1. Tick latency: 16 agents tick items in their tasks.md files on disk; each tick travels the path the
 //     extension will use — the design-docs watcher of src/core/docs (recursive fs.watch, debounce,
-//     markdown-it parse; with its default and with a faster debounce) →
+//     markdown-it parse; with the product's timing, then with the watcher's defaults) →
 //     the item-window builder → the host's coalescing SnapshotScheduler → postMessage into the real
 //     dashboard page — and is timed until a MutationObserver in the page sees the card's DOM show it.
 //     Compared with the reference system, which polls progress every 5–10 s.
@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DesignDocsWatcher, type DesignDocsEvent } from '../src/core/docs/designDocsWatcher';
+import { ORCHESTRATOR_WATCHER_TIMING } from '../src/core/orchestrator/openOrchestrator';
 import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../src/protocol/fleet';
 import { buildItemWindow } from '../src/protocol/fleetWindow';
 import { PROTOCOL_VERSION, type HostToWebview } from '../src/protocol/messages';
@@ -180,14 +181,13 @@ async function main(): Promise<void> {
   const server = await DashboardServer.start();
   const browser = await launchChromium();
   try {
+    // Headline: the watcher timing the product uses (openOrchestrator). Secondary: the watcher's defaults.
     const latencyPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
-    const { endToEnd, hostSide, lost } = await tickLatency(latencyPage, path.join(root, 'default'), {});
+    const { endToEnd, hostSide, lost } = await tickLatency(latencyPage, path.join(root, 'product'), ORCHESTRATOR_WATCHER_TIMING);
     await latencyPage.close();
-    // The same with the watcher flushing sooner under a steady stream of events (its defaults wait up to
-    // 200 ms), to show what the rest of the path costs.
-    const fastPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
-    const fast = await tickLatency(fastPage, path.join(root, 'fast'), { debounceMs: 10, maxWaitMs: 40 });
-    await fastPage.close();
+    const defaultsPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
+    const defaults = await tickLatency(defaultsPage, path.join(root, 'default'), {});
+    await defaultsPage.close();
     const framePage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
     const { idle, busy: frames } = await frameTimes(framePage);
     await framePage.close();
@@ -196,14 +196,15 @@ async function main(): Promise<void> {
     await calmPage.close();
     const polling = { label: 'reference system: progress polled every 5 s (best case)', value: 5000, unit: 'ms' };
     const budget = { label: 'same page idle, frame p50', value: percentile(idle, 50), unit: 'ms' };
+    const timing = `watcher ${ORCHESTRATOR_WATCHER_TIMING.debounceMs}/${ORCHESTRATOR_WATCHER_TIMING.maxWaitMs} ms as in the product`;
     const figures: Figure[] = [
-      { metric: `tick on disk → card DOM p50 (${AGENTS} agents, ${endToEnd.length} ticks)`, value: percentile(endToEnd, 50), unit: 'ms', reference: polling },
-      { metric: `tick on disk → card DOM p95 (${AGENTS} agents)`, value: percentile(endToEnd, 95), unit: 'ms', reference: polling, target: '≤ 150 ms' },
+      { metric: `tick on disk → card DOM p50 (${AGENTS} agents, ${endToEnd.length} ticks, ${timing})`, value: percentile(endToEnd, 50), unit: 'ms', reference: polling },
+      { metric: `tick on disk → card DOM p95 (${AGENTS} agents, ${timing})`, value: percentile(endToEnd, 95), unit: 'ms', reference: polling, target: '≤ 150 ms' },
       { metric: 'tick on disk → card DOM max', value: Math.max(...endToEnd), unit: 'ms', reference: { ...polling, label: 'reference system: worst case at 10 s polling', value: 10_000 } },
       { metric: 'tick on disk → snapshot posted p50 (host side: watcher debounce, parse, coalesce)', value: percentile(hostSide, 50), unit: 'ms' },
-      { metric: 'ticks never shown', value: lost + fast.lost, unit: 'ticks' },
-      { metric: 'tick on disk → card DOM p50, watcher debounce 10 ms / max wait 40 ms', value: percentile(fast.endToEnd, 50), unit: 'ms', reference: polling },
-      { metric: 'tick on disk → card DOM p95, watcher debounce 10 ms / max wait 40 ms', value: percentile(fast.endToEnd, 95), unit: 'ms', reference: polling, target: '≤ 150 ms' },
+      { metric: 'ticks never shown', value: lost + defaults.lost, unit: 'ticks' },
+      { metric: 'tick on disk → card DOM p50, watcher defaults (debounce 40 ms / max wait 200 ms)', value: percentile(defaults.endToEnd, 50), unit: 'ms', reference: polling },
+      { metric: 'tick on disk → card DOM p95, watcher defaults (debounce 40 ms / max wait 200 ms)', value: percentile(defaults.endToEnd, 95), unit: 'ms', reference: polling },
       { metric: `frame time p50 (50 cards, 20 snapshots/s, ${frames.length} frames)`, value: percentile(frames, 50), unit: 'ms', reference: budget },
       { metric: 'frame time p95 (50 cards, 20 snapshots/s)', value: percentile(frames, 95), unit: 'ms', reference: budget },
       { metric: 'frames over 33 ms (50 cards, 20 snapshots/s)', value: (100 * frames.filter((f) => f > 2000 / 60).length) / Math.max(1, frames.length), unit: '%' },
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
       { metric: 'frame time p95, reduced motion (50 cards, 20 snapshots/s)', value: percentile(calmFrames, 95), unit: 'ms', reference: budget },
     ];
     report('dashboard', figures);
-    if (lost + fast.lost > 0 || endToEnd.length === 0 || fast.endToEnd.length === 0) process.exitCode = 1;
+    if (lost + defaults.lost > 0 || endToEnd.length === 0 || defaults.endToEnd.length === 0) process.exitCode = 1;
   } finally {
     await browser.close();
     await server.close();
