@@ -107,8 +107,11 @@ if (require.main === module) {
     });
     process.once('SIGTERM', () => resolve());
   });
-  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then((code) => process.exit(code), (err) => {
+  // Exit only once stdout and stderr have drained: a pipe takes 64 KiB at a time, and process.exit() would
+  // cut `spectask list --json` short when its output is read by another program.
+  const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then(exit, (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exit(1);
   });
 }

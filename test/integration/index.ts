@@ -7,7 +7,9 @@ import Mocha = require('mocha');
 export function run(): Promise<void> {
   const resultFile = process.env.RESULT_FILE || path.resolve(__dirname, 'result.json');
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000 });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // TEST_FILES=tasks,review (via EXT_ENV) runs only those files, for debugging one suite in the real host.
+  const only = (process.env.TEST_FILES ?? '').split(',').filter(Boolean);
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!only.length || only.some((o) => f.startsWith(o)))).sort();
   for (const f of files) mocha.addFile(path.resolve(__dirname, f));
   const results: { title: string; state: string; err?: string }[] = [];
   return new Promise((resolve, reject) => {

@@ -122,7 +122,11 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
       const waiting = repo.orchestrator.taskViews().filter((t) => t.status === 'spec_review' || t.status === 'implementation_review').length;
       assert.equal(api._testStatusBarText(), waiting ? `$(hubot) ${waiting} to review` : '', 'the status bar item is hidden while nothing works or waits');
       const id = await repo.orchestrator.create({ title: 'Add a version endpoint', backend: 'custom' }, { startPlanning: true });
-      await eventually(() => repo.orchestrator.task(id)?.status === 'spec_review', `SpecTask ${id} reaches spec review (status now ${repo.orchestrator.task(id)?.status}, error ${repo.orchestrator.task(id)?.error ?? '-'})`, 60_000);
+      // Computed when the wait fails, so the message shows the state at that moment (status, error, queue reason).
+      const state = () => JSON.stringify({ status: repo.orchestrator.task(id)?.status, error: repo.orchestrator.task(id)?.error, reason: repo.orchestrator.taskViews().find((t) => t.id === id)?.queueReason });
+      for (const t0 = Date.now(); repo.orchestrator.task(id)?.status !== 'spec_review'; await new Promise((r) => setTimeout(r, 200))) {
+        if (Date.now() - t0 > 60_000) throw new Error(`SpecTask ${id} did not reach spec review: ${state()}`);
+      }
       const expected = `$(hubot) ${waiting + 1} to review`;
       await eventually(() => api._testStatusBarText() === expected, `the status bar says ${expected} (now '${api._testStatusBarText()}')`);
       const node = await eventually(async () => find(find(await api._testTreeSnapshot(), /^Spec review$/)?.children, /Add a version endpoint/), 'the tree shows it under Spec review');

@@ -282,9 +282,7 @@ export class Orchestrator extends Disposable {
     }
   }
 
-  tickStep = '';
   private async tick(): Promise<void> {
-    this.tickStep = 'start';
     if (this.isDisposed) return;
     const blocked = this.deps.mayRunAgents?.();
     const schedulable: SchedulableTask[] = [...this.tasks.values()].map((t) => ({
@@ -306,9 +304,7 @@ export class Orchestrator extends Disposable {
       const t = this.tasks.get(d.taskId);
       if (!t) continue;
       try {
-        this.tickStep = `apply ${d.taskId} ${d.trigger}`;
         await this.apply(d.taskId, d.trigger, undefined, false);
-        this.tickStep = `after apply ${d.taskId} ${d.trigger}`;
         if (d.trigger === 'start_planning') {
           this.tickAgain = true;
           continue;
@@ -363,9 +359,7 @@ export class Orchestrator extends Disposable {
     try {
       // Planning runs in the code worktree too: the agent reads the code there, and its session (scoped to
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
-      this.tickStep += ' ensure';
       await this.deps.worktrees.ensure(wt);
-      this.tickStep += ' ensured';
       if (phase === 'implementation') await this.deps.worktrees.fastForwardToBase(wt).catch(() => false);
       if (!task.record?.branch) await this.deps.store.update(task.id, `code branch ${wt.branch}`, (r) => { r.branch = wt.branch; r.baseBranch = wt.baseBranch; });
       const promptTask: PromptTask = { number: task.number, title: task.title, goal: task.record?.prompt ?? task.title };
@@ -382,13 +376,10 @@ export class Orchestrator extends Disposable {
       };
       const cfg = phase === 'planning' ? s.planning : s.implementation;
       const backend: BackendId = cfg.backend;
-      this.tickStep += ' head';
       const baseSha = await this.deps.worktrees.headSha(wt);
-      this.tickStep += ' ledger';
       runId = `${task.id}-${phase}-${this.now().toString(36)}`;
       if (active.stopping) throw new Error(active.stopping);
       await this.deps.ledger.append({ kind: 'run-started', runId, taskId: task.id, phase, backend, cwd: wt.path, baseSha, at: this.now(), sessionId: task.record?.agentSessions?.[backend] });
-      this.tickStep += ' runPhase';
       started = this.deps.pool.runPhase(task.id, {
         backend,
         phase,

@@ -15,8 +15,8 @@ export async function reportErrors(log: vscode.LogOutputChannel, what: string, f
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     log.error(`${what}: ${message}`);
-    const choice = await vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log');
-    if (choice === 'Show Log') log.show();
+    // Not awaited: the message stays until dismissed, and the command (and whoever runs it) must not wait for that.
+    void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice === 'Show Log' && log.show());
   }
 }
 

@@ -51,13 +51,17 @@ export function readRepositorySettings(scope?: vscode.ConfigurationScope): { bra
 }
 
 /** The custom command back-end's template from `spectask.customCommand.template` (a command line with {prompt}, {cwd}, {model}, {sessionId}). */
+/** The placeholders a custom command template may use (see customCommandAdapter.expandTemplateArg). */
+const TEMPLATE_PLACEHOLDER = /\{(prompt|cwd|model|sessionId)\}/g;
+
 export function readCustomTemplate(): { template?: CustomCommandTemplate; problem?: string } {
   const c = vscode.workspace.getConfiguration('spectask');
   const line = c.get<string>('customCommand.template')?.trim();
   if (!line) return { problem: 'No command is set: set spectask.customCommand.template (for example `my-agent --cwd {cwd} {prompt}`).' };
-  const split = splitCommandLine(line);
+  // The placeholders are braces, which the strict splitter (no shell syntax) refuses: hide them while splitting.
+  const split = splitCommandLine(line.replace(TEMPLATE_PLACEHOLDER, (_, k: string) => `\u0000${k}\u0000`));
   if ('error' in split) return { problem: `spectask.customCommand.template cannot be parsed: ${split.error}` };
-  const [command, ...args] = split.argv;
+  const [command, ...args] = split.argv.map((a) => a.replace(/\u0000(prompt|cwd|model|sessionId)\u0000/g, '{$1}'));
   if (!command) return { problem: 'spectask.customCommand.template is empty.' };
   return { template: { command, args, promptOnStdin: c.get<boolean>('customCommand.promptOnStdin', false) } };
 }
