@@ -47,7 +47,8 @@ export function codeWorktreeFor(repoRoot: string, folderName: string, baseBranch
 export class CodeWorktrees {
   constructor(
     private readonly repoRoot: string,
-    private readonly queue: GitQueue,
+    /** The repository's serialized git queue (also used to push for pull requests). */
+    readonly queue: GitQueue,
   ) {}
 
   /** The branch checked out in the user's main worktree (the default base for new SpecTasks). */

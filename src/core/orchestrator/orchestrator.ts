@@ -10,7 +10,8 @@ import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import { isProcessAliveAsync, processIdentity, recordProcessTreeAsync, signalRecordedAsync } from '../agents/processTree';
 import type { FleetSnapshot } from '../../protocol/fleet';
-import { codeWorktreeFor, CodeWorktrees, MergeError, type CodeWorktree } from './codeWorktrees';
+import { codeWorktreeFor, CodeWorktrees, type CodeWorktree } from './codeWorktrees';
+import { openPullRequest, pullRequestText } from './pullRequest';
 import { implementationVerdict, planningVerdict } from './completion';
 import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from './fleetView';
 import type { RunLedger } from './ledger';
@@ -193,7 +194,15 @@ export class Orchestrator extends Disposable {
     if (t.status !== 'implementation_review') throw new Error(`SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')}, not waiting for implementation review.`);
     const wt = this.worktreeOf(id)!;
     const s = this.deps.settings();
-    if (s.mergeStrategy === 'pull-request') throw new MergeError('Opening pull requests needs the GitHub CLI (gh), which this build does not drive yet. Choose the fast-forward or merge-commit strategy.', 'no-gh');
+    if (s.mergeStrategy === 'pull-request') {
+      const text = await pullRequestText(t.path, { number: t.number, title: t.title, checklist: t.items.map((i) => i.text) });
+      const url = await openPullRequest(this.deps.worktrees.queue, wt, text);
+      await this.apply(id, 'accept', `pull request ${url}`, false);
+      await this.refreshTask(id);
+      this.notice({ kind: 'done', taskId: id, message: `Opened a pull request for #${t.number} "${t.title}": ${url}` });
+      this.kick();
+      return { pullRequest: url };
+    }
     const { sha } = await this.deps.worktrees.merge(wt, s.mergeStrategy, `spectask(${t.number}): merge "${t.title}"\n\nSpecTask: ${t.number}`);
     await this.apply(id, 'accept', `merged into ${wt.baseBranch} at ${sha.slice(0, 12)}`, false);
     if (s.cleanupWorktreeOnDone && !(await this.deps.worktrees.remove(wt))) this.log('warn', `kept ${wt.path}: it has uncommitted changes`);

@@ -98,6 +98,8 @@ Rules — the orchestrator checks them in git, not in your reply:
 - Commit your code in ${paths.worktree} as you go, with a message whose last line is the trailer
   "${COMMIT_TRAILER_KEY}: ${task.number}". Never commit in the design-docs worktree (the orchestrator commits the ticks).
 - Do not push, do not open pull requests, do not change branches, never force anything.
+- Before you finish, write ${paths.tasksFile.replace(/tasks\.md$/, 'pull_request.md')}: its first line a pull-request title,
+  then a short description of what changed and how to check it (reviewers read it; it is not committed to code).
 - You are done only when every item is "[x]", all work is committed, and "git status" in ${paths.worktree} is clean.
 Reply with a short summary when done.`;
 }

@@ -67,14 +67,18 @@ export class TaskCommands extends Disposable implements FleetActions {
       const t = ref.repo.orchestrator.task(ref.taskId)!;
       const wt = ref.repo.orchestrator.worktreeOf(ref.taskId);
       const strategy = vscode.workspace.getConfiguration('spectask').get<string>('merge.strategy', 'merge-commit');
+      const pr = strategy === 'pull-request';
       const ok = await vscode.window.showWarningMessage(
-        `Accept #${t.number} "${t.title}" and merge it?`,
-        { modal: true, detail: `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).` },
-        'Accept and Merge',
+        pr ? `Accept #${t.number} "${t.title}" and open a pull request?` : `Accept #${t.number} "${t.title}" and merge it?`,
+        { modal: true, detail: pr ? `Branch ${wt?.branch ?? '?'} is pushed (never forced) and a pull request into ${wt?.baseBranch ?? '?'} is opened with gh.` : `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).` },
+        pr ? 'Accept and Open PR' : 'Accept and Merge',
       );
-      if (ok !== 'Accept and Merge') return;
-      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…` }, () => ref.repo.orchestrator.accept(ref.taskId));
-      void vscode.window.showInformationMessage(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`);
+      if (ok !== 'Accept and Merge' && ok !== 'Accept and Open PR') return;
+      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: pr ? `Opening a pull request for #${t.number}…` : `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…` }, () => ref.repo.orchestrator.accept(ref.taskId));
+      if (res.pullRequest) {
+        const url = res.pullRequest;
+        void vscode.window.showInformationMessage(`Opened a pull request for #${t.number} "${t.title}".`, 'Open').then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
+      } else void vscode.window.showInformationMessage(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`);
     });
     cmd('spectask.task.stop', 'Stop agent', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });

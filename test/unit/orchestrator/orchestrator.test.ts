@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createClaudeBackend } from '../../../src/core/agents/claudeBackend';
 import { replay } from '../../support/replayBackend';
 import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
-import { makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { cleanRepo, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
 
 /** A replay agent that plans (writes the three documents) and implements (ticks and commits) honestly. */
 const honest = (items = 3) => async (ctx: Parameters<Parameters<typeof makeHarness>[0]>[0]) => {
@@ -218,5 +218,40 @@ describe('Orchestrator', function () {
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation_failed');
     assert.match(h.orchestrator.task(id)!.error ?? '', /unknown agent back-end 'codex'/);
+  });
+
+  it('accepts with the pull-request strategy: pushes the branch (never forced) and opens a PR with gh', async () => {
+    const repo = cleanRepo();
+    const remote = path.join(path.dirname(repo), `${path.basename(repo)}-remote.git`);
+    git(path.dirname(repo), 'init', '-q', '--bare', remote);
+    git(repo, 'remote', 'add', 'origin', remote);
+    // A stand-in for the GitHub CLI on PATH: records its arguments and the body it was given.
+    const bin = fs.mkdtempSync(path.join(path.dirname(repo), 'gh-bin-'));
+    const record = path.join(bin, 'calls.txt');
+    fs.writeFileSync(path.join(bin, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\nfor a in "$@"; do last=$a; done\ncat "$last" >> ${record}\necho https://example.invalid/pulls/7\n`, { mode: 0o755 });
+    const oldPath = process.env.PATH;
+    h = await makeHarness(async (ctx) => {
+      await replay.implement(ctx, '000001');
+      fs.writeFileSync(path.join(ctx.taskFolder, 'pull_request.md'), 'Add the greeting endpoint\n\nAdds GET /greeting; run npm test.\n');
+    }, { mergeStrategy: 'pull-request' }, repo);
+    const id = await h.orchestrator.create({ title: 'Greeting' });
+    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: Greeting\n\n- [ ] T1: add it\n');
+    await h.orchestrator.skipPlanning(id);
+    await waitForStatus(h, id, 'implementation_review');
+    try {
+      process.env.PATH = oldPath!.split(':').filter((d) => !fs.existsSync(path.join(d, 'gh'))).join(':');
+      await assert.rejects(h.orchestrator.accept(id), /needs the GitHub CLI \(gh\) on PATH/);
+      process.env.PATH = `${bin}:${oldPath}`;
+      const r = await h.orchestrator.accept(id);
+      assert.equal(r.pullRequest, 'https://example.invalid/pulls/7');
+    } finally {
+      process.env.PATH = oldPath;
+    }
+    const calls = fs.readFileSync(record, 'utf8');
+    assert.match(calls, /^pr\ncreate\n--base\nmain\n--head\nspectask\/000001-greeting\n--title\nAdd the greeting endpoint\n/);
+    assert.match(calls, /Adds GET \/greeting; run npm test\.\n*SpecTask: 000001/);
+    assert.equal(git(remote, 'rev-parse', 'spectask/000001-greeting'), git(repo, 'rev-parse', 'spectask/000001-greeting'));
+    assert.equal(h.orchestrator.task(id)!.status, 'done');
+    assert.match(h.orchestrator.task(id)!.record!.history.at(-1)!.note ?? '', /pull request https:\/\/example\.invalid\/pulls\/7/);
   });
 });
