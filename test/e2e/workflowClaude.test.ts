@@ -122,7 +122,8 @@ describe('the whole workflow with the real claude CLI', function () {
     assert.equal(require(path.join(repo, 'greet.js')).greet('you'), 'Hello, you!');
     const history = o.task(id)!.record!.history.map((h) => h.to).join(' → ');
     assert.equal(history, 'backlog → queued_spec_generation → spec_generation → spec_review → spec_revision → spec_generation → spec_review → spec_approved → queued_implementation → implementation → implementation_review → done');
-    const docsLog = git(path.join(repo, '.git-worktrees/helix-design-docs'), 'log', '--format=%s');
-    assert.match(docsLog, /spectask\(000001\): status implementation_review → done/);
+    // Full messages: changes that arrive together are coalesced into one commit listing each of them.
+    const docsLog = git(path.join(repo, '.git-worktrees/helix-design-docs'), 'log', '--format=%B');
+    assert.match(docsLog, /status implementation_review → done/);
   });
 });

@@ -440,7 +440,7 @@ export class Orchestrator extends Disposable {
       : await this.implementationVerdictOf(task);
     if (verdict.ok) {
       await this.apply(id, active.phase === 'planning' ? 'planning_succeeded' : 'implementation_complete', undefined, false);
-      await this.deps.store.update(id, 'clear error', (r) => { delete r.error; }).catch(() => undefined);
+      if (this.tasks.get(id)?.record?.error) await this.deps.store.update(id, 'clear error', (r) => { delete r.error; }).catch(() => undefined);
       await this.refreshTask(id);
       this.notice(active.phase === 'planning'
         ? { kind: 'spec-ready', taskId: id, message: `The spec for #${task.number} "${task.title}" is ready for review.` }
