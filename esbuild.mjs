@@ -83,6 +83,7 @@ if (tests) {
   if (fs.existsSync('test/e2e')) {
     configs.push({ ...testNode, entryPoints: walk('test/e2e', (p) => p.endsWith('.ts') && !p.includes('node_modules')), outdir: 'out/test/e2e', outbase: 'test/e2e', plugins: [forbidVscode] });
   }
+  if (fs.existsSync('test/faults')) configs.push({ ...testNode, entryPoints: walk('test/faults', (p) => p.endsWith('.ts')), outdir: 'out/test/faults', outbase: 'test/faults', plugins: [forbidVscode] });
 }
 
 // Codicons ship as a font + stylesheet; copy them so the webview can load them through asWebviewUri.

@@ -13,6 +13,7 @@ const tiers = {
   webview: () => runMocha('out/test/webview', ['--timeout', '30000']),
   integration: runIntegration,
   e2e: () => runMocha('out/test/e2e', ['--timeout', '180000']),
+  faults: () => runMocha('out/test/faults', ['--timeout', '600000']),
 };
 if (!tiers[tier]) {
   console.error(`unknown tier '${tier}'; one of ${Object.keys(tiers).join(', ')}`);
@@ -43,25 +44,42 @@ function runMocha(dir, extra = []) {
   return res;
 }
 
-function runIntegration() {
+/** One code-server session running the in-host suite on a fresh copy of `fixture` (a git repository). */
+function runVsCodeSession(fixture, extEnv) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-ws-'));
-  const mk = spawnSync('bash', ['scripts/make-fixture-repo.sh', 'test/fixtures/workspace', ws], { stdio: 'inherit' });
-  if (mk.status !== 0) return { passed: 0, failed: 1, skipped: 0, note: 'could not create the fixture workspace' };
+  const mk = spawnSync('bash', ['scripts/make-fixture-repo.sh', fixture, ws], { stdio: 'inherit' });
+  if (mk.status !== 0) return { passed: 0, failed: 1, skipped: 0, note: `could not create a workspace from ${fixture}` };
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tier-')), 'result.json');
   const snapDir = process.env.SNAP_DIR || path.resolve('test-results/screenshots');
   fs.mkdirSync(snapDir, { recursive: true });
+  const extEnvAll = { ...JSON.parse(process.env.EXT_ENV || '{}'), ...extEnv };
   const r = spawnSync('bash', ['scripts/run-vscode-tests.sh', '.', 'out/test/integration/index.js', ws], {
     stdio: 'inherit',
-    env: { ...process.env, RESULT_FILE: resultFile, SNAP_DIR: snapDir },
+    env: { ...process.env, RESULT_FILE: resultFile, SNAP_DIR: snapDir, EXT_ENV: JSON.stringify(extEnvAll) },
   });
   fs.rmSync(ws, { recursive: true, force: true });
   if (!fs.existsSync(resultFile)) return { passed: 0, failed: 1, skipped: 0, note: 'the extension host wrote no result' };
   const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-  console.log(`integration tier ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`);
+  console.log(`integration session ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`);
   if (r.status !== 0 && res.failed === 0) res.failed = 1;
+  return res;
+}
+
+function runIntegration() {
+  const only = JSON.parse(process.env.EXT_ENV || '{}').TEST_FILES;
+  const res = { passed: 0, failed: 0, skipped: 0 };
+  const add = (r) => {
+    res.passed += r.passed;
+    res.failed += r.failed;
+    res.skipped += r.skipped ?? 0;
+  };
+  // The main suites share one workspace; the whole-loop suite gets its own, scaffolded from a sample project.
+  if (!only || !/^wholeLoop$/.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop' }));
+  if (!only || /wholeLoop/.test(only)) add(runVsCodeSession('samples/empty-project', { TEST_FILES: 'wholeLoop' }));
+  if (only) return res;
   // The packaged .vsix, installed into a fresh offline VS Code, must show the sidebar too.
   const pack = spawnSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit' });
-  const smoke = pack.status === 0 ? spawnSync('bash', ['scripts/vsix-smoke.sh'], { stdio: 'inherit', env: { ...process.env, SNAP_DIR: snapDir } }) : pack;
+  const smoke = pack.status === 0 ? spawnSync('bash', ['scripts/vsix-smoke.sh'], { stdio: 'inherit' }) : pack;
   if (smoke.status === 0) res.passed++;
   else res.failed++;
   // `npm run package` rebuilt dist/ for production; rebuild the development bundles the other tiers use.

@@ -1,0 +1,135 @@
+// An in-process orchestrator over a real repository (like test/unit/orchestrator/orchestratorHarness.ts),
+// but with a REAL agent process: the fixture agent CLI (test/fixtures/custom-agent/agent.mjs) through the
+// custom-command back-end, so the faults are real signals to real process trees.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AgentPool } from '../../src/core/agents/agentPool';
+import { CustomCommandBackend } from '../../src/core/agents/customCommandBackend';
+import { DesignDocsWatcher } from '../../src/core/docs/designDocsWatcher';
+import { openDesignDocs, type DesignDocs } from '../../src/core/docs/openDesignDocs';
+import { GitQueueRegistry } from '../../src/core/git/gitQueue';
+import { CodeWorktrees } from '../../src/core/orchestrator/codeWorktrees';
+import { RunLedger } from '../../src/core/orchestrator/ledger';
+import { Orchestrator } from '../../src/core/orchestrator/orchestrator';
+import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../src/core/orchestrator/settings';
+import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
+import { git } from '../unit/docs/gitFixture';
+
+export const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
+
+export interface FaultHarness {
+  repo: string;
+  docs: DesignDocs;
+  orchestrator: Orchestrator;
+  pool: AgentPool;
+  settings: OrchestratorSettings;
+  /** Appears in every agent's command line (orphan checks scan /proc for it). */
+  marker: string;
+  logs: string[];
+  docsWorktree: string;
+  /** Resolves when the repository's git queue has nothing left to do. */
+  idle(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function makeFaultHarness(repo: string, opts: { pauseMs: number; env?: Record<string, string>; overrides?: Partial<OrchestratorSettings> }): Promise<FaultHarness> {
+  const registry = new GitQueueRegistry();
+  const docs = await openDesignDocs(repo, { registry });
+  const watcher = new DesignDocsWatcher(docs.location.worktreePath, { debounceMs: 10, maxWaitMs: 40 });
+  await watcher.start();
+  const marker = `spectask-fault-marker-${randomUUID()}`;
+  const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [AGENT, '{prompt}', String(opts.pauseMs), marker], env: opts.env });
+  const settings: OrchestratorSettings = {
+    ...DEFAULT_SETTINGS,
+    planning: { backend: 'custom' },
+    implementation: { backend: 'custom' },
+    reconcileIntervalMs: 0,
+    retryBackoffMs: 10,
+    maxNudges: 0,
+    maxRetries: 0,
+    ...opts.overrides,
+  };
+  const pool = new AgentPool({ backends: [backend], maxConcurrent: 8, sweepIntervalMs: 0 });
+  const logs: string[] = [];
+  const orchestrator = new Orchestrator({
+    repoRoot: docs.repo.root,
+    store: docs.store,
+    watcher,
+    pool,
+    worktrees: new CodeWorktrees(docs.repo.root, registry.forRepo(docs.repo.root)),
+    ledger: new RunLedger(docs.repo.commonDir),
+    settings: () => settings,
+    log: (level, m) => logs.push(`${level}: ${m}`),
+  });
+  await orchestrator.start();
+  return {
+    repo: docs.repo.root,
+    docs,
+    orchestrator,
+    pool,
+    settings,
+    marker,
+    logs,
+    docsWorktree: docs.location.worktreePath,
+    idle: () => registry.forRepo(docs.repo.root).whenIdle(),
+    async dispose() {
+      orchestrator.dispose();
+      pool.dispose();
+      watcher.dispose();
+      docs.store.dispose();
+      await registry.forRepo(docs.repo.root).whenIdle();
+      registry.dispose();
+    },
+  };
+}
+
+/** Creates a SpecTask whose tasks.md has `items` unchecked items, committed, and skips planning. */
+export async function createImplementationTask(h: FaultHarness, title: string, items: number): Promise<{ id: string; tasksFile: string; rel: string; itemTexts: string[] }> {
+  const id = await h.orchestrator.create({ title, prompt: `fault test ${title}` });
+  const t = h.orchestrator.task(id)!;
+  const itemTexts = Array.from({ length: items }, (_, i) => `T${i + 1}: step ${i + 1}`);
+  const tasksFile = path.join(t.path, 'tasks.md');
+  fs.writeFileSync(tasksFile, `# Implementation Tasks: ${title}\n\n${itemTexts.map((x) => `- [ ] ${x}`).join('\n')}\n`);
+  await h.docs.store.commitFolder(id, 'checklist for the fault test');
+  await h.orchestrator.skipPlanning(id);
+  return { id, tasksFile, rel: path.relative(h.docsWorktree, tasksFile), itemTexts };
+}
+
+/** The checklist lines `- [s] text` of a tasks.md text, as text → state. */
+export function itemStates(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const r = /^- \[([ x~])\] (.*)$/.exec(line);
+    if (r) m.set(r[2], r[1]);
+  }
+  return m;
+}
+
+export function ticked(text: string): Set<string> {
+  return new Set([...itemStates(text)].filter(([, s]) => s === 'x').map(([t]) => t));
+}
+
+/** Every version of `rel` on the design-docs branch, oldest first. */
+export function historyOf(docsWt: string, rel: string): string[] {
+  const shas = git(docsWt, 'log', '--format=%H', '--reverse', '--', rel).split('\n').filter(Boolean);
+  return shas.map((s) => {
+    try {
+      return git(docsWt, 'show', `${s}:${rel}`);
+    } catch {
+      return ''; // deleted in that commit
+    }
+  });
+}
+
+export async function waitForStatus(h: FaultHarness, id: string, want: SpecTaskStatus[], timeoutMs = 20_000): Promise<SpecTaskStatus> {
+  const t0 = Date.now();
+  for (;;) {
+    const s = h.orchestrator.task(id)?.status;
+    if (s && want.includes(s)) return s;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
