@@ -39,7 +39,8 @@ export interface CommandArgs {
   'spectask.tasks.refresh': [];
   'spectask.fleet.open': [];
   'spectask.log.show': [];
-  'spectask.task.create': [];
+  /** With a request whose goal is set, creates without asking (keybindings, tasks, other extensions). */
+  'spectask.task.create': [request?: { goal: string; details?: string; backend?: string; priority?: string; start?: 'plan' | 'skip' | 'backlog'; baseBranch?: string }, folder?: unknown];
   'spectask.sample.create': [];
   'spectask.task.startPlanning': [target?: unknown];
   'spectask.task.skipPlanning': [target?: unknown];

@@ -8,8 +8,13 @@ export function run(): Promise<void> {
   const resultFile = process.env.RESULT_FILE || path.resolve(__dirname, 'result.json');
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000 });
   // TEST_FILES=tasks,review (via EXT_ENV) runs only those files, for debugging one suite in the real host.
+  // TEST_EXCLUDE leaves files out (the runner runs the whole-loop suite in its own session and workspace).
   const only = (process.env.TEST_FILES ?? '').split(',').filter(Boolean);
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!only.length || only.some((o) => f.startsWith(o)))).sort();
+  const skip = (process.env.TEST_EXCLUDE ?? '').split(',').filter(Boolean);
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js') && (!only.length || only.some((o) => f.startsWith(o))) && !skip.some((o) => f.startsWith(o)))
+    .sort();
   for (const f of files) mocha.addFile(path.resolve(__dirname, f));
   const results: { title: string; state: string; err?: string }[] = [];
   return new Promise((resolve, reject) => {

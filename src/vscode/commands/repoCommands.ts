@@ -6,7 +6,7 @@ import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { BackendCatalog } from '../services/backends';
 import type { RepositoryHub } from '../services/repositoryHub';
-import { askCreateTask, createFromAnswers } from './createTask';
+import { askCreateTask, createFromAnswers, validateGoal, type CreateTaskAnswers } from './createTask';
 import { reportErrors } from './taskCommands';
 
 /**
@@ -22,7 +22,7 @@ export class RepoCommands extends Disposable {
     super();
     const log = hub.log;
     this._register(registerCommand('spectask.designDocs.init', (...args: unknown[]) => reportErrors(log, 'Initialize design-docs branch', () => this.initialize(args[0]))));
-    this._register(registerCommand('spectask.task.create', () => reportErrors(log, 'Create SpecTask', () => this.create())));
+    this._register(registerCommand('spectask.task.create', (request, folder) => reportErrors(log, 'Create SpecTask', () => (request?.goal ? this.createWithoutAsking(request, folder) : this.create()))));
   }
 
   /** Opens (creating the branch if needed) the repository of the picked folder; undefined when refused or cancelled. */
@@ -71,6 +71,23 @@ export class RepoCommands extends Disposable {
     const loc = repo.docs.location;
     const how = loc.origin === 'created' ? 'created' : loc.origin === 'local' ? 'found (already initialized)' : `adopted from ${loc.origin.replace('-', ' ')}`;
     void vscode.window.showInformationMessage(`Design-docs branch '${loc.branch}' ${how}; checked out at ${vscode.workspace.asRelativePath(loc.worktreePath)}.`);
+  }
+
+  /** Creates from a complete request (the command's argument), validating it as the quick input would. */
+  async createWithoutAsking(request: { goal: string; details?: string; backend?: string; priority?: string; start?: 'plan' | 'skip' | 'backlog'; baseBranch?: string }, folder?: unknown): Promise<string | undefined> {
+    const problem = validateGoal(request.goal);
+    if (problem) throw new Error(problem);
+    const repo = await this.openRepository(folder, 'Create the SpecTask in which folder?');
+    if (!repo) return undefined;
+    const answers = {
+      goal: request.goal.trim(),
+      details: request.details?.trim() ?? '',
+      backend: (request.backend ?? vscode.workspace.getConfiguration('spectask').get<string>('agents.planning.backend') ?? 'claude-cli') as CreateTaskAnswers['backend'],
+      priority: (request.priority ?? 'medium') as CreateTaskAnswers['priority'],
+      start: request.start ?? 'plan',
+      baseBranch: request.baseBranch,
+    };
+    return createFromAnswers(repo, answers);
   }
 
   async create(preset: Parameters<typeof askCreateTask>[2] = {}, folder?: vscode.Uri): Promise<string | undefined> {

@@ -231,7 +231,21 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     this._onDidChangeOrchestrators.fire();
   }
 
-  private async tryOpen(folder: vscode.WorkspaceFolder, root: string, createBranch: boolean): Promise<FolderState> {
+  /** Opens in flight, by repository root: a refresh and ensureOpen racing must not open one repository twice. */
+  private readonly opening = new Map<string, Promise<FolderState>>();
+
+  private tryOpen(folder: vscode.WorkspaceFolder, root: string, createBranch: boolean): Promise<FolderState> {
+    const inFlight = this.opening.get(root);
+    // A second caller that wants the branch created must not be satisfied by an "uninitialized" answer.
+    if (inFlight) return inFlight.then((st) => (st.kind === 'uninitialized' && createBranch ? this.tryOpen(folder, root, true) : st));
+    const existing = this.open.get(root);
+    if (existing) return Promise.resolve({ kind: 'open', folder, repo: existing });
+    const p = this.openNow(folder, root, createBranch).finally(() => this.opening.delete(root));
+    this.opening.set(root, p);
+    return p;
+  }
+
+  private async openNow(folder: vscode.WorkspaceFolder, root: string, createBranch: boolean): Promise<FolderState> {
     const repoSettings = readRepositorySettings(folder.uri);
     try {
       const opened = await openOrchestrator(folder.uri.fsPath, {
