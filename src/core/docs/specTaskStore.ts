@@ -198,6 +198,26 @@ export class SpecTaskStore extends Disposable {
     return committed.c;
   }
 
+  /**
+   * An agent killed between truncating and rewriting `tasks.md` leaves it empty. After a run that did not
+   * succeed, an emptied checklist is put back as last committed (with every tick committed so far) instead of
+   * being committed empty, which would lose the ticks and fail every retry. Returns true when it restored.
+   */
+  async restoreEmptiedChecklist(ref: string): Promise<boolean> {
+    const f = await this.reader.resolve(ref);
+    if (!f || f.layout !== 'current') return false;
+    const rel = path.posix.join(f.rel.split(path.sep).join('/'), TASKS_FILE);
+    const abs = path.join(this.worktreePath, rel);
+    return this.queue.enqueue(`design-docs: check ${rel}`, async (git) => {
+      const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
+      if (now === undefined || now.trim() !== '') return false;
+      const committed = await git.tryRun(['show', `HEAD:${rel}`], { cwd: this.worktreePath });
+      if (!committed?.trim()) return false;
+      await writeFileAtomic(abs, committed.endsWith('\n') ? committed : `${committed}\n`);
+      return true;
+    });
+  }
+
   /** Checks that a checklist item exists without changing anything (for UIs validating input). */
   async findChecklistItem(ref: string, item: ItemRef) {
     const d = await this.get(ref);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import type { GitQueue } from '../git/gitQueue';
 import { parseWorktreeList } from '../git/worktreeList';
+import { removeLockIfStale } from '../git/staleLock';
 import { WORKTREES_DIR } from '../docs/designDocsLayout';
 import type { MergeStrategy } from './settings';
 
@@ -69,6 +70,10 @@ export class CodeWorktrees {
       const exists = await fs.stat(wt.path).then((s) => s.isDirectory(), () => false);
       if (here && exists) {
         if (here.branch && here.branch !== `refs/heads/${wt.branch}`) throw new Error(`${wt.path} has ${here.branch} checked out, not ${wt.branch}; move it away and retry`);
+        // An agent killed in the middle of its own `git commit` leaves the worktree's index.lock behind, and
+        // every later run would fail on it. Removed only when no git process works in the worktree.
+        const gitDir = (await git.tryRun(['rev-parse', '--absolute-git-dir'], { cwd: wt.path }))?.trim();
+        if (gitDir) await removeLockIfStale(path.join(gitDir, 'index.lock'), [wt.path], { minAgeMs: 0 });
         return { created: false };
       }
       if (here && !exists) await git.run(['worktree', 'prune']);

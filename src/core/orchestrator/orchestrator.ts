@@ -433,6 +433,7 @@ export class Orchestrator extends Disposable {
     if (task.status !== expected) return; // moved on meanwhile (archived, stopped, …)
     if (active.stopping) {
       await this.fail(id, active.phase, active.stopping);
+    if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
       return;
     }
     const verdict = active.phase === 'planning'
