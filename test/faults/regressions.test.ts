@@ -12,18 +12,20 @@ describe('faults: regressions found by the agent-kill suite', function () {
   this.timeout(30_000);
   after(() => cleanupTemp());
 
-  it('an agent killed inside its own `git commit` leaves index.lock in its worktree: the next run removes it', async () => {
+  it('an agent killed inside its own `git commit` leaves index.lock, HEAD.lock or the branch ref lock: the next run removes them', async () => {
     const repo = makeRepo();
     const registry = new GitQueueRegistry();
     const wts = new CodeWorktrees(repo, registry.forRepo(repo));
     const wt = { path: path.join(repo, '.git-worktrees', '000001_x'), branch: 'spectask/000001-x', baseBranch: 'main' };
     await wts.ensure(wt);
-    const lock = path.join(git(wt.path, 'rev-parse', '--absolute-git-dir'), 'index.lock');
-    fs.writeFileSync(lock, ''); // what a SIGKILLed `git add`/`git commit` leaves behind
+    const gitDir = git(wt.path, 'rev-parse', '--absolute-git-dir');
+    const locks = [path.join(gitDir, 'index.lock'), path.join(gitDir, 'HEAD.lock'), path.join(repo, '.git', 'refs', 'heads', 'spectask', '000001-x.lock')];
+    for (const l of locks) fs.writeFileSync(l, ''); // what a SIGKILLed `git add`/`git commit` leaves behind
     await wts.ensure(wt); // the orchestrator calls this before every run
-    assert.equal(fs.existsSync(lock), false, 'the stale lock was removed');
+    for (const l of locks) assert.equal(fs.existsSync(l), false, `the stale ${path.basename(l)} was removed`);
     fs.writeFileSync(path.join(wt.path, 'f.txt'), 'x\n');
-    git(wt.path, 'add', 'f.txt'); // and git works there again
+    git(wt.path, 'add', 'f.txt');
+    git(wt.path, 'commit', '-q', '-m', 'works again'); // commit needs HEAD.lock and the ref lock free
     registry.dispose();
   });
 

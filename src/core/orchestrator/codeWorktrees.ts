@@ -70,10 +70,16 @@ export class CodeWorktrees {
       const exists = await fs.stat(wt.path).then((s) => s.isDirectory(), () => false);
       if (here && exists) {
         if (here.branch && here.branch !== `refs/heads/${wt.branch}`) throw new Error(`${wt.path} has ${here.branch} checked out, not ${wt.branch}; move it away and retry`);
-        // An agent killed in the middle of its own `git commit` leaves the worktree's index.lock behind, and
-        // every later run would fail on it. Removed only when no git process works in the worktree.
-        const gitDir = (await git.tryRun(['rev-parse', '--absolute-git-dir'], { cwd: wt.path }))?.trim();
-        if (gitDir) await removeLockIfStale(path.join(gitDir, 'index.lock'), [wt.path], { minAgeMs: 0 });
+        // An agent killed in the middle of its own `git commit` leaves the worktree's index.lock, HEAD.lock or
+        // its branch's ref lock behind, and every later run would fail on it. Removed only when no git process
+        // works in the worktree (this job holds the repository's queue, so none of ours does).
+        const dirs = (await git.tryRun(['rev-parse', '--absolute-git-dir', '--git-common-dir'], { cwd: wt.path }))?.trim().split('\n');
+        if (dirs?.length === 2) {
+          const [gitDir, commonDir] = [dirs[0]!, path.resolve(wt.path, dirs[1]!)];
+          for (const lock of [path.join(gitDir, 'index.lock'), path.join(gitDir, 'HEAD.lock'), path.join(commonDir, 'refs', 'heads', `${wt.branch}.lock`)]) {
+            await removeLockIfStale(lock, [wt.path], { minAgeMs: 0 });
+          }
+        }
         return { created: false };
       }
       if (here && !exists) await git.run(['worktree', 'prune']);
