@@ -314,6 +314,14 @@ export class Orchestrator extends Disposable {
       if (!t) continue;
       try {
         await this.apply(d.taskId, d.trigger, undefined, false);
+      } catch (e) {
+        // The decision was made on a view that is stale by now (another pass or process moved the task
+        // first): the status machine refused it, which is the point. Skip it; the next pass sees the truth.
+        this.log('info', `skipped "${d.trigger}" for SpecTask ${t.number}: ${(e as Error).message}`);
+        await this.refreshTask(d.taskId);
+        continue;
+      }
+      try {
         if (d.trigger === 'start_planning') {
           this.tickAgain = true;
           continue;
@@ -425,6 +433,7 @@ export class Orchestrator extends Disposable {
     await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() });
     if (this.runs.get(id) === active) this.runs.delete(id);
     if (this.isDisposed) return;
+    if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
     // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
     await this.deps.store.commitFolder(id, `${active.phase} run ${result.status}`).catch((e) => this.log('warn', `commit after run: ${(e as Error).message}`));
     const task = await this.refreshTask(id);
@@ -433,7 +442,6 @@ export class Orchestrator extends Disposable {
     if (task.status !== expected) return; // moved on meanwhile (archived, stopped, …)
     if (active.stopping) {
       await this.fail(id, active.phase, active.stopping);
-    if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
       return;
     }
     const verdict = active.phase === 'planning'

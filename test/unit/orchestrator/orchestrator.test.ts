@@ -254,4 +254,21 @@ describe('Orchestrator', function () {
     assert.equal(h.orchestrator.task(id)!.status, 'done');
     assert.match(h.orchestrator.task(id)!.record!.history.at(-1)!.note ?? '', /pull request https:\/\/example\.invalid\/pulls\/7/);
   });
+
+  it('skips a scheduling decision another orchestrator already carried out, instead of failing the task', async () => {
+    h = await makeHarness(async (ctx) => replay.writeSpec(ctx, 'Shared', 2));
+    // A second orchestrator on the same repository, store and queue (what a double open would create).
+    const { Orchestrator } = await import('../../../src/core/orchestrator/orchestrator');
+    const second = new Orchestrator({ ...(h.orchestrator as unknown as { deps: ConstructorParameters<typeof Orchestrator>[0] }).deps, log: (l, m) => h!.logs.push(`second ${l}: ${m}`) });
+    await second.start();
+    try {
+      const id = await h.orchestrator.create({ title: 'Shared' }, { startPlanning: true });
+      second.kick();
+      await waitForStatus(h, id, 'spec_review');
+      assert.equal(h.orchestrator.task(id)!.error, undefined);
+      assert.ok(!h.orchestrator.task(id)!.record!.history.some((x) => x.to === 'spec_failed'), h.logs.join('\n'));
+    } finally {
+      second.dispose();
+    }
+  });
 });
