@@ -44,6 +44,12 @@ class TasksFileSource implements FleetSnapshotSource {
   }
 }
 
+/** The webview DOM is reachable only through the Playwright driver (code-server runs); say so when skipping. */
+function skipWithoutDriver(ctx: Mocha.Context): void {
+  console.log(`skipped "${ctx.test?.title}": the webview DOM can only be read through the Playwright driver (run under code-server: npm run test:integration)`);
+  ctx.skip();
+}
+
 describe('fleet dashboard in a real VS Code', () => {
   let api: SpecTaskApi;
   let dir: string;
@@ -66,7 +72,7 @@ describe('fleet dashboard in a real VS Code', () => {
   });
 
   it('shows the current item of a tasks.md on disk and follows a tick', async function () {
-    if (!driverAvailable()) this.skip(); // the webview DOM is only reachable through the Playwright driver
+    if (!driverAvailable()) skipWithoutDriver(this);
     source = new TasksFileSource(path.join(dir, 'tasks.md'));
     api._testSetFleetSnapshotSource(source);
     await vscode.commands.executeCommand('spectask.fleet.open');
@@ -87,7 +93,7 @@ describe('fleet dashboard in a real VS Code', () => {
   });
 
   it('sends a card action to the host, which acts on it', async function () {
-    if (!driverAvailable()) this.skip();
+    if (!driverAvailable()) skipWithoutDriver(this);
     const dispatched = new Promise<DispatchedFleetAction>((resolve) => {
       const sub = api.onDidDispatchFleetAction((a) => {
         sub.dispose();
@@ -109,7 +115,7 @@ describe('fleet dashboard in a real VS Code', () => {
   });
 
   it('opens a workspace file linked from a card, through the host', async function () {
-    if (!driverAvailable()) this.skip();
+    if (!driverAvailable()) skipWithoutDriver(this);
     await click(`article.card[data-task-id="${TASK_ID}"] a[href="${DESIGN_LINK}"]`);
     const editor = await eventually(() => {
       const e = vscode.window.activeTextEditor;
