@@ -107,7 +107,13 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     new TasksTreeProvider({
       onDidChange: changed.event,
       repositories: () => hub.repositories(),
-      message: () => hub.mayRunAgents() ?? backendProblems,
+      // The full "looked for / why" list helps while the view is empty; once SpecTasks exist it would push them
+      // out of sight, so a one-line pointer to the details replaces it.
+      message: () =>
+        hub.mayRunAgents() ??
+        (backendProblems && hub.repositories().some((r) => r.orchestrator.taskViews().length > 0)
+          ? 'No agent back-end is available, so no agent can start. Run "SpecTask: Configure Agent Back-ends" to see why.'
+          : backendProblems),
     }),
   );
   const tasksView = store.add(vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }));

@@ -1,3 +1,4 @@
+import type { Event } from '../core/lifecycle';
 import type * as vscode from 'vscode';
 import type { TranscriptStore } from '../core/agents/transcriptStore';
 import type { DesignDocs } from '../core/docs/openDesignDocs';
@@ -56,6 +57,8 @@ export interface SpecTaskServices {
   repositories(): readonly SpecTaskRepository[];
   /** Fires when a repository's orchestrator was opened or closed (folders added/removed, branch initialized). */
   readonly onDidChangeOrchestrators: vscode.Event<void>;
+  /** Fires when any repository's SpecTasks or agents changed (every orchestrator's change, not coalesced). */
+  readonly onDidChangeTasks: Event<SpecTaskRepository>;
   /** The repository owning a Uri, a SpecTask id or a `{ repoRoot, taskId }` argument. */
   repositoryFor(target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined): SpecTaskRepository | undefined;
   /** Shorthand for `repositoryFor(target)?.orchestrator`. */

@@ -4,14 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgentPool } from '../../src/core/agents/agentPool';
 import { CustomCommandBackend } from '../../src/core/agents/customCommandBackend';
-import { DesignDocsWatcher } from '../../src/core/docs/designDocsWatcher';
-import { openDesignDocs, type DesignDocs } from '../../src/core/docs/openDesignDocs';
+import type { AgentPool } from '../../src/core/agents/agentPool';
+import type { DesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
-import { CodeWorktrees } from '../../src/core/orchestrator/codeWorktrees';
-import { RunLedger } from '../../src/core/orchestrator/ledger';
-import { Orchestrator } from '../../src/core/orchestrator/orchestrator';
+import { openOrchestrator } from '../../src/core/orchestrator/openOrchestrator';
+import type { Orchestrator } from '../../src/core/orchestrator/orchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../src/core/orchestrator/settings';
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
 import { git } from '../unit/docs/gitFixture';
@@ -35,9 +33,6 @@ export interface FaultHarness {
 
 export async function makeFaultHarness(repo: string, opts: { pauseMs: number; env?: Record<string, string>; overrides?: Partial<OrchestratorSettings> }): Promise<FaultHarness> {
   const registry = new GitQueueRegistry();
-  const docs = await openDesignDocs(repo, { registry });
-  const watcher = new DesignDocsWatcher(docs.location.worktreePath, { debounceMs: 10, maxWaitMs: 40 });
-  await watcher.start();
   const marker = `spectask-fault-marker-${randomUUID()}`;
   const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [AGENT, '{prompt}', String(opts.pauseMs), marker], env: opts.env });
   const settings: OrchestratorSettings = {
@@ -50,18 +45,10 @@ export async function makeFaultHarness(repo: string, opts: { pauseMs: number; en
     maxRetries: 0,
     ...opts.overrides,
   };
-  const pool = new AgentPool({ backends: [backend], maxConcurrent: 8, sweepIntervalMs: 0 });
   const logs: string[] = [];
-  const orchestrator = new Orchestrator({
-    repoRoot: docs.repo.root,
-    store: docs.store,
-    watcher,
-    pool,
-    worktrees: new CodeWorktrees(docs.repo.root, registry.forRepo(docs.repo.root)),
-    ledger: new RunLedger(docs.repo.commonDir),
-    settings: () => settings,
-    log: (level, m) => logs.push(`${level}: ${m}`),
-  });
+  // The same assembly the extension and the CLI use, with a real agent process.
+  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
+  const { docs, orchestrator, pool } = opened;
   await orchestrator.start();
   return {
     repo: docs.repo.root,
@@ -74,10 +61,7 @@ export async function makeFaultHarness(repo: string, opts: { pauseMs: number; en
     docsWorktree: docs.location.worktreePath,
     idle: () => registry.forRepo(docs.repo.root).whenIdle(),
     async dispose() {
-      orchestrator.dispose();
-      pool.dispose();
-      watcher.dispose();
-      docs.store.dispose();
+      opened.dispose();
       await registry.forRepo(docs.repo.root).whenIdle();
       registry.dispose();
     },

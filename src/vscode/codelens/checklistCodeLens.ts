@@ -23,25 +23,19 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
     }),
   );
   private readonly done = this._register(vscode.window.createTextEditorDecorationType({ opacity: '0.65' }));
-  private repoListeners: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: SpecTaskServices) {
     super();
     this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/tasks.md' }, this));
-    this._register(services.onDidChangeOrchestrators(() => this.watch()));
+    // One subscription for every repository, present and future: the hub fans the orchestrators' changes in.
+    this._register(services.onDidChangeOrchestrators(() => this.schedule()));
+    this._register(services.onDidChangeTasks(() => this.schedule()));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => {
       if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
     }));
-    this._register({ dispose: () => this.repoListeners.forEach((d) => d.dispose()) });
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    this.watch();
-  }
-
-  private watch(): void {
-    this.repoListeners.forEach((d) => d.dispose());
-    this.repoListeners = this.services.repositories().map((r) => r.orchestrator.onDidChange(() => this.schedule()));
     this.schedule();
   }
 

@@ -19,21 +19,14 @@ const TONE_COLOR: Readonly<Record<BadgeTone, string | undefined>> = {
 export class SpecTaskDecorations extends Disposable implements vscode.FileDecorationProvider {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<vscode.Uri[] | undefined>());
   readonly onDidChangeFileDecorations = this._onDidChange.event;
-  private repoListeners: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: SpecTaskServices) {
     super();
     this._register(vscode.window.registerFileDecorationProvider(this));
-    this._register(services.onDidChangeOrchestrators(() => this.watch()));
-    this._register({ dispose: () => this.repoListeners.forEach((d) => d.dispose()) });
+    this._register(services.onDidChangeOrchestrators(() => this.schedule()));
+    this._register(services.onDidChangeTasks(() => this.schedule()));
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    this.watch();
-  }
-
-  private watch(): void {
-    this.repoListeners.forEach((d) => d.dispose());
-    this.repoListeners = this.services.repositories().map((r) => r.orchestrator.onDidChange(() => this.schedule()));
     this.schedule();
   }
 

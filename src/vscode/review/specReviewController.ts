@@ -74,7 +74,6 @@ export class SpecReviewController extends Disposable {
   /** Fires after comments, views or the gate changed (CodeLens, tests). */
   readonly onDidChangeReview = this._onDidChangeReview.event;
   private syncTimer: NodeJS.Timeout | undefined;
-  private repoListeners: vscode.Disposable[] = [];
 
   constructor(
     private readonly services: SpecTaskServices,
@@ -113,10 +112,10 @@ export class SpecReviewController extends Disposable {
       // A document that changes while it is on screen (an agent's revision reloading) is seen as it is.
       if (!e.document.isDirty && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) void this.onEditorsChanged();
     }));
-    this._register(services.onDidChangeOrchestrators(() => this.watchRepositories()));
-    this._register({ dispose: () => this.repoListeners.forEach((d) => d.dispose()) });
+    this._register(services.onDidChangeOrchestrators(() => this.scheduleSync()));
+    this._register(services.onDidChangeTasks(() => this.scheduleSync()));
     this._register({ dispose: () => this.syncTimer && clearTimeout(this.syncTimer) });
-    this.watchRepositories();
+    this.scheduleSync();
   }
 
   // ------------------------------------------------------------------ lookup
@@ -165,12 +164,6 @@ export class SpecReviewController extends Disposable {
   }
 
   // ------------------------------------------------------------------ sync with spectask.json
-
-  private watchRepositories(): void {
-    this.repoListeners.forEach((d) => d.dispose());
-    this.repoListeners = this.services.repositories().map((repo) => repo.orchestrator.onDidChange(() => this.scheduleSync()));
-    this.scheduleSync();
-  }
 
   private scheduleSync(): void {
     if (this.syncTimer) return;

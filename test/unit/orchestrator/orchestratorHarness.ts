@@ -3,13 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentBackend } from '../../../src/core/agents/agentBackend';
-import { AgentPool } from '../../../src/core/agents/agentPool';
-import { DesignDocsWatcher } from '../../../src/core/docs/designDocsWatcher';
-import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
+import type { AgentPool } from '../../../src/core/agents/agentPool';
+import type { DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { CodeWorktrees } from '../../../src/core/orchestrator/codeWorktrees';
-import { RunLedger } from '../../../src/core/orchestrator/ledger';
-import { Orchestrator } from '../../../src/core/orchestrator/orchestrator';
+import { openOrchestrator } from '../../../src/core/orchestrator/openOrchestrator';
+import type { Orchestrator } from '../../../src/core/orchestrator/orchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../../src/core/orchestrator/settings';
 import type { SpecTaskStatus } from '../../../src/core/orchestrator/statusMachine';
 import { ReplayBackend, type ReplayScript } from '../../support/replayBackend';
@@ -40,9 +38,6 @@ export function cleanRepo(): string {
 
 export async function makeHarness(script: ReplayScript, overrides: Partial<OrchestratorSettings> = {}, repo = cleanRepo(), extraBackends: AgentBackend[] = []): Promise<Harness> {
   const registry = new GitQueueRegistry();
-  const docs = await openDesignDocs(repo, { registry });
-  const watcher = new DesignDocsWatcher(docs.location.worktreePath, { debounceMs: 20, maxWaitMs: 100 });
-  await watcher.start();
   const backend = new ReplayBackend(script);
   const settings: OrchestratorSettings = {
     ...DEFAULT_SETTINGS,
@@ -54,33 +49,21 @@ export async function makeHarness(script: ReplayScript, overrides: Partial<Orche
     maxRetries: 0,
     ...overrides,
   };
-  const pool = new AgentPool({ backends: [backend, ...extraBackends], maxConcurrent: 16, sweepIntervalMs: 0 });
   const logs: string[] = [];
-  const orchestrator = new Orchestrator({
-    repoRoot: docs.repo.root,
-    store: docs.store,
-    watcher,
-    pool,
-    worktrees: new CodeWorktrees(docs.repo.root, registry.forRepo(docs.repo.root)),
-    ledger: new RunLedger(docs.repo.commonDir),
-    settings: () => settings,
-    log: (level, m) => logs.push(`${level}: ${m}`),
-  });
-  await orchestrator.start();
+  // The same assembly the extension and the CLI use; only the agent is a scripted replay.
+  const opened = await openOrchestrator(repo, { registry, backends: [backend, ...extraBackends], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
+  await opened.orchestrator.start();
   return {
-    repo: docs.repo.root,
-    docs,
-    orchestrator,
+    repo: opened.docs.repo.root,
+    docs: opened.docs,
+    orchestrator: opened.orchestrator,
     backend,
-    pool,
+    pool: opened.pool,
     settings,
     logs,
     async dispose() {
-      orchestrator.dispose();
-      pool.dispose();
-      watcher.dispose();
-      docs.store.dispose();
-      await registry.forRepo(docs.repo.root).whenIdle();
+      opened.dispose();
+      await registry.forRepo(opened.docs.repo.root).whenIdle();
       registry.dispose();
     },
   };
