@@ -1,5 +1,8 @@
-import { GitError, simpleGit, type SimpleGit } from 'simple-git';
+import { ALLOWED_EXTRA_ENV, type GitCommandFailure } from './gitCommand';
 import { GitCommandError } from './gitErrors';
+import { defaultGitExecutor, type GitExecutor } from './gitExecutor';
+
+export { ALLOWED_EXTRA_ENV };
 
 /** Options for one git command. */
 export interface GitRunOptions {
@@ -9,9 +12,6 @@ export interface GitRunOptions {
   env?: Record<string, string>;
 }
 
-/** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
-export const ALLOWED_EXTRA_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'GIT_TERMINAL_PROMPT'] as const;
-
 /** Called when a lock error outlasted the retries; returns true when it removed a stale lock (retry once more). */
 export type StuckLockHandler = (lockFile: string) => Promise<boolean>;
 
@@ -19,7 +19,8 @@ export type StuckLockHandler = (lockFile: string) => Promise<boolean>;
 export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
 
 /**
- * Runs git commands through simple-git and turns failures into {@link GitCommandError}.
+ * Runs git commands through simple-git and turns failures into {@link GitCommandError}. The processes are
+ * started from the git worker thread ({@link defaultGitExecutor}), never from the caller's event loop.
  *
  * Performance note: simple-git waits an extra 50 ms after a command that printed nothing at all (its
  * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `commit`
@@ -28,13 +29,12 @@ export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160,
  * stale lock. Writes should go through a {@link GitQueue}, which owns one runner per repository.
  */
 export class GitRunner {
-  private readonly byCwd = new Map<string, SimpleGit>();
-
   constructor(
     readonly repoRoot: string,
     readonly binary = 'git',
     private readonly onStuckLock?: StuckLockHandler,
     private readonly lockRetryDelaysMs: readonly number[] = DEFAULT_LOCK_RETRY_DELAYS_MS,
+    private readonly executor: GitExecutor = defaultGitExecutor(),
   ) {}
 
   /** Runs `git <args>` and returns its stdout (untrimmed). */
@@ -71,59 +71,15 @@ export class GitRunner {
 
   private async once(args: readonly string[], options: GitRunOptions): Promise<string> {
     const cwd = options.cwd ?? this.repoRoot;
-    const git = options.env && Object.keys(options.env).length ? this.create(cwd, options.env) : this.cached(cwd);
     try {
-      return await git.raw([...args]);
+      return await this.executor.run({ binary: this.binary, cwd, args, ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}) });
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const { message: msg, gitError } = e as GitCommandFailure;
       // A binary that cannot be started surfaces as "spawn <binary> ENOENT", wrapped or not.
-      const spawnFailed = /\bspawn\b.*\b(ENOENT|EACCES)\b/.test(msg) || (!(e instanceof GitError) && /ENOENT|EACCES/.test(msg));
+      const spawnFailed = /\bspawn\b.*\b(ENOENT|EACCES)\b/.test(msg) || (!gitError && /ENOENT|EACCES/.test(msg));
       throw new GitCommandError(args, msg, cwd, spawnFailed);
     }
   }
-
-  private cached(cwd: string): SimpleGit {
-    let g = this.byCwd.get(cwd);
-    if (!g) {
-      g = this.create(cwd);
-      this.byCwd.set(cwd, g);
-    }
-    return g;
-  }
-
-  private create(cwd: string, env?: Record<string, string>): SimpleGit {
-    const git = simpleGit({
-      baseDir: cwd,
-      binary: this.binary,
-      maxConcurrentProcesses: 4,
-      trimmed: false,
-      allowEnvironment: [...ALLOWED_EXTRA_ENV],
-      unsafe: { allowUnsafeCustomBinary: true },
-      // simple-git resolves a non-zero exit with an empty stderr as success (`rev-parse --verify -q` of a
-      // missing ref); every non-zero exit is a failure for us. Without stderr, stdout is the message
-      // (`git commit` says "nothing to commit" there).
-      errors: (error: Buffer | Error | undefined, result: { exitCode: number; stdErr: Buffer[]; stdOut: Buffer[] }) => {
-        if (error) return error;
-        if (result.exitCode === 0) return undefined;
-        const stderr = Buffer.concat(result.stdErr);
-        const stdout = Buffer.concat(result.stdOut);
-        return stderr.length ? stderr : stdout.length ? stdout : Buffer.from(`git exited with code ${result.exitCode}`);
-      },
-    } as Parameters<typeof simpleGit>[0]);
-    if (env) git.env({ ...inheritableEnv(), ...env });
-    return git;
-  }
-}
-
-/**
- * The parent environment minus variables that would make git interactive or that simple-git refuses
- * (editors, pagers, askpass, GIT_*): our commands never need them, and a user's EDITOR must not break a tick.
- */
-function inheritableEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const blocked = /^(GIT_.*|EDITOR|VISUAL|PAGER|SSH_ASKPASS|PREFIX)$/i;
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !blocked.test(k)) out[k] = v;
-  return out;
 }
 
 function delay(ms: number): Promise<void> {
