@@ -23,6 +23,7 @@ export function TaskList({ items, currentIndex, host, label }: { items: FleetChe
   const listRef = useRef<HTMLOListElement>(null);
   const lastTops = useRef<Map<number, number>>(new Map());
   const lastMoved = useRef(-Infinity);
+  const mounted = useRef(false);
 
   useEffect(() => trackOnScreen(listRef.current!), []);
 
@@ -34,20 +35,29 @@ export function TaskList({ items, currentIndex, host, label }: { items: FleetChe
       lastTops.current = new Map();
       return;
     }
+    // Reading offsets forces a layout, so it is done only when it can lead to motion: the window slid (other
+    // item indices) and the list is not flooded. Most updates change other parts of the card.
     const previous = lastTops.current;
+    const first = !mounted.current;
+    mounted.current = true;
+    if (!first) {
+      const slid = previous.size !== items.length || items.some((it) => !previous.has(it.index));
+      if (!slid) return;
+      // Motion is for ticks at a human pace. A list that slides again within two glides just jumps: under a
+      // flood of ticks motion would only blur, and hundreds of overlapping animations would cost frames.
+      const t = performance.now();
+      const flooded = t - lastMoved.current < 2 * MOVE_MS;
+      lastMoved.current = t;
+      if (flooded) {
+        lastTops.current = new Map(); // unknown until the flood is over: the first calm slide measures again
+        return;
+      }
+    }
     const tops = new Map<number, number>();
     const rows = Array.from(list.children) as HTMLElement[];
     for (const row of rows) tops.set(Number(row.dataset.index), row.offsetTop); // read all before animating
     lastTops.current = tops;
     if (previous.size === 0 || prefersReducedMotion()) return;
-    const moved = rows.some((row) => previous.get(Number(row.dataset.index)) !== tops.get(Number(row.dataset.index)));
-    if (!moved) return; // most updates change other parts of the card
-    // Motion is for ticks at a human pace. A list that moves again within two glides just jumps: under a
-    // flood of ticks motion would only blur, and hundreds of overlapping animations would cost frames.
-    const t = performance.now();
-    const flooded = t - lastMoved.current < 2 * MOVE_MS;
-    lastMoved.current = t;
-    if (flooded) return;
     afterAllMeasured(() => {
       for (const row of rows) {
         const index = Number(row.dataset.index);

@@ -1,9 +1,16 @@
+import { Component } from 'preact';
 import type { FleetChecklistItem } from '../src/protocol/fleet';
 import { InlineText } from './InlineText';
 import type { HostApi } from './vscodeApi';
 
 /** Where an item sits relative to the current one; decides its emphasis. */
 export type ItemPlace = 'before' | 'current' | 'after';
+
+interface Props {
+  item: FleetChecklistItem;
+  place: ItemPlace;
+  host: HostApi;
+}
 
 const STATE_WORDS = { todo: 'to do', doing: 'in progress', done: 'done' } as const;
 
@@ -18,7 +25,7 @@ function icon(item: FleetChecklistItem, place: ItemPlace): string {
  * One checklist item on a card: done items before the current one faded to 40 %, the current item
  * highlighted with a spinner and a gentle pulse, upcoming items at 60 %; text clamped to two lines.
  */
-export function TaskListItem({ item, place, host }: { item: FleetChecklistItem; place: ItemPlace; host: HostApi }) {
+function TaskListItemView({ item, place, host }: Props) {
   return (
     <li class={`task-item ${place} ${item.state}`} data-index={item.index} aria-current={place === 'current' ? 'step' : undefined}>
       <span class={`task-icon codicon ${icon(item, place)}`} aria-hidden="true" />
@@ -28,4 +35,19 @@ export function TaskListItem({ item, place, host }: { item: FleetChecklistItem; 
       </span>
     </li>
   );
+}
+
+/**
+ * Snapshots rebuild every object, so a row compares by content: when the window slides by one, only the rows
+ * whose state or place changed render again (and parse their markdown again).
+ */
+export class TaskListItem extends Component<Props> {
+  override shouldComponentUpdate(next: Props): boolean {
+    const a = this.props;
+    return !(a.place === next.place && a.host === next.host && a.item.index === next.item.index && a.item.state === next.item.state && a.item.text === next.item.text);
+  }
+
+  override render() {
+    return <TaskListItemView {...this.props} />;
+  }
 }

@@ -200,6 +200,8 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     }
     const lastCard = d!.page.locator('article.card').last();
     await lastCard.scrollIntoViewIfNeeded();
+    // Off-screen cells skip rendering (content-visibility): their text is laid out on the frame after they scroll in.
+    await d!.page.waitForFunction(() => /update 39/.test(document.querySelector('.fleet-cell:last-child .card-activity')?.innerText ?? ''), undefined, { timeout: 2000 });
     assert.match(await lastCard.locator('.card-activity').innerText(), /update 39/);
   });
 

@@ -2,18 +2,21 @@
 import { PROTOCOL_VERSION, type HostToWebview } from '../../protocol/messages';
 import type { FleetSnapshot } from '../../protocol/fleet';
 
-/** How long changes are coalesced before one complete snapshot goes to the webview. */
+/** The shortest time between two snapshots to the webview: changes within it are coalesced into one. */
 export const SNAPSHOT_COALESCE_MS = 30;
 
 /**
  * Decides when a dashboard webview gets a snapshot: at once when it becomes ready or visible again
- * (a hidden webview misses every post), otherwise at most one per coalescing window after a change.
- * Each post carries a fresh, increasing `rev`, so the webview can drop one that arrives late.
+ * (a hidden webview misses every post), otherwise at most one per coalescing window. The first change after a
+ * quiet window goes out on the next turn of the event loop (so the events of one file reading still arrive
+ * together), not a whole window later: a lone tick reaches the card without waiting. Each post carries a
+ * fresh, increasing `rev`, so the webview can drop one that arrives late.
  */
 export class SnapshotScheduler {
   private rev = 0;
   private ready = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastPostAt = -Infinity;
 
   constructor(
     private readonly build: () => FleetSnapshot,
@@ -37,13 +40,14 @@ export class SnapshotScheduler {
     if (this.ready) this.postNow();
   }
 
-  /** The data changed: coalesce bursts (many agents ticking together) into one snapshot. */
+  /** The data changed: coalesce bursts (many agents ticking together) into one snapshot per window. */
   onChange(): void {
     if (!this.ready || this.timer) return;
+    const wait = Math.max(0, this.lastPostAt + this.coalesceMs - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.isVisible()) this.postNow();
-    }, this.coalesceMs);
+    }, wait);
   }
 
   dispose(): void {
@@ -56,6 +60,7 @@ export class SnapshotScheduler {
     // A pending coalesced post would only repeat what this one sends.
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastPostAt = performance.now();
     this.post({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++this.rev, snapshot: this.build() });
   }
 }

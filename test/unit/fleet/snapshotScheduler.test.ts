@@ -5,10 +5,10 @@ import { SnapshotScheduler } from '../../../src/vscode/fleet/snapshotScheduler';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function setup(visible = { v: true }) {
+function setup(visible = { v: true }, coalesceMs = 10) {
   const posts: HostToWebview[] = [];
   let builds = 0;
-  const s = new SnapshotScheduler(() => ({ ...emptyFleetSnapshot(), generatedAt: ++builds }), (m) => posts.push(m), () => visible.v, 10);
+  const s = new SnapshotScheduler(() => ({ ...emptyFleetSnapshot(), generatedAt: ++builds }), (m) => posts.push(m), () => visible.v, coalesceMs);
   return { s, posts, visible };
 }
 
@@ -30,6 +30,29 @@ describe('SnapshotScheduler', () => {
     s.onReady();
     for (let i = 0; i < 50; i++) s.onChange();
     await tick(40);
+    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    s.dispose();
+  });
+
+  it('sends the first change after a quiet window on the next turn, not a window later', async () => {
+    const { s, posts } = setup(undefined, 60);
+    s.onReady();
+    await tick(80); // the window after the ready snapshot has passed
+    s.onChange();
+    s.onChange(); // same turn: the same snapshot
+    assert.equal(posts.length, 1, 'posted synchronously, before the rest of this turn could change more');
+    await tick(5); // a 5 ms timer fires after the scheduler's 0 ms one, however loaded the machine is
+    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    s.dispose();
+  });
+
+  it('sends at most one snapshot per window while changes keep coming', async () => {
+    const { s, posts } = setup(undefined, 60);
+    s.onReady();
+    s.onChange(); // within the window of the ready snapshot: waits for its end
+    await tick(5);
+    assert.equal(posts.length, 1);
+    await tick(80);
     assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
     s.dispose();
   });
