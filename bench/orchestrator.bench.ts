@@ -108,9 +108,9 @@ async function main(): Promise<void> {
   scheduler.onReady();
   const sub = o.onDidChange(() => scheduler.onChange());
   const lag = monitorEventLoopDelay({ resolution: 5 });
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   let peakRss = rssBefore;
-  const memTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  const memTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200); // rss() alone: memoryUsage() walks the heap
   // Reference 3: an idle Node process measuring its own event-loop lag over the same period. Whatever it
   // sees is the machine's contention (2 cores shared with 32 agents and their git commands), not our work.
   const sibling = spawn(process.execPath, ['-e', SIBLING], { stdio: ['pipe', 'pipe', 'inherit'] });
