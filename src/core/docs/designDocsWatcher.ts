@@ -5,6 +5,7 @@ import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../che
 import type { ChecklistFocus, ChecklistItem, ChecklistProgress, ItemState } from '../checklist/checklistTypes';
 import { parseChecklist } from '../checklist/parseChecklist';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
+import { watchLayout } from './layoutWatcher';
 import { LEGACY_CHECKLIST_FILE, parseTaskFolderName, TASK_DOCUMENTS, TASKS_FILE, type TaskDocumentName } from './designDocsLayout';
 import { SpecTaskReader } from './specTaskReader';
 
@@ -60,7 +61,7 @@ type FolderState = { taskId: string; docs: Map<TaskDocumentName, DocState> };
  * Watches a design-docs worktree and reports typed events, whatever wrote the files: an agent, the user's
  * editor, a `git pull` or our own commits. File events only say "look here"; the watcher then re-reads the
  * affected SpecTask folders and compares content with what it saw last, so a debounced burst always ends with
- * the latest state and identical rewrites report nothing. Uses Node's recursive `fs.watch` (inotify on Linux,
+ * the latest state and identical rewrites report nothing. Uses {@link watchLayout} (a watch per folder on Linux,
  * native on macOS and Windows; Node ≥ 20), plus {@link rescan} for a reconcile tick.
  */
 export class DesignDocsWatcher extends Disposable {
@@ -94,13 +95,15 @@ export class DesignDocsWatcher extends Disposable {
     this.contextItems = options.contextItems ?? DEFAULT_CONTEXT_ITEMS;
   }
 
-  /** Reads the current state as the baseline (no events for it), then starts watching. */
+  /**
+   * Starts watching, then reads the current state as the baseline (no events for it). A change made while the
+   * baseline is read is noted by the watch already, and read again once the baseline is done.
+   */
   async start(): Promise<void> {
-    await this.scan(true, undefined);
-    const w = fs.watch(this.worktreePath, { recursive: true }, (_e, filename) => this.noteChange(filename ? String(filename) : undefined));
-    w.on('error', (e) => this._onDidError.fire(e));
-    this._register(toDisposable(() => w.close()));
+    const w = this._register(watchLayout(this.worktreePath, (rel) => this.noteChange(rel), (e) => this._onDidError.fire(e)));
     this._register(toDisposable(() => clearTimeout(this.timer)));
+    this.running = this.scan(true, undefined);
+    await Promise.all([w.ready, this.running]);
   }
 
   /** Re-reads every SpecTask folder now and reports differences (the orchestrator's reconcile tick). */
