@@ -1,10 +1,12 @@
 import type * as vscode from 'vscode';
+import { activationTiming, type ActivationTiming } from './vscode/activationTiming';
 import { createExtension, type SpecTaskApi } from './vscode/createExtension';
 
-export function activate(context: vscode.ExtensionContext): SpecTaskApi {
+export function activate(context: vscode.ExtensionContext): SpecTaskApi & { readonly timing: ActivationTiming } {
+  const started = performance.now();
   const { disposable, api } = createExtension(context);
   context.subscriptions.push(disposable); // exactly one root disposable
-  return api;
+  return Object.assign(api, { timing: activationTiming(started, performance.now()) });
 }
 
 export function deactivate(): void {

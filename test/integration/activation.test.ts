@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { ActivationTiming } from '../../src/vscode/activationTiming';
 import type { SpecTaskApi } from '../../src/vscode/createExtension';
 import { driverAvailable, readText, snap } from './driver';
 
 const EXTENSION_ID = 'spectask.spectask';
 
-async function activate(): Promise<SpecTaskApi> {
-  const ext = vscode.extensions.getExtension<SpecTaskApi>(EXTENSION_ID);
+async function activate(): Promise<SpecTaskApi & { timing: ActivationTiming }> {
+  const ext = vscode.extensions.getExtension<SpecTaskApi & { timing: ActivationTiming }>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   return ext.activate();
 }
@@ -22,6 +24,11 @@ describe('extension wiring in a real VS Code', () => {
     const api = await activate();
     assert.equal(typeof api.whenFleetReady, 'function');
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    // Its own load and activate timing (figures for `npm run bench`; nothing here asserts on how long they took).
+    const { moduleLoadMs, activateMs } = api.timing;
+    assert.ok(Number.isFinite(moduleLoadMs) && moduleLoadMs >= 0 && Number.isFinite(activateMs) && activateMs >= 0, JSON.stringify(api.timing));
+    console.log(`module evaluation ${moduleLoadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms`);
+    if (process.env.ACTIVATION_TIMING_FILE) fs.writeFileSync(process.env.ACTIVATION_TIMING_FILE, JSON.stringify({ ...api.timing, vscode: vscode.version, node: process.version }));
   });
 
   it('registers every command it contributes', async () => {
