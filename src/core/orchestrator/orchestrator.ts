@@ -445,7 +445,7 @@ export class Orchestrator extends Disposable {
       return;
     }
     const verdict = active.phase === 'planning'
-      ? await planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt)
+      ? await planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt, result.status)
       : await this.implementationVerdictOf(task);
     if (verdict.ok) {
       await this.apply(id, active.phase === 'planning' ? 'planning_succeeded' : 'implementation_complete', undefined, false);
