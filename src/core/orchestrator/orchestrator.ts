@@ -457,7 +457,10 @@ export class Orchestrator extends Disposable {
       this.kick();
       return;
     }
-    const why = [...verdict.problems, ...(result.errorMessage ? [`the agent's run ended ${result.status}: ${result.errorMessage}`] : result.status !== 'success' ? [`the agent's run ended ${result.status}`] : []), ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
+    // How the run ended comes first: for an agent that died or went silent it is the cause, and the unfinished
+    // checklist only its consequence.
+    const ending = result.errorMessage ? [`the agent's run ended ${result.status}: ${result.errorMessage}`] : result.status !== 'success' ? [`the agent's run ended ${result.status}`] : [];
+    const why = [...ending, ...verdict.problems, ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
     const s = this.deps.settings();
     const refreshed = this.requireTask(id);
     if (active.nudges < s.maxNudges && result.status !== 'crashed') {
