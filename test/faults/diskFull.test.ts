@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateSpecTaskRecord } from '../../src/core/docs/specTaskSchema';
+import { RunLedger } from '../../src/core/orchestrator/ledger';
 import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
-import { recordFault } from './counters';
+import { recordFault, recordViolation } from './counters';
 import { createImplementationTask, itemStates, makeFaultHarness, sleep, ticked, waitForStatus, type FaultHarness } from './faultHarness';
 import { waitNoStrays } from './procs';
 
@@ -116,6 +117,35 @@ describe('faults: the disk fills up while agents tick', function () {
       }
       fs.rmSync(mount, { recursive: true, force: true });
     }
+  });
+
+  // Found by this suite: on a full disk a write can land in part (the file's last page had room) without any
+  // error, so the ledger kept a torn line and lost the entry silently.
+  it('the run ledger appends a whole line or nothing when the disk is full', async () => {
+    const dir = path.join(mount!, 'ledger-test');
+    fs.mkdirSync(dir);
+    const ledger = new RunLedger(dir);
+    await ledger.append({ kind: 'run-ended', runId: 'r0', outcome: 'success', at: 1 });
+    const before = fs.readFileSync(ledger.file);
+    const filler = fill(mount!);
+    const v: string[] = [];
+    try {
+      // A line far longer than what is left in the file's last page.
+      const big = { kind: 'run-started' as const, runId: 'r1', taskId: '000001', phase: 'implementation' as const, backend: 'custom', cwd: `/x/${'y'.repeat(20_000)}`, at: 2 };
+      const outcome = await ledger.append(big).then(() => 'appended', (e: Error) => `refused: ${e.message}`);
+      const after = fs.readFileSync(ledger.file);
+      if (outcome === 'appended' && !after.toString('utf8').trimEnd().split('\n').every((l) => { try { JSON.parse(l); return true; } catch { return false; } })) v.push('the append reported success but left a torn line');
+      if (outcome !== 'appended' && !after.equals(before)) v.push(`the refused append left ${after.length - before.length} bytes of a torn line`);
+      if (outcome !== 'appended' && !/ENOSPC|no space/i.test(outcome)) v.push(`the refusal does not say the disk is full: ${outcome}`);
+      console.log(`    ledger on a full disk: ${outcome.slice(0, 120)}`);
+    } finally {
+      fs.rmSync(filler);
+    }
+    await ledger.append({ kind: 'run-ended', runId: 'r2', outcome: 'success', at: 3 });
+    const runs = await ledger.runs();
+    if (!runs.length && !fs.readFileSync(ledger.file, 'utf8').includes('"r2"')) recordViolation(AREA, 'the ledger takes no entry once space is back');
+    recordFault(AREA, 'ledger append on a full disk', v);
+    assert.deepEqual(v, []);
   });
 
   it('tells the user, tears no file, commits every pending tick once space is back, and git fsck passes', async () => {
