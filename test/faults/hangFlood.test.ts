@@ -77,6 +77,27 @@ describe('faults: hanging and flooding agents', function () {
     });
   }
 
+  it('hang while planning: the idle timeout fails the spec with the reason, no process is left, and Retry writes the spec', async () => {
+    fs.writeFileSync(modeFile, 'hang');
+    h.settings.idleTimeoutMs = IDLE_MS;
+    const id = await h.orchestrator.create({ title: 'Hang planning', prompt: 'plan while hanging' }, { startPlanning: true });
+    const v: string[] = [];
+    const st = await waitForStatus(h, id, ['spec_failed', 'spec_review'], 60_000);
+    await h.idle();
+    const error = h.orchestrator.task(id)?.error ?? '';
+    if (st !== 'spec_failed') v.push(`a planning agent that hung ended as ${st}`);
+    if (!/no output for 1500 ms/.test(error)) v.push(`the reason does not say the agent went silent: ${error}`);
+    const left = await waitNoStrays(h.marker, path.join(repo, '.git-worktrees'), 3000);
+    if (left.length) v.push(`the hung tree survived: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
+    h.settings.idleTimeoutMs = 0;
+    await h.orchestrator.retry(id);
+    const after = await waitForStatus(h, id, ['spec_review', 'spec_failed'], 60_000);
+    if (after !== 'spec_review') v.push(`after Retry the spec is ${after}: ${h.orchestrator.task(id)?.error}`);
+    console.log(`    hang while planning: "${error}"`);
+    recordFault('agent hang (idle timeout)', 'hang while planning', v);
+    assert.deepEqual(v, []);
+  });
+
   for (const kind of ['flood', 'flood-line'] as const) {
     it(`${kind}: ${FLOOD_MB} MB of output keeps memory bounded, the transcript capped, the snapshot small, one result, every tick committed`, async () => {
       fs.writeFileSync(modeFile, `${kind}:${FLOOD_MB}`);

@@ -25,7 +25,7 @@ const CUT_SHORT: ReadonlySet<RunStatus> = new Set(['crashed', 'timeout', 'cancel
  */
 export async function planningVerdict(task: SpecTaskDetails, goal: string | undefined, runStatus?: RunStatus): Promise<Verdict> {
   const problems: string[] = [];
-  if (runStatus && CUT_SHORT.has(runStatus)) problems.push(`the planning run ended ${runStatus} before it finished, so the documents may be cut off mid-way`);
+  if (runStatus && CUT_SHORT.has(runStatus)) problems.push(`the documents may be cut off mid-way: the planning run did not finish (${runStatus})`);
   const [req, design] = await Promise.all([read(task.documents.requirements), read(task.documents.design)]);
   if (req === undefined) problems.push('requirements.md is missing');
   else {

@@ -27,7 +27,7 @@ describe('planningVerdict', function () {
     for (const status of ['crashed', 'timeout', 'cancelled'] as const) {
       const v = await planningVerdict(d, undefined, status);
       assert.equal(v.ok, false, status);
-      assert.match(!v.ok ? v.problems.join('; ') : '', new RegExp(`planning run ended ${status} before it finished`));
+      assert.match(!v.ok ? v.problems.join('; ') : '', new RegExp(`cut off mid-way: the planning run did not finish \\(${status}\\)`));
     }
     docs.store.dispose();
     await registry.forRepo(docs.repo.root).whenIdle();
