@@ -274,6 +274,9 @@ export class Orchestrator extends Disposable {
 
   /** Repairs drift: re-reads every task and restarts work that should be running but is not. */
   async reconcile(): Promise<void> {
+    // Changes a failed commit left behind (a full disk, a lock) are committed as soon as git can again, even
+    // when no agent writes anything more to carry them.
+    for (const id of [...this.commitFailing]) await this.commitTaskFolder(id, 'commit changes a failed commit left');
     await this.refreshAll();
     await this.relaunchOrphans();
     this.kick();
