@@ -12,8 +12,8 @@ import { waitNoStrays } from './procs';
 
 // Issue 10: the disk fills up while agents tick. The test repository (its .git, the design-docs worktree,
 // the code worktrees, the ledger and the transcripts) lives on a small tmpfs of its own, which the test fills
-// to the last byte while agents work, holds full, then frees. FAULTS_DISKFULL_ROUNDS sets the rounds (default 2).
-const ROUNDS = Number(process.env.FAULTS_DISKFULL_ROUNDS || 2);
+// to the last byte while agents work, holds full, then frees. FAULTS_DISKFULL_ROUNDS sets the rounds (default 1).
+const ROUNDS = Number(process.env.FAULTS_DISKFULL_ROUNDS || 1);
 const SIZE_MB = 64;
 const ITEMS = 6;
 const PAUSE_MS = 250;

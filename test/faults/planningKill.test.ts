@@ -12,8 +12,8 @@ import { documents } from '../fixtures/agents/slow-plan-docs.mjs';
 
 // Issue 10: the PLANNING agent's whole process tree (the agent and the child writing the documents) SIGKILLed
 // at random points while it writes requirements.md, design.md and tasks.md, then Retry, N times
-// (FAULTS_PLAN_N, default 30). Invariants are checked after every kill.
-const N = Number(process.env.FAULTS_PLAN_N || 30);
+// (FAULTS_PLAN_N, default 20). Invariants are checked after every kill.
+const N = Number(process.env.FAULTS_PLAN_N || 20);
 const PAUSE_MS = 12; // per 48-byte chunk: a complete spec takes ~17 chunks
 const AREA = 'agent SIGKILL (planning)';
 const DOCS = ['requirements.md', 'design.md', 'tasks.md'] as const;
