@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CustomCommandBackend } from '../../src/core/agents/customCommandBackend';
+import type { CliRunOptions } from '../../src/core/agents/processRunner';
+import type { TranscriptStore } from '../../src/core/agents/transcriptStore';
+import type { OrchestratorNotice } from '../../src/core/orchestrator/orchestrator';
 import type { AgentPool } from '../../src/core/agents/agentPool';
 import type { DesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
@@ -21,20 +24,34 @@ export interface FaultHarness {
   docs: DesignDocs;
   orchestrator: Orchestrator;
   pool: AgentPool;
+  /** Where every run's events are written (`<git-dir>/spectask/transcripts`). */
+  transcripts: TranscriptStore;
   settings: OrchestratorSettings;
   /** Appears in every agent's command line (orphan checks scan /proc for it). */
   marker: string;
   logs: string[];
+  /** Every notice the orchestrator raised for the user, in order. */
+  notices: OrchestratorNotice[];
   docsWorktree: string;
   /** Resolves when the repository's git queue has nothing left to do. */
   idle(): Promise<void>;
   dispose(): Promise<void>;
 }
 
-export async function makeFaultHarness(repo: string, opts: { pauseMs: number; env?: Record<string, string>; overrides?: Partial<OrchestratorSettings> }): Promise<FaultHarness> {
+export interface FaultHarnessOptions {
+  pauseMs: number;
+  env?: Record<string, string>;
+  overrides?: Partial<OrchestratorSettings>;
+  /** The agent's script and its leading arguments (default the fixture agent); `{prompt}`, pause and marker follow. */
+  agent?: string[];
+  /** Runner knobs (a short grace period for agents that ignore the soft interrupt). */
+  runOptions?: CliRunOptions;
+}
+
+export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions): Promise<FaultHarness> {
   const registry = new GitQueueRegistry();
   const marker = `spectask-fault-marker-${randomUUID()}`;
-  const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [AGENT, '{prompt}', String(opts.pauseMs), marker], env: opts.env });
+  const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [...(opts.agent ?? [AGENT]), '{prompt}', String(opts.pauseMs), marker], env: opts.env }, opts.runOptions);
   const settings: OrchestratorSettings = {
     ...DEFAULT_SETTINGS,
     planning: { backend: 'custom' },
@@ -49,15 +66,19 @@ export async function makeFaultHarness(repo: string, opts: { pauseMs: number; en
   // The same assembly the extension and the CLI use, with a real agent process.
   const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
   const { docs, orchestrator, pool } = opened;
+  const notices: OrchestratorNotice[] = [];
+  orchestrator.onDidNotice((n) => notices.push(n));
   await orchestrator.start();
   return {
     repo: docs.repo.root,
     docs,
     orchestrator,
     pool,
+    transcripts: opened.transcripts,
     settings,
     marker,
     logs,
+    notices,
     docsWorktree: docs.location.worktreePath,
     idle: () => registry.forRepo(docs.repo.root).whenIdle(),
     async dispose() {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import type { RunStatus } from '../agents/agentEvents';
 import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { SpecTaskDetails } from '../docs/specTaskReader';
 import { designTemplate, requirementsTemplate } from '../docs/specTaskTemplates';
@@ -12,13 +13,19 @@ async function read(file: string | undefined): Promise<string | undefined> {
   return file ? fs.readFile(file, 'utf8').catch(() => undefined) : undefined;
 }
 
+/** Run endings that cut the agent off mid-way: whatever it was writing may stop in the middle. */
+const CUT_SHORT: ReadonlySet<RunStatus> = new Set(['crashed', 'timeout', 'cancelled']);
+
 /**
  * Planning is done when the three documents exist, have their headings, are no longer the untouched
  * templates, and the checklist has at least one item (DESIGN.md §5: "the three documents exist and
- * parse, checklist non-empty"). Decided from the files, never from the agent's reply.
+ * parse, checklist non-empty"). Decided from the files, never from the agent's reply — but a run that was
+ * cut short (killed, crashed, timed out) never counts as done: a document stopped mid-write can still have
+ * its heading and a first item (the planning-kill fault suite found such specs sent to review).
  */
-export async function planningVerdict(task: SpecTaskDetails, goal: string | undefined): Promise<Verdict> {
+export async function planningVerdict(task: SpecTaskDetails, goal: string | undefined, runStatus?: RunStatus): Promise<Verdict> {
   const problems: string[] = [];
+  if (runStatus && CUT_SHORT.has(runStatus)) problems.push(`the documents may be cut off mid-way: the planning run did not finish (${runStatus})`);
   const [req, design] = await Promise.all([read(task.documents.requirements), read(task.documents.design)]);
   if (req === undefined) problems.push('requirements.md is missing');
   else {

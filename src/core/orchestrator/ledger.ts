@@ -45,8 +45,9 @@ export interface LedgerRun extends LedgerRunStarted {
 
 /**
  * Append-only JSONL ledger of runtime facts that do not belong on the design-docs branch (DESIGN.md §4):
- * `<git-dir>/spectask/ledger.jsonl`. Each append is one `write` + `fsync`, so a crash can at worst leave
- * a torn last line, which replay skips. Replay yields the runs that never ended: the ones to resume.
+ * `<git-dir>/spectask/ledger.jsonl`. Each append writes one whole line + `fsync` (or, failing, leaves the
+ * file as it was), so only a crash can leave a torn last line, which replay skips. Replay yields the runs
+ * that never ended: the ones to resume.
  */
 export class RunLedger {
   readonly file: string;
@@ -75,8 +76,21 @@ export class RunLedger {
         await fh.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) prefix = '\n';
       }
-      await fh.write(prefix + JSON.stringify(entry) + '\n');
-      await fh.sync();
+      // One write call may land only in part (a full disk with room left in the file's last page reports no
+      // error for that): write until done, and on failure cut the file back to where it was, so it holds the
+      // whole line or nothing and the caller learns the entry was not recorded.
+      const line = Buffer.from(prefix + JSON.stringify(entry) + '\n');
+      try {
+        for (let off = 0; off < line.length; ) {
+          const { bytesWritten } = await fh.write(line, off, line.length - off);
+          if (bytesWritten <= 0) throw new Error(`could not append to ${this.file}: nothing was written`);
+          off += bytesWritten;
+        }
+        await fh.sync();
+      } catch (e) {
+        await fh.truncate(size).catch(() => undefined);
+        throw e;
+      }
     } finally {
       await fh.close();
     }

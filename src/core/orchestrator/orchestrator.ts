@@ -74,6 +74,8 @@ export class Orchestrator extends Disposable {
   private readonly runViews = new Map<string, RunView>();
   private queueReasons = new Map<string, string>();
   private readonly agents = new Map<string, AgentInfo>();
+  /** Tasks whose last design-docs commit failed: the user was told once, and is not told again until one succeeds. */
+  private readonly commitFailing = new Set<string>();
   private tickRunning = false;
   private tickAgain = false;
   private started = false;
@@ -272,6 +274,9 @@ export class Orchestrator extends Disposable {
 
   /** Repairs drift: re-reads every task and restarts work that should be running but is not. */
   async reconcile(): Promise<void> {
+    // Changes a failed commit left behind (a full disk, a lock) are committed as soon as git can again, even
+    // when no agent writes anything more to carry them.
+    for (const id of [...this.commitFailing]) await this.commitTaskFolder(id, 'commit changes a failed commit left');
     await this.refreshAll();
     await this.relaunchOrphans();
     this.kick();
@@ -425,17 +430,22 @@ export class Orchestrator extends Disposable {
       // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
       const identity = run.pid ? await processIdentity(run.pid) : undefined;
       return this.deps.ledger.append({ kind: 'run-attached', runId: finalRunId, pid: run.pid, processStartTime: identity?.startTime, at: this.now() });
+    }).catch((e) => this.log('warn', `could not record the process of SpecTask ${task.number} in the run ledger: ${(e as Error).message}`));
+    void ticketRef.finished.then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt)).catch((e) => {
+      this.log('error', `after the run of ${task.number}: ${(e as Error).message}`);
+      this.notice({ kind: 'error', taskId: task.id, message: `#${task.number} "${task.title}": the agent's run ended but its result could not be handled: ${(e as Error).message}` });
     });
-    void ticketRef.finished.then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt)).catch((e) => this.log('error', `after the run of ${task.number}: ${(e as Error).message}`));
   }
 
   private async onRunFinished(id: string, runId: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
-    await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() });
+    // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
+    // merely looks interrupted to the next start, which resumes it.
+    await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() }).catch((e) => this.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`));
     if (this.runs.get(id) === active) this.runs.delete(id);
     if (this.isDisposed) return;
     if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
     // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
-    await this.deps.store.commitFolder(id, `${active.phase} run ${result.status}`).catch((e) => this.log('warn', `commit after run: ${(e as Error).message}`));
+    await this.commitTaskFolder(id, `${active.phase} run ${result.status}`);
     const task = await this.refreshTask(id);
     if (!task) return;
     const expected: SpecTaskStatus = active.phase === 'planning' ? 'spec_generation' : 'implementation';
@@ -444,9 +454,12 @@ export class Orchestrator extends Disposable {
       await this.fail(id, active.phase, active.stopping);
       return;
     }
-    const verdict = active.phase === 'planning'
-      ? await planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt)
-      : await this.implementationVerdictOf(task);
+    // Checking the work needs git and the files; when that fails (disk full, a broken worktree) the run is not
+    // done, for a reason the user can act on, instead of the task staying "working" with no agent.
+    const verdict = await (active.phase === 'planning'
+      ? planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt, result.status)
+      : this.implementationVerdictOf(task)
+    ).catch((e): { ok: false; problems: string[] } => ({ ok: false, problems: [`could not check the agent's work: ${(e as Error).message}`] }));
     if (verdict.ok) {
       await this.apply(id, active.phase === 'planning' ? 'planning_succeeded' : 'implementation_complete', undefined, false);
       if (this.tasks.get(id)?.record?.error) await this.deps.store.update(id, 'clear error', (r) => { delete r.error; }).catch(() => undefined);
@@ -457,7 +470,10 @@ export class Orchestrator extends Disposable {
       this.kick();
       return;
     }
-    const why = [...verdict.problems, ...(result.errorMessage ? [`the agent's run ended ${result.status}: ${result.errorMessage}`] : result.status !== 'success' ? [`the agent's run ended ${result.status}`] : []), ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
+    // How the run ended comes first: for an agent that died or went silent it is the cause, and the unfinished
+    // checklist only its consequence.
+    const ending = result.errorMessage ? [`the agent's run ended ${result.status}: ${result.errorMessage}`] : result.status !== 'success' ? [`the agent's run ended ${result.status}`] : [];
+    const why = [...ending, ...verdict.problems, ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
     const s = this.deps.settings();
     const refreshed = this.requireTask(id);
     if (active.nudges < s.maxNudges && result.status !== 'crashed') {
@@ -518,6 +534,24 @@ export class Orchestrator extends Disposable {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * Commits a task's folder (ticks, documents). A failure (disk full, a lock held too long) loses nothing: the
+   * changes stay in the files and the committer carries them into the next commit. The user is told at the
+   * first failure, not at every tick of a burst, and again only after a commit succeeded in between.
+   */
+  private async commitTaskFolder(id: string, what: string): Promise<void> {
+    try {
+      await this.deps.store.commitFolder(id, what);
+      this.commitFailing.delete(id);
+    } catch (e) {
+      const number = this.tasks.get(id)?.number ?? id;
+      this.log('warn', `could not commit the changes of SpecTask ${number}: ${(e as Error).message}`);
+      if (this.commitFailing.has(id)) return;
+      this.commitFailing.add(id);
+      this.notice({ kind: 'error', taskId: id, message: `Could not commit the changes of #${number} to the design-docs branch: ${(e as Error).message}. They are kept in the files and committed with the next change.` });
+    }
+  }
+
   private async apply(id: string, trigger: Trigger, note?: string, kick = true): Promise<void> {
     await this.deps.store.transition(id, trigger, note);
     await this.refreshTask(id);
@@ -553,7 +587,7 @@ export class Orchestrator extends Disposable {
         const run = this.runs.get(e.taskId);
         if (run?.phase === 'implementation' && e.changes.some((c) => c.before && c.after)) {
           const what = e.changes.filter((c) => c.after).map((c) => `mark "${c.text.slice(0, 60)}" ${c.after}`).join(', ');
-          await this.deps.store.commitFolder(e.taskId, what || 'update checklist').catch((err) => this.log('warn', `could not commit ticks of ${t.number}: ${(err as Error).message}`));
+          await this.commitTaskFolder(e.taskId, what || 'update checklist');
         }
       }
       return;
