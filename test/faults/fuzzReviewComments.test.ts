@@ -137,7 +137,7 @@ function compare(stored: StoredComment[], model: StoredComment[]): string[] {
     try {
       assert.deepEqual(s, m);
     } catch (e) {
-      out.push(`comment ${i} (${m.id}) differs: ${(e as Error).message.slice(0, 300)}`);
+      out.push(`comment ${i} (${m.id}) differs: ${(e as Error).message}`);
     }
   }
   return out;

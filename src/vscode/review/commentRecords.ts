@@ -28,9 +28,15 @@ interface StoredExtras {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** The largest distance from 1970 a Date can hold, in ms; beyond it toISOString() throws. */
+const MAX_TIME = 8.64e15;
+/**
+ * A stored time as whole epoch milliseconds. A hand-written entry may hold a number Date cannot write back
+ * (1e300 made every later write of the thread throw) or a fraction that would not read back the same.
+ */
 const ms = (v: unknown, fallback: number): number => {
   const t = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : NaN;
-  return Number.isFinite(t) ? t : fallback;
+  return Number.isFinite(t) && Math.abs(t) <= MAX_TIME ? Math.trunc(t) + 0 : fallback; // + 0: no -0
 };
 
 /**

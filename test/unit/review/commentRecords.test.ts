@@ -89,4 +89,11 @@ describe('comment records (spectask.json reviewComments)', () => {
     upsertRecords(records, [], ['rc-1']);
     assert.deepEqual(records.map((r) => r.id), ['rc-1~2', 'rc-1'], 'removing a comment leaves another document\u2019s entry with the same id');
   });
+
+  it('reads a hand-written time Date cannot hold as the fallback, so the next write does not throw (test/faults/fuzzReviewComments)', () => {
+    const entry = { ...toRecord(comment()), replies: [{ author: 'x', body: 'far future', at: 1e300 }, { author: 'y', body: 'fraction', at: 1.5 }] } as SpecTaskReviewComment;
+    const c = fromRecord(entry)!;
+    assert.deepEqual(c.replies.map((r) => r.at), [T0, 1]);
+    assert.doesNotThrow(() => toRecord({ ...c, replies: [...c.replies, { author: 'z', body: 'reply', at: T0 }] }, entry));
+  });
 });
