@@ -213,16 +213,17 @@ describe('faults: checklist writer under hostile markdown', function () {
   });
 
   it(`${RUNS} stale or wrong references are refused cleanly and change nothing`, () => {
-    const staleRef = fc.oneof(
-      fc.integer({ min: -5, max: 5 }).map((k) => ({ kind: 'past-end', k })),
-      fc.constantFrom(-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, -0).map((index) => ({ kind: 'bad-index', index })),
-      fc.string({ unit: 'binary', maxLength: 20 }).map((s) => ({ kind: 'id', id: `gone-${s}` })),
-      fc.string({ unit: 'binary', maxLength: 60 }).map((s) => ({ kind: 'text', text: `⟦gone⟧ ${s}` })),
+    type Stale = { kind: 'past-end'; k: number } | { kind: 'bad-index'; index: number } | { kind: 'id'; id: string } | { kind: 'text'; text: string };
+    const staleRef: fc.Arbitrary<Stale> = fc.oneof(
+      fc.integer({ min: -5, max: 5 }).map((k): Stale => ({ kind: 'past-end', k })),
+      fc.constantFrom(-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, -0).map((index): Stale => ({ kind: 'bad-index', index })),
+      fc.string({ unit: 'binary', maxLength: 20 }).map((s): Stale => ({ kind: 'id', id: `gone-${s}` })),
+      fc.string({ unit: 'binary', maxLength: 60 }).map((s): Stale => ({ kind: 'text', text: `⟦gone⟧ ${s}` })),
     );
     fc.assert(
       fc.property(documentArb, staleRef, fc.constantFrom(...STATES), (doc, s, state) => {
         const count = parseChecklist(doc.bytes).items.length;
-        const ref: ItemRef = s.kind === 'past-end' ? { index: count + Math.abs(s.k) } : s.kind === 'bad-index' ? { index: s.index! } : s.kind === 'id' ? { id: s.id! } : { text: s.text! };
+        const ref: ItemRef = s.kind === 'past-end' ? { index: count + Math.abs(s.k) } : s.kind === 'bad-index' ? { index: s.index } : s.kind === 'id' ? { id: s.id } : { text: s.text };
         // -0 and 0.5 of an empty list, or -0 → index 0 of a non-empty list, are fine to accept: JS says -0 === 0.
         const mayMatch = s.kind === 'bad-index' && Object.is(s.index, -0) && count > 0;
         const copy = Buffer.from(doc.bytes);

@@ -252,20 +252,30 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `spectask.task.${t.status}`;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**#${t.number} ${escapeMd(t.title)}**\n\n`);
-    md.appendMarkdown(`$(info) ${escapeMd(capitalize(describeStatus(t.status)))}`);
-    if (progress) md.appendMarkdown(` — ${progress} items done`);
-    md.appendMarkdown('\n\n');
-    if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
-    if (t.queueReason) md.appendMarkdown(`$(clock) ${escapeMd(t.queueReason)}\n\n`);
-    if (t.error) md.appendMarkdown(`$(error) ${escapeMd(t.error)}\n\n`);
-    if (t.record?.branch) md.appendMarkdown(`$(git-branch) \`${t.record.branch}\`${t.record.baseBranch ? ` → \`${t.record.baseBranch}\`` : ''}\n\n`);
-    if (t.backend) md.appendMarkdown(`$(hubot) ${escapeMd(t.backend)}\n\n`);
-    item.tooltip = md;
+    item.tooltip = taskTooltip(t, progress);
     return item;
   }
 }
 
+/**
+ * The hover of a SpecTask. Titles, reasons, errors, branch and back-end names come from people and agents:
+ * they go in through appendText, which escapes markdown and `$(icon)` syntax (so a title cannot render a
+ * link, an image or a fake spinner), and the string is never trusted (no command links, no HTML).
+ */
+function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown(`**#${t.number}** `).appendText(t.title).appendMarkdown('\n\n');
+  md.appendMarkdown('$(info) ').appendText(capitalize(describeStatus(t.status)));
+  if (progress) md.appendText(` — ${progress} items done`);
+  md.appendMarkdown('\n\n');
+  if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
+  if (t.queueReason) md.appendMarkdown('$(clock) ').appendText(t.queueReason).appendMarkdown('\n\n');
+  if (t.error) md.appendMarkdown('$(error) ').appendText(t.error).appendMarkdown('\n\n');
+  if (t.record?.branch) md.appendMarkdown('$(git-branch) ').appendText(`${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`).appendMarkdown('\n\n');
+  if (t.backend) md.appendMarkdown('$(hubot) ').appendText(t.backend).appendMarkdown('\n\n');
+  return md;
+}
+
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const escapeMd = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

@@ -4,7 +4,7 @@
 import type { Page, Request } from 'playwright-core';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: any, window: any;
+declare const document: any, window: any, location: any;
 
 /** The global every payload tries to set; it must stay undefined. */
 export const SENTINEL = '__pwned';
