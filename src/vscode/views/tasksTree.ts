@@ -18,7 +18,7 @@ export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boo
   { group: 'archived', label: 'Archived', expanded: false },
 ];
 
-type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
+export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
 /** Tree nodes. Task, document and item nodes carry `{ repoRoot, taskId }` so commands can resolve them. */
 export type TaskTreeNode =
@@ -259,23 +259,35 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 
 /**
  * The hover of a SpecTask. Titles, reasons, errors, branch and back-end names come from people and agents:
- * they go in through appendText, which escapes markdown and `$(icon)` syntax (so a title cannot render a
- * link, an image or a fake spinner), and the string is never trusted (no command links, no HTML).
+ * they go in through {@link appendUntrusted}, so a title cannot render a link, an image, HTML or a fake
+ * `$(icon)`, and the string is never trusted (no command links, no HTML).
  */
-function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode.MarkdownString {
+export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown(`**#${t.number}** `).appendText(t.title).appendMarkdown('\n\n');
-  md.appendMarkdown('$(info) ').appendText(capitalize(describeStatus(t.status)));
-  if (progress) md.appendText(` — ${progress} items done`);
+  const text = (s: string) => appendUntrusted(md, s);
+  md.appendMarkdown(`**#${t.number}** `);
+  text(t.title);
+  md.appendMarkdown('\n\n$(info) ');
+  text(capitalize(describeStatus(t.status)) + (progress ? ` — ${progress} items done` : ''));
   md.appendMarkdown('\n\n');
   if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
-  if (t.queueReason) md.appendMarkdown('$(clock) ').appendText(t.queueReason).appendMarkdown('\n\n');
-  if (t.error) md.appendMarkdown('$(error) ').appendText(t.error).appendMarkdown('\n\n');
-  if (t.record?.branch) md.appendMarkdown('$(git-branch) ').appendText(`${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`).appendMarkdown('\n\n');
-  if (t.backend) md.appendMarkdown('$(hubot) ').appendText(t.backend).appendMarkdown('\n\n');
+  for (const [icon, value] of [['clock', t.queueReason], ['error', t.error], ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`], ['hubot', t.backend]] as const) {
+    if (!value) continue;
+    md.appendMarkdown(`$(${icon}) `);
+    text(value);
+    md.appendMarkdown('\n\n');
+  }
   return md;
+}
+
+/**
+ * Appends text as text: appendText escapes markdown and `$(icon)` syntax but not HTML, so `&`, `<` and `>`
+ * become entities first (shown as the characters, never parsed as tags or entities of their own).
+ */
+function appendUntrusted(md: vscode.MarkdownString, s: string): void {
+  md.appendText(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
