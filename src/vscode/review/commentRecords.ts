@@ -92,7 +92,7 @@ export function fromRecord(rc: SpecTaskReviewComment, id = rc.id): StoredComment
     createdAt,
     replies,
   };
-  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' ? { reason: x.resolvedReason } : {}) };
+  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' && x.resolvedReason ? { reason: x.resolvedReason } : {}) };
   if (Number.isInteger(x.sentInRevision)) c.sentInRevision = x.sentInRevision as number;
   if (x.overall === true) c.overall = true;
   return c;
