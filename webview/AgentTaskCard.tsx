@@ -35,7 +35,7 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
       {(card.backend || card.agentId) && (
         <div class="card-agent">
           <span class="codicon codicon-hubot" aria-hidden="true" />
-          <span class="card-backend">{card.backend ?? 'agent'}</span>
+          <span class="card-backend" title={card.backend}>{card.backend ?? 'agent'}</span>
           {card.agentId && <span class="card-agent-id" title={card.agentId}>{card.agentId}</span>}
         </div>
       )}

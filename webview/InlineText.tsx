@@ -27,6 +27,12 @@ function render(nodes: InlineNode[], host: HostApi): ComponentChildren {
               e.preventDefault();
               host.postMessage({ type: 'link/open', href: n.href });
             }}
+            onAuxClick={(e) => {
+              // A middle click fires no click event; left alone, the browser opens the link in a new tab.
+              if (e.button !== 1) return;
+              e.preventDefault();
+              host.postMessage({ type: 'link/open', href: n.href });
+            }}
           >
             {render(n.children, host)}
           </a>

@@ -24,8 +24,15 @@ export function setItemState<T extends string | Uint8Array>(document: T, ref: It
   const checklist = parseChecklist(bytes);
   const item = findItem(checklist, ref);
   if (item.state === state) return { document, item, before: item.state, after: state, changed: false };
+  if (typeof document === 'string') {
+    // Splice the string rather than decode the bytes again: a string may hold a lone surrogate, which a
+    // UTF-8 round trip would turn into U+FFFD. The prefix before the marker decodes to exactly as many
+    // UTF-16 units as it had (a lone surrogate is one unit either way), so its length is the marker's index.
+    const at = (bytes as Buffer).subarray(0, item.markerOffset).toString('utf8').length;
+    const result = document.slice(0, at) + MARKER_CHAR[state] + document.slice(at + 1);
+    return { document: result as T, item, before: item.state, after: state, changed: true };
+  }
   const out = Buffer.from(bytes); // copy: callers' buffers are never mutated
   out[item.markerOffset] = MARKER_CHAR[state].charCodeAt(0);
-  const result = (typeof document === 'string' ? out.toString('utf8') : out) as T;
-  return { document: result, item, before: item.state, after: state, changed: true };
+  return { document: out as unknown as T, item, before: item.state, after: state, changed: true };
 }

@@ -50,14 +50,21 @@ export function autoResolve(comments: readonly ReviewComment[], documents: Parti
   return changed;
 }
 
-/** Where a comment's quote is now, so a thread follows its text when lines move. Falls back to the old line. */
+/**
+ * Where a comment's quote is now, so a thread follows its text when lines move: the 1-based line where the
+ * quote starts, nearest to the old line when it appears several times. A quote of several lines (a
+ * selection) is looked for across as many lines. Lines end at CRLF, LF or a lone CR, as the editor counts
+ * them. Falls back to the old line when the quote is gone.
+ */
 export function relocate(comment: ReviewComment, text: string): number {
   if (!comment.quote.trim()) return comment.line;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/).map(normalize);
   const want = normalize(comment.quote);
+  const span = comment.quote.trim().split(/\r\n|\r|\n/).length;
   let best = -1;
   for (let i = 0; i < lines.length; i++) {
-    if (normalize(lines[i]).includes(want) && (best < 0 || Math.abs(i + 1 - comment.line) < Math.abs(best + 1 - comment.line))) best = i;
+    const window = span === 1 ? lines[i] : normalize(lines.slice(i, i + span).join(' '));
+    if (window.includes(want) && (best < 0 || Math.abs(i + 1 - comment.line) < Math.abs(best + 1 - comment.line))) best = i;
   }
   return best >= 0 ? best + 1 : comment.line;
 }

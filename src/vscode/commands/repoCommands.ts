@@ -8,6 +8,7 @@ import type { BackendCatalog } from '../services/backends';
 import type { RepositoryHub } from '../services/repositoryHub';
 import { askCreateTask, createFromAnswers, validateGoal, type CreateTaskAnswers } from './createTask';
 import { reportErrors } from './taskCommands';
+import { notificationText } from '../views/notificationText';
 
 /**
  * Opening a repository for SpecTasks: "Initialize design-docs branch" and "Create SpecTask" (which
@@ -99,7 +100,7 @@ export class RepoCommands extends Disposable {
     const t = repo.orchestrator.task(id);
     const next = answers.start === 'plan' ? 'Planning is queued.' : answers.start === 'skip' ? 'Implementation is queued.' : 'It waits in the backlog.';
     const blocked = answers.start !== 'backlog' ? this.hub.mayRunAgents() : undefined;
-    void vscode.window.showInformationMessage(`Created SpecTask #${t?.number ?? id} "${t?.title ?? answers.goal}". ${blocked ?? next}`);
+    void vscode.window.showInformationMessage(notificationText(`Created SpecTask #${t?.number ?? id} "${t?.title ?? answers.goal}". ${blocked ?? next}`));
     return id;
   }
 }

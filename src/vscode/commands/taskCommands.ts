@@ -7,6 +7,7 @@ import { registerCommand } from '../commandRegistry';
 import type { SpecTaskServices, TaskRef } from '../extensionContext';
 import type { FleetActions } from '../fleet/fleetActions';
 import type { TranscriptDocuments } from '../services/transcripts';
+import { notificationText } from '../views/notificationText';
 
 /** Runs a command body; an error becomes one clear error message and a log line, never an unhandled rejection. */
 export async function reportErrors(log: vscode.LogOutputChannel, what: string, fn: () => Promise<unknown>): Promise<void> {
@@ -16,7 +17,7 @@ export async function reportErrors(log: vscode.LogOutputChannel, what: string, f
     const message = e instanceof Error ? e.message : String(e);
     log.error(`${what}: ${message}`);
     // Not awaited: the message stays until dismissed, and the command (and whoever runs it) must not wait for that.
-    void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice === 'Show Log' && log.show());
+    void vscode.window.showErrorMessage(notificationText(`${what} failed: ${message}`), 'Show Log').then((choice) => choice === 'Show Log' && log.show());
   }
 }
 
@@ -77,8 +78,8 @@ export class TaskCommands extends Disposable implements FleetActions {
       const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: pr ? `Opening a pull request for #${t.number}…` : `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…` }, () => ref.repo.orchestrator.accept(ref.taskId));
       if (res.pullRequest) {
         const url = res.pullRequest;
-        void vscode.window.showInformationMessage(`Opened a pull request for #${t.number} "${t.title}".`, 'Open').then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
-      } else void vscode.window.showInformationMessage(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`);
+        void vscode.window.showInformationMessage(notificationText(`Opened a pull request for #${t.number} "${t.title}".`), 'Open').then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
+      } else void vscode.window.showInformationMessage(notificationText(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`));
     });
     cmd('spectask.task.stop', 'Stop agent', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });

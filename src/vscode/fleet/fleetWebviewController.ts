@@ -7,6 +7,7 @@ import type { FleetSnapshotSource } from './fleetSnapshotSource';
 import { openDashboardLink } from './openLink';
 import { SnapshotScheduler } from './snapshotScheduler';
 import { fleetWebviewOptions, renderFleetHtml } from './webviewHtml';
+import { notificationText } from '../views/notificationText';
 
 /** A card action the host has dispatched (fired after the FleetActions method settled). */
 export interface DispatchedFleetAction {
@@ -90,7 +91,7 @@ export class FleetWebviewController extends Disposable {
       ok = false;
       const reason = e instanceof Error ? e.message : String(e);
       this.log.error(`fleet action ${action} on SpecTask ${taskId} failed: ${reason}`);
-      void vscode.window.showErrorMessage(`${TASK_ACTION_LABELS[action]} failed for SpecTask ${taskId}: ${reason}`);
+      void vscode.window.showErrorMessage(notificationText(`${TASK_ACTION_LABELS[action]} failed for SpecTask ${taskId}: ${reason}`));
     }
     if (!this.isDisposed) this._onDidDispatchAction.fire({ taskId, action, ok });
   }

@@ -28,13 +28,54 @@ interface StoredExtras {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** The largest distance from 1970 a Date can hold, in ms; beyond it toISOString() throws. */
+const MAX_TIME = 8.64e15;
+/**
+ * A stored time as whole epoch milliseconds. A hand-written entry may hold a number Date cannot write back
+ * (1e300 made every later write of the thread throw) or a fraction that would not read back the same.
+ */
 const ms = (v: unknown, fallback: number): number => {
   const t = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : NaN;
-  return Number.isFinite(t) ? t : fallback;
+  return Number.isFinite(t) && Math.abs(t) <= MAX_TIME ? Math.trunc(t) + 0 : fallback; // + 0: no -0
 };
 
+/**
+ * The id each entry is known by: its own, except that a spec-document entry whose id an earlier entry
+ * already has (a hand-edited or merged spectask.json) gets `<id>~2`, `<id>~3`, … — the first suffix no
+ * entry has. Without this two threads share an id, and a reply to the second overwrites the first.
+ * Entries about other documents keep their ids untouched. Deterministic, so reading and writing agree on
+ * which entry is which; the next write (upsertRecords, markSent) stores the new ids.
+ */
+export function entryIds(records: readonly SpecTaskReviewComment[]): string[] {
+  const taken = new Set(records.map((r) => r.id));
+  const seen = new Set<string>();
+  return records.map((r) => {
+    let id = r.id;
+    if (seen.has(id) && isSpecDocument(r.document)) {
+      let k = 2;
+      while (taken.has(`${r.id}~${k}`)) k++;
+      id = `${r.id}~${k}`;
+      taken.add(id);
+    }
+    seen.add(id);
+    return id;
+  });
+}
+
+/** Stores the ids {@link entryIds} gives (in place, inside SpecTaskStore.update); true when one changed. */
+function settleIds(records: SpecTaskReviewComment[]): boolean {
+  let changed = false;
+  for (const [i, id] of entryIds(records).entries()) {
+    if (records[i].id !== id) {
+      records[i] = { ...records[i], id };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /** Reads one spectask.json entry; undefined for entries that are not about a spec document. */
-export function fromRecord(rc: SpecTaskReviewComment): StoredComment | undefined {
+export function fromRecord(rc: SpecTaskReviewComment, id = rc.id): StoredComment | undefined {
   if (!isSpecDocument(rc.document)) return undefined;
   const x = rc as SpecTaskReviewComment & StoredExtras;
   const createdAt = ms(rc.createdAt, 0);
@@ -42,7 +83,7 @@ export function fromRecord(rc: SpecTaskReviewComment): StoredComment | undefined
     ? x.replies.filter((r) => r && typeof r.body === 'string').map((r) => ({ author: typeof r.author === 'string' ? r.author : 'unknown', body: r.body as string, at: ms(r.at, createdAt) }))
     : [];
   const c: StoredComment = {
-    id: rc.id,
+    id,
     document: rc.document,
     line: rc.line ?? 1,
     quote: rc.quote ?? '',
@@ -51,7 +92,7 @@ export function fromRecord(rc: SpecTaskReviewComment): StoredComment | undefined
     createdAt,
     replies,
   };
-  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' ? { reason: x.resolvedReason } : {}) };
+  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' && x.resolvedReason ? { reason: x.resolvedReason } : {}) };
   if (Number.isInteger(x.sentInRevision)) c.sentInRevision = x.sentInRevision as number;
   if (x.overall === true) c.overall = true;
   return c;
@@ -74,7 +115,8 @@ export function toRecord(c: StoredComment, previous?: SpecTaskReviewComment): Sp
 
 /** The spec-document comments of a record, in their stored order. */
 export function commentsOf(records: readonly SpecTaskReviewComment[]): StoredComment[] {
-  return records.flatMap((r) => fromRecord(r) ?? []);
+  const ids = entryIds(records);
+  return records.flatMap((r, i) => fromRecord(r, ids[i]) ?? []);
 }
 
 /**
@@ -82,14 +124,17 @@ export function commentsOf(records: readonly SpecTaskReviewComment[]): StoredCom
  * entries with the same id, appends new ones, removes the ids in `removed`. Other entries stay as they are.
  */
 export function upsertRecords(records: SpecTaskReviewComment[], changed: readonly StoredComment[], removed: readonly string[] = []): void {
+  settleIds(records);
+  // Only spec-document entries are comments; another document's entry with the same id is not ours to touch.
+  const ours = (r: SpecTaskReviewComment, id: string) => r.id === id && isSpecDocument(r.document);
   for (const c of changed) {
-    const i = records.findIndex((r) => r.id === c.id);
+    const i = records.findIndex((r) => ours(r, c.id));
     if (i >= 0) records[i] = toRecord(c, records[i]);
     else records.push(toRecord(c));
   }
   if (removed.length) {
     const gone = new Set(removed);
-    for (let i = records.length - 1; i >= 0; i--) if (gone.has(records[i].id)) records.splice(i, 1);
+    for (let i = records.length - 1; i >= 0; i--) if (gone.has(records[i].id) && isSpecDocument(records[i].document)) records.splice(i, 1);
   }
 }
 
@@ -99,9 +144,9 @@ export function upsertRecords(records: SpecTaskReviewComment[], changed: readonl
  * `revision`; returns whether anything changed. In place, for SpecTaskStore.update.
  */
 export function markSent(records: SpecTaskReviewComment[], sentIds: ReadonlySet<string>, overall: string | undefined, knownIds: ReadonlySet<string>, revision: number): boolean {
-  let changed = false;
+  let changed = settleIds(records);
   for (const r of records as (SpecTaskReviewComment & StoredExtras)[]) {
-    if (r.resolvedAt) continue;
+    if (r.resolvedAt || !isSpecDocument(r.document)) continue;
     const isNewOverall = overall !== undefined && !knownIds.has(r.id) && r.comment === overall;
     if (!sentIds.has(r.id) && !isNewOverall) continue;
     if (isNewOverall) r.overall = true;

@@ -11,6 +11,7 @@ import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { commentsOf, markSent, newCommentId, resolveAnsweredOverall, upsertRecords, type StoredComment } from './commentRecords';
 import { gateSummary, nextToOpen, pruneViewed, recordView, specDocOf, type ViewedState } from './specDocs';
+import { notificationText } from '../views/notificationText';
 
 const VIEWED_KEY = 'spectask.review.viewed';
 const CONTROLLER_ID = 'spectask.review';
@@ -232,7 +233,7 @@ export class SpecReviewController extends Disposable {
       if (this.writing.get(key) === 1) this.comments.set(key, commentsOf(rec.reviewComments));
     } catch (e) {
       this.services.log.error(`review: could not save comments of ${taskId}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Could not save the review comment: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(notificationText(`Could not save the review comment: ${(e as Error).message}`));
       throw e;
     } finally {
       this.writing.set(key, (this.writing.get(key) ?? 1) - 1);

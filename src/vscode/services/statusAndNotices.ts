@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
 import type { SpecTaskRepository } from '../extensionContext';
+import { notificationText } from '../views/notificationText';
 
 const WORKING = new Set(['spec_generation', 'implementation']);
 const REVIEW = new Set(['spec_review', 'implementation_review']);
@@ -67,7 +68,7 @@ export function showNotice(repo: SpecTaskRepository, n: OrchestratorNotice, log:
   actions.push('Open Dashboard');
   if (n.kind === 'failed' || n.kind === 'error') actions.push('Show Log');
   const show = n.kind === 'failed' || n.kind === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(n.message, ...actions).then(async (choice) => {
+  void show(notificationText(n.message), ...actions).then(async (choice) => {
     switch (choice) {
       case 'Review': {
         const cmds = new Set(await vscode.commands.getCommands(true));

@@ -18,7 +18,7 @@ export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boo
   { group: 'archived', label: 'Archived', expanded: false },
 ];
 
-type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
+export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
 /** Tree nodes. Task, document and item nodes carry `{ repoRoot, taskId }` so commands can resolve them. */
 export type TaskTreeNode =
@@ -252,20 +252,42 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `spectask.task.${t.status}`;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**#${t.number} ${escapeMd(t.title)}**\n\n`);
-    md.appendMarkdown(`$(info) ${escapeMd(capitalize(describeStatus(t.status)))}`);
-    if (progress) md.appendMarkdown(` — ${progress} items done`);
-    md.appendMarkdown('\n\n');
-    if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
-    if (t.queueReason) md.appendMarkdown(`$(clock) ${escapeMd(t.queueReason)}\n\n`);
-    if (t.error) md.appendMarkdown(`$(error) ${escapeMd(t.error)}\n\n`);
-    if (t.record?.branch) md.appendMarkdown(`$(git-branch) \`${t.record.branch}\`${t.record.baseBranch ? ` → \`${t.record.baseBranch}\`` : ''}\n\n`);
-    if (t.backend) md.appendMarkdown(`$(hubot) ${escapeMd(t.backend)}\n\n`);
-    item.tooltip = md;
+    item.tooltip = taskTooltip(t, progress);
     return item;
   }
 }
 
+/**
+ * The hover of a SpecTask. Titles, reasons, errors, branch and back-end names come from people and agents:
+ * they go in through {@link appendUntrusted}, so a title cannot render a link, an image, HTML or a fake
+ * `$(icon)`, and the string is never trusted (no command links, no HTML).
+ */
+export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  const text = (s: string) => appendUntrusted(md, s);
+  md.appendMarkdown(`**#${t.number}** `);
+  text(t.title);
+  md.appendMarkdown('\n\n$(info) ');
+  text(capitalize(describeStatus(t.status)) + (progress ? ` — ${progress} items done` : ''));
+  md.appendMarkdown('\n\n');
+  if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
+  for (const [icon, value] of [['clock', t.queueReason], ['error', t.error], ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`], ['hubot', t.backend]] as const) {
+    if (!value) continue;
+    md.appendMarkdown(`$(${icon}) `);
+    text(value);
+    md.appendMarkdown('\n\n');
+  }
+  return md;
+}
+
+/**
+ * Appends text as text: appendText escapes markdown and `$(icon)` syntax but not HTML, so `&`, `<` and `>`
+ * become entities first (shown as the characters, never parsed as tags or entities of their own).
+ */
+function appendUntrusted(md: vscode.MarkdownString, s: string): void {
+  md.appendText(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+}
+
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const escapeMd = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

@@ -43,4 +43,10 @@ describe('setItemState', () => {
     assert.equal(src.toString(), '- [ ] a\n');
     assert.equal(parseChecklist(r.document).items[0].state, 'done');
   });
+
+  it('changes only the marker of a string that holds a lone surrogate (no U+FFFD from a UTF-8 round trip)', () => {
+    // Found by test/faults/fuzzChecklistWriter.test.ts: the string path re-decoded the bytes.
+    const src = '\uFEFF- [ ] a \uD800 b 🚀\r- [ ] c \uDFFF\n';
+    assert.equal(setItemState(src, { index: 1 }, 'done').document, '\uFEFF- [ ] a \uD800 b 🚀\r- [x] c \uDFFF\n');
+  });
 });

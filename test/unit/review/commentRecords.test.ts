@@ -77,4 +77,23 @@ describe('comment records (spectask.json reviewComments)', () => {
     assert.notEqual(newCommentId(T0, rnd), newCommentId(T0, rnd));
     assert.match(newCommentId(T0), /^rc-[0-9a-z]+-[0-9a-z]{6}$/);
   });
+
+  it('gives a reused id a unique one, so a reply to the second entry never overwrites the first (test/faults/fuzzReviewComments)', () => {
+    const other: SpecTaskReviewComment = { id: 'rc-1', document: 'notes.md', comment: 'not a spec comment', createdAt: '2026-01-01T00:00:00Z' };
+    const records = [toRecord(comment()), toRecord(comment({ body: 'second', line: 9 })), other];
+    const [first, second] = commentsOf(records);
+    assert.deepEqual([first.id, second.id], ['rc-1', 'rc-1~2']);
+    upsertRecords(records, [{ ...second, replies: [{ author: 'bo', body: 'yes', at: T0 }] }]);
+    assert.deepEqual(records.map((r) => [r.id, r.comment, r.document]), [['rc-1', 'Use Redis.', 'design.md'], ['rc-1~2', 'second', 'design.md'], ['rc-1', 'not a spec comment', 'notes.md']]);
+    assert.equal(commentsOf(records)[0].replies.length, 0);
+    upsertRecords(records, [], ['rc-1']);
+    assert.deepEqual(records.map((r) => r.id), ['rc-1~2', 'rc-1'], 'removing a comment leaves another document\u2019s entry with the same id');
+  });
+
+  it('reads a hand-written time Date cannot hold as the fallback, so the next write does not throw (test/faults/fuzzReviewComments)', () => {
+    const entry = { ...toRecord(comment()), replies: [{ author: 'x', body: 'far future', at: 1e300 }, { author: 'y', body: 'fraction', at: 1.5 }] } as SpecTaskReviewComment;
+    const c = fromRecord(entry)!;
+    assert.deepEqual(c.replies.map((r) => r.at), [T0, 1]);
+    assert.doesNotThrow(() => toRecord({ ...c, replies: [...c.replies, { author: 'z', body: 'reply', at: T0 }] }, entry));
+  });
 });

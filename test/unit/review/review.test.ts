@@ -25,6 +25,12 @@ describe('review comments', () => {
     assert.equal(relocate(comment({ line: 3 }), 'a\nb\nc\nd\nStore sessions in memory.'), 5);
     assert.equal(relocate(comment({ line: 3 }), 'nothing here'), 3);
   });
+
+  it('follow their text in a file with lone-CR line ends, and a quote of several lines (test/faults/fuzzReviewComments)', () => {
+    assert.equal(relocate(comment({ line: 1 }), 'a\rb\rStore sessions in memory.\r'), 3);
+    const two = comment({ line: 2, quote: 'first line\nsecond line' });
+    assert.equal(relocate(two, 'x\ny\nz\n first   line \r\n\tsecond line\n'), 4);
+  });
 });
 
 describe('approval gate', () => {
