@@ -430,6 +430,9 @@ export class Orchestrator extends Disposable {
   }
 
   private async onRunFinished(id: string, runId: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
+    // Cut short by this orchestrator shutting down (Reload Window, VS Code closing): the run stays open in the
+    // ledger, so the next start resumes it on its session (resumeInterrupted) instead of starting afresh.
+    if (this.isDisposed) return;
     await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() });
     if (this.runs.get(id) === active) this.runs.delete(id);
     if (this.isDisposed) return;
