@@ -47,7 +47,7 @@ page.on('console', async (m) => {
     const text = m.text();
     const snap = /##snap:([\w.-]+)(?:\|(.+?))?\s*$/.exec(text);
     const probe = /##(read|click|press|reload):([\w.-]+)\|(.+?)\s*$/.exec(text);
-    if (/^##reloaded\s*$/.test(text)) {
+    if (/##reloaded\s*$/.test(text)) {
       // The suite runs in the fresh extension host: from now on an exit is its own. (The dying host may
       // still report its exit after the new page has loaded, so the page's load event is not enough.)
       reloading = false;
