@@ -79,8 +79,9 @@ function runIntegration() {
   if (!only || !ownSession.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload' }));
   if (!only || /wholeLoop/.test(only)) add(runVsCodeSession('samples/empty-project', { TEST_FILES: 'wholeLoop' }));
   if (!only || /reload/.test(only)) {
-    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reload-')), 'state.json');
-    add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: 'reload', RELOAD_STATE_FILE: stateFile }));
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reload-'));
+    add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: 'reload', RELOAD_STATE_FILE: path.join(stateDir, 'state.json') }));
+    fs.rmSync(stateDir, { recursive: true, force: true });
   }
   if (only) return res;
   // The packaged .vsix, installed into a fresh offline VS Code, must show the sidebar too.
