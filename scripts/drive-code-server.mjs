@@ -2,6 +2,9 @@
 // runs the mocha suite at <testsIndexJs>; waits for window.codeAutomationExit(code) and exits with it.
 // Also serves screenshot checkpoints: the in-host snap() logs "##snap:name|selector", this driver waits
 // until some frame has the selector, takes the screenshot and renames it into place.
+// A test that reloads the window first announces it ("##reload:"): the exit the old extension host
+// reports while the page reloads is then not the end of the run; the reloaded workbench runs the suite
+// again in a fresh extension host, which says "##reloaded" (test/integration/reload.test.ts).
 // usage: node drive-code-server.mjs <serverUrl> <workspaceDir> <extensionDir> <testsIndexJs>
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -43,14 +46,20 @@ page.on('console', async (m) => {
   try {
     const text = m.text();
     const snap = /##snap:([\w.-]+)(?:\|(.+?))?\s*$/.exec(text);
-    const probe = /##(read|click|press):([\w.-]+)\|(.+?)\s*$/.exec(text);
-    if (probe && SNAP_DIR) {
+    const probe = /##(read|click|press|reload):([\w.-]+)\|(.+?)\s*$/.exec(text);
+    if (/##reloaded\s*$/.test(text)) {
+      // The suite runs in the fresh extension host: from now on an exit is its own. (The dying host may
+      // still report its exit after the new page has loaded, so the page's load event is not enough.)
+      reloading = false;
+      console.log('[driver] the reloaded extension host runs the suite');
+    } else if (probe && SNAP_DIR) {
       // In-host tests ask the driver to read text from (or click) the workbench or a webview frame; the
       // answer goes to <SNAP_DIR>/<name>.txt, written through a rename so a half-written file is never read.
       const [, verb, name, arg] = probe;
       let answer;
       try {
         if (verb === 'press') { await page.keyboard.press(arg); answer = 'pressed'; }
+        else if (verb === 'reload') { reloading = true; reloads++; answer = 'expecting a reload'; }
         else {
           const f = await frameWith(arg);
           if (verb === 'click') { await f.locator(arg).first().click(); answer = 'clicked'; }
@@ -78,7 +87,15 @@ page.on('console', async (m) => {
     console.log('[driver] console handler:', e.message.split('\n')[0]);
   }
 });
-const exited = new Promise((res) => page.exposeFunction('codeAutomationExit', (code) => res(code)));
+let reloading = false;
+let reloads = 0;
+page.on('load', () => reloading && console.log(`[driver] the window reloaded (reload ${reloads})`));
+const exited = new Promise((res) =>
+  page.exposeFunction('codeAutomationExit', (code) => {
+    if (reloading) console.log(`[driver] the extension host being reloaded exited with ${code}; waiting for the reloaded window`);
+    else res(code);
+  }),
+);
 await page.goto(url);
 const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), TIMEOUT))]);
 console.log(`[driver] extension host exited with ${code}`);

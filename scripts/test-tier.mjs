@@ -73,9 +73,16 @@ function runIntegration() {
     res.failed += r.failed;
     res.skipped += r.skipped ?? 0;
   };
-  // The main suites share one workspace; the whole-loop suite gets its own, scaffolded from a sample project.
-  if (!only || !/^wholeLoop$/.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop' }));
+  // The main suites share one workspace; the whole-loop suite gets its own, scaffolded from a sample project;
+  // the reload suite gets its own too, because it reloads the window (its stages share RELOAD_STATE_FILE).
+  const ownSession = /^(wholeLoop|reload)$/;
+  if (!only || !ownSession.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload' }));
   if (!only || /wholeLoop/.test(only)) add(runVsCodeSession('samples/empty-project', { TEST_FILES: 'wholeLoop' }));
+  if (!only || /reload/.test(only)) {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reload-'));
+    add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: 'reload', RELOAD_STATE_FILE: path.join(stateDir, 'state.json') }));
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
   if (only) return res;
   // The packaged .vsix, installed into a fresh offline VS Code, must show the sidebar too.
   const pack = spawnSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit' });

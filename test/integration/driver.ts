@@ -26,7 +26,7 @@ export async function snap(name: string, waitForSelector?: string, timeoutMs = 3
 }
 
 let seq = 0;
-async function ask(verb: 'read' | 'click' | 'press', arg: string, timeoutMs: number): Promise<string> {
+async function ask(verb: 'read' | 'click' | 'press' | 'reload', arg: string, timeoutMs: number): Promise<string> {
   const dir = process.env.SNAP_DIR;
   if (!dir) throw new Error('the UI driver is not available (SNAP_DIR unset)');
   const name = `probe-${process.pid}-${++seq}`;
@@ -45,6 +45,15 @@ export const readText = (selector: string, timeoutMs = 30_000) => ask('read', se
 export const click = (selector: string, timeoutMs = 30_000) => ask('click', selector, timeoutMs);
 /** Press a key in the page (Playwright key name). */
 export const press = (key: string, timeoutMs = 10_000) => ask('press', key, timeoutMs);
+
+/**
+ * Tell the driver the window is about to reload, so the exit the dying extension host reports is not
+ * taken for the end of the run. Call it right before `workbench.action.reloadWindow`.
+ */
+export const announceReload = (timeoutMs = 10_000) => ask('reload', 'window', timeoutMs);
+
+/** Tell the driver the suite runs again in the reloaded window's fresh extension host. */
+export const confirmReloaded = () => console.log('##reloaded');
 
 /** Poll `fn` until it returns a truthy value (no fixed sleeps). */
 export async function eventually<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<T> {

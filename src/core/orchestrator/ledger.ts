@@ -105,29 +105,49 @@ export class RunLedger {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const runs = new Map<string, LedgerRun>();
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      let entry: LedgerEntry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        continue; // torn write from a crash
-      }
-      if (entry.kind === 'run-started' && typeof entry.runId === 'string') runs.set(entry.runId, { ...entry });
-      else if (entry.kind === 'run-attached') {
-        const r = runs.get(entry.runId);
-        if (r) Object.assign(r, { pid: entry.pid ?? r.pid, processStartTime: entry.processStartTime ?? r.processStartTime, sessionId: entry.sessionId ?? r.sessionId });
-      } else if (entry.kind === 'run-ended') {
-        const r = runs.get(entry.runId);
-        if (r) Object.assign(r, { endedAt: entry.at, outcome: entry.outcome });
-      }
+    return replay(text);
+  }
+
+  /**
+   * {@link interruptedRuns}, read synchronously: for an extension host that is shutting down and may exit
+   * before any asynchronous read completes.
+   */
+  interruptedRunsSync(): LedgerRun[] {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
     }
-    return [...runs.values()];
+    return replay(text).filter((r) => r.endedAt === undefined);
   }
 
   /** Runs that started and never ended: interrupted by a crash, a kill or a reload. */
   async interruptedRuns(): Promise<LedgerRun[]> {
     return (await this.runs()).filter((r) => r.endedAt === undefined);
   }
+}
+
+/** Replays ledger lines into runs, latest facts merged, in start order; unknown or torn lines are skipped. */
+function replay(text: string): LedgerRun[] {
+  const runs = new Map<string, LedgerRun>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let entry: LedgerEntry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // torn write from a crash
+    }
+    if (entry.kind === 'run-started' && typeof entry.runId === 'string') runs.set(entry.runId, { ...entry });
+    else if (entry.kind === 'run-attached') {
+      const r = runs.get(entry.runId);
+      if (r) Object.assign(r, { pid: entry.pid ?? r.pid, processStartTime: entry.processStartTime ?? r.processStartTime, sessionId: entry.sessionId ?? r.sessionId });
+    } else if (entry.kind === 'run-ended') {
+      const r = runs.get(entry.runId);
+      if (r) Object.assign(r, { endedAt: entry.at, outcome: entry.outcome });
+    }
+  }
+  return [...runs.values()];
 }

@@ -438,6 +438,9 @@ export class Orchestrator extends Disposable {
   }
 
   private async onRunFinished(id: string, runId: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
+    // Cut short by this orchestrator shutting down (Reload Window, VS Code closing): the run stays open in the
+    // ledger, so the next start resumes it on its session (resumeInterrupted) instead of starting afresh.
+    if (this.isDisposed) return;
     // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
     // merely looks interrupted to the next start, which resumes it.
     await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() }).catch((e) => this.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`));

@@ -31,6 +31,9 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     super();
     this.source = this._register(new SwitchableFleetSource(source));
     this._register(vscode.window.registerWebviewViewProvider(FLEET_VIEW_ID, this));
+    // A dashboard panel open when the window reloads (or VS Code restarts) comes back with live cards;
+    // without a serializer VS Code silently drops it. Nothing is kept in its state: a snapshot rebuilds it.
+    this._register(vscode.window.registerWebviewPanelSerializer(FLEET_PANEL_TYPE, { deserializeWebviewPanel: async (panel) => this.adoptPanel(panel) }));
   }
 
   /** Replace where the dashboards get their data (the orchestrator's store, or a test's fixture). */
@@ -53,7 +56,15 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
       this.panel.reveal(vscode.ViewColumn.Beside);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(FLEET_PANEL_TYPE, 'SpecTask Fleet', vscode.ViewColumn.Beside, {});
+    this.adoptPanel(vscode.window.createWebviewPanel(FLEET_PANEL_TYPE, 'SpecTask Fleet', vscode.ViewColumn.Beside, {}));
+  }
+
+  /** Makes `panel` (new, or restored after a reload) the dashboard panel. */
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    if (this.panel && this.panel !== panel) {
+      panel.dispose(); // only one dashboard panel: a second restored one would show the same cards
+      return;
+    }
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'spectask.svg');
     const controller = this.createController(panel.webview, () => panel.visible, 'panel');
     const visibility = panel.onDidChangeViewState(() => panel.visible && controller.onVisible());

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
 import type { GitQueueRegistry } from '../../core/git/gitQueue';
 import { probeRepository } from '../../core/git/repoProbe';
+import { RunLedger } from '../../core/orchestrator/ledger';
+import { stopOwnAgentsNow } from '../../core/orchestrator/stopOwnAgents';
 import { Disposable, Emitter } from '../../core/lifecycle';
 import { openOrchestrator, type OpenedOrchestrator } from '../../core/orchestrator/openOrchestrator';
 import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
@@ -100,7 +102,13 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
         this._onDidChangeStates.fire();
       }),
     );
-    this._register({ dispose: () => this.closeAll() });
+    this._register({
+      dispose: () => {
+        // The extension host is going away (Reload Window, VS Code closing): stop the agents first, at once.
+        for (const r of this.open.values()) stopOwnAgentsNow(new RunLedger(r.opened.docs.repo.commonDir));
+        this.closeAll();
+      },
+    });
   }
 
   // ------------------------------------------------------------ SpecTaskServices
