@@ -96,7 +96,8 @@ const exited = new Promise((res) =>
     else res(code);
   }),
 );
-await page.goto(url);
+// Loading the workbench can take well over the default 30 s on a loaded 2-core machine.
+await page.goto(url, { timeout: 300_000 });
 const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), TIMEOUT))]);
 console.log(`[driver] extension host exited with ${code}`);
 if (SNAP_DIR) await page.screenshot({ path: `${SNAP_DIR}/final.png` }).catch(() => {});
