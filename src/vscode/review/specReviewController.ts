@@ -12,6 +12,7 @@ import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { commentsOf, markSent, newCommentId, resolveAnsweredOverall, upsertRecords, type StoredComment } from './commentRecords';
 import { gateSummary, nextToOpen, pruneViewed, recordView, specDocOf, type ViewedState } from './specDocs';
 import { notificationText } from '../views/notificationText';
+import { withoutIconSyntax } from '../views/iconText';
 
 const VIEWED_KEY = 'spectask.review.viewed';
 const CONTROLLER_ID = 'spectask.review';
@@ -481,7 +482,7 @@ export class SpecReviewController extends Disposable {
 
   private async pickComment(repo: SpecTaskRepository, taskId: string, open: readonly StoredComment[]): Promise<void> {
     const item = await vscode.window.showQuickPick(
-      open.map((c) => ({ label: `${c.document}:${c.line}`, description: c.body.slice(0, 80), detail: c.quote.slice(0, 120) || undefined, c })),
+      open.map((c) => ({ label: `${c.document}:${c.line}`, description: withoutIconSyntax(c.body.slice(0, 80)), detail: withoutIconSyntax(c.quote.slice(0, 120)) || undefined, c })),
       { placeHolder: 'Open comments: resolve them, or send them with Request changes' },
     );
     if (!item) return;

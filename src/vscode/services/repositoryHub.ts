@@ -15,6 +15,7 @@ import type { SpecTaskRepository, SpecTaskServices, TaskRef } from '../extension
 import type { BackendCatalog } from './backends';
 import { readOrchestratorSettings, readRepositorySettings } from './settings';
 import { untrustedReason } from './trustPolicy';
+import { withoutIconSyntax } from '../views/iconText';
 
 /** What we know about one workspace folder. */
 export type FolderState =
@@ -163,7 +164,7 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     const multi = this.open.size > 1;
     const pick = await vscode.window.showQuickPick(
       candidates.map(({ repo, t }) => ({
-        label: `#${t.number} ${t.title}`,
+        label: `#${t.number} ${withoutIconSyntax(t.title)}`,
         description: describeStatus(t.status),
         detail: multi ? repo.folder.name : undefined,
         ref: { repo, taskId: t.id } as TaskRef,

@@ -28,3 +28,11 @@ describe('notification text from people and agents', () => {
     for (const s of ['Add password reset', 'a [x] checkbox', 'f(x) and [y]', '']) assert.equal(notificationText(s), s);
   });
 });
+
+describe('withoutIconSyntax', () => {
+  it('escapes every $( so a quick pick shows it as text, and leaves the rest alone', async () => {
+    const { withoutIconSyntax } = await import('../../../src/vscode/views/iconText');
+    assert.equal(withoutIconSyntax('$(check) Approved $(error)'), '\\$(check) Approved \\$(error)');
+    assert.equal(withoutIconSyntax('costs $5 (approx)'), 'costs $5 (approx)');
+  });
+});
