@@ -31,7 +31,7 @@ export interface FaultHarness {
   dispose(): Promise<void>;
 }
 
-export async function makeFaultHarness(repo: string, opts: { pauseMs: number; env?: Record<string, string>; overrides?: Partial<OrchestratorSettings> }): Promise<FaultHarness> {
+export async function makeFaultHarness(repo: string, opts: { pauseMs: number; env?: Record<string, string>; overrides?: Partial<OrchestratorSettings>; push?: boolean }): Promise<FaultHarness> {
   const registry = new GitQueueRegistry();
   const marker = `spectask-fault-marker-${randomUUID()}`;
   const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [AGENT, '{prompt}', String(opts.pauseMs), marker], env: opts.env });
@@ -47,7 +47,7 @@ export async function makeFaultHarness(repo: string, opts: { pauseMs: number; en
   };
   const logs: string[] = [];
   // The same assembly the extension and the CLI use, with a real agent process.
-  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
+  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, push: opts.push, log: (level, m) => logs.push(`${level}: ${m}`) });
   const { docs, orchestrator, pool } = opened;
   await orchestrator.start();
   return {
