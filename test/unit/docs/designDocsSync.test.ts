@@ -246,6 +246,36 @@ describe('design-docs sync with a teammate', function () {
     w.dispose();
   });
 
+  it('merges, never overwrites, a file an agent wrote while the sync was fetching', async () => {
+    const w = await world();
+    const t = await w.dd.store.create({ title: 'Racing agent' });
+    const rel = path.relative(w.wt, path.join(t.path, 'tasks.md'));
+    fs.writeFileSync(path.join(w.wt, rel), '- [ ] T1: a\n- [ ] T2: b\n- [ ] T3: c\n');
+    await w.dd.store.commitFolder(t.id, 'checklist');
+    await w.dd.sync.sync();
+    w.teammate({ [rel]: '- [ ] T1: a\n- [ ] T2: b\n- [x] T3: c\n' });
+    // git runs this instead of upload-pack for our fetch: the agent's tick lands after the sync committed
+    // what was pending and before it updates the worktree (once; later fetches run upload-pack alone).
+    const hookDir = tempDir('spectask-hook-');
+    const agentWrite = path.join(hookDir, 'agent-write.md');
+    fs.writeFileSync(agentWrite, '- [x] T1: a\n- [ ] T2: b\n- [ ] T3: c\n');
+    const hook = path.join(hookDir, 'upload-pack.sh');
+    fs.writeFileSync(hook, `#!/bin/sh\nif [ -f '${agentWrite}' ]; then mv '${agentWrite}' '${path.join(w.wt, rel)}'; fi\nexec git-upload-pack "$@"\n`, { mode: 0o755 });
+    git(w.repo, 'config', 'remote.origin.uploadpack', hook);
+    const r = await w.dd.sync.sync();
+    assert.ok(!fs.existsSync(agentWrite), 'the agent wrote during the fetch');
+    assert.equal(r.outcome, 'fast-forwarded');
+    assert.equal(read(w, rel), '- [x] T1: a\n- [ ] T2: b\n- [x] T3: c\n', "both the agent's tick and the teammate's");
+    assert.equal(git(w.wt, 'show', `HEAD:${rel}`), '- [ ] T1: a\n- [ ] T2: b\n- [x] T3: c', 'the branch is the teammate\'s commit; the agent\'s tick is still to be committed');
+    assert.ok(r.resolved.some((x) => x.file === rel));
+    // The next sync commits it first and pushes it.
+    const next = await w.dd.sync.sync();
+    assert.ok(next.pendingCommit);
+    assert.equal(git(w.bare, 'show', `${BRANCH}:${rel}`), '- [x] T1: a\n- [ ] T2: b\n- [x] T3: c');
+    assert.deepEqual(userState(w.repo), w.user);
+    w.dispose();
+  });
+
   it('says clearly when there is no remote, and publishes the branch when the remote lacks it', async () => {
     const registry = new GitQueueRegistry();
     const repo = makeRepo();
