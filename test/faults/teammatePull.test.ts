@@ -11,13 +11,13 @@ import { createImplementationTask, historyOf, itemStates, makeFaultHarness, slee
 // Issue 10: a teammate's pull moves the design-docs branch while our agents tick. A real orchestrator with
 // real agent processes (the fixture agent through the custom-command back-end) and push on; a teammate's
 // clone of the same bare remote pushes to the design-docs branch at random moments, TEAMMATE_N times
-// (default 10): a new SpecTask, an edited design.md, a review comment, ticks in another task's checklist,
-// and status changes (archiving one of our waiting tasks, queueing one of theirs for implementation). Our
+// (default 8, about 2 minutes on the shared 2-core machine): a new SpecTask, an edited design.md, a review comment, ticks in another task's checklist,
+// and status changes (archiving one of our backlog tasks, queueing one of theirs for implementation). Our
 // side integrates through a rejected push (sync, push again) or, when no agent happens to commit, an
 // explicit sync. Invariants after each push and at the end (see `check`).
-const N = Number(process.env.TEAMMATE_N || 10);
-const ITEMS = 6;
-const PAUSE_MS = 300;
+const N = Number(process.env.TEAMMATE_N || 8);
+const ITEMS = 8;
+const PAUSE_MS = 1000;
 const BRANCH = 'helix-design-docs';
 const AREA = 'design-docs branch moved by a teammate';
 
@@ -177,25 +177,14 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     const events: string[] = [];
     if (process.env.TEAMMATE_DEBUG) {
       h.docs.store.onDidFailPush((f) => events.push(`push failed: ${f.message.split('\n')[0]}`));
-      h.docs.store.onDidCommit((c) => events.push(`commit ${c.sha.slice(0, 8)} ${c.message.split('\n')[0]}`));
-      h.docs.sync.onDidSync((r) => events.push(`sync ${r.outcome} attempts=${r.attempts}`));
+      h.docs.store.onDidCommit((c) => events.push(`${Date.now() - t0}ms commit ${c.sha.slice(0, 8)} ${c.message.split('\n')[0]}`));
+      h.docs.sync.onDidSync((r) => events.push(`${Date.now() - t0}ms sync ${r.outcome} attempts=${r.attempts} ${r.before.slice(0, 7)}→${r.after.slice(0, 7)} remote ${r.remoteBefore?.slice(0, 7)}→${r.remoteAfter?.slice(0, 7)}`));
     }
     const user = userState(repo);
     const wt = h.docsWorktree;
-    // Our SpecTasks: a few implemented at a time (started as others finish), one left waiting in the backlog
-    // for the teammate to archive.
+    // Our SpecTasks: two implemented at any time (a new one created as one finishes), and one waiting in the
+    // backlog for the teammate to archive.
     const ours: Awaited<ReturnType<typeof createImplementationTask>>[] = [];
-    const waiting: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const id = await h.orchestrator.create({ title: `Ours ${i + 1}`, prompt: 'ours' });
-      const t = h.orchestrator.task(id)!;
-      const itemTexts = Array.from({ length: ITEMS }, (_, k) => `T${k + 1}: step ${k + 1}`);
-      const tasksFile = path.join(t.path, 'tasks.md');
-      fs.writeFileSync(tasksFile, `# Implementation Tasks: Ours ${i + 1}\n\n${itemTexts.map((x) => `- [ ] ${x}`).join('\n')}\n`);
-      await h.docs.store.commitFolder(id, 'checklist');
-      ours.push({ id, tasksFile, rel: path.relative(wt, tasksFile), itemTexts });
-      waiting.push(id);
-    }
     const archiveMe = await h.orchestrator.create({ title: 'Waiting for the teammate to archive it' });
     await h.idle();
     await h.docs.sync.sync();
@@ -205,14 +194,18 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     git(peer, 'config', 'user.email', 'teammate@example.com');
     const mate = new Teammate(peer);
     await mate.newTask(0);
-
-    console.log(`    set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const startNext = async () => {
-      const id = waiting.shift();
-      if (id) await h.orchestrator.skipPlanning(id);
+    let made = 0;
+    const keepTwoWorking = async () => {
+      const working = () => ours.filter((t) => ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? '')).length;
+      while (working() < 2) {
+        ours.push(await createImplementationTask(h, `Ours ${++made}`, ITEMS));
+        // Our create is pushed before the teammate numbers a SpecTask: two clones creating one in the same
+        // moment would both pick the next free number (a known limitation, see the report), not this test.
+        await h.idle();
+      }
     };
-    await startNext();
-    await startNext();
+    await keepTwoWorking();
+    console.log(`    set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const prevTicks = new Map<string, Set<string>>();
     let prevRemote = git(bare, 'rev-parse', BRANCH);
@@ -223,9 +216,7 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
 
     for (let i = 1; i <= N; i++) {
       await sleep(Math.floor(random() * 1500));
-      // Keep agents busy: start the next of ours when fewer than two are working.
-      const working = ours.filter((t) => ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? '')).length;
-      if (working < 2) await startNext();
+      await keepTwoWorking();
       const running = ours.filter((t) => h.orchestrator.task(t.id)?.status === 'implementation');
       const target = running[Math.floor(random() * running.length)] ?? ours[0];
       const kind = i % 5;
@@ -283,7 +274,7 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
         // No agent left to commit a tick (and so to meet the rejected push): sync explicitly.
         if (!ours.some((t) => h.orchestrator.task(t.id)?.status === 'implementation')) break;
       }
-      if (process.env.TEAMMATE_DEBUG) console.log(`      #${i} ${what}: ${agentsAtPush} agents working; ${integrated ? 'integrated by a rejected push' : 'explicit sync'}; ${events.splice(0).join(' / ')}`);
+      if (process.env.TEAMMATE_DEBUG) console.log(`      #${i} at ${Date.now() - t0}ms teammate ${sha.slice(0, 7)} ours ${git(wt, 'rev-parse', BRANCH).slice(0, 7)} ${what}: ${agentsAtPush} agents working; ${integrated ? 'integrated by a rejected push' : 'explicit sync'}; ${events.splice(0).join('\n        ')}`);
       const v: string[] = [];
       if (integrated) viaRejectedPush++;
       else {
