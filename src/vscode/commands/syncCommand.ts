@@ -12,6 +12,8 @@ import type { RepositoryHub } from '../services/repositoryHub';
  */
 export class SyncDesignDocs extends Disposable {
   private readonly timers = new Map<string, IDisposable>();
+  /** Per repository: the push-failure and sync listeners (and whether a failure is on screen). */
+  private readonly watched = new Map<string, { subs: IDisposable[]; warned: boolean }>();
   private intervalMs = 0;
 
   constructor(private readonly hub: RepositoryHub) {
@@ -20,6 +22,7 @@ export class SyncDesignDocs extends Disposable {
     this._register(hub.onDidChangeOrchestrators(() => this.rearm()));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask.syncIntervalMinutes') && this.rearm()));
     this._register({ dispose: () => this.stopAll() });
+    this._register({ dispose: () => this.unwatchAll() });
     this.rearm();
   }
 
@@ -63,6 +66,7 @@ export class SyncDesignDocs extends Disposable {
     const minutes = vscode.workspace.getConfiguration('spectask').get<number>('syncIntervalMinutes', 0);
     const ms = typeof minutes === 'number' && minutes > 0 ? Math.max(1, minutes) * 60_000 : 0;
     const open = new Map(this.hub.repositories().map((r) => [r.root, r]));
+    this.watchPushes(open);
     if (ms !== this.intervalMs) this.stopAll();
     this.intervalMs = ms;
     for (const [root, t] of this.timers) {
@@ -77,6 +81,43 @@ export class SyncDesignDocs extends Disposable {
       // Errors of a background sync go to the log only: a toast every few minutes while offline would nag.
       this.timers.set(root, repo.docs.sync.startPeriodic(ms, (e) => this.hub.log.warn(`periodic sync of ${root}: ${e.message}`)));
     }
+  }
+
+  /**
+   * A push that failed even after syncing (a conflict no rule settles, the remote unreachable) is logged and
+   * shown once, with the sync command to retry; a later successful sync clears it.
+   */
+  private watchPushes(open: Map<string, SpecTaskRepository>): void {
+    for (const [root, w] of this.watched) {
+      if (open.get(root)) continue;
+      for (const s of w.subs) s.dispose();
+      this.watched.delete(root);
+    }
+    for (const [root, repo] of open) {
+      if (this.watched.has(root)) continue;
+      const w = { subs: [] as IDisposable[], warned: false };
+      w.subs.push(
+        repo.docs.store.onDidFailPush((f) => {
+          this.hub.log.warn(`push of ${repo.docs.location.branch} in ${root} failed: ${f.message}`);
+          if (w.warned) return;
+          w.warned = true;
+          void vscode.window.showWarningMessage(`SpecTask could not push the design docs of ${repo.folder.name}: ${f.message.trim().split('\n')[0]}`, 'Sync Design Docs', 'Show Log').then((c) => {
+            if (c === 'Sync Design Docs') void vscode.commands.executeCommand('spectask.designDocs.sync', root);
+            if (c === 'Show Log') this.hub.log.show();
+          });
+        }),
+        repo.docs.sync.onDidSync((r) => {
+          w.warned = false;
+          if (r.outcome !== 'up-to-date') this.hub.log.info(`synced ${repo.docs.location.branch} in ${root}: ${r.outcome} (${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule)`);
+        }),
+      );
+      this.watched.set(root, w);
+    }
+  }
+
+  private unwatchAll(): void {
+    for (const w of this.watched.values()) for (const s of w.subs) s.dispose();
+    this.watched.clear();
   }
 
   private stopAll(): void {
