@@ -104,6 +104,7 @@ export interface SyncJson {
   changedFiles: string[];
   pushed: boolean;
   attempts: number;
+  duplicateNumbers: { number: string; folders: string[] }[];
 }
 
 export function syncJson(r: SyncResult): SyncJson {
@@ -122,5 +123,6 @@ export function syncJson(r: SyncResult): SyncJson {
     changedFiles: r.changedFiles,
     pushed: r.pushed,
     attempts: r.attempts,
+    duplicateNumbers: r.duplicateNumbers,
   };
 }

@@ -40,6 +40,7 @@ export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> 
     io.out.write(`${r.branch}: ${what}; now at ${r.after.slice(0, 12)}\n`);
     if (r.pendingCommit) io.out.write(`  committed pending changes first (${r.pendingCommit.slice(0, 12)})\n`);
     for (const x of r.resolved) io.out.write(`  merged ${x.file}: ${x.rule}\n`);
+    for (const d of r.duplicateNumbers) io.out.write(`  warning: SpecTask number ${d.number} is used by ${d.folders.join(' and ')} (created in two clones at once); rename one folder to a free number\n`);
     if (r.changedFiles.length) io.out.write(`  ${r.changedFiles.length} file${r.changedFiles.length === 1 ? '' : 's'} updated in ${dd.location.worktreePath}\n`);
     return 0;
   } finally {

@@ -7,6 +7,7 @@ import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../lifecycle';
 import { writeFileAtomic } from './atomicWrite';
+import { formatTaskNumber, parseTaskFolderName, TASKS_DIR } from './designDocsLayout';
 import { DocCommitter, isRejectedAsBehind } from './docCommitter';
 import { mergeByRule } from './syncMergeRules';
 
@@ -46,6 +47,12 @@ export interface SyncResult {
   pushed: boolean;
   /** Fetch–integrate–push rounds it took. */
   attempts: number;
+  /**
+   * SpecTask numbers now used by more than one folder (two clones created a SpecTask at the same moment, each
+   * taking the next free number), with the folders. Nothing is lost, but only one of them is shown until
+   * one folder is renumbered by hand.
+   */
+  duplicateNumbers: { number: string; folders: string[] }[];
 }
 
 /** Why a sync stopped; `message` says what to do. Nothing was changed (see {@link DesignDocsSync}). */
@@ -163,7 +170,7 @@ export class DesignDocsSync extends Disposable {
     const pendingCommit = await this.commitPending(git);
     const start = await this.rev(git, 'HEAD');
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spectask-sync-'));
-    const result: SyncResult = { outcome: 'up-to-date', branch: this.branch, remote: this.remote, before: start, after: start, pendingCommit, incoming: 0, replayed: 0, resolved: [], changedFiles: [], pushed: false, attempts: 0 };
+    const result: SyncResult = { outcome: 'up-to-date', branch: this.branch, remote: this.remote, before: start, after: start, pendingCommit, incoming: 0, replayed: 0, resolved: [], changedFiles: [], pushed: false, attempts: 0, duplicateNumbers: [] };
     try {
       for (;;) {
         result.attempts++;
@@ -201,6 +208,7 @@ export class DesignDocsSync extends Disposable {
       await fs.rm(tmp, { recursive: true, force: true });
     }
     result.changedFiles = [...new Set(result.changedFiles)];
+    if (result.incoming) result.duplicateNumbers = await this.duplicateNumbers(git, result.after);
     result.outcome = result.replayed ? 'rebased' : result.incoming ? 'fast-forwarded' : result.pushed ? (result.remoteBefore ? 'pushed' : 'published') : 'up-to-date';
     this._onDidSync.fire(result);
     return result;
@@ -384,6 +392,17 @@ export class DesignDocsSync extends Disposable {
     const env = await commitIdentityEnv(git, this.worktreePath);
     this.identity = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GIT_COMMITTER_')));
     return this.identity;
+  }
+
+  /** Task folders sharing a number at `commit` (see {@link SyncResult.duplicateNumbers}). */
+  private async duplicateNumbers(git: GitRunner, commit: string): Promise<SyncResult['duplicateNumbers']> {
+    const out = await git.tryRun(['ls-tree', '-z', '--name-only', `${commit}:${TASKS_DIR}`], { cwd: this.worktreePath });
+    const byNumber = new Map<string, string[]>();
+    for (const name of (out ?? '').split('\0').filter(Boolean)) {
+      const n = parseTaskFolderName(name);
+      if (n) byNumber.set(formatTaskNumber(n.number), [...(byNumber.get(formatTaskNumber(n.number)) ?? []), `${TASKS_DIR}/${name}`]);
+    }
+    return [...byNumber].filter(([, f]) => f.length > 1).map(([number, folders]) => ({ number, folders }));
   }
 
   /** Files changed between two commits (`from` undefined: a root commit), with blob names and new mode. */

@@ -108,6 +108,7 @@ export class SyncDesignDocs extends Disposable {
         }),
         repo.docs.sync.onDidSync((r) => {
           w.warned = false;
+          for (const d of r.duplicateNumbers) this.hub.log.warn(`SpecTask number ${d.number} is used by ${d.folders.join(' and ')} in ${root} (created in two clones at once): rename one folder to a free number`);
           if (r.outcome !== 'up-to-date') this.hub.log.info(`synced ${repo.docs.location.branch} in ${root}: ${r.outcome} (${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule)`);
         }),
       );

@@ -276,6 +276,17 @@ describe('design-docs sync with a teammate', function () {
     w.dispose();
   });
 
+  it('keeps both SpecTasks when two clones took the same number at once, and names the clash', async () => {
+    const w = await world();
+    const ours = await w.dd.store.create({ title: 'Ours' });
+    w.teammate({ [`design/tasks/${ours.id}_theirs/design.md`]: '# Design: theirs\n' });
+    const r = await w.dd.sync.sync();
+    assert.deepEqual(r.duplicateNumbers, [{ number: ours.id, folders: [`design/tasks/${ours.id}_ours`, `design/tasks/${ours.id}_theirs`] }]);
+    assert.ok(fs.existsSync(path.join(w.wt, `design/tasks/${ours.id}_theirs/design.md`)));
+    assert.ok(fs.existsSync(path.join(ours.path, 'spectask.json')));
+    w.dispose();
+  });
+
   it('says clearly when there is no remote, and publishes the branch when the remote lacks it', async () => {
     const registry = new GitQueueRegistry();
     const repo = makeRepo();
