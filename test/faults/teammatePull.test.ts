@@ -11,11 +11,11 @@ import { createImplementationTask, historyOf, itemStates, makeFaultHarness, slee
 // Issue 10: a teammate's pull moves the design-docs branch while our agents tick. A real orchestrator with
 // real agent processes (the fixture agent through the custom-command back-end) and push on; a teammate's
 // clone of the same bare remote pushes to the design-docs branch at random moments, TEAMMATE_N times
-// (default 8, about 2 minutes on the shared 2-core machine): a new SpecTask, an edited design.md, a review comment, ticks in another task's checklist,
-// and status changes (archiving one of our backlog tasks, queueing one of theirs for implementation). Our
+// (default 10, about 2 minutes on the 2-core machine): a new SpecTask, an edited design.md, a review
+// comment, ticks in another task's checklist, and status changes (archiving one of our backlog tasks, queueing one of theirs for implementation). Our
 // side integrates through a rejected push (sync, push again) or, when no agent happens to commit, an
 // explicit sync. Invariants after each push and at the end (see `check`).
-const N = Number(process.env.TEAMMATE_N || 8);
+const N = Number(process.env.TEAMMATE_N || 10);
 const ITEMS = 8;
 const PAUSE_MS = 1000;
 const BRANCH = 'helix-design-docs';
