@@ -12,9 +12,12 @@ import { createImplementationTask, historyOf, itemStates, makeFaultHarness, slee
 // real agent processes (the fixture agent through the custom-command back-end) and push on; a teammate's
 // clone of the same bare remote pushes to the design-docs branch at random moments, TEAMMATE_N times
 // (default 10, about 2 minutes on the 2-core machine): a new SpecTask, an edited design.md, a review
-// comment, ticks in another task's checklist, and status changes (archiving one of our backlog tasks, queueing one of theirs for implementation). Our
-// side integrates through a rejected push (sync, push again) or, when no agent happens to commit, an
-// explicit sync. Invariants after each push and at the end (see `check`).
+// comment, ticks in another task's checklist, and status changes (archiving one of our backlog tasks,
+// queueing one of theirs for implementation). Our side integrates through a rejected push (sync, push
+// again) or, when no agent happens to commit, an explicit sync. Invariants are checked after each push and
+// at the end: every teammate commit is an ancestor of our branch, the remote only fast-forwards (its
+// reflog), no tick is lost or duplicated, the teammate's changes reach our worktree and orchestrator, and
+// the user's branch, index and files are untouched.
 const N = Number(process.env.TEAMMATE_N || 10);
 const ITEMS = 8;
 const PAUSE_MS = 1000;
