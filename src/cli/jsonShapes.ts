@@ -1,5 +1,6 @@
 import type { ChecklistFocus, ChecklistItem, ChecklistProblem, ChecklistProgress } from '../core/checklist/checklistTypes';
 import type { SpecTaskDetails, SpecTaskSummary } from '../core/docs/specTaskReader';
+import type { SyncResult } from '../core/docs/designDocsSync';
 import type { SpecTaskRecord } from '../core/docs/specTaskSchema';
 
 // The `--json` output of the CLI. These shapes are a stable interface for scripts and CI (documented in
@@ -84,5 +85,44 @@ export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
     record: t.record ?? null,
     documents: { requirements: t.documents.requirements ?? null, design: t.documents.design ?? null, tasks: t.documents.tasks ?? null, metadata: t.documents.metadata ?? null },
     checklist: t.checklist && t.focus && t.progress && t.documents.tasks ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus) : null,
+  };
+}
+
+/** `spectask sync --json`: what the sync did (see src/cli/JSON.md). */
+export interface SyncJson {
+  outcome: SyncResult['outcome'];
+  branch: string;
+  remote: string;
+  before: string;
+  after: string;
+  remoteBefore: string | null;
+  remoteAfter: string | null;
+  pendingCommit: string | null;
+  incoming: number;
+  replayed: number;
+  resolved: { file: string; rule: string }[];
+  changedFiles: string[];
+  pushed: boolean;
+  attempts: number;
+  duplicateNumbers: { number: string; folders: string[] }[];
+}
+
+export function syncJson(r: SyncResult): SyncJson {
+  return {
+    outcome: r.outcome,
+    branch: r.branch,
+    remote: r.remote,
+    before: r.before,
+    after: r.after,
+    remoteBefore: r.remoteBefore ?? null,
+    remoteAfter: r.remoteAfter ?? null,
+    pendingCommit: r.pendingCommit ?? null,
+    incoming: r.incoming,
+    replayed: r.replayed,
+    resolved: r.resolved,
+    changedFiles: r.changedFiles,
+    pushed: r.pushed,
+    attempts: r.attempts,
+    duplicateNumbers: r.duplicateNumbers,
   };
 }

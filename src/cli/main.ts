@@ -1,11 +1,13 @@
+import { DesignDocsSyncError } from '../core/docs/designDocsSync';
 import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
 import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistCommand, createCommand, initCommand, listCommand, markCommand, showCommand, type CliIO } from './designDocsCommands';
 import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
+import { syncCommand } from './syncCommand';
 
 /** Options that take a value, for every command. */
-const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'comment', 'document', 'line', 'quote', 'note']);
+const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'comment', 'document', 'line', 'quote', 'note', 'remote']);
 
 const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>> = {
   run: runCommand,
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO & { err?: NodeJS.Wri
   show: showCommand,
   checklist: checklistCommand,
   mark: markCommand,
+  sync: syncCommand,
 };
 
 const HELP = `Usage: spectask <command> [options]
@@ -39,6 +42,9 @@ Commands:
            [--context <n>]          current item and <n> items of context (default 2); no repository needed
   mark <id> <item> <state>          set a checklist item to todo, doing or done and commit it;
                                     <item> is its number (1-based), its id (T3) or its text
+  sync [--remote <name>]            share the design-docs branch with your team: commit pending changes, fetch,
+                                    fast-forward or rebase ours on the teammates' commits, push (never forced);
+                                    a conflict no rule settles stops with the files named and nothing changed
   run [--until-idle]                the orchestrator, headless: plans and implements queued SpecTasks with real
                                     agents; live view on a terminal, one line per change otherwise; Ctrl+C stops
   fleet [--json]                    the fleet snapshot the dashboard shows (cards, phases, current items)
@@ -92,7 +98,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       err.write(`spectask: ${e.message}\n`);
       return 2;
     }
-    const code = e instanceof RepositoryRefusedError ? ` [${e.code}]` : '';
+    const code = e instanceof RepositoryRefusedError || e instanceof DesignDocsSyncError ? ` [${e.code}]` : '';
     err.write(`spectask: ${e instanceof Error ? e.message : String(e)}${code}\n`);
     return 1;
   }

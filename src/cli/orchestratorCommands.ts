@@ -35,6 +35,9 @@ async function withOrchestrator<T>(args: ParsedArgs, io: RunIO, passive: boolean
     // One-shot commands change statuses only; `spectask run` (or VS Code) starts the agents.
     mayRunAgents: passive ? () => 'waiting for `spectask run` (or VS Code) to start an agent' : undefined,
   });
+  // With --push, a push that failed even after syncing with the teammates' commits must not go unnoticed;
+  // the subscription ends with the store.
+  opened.docs.store.onDidFailPush((f) => io.err?.write(`spectask: warn: the design-docs branch was committed but not pushed: ${f.message.trim().split('\n')[0]}\n`));
   try {
     return await fn(opened);
   } finally {

@@ -21,6 +21,7 @@ export const COMMANDS = {
   'spectask.task.openWorktree': { title: 'Open Code Worktree', icon: '$(folder-opened)' },
   'spectask.backends.configure': { title: 'Configure Agent Back-ends', icon: '$(gear)' },
   'spectask.designDocs.init': { title: 'Initialize Design-Docs Branch', icon: '$(git-branch)' },
+  'spectask.designDocs.sync': { title: 'Sync Design Docs', icon: '$(sync)' },
   'spectask.spec.review': { title: 'Review Spec', icon: '$(preview)' },
   'spectask.spec.approve': { title: 'Approve Spec', icon: '$(check)' },
   'spectask.spec.requestChanges': { title: 'Request Changes to the Spec', icon: '$(comment-discussion)' },
@@ -55,6 +56,8 @@ export interface CommandArgs {
   'spectask.task.openWorktree': [target?: unknown];
   'spectask.backends.configure': [];
   'spectask.designDocs.init': [folder?: unknown];
+  /** A repository root path or a workspace folder URI; asks when several repositories are open. */
+  'spectask.designDocs.sync': [target?: unknown];
   'spectask.spec.review': [target?: unknown];
   'spectask.spec.approve': [target?: unknown];
   'spectask.spec.requestChanges': [target?: unknown, overallComment?: string];

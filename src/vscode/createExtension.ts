@@ -6,6 +6,7 @@ import { countByPhase, emptyFleetSnapshot, type FleetSnapshot } from '../protoco
 import { registerCommand } from './commandRegistry';
 import { ConfigureBackends } from './commands/configureBackends';
 import { RepoCommands } from './commands/repoCommands';
+import { SyncDesignDocs } from './commands/syncCommand';
 import { SampleProjects } from './commands/sampleProject';
 import { TaskCommands } from './commands/taskCommands';
 import type { SpecTaskServices } from './extensionContext';
@@ -160,6 +161,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
 
   const repoCommands = store.add(new RepoCommands(hub, catalog));
   const samples = store.add(new SampleProjects(context, hub, repoCommands));
+  store.add(new SyncDesignDocs(hub));
   store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends()));
 
   store.add(registerCommand('spectask.tasks.refresh', async () => {

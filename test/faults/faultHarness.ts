@@ -46,6 +46,8 @@ export interface FaultHarnessOptions {
   agent?: string[];
   /** Runner knobs (a short grace period for agents that ignore the soft interrupt). */
   runOptions?: CliRunOptions;
+  /** Push the design-docs branch after each commit (the teammate test). */
+  push?: boolean;
 }
 
 export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions): Promise<FaultHarness> {
@@ -64,7 +66,7 @@ export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions):
   };
   const logs: string[] = [];
   // The same assembly the extension and the CLI use, with a real agent process.
-  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
+  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, push: opts.push, log: (level, m) => logs.push(`${level}: ${m}`) });
   const { docs, orchestrator, pool } = opened;
   const notices: OrchestratorNotice[] = [];
   orchestrator.onDidNotice((n) => notices.push(n));

@@ -24,6 +24,12 @@ export interface DocCommitterOptions {
   /** Push after every commit (setting); never forced. Default false. */
   push?: boolean;
   remote?: string;
+  /**
+   * Called (inside the committer's queue job) when a push was rejected because the remote moved: the
+   * design-docs sync integrates the remote's commits and pushes again. Throws when it cannot; the rejection
+   * is then reported through {@link DocCommitter.onDidFailPush}.
+   */
+  onPushRejected?: (git: GitRunner) => Promise<unknown>;
 }
 
 /**
@@ -76,30 +82,10 @@ export class DocCommitter extends Disposable {
     if (batch.length === 0) return;
     const files = [...new Set([...this.leftover, ...batch.flatMap((b) => b.change.files)])];
     try {
-      const cwd = this.worktreePath;
-      const paths = await existingOrTracked(git, cwd, files);
-      // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
-      // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
-      if (paths.length) {
-        await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
-        await restageTornWrites(git, cwd, paths);
-      }
       const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
       const message = formatCommitMessage(changes);
-      let commit: DocCommit | undefined;
-      // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
-      // do not apply to them and must not make a tick fail.
-      // `core.abbrev=40` makes commit's summary line ("[branch <sha>] subject") carry the full SHA-1, which
-      // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
-      // SHA-256 repository, whose 64-digit names would still be abbreviated).
-      const out = await git.run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
-        (o) => o,
-        (e: unknown) => {
-          if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return undefined;
-          throw e;
-        },
-      );
-      if (out !== undefined) commit = { sha: await this.shaOfCommit(git, cwd, out), message, changes };
+      const sha = await this.commitFiles(git, files, message);
+      const commit = sha ? { sha, message, changes } : undefined;
       this.leftover.clear();
       for (const b of batch) b.resolve(commit);
       if (commit) {
@@ -110,6 +96,36 @@ export class DocCommitter extends Disposable {
       for (const f of files) this.leftover.add(f);
       for (const b of batch) b.reject(e);
     }
+  }
+
+  /**
+   * Stages exactly `files` (relative to the worktree; deletions too, torn writes re-staged) and commits them
+   * with `message`, inside the calling queue job. Returns the new commit's SHA, or undefined when the files
+   * turned out unchanged. Never pushes. The design-docs sync uses it to commit what agents wrote before it
+   * integrates a teammate's commits.
+   */
+  async commitFiles(git: GitRunner, files: readonly string[], message: string): Promise<string | undefined> {
+    const cwd = this.worktreePath;
+    const paths = await existingOrTracked(git, cwd, [...files]);
+    // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
+    // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
+    if (paths.length) {
+      await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
+      await restageTornWrites(git, cwd, paths);
+    }
+    // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
+    // do not apply to them and must not make a tick fail.
+    // `core.abbrev=40` makes commit's summary line ("[branch <sha>] subject") carry the full SHA-1, which
+    // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
+    // SHA-256 repository, whose 64-digit names would still be abbreviated).
+    const out = await git.run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
+      (o) => o,
+      (e: unknown) => {
+        if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return undefined;
+        throw e;
+      },
+    );
+    return out === undefined ? undefined : this.shaOfCommit(git, cwd, out);
   }
 
   /** Whether commit's summary line has been seen to carry the full object name in this repository. */
@@ -129,9 +145,26 @@ export class DocCommitter extends Disposable {
       // No terminal prompt: a push needing credentials fails (and is reported) instead of hanging the queue.
       await git.run(['push', remote, `${this.branch}:${this.branch}`], { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } });
     } catch (e) {
+      if (this.options.onPushRejected && isRejectedAsBehind(e)) {
+        // A teammate pushed first: integrate their commits (rebase ours on theirs) and push again, in this
+        // same queue job, so no other write slips in between. Only if that fails is the push reported.
+        try {
+          await this.options.onPushRejected(git);
+          return;
+        } catch (syncError) {
+          this._onDidFailPush.fire({ sha, message: syncError instanceof Error ? syncError.message : String(syncError) });
+          return;
+        }
+      }
       this._onDidFailPush.fire({ sha, message: e instanceof Error ? e.message : String(e) });
     }
   }
+}
+
+/** True for a push the remote refused because it has commits we lack (never for auth or network failures). */
+export function isRejectedAsBehind(e: unknown): boolean {
+  const text = e instanceof GitCommandError ? e.stderr : e instanceof Error ? e.message : String(e);
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward)\)|Updates were rejected because the (tip of your current branch is behind|remote contains work)/.test(text);
 }
 
 /** Paths git can `add -A`: present on disk or known to the index (deleted files); others would fail the add. */

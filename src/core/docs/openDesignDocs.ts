@@ -3,6 +3,7 @@ import { GitRunner } from '../git/gitRunner';
 import { inspectRepository, type RepositoryInfo } from '../git/repoInspect';
 import { DesignDocsWorktree, type DesignDocsBranchOptions, type DesignDocsLocation } from './designDocsWorktree';
 import type { DocCommitterOptions } from './docCommitter';
+import { DesignDocsSync } from './designDocsSync';
 import { SpecTaskStore } from './specTaskStore';
 
 /** Options of {@link openDesignDocs}. */
@@ -13,6 +14,11 @@ export interface OpenDesignDocsOptions extends DesignDocsBranchOptions, DocCommi
   createBranch?: boolean;
   /** Checklist context window (setting `spectask.dashboard.contextItems`); default 2. */
   contextItems?: number;
+  /**
+   * When a push is rejected because a teammate pushed first, sync (rebase ours on theirs) and push again
+   * instead of only reporting it; default true. Only matters with `push`.
+   */
+  syncOnRejectedPush?: boolean;
 }
 
 /** An opened design-docs store: the repository, where the worktree is, and the SpecTask store on it. */
@@ -22,6 +28,11 @@ export interface DesignDocs {
   worktree: DesignDocsWorktree;
   /** Owns its committer's events; dispose it when done. */
   store: SpecTaskStore;
+  /**
+   * Integrates a teammate's commits to the shared branch (`spectask sync`, rejected pushes, the timer). It
+   * holds no resources until `startPeriodic`, whose disposable stops it.
+   */
+  sync: DesignDocsSync;
 }
 
 /**
@@ -34,6 +45,8 @@ export async function openDesignDocs(folder: string, options: OpenDesignDocsOpti
   const queue = options.registry.forRepo(repo.root);
   const worktree = new DesignDocsWorktree(repo, queue, options);
   const location = await worktree.ensure({ createBranch: options.createBranch ?? true });
-  const store = new SpecTaskStore(location.worktreePath, location.branch, queue, options);
-  return { repo, location, worktree, store };
+  const sync = new DesignDocsSync(queue, location.worktreePath, location.branch, { remote: options.remote });
+  const onPushRejected = (options.syncOnRejectedPush ?? true) ? (git: Parameters<DesignDocsSync['syncInJob']>[0]) => sync.syncInJob(git, { push: true }) : undefined;
+  const store = new SpecTaskStore(location.worktreePath, location.branch, queue, { ...options, onPushRejected });
+  return { repo, location, worktree, store, sync };
 }

@@ -83,7 +83,8 @@ describe('design-docs commits', function () {
     const bare = tempDir('spectask-remote-');
     git(bare, 'init', '-q', '--bare');
     git(root, 'remote', 'add', 'origin', bare);
-    const dd = await openDesignDocs(root, { registry, push: true });
+    // Without the sync on rejection (designDocsSync.test.ts covers that): the committer itself reports it.
+    const dd = await openDesignDocs(root, { registry, push: true, syncOnRejectedPush: false });
     const failures: string[] = [];
     dd.store.onDidFailPush((f) => failures.push(f.message));
     const t = await dd.store.create({ title: 'Pushed' });
