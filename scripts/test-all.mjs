@@ -3,7 +3,7 @@
 // SPECTASK_TIERS=unit,webview limits the tiers (e.g. on a machine without the offline VS Code).
 import { spawnSync } from 'node:child_process';
 
-const all = ['unit', 'webview', 'integration', 'e2e'];
+const all = ['unit', 'webview', 'integration', 'e2e', 'faults'];
 const tiers = (process.env.SPECTASK_TIERS || all.join(',')).split(',').filter(Boolean);
 const build = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
 if (build.status !== 0) {

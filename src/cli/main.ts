@@ -5,6 +5,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistCommand, createCommand, initCommand, listCommand, markCommand, showCommand, type CliIO } from './designDocsCommands';
 import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
+import { useGitWorker } from '../core/git/gitExecutor';
 
 /** Options that take a value, for every command. */
 const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'comment', 'document', 'line', 'quote', 'note', 'remote']);
@@ -116,6 +117,8 @@ if (require.main === module) {
   // Exit only once stdout and stderr have drained: a pipe takes 64 KiB at a time, and process.exit() would
   // cut `spectask list --json` short when its output is read by another program.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  // Only the long-running orchestrator starts git from the worker thread; one-shot commands spare the thread.
+  useGitWorker(process.argv[2] === 'run');
   main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then(exit, (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
     exit(1);

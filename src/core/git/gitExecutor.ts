@@ -85,3 +85,13 @@ export function defaultGitExecutor(): GitExecutor {
   shared = script ? new WorkerGitExecutor(script) : new GitCommandRunner();
   return shared;
 }
+
+/**
+ * Chooses for this process before its first git command: the worker for a long-lived process (the extension
+ * host, `spectask run`), or git started from the calling thread for a one-shot command line, where starting a
+ * thread would cost more than the few forks it saves.
+ */
+export function useGitWorker(enabled: boolean): void {
+  const script = enabled && process.env.SPECTASK_GIT_WORKER !== '0' ? findGitWorkerScript() : undefined;
+  shared = script ? new WorkerGitExecutor(script) : new GitCommandRunner();
+}
