@@ -18,7 +18,14 @@ describe('stopOwnAgentsNow (the extension host shutting down)', () => {
   const strangers: number[] = [];
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stop-own-'))));
   afterEach(() => {
-    for (const c of children.splice(0)) c.kill('SIGKILL');
+    // Each agent is detached, so it leads its own process group: kill the group, or its child outlives the test.
+    for (const c of children.splice(0)) {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
     for (const pid of strangers.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL');
