@@ -74,10 +74,12 @@ function runIntegration() {
     res.skipped += r.skipped ?? 0;
   };
   // The main suites share one workspace; the whole-loop suite gets its own, scaffolded from a sample project;
-  // the reload suite gets its own too, because it reloads the window (its stages share RELOAD_STATE_FILE).
-  const ownSession = /^(wholeLoop|reload)$/;
-  if (!only || !ownSession.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload' }));
+  // the reload suite gets its own too, because it reloads the window (its stages share RELOAD_STATE_FILE); the
+  // hostile-input suites get their own, since they leave two dozen SpecTasks and notifications behind.
+  const ownSession = /^(wholeLoop|reload|hostileTitles|secrets)(,(hostileTitles|secrets))*$/;
+  if (!only || !ownSession.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload,hostileTitles,secrets' }));
   if (!only || /wholeLoop/.test(only)) add(runVsCodeSession('samples/empty-project', { TEST_FILES: 'wholeLoop' }));
+  if (!only || /hostileTitles|secrets/.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: only ?? 'hostileTitles,secrets' }));
   if (!only || /reload/.test(only)) {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reload-'));
     add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: 'reload', RELOAD_STATE_FILE: path.join(stateDir, 'state.json') }));

@@ -101,6 +101,8 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     await cfg.update('openaiCompatible.model', 'fake-local', vscode.ConfigurationTarget.Global);
     await cfg.update('agents.planning.backend', 'openai-compat', vscode.ConfigurationTarget.Global);
 
+    // Only this test's notifications in the list it reads below.
+    await vscode.commands.executeCommand('notifications.clearAll');
     // The product's own path: the command, its back-end list, the back-end's actions, the password box.
     void vscode.commands.executeCommand('spectask.backends.configure');
     await eventually(async () => (await readText('.quick-input-widget .monaco-list-row')).includes('OpenAI-compatible endpoint'), 'the back-end list is shown', 60_000);
