@@ -74,7 +74,8 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
     fake = await startPhasedAnthropicFake(path.join(scratch, 'fake'), [
       { match: /You are the planning agent/, turns: plan },
       { match: /requested changes to the spec/, turns: revise },
-      { match: /You are the implementation agent/, turns: implement },
+      // Both implementation agents get their first answer together: the dashboard must show two working at once.
+      { match: /You are the implementation agent/, turns: implement, barrier: 2 },
     ]);
     // The agents inherit these through the back-end's allow-list; HOME keeps the host's shell profile out.
     Object.assign(process.env, { HOME: scratch, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-loop-test' });

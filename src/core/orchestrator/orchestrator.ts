@@ -16,7 +16,7 @@ import { implementationVerdict, planningVerdict } from './completion';
 import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from './fleetView';
 import type { RunLedger } from './ledger';
 import { implementationChangesPrompt, implementationNudge, implementationPrompt, planningNudge, planningPrompt, revisionPrompt, type ImplementationPaths, type PlanningPaths, type PromptTask, type ReviewComment } from './prompts';
-import { schedule, type SchedulableTask } from './scheduler';
+import { schedule, type SchedulableTask, type ScheduleDecision } from './scheduler';
 import { implementationPolicy, PLANNING_POLICY, type OrchestratorSettings } from './settings';
 import type { SpecTaskStatus, Trigger } from './statusMachine';
 
@@ -70,6 +70,8 @@ const STATUSES_WITH_RUNS: ReadonlySet<SpecTaskStatus> = new Set(['spec_generatio
 export class Orchestrator extends Disposable {
   private readonly tasks = new Map<string, TaskView & { record?: SpecTaskRecord; folder: string; path: string }>();
   private readonly runs = new Map<string, ActiveRun>();
+  /** Tasks the scheduler is moving into a working status and starting: not orphans, though no run is registered yet. */
+  private readonly starting = new Set<string>();
   /** The last run of each task as the dashboard shows it (kept after the run ends). */
   private readonly runViews = new Map<string, RunView>();
   private queueReasons = new Map<string, string>();
@@ -286,7 +288,7 @@ export class Orchestrator extends Disposable {
   private async relaunchOrphans(): Promise<void> {
     if (this.deps.mayRunAgents?.()) return;
     for (const t of this.tasks.values()) {
-      if (!STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id)) continue;
+      if (!STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id) || this.starting.has(t.id)) continue;
       this.log('warn', `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`);
       const last = t.record?.history.at(-1);
       const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
@@ -317,35 +319,45 @@ export class Orchestrator extends Disposable {
     for (const d of decision.start) {
       const t = this.tasks.get(d.taskId);
       if (!t) continue;
+      this.starting.add(d.taskId);
       try {
-        await this.apply(d.taskId, d.trigger, undefined, false);
-      } catch (e) {
-        // The decision was made on a view that is stale by now (another pass or process moved the task
-        // first): the status machine refused it, which is the point. Skip it; the next pass sees the truth.
-        this.log('info', `skipped "${d.trigger}" for SpecTask ${t.number}: ${(e as Error).message}`);
-        await this.refreshTask(d.taskId);
-        continue;
-      }
-      try {
-        if (d.trigger === 'start_planning') {
-          this.tickAgain = true;
-          continue;
-        }
-        const task = this.requireTask(d.taskId);
-        if (d.trigger === 'planning_slot_free') await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths));
-        else if (d.trigger === 'revision_resumed') {
-          const comments = (task.record?.reviewComments ?? []).filter((c) => !c.resolvedAt).map((c) => ({ document: c.document as ReviewComment['document'], line: c.line ?? 1, quote: c.quote ?? '', comment: c.comment }));
-          await this.launch(task, 'planning', (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1));
-        } else if (d.trigger === 'implementation_slot_free') {
-          const hasSpec = (task.record?.history ?? []).some((h) => h.to === 'spec_approved');
-          await this.launch(task, 'implementation', (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }));
-        }
-      } catch (e) {
-        this.log('error', `could not start SpecTask ${t.number}: ${(e as Error).message}`);
-        await this.fail(d.taskId, d.trigger === 'implementation_slot_free' ? 'implementation' : 'planning', (e as Error).message);
+        await this.startDecided(d, t.number);
+      } finally {
+        this.starting.delete(d.taskId);
       }
     }
     this._onDidChange.fire();
+  }
+
+  /** Carries out one start decision of the scheduler: the transition, then the run. */
+  private async startDecided(d: ScheduleDecision['start'][number], number: string): Promise<void> {
+    try {
+      await this.apply(d.taskId, d.trigger, undefined, false);
+    } catch (e) {
+      // The decision was made on a view that is stale by now (another pass or process moved the task
+      // first): the status machine refused it, which is the point. Skip it; the next pass sees the truth.
+      this.log('info', `skipped "${d.trigger}" for SpecTask ${number}: ${(e as Error).message}`);
+      await this.refreshTask(d.taskId);
+      return;
+    }
+    try {
+      if (d.trigger === 'start_planning') {
+        this.tickAgain = true;
+        return;
+      }
+      const task = this.requireTask(d.taskId);
+      if (d.trigger === 'planning_slot_free') await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths));
+      else if (d.trigger === 'revision_resumed') {
+        const comments = (task.record?.reviewComments ?? []).filter((c) => !c.resolvedAt).map((c) => ({ document: c.document as ReviewComment['document'], line: c.line ?? 1, quote: c.quote ?? '', comment: c.comment }));
+        await this.launch(task, 'planning', (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1));
+      } else if (d.trigger === 'implementation_slot_free') {
+        const hasSpec = (task.record?.history ?? []).some((h) => h.to === 'spec_approved');
+        await this.launch(task, 'implementation', (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }));
+      }
+    } catch (e) {
+      this.log('error', `could not start SpecTask ${number}: ${(e as Error).message}`);
+      await this.fail(d.taskId, d.trigger === 'implementation_slot_free' ? 'implementation' : 'planning', (e as Error).message);
+    }
   }
 
   // ---------------------------------------------------------------- runs
@@ -444,7 +456,24 @@ export class Orchestrator extends Disposable {
     // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
     // merely looks interrupted to the next start, which resumes it.
     await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() }).catch((e) => this.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`));
-    if (this.runs.get(id) === active) this.runs.delete(id);
+    try {
+      await this.handleRunEnd(id, active, result, makePrompt);
+    } finally {
+      // Only now is the task free for another run. While its end was being handled (committing, checking the
+      // work: git, seconds on a busy machine) the status still said an agent works on it; had the run been
+      // forgotten earlier, the reconcile tick took the task for an orphan and started a second run on the same
+      // agent, and the next phase then failed with "the agent is busy".
+      if (this.runs.get(id) === active) {
+        this.runs.delete(id);
+        if (!this.isDisposed) {
+          this._onDidChange.fire();
+          this.kick();
+        }
+      }
+    }
+  }
+
+  private async handleRunEnd(id: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
     if (this.isDisposed) return;
     if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
     // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
@@ -518,7 +547,7 @@ export class Orchestrator extends Disposable {
       if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' }))) await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
       await this.deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.now() });
       const t = this.tasks.get(r.taskId);
-      if (!t || !STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id)) continue;
+      if (!t || !STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id) || this.starting.has(t.id)) continue;
       const sessionId = r.sessionId ?? t.record?.agentSessions?.[r.backend];
       if (sessionId) this.deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
       if (this.deps.mayRunAgents?.()) continue;

@@ -14,6 +14,12 @@ export interface PhaseVars {
 export interface Phase {
   match: RegExp;
   turns: (v: PhaseVars) => ScriptTurn[];
+  /**
+   * Hold the phase's first answer until this many conversations (different prompts) have asked for it, so
+   * that parallel agents are certainly working at the same time however the machine schedules them
+   * (released after 60 s regardless).
+   */
+  barrier?: number;
 }
 
 interface Message {
@@ -30,6 +36,8 @@ const isPrompt = (m: Message) => m.role === 'user' && (typeof m.content === 'str
  * Sessions are resumed with their history, so this stays stateless. Test fixture only.
  */
 export function phasedAnthropicApi(phases: Phase[]): FakeApi {
+  const arrived = new Map<Phase, Set<string>>();
+  const held = new Map<Phase, (() => void)[]>();
   return {
     handle(req: http.IncomingMessage, body: unknown, res: http.ServerResponse, ctx) {
       const messages = ((body ?? {}) as { messages?: Message[] }).messages ?? [];
@@ -50,7 +58,24 @@ export function phasedAnthropicApi(phases: Phase[]): FakeApi {
       };
       const index = messages.slice(start + 1).filter((m) => m.role === 'assistant').length;
       const turn = phase ? (phase.turns(vars)[index] ?? { text: 'Done.' }) : { text: 'No script for this prompt.' };
-      anthropicApi.handle(req, body, res, { turn: () => turn, log: ctx.log });
+      const answer = () => anthropicApi.handle(req, body, res, { turn: () => turn, log: ctx.log });
+      if (!phase?.barrier || index !== 0) return answer();
+      const seen = arrived.get(phase) ?? new Set<string>();
+      arrived.set(phase, seen.add(text));
+      const waiting = held.get(phase) ?? [];
+      held.set(phase, waiting);
+      if (seen.size >= phase.barrier) {
+        for (const release of waiting.splice(0)) release();
+        return answer();
+      }
+      let done = false;
+      const release = () => {
+        if (done) return;
+        done = true;
+        answer();
+      };
+      waiting.push(release);
+      setTimeout(release, 60_000).unref();
     },
   };
 }
