@@ -80,6 +80,7 @@ describe('Reload Window in the middle of agent runs, in a real VS Code', functio
   const stage = state?.stage ?? 0;
   if (!STATE_FILE) {
     it('needs the staged runner (scripts/test-tier.mjs sets RELOAD_STATE_FILE)', function () {
+      console.log('    skipped: a window reload kills this mocha run; only the staged runner of npm run test:integration can resume it in the new host');
       this.skip();
     });
     return;
