@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { FleetChecklistItem } from '../src/protocol/fleet';
 import { afterAllMeasured } from './animationBatch';
+import { mayMove } from './motionBudget';
 import { isOnScreen, trackOnScreen } from './onScreen';
 import { prefersReducedMotion } from './reducedMotion';
 import { TaskListItem, type ItemPlace } from './TaskListItem';
@@ -13,16 +14,22 @@ function placeOf(index: number, currentIndex: number | undefined): ItemPlace {
   return index < currentIndex ? 'before' : index === currentIndex ? 'current' : 'after';
 }
 
+/** The new current item pulses twice, then rests: it draws the eye to the change, not forever. */
+const PULSE: Keyframe[] = [{ opacity: 1 }, { opacity: 0.7 }, { opacity: 1 }];
+const PULSE_TIMING: KeyframeAnimationOptions = { duration: 1600, iterations: 2, easing: 'ease-in-out' };
+
 /**
  * The window of checklist items on a card. Items are keyed by their checklist index, so when the window
  * slides (an item got ticked) each row keeps its DOM node and glides to its new place (FLIP: remember
  * the old offsets, measure the new ones, animate the difference away) instead of jumping; new rows
- * fade in. No motion when the user prefers reduced motion.
+ * fade in and the new current item pulses. No motion when the user prefers reduced motion, nor while the
+ * fleet ticks faster than a person can follow (see motionBudget).
  */
 export function TaskList({ items, currentIndex, host, label }: { items: FleetChecklistItem[]; currentIndex: number | undefined; host: HostApi; label: string }) {
   const listRef = useRef<HTMLOListElement>(null);
   const lastTops = useRef<Map<number, number>>(new Map());
   const lastMoved = useRef(-Infinity);
+  const lastIndices = useRef('');
   const mounted = useRef(false);
 
   useEffect(() => trackOnScreen(listRef.current!), []);
@@ -30,25 +37,29 @@ export function TaskList({ items, currentIndex, host, label }: { items: FleetChe
   useLayoutEffect(() => {
     const list = listRef.current;
     if (!list) return;
+    // The window slid when it shows other item indices. Most renders change other parts of the card (and
+    // the clock re-renders it every second): they neither measure nor ask for motion.
+    const indices = items.map((it) => it.index).join(' ');
+    const slid = indices !== lastIndices.current;
+    lastIndices.current = indices;
     // No motion nobody sees: an off-screen card simply shows its new window when scrolled to.
     if (!isOnScreen(list)) {
       lastTops.current = new Map();
       return;
     }
-    // Reading offsets forces a layout, so it is done only when it can lead to motion: the window slid (other
-    // item indices) and the list is not flooded. Most updates change other parts of the card.
+    // Reading offsets forces a layout, so it is done only when it can lead to motion: on the first render,
+    // or when the window slid and neither this list nor the page is flooded.
     const previous = lastTops.current;
     const first = !mounted.current;
     mounted.current = true;
     if (!first) {
-      const slid = previous.size !== items.length || items.some((it) => !previous.has(it.index));
       if (!slid) return;
-      // Motion is for ticks at a human pace. A list that slides again within two glides just jumps: under a
-      // flood of ticks motion would only blur, and hundreds of overlapping animations would cost frames.
+      // A list that slides again within two glides just jumps, and so does every list while the whole page
+      // is flooded with ticks: hundreds of overlapping animations would only blur and cost frames.
       const t = performance.now();
       const flooded = t - lastMoved.current < 2 * MOVE_MS;
       lastMoved.current = t;
-      if (flooded) {
+      if (flooded || prefersReducedMotion() || !mayMove(t)) {
         lastTops.current = new Map(); // unknown until the flood is over: the first calm slide measures again
         return;
       }
@@ -69,6 +80,7 @@ export function TaskList({ items, currentIndex, host, label }: { items: FleetChe
         } else if (before !== after) {
           row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], { duration: MOVE_MS, easing: 'ease-out' });
         }
+        if (index === currentIndex) row.animate(PULSE, PULSE_TIMING);
       }
     });
   });

@@ -14,8 +14,11 @@ interface Props {
 
 const STATE_WORDS = { todo: 'to do', doing: 'in progress', done: 'done' } as const;
 
+// Still icons only: any endless animation, even one spinner, keeps the compositor drawing every frame — a
+// tenth of a core for an idle dashboard with software rendering (VS Code stopped its blinking cursor's CSS
+// animation for the same reason). The elapsed times counting up say the fleet is alive.
 function icon(item: FleetChecklistItem, place: ItemPlace): string {
-  if (place === 'current') return 'codicon-loading codicon-modifier-spin';
+  if (place === 'current') return 'codicon-arrow-right';
   if (item.state === 'done') return 'codicon-check';
   if (item.state === 'doing') return 'codicon-circle-filled';
   return 'codicon-circle-large-outline';
@@ -23,7 +26,8 @@ function icon(item: FleetChecklistItem, place: ItemPlace): string {
 
 /**
  * One checklist item on a card: done items before the current one faded to 40 %, the current item
- * highlighted with a spinner and a gentle pulse, upcoming items at 60 %; text clamped to two lines.
+ * highlighted with an arrow (and two pulses when it becomes current), upcoming items at 60 %; text clamped to
+ * two lines.
  */
 function TaskListItemView({ item, place, host }: Props) {
   return (

@@ -123,12 +123,10 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.equal(await current.count(), 1);
     assert.equal(await current.getAttribute('data-index'), '4');
     assert.ok((await current.innerText()).includes('Add **POST /auth/reset**'.replace(/\*\*/g, '')));
-    assert.equal(await current.locator('.codicon-modifier-spin').count(), 1, 'spinner on the current item');
-    assert.equal(await current.evaluate((e) => getComputedStyle(e).animationName), 'pulse');
+    assert.equal(await current.locator('.codicon-arrow-right').count(), 1, 'an arrow marks the current item');
     const look = await rows.evaluateAll((els) => els.map((e) => ({ cls: e.className, opacity: getComputedStyle(e).opacity, check: !!e.querySelector('.codicon-check') })));
-    // The current item pulses between 1 and 0.7; the others hold still at their fade level.
-    assert.deepEqual(look.map((l, i) => (i === 2 ? 'pulsing' : l.opacity)), ['0.4', '0.4', 'pulsing', '0.6', '0.6']);
-    assert.ok(Number(look[2].opacity) >= 0.7, `current item opacity ${look[2].opacity}`);
+    // Nothing moves on the first picture: done items at 40 %, the current one whole, upcoming ones at 60 %.
+    assert.deepEqual(look.map((l) => l.opacity), ['0.4', '0.4', '1', '0.6', '0.6']);
     assert.deepEqual(look.map((l) => l.check), [true, true, false, false, false]);
     const clamp = await current.locator('.task-text').evaluate((e) => getComputedStyle(e).webkitLineClamp);
     assert.equal(clamp, '2');
@@ -181,6 +179,48 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.deepEqual(after.map((a) => a.i), ['2', '3', '4', '5', '6']);
     assert.equal(after.find((a) => a.i === '3')!.same, true, 'the row of item 3 kept its DOM node');
     assert.ok(after.filter((a) => a.moving).length >= 4, `rows should animate to their new places: ${JSON.stringify(after)}`);
+    // The new current item pulses twice and then rests: no animation on the page runs forever.
+    const pulse = await d!.page.locator('.task-item[aria-current=step]').evaluate((e) =>
+      e.getAnimations().map((a: any) => ({ props: a.effect.getKeyframes().flatMap((k: object) => Object.keys(k)), iterations: a.effect.getTiming().iterations })),
+    );
+    assert.ok(pulse.some((a: { props: string[]; iterations: number }) => a.props.includes('opacity') && a.iterations === 2), `current item should pulse twice: ${JSON.stringify(pulse)}`);
+    assert.equal(await d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.effect.getTiming().iterations === Infinity).length), 0, 'an endless animation');
+  });
+
+  it('runs no endless animation while agents work: an idle dashboard draws no frames', async () => {
+    // Any endless animation (a spinner, a pulse) makes the compositor draw the whole page on every frame:
+    // a tenth of a core with software rendering for a dashboard nobody changed.
+    await open({ width: 1280, height: 900 });
+    const working = (done: number) => snapshotOf(Array.from({ length: 16 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(10, Math.min(9, done + (i % 3))) })));
+    await d!.snapshot(1, working(2));
+    await new Promise((r) => setTimeout(r, 400)); // slides are apart enough to move
+    await d!.snapshot(2, working(3));
+    const running = () => d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.playState === 'running').map((a: any) => ({ name: a.animationName ?? 'script', iterations: a.effect.getTiming().iterations, duration: a.effect.getTiming().duration })));
+    const during = await running();
+    assert.ok(during.every((a: { iterations: number }) => a.iterations !== Infinity), `endless animations: ${JSON.stringify(during)}`);
+    await d!.page.waitForFunction(() => document.getAnimations().filter((a: any) => a.playState === 'running').length === 0, undefined, { timeout: 6000 });
+  });
+
+  it('goes calm while the whole fleet ticks faster than a person can follow, and moves again after', async () => {
+    await open({ width: 1280, height: 900 });
+    const fleet = (tick: number) => snapshotOf(Array.from({ length: 8 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29) })));
+    let rev = 0;
+    for (let tick = 0; tick < 6; tick++) {
+      await d!.snapshot(++rev, fleet(tick)); // 8 cards slide on every snapshot: dozens of slides a second
+      await nextFrames(d!);
+    }
+    assert.equal(await d!.page.evaluate(() => document.documentElement.hasAttribute('data-motion-flood')), true, 'the page should be calm');
+    assert.equal(await d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.playState === 'running' && a.currentTime < 100).length), 0, 'no motion started during the flood');
+    assert.equal(await d!.page.locator('.progress-fill').first().evaluate((e) => getComputedStyle(e).transitionDuration), '0s', 'progress bars jump');
+    // Two quiet seconds later a lone tick moves again.
+    await d!.page.waitForFunction(() => !document.documentElement.hasAttribute('data-motion-flood'), undefined, { timeout: 4000 });
+    const card0 = d!.page.locator('article.card[data-task-id="task-0"]');
+    const tickCard0 = (done: number) => d!.snapshot(++rev, snapshotOf(fleet(5).cards.map((c, i) => (i === 0 ? makeCard(0, { phase: 'implementing', items: checklist(30, done) }) : c))));
+    await tickCard0(10); // the first slide after a flood measures where the rows are
+    await new Promise((r) => setTimeout(r, 600)); // more than two glides apart
+    await tickCard0(11);
+    assert.ok((await card0.evaluate((e) => e.getAnimations({ subtree: true }).length)) > 0, 'a calm tick glides again');
+    assert.equal(await card0.locator('.progress-fill').evaluate((e) => getComputedStyle(e).transitionDuration), '0.3s');
   });
 
   it('under a flood of snapshots lets off-screen cards lag at most a second, then catches them up', async () => {
@@ -212,9 +252,8 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const moving = await d!.page.evaluate(() => document.getAnimations().map((a: CSSAnimation) => (a as CSSAnimation).animationName ?? 'script'));
     assert.deepEqual(moving, []);
     const current = d!.page.locator('.task-item.current');
-    assert.equal(await current.evaluate((e) => getComputedStyle(e).animationName), 'none');
     assert.equal(await current.evaluate((e) => getComputedStyle(e).opacity), '1');
-    assert.equal(await current.locator('.codicon-modifier-spin').evaluate((e) => getComputedStyle(e).animationName), 'none');
+    assert.equal(await d!.page.locator('.progress-fill').evaluate((e) => getComputedStyle(e).transitionDuration), '0s');
   });
 
   it('renders hostile strings as text: nothing executes and the layout holds', async () => {
