@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../checklist/checklistFocus';
 import type { ChecklistFocus, ChecklistItem, ChecklistProgress, ItemState } from '../checklist/checklistTypes';
 import { parseChecklist } from '../checklist/parseChecklist';
@@ -159,7 +160,7 @@ export class DesignDocsWatcher extends Disposable {
     // folders are looked at; listing all folders is kept for full scans and for folders seen for the first time
     // and legacy ones (whose listing depends on their content).
     const known = only && [...only.keys()].every((rel) => this.state.has(rel) && rel.startsWith('design/tasks/'));
-    const folders = known ? await this.knownFolders(only) : await this.reader.folders();
+    const folders = known ? [...only.keys()].sort().map((rel) => ({ rel, number: parseTaskFolderName(path.posix.basename(rel))?.number })) : await this.reader.folders();
     const present = new Set(folders.map((f) => f.rel));
     const events: DesignDocsEvent[] = [];
     if (!only) {
@@ -175,7 +176,13 @@ export class DesignDocsWatcher extends Disposable {
       const taskId = f.number !== undefined ? String(f.number).padStart(6, '0') : path.posix.basename(f.rel);
       const old = this.state.get(f.rel);
       const docs = only?.get(f.rel);
-      const next = await this.readFolder(f.rel, old && docs && docs !== 'all' ? { previous: old.docs, docs } : undefined);
+      const { docs: next, missing } = await this.readFolder(f.rel, old && docs && docs !== 'all' ? { previous: old.docs, docs } : undefined);
+      // A known folder is not listed first (a stat per tick); a document that could not be read is when to ask
+      // whether the folder itself is gone.
+      if (known && missing && !(await this.isDirectory(f.rel))) {
+        present.delete(f.rel);
+        continue;
+      }
       this.state.set(f.rel, { taskId, docs: next });
       if (baseline) continue;
       if (!old) events.push({ kind: 'taskAdded', taskId, folder: f.rel });
@@ -205,28 +212,36 @@ export class DesignDocsWatcher extends Disposable {
     for (const e of events) this._onDidChange.fire(e);
   }
 
-  /** The dirty folders that still exist, as {@link SpecTaskReader.folders} would list them (all are in `state`). */
-  private async knownFolders(only: Map<string, unknown>): Promise<{ rel: string; number?: number }[]> {
-    const rels = [...only.keys()].sort();
-    const isDir = await Promise.all(rels.map((rel) => fs.promises.stat(path.join(this.worktreePath, rel)).then((st) => st.isDirectory(), () => false)));
-    return rels.filter((_, i) => isDir[i]).map((rel) => ({ rel, number: parseTaskFolderName(path.posix.basename(rel))?.number }));
+  private isDirectory(rel: string): Promise<boolean> {
+    return fs.promises.stat(path.join(this.worktreePath, rel)).then((st) => st.isDirectory(), () => false);
   }
 
-  /** Reads a folder's documents; with `partial`, only the named ones, the others kept from the previous reading. */
-  private async readFolder(rel: string, partial?: { previous: Map<TaskDocumentName, DocState>; docs: Set<TaskDocumentName> }): Promise<Map<TaskDocumentName, DocState>> {
+  /**
+   * Reads a folder's documents; with `partial`, only the named ones, the others kept from the previous reading.
+   * `missing`: a document asked for could not be read (deleted, or the whole folder is gone).
+   */
+  private async readFolder(rel: string, partial?: { previous: Map<TaskDocumentName, DocState>; docs: Set<TaskDocumentName> }): Promise<{ docs: Map<TaskDocumentName, DocState>; missing: boolean }> {
     const docs = new Map<TaskDocumentName, DocState>();
+    let missing = false;
     if (partial) for (const [doc, st] of partial.previous) if (!partial.docs.has(doc)) docs.set(doc, st);
     await Promise.all(
       (partial ? [...partial.docs] : TASK_DOCUMENTS).map(async (doc) => {
-        const bytes = await fs.promises.readFile(path.join(this.worktreePath, rel, doc)).catch(() => undefined);
-        if (!bytes) return;
+        const bytes = await readFileAsync(path.join(this.worktreePath, rel, doc)).catch(() => undefined);
+        if (!bytes) {
+          missing = true;
+          return;
+        }
         const isChecklist = doc === TASKS_FILE || doc === LEGACY_CHECKLIST_FILE;
         docs.set(doc, { hash: createHash('sha1').update(bytes).digest('hex'), items: isChecklist ? parseChecklist(bytes).items : undefined });
       }),
     );
-    return docs;
+    return { docs, missing };
   }
 }
+
+// The callback readFile, promisified: fs.promises.readFile opens a FileHandle and reads in chunks through
+// promises, several times the work on the event loop for a small file read on every tick.
+const readFileAsync = promisify(fs.readFile);
 
 const DOCUMENT_NAMES: ReadonlySet<string> = new Set(TASK_DOCUMENTS);
 /** {@link writeFileAtomic}'s temporary sibling: `.<name>.<pid>.<seq>.tmp`. */

@@ -34,6 +34,20 @@ export function describeToolCall(e: ToolCallEvent): string {
 }
 
 /**
+ * The item window of each checklist reading. A reading's items array is replaced, never changed, when the
+ * checklist changes, so the window of the 199 checklists that did not tick is not built again on every
+ * snapshot (200 × 30 items, up to 30 snapshots a second).
+ */
+const windows = new WeakMap<readonly ChecklistItem[], { contextItems: number; window: ReturnType<typeof buildItemWindow> }>();
+function itemWindowOf(items: readonly ChecklistItem[], contextItems: number): ReturnType<typeof buildItemWindow> {
+  const hit = windows.get(items);
+  if (hit && hit.contextItems === contextItems) return hit.window;
+  const window = buildItemWindow(items, contextItems);
+  windows.set(items, { contextItems, window });
+  return window;
+}
+
+/**
  * Builds the complete dashboard snapshot from the orchestrator's state. Pure and cheap: one pass over the
  * tasks; archived SpecTasks are counted but get no card.
  */
@@ -49,7 +63,7 @@ export function buildFleetSnapshot(input: {
   for (const t of input.tasks) {
     const agent = input.agents.get(t.id);
     const run = input.runs.get(t.id);
-    const w = buildItemWindow(t.items, input.contextItems);
+    const w = itemWindowOf(t.items, input.contextItems);
     const tokens = agent ? (agent.usage.inputTokens ?? 0) + (agent.usage.outputTokens ?? 0) : 0;
     all.push({
       taskId: t.id,

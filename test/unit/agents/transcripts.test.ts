@@ -31,6 +31,29 @@ describe('TranscriptStore', () => {
     assert.deepEqual(store.taskTotals('000001'), { runs: 2, inputTokens: 200, outputTokens: 20, costUsd: 0.75 });
   });
 
+  it('writes a live run through one open file: every event readable at once, on disk after flush, the file closed at the end', async () => {
+    const store = new TranscriptStore(dir);
+    const ch = new RunEventChannel();
+    const recorded = store.record('000002', { runId: 'live', backend: 'claude-cli', pid: undefined, events: ch.events, onEvent: ch.onEvent, sessionId: ch.sessionId, finished: ch.finished, cancel: async () => undefined });
+    const file = store.fileFor('000002', 'live');
+    const openFds = () => (fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd').filter((fd) => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`) === file; } catch { return false; } }).length : undefined);
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 50; i++) ch.push({ t: 'text', runId: 'live', text: `round ${round} line ${i}`, delta: false });
+      await new Promise((r) => setImmediate(r)); // the recorder takes the events in
+      // Readable whatever part is on disk yet: in order, without duplicates.
+      const texts = store.read('000002', 'live').map((e) => (e.t === 'text' ? e.text : ''));
+      assert.equal(texts.length, (round + 1) * 50);
+      assert.equal(texts.at(-1), `round ${round} line 49`);
+    }
+    await store.flush(); // while the run still records
+    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 1000, 'every event on disk after flush');
+    if (openFds() !== undefined) assert.equal(openFds(), 1, 'one descriptor held open while the run records');
+    ch.push({ t: 'result', runId: 'live', status: 'success', durationMs: 1 });
+    await recorded;
+    assert.equal(store.read('000002', 'live').length, 1001);
+    if (openFds() !== undefined) assert.equal(openFds(), 0, 'the file is closed when the run ends');
+  });
+
   it('skips a torn last line and falls back to the last usage event when a run died without a result', () => {
     const store = new TranscriptStore(dir);
     store.append('t', { t: 'usage', runId: 'r', inputTokens: 7 });

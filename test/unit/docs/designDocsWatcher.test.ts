@@ -69,6 +69,18 @@ describe('design-docs watcher', function () {
     assert.ok(checklistEvents().length < states.length, `debounced (${checklistEvents().length} events)`);
   });
 
+  it('tells a deleted document from a removed SpecTask folder', async () => {
+    const folder = path.join(dd.location.worktreePath, 'design/tasks/000001_watched');
+    fs.writeFileSync(path.join(folder, 'tasks.md'), '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [ ] T2: two\n- [ ] T3: three\n');
+    await until(events, () => checklistEvents().length === 1, 'the tick');
+    fs.rmSync(path.join(folder, 'design.md'));
+    await until(events, (es) => es.some((e) => e.kind === 'documentChanged' && e.document === 'design.md' && e.change === 'deleted'), 'design.md deleted');
+    assert.equal(events.filter((e) => e.kind === 'taskRemoved').length, 0, 'the folder is still there');
+    fs.writeFileSync(path.join(folder, 'tasks.md'), '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [x] T2: two\n- [ ] T3: three\n');
+    fs.rmSync(folder, { recursive: true });
+    await until(events, (es) => es.some((e) => e.kind === 'taskRemoved' && e.taskId === '000001'), 'the SpecTask removed');
+  });
+
   it('reports changes that arrive by git pull, and new SpecTask folders', async () => {
     const wt = dd.location.worktreePath;
     const b = dd.location.branch;
