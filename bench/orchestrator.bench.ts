@@ -17,7 +17,8 @@ import { now, percentile, report, round } from './benchKit';
 const TASKS = Number(process.env.BENCH_TASKS ?? 200);
 const ITEMS = 30;
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 32);
-const STEP_MS = 250;
+// Each agent ticks an item every STEP_MS: 250 ms is a stress test (real agents take a minute or more per item).
+const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 250);
 /** Measures its own event-loop lag until stdin closes, then prints p50/p99 in ms as JSON. */
 const SIBLING = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 }); h.enable();
 process.stdin.resume(); process.stdin.on('end', () => { h.disable(); process.stdout.write(JSON.stringify({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6 })); });`;
@@ -169,8 +170,8 @@ async function main(): Promise<void> {
 
   console.log(`${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`);
   report('orchestrator', [
-    { metric: `event-loop lag p50 (${AGENTS} agents working)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
-    { metric: `event-loop lag p99 (${AGENTS} agents working)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
+    { metric: `event-loop lag p50 (${AGENTS} agents working, an item every ${STEP_MS} ms each)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
+    { metric: `event-loop lag p99 (${AGENTS} agents working, an item every ${STEP_MS} ms each)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
     { metric: 'event-loop lag max', value: lag.max / 1e6, unit: 'ms' },
     { metric: 'idle Node process next to it: event-loop lag p99 (machine contention)', value: siblingLag.p99, unit: 'ms', reference: { label: 'orchestrator process p99', value: ms(lag, 99), unit: 'ms' } },
     { metric: 'CPU of the orchestrator process (all threads) while the agents work', value: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, unit: '% of a core' },
