@@ -1,21 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
+import { runCli as run } from './runCli';
 import { cleanupTemp, git, makeRepo, tempDir, userState } from '../docs/gitFixture';
-
-/** Runs the CLI in-process and captures stdout, stderr and the exit code. */
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(argv, out, err, cwd);
-  return { code, out: o, err: e };
-}
 
 describe('spectask CLI', function () {
   this.timeout(30_000);

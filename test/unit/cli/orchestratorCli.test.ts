@@ -1,24 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
+import { runCli as cli } from './runCli';
 import { cleanupTemp, git } from '../docs/gitFixture';
 import { cleanRepo } from '../orchestrator/orchestratorHarness';
 
 const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
 const CUSTOM = JSON.stringify([process.execPath, AGENT, '{prompt}']);
-
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errs: string[] = [];
-  out.on('data', (c) => chunks.push(String(c)));
-  err.on('data', (c) => errs.push(String(c)));
-  const code = await main(argv, out, err, cwd);
-  return { code, out: chunks.join(''), err: errs.join('') };
-}
 
 describe('spectask run and the lifecycle commands', function () {
   this.timeout(60_000);

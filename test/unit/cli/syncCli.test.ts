@@ -1,20 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
+import { runCli as run } from './runCli';
 import { cleanupTemp, git, makeRepo, tempDir, userState } from '../docs/gitFixture';
-
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(argv, out, err, cwd);
-  return { code, out: o, err: e };
-}
 
 describe('spectask sync', function () {
   this.timeout(60_000);

@@ -1,0 +1,14 @@
+import { PassThrough } from 'node:stream';
+import { main } from '../../../src/cli/main';
+
+/** Runs the CLI in-process in `cwd` and captures stdout, stderr and the exit code. */
+export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d) => (o += d));
+  err.on('data', (d) => (e += d));
+  const code = await main(argv, out, err, cwd);
+  return { code, out: o, err: e };
+}
