@@ -1,6 +1,6 @@
 // Builds every bundle from one script (see README "Build"):
 //   dist/extension.js  node, cjs, `vscode` external          dist/cli.js  node, cjs, VS Code-free
-//   dist/gitWorker.js  node, cjs: the worker thread that starts git processes for both
+//   dist/gitWorker.js  node, cjs: the helper process that starts git processes for both
 //   dist/webview.js/.css  browser, iife, Preact JSX            --tests: out/test/{unit,integration,webview}
 // Flags: --production (minify, no sourcemaps), --watch, --tests (also build the test bundles).
 import * as esbuild from 'esbuild';
@@ -59,7 +59,7 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [forbidVscode, problemMatcher] },
-  // The thread that starts git processes for the extension and the CLI (src/core/git/gitWorker.ts).
+  // The helper process that starts git processes for the extension and the CLI (src/core/git/gitWorker.ts).
   { ...node, entryPoints: ['src/core/git/gitWorker.ts'], outfile: 'dist/gitWorker.js', plugins: [forbidVscode, problemMatcher] },
   {
     ...common,

@@ -117,7 +117,7 @@ if (require.main === module) {
   // Exit only once stdout and stderr have drained: a pipe takes 64 KiB at a time, and process.exit() would
   // cut `spectask list --json` short when its output is read by another program.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-  // Only the long-running orchestrator starts git from the worker thread; one-shot commands spare the thread.
+  // Only the long-running orchestrator starts git from the helper process; one-shot commands spare starting it.
   useGitWorker(process.argv[2] === 'run');
   main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then(exit, (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);

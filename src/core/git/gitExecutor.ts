@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { GitCommandRunner, type GitCommandFailure, type GitCommandRequest } from './gitCommand';
+import { ProcessGitExecutor } from './gitProcessExecutor';
 import type { GitWorkerReply, GitWorkerRequest } from './gitWorker';
 
 /** Runs one git command; rejects with a {@link GitCommandFailure}. */
@@ -11,7 +12,9 @@ export interface GitExecutor {
 
 /**
  * Runs git commands from a worker thread (dist/gitWorker.js), so that starting git processes never blocks the
- * host's event loop (see gitWorker.ts for why it would). One worker per process, started on first use. It
+ * host's event loop (see gitWorker.ts for why it would). The host's thread still pays for each fork in page
+ * faults, so the product uses {@link ProcessGitExecutor}; this stays as the fallback (SPECTASK_GIT_WORKER=thread)
+ * and as a reference for the gitWorker benchmark. One worker per process, started on first use. It
  * holds the process open only while a command is in flight, so a CLI exits as soon as its work is done; if the
  * worker dies, the commands in flight fail with a clear message and the next command starts a new one.
  */
@@ -75,23 +78,27 @@ export function findGitWorkerScript(from: string = __dirname): string | undefine
 let shared: GitExecutor | undefined;
 
 /**
- * The process's git executor: the worker thread when its script is there, else git started from the calling
- * thread (source-level tools that never built dist/). SPECTASK_GIT_WORKER=0 forces the latter, which the
- * benchmark uses as its reference.
+ * Where this process starts git, from SPECTASK_GIT_WORKER: `process` (default) a small helper process,
+ * `thread` a worker thread of this process, `0` the calling thread itself (the benchmark's reference). The
+ * calling thread is also what source-level tools get when dist/gitWorker.js was never built.
  */
+function createExecutor(helper: boolean): GitExecutor {
+  const mode = process.env.SPECTASK_GIT_WORKER;
+  const script = helper && mode !== '0' ? findGitWorkerScript() : undefined;
+  if (!script) return new GitCommandRunner();
+  return mode === 'thread' ? new WorkerGitExecutor(script) : new ProcessGitExecutor(script);
+}
+
+/** The process's git executor (see {@link createExecutor}). */
 export function defaultGitExecutor(): GitExecutor {
-  if (shared) return shared;
-  const script = process.env.SPECTASK_GIT_WORKER === '0' ? undefined : findGitWorkerScript();
-  shared = script ? new WorkerGitExecutor(script) : new GitCommandRunner();
-  return shared;
+  return (shared ??= createExecutor(true));
 }
 
 /**
- * Chooses for this process before its first git command: the worker for a long-lived process (the extension
+ * Chooses for this process before its first git command: the helper for a long-lived process (the extension
  * host, `spectask run`), or git started from the calling thread for a one-shot command line, where starting a
- * thread would cost more than the few forks it saves.
+ * helper would cost more than the few forks it saves.
  */
 export function useGitWorker(enabled: boolean): void {
-  const script = enabled && process.env.SPECTASK_GIT_WORKER !== '0' ? findGitWorkerScript() : undefined;
-  shared = script ? new WorkerGitExecutor(script) : new GitCommandRunner();
+  shared = createExecutor(enabled);
 }
