@@ -27,6 +27,8 @@ type Phase = 'planning' | 'implementation';
 interface ActiveRun extends RunView {
   runId?: string;
   phase: Phase;
+  /** The working directory the agent was started in (its code worktree). */
+  cwd: string;
   nudges: number;
   retries: number;
   /** Set by Stop: the run's end must not count as a failure to retry. */
@@ -100,7 +102,8 @@ export class Orchestrator extends Disposable {
       const run = this.runs.get(taskId);
       if (!run) return;
       if (event.t === 'tool_call') {
-        run.lastActivity = describeToolCall(event);
+        // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
+        run.lastActivity = describeToolCall(event, [run.cwd, this.deps.store.worktreePath]);
         run.lastActivityAt = this.now();
         this.runViews.set(taskId, run);
         this._onDidChange.fire();
@@ -376,6 +379,7 @@ export class Orchestrator extends Disposable {
     // Registered before the first await: a Stop that arrives while the worktree is being prepared must win.
     const active: ActiveRun = {
       phase,
+      cwd: wt.path,
       startedAt: this.now(),
       nudges: counters.nudges,
       retries: counters.retries,
