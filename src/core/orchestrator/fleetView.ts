@@ -22,6 +22,8 @@ export interface TaskView {
 
 export interface RunView {
   startedAt: number;
+  /** Why this run is not the task's first (resumed, nudged, retried, …); see restartReason.ts. */
+  restartReason?: string;
   lastActivity?: string;
   lastActivityAt?: number;
 }
@@ -93,6 +95,7 @@ export function buildFleetSnapshot(input: {
       currentIndex: w.currentIndex,
       lastActivity: run?.lastActivity,
       startedAt: run?.startedAt,
+      restartReason: run?.restartReason,
       updatedAt: Math.max(t.updatedAt, run?.lastActivityAt ?? 0),
       tokens: tokens || undefined,
       costUsd: agent?.usage.costUsd,

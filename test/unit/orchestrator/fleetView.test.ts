@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ToolCallEvent } from '../../../src/core/agents/agentEvents';
-import { describeToolCall } from '../../../src/core/orchestrator/fleetView';
+import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from '../../../src/core/orchestrator/fleetView';
 
 const call = (over: Partial<ToolCallEvent>): ToolCallEvent => ({ t: 'tool_call', runId: 'r', callId: 'c', name: 'Edit', kind: 'edit', input: {}, ...over });
 
@@ -38,5 +38,18 @@ describe('describeToolCall', () => {
     assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'npm ci\r\nnpm test' })), 'Run npm ci npm test');
     // Markup is not a control character: it stays, and the dashboard renders it as text.
     assert.equal(describeToolCall(call({ paths: [`${wt}/<img src=x onerror=alert(1)>.ts`] }), [wt]), 'Edit <img src=x onerror=alert(1)>.ts');
+  });
+});
+
+describe('buildFleetSnapshot', () => {
+  const task = (id: string): TaskView => ({ id, number: id.padStart(6, '0'), title: `Task ${id}`, status: 'implementation', items: [], hasWorktree: true, updatedAt: 1 });
+  const build = (runs: Map<string, RunView>) => buildFleetSnapshot({ tasks: [task('1'), task('2'), task('3')], agents: new Map(), runs, queueReasons: new Map(), contextItems: 2, now: 10 });
+
+  it("carries each run's restart reason to its card, and none for a first run or a task without a run", () => {
+    const snap = build(new Map<string, RunView>([
+      ['1', { startedAt: 5, restartReason: 'nudged (1 of 2): 3 items left' }],
+      ['2', { startedAt: 5 }],
+    ]));
+    assert.deepEqual(snap.cards.map((c) => [c.taskId, c.restartReason]), [['1', 'nudged (1 of 2): 3 items left'], ['2', undefined], ['3', undefined]]);
   });
 });
