@@ -16,8 +16,8 @@ interface Props {
 
 /**
  * One SpecTask's agent: number and title, back-end and agent id, phase chip, progress, the checklist
- * window, what the agent did last, elapsed time and last update, usage, why it waits or what failed,
- * and its actions. Every string from agents or documents is rendered as text.
+ * window, what the agent did last and why its run started again, elapsed time and last update, usage, why
+ * it waits or what failed, and its actions. Every string from agents or documents is rendered as text.
  */
 function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
   const { done, total } = card.progress;
@@ -50,6 +50,14 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
       {card.lastActivity && (
         <p class="card-activity" title={card.lastActivity}>
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
+        </p>
+      )}
+      {card.restartReason && (
+        // Quiet, like the activity line; the hidden words tell a screen reader what the line is, which the
+        // icon and the tooltip (not read by every screen reader) would otherwise carry alone.
+        <p class="card-restart" title={`Why the agent's run started again: ${card.restartReason}`}>
+          <span class="codicon codicon-debug-restart" aria-hidden="true" /> <span class="visually-hidden">Run restarted: </span>
+          {card.restartReason}
         </p>
       )}
       {card.queueReason && (

@@ -64,6 +64,12 @@ export interface FleetAgentCard {
   lastActivity?: string;
   /** When the agent's current run started. */
   startedAt?: number;
+  /**
+   * Why the current run is not the task's first, e.g. "resumed after the editor or orchestrator restarted",
+   * "nudged (1 of 2): 3 items left", "retry 1 of 1 after the agent exited with code 1". Absent for a first run
+   * and once the run ended.
+   */
+  restartReason?: string;
   /** When anything about this card last changed (a tick, an activity, a status). */
   updatedAt?: number;
   /** Tokens used so far, when the back-end reports them. */

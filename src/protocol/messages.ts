@@ -37,6 +37,7 @@ export const MAX_HREF_LENGTH = 2048;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isOptionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 const isShortString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
 /**
@@ -69,7 +70,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
   if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev)) return undefined;
   const s = raw.snapshot;
   if (!isRecord(s) || !Array.isArray(s.cards) || !isRecord(s.counts)) return undefined;
-  if (!s.cards.every((c) => isRecord(c) && typeof c.taskId === 'string' && isPhase(c.phase) && Array.isArray(c.window) && isRecord(c.progress))) return undefined;
+  if (!s.cards.every((c) => isRecord(c) && typeof c.taskId === 'string' && isPhase(c.phase) && Array.isArray(c.window) && isRecord(c.progress) && isOptionalString(c.restartReason))) return undefined;
   return raw as HostToWebview; // shape checked above; the host built it from our own types
 }
 

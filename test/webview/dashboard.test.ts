@@ -81,6 +81,27 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.equal(await bar.getAttribute('aria-valuemax'), String(card.progress.total));
   });
 
+  it('says quietly why a run started again, as text a screen reader reads, with a tooltip', async () => {
+    await open();
+    const reason = 'retry 1 of 1 after the agent exited with code 1';
+    await d!.snapshot(1, snapshotOf([makeCard(0, { restartReason: reason }), makeCard(2)]));
+    const line = d!.page.locator('article.card[data-task-id="task-0"] .card-restart');
+    assert.equal((await line.textContent())!.replace(/\s+/g, ' ').trim(), `Run restarted: ${reason}`);
+    assert.equal(await line.getAttribute('title'), `Why the agent's run started again: ${reason}`);
+    // What assistive technology gets: the words, not only an icon or a tooltip.
+    assert.match(await line.ariaSnapshot(), new RegExp(`Run restarted: ${reason}`));
+    const look = await d!.page.evaluate(() => {
+      const style = (sel: string) => getComputedStyle(document.querySelector(sel));
+      return { color: style('.card-restart').color, quiet: style('.card-activity').color, size: parseFloat(style('.card-restart').fontSize), body: parseFloat(style('.card-title').fontSize) };
+    });
+    assert.equal(look.color, look.quiet, 'the secondary colour of the activity line');
+    assert.ok(look.size < look.body, `smaller than the title: ${look.size} px vs ${look.body} px`);
+    assert.equal(await d!.page.locator('article.card[data-task-id="task-2"] .card-restart').count(), 0, 'a first run says nothing');
+    await d!.screenshot('webview-restart-reason-dark');
+    await d!.snapshot(2, snapshotOf([makeCard(0), makeCard(2)]));
+    assert.equal(await d!.page.locator('.card-restart').count(), 0, 'the line goes with the run');
+  });
+
   it('renders 8 agents: counts per phase, cards waiting on a person first', async () => {
     await open();
     const snap = makeSnapshot(8);

@@ -61,6 +61,7 @@ function hostileCard(i: number, p: string): FleetAgentCard {
     agentId: p,
     backend: p.slice(0, 80),
     lastActivity: p,
+    restartReason: p,
     queueReason: p,
     lastError: p,
     items: [
@@ -113,6 +114,7 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
       [...document.querySelectorAll('article.card')].map((c: any) => ({
         title: c.querySelector('.card-title')?.textContent ?? '',
         activity: c.querySelector('.card-activity')?.textContent ?? '',
+        restart: c.querySelector('.card-restart')?.textContent ?? '',
         error: c.textContent ?? '',
         hrefs: [...c.querySelectorAll('a[href]')].map((a: any) => a.getAttribute('href')),
       })),
@@ -122,6 +124,7 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
       const card = shown.find((s) => s.title.includes(p.replace(/\s+/g, ' ').slice(0, 40)) || s.title.includes(p.slice(0, 40)));
       assert.ok(card, `payload ${i} is shown as the literal title text: ${JSON.stringify(p.slice(0, 60))}`);
       assert.ok(card.activity.includes(p.slice(0, 40)), `payload ${i} is shown as literal activity text`);
+      assert.ok(card.restart.includes(p.slice(0, 40)), `payload ${i} is shown as literal restart-reason text`);
       // The only links are ones the host would open; refused schemes are plain text.
       for (const h of card.hrefs) assert.ok(classifyLink(h), `payload ${i} produced a link to ${h}`);
     }

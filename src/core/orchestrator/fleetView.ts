@@ -5,6 +5,7 @@ import type { SpecTaskStatus } from './statusMachine';
 import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../../protocol/fleet';
 import { phaseOfStatus } from '../../protocol/fleetPhase';
 import { buildItemWindow } from '../../protocol/fleetWindow';
+import { displayPath } from './displayPath';
 
 /** What the fleet view needs about one SpecTask; the orchestrator keeps these up to date. */
 export interface TaskView {
@@ -21,16 +22,33 @@ export interface TaskView {
 
 export interface RunView {
   startedAt: number;
+  /** Why this run is not the task's first (resumed, nudged, retried, …); see restartReason.ts. */
+  restartReason?: string;
   lastActivity?: string;
   lastActivityAt?: number;
 }
 
-/** "Edit src/auth.ts", "Run npm test": one line about a tool call, for the card's activity line. */
-export function describeToolCall(e: ToolCallEvent): string {
-  const target = e.paths?.[0] ?? e.command ?? '';
-  const verb = { edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[e.kind] ?? e.name;
+/** Longest activity line; the card clamps it to two lines anyway, and the tooltip shows the same text. */
+const MAX_ACTIVITY = 160;
+
+/**
+ * "Edit src/auth.ts", "Run npm test": one line about a tool call, for the card's activity line. A path is shown
+ * relative to the run's folders (`dirs`, its working directory first; see displayPath), and when the line is
+ * still too long it loses the middle of the path, keeping the file name. Control characters become spaces so
+ * that a multi-line command or a hostile path stays one line.
+ */
+export function describeToolCall(e: ToolCallEvent, dirs: readonly string[] = []): string {
+  const oneLine = (s: string) => s.replace(/\p{Cc}+/gu, ' ');
+  const file = e.paths?.[0];
+  const target = oneLine(file ? displayPath(file, dirs) : e.command ?? '');
+  const verb = oneLine({ edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[e.kind] ?? e.name);
   const line = target ? `${verb} ${target}` : verb;
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+  if (line.length <= MAX_ACTIVITY) return line;
+  const keep = MAX_ACTIVITY - verb.length - 2; // the space and the ellipsis
+  // A command reads best from its start; a path from its end, where the file name is.
+  if (!file || keep < MAX_ACTIVITY / 2) return `${line.slice(0, MAX_ACTIVITY - 1)}…`;
+  const head = Math.floor(keep / 3);
+  return `${verb} ${target.slice(0, head)}…${target.slice(target.length - (keep - head))}`;
 }
 
 /**
@@ -77,6 +95,7 @@ export function buildFleetSnapshot(input: {
       currentIndex: w.currentIndex,
       lastActivity: run?.lastActivity,
       startedAt: run?.startedAt,
+      restartReason: run?.restartReason,
       updatedAt: Math.max(t.updatedAt, run?.lastActivityAt ?? 0),
       tokens: tokens || undefined,
       costUsd: agent?.usage.costUsd,

@@ -15,6 +15,7 @@ import { openPullRequest, pullRequestText } from './pullRequest';
 import { implementationVerdict, planningVerdict } from './completion';
 import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from './fleetView';
 import type { RunLedger } from './ledger';
+import { CHANGES_REQUESTED, nudgeReason, REOPENED, RESUMED_AFTER_RESTART, RESUMED_ORPHAN, retryReason, RETRIED_AFTER_FAILURE, revisionReason, unfinishedWork } from './restartReason';
 import { implementationChangesPrompt, implementationNudge, implementationPrompt, planningNudge, planningPrompt, revisionPrompt, type ImplementationPaths, type PlanningPaths, type PromptTask, type ReviewComment } from './prompts';
 import { schedule, type SchedulableTask, type ScheduleDecision } from './scheduler';
 import { implementationPolicy, PLANNING_POLICY, type OrchestratorSettings } from './settings';
@@ -27,6 +28,8 @@ type Phase = 'planning' | 'implementation';
 interface ActiveRun extends RunView {
   runId?: string;
   phase: Phase;
+  /** The working directory the agent was started in (its code worktree). */
+  cwd: string;
   nudges: number;
   retries: number;
   /** Set by Stop: the run's end must not count as a failure to retry. */
@@ -100,7 +103,8 @@ export class Orchestrator extends Disposable {
       const run = this.runs.get(taskId);
       if (!run) return;
       if (event.t === 'tool_call') {
-        run.lastActivity = describeToolCall(event);
+        // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
+        run.lastActivity = describeToolCall(event, [run.cwd, this.deps.store.worktreePath]);
         run.lastActivityAt = this.now();
         this.runViews.set(taskId, run);
         this._onDidChange.fire();
@@ -219,7 +223,7 @@ export class Orchestrator extends Disposable {
   async requestImplementationChanges(id: string, comments: string): Promise<void> {
     await this.apply(id, 'request_implementation_changes', comments, false);
     const t = this.requireTask(id);
-    await this.launch(t, 'implementation', (task, paths) => implementationChangesPrompt(task, paths as ImplementationPaths, comments));
+    await this.launch(t, 'implementation', (task, paths) => implementationChangesPrompt(task, paths as ImplementationPaths, comments), { reason: CHANGES_REQUESTED });
   }
 
   /** Stops the task's agent (tree-kill). The task fails with "stopped by you", so Retry resumes it. */
@@ -248,7 +252,7 @@ export class Orchestrator extends Disposable {
   async reopen(id: string): Promise<void> {
     await this.apply(id, 'reopen', undefined, false);
     const t = this.requireTask(id);
-    await this.launch(t, 'implementation', (task, paths) => implementationPrompt(task, paths as ImplementationPaths, { hasSpec: true }));
+    await this.launch(t, 'implementation', (task, paths) => implementationPrompt(task, paths as ImplementationPaths, { hasSpec: true }), { reason: REOPENED });
   }
 
   // ---------------------------------------------------------------- the loop
@@ -292,8 +296,11 @@ export class Orchestrator extends Disposable {
       this.log('warn', `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`);
       const last = t.record?.history.at(-1);
       const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
-      await this.launch(t, t.status === 'spec_generation' ? 'planning' : 'implementation', (task, paths, phase) =>
-        changes ? implementationChangesPrompt(task, paths as ImplementationPaths, changes) : this.continuePrompt(task, paths, phase),
+      await this.launch(
+        t,
+        t.status === 'spec_generation' ? 'planning' : 'implementation',
+        (task, paths, phase) => (changes ? implementationChangesPrompt(task, paths as ImplementationPaths, changes) : this.continuePrompt(task, paths, phase)),
+        { reason: RESUMED_ORPHAN },
       ).catch((e) => this.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
     }
   }
@@ -346,13 +353,15 @@ export class Orchestrator extends Disposable {
         return;
       }
       const task = this.requireTask(d.taskId);
-      if (d.trigger === 'planning_slot_free') await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths));
+      // The transition just applied is the last history entry; a Retry on the failed task is the one before it.
+      const reason = task.record?.history.at(-2)?.trigger === 'retry' ? RETRIED_AFTER_FAILURE : undefined;
+      if (d.trigger === 'planning_slot_free') await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths), { reason });
       else if (d.trigger === 'revision_resumed') {
         const comments = (task.record?.reviewComments ?? []).filter((c) => !c.resolvedAt).map((c) => ({ document: c.document as ReviewComment['document'], line: c.line ?? 1, quote: c.quote ?? '', comment: c.comment }));
-        await this.launch(task, 'planning', (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1));
+        await this.launch(task, 'planning', (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1), { reason: revisionReason(comments.length) });
       } else if (d.trigger === 'implementation_slot_free') {
         const hasSpec = (task.record?.history ?? []).some((h) => h.to === 'spec_approved');
-        await this.launch(task, 'implementation', (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }));
+        await this.launch(task, 'implementation', (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }), { reason });
       }
     } catch (e) {
       this.log('error', `could not start SpecTask ${number}: ${(e as Error).message}`);
@@ -362,7 +371,11 @@ export class Orchestrator extends Disposable {
 
   // ---------------------------------------------------------------- runs
 
-  private async launch(task: TaskView & { folder: string; path: string; record?: SpecTaskRecord }, phase: Phase, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string, counters = { nudges: 0, retries: 0 }): Promise<void> {
+  /**
+   * Starts a run of the task's agent. `restart` counts the nudges and retries so far and says why this run is
+   * not the task's first, for its dashboard card.
+   */
+  private async launch(task: TaskView & { folder: string; path: string; record?: SpecTaskRecord }, phase: Phase, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string, restart: { nudges?: number; retries?: number; reason?: string } = {}): Promise<void> {
     const blocked = this.deps.mayRunAgents?.();
     if (blocked) {
       // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
@@ -376,9 +389,11 @@ export class Orchestrator extends Disposable {
     // Registered before the first await: a Stop that arrives while the worktree is being prepared must win.
     const active: ActiveRun = {
       phase,
+      cwd: wt.path,
       startedAt: this.now(),
-      nudges: counters.nudges,
-      retries: counters.retries,
+      restartReason: restart.reason,
+      nudges: restart.nudges ?? 0,
+      retries: restart.retries ?? 0,
       cancel: async (reason) => {
         active.stopping ??= reason;
         await ticket?.cancel(reason);
@@ -386,7 +401,7 @@ export class Orchestrator extends Disposable {
     };
     const previous = this.runViews.get(task.id);
     this.runs.set(task.id, active);
-    this.runViews.set(task.id, { startedAt: active.startedAt, lastActivity: previous?.lastActivity, lastActivityAt: previous?.lastActivityAt });
+    this.runViews.set(task.id, { startedAt: active.startedAt, restartReason: active.restartReason, lastActivity: previous?.lastActivity, lastActivityAt: previous?.lastActivityAt });
     this._onDidChange.fire();
     let runId: string;
     let started: ReturnType<AgentPool['runPhase']>;
@@ -427,7 +442,10 @@ export class Orchestrator extends Disposable {
       });
       ticket = started;
     } catch (e) {
-      if (this.runs.get(task.id) === active) this.runs.delete(task.id);
+      if (this.runs.get(task.id) === active) {
+        this.runs.delete(task.id);
+        this.endRunView(task.id);
+      }
       if (active.stopping) {
         await this.fail(task.id, phase, active.stopping);
         return;
@@ -465,6 +483,7 @@ export class Orchestrator extends Disposable {
       // agent, and the next phase then failed with "the agent is busy".
       if (this.runs.get(id) === active) {
         this.runs.delete(id);
+        this.endRunView(id);
         if (!this.isDisposed) {
           this._onDidChange.fire();
           this.kick();
@@ -508,9 +527,10 @@ export class Orchestrator extends Disposable {
     const why = [...ending, ...verdict.problems, ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
     const s = this.deps.settings();
     const refreshed = this.requireTask(id);
+    const unfinished = unfinishedWork(active.phase, refreshed.items);
     if (active.nudges < s.maxNudges && result.status !== 'crashed') {
       this.log('info', `SpecTask ${task.number}: nudging the agent (${active.nudges + 1}/${s.maxNudges}): ${verdict.problems.join('; ')}`);
-      await this.launch(refreshed, active.phase, (t, paths) => (active.phase === 'planning' ? planningNudge(t, paths as PlanningPaths, verdict.problems) : implementationNudge(t, paths as ImplementationPaths, verdict.problems)), { nudges: active.nudges + 1, retries: active.retries });
+      await this.launch(refreshed, active.phase, (t, paths) => (active.phase === 'planning' ? planningNudge(t, paths as PlanningPaths, verdict.problems) : implementationNudge(t, paths as ImplementationPaths, verdict.problems)), { nudges: active.nudges + 1, retries: active.retries, reason: nudgeReason(active.nudges + 1, s.maxNudges, unfinished) });
       return;
     }
     if (active.retries < s.maxRetries) {
@@ -519,7 +539,7 @@ export class Orchestrator extends Disposable {
       await new Promise((r) => setTimeout(r, wait));
       const again = this.tasks.get(id);
       if (!again || again.status !== expected || this.isDisposed) return;
-      await this.launch(again, active.phase, makePrompt, { nudges: 0, retries: active.retries + 1 });
+      await this.launch(again, active.phase, makePrompt, { nudges: 0, retries: active.retries + 1, reason: retryReason(active.retries + 1, s.maxRetries, result, unfinished) });
       return;
     }
     await this.fail(id, active.phase, why.join('; '));
@@ -552,7 +572,7 @@ export class Orchestrator extends Disposable {
       if (sessionId) this.deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
       if (this.deps.mayRunAgents?.()) continue;
       this.log('info', `resuming the interrupted ${r.phase} run of SpecTask ${t.number}${sessionId ? ` on session ${sessionId}` : ''}`);
-      await this.launch(t, r.phase, (task, paths, phase) => this.continuePrompt(task, paths, phase));
+      await this.launch(t, r.phase, (task, paths, phase) => this.continuePrompt(task, paths, phase), { reason: RESUMED_AFTER_RESTART });
     }
   }
 
@@ -565,6 +585,13 @@ export class Orchestrator extends Disposable {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A run ended: its card keeps when it started and what it did last, but the reason it started was about it alone. */
+  private endRunView(id: string): void {
+    const view = this.runViews.get(id);
+    if (view?.restartReason === undefined) return;
+    this.runViews.set(id, { startedAt: view.startedAt, lastActivity: view.lastActivity, lastActivityAt: view.lastActivityAt });
+  }
 
   /**
    * Commits a task's folder (ticks, documents). A failure (disk full, a lock held too long) loses nothing: the

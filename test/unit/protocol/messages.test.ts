@@ -44,6 +44,14 @@ describe('parseHostMessage', () => {
     assert.deepEqual(parseHostMessage(ok), ok);
   });
 
+  it("accepts a card's restart reason, and refuses one that is not text", () => {
+    const card = { taskId: 'a', phase: 'implementing', window: [], progress: { done: 0, total: 1 } };
+    const withReason = (restartReason: unknown) => ({ ...ok, snapshot: { ...emptyFleetSnapshot(), cards: [{ ...card, restartReason }] } });
+    assert.deepEqual(parseHostMessage(withReason('nudged (1 of 2): 3 items left')), withReason('nudged (1 of 2): 3 items left'));
+    assert.deepEqual(parseHostMessage(withReason(undefined)), withReason(undefined));
+    for (const bad of [42, null, { toString: 'x' }, ['a']]) assert.equal(parseHostMessage(withReason(bad)), undefined, JSON.stringify(bad));
+  });
+
   it('ignores messages from other senders, versions or shapes', () => {
     for (const b of [null, 'x', { ...ok, protocol: PROTOCOL_VERSION + 1 }, { ...ok, rev: '3' }, { ...ok, snapshot: null }, { ...ok, snapshot: { cards: {}, counts: {} } }, { ...ok, type: 'other' }, { ...ok, snapshot: { cards: [{ taskId: 'a', phase: 'flying', window: [], progress: {} }], counts: {} } }]) {
       assert.equal(parseHostMessage(b), undefined, JSON.stringify(b));
