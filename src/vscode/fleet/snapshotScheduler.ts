@@ -4,12 +4,20 @@ import type { FleetSnapshot } from '../../protocol/fleet';
 
 /** The shortest time between two snapshots to the webview: changes within it are coalesced into one. */
 export const SNAPSHOT_COALESCE_MS = 30;
+/**
+ * The share of the event loop snapshots may take: a snapshot that cost 10 ms to build and post (a large fleet,
+ * a loaded machine) is followed by a window of 100 ms. Never longer than {@link SNAPSHOT_MAX_WINDOW_MS}.
+ */
+export const SNAPSHOT_LOOP_SHARE = 0.1;
+export const SNAPSHOT_MAX_WINDOW_MS = 1000;
 
 /**
  * Decides when a dashboard webview gets a snapshot: at once when it becomes ready or visible again
  * (a hidden webview misses every post), otherwise at most one per coalescing window. The first change after a
  * quiet window goes out on the next turn of the event loop (so the events of one file reading still arrive
- * together), not a whole window later: a lone tick reaches the card without waiting. Each post carries a
+ * together), not a whole window later: a lone tick reaches the card without waiting. The window grows with
+ * what the last snapshot cost (building it, and serializing it inside `post`), so that however large the fleet
+ * or loaded the machine, snapshots take at most a tenth of the extension host's event loop. Each post carries a
  * fresh, increasing `rev`, so the webview can drop one that arrives late.
  */
 export class SnapshotScheduler {
@@ -17,13 +25,22 @@ export class SnapshotScheduler {
   private ready = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPostAt = -Infinity;
+  private window: number;
 
   constructor(
     private readonly build: () => FleetSnapshot,
     private readonly post: (message: HostToWebview) => void,
     private readonly isVisible: () => boolean,
     private readonly coalesceMs = SNAPSHOT_COALESCE_MS,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.window = coalesceMs;
+  }
+
+  /** The current coalescing window: {@link SNAPSHOT_COALESCE_MS}, or longer after a costly snapshot. */
+  get windowMs(): number {
+    return this.window;
+  }
 
   get isReady(): boolean {
     return this.ready;
@@ -43,7 +60,7 @@ export class SnapshotScheduler {
   /** The data changed: coalesce bursts (many agents ticking together) into one snapshot per window. */
   onChange(): void {
     if (!this.ready || this.timer) return;
-    const wait = Math.max(0, this.lastPostAt + this.coalesceMs - performance.now());
+    const wait = Math.max(0, this.lastPostAt + this.window - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.isVisible()) this.postNow();
@@ -60,7 +77,10 @@ export class SnapshotScheduler {
     // A pending coalesced post would only repeat what this one sends.
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.lastPostAt = performance.now();
+    const startedAt = this.now();
+    this.lastPostAt = startedAt;
     this.post({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++this.rev, snapshot: this.build() });
+    const cost = this.now() - startedAt;
+    this.window = Math.min(SNAPSHOT_MAX_WINDOW_MS, Math.max(this.coalesceMs, cost / SNAPSHOT_LOOP_SHARE));
   }
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { emptyFleetSnapshot } from '../../../src/protocol/fleet';
 import type { HostToWebview } from '../../../src/protocol/messages';
-import { SnapshotScheduler } from '../../../src/vscode/fleet/snapshotScheduler';
+import { SNAPSHOT_MAX_WINDOW_MS, SnapshotScheduler } from '../../../src/vscode/fleet/snapshotScheduler';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,5 +77,39 @@ describe('SnapshotScheduler', () => {
     s.dispose();
     await tick(30);
     assert.equal(posts.length, 1);
+  });
+
+  it('widens its window after a costly snapshot so snapshots take at most a tenth of the loop, and narrows it again', async () => {
+    // A clock the test moves: each build "costs" what the test says, without burning real time.
+    let clock = 0;
+    let cost = 0;
+    const posts: HostToWebview[] = [];
+    const s = new SnapshotScheduler(
+      () => {
+        clock += cost;
+        return emptyFleetSnapshot();
+      },
+      (m) => posts.push(m),
+      () => true,
+      30,
+      () => clock,
+    );
+    cost = 2;
+    s.onReady();
+    assert.equal(s.windowMs, 30, 'a cheap snapshot keeps the shortest window');
+    cost = 20;
+    s.onVisible();
+    assert.equal(s.windowMs, 200, 'a 20 ms snapshot is followed by 200 ms');
+    // The next change waits for the wide window (the clock has not moved: 200 ms remain), not for 30 ms.
+    s.onChange();
+    await tick(60);
+    assert.equal(posts.length, 2, 'posted within the wide window');
+    cost = 500;
+    s.onVisible();
+    assert.equal(s.windowMs, SNAPSHOT_MAX_WINDOW_MS, 'never longer than the cap');
+    cost = 1;
+    s.onVisible();
+    assert.equal(s.windowMs, 30, 'back to the shortest window once snapshots are cheap again');
+    s.dispose();
   });
 });
