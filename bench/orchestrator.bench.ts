@@ -170,7 +170,21 @@ async function main(): Promise<void> {
   await registry.forRepo(repo).whenIdle();
   const log = git(wt, 'log', '-p', '--format=', '--', 'design/tasks');
   // Every tick is a line that becomes `- [x] …`; distinct such lines in the history = ticks recorded.
-  const committedTicks = new Set(log.match(/^\+- \[x\] T\d+: implement part .*$/gm) ?? []).size;
+  const tickLines = new Set((log.match(/^\+- \[x\] T\d+: implement part .*$/gm) ?? []).map((l) => l.slice(1)));
+  const committedTicks = tickLines.size;
+  if (committedTicks < AGENTS * ITEMS) {
+    // Say which ticks are missing and where each one stands, so that a short count can be told apart: a
+    // tick never committed (on disk, not at HEAD) or one the history shows in a form this count misses.
+    const head = git(wt, 'rev-parse', 'HEAD');
+    for (const s of (await opened.docs.store.list()).filter((t) => working.includes(t.id))) {
+      const rel = path.relative(wt, path.join(s.path, 'tasks.md'));
+      const onDisk = fs.readFileSync(path.join(s.path, 'tasks.md'), 'utf8').split('\n');
+      const atHead = git(wt, 'show', `${head}:${rel}`).split('\n');
+      for (const line of onDisk.filter((l) => l.startsWith('- [x] ') && !tickLines.has(l))) {
+        console.error(`missing from the history: "${line}" in ${rel}; at HEAD: "${atHead.find((l) => l.endsWith(line.slice(6))) ?? '(absent)'}"; uncommitted changes: ${git(wt, 'status', '--porcelain', '--', rel) || 'none'}`);
+      }
+    }
+  }
   // A `[x]` line that a later commit removes means a torn (half-written) file was committed at some point.
   const tornCommits = (log.match(/^-- \[x\] T\d+: implement part .*$/gm) ?? []).length;
   const ms = (h: LagMeter, p: number) => h.percentile(p);

@@ -1,4 +1,5 @@
 import { GitError, simpleGit, type SimpleGit } from 'simple-git';
+import { GIT_KILLED_BY_SIGNAL } from './gitErrors';
 
 /** One git command to run: what the host thread sends to the git worker (plain data, structured-cloneable). */
 export interface GitCommandRequest {
@@ -63,6 +64,8 @@ function createGit(cwd: string, binary: string, env?: Record<string, string>): S
       if (error) return error;
       if (result.exitCode === 0) return undefined;
       const stderr = Buffer.concat(result.stdErr);
+      // No exit code: a signal ended git (SIGBUS when a file it had mapped was truncated under it).
+      if (result.exitCode === null) return Buffer.concat([Buffer.from(`${GIT_KILLED_BY_SIGNAL}\n`), stderr]);
       const stdout = Buffer.concat(result.stdOut);
       return stderr.length ? stderr : stdout.length ? stdout : Buffer.from(`git exited with code ${result.exitCode}`);
     },

@@ -15,6 +15,13 @@ export interface GitRunOptions {
 /** Called when a lock error outlasted the retries; returns true when it removed a stale lock (retry once more). */
 export type StuckLockHandler = (lockFile: string) => Promise<boolean>;
 
+/**
+ * How long to wait before running again a command a signal ended (see GIT_KILLED_BY_SIGNAL): the file that was
+ * being rewritten is whole again within milliseconds. Git writes through lock files and renames, so a git
+ * ended half-way leaves at most a lock behind, which the lock retries below deal with.
+ */
+export const DEFAULT_SIGNAL_RETRY_DELAYS_MS: readonly number[] = [10, 50];
+
 /** How long a command keeps retrying while another git holds a lock (a user's `git gc`, an IDE's fetch): ~3.9 s. */
 export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
 
@@ -40,10 +47,16 @@ export class GitRunner {
   /** Runs `git <args>` and returns its stdout (untrimmed). */
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<string> {
     let removedStale = false;
+    let signalRetries = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(args, options);
       } catch (e) {
+        if (e instanceof GitCommandError && e.killedBySignal && signalRetries < DEFAULT_SIGNAL_RETRY_DELAYS_MS.length) {
+          await delay(DEFAULT_SIGNAL_RETRY_DELAYS_MS[signalRetries++]);
+          attempt--; // not a lock wait: the lock retries keep their whole budget
+          continue;
+        }
         const lock = e instanceof GitCommandError ? e.lockFile : undefined;
         if (!lock) throw e;
         if (attempt < this.lockRetryDelaysMs.length) {
