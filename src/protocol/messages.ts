@@ -1,4 +1,4 @@
-import { isPhase, type FleetSnapshot } from './fleet';
+import { isPhase, type FleetAgentCard, type FleetChecklistItem, type FleetSnapshot } from './fleet';
 
 /** Bumped whenever a message shape changes; the host ignores a webview speaking another version. */
 export const PROTOCOL_VERSION = 2;
@@ -69,9 +69,37 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
 export function parseHostMessage(raw: unknown): HostToWebview | undefined {
   if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev)) return undefined;
   const s = raw.snapshot;
-  if (!isRecord(s) || !Array.isArray(s.cards) || !isRecord(s.counts)) return undefined;
-  if (!s.cards.every((c) => isRecord(c) && typeof c.taskId === 'string' && isPhase(c.phase) && Array.isArray(c.window) && isRecord(c.progress) && isOptionalString(c.restartReason))) return undefined;
-  return raw as HostToWebview; // shape checked above; the host built it from our own types
+  if (!isRecord(s) || !isNum(s.generatedAt) || !Array.isArray(s.cards) || !isRecord(s.counts) || !Object.values(s.counts).every(isNumber)) return undefined;
+  if (!s.cards.every(isFleetCard)) return undefined;
+  return raw as HostToWebview; // every field checked above
+}
+
+// Any number, NaN included: a card with an odd figure still renders, where a refused snapshot would freeze every card.
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isOptionalNum = (v: unknown): v is number | undefined => v === undefined || isNumber(v);
+const ITEM_STATES: readonly unknown[] = ['todo', 'doing', 'done'] satisfies FleetChecklistItem['state'][];
+
+function isChecklistItem(i: unknown): i is FleetChecklistItem {
+  return isRecord(i) && isNumber(i.index) && typeof i.text === 'string' && ITEM_STATES.includes(i.state);
+}
+
+/** Every field of a card has the type the cards render it as: text stays text, a number stays a number. */
+function isFleetCard(c: unknown): c is FleetAgentCard {
+  return (
+    isRecord(c) &&
+    typeof c.taskId === 'string' &&
+    typeof c.number === 'string' &&
+    typeof c.title === 'string' &&
+    isPhase(c.phase) &&
+    isRecord(c.progress) &&
+    isNumber(c.progress.done) &&
+    isNumber(c.progress.total) &&
+    Array.isArray(c.window) &&
+    c.window.every(isChecklistItem) &&
+    [c.backend, c.agentId, c.lastActivity, c.restartReason, c.queueReason, c.lastError].every(isOptionalString) &&
+    [c.currentIndex, c.startedAt, c.updatedAt, c.tokens, c.costUsd].every(isOptionalNum) &&
+    (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean')
+  );
 }
 
 /** Compile-time exhaustiveness for `switch` over a union; throws if reached at run time. */

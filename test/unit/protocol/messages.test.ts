@@ -45,11 +45,30 @@ describe('parseHostMessage', () => {
   });
 
   it("accepts a card's restart reason, and refuses one that is not text", () => {
-    const card = { taskId: 'a', phase: 'implementing', window: [], progress: { done: 0, total: 1 } };
+    const card = { taskId: 'a', number: '000001', title: 'A', phase: 'implementing', window: [], progress: { done: 0, total: 1 } };
     const withReason = (restartReason: unknown) => ({ ...ok, snapshot: { ...emptyFleetSnapshot(), cards: [{ ...card, restartReason }] } });
     assert.deepEqual(parseHostMessage(withReason('nudged (1 of 2): 3 items left')), withReason('nudged (1 of 2): 3 items left'));
     assert.deepEqual(parseHostMessage(withReason(undefined)), withReason(undefined));
     for (const bad of [42, null, { toString: 'x' }, ['a']]) assert.equal(parseHostMessage(withReason(bad)), undefined, JSON.stringify(bad));
+  });
+
+  it('accepts a complete card, and refuses it when any field has another type than the card renders', () => {
+    const card = {
+      taskId: 't1', number: '000001', title: 'Add login', phase: 'implementing', backend: 'claude-code', agentId: 'abc', progress: { done: 1, total: 3 },
+      window: [{ index: 0, text: 'one', state: 'done' }, { index: 1, text: 'two', state: 'doing' }], currentIndex: 1, lastActivity: 'Edit src/a.ts',
+      startedAt: 1, restartReason: 'r', updatedAt: 2, tokens: 3, costUsd: 0.5, queueReason: 'q', lastError: 'e', hasWorktree: true,
+    };
+    const withCard = (c: unknown) => ({ ...ok, snapshot: { ...emptyFleetSnapshot(), cards: [c] } });
+    assert.deepEqual(parseHostMessage(withCard(card)), withCard(card));
+    const wrong: Record<string, unknown[]> = {
+      taskId: [1, undefined], number: [1, undefined], title: [{}, undefined, ['x']], phase: ['flying'], backend: [1], agentId: [{}], lastActivity: [7], queueReason: [[]], lastError: [false],
+      progress: [undefined, { done: '1', total: 3 }, { done: 1 }], window: [{}, [{ index: 0, text: 1, state: 'done' }], [{ index: 0, text: 'a', state: 'maybe' }], ['x']],
+      currentIndex: ['1', null], startedAt: ['now'], updatedAt: [{}], tokens: ['3'], costUsd: [{}], hasWorktree: ['yes'],
+    };
+    for (const [field, values] of Object.entries(wrong)) {
+      for (const v of values) assert.equal(parseHostMessage(withCard({ ...card, [field]: v })), undefined, `${field}: ${JSON.stringify(v)}`);
+    }
+    assert.equal(parseHostMessage({ ...ok, snapshot: { ...emptyFleetSnapshot(), counts: { implementing: '2' } } }), undefined, 'a count that is not a number');
   });
 
   it('ignores messages from other senders, versions or shapes', () => {
