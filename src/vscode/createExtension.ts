@@ -28,7 +28,7 @@ import { TasksTreeProvider, type TaskTreeNode } from './views/tasksTree';
 
 /** What `activate` returns: a small surface the integration tests (and other extensions) can use. */
 export interface SpecTaskApi {
-  /** Resolves when a fleet dashboard webview (view or panel) has rendered and received a snapshot. */
+  /** Resolves when a fleet dashboard webview (view or panel) has rendered a snapshot: at once if it already has. */
   whenFleetReady(where: 'view' | 'panel'): Promise<void>;
   /** Fires after a dashboard card action was handed to the fleet actions and settled. */
   onDidDispatchFleetAction: vscode.Event<DispatchedFleetAction>;
@@ -190,6 +190,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const api: SpecTaskApi = {
     whenFleetReady: (where) =>
       new Promise<void>((resolve) => {
+        if (fleet.isRendered(where)) return resolve();
         const sub = fleet.onDidRenderReady((w) => {
           if (w === where) {
             sub.dispose();

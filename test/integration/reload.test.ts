@@ -260,7 +260,13 @@ describe('Reload Window in the middle of agent runs, in a real VS Code', functio
         }, "the restored dashboard panel shows the implementing SpecTask's card", LONG);
         assert.ok(text.includes(directTitle), text);
         figures.dashboardAfterMs = since();
+        // The sidebar's Fleet view too: focusing the SpecTasks container shows it, and it must render the live
+        // fleet (an earlier screenshot, taken the moment the container appeared, showed it still blank).
+        let sidebarRendered = false;
+        void api.whenFleetReady('view').then(() => (sidebarRendered = true));
         await vscode.commands.executeCommand('spectask.tasks.focus');
+        await eventually(() => sidebarRendered, 'the sidebar Fleet view renders a snapshot after the reload', LONG);
+        figures.sidebarFleetAfterMs = since();
         await snap(`reload-${stage}-tree-and-dashboard`, `.pane-body [role=treeitem]:has-text("${directTitle}")`);
       });
 

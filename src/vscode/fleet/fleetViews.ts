@@ -18,6 +18,8 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
   private readonly _onDidRenderReady = this._register(new Emitter<'view' | 'panel'>());
   /** Fires when a dashboard webview has loaded its script and received its first snapshot. */
   readonly onDidRenderReady = this._onDidRenderReady.event;
+  /** The dashboards that have rendered a snapshot and are still open. */
+  private readonly rendered = new Set<'view' | 'panel'>();
   private readonly _onDidDispatchAction = this._register(new Emitter<DispatchedFleetAction>());
   /** Fires after a card action from any dashboard has been handed to FleetActions and settled. */
   readonly onDidDispatchAction = this._onDidDispatchAction.event;
@@ -36,6 +38,11 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     this._register(vscode.window.registerWebviewPanelSerializer(FLEET_PANEL_TYPE, { deserializeWebviewPanel: async (panel) => this.adoptPanel(panel) }));
   }
 
+  /** Whether the sidebar view or the panel is open and has rendered a snapshot. */
+  isRendered(where: 'view' | 'panel'): boolean {
+    return this.rendered.has(where);
+  }
+
   /** Replace where the dashboards get their data (the orchestrator's store, or a test's fixture). */
   setSource(source: FleetSnapshotSource): void {
     this.source.setSource(source);
@@ -47,6 +54,7 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     view.onDidDispose(() => {
       visibility.dispose();
       controller.dispose();
+      this.rendered.delete('view');
     });
   }
 
@@ -73,6 +81,7 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
       visibility.dispose();
       controller.dispose();
       this.panel = undefined;
+      this.rendered.delete('panel');
     });
   }
 
@@ -83,7 +92,10 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
 
   private createController(webview: vscode.Webview, isVisible: () => boolean, where: 'view' | 'panel'): FleetWebviewController {
     const controller = new FleetWebviewController(webview, this.extensionUri, this.source, this.actions, this.log, isVisible);
-    controller.onDidBecomeReady(() => this._onDidRenderReady.fire(where));
+    controller.onDidBecomeReady(() => {
+      this.rendered.add(where);
+      this._onDidRenderReady.fire(where);
+    });
     controller.onDidDispatchAction((a) => this._onDidDispatchAction.fire(a));
     return controller;
   }
