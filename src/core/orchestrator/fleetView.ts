@@ -34,11 +34,13 @@ const MAX_ACTIVITY = 160;
 /**
  * "Edit src/auth.ts", "Run npm test": one line about a tool call, for the card's activity line. A path is shown
  * relative to the run's folders (`dirs`, its working directory first; see displayPath), and when the line is
- * still too long it loses the middle of the path, keeping the file name. Control characters become spaces so
- * that a multi-line command or a hostile path stays one line.
+ * still too long it loses the middle of the path, keeping the file name. Control characters and bidirectional
+ * overrides become spaces so that a multi-line command or a hostile path stays one line, in its own order.
  */
 export function describeToolCall(e: ToolCallEvent, dirs: readonly string[] = []): string {
-  const oneLine = (s: string) => s.replace(/\p{Cc}+/gu, ' ');
+  // Control characters would break the line; bidirectional overrides and isolates (U+202A–202E, U+2066–2069)
+  // would let a name display in another order than it is written ("invoice<U+202E>txt.exe" reads "invoiceexe.txt").
+  const oneLine = (s: string) => s.replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069]+/gu, ' ');
   const file = e.paths?.[0];
   const target = oneLine(file ? displayPath(file, dirs) : e.command ?? '');
   const verb = oneLine({ edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[e.kind] ?? e.name);

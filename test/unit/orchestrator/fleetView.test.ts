@@ -36,6 +36,9 @@ describe('describeToolCall', () => {
   it('turns control characters into spaces, so a hostile path or a multi-line command stays one line', () => {
     assert.equal(describeToolCall(call({ paths: [`${wt}/src/a\nEdit b\u0000\u001b[31m.ts`] }), [wt]), 'Edit src/a Edit b [31m.ts');
     assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'npm ci\r\nnpm test' })), 'Run npm ci npm test');
+    // A right-to-left override would make "invoice<U+202E>txt.exe" read "invoiceexe.txt".
+    assert.equal(describeToolCall(call({ paths: [`${wt}/invoice\u202Etxt.exe`] }), [wt]), 'Edit invoice txt.exe');
+    assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'rm \u2067-rf\u2069 x' })), 'Run rm  -rf  x');
     // Markup is not a control character: it stays, and the dashboard renders it as text.
     assert.equal(describeToolCall(call({ paths: [`${wt}/<img src=x onerror=alert(1)>.ts`] }), [wt]), 'Edit <img src=x onerror=alert(1)>.ts');
   });
