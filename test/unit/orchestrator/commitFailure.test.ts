@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OrchestratorNotice } from '../../../src/core/orchestrator/orchestrator';
 import { replay } from '../../support/replayBackend';
-import { cleanupTemp, git } from '../docs/gitFixture';
-import { makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { git } from '../docs/gitFixture';
+import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
 
 /**
  * Makes every commit on the design-docs branch fail while `blockFile` exists: a reference-transaction hook
@@ -22,11 +22,10 @@ function blockDocsCommits(repo: string, blockFile: string): void {
 describe('Orchestrator: design-docs commits that fail', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.dispose();
-    h = undefined;
-  });
-  after(cleanupTemp);
+  disposeHarnessAfterEach(
+    () => h,
+    () => (h = undefined),
+  );
 
   it('tells the user once, and commits what was left behind at the next reconcile', async () => {
     h = await makeHarness(async (ctx) => replay.implement(ctx, '000001', { pauseMs: 300 }));

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createClaudeBackend } from '../../../src/core/agents/claudeBackend';
 import { replay } from '../../support/replayBackend';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
-import { cleanRepo, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { git, makeRepo } from '../docs/gitFixture';
+import { cleanRepo, disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
 
 /** A replay agent that plans (writes the three documents) and implements (ticks and commits) honestly. */
 const honest = (items = 3) => async (ctx: Parameters<Parameters<typeof makeHarness>[0]>[0]) => {
@@ -17,11 +17,10 @@ const honest = (items = 3) => async (ctx: Parameters<Parameters<typeof makeHarne
 describe('Orchestrator', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.dispose();
-    h = undefined;
-  });
-  after(cleanupTemp);
+  disposeHarnessAfterEach(
+    () => h,
+    () => (h = undefined),
+  );
 
   it('runs create → plan → request changes → revise → approve → implement → accept → done', async () => {
     h = await makeHarness(honest());

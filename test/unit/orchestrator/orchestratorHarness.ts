@@ -11,7 +11,7 @@ import type { Orchestrator } from '../../../src/core/orchestrator/orchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../../src/core/orchestrator/settings';
 import type { SpecTaskStatus } from '../../../src/core/orchestrator/statusMachine';
 import { ReplayBackend, type ReplayScript } from '../../support/replayBackend';
-import { git, tempDir } from '../docs/gitFixture';
+import { cleanupTemp, git, tempDir } from '../docs/gitFixture';
 
 export interface Harness {
   repo: string;
@@ -79,4 +79,16 @@ export async function waitForStatus(h: Harness, id: string, status: SpecTaskStat
     if (Date.now() - t0 > timeoutMs) throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The hooks of a suite that builds one harness per test: the test's harness (what `current` returns) is
+ * disposed after each test, and the temporary repositories are removed after the suite. Call inside `describe`.
+ */
+export function disposeHarnessAfterEach(current: () => Harness | undefined, clear: () => void): void {
+  afterEach(async () => {
+    await current()?.dispose();
+    clear();
+  });
+  after(cleanupTemp);
 }

@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentEvent } from '../../../src/core/agents/agentEvents';
 import { replay, type ReplayScript } from '../../support/replayBackend';
-import { cleanupTemp } from '../docs/gitFixture';
-import { makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
 
 // What a dashboard card says about the run of its SpecTask: what the agent did last (paths relative to the
 // run's folders) and why the run is not the task's first. Real orchestrator, repository and git; the agent
@@ -12,11 +11,10 @@ import { makeHarness, waitForStatus, type Harness } from './orchestratorHarness'
 describe('Orchestrator: the run as its card shows it', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.dispose();
-    h = undefined;
-  });
-  after(cleanupTemp);
+  disposeHarnessAfterEach(
+    () => h,
+    () => (h = undefined),
+  );
 
   /** A SpecTask straight to implementation, with a checklist of `items` items. */
   async function implementTask(harness: Harness, items = 3): Promise<string> {
