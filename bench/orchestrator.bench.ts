@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { AgentCpuPriority } from '../src/core/agents/agentPriority';
 import { CustomCommandBackend } from '../src/core/agents/customCommandBackend';
 import { defaultGitExecutor } from '../src/core/git/gitExecutor';
 import { ProcessGitExecutor } from '../src/core/git/gitProcessExecutor';
@@ -20,28 +21,47 @@ const ITEMS = 30;
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 32);
 // Each agent ticks an item every STEP_MS: 250 ms is a stress test (real agents take a minute or more per item).
 const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 250);
+/** The agents' CPU priority (setting spectask.agents.cpuPriority); `normal` to compare against the default. */
+const PRIORITY: AgentCpuPriority = process.env.BENCH_AGENT_PRIORITY === 'normal' ? 'normal' : 'lower';
 /** Measures its own event-loop lag (beyond its 5 ms timer, as LagMeter does) until stdin closes, then prints p50/p99 in ms as JSON. */
 const SIBLING = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 }); h.enable();
 const lag = (p) => Math.max(0, h.percentile(p) / 1e6 - 5);
 process.stdin.resume(); process.stdin.on('end', () => { h.disable(); process.stdout.write(JSON.stringify({ p50: lag(50), p99: lag(99) })); });`;
 const git = (cwd: string, ...a: string[]) => execFileSync('git', a, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 
-/** CPU time (ms) used so far, from /proc (Linux; undefined elsewhere): of a thread of this process, or of a process. */
-function cpuMsOf(statFile: string): number | undefined {
+/**
+ * CPU time (ms) used so far, from /proc (Linux; undefined elsewhere): of a thread of this process, or of a
+ * process; with `reaped`, of the children it has waited for instead (their own reaped children included).
+ */
+function cpuMsOf(statFile: string, reaped = false): number | undefined {
   try {
     const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in 1/100 s
+    const at = reaped ? 13 : 11; // utime, stime; cutime, cstime: in 1/100 s
+    return (Number(fields[at]) + Number(fields[at + 1])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+/** Busy CPU time of the whole machine so far (all cores, ms), from /proc/stat. */
+function machineBusyMs(): number | undefined {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    void idle;
+    void iowait;
+    return (user + nice + system + irq + softirq + steal) * 10;
   } catch {
     return undefined;
   }
 }
 const mainThreadCpuMs = () => cpuMsOf(`/proc/self/task/${process.pid}/stat`);
 /** The git helper process's CPU time: part of the orchestrator's cost, though it is another process. */
-function gitHelperCpuMs(): number | undefined {
+function gitHelperCpuMs(reaped = false): number | undefined {
   const executor = defaultGitExecutor();
   const pid = executor instanceof ProcessGitExecutor ? executor.pid : undefined;
-  return pid === undefined ? undefined : cpuMsOf(`/proc/${pid}/stat`);
+  return pid === undefined ? undefined : cpuMsOf(`/proc/${pid}/stat`, reaped);
 }
+/** `after - before` when both were measured. */
+const delta = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
 
 async function main(): Promise<void> {
   const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-orch-')));
@@ -71,10 +91,15 @@ async function main(): Promise<void> {
     reconcileIntervalMs: 0,
     maxNudges: 0,
     maxRetries: 0,
+    agentCpuPriority: PRIORITY,
   };
   const agent = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [path.resolve('test/fixtures/custom-agent/agent.mjs'), '{prompt}', String(STEP_MS)] });
   const registry = new GitQueueRegistry();
-  const opened = await openOrchestrator(repo, { registry, backends: [agent], settings: () => settings });
+  // Warnings and errors of the orchestrator go to stderr: a benchmark run that goes wrong must say why.
+  const logToStderr = (level: 'info' | 'warn' | 'error', message: string) => {
+    if (level !== 'info') console.error(`[${new Date().toISOString().slice(11, 23)} ${level}] ${message}`);
+  };
+  const opened = await openOrchestrator(repo, { registry, backends: [agent], settings: () => settings, log: logToStderr });
   const o = opened.orchestrator;
 
   // 200 SpecTasks with 30 items each, written as one commit (as a teammate's pull would bring them).
@@ -143,6 +168,9 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const mainCpu0 = mainThreadCpuMs();
   const helperCpu0 = gitHelperCpuMs();
+  const gitCpu0 = gitHelperCpuMs(true);
+  const agentsCpu0 = cpuMsOf('/proc/self/stat', true);
+  const machine0 = machineBusyMs();
   const t0 = now();
   for (const id of ids.slice(0, AGENTS)) await o.skipPlanning(id);
   const working = ids.slice(0, AGENTS);
@@ -150,15 +178,19 @@ async function main(): Promise<void> {
     // Only the 32 working tasks: the benchmark's own polling must not weigh on the loop it measures.
     const left = working.map((id) => o.task(id)!).filter((t) => t.status !== 'implementation_review' && !t.status.endsWith('failed'));
     if (left.length === 0) break;
-    if (now() - t0 > 600_000) throw new Error(`timed out with ${left.length} agents still working`);
+    if (now() - t0 > 600_000) throw new Error(`timed out with ${left.length} tasks still working (${left.map((t) => `${t.number}: ${t.status}`).join(', ')}); the repository is kept in ${repo}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const wallMs = now() - t0;
   lag.disable();
   const cpu = process.cpuUsage(cpu0);
   const mainCpu = mainCpu0 === undefined ? undefined : mainThreadCpuMs()! - mainCpu0;
-  const helperCpuNow = gitHelperCpuMs();
-  const helperCpu = helperCpu0 === undefined || helperCpuNow === undefined ? undefined : helperCpuNow - helperCpu0;
+  const helperCpu = delta(helperCpu0, gitHelperCpuMs());
+  // The git commands the helper started and waited for; the agents (children of this process, which
+  // waited for each as it exited) with every command they ran; and everything the machine did.
+  const gitCpu = delta(gitCpu0, gitHelperCpuMs(true));
+  const agentsCpu = delta(agentsCpu0, cpuMsOf('/proc/self/stat', true));
+  const machineCpu = delta(machine0, machineBusyMs());
   sibling.stdin.end();
   const siblingLag = await siblingOut;
   clearInterval(memTimer);
@@ -182,6 +214,9 @@ async function main(): Promise<void> {
       const atHead = git(wt, 'show', `${head}:${rel}`).split('\n');
       for (const line of onDisk.filter((l) => l.startsWith('- [x] ') && !tickLines.has(l))) {
         console.error(`missing from the history: "${line}" in ${rel}; at HEAD: "${atHead.find((l) => l.endsWith(line.slice(6))) ?? '(absent)'}"; uncommitted changes: ${git(wt, 'status', '--porcelain', '--', rel) || 'none'}`);
+        // What git believes of the file: its index entry (stat data git compares) against the file's own.
+        const st = fs.statSync(path.join(wt, rel), { bigint: true });
+        console.error(`  index: ${git(wt, 'ls-files', '--debug', '-s', '--', rel).replace(/\s+/g, ' ')}\n  on disk: mtime ${st.mtimeNs} ctime ${st.ctimeNs} ino ${st.ino} size ${st.size}\n  history: ${git(wt, 'log', '--format=%h %aI %s', '-4', '--', rel).replace(/\n/g, ' | ')}\n  diff HEAD: ${git(wt, 'diff', 'HEAD', '--stat', '--', rel) || 'none'}`);
       }
     }
   }
@@ -192,17 +227,21 @@ async function main(): Promise<void> {
   await registry.forRepo(repo).whenIdle();
   registry.dispose();
   if (process.env.BENCH_KEEP) console.log(`kept ${repo}`);
-  else fs.rmSync(repo, { recursive: true, force: true });
+  // An agent's commit may have started `git gc --auto` in the background; it can still be writing in .git.
+  else fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
 
   console.log(`${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`);
   report('orchestrator', [
-    { metric: `event-loop lag p50 (${AGENTS} agents working, an item every ${STEP_MS} ms each)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
-    { metric: `event-loop lag p99 (${AGENTS} agents working, an item every ${STEP_MS} ms each)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
+    { metric: `event-loop lag p50 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
+    { metric: `event-loop lag p99 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
     { metric: 'event-loop lag max', value: lag.max, unit: 'ms' },
     { metric: 'idle Node process next to it: event-loop lag p99 (machine contention)', value: siblingLag.p99, unit: 'ms', reference: { label: 'orchestrator process p99', value: ms(lag, 99), unit: 'ms' } },
     { metric: 'CPU of the orchestrator process (all threads) while the agents work', value: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, unit: '% of a core' },
     ...(mainCpu === undefined ? [] : [{ metric: 'CPU of its main thread (the event loop) while the agents work', value: (100 * mainCpu) / wallMs, unit: '% of a core' }]),
     ...(helperCpu === undefined ? [] : [{ metric: 'CPU of its git helper process (starts every git command)', value: (100 * helperCpu) / wallMs, unit: '% of a core' }]),
+    ...(gitCpu === undefined ? [] : [{ metric: 'CPU of the git commands the orchestrator ran', value: (100 * gitCpu) / wallMs, unit: '% of a core' }]),
+    ...(agentsCpu === undefined ? [] : [{ metric: 'CPU of the agents and every command they ran (their own git)', value: (100 * agentsCpu) / wallMs, unit: '% of a core' }]),
+    ...(machineCpu === undefined ? [] : [{ metric: 'CPU of the whole machine while the agents work', value: (100 * machineCpu) / wallMs, unit: '% of a core', reference: { label: 'cores', value: os.cpus().length * 100, unit: '% of a core' } }]),
     { metric: `fleet snapshot build + JSON p50 (${TASKS} tasks)`, value: percentile(snapTimes, 50), unit: 'ms' },
     { metric: 'fleet snapshot build + JSON p95', value: percentile(snapTimes, 95), unit: 'ms' },
     { metric: 'fleet snapshot size', value: percentile(snapBytes, 50) / 1024, unit: 'KiB' },

@@ -8,7 +8,7 @@ import { syncCommand } from './syncCommand';
 import { useGitWorker } from '../core/git/gitExecutor';
 
 /** Options that take a value, for every command. */
-const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'comment', 'document', 'line', 'quote', 'note', 'remote']);
+const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'agent-priority', 'comment', 'document', 'line', 'quote', 'note', 'remote']);
 
 const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>> = {
   run: runCommand,
@@ -63,6 +63,8 @@ Orchestrator options (run, and the commands above):
   --custom-command <json>           argv template of a custom agent CLI: '["agent","--cwd","{cwd}","{prompt}"]'
   --cap-planning <n> (3), --cap-implementation <n> (5), --permission edit|edit+commands|full
   --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
+  --agent-priority lower|normal     CPU priority of agents and their commands (lower: the machine stays
+                                    responsive while many agents build and test at once)
   Environment: SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
   SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 

@@ -1,4 +1,5 @@
 import type { BackendId } from '../core/agents/agentBackend';
+import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agentPriority';
 import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
 import type { BackendConfig } from '../core/orchestrator/backends';
 import { DEFAULT_SETTINGS, type OrchestratorSettings, type PermissionLevel } from '../core/orchestrator/settings';
@@ -8,7 +9,7 @@ const BACKENDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai
 const LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 
 /** Options of the orchestrator commands, each documented in the CLI help. */
-export const ORCHESTRATOR_OPTIONS = ['backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'until-idle'];
+export const ORCHESTRATOR_OPTIONS = ['backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'agent-priority', 'until-idle'];
 
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
   const v = optionValue(args, name);
@@ -32,6 +33,8 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
   const permission = optionValue(args, 'permission');
   if (permission !== undefined && !(LEVELS as readonly string[]).includes(permission)) throw new UsageError(`--permission must be one of ${LEVELS.join(', ')}`);
   const idle = count(args, 'idle-timeout', 1);
+  const priority = optionValue(args, 'agent-priority');
+  if (priority !== undefined && !(AGENT_CPU_PRIORITIES as readonly string[]).includes(priority)) throw new UsageError(`--agent-priority must be one of ${AGENT_CPU_PRIORITIES.join(', ')}`);
   return {
     ...DEFAULT_SETTINGS,
     planning: { backend: backendOption(args, 'planning-backend') ?? both ?? DEFAULT_SETTINGS.planning.backend, model },
@@ -41,6 +44,7 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
     maxNudges: count(args, 'max-nudges', 0) ?? DEFAULT_SETTINGS.maxNudges,
     maxRetries: count(args, 'max-retries', 0) ?? DEFAULT_SETTINGS.maxRetries,
     idleTimeoutMs: idle !== undefined ? idle * 1000 : DEFAULT_SETTINGS.idleTimeoutMs,
+    agentCpuPriority: (priority as AgentCpuPriority | undefined) ?? DEFAULT_SETTINGS.agentCpuPriority,
   };
 }
 

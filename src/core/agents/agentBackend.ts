@@ -1,5 +1,6 @@
 import type { Event } from '../lifecycle';
 import type { AgentEvent, ResultEvent } from './agentEvents';
+import type { AgentCpuPriority } from './agentPriority';
 
 /** Names of the back-ends this project ships (agent-backends.md §6.2). */
 export type BackendId = 'claude-cli' | 'codex' | 'gemini' | 'openai-compat' | 'vscode-lm' | 'custom';
@@ -93,6 +94,8 @@ export interface StartRequest {
   extraDirs?: string[];
   /** Pre-assigned run id (the pool uses it to name the transcript before the run starts). */
   runId?: string;
+  /** CPU priority of the agent's process and the commands it runs; default `lower` (see agentPriority.ts). */
+  cpuPriority?: AgentCpuPriority;
 }
 
 /** A live run. `events` can be iterated by several consumers; each sees every event from the start. */

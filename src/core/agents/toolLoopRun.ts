@@ -91,7 +91,7 @@ class ToolLoopRun implements AgentRun {
     };
     let messages: ChatMessage[] = [];
     try {
-      const tools = new WorkspaceTools({ worktree: req.worktree, policy: req.permissions, sourceEnv: this.opts.sourceEnv, commandTimeoutMs: this.opts.commandTimeoutMs, extraRoots: req.extraDirs });
+      const tools = new WorkspaceTools({ worktree: req.worktree, policy: req.permissions, sourceEnv: this.opts.sourceEnv, commandTimeoutMs: this.opts.commandTimeoutMs, extraRoots: req.extraDirs, cpuPriority: req.cpuPriority });
       const history = req.resumeSessionId ? store?.load(req.resumeSessionId) : undefined;
       if (req.resumeSessionId && !history) throw new Error(`no saved conversation for session ${req.resumeSessionId}${store ? '' : ' (no stateDir given)'}`);
       messages = history ?? (req.appendSystemPrompt ? [{ role: 'system', content: req.appendSystemPrompt }] : []);

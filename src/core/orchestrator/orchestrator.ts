@@ -439,6 +439,7 @@ export class Orchestrator extends Disposable {
         limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },
         // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
         extraDirs: [task.path],
+        cpuPriority: s.agentCpuPriority,
       });
       ticket = started;
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { BackendId, PermissionPolicy } from '../agents/agentBackend';
+import type { AgentCpuPriority } from '../agents/agentPriority';
 
 /** The permission level a user picks for implementation agents (planning agents only ever edit docs). */
 export type PermissionLevel = 'edit' | 'edit+commands' | 'full';
@@ -28,6 +29,8 @@ export interface OrchestratorSettings {
   /** Base branch for new SpecTasks; undefined = the branch checked out when the task is created. */
   defaultBaseBranch?: string;
   contextItems: number;
+  /** CPU priority of agents and the commands they run (see agentPriority.ts). */
+  agentCpuPriority: AgentCpuPriority;
 }
 
 export const DEFAULT_ALLOWED_COMMANDS = ['git add', 'git commit', 'git status', 'git diff', 'git log', 'git show', 'npm test', 'npm run', 'npm install', 'npx', 'node', 'python3', 'pytest', 'ls', 'cat'];
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   mergeStrategy: 'merge-commit',
   cleanupWorktreeOnDone: true,
   contextItems: 2,
+  agentCpuPriority: 'lower',
 };
 
 /** The permission policy handed to the agent back-end for an implementation run. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendId } from '../../core/agents/agentBackend';
+import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/agentPriority';
 import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
 import { DEFAULT_SETTINGS, type MergeStrategy, type OrchestratorSettings, type PermissionLevel } from '../../core/orchestrator/settings';
@@ -22,6 +23,7 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
   const level = c.get<string>('agents.permissionLevel');
   const strategy = c.get<string>('merge.strategy');
   const allowed = c.get<unknown>('agents.allowedCommands');
+  const priority = c.get<string>('agents.cpuPriority');
   return {
     ...DEFAULT_SETTINGS,
     planning: { backend: isBackend(planningBackend) ? planningBackend : DEFAULT_SETTINGS.planning.backend, model: model('agents.planning.model') },
@@ -36,6 +38,7 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
     mergeStrategy: MERGE_STRATEGIES.includes(strategy as MergeStrategy) ? (strategy as MergeStrategy) : DEFAULT_SETTINGS.mergeStrategy,
     cleanupWorktreeOnDone: c.get<boolean>('merge.cleanupWorktree', DEFAULT_SETTINGS.cleanupWorktreeOnDone),
     contextItems: num('dashboard.contextItems', DEFAULT_SETTINGS.contextItems),
+    agentCpuPriority: AGENT_CPU_PRIORITIES.includes(priority as AgentCpuPriority) ? (priority as AgentCpuPriority) : DEFAULT_SETTINGS.agentCpuPriority,
   };
 }
 

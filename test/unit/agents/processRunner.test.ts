@@ -105,4 +105,19 @@ describe('shared process runner (through the custom-command back-end)', () => {
     assert.equal(r.status, 'crashed');
     assert.equal(r.signal, 'SIGKILL');
   });
+  it('starts the agent at lower CPU priority unless normal was chosen, and its commands inherit it', async () => {
+    // The agent reports its nice value once it changed (or after a second), then that of a command it starts.
+    const own = os.getPriority();
+    const script = `
+      const os = require('os');
+      const t0 = Date.now();
+      const report = () => console.log(os.getPriority() + ' ' + require('child_process').execFileSync(process.execPath, ['-e', 'console.log(require("os").getPriority())']).toString().trim());
+      const wait = () => (os.getPriority() !== ${own} || Date.now() - t0 > 1000 ? report() : setTimeout(wait, 10));
+      wait();`;
+    const lower = await node(script).start(baseRequest({ worktree: dir })).finished;
+    const lowered = Math.max(own, 10);
+    assert.equal(lower.text?.trim(), `${lowered} ${lowered}`);
+    const normal = await node(script).start(baseRequest({ worktree: dir, cpuPriority: 'normal' })).finished;
+    assert.equal(normal.text?.trim(), `${own} ${own}`);
+  });
 });

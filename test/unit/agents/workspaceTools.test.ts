@@ -81,6 +81,16 @@ describe('WorkspaceTools', () => {
     assert.doesNotMatch(o.output, /PLANTED_SECRET/);
     assert.match((await tools().execute({ callId: 'c', name: 'write_file', input: undefined, rawArguments: '{bad' }, signal)).output, /not a JSON object/);
   });
+
+  it("runs commands at the agent's CPU priority: lower by default, normal when chosen", async () => {
+    const own = os.getPriority();
+    // The command waits (at most a second) for its priority to change, then prints it.
+    const probe = `${JSON.stringify(process.execPath)} -e "const os = require('os'); const t0 = Date.now(); const w = () => (os.getPriority() !== ${own} || Date.now() - t0 > 1000 ? console.log(os.getPriority()) : setTimeout(w, 10)); w()"`;
+    const lower = await tools().execute(call('run_command', { command: probe }), signal);
+    assert.equal(lower.output.trim().split('\n')[0], String(Math.max(own, 10)), lower.output);
+    const normal = await new WorkspaceTools({ worktree: wt, policy: { mode: 'full' }, sourceEnv: { PATH: process.env.PATH }, cpuPriority: 'normal' }).execute(call('run_command', { command: probe }), signal);
+    assert.equal(normal.output.trim().split('\n')[0], String(own), normal.output);
+  });
 });
 
 describe('splitCommandLine', () => {

@@ -76,6 +76,7 @@ describe('spectask CLI', function () {
       [['mark', '1', 'T1', 'finished'], 2, /'finished' is not a state/],
       [['checklist', 'x.md', '--context', '-1'], 2, /--context must be/],
       [['create', 'x', '--priority', 'urgent'], 2, /--priority must be one of/],
+      [['run', '--agent-priority', 'high'], 2, /--agent-priority must be one of lower, normal/],
       [['list', '--repo'], 2, /--repo needs a value/],
       [['list'], 1, /not inside a git repository.*git init.*\[not-a-repo\]/],
       [['checklist', 'missing.md'], 1, /cannot read .*missing\.md: no such file/],

@@ -1,0 +1,75 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+
+/**
+ * The CPU priority of agent processes and the commands they run. `lower` (the default) lets the editor win
+ * the CPU whenever it wants it while many agents build and test at once; `normal` gives agents the editor's
+ * own priority. Either way an idle CPU is used in full: priority only decides who waits when it is busy.
+ */
+export type AgentCpuPriority = 'lower' | 'normal';
+
+export const AGENT_CPU_PRIORITIES: readonly AgentCpuPriority[] = ['lower', 'normal'];
+
+/** The niceness of a `lower` agent: Unix nice 10, which Windows maps to BELOW_NORMAL. */
+export const LOWER_NICENESS = 10;
+
+/** What {@link lowerProcessPriority} managed to change (for tests and the log). */
+export interface PriorityOutcome {
+  /** Threads of the process reniced (its main thread at least, when it was still alive). */
+  threads: number;
+  /** Linux: the process's session group (autogroup) was reniced, so everything in that session is. */
+  autogroup: boolean;
+}
+
+/**
+ * Lowers the CPU priority of a process the orchestrator just started in its own session (agents and their
+ * tool commands are spawned detached, for signalling).
+ *
+ * Why more than a plain `setpriority`: on Linux, with the scheduler's autogroups (on by default in most
+ * distributions), every session is a scheduling group of its own, weighted like the whole editor's session,
+ * and a nice value only counts inside its group. So 32 agents in 32 sessions would share the CPU 32:1 with
+ * all of VS Code, whatever their nice values. Renicing the session's autogroup makes the agent's whole group
+ * (it and every command it starts) yield to the editor. On Linux a nice value also belongs to one thread, so
+ * each thread the agent has by now is reniced too; threads and children it creates later inherit it. Elsewhere
+ * (macOS, Windows) the priority is per process and inherited by children.
+ *
+ * Never throws: a process that already exited, a system without /proc or autogroups, or a refusal leaves the
+ * agent at normal priority, which costs responsiveness, never correctness.
+ */
+export async function lowerProcessPriority(pid: number, niceness = LOWER_NICENESS, procRoot = '/proc'): Promise<PriorityOutcome> {
+  const outcome: PriorityOutcome = { threads: 0, autogroup: false };
+  if (setNice(pid, niceness)) outcome.threads++;
+  if (process.platform !== 'linux') return outcome;
+  // Only a session of its own: were the process still in ours (not detached), its group would be the editor's.
+  const [theirs, ours] = await Promise.all([autogroupOf(`${procRoot}/${pid}`), autogroupOf(`${procRoot}/self`)]);
+  if (theirs === undefined || theirs === ours) return withThreads(pid, niceness, procRoot, outcome);
+  // The group first: from then on the agent's whole session waits for the editor, children included.
+  outcome.autogroup = await fs.writeFile(`${procRoot}/${pid}/autogroup`, String(niceness)).then(
+    () => true,
+    () => false,
+  );
+  return withThreads(pid, niceness, procRoot, outcome);
+}
+
+/** The autogroup's name in `/proc/<pid>/autogroup` ("/autogroup-42 nice 0"); undefined without autogroups. */
+async function autogroupOf(procDir: string): Promise<string | undefined> {
+  const text = await fs.readFile(`${procDir}/autogroup`, 'utf8').catch(() => undefined);
+  return text ? /^(\S+)/.exec(text)?.[1] : undefined;
+}
+
+async function withThreads(pid: number, niceness: number, procRoot: string, outcome: PriorityOutcome): Promise<PriorityOutcome> {
+  const threads = await fs.readdir(`${procRoot}/${pid}/task`).catch(() => [] as string[]);
+  for (const tid of threads) if (Number(tid) !== pid && setNice(Number(tid), niceness)) outcome.threads++;
+  return outcome;
+}
+
+function setNice(pid: number, niceness: number): boolean {
+  try {
+    // Never raise: a process someone already reniced lower keeps its own value.
+    if (os.getPriority(pid) >= niceness) return false;
+    os.setPriority(pid, niceness);
+    return true;
+  } catch {
+    return false;
+  }
+}
