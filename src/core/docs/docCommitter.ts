@@ -110,8 +110,9 @@ export class DocCommitter extends Disposable {
     // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
     // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
     if (paths.length) {
+      const addStartedAt = Date.now();
       await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
-      await restageTornWrites(git, cwd, paths);
+      if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) await restageTornWrites(git, cwd, paths);
     }
     // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
     // do not apply to them and must not make a tick fail.
@@ -173,6 +174,37 @@ async function existingOrTracked(git: GitRunner, cwd: string, files: string[]): 
   const missing = files.filter((_, i) => !present[i]);
   const tracked = missing.length ? new Set((await git.run(['ls-files', '-z', '--', ...missing], { cwd })).split('\0').filter(Boolean)) : new Set<string>();
   return files.filter((f, i) => present[i] || tracked.has(f) || [...tracked].some((t) => t.startsWith(`${f}/`)));
+}
+
+/**
+ * File timestamps come from the kernel's coarse clock, which may trail the clock `Date.now()` reads by a
+ * scheduler tick (1–10 ms); a change this close to the start of `git add` counts as a change during it.
+ */
+const TIMESTAMP_SLACK_MS = 20;
+
+/**
+ * Whether `git add` (started at `addStartedAt`) may have staged one of `paths` empty in the middle of a
+ * rewrite, which only `git diff --cached` can then tell. It cannot have when every file is non-empty now and
+ * was last changed before the add started: git read each file after that moment, so it read what is there
+ * now. That spares a git process on almost every commit; any file changed since, empty, gone or unreadable
+ * (and any nested folder) sends the commit through the full check.
+ */
+async function mayHaveStagedTornWrite(cwd: string, paths: string[], addStartedAt: number): Promise<boolean> {
+  const before = addStartedAt - TIMESTAMP_SLACK_MS;
+  const settled = async (file: string, depth: number): Promise<boolean> => {
+    const st = await fs.lstat(file).catch(() => undefined);
+    if (!st) return false;
+    if (st.isDirectory()) {
+      if (depth > 0) return false;
+      const names = await fs.readdir(file).catch(() => undefined);
+      if (!names) return false;
+      const all = await Promise.all(names.map((n) => settled(path.join(file, n), depth + 1)));
+      return all.every(Boolean);
+    }
+    return st.size > 0 && st.ctimeMs < before;
+  };
+  const all = await Promise.all(paths.map((p) => settled(path.join(cwd, p), 0)));
+  return !all.every(Boolean);
 }
 
 /** How long a commit waits for a file caught between an editor's truncate and its write. */

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatCommitMessage } from '../../../src/core/docs/commitMessage';
@@ -22,8 +23,8 @@ describe('design-docs commits', function () {
     );
   });
 
-  async function setup(lockRetryDelaysMs?: number[]) {
-    const registry = new GitQueueRegistry({ lockRetryDelaysMs, onStuckLock: async () => false });
+  async function setup(lockRetryDelaysMs?: number[], binary?: string) {
+    const registry = new GitQueueRegistry({ lockRetryDelaysMs, onStuckLock: async () => false, binary });
     const dd = await openDesignDocs(makeRepo(), { registry });
     dd.store.dispose();
     const queue = registry.forRepo(dd.repo.root);
@@ -46,6 +47,62 @@ describe('design-docs commits', function () {
     const c = await committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
     assert.ok(c, 'a commit was made');
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a\n- [x] T2: b');
+    registry.dispose();
+  });
+
+  /**
+   * A git that logs each subcommand to `log`; while `trigger` exists, its next `add` runs the way an agent's
+   * rewrite can race it: the file is emptied just before git reads it and full again right after.
+   */
+  function racingGit(dir: string, file: () => string, full: string) {
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const log = path.join(dir, 'git.log');
+    const trigger = path.join(dir, 'race-next-add');
+    const bin = path.join(dir, 'racing-git');
+    fs.writeFileSync(
+      bin,
+      `#!/bin/sh
+for a in "$@"; do case "$a" in -c|core.abbrev=40) ;; *) echo "$a" >> '${log}'; break;; esac; done
+if [ "$1" = add ] && [ -f '${trigger}' ]; then
+  rm '${trigger}'; : > "$TORN_FILE"; '${real}' "$@"; s=$?; printf '%s' '${full}' > "$TORN_FILE"; exit $s
+fi
+exec '${real}' "$@"
+`,
+      { mode: 0o755 },
+    );
+    return { bin, commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'), race: () => ((process.env.TORN_FILE = file()), fs.writeFileSync(trigger, '')), log };
+  }
+
+  it('catches a file git read empty in the middle of a rewrite that was complete again when the add ended', async () => {
+    const dir = tempDir();
+    const full = '- [x] T1: a\n- [x] T2: b\n';
+    let wt = '';
+    const fake = racingGit(dir, () => path.join(wt, 'tasks.md'), full);
+    const s = await setup(undefined, fake.bin);
+    wt = s.wt;
+    await (await s.write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')).done;
+    fs.writeFileSync(path.join(wt, 'tasks.md'), full);
+    fake.race();
+    const c = await s.committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
+    assert.ok(c, 'a commit was made');
+    // Sized by the file alone (full again when looked at), this commit would have recorded an empty checklist.
+    assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), full.trimEnd());
+    assert.equal(fs.existsSync(path.join(dir, 'race-next-add')), false, 'the race happened');
+    delete process.env.TORN_FILE;
+    s.registry.dispose();
+  });
+
+  it('commits a file that was complete before git add started with add and commit alone', async () => {
+    const dir = tempDir();
+    const fake = racingGit(dir, () => '', '');
+    const { registry, wt, committer } = await setup(undefined, fake.bin);
+    fs.writeFileSync(path.join(wt, 'tasks.md'), '- [x] T1: a\n');
+    await new Promise((r) => setTimeout(r, 60)); // older than the timestamps' slack when git add starts
+    fs.writeFileSync(fake.log, '');
+    const c = await committer.commit({ taskId: '000001', summary: 'tick', files: ['tasks.md'] });
+    assert.ok(c);
+    assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a');
+    assert.deepEqual(fake.commands().filter((x) => x !== 'config' && x !== 'rev-parse'), ['add', 'commit']);
     registry.dispose();
   });
 
