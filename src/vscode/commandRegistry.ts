@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from './vscodeApi';
 import type { CommandArgs, CommandId } from './commandIds';
 
 /** Register a command through the typed map; the handler's parameters are checked against CommandArgs. */

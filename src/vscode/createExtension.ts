@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from './vscodeApi';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { DisposableStore, Emitter } from '../core/lifecycle';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';

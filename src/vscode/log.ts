@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from './vscodeApi';
 
 /** The extension's one output channel. Created by the composition root and passed to whoever logs. */
 export function createLog(): vscode.LogOutputChannel {

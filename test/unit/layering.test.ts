@@ -37,4 +37,12 @@ describe('layering', () => {
       assert.deepEqual(offenders, [], `these files import 'vscode' but ${dir} must stay VS Code-free (DESIGN.md §3)`);
     });
   }
+
+  it('src/vscode takes the API at run time from vscodeApi.ts alone (type-only imports aside)', () => {
+    // Each value import of the external 'vscode' module becomes a copy of the whole API object in the bundle;
+    // one import keeps the extension's module evaluation at activation shorter (README, Performance).
+    const valueImport = (source: string) => importsVscode(source.replace(/^\s*import\s+type\b[^;]*;/gm, ''));
+    const offenders = sourceFiles('src').filter((f) => valueImport(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('src', 'vscode', 'vscodeApi.ts')));
+    assert.deepEqual(offenders, [], "import { vscode } from '…/vscodeApi' instead");
+  });
 });

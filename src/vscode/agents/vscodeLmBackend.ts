@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { AgentBackend, AgentRun, BackendCapabilities, ProbeResult, StartRequest } from '../../core/agents/agentBackend';
 import { ChatModelError, type ChatMessage, type ChatModel, type ChatStreamPart, type ToolSpec } from '../../core/agents/chatModel';
 import { startToolLoopRun, type ToolLoopOptions } from '../../core/agents/toolLoopRun';

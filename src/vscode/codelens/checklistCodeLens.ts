@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { parseChecklist } from '../../core/checklist/parseChecklist';
 import { Disposable } from '../../core/lifecycle';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';

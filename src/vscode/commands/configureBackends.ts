@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
 import { Disposable } from '../../core/lifecycle';
 import { registerCommand } from '../commandRegistry';

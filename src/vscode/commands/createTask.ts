@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
 import { PRIORITIES, type Priority } from '../../core/docs/specTaskSchema';
 import { GitRunner } from '../../core/git/gitRunner';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 
 /** Thrown inside a step when the user pressed Back. */
 export class InputBack extends Error {}

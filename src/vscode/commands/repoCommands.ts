@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
 import { Disposable } from '../../core/lifecycle';
 import { registerCommand } from '../commandRegistry';

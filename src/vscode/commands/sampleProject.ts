@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { registerCommand } from '../commandRegistry';
 import type { RepositoryHub } from '../services/repositoryHub';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { DesignDocsSyncError, type SyncResult } from '../../core/docs/designDocsSync';
 import { Disposable, type IDisposable } from '../../core/lifecycle';
 import { registerCommand } from '../commandRegistry';

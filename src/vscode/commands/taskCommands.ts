@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { describeStatus, type SpecTaskStatus } from '../../core/orchestrator/statusMachine';
 import { registerCommand } from '../commandRegistry';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { Disposable, Emitter } from '../../core/lifecycle';
 import type { FleetActions } from './fleetActions';
 import type { FleetSnapshotSource } from './fleetSnapshotSource';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { assertNever, parseWebviewMessage, PROTOCOL_VERSION, TASK_ACTION_LABELS, type TaskAction } from '../../protocol/messages';
 import { executeCommand } from '../commandRegistry';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { TaskAction } from '../../protocol/messages';
 import type { FleetActions } from './fleetActions';
 

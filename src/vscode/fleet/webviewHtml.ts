@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { fleetHtml } from './fleetHtml';
 
 /** The dashboard's HTML for one webview: a fresh crypto nonce, every asset through asWebviewUri. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { GitRunner } from '../../core/git/gitRunner';
 import { Disposable } from '../../core/lifecycle';
 import { BranchDiff } from '../../core/review/branchDiff';

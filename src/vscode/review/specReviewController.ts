@@ -2,7 +2,7 @@ import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { SpecTaskRecord } from '../../core/docs/specTaskSchema';
 import { Disposable } from '../../core/lifecycle';
 import { approvalGate, type ApprovalGate } from '../../core/review/approvalGate';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { AgentBackend, AgentRun, BackendCapabilities, BackendId, ProbeResult, StartRequest } from '../../core/agents/agentBackend';
 import { CustomCommandBackend } from '../../core/agents/customCommandBackend';
 import { createProcessBackends } from '../../core/orchestrator/backends';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
 import type { GitQueueRegistry } from '../../core/git/gitQueue';
 import { probeRepository } from '../../core/git/repoProbe';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/agentPriority';
 import { splitCommandLine } from '../../core/agents/commandLine';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
 import type { SpecTaskRepository } from '../extensionContext';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { AgentEvent } from '../../core/agents/agentEvents';
 import type { SpecTaskServices } from '../extensionContext';
 

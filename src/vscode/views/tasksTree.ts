@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import { vscode } from '../vscodeApi';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
 import { describeStatus, statusGroup, type SpecTaskStatus, type StatusGroup } from '../../core/orchestrator/statusMachine';
