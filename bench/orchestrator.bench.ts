@@ -227,8 +227,12 @@ async function main(): Promise<void> {
   await registry.forRepo(repo).whenIdle();
   registry.dispose();
   if (process.env.BENCH_KEEP) console.log(`kept ${repo}`);
-  // An agent's commit may have started `git gc --auto` in the background; it can still be writing in .git.
-  else fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  else {
+    // An agent's commit may have started `git gc --auto` in the background; it writes in .git until it ends
+    // (its gc.pid goes away), which can take many seconds on a busy machine.
+    for (const t = now(); fs.existsSync(path.join(repo, '.git', 'gc.pid')) && now() - t < 120_000; ) await new Promise((r) => setTimeout(r, 250));
+    fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  }
 
   console.log(`${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`);
   report('orchestrator', [
