@@ -45,9 +45,8 @@ function cpuMsOf(statFile: string, reaped = false): number | undefined {
 /** Busy CPU time of the whole machine so far (all cores, ms), from /proc/stat. */
 function machineBusyMs(): number | undefined {
   try {
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    void idle;
-    void iowait;
+    // cpu  user nice system idle iowait irq softirq steal …: all but idle and iowait are busy.
+    const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     return (user + nice + system + irq + softirq + steal) * 10;
   } catch {
     return undefined;

@@ -13,6 +13,15 @@ export const AGENT_CPU_PRIORITIES: readonly AgentCpuPriority[] = ['lower', 'norm
 /** The niceness of a `lower` agent: Unix nice 10, which Windows maps to BELOW_NORMAL. */
 export const LOWER_NICENESS = 10;
 
+/**
+ * Gives a process just spawned for an agent (the agent, or a command of the own tool loop) the chosen
+ * priority; `undefined` means the default, `lower`. Call it at once after the spawn, before the process has
+ * started much: what it starts later inherits the priority. Fire and forget.
+ */
+export function applyAgentCpuPriority(pid: number | undefined, priority: AgentCpuPriority = 'lower'): void {
+  if (pid !== undefined && priority === 'lower') void lowerProcessPriority(pid);
+}
+
 /** What {@link lowerProcessPriority} managed to change (for tests and the log). */
 export interface PriorityOutcome {
   /** Threads of the process reniced (its main thread at least, when it was still alive). */
@@ -36,38 +45,38 @@ export interface PriorityOutcome {
  * Never throws: a process that already exited, a system without /proc or autogroups, or a refusal leaves the
  * agent at normal priority, which costs responsiveness, never correctness.
  */
-export async function lowerProcessPriority(pid: number, niceness = LOWER_NICENESS, procRoot = '/proc'): Promise<PriorityOutcome> {
+export async function lowerProcessPriority(pid: number): Promise<PriorityOutcome> {
   const outcome: PriorityOutcome = { threads: 0, autogroup: false };
-  if (setNice(pid, niceness)) outcome.threads++;
+  if (setNice(pid)) outcome.threads++;
   if (process.platform !== 'linux') return outcome;
   // Only a session of its own: were the process still in ours (not detached), its group would be the editor's.
-  const [theirs, ours] = await Promise.all([autogroupOf(`${procRoot}/${pid}`), autogroupOf(`${procRoot}/self`)]);
-  if (theirs === undefined || theirs === ours) return withThreads(pid, niceness, procRoot, outcome);
+  const [theirs, ours] = await Promise.all([autogroupOf(pid), autogroupOf('self')]);
+  if (theirs === undefined || theirs === ours) return withThreads(pid, outcome);
   // The group first: from then on the agent's whole session waits for the editor, children included.
-  outcome.autogroup = await fs.writeFile(`${procRoot}/${pid}/autogroup`, String(niceness)).then(
+  outcome.autogroup = await fs.writeFile(`/proc/${pid}/autogroup`, String(LOWER_NICENESS)).then(
     () => true,
     () => false,
   );
-  return withThreads(pid, niceness, procRoot, outcome);
+  return withThreads(pid, outcome);
 }
 
 /** The autogroup's name in `/proc/<pid>/autogroup` ("/autogroup-42 nice 0"); undefined without autogroups. */
-async function autogroupOf(procDir: string): Promise<string | undefined> {
-  const text = await fs.readFile(`${procDir}/autogroup`, 'utf8').catch(() => undefined);
+async function autogroupOf(pid: number | 'self'): Promise<string | undefined> {
+  const text = await fs.readFile(`/proc/${pid}/autogroup`, 'utf8').catch(() => undefined);
   return text ? /^(\S+)/.exec(text)?.[1] : undefined;
 }
 
-async function withThreads(pid: number, niceness: number, procRoot: string, outcome: PriorityOutcome): Promise<PriorityOutcome> {
-  const threads = await fs.readdir(`${procRoot}/${pid}/task`).catch(() => [] as string[]);
-  for (const tid of threads) if (Number(tid) !== pid && setNice(Number(tid), niceness)) outcome.threads++;
+async function withThreads(pid: number, outcome: PriorityOutcome): Promise<PriorityOutcome> {
+  const threads = await fs.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const tid of threads) if (Number(tid) !== pid && setNice(Number(tid))) outcome.threads++;
   return outcome;
 }
 
-function setNice(pid: number, niceness: number): boolean {
+function setNice(pid: number): boolean {
   try {
     // Never raise: a process someone already reniced lower keeps its own value.
-    if (os.getPriority(pid) >= niceness) return false;
-    os.setPriority(pid, niceness);
+    if (os.getPriority(pid) >= LOWER_NICENESS) return false;
+    os.setPriority(pid, LOWER_NICENESS);
     return true;
   } catch {
     return false;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentRun, StartRequest } from './agentBackend';
-import { lowerProcessPriority } from './agentPriority';
+import { applyAgentCpuPriority } from './agentPriority';
 import type { AgentEvent, ResultEvent } from './agentEvents';
 import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './cliAdapter';
 import { LineSplitter } from './lineSplitter';
@@ -127,8 +127,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         windowsHide: true,
       });
       this.child = child;
-      // At once, before the agent has started much: it and all it starts then yield the CPU to the editor.
-      if (child.pid && (this.req.cpuPriority ?? 'lower') === 'lower') void lowerProcessPriority(child.pid);
+      applyAgentCpuPriority(child.pid, this.req.cpuPriority);
       let spawnError: string | undefined;
       let exitInfo: { code: number | null; signal: string | null } = { code: null, signal: null };
       this.exited = new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PermissionPolicy, PermissionRequest } from './agentBackend';
 import { buildAgentEnv } from './agentEnv';
-import { lowerProcessPriority, type AgentCpuPriority } from './agentPriority';
+import { applyAgentCpuPriority, type AgentCpuPriority } from './agentPriority';
 import type { ToolKind } from './agentEvents';
 import type { ChatToolCall, ToolSpec } from './chatModel';
 import { isCommandAllowed, splitCommandLine } from './commandLine';
@@ -220,7 +220,7 @@ export class WorkspaceTools {
     return new Promise((resolve) => {
       const child = spawn(file, args, { cwd: this.root, env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
       // The command is the agent's work, like a CLI agent's own tool commands: it yields the CPU to the editor.
-      if (child.pid && (this.opts.cpuPriority ?? 'lower') === 'lower') void lowerProcessPriority(child.pid);
+      applyAgentCpuPriority(child.pid, this.opts.cpuPriority);
       let out = '';
       const collect = (c: Buffer) => {
         if (out.length < 1_000_000) out += c.toString('utf8');

@@ -65,7 +65,8 @@ describe('agent CPU priority (lowerProcessPriority)', function () {
     assert.ok(threads.length > 1, 'a Node process has helper threads');
     assert.deepEqual(threads.map((tid) => threadNice(pid, tid)), threads.map(() => LOWER_NICENESS));
     assert.equal(outcome.threads, threads.length);
-    if (ourGroup) {
+    if (!ourGroup) console.log('    (this kernel has no autogroups: the session-group part was not exercised)');
+    else {
       assert.equal(outcome.autogroup, true);
       assert.deepEqual(autogroup(pid)?.nice, LOWER_NICENESS);
       assert.notEqual(autogroup(pid)?.name, ourGroup.name);
