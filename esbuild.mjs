@@ -18,7 +18,11 @@ const forbidVscode = {
   name: 'forbid-vscode',
   setup(build) {
     build.onResolve({ filter: /^vscode$/ }, (a) => ({
-      errors: [{ text: `'vscode' may not be imported from ${path.relative(process.cwd(), a.importer)}: src/core, src/protocol, src/cli, webview/ and the unit tests are VS Code-free (DESIGN.md §3).` }],
+      errors: [
+        {
+          text: `'vscode' may not be imported from ${path.relative(process.cwd(), a.importer)}: src/core, src/protocol, src/cli, webview/ and the unit tests are VS Code-free (DESIGN.md §3).`,
+        },
+      ],
     }));
   },
 };
@@ -32,7 +36,8 @@ const problemMatcher = {
       console.log('[watch] build started');
     });
     build.onEnd((r) => {
-      for (const e of r.errors) console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      for (const e of r.errors)
+        console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
       console.log('[watch] build finished');
     });
   },
@@ -58,9 +63,20 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const configs = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [forbidVscode, problemMatcher] },
+  {
+    ...node,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [forbidVscode, problemMatcher],
+  },
   // The helper process that starts git processes for the extension and the CLI (src/core/git/gitWorker.ts).
-  { ...node, entryPoints: ['src/core/git/gitWorker.ts'], outfile: 'dist/gitWorker.js', plugins: [forbidVscode, problemMatcher] },
+  {
+    ...node,
+    entryPoints: ['src/core/git/gitWorker.ts'],
+    outfile: 'dist/gitWorker.js',
+    plugins: [forbidVscode, problemMatcher],
+  },
   {
     ...common,
     entryPoints: { webview: 'webview/main.tsx' },
@@ -79,14 +95,45 @@ if (tests) {
   const testNode = { ...node, sourcemap: 'inline', minify: false, packages: 'external' };
   configs.push(
     // Unit and webview tiers run on plain Node: an import of `vscode` anywhere in their graph fails here.
-    { ...testNode, entryPoints: walk('test/unit', (p) => p.endsWith('.ts')), outdir: 'out/test/unit', outbase: 'test/unit', plugins: [forbidVscode] },
-    { ...testNode, entryPoints: walk('test/webview', (p) => p.endsWith('.ts')), outdir: 'out/test/webview', outbase: 'test/webview', plugins: [forbidVscode] },
-    { ...testNode, entryPoints: walk('test/integration', (p) => p.endsWith('.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode'] },
+    {
+      ...testNode,
+      entryPoints: walk('test/unit', (p) => p.endsWith('.ts')),
+      outdir: 'out/test/unit',
+      outbase: 'test/unit',
+      plugins: [forbidVscode],
+    },
+    {
+      ...testNode,
+      entryPoints: walk('test/webview', (p) => p.endsWith('.ts')),
+      outdir: 'out/test/webview',
+      outbase: 'test/webview',
+      plugins: [forbidVscode],
+    },
+    {
+      ...testNode,
+      entryPoints: walk('test/integration', (p) => p.endsWith('.ts')),
+      outdir: 'out/test/integration',
+      outbase: 'test/integration',
+      external: ['vscode'],
+    },
   );
   if (fs.existsSync('test/e2e')) {
-    configs.push({ ...testNode, entryPoints: walk('test/e2e', (p) => p.endsWith('.ts') && !p.includes('node_modules')), outdir: 'out/test/e2e', outbase: 'test/e2e', plugins: [forbidVscode] });
+    configs.push({
+      ...testNode,
+      entryPoints: walk('test/e2e', (p) => p.endsWith('.ts') && !p.includes('node_modules')),
+      outdir: 'out/test/e2e',
+      outbase: 'test/e2e',
+      plugins: [forbidVscode],
+    });
   }
-  if (fs.existsSync('test/faults')) configs.push({ ...testNode, entryPoints: walk('test/faults', (p) => p.endsWith('.ts')), outdir: 'out/test/faults', outbase: 'test/faults', plugins: [forbidVscode] });
+  if (fs.existsSync('test/faults'))
+    configs.push({
+      ...testNode,
+      entryPoints: walk('test/faults', (p) => p.endsWith('.ts')),
+      outdir: 'out/test/faults',
+      outbase: 'test/faults',
+      plugins: [forbidVscode],
+    });
 }
 
 // Codicons ship as a font + stylesheet; copy them so the webview can load them through asWebviewUri.

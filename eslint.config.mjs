@@ -3,7 +3,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/node_modules/**', 'test/fixtures/**', 'samples/**', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test/e2e/node_modules/**',
+      'test/fixtures/**',
+      'samples/**',
+      'test-results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -15,11 +25,27 @@ export default tseslint.config(
   {
     files: ['src/core/**', 'src/protocol/**', 'src/cli/**', 'webview/**', 'test/unit/**', 'test/webview/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: "VS Code-free layer (DESIGN.md §3): only src/vscode may import 'vscode'." }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: "VS Code-free layer (DESIGN.md §3): only src/vscode may import 'vscode'." },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['scripts/**/*.{js,mjs,cjs}'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
   },
 );

@@ -28,9 +28,15 @@ function session(): Timing {
     if (mk.status !== 0) throw new Error('could not create the fixture workspace');
     const r = spawnSync('bash', ['scripts/run-vscode-tests.sh', '.', 'out/test/integration/index.js', ws], {
       encoding: 'utf8',
-      env: { ...process.env, RESULT_FILE: path.join(out, 'result.json'), SNAP_DIR: path.join(out, 'shots'), EXT_ENV: JSON.stringify({ TEST_FILES: 'activation', ACTIVATION_TIMING_FILE: timingFile }) },
+      env: {
+        ...process.env,
+        RESULT_FILE: path.join(out, 'result.json'),
+        SNAP_DIR: path.join(out, 'shots'),
+        EXT_ENV: JSON.stringify({ TEST_FILES: 'activation', ACTIVATION_TIMING_FILE: timingFile }),
+      },
     });
-    if (!fs.existsSync(timingFile)) throw new Error(`the extension reported no timing (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-2000)}`);
+    if (!fs.existsSync(timingFile))
+      throw new Error(`the extension reported no timing (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-2000)}`);
     return JSON.parse(fs.readFileSync(timingFile, 'utf8')) as Timing;
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });
@@ -46,14 +52,44 @@ function main(): void {
   const load = runs.map((t) => t.moduleLoadMs);
   const wait = runs.map((t) => t.waitForActivateMs);
   const act = runs.map((t) => t.activateMs);
-  const floor = { label: 'module evaluation of the bundle in the same host (p50)', value: percentile(load, 50), unit: 'ms' };
+  const floor = {
+    label: 'module evaluation of the bundle in the same host (p50)',
+    value: percentile(load, 50),
+    unit: 'ms',
+  };
   const list = (xs: number[]) => xs.map((v) => v.toFixed(1)).join(', ');
-  console.log(`VS Code ${runs[0].vscode} (code-server), ${RUNS} fresh sessions: module evaluation ${list(load)} ms; host until activate() ${list(wait)} ms; activate() ${list(act)} ms`);
+  console.log(
+    `VS Code ${runs[0].vscode} (code-server), ${RUNS} fresh sessions: module evaluation ${list(load)} ms; host until activate() ${list(wait)} ms; activate() ${list(act)} ms`,
+  );
   report('activation', [
-    { metric: `module evaluation of dist/extension.js in VS Code p50 (${RUNS} fresh sessions)`, value: percentile(load, 50), unit: 'ms', target: 'tens of ms' },
-    { metric: 'activate() in VS Code p50', value: percentile(act, 50), unit: 'ms', reference: floor, target: 'tens of ms' },
-    { metric: 'module evaluation + activate() p50', value: percentile(load.map((v, i) => v + act[i]), 50), unit: 'ms', reference: floor, target: 'tens of ms' },
-    { metric: "VS Code's own time between the module's evaluation and its activate() call p50 (not ours)", value: percentile(wait, 50), unit: 'ms' },
+    {
+      metric: `module evaluation of dist/extension.js in VS Code p50 (${RUNS} fresh sessions)`,
+      value: percentile(load, 50),
+      unit: 'ms',
+      target: 'tens of ms',
+    },
+    {
+      metric: 'activate() in VS Code p50',
+      value: percentile(act, 50),
+      unit: 'ms',
+      reference: floor,
+      target: 'tens of ms',
+    },
+    {
+      metric: 'module evaluation + activate() p50',
+      value: percentile(
+        load.map((v, i) => v + act[i]),
+        50,
+      ),
+      unit: 'ms',
+      reference: floor,
+      target: 'tens of ms',
+    },
+    {
+      metric: "VS Code's own time between the module's evaluation and its activate() call p50 (not ours)",
+      value: percentile(wait, 50),
+      unit: 'ms',
+    },
   ]);
 }
 

@@ -26,10 +26,13 @@ export const round = (n: number, digits = 2): number => Number(n.toFixed(digits)
 
 export function report(bench: string, figures: Figure[]): void {
   for (const f of figures) {
-    const ref = f.reference ? `  (ref ${f.reference.label}: ${round(f.reference.value)} ${f.reference.unit}; ratio ${round(f.value / f.reference.value)}×)` : '';
+    const ref = f.reference
+      ? `  (ref ${f.reference.label}: ${round(f.reference.value)} ${f.reference.unit}; ratio ${round(f.value / f.reference.value)}×)`
+      : '';
     console.log(`${bench} | ${f.metric}: ${round(f.value)} ${f.unit}${ref}${f.target ? `  target ${f.target}` : ''}`);
   }
-  if (process.env.BENCH_RESULT_FILE) fs.writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ bench, figures }, null, 2));
+  if (process.env.BENCH_RESULT_FILE)
+    fs.writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ bench, figures }, null, 2));
 }
 
 /** High-resolution milliseconds. */
@@ -61,4 +64,5 @@ export class LagMeter {
 }
 
 /** An interval measured by `monitorEventLoopDelay`, less the timer's own period (never below 0). */
-export const lagBeyondTimer = (intervalMs: number, resolutionMs: number): number => Math.max(0, intervalMs - resolutionMs);
+export const lagBeyondTimer = (intervalMs: number, resolutionMs: number): number =>
+  Math.max(0, intervalMs - resolutionMs);

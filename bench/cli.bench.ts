@@ -46,17 +46,30 @@ async function main(): Promise<void> {
       const id = String(n).padStart(6, '0');
       const dir = path.join(wt, 'design', 'tasks', `${id}_task-${n}`);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'spectask.json'), `${JSON.stringify({ ...template, id, number: n, title: `Task ${n}` }, null, 2)}\n`);
-      fs.writeFileSync(path.join(dir, 'requirements.md'), `# Requirements: Task ${n}\n\n- WHEN asked THE SYSTEM SHALL do it.\n`);
+      fs.writeFileSync(
+        path.join(dir, 'spectask.json'),
+        `${JSON.stringify({ ...template, id, number: n, title: `Task ${n}` }, null, 2)}\n`,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'requirements.md'),
+        `# Requirements: Task ${n}\n\n- WHEN asked THE SYSTEM SHALL do it.\n`,
+      );
       fs.writeFileSync(path.join(dir, 'design.md'), `# Design: Task ${n}\n\nA small change.\n`);
-      fs.writeFileSync(path.join(dir, 'tasks.md'), `# Implementation Tasks: Task ${n}\n\n${Array.from({ length: 30 }, (_, k) => `- [${k < n % 30 ? 'x' : ' '}] T${k + 1}: part ${k + 1} of task ${n}`).join('\n')}\n`);
+      fs.writeFileSync(
+        path.join(dir, 'tasks.md'),
+        `# Implementation Tasks: Task ${n}\n\n${Array.from({ length: 30 }, (_, k) => `- [${k < n % 30 ? 'x' : ' '}] T${k + 1}: part ${k + 1} of task ${n}`).join('\n')}\n`,
+      );
     }
-    fs.writeFileSync(path.join(wt, 'design', 'spectask-counter.json'), `${JSON.stringify({ about: 'Last SpecTask number handed out; numbers are never reused.', lastNumber: TASKS }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(wt, 'design', 'spectask-counter.json'),
+      `${JSON.stringify({ about: 'Last SpecTask number handed out; numbers are never reused.', lastNumber: TASKS }, null, 2)}\n`,
+    );
     git(wt, 'add', '-A');
     git(wt, 'commit', '-qm', `${TASKS} SpecTasks`);
 
     const listed = JSON.parse(wall([cli, 'list', '--json'], repo).stdout) as { tasks: unknown[] };
-    if (listed.tasks.length !== TASKS) throw new Error(`list --json returned ${listed.tasks.length} SpecTasks, expected ${TASKS}`);
+    if (listed.tasks.length !== TASKS)
+      throw new Error(`list --json returned ${listed.tasks.length} SpecTasks, expected ${TASKS}`);
     const list: number[] = [];
     const bare: number[] = [];
     const version: number[] = [];
@@ -67,8 +80,18 @@ async function main(): Promise<void> {
     }
     const ref = { label: '`node -e 0` p50', value: percentile(bare, 50), unit: 'ms' };
     report('cli', [
-      { metric: `spectask list --json, ${TASKS} SpecTasks × 30 items, p50 (${RUNS} runs)`, value: percentile(list, 50), unit: 'ms', reference: ref },
-      { metric: `spectask list --json, ${TASKS} SpecTasks, p95`, value: percentile(list, 95), unit: 'ms', reference: { ...ref, label: '`node -e 0` p95', value: percentile(bare, 95) } },
+      {
+        metric: `spectask list --json, ${TASKS} SpecTasks × 30 items, p50 (${RUNS} runs)`,
+        value: percentile(list, 50),
+        unit: 'ms',
+        reference: ref,
+      },
+      {
+        metric: `spectask list --json, ${TASKS} SpecTasks, p95`,
+        value: percentile(list, 95),
+        unit: 'ms',
+        reference: { ...ref, label: '`node -e 0` p95', value: percentile(bare, 95) },
+      },
       { metric: 'spectask --version p50 (CLI load only)', value: percentile(version, 50), unit: 'ms', reference: ref },
     ]);
   } finally {

@@ -32,10 +32,32 @@ const RUN_MS = Number(process.env.DASHBOARD_BENCH_MS || 12_000);
 const wallNow = () => performance.timeOrigin + performance.now(); // comparable with the page's clock
 
 const tasksMd = (n: number, done: number) =>
-  [`# Implementation Tasks: Agent ${n}`, '', ...Array.from({ length: ITEMS }, (_, i) => `- [${i < done ? 'x' : i === done ? '~' : ' '}] Step ${i + 1} of agent ${n}: edit \`src/module${n}/file${i}.ts\``), ''].join('\n');
+  [
+    `# Implementation Tasks: Agent ${n}`,
+    '',
+    ...Array.from(
+      { length: ITEMS },
+      (_, i) =>
+        `- [${i < done ? 'x' : i === done ? '~' : ' '}] Step ${i + 1} of agent ${n}: edit \`src/module${n}/file${i}.ts\``,
+    ),
+    '',
+  ].join('\n');
 
-async function tickLatency(page: DashboardPage, root: string, watcherOptions: { debounceMs?: number; maxWaitMs?: number }): Promise<{ endToEnd: number[]; hostSide: number[]; afterPost: number[]; transport: number[]; inPage: number[]; lost: number }> {
-  const folders = Array.from({ length: AGENTS }, (_, i) => path.join(root, 'design', 'tasks', `${String(i + 1).padStart(6, '0')}_agent-${i + 1}`));
+async function tickLatency(
+  page: DashboardPage,
+  root: string,
+  watcherOptions: { debounceMs?: number; maxWaitMs?: number },
+): Promise<{
+  endToEnd: number[];
+  hostSide: number[];
+  afterPost: number[];
+  transport: number[];
+  inPage: number[];
+  lost: number;
+}> {
+  const folders = Array.from({ length: AGENTS }, (_, i) =>
+    path.join(root, 'design', 'tasks', `${String(i + 1).padStart(6, '0')}_agent-${i + 1}`),
+  );
   for (const [i, f] of folders.entries()) {
     fs.mkdirSync(f, { recursive: true });
     fs.writeFileSync(path.join(f, 'requirements.md'), `# Requirements: Agent ${i + 1}\n`);
@@ -43,9 +65,25 @@ async function tickLatency(page: DashboardPage, root: string, watcherOptions: { 
     fs.writeFileSync(path.join(f, 'tasks.md'), tasksMd(i + 1, 0));
   }
   const cards = new Map<string, FleetAgentCard>();
-  const cardFor = (taskId: string, folder: string, items: { text: string; state: 'todo' | 'doing' | 'done' }[]): FleetAgentCard => {
+  const cardFor = (
+    taskId: string,
+    folder: string,
+    items: { text: string; state: 'todo' | 'doing' | 'done' }[],
+  ): FleetAgentCard => {
     const w = buildItemWindow(items, 2);
-    return { taskId, number: path.basename(folder).slice(0, 6), title: `Agent ${Number(path.basename(folder).slice(0, 6))}`, phase: 'implementing', backend: 'claude-code', agentId: `ag-${taskId}`, progress: w.progress, window: w.items, currentIndex: w.currentIndex, updatedAt: Date.now(), startedAt: Date.now() };
+    return {
+      taskId,
+      number: path.basename(folder).slice(0, 6),
+      title: `Agent ${Number(path.basename(folder).slice(0, 6))}`,
+      phase: 'implementing',
+      backend: 'claude-code',
+      agentId: `ag-${taskId}`,
+      progress: w.progress,
+      window: w.items,
+      currentIndex: w.currentIndex,
+      updatedAt: Date.now(),
+      startedAt: Date.now(),
+    };
   };
   const build = (): FleetSnapshot => {
     const list = [...cards.values()];
@@ -67,7 +105,8 @@ async function tickLatency(page: DashboardPage, root: string, watcherOptions: { 
   // The message goes in as one CDP Runtime.evaluate of `postMessage(<json>)`, not waited for — the least
   // the transport stand-in can add (playwright's evaluate also serializes through its own protocol).
   const cdp = await page.page.context().newCDPSession(page.page);
-  const deliver = (m: HostToWebview) => void cdp.send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` });
+  const deliver = (m: HostToWebview) =>
+    void cdp.send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` });
   const scheduler = new SnapshotScheduler(build, post, () => true);
   const watcher = new DesignDocsWatcher(root, { contextItems: 2, ...watcherOptions });
   watcher.onDidChange((e: DesignDocsEvent) => {
@@ -78,7 +117,14 @@ async function tickLatency(page: DashboardPage, root: string, watcherOptions: { 
   await watcher.start();
   for (const f of folders) {
     const rel = path.relative(root, f);
-    cards.set(rel, cardFor(rel, rel, Array.from({ length: ITEMS }, (_, i) => ({ text: `Step ${i + 1}`, state: i === 0 ? 'doing' : 'todo' }))));
+    cards.set(
+      rel,
+      cardFor(
+        rel,
+        rel,
+        Array.from({ length: ITEMS }, (_, i) => ({ text: `Step ${i + 1}`, state: i === 0 ? 'doing' : 'todo' })),
+      ),
+    );
   }
   scheduler.onReady();
   await page.page.waitForFunction((n: number) => document.querySelectorAll('article.card').length === n, AGENTS);
@@ -97,7 +143,12 @@ async function tickLatency(page: DashboardPage, root: string, watcherOptions: { 
         if (!(key in window.__seen)) window.__seen[key] = t;
       }
     };
-    new MutationObserver(scan).observe(document.querySelector('main.fleet'), { subtree: true, childList: true, attributes: true, characterData: true });
+    new MutationObserver(scan).observe(document.querySelector('main.fleet'), {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
   });
 
   // 16 agents, each ticking its next item every 150–450 ms, like a busy fleet.
@@ -192,7 +243,10 @@ function chromiumCpuMs(): number | undefined {
 /** Share of one core Chromium uses over 5 s while the page shows `snapshot` and nothing changes. */
 async function idleCpu(page: DashboardPage, rev: number, snapshot: FleetSnapshot): Promise<number | undefined> {
   await page.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev, snapshot });
-  await page.page.waitForFunction((n: number) => document.querySelectorAll('article.card').length === n, snapshot.cards.length);
+  await page.page.waitForFunction(
+    (n: number) => document.querySelectorAll('article.card').length === n,
+    snapshot.cards.length,
+  );
   await new Promise((r) => setTimeout(r, 2000)); // past the first picture's work
   const c0 = chromiumCpuMs();
   const t0 = Date.now();
@@ -210,8 +264,16 @@ async function frameTimes(page: DashboardPage): Promise<{ idle: number[]; busy: 
     const cards = Array.from({ length: 50 }, (_, i) => {
       const total = 30;
       const doneN = (tick + i) % total;
-      const items = Array.from({ length: total }, (_, k) => ({ text: `Step ${k + 1}: edit \`src/m${i}/f${k}.ts\``, state: (k < doneN ? 'done' : k === doneN ? 'doing' : 'todo') as 'done' | 'doing' | 'todo' }));
-      return makeCard(i, { phase: 'implementing', items, lastActivity: `Edit src/m${i}/f${doneN}.ts (update ${tick})`, updatedAt: Date.now() });
+      const items = Array.from({ length: total }, (_, k) => ({
+        text: `Step ${k + 1}: edit \`src/m${i}/f${k}.ts\``,
+        state: (k < doneN ? 'done' : k === doneN ? 'doing' : 'todo') as 'done' | 'doing' | 'todo',
+      }));
+      return makeCard(i, {
+        phase: 'implementing',
+        items,
+        lastActivity: `Edit src/m${i}/f${doneN}.ts (update ${tick})`,
+        updatedAt: Date.now(),
+      });
     });
     return { generatedAt: Date.now(), cards, counts: countByPhase(cards) };
   };
@@ -237,7 +299,11 @@ async function main(): Promise<void> {
   try {
     // Headline: the watcher timing the product uses (openOrchestrator). Secondary: the watcher's defaults.
     const latencyPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
-    const { endToEnd, hostSide, afterPost, transport, inPage, lost } = await tickLatency(latencyPage, path.join(root, 'product'), ORCHESTRATOR_WATCHER_TIMING);
+    const { endToEnd, hostSide, afterPost, transport, inPage, lost } = await tickLatency(
+      latencyPage,
+      path.join(root, 'product'),
+      ORCHESTRATOR_WATCHER_TIMING,
+    );
     await latencyPage.close();
     const defaultsPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
     const defaults = await tickLatency(defaultsPage, path.join(root, 'default'), {});
@@ -250,34 +316,109 @@ async function main(): Promise<void> {
     await calmPage.close();
     const idlePage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
     const working = Array.from({ length: AGENTS }, (_, i) => makeCard(i, { phase: 'implementing' }));
-    const idleWorking = await idleCpu(idlePage, 1, { generatedAt: Date.now(), cards: working, counts: countByPhase(working) });
+    const idleWorking = await idleCpu(idlePage, 1, {
+      generatedAt: Date.now(),
+      cards: working,
+      counts: countByPhase(working),
+    });
     const idleEmpty = await idleCpu(idlePage, 2, { generatedAt: Date.now(), cards: [], counts: countByPhase([]) });
     await idlePage.close();
     const polling = { label: 'reference system: progress polled every 5 s (best case)', value: 5000, unit: 'ms' };
     const budget = { label: 'same page idle, frame p50', value: percentile(idle, 50), unit: 'ms' };
     const timing = `watcher ${ORCHESTRATOR_WATCHER_TIMING.debounceMs}/${ORCHESTRATOR_WATCHER_TIMING.maxWaitMs} ms as in the product`;
     const figures: Figure[] = [
-      { metric: `tick on disk → card DOM p50 (${AGENTS} agents, ${endToEnd.length} ticks, ${timing})`, value: percentile(endToEnd, 50), unit: 'ms', reference: polling },
-      { metric: `tick on disk → card DOM p95 (${AGENTS} agents, ${timing})`, value: percentile(endToEnd, 95), unit: 'ms', reference: polling, target: '≤ 150 ms' },
-      { metric: 'tick on disk → card DOM max', value: Math.max(...endToEnd), unit: 'ms', reference: { ...polling, label: 'reference system: worst case at 10 s polling', value: 10_000 } },
-      { metric: 'tick on disk → snapshot posted p50 (host side: watcher debounce, parse, coalesce)', value: percentile(hostSide, 50), unit: 'ms' },
+      {
+        metric: `tick on disk → card DOM p50 (${AGENTS} agents, ${endToEnd.length} ticks, ${timing})`,
+        value: percentile(endToEnd, 50),
+        unit: 'ms',
+        reference: polling,
+      },
+      {
+        metric: `tick on disk → card DOM p95 (${AGENTS} agents, ${timing})`,
+        value: percentile(endToEnd, 95),
+        unit: 'ms',
+        reference: polling,
+        target: '≤ 150 ms',
+      },
+      {
+        metric: 'tick on disk → card DOM max',
+        value: Math.max(...endToEnd),
+        unit: 'ms',
+        reference: { ...polling, label: 'reference system: worst case at 10 s polling', value: 10_000 },
+      },
+      {
+        metric: 'tick on disk → snapshot posted p50 (host side: watcher debounce, parse, coalesce)',
+        value: percentile(hostSide, 50),
+        unit: 'ms',
+      },
       { metric: 'tick on disk → snapshot posted p95 (host side)', value: percentile(hostSide, 95), unit: 'ms' },
-      { metric: 'snapshot posted → card DOM p50 (transport, frame wait, render)', value: percentile(afterPost, 50), unit: 'ms' },
-      { metric: 'snapshot posted → card DOM p95 (transport, frame wait, render)', value: percentile(afterPost, 95), unit: 'ms' },
-      { metric: 'snapshot posted → message event in the page p95 (the transport stand-in: CDP evaluate)', value: percentile(transport, 95), unit: 'ms' },
+      {
+        metric: 'snapshot posted → card DOM p50 (transport, frame wait, render)',
+        value: percentile(afterPost, 50),
+        unit: 'ms',
+      },
+      {
+        metric: 'snapshot posted → card DOM p95 (transport, frame wait, render)',
+        value: percentile(afterPost, 95),
+        unit: 'ms',
+      },
+      {
+        metric: 'snapshot posted → message event in the page p95 (the transport stand-in: CDP evaluate)',
+        value: percentile(transport, 95),
+        unit: 'ms',
+      },
       { metric: 'message event → card DOM p50 (frame wait, render)', value: percentile(inPage, 50), unit: 'ms' },
       { metric: 'message event → card DOM p95 (frame wait, render)', value: percentile(inPage, 95), unit: 'ms' },
       { metric: 'ticks never shown', value: lost + defaults.lost, unit: 'ticks' },
-      { metric: 'tick on disk → card DOM p50, watcher defaults (debounce 40 ms / max wait 200 ms)', value: percentile(defaults.endToEnd, 50), unit: 'ms', reference: polling },
-      { metric: 'tick on disk → card DOM p95, watcher defaults (debounce 40 ms / max wait 200 ms)', value: percentile(defaults.endToEnd, 95), unit: 'ms', reference: polling },
-      { metric: `frame time p50 (50 cards, 20 snapshots/s, ${frames.length} frames)`, value: percentile(frames, 50), unit: 'ms', reference: budget },
-      { metric: 'frame time p95 (50 cards, 20 snapshots/s)', value: percentile(frames, 95), unit: 'ms', reference: budget },
-      { metric: 'frames over 33 ms (50 cards, 20 snapshots/s)', value: (100 * frames.filter((f) => f > 2000 / 60).length) / Math.max(1, frames.length), unit: '%' },
-      { metric: 'frame time p50, reduced motion (50 cards, 20 snapshots/s)', value: percentile(calmFrames, 50), unit: 'ms', reference: budget },
-      { metric: 'frame time p95, reduced motion (50 cards, 20 snapshots/s)', value: percentile(calmFrames, 95), unit: 'ms', reference: budget },
+      {
+        metric: 'tick on disk → card DOM p50, watcher defaults (debounce 40 ms / max wait 200 ms)',
+        value: percentile(defaults.endToEnd, 50),
+        unit: 'ms',
+        reference: polling,
+      },
+      {
+        metric: 'tick on disk → card DOM p95, watcher defaults (debounce 40 ms / max wait 200 ms)',
+        value: percentile(defaults.endToEnd, 95),
+        unit: 'ms',
+        reference: polling,
+      },
+      {
+        metric: `frame time p50 (50 cards, 20 snapshots/s, ${frames.length} frames)`,
+        value: percentile(frames, 50),
+        unit: 'ms',
+        reference: budget,
+      },
+      {
+        metric: 'frame time p95 (50 cards, 20 snapshots/s)',
+        value: percentile(frames, 95),
+        unit: 'ms',
+        reference: budget,
+      },
+      {
+        metric: 'frames over 33 ms (50 cards, 20 snapshots/s)',
+        value: (100 * frames.filter((f) => f > 2000 / 60).length) / Math.max(1, frames.length),
+        unit: '%',
+      },
+      {
+        metric: 'frame time p50, reduced motion (50 cards, 20 snapshots/s)',
+        value: percentile(calmFrames, 50),
+        unit: 'ms',
+        reference: budget,
+      },
+      {
+        metric: 'frame time p95, reduced motion (50 cards, 20 snapshots/s)',
+        value: percentile(calmFrames, 95),
+        unit: 'ms',
+        reference: budget,
+      },
     ];
     if (idleWorking !== undefined && idleEmpty !== undefined) {
-      figures.push({ metric: `Chromium CPU while ${AGENTS} working cards sit still (5 s)`, value: idleWorking, unit: '% of a core', reference: { label: 'same page with no cards', value: Math.max(idleEmpty, 0.1), unit: '% of a core' } });
+      figures.push({
+        metric: `Chromium CPU while ${AGENTS} working cards sit still (5 s)`,
+        value: idleWorking,
+        unit: '% of a core',
+        reference: { label: 'same page with no cards', value: Math.max(idleEmpty, 0.1), unit: '% of a core' },
+      });
     }
     report('dashboard', figures);
     if (lost + defaults.lost > 0 || endToEnd.length === 0 || defaults.endToEnd.length === 0) process.exitCode = 1;

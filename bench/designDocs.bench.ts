@@ -13,7 +13,13 @@ import { GitQueueRegistry } from '../src/core/git/gitQueue';
 import { now, percentile, report, type Figure } from './benchKit';
 
 const run = promisify(execFile);
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' };
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'b@x',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'b@x',
+};
 const git = (cwd: string, ...args: string[]) => run('git', args, { cwd, env: ENV });
 
 function bigChecklist(n: number): Buffer {
@@ -63,7 +69,16 @@ async function main(): Promise<void> {
   }
   if (regexItems === 0) throw new Error('the line-regex reference found no items');
   const parseP50 = percentile(parseTimes, 50);
-  figures.push({ metric: 'parse 10,000-item checklist (p50)', value: parseP50, unit: 'ms', reference: { label: 'naive line-regex scan of the same file (p50)', value: percentile(lineRegexTimes, 50), unit: 'ms' } });
+  figures.push({
+    metric: 'parse 10,000-item checklist (p50)',
+    value: parseP50,
+    unit: 'ms',
+    reference: {
+      label: 'naive line-regex scan of the same file (p50)',
+      value: percentile(lineRegexTimes, 50),
+      unit: 'ms',
+    },
+  });
   figures.push({ metric: 'parse throughput', value: (items / parseP50) * 1000, unit: 'items/s' });
   const markTimes: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -71,7 +86,11 @@ async function main(): Promise<void> {
     setItemState(doc, { index: 9_999 - i }, 'done');
     markTimes.push(now() - t);
   }
-  figures.push({ metric: 'set one item in a 10,000-item file, in memory (p50)', value: percentile(markTimes, 50), unit: 'ms' });
+  figures.push({
+    metric: 'set one item in a 10,000-item file, in memory (p50)',
+    value: percentile(markTimes, 50),
+    unit: 'ms',
+  });
 
   // 2. Commit latency, in a real repository.
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-bench-')));
@@ -100,27 +119,58 @@ async function main(): Promise<void> {
       await dd.store.mark(tasks[0].id, { index: j }, 'done');
       alone.push(now() - t);
     }
-    figures.push({ metric: 'mark → committed p50 (1 writer)', value: percentile(alone, 50), unit: 'ms', reference: ref });
-    figures.push({ metric: 'mark → committed p95 (1 writer)', value: percentile(alone, 95), unit: 'ms', reference: ref });
+    figures.push({
+      metric: 'mark → committed p50 (1 writer)',
+      value: percentile(alone, 50),
+      unit: 'ms',
+      reference: ref,
+    });
+    figures.push({
+      metric: 'mark → committed p95 (1 writer)',
+      value: percentile(alone, 95),
+      unit: 'ms',
+      reference: ref,
+    });
 
     const commitsBefore = Number((await git(dd.location.worktreePath, 'rev-list', '--count', 'HEAD')).stdout);
     const concurrent: number[] = [];
     const t0 = now();
     await Promise.all(
-      tasks.slice(1).concat(tasks[0]).map(async (task, w) => {
-        for (let j = 0; j < 30; j++) {
-          const t = now();
-          await dd.store.mark(task.id, { index: j }, w === 15 ? 'doing' : 'done');
-          concurrent.push(now() - t);
-        }
-      }),
+      tasks
+        .slice(1)
+        .concat(tasks[0])
+        .map(async (task, w) => {
+          for (let j = 0; j < 30; j++) {
+            const t = now();
+            await dd.store.mark(task.id, { index: j }, w === 15 ? 'doing' : 'done');
+            concurrent.push(now() - t);
+          }
+        }),
     );
     const wall = now() - t0;
     const commits = Number((await git(dd.location.worktreePath, 'rev-list', '--count', 'HEAD')).stdout) - commitsBefore;
-    figures.push({ metric: 'mark → committed p50 (16 writers)', value: percentile(concurrent, 50), unit: 'ms', reference: ref });
-    figures.push({ metric: 'mark → committed p95 (16 writers)', value: percentile(concurrent, 95), unit: 'ms', reference: ref });
-    figures.push({ metric: 'ticks committed per second (16 writers)', value: (concurrent.length / wall) * 1000, unit: 'ticks/s' });
-    figures.push({ metric: 'ticks per commit (coalescing, 16 writers)', value: concurrent.length / commits, unit: 'ticks' });
+    figures.push({
+      metric: 'mark → committed p50 (16 writers)',
+      value: percentile(concurrent, 50),
+      unit: 'ms',
+      reference: ref,
+    });
+    figures.push({
+      metric: 'mark → committed p95 (16 writers)',
+      value: percentile(concurrent, 95),
+      unit: 'ms',
+      reference: ref,
+    });
+    figures.push({
+      metric: 'ticks committed per second (16 writers)',
+      value: (concurrent.length / wall) * 1000,
+      unit: 'ticks/s',
+    });
+    figures.push({
+      metric: 'ticks per commit (coalescing, 16 writers)',
+      value: concurrent.length / commits,
+      unit: 'ticks',
+    });
     // Every tick must be in the files: a benchmark that loses data is not a result.
     for (const task of tasks) {
       const d = await dd.store.get(task.id);

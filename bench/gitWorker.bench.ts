@@ -61,7 +61,15 @@ async function measure(executor: GitExecutor, repo: string): Promise<Measured> {
   clearInterval(churnTimer);
   void churn;
   const faults = mainThreadFaults();
-  return { p50: lag.percentile(50), p99: lag.percentile(99), max: lag.max, perSecond: commands / SECONDS, ...(faults !== undefined && faults0 !== undefined ? { faultsPerSecond: (faults - faults0) / ((Date.now() - t0) / 1000) } : {}) };
+  return {
+    p50: lag.percentile(50),
+    p99: lag.percentile(99),
+    max: lag.max,
+    perSecond: commands / SECONDS,
+    ...(faults !== undefined && faults0 !== undefined
+      ? { faultsPerSecond: (faults - faults0) / ((Date.now() - t0) / 1000) }
+      : {}),
+  };
 }
 
 async function main(): Promise<void> {
@@ -69,7 +77,11 @@ async function main(): Promise<void> {
   if (!script) throw new Error('dist/gitWorker.js is missing: build first (node esbuild.mjs)');
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gitworker-'));
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
-  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=b@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: repo });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=bench', '-c', 'user.email=b@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init'],
+    { cwd: repo },
+  );
   const heap: { a: number; b: string }[] = [];
   for (let i = 0; i < HEAP_OBJECTS; i++) heap.push({ a: i, b: `x${i}` });
   const rss = process.memoryUsage.rss() / 2 ** 20;
@@ -81,18 +93,58 @@ async function main(): Promise<void> {
   await worker.dispose();
   const onThread = await measure(new GitCommandRunner(), repo);
   fs.rmSync(repo, { recursive: true, force: true });
-  const viaWorker = (label: string, value: number, unit = 'ms') => ({ label: `git started from a worker thread, ${label}`, value, unit });
-  console.log(`process RSS ${rss.toFixed(0)} MiB (${heap.length} objects), 4 git commands at a time for ${SECONDS} s per mode`);
-  console.log(`git started from the process's own thread: lag p50 ${onThread.p50.toFixed(2)} ms, p99 ${onThread.p99.toFixed(2)} ms, max ${onThread.max.toFixed(1)} ms, ${onThread.perSecond.toFixed(0)} commands/s`);
+  const viaWorker = (label: string, value: number, unit = 'ms') => ({
+    label: `git started from a worker thread, ${label}`,
+    value,
+    unit,
+  });
+  console.log(
+    `process RSS ${rss.toFixed(0)} MiB (${heap.length} objects), 4 git commands at a time for ${SECONDS} s per mode`,
+  );
+  console.log(
+    `git started from the process's own thread: lag p50 ${onThread.p50.toFixed(2)} ms, p99 ${onThread.p99.toFixed(2)} ms, max ${onThread.max.toFixed(1)} ms, ${onThread.perSecond.toFixed(0)} commands/s`,
+  );
   report('gitWorker', [
-    { metric: `event-loop lag p50 while running git from the helper process (RSS ${rss.toFixed(0)} MiB)`, value: viaProcess.p50, unit: 'ms', reference: viaWorker('p50', viaThread.p50) },
-    { metric: 'event-loop lag p99 while running git from the helper process', value: viaProcess.p99, unit: 'ms', reference: viaWorker('p99', viaThread.p99) },
-    { metric: 'event-loop lag max while running git from the helper process', value: viaProcess.max, unit: 'ms', reference: viaWorker('max', viaThread.max) },
+    {
+      metric: `event-loop lag p50 while running git from the helper process (RSS ${rss.toFixed(0)} MiB)`,
+      value: viaProcess.p50,
+      unit: 'ms',
+      reference: viaWorker('p50', viaThread.p50),
+    },
+    {
+      metric: 'event-loop lag p99 while running git from the helper process',
+      value: viaProcess.p99,
+      unit: 'ms',
+      reference: viaWorker('p99', viaThread.p99),
+    },
+    {
+      metric: 'event-loop lag max while running git from the helper process',
+      value: viaProcess.max,
+      unit: 'ms',
+      reference: viaWorker('max', viaThread.max),
+    },
     ...(viaProcess.faultsPerSecond !== undefined && viaThread.faultsPerSecond !== undefined
-      ? [{ metric: 'page faults of the main thread per second', value: viaProcess.faultsPerSecond, unit: '/s', reference: viaWorker('faults', viaThread.faultsPerSecond, '/s') }]
+      ? [
+          {
+            metric: 'page faults of the main thread per second',
+            value: viaProcess.faultsPerSecond,
+            unit: '/s',
+            reference: viaWorker('faults', viaThread.faultsPerSecond, '/s'),
+          },
+        ]
       : []),
-    { metric: 'event-loop lag p99 with git started from the process\'s own thread (reference)', value: onThread.p99, unit: 'ms', reference: { label: 'from the helper process', value: viaProcess.p99, unit: 'ms' } },
-    { metric: 'git commands per second from the helper process', value: viaProcess.perSecond, unit: 'cmd/s', reference: viaWorker('commands', viaThread.perSecond, 'cmd/s') },
+    {
+      metric: "event-loop lag p99 with git started from the process's own thread (reference)",
+      value: onThread.p99,
+      unit: 'ms',
+      reference: { label: 'from the helper process', value: viaProcess.p99, unit: 'ms' },
+    },
+    {
+      metric: 'git commands per second from the helper process',
+      value: viaProcess.perSecond,
+      unit: 'cmd/s',
+      reference: viaWorker('commands', viaThread.perSecond, 'cmd/s'),
+    },
   ]);
 }
 

@@ -27,7 +27,8 @@ const PRIORITY: AgentCpuPriority = process.env.BENCH_AGENT_PRIORITY === 'normal'
 const SIBLING = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 }); h.enable();
 const lag = (p) => Math.max(0, h.percentile(p) / 1e6 - 5);
 process.stdin.resume(); process.stdin.on('end', () => { h.disable(); process.stdout.write(JSON.stringify({ p50: lag(50), p99: lag(99) })); });`;
-const git = (cwd: string, ...a: string[]) => execFileSync('git', a, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+const git = (cwd: string, ...a: string[]) =>
+  execFileSync('git', a, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 
 /**
  * CPU time (ms) used so far, from /proc (Linux; undefined elsewhere): of a thread of this process, or of a
@@ -46,7 +47,13 @@ function cpuMsOf(statFile: string, reaped = false): number | undefined {
 function machineBusyMs(): number | undefined {
   try {
     // cpu  user nice system idle iowait irq softirq steal …: all but idle and iowait are busy.
-    const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return (user + nice + system + irq + softirq + steal) * 10;
   } catch {
     return undefined;
@@ -60,7 +67,8 @@ function gitHelperCpuMs(reaped = false): number | undefined {
   return pid === undefined ? undefined : cpuMsOf(`/proc/${pid}/stat`, reaped);
 }
 /** `after - before` when both were measured. */
-const delta = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
+const delta = (before: number | undefined, after: number | undefined) =>
+  before === undefined || after === undefined ? undefined : after - before;
 
 async function main(): Promise<void> {
   const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-orch-')));
@@ -92,13 +100,21 @@ async function main(): Promise<void> {
     maxRetries: 0,
     agentCpuPriority: PRIORITY,
   };
-  const agent = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [path.resolve('test/fixtures/custom-agent/agent.mjs'), '{prompt}', String(STEP_MS)] });
+  const agent = new CustomCommandBackend('fixture agent', {
+    command: process.execPath,
+    args: [path.resolve('test/fixtures/custom-agent/agent.mjs'), '{prompt}', String(STEP_MS)],
+  });
   const registry = new GitQueueRegistry();
   // Warnings and errors of the orchestrator go to stderr: a benchmark run that goes wrong must say why.
   const logToStderr = (level: 'info' | 'warn' | 'error', message: string) => {
     if (level !== 'info') console.error(`[${new Date().toISOString().slice(11, 23)} ${level}] ${message}`);
   };
-  const opened = await openOrchestrator(repo, { registry, backends: [agent], settings: () => settings, log: logToStderr });
+  const opened = await openOrchestrator(repo, {
+    registry,
+    backends: [agent],
+    settings: () => settings,
+    log: logToStderr,
+  });
   const o = opened.orchestrator;
 
   // 200 SpecTasks with 30 items each, written as one commit (as a teammate's pull would bring them).
@@ -108,7 +124,10 @@ async function main(): Promise<void> {
   const createMs = (now() - tCreate) / TASKS;
   const wt = opened.docs.location.worktreePath;
   for (const s of await opened.docs.store.list()) {
-    fs.writeFileSync(path.join(s.path, 'tasks.md'), `# Implementation Tasks: ${s.title}\n\n${Array.from({ length: ITEMS }, (_, k) => `- [ ] T${k + 1}: implement part ${k + 1} of ${s.title}`).join('\n')}\n`);
+    fs.writeFileSync(
+      path.join(s.path, 'tasks.md'),
+      `# Implementation Tasks: ${s.title}\n\n${Array.from({ length: ITEMS }, (_, k) => `- [ ] T${k + 1}: implement part ${k + 1} of ${s.title}`).join('\n')}\n`,
+    );
   }
   git(wt, 'add', '-A');
   git(wt, 'commit', '-qm', 'checklists');
@@ -175,9 +194,14 @@ async function main(): Promise<void> {
   const working = ids.slice(0, AGENTS);
   for (;;) {
     // Only the 32 working tasks: the benchmark's own polling must not weigh on the loop it measures.
-    const left = working.map((id) => o.task(id)!).filter((t) => t.status !== 'implementation_review' && !t.status.endsWith('failed'));
+    const left = working
+      .map((id) => o.task(id)!)
+      .filter((t) => t.status !== 'implementation_review' && !t.status.endsWith('failed'));
     if (left.length === 0) break;
-    if (now() - t0 > 600_000) throw new Error(`timed out with ${left.length} tasks still working (${left.map((t) => `${t.number}: ${t.status}`).join(', ')}); the repository is kept in ${repo}`);
+    if (now() - t0 > 600_000)
+      throw new Error(
+        `timed out with ${left.length} tasks still working (${left.map((t) => `${t.number}: ${t.status}`).join(', ')}); the repository is kept in ${repo}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
   const wallMs = now() - t0;
@@ -212,10 +236,14 @@ async function main(): Promise<void> {
       const onDisk = fs.readFileSync(path.join(s.path, 'tasks.md'), 'utf8').split('\n');
       const atHead = git(wt, 'show', `${head}:${rel}`).split('\n');
       for (const line of onDisk.filter((l) => l.startsWith('- [x] ') && !tickLines.has(l))) {
-        console.error(`missing from the history: "${line}" in ${rel}; at HEAD: "${atHead.find((l) => l.endsWith(line.slice(6))) ?? '(absent)'}"; uncommitted changes: ${git(wt, 'status', '--porcelain', '--', rel) || 'none'}`);
+        console.error(
+          `missing from the history: "${line}" in ${rel}; at HEAD: "${atHead.find((l) => l.endsWith(line.slice(6))) ?? '(absent)'}"; uncommitted changes: ${git(wt, 'status', '--porcelain', '--', rel) || 'none'}`,
+        );
         // What git believes of the file: its index entry (stat data git compares) against the file's own.
         const st = fs.statSync(path.join(wt, rel), { bigint: true });
-        console.error(`  index: ${git(wt, 'ls-files', '--debug', '-s', '--', rel).replace(/\s+/g, ' ')}\n  on disk: mtime ${st.mtimeNs} ctime ${st.ctimeNs} ino ${st.ino} size ${st.size}\n  history: ${git(wt, 'log', '--format=%h %aI %s', '-4', '--', rel).replace(/\n/g, ' | ')}\n  diff HEAD: ${git(wt, 'diff', 'HEAD', '--stat', '--', rel) || 'none'}`);
+        console.error(
+          `  index: ${git(wt, 'ls-files', '--debug', '-s', '--', rel).replace(/\s+/g, ' ')}\n  on disk: mtime ${st.mtimeNs} ctime ${st.ctimeNs} ino ${st.ino} size ${st.size}\n  history: ${git(wt, 'log', '--format=%h %aI %s', '-4', '--', rel).replace(/\n/g, ' | ')}\n  diff HEAD: ${git(wt, 'diff', 'HEAD', '--stat', '--', rel) || 'none'}`,
+        );
       }
     }
   }
@@ -229,29 +257,108 @@ async function main(): Promise<void> {
   else {
     // An agent's commit may have started `git gc --auto` in the background; it writes in .git until it ends
     // (its gc.pid goes away), which can take many seconds on a busy machine.
-    for (const t = now(); fs.existsSync(path.join(repo, '.git', 'gc.pid')) && now() - t < 120_000; ) await new Promise((r) => setTimeout(r, 250));
+    for (const t = now(); fs.existsSync(path.join(repo, '.git', 'gc.pid')) && now() - t < 120_000;)
+      await new Promise((r) => setTimeout(r, 250));
     fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   }
 
-  console.log(`${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`);
+  console.log(
+    `${AGENTS} agents × ${ITEMS} items on ${TASKS} SpecTasks: ${round(wallMs / 1000, 1)} s; ${failed.length} failed; ${committedTicks}/${ticks} ticks in the design-docs history`,
+  );
   report('orchestrator', [
-    { metric: `event-loop lag p50 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`, value: ms(lag, 50), unit: 'ms', reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' } },
-    { metric: `event-loop lag p99 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`, value: ms(lag, 99), unit: 'ms', reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' }, target: '≤ 20 ms' },
+    {
+      metric: `event-loop lag p50 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`,
+      value: ms(lag, 50),
+      unit: 'ms',
+      reference: { label: 'same process idle p50', value: Math.max(ms(idle, 50), 0.01), unit: 'ms' },
+    },
+    {
+      metric: `event-loop lag p99 (${AGENTS} agents working at ${PRIORITY} CPU priority, an item every ${STEP_MS} ms each)`,
+      value: ms(lag, 99),
+      unit: 'ms',
+      reference: { label: 'same process idle p99', value: Math.max(ms(idle, 99), 0.01), unit: 'ms' },
+      target: '≤ 20 ms',
+    },
     { metric: 'event-loop lag max', value: lag.max, unit: 'ms' },
-    { metric: 'idle Node process next to it: event-loop lag p99 (machine contention)', value: siblingLag.p99, unit: 'ms', reference: { label: 'orchestrator process p99', value: ms(lag, 99), unit: 'ms' } },
-    { metric: 'CPU of the orchestrator process (all threads) while the agents work', value: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, unit: '% of a core' },
-    ...(mainCpu === undefined ? [] : [{ metric: 'CPU of its main thread (the event loop) while the agents work', value: (100 * mainCpu) / wallMs, unit: '% of a core' }]),
-    ...(helperCpu === undefined ? [] : [{ metric: 'CPU of its git helper process (starts every git command)', value: (100 * helperCpu) / wallMs, unit: '% of a core' }]),
-    ...(gitCpu === undefined ? [] : [{ metric: 'CPU of the git commands the orchestrator ran', value: (100 * gitCpu) / wallMs, unit: '% of a core' }]),
-    ...(agentsCpu === undefined ? [] : [{ metric: 'CPU of the agents and every command they ran (their own git)', value: (100 * agentsCpu) / wallMs, unit: '% of a core' }]),
-    ...(machineCpu === undefined ? [] : [{ metric: 'CPU of the whole machine while the agents work', value: (100 * machineCpu) / wallMs, unit: '% of a core', reference: { label: 'cores', value: os.cpus().length * 100, unit: '% of a core' } }]),
+    {
+      metric: 'idle Node process next to it: event-loop lag p99 (machine contention)',
+      value: siblingLag.p99,
+      unit: 'ms',
+      reference: { label: 'orchestrator process p99', value: ms(lag, 99), unit: 'ms' },
+    },
+    {
+      metric: 'CPU of the orchestrator process (all threads) while the agents work',
+      value: (100 * (cpu.user + cpu.system)) / 1000 / wallMs,
+      unit: '% of a core',
+    },
+    ...(mainCpu === undefined
+      ? []
+      : [
+          {
+            metric: 'CPU of its main thread (the event loop) while the agents work',
+            value: (100 * mainCpu) / wallMs,
+            unit: '% of a core',
+          },
+        ]),
+    ...(helperCpu === undefined
+      ? []
+      : [
+          {
+            metric: 'CPU of its git helper process (starts every git command)',
+            value: (100 * helperCpu) / wallMs,
+            unit: '% of a core',
+          },
+        ]),
+    ...(gitCpu === undefined
+      ? []
+      : [
+          {
+            metric: 'CPU of the git commands the orchestrator ran',
+            value: (100 * gitCpu) / wallMs,
+            unit: '% of a core',
+          },
+        ]),
+    ...(agentsCpu === undefined
+      ? []
+      : [
+          {
+            metric: 'CPU of the agents and every command they ran (their own git)',
+            value: (100 * agentsCpu) / wallMs,
+            unit: '% of a core',
+          },
+        ]),
+    ...(machineCpu === undefined
+      ? []
+      : [
+          {
+            metric: 'CPU of the whole machine while the agents work',
+            value: (100 * machineCpu) / wallMs,
+            unit: '% of a core',
+            reference: { label: 'cores', value: os.cpus().length * 100, unit: '% of a core' },
+          },
+        ]),
     { metric: `fleet snapshot build + JSON p50 (${TASKS} tasks)`, value: percentile(snapTimes, 50), unit: 'ms' },
     { metric: 'fleet snapshot build + JSON p95', value: percentile(snapTimes, 95), unit: 'ms' },
     { metric: 'fleet snapshot size', value: percentile(snapBytes, 50) / 1024, unit: 'KiB' },
     { metric: 'snapshots built', value: snapTimes.length, unit: 'count' },
-    { metric: 'peak RSS while working', value: peakRss / 2 ** 20, unit: 'MiB', reference: { label: 'RSS before the agents started', value: rssBefore / 2 ** 20, unit: 'MiB' } },
-    { metric: 'transition → committed p50', value: percentile(transitions, 50), unit: 'ms', reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' } },
-    { metric: 'create SpecTask → committed (mean)', value: createMs, unit: 'ms', reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' } },
+    {
+      metric: 'peak RSS while working',
+      value: peakRss / 2 ** 20,
+      unit: 'MiB',
+      reference: { label: 'RSS before the agents started', value: rssBefore / 2 ** 20, unit: 'MiB' },
+    },
+    {
+      metric: 'transition → committed p50',
+      value: percentile(transitions, 50),
+      unit: 'ms',
+      reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' },
+    },
+    {
+      metric: 'create SpecTask → committed (mean)',
+      value: createMs,
+      unit: 'ms',
+      reference: { label: 'bare git commit p50', value: percentile(bare, 50), unit: 'ms' },
+    },
     { metric: 'ticks in the design-docs history / ticks made', value: committedTicks / ticks, unit: 'ratio' },
     { metric: 'done items ever un-ticked in the history (torn reads)', value: tornCommits, unit: 'lines' },
   ]);

@@ -29,14 +29,26 @@ const ctx = await chromium.launchPersistentContext(udd, {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 
 async function frameWith(sel, ms = 15000) {
   for (const t0 = Date.now(); Date.now() - t0 < ms; await page.waitForTimeout(100)) {
     for (const f of page.frames()) {
-      try { if (await f.locator(sel).count()) return f; } catch { /* frame detached while looking */ }
+      try {
+        if (await f.locator(sel).count()) return f;
+      } catch {
+        /* frame detached while looking */
+      }
     }
   }
   throw new Error('no frame has ' + sel);
@@ -58,20 +70,34 @@ page.on('console', async (m) => {
       const [, verb, name, arg] = probe;
       let answer;
       try {
-        if (verb === 'press') { await page.keyboard.press(arg); answer = 'pressed'; }
-        else if (verb === 'reload') { reloading = true; reloads++; answer = 'expecting a reload'; }
-        else {
+        if (verb === 'press') {
+          await page.keyboard.press(arg);
+          answer = 'pressed';
+        } else if (verb === 'reload') {
+          reloading = true;
+          reloads++;
+          answer = 'expecting a reload';
+        } else {
           const f = await frameWith(arg);
-          if (verb === 'click') { await f.locator(arg).first().click(); answer = 'clicked'; }
-          else answer = (await f.locator(arg).allInnerTexts()).join('\n');
+          if (verb === 'click') {
+            await f.locator(arg).first().click();
+            answer = 'clicked';
+          } else answer = (await f.locator(arg).allInnerTexts()).join('\n');
         }
-      } catch (e) { answer = `##error ${e.message.split('\n')[0]}`; }
+      } catch (e) {
+        answer = `##error ${e.message.split('\n')[0]}`;
+      }
       fs.writeFileSync(`${SNAP_DIR}/.${name}.txt`, answer);
       fs.renameSync(`${SNAP_DIR}/.${name}.txt`, `${SNAP_DIR}/${name}.txt`);
     } else if (snap && SNAP_DIR) {
       let note = '';
       if (snap[2]) {
-        try { const f = await frameWith(snap[2]); note = JSON.stringify((await f.locator(snap[2]).first().innerText()).slice(0, 300)); } catch (e) { note = e.message; }
+        try {
+          const f = await frameWith(snap[2]);
+          note = JSON.stringify((await f.locator(snap[2]).first().innerText()).slice(0, 300));
+        } catch (e) {
+          note = e.message;
+        }
       }
       const tmp = `${SNAP_DIR}/.${snap[1]}.png`;
       await page.screenshot({ path: tmp });
@@ -92,7 +118,8 @@ let reloads = 0;
 page.on('load', () => reloading && console.log(`[driver] the window reloaded (reload ${reloads})`));
 const exited = new Promise((res) =>
   page.exposeFunction('codeAutomationExit', (code) => {
-    if (reloading) console.log(`[driver] the extension host being reloaded exited with ${code}; waiting for the reloaded window`);
+    if (reloading)
+      console.log(`[driver] the extension host being reloaded exited with ${code}; waiting for the reloaded window`);
     else res(code);
   }),
 );

@@ -9,7 +9,10 @@ class SummaryReporter extends Mocha.reporters.Spec {
     super(runner, options);
     const counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
     runner.on(EVENT_TEST_PASS, () => counts.passed++);
-    runner.on(EVENT_TEST_FAIL, (t, err) => { counts.failed++; counts.failures.push({ title: t.fullTitle(), err: String(err && err.message) }); });
+    runner.on(EVENT_TEST_FAIL, (t, err) => {
+      counts.failed++;
+      counts.failures.push({ title: t.fullTitle(), err: String(err && err.message) });
+    });
     runner.on(EVENT_TEST_PENDING, () => counts.skipped++);
     runner.once(EVENT_RUN_END, () => {
       if (process.env.TIER_RESULT_FILE) fs.writeFileSync(process.env.TIER_RESULT_FILE, JSON.stringify(counts));

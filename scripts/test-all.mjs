@@ -15,9 +15,16 @@ const summary = [];
 let ok = true;
 for (const t of tiers) {
   console.log(`\n=== ${t} tier ===`);
-  const r = spawnSync(process.execPath, ['scripts/test-tier.mjs', t, '--no-build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, ['scripts/test-tier.mjs', t, '--no-build'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(r.stdout);
-  const line = r.stdout.trim().split('\n').reverse().find((l) => /^\w+: \d+ passed, \d+ failed/.test(l));
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => /^\w+: \d+ passed, \d+ failed/.test(l));
   summary.push(line ?? `${t}: 0 passed, 1 failed`);
   if (r.status !== 0) ok = false;
 }

@@ -27,18 +27,35 @@ finish(tiers[tier]());
 
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => path.join(dir, f)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 function runMocha(dir, extra = []) {
   const files = testFiles(dir);
   if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, note: `no test files in ${dir}` };
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tier-')), 'result.json');
-  const r = spawnSync(process.execPath, ['node_modules/mocha/bin/mocha.js', '--reporter', 'scripts/mocha-summary-reporter.cjs', '--enable-source-maps', ...extra, ...files], {
-    stdio: 'inherit',
-    env: { ...process.env, TIER_RESULT_FILE: resultFile },
-  });
-  if (!fs.existsSync(resultFile)) return { passed: 0, failed: 1, skipped: 0, note: `mocha exited ${r.status} before reporting` };
+  const r = spawnSync(
+    process.execPath,
+    [
+      'node_modules/mocha/bin/mocha.js',
+      '--reporter',
+      'scripts/mocha-summary-reporter.cjs',
+      '--enable-source-maps',
+      ...extra,
+      ...files,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, TIER_RESULT_FILE: resultFile },
+    },
+  );
+  if (!fs.existsSync(resultFile))
+    return { passed: 0, failed: 1, skipped: 0, note: `mocha exited ${r.status} before reporting` };
   const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
   if (r.status !== 0 && res.failed === 0) res.failed = 1; // a crash after the last test still fails the tier
   return res;
@@ -48,7 +65,8 @@ function runMocha(dir, extra = []) {
 function runVsCodeSession(fixture, extEnv) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-ws-'));
   const mk = spawnSync('bash', ['scripts/make-fixture-repo.sh', fixture, ws], { stdio: 'inherit' });
-  if (mk.status !== 0) return { passed: 0, failed: 1, skipped: 0, note: `could not create a workspace from ${fixture}` };
+  if (mk.status !== 0)
+    return { passed: 0, failed: 1, skipped: 0, note: `could not create a workspace from ${fixture}` };
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tier-')), 'result.json');
   const snapDir = process.env.SNAP_DIR || path.resolve('test-results/screenshots');
   fs.mkdirSync(snapDir, { recursive: true });
@@ -58,9 +76,12 @@ function runVsCodeSession(fixture, extEnv) {
     env: { ...process.env, RESULT_FILE: resultFile, SNAP_DIR: snapDir, EXT_ENV: JSON.stringify(extEnvAll) },
   });
   fs.rmSync(ws, { recursive: true, force: true });
-  if (!fs.existsSync(resultFile)) return { passed: 0, failed: 1, skipped: 0, note: 'the extension host wrote no result' };
+  if (!fs.existsSync(resultFile))
+    return { passed: 0, failed: 1, skipped: 0, note: 'the extension host wrote no result' };
   const res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-  console.log(`integration session ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`);
+  console.log(
+    `integration session ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`,
+  );
   if (r.status !== 0 && res.failed === 0) res.failed = 1;
   return res;
 }
@@ -77,12 +98,19 @@ function runIntegration() {
   // the reload suite gets its own too, because it reloads the window (its stages share RELOAD_STATE_FILE); the
   // hostile-input suites get their own, since they leave two dozen SpecTasks and notifications behind.
   const ownSession = /^(wholeLoop|reload|hostileTitles|secrets)(,(hostileTitles|secrets))*$/;
-  if (!only || !ownSession.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload,hostileTitles,secrets' }));
+  if (!only || !ownSession.test(only))
+    add(runVsCodeSession('test/fixtures/workspace', { TEST_EXCLUDE: 'wholeLoop,reload,hostileTitles,secrets' }));
   if (!only || /wholeLoop/.test(only)) add(runVsCodeSession('samples/empty-project', { TEST_FILES: 'wholeLoop' }));
-  if (!only || /hostileTitles|secrets/.test(only)) add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: only ?? 'hostileTitles,secrets' }));
+  if (!only || /hostileTitles|secrets/.test(only))
+    add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: only ?? 'hostileTitles,secrets' }));
   if (!only || /reload/.test(only)) {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reload-'));
-    add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: 'reload', RELOAD_STATE_FILE: path.join(stateDir, 'state.json') }));
+    add(
+      runVsCodeSession('test/fixtures/workspace', {
+        TEST_FILES: 'reload',
+        RELOAD_STATE_FILE: path.join(stateDir, 'state.json'),
+      }),
+    );
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
   if (only) return res;

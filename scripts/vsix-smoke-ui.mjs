@@ -10,8 +10,18 @@ const udd = fs.mkdtempSync(os.tmpdir() + '/chrome-');
 fs.mkdirSync(udd + '/Default');
 fs.writeFileSync(udd + '/Default/Preferences', JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
 const ctx = await chromium.launchPersistentContext(udd, {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 let ok = false;
 try {

@@ -23,9 +23,20 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
   const { done, total } = card.progress;
   const fraction = total > 0 ? done / total : 0;
   const titleId = `card-title-${card.taskId}`;
-  const usage = [card.tokens !== undefined ? formatTokens(card.tokens) : '', card.costUsd !== undefined ? formatCost(card.costUsd) : ''].filter(Boolean).join(' · ');
+  const usage = [
+    card.tokens !== undefined ? formatTokens(card.tokens) : '',
+    card.costUsd !== undefined ? formatCost(card.costUsd) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
-    <article ref={articleRef} class={`card phase-${card.phase}`} data-task-id={card.taskId} data-done={done} aria-labelledby={titleId}>
+    <article
+      ref={articleRef}
+      class={`card phase-${card.phase}`}
+      data-task-id={card.taskId}
+      data-done={done}
+      aria-labelledby={titleId}
+    >
       <header class="card-head">
         <h2 class="card-title" id={titleId} title={card.title}>
           <span class="card-number">#{card.number}</span> {card.title}
@@ -35,18 +46,41 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
       {(card.backend || card.agentId) && (
         <div class="card-agent">
           <span class="codicon codicon-hubot" aria-hidden="true" />
-          <span class="card-backend" title={card.backend}>{card.backend ?? 'agent'}</span>
-          {card.agentId && <span class="card-agent-id" title={card.agentId}>{card.agentId}</span>}
+          <span class="card-backend" title={card.backend}>
+            {card.backend ?? 'agent'}
+          </span>
+          {card.agentId && (
+            <span class="card-agent-id" title={card.agentId}>
+              {card.agentId}
+            </span>
+          )}
         </div>
       )}
       <div class="card-progress">
-        <div class="progress-track" role="progressbar" aria-label={`Progress of SpecTask ${card.number}`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} items done`}>
+        <div
+          class="progress-track"
+          role="progressbar"
+          aria-label={`Progress of SpecTask ${card.number}`}
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={done}
+          aria-valuetext={`${done} of ${total} items done`}
+        >
           {/* scaleX, not width: it animates on the compositor, without a layout per frame */}
           <div class="progress-fill" style={{ transform: `scaleX(${fraction})` }} />
         </div>
-        <span class="progress-count">{done}/{total}</span>
+        <span class="progress-count">
+          {done}/{total}
+        </span>
       </div>
-      {card.window.length > 0 && <TaskList items={card.window} currentIndex={card.currentIndex} host={host} label={`Checklist of SpecTask ${card.number}`} />}
+      {card.window.length > 0 && (
+        <TaskList
+          items={card.window}
+          currentIndex={card.currentIndex}
+          host={host}
+          label={`Checklist of SpecTask ${card.number}`}
+        />
+      )}
       {card.lastActivity && (
         <p class="card-activity" title={card.lastActivity}>
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
@@ -56,7 +90,8 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
         // Quiet, like the activity line; the hidden words tell a screen reader what the line is, which the
         // icon and the tooltip (not read by every screen reader) would otherwise carry alone.
         <p class="card-restart" title={`Why the agent's run started again: ${card.restartReason}`}>
-          <span class="codicon codicon-debug-restart" aria-hidden="true" /> <span class="visually-hidden">Run restarted: </span>
+          <span class="codicon codicon-debug-restart" aria-hidden="true" />{' '}
+          <span class="visually-hidden">Run restarted: </span>
           {card.restartReason}
         </p>
       )}
@@ -72,7 +107,11 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
       )}
       <footer class="card-foot">
         <span class="card-times">
-          {card.startedAt !== undefined && <span class="card-elapsed" title="Time since the agent started">{formatDuration(now - card.startedAt)}</span>}
+          {card.startedAt !== undefined && (
+            <span class="card-elapsed" title="Time since the agent started">
+              {formatDuration(now - card.startedAt)}
+            </span>
+          )}
           {card.updatedAt !== undefined && <span class="card-updated">updated {formatAgo(card.updatedAt, now)}</span>}
           {usage && <span class="card-usage">{usage}</span>}
         </span>
@@ -87,7 +126,8 @@ const sameItems = (a: FleetAgentCard['window'], b: FleetAgentCard['window']) =>
 
 /** True when two cards render identically (snapshots rebuild every object, so identity says nothing). */
 export function sameCard(a: FleetAgentCard, b: FleetAgentCard): boolean {
-  for (const k of Object.keys(a) as (keyof FleetAgentCard)[]) if (k !== 'window' && k !== 'progress' && a[k] !== b[k]) return false;
+  for (const k of Object.keys(a) as (keyof FleetAgentCard)[])
+    if (k !== 'window' && k !== 'progress' && a[k] !== b[k]) return false;
   if (Object.keys(a).length !== Object.keys(b).length) return false;
   return a.progress.done === b.progress.done && a.progress.total === b.progress.total && sameItems(a.window, b.window);
 }
@@ -119,7 +159,8 @@ export class AgentTaskCard extends Component<Props> {
 
   override shouldComponentUpdate(next: Props): boolean {
     const p = this.props;
-    const same = p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card));
+    const same =
+      p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card));
     if (same) return false;
     const el = this.article.current;
     if (el && underPressure() && !isOnScreen(el) && performance.now() - this.lastRender < OFF_SCREEN_REFRESH_MS) {

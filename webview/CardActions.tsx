@@ -11,7 +11,13 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
   return (
     <div class="card-actions" role="group" aria-label={`Actions for ${name}`}>
       {primary && (
-        <vscode-button class="action-primary" data-action={primary} icon={ACTION_ICONS[primary]} aria-label={`${TASK_ACTION_LABELS[primary]} ${name}`} onClick={() => run(primary)}>
+        <vscode-button
+          class="action-primary"
+          data-action={primary}
+          icon={ACTION_ICONS[primary]}
+          aria-label={`${TASK_ACTION_LABELS[primary]} ${name}`}
+          onClick={() => run(primary)}
+        >
           {TASK_ACTION_LABELS[primary]}
         </vscode-button>
       )}

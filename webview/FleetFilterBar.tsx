@@ -23,16 +23,30 @@ export function FleetFilterBar({ filter, backends, onChange }: Props) {
       >
         <span slot="content-before" class="codicon codicon-filter" aria-hidden="true" />
       </vscode-textfield>
-      <vscode-single-select class="filter-phase" label="Phase" value={filter.phase} onChange={(e: Event) => onChange({ ...filter, phase: valueOf(e) as Phase | '' })}>
-        <vscode-option value="" selected={filter.phase === ''}>All phases</vscode-option>
+      <vscode-single-select
+        class="filter-phase"
+        label="Phase"
+        value={filter.phase}
+        onChange={(e: Event) => onChange({ ...filter, phase: valueOf(e) as Phase | '' })}
+      >
+        <vscode-option value="" selected={filter.phase === ''}>
+          All phases
+        </vscode-option>
         {PHASES.map((p) => (
           <vscode-option key={p} value={p} selected={filter.phase === p}>
             {PHASE_LABELS[p]}
           </vscode-option>
         ))}
       </vscode-single-select>
-      <vscode-single-select class="filter-backend" label="Back-end" value={filter.backend} onChange={(e: Event) => onChange({ ...filter, backend: valueOf(e) })}>
-        <vscode-option value="" selected={filter.backend === ''}>All back-ends</vscode-option>
+      <vscode-single-select
+        class="filter-backend"
+        label="Back-end"
+        value={filter.backend}
+        onChange={(e: Event) => onChange({ ...filter, backend: valueOf(e) })}
+      >
+        <vscode-option value="" selected={filter.backend === ''}>
+          All back-ends
+        </vscode-option>
         {backends.map((b) => (
           <vscode-option key={b} value={b} selected={filter.backend === b}>
             {b}

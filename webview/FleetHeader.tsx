@@ -13,7 +13,8 @@ export function FleetHeader({ snapshot }: { snapshot: FleetSnapshot }) {
         <ul class="phase-counts" aria-label="SpecTasks per phase">
           {phases.map((p) => (
             <li key={p} class={`phase-count phase-${p}`}>
-              <span class="phase-count-label">{PHASE_LABELS[p]}</span> <vscode-badge variant="counter">{snapshot.counts[p]}</vscode-badge>
+              <span class="phase-count-label">{PHASE_LABELS[p]}</span>{' '}
+              <vscode-badge variant="counter">{snapshot.counts[p]}</vscode-badge>
             </li>
           ))}
         </ul>

@@ -22,7 +22,10 @@ interface PersistedUi {
 export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
   const { rev, snapshot, received } = useFleetSnapshot(host);
   const now = useNow();
-  const [filter, setFilterState] = useState<FleetFilter>(() => ({ ...emptyFilter(), ...host.getState<PersistedUi>()?.filter }));
+  const [filter, setFilterState] = useState<FleetFilter>(() => ({
+    ...emptyFilter(),
+    ...host.getState<PersistedUi>()?.filter,
+  }));
   const setFilter = (f: FleetFilter) => {
     setFilterState(f);
     host.setState<PersistedUi>({ filter: f });

@@ -25,7 +25,17 @@ const PULSE_TIMING: KeyframeAnimationOptions = { duration: 1600, iterations: 2, 
  * fade in and the new current item pulses. No motion when the user prefers reduced motion, nor while the
  * fleet ticks faster than a person can follow (see motionBudget).
  */
-export function TaskList({ items, currentIndex, host, label }: { items: FleetChecklistItem[]; currentIndex: number | undefined; host: HostApi; label: string }) {
+export function TaskList({
+  items,
+  currentIndex,
+  host,
+  label,
+}: {
+  items: FleetChecklistItem[];
+  currentIndex: number | undefined;
+  host: HostApi;
+  label: string;
+}) {
   const listRef = useRef<HTMLOListElement>(null);
   const lastTops = useRef<Map<number, number>>(new Map());
   const lastMoved = useRef(-Infinity);
@@ -76,9 +86,15 @@ export function TaskList({ items, currentIndex, host, label }: { items: FleetChe
         const after = tops.get(index)!;
         if (before === undefined) {
           // One keyframe at offset 0: the animation runs from there to the row's own (faded) style.
-          row.animate([{ opacity: 0, transform: 'translateY(8px)', offset: 0 }], { duration: MOVE_MS, easing: 'ease-out' });
+          row.animate([{ opacity: 0, transform: 'translateY(8px)', offset: 0 }], {
+            duration: MOVE_MS,
+            easing: 'ease-out',
+          });
         } else if (before !== after) {
-          row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], { duration: MOVE_MS, easing: 'ease-out' });
+          row.animate([{ transform: `translateY(${before - after}px)` }, { transform: 'none' }], {
+            duration: MOVE_MS,
+            easing: 'ease-out',
+          });
         }
         if (index === currentIndex) row.animate(PULSE, PULSE_TIMING);
       }

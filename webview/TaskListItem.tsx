@@ -31,10 +31,17 @@ function icon(item: FleetChecklistItem, place: ItemPlace): string {
  */
 function TaskListItemView({ item, place, host }: Props) {
   return (
-    <li class={`task-item ${place} ${item.state}`} data-index={item.index} aria-current={place === 'current' ? 'step' : undefined}>
+    <li
+      class={`task-item ${place} ${item.state}`}
+      data-index={item.index}
+      aria-current={place === 'current' ? 'step' : undefined}
+    >
       <span class={`task-icon codicon ${icon(item, place)}`} aria-hidden="true" />
       <span class="task-text">
-        <span class="visually-hidden">{place === 'current' ? 'Current item, ' : ''}{STATE_WORDS[item.state]}: </span>
+        <span class="visually-hidden">
+          {place === 'current' ? 'Current item, ' : ''}
+          {STATE_WORDS[item.state]}:{' '}
+        </span>
         <InlineText text={item.text} host={host} />
       </span>
     </li>
@@ -48,7 +55,13 @@ function TaskListItemView({ item, place, host }: Props) {
 export class TaskListItem extends Component<Props> {
   override shouldComponentUpdate(next: Props): boolean {
     const a = this.props;
-    return !(a.place === next.place && a.host === next.host && a.item.index === next.item.index && a.item.state === next.item.state && a.item.text === next.item.text);
+    return !(
+      a.place === next.place &&
+      a.host === next.host &&
+      a.item.index === next.item.index &&
+      a.item.state === next.item.state &&
+      a.item.text === next.item.text
+    );
   }
 
   override render() {

@@ -15,5 +15,10 @@ const RANK: Readonly<Record<Phase, number>> = {
 
 /** The order cards appear in the grid: by urgency (RANK), then by SpecTask number. */
 export function orderCards(cards: readonly FleetAgentCard[]): FleetAgentCard[] {
-  return [...cards].sort((a, b) => RANK[a.phase] - RANK[b.phase] || a.number.localeCompare(b.number, undefined, { numeric: true }) || a.taskId.localeCompare(b.taskId));
+  return [...cards].sort(
+    (a, b) =>
+      RANK[a.phase] - RANK[b.phase] ||
+      a.number.localeCompare(b.number, undefined, { numeric: true }) ||
+      a.taskId.localeCompare(b.taskId),
+  );
 }

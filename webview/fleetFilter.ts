@@ -26,4 +26,5 @@ export function filterCards(cards: readonly FleetAgentCard[], f: FleetFilter): F
 }
 
 /** The distinct back-ends among the cards, sorted, for the back-end filter. */
-export const backendsOf = (cards: readonly FleetAgentCard[]): string[] => [...new Set(cards.flatMap((c) => (c.backend ? [c.backend] : [])))].sort();
+export const backendsOf = (cards: readonly FleetAgentCard[]): string[] =>
+  [...new Set(cards.flatMap((c) => (c.backend ? [c.backend] : [])))].sort();

@@ -10,7 +10,14 @@ export type InlineNode =
 
 // html:false: raw HTML in an agent's or document's text stays literal text (house rule 8). Only the
 // inline rules a checklist line needs are on; linkify is off so bare text is never turned into a link.
-const md = new MarkdownIt('zero', { html: false, linkify: false, typographer: false }).enable(['backticks', 'emphasis', 'strikethrough', 'link', 'escape', 'entity']);
+const md = new MarkdownIt('zero', { html: false, linkify: false, typographer: false }).enable([
+  'backticks',
+  'emphasis',
+  'strikethrough',
+  'link',
+  'escape',
+  'entity',
+]);
 
 const cache = new Map<string, InlineNode[]>();
 const CACHE_LIMIT = 4000;

@@ -23,7 +23,9 @@ function setFlooded(value: boolean): void {
   if (value === flooded) return;
   flooded = value;
   // No document when the unit tests run this logic on Node (whose type library has no DOM either).
-  (globalThis as { document?: { documentElement: { toggleAttribute(name: string, force: boolean): void } } }).document?.documentElement.toggleAttribute('data-motion-flood', value);
+  (
+    globalThis as { document?: { documentElement: { toggleAttribute(name: string, force: boolean): void } } }
+  ).document?.documentElement.toggleAttribute('data-motion-flood', value);
 }
 
 function update(now: number): void {

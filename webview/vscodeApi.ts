@@ -15,7 +15,7 @@ export function getHost(): HostApi {
     const raw = acquireVsCodeApi(); // may be called once per page
     api = {
       postMessage: (m) => raw.postMessage(m),
-      getState: <T,>() => raw.getState() as T | undefined,
+      getState: <T>() => raw.getState() as T | undefined,
       setState: (s) => raw.setState(s),
     };
   }

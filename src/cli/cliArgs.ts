@@ -46,7 +46,8 @@ export function parseArgs(argv: readonly string[], valueOptions: ReadonlySet<str
 
 /** Rejects options a command does not know, naming them. */
 export function allowOnly(args: ParsedArgs, allowed: readonly string[]): void {
-  for (const k of args.options.keys()) if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} for '${args.command}'`);
+  for (const k of args.options.keys())
+    if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} for '${args.command}'`);
 }
 
 /** The value of a value option, or undefined. */

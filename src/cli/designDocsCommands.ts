@@ -27,7 +27,13 @@ export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> 
     const { branch, worktreePath, origin, repairs } = dd.location;
     if (args.options.has('json')) writeJson(io, { branch, worktreePath, origin, repairs });
     else {
-      const how = { created: 'created', local: 'found', remote: 'adopted from the remote', 'legacy-local': 'adopted (legacy name)', 'legacy-remote': 'adopted from the remote (legacy name)' }[origin];
+      const how = {
+        created: 'created',
+        local: 'found',
+        remote: 'adopted from the remote',
+        'legacy-local': 'adopted (legacy name)',
+        'legacy-remote': 'adopted from the remote (legacy name)',
+      }[origin];
       io.out.write(`design-docs branch '${branch}' ${how}; worktree at ${worktreePath}\n`);
       for (const r of repairs) io.out.write(`  repaired: ${r}\n`);
     }
@@ -38,12 +44,21 @@ export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> 
 /** `spectask create <title> [--prompt <text>] [--priority <p>]`. */
 export async function createCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   allowOnly(args, [...STORE_OPTIONS, 'prompt', 'priority', 'push']);
-  const [title] = expectPositionals(args, 1, 'spectask create <title> [--prompt <text>] [--priority low|medium|high|critical]');
+  const [title] = expectPositionals(
+    args,
+    1,
+    'spectask create <title> [--prompt <text>] [--priority low|medium|high|critical]',
+  );
   const priority = optionValue(args, 'priority');
-  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) throw new UsageError(`--priority must be one of ${PRIORITIES.join(', ')}`);
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority))
+    throw new UsageError(`--priority must be one of ${PRIORITIES.join(', ')}`);
   if (!title.trim()) throw new UsageError('the title is empty');
   return withStore(args, io, true, async (dd) => {
-    const t = await dd.store.create({ title, prompt: optionValue(args, 'prompt'), priority: priority as Priority | undefined });
+    const t = await dd.store.create({
+      title,
+      prompt: optionValue(args, 'prompt'),
+      priority: priority as Priority | undefined,
+    });
     if (args.options.has('json')) writeJson(io, taskJson(t));
     else io.out.write(`created SpecTask ${t.id} "${t.title}" in ${t.path}\n`);
     return 0;
@@ -63,7 +78,9 @@ export async function listCommand(args: ParsedArgs, io: CliIO): Promise<number> 
     if (tasks.length === 0) io.out.write(`no SpecTasks yet on '${dd.location.branch}' (spectask create <title>)\n`);
     for (const t of tasks) {
       const progress = t.progress ? `${t.progress.done}/${t.progress.total}` : '-';
-      io.out.write(`${t.id.padEnd(8)} ${(t.status ?? '-').padEnd(24)} ${progress.padStart(7)}  ${t.title}${t.problems.length ? `  (${t.problems.length} problem${t.problems.length > 1 ? 's' : ''})` : ''}\n`);
+      io.out.write(
+        `${t.id.padEnd(8)} ${(t.status ?? '-').padEnd(24)} ${progress.padStart(7)}  ${t.title}${t.problems.length ? `  (${t.problems.length} problem${t.problems.length > 1 ? 's' : ''})` : ''}\n`,
+      );
     }
     return 0;
   });
@@ -80,8 +97,16 @@ export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> 
       return 0;
     }
     io.out.write(`${t.id}  ${t.title}\nstatus:   ${t.status ?? '(unknown)'}\nfolder:   ${t.path}\n`);
-    if (t.progress) io.out.write(`progress: ${t.progress.done}/${t.progress.total} done (${t.progress.percent}%), ${t.progress.doing} in progress\n`);
-    if (t.checklist && t.focus) writeFocus(io, t.checklist.items, t.focus.current, [...t.focus.before, ...(t.focus.current ? [t.focus.current] : []), ...t.focus.after]);
+    if (t.progress)
+      io.out.write(
+        `progress: ${t.progress.done}/${t.progress.total} done (${t.progress.percent}%), ${t.progress.doing} in progress\n`,
+      );
+    if (t.checklist && t.focus)
+      writeFocus(io, t.checklist.items, t.focus.current, [
+        ...t.focus.before,
+        ...(t.focus.current ? [t.focus.current] : []),
+        ...t.focus.after,
+      ]);
     for (const p of t.problems) io.out.write(`problem: ${p.path}${p.field ? ` (${p.field})` : ''}: ${p.message}\n`);
     return 0;
   });
@@ -105,8 +130,13 @@ export async function checklistCommand(args: ParsedArgs, io: CliIO): Promise<num
     writeJson(io, checklistJson(abs, items, problems, progress, focus));
     return 0;
   }
-  io.out.write(`${abs}: ${progress.done}/${progress.total} done (${progress.percent}%), ${progress.doing} in progress\n`);
-  for (const it of items) io.out.write(`${it === focus.current ? '>' : ' '} ${'  '.repeat(it.depth)}${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.id ? `${it.id}: ` : ''}${it.text}  (line ${it.line + 1})\n`);
+  io.out.write(
+    `${abs}: ${progress.done}/${progress.total} done (${progress.percent}%), ${progress.doing} in progress\n`,
+  );
+  for (const it of items)
+    io.out.write(
+      `${it === focus.current ? '>' : ' '} ${'  '.repeat(it.depth)}${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.id ? `${it.id}: ` : ''}${it.text}  (line ${it.line + 1})\n`,
+    );
   for (const p of problems) io.out.write(`problem: line ${p.line + 1}: ${p.message}\n`);
   return 0;
 }
@@ -120,8 +150,21 @@ export async function markCommand(args: ParsedArgs, io: CliIO): Promise<number> 
   return withStore(args, io, false, async (dd) => {
     const r = await dd.store.mark(ref, await itemRef(dd, ref, itemArg), state);
     const item = { n: r.item.index + 1, id: r.item.id ?? null, text: r.item.text, line: r.item.line + 1 };
-    if (args.options.has('json')) writeJson(io, { taskId: r.taskId, item, before: r.before, after: r.after, changed: r.changed, commit: r.commit?.sha ?? null });
-    else io.out.write(r.changed ? `${r.taskId}: "${r.item.text}" ${r.before} → ${r.after} (commit ${r.commit?.sha.slice(0, 10) ?? 'none'})\n` : `${r.taskId}: "${r.item.text}" is already ${r.after}\n`);
+    if (args.options.has('json'))
+      writeJson(io, {
+        taskId: r.taskId,
+        item,
+        before: r.before,
+        after: r.after,
+        changed: r.changed,
+        commit: r.commit?.sha ?? null,
+      });
+    else
+      io.out.write(
+        r.changed
+          ? `${r.taskId}: "${r.item.text}" ${r.before} → ${r.after} (commit ${r.commit?.sha.slice(0, 10) ?? 'none'})\n`
+          : `${r.taskId}: "${r.item.text}" is already ${r.after}\n`,
+      );
     return 0;
   });
 }
@@ -138,13 +181,21 @@ async function itemRef(dd: DesignDocs, task: string, arg: string): Promise<ItemR
   return d.checklist?.items.some((i) => i.id === arg) ? { id: arg } : { text: arg };
 }
 
-function writeFocus(io: CliIO, all: ChecklistItem[], current: ChecklistItem | undefined, window: ChecklistItem[]): void {
+function writeFocus(
+  io: CliIO,
+  all: ChecklistItem[],
+  current: ChecklistItem | undefined,
+  window: ChecklistItem[],
+): void {
   if (all.length === 0) {
     io.out.write('checklist: no items yet\n');
     return;
   }
   io.out.write(current ? 'current:\n' : 'all items done; last items:\n');
-  for (const it of window) io.out.write(`  ${it === current ? '>' : ' '} ${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.text}\n`);
+  for (const it of window)
+    io.out.write(
+      `  ${it === current ? '>' : ' '} ${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.text}\n`,
+    );
 }
 
 function writeJson(io: CliIO, value: unknown): void {
@@ -152,11 +203,21 @@ function writeJson(io: CliIO, value: unknown): void {
 }
 
 /** Opens the store for `--repo` (default: cwd), runs `fn`, and always releases the store. */
-async function withStore(args: ParsedArgs, io: CliIO, createBranch: boolean, fn: (dd: DesignDocs) => Promise<number>): Promise<number> {
+async function withStore(
+  args: ParsedArgs,
+  io: CliIO,
+  createBranch: boolean,
+  fn: (dd: DesignDocs) => Promise<number>,
+): Promise<number> {
   const registry = new GitQueueRegistry();
   let dd: DesignDocs | undefined;
   try {
-    dd = await openDesignDocs(path.resolve(io.cwd, optionValue(args, 'repo') ?? '.'), { registry, createBranch, branch: optionValue(args, 'branch'), push: args.options.has('push') });
+    dd = await openDesignDocs(path.resolve(io.cwd, optionValue(args, 'repo') ?? '.'), {
+      registry,
+      createBranch,
+      branch: optionValue(args, 'branch'),
+      push: args.options.has('push'),
+    });
     return await fn(dd);
   } finally {
     dd?.store.dispose();

@@ -4,9 +4,15 @@ import { PHASE_LABELS } from '../protocol/fleet';
 /** One line per card: number, phase, progress, current item, and why it waits or failed. */
 export function cardLine(c: FleetAgentCard): string {
   const current = c.currentIndex !== undefined ? c.window.find((i) => i.index === c.currentIndex) : undefined;
-  const parts = [`#${c.number}`, PHASE_LABELS[c.phase].padEnd(12), `${c.progress.done}/${c.progress.total}`.padStart(5), truncate(c.title, 40)];
+  const parts = [
+    `#${c.number}`,
+    PHASE_LABELS[c.phase].padEnd(12),
+    `${c.progress.done}/${c.progress.total}`.padStart(5),
+    truncate(c.title, 40),
+  ];
   if (current) parts.push(`→ ${current.state === 'doing' ? '[~]' : '[ ]'} ${truncate(current.text, 50)}`);
-  if (c.lastActivity && (c.phase === 'planning' || c.phase === 'implementing')) parts.push(`(${truncate(c.lastActivity, 40)})`);
+  if (c.lastActivity && (c.phase === 'planning' || c.phase === 'implementing'))
+    parts.push(`(${truncate(c.lastActivity, 40)})`);
   if (c.queueReason) parts.push(`— ${c.queueReason}`);
   if (c.lastError && c.phase === 'failed') parts.push(`— ${truncate(c.lastError, 80)}`);
   return parts.join('  ');
@@ -15,8 +21,16 @@ export function cardLine(c: FleetAgentCard): string {
 /** The whole fleet as text: a header with counts, then one line per card. */
 export function fleetText(s: FleetSnapshot): string {
   const working = s.cards.filter((c) => c.phase === 'planning' || c.phase === 'implementing').length;
-  const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([p, n]) => `${PHASE_LABELS[p as keyof typeof PHASE_LABELS]} ${n}`).join(' · ');
-  return [`${working} agent${working === 1 ? '' : 's'} working${counts ? ` — ${counts}` : ''}`, ...s.cards.map(cardLine)].join('\n') + '\n';
+  const counts = Object.entries(s.counts)
+    .filter(([, n]) => n > 0)
+    .map(([p, n]) => `${PHASE_LABELS[p as keyof typeof PHASE_LABELS]} ${n}`)
+    .join(' · ');
+  return (
+    [
+      `${working} agent${working === 1 ? '' : 's'} working${counts ? ` — ${counts}` : ''}`,
+      ...s.cards.map(cardLine),
+    ].join('\n') + '\n'
+  );
 }
 
 function truncate(s: string, n: number): string {

@@ -1,4 +1,9 @@
-import type { ChecklistFocus, ChecklistItem, ChecklistProblem, ChecklistProgress } from '../core/checklist/checklistTypes';
+import type {
+  ChecklistFocus,
+  ChecklistItem,
+  ChecklistProblem,
+  ChecklistProgress,
+} from '../core/checklist/checklistTypes';
 import type { SpecTaskDetails, SpecTaskSummary } from '../core/docs/specTaskReader';
 import type { SyncResult } from '../core/docs/designDocsSync';
 import type { SpecTaskRecord } from '../core/docs/specTaskSchema';
@@ -50,10 +55,24 @@ export interface TaskDetailsJson extends TaskJson {
 }
 
 export function itemJson(it: ChecklistItem): ItemJson {
-  return { n: it.index + 1, index: it.index, line: it.line + 1, depth: it.depth, state: it.state, id: it.id ?? null, text: it.text };
+  return {
+    n: it.index + 1,
+    index: it.index,
+    line: it.line + 1,
+    depth: it.depth,
+    state: it.state,
+    id: it.id ?? null,
+    text: it.text,
+  };
 }
 
-export function checklistJson(file: string, items: ChecklistItem[], problems: ChecklistProblem[], progress: ChecklistProgress, focus: ChecklistFocus): ChecklistJson {
+export function checklistJson(
+  file: string,
+  items: ChecklistItem[],
+  problems: ChecklistProblem[],
+  progress: ChecklistProgress,
+  focus: ChecklistFocus,
+): ChecklistJson {
   return {
     file,
     items: items.map(itemJson),
@@ -83,8 +102,16 @@ export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
   return {
     ...taskJson(t),
     record: t.record ?? null,
-    documents: { requirements: t.documents.requirements ?? null, design: t.documents.design ?? null, tasks: t.documents.tasks ?? null, metadata: t.documents.metadata ?? null },
-    checklist: t.checklist && t.focus && t.progress && t.documents.tasks ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus) : null,
+    documents: {
+      requirements: t.documents.requirements ?? null,
+      design: t.documents.design ?? null,
+      tasks: t.documents.tasks ?? null,
+      metadata: t.documents.metadata ?? null,
+    },
+    checklist:
+      t.checklist && t.focus && t.progress && t.documents.tasks
+        ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus)
+        : null,
   };
 }
 

@@ -2,15 +2,50 @@ import { DesignDocsSyncError } from '../core/docs/designDocsSync';
 import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
 import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
-import { checklistCommand, createCommand, initCommand, listCommand, markCommand, showCommand, type CliIO } from './designDocsCommands';
+import {
+  checklistCommand,
+  createCommand,
+  initCommand,
+  listCommand,
+  markCommand,
+  showCommand,
+  type CliIO,
+} from './designDocsCommands';
 import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
 import { useGitWorker } from '../core/git/gitExecutor';
 
 /** Options that take a value, for every command. */
-const VALUE_OPTIONS = new Set(['repo', 'branch', 'prompt', 'priority', 'context', 'backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'agent-priority', 'comment', 'document', 'line', 'quote', 'note', 'remote']);
+const VALUE_OPTIONS = new Set([
+  'repo',
+  'branch',
+  'prompt',
+  'priority',
+  'context',
+  'backend',
+  'planning-backend',
+  'implementation-backend',
+  'model',
+  'custom-command',
+  'cap-planning',
+  'cap-implementation',
+  'permission',
+  'max-nudges',
+  'max-retries',
+  'idle-timeout',
+  'agent-priority',
+  'comment',
+  'document',
+  'line',
+  'quote',
+  'note',
+  'remote',
+]);
 
-const COMMANDS: Record<string, (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>> = {
+const COMMANDS: Record<
+  string,
+  (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>
+> = {
   run: runCommand,
   fleet: fleetCommand,
   start: lifecycleCommand('start'),
@@ -81,7 +116,13 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 wrong usage.
  * Headless command line over src/core. Returns the exit code instead of exiting, so tests can call it.
  * Errors go to `err` as one line: `spectask: <message>`.
  */
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd: string = process.cwd(), interrupted?: Promise<void>): Promise<number> {
+export async function main(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  cwd: string = process.cwd(),
+  interrupted?: Promise<void>,
+): Promise<number> {
   const [first] = argv;
   if (first === '--version' || first === '-v') {
     out.write(`${PRODUCT_VERSION}\n`);

@@ -10,7 +10,14 @@ import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from '.
 
 const COMMON = ['repo', 'branch', 'json', 'push'];
 /** Statuses in which the orchestrator still has something to do without a person. */
-const ACTIVE: ReadonlySet<SpecTaskStatus> = new Set(['queued_spec_generation', 'spec_generation', 'spec_revision', 'spec_approved', 'queued_implementation', 'implementation']);
+const ACTIVE: ReadonlySet<SpecTaskStatus> = new Set([
+  'queued_spec_generation',
+  'spec_generation',
+  'spec_revision',
+  'spec_approved',
+  'queued_implementation',
+  'implementation',
+]);
 
 interface RunIO extends CliIO {
   err?: NodeJS.WritableStream;
@@ -19,7 +26,12 @@ interface RunIO extends CliIO {
   interrupted?: Promise<void>;
 }
 
-async function withOrchestrator<T>(args: ParsedArgs, io: RunIO, passive: boolean, fn: (o: OpenedOrchestrator) => Promise<T>): Promise<T> {
+async function withOrchestrator<T>(
+  args: ParsedArgs,
+  io: RunIO,
+  passive: boolean,
+  fn: (o: OpenedOrchestrator) => Promise<T>,
+): Promise<T> {
   const registry = new GitQueueRegistry();
   const env = io.env ?? process.env;
   const settings = settingsFromArgs(args, env);
@@ -37,7 +49,11 @@ async function withOrchestrator<T>(args: ParsedArgs, io: RunIO, passive: boolean
   });
   // With --push, a push that failed even after syncing with the teammates' commits must not go unnoticed;
   // the subscription ends with the store.
-  opened.docs.store.onDidFailPush((f) => io.err?.write(`spectask: warn: the design-docs branch was committed but not pushed: ${f.message.trim().split('\n')[0]}\n`));
+  opened.docs.store.onDidFailPush((f) =>
+    io.err?.write(
+      `spectask: warn: the design-docs branch was committed but not pushed: ${f.message.trim().split('\n')[0]}\n`,
+    ),
+  );
   try {
     return await fn(opened);
   } finally {
@@ -50,31 +66,55 @@ async function withOrchestrator<T>(args: ParsedArgs, io: RunIO, passive: boolean
 function resolveId(o: Orchestrator, ref: string): string {
   const views = o.taskViews();
   const n = Number(ref);
-  const hit = views.find((t) => t.id === ref || t.number === ref || (Number.isInteger(n) && Number(t.number) === n) || t.folder.endsWith(`/${ref}`));
+  const hit = views.find(
+    (t) =>
+      t.id === ref ||
+      t.number === ref ||
+      (Number.isInteger(n) && Number(t.number) === n) ||
+      t.folder.endsWith(`/${ref}`),
+  );
   if (!hit) throw new Error(`no SpecTask '${ref}' (use its number, e.g. 7 or 000007)`);
   return hit.id;
 }
 
 /** `spectask start|approve|reject|accept|retry|archive|restore|skip-planning <id>` and `request-changes`. */
-export function lifecycleCommand(verb: 'start' | 'approve' | 'reject' | 'accept' | 'retry' | 'archive' | 'restore' | 'skip-planning' | 'request-changes') {
+export function lifecycleCommand(
+  verb:
+    'start' | 'approve' | 'reject' | 'accept' | 'retry' | 'archive' | 'restore' | 'skip-planning' | 'request-changes',
+) {
   return async (args: ParsedArgs, io: RunIO): Promise<number> => {
     allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS, 'comment', 'document', 'line', 'quote', 'note']);
-    const usage = verb === 'request-changes'
-      ? 'spectask request-changes <id> --comment <text> [--document requirements.md|design.md|tasks.md --line <n> --quote <text>]'
-      : `spectask ${verb} <id>`;
+    const usage =
+      verb === 'request-changes'
+        ? 'spectask request-changes <id> --comment <text> [--document requirements.md|design.md|tasks.md --line <n> --quote <text>]'
+        : `spectask ${verb} <id>`;
     const [ref] = expectPositionals(args, 1, usage);
     return withOrchestrator(args, io, true, async ({ orchestrator: o }) => {
       await o.load();
       const id = resolveId(o, ref);
       const note = optionValue(args, 'note');
       switch (verb) {
-        case 'start': await o.startPlanning(id); break;
-        case 'skip-planning': await o.skipPlanning(id); break;
-        case 'approve': await o.approve(id, note); break;
-        case 'reject': await o.reject(id, note); break;
-        case 'retry': await o.retry(id); break;
-        case 'archive': await o.archive(id); break;
-        case 'restore': await o.restore(id); break;
+        case 'start':
+          await o.startPlanning(id);
+          break;
+        case 'skip-planning':
+          await o.skipPlanning(id);
+          break;
+        case 'approve':
+          await o.approve(id, note);
+          break;
+        case 'reject':
+          await o.reject(id, note);
+          break;
+        case 'retry':
+          await o.retry(id);
+          break;
+        case 'archive':
+          await o.archive(id);
+          break;
+        case 'restore':
+          await o.restore(id);
+          break;
         case 'accept': {
           const r = await o.accept(id);
           io.out.write(`merged${r.sha ? ` at ${r.sha.slice(0, 12)}` : ''}\n`);
@@ -86,9 +126,18 @@ export function lifecycleCommand(verb: 'start' | 'approve' | 'reject' | 'accept'
           const t = o.task(id)!;
           if (t.status === 'implementation_review') await o.requestImplementationChanges(id, comment);
           else {
-            const document = (optionValue(args, 'document') ?? 'requirements.md') as 'requirements.md' | 'design.md' | 'tasks.md';
-            if (!['requirements.md', 'design.md', 'tasks.md'].includes(document)) throw new UsageError('--document must be requirements.md, design.md or tasks.md');
-            await o.requestSpecChanges(id, [{ document, line: Number(optionValue(args, 'line') ?? 1) || 1, quote: optionValue(args, 'quote') ?? '', comment }]);
+            const document = (optionValue(args, 'document') ?? 'requirements.md') as
+              'requirements.md' | 'design.md' | 'tasks.md';
+            if (!['requirements.md', 'design.md', 'tasks.md'].includes(document))
+              throw new UsageError('--document must be requirements.md, design.md or tasks.md');
+            await o.requestSpecChanges(id, [
+              {
+                document,
+                line: Number(optionValue(args, 'line') ?? 1) || 1,
+                quote: optionValue(args, 'quote') ?? '',
+                comment,
+              },
+            ]);
           }
           break;
         }
@@ -144,12 +193,18 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     };
     let timer: NodeJS.Timeout | undefined;
     const sub = o.onDidChange(() => (timer ??= setTimeout(() => ((timer = undefined), render()), tty ? 100 : 20)));
-    const notices = o.onDidNotice((n) => !tty && io.out.write(`${new Date().toISOString().slice(11, 19)} ${n.message}\n`));
+    const notices = o.onDidNotice(
+      (n) => !tty && io.out.write(`${new Date().toISOString().slice(11, 19)} ${n.message}\n`),
+    );
     await o.start();
     render();
     const idle = () => {
       const views = o.taskViews();
-      return !views.some((t) => t.agentWorking) && pool.stats().running === 0 && views.filter((t) => ACTIVE.has(t.status)).every((t) => t.queueReason);
+      return (
+        !views.some((t) => t.agentWorking) &&
+        pool.stats().running === 0 &&
+        views.filter((t) => ACTIVE.has(t.status)).every((t) => t.queueReason)
+      );
     };
     const outcome = await new Promise<'idle' | 'interrupted'>((resolve) => {
       void io.interrupted?.then(() => resolve('interrupted'));
@@ -169,7 +224,11 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     notices.dispose();
     if (timer) clearTimeout(timer);
     render();
-    io.out.write(outcome === 'idle' ? 'nothing left to do without a person; stopping\n' : 'interrupted: stopping agents (their sessions are kept for the next run)\n');
+    io.out.write(
+      outcome === 'idle'
+        ? 'nothing left to do without a person; stopping\n'
+        : 'interrupted: stopping agents (their sessions are kept for the next run)\n',
+    );
     return outcome === 'idle' ? 0 : 130;
   });
 }

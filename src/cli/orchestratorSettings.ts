@@ -9,12 +9,29 @@ const BACKENDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai
 const LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 
 /** Options of the orchestrator commands, each documented in the CLI help. */
-export const ORCHESTRATOR_OPTIONS = ['backend', 'planning-backend', 'implementation-backend', 'model', 'custom-command', 'cap-planning', 'cap-implementation', 'permission', 'max-nudges', 'max-retries', 'idle-timeout', 'agent-priority', 'until-idle'];
+export const ORCHESTRATOR_OPTIONS = [
+  'backend',
+  'planning-backend',
+  'implementation-backend',
+  'model',
+  'custom-command',
+  'cap-planning',
+  'cap-implementation',
+  'permission',
+  'max-nudges',
+  'max-retries',
+  'idle-timeout',
+  'agent-priority',
+  'until-idle',
+];
 
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
   const v = optionValue(args, name);
   if (v === undefined) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${BACKENDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`);
+  if (!(BACKENDS as readonly string[]).includes(v))
+    throw new UsageError(
+      `--${name} must be one of ${BACKENDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`,
+    );
   return v as BackendId;
 }
 
@@ -31,15 +48,23 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
   const both = backendOption(args, 'backend') ?? (env.SPECTASK_BACKEND as BackendId | undefined);
   const model = optionValue(args, 'model');
   const permission = optionValue(args, 'permission');
-  if (permission !== undefined && !(LEVELS as readonly string[]).includes(permission)) throw new UsageError(`--permission must be one of ${LEVELS.join(', ')}`);
+  if (permission !== undefined && !(LEVELS as readonly string[]).includes(permission))
+    throw new UsageError(`--permission must be one of ${LEVELS.join(', ')}`);
   const idle = count(args, 'idle-timeout', 1);
   const priority = optionValue(args, 'agent-priority');
-  if (priority !== undefined && !(AGENT_CPU_PRIORITIES as readonly string[]).includes(priority)) throw new UsageError(`--agent-priority must be one of ${AGENT_CPU_PRIORITIES.join(', ')}`);
+  if (priority !== undefined && !(AGENT_CPU_PRIORITIES as readonly string[]).includes(priority))
+    throw new UsageError(`--agent-priority must be one of ${AGENT_CPU_PRIORITIES.join(', ')}`);
   return {
     ...DEFAULT_SETTINGS,
     planning: { backend: backendOption(args, 'planning-backend') ?? both ?? DEFAULT_SETTINGS.planning.backend, model },
-    implementation: { backend: backendOption(args, 'implementation-backend') ?? both ?? DEFAULT_SETTINGS.implementation.backend, model },
-    caps: { planning: count(args, 'cap-planning', 1) ?? DEFAULT_SETTINGS.caps.planning, implementation: count(args, 'cap-implementation', 1) ?? DEFAULT_SETTINGS.caps.implementation },
+    implementation: {
+      backend: backendOption(args, 'implementation-backend') ?? both ?? DEFAULT_SETTINGS.implementation.backend,
+      model,
+    },
+    caps: {
+      planning: count(args, 'cap-planning', 1) ?? DEFAULT_SETTINGS.caps.planning,
+      implementation: count(args, 'cap-implementation', 1) ?? DEFAULT_SETTINGS.caps.implementation,
+    },
     permissionLevel: (permission as PermissionLevel | undefined) ?? DEFAULT_SETTINGS.permissionLevel,
     maxNudges: count(args, 'max-nudges', 0) ?? DEFAULT_SETTINGS.maxNudges,
     maxRetries: count(args, 'max-retries', 0) ?? DEFAULT_SETTINGS.maxRetries,
@@ -57,16 +82,23 @@ export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv):
     try {
       argv = JSON.parse(raw);
     } catch {
-      throw new UsageError('--custom-command must be a JSON array of strings, e.g. \'["my-agent","--cwd","{cwd}","{prompt}"]\'');
+      throw new UsageError(
+        '--custom-command must be a JSON array of strings, e.g. \'["my-agent","--cwd","{cwd}","{prompt}"]\'',
+      );
     }
-    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw new UsageError('--custom-command must be a non-empty JSON array of strings');
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
+      throw new UsageError('--custom-command must be a non-empty JSON array of strings');
     custom = { command: argv[0], args: argv.slice(1) };
   }
   return {
     claudePath: env.SPECTASK_CLAUDE_PATH,
     codexPath: env.SPECTASK_CODEX_PATH,
     geminiPath: env.SPECTASK_GEMINI_PATH,
-    openai: { baseUrl: env.SPECTASK_OPENAI_BASE_URL, model: env.SPECTASK_OPENAI_MODEL, apiKey: env.SPECTASK_OPENAI_API_KEY },
+    openai: {
+      baseUrl: env.SPECTASK_OPENAI_BASE_URL,
+      model: env.SPECTASK_OPENAI_MODEL,
+      apiKey: env.SPECTASK_OPENAI_API_KEY,
+    },
     custom,
   };
 }

@@ -23,7 +23,11 @@ export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> 
   try {
     // A clone made before the branch was shared has no remote-tracking ref yet: fetch it first, so the
     // branch is adopted from the remote instead of 'not initialized'. A failure here is reported by the sync.
-    await new GitRunner(folder, registry.binary).tryRun(['fetch', '--no-tags', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], { env: { GIT_TERMINAL_PROMPT: '0' } }).catch(() => undefined);
+    await new GitRunner(folder, registry.binary)
+      .tryRun(['fetch', '--no-tags', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], {
+        env: { GIT_TERMINAL_PROMPT: '0' },
+      })
+      .catch(() => undefined);
     dd = await openDesignDocs(folder, { registry, createBranch: false, branch: optionValue(args, 'branch'), remote });
     const r = await dd.sync.sync();
     if (args.options.has('json')) {
@@ -40,8 +44,14 @@ export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> 
     io.out.write(`${r.branch}: ${what}; now at ${r.after.slice(0, 12)}\n`);
     if (r.pendingCommit) io.out.write(`  committed pending changes first (${r.pendingCommit.slice(0, 12)})\n`);
     for (const x of r.resolved) io.out.write(`  merged ${x.file}: ${x.rule}\n`);
-    for (const d of r.duplicateNumbers) io.out.write(`  warning: SpecTask number ${d.number} is used by ${d.folders.join(' and ')} (created in two clones at once); rename one folder to a free number\n`);
-    if (r.changedFiles.length) io.out.write(`  ${r.changedFiles.length} file${r.changedFiles.length === 1 ? '' : 's'} updated in ${dd.location.worktreePath}\n`);
+    for (const d of r.duplicateNumbers)
+      io.out.write(
+        `  warning: SpecTask number ${d.number} is used by ${d.folders.join(' and ')} (created in two clones at once); rename one folder to a free number\n`,
+      );
+    if (r.changedFiles.length)
+      io.out.write(
+        `  ${r.changedFiles.length} file${r.changedFiles.length === 1 ? '' : 's'} updated in ${dd.location.worktreePath}\n`,
+      );
     return 0;
   } finally {
     dd?.store.dispose();

@@ -76,7 +76,12 @@ export class Emitter<T> implements IDisposable {
   private listeners = new Set<(e: T) => void>();
   private disposed = false;
 
-  constructor(private readonly onListenerError: (err: unknown) => void = (err) => queueMicrotask(() => { throw err; })) {}
+  constructor(
+    private readonly onListenerError: (err: unknown) => void = (err) =>
+      queueMicrotask(() => {
+        throw err;
+      }),
+  ) {}
 
   readonly event: Event<T> = (listener) => {
     if (this.disposed) return toDisposable(() => undefined);

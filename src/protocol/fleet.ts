@@ -7,7 +7,17 @@
  * The dashboard's coarse phase of a SpecTask. Several statuses of the status machine share one phase
  * (see `phaseOfStatus` in fleetPhase.ts); the order here is the order of the phase counts in the header.
  */
-export const PHASES = ['queued', 'planning', 'spec_review', 'implementing', 'implementation_review', 'failed', 'done', 'backlog', 'archived'] as const;
+export const PHASES = [
+  'queued',
+  'planning',
+  'spec_review',
+  'implementing',
+  'implementation_review',
+  'failed',
+  'done',
+  'backlog',
+  'archived',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Human wording of each phase, for the phase chip, the counts and the filter. */
@@ -96,7 +106,8 @@ export interface FleetSnapshot {
 }
 
 /** Zero for every phase. */
-export const zeroCounts = (): Record<Phase, number> => Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+export const zeroCounts = (): Record<Phase, number> =>
+  Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
 
 /** Counts the cards per phase (for sources whose cards are all their SpecTasks). */
 export function countByPhase(cards: readonly Pick<FleetAgentCard, 'phase'>[]): PhaseCounts {

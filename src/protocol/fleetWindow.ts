@@ -36,7 +36,10 @@ export function buildItemWindow(items: readonly ChecklistEntry[], context = 2): 
   const done = items.reduce((k, it) => k + (it.state === 'done' ? 1 : 0), 0);
   const progress = { done, total: items.length };
   const current = currentItemIndex(items);
-  const [from, to] = current === undefined ? [Math.max(0, items.length - n), items.length] : [Math.max(0, current - n), Math.min(items.length, current + n + 1)];
+  const [from, to] =
+    current === undefined
+      ? [Math.max(0, items.length - n), items.length]
+      : [Math.max(0, current - n), Math.min(items.length, current + n + 1)];
   const window: FleetChecklistItem[] = [];
   for (let i = from; i < to; i++) window.push({ index: i, text: items[i].text, state: items[i].state });
   return { items: window, currentIndex: current, progress };

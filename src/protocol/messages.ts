@@ -15,7 +15,8 @@ export const TASK_ACTION_LABELS: Readonly<Record<TaskAction, string>> = {
   retry: 'Retry',
   review: 'Review',
 };
-export const isTaskAction = (v: unknown): v is TaskAction => typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
+export const isTaskAction = (v: unknown): v is TaskAction =>
+  typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
 
 /** Commands the webview may run without arguments; anything else is refused by the parser. */
 export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh'] as const;
@@ -38,7 +39,8 @@ export const MAX_HREF_LENGTH = 2048;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isOptionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
-const isShortString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const isShortString = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
 
 /**
  * Host-side boundary check: anything from the webview is `unknown` until this passes. Rebuilds the
@@ -50,7 +52,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'webview/ready':
       return isNum(raw.protocol) ? { type: 'webview/ready', protocol: raw.protocol } : undefined;
     case 'task/action':
-      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) && isTaskAction(raw.action) ? { type: 'task/action', taskId: raw.taskId, action: raw.action } : undefined;
+      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) && isTaskAction(raw.action)
+        ? { type: 'task/action', taskId: raw.taskId, action: raw.action }
+        : undefined;
     case 'link/open':
       return isShortString(raw.href, MAX_HREF_LENGTH) ? { type: 'link/open', href: raw.href } : undefined;
     case 'command/run': {
@@ -67,9 +71,17 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
  * frame, so the webview acts only on something shaped like a snapshot of its own protocol version.
  */
 export function parseHostMessage(raw: unknown): HostToWebview | undefined {
-  if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev)) return undefined;
+  if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev))
+    return undefined;
   const s = raw.snapshot;
-  if (!isRecord(s) || !isNum(s.generatedAt) || !Array.isArray(s.cards) || !isRecord(s.counts) || !Object.values(s.counts).every(isNumber)) return undefined;
+  if (
+    !isRecord(s) ||
+    !isNum(s.generatedAt) ||
+    !Array.isArray(s.cards) ||
+    !isRecord(s.counts) ||
+    !Object.values(s.counts).every(isNumber)
+  )
+    return undefined;
   if (!s.cards.every(isFleetCard)) return undefined;
   return raw as HostToWebview; // every field checked above
 }

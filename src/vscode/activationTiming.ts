@@ -24,5 +24,9 @@ export function markModuleEvaluated(): void {
 
 export function activationTiming(activateStartedAt: number, activateEndedAt: number): ActivationTiming {
   const evaluated = moduleEvaluatedAt ?? activateStartedAt;
-  return { moduleLoadMs: evaluated - moduleEvaluationStartedAt, waitForActivateMs: activateStartedAt - evaluated, activateMs: activateEndedAt - activateStartedAt };
+  return {
+    moduleLoadMs: evaluated - moduleEvaluationStartedAt,
+    waitForActivateMs: activateStartedAt - evaluated,
+    activateMs: activateEndedAt - activateStartedAt,
+  };
 }

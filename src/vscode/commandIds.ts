@@ -26,7 +26,10 @@ export const COMMANDS = {
   'spectask.spec.approve': { title: 'Approve Spec', icon: '$(check)' },
   'spectask.spec.requestChanges': { title: 'Request Changes to the Spec', icon: '$(comment-discussion)' },
   'spectask.implementation.review': { title: 'Review Implementation', icon: '$(diff-multiple)' },
-  'spectask.implementation.requestChanges': { title: 'Request Changes to the Implementation', icon: '$(comment-draft)' },
+  'spectask.implementation.requestChanges': {
+    title: 'Request Changes to the Implementation',
+    icon: '$(comment-draft)',
+  },
   'spectask.comment.add': { title: 'Add Comment' },
   'spectask.comment.resolve': { title: 'Resolve', icon: '$(check)' },
   'spectask.comment.reopen': { title: 'Reopen', icon: '$(issue-reopened)' },
@@ -41,7 +44,17 @@ export interface CommandArgs {
   'spectask.fleet.open': [];
   'spectask.log.show': [];
   /** With a request whose goal is set, creates without asking (keybindings, tasks, other extensions). */
-  'spectask.task.create': [request?: { goal: string; details?: string; backend?: string; priority?: string; start?: 'plan' | 'skip' | 'backlog'; baseBranch?: string }, folder?: unknown];
+  'spectask.task.create': [
+    request?: {
+      goal: string;
+      details?: string;
+      backend?: string;
+      priority?: string;
+      start?: 'plan' | 'skip' | 'backlog';
+      baseBranch?: string;
+    },
+    folder?: unknown,
+  ];
   'spectask.sample.create': [];
   'spectask.task.startPlanning': [target?: unknown];
   'spectask.task.skipPlanning': [target?: unknown];

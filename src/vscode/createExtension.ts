@@ -96,13 +96,26 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const probeBackends = async () => {
     const probes = await catalog.probeAll();
     const none = !probes.some((p) => p.result.available);
-    backendProblems = none ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${terseProblem(p.label, p.result.problem)})`).join(', ')}.` : undefined;
-    if (none) log.warn(`no agent back-end is available:\n${probes.map((p) => `  ${p.label}: ${p.result.problem ?? 'unavailable'}`).join('\n')}`);
-    else log.info(`agent back-ends available: ${probes.filter((p) => p.result.available).map((p) => p.id).join(', ')}`);
+    backendProblems = none
+      ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${terseProblem(p.label, p.result.problem)})`).join(', ')}.`
+      : undefined;
+    if (none)
+      log.warn(
+        `no agent back-end is available:\n${probes.map((p) => `  ${p.label}: ${p.result.problem ?? 'unavailable'}`).join('\n')}`,
+      );
+    else
+      log.info(
+        `agent back-ends available: ${probes
+          .filter((p) => p.result.available)
+          .map((p) => p.id)
+          .join(', ')}`,
+      );
     await vscode.commands.executeCommand('setContext', 'spectask:noAgentBackend', none);
     schedule();
   };
-  store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask') && void probeBackends()));
+  store.add(
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask') && void probeBackends()),
+  );
 
   const tasksTree = store.add(
     new TasksTreeProvider({
@@ -117,7 +130,9 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
           : backendProblems),
     }),
   );
-  const tasksView = store.add(vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }));
+  const tasksView = store.add(
+    vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }),
+  );
   tasksTree.view = tasksView;
 
   const docsTree = store.add(new DocsTreeProvider());
@@ -135,8 +150,16 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
         docsRoot = first?.designDocsRoot;
         docsTree.setRoot(docsRoot ? vscode.Uri.file(docsRoot) : undefined);
       }
-      void vscode.commands.executeCommand('setContext', 'spectask:noGitRepo', states.length > 0 && states.every((s) => s.kind === 'not-a-repo'));
-      void vscode.commands.executeCommand('setContext', 'spectask:uninitialized', states.some((s) => s.kind === 'uninitialized') && !hub.repositories().length);
+      void vscode.commands.executeCommand(
+        'setContext',
+        'spectask:noGitRepo',
+        states.length > 0 && states.every((s) => s.kind === 'not-a-repo'),
+      );
+      void vscode.commands.executeCommand(
+        'setContext',
+        'spectask:uninitialized',
+        states.some((s) => s.kind === 'uninitialized') && !hub.repositories().length,
+      );
       void vscode.commands.executeCommand('setContext', 'spectask:noDesignDocs', !docsRoot);
       void vscode.commands.executeCommand('setContext', 'spectask:hasRepository', hub.repositories().length > 0);
       void vscode.commands.executeCommand('setContext', 'spectask:noTasks', tasksTree.taskCount() === 0);
@@ -146,7 +169,10 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   );
 
   // The dashboard shows every repository's fleet; a test may substitute its own source.
-  const orchestratorFleet: FleetSnapshotSource = { onDidChange: fleetChanged.event, snapshot: () => mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())) };
+  const orchestratorFleet: FleetSnapshotSource = {
+    onDidChange: fleetChanged.event,
+    snapshot: () => mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+  };
   const transcripts = new TranscriptDocuments(services);
   store.add(transcripts);
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
@@ -155,7 +181,8 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   // A live transcript follows its run.
   store.add(
     hub.onDidChangeTasks(() => {
-      for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === TRANSCRIPT_SCHEME) transcripts.refresh(doc.uri);
+      for (const doc of vscode.workspace.textDocuments)
+        if (doc.uri.scheme === TRANSCRIPT_SCHEME) transcripts.refresh(doc.uri);
     }),
   );
 
@@ -164,11 +191,13 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   store.add(new SyncDesignDocs(hub));
   store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends()));
 
-  store.add(registerCommand('spectask.tasks.refresh', async () => {
-    await hub.refresh();
-    tasksTree.refresh();
-    docsTree.refresh();
-  }));
+  store.add(
+    registerCommand('spectask.tasks.refresh', async () => {
+      await hub.refresh();
+      tasksTree.refresh();
+      docsTree.refresh();
+    }),
+  );
   store.add(registerCommand('spectask.fleet.open', () => fleet.openPanel()));
   store.add(registerCommand('spectask.log.show', () => log.show()));
 
@@ -212,7 +241,13 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
             const item = tasksTree.getTreeItem(n);
             const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
             const kids = item.collapsibleState !== vscode.TreeItemCollapsibleState.None ? await walk(n) : undefined;
-            return { label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined, children: kids };
+            return {
+              label,
+              description: typeof item.description === 'string' ? item.description : undefined,
+              contextValue: item.contextValue,
+              icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+              children: kids,
+            };
           }),
         );
       return walk();

@@ -60,9 +60,13 @@ export interface SpecTaskServices {
   /** Fires when any repository's SpecTasks or agents changed (every orchestrator's change, not coalesced). */
   readonly onDidChangeTasks: Event<SpecTaskRepository>;
   /** The repository owning a Uri, a SpecTask id or a `{ repoRoot, taskId }` argument. */
-  repositoryFor(target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined): SpecTaskRepository | undefined;
+  repositoryFor(
+    target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined,
+  ): SpecTaskRepository | undefined;
   /** Shorthand for `repositoryFor(target)?.orchestrator`. */
-  orchestratorFor(target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined): Orchestrator | undefined;
+  orchestratorFor(
+    target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined,
+  ): Orchestrator | undefined;
   /**
    * The SpecTask a command should act on (see the comment above). Returns undefined when the user cancelled
    * or nothing fits; it has then already told the user why.

@@ -32,7 +32,13 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
 
   // HOME is a scratch folder: the Bash tool runs a login shell, and the host user's profile (pyenv, nvm, …) must
   // not make the test slow or flaky.
-  const backend = (scenario: string) => createClaudeBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`claude-${scenario}`), sourceEnv: { ...process.env, HOME: repo.scratch, SPECTASK_PLANTED_SECRET: 'must-not-leak' } });
+  const backend = (scenario: string) =>
+    createClaudeBackend({
+      binary: bin,
+      graceMs: 3000,
+      onStdoutLine: recorder(`claude-${scenario}`),
+      sourceEnv: { ...process.env, HOME: repo.scratch, SPECTASK_PLANTED_SECRET: 'must-not-leak' },
+    });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,
@@ -46,9 +52,22 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     ...over,
   });
   const writeTickCommit = () => [
-    { text: 'Writing the file.', tool: { name: 'Write', input: { file_path: path.join(repo.worktree, 'hello.txt'), content: 'hello\n' } } },
-    { tool: { name: 'Edit', input: { file_path: path.join(repo.worktree, 'tasks.md'), old_string: '- [ ] T1', new_string: '- [x] T1' } } },
-    { tool: { name: 'Bash', input: { command: `git add -A && git commit -m 'add hello' -m 'SpecTask: 000001'`, description: 'commit' } } },
+    {
+      text: 'Writing the file.',
+      tool: { name: 'Write', input: { file_path: path.join(repo.worktree, 'hello.txt'), content: 'hello\n' } },
+    },
+    {
+      tool: {
+        name: 'Edit',
+        input: { file_path: path.join(repo.worktree, 'tasks.md'), old_string: '- [ ] T1', new_string: '- [x] T1' },
+      },
+    },
+    {
+      tool: {
+        name: 'Bash',
+        input: { command: `git add -A && git commit -m 'add hello' -m 'SpecTask: 000001'`, description: 'commit' },
+      },
+    },
     { text: 'All done. Committed.' },
   ];
 
@@ -61,7 +80,10 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     assert.equal(events.filter((e) => e.t === 'result').length, 1);
     assert.equal(events.at(-1)?.t, 'result');
     assert.equal(events[0]?.t, 'session');
-    assert.deepEqual(events.filter((e) => e.t === 'tool_call').map((e) => e.t === 'tool_call' && e.kind), ['edit', 'edit', 'shell']);
+    assert.deepEqual(
+      events.filter((e) => e.t === 'tool_call').map((e) => e.t === 'tool_call' && e.kind),
+      ['edit', 'edit', 'shell'],
+    );
     assert.ok(events.some((e) => e.t === 'file_change' && e.path.endsWith('hello.txt') && e.change === 'add'));
     assert.equal(repo.read('hello.txt'), 'hello\n');
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
@@ -90,7 +112,10 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     assert.equal(r2.sessionId, r1.sessionId);
     assert.deepEqual(repo.commits(), ['add hello']);
     // The resumed request carried the first run's history: its turn index continued the script.
-    assert.deepEqual(fake.modelRequests().map((r) => r.turn), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      fake.modelRequests().map((r) => r.turn),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   it('reports a permission denial as denied work, not success, and nothing is committed', async () => {
@@ -114,14 +139,20 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
 
   it('cancels with SIGINT, kills the whole tree, leaves no process behind', async () => {
     const marker = `spectask-e2e-${randomUUID()}`;
-    fake.setScript([{ tool: { name: 'Bash', input: { command: longCommand(marker), description: 'wait' } } }, { text: 'never' }]);
+    fake.setScript([
+      { tool: { name: 'Bash', input: { command: longCommand(marker), description: 'wait' } } },
+      { text: 'never' },
+    ]);
     const run = backend('cancel').start(request({ permissions: { mode: 'full' } }));
     await firstEvent(run, (e) => e.t === 'tool_call');
     assert.ok(await waitFor(() => processesWithMarker(marker).length > 0, 10_000), 'the tool command started');
     await run.cancel({ graceMs: 3000 });
     const result = await run.finished;
     assert.equal(result.status, 'cancelled');
-    assert.ok(await waitFor(() => processesWithMarker(marker).length === 0, 3000), `left behind: ${processesWithMarker(marker).join(', ')}`);
+    assert.ok(
+      await waitFor(() => processesWithMarker(marker).length === 0, 3000),
+      `left behind: ${processesWithMarker(marker).join(', ')}`,
+    );
     assert.ok(!fs.existsSync(`/proc/${run.pid}/stat`) || /\) Z/.test(fs.readFileSync(`/proc/${run.pid}/stat`, 'utf8')));
   });
 
@@ -148,7 +179,10 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
   });
 
   it('passes only allow-listed environment and never writes the key where it does not belong', async () => {
-    fake.setScript([{ tool: { name: 'Bash', input: { command: 'env > env.txt', description: 'env' } } }, { text: 'ok' }]);
+    fake.setScript([
+      { tool: { name: 'Bash', input: { command: 'env > env.txt', description: 'env' } } },
+      { text: 'ok' },
+    ]);
     const run = backend('env').start(request({ permissions: { mode: 'full' } }));
     const result = await run.finished;
     assert.equal(result.status, 'success', result.errorMessage);

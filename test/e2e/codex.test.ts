@@ -27,7 +27,13 @@ describe('Codex CLI back-end (real codex against a fake Responses API)', functio
     repo.cleanup();
   });
 
-  const backend = (scenario: string) => createCodexBackend({ binary: bin, graceMs: 3000, sourceEnv: { ...process.env, HOME: repo.scratch }, onStdoutLine: recorder(`codex-${scenario}`) });
+  const backend = (scenario: string) =>
+    createCodexBackend({
+      binary: bin,
+      graceMs: 3000,
+      sourceEnv: { ...process.env, HOME: repo.scratch },
+      onStdoutLine: recorder(`codex-${scenario}`),
+    });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,
@@ -81,7 +87,10 @@ describe('Codex CLI back-end (real codex against a fake Responses API)', functio
     assert.equal(r2.status, 'success', r2.errorMessage);
     assert.equal(r2.sessionId, r1.sessionId);
     assert.deepEqual(repo.commits(), ['add hello']);
-    assert.deepEqual(fake.modelRequests().map((r) => r.turn), [0, 1, 1, 2, 3]);
+    assert.deepEqual(
+      fake.modelRequests().map((r) => r.turn),
+      [0, 1, 1, 2, 3],
+    );
   });
 
   it('ends with an error result when the API fails', async () => {
@@ -100,6 +109,9 @@ describe('Codex CLI back-end (real codex against a fake Responses API)', functio
     await run.cancel({ graceMs: 3000 });
     const result = await run.finished;
     assert.equal(result.status, 'cancelled');
-    assert.ok(await waitFor(() => processesWithMarker(marker).length === 0, 3000), `left behind: ${processesWithMarker(marker).join(', ')}`);
+    assert.ok(
+      await waitFor(() => processesWithMarker(marker).length === 0, 3000),
+      `left behind: ${processesWithMarker(marker).join(', ')}`,
+    );
   });
 });

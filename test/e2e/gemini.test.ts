@@ -27,7 +27,8 @@ describe('Gemini CLI back-end (real gemini against a fake Gemini API)', function
     repo.cleanup();
   });
 
-  const backend = (scenario: string) => createGeminiBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`gemini-${scenario}`) });
+  const backend = (scenario: string) =>
+    createGeminiBackend({ binary: bin, graceMs: 3000, onStdoutLine: recorder(`gemini-${scenario}`) });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,
@@ -41,8 +42,18 @@ describe('Gemini CLI back-end (real gemini against a fake Gemini API)', function
   });
   const writeTickCommit = [
     { text: 'Writing.', tool: { name: 'write_file', input: { file_path: 'hello.txt', content: 'hello\n' } } },
-    { tool: { name: 'replace', input: { file_path: 'tasks.md', old_string: '- [ ] T1', new_string: '- [x] T1', instruction: 'tick T1' } } },
-    { tool: { name: 'run_shell_command', input: { command: `git add -A && git commit -m 'add hello' -m 'SpecTask: 000001'`, description: 'commit' } } },
+    {
+      tool: {
+        name: 'replace',
+        input: { file_path: 'tasks.md', old_string: '- [ ] T1', new_string: '- [x] T1', instruction: 'tick T1' },
+      },
+    },
+    {
+      tool: {
+        name: 'run_shell_command',
+        input: { command: `git add -A && git commit -m 'add hello' -m 'SpecTask: 000001'`, description: 'commit' },
+      },
+    },
     { text: 'Done.' },
   ];
 
@@ -53,7 +64,15 @@ describe('Gemini CLI back-end (real gemini against a fake Gemini API)', function
     const result = await run.finished;
     assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
     assert.equal(events.at(-1)?.t, 'result');
-    assert.deepEqual(events.filter((e) => e.t === 'file_change').map((e) => e.t === 'file_change' && [path.basename(e.path), e.change]), [['hello.txt', 'add'], ['tasks.md', 'update']]);
+    assert.deepEqual(
+      events
+        .filter((e) => e.t === 'file_change')
+        .map((e) => e.t === 'file_change' && [path.basename(e.path), e.change]),
+      [
+        ['hello.txt', 'add'],
+        ['tasks.md', 'update'],
+      ],
+    );
     assert.equal(repo.read('hello.txt'), 'hello\n');
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
     assert.deepEqual(repo.commits(), ['add hello']);
@@ -74,7 +93,10 @@ describe('Gemini CLI back-end (real gemini against a fake Gemini API)', function
     assert.equal(r2.status, 'success', r2.errorMessage);
     assert.equal(r2.sessionId, sessionId);
     assert.deepEqual(repo.commits(), ['add hello']);
-    assert.deepEqual(fake.modelRequests().map((r) => r.turn), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      fake.modelRequests().map((r) => r.turn),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   it('ends with an error result when the API fails', async () => {
@@ -85,13 +107,19 @@ describe('Gemini CLI back-end (real gemini against a fake Gemini API)', function
 
   it('cancels (gemini emits no result) and kills its orphaned shell child', async () => {
     const marker = `spectask-e2e-${randomUUID()}`;
-    fake.setScript([{ tool: { name: 'run_shell_command', input: { command: longCommand(marker), description: 'wait' } } }, { text: 'never' }]);
+    fake.setScript([
+      { tool: { name: 'run_shell_command', input: { command: longCommand(marker), description: 'wait' } } },
+      { text: 'never' },
+    ]);
     const run = backend('cancel').start(request({ permissions: { mode: 'full' } }));
     await firstEvent(run, (e) => e.t === 'tool_call');
     assert.ok(await waitFor(() => processesWithMarker(marker).length > 0, 10_000), 'the tool command started');
     await run.cancel({ graceMs: 3000 });
     const result = await run.finished;
     assert.equal(result.status, 'cancelled');
-    assert.ok(await waitFor(() => processesWithMarker(marker).length === 0, 3000), `left behind: ${processesWithMarker(marker).join(', ')}`);
+    assert.ok(
+      await waitFor(() => processesWithMarker(marker).length === 0, 3000),
+      `left behind: ${processesWithMarker(marker).join(', ')}`,
+    );
   });
 });

@@ -25,7 +25,12 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
     repo.cleanup();
   });
 
-  const backend = () => new OpenAiCompatBackend({ endpoint: { baseUrl: `${fake.url}/v1`, apiKey: key }, model: 'fake-local', sourceEnv: { ...process.env, SPECTASK_PLANTED_SECRET: 'must-not-leak' } });
+  const backend = () =>
+    new OpenAiCompatBackend({
+      endpoint: { baseUrl: `${fake.url}/v1`, apiKey: key },
+      model: 'fake-local',
+      sourceEnv: { ...process.env, SPECTASK_PLANTED_SECRET: 'must-not-leak' },
+    });
   const request = (over: Partial<StartRequest> = {}): StartRequest => ({
     taskId: '000001',
     worktree: repo.worktree,
@@ -57,16 +62,27 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
     assert.equal(result.usage?.inputTokens, 300 + 301 + 302 + 303 + 304);
     const reqs = fake.modelRequests();
-    assert.deepEqual(reqs.map((r) => r.turn), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      reqs.map((r) => r.turn),
+      [0, 1, 2, 3, 4],
+    );
     assert.ok(reqs.every((r) => r.auth === 'bearer' && r.tools?.includes('run_command')));
     assert.match(reqs[4]!.last ?? '', /add hello/);
-    assert.deepEqual(transcripts.read('000001', run.runId).map((e) => e.t), events.map((e) => e.t));
+    assert.deepEqual(
+      transcripts.read('000001', run.runId).map((e) => e.t),
+      events.map((e) => e.t),
+    );
     assert.ok(!fs.readFileSync(transcripts.fileFor('000001', run.runId), 'utf8').includes(key));
   });
 
   it('refuses paths outside the worktree and reports the run as denied', async () => {
     fs.symlinkSync(repo.scratch, path.join(repo.worktree, 'escape'));
-    fake.setScript([call('write_file', { path: '../outside.txt', content: 'x' }), call('write_file', { path: 'escape/evil.txt', content: 'x' }), call('run_command', { command: 'rm -rf tasks.md' }), { text: 'Done.' }]);
+    fake.setScript([
+      call('write_file', { path: '../outside.txt', content: 'x' }),
+      call('write_file', { path: 'escape/evil.txt', content: 'x' }),
+      call('run_command', { command: 'rm -rf tasks.md' }),
+      { text: 'Done.' },
+    ]);
     const result = await backend().start(request()).finished;
     assert.equal(result.status, 'denied');
     assert.deepEqual(result.deniedTools, ['write_file', 'run_command']);

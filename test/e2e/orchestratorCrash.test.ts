@@ -31,18 +31,31 @@ describe('orchestrator crash and resume (spectask run killed with SIGKILL)', fun
   it('finishes the task after a restart, with every tick present and no orphan left', async () => {
     const slowAgent = JSON.stringify([process.execPath, AGENT, '{prompt}', '700']);
     cli(repo, 'create', 'Crash me', '--prompt', 'Survive a crash');
-    fs.writeFileSync(path.join(repo, '.git-worktrees/helix-design-docs/design/tasks/000001_crash-me/tasks.md'), '# Implementation Tasks: Crash me\n\n' + [1, 2, 3, 4, 5, 6].map((i) => `- [ ] T${i}: step ${i}`).join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(repo, '.git-worktrees/helix-design-docs/design/tasks/000001_crash-me/tasks.md'),
+      '# Implementation Tasks: Crash me\n\n' +
+        [1, 2, 3, 4, 5, 6].map((i) => `- [ ] T${i}: step ${i}`).join('\n') +
+        '\n',
+    );
     cli(repo, 'skip-planning', '1');
-    child = spawn(process.execPath, [CLI, 'run', '--backend', 'custom', '--custom-command', slowAgent], { cwd: repo, stdio: 'ignore' });
+    child = spawn(process.execPath, [CLI, 'run', '--backend', 'custom', '--custom-command', slowAgent], {
+      cwd: repo,
+      stdio: 'ignore',
+    });
     const tasksFile = path.join(repo, '.git-worktrees/helix-design-docs/design/tasks/000001_crash-me/tasks.md');
     const docsWt = path.join(repo, '.git-worktrees/helix-design-docs');
     // Wait until at least two ticks are committed on the design-docs branch, then kill the orchestrator.
     for (const t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
-      const committed = git(docsWt, 'show', 'HEAD:design/tasks/000001_crash-me/tasks.md').match(/- \[x\]/g)?.length ?? 0;
+      const committed =
+        git(docsWt, 'show', 'HEAD:design/tasks/000001_crash-me/tasks.md').match(/- \[x\]/g)?.length ?? 0;
       if (committed >= 2) break;
       if (Date.now() - t0 > 60_000) throw new Error('no ticks were committed');
     }
-    const ledger = fs.readFileSync(path.join(repo, '.git/spectask/ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ledger = fs
+      .readFileSync(path.join(repo, '.git/spectask/ledger.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const attached = ledger.find((e) => e.kind === 'run-attached' && e.pid);
     assert.ok(attached, 'the run was attached with its pid before the kill');
     child.kill('SIGKILL');
@@ -50,13 +63,30 @@ describe('orchestrator crash and resume (spectask run killed with SIGKILL)', fun
     const ticksAtKill = (fs.readFileSync(tasksFile, 'utf8').match(/- \[x\]/g) ?? []).length;
     assert.ok(ticksAtKill < 6, `the agent had not finished before the kill (${ticksAtKill}/6)`);
 
-    const out = execFileSync(process.execPath, [CLI, 'run', '--until-idle', '--backend', 'custom', '--custom-command', JSON.stringify([process.execPath, AGENT, '{prompt}'])], { cwd: repo, encoding: 'utf8', timeout: 90_000 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--until-idle',
+        '--backend',
+        'custom',
+        '--custom-command',
+        JSON.stringify([process.execPath, AGENT, '{prompt}']),
+      ],
+      { cwd: repo, encoding: 'utf8', timeout: 90_000 },
+    );
     assert.match(out, /Code review {5}6\/6/);
-    assert.equal(isProcessAlive({ pid: attached.pid, startTime: attached.processStartTime ?? '' }), false, 'the orphaned agent was stopped');
+    assert.equal(
+      isProcessAlive({ pid: attached.pid, startTime: attached.processStartTime ?? '' }),
+      false,
+      'the orphaned agent was stopped',
+    );
     const head = git(docsWt, 'show', 'HEAD:design/tasks/000001_crash-me/tasks.md');
     assert.equal(head.match(/- \[x\]/g)?.length, 6, head);
     const history = git(docsWt, 'log', '-p', '--format=%s', '--', 'design/tasks/000001_crash-me/tasks.md');
-    for (let i = 1; i <= 6; i++) assert.match(history, new RegExp(`^\\+- \\[x\\] T${i}: step ${i}`, 'm'), `tick T${i} is in the history`);
+    for (let i = 1; i <= 6; i++)
+      assert.match(history, new RegExp(`^\\+- \\[x\\] T${i}: step ${i}`, 'm'), `tick T${i} is in the history`);
     const after = fs.readFileSync(path.join(repo, '.git/spectask/ledger.jsonl'), 'utf8');
     assert.match(after, /"outcome":"interrupted"/);
     assert.equal(git(repo, 'status', '--porcelain'), '', "the user's checkout is untouched");

@@ -38,9 +38,22 @@ describe('the whole workflow with the real claude CLI', function () {
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'init');
     fake = await startAnthropicFake(path.join(scratch, 'fake'));
-    const settings: OrchestratorSettings = { ...DEFAULT_SETTINGS, planning: { backend: 'claude-cli', model: 'fake-claude' }, implementation: { backend: 'claude-cli', model: 'fake-claude' }, reconcileIntervalMs: 0, maxNudges: 0, maxRetries: 0, allowedCommands: ['git add', 'git commit', 'git status'] };
+    const settings: OrchestratorSettings = {
+      ...DEFAULT_SETTINGS,
+      planning: { backend: 'claude-cli', model: 'fake-claude' },
+      implementation: { backend: 'claude-cli', model: 'fake-claude' },
+      reconcileIntervalMs: 0,
+      maxNudges: 0,
+      maxRetries: 0,
+      allowedCommands: ['git add', 'git commit', 'git status'],
+    };
     registry = new GitQueueRegistry();
-    const backend = createClaudeBackend({ binary: bin, graceMs: 3000, defaultEndpoint: { baseUrl: fake.url, apiKey: 'sk-ant-flow-test' }, sourceEnv: { ...process.env, HOME: scratch } });
+    const backend = createClaudeBackend({
+      binary: bin,
+      graceMs: 3000,
+      defaultEndpoint: { baseUrl: fake.url, apiKey: 'sk-ant-flow-test' },
+      sourceEnv: { ...process.env, HOME: scratch },
+    });
     opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings });
     opened.orchestrator.onDidChange(() => snapshots.push(opened.orchestrator.fleetSnapshot()));
     await opened.orchestrator.start();
@@ -57,7 +70,14 @@ describe('the whole workflow with the real claude CLI', function () {
     for (const t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
       const t = opened.orchestrator.task(id);
       if (t?.status === status) return;
-      if (t?.status.endsWith('failed')) throw new Error(`${id} failed: ${t.error}\nmodel requests: ${JSON.stringify(fake.modelRequests().map((r) => r.last?.slice(0, 300)), null, 1)}`);
+      if (t?.status.endsWith('failed'))
+        throw new Error(
+          `${id} failed: ${t.error}\nmodel requests: ${JSON.stringify(
+            fake.modelRequests().map((r) => r.last?.slice(0, 300)),
+            null,
+            1,
+          )}`,
+        );
       if (Date.now() - t0 > timeoutMs) throw new Error(`${id} is ${t?.status}, not ${status}`);
     }
   }
@@ -69,41 +89,110 @@ describe('the whole workflow with the real claude CLI', function () {
     const doc = (f: string) => path.join(folder, f);
     const plan: ScriptTurn[] = [
       { tool: { name: 'Read', input: { file_path: doc('requirements.md') } } },
-      { tool: { name: 'Write', input: { file_path: doc('requirements.md'), content: '# Requirements: Add a greeting\n\n- WHEN the program runs THE SYSTEM SHALL print a greeting.\n\n## Open Questions\n\nNone.\n' } } },
+      {
+        tool: {
+          name: 'Write',
+          input: {
+            file_path: doc('requirements.md'),
+            content:
+              '# Requirements: Add a greeting\n\n- WHEN the program runs THE SYSTEM SHALL print a greeting.\n\n## Open Questions\n\nNone.\n',
+          },
+        },
+      },
       { tool: { name: 'Read', input: { file_path: doc('design.md') } } },
-      { tool: { name: 'Write', input: { file_path: doc('design.md'), content: '# Design: Add a greeting\n\nOne module, greet.js.\n' } } },
+      {
+        tool: {
+          name: 'Write',
+          input: { file_path: doc('design.md'), content: '# Design: Add a greeting\n\nOne module, greet.js.\n' },
+        },
+      },
       { tool: { name: 'Read', input: { file_path: tasks } } },
-      { tool: { name: 'Write', input: { file_path: tasks, content: '# Implementation Tasks: Add a greeting\n\n- [ ] T1: write greet.js\n- [ ] T2: document it in README.md\n' } } },
+      {
+        tool: {
+          name: 'Write',
+          input: {
+            file_path: tasks,
+            content:
+              '# Implementation Tasks: Add a greeting\n\n- [ ] T1: write greet.js\n- [ ] T2: document it in README.md\n',
+          },
+        },
+      },
       { text: 'The spec is written.' },
     ];
     const revise: ScriptTurn[] = [
-      { tool: { name: 'Edit', input: { file_path: doc('design.md'), old_string: 'One module, greet.js.', new_string: 'One module, greet.js, exporting greet(name).' } } },
+      {
+        tool: {
+          name: 'Edit',
+          input: {
+            file_path: doc('design.md'),
+            old_string: 'One module, greet.js.',
+            new_string: 'One module, greet.js, exporting greet(name).',
+          },
+        },
+      },
       { text: 'Revised the design.' },
     ];
-    const step = (id: string, from: string, to: string): ScriptTurn => ({ tool: { name: 'Edit', input: { file_path: tasks, old_string: `- [${from}] ${id}:`, new_string: `- [${to}] ${id}:` } } });
+    const step = (id: string, from: string, to: string): ScriptTurn => ({
+      tool: {
+        name: 'Edit',
+        input: { file_path: tasks, old_string: `- [${from}] ${id}:`, new_string: `- [${to}] ${id}:` },
+      },
+    });
     const implement: ScriptTurn[] = [
       step('T1', ' ', '~'),
-      { tool: { name: 'Write', input: { file_path: path.join(wt, 'greet.js'), content: 'exports.greet = (name) => `Hello, ${name}!`;\n' } } },
-      { tool: { name: 'Bash', input: { command: "git add -A && git commit -m 'greet.js' -m 'SpecTask: 000001'", description: 'commit' } } },
+      {
+        tool: {
+          name: 'Write',
+          input: { file_path: path.join(wt, 'greet.js'), content: 'exports.greet = (name) => `Hello, ${name}!`;\n' },
+        },
+      },
+      {
+        tool: {
+          name: 'Bash',
+          input: { command: "git add -A && git commit -m 'greet.js' -m 'SpecTask: 000001'", description: 'commit' },
+        },
+      },
       step('T1', '~', 'x'),
       step('T2', ' ', '~'),
       { tool: { name: 'Read', input: { file_path: path.join(wt, 'README.md') } } },
-      { tool: { name: 'Edit', input: { file_path: path.join(wt, 'README.md'), old_string: '# greeter\n', new_string: '# greeter\n\n`greet(name)` says hello.\n' } } },
-      { tool: { name: 'Bash', input: { command: "git add -A && git commit -m 'document greet' -m 'SpecTask: 000001'", description: 'commit' } } },
+      {
+        tool: {
+          name: 'Edit',
+          input: {
+            file_path: path.join(wt, 'README.md'),
+            old_string: '# greeter\n',
+            new_string: '# greeter\n\n`greet(name)` says hello.\n',
+          },
+        },
+      },
+      {
+        tool: {
+          name: 'Bash',
+          input: {
+            command: "git add -A && git commit -m 'document greet' -m 'SpecTask: 000001'",
+            description: 'commit',
+          },
+        },
+      },
       step('T2', '~', 'x'),
       { text: 'Both items are done and committed.' },
     ];
     fake.setScript([...plan, ...revise, ...implement]);
 
     const o = opened.orchestrator;
-    const id = await o.create({ title: 'Add a greeting', prompt: 'Print a friendly greeting.' }, { startPlanning: true });
+    const id = await o.create(
+      { title: 'Add a greeting', prompt: 'Print a friendly greeting.' },
+      { startPlanning: true },
+    );
     await waitFor(id, 'spec_review');
     assert.match(fs.readFileSync(doc('requirements.md'), 'utf8'), /WHEN the program runs/);
     assert.equal(o.task(id)!.items.length, 2);
     const firstSession = o.task(id)!.record!.agentSessions['claude-cli'];
     assert.ok(firstSession, 'the session id was recorded in spectask.json');
 
-    await o.requestSpecChanges(id, [{ document: 'design.md', line: 3, quote: 'One module, greet.js.', comment: 'Say what it exports.' }]);
+    await o.requestSpecChanges(id, [
+      { document: 'design.md', line: 3, quote: 'One module, greet.js.', comment: 'Say what it exports.' },
+    ]);
     await waitFor(id, 'spec_review');
     assert.match(fs.readFileSync(doc('design.md'), 'utf8'), /exporting greet\(name\)/);
     const revisionRequest = fake.modelRequests().find((r) => /Say what it exports\./.test(r.last ?? ''));
@@ -111,17 +200,39 @@ describe('the whole workflow with the real claude CLI', function () {
 
     await o.approve(id);
     await waitFor(id, 'implementation_review');
-    assert.equal(o.task(id)!.record!.agentSessions['claude-cli'], firstSession, 'one session across planning, revision and implementation');
-    assert.deepEqual(git(repo, 'log', '--format=%s', 'main..spectask/000001-add-a-greeting').split('\n'), ['document greet', 'greet.js']);
-    const phases = new Set(snapshots.flatMap((s) => s.cards.map((c) => `${c.phase}:${c.progress.done}/${c.progress.total}`)));
-    for (const p of ['planning:0/0', 'spec_review:0/2', 'implementing:0/2', 'implementing:1/2', 'implementation_review:2/2']) assert.ok(phases.has(p), `the dashboard saw ${p} (saw ${[...phases].join(' ')})`);
+    assert.equal(
+      o.task(id)!.record!.agentSessions['claude-cli'],
+      firstSession,
+      'one session across planning, revision and implementation',
+    );
+    assert.deepEqual(git(repo, 'log', '--format=%s', 'main..spectask/000001-add-a-greeting').split('\n'), [
+      'document greet',
+      'greet.js',
+    ]);
+    const phases = new Set(
+      snapshots.flatMap((s) => s.cards.map((c) => `${c.phase}:${c.progress.done}/${c.progress.total}`)),
+    );
+    for (const p of [
+      'planning:0/0',
+      'spec_review:0/2',
+      'implementing:0/2',
+      'implementing:1/2',
+      'implementation_review:2/2',
+    ])
+      assert.ok(phases.has(p), `the dashboard saw ${p} (saw ${[...phases].join(' ')})`);
 
     await o.accept(id);
     assert.equal(o.task(id)!.status, 'done');
     assert.match(fs.readFileSync(path.join(repo, 'README.md'), 'utf8'), /greet\(name\)/);
     assert.equal(require(path.join(repo, 'greet.js')).greet('you'), 'Hello, you!');
-    const history = o.task(id)!.record!.history.map((h) => h.to).join(' → ');
-    assert.equal(history, 'backlog → queued_spec_generation → spec_generation → spec_review → spec_revision → spec_generation → spec_review → spec_approved → queued_implementation → implementation → implementation_review → done');
+    const history = o
+      .task(id)!
+      .record!.history.map((h) => h.to)
+      .join(' → ');
+    assert.equal(
+      history,
+      'backlog → queued_spec_generation → spec_generation → spec_review → spec_revision → spec_generation → spec_review → spec_approved → queued_implementation → implementation → implementation_review → done',
+    );
     // Full messages: changes that arrive together are coalesced into one commit listing each of them.
     const docsLog = git(path.join(repo, '.git-worktrees/helix-design-docs'), 'log', '--format=%B');
     assert.match(docsLog, /status implementation_review → done/);

@@ -4,7 +4,16 @@ import * as fs from 'node:fs';
 import { recordProcessTree, signalRecorded } from '../../src/core/agents/processTree';
 import { cleanupTemp, git, makeRepo, userState } from '../unit/docs/gitFixture';
 import { recordFault, recordViolation, tally } from './counters';
-import { createImplementationTask, historyOf, itemStates, makeFaultHarness, sleep, ticked, waitForStatus, type FaultHarness } from './faultHarness';
+import {
+  createImplementationTask,
+  historyOf,
+  itemStates,
+  makeFaultHarness,
+  sleep,
+  ticked,
+  waitForStatus,
+  type FaultHarness,
+} from './faultHarness';
 import { strays, waitNoStrays } from './procs';
 
 // Issue 10, fault 1: the implementation agent's whole process tree SIGKILLed at random points, N times
@@ -69,7 +78,13 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
           if (st === 'implementation_failed') {
             // A failure without a kill (e.g. the agent's run raced the previous kill's aftermath): retry as well.
             failedKills++;
-            if (++stuck > 8) { recordViolation(AREA, `task ${task.id} failed ${stuck} times in a row: ${h.orchestrator.task(task.id)?.error}`); break; }
+            if (++stuck > 8) {
+              recordViolation(
+                AREA,
+                `task ${task.id} failed ${stuck} times in a row: ${h.orchestrator.task(task.id)?.error}`,
+              );
+              break;
+            }
             await h.orchestrator.retry(task.id);
             continue;
           }
@@ -94,11 +109,14 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
         // Let the failure's commits land before reading git.
         await h.idle();
         const rec = h.orchestrator.task(task.id)?.record;
-        if (st === 'implementation_failed' && !(rec?.error && rec.error.trim().length > 10)) v.push(`failed without a clear reason: ${JSON.stringify(rec?.error)}`);
-        if (st === 'implementation_failed' && !/crash|killed|signal|exited|ended/i.test(rec?.error ?? '')) v.push(`the reason does not say the agent died: ${rec?.error}`);
+        if (st === 'implementation_failed' && !(rec?.error && rec.error.trim().length > 10))
+          v.push(`failed without a clear reason: ${JSON.stringify(rec?.error)}`);
+        if (st === 'implementation_failed' && !/crash|killed|signal|exited|ended/i.test(rec?.error ?? ''))
+          v.push(`the reason does not say the agent died: ${rec?.error}`);
         const fileText = fs.readFileSync(task.tasksFile, 'utf8');
         const states = itemStates(fileText);
-        if (states.size !== ITEMS || !task.itemTexts.every((t) => states.has(t))) v.push(`tasks.md items changed (lost or duplicated lines): ${[...states.keys()].join(' | ')}`);
+        if (states.size !== ITEMS || !task.itemTexts.every((t) => states.has(t)))
+          v.push(`tasks.md items changed (lost or duplicated lines): ${[...states.keys()].join(' | ')}`);
         const fileTicks = ticked(fileText);
         const headTicks = ticked(git(h.docsWorktree, 'show', `HEAD:${task.rel}`));
         for (const t of prevFile) if (!fileTicks.has(t)) v.push(`tick "${t}" lost from the file`);
@@ -108,15 +126,28 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
         prevFile = fileTicks;
         prevHead = headTicks;
         const left = await waitNoStrays(h.marker, codeWt, 3000);
-        if (left.length) v.push(`orphan processes: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
+        if (left.length)
+          v.push(`orphan processes: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
         const now = userState(repo);
-        if (JSON.stringify(now) !== JSON.stringify(before)) v.push(`the user's checkout changed: ${Object.keys(now).filter((k) => now[k] !== before[k]).join(', ')}`);
+        if (JSON.stringify(now) !== JSON.stringify(before))
+          v.push(
+            `the user's checkout changed: ${Object.keys(now)
+              .filter((k) => now[k] !== before[k])
+              .join(', ')}`,
+          );
         if (st === 'implementation_failed') failedKills++;
-        recordFault(AREA, `kill #${kills} (task ${task.id}, ${fileTicks.size}/${ITEMS} ticked, tree of ${tree.length})`, v);
+        recordFault(
+          AREA,
+          `kill #${kills} (task ${task.id}, ${fileTicks.size}/${ITEMS} ticked, tree of ${tree.length})`,
+          v,
+        );
         if (st === 'implementation_review') break;
         if (fileTicks.size === 0 && killsOnTask > 1) stuck++;
         else stuck = 0;
-        if (stuck > 8) { recordViolation(AREA, `task ${task.id} makes no progress after ${stuck} kills: ${rec?.error}`); break; }
+        if (stuck > 8) {
+          recordViolation(AREA, `task ${task.id} makes no progress after ${stuck} kills: ${rec?.error}`);
+          break;
+        }
         await h.orchestrator.retry(task.id);
       }
       // The task is done (or given up): the complete history never un-ticks, and every item is ticked at the end.
@@ -126,17 +157,27 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
       for (let i = 1; i < versions.length; i++) {
         const a = ours(versions[i - 1]);
         const b = ours(versions[i]);
-        for (const t of a) if (!b.has(t)) recordViolation(AREA, `task ${task.id}: "${t}" un-ticked in design-docs commit ${i} of ${versions.length}`);
+        for (const t of a)
+          if (!b.has(t))
+            recordViolation(AREA, `task ${task.id}: "${t}" un-ticked in design-docs commit ${i} of ${versions.length}`);
       }
       const finalHead = ticked(git(h.docsWorktree, 'show', `HEAD:${task.rel}`));
-      if (h.orchestrator.task(task.id)?.status === 'implementation_review' && finalHead.size !== ITEMS) recordViolation(AREA, `task ${task.id} in review with ${finalHead.size}/${ITEMS} ticks committed`);
-      const failures = (h.orchestrator.task(task.id)?.record?.history ?? []).filter((x) => x.to === 'implementation_failed').length;
-      if (failures !== failedKills) recordViolation(AREA, `task ${task.id}: ${failedKills} kills ended in failure but ${failures} failed transitions are recorded`);
+      if (h.orchestrator.task(task.id)?.status === 'implementation_review' && finalHead.size !== ITEMS)
+        recordViolation(AREA, `task ${task.id} in review with ${finalHead.size}/${ITEMS} ticks committed`);
+      const failures = (h.orchestrator.task(task.id)?.record?.history ?? []).filter(
+        (x) => x.to === 'implementation_failed',
+      ).length;
+      if (failures !== failedKills)
+        recordViolation(
+          AREA,
+          `task ${task.id}: ${failedKills} kills ended in failure but ${failures} failed transitions are recorded`,
+        );
     }
-    console.log(`    ${kills} kills over ${tasks} tasks (${noKillRuns} runs finished before the kill); ${tally.areas[AREA]?.survived ?? 0} survived`);
+    console.log(
+      `    ${kills} kills over ${tasks} tasks (${noKillRuns} runs finished before the kill); ${tally.areas[AREA]?.survived ?? 0} survived`,
+    );
     assert.equal(tally.areas[AREA]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
 });
 
 const AGENT_NAME = 'agent.mjs';
-

@@ -13,14 +13,35 @@ export interface FaultTally {
   inputsCrashed: number;
   violations: string[];
   /** Per-area lines: what was tried and what survived. */
-  areas: Record<string, { faults: number; survived: number; inputs: number; rejected: number; accepted: number; crashed: number; violations: number }>;
+  areas: Record<
+    string,
+    {
+      faults: number;
+      survived: number;
+      inputs: number;
+      rejected: number;
+      accepted: number;
+      crashed: number;
+      violations: number;
+    }
+  >;
   startedAt: number;
 }
 
 const KEY = '__spectaskFaultTally';
 const g = globalThis as unknown as Record<string, unknown>;
 if (!g[KEY]) {
-  g[KEY] = { faultsInjected: 0, faultsSurvived: 0, inputsTried: 0, inputsRejectedCleanly: 0, inputsAccepted: 0, inputsCrashed: 0, violations: [], areas: {}, startedAt: Date.now() } satisfies FaultTally;
+  g[KEY] = {
+    faultsInjected: 0,
+    faultsSurvived: 0,
+    inputsTried: 0,
+    inputsRejectedCleanly: 0,
+    inputsAccepted: 0,
+    inputsCrashed: 0,
+    violations: [],
+    areas: {},
+    startedAt: Date.now(),
+  } satisfies FaultTally;
   // A root-level hook: runs once after every file's suites.
   after(function () {
     report(g[KEY] as FaultTally);
@@ -29,7 +50,15 @@ if (!g[KEY]) {
 export const tally = g[KEY] as FaultTally;
 
 function area(name: string) {
-  return (tally.areas[name] ??= { faults: 0, survived: 0, inputs: 0, rejected: 0, accepted: 0, crashed: 0, violations: 0 });
+  return (tally.areas[name] ??= {
+    faults: 0,
+    survived: 0,
+    inputs: 0,
+    rejected: 0,
+    accepted: 0,
+    crashed: 0,
+    violations: 0,
+  });
 }
 
 /** One injected fault; `violations` are the invariants found broken after it (empty = survived). */
@@ -75,7 +104,10 @@ export function recordViolation(areaName: string, what: string): void {
 
 function report(t: FaultTally): void {
   const secs = ((Date.now() - t.startedAt) / 1000).toFixed(1);
-  const rows = Object.entries(t.areas).map(([name, a]) => `| ${name} | ${a.faults || ''} | ${a.faults ? a.survived : ''} | ${a.inputs || ''} | ${a.inputs ? a.rejected : ''} | ${a.inputs ? a.accepted : ''} | ${a.inputs ? a.crashed : ''} | ${a.violations} |`);
+  const rows = Object.entries(t.areas).map(
+    ([name, a]) =>
+      `| ${name} | ${a.faults || ''} | ${a.faults ? a.survived : ''} | ${a.inputs || ''} | ${a.inputs ? a.rejected : ''} | ${a.inputs ? a.accepted : ''} | ${a.inputs ? a.crashed : ''} | ${a.violations} |`,
+  );
   const table = [
     '| area | faults injected | survived | inputs tried | rejected cleanly | accepted | crashed | invariant violations |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -86,6 +118,10 @@ function report(t: FaultTally): void {
   if (t.violations.length) console.log(`Invariant violations:\n${t.violations.map((v) => `  - ${v}`).join('\n')}\n`);
   const out = path.resolve('test-results/faults.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ ...t, durationSeconds: Number(secs), finishedAt: new Date().toISOString(), table }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ ...t, durationSeconds: Number(secs), finishedAt: new Date().toISOString(), table }, null, 2) +
+      '\n',
+  );
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 }

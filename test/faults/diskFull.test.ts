@@ -7,7 +7,15 @@ import { validateSpecTaskRecord } from '../../src/core/docs/specTaskSchema';
 import { RunLedger } from '../../src/core/orchestrator/ledger';
 import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
 import { recordFault, recordViolation } from './counters';
-import { createImplementationTask, itemStates, makeFaultHarness, sleep, ticked, waitForStatus, type FaultHarness } from './faultHarness';
+import {
+  createImplementationTask,
+  itemStates,
+  makeFaultHarness,
+  sleep,
+  ticked,
+  waitForStatus,
+  type FaultHarness,
+} from './faultHarness';
 import { waitNoStrays } from './procs';
 
 // Issue 10: the disk fills up while agents tick. The test repository (its .git, the design-docs worktree,
@@ -28,7 +36,9 @@ function mountTmpfs(mb: number): { dir?: string; why?: string } {
     return { dir };
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
-    return { why: `cannot mount a tmpfs here (${(e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}); needs root or CAP_SYS_ADMIN` };
+    return {
+      why: `cannot mount a tmpfs here (${(e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}); needs root or CAP_SYS_ADMIN`,
+    };
   }
 }
 
@@ -66,11 +76,15 @@ function tornFiles(h: FaultHarness, tasks: { id: string; tasksFile: string; item
       out.push(`${t.id}/spectask.json is torn: ${(e as Error).message}`);
     }
     const states = itemStates(fs.readFileSync(t.tasksFile, 'utf8'));
-    if (!t.itemTexts.every((x) => states.has(x))) out.push(`${t.id}/tasks.md lost items: it has ${states.size} of ${t.itemTexts.length}`);
+    if (!t.itemTexts.every((x) => states.has(x)))
+      out.push(`${t.id}/tasks.md lost items: it has ${states.size} of ${t.itemTexts.length}`);
   }
   const ledger = path.join(h.repo, '.git', 'spectask', 'ledger.jsonl');
   if (fs.existsSync(ledger)) {
-    const lines = fs.readFileSync(ledger, 'utf8').split('\n').filter((l) => l.trim());
+    const lines = fs
+      .readFileSync(ledger, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     for (const [i, l] of lines.entries()) {
       try {
         JSON.parse(l);
@@ -111,7 +125,16 @@ describe('faults: the disk fills up while agents tick', function () {
       }
       if (!unmounted) {
         // Still busy: say what holds it, and detach it now (freed once unused).
-        const held = fs.readdirSync('/proc/self/fd').map((fd) => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } }).filter((l) => l.startsWith(mount!));
+        const held = fs
+          .readdirSync('/proc/self/fd')
+          .map((fd) => {
+            try {
+              return fs.readlinkSync(`/proc/self/fd/${fd}`);
+            } catch {
+              return '';
+            }
+          })
+          .filter((l) => l.startsWith(mount!));
         console.log(`    ${mount} busy (${held.join(', ') || 'no open file of this process'}); detached lazily`);
         execFileSync('umount', ['-l', mount]);
       }
@@ -131,19 +154,48 @@ describe('faults: the disk fills up while agents tick', function () {
     const v: string[] = [];
     try {
       // A line far longer than what is left in the file's last page.
-      const big = { kind: 'run-started' as const, runId: 'r1', taskId: '000001', phase: 'implementation' as const, backend: 'custom', cwd: `/x/${'y'.repeat(20_000)}`, at: 2 };
-      const outcome = await ledger.append(big).then(() => 'appended', (e: Error) => `refused: ${e.message}`);
+      const big = {
+        kind: 'run-started' as const,
+        runId: 'r1',
+        taskId: '000001',
+        phase: 'implementation' as const,
+        backend: 'custom',
+        cwd: `/x/${'y'.repeat(20_000)}`,
+        at: 2,
+      };
+      const outcome = await ledger.append(big).then(
+        () => 'appended',
+        (e: Error) => `refused: ${e.message}`,
+      );
       const after = fs.readFileSync(ledger.file);
-      if (outcome === 'appended' && !after.toString('utf8').trimEnd().split('\n').every((l) => { try { JSON.parse(l); return true; } catch { return false; } })) v.push('the append reported success but left a torn line');
-      if (outcome !== 'appended' && !after.equals(before)) v.push(`the refused append left ${after.length - before.length} bytes of a torn line`);
-      if (outcome !== 'appended' && !/ENOSPC|no space/i.test(outcome)) v.push(`the refusal does not say the disk is full: ${outcome}`);
+      if (
+        outcome === 'appended' &&
+        !after
+          .toString('utf8')
+          .trimEnd()
+          .split('\n')
+          .every((l) => {
+            try {
+              JSON.parse(l);
+              return true;
+            } catch {
+              return false;
+            }
+          })
+      )
+        v.push('the append reported success but left a torn line');
+      if (outcome !== 'appended' && !after.equals(before))
+        v.push(`the refused append left ${after.length - before.length} bytes of a torn line`);
+      if (outcome !== 'appended' && !/ENOSPC|no space/i.test(outcome))
+        v.push(`the refusal does not say the disk is full: ${outcome}`);
       console.log(`    ledger on a full disk: ${outcome.slice(0, 120)}`);
     } finally {
       fs.rmSync(filler);
     }
     await ledger.append({ kind: 'run-ended', runId: 'r2', outcome: 'success', at: 3 });
     const runs = await ledger.runs();
-    if (!runs.length && !fs.readFileSync(ledger.file, 'utf8').includes('"r2"')) recordViolation(AREA, 'the ledger takes no entry once space is back');
+    if (!runs.length && !fs.readFileSync(ledger.file, 'utf8').includes('"r2"'))
+      recordViolation(AREA, 'the ledger takes no entry once space is back');
     recordFault(AREA, 'ledger append on a full disk', v);
     assert.deepEqual(v, []);
   });
@@ -165,7 +217,10 @@ describe('faults: the disk fills up while agents tick', function () {
       const v: string[] = [];
       const noticesBefore = h.notices.length;
       const logsBefore = h.logs.length;
-      const tasks = [await createImplementationTask(h, `Full ${round}a`, ITEMS), await createImplementationTask(h, `Full ${round}b`, ITEMS)];
+      const tasks = [
+        await createImplementationTask(h, `Full ${round}a`, ITEMS),
+        await createImplementationTask(h, `Full ${round}b`, ITEMS),
+      ];
       // Fill once both agents have a tick committed: they are mid-work.
       for (const t0 = Date.now(); Date.now() - t0 < 60_000; await sleep(20)) {
         if (tasks.every((t) => ticked(git(h!.docsWorktree, 'show', `HEAD:${t.rel}`)).size >= 1)) break;
@@ -177,8 +232,18 @@ describe('faults: the disk fills up while agents tick', function () {
       fs.rmSync(filler);
       const freedAt = Date.now();
       // What the user was told while the disk was full.
-      const told = h.notices.slice(noticesBefore).filter((n) => /ENOSPC|no space|out of diskspace|disk (is )?full/i.test(n.message));
-      if (!told.length) v.push(`no notice told the user the disk was full (notices: ${h.notices.slice(noticesBefore).map((n) => n.message).join(' | ') || 'none'})`);
+      const told = h.notices
+        .slice(noticesBefore)
+        .filter((n) => /ENOSPC|no space|out of diskspace|disk (is )?full/i.test(n.message));
+      if (!told.length)
+        v.push(
+          `no notice told the user the disk was full (notices: ${
+            h.notices
+              .slice(noticesBefore)
+              .map((n) => n.message)
+              .join(' | ') || 'none'
+          })`,
+        );
       // Space is back: the next reconcile tick (every 10 s in the product) commits every tick the files hold
       // that a failed commit left behind, before any Retry; relaunched agents and Retry finish the work.
       const pending = new Map(tasks.map((t) => [t.id, ticked(fs.readFileSync(t.tasksFile, 'utf8'))]));
@@ -187,7 +252,10 @@ describe('faults: the disk fills up while agents tick', function () {
       for (const t of tasks) {
         const head = ticked(git(h.docsWorktree, 'show', `HEAD:${t.rel}`));
         const missing = [...pending.get(t.id)!].filter((x) => !head.has(x));
-        if (missing.length) v.push(`${t.id}: ticks written while the disk was full are not committed once space is back: ${missing.join(', ')}`);
+        if (missing.length)
+          v.push(
+            `${t.id}: ticks written while the disk was full are not committed once space is back: ${missing.join(', ')}`,
+          );
       }
       for (const t of tasks) {
         for (let attempt = 0; attempt < 4; attempt++) {
@@ -200,14 +268,19 @@ describe('faults: the disk fills up while agents tick', function () {
       v.push(...tornFiles(h, tasks));
       for (const t of tasks) {
         const st = h.orchestrator.task(t.id)?.status;
-        if (st !== 'implementation_review') v.push(`${t.id} is ${st} after space came back: ${h.orchestrator.task(t.id)?.error}`);
+        if (st !== 'implementation_review')
+          v.push(`${t.id} is ${st} after space came back: ${h.orchestrator.task(t.id)?.error}`);
         const file = ticked(fs.readFileSync(t.tasksFile, 'utf8'));
         const head = ticked(git(h.docsWorktree, 'show', `HEAD:${t.rel}`));
         if (file.size !== ITEMS) v.push(`${t.id}: ${file.size}/${ITEMS} items ticked`);
         for (const x of file) if (!head.has(x)) v.push(`${t.id}: tick "${x}" never committed`);
       }
       try {
-        execFileSync('git', ['fsck', '--full', '--no-progress'], { cwd: repo, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync('git', ['fsck', '--full', '--no-progress'], {
+          cwd: repo,
+          env: GIT_ENV,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
       } catch (e) {
         v.push(`git fsck failed: ${(e as { stderr?: Buffer }).stderr?.toString().trim().slice(0, 300)}`);
       }
@@ -215,8 +288,16 @@ describe('faults: the disk fills up while agents tick', function () {
       if (left.length) v.push(`processes left: ${left.map((p) => p.pid).join(', ')}`);
       const now = userState(repo);
       if (JSON.stringify(now) !== JSON.stringify(userBefore)) v.push("the user's checkout changed");
-      console.log(`    round ${round}: full for ${freedAt - fullAt} ms; ${told.length} notice(s) about the full disk: ${told.map((n) => `"${n.message.slice(0, 160)}"`).join(', ') || '-'}`);
-      if (process.env.FAULTS_VERBOSE) console.log(h.logs.slice(logsBefore).map((l) => `      ${l.slice(0, 240)}`).join('\n'));
+      console.log(
+        `    round ${round}: full for ${freedAt - fullAt} ms; ${told.length} notice(s) about the full disk: ${told.map((n) => `"${n.message.slice(0, 160)}"`).join(', ') || '-'}`,
+      );
+      if (process.env.FAULTS_VERBOSE)
+        console.log(
+          h.logs
+            .slice(logsBefore)
+            .map((l) => `      ${l.slice(0, 240)}`)
+            .join('\n'),
+        );
       recordFault(AREA, `round ${round}`, v);
       assert.deepEqual(v, []);
     }

@@ -53,7 +53,15 @@ export interface FaultHarnessOptions {
 export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions): Promise<FaultHarness> {
   const registry = new GitQueueRegistry();
   const marker = `spectask-fault-marker-${randomUUID()}`;
-  const backend = new CustomCommandBackend('fixture agent', { command: process.execPath, args: [...(opts.agent ?? [AGENT]), '{prompt}', String(opts.pauseMs), marker], env: opts.env }, opts.runOptions);
+  const backend = new CustomCommandBackend(
+    'fixture agent',
+    {
+      command: process.execPath,
+      args: [...(opts.agent ?? [AGENT]), '{prompt}', String(opts.pauseMs), marker],
+      env: opts.env,
+    },
+    opts.runOptions,
+  );
   const settings: OrchestratorSettings = {
     ...DEFAULT_SETTINGS,
     planning: { backend: 'custom' },
@@ -66,7 +74,13 @@ export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions):
   };
   const logs: string[] = [];
   // The same assembly the extension and the CLI use, with a real agent process.
-  const opened = await openOrchestrator(repo, { registry, backends: [backend], settings: () => settings, push: opts.push, log: (level, m) => logs.push(`${level}: ${m}`) });
+  const opened = await openOrchestrator(repo, {
+    registry,
+    backends: [backend],
+    settings: () => settings,
+    push: opts.push,
+    log: (level, m) => logs.push(`${level}: ${m}`),
+  });
   const { docs, orchestrator, pool } = opened;
   const notices: OrchestratorNotice[] = [];
   orchestrator.onDidNotice((n) => notices.push(n));
@@ -92,7 +106,11 @@ export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions):
 }
 
 /** Creates a SpecTask whose tasks.md has `items` unchecked items, committed, and skips planning. */
-export async function createImplementationTask(h: FaultHarness, title: string, items: number): Promise<{ id: string; tasksFile: string; rel: string; itemTexts: string[] }> {
+export async function createImplementationTask(
+  h: FaultHarness,
+  title: string,
+  items: number,
+): Promise<{ id: string; tasksFile: string; rel: string; itemTexts: string[] }> {
   const id = await h.orchestrator.create({ title, prompt: `fault test ${title}` });
   const t = h.orchestrator.task(id)!;
   const itemTexts = Array.from({ length: items }, (_, i) => `T${i + 1}: step ${i + 1}`);
@@ -129,12 +147,20 @@ export function historyOf(docsWt: string, rel: string): string[] {
   });
 }
 
-export async function waitForStatus(h: FaultHarness, id: string, want: SpecTaskStatus[], timeoutMs = 20_000): Promise<SpecTaskStatus> {
+export async function waitForStatus(
+  h: FaultHarness,
+  id: string,
+  want: SpecTaskStatus[],
+  timeoutMs = 20_000,
+): Promise<SpecTaskStatus> {
   const t0 = Date.now();
   for (;;) {
     const s = h.orchestrator.task(id)?.status;
     if (s && want.includes(s)) return s;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.slice(-20).join('\n')}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.slice(-20).join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 10));
   }
 }

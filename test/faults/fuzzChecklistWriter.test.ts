@@ -24,7 +24,40 @@ const EOLS = ['\n', '\r\n', '\r'] as const;
 const lineText = fc
   .oneof(
     { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-    { weight: 3, arbitrary: fc.array(fc.constantFrom('add', '`code`', '**b**', '<!--', '-->', '<div>', '[ ]', '[x]', '- [ ]', '\u202e', '\u200f', '\u2028', '\t', '\\', '|', '#', '&amp;', '<script>', '🚀', '名前', '\u0000', '\ufeff', '\ud800', '\udfff'), { maxLength: 8 }).map((ws) => ws.join(' ')) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .array(
+          fc.constantFrom(
+            'add',
+            '`code`',
+            '**b**',
+            '<!--',
+            '-->',
+            '<div>',
+            '[ ]',
+            '[x]',
+            '- [ ]',
+            '\u202e',
+            '\u200f',
+            '\u2028',
+            '\t',
+            '\\',
+            '|',
+            '#',
+            '&amp;',
+            '<script>',
+            '🚀',
+            '名前',
+            '\u0000',
+            '\ufeff',
+            '\ud800',
+            '\udfff',
+          ),
+          { maxLength: 8 },
+        )
+        .map((ws) => ws.join(' ')),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 2000, max: 20_000 }).map((n) => 'long '.repeat(n / 5)) },
   )
   .map((s) => s.replace(/[\r\n]/g, ' '));
@@ -49,7 +82,18 @@ const listBlock = fc
     bullet: fc.constantFrom('-', '*', '+', '1.', '1)'),
     gap: fc.constantFrom(' ', '\t', '  '),
     tabs: fc.boolean(),
-    rows: fc.array(fc.record({ depth: fc.nat({ max: 3 }), state: fc.constantFrom(...STATES), upper: fc.boolean(), id: fc.constantFrom('none', 'prefix', 'comment'), text: lineText, after: fc.constantFrom(' ', '\t'), trail: fc.constantFrom('', ' ', '  ', '\t') }), { minLength: 1, maxLength: 8 }),
+    rows: fc.array(
+      fc.record({
+        depth: fc.nat({ max: 3 }),
+        state: fc.constantFrom(...STATES),
+        upper: fc.boolean(),
+        id: fc.constantFrom('none', 'prefix', 'comment'),
+        text: lineText,
+        after: fc.constantFrom(' ', '\t'),
+        trail: fc.constantFrom('', ' ', '  ', '\t'),
+      }),
+      { minLength: 1, maxLength: 8 },
+    ),
   })
   .map(({ bullet, gap, tabs, rows }) => (tag: Tagger): Block => {
     const lines: string[] = [];
@@ -59,9 +103,16 @@ const listBlock = fc
       depth = i === 0 ? 0 : Math.min(r.depth, depth + 1);
       const t = tag('R');
       const id = r.id === 'none' ? undefined : `${r.id === 'prefix' ? 'T' : 'Q'}${t.slice(2, -1)}`;
-      const body = r.id === 'prefix' ? `${id}: ${r.text} ${t}` : r.id === 'comment' ? `${r.text} ${t} <!-- id: ${id} -->` : `${r.text} ${t}`;
+      const body =
+        r.id === 'prefix'
+          ? `${id}: ${r.text} ${t}`
+          : r.id === 'comment'
+            ? `${r.text} ${t} <!-- id: ${id} -->`
+            : `${r.text} ${t}`;
       // Depth d sits at column 4d: inside its parent's content (which starts at 4(d-1)+2..4) and not code.
-      lines.push(`${indentOf(4 * depth, tabs)}${bullet}${gap}[${markerFor(r.state, r.upper)}]${r.after}${body}${r.trail}`);
+      lines.push(
+        `${indentOf(4 * depth, tabs)}${bullet}${gap}[${markerFor(r.state, r.upper)}]${r.after}${body}${r.trail}`,
+      );
       real.push({ tag: t, state: r.state, id });
     }
     return { lines, real };
@@ -70,7 +121,20 @@ const listBlock = fc
 /** Look-alike items that markdown says are not items. Each is a complete block. */
 const decoyBlock = fc
   .record({
-    kind: fc.constantFrom('fence', 'tilde', 'comment', 'comment-blank', 'inline-comment', 'quote', 'indented', 'html', 'no-space', 'bad-marker', 'no-bullet', 'lazy'),
+    kind: fc.constantFrom(
+      'fence',
+      'tilde',
+      'comment',
+      'comment-blank',
+      'inline-comment',
+      'quote',
+      'indented',
+      'html',
+      'no-space',
+      'bad-marker',
+      'no-bullet',
+      'lazy',
+    ),
     marker: fc.constantFrom(' ', '~', 'x', 'X'),
     text: lineText,
   })
@@ -88,12 +152,18 @@ const decoyBlock = fc
       'no-space': [`- [${marker}]${tag('D')}`],
       'bad-marker': [`- [y] ${tag('D')}`, `- [] ${tag('D')}`, `- [xx] ${tag('D')}`],
       'no-bullet': [`[${marker}] ${tag('D')}`],
-      lazy: ['A paragraph that goes on', `2. [${marker}] ${tag('D')} (an ordered list not starting at 1 cannot interrupt a paragraph)`],
+      lazy: [
+        'A paragraph that goes on',
+        `2. [${marker}] ${tag('D')} (an ordered list not starting at 1 cannot interrupt a paragraph)`,
+      ],
     };
     return { lines: lines[kind], real: [] };
   });
 
-const plainBlock = fc.oneof(lineText.map((t) => [`# ${t}`]), lineText.map((t) => [t.replace(/^[\s\-*+>#\d<`~|=]+/, '') || 'text']));
+const plainBlock = fc.oneof(
+  lineText.map((t) => [`# ${t}`]),
+  lineText.map((t) => [t.replace(/^[\s\-*+>#\d<`~|=]+/, '') || 'text']),
+);
 
 interface Doc {
   /** The document as a JS string: may hold lone surrogates, which no UTF-8 file can. */
@@ -105,7 +175,14 @@ interface Doc {
 const documentArb: fc.Arbitrary<Doc> = fc
   .record({
     bom: fc.boolean(),
-    blocks: fc.array(fc.oneof({ weight: 4, arbitrary: listBlock }, { weight: 3, arbitrary: decoyBlock }, { weight: 1, arbitrary: plainBlock.map((lines) => () => ({ lines, real: [] }) as Block) }), { minLength: 1, maxLength: 10 }),
+    blocks: fc.array(
+      fc.oneof(
+        { weight: 4, arbitrary: listBlock },
+        { weight: 3, arbitrary: decoyBlock },
+        { weight: 1, arbitrary: plainBlock.map((lines) => () => ({ lines, real: [] }) as Block) },
+      ),
+      { minLength: 1, maxLength: 10 },
+    ),
     eols: fc.array(fc.constantFrom(...EOLS), { minLength: 1, maxLength: 5 }),
     finalEol: fc.boolean(),
   })
@@ -143,7 +220,11 @@ const tagOf = (text: string) => /⟦[RD]\d+⟧/.exec(text)?.[0];
 const short = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString('utf8').slice(0, 160));
 
 /** Calls the writer and sorts the outcome: a clean refusal, a result, or a crash (any other throw). */
-function attempt<T extends string | Uint8Array>(doc: T, ref: ItemRef, state: ItemState): { ok: ReturnType<typeof setItemState<T>> } | { refused: string } | { crash: string } {
+function attempt<T extends string | Uint8Array>(
+  doc: T,
+  ref: ItemRef,
+  state: ItemState,
+): { ok: ReturnType<typeof setItemState<T>> } | { refused: string } | { crash: string } {
   try {
     return { ok: setItemState(doc, ref, state) };
   } catch (e) {
@@ -157,73 +238,123 @@ describe('faults: checklist writer under hostile markdown', function () {
 
   it(`${RUNS} generated documents: items are exactly the real ones, and any write changes exactly the marker byte`, () => {
     fc.assert(
-      fc.property(documentArb, fc.nat(), fc.constantFrom(...STATES), fc.constantFrom('index', 'id', 'text'), fc.boolean(), (doc, pick, state, refKind, asString) => {
-        const parsed = parseChecklist(doc.bytes);
-        const tags = parsed.items.map((it) => tagOf(it.text));
-        const want = doc.real.map((r) => r.tag);
-        if (JSON.stringify(tags) !== JSON.stringify(want)) {
-          recordViolation(A_WRITE, `parsed items ${JSON.stringify(tags)} ≠ real items ${JSON.stringify(want)} in ${short(doc.bytes)}`);
-          return;
-        }
-        for (const [i, it] of parsed.items.entries()) {
-          if (it.state !== doc.real[i].state) recordViolation(A_WRITE, `item ${want[i]} parsed as ${it.state}, written as ${doc.real[i].state}`);
-          if (doc.real[i].id && it.id !== doc.real[i].id) recordViolation(A_WRITE, `item ${want[i]} has id ${it.id}, expected ${doc.real[i].id}`);
-        }
-        if (parsed.items.length === 0) return;
-        const target = parsed.items[pick % parsed.items.length];
-        const ref: ItemRef = refKind === 'id' && target.id ? { id: target.id } : refKind === 'text' ? { text: target.text } : { index: target.index };
-        const input = asString ? doc.text : Uint8Array.from(doc.bytes);
-        const inputCopy = Buffer.from(input);
-        const r = attempt<string | Uint8Array>(input, ref, state);
-        if ('crash' in r) return recordInput(A_WRITE, 'crashed', `${r.crash} on ${short(doc.bytes)}`);
-        if ('refused' in r) {
-          // Text is the only reference that may legitimately match several items (the same words twice).
-          const same = parsed.items.filter((it) => it.text.toLowerCase() === target.text.toLowerCase()).length;
-          if ('text' in ref && same > 1) return recordInput(A_WRITE, 'rejected');
-          recordInput(A_WRITE, 'crashed', `refused a reference that matches exactly one item: ${r.refused}`);
-          return;
-        }
-        recordInput(A_WRITE, 'accepted');
-        const out = Buffer.from(r.ok.document);
-        const orig = asString ? Buffer.from(input as string, 'utf8') : doc.bytes;
-        if (!Buffer.from(input).equals(inputCopy)) recordViolation(A_WRITE, "the caller's buffer was mutated");
-        if (typeof input === 'string') {
-          // A string in, a string out: the same string but for the one marker character.
-          const o = r.ok.document as string;
-          const changedAt = [...Array(Math.max(o.length, input.length)).keys()].filter((i) => o[i] !== input[i]);
-          if (changedAt.length > 1 || o.length !== input.length) recordViolation(A_WRITE, `the returned string differs from the input in ${changedAt.length} UTF-16 units (length ${input.length} → ${o.length}), not just the marker`);
-        }
-        const diffs = diffPositions(orig, out);
-        const unchanged = target.state === state;
-        if (unchanged ? diffs.length !== 0 : diffs.length !== 1 || diffs[0] !== target.markerOffset) {
-          recordViolation(A_WRITE, `${target.state}→${state} of ${tagOf(target.text)} changed bytes at ${JSON.stringify(diffs)} (marker at ${target.markerOffset}) in ${short(doc.bytes)}`);
-          return;
-        }
-        if (!unchanged && out[target.markerOffset] !== MARKER_CHAR[state].charCodeAt(0)) recordViolation(A_WRITE, `wrote ${String.fromCharCode(out[target.markerOffset])} for ${state}`);
-        const again = parseChecklist(out);
-        if (again.items.length !== parsed.items.length) return recordViolation(A_WRITE, `the write changed the number of items ${parsed.items.length} → ${again.items.length}`);
-        for (const [i, it] of again.items.entries()) {
-          const expect = i === target.index ? state : parsed.items[i].state;
-          if (it.state !== expect || it.text !== parsed.items[i].text || it.markerOffset !== parsed.items[i].markerOffset) recordViolation(A_WRITE, `after the write item ${i} reads ${it.state} "${it.text.slice(0, 40)}", expected ${expect}`);
-        }
-      }),
+      fc.property(
+        documentArb,
+        fc.nat(),
+        fc.constantFrom(...STATES),
+        fc.constantFrom('index', 'id', 'text'),
+        fc.boolean(),
+        (doc, pick, state, refKind, asString) => {
+          const parsed = parseChecklist(doc.bytes);
+          const tags = parsed.items.map((it) => tagOf(it.text));
+          const want = doc.real.map((r) => r.tag);
+          if (JSON.stringify(tags) !== JSON.stringify(want)) {
+            recordViolation(
+              A_WRITE,
+              `parsed items ${JSON.stringify(tags)} ≠ real items ${JSON.stringify(want)} in ${short(doc.bytes)}`,
+            );
+            return;
+          }
+          for (const [i, it] of parsed.items.entries()) {
+            if (it.state !== doc.real[i].state)
+              recordViolation(A_WRITE, `item ${want[i]} parsed as ${it.state}, written as ${doc.real[i].state}`);
+            if (doc.real[i].id && it.id !== doc.real[i].id)
+              recordViolation(A_WRITE, `item ${want[i]} has id ${it.id}, expected ${doc.real[i].id}`);
+          }
+          if (parsed.items.length === 0) return;
+          const target = parsed.items[pick % parsed.items.length];
+          const ref: ItemRef =
+            refKind === 'id' && target.id
+              ? { id: target.id }
+              : refKind === 'text'
+                ? { text: target.text }
+                : { index: target.index };
+          const input = asString ? doc.text : Uint8Array.from(doc.bytes);
+          const inputCopy = Buffer.from(input);
+          const r = attempt<string | Uint8Array>(input, ref, state);
+          if ('crash' in r) return recordInput(A_WRITE, 'crashed', `${r.crash} on ${short(doc.bytes)}`);
+          if ('refused' in r) {
+            // Text is the only reference that may legitimately match several items (the same words twice).
+            const same = parsed.items.filter((it) => it.text.toLowerCase() === target.text.toLowerCase()).length;
+            if ('text' in ref && same > 1) return recordInput(A_WRITE, 'rejected');
+            recordInput(A_WRITE, 'crashed', `refused a reference that matches exactly one item: ${r.refused}`);
+            return;
+          }
+          recordInput(A_WRITE, 'accepted');
+          const out = Buffer.from(r.ok.document);
+          const orig = asString ? Buffer.from(input as string, 'utf8') : doc.bytes;
+          if (!Buffer.from(input).equals(inputCopy)) recordViolation(A_WRITE, "the caller's buffer was mutated");
+          if (typeof input === 'string') {
+            // A string in, a string out: the same string but for the one marker character.
+            const o = r.ok.document as string;
+            const changedAt = [...Array(Math.max(o.length, input.length)).keys()].filter((i) => o[i] !== input[i]);
+            if (changedAt.length > 1 || o.length !== input.length)
+              recordViolation(
+                A_WRITE,
+                `the returned string differs from the input in ${changedAt.length} UTF-16 units (length ${input.length} → ${o.length}), not just the marker`,
+              );
+          }
+          const diffs = diffPositions(orig, out);
+          const unchanged = target.state === state;
+          if (unchanged ? diffs.length !== 0 : diffs.length !== 1 || diffs[0] !== target.markerOffset) {
+            recordViolation(
+              A_WRITE,
+              `${target.state}→${state} of ${tagOf(target.text)} changed bytes at ${JSON.stringify(diffs)} (marker at ${target.markerOffset}) in ${short(doc.bytes)}`,
+            );
+            return;
+          }
+          if (!unchanged && out[target.markerOffset] !== MARKER_CHAR[state].charCodeAt(0))
+            recordViolation(A_WRITE, `wrote ${String.fromCharCode(out[target.markerOffset])} for ${state}`);
+          const again = parseChecklist(out);
+          if (again.items.length !== parsed.items.length)
+            return recordViolation(
+              A_WRITE,
+              `the write changed the number of items ${parsed.items.length} → ${again.items.length}`,
+            );
+          for (const [i, it] of again.items.entries()) {
+            const expect = i === target.index ? state : parsed.items[i].state;
+            if (
+              it.state !== expect ||
+              it.text !== parsed.items[i].text ||
+              it.markerOffset !== parsed.items[i].markerOffset
+            )
+              recordViolation(
+                A_WRITE,
+                `after the write item ${i} reads ${it.state} "${it.text.slice(0, 40)}", expected ${expect}`,
+              );
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
     assert.equal(tally.areas[A_WRITE]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
 
   it(`${RUNS} stale or wrong references are refused cleanly and change nothing`, () => {
-    type Stale = { kind: 'past-end'; k: number } | { kind: 'bad-index'; index: number } | { kind: 'id'; id: string } | { kind: 'text'; text: string };
+    type Stale =
+      | { kind: 'past-end'; k: number }
+      | { kind: 'bad-index'; index: number }
+      | { kind: 'id'; id: string }
+      | { kind: 'text'; text: string };
     const staleRef: fc.Arbitrary<Stale> = fc.oneof(
       fc.integer({ min: -5, max: 5 }).map((k): Stale => ({ kind: 'past-end', k })),
-      fc.constantFrom(-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, -0).map((index): Stale => ({ kind: 'bad-index', index })),
+      fc
+        .constantFrom(-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, -0)
+        .map((index): Stale => ({ kind: 'bad-index', index })),
       fc.string({ unit: 'binary', maxLength: 20 }).map((s): Stale => ({ kind: 'id', id: `gone-${s}` })),
       fc.string({ unit: 'binary', maxLength: 60 }).map((s): Stale => ({ kind: 'text', text: `⟦gone⟧ ${s}` })),
     );
     fc.assert(
       fc.property(documentArb, staleRef, fc.constantFrom(...STATES), (doc, s, state) => {
         const count = parseChecklist(doc.bytes).items.length;
-        const ref: ItemRef = s.kind === 'past-end' ? { index: count + Math.abs(s.k) } : s.kind === 'bad-index' ? { index: s.index } : s.kind === 'id' ? { id: s.id } : { text: s.text };
+        const ref: ItemRef =
+          s.kind === 'past-end'
+            ? { index: count + Math.abs(s.k) }
+            : s.kind === 'bad-index'
+              ? { index: s.index }
+              : s.kind === 'id'
+                ? { id: s.id }
+                : { text: s.text };
         // -0 and 0.5 of an empty list, or -0 → index 0 of a non-empty list, are fine to accept: JS says -0 === 0.
         const mayMatch = s.kind === 'bad-index' && Object.is(s.index, -0) && count > 0;
         const copy = Buffer.from(doc.bytes);
@@ -232,7 +363,11 @@ describe('faults: checklist writer under hostile markdown', function () {
         if (!copy.equals(doc.bytes)) recordViolation(A_STALE, 'the document was mutated by a refused write');
         if ('refused' in r) return recordInput(A_STALE, 'rejected');
         if (mayMatch) return recordInput(A_STALE, 'accepted');
-        recordInput(A_STALE, 'crashed', `accepted a reference that matches nothing: ${JSON.stringify(ref)} → item ${r.ok.item.index}`);
+        recordInput(
+          A_STALE,
+          'crashed',
+          `accepted a reference that matches nothing: ${JSON.stringify(ref)} → item ${r.ok.item.index}`,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -242,26 +377,34 @@ describe('faults: checklist writer under hostile markdown', function () {
 
   it(`${Math.ceil(RUNS / 5)} documents, each through a sequence of writes: only marker bytes ever change`, () => {
     fc.assert(
-      fc.property(documentArb, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...STATES)), { minLength: 1, maxLength: 20 }), (doc, writes) => {
-        const first = parseChecklist(doc.bytes);
-        if (first.items.length === 0) return;
-        const model = first.items.map((it) => it.state);
-        const markers = new Set(first.items.map((it) => it.markerOffset));
-        let cur: Uint8Array = doc.bytes;
-        for (const [pick, state] of writes) {
-          const r = attempt(cur, { index: pick % model.length }, state);
-          if (!('ok' in r)) return recordInput(A_SEQ, 'crashed', JSON.stringify(r));
-          recordInput(A_SEQ, 'accepted');
-          model[pick % model.length] = state;
-          cur = r.ok.document;
-        }
-        const stray: number[] = [];
-        if (cur.length !== doc.bytes.length) recordViolation(A_SEQ, 'the document length changed');
-        else for (let i = 0; i < cur.length; i++) if (cur[i] !== doc.bytes[i] && !markers.has(i)) stray.push(i);
-        if (stray.length) recordViolation(A_SEQ, `bytes outside markers changed at ${stray.slice(0, 5).join(', ')}`);
-        const states = parseChecklist(cur).items.map((it) => it.state);
-        if (JSON.stringify(states) !== JSON.stringify(model)) recordViolation(A_SEQ, `after ${writes.length} writes the states are ${states.join(',')}, expected ${model.join(',')}`);
-      }),
+      fc.property(
+        documentArb,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...STATES)), { minLength: 1, maxLength: 20 }),
+        (doc, writes) => {
+          const first = parseChecklist(doc.bytes);
+          if (first.items.length === 0) return;
+          const model = first.items.map((it) => it.state);
+          const markers = new Set(first.items.map((it) => it.markerOffset));
+          let cur: Uint8Array = doc.bytes;
+          for (const [pick, state] of writes) {
+            const r = attempt(cur, { index: pick % model.length }, state);
+            if (!('ok' in r)) return recordInput(A_SEQ, 'crashed', JSON.stringify(r));
+            recordInput(A_SEQ, 'accepted');
+            model[pick % model.length] = state;
+            cur = r.ok.document;
+          }
+          const stray: number[] = [];
+          if (cur.length !== doc.bytes.length) recordViolation(A_SEQ, 'the document length changed');
+          else for (let i = 0; i < cur.length; i++) if (cur[i] !== doc.bytes[i] && !markers.has(i)) stray.push(i);
+          if (stray.length) recordViolation(A_SEQ, `bytes outside markers changed at ${stray.slice(0, 5).join(', ')}`);
+          const states = parseChecklist(cur).items.map((it) => it.state);
+          if (JSON.stringify(states) !== JSON.stringify(model))
+            recordViolation(
+              A_SEQ,
+              `after ${writes.length} writes the states are ${states.join(',')}, expected ${model.join(',')}`,
+            );
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 5) },
     );
     assert.equal(tally.areas[A_SEQ]?.violations ?? 0, 0, tally.violations.join('\n'));

@@ -22,7 +22,8 @@ async function setup() {
   const file = path.join(d.path, 'tasks.md');
   const rel = path.relative(docs.location.worktreePath, file);
   const items = ['T1: a', 'T2: b', 'T3: c', 'T4: d'];
-  const write = (n: number) => fs.writeFileSync(file, `# Tasks\n\n${items.map((t, i) => `- [${i < n ? 'x' : ' '}] ${t}`).join('\n')}\n`);
+  const write = (n: number) =>
+    fs.writeFileSync(file, `# Tasks\n\n${items.map((t, i) => `- [${i < n ? 'x' : ' '}] ${t}`).join('\n')}\n`);
   write(0);
   await docs.store.commitFolder(s.id, 'checklist');
   const lock = path.join(git(docs.location.worktreePath, 'rev-parse', '--absolute-git-dir'), 'index.lock');
@@ -47,7 +48,8 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     f.write(1);
     const t0 = Date.now();
     await f.docs.store.commitFolder(f.id, 'tick T1').catch((e) => v.push(`the commit failed: ${(e as Error).message}`));
-    if (Date.now() - t0 < 900) v.push(`committed in ${Date.now() - t0} ms while the lock was held (lock not honoured?)`);
+    if (Date.now() - t0 < 900)
+      v.push(`committed in ${Date.now() - t0} ms while the lock was held (lock not honoured?)`);
     if (!f.head().has('T1: a')) v.push('the tick is not on the branch');
     if (JSON.stringify(userState(f.repo)) !== JSON.stringify(f.before)) v.push("the user's checkout changed");
     recordFault(AREA, 'index.lock held 1 s during a tick', v);
@@ -59,7 +61,11 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     const f = await setup();
     const v: string[] = [];
     // A real git working in the repository holds the lock (so it is not stale): `hash-object --stdin` waits on stdin.
-    const holder = spawn('git', ['hash-object', '--stdin'], { cwd: f.docs.location.worktreePath, env: GIT_ENV, stdio: ['pipe', 'ignore', 'ignore'] });
+    const holder = spawn('git', ['hash-object', '--stdin'], {
+      cwd: f.docs.location.worktreePath,
+      env: GIT_ENV,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     fs.writeFileSync(f.lock, '');
     f.write(2);
     let err: Error | undefined;
@@ -69,7 +75,9 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     holder.kill('SIGKILL');
     fs.rmSync(f.lock, { force: true });
     f.write(3);
-    await f.docs.store.commitFolder(f.id, 'tick T3').catch((e) => v.push(`the commit after the lock was gone failed: ${(e as Error).message}`));
+    await f.docs.store
+      .commitFolder(f.id, 'tick T3')
+      .catch((e) => v.push(`the commit after the lock was gone failed: ${(e as Error).message}`));
     const h = f.head();
     for (const t of ['T1: a', 'T2: b', 'T3: c']) if (!h.has(t)) v.push(`tick "${t}" lost`);
     if (JSON.stringify(userState(f.repo)) !== JSON.stringify(f.before)) v.push("the user's checkout changed");
@@ -108,7 +116,8 @@ describe('faults: git index.lock held by another process, design-docs worktree d
       if (!again.location.repairs.length) v.push('no repair was reported');
       const d = await again.store.get(f.id);
       const items = d.checklist?.items ?? [];
-      if (items.filter((i) => i.state === 'done').length !== 2) v.push(`ticks after the repair: ${JSON.stringify(items.map((i) => i.state))}`);
+      if (items.filter((i) => i.state === 'done').length !== 2)
+        v.push(`ticks after the repair: ${JSON.stringify(items.map((i) => i.state))}`);
       if (d.record?.title !== 'Locked') v.push('spectask.json lost');
       console.log(`    repairs: ${again.location.repairs.join('; ')}`);
       again.store.dispose();
@@ -122,5 +131,4 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     recordFault(AREA, 'design-docs worktree folder deleted', v);
     assert.deepEqual(v, [], tally.violations.join('\n'));
   });
-
 });

@@ -65,10 +65,14 @@ describe('faults: hanging and flooding agents', function () {
       await h.idle();
       const error = h.orchestrator.task(task.id)?.error ?? '';
       if (st !== 'implementation_failed') v.push(`a hanging agent ended as ${st}`);
-      if (!/no output for 1\.5 s|no output for 1500 ms/.test(error)) v.push(`the reason does not say the agent went silent: ${error}`);
+      if (!/no output for 1\.5 s|no output for 1500 ms/.test(error))
+        v.push(`the reason does not say the agent went silent: ${error}`);
       const left = await waitNoStrays(h.marker, path.join(repo, '.git-worktrees'), 3000);
-      if (left.length) v.push(`the hung tree survived: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
-      console.log(`    ${mode}: failed ${failedAfter} ms after the start (idle limit ${IDLE_MS} ms, grace ${GRACE_MS} ms): "${error}"`);
+      if (left.length)
+        v.push(`the hung tree survived: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
+      console.log(
+        `    ${mode}: failed ${failedAfter} ms after the start (idle limit ${IDLE_MS} ms, grace ${GRACE_MS} ms): "${error}"`,
+      );
       h.settings.idleTimeoutMs = 0;
       await h.orchestrator.retry(task.id);
       await finishedCleanly(task.id, task.tasksFile, task.rel, v);
@@ -80,7 +84,10 @@ describe('faults: hanging and flooding agents', function () {
   it('hang while planning: the idle timeout fails the spec with the reason, no process is left, and Retry writes the spec', async () => {
     fs.writeFileSync(modeFile, 'hang');
     h.settings.idleTimeoutMs = IDLE_MS;
-    const id = await h.orchestrator.create({ title: 'Hang planning', prompt: 'plan while hanging' }, { startPlanning: true });
+    const id = await h.orchestrator.create(
+      { title: 'Hang planning', prompt: 'plan while hanging' },
+      { startPlanning: true },
+    );
     const v: string[] = [];
     const st = await waitForStatus(h, id, ['spec_failed', 'spec_review'], 60_000);
     await h.idle();
@@ -88,7 +95,8 @@ describe('faults: hanging and flooding agents', function () {
     if (st !== 'spec_failed') v.push(`a planning agent that hung ended as ${st}`);
     if (!/no output for 1500 ms/.test(error)) v.push(`the reason does not say the agent went silent: ${error}`);
     const left = await waitNoStrays(h.marker, path.join(repo, '.git-worktrees'), 3000);
-    if (left.length) v.push(`the hung tree survived: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
+    if (left.length)
+      v.push(`the hung tree survived: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 80)}`).join(', ')}`);
     h.settings.idleTimeoutMs = 0;
     await h.orchestrator.retry(id);
     const after = await waitForStatus(h, id, ['spec_review', 'spec_failed'], 60_000);
@@ -139,7 +147,9 @@ describe('faults: hanging and flooding agents', function () {
       const rssMb = (peakRss - baseRss) / 1048576;
       if (rssMb > 400) v.push(`memory grew by ${rssMb.toFixed(0)} MB for ${FLOOD_MB} MB of output`);
       if (peakSnapshot > 256 * 1024) v.push(`the fleet snapshot reached ${(peakSnapshot / 1024).toFixed(0)} KB`);
-      console.log(`    ${kind}: ${FLOOD_MB} MB in ${secs.toFixed(1)} s; ${events} events; RSS peak +${rssMb.toFixed(0)} MB over ${(baseRss / 1048576).toFixed(0)} MB; transcript ${(bytes / 1048576).toFixed(1)} MB; snapshot peak ${(peakSnapshot / 1024).toFixed(1)} KB`);
+      console.log(
+        `    ${kind}: ${FLOOD_MB} MB in ${secs.toFixed(1)} s; ${events} events; RSS peak +${rssMb.toFixed(0)} MB over ${(baseRss / 1048576).toFixed(0)} MB; transcript ${(bytes / 1048576).toFixed(1)} MB; snapshot peak ${(peakSnapshot / 1024).toFixed(1)} KB`,
+      );
       recordFault('agent output flood', `${kind} ${FLOOD_MB} MB`, v);
       assert.deepEqual(v, []);
     });

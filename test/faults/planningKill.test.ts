@@ -32,7 +32,12 @@ function rng(seed: number) {
 /** A file as the branch head holds it, byte for byte (undefined when it is not there). */
 function atHead(worktree: string, rel: string): string | undefined {
   try {
-    return execFileSync('git', ['show', `HEAD:${rel}`], { cwd: worktree, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `HEAD:${rel}`], {
+      cwd: worktree,
+      env: GIT_ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }
@@ -44,10 +49,13 @@ function historyProblems(rec: SpecTaskRecord): string[] {
   const out: string[] = [];
   rec.history.forEach((h, i) => {
     const prev = rec.history[i - 1];
-    if (prev && h.from !== prev.to) out.push(`history step ${i} starts at ${h.from} but step ${i - 1} ended at ${prev.to} (a skipped transition)`);
-    if (prev && h.from === prev.from && h.to === prev.to && h.trigger === prev.trigger) out.push(`history step ${i} repeats ${h.from} → ${h.to} (a duplicated transition)`);
+    if (prev && h.from !== prev.to)
+      out.push(`history step ${i} starts at ${h.from} but step ${i - 1} ended at ${prev.to} (a skipped transition)`);
+    if (prev && h.from === prev.from && h.to === prev.to && h.trigger === prev.trigger)
+      out.push(`history step ${i} repeats ${h.from} → ${h.to} (a duplicated transition)`);
   });
-  if (rec.history.length && rec.history.at(-1)!.to !== rec.status) out.push(`status ${rec.status} but the history ends at ${rec.history.at(-1)!.to}`);
+  if (rec.history.length && rec.history.at(-1)!.to !== rec.status)
+    out.push(`status ${rec.status} but the history ends at ${rec.history.at(-1)!.to}`);
   return out;
 }
 
@@ -60,7 +68,11 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
 
   before(async () => {
     repo = makeRepo();
-    h = await makeFaultHarness(repo, { pauseMs: PAUSE_MS, agent: [PLAN_AGENT], overrides: { caps: { planning: 1, implementation: 1 } } });
+    h = await makeFaultHarness(repo, {
+      pauseMs: PAUSE_MS,
+      agent: [PLAN_AGENT],
+      overrides: { caps: { planning: 1, implementation: 1 } },
+    });
   });
   after(async () => {
     await h?.dispose();
@@ -76,12 +88,19 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
     let finishedBeforeKill = 0;
     while (kills < N) {
       tasks++;
-      const id = await h.orchestrator.create({ title: `Plan ${tasks}`, prompt: `planning fault test ${tasks}` }, { startPlanning: true });
+      const id = await h.orchestrator.create(
+        { title: `Plan ${tasks}`, prompt: `planning fault test ${tasks}` },
+        { startPlanning: true },
+      );
       const folder = h.orchestrator.task(id)!.path;
       const full = documents(`Plan ${tasks}`);
       const complete = (d: (typeof DOCS)[number], text: string | undefined) => text === full[d];
       // How far the agent got, in bytes: what every document holds that is a prefix of its final text.
-      const progress = () => DOCS.reduce((n, d) => { const t = read(path.join(folder, d)) ?? ''; return n + (full[d].startsWith(t) ? t.length : 0); }, 0);
+      const progress = () =>
+        DOCS.reduce((n, d) => {
+          const t = read(path.join(folder, d)) ?? '';
+          return n + (full[d].startsWith(t) ? t.length : 0);
+        }, 0);
       const rel = (name: string) => path.relative(h.docsWorktree, path.join(folder, name));
       let failedKills = 0;
       let stuck = 0;
@@ -98,7 +117,13 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
           const st = await waitForStatus(h, id, ['spec_review', 'spec_failed'], 60_000);
           if (st === 'spec_failed') {
             failedKills++;
-            if (++stuck > 8) { recordViolation(AREA, `task ${id} failed ${stuck} times without a kill: ${h.orchestrator.task(id)?.error}`); break; }
+            if (++stuck > 8) {
+              recordViolation(
+                AREA,
+                `task ${id} failed ${stuck} times without a kill: ${h.orchestrator.task(id)?.error}`,
+              );
+              break;
+            }
             await h.orchestrator.retry(id);
             continue;
           }
@@ -109,7 +134,13 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
         const r = random();
         const from = progress();
         const target = r < 0.1 ? 0 : ((r - 0.1) / 0.9) * DOCS.reduce((n, d) => n + full[d].length, 0) * 0.8;
-        for (const t0 = Date.now(); progress() - from < target && Date.now() - t0 < 10_000 && h.orchestrator.task(id)?.status === 'spec_generation'; ) await sleep(4);
+        for (
+          const t0 = Date.now();
+          progress() - from < target &&
+          Date.now() - t0 < 10_000 &&
+          h.orchestrator.task(id)?.status === 'spec_generation';
+        )
+          await sleep(4);
         const tree = recordProcessTree(pid);
         if (signalRecorded(tree, 'SIGKILL') === 0) continue; // it ended on its own just now
         kills++;
@@ -118,7 +149,9 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
         try {
           st = await waitForStatus(h, id, ['spec_failed', 'spec_review'], 20_000);
         } catch (e) {
-          recordFault(AREA, `kill #${kills}`, [`no consistent status after the kill: ${(e as Error).message.split('\n')[0]}`]);
+          recordFault(AREA, `kill #${kills}`, [
+            `no consistent status after the kill: ${(e as Error).message.split('\n')[0]}`,
+          ]);
           break;
         }
         await h.idle();
@@ -126,35 +159,58 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
         const texts = Object.fromEntries(DOCS.map((d) => [d, read(path.join(folder, d))]));
         if (st === 'spec_review') {
           // Review is only for a finished spec: every document whole (its sentinel line), a non-empty checklist.
-          for (const d of DOCS) if (!complete(d, texts[d])) v.push(`in spec_review with ${d} ${texts[d] === undefined ? 'missing' : texts[d] === '' ? 'empty' : `half-written (${texts[d]!.length} bytes)`}`);
-          if (!(h.orchestrator.task(id)?.items.length)) v.push('in spec_review with an empty checklist');
+          for (const d of DOCS)
+            if (!complete(d, texts[d]))
+              v.push(
+                `in spec_review with ${d} ${texts[d] === undefined ? 'missing' : texts[d] === '' ? 'empty' : `half-written (${texts[d]!.length} bytes)`}`,
+              );
+          if (!h.orchestrator.task(id)?.items.length) v.push('in spec_review with an empty checklist');
         } else {
-          if (!(rec?.error && rec.error.trim().length > 10)) v.push(`failed without a clear reason: ${JSON.stringify(rec?.error)}`);
-          else if (!/crash|killed|signal|exited|ended|died/i.test(rec.error)) v.push(`the reason does not say the agent died: ${rec.error}`);
+          if (!(rec?.error && rec.error.trim().length > 10))
+            v.push(`failed without a clear reason: ${JSON.stringify(rec?.error)}`);
+          else if (!/crash|killed|signal|exited|ended|died/i.test(rec.error))
+            v.push(`the reason does not say the agent died: ${rec.error}`);
           failedKills++;
         }
         // Nothing the agent wrote is lost: every document as it is on disk is what the branch head holds, and a
         // document that was complete before this kill is still complete and unchanged.
         for (const d of DOCS) {
           const head = atHead(h.docsWorktree, rel(d));
-          if ((texts[d] ?? '') !== (head ?? '')) v.push(`${d} on disk (${texts[d]?.length ?? 'missing'} bytes) is not what is committed (${head?.length ?? 'missing'} bytes)`);
+          if ((texts[d] ?? '') !== (head ?? ''))
+            v.push(
+              `${d} on disk (${texts[d]?.length ?? 'missing'} bytes) is not what is committed (${head?.length ?? 'missing'} bytes)`,
+            );
           const was = completeBefore.get(d);
-          if (was !== undefined && texts[d] !== was) v.push(`${d} was complete before the kill and changed or was lost`);
+          if (was !== undefined && texts[d] !== was)
+            v.push(`${d} was complete before the kill and changed or was lost`);
           if (complete(d, texts[d])) completeBefore.set(d, texts[d]!);
         }
         if (rec) v.push(...historyProblems(rec));
         const failures = (rec?.history ?? []).filter((x) => x.to === 'spec_failed').length;
-        if (failures !== failedKills) v.push(`${failedKills} runs ended in failure but ${failures} spec_failed transitions are recorded`);
+        if (failures !== failedKills)
+          v.push(`${failedKills} runs ended in failure but ${failures} spec_failed transitions are recorded`);
         const left = await waitNoStrays(h.marker, path.join(repo, '.git-worktrees'), 3000);
-        if (left.length) v.push(`orphan processes: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 100)}`).join(', ')}`);
+        if (left.length)
+          v.push(`orphan processes: ${left.map((p) => `${p.pid} ${p.cmdline.slice(0, 100)}`).join(', ')}`);
         const now = userState(repo);
-        if (JSON.stringify(now) !== JSON.stringify(before)) v.push(`the user's checkout changed: ${Object.keys(now).filter((k) => now[k] !== before[k]).join(', ')}`);
-        const state = DOCS.map((d) => `${d.split('.')[0]} ${complete(d, texts[d]) ? 'whole' : `${texts[d]?.length ?? '-'}b`}`).join(', ');
+        if (JSON.stringify(now) !== JSON.stringify(before))
+          v.push(
+            `the user's checkout changed: ${Object.keys(now)
+              .filter((k) => now[k] !== before[k])
+              .join(', ')}`,
+          );
+        const state = DOCS.map(
+          (d) => `${d.split('.')[0]} ${complete(d, texts[d]) ? 'whole' : `${texts[d]?.length ?? '-'}b`}`,
+        ).join(', ');
         recordFault(AREA, `kill #${kills} (task ${id}, ${st}; ${state}; tree of ${tree.length})`, v);
-        if (process.env.FAULTS_VERBOSE) console.log(`      kill #${kills}: ${st}; ${state}; tree of ${tree.length}; ${rec?.error}`);
+        if (process.env.FAULTS_VERBOSE)
+          console.log(`      kill #${kills}: ${st}; ${state}; tree of ${tree.length}; ${rec?.error}`);
         if (st === 'spec_review') break;
         stuck = DOCS.every((d) => !complete(d, texts[d])) ? stuck + 1 : 0;
-        if (stuck > 12) { recordViolation(AREA, `task ${id} makes no progress after ${stuck} kills: ${rec?.error}`); break; }
+        if (stuck > 12) {
+          recordViolation(AREA, `task ${id} makes no progress after ${stuck} kills: ${rec?.error}`);
+          break;
+        }
         await h.orchestrator.retry(id);
       }
       const final = h.orchestrator.task(id);
@@ -162,11 +218,15 @@ describe(`faults: planning agent's process tree SIGKILLed while it writes the sp
         reviewed++;
         if (!final.record?.history.some((x) => x.to === 'spec_failed')) finishedBeforeKill++;
         // The committed spec is the complete one.
-        for (const d of DOCS) if (!complete(d, atHead(h.docsWorktree, rel(d)))) recordViolation(AREA, `task ${id}: the committed ${d} is not complete in review`);
+        for (const d of DOCS)
+          if (!complete(d, atHead(h.docsWorktree, rel(d))))
+            recordViolation(AREA, `task ${id}: the committed ${d} is not complete in review`);
       }
       if (final?.record) for (const p of historyProblems(final.record)) recordViolation(AREA, `task ${id}: ${p}`);
     }
-    console.log(`    ${kills} kills over ${tasks} tasks; ${reviewed} reached review (${finishedBeforeKill} without any failed run); ${tally.areas[AREA]?.survived ?? 0} kills survived`);
+    console.log(
+      `    ${kills} kills over ${tasks} tasks; ${reviewed} reached review (${finishedBeforeKill} without any failed run); ${tally.areas[AREA]?.survived ?? 0} kills survived`,
+    );
     assert.equal(tally.areas[AREA]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
 });

@@ -3,7 +3,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export interface ProcInfo { pid: number; ppid: number; cmdline: string; cwd?: string }
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+  cwd?: string;
+}
 
 export function listProcs(): ProcInfo[] {
   let names: string[];
@@ -38,7 +43,11 @@ export function listProcs(): ProcInfo[] {
 
 /** Live processes that mention `marker`, or run inside `folder` and are not this process's own children (its git commands). */
 export function strays(marker: string, folder?: string): ProcInfo[] {
-  return listProcs().filter((p) => p.cmdline.includes(marker) || (folder && p.ppid !== process.pid && p.cwd && (p.cwd === folder || p.cwd.startsWith(folder + path.sep))));
+  return listProcs().filter(
+    (p) =>
+      p.cmdline.includes(marker) ||
+      (folder && p.ppid !== process.pid && p.cwd && (p.cwd === folder || p.cwd.startsWith(folder + path.sep))),
+  );
 }
 
 /** Waits up to `ms` for no stray to remain; returns the ones left. */

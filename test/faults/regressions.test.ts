@@ -19,7 +19,11 @@ describe('faults: regressions found by the agent-kill suite', function () {
     const wt = { path: path.join(repo, '.git-worktrees', '000001_x'), branch: 'spectask/000001-x', baseBranch: 'main' };
     await wts.ensure(wt);
     const gitDir = git(wt.path, 'rev-parse', '--absolute-git-dir');
-    const locks = [path.join(gitDir, 'index.lock'), path.join(gitDir, 'HEAD.lock'), path.join(repo, '.git', 'refs', 'heads', 'spectask', '000001-x.lock')];
+    const locks = [
+      path.join(gitDir, 'index.lock'),
+      path.join(gitDir, 'HEAD.lock'),
+      path.join(repo, '.git', 'refs', 'heads', 'spectask', '000001-x.lock'),
+    ];
     for (const l of locks) fs.writeFileSync(l, ''); // what a SIGKILLed `git add`/`git commit` leaves behind
     await wts.ensure(wt); // the orchestrator calls this before every run
     for (const l of locks) assert.equal(fs.existsSync(l), false, `the stale ${path.basename(l)} was removed`);

@@ -6,7 +6,15 @@ import { newSpecTaskRecord, type SpecTaskRecord } from '../../src/core/docs/spec
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
 import { cleanupTemp, git, makeRepo, tempDir, userState } from '../unit/docs/gitFixture';
 import { recordFault, recordViolation, tally } from './counters';
-import { createImplementationTask, historyOf, itemStates, makeFaultHarness, sleep, ticked, type FaultHarness } from './faultHarness';
+import {
+  createImplementationTask,
+  historyOf,
+  itemStates,
+  makeFaultHarness,
+  sleep,
+  ticked,
+  type FaultHarness,
+} from './faultHarness';
 
 // Issue 10: a teammate's pull moves the design-docs branch while our agents tick. A real orchestrator with
 // real agent processes (the fixture agent through the custom-command back-end) and push on; a teammate's
@@ -94,11 +102,20 @@ class Teammate {
       id = formatTaskNumber(n);
       rel = `design/tasks/${taskFolderName(n, `teammate-${k}`)}`;
       fs.mkdirSync(path.join(this.dir, rel), { recursive: true });
-      fs.writeFileSync(path.join(this.dir, rel, 'requirements.md'), `# Requirements: ${title}\n\n- WHEN asked THE SYSTEM SHALL do it.\n`);
+      fs.writeFileSync(
+        path.join(this.dir, rel, 'requirements.md'),
+        `# Requirements: ${title}\n\n- WHEN asked THE SYSTEM SHALL do it.\n`,
+      );
       fs.writeFileSync(path.join(this.dir, rel, 'design.md'), `# Design: ${title}\n\nWritten by a teammate.\n`);
-      fs.writeFileSync(path.join(this.dir, rel, 'tasks.md'), `# Implementation Tasks: ${title}\n\n${items.map((x) => `- [ ] ${x}`).join('\n')}\n`);
+      fs.writeFileSync(
+        path.join(this.dir, rel, 'tasks.md'),
+        `# Implementation Tasks: ${title}\n\n${items.map((x) => `- [ ] ${x}`).join('\n')}\n`,
+      );
       this.writeRecord(rel, newSpecTaskRecord({ number: n, title, prompt: 'from a teammate', backend: 'custom' }));
-      fs.writeFileSync(path.join(this.dir, 'design/spectask-counter.json'), `${JSON.stringify({ about: 'Last SpecTask number handed out; numbers are never reused.', lastNumber: n }, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(this.dir, 'design/spectask-counter.json'),
+        `${JSON.stringify({ about: 'Last SpecTask number handed out; numbers are never reused.', lastNumber: n }, null, 2)}\n`,
+      );
     });
     this.ownTasks.push({ id, rel, items });
     return { sha, id };
@@ -106,21 +123,32 @@ class Teammate {
 
   private counter(): number {
     try {
-      return Number(JSON.parse(fs.readFileSync(path.join(this.dir, 'design/spectask-counter.json'), 'utf8')).lastNumber) || 0;
+      return (
+        Number(JSON.parse(fs.readFileSync(path.join(this.dir, 'design/spectask-counter.json'), 'utf8')).lastNumber) || 0
+      );
     } catch {
       return 0;
     }
   }
 
   editDesign(folderRel: string, note: string): string {
-    return this.edit(`teammate: design note`, () => fs.appendFileSync(path.join(this.dir, folderRel, 'design.md'), `\n${note}\n`));
+    return this.edit(`teammate: design note`, () =>
+      fs.appendFileSync(path.join(this.dir, folderRel, 'design.md'), `\n${note}\n`),
+    );
   }
 
   comment(folderRel: string, id: string): string {
     this.comments.push({ taskRel: folderRel, id });
     return this.edit(`teammate: review comment ${id}`, () => {
       const r = this.readRecord(folderRel);
-      r.reviewComments.push({ id, document: 'design.md', line: 1, comment: `comment ${id} from a teammate`, author: 'teammate', createdAt: new Date().toISOString() });
+      r.reviewComments.push({
+        id,
+        document: 'design.md',
+        line: 1,
+        comment: `comment ${id} from a teammate`,
+        author: 'teammate',
+        createdAt: new Date().toISOString(),
+      });
       this.writeRecord(folderRel, r);
     });
   }
@@ -128,7 +156,10 @@ class Teammate {
   tick(task: { rel: string; items: string[] }): string | undefined {
     const file = path.join(this.dir, task.rel, 'tasks.md');
     git(this.dir, 'fetch', '-q', 'origin', BRANCH);
-    if (task.items.every((t) => itemStates(git(this.dir, 'show', `origin/${BRANCH}:${task.rel}/tasks.md`)).get(t) === 'x')) return undefined;
+    if (
+      task.items.every((t) => itemStates(git(this.dir, 'show', `origin/${BRANCH}:${task.rel}/tasks.md`)).get(t) === 'x')
+    )
+      return undefined;
     let next = '';
     const sha = this.edit(`teammate: tick`, () => {
       const text = fs.readFileSync(file, 'utf8');
@@ -166,7 +197,11 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     // The remote's reflog lets the end check prove its branch only ever moved forward.
     git(bare, 'config', 'core.logAllRefUpdates', 'always');
     git(repo, 'remote', 'add', 'origin', bare);
-    h = await makeFaultHarness(repo, { pauseMs: PAUSE_MS, push: true, overrides: { caps: { planning: 1, implementation: 3 } } });
+    h = await makeFaultHarness(repo, {
+      pauseMs: PAUSE_MS,
+      push: true,
+      overrides: { caps: { planning: 1, implementation: 3 } },
+    });
   });
   after(async () => {
     await h?.dispose();
@@ -180,8 +215,14 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     const events: string[] = [];
     if (process.env.TEAMMATE_DEBUG) {
       h.docs.store.onDidFailPush((f) => events.push(`push failed: ${f.message.split('\n')[0]}`));
-      h.docs.store.onDidCommit((c) => events.push(`${Date.now() - t0}ms commit ${c.sha.slice(0, 8)} ${c.message.split('\n')[0]}`));
-      h.docs.sync.onDidSync((r) => events.push(`${Date.now() - t0}ms sync ${r.outcome} attempts=${r.attempts} ${r.before.slice(0, 7)}→${r.after.slice(0, 7)} remote ${r.remoteBefore?.slice(0, 7)}→${r.remoteAfter?.slice(0, 7)}`));
+      h.docs.store.onDidCommit((c) =>
+        events.push(`${Date.now() - t0}ms commit ${c.sha.slice(0, 8)} ${c.message.split('\n')[0]}`),
+      );
+      h.docs.sync.onDidSync((r) =>
+        events.push(
+          `${Date.now() - t0}ms sync ${r.outcome} attempts=${r.attempts} ${r.before.slice(0, 7)}→${r.after.slice(0, 7)} remote ${r.remoteBefore?.slice(0, 7)}→${r.remoteAfter?.slice(0, 7)}`,
+        ),
+      );
     }
     const user = userState(repo);
     const wt = h.docsWorktree;
@@ -199,7 +240,10 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     await mate.newTask(0);
     let made = 0;
     const keepTwoWorking = async () => {
-      const working = () => ours.filter((t) => ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? '')).length;
+      const working = () =>
+        ours.filter((t) =>
+          ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? ''),
+        ).length;
       while (working() < 2) {
         ours.push(await createImplementationTask(h, `Ours ${++made}`, ITEMS));
         // Our create is pushed before the teammate numbers a SpecTask: two clones creating one in the same
@@ -229,18 +273,33 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
         const made = await mate.newTask(i);
         sha = made.sha;
         what = `new SpecTask ${made.id}`;
-        expectations.push({ what, check: () => (h.orchestrator.task(made.id) ? undefined : `the teammate's SpecTask ${made.id} never appeared in the orchestrator`) });
+        expectations.push({
+          what,
+          check: () =>
+            h.orchestrator.task(made.id)
+              ? undefined
+              : `the teammate's SpecTask ${made.id} never appeared in the orchestrator`,
+        });
       } else if (kind === 2) {
         const note = `Teammate note ${i}.`;
         sha = mate.editDesign(folderOf(target.id), note);
         what = `design.md of ${target.id} edited`;
         const file = path.join(wt, folderOf(target.id), 'design.md');
-        expectations.push({ what, check: () => (fs.readFileSync(file, 'utf8').includes(note) ? undefined : `"${note}" missing from ${file}`) });
+        expectations.push({
+          what,
+          check: () => (fs.readFileSync(file, 'utf8').includes(note) ? undefined : `"${note}" missing from ${file}`),
+        });
       } else if (kind === 3) {
         const cid = `teammate-${i}`;
         sha = mate.comment(folderOf(target.id), cid);
         what = `review comment ${cid} on ${target.id} (${h.orchestrator.task(target.id)?.status})`;
-        expectations.push({ what, check: () => (h.orchestrator.task(target.id)?.record?.reviewComments.some((c) => c.id === cid) ? undefined : `comment ${cid} missing from ${target.id}'s record`) });
+        expectations.push({
+          what,
+          check: () =>
+            h.orchestrator.task(target.id)?.record?.reviewComments.some((c) => c.id === cid)
+              ? undefined
+              : `comment ${cid} missing from ${target.id}'s record`,
+        });
       } else if (kind === 4) {
         const own = mate.ownTasks.find((t) => (sha = mate.tick(t)) !== undefined);
         what = own ? `tick in the teammate's task ${own.id}` : 'nothing left to tick';
@@ -250,14 +309,25 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
         if (h.orchestrator.task(archiveMe)?.status === 'backlog') {
           sha = mate.transition(folderOf(archiveMe), 'archived', 'archive');
           what = `teammate archived our ${archiveMe}`;
-          expectations.push({ what, check: () => (h.orchestrator.task(archiveMe)?.status === 'archived' ? undefined : `${archiveMe} is ${h.orchestrator.task(archiveMe)?.status}, not archived as the teammate set it`) });
+          expectations.push({
+            what,
+            check: () =>
+              h.orchestrator.task(archiveMe)?.status === 'archived'
+                ? undefined
+                : `${archiveMe} is ${h.orchestrator.task(archiveMe)?.status}, not archived as the teammate set it`,
+          });
         } else {
           const theirs = mate.ownTasks.find((t) => h.orchestrator.task(t.id)?.status === 'backlog');
           if (theirs) {
             mate.ownTasks.splice(mate.ownTasks.indexOf(theirs), 1); // no more teammate ticks there: our agent works on it
             sha = mate.transition(theirs.rel, 'queued_implementation', 'skip_planning');
             what = `teammate queued ${theirs.id} for implementation`;
-            ours.push({ id: theirs.id, tasksFile: path.join(wt, theirs.rel, 'tasks.md'), rel: `${theirs.rel}/tasks.md`, itemTexts: theirs.items });
+            ours.push({
+              id: theirs.id,
+              tasksFile: path.join(wt, theirs.rel, 'tasks.md'),
+              rel: `${theirs.rel}/tasks.md`,
+              itemTexts: theirs.items,
+            });
           } else {
             sha = mate.editDesign(folderOf(target.id), `Teammate note ${i}.`);
             what = `design.md of ${target.id} edited`;
@@ -277,7 +347,10 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
         // No agent left to commit a tick (and so to meet the rejected push): sync explicitly.
         if (!ours.some((t) => h.orchestrator.task(t.id)?.status === 'implementation')) break;
       }
-      if (process.env.TEAMMATE_DEBUG) console.log(`      #${i} at ${Date.now() - t0}ms teammate ${sha.slice(0, 7)} ours ${git(wt, 'rev-parse', BRANCH).slice(0, 7)} ${what}: ${agentsAtPush} agents working; ${integrated ? 'integrated by a rejected push' : 'explicit sync'}; ${events.splice(0).join('\n        ')}`);
+      if (process.env.TEAMMATE_DEBUG)
+        console.log(
+          `      #${i} at ${Date.now() - t0}ms teammate ${sha.slice(0, 7)} ours ${git(wt, 'rev-parse', BRANCH).slice(0, 7)} ${what}: ${agentsAtPush} agents working; ${integrated ? 'integrated by a rejected push' : 'explicit sync'}; ${events.splice(0).join('\n        ')}`,
+        );
       const v: string[] = [];
       if (integrated) viaRejectedPush++;
       else {
@@ -292,8 +365,11 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
       await sleep(150); // the watcher's debounce, so the orchestrator has seen the new files
       const head = git(wt, 'rev-parse', BRANCH);
       const remote = git(bare, 'rev-parse', BRANCH);
-      for (const c of mate.commits) if (!isAncestor(wt, c, head)) v.push(`teammate commit ${c.slice(0, 10)} is not an ancestor of our branch (lost or rewritten)`);
-      if (!isAncestor(bare, prevRemote, remote)) v.push(`the remote branch moved backwards or sideways: ${prevRemote.slice(0, 10)} → ${remote.slice(0, 10)}`);
+      for (const c of mate.commits)
+        if (!isAncestor(wt, c, head))
+          v.push(`teammate commit ${c.slice(0, 10)} is not an ancestor of our branch (lost or rewritten)`);
+      if (!isAncestor(bare, prevRemote, remote))
+        v.push(`the remote branch moved backwards or sideways: ${prevRemote.slice(0, 10)} → ${remote.slice(0, 10)}`);
       prevRemote = remote;
       for (const e of expectations) {
         const problem = e.check();
@@ -302,33 +378,53 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
       for (const t of ours) {
         const text = fs.readFileSync(t.tasksFile, 'utf8');
         const states = itemStates(text);
-        if (states.size !== t.itemTexts.length || !t.itemTexts.every((x) => states.has(x))) v.push(`${t.rel}: items lost or duplicated: ${[...states.keys()].join(' | ')}`);
+        if (states.size !== t.itemTexts.length || !t.itemTexts.every((x) => states.has(x)))
+          v.push(`${t.rel}: items lost or duplicated: ${[...states.keys()].join(' | ')}`);
         const now = ticked(text);
         for (const x of prevTicks.get(t.rel) ?? []) if (!now.has(x)) v.push(`${t.rel}: tick "${x}" lost`);
         prevTicks.set(t.rel, now);
       }
       for (const [rel, set] of mate.ticks) {
         const text = fs.readFileSync(path.join(wt, rel), 'utf8');
-        for (const x of set) if (!ticked(text).has(x)) v.push(`the teammate's tick "${x}" in ${rel} is missing from our worktree`);
+        for (const x of set)
+          if (!ticked(text).has(x)) v.push(`the teammate's tick "${x}" in ${rel} is missing from our worktree`);
       }
       const nowUser = userState(repo);
-      if (JSON.stringify(nowUser) !== JSON.stringify(user)) v.push(`the user's checkout changed: ${Object.keys(nowUser).filter((k) => nowUser[k] !== user[k]).join(', ')}`);
+      if (JSON.stringify(nowUser) !== JSON.stringify(user))
+        v.push(
+          `the user's checkout changed: ${Object.keys(nowUser)
+            .filter((k) => nowUser[k] !== user[k])
+            .join(', ')}`,
+        );
       recordFault(AREA, `push #${i}: ${what}${integrated ? ' (via a rejected push)' : ' (via an explicit sync)'}`, v);
     }
 
     // Let every started task finish, then a last sync.
     for (const t0 = Date.now(); Date.now() - t0 < 120_000; await sleep(100)) {
-      const busy = ours.filter((t) => ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? ''));
+      const busy = ours.filter((t) =>
+        ['queued_implementation', 'implementation'].includes(h.orchestrator.task(t.id)?.status ?? ''),
+      );
       if (!busy.length) break;
     }
     await h.idle();
     const last = await h.docs.sync.sync();
     const head = git(wt, 'rev-parse', BRANCH);
-    if (git(bare, 'rev-parse', BRANCH) !== head) recordViolation(AREA, `after the last sync (${last.outcome}) the remote is not at our head`);
-    for (const c of mate.commits) if (!isAncestor(wt, c, head)) recordViolation(AREA, `teammate commit ${c.slice(0, 10)} is not in our final branch`);
+    if (git(bare, 'rev-parse', BRANCH) !== head)
+      recordViolation(AREA, `after the last sync (${last.outcome}) the remote is not at our head`);
+    for (const c of mate.commits)
+      if (!isAncestor(wt, c, head))
+        recordViolation(AREA, `teammate commit ${c.slice(0, 10)} is not in our final branch`);
     // The remote's own reflog: every update moved forward.
-    const updates = git(bare, 'reflog', 'show', '--format=%H', `refs/heads/${BRANCH}`).split('\n').filter(Boolean).reverse();
-    for (let i = 1; i < updates.length; i++) if (!isAncestor(bare, updates[i - 1], updates[i])) recordViolation(AREA, `remote update ${i} of ${updates.length} was not a fast-forward (${updates[i - 1].slice(0, 10)} → ${updates[i].slice(0, 10)})`);
+    const updates = git(bare, 'reflog', 'show', '--format=%H', `refs/heads/${BRANCH}`)
+      .split('\n')
+      .filter(Boolean)
+      .reverse();
+    for (let i = 1; i < updates.length; i++)
+      if (!isAncestor(bare, updates[i - 1], updates[i]))
+        recordViolation(
+          AREA,
+          `remote update ${i} of ${updates.length} was not a fast-forward (${updates[i - 1].slice(0, 10)} → ${updates[i].slice(0, 10)})`,
+        );
     for (const e of expectations) {
       const problem = e.check();
       if (problem) recordViolation(AREA, `at the end: ${e.what}: ${problem}`);
@@ -339,20 +435,35 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
       for (let i = 1; i < versions.length; i++) {
         const a = new Set([...ticked(versions[i - 1])].filter((x) => t.itemTexts.includes(x)));
         const b = ticked(versions[i]);
-        for (const x of a) if (!b.has(x)) recordViolation(AREA, `${t.rel}: "${x}" un-ticked in design-docs commit ${i} of ${versions.length}`);
+        for (const x of a)
+          if (!b.has(x))
+            recordViolation(AREA, `${t.rel}: "${x}" un-ticked in design-docs commit ${i} of ${versions.length}`);
       }
       if (st === 'implementation_review' || st === 'done') {
         const remoteTicks = ticked(git(bare, 'show', `${BRANCH}:${t.rel}`));
-        if (t.itemTexts.some((x) => !remoteTicks.has(x))) recordViolation(AREA, `${t.id} is in review but the remote has ${remoteTicks.size}/${t.itemTexts.length} ticks`);
+        if (t.itemTexts.some((x) => !remoteTicks.has(x)))
+          recordViolation(
+            AREA,
+            `${t.id} is in review but the remote has ${remoteTicks.size}/${t.itemTexts.length} ticks`,
+          );
       }
     }
     for (const c of mate.comments) {
       const rec = JSON.parse(git(bare, 'show', `${BRANCH}:${c.taskRel}/spectask.json`)) as SpecTaskRecord;
-      if (!rec.reviewComments.some((x) => x.id === c.id)) recordViolation(AREA, `comment ${c.id} missing on the remote at the end`);
+      if (!rec.reviewComments.some((x) => x.id === c.id))
+        recordViolation(AREA, `comment ${c.id} missing on the remote at the end`);
     }
     const reviewed = ours.filter((t) => h.orchestrator.task(t.id)?.status === 'implementation_review').length;
-    console.log(`    ${N} teammate pushes: ${viaRejectedPush} integrated through a rejected push, ${viaExplicitSync} by an explicit sync; ${reviewed}/${ours.length} tasks reached review; ${tally.areas[AREA]?.survived ?? 0} survived`);
-    if (h.logs.some((l) => /^error/.test(l))) console.log(h.logs.filter((l) => /^error|^warn/.test(l)).slice(-10).join('\n'));
+    console.log(
+      `    ${N} teammate pushes: ${viaRejectedPush} integrated through a rejected push, ${viaExplicitSync} by an explicit sync; ${reviewed}/${ours.length} tasks reached review; ${tally.areas[AREA]?.survived ?? 0} survived`,
+    );
+    if (h.logs.some((l) => /^error/.test(l)))
+      console.log(
+        h.logs
+          .filter((l) => /^error|^warn/.test(l))
+          .slice(-10)
+          .join('\n'),
+      );
     assert.equal(tally.areas[AREA]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
 });

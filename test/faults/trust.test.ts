@@ -28,21 +28,35 @@ describe('faults: trust boundaries of agent processes', function () {
     const canary = path.join(dir, 'pwned');
     const prompt = `$(touch ${canary}); \`touch ${canary}\` && touch ${canary} | sh -c 'touch ${canary}' "quoted" {cwd} \u202Ertl`;
     const lines: string[] = [];
-    const backend = new CustomCommandBackend('env printer', { command: process.execPath, args: ['-e', PRINT, '{prompt}'] }, { sourceEnv: { ...process.env, ...planted }, onStdoutLine: (l) => lines.push(l) });
+    const backend = new CustomCommandBackend(
+      'env printer',
+      { command: process.execPath, args: ['-e', PRINT, '{prompt}'] },
+      { sourceEnv: { ...process.env, ...planted }, onStdoutLine: (l) => lines.push(l) },
+    );
     const run = backend.start({ taskId: '000001', worktree: dir, prompt, permissions: { mode: 'edit' } });
     const result = await run.finished;
     const v: string[] = [];
     if (result.status !== 'success') v.push(`the printer run ended ${result.status}: ${result.errorMessage}`);
-    const printed = lines.map((l) => { try { return JSON.parse(l) as { env: Record<string, string>; argv: string[] }; } catch { return undefined; } }).find(Boolean);
+    const printed = lines
+      .map((l) => {
+        try {
+          return JSON.parse(l) as { env: Record<string, string>; argv: string[] };
+        } catch {
+          return undefined;
+        }
+      })
+      .find(Boolean);
     if (!printed) v.push('the agent printed no environment');
     else {
       if (!printed.env.PATH) v.push('PATH did not reach the agent (the check would prove nothing)');
       for (const [k, val] of Object.entries(planted)) {
         if (printed.env[k] !== undefined) v.push(`${k} reached the agent`);
-        if (Object.values(printed.env).some((x) => x.includes(val))) v.push(`the value of ${k} reached the agent under another name`);
+        if (Object.values(printed.env).some((x) => x.includes(val)))
+          v.push(`the value of ${k} reached the agent under another name`);
       }
       // One argument, byte for byte; `{cwd}` inside the prompt text is not re-expanded (placeholders live in the template).
-      if (printed.argv.length !== 1 || printed.argv[0] !== prompt) v.push(`the prompt was not one verbatim argument: ${JSON.stringify(printed.argv)}`);
+      if (printed.argv.length !== 1 || printed.argv[0] !== prompt)
+        v.push(`the prompt was not one verbatim argument: ${JSON.stringify(printed.argv)}`);
     }
     if (fs.existsSync(canary)) v.push('shell syntax in the prompt was executed');
     recordFault(AREA, 'planted secrets + hostile prompt', v);

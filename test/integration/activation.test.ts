@@ -26,9 +26,18 @@ describe('extension wiring in a real VS Code', () => {
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
     // Its own load and activate timing (figures for `npm run bench`; nothing here asserts on how long they took).
     const { moduleLoadMs, waitForActivateMs, activateMs } = api.timing;
-    assert.ok([moduleLoadMs, waitForActivateMs, activateMs].every((v) => Number.isFinite(v) && v >= 0), JSON.stringify(api.timing));
-    console.log(`module evaluation ${moduleLoadMs.toFixed(1)} ms, then ${waitForActivateMs.toFixed(1)} ms until activate(), activate() ${activateMs.toFixed(1)} ms`);
-    if (process.env.ACTIVATION_TIMING_FILE) fs.writeFileSync(process.env.ACTIVATION_TIMING_FILE, JSON.stringify({ ...api.timing, vscode: vscode.version, node: process.version }));
+    assert.ok(
+      [moduleLoadMs, waitForActivateMs, activateMs].every((v) => Number.isFinite(v) && v >= 0),
+      JSON.stringify(api.timing),
+    );
+    console.log(
+      `module evaluation ${moduleLoadMs.toFixed(1)} ms, then ${waitForActivateMs.toFixed(1)} ms until activate(), activate() ${activateMs.toFixed(1)} ms`,
+    );
+    if (process.env.ACTIVATION_TIMING_FILE)
+      fs.writeFileSync(
+        process.env.ACTIVATION_TIMING_FILE,
+        JSON.stringify({ ...api.timing, vscode: vscode.version, node: process.version }),
+      );
   });
 
   it('registers every command it contributes', async () => {

@@ -13,10 +13,23 @@ import { click, driverAvailable, eventually, readText, snap } from './driver';
 
 const TASK_ID = 'fleet-it-000042';
 const DESIGN_LINK = 'fleet-it/000042_add-password-reset/design.md#L3';
-const ITEMS = ['Add the reset tokens table', 'Create the token repository', 'Add the reset request endpoint', 'Rate-limit reset requests', `Add the reset endpoint (see [the design](${DESIGN_LINK}))`, 'Invalidate sessions after a reset'];
+const ITEMS = [
+  'Add the reset tokens table',
+  'Create the token repository',
+  'Add the reset request endpoint',
+  'Rate-limit reset requests',
+  `Add the reset endpoint (see [the design](${DESIGN_LINK}))`,
+  'Invalidate sessions after a reset',
+];
 
 /** tasks.md with the first `done` items ticked and the next one in progress. */
-const tasksMd = (done: number) => ['# Implementation Tasks: Add password reset', '', ...ITEMS.map((t, i) => `- [${i < done ? 'x' : i === done ? '~' : ' '}] ${t}`), ''].join('\n');
+const tasksMd = (done: number) =>
+  [
+    '# Implementation Tasks: Add password reset',
+    '',
+    ...ITEMS.map((t, i) => `- [${i < done ? 'x' : i === done ? '~' : ' '}] ${t}`),
+    '',
+  ].join('\n');
 
 /**
  * Until the orchestrator's store is wired in, this stands in for it: one SpecTask whose card is built
@@ -34,7 +47,23 @@ class TasksFileSource implements FleetSnapshotSource {
 
   snapshot(): FleetSnapshot {
     const w = buildItemWindow(parseChecklist(fs.readFileSync(this.file)).items, 2);
-    const cards = [{ taskId: TASK_ID, number: '000042', title: 'Add password reset', phase: 'implementing' as const, backend: 'claude-code', agentId: 'ag-it42', progress: w.progress, window: w.items, currentIndex: w.currentIndex, lastActivity: 'Edit src/auth/reset.ts', startedAt: Date.now() - 90_000, updatedAt: Date.now(), hasWorktree: true }];
+    const cards = [
+      {
+        taskId: TASK_ID,
+        number: '000042',
+        title: 'Add password reset',
+        phase: 'implementing' as const,
+        backend: 'claude-code',
+        agentId: 'ag-it42',
+        progress: w.progress,
+        window: w.items,
+        currentIndex: w.currentIndex,
+        lastActivity: 'Edit src/auth/reset.ts',
+        startedAt: Date.now() - 90_000,
+        updatedAt: Date.now(),
+        hasWorktree: true,
+      },
+    ];
     return { generatedAt: Date.now(), cards, counts: countByPhase(cards) };
   }
 
@@ -46,7 +75,9 @@ class TasksFileSource implements FleetSnapshotSource {
 
 /** The webview DOM is reachable only through the Playwright driver (code-server runs); say so when skipping. */
 function skipWithoutDriver(ctx: Mocha.Context): void {
-  console.log(`skipped "${ctx.test?.title}": the webview DOM can only be read through the Playwright driver (run under code-server: npm run test:integration)`);
+  console.log(
+    `skipped "${ctx.test?.title}": the webview DOM can only be read through the Playwright driver (run under code-server: npm run test:integration)`,
+  );
   ctx.skip();
 }
 
@@ -64,7 +95,10 @@ describe('fleet dashboard in a real VS Code', () => {
     dir = path.join(ws.uri.fsPath, 'fleet-it', '000042_add-password-reset');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'tasks.md'), tasksMd(2));
-    fs.writeFileSync(path.join(dir, 'design.md'), '# Design: Add password reset\n\n## Tokens\nOne-time tokens, 30 minutes.\n');
+    fs.writeFileSync(
+      path.join(dir, 'design.md'),
+      '# Design: Add password reset\n\n## Tokens\nOne-time tokens, 30 minutes.\n',
+    );
   });
   after(() => {
     source?.dispose();
@@ -83,11 +117,23 @@ describe('fleet dashboard in a real VS Code', () => {
     }, 'the card shows item 3 as current');
     assert.match(current, /Add the reset request endpoint/);
     const text = await readText(card);
-    for (const expected of ['#000042', 'Add password reset', 'claude-code', 'ag-it42', 'Implementing', '2/6', 'Edit src/auth/reset.ts']) assert.ok(text.includes(expected), `card lacks ${expected}:\n${text}`);
+    for (const expected of [
+      '#000042',
+      'Add password reset',
+      'claude-code',
+      'ag-it42',
+      'Implementing',
+      '2/6',
+      'Edit src/auth/reset.ts',
+    ])
+      assert.ok(text.includes(expected), `card lacks ${expected}:\n${text}`);
     await snap('fleet-live-before-tick', `${card} .task-item.current`);
 
     fs.writeFileSync(path.join(dir, 'tasks.md'), tasksMd(3)); // the agent ticks item 3 and starts item 4
-    await eventually(async () => (await readText(`${card} .task-item.current`)).includes(ITEMS[3]), 'the card follows the tick');
+    await eventually(
+      async () => (await readText(`${card} .task-item.current`)).includes(ITEMS[3]),
+      'the card follows the tick',
+    );
     assert.match(await readText(`${card} .progress-count`), /^3\/6$/);
     await snap('fleet-live-after-tick', `${card} .task-item.current`);
   });

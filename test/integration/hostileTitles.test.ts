@@ -54,7 +54,11 @@ const TITLES = [
 /** HEAD, index, status and every tracked and untracked file of the user's checkout, as hashes. */
 function checkoutState(root: string): Record<string, string> {
   const git = (...a: string[]) => execFileSync('git', ['--no-optional-locks', ...a], { cwd: root, encoding: 'utf8' });
-  const state: Record<string, string> = { head: git('rev-parse', 'HEAD').trim(), branch: git('rev-parse', '--abbrev-ref', 'HEAD').trim(), status: git('status', '--porcelain=v1', '--untracked-files=all') };
+  const state: Record<string, string> = {
+    head: git('rev-parse', 'HEAD').trim(),
+    branch: git('rev-parse', '--abbrev-ref', 'HEAD').trim(),
+    status: git('status', '--porcelain=v1', '--untracked-files=all'),
+  };
   const index = path.join(root, '.git', 'index');
   state.index = fs.existsSync(index) ? createHash('sha256').update(fs.readFileSync(index)).digest('hex') : '';
   for (const f of git('ls-files', '-co', '--exclude-standard').split('\n').filter(Boolean)) {
@@ -65,7 +69,8 @@ function checkoutState(root: string): Record<string, string> {
   return state;
 }
 
-const flatten = (nodes: TreeSnapshotNode[] | undefined): TreeSnapshotNode[] => (nodes ?? []).flatMap((n) => [n, ...flatten(n.children)]);
+const flatten = (nodes: TreeSnapshotNode[] | undefined): TreeSnapshotNode[] =>
+  (nodes ?? []).flatMap((n) => [n, ...flatten(n.children)]);
 
 describe('hostile SpecTask titles through the commands of a real VS Code', () => {
   let api: SpecTaskApi;
@@ -105,29 +110,68 @@ describe('hostile SpecTask titles through the commands of a real VS Code', () =>
       const view = repo.orchestrator.taskViews().find((t) => t.id === o.id)!;
       const folder = view.path;
       const name = path.basename(folder);
-      assert.match(name, /^\d{6}_[a-z0-9-]{1,25}$/, `unsafe folder name ${JSON.stringify(name)} for ${JSON.stringify(o.title.slice(0, 40))}`);
-      assert.equal(path.dirname(fs.realpathSync(folder)), fs.realpathSync(tasksDir), 'the folder is directly in design/tasks');
-      assert.equal(view.title, titleFromGoal(o.title).replace(/\s+/g, ' ').trim(), 'the title is the goal\u2019s first line as typed (whitespace collapsed, cut after 80)');
+      assert.match(
+        name,
+        /^\d{6}_[a-z0-9-]{1,25}$/,
+        `unsafe folder name ${JSON.stringify(name)} for ${JSON.stringify(o.title.slice(0, 40))}`,
+      );
+      assert.equal(
+        path.dirname(fs.realpathSync(folder)),
+        fs.realpathSync(tasksDir),
+        'the folder is directly in design/tasks',
+      );
+      assert.equal(
+        view.title,
+        titleFromGoal(o.title).replace(/\s+/g, ' ').trim(),
+        'the title is the goal\u2019s first line as typed (whitespace collapsed, cut after 80)',
+      );
       // The hover: real vscode.MarkdownString, untrusted, no HTML; the title renders as text only.
       const tip = taskTooltip(view, undefined);
       assert.equal(tip.isTrusted, false);
       assert.equal(tip.supportHtml, false);
       const inline = md.parse(tip.value, {}).flatMap((t) => t.children ?? []);
-      const bad = [...md.parse(tip.value, {}), ...inline].filter((t) => ['link_open', 'image', 'html_inline', 'html_block'].includes(t.type));
-      assert.deepEqual(bad.map((t) => t.type), [], `the hover of ${JSON.stringify(o.title.slice(0, 40))} renders markup: ${tip.value.slice(0, 300)}`);
-      assert.ok(!/(^|[^\\])\$\((sync~spin|alert)\)/.test(tip.value.split('\n\n')[0]), `an icon in the title is escaped: ${tip.value.slice(0, 200)}`);
+      const bad = [...md.parse(tip.value, {}), ...inline].filter((t) =>
+        ['link_open', 'image', 'html_inline', 'html_block'].includes(t.type),
+      );
+      assert.deepEqual(
+        bad.map((t) => t.type),
+        [],
+        `the hover of ${JSON.stringify(o.title.slice(0, 40))} renders markup: ${tip.value.slice(0, 300)}`,
+      );
+      assert.ok(
+        !/(^|[^\\])\$\((sync~spin|alert)\)/.test(tip.value.split('\n\n')[0]),
+        `an icon in the title is escaped: ${tip.value.slice(0, 200)}`,
+      );
     }
 
     // The tree shows each title as its label, exactly.
-    const tree = await eventually(async () => {
-      const nodes = flatten(await api._testTreeSnapshot());
-      return outcomes.every((o) => o.outcome === 'refused' || nodes.some((n) => n.label === `#${repo.orchestrator.task(o.id!)!.number} ${repo.orchestrator.task(o.id!)!.title}`)) ? nodes : undefined;
-    }, 'every created SpecTask is in the tree with its title as the label', 30_000);
+    const tree = await eventually(
+      async () => {
+        const nodes = flatten(await api._testTreeSnapshot());
+        return outcomes.every(
+          (o) =>
+            o.outcome === 'refused' ||
+            nodes.some(
+              (n) => n.label === `#${repo.orchestrator.task(o.id!)!.number} ${repo.orchestrator.task(o.id!)!.title}`,
+            ),
+        )
+          ? nodes
+          : undefined;
+      },
+      'every created SpecTask is in the tree with its title as the label',
+      30_000,
+    );
     assert.ok(tree!.length > 0);
 
     // Nothing outside design/tasks on the design-docs branch, nothing executed, the user's checkout as it was.
-    const tracked = execFileSync('git', ['ls-files'], { cwd: repo.designDocsRoot, encoding: 'utf8' }).split('\n').filter(Boolean);
-    const stray = tracked.filter((p) => !p.startsWith('design/tasks/') && !/^(README\.md|design\/README\.md|design\/spectask-counter\.json|\.spectask.*)$/.test(p));
+    const tracked = execFileSync('git', ['ls-files'], { cwd: repo.designDocsRoot, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    const stray = tracked.filter(
+      (p) =>
+        !p.startsWith('design/tasks/') &&
+        !/^(README\.md|design\/README\.md|design\/spectask-counter\.json|\.spectask.*)$/.test(p),
+    );
     assert.deepEqual(stray, [], 'files outside design/tasks on the design-docs branch');
     assert.equal(fs.existsSync(CANARY), false, 'a shell metacharacter in a title ran a command');
     assert.deepEqual(checkoutState(repo.root), before, "the user's checkout changed");
@@ -150,18 +194,35 @@ describe('hostile SpecTask titles through the commands of a real VS Code', () =>
       const title = `${LINK_TITLE} $(touch ${CANARY})`;
       const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
       await vscode.commands.executeCommand('spectask.task.create', { goal: title, start: 'plan', backend: 'custom' });
-      const id = (await eventually(() => repo.orchestrator.taskViews().find((t) => !known.has(t.id))?.id, 'the SpecTask is created'))!;
-      await eventually(() => repo.orchestrator.task(id)?.status === 'spec_review', `SpecTask ${id} reaches spec review (${JSON.stringify(repo.orchestrator.task(id)?.error)})`, 60_000);
+      const id = (await eventually(
+        () => repo.orchestrator.taskViews().find((t) => !known.has(t.id))?.id,
+        'the SpecTask is created',
+      ))!;
+      await eventually(
+        () => repo.orchestrator.task(id)?.status === 'spec_review',
+        `SpecTask ${id} reaches spec review (${JSON.stringify(repo.orchestrator.task(id)?.error)})`,
+        60_000,
+      );
       assert.equal(fs.existsSync(CANARY), false, 'the title in the agent prompt ran a command');
       if (!driverAvailable()) return void console.log('    (the notification DOM check needs the UI driver; skipped)');
       await vscode.commands.executeCommand('notifications.showList');
-      const text = (await eventually(async () => {
-        const t = await readText('.notifications-center .notification-list-item-message');
-        return t.includes('is ready for review') ? t : undefined;
-      }, 'the ready-for-review notification is shown', 60_000))!;
+      const text = (await eventually(
+        async () => {
+          const t = await readText('.notifications-center .notification-list-item-message');
+          return t.includes('is ready for review') ? t : undefined;
+        },
+        'the ready-for-review notification is shown',
+        60_000,
+      ))!;
       // Rendered as a link, the notification would show only "Continue"; as text it shows the brackets.
-      assert.ok(text.includes('[Continue] (command:'), `the notification shows the title as text: ${text.slice(0, 300)}`);
-      await snap('hostile-title-notification', '.notifications-center .notification-list-item-message:has-text("ready for review")');
+      assert.ok(
+        text.includes('[Continue] (command:'),
+        `the notification shows the title as text: ${text.slice(0, 300)}`,
+      );
+      await snap(
+        'hostile-title-notification',
+        '.notifications-center .notification-list-item-message:has-text("ready for review")',
+      );
       await vscode.commands.executeCommand('notifications.hideList');
     } finally {
       await cfg.update('customCommand.template', undefined, vscode.ConfigurationTarget.Global);

@@ -13,7 +13,12 @@ export function run(): Promise<void> {
   const skip = (process.env.TEST_EXCLUDE ?? '').split(',').filter(Boolean);
   const files = fs
     .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.test.js') && (!only.length || only.some((o) => f.startsWith(o))) && !skip.some((o) => f.startsWith(o)))
+    .filter(
+      (f) =>
+        f.endsWith('.test.js') &&
+        (!only.length || only.some((o) => f.startsWith(o))) &&
+        !skip.some((o) => f.startsWith(o)),
+    )
     .sort();
   for (const f of files) mocha.addFile(path.resolve(__dirname, f));
   const results: { title: string; state: string; err?: string }[] = [];
@@ -34,7 +39,9 @@ export function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed' }));
-    runner.on('fail', (t, err) => results.push({ title: t.fullTitle(), state: 'failed', err: String((err && err.stack) || err) }));
+    runner.on('fail', (t, err) =>
+      results.push({ title: t.fullTitle(), state: 'failed', err: String((err && err.stack) || err) }),
+    );
     runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending' }));
   });
 }

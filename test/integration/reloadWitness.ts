@@ -11,8 +11,16 @@ import { transition, isSpecTaskStatus, type Trigger } from '../../src/core/orche
 import { itemStates, ticked } from '../faults/faultHarness';
 import { listProcs } from '../faults/procs';
 
-export interface HistoryEntry { from?: string; to: string; trigger: string }
-export interface ProcSeen { pid: number; startTime: string; cmdline: string }
+export interface HistoryEntry {
+  from?: string;
+  to: string;
+  trigger: string;
+}
+export interface ProcSeen {
+  pid: number;
+  startTime: string;
+  cmdline: string;
+}
 
 /** One SpecTask as the design-docs branch and the worktree showed it. */
 export interface TaskSeen {
@@ -39,27 +47,47 @@ export interface HostSeen {
   openRuns: string[];
 }
 
-export interface LedgerLine { kind: string; runId: string; taskId?: string; phase?: string; pid?: number; outcome?: string; at: number }
+export interface LedgerLine {
+  kind: string;
+  runId: string;
+  taskId?: string;
+  phase?: string;
+  pid?: number;
+  outcome?: string;
+  at: number;
+}
 
 // The checks run inside the extension host under test, polling: git runs asynchronously so the host's
 // event loop (and with it the orchestrator being checked) never waits on the checks.
 const run = promisify(execFile);
-const git = async (cwd: string, ...args: string[]) => (await run('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 })).stdout;
+const git = async (cwd: string, ...args: string[]) =>
+  (await run('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 })).stdout;
 const tryGit = (cwd: string, ...args: string[]) => git(cwd, ...args).catch(() => undefined);
 
 export const ledgerFile = (repoRoot: string) =>
-  path.join(path.resolve(repoRoot, execFileSync('git', ['-C', repoRoot, 'rev-parse', '--git-common-dir'], { encoding: 'utf8' }).trim()), 'spectask', 'ledger.jsonl');
+  path.join(
+    path.resolve(
+      repoRoot,
+      execFileSync('git', ['-C', repoRoot, 'rev-parse', '--git-common-dir'], { encoding: 'utf8' }).trim(),
+    ),
+    'spectask',
+    'ledger.jsonl',
+  );
 
 export function ledger(repoRoot: string): LedgerLine[] {
   const f = ledgerFile(repoRoot);
   if (!fs.existsSync(f)) return [];
-  return fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
-    try {
-      return [JSON.parse(l) as LedgerLine];
-    } catch {
-      return []; // a torn last line from a killed writer
-    }
-  });
+  return fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as LedgerLine];
+      } catch {
+        return []; // a torn last line from a killed writer
+      }
+    });
 }
 
 /** Run ids started and never ended. */
@@ -71,9 +99,16 @@ export function openRuns(repoRoot: string): string[] {
 
 export async function taskSeen(docsWt: string, taskFolder: string): Promise<TaskSeen> {
   const rel = path.relative(docsWt, taskFolder);
-  const record = JSON.parse(await git(docsWt, 'show', `HEAD:${rel}/spectask.json`)) as { id: string; title: string; status: string; history: HistoryEntry[] };
+  const record = JSON.parse(await git(docsWt, 'show', `HEAD:${rel}/spectask.json`)) as {
+    id: string;
+    title: string;
+    status: string;
+    history: HistoryEntry[];
+  };
   const head = (await tryGit(docsWt, 'show', `HEAD:${rel}/tasks.md`)) ?? '';
-  const disk = fs.existsSync(path.join(taskFolder, 'tasks.md')) ? fs.readFileSync(path.join(taskFolder, 'tasks.md'), 'utf8') : '';
+  const disk = fs.existsSync(path.join(taskFolder, 'tasks.md'))
+    ? fs.readFileSync(path.join(taskFolder, 'tasks.md'), 'utf8')
+    : '';
   return {
     id: record.id,
     title: record.title,
@@ -95,7 +130,8 @@ export function agentProcs(marker: string): ProcSeen[] {
       if (!cmdline.includes(marker)) continue;
       const stat = fs.readFileSync(`/proc/${n}/stat`, 'utf8');
       const st = parseProcStat(stat);
-      if (st && !/\) Z /.test(stat)) out.push({ pid: Number(n), startTime: st.startTime, cmdline: cmdline.slice(0, 200) }); // a zombie is dead
+      if (st && !/\) Z /.test(stat))
+        out.push({ pid: Number(n), startTime: st.startTime, cmdline: cmdline.slice(0, 200) }); // a zombie is dead
     } catch {
       // exited meanwhile
     }
@@ -108,7 +144,8 @@ export const alive = (p: ProcSeen) => isProcessAlive({ pid: p.pid, startTime: p.
 /** True when `pid` is `ancestor` or one of its descendants. */
 export function descendsFrom(pid: number, ancestor: number): boolean {
   const parent = new Map(listProcs().map((p) => [p.pid, p.ppid]));
-  for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = parent.get(p), hops++) if (p === ancestor) return true;
+  for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = parent.get(p), hops++)
+    if (p === ancestor) return true;
   return false;
 }
 
@@ -121,25 +158,33 @@ export function historyProblems(before: HistoryEntry[], now: HistoryEntry[]): st
   const problems: string[] = [];
   const key = (h: HistoryEntry) => `${h.from ?? ''}>${h.to}:${h.trigger}`;
   if (now.length < before.length || before.some((h, i) => key(h) !== key(now[i]!))) {
-    problems.push(`the history seen before the reload is not the start of the history now:\n before ${before.map(key).join(', ')}\n now    ${now.map(key).join(', ')}`);
+    problems.push(
+      `the history seen before the reload is not the start of the history now:\n before ${before.map(key).join(', ')}\n now    ${now.map(key).join(', ')}`,
+    );
   }
   for (let i = 1; i < now.length; i++) {
     const h = now[i]!;
     const prev = now[i - 1]!;
-    if (h.from !== prev.to) problems.push(`step ${i} (${key(h)}) does not start where step ${i - 1} ended (${prev.to})`);
+    if (h.from !== prev.to)
+      problems.push(`step ${i} (${key(h)}) does not start where step ${i - 1} ended (${prev.to})`);
     if (!h.from || !isSpecTaskStatus(h.from)) {
       problems.push(`step ${i} (${key(h)}) has no valid from-status`);
       continue;
     }
     const t = transition(h.from, h.trigger as Trigger);
-    if (!t.ok || t.to !== h.to) problems.push(`step ${i} (${key(h)}) is not a legal transition${t.ok ? ` (it leads to ${t.to})` : `: ${t.message}`}`);
+    if (!t.ok || t.to !== h.to)
+      problems.push(
+        `step ${i} (${key(h)}) is not a legal transition${t.ok ? ` (it leads to ${t.to})` : `: ${t.message}`}`,
+      );
   }
   return problems;
 }
 
 /** Problems with the tasks.md history on the design-docs branch: a committed tick taken back in a later commit. */
 export async function untickedInHistory(docsWt: string, rel: string): Promise<string[]> {
-  const shas = (await git(docsWt, 'log', '--format=%H', '--reverse', '--', `${rel}/tasks.md`)).split('\n').filter(Boolean);
+  const shas = (await git(docsWt, 'log', '--format=%H', '--reverse', '--', `${rel}/tasks.md`))
+    .split('\n')
+    .filter(Boolean);
   const problems: string[] = [];
   let prev = new Set<string>();
   for (const sha of shas) {

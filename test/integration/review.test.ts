@@ -11,25 +11,43 @@ import type { ImplementationReviewResult } from '../../src/vscode/review/impleme
 import type { ApproveResult, RequestChangesResult } from '../../src/vscode/review/specReviewController';
 import { driverAvailable, eventually, press, readText, snap } from './driver';
 
-const REQUIREMENTS = '# Requirements: Password reset\n\n## User stories\n\n- As a user I can reset my password by e-mail.\n\n## Open Questions\n\n- none\n';
-const DESIGN = '# Design: Password reset\n\n## Architecture\n\nStore reset tokens in memory for now.\nTokens expire after 30 minutes.\n';
-const TASKS = '# Implementation Tasks: Password reset\n\n- [x] T1: Add the reset tokens table\n- [~] T2: Create the token repository\n- [ ] T3: Add the reset request endpoint\n- [ ] T4: Rate-limit reset requests\n';
+const REQUIREMENTS =
+  '# Requirements: Password reset\n\n## User stories\n\n- As a user I can reset my password by e-mail.\n\n## Open Questions\n\n- none\n';
+const DESIGN =
+  '# Design: Password reset\n\n## Architecture\n\nStore reset tokens in memory for now.\nTokens expire after 30 minutes.\n';
+const TASKS =
+  '# Implementation Tasks: Password reset\n\n- [x] T1: Add the reset tokens table\n- [~] T2: Create the token repository\n- [ ] T3: Add the reset request endpoint\n- [ ] T4: Rate-limit reset requests\n';
 const QUOTED = 'Store reset tokens in memory for now.';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=it', '-c', 'user.email=it@example.invalid', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=it', '-c', 'user.email=it@example.invalid', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
 
 /**
  * Writes a SpecTask folder in one go, already in `status` (so the orchestrator never sees a schedulable
  * state in between and starts no agent), and commits it through the store.
  */
-async function plantTask(docs: DesignDocs, title: string, slug: string, status: SpecTaskRecord['status'], extra: Partial<SpecTaskRecord> = {}): Promise<{ id: string; dir: string; folder: string }> {
+async function plantTask(
+  docs: DesignDocs,
+  title: string,
+  slug: string,
+  status: SpecTaskRecord['status'],
+  extra: Partial<SpecTaskRecord> = {},
+): Promise<{ id: string; dir: string; folder: string }> {
   const n = await nextTaskNumber(docs.location.worktreePath);
   const id = String(n).padStart(6, '0');
   const folder = `${id}_${slug}`;
   const dir = path.join(docs.location.worktreePath, 'design', 'tasks', folder);
   fs.mkdirSync(dir, { recursive: true });
   const rec = { ...newSpecTaskRecord({ number: n, title, baseBranch: 'main' }), status, ...extra };
-  rec.history.push({ at: new Date().toISOString(), from: 'backlog', to: status, trigger: 'planted by the integration test' });
+  rec.history.push({
+    at: new Date().toISOString(),
+    from: 'backlog',
+    to: status,
+    trigger: 'planted by the integration test',
+  });
   fs.writeFileSync(path.join(dir, 'requirements.md'), REQUIREMENTS);
   fs.writeFileSync(path.join(dir, 'design.md'), DESIGN);
   fs.writeFileSync(path.join(dir, 'tasks.md'), TASKS);
@@ -40,11 +58,19 @@ async function plantTask(docs: DesignDocs, title: string, slug: string, status: 
 }
 
 /** eventually() for a value that is undefined until it appears. */
-const found = async <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T> => (await eventually(fn, what, timeoutMs)) as T;
+const found = async <T>(
+  fn: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs?: number,
+): Promise<T> => (await eventually(fn, what, timeoutMs)) as T;
 
-const api = () => vscode.extensions.getExtension<{ services: import('../../src/vscode/extensionContext').SpecTaskServices }>('spectask.spectask')!.exports;
+const api = () =>
+  vscode.extensions.getExtension<{ services: import('../../src/vscode/extensionContext').SpecTaskServices }>(
+    'spectask.spectask',
+  )!.exports;
 
-const readRecord = (dir: string): SpecTaskRecord => JSON.parse(fs.readFileSync(path.join(dir, 'spectask.json'), 'utf8'));
+const readRecord = (dir: string): SpecTaskRecord =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'spectask.json'), 'utf8'));
 
 async function typeText(text: string): Promise<void> {
   for (const ch of text) await press(ch === ' ' ? 'Space' : ch);
@@ -73,7 +99,10 @@ describe('design-doc and implementation review in a real VS Code', function () {
     const id = String(n).padStart(6, '0');
     const wt = path.join(ws, '.git-worktrees', `${id}_${slug}`);
     git(ws, 'worktree', 'add', '-q', '-b', `spectask/${id}-${slug}`, wt, 'main');
-    fs.writeFileSync(path.join(wt, 'index.js'), fs.readFileSync(path.join(wt, 'index.js'), 'utf8') + '\n// reset endpoint\nexports.reset = () => "ok";\n');
+    fs.writeFileSync(
+      path.join(wt, 'index.js'),
+      fs.readFileSync(path.join(wt, 'index.js'), 'utf8') + '\n// reset endpoint\nexports.reset = () => "ok";\n',
+    );
     fs.writeFileSync(path.join(wt, 'reset.js'), 'module.exports = { ttlMinutes: 30 };\n');
     git(wt, 'add', '-A');
     git(wt, 'commit', '-q', '-m', `reset endpoint\n\nSpecTask: ${id}`);
@@ -84,13 +113,26 @@ describe('design-doc and implementation review in a real VS Code', function () {
     await vscode.commands.executeCommand('spectask.tasks.refresh');
     const tasksUri = vscode.Uri.file(path.join(spec.dir, 'tasks.md'));
     await vscode.workspace.openTextDocument(tasksUri); // CodeLens providers run on loaded documents only
-    await eventually(async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tasksUri)) ?? []).some((l) => l.command?.title.includes('done')), 'the extension knows the planted SpecTask', 60_000);
+    await eventually(
+      async () =>
+        (
+          (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tasksUri)) ?? []
+        ).some((l) => l.command?.title.includes('done')),
+      'the extension knows the planted SpecTask',
+      60_000,
+    );
   });
 
   it('lists both planted SpecTasks in the orchestrator the features use', async () => {
-    const views = api().services.repositories().flatMap((r) => r.orchestrator.taskViews()).map((t) => [t.id, path.basename(t.path), t.status]);
+    const views = api()
+      .services.repositories()
+      .flatMap((r) => r.orchestrator.taskViews())
+      .map((t) => [t.id, path.basename(t.path), t.status]);
     console.log(`task views: ${JSON.stringify(views)}`);
-    assert.ok(views.some(([id, , st]) => id === impl.id && st === 'implementation_review'), JSON.stringify(views));
+    assert.ok(
+      views.some(([id, , st]) => id === impl.id && st === 'implementation_review'),
+      JSON.stringify(views),
+    );
   });
 
   after(async () => {
@@ -98,29 +140,63 @@ describe('design-doc and implementation review in a real VS Code', function () {
     // Leave the shared workspace as the suites that follow expect it: no SpecTask of ours, no agent running.
     for (const t of [spec, impl]) {
       if (!t || readRecord(t.dir).status === 'archived') continue;
-      const archived = Promise.resolve(vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id })).then(() => 'archived', (e) => `not archived: ${(e as Error).message}`);
-      console.log(`review cleanup: ${t.id} ${await Promise.race([archived, new Promise((r) => setTimeout(() => r('archive still pending after 10 s'), 10_000))])}`);
+      const archived = Promise.resolve(vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id })).then(
+        () => 'archived',
+        (e) => `not archived: ${(e as Error).message}`,
+      );
+      console.log(
+        `review cleanup: ${t.id} ${await Promise.race([archived, new Promise((r) => setTimeout(() => r('archive still pending after 10 s'), 10_000))])}`,
+      );
     }
-    console.log(`review cleanup: views ${JSON.stringify(api().services.repositories().flatMap((r) => r.orchestrator.taskViews().map((v) => [v.id, v.status, v.agentWorking, v.queueReason ?? '']))) }`);
+    console.log(
+      `review cleanup: views ${JSON.stringify(
+        api()
+          .services.repositories()
+          .flatMap((r) => r.orchestrator.taskViews().map((v) => [v.id, v.status, v.agentWorking, v.queueReason ?? ''])),
+      )}`,
+    );
     const queue = registry.forRepo(ws);
-    await queue.enqueue('review test cleanup', async (g) => {
-      for (const t of [spec, impl]) {
-        if (!t) continue;
-        const rel = path.relative(docs.location.worktreePath, t.dir);
-        await g.run(['rm', '-r', '-f', '-q', '--', rel], { cwd: docs.location.worktreePath });
-        const wt = path.join(ws, '.git-worktrees', path.basename(t.dir));
-        if (fs.existsSync(wt)) await g.run(['worktree', 'remove', '--force', wt]);
-      }
-      await g.run(['-c', 'user.name=it', '-c', 'user.email=it@example.invalid', 'commit', '-m', 'review integration test: remove its SpecTasks'], { cwd: docs.location.worktreePath });
-    }).then(() => console.log('review cleanup: folders removed'), (e) => console.log(`review test cleanup: ${(e as Error).message}`));
-    await eventually(() => !api().services.repositories().some((r) => r.orchestrator.task(spec.id) || r.orchestrator.task(impl.id)), 'the extension forgot the removed SpecTasks').catch((e) => console.log(String(e)));
+    await queue
+      .enqueue('review test cleanup', async (g) => {
+        for (const t of [spec, impl]) {
+          if (!t) continue;
+          const rel = path.relative(docs.location.worktreePath, t.dir);
+          await g.run(['rm', '-r', '-f', '-q', '--', rel], { cwd: docs.location.worktreePath });
+          const wt = path.join(ws, '.git-worktrees', path.basename(t.dir));
+          if (fs.existsSync(wt)) await g.run(['worktree', 'remove', '--force', wt]);
+        }
+        await g.run(
+          [
+            '-c',
+            'user.name=it',
+            '-c',
+            'user.email=it@example.invalid',
+            'commit',
+            '-m',
+            'review integration test: remove its SpecTasks',
+          ],
+          { cwd: docs.location.worktreePath },
+        );
+      })
+      .then(
+        () => console.log('review cleanup: folders removed'),
+        (e) => console.log(`review test cleanup: ${(e as Error).message}`),
+      );
+    await eventually(
+      () =>
+        !api()
+          .services.repositories()
+          .some((r) => r.orchestrator.task(spec.id) || r.orchestrator.task(impl.id)),
+      'the extension forgot the removed SpecTasks',
+    ).catch((e) => console.log(String(e)));
     registry?.dispose();
     docs?.store.dispose();
   });
 
   it('shows each checklist item\u2019s state as a CodeLens in tasks.md', async () => {
     const uri = vscode.Uri.file(path.join(spec.dir, 'tasks.md'));
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
     const byLine = lenses.filter((l) => l.range.start.line >= 2).map((l) => [l.range.start.line, l.command?.title]);
     assert.deepEqual(byLine, [
       [2, '$(pass) done'],
@@ -130,10 +206,16 @@ describe('design-doc and implementation review in a real VS Code', function () {
     ]);
     // The review bar on top of the document while the spec waits for review.
     const top = lenses.filter((l) => l.range.start.line === 0).map((l) => l.command?.title ?? '');
-    assert.ok(top.some((t) => t.startsWith('$(lock) Approve blocked')), top.join(' | '));
+    assert.ok(
+      top.some((t) => t.startsWith('$(lock) Approve blocked')),
+      top.join(' | '),
+    );
     await vscode.window.showTextDocument(uri, { preview: false });
     if (driverAvailable()) {
-      await eventually(async () => (await readText('.monaco-editor .codelens-decoration')).includes('in progress'), 'CodeLens rendered');
+      await eventually(
+        async () => (await readText('.monaco-editor .codelens-decoration')).includes('in progress'),
+        'CodeLens rendered',
+      );
       await snap('review-tasks-codelens', '.codelens-decoration');
     }
   });
@@ -156,7 +238,10 @@ describe('design-doc and implementation review in a real VS Code', function () {
       // The real UI: "Add Comment on Current Selection", type, Ctrl+Enter runs our Add Comment action.
       // The command needs the editor's commenting ranges, which load asynchronously: retry until it opens.
       await eventually(async () => {
-        const open = await readText('.review-widget .comment-form', 2_000).then(() => true, () => false);
+        const open = await readText('.review-widget .comment-form', 2_000).then(
+          () => true,
+          () => false,
+        );
         if (!open) await vscode.commands.executeCommand('workbench.action.addComment');
         return open;
       }, 'the comment widget opened');
@@ -165,15 +250,29 @@ describe('design-doc and implementation review in a real VS Code', function () {
     } else {
       // Without the UI driver another reviewer's window writes the comment; this window must pick it up.
       await docs.store.update(spec.id, 'review: comment from another window', (r) => {
-        r.reviewComments.push({ id: 'rc-it-1', document: 'design.md', line: line + 1, quote: QUOTED, comment: body, author: 'it', createdAt: new Date().toISOString() });
+        r.reviewComments.push({
+          id: 'rc-it-1',
+          document: 'design.md',
+          line: line + 1,
+          quote: QUOTED,
+          comment: body,
+          author: 'it',
+          createdAt: new Date().toISOString(),
+        });
       });
     }
-    const stored = await found(() => readRecord(spec.dir).reviewComments.find((c) => c.comment === body), 'the comment is in spectask.json');
+    const stored = await found(
+      () => readRecord(spec.dir).reviewComments.find((c) => c.comment === body),
+      'the comment is in spectask.json',
+    );
     assert.equal(stored.document, 'design.md');
     assert.equal(stored.line, line + 1);
     assert.equal(stored.quote, QUOTED);
     assert.equal(stored.resolvedAt, undefined);
-    assert.match(git(docs.location.worktreePath, 'log', '-1', '--format=%s', '--', path.join(spec.dir, 'spectask.json')), /review/);
+    assert.match(
+      git(docs.location.worktreePath, 'log', '-1', '--format=%s', '--', path.join(spec.dir, 'spectask.json')),
+      /review/,
+    );
 
     const blocked = await found(async () => {
       const r = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
@@ -193,8 +292,15 @@ describe('design-doc and implementation review in a real VS Code', function () {
     // The planning agent rewrites the line while design.md is closed: the quote is gone, so the comment
     // resolves itself, and design.md counts as unread again.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.writeFileSync(path.join(spec.dir, 'design.md'), DESIGN.replace(QUOTED, 'Store reset tokens in Redis with a TTL.'));
-    const resolved = await found(() => readRecord(spec.dir).reviewComments.find((c) => c.comment === body && c.resolvedAt), 'the comment resolved itself', 30_000);
+    fs.writeFileSync(
+      path.join(spec.dir, 'design.md'),
+      DESIGN.replace(QUOTED, 'Store reset tokens in Redis with a TTL.'),
+    );
+    const resolved = await found(
+      () => readRecord(spec.dir).reviewComments.find((c) => c.comment === body && c.resolvedAt),
+      'the comment resolved itself',
+      30_000,
+    );
     assert.equal((resolved as { resolvedBy?: string }).resolvedBy, 'auto');
   });
 
@@ -202,7 +308,10 @@ describe('design-doc and implementation review in a real VS Code', function () {
     // design.md changed since it was opened, so it has to be opened again.
     const before = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
     assert.ok(!before.approved);
-    assert.deepEqual(before.reasons, ['open requirements.md to review it', 'design.md changed since you opened it; open it again']);
+    assert.deepEqual(before.reasons, [
+      'open requirements.md to review it',
+      'design.md changed since you opened it; open it again',
+    ]);
     for (const d of ['requirements.md', 'design.md', 'tasks.md']) {
       await vscode.window.showTextDocument(vscode.Uri.file(path.join(spec.dir, d)), { preview: false });
     }
@@ -215,25 +324,46 @@ describe('design-doc and implementation review in a real VS Code', function () {
       const s = readRecord(spec.dir).status;
       return s !== 'spec_review' ? s : undefined;
     }, 'the status left spec review');
-    assert.ok(['spec_approved', 'queued_implementation', 'implementation', 'implementation_failed'].includes(status), status);
+    assert.ok(
+      ['spec_approved', 'queued_implementation', 'implementation', 'implementation_failed'].includes(status),
+      status,
+    );
     assert.ok(readRecord(spec.dir).history.some((h) => h.trigger === 'approve'));
     // No agent needed here: archive it (stops whatever the scheduler started).
     await vscode.commands.executeCommand('spectask.task.archive', { taskId: spec.id }).then(undefined, () => undefined);
   });
 
   it('refuses Request changes with nothing to send', async () => {
-    const r = await vscode.commands.executeCommand<RequestChangesResult>('spectask.spec.requestChanges', { taskId: spec.id }, '');
+    const r = await vscode.commands.executeCommand<RequestChangesResult>(
+      'spectask.spec.requestChanges',
+      { taskId: spec.id },
+      '',
+    );
     assert.equal(r.sent, 0);
   });
 
   it('shows the task branch against its base in the multi-file diff editor', async () => {
-    const r = await vscode.commands.executeCommand<ImplementationReviewResult>('spectask.implementation.review', { taskId: impl.id });
+    const r = await vscode.commands.executeCommand<ImplementationReviewResult>('spectask.implementation.review', {
+      taskId: impl.id,
+    });
     assert.equal(r.shown, 'multi-diff');
     assert.deepEqual([...r.files].sort(), ['index.js', 'reset.js']);
-    const tab = await found(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label.startsWith('Review SpecTask') ? vscode.window.tabGroups.activeTabGroup.activeTab : undefined, 'the review tab is active');
+    const tab = await found(
+      () =>
+        vscode.window.tabGroups.activeTabGroup.activeTab?.label.startsWith('Review SpecTask')
+          ? vscode.window.tabGroups.activeTabGroup.activeTab
+          : undefined,
+      'the review tab is active',
+    );
     assert.match(tab.label, /Reset endpoint/);
     // The base side is the file at the merge base, read through the spectask-base: provider.
-    const base = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'spectask-base', path: '/index.js', query: new URLSearchParams({ repo: ws, rev: git(ws, 'rev-parse', 'main').trim(), path: 'index.js' }).toString() }));
+    const base = await vscode.workspace.openTextDocument(
+      vscode.Uri.from({
+        scheme: 'spectask-base',
+        path: '/index.js',
+        query: new URLSearchParams({ repo: ws, rev: git(ws, 'rev-parse', 'main').trim(), path: 'index.js' }).toString(),
+      }),
+    );
     assert.equal(base.getText(), fs.readFileSync(path.join(ws, 'index.js'), 'utf8'));
     if (driverAvailable()) await snap('review-implementation-diff', '.multiDiffEditor');
   });

@@ -9,7 +9,11 @@ import { runTests } from '@vscode/test-electron';
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../../..');
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-ws-'));
-  execFileSync('bash', [path.join(root, 'scripts/make-fixture-repo.sh'), path.join(root, 'test/fixtures/workspace'), ws], { stdio: 'inherit' });
+  execFileSync(
+    'bash',
+    [path.join(root, 'scripts/make-fixture-repo.sh'), path.join(root, 'test/fixtures/workspace'), ws],
+    { stdio: 'inherit' },
+  );
   await runTests({
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(__dirname, 'index.js'),

@@ -27,13 +27,22 @@ function userDataDir(): string | undefined {
       if (a.startsWith('--user-data-dir=')) return a.slice('--user-data-dir='.length);
       if (a === '--user-data-dir' && argv[k + 1]) return argv[k + 1];
     }
-    pid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)\s+\S+\s+/, '').split(' ')[0]);
+    pid = Number(
+      fs
+        .readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\)\s+\S+\s+/, '')
+        .split(' ')[0],
+    );
   }
   return undefined;
 }
 
 /** Every regular file under `dir` (symlinks not followed) whose bytes contain `needle`. */
-function filesContaining(dir: string, needle: string, skip: (p: string) => boolean = () => false): { hits: string[]; scanned: number } {
+function filesContaining(
+  dir: string,
+  needle: string,
+  skip: (p: string) => boolean = () => false,
+): { hits: string[]; scanned: number } {
   const hits: string[] = [];
   let scanned = 0;
   const want = Buffer.from(needle);
@@ -84,7 +93,8 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
   after(async () => {
     await fake?.close();
     const cfg = vscode.workspace.getConfiguration('spectask');
-    for (const k of ['openaiCompatible.baseUrl', 'openaiCompatible.model', 'agents.planning.backend']) await cfg.update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const k of ['openaiCompatible.baseUrl', 'openaiCompatible.model', 'agents.planning.backend'])
+      await cfg.update(k, undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('stores the key through "Configure agent back-ends", sends it only to the endpoint, and writes it nowhere', async function () {
@@ -95,7 +105,16 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     }
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-secrets-'));
     // The fake model server from the e2e tier, recording the Authorization header of every request.
-    fake = await FakeServer.start({ handle: (req: http.IncomingMessage, body, res, ctx) => (authorizations.push(`${req.method} ${req.url} ${String(req.headers.authorization ?? '')}`), openaiApi.handle(req, body, res, ctx)) }, scratch, 'openai');
+    fake = await FakeServer.start(
+      {
+        handle: (req: http.IncomingMessage, body, res, ctx) => (
+          authorizations.push(`${req.method} ${req.url} ${String(req.headers.authorization ?? '')}`),
+          openaiApi.handle(req, body, res, ctx)
+        ),
+      },
+      scratch,
+      'openai',
+    );
     const cfg = vscode.workspace.getConfiguration('spectask');
     await cfg.update('openaiCompatible.baseUrl', `${fake.url}/v1`, vscode.ConfigurationTarget.Global);
     await cfg.update('openaiCompatible.model', 'fake-local', vscode.ConfigurationTarget.Global);
@@ -105,18 +124,33 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     await vscode.commands.executeCommand('notifications.clearAll');
     // The product's own path: the command, its back-end list, the back-end's actions, the password box.
     void vscode.commands.executeCommand('spectask.backends.configure');
-    await eventually(async () => (await readText('.quick-input-widget .monaco-list-row')).includes('OpenAI-compatible endpoint'), 'the back-end list is shown', 60_000);
+    await eventually(
+      async () => (await readText('.quick-input-widget .monaco-list-row')).includes('OpenAI-compatible endpoint'),
+      'the back-end list is shown',
+      60_000,
+    );
     await typeText('OpenAI-compatible');
     await press('Enter');
-    await eventually(async () => (await readText('.quick-input-widget .monaco-list-row')).includes('Set the API key'), 'the OpenAI-compatible actions are shown');
+    await eventually(
+      async () => (await readText('.quick-input-widget .monaco-list-row')).includes('Set the API key'),
+      'the OpenAI-compatible actions are shown',
+    );
     await typeText('Set the API key');
     await press('Enter');
-    await eventually(async () => (await readText('.quick-input-widget .quick-input-title')).includes('API key'), 'the API key box is shown');
+    await eventually(
+      async () => (await readText('.quick-input-widget .quick-input-title')).includes('API key'),
+      'the API key box is shown',
+    );
     await typeText(key);
     await snap('secrets-key-box', '.quick-input-widget .quick-input-title');
     await press('Enter');
     await vscode.commands.executeCommand('notifications.showList');
-    await eventually(async () => (await readText('.notifications-center .notification-list-item-message')).includes('stored in SecretStorage'), 'the key is stored', 60_000).catch(async (e) => {
+    await eventually(
+      async () =>
+        (await readText('.notifications-center .notification-list-item-message')).includes('stored in SecretStorage'),
+      'the key is stored',
+      60_000,
+    ).catch(async (e) => {
       await snap('secrets-key-not-stored');
       throw e;
     });
@@ -125,31 +159,65 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     // A real run of the OpenAI-compatible back-end's own tool loop. Its outcome does not matter here, only
     // that requests were made with the key, and where the key ended up.
     const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
-    await vscode.commands.executeCommand('spectask.task.create', { goal: 'Add a health endpoint (key test)', start: 'backlog', backend: 'openai-compat' });
-    const id = (await eventually(() => repo.orchestrator.taskViews().find((t) => !known.has(t.id))?.id, 'the SpecTask is created'))!;
+    await vscode.commands.executeCommand('spectask.task.create', {
+      goal: 'Add a health endpoint (key test)',
+      start: 'backlog',
+      backend: 'openai-compat',
+    });
+    const id = (await eventually(
+      () => repo.orchestrator.taskViews().find((t) => !known.has(t.id))?.id,
+      'the SpecTask is created',
+    ))!;
     const folder = repo.orchestrator.taskViews().find((t) => t.id === id)!.path;
-    const write = (file: string, content: string) => ({ tool: { name: 'write_file', input: { path: path.join(folder, file), content } } });
+    const write = (file: string, content: string) => ({
+      tool: { name: 'write_file', input: { path: path.join(folder, file), content } },
+    });
     fake.setScript([
       write('requirements.md', '# Requirements: Add a health endpoint\n\n## Open Questions\n\n- None.\n'),
       write('design.md', '# Design: Add a health endpoint\n\nOne route.\n'),
-      write('tasks.md', '# Implementation Tasks: Add a health endpoint\n\n- [ ] T1: Add the route\n- [ ] T2: Add a test\n'),
+      write(
+        'tasks.md',
+        '# Implementation Tasks: Add a health endpoint\n\n- [ ] T1: Add the route\n- [ ] T2: Add a test\n',
+      ),
       { text: 'Done.' },
     ]);
     await vscode.commands.executeCommand('spectask.task.startPlanning', { repoRoot: repo.root, taskId: id });
     const chats = () => authorizations.filter((a) => a.startsWith('POST ') && a.includes('/chat/completions'));
-    const state = () => JSON.stringify({ status: repo.orchestrator.task(id)?.status, error: repo.orchestrator.task(id)?.error, reason: repo.orchestrator.taskViews().find((t) => t.id === id)?.queueReason, requests: authorizations.map((a) => a.replace(key, '<key>').slice(0, 60)) });
+    const state = () =>
+      JSON.stringify({
+        status: repo.orchestrator.task(id)?.status,
+        error: repo.orchestrator.task(id)?.error,
+        reason: repo.orchestrator.taskViews().find((t) => t.id === id)?.queueReason,
+        requests: authorizations.map((a) => a.replace(key, '<key>').slice(0, 60)),
+      });
     const ended = () => !/generation|queued/.test(repo.orchestrator.task(id)?.status ?? 'queued');
-    await eventually(() => chats().length >= 4 && ended(), 'the planning run talks to the fake server and ends', 150_000).catch((e: Error) => {
+    await eventually(
+      () => chats().length >= 4 && ended(),
+      'the planning run talks to the fake server and ends',
+      150_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}: ${state()}`);
     });
-    assert.equal(repo.orchestrator.task(id)?.status, 'spec_review', `the run wrote the spec with the key's help: ${state()}`);
+    assert.equal(
+      repo.orchestrator.task(id)?.status,
+      'spec_review',
+      `the run wrote the spec with the key's help: ${state()}`,
+    );
 
     // Not vacuous: the model requests carried the key as a bearer token (the availability probe before the key
     // was stored says "Bearer none").
-    assert.ok(chats().every((a) => a.endsWith(`Bearer ${key}`)), `Authorization headers: ${state()}`);
+    assert.ok(
+      chats().every((a) => a.endsWith(`Bearer ${key}`)),
+      `Authorization headers: ${state()}`,
+    );
     // Nor is it in what the agent sent the model (prompt, tool results).
-    const lastBody = fs.existsSync(`${fake.logFile}.last-body.json`) ? fs.readFileSync(`${fake.logFile}.last-body.json`, 'utf8') : '';
-    assert.ok(lastBody.length > 0 && !lastBody.includes(key), 'the key is in the conversation the agent sent the model');
+    const lastBody = fs.existsSync(`${fake.logFile}.last-body.json`)
+      ? fs.readFileSync(`${fake.logFile}.last-body.json`, 'utf8')
+      : '';
+    assert.ok(
+      lastBody.length > 0 && !lastBody.includes(key),
+      'the key is in the conversation the agent sent the model',
+    );
 
     // Where it must not be. The user-data dir holds settings.json, VS Code's logs (the extension's output
     // channel among them) and the extension's storage; SecretStorage's own database is the one allowed place.
@@ -162,19 +230,28 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     const isSecretStore = (p: string) => /state\.vscdb/.test(path.basename(p));
     const inUserData = filesContaining(ud!, key);
     const leaks = inUserData.hits.filter((p) => !isSecretStore(p));
-    const git = (...a: string[]) => execFileSync('git', a, { cwd: repo.root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const git = (...a: string[]) =>
+      execFileSync('git', a, { cwd: repo.root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     // The workspace with its .git (ledger, transcripts, agent state, loose objects) and .git-worktrees.
     const inWorkspace = filesContaining(repo.root, key);
     // Every commit on every branch (the design-docs history, spectask.json included), and the stash.
     const history = git('log', '--all', '-p', '--no-color', '--format=%H%n%B');
     const ws = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const wsSettings = path.join(ws, '.vscode', 'settings.json');
-    console.log(`    scanned ${inUserData.scanned} files in the user-data dir, ${inWorkspace.scanned} in the workspace, ${history.length} bytes of git history; SecretStorage hits: ${inUserData.hits.filter(isSecretStore).length}`);
+    console.log(
+      `    scanned ${inUserData.scanned} files in the user-data dir, ${inWorkspace.scanned} in the workspace, ${history.length} bytes of git history; SecretStorage hits: ${inUserData.hits.filter(isSecretStore).length}`,
+    );
     assert.deepEqual(leaks, [], 'the key is in files of the user-data dir (settings, logs, storage)');
     assert.deepEqual(inWorkspace.hits, [], 'the key is in files of the workspace or its .git');
     assert.equal(history.includes(key), false, 'the key is in the git history');
-    assert.ok(!fs.existsSync(wsSettings) || !fs.readFileSync(wsSettings, 'utf8').includes(key), 'the key is in the workspace settings');
-    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('spectask')).includes(key), 'the key is in a spectask.* setting');
+    assert.ok(
+      !fs.existsSync(wsSettings) || !fs.readFileSync(wsSettings, 'utf8').includes(key),
+      'the key is in the workspace settings',
+    );
+    assert.ok(
+      !JSON.stringify(vscode.workspace.getConfiguration('spectask')).includes(key),
+      'the key is in a spectask.* setting',
+    );
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 });

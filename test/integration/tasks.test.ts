@@ -9,10 +9,14 @@ import { driverAvailable, eventually, snap } from './driver';
 
 const EXTENSION_ID = 'spectask.spectask';
 
-const find = (nodes: TreeSnapshotNode[] | undefined, label: RegExp): TreeSnapshotNode | undefined => nodes?.find((n) => label.test(n.label));
+const find = (nodes: TreeSnapshotNode[] | undefined, label: RegExp): TreeSnapshotNode | undefined =>
+  nodes?.find((n) => label.test(n.label));
 
 /** The commands whose `view/item/context` menu entry applies to a tree item with `contextValue`. */
-function menuCommandsFor(pkg: { contributes: { menus: Record<string, { command: string; when?: string }[]> } }, contextValue: string): Set<string> {
+function menuCommandsFor(
+  pkg: { contributes: { menus: Record<string, { command: string; when?: string }[]> } },
+  contextValue: string,
+): Set<string> {
   const out = new Set<string>();
   for (const e of pkg.contributes.menus['view/item/context'] ?? []) {
     const when = e.when ?? '';
@@ -39,10 +43,17 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
     if (!api.services.repositories().length) {
       // A fresh fixture repository has no design-docs branch: activation must not have created one.
       const ws = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-      assert.equal(fs.existsSync(path.join(ws, '.git-worktrees', 'helix-design-docs')), false, 'activation created the design-docs worktree');
+      assert.equal(
+        fs.existsSync(path.join(ws, '.git-worktrees', 'helix-design-docs')),
+        false,
+        'activation created the design-docs worktree',
+      );
       await vscode.commands.executeCommand('spectask.designDocs.init');
     }
-    repo = await eventually(() => api.services.repositories()[0], 'the repository opens after Initialize design-docs branch');
+    repo = await eventually(
+      () => api.services.repositories()[0],
+      'the repository opens after Initialize design-docs branch',
+    );
     assert.ok(fs.existsSync(repo.designDocsRoot));
   });
 
@@ -60,48 +71,81 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
     const c = await o.create({ title: 'Rate-limit the login route', priority: 'high' });
     await o.archive(b);
     const checklist = path.join(repo.taskFolder(c)!, 'tasks.md');
-    fs.writeFileSync(checklist, '# Implementation Tasks: Rate-limit the login route\n\n- [x] T1: Count attempts per IP\n- [ ] T2: Answer 429 over the limit\n- [ ] T3: Add a test\n');
+    fs.writeFileSync(
+      checklist,
+      '# Implementation Tasks: Rate-limit the login route\n\n- [x] T1: Count attempts per IP\n- [ ] T2: Answer 429 over the limit\n- [ ] T3: Add a test\n',
+    );
 
     const tree = await eventually(async () => {
       const t = await api._testTreeSnapshot();
       const backlog = find(t, /^Backlog$/);
       const task = find(backlog?.children, /Rate-limit the login route/);
-      return backlog?.description === '2' && find(t, /^Archived$/)?.description === '1' && task?.description?.startsWith('1/3') ? t : undefined;
+      return backlog?.description === '2' &&
+        find(t, /^Archived$/)?.description === '1' &&
+        task?.description?.startsWith('1/3')
+        ? t
+        : undefined;
     }, 'the tree shows Backlog (2) and Archived (1) with the checklist progress 1/3');
     const backlog = find(tree, /^Backlog$/)!;
     const num = (id: string) => o.task(id)!.number;
     assert.ok(find(backlog.children, new RegExp(`^#${num(a)} Add a health endpoint$`)), JSON.stringify(backlog));
     const rate = find(backlog.children, /Rate-limit/)!;
     assert.equal(rate.contextValue, 'spectask.task.backlog');
-    assert.deepEqual(rate.children?.slice(0, 3).map((n) => n.label), ['requirements.md', 'design.md', 'tasks.md']);
-    assert.deepEqual(rate.children?.slice(3).map((n) => [n.label, n.icon]), [
-      ['T1: Count attempts per IP', 'pass-filled'],
-      ['T2: Answer 429 over the limit', 'circle-large-outline'],
-      ['T3: Add a test', 'circle-large-outline'],
-    ]);
+    assert.deepEqual(
+      rate.children?.slice(0, 3).map((n) => n.label),
+      ['requirements.md', 'design.md', 'tasks.md'],
+    );
+    assert.deepEqual(
+      rate.children?.slice(3).map((n) => [n.label, n.icon]),
+      [
+        ['T1: Count attempts per IP', 'pass-filled'],
+        ['T2: Answer 429 over the limit', 'circle-large-outline'],
+        ['T3: Add a test', 'circle-large-outline'],
+      ],
+    );
     const archived = find(tree, /^Archived$/)!;
     assert.equal(find(archived.children, /Drop the legacy importer/)?.contextValue, 'spectask.task.archived');
 
     // Menus: what a state offers, and what it must not.
     const backlogMenu = menuCommandsFor(pkg, 'spectask.task.backlog');
-    for (const cmd of ['spectask.task.startPlanning', 'spectask.task.skipPlanning', 'spectask.task.archive', 'spectask.task.openDocs']) assert.ok(backlogMenu.has(cmd), `backlog lacks ${cmd}`);
-    for (const cmd of ['spectask.task.accept', 'spectask.task.restore', 'spectask.task.retry', 'spectask.task.stop']) assert.ok(!backlogMenu.has(cmd), `backlog offers ${cmd}`);
+    for (const cmd of [
+      'spectask.task.startPlanning',
+      'spectask.task.skipPlanning',
+      'spectask.task.archive',
+      'spectask.task.openDocs',
+    ])
+      assert.ok(backlogMenu.has(cmd), `backlog lacks ${cmd}`);
+    for (const cmd of ['spectask.task.accept', 'spectask.task.restore', 'spectask.task.retry', 'spectask.task.stop'])
+      assert.ok(!backlogMenu.has(cmd), `backlog offers ${cmd}`);
     const archivedMenu = menuCommandsFor(pkg, 'spectask.task.archived');
-    assert.ok(archivedMenu.has('spectask.task.restore') && !archivedMenu.has('spectask.task.archive') && !archivedMenu.has('spectask.task.startPlanning'));
+    assert.ok(
+      archivedMenu.has('spectask.task.restore') &&
+        !archivedMenu.has('spectask.task.archive') &&
+        !archivedMenu.has('spectask.task.startPlanning'),
+    );
     assert.ok(menuCommandsFor(pkg, 'spectask.task.implementation_review').has('spectask.task.accept'));
     assert.ok(menuCommandsFor(pkg, 'spectask.task.spec_failed').has('spectask.task.retry'));
 
     // A tick on disk (as an agent would make it) reaches the tree within this test.
-    fs.writeFileSync(checklist, fs.readFileSync(checklist, 'utf8').replace('- [ ] T2', '- [x] T2').replace('- [ ] T3', '- [~] T3'));
+    fs.writeFileSync(
+      checklist,
+      fs.readFileSync(checklist, 'utf8').replace('- [ ] T2', '- [x] T2').replace('- [ ] T3', '- [~] T3'),
+    );
     const after = await eventually(async () => {
       const t = find(find(await api._testTreeSnapshot(), /^Backlog$/)?.children, /Rate-limit/);
       return t?.description?.startsWith('2/3') ? t : undefined;
     }, 'the tree shows 2/3 after the tick');
-    assert.deepEqual(after!.children?.slice(3).map((n) => n.icon), ['pass-filled', 'pass-filled', 'sync~spin']);
+    assert.deepEqual(
+      after!.children?.slice(3).map((n) => n.icon),
+      ['pass-filled', 'pass-filled', 'sync~spin'],
+    );
 
     // Restore through the command with a tree-node argument, as the inline action does.
     await vscode.commands.executeCommand('spectask.task.restore', { repoRoot: repo.root, taskId: b });
-    await eventually(async () => find(await api._testTreeSnapshot(), /^Backlog$/)?.description === '3', 'restore moves the SpecTask back to the backlog');
+    await eventually(
+      async () => find(await api._testTreeSnapshot(), /^Backlog$/)?.description === '3',
+      'restore moves the SpecTask back to the backlog',
+    );
     assert.equal(find(await api._testTreeSnapshot(), /^Archived$/), undefined, 'an empty group is not shown');
 
     if (driverAvailable()) {
@@ -119,22 +163,51 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
     await cfg.update('agents.planning.backend', 'custom', vscode.ConfigurationTarget.Global);
     try {
       // Other suites may have left SpecTasks waiting for review; count them first.
-      const waiting = repo.orchestrator.taskViews().filter((t) => t.status === 'spec_review' || t.status === 'implementation_review').length;
-      assert.equal(api._testStatusBarText(), waiting ? `$(hubot) ${waiting} to review` : '', 'the status bar item is hidden while nothing works or waits');
-      const id = await repo.orchestrator.create({ title: 'Add a version endpoint', backend: 'custom' }, { startPlanning: true });
+      const waiting = repo.orchestrator
+        .taskViews()
+        .filter((t) => t.status === 'spec_review' || t.status === 'implementation_review').length;
+      assert.equal(
+        api._testStatusBarText(),
+        waiting ? `$(hubot) ${waiting} to review` : '',
+        'the status bar item is hidden while nothing works or waits',
+      );
+      const id = await repo.orchestrator.create(
+        { title: 'Add a version endpoint', backend: 'custom' },
+        { startPlanning: true },
+      );
       // Computed when the wait fails, so the message shows the state at that moment (status, error, queue reason).
-      const state = () => JSON.stringify({ status: repo.orchestrator.task(id)?.status, error: repo.orchestrator.task(id)?.error, reason: repo.orchestrator.taskViews().find((t) => t.id === id)?.queueReason });
-      for (const t0 = Date.now(); repo.orchestrator.task(id)?.status !== 'spec_review'; await new Promise((r) => setTimeout(r, 200))) {
+      const state = () =>
+        JSON.stringify({
+          status: repo.orchestrator.task(id)?.status,
+          error: repo.orchestrator.task(id)?.error,
+          reason: repo.orchestrator.taskViews().find((t) => t.id === id)?.queueReason,
+        });
+      for (
+        const t0 = Date.now();
+        repo.orchestrator.task(id)?.status !== 'spec_review';
+        await new Promise((r) => setTimeout(r, 200))
+      ) {
         if (Date.now() - t0 > 60_000) throw new Error(`SpecTask ${id} did not reach spec review: ${state()}`);
       }
       const expected = `$(hubot) ${waiting + 1} to review`;
-      await eventually(() => api._testStatusBarText() === expected, `the status bar says ${expected} (now '${api._testStatusBarText()}')`);
-      const node = await eventually(async () => find(find(await api._testTreeSnapshot(), /^Spec review$/)?.children, /Add a version endpoint/), 'the tree shows it under Spec review');
+      await eventually(
+        () => api._testStatusBarText() === expected,
+        `the status bar says ${expected} (now '${api._testStatusBarText()}')`,
+      );
+      const node = await eventually(
+        async () => find(find(await api._testTreeSnapshot(), /^Spec review$/)?.children, /Add a version endpoint/),
+        'the tree shows it under Spec review',
+      );
       assert.equal(node!.contextValue, 'spectask.task.spec_review');
       assert.match(node!.description ?? '', /^0\/3/);
       // The transcript of the run opens as a readable document.
       await vscode.commands.executeCommand('spectask.task.showTranscript', { repoRoot: repo.root, taskId: id });
-      const doc = (await eventually(() => vscode.window.activeTextEditor?.document.uri.scheme === 'spectask-transcript' && vscode.window.activeTextEditor.document, 'the transcript opens')) as vscode.TextDocument;
+      const doc = (await eventually(
+        () =>
+          vscode.window.activeTextEditor?.document.uri.scheme === 'spectask-transcript' &&
+          vscode.window.activeTextEditor.document,
+        'the transcript opens',
+      )) as vscode.TextDocument;
       assert.match(doc.getText(), /plan-agent: wrote the documents/);
       assert.match(doc.getText(), /result: success/);
       if (driverAvailable()) {

@@ -20,7 +20,11 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
   let fake: FakeServer;
   let scratch: string;
   let repoDir: string;
-  const saved = { HOME: process.env.HOME, ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY };
+  const saved = {
+    HOME: process.env.HOME,
+    ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL,
+    ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY,
+  };
   const cfg = () => vscode.workspace.getConfiguration('spectask');
   const settings: [string, unknown][] = [
     ['agents.claudePath', ''],
@@ -35,31 +39,89 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
   const doc = (v: PhaseVars, f: string) => path.join(v.taskFolder, f);
   const plan = (v: PhaseVars): ScriptTurn[] => [
     { tool: { name: 'Read', input: { file_path: doc(v, 'requirements.md') } } },
-    { tool: { name: 'Write', input: { file_path: doc(v, 'requirements.md'), content: `# Requirements: ${/"([^"]+)"/.exec(v.prompt)?.[1]}\n\n- WHEN the module is required THE SYSTEM SHALL export a function.\n\n## Open Questions\n\nNone.\n` } } },
+    {
+      tool: {
+        name: 'Write',
+        input: {
+          file_path: doc(v, 'requirements.md'),
+          content: `# Requirements: ${/"([^"]+)"/.exec(v.prompt)?.[1]}\n\n- WHEN the module is required THE SYSTEM SHALL export a function.\n\n## Open Questions\n\nNone.\n`,
+        },
+      },
+    },
     { tool: { name: 'Read', input: { file_path: doc(v, 'design.md') } } },
-    { tool: { name: 'Write', input: { file_path: doc(v, 'design.md'), content: '# Design: module\n\nOne module.\n' } } },
+    {
+      tool: { name: 'Write', input: { file_path: doc(v, 'design.md'), content: '# Design: module\n\nOne module.\n' } },
+    },
     { tool: { name: 'Read', input: { file_path: doc(v, 'tasks.md') } } },
-    { tool: { name: 'Write', input: { file_path: doc(v, 'tasks.md'), content: '# Implementation Tasks: module\n\n- [ ] T1: write the module\n- [ ] T2: test it\n' } } },
+    {
+      tool: {
+        name: 'Write',
+        input: {
+          file_path: doc(v, 'tasks.md'),
+          content: '# Implementation Tasks: module\n\n- [ ] T1: write the module\n- [ ] T2: test it\n',
+        },
+      },
+    },
     { text: 'The spec is written.' },
   ];
   const revise = (v: PhaseVars): ScriptTurn[] => [
-    { tool: { name: 'Edit', input: { file_path: doc(v, 'design.md'), old_string: 'One module.', new_string: 'One module with its own test.' } } },
+    {
+      tool: {
+        name: 'Edit',
+        input: {
+          file_path: doc(v, 'design.md'),
+          old_string: 'One module.',
+          new_string: 'One module with its own test.',
+        },
+      },
+    },
     { text: 'Revised.' },
   ];
   const implement = (v: PhaseVars): ScriptTurn[] => {
     const n = number(v);
     const name = `m${n}`;
-    const tick = (id: string, from: string, to: string): ScriptTurn => ({ tool: { name: 'Edit', input: { file_path: v.tasksFile, old_string: `- [${from}] ${id}:`, new_string: `- [${to}] ${id}:` } } });
-    const commit = (msg: string): ScriptTurn => ({ tool: { name: 'Bash', input: { command: `git add -A && git commit -q -m '${msg}' -m 'SpecTask: ${n}'`, description: 'commit' } } });
-    const pause: ScriptTurn = { tool: { name: 'Bash', input: { command: `node -e "setTimeout(() => {}, 1500)"`, description: 'wait for the build' } } };
+    const tick = (id: string, from: string, to: string): ScriptTurn => ({
+      tool: {
+        name: 'Edit',
+        input: { file_path: v.tasksFile, old_string: `- [${from}] ${id}:`, new_string: `- [${to}] ${id}:` },
+      },
+    });
+    const commit = (msg: string): ScriptTurn => ({
+      tool: {
+        name: 'Bash',
+        input: { command: `git add -A && git commit -q -m '${msg}' -m 'SpecTask: ${n}'`, description: 'commit' },
+      },
+    });
+    const pause: ScriptTurn = {
+      tool: {
+        name: 'Bash',
+        input: { command: `node -e "setTimeout(() => {}, 1500)"`, description: 'wait for the build' },
+      },
+    };
     return [
       tick('T1', ' ', '~'),
-      { tool: { name: 'Write', input: { file_path: path.join(v.worktree, 'src', `${name}.js`), content: `exports.${name} = () => '${n}';\n` } } },
+      {
+        tool: {
+          name: 'Write',
+          input: {
+            file_path: path.join(v.worktree, 'src', `${name}.js`),
+            content: `exports.${name} = () => '${n}';\n`,
+          },
+        },
+      },
       commit(`${name} module`),
       pause,
       tick('T1', '~', 'x'),
       tick('T2', ' ', '~'),
-      { tool: { name: 'Write', input: { file_path: path.join(v.worktree, 'test', `${name}.test.js`), content: `const { test } = require('node:test');\nconst assert = require('node:assert/strict');\ntest('${name} answers', () => assert.equal(require('../src/${name}.js').${name}(), '${n}'));\n` } } },
+      {
+        tool: {
+          name: 'Write',
+          input: {
+            file_path: path.join(v.worktree, 'test', `${name}.test.js`),
+            content: `const { test } = require('node:test');\nconst assert = require('node:assert/strict');\ntest('${name} answers', () => assert.equal(require('../src/${name}.js').${name}(), '${n}'));\n`,
+          },
+        },
+      },
       commit(`${name} test`),
       pause,
       tick('T2', '~', 'x'),
@@ -88,7 +150,9 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
   });
   after(async () => {
     for (const [k] of settings) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     await fake?.close();
   });
 
@@ -96,39 +160,84 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
     const api = await vscode.extensions.getExtension<SpecTaskApi>('spectask.spectask')!.activate();
     const uri = vscode.Uri.file(repoDir);
     await vscode.commands.executeCommand('spectask.designDocs.init', uri);
-    const repo = (await eventually(() => api.services.repositories().find((r) => r.root === repoDir), 'the sample repository is opened').catch((e) => {
-      throw new Error(`${(e as Error).message}; open: ${api.services.repositories().map((r) => r.root).join(', ')}; folders: ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath).join(', ')}`);
+    const repo = (await eventually(
+      () => api.services.repositories().find((r) => r.root === repoDir),
+      'the sample repository is opened',
+    ).catch((e) => {
+      throw new Error(
+        `${(e as Error).message}; open: ${api.services
+          .repositories()
+          .map((r) => r.root)
+          .join(', ')}; folders: ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath).join(', ')}`,
+      );
     })) as SpecTaskRepository;
     const o = repo.orchestrator;
 
-    await vscode.commands.executeCommand('spectask.task.create', { goal: 'Add a greeting module', start: 'plan', backend: 'claude-cli' }, uri);
-    await vscode.commands.executeCommand('spectask.task.create', { goal: 'Add a farewell module', start: 'plan', backend: 'claude-cli' }, uri);
-    const ids = o.taskViews().map((t) => t.id).sort();
+    await vscode.commands.executeCommand(
+      'spectask.task.create',
+      { goal: 'Add a greeting module', start: 'plan', backend: 'claude-cli' },
+      uri,
+    );
+    await vscode.commands.executeCommand(
+      'spectask.task.create',
+      { goal: 'Add a farewell module', start: 'plan', backend: 'claude-cli' },
+      uri,
+    );
+    const ids = o
+      .taskViews()
+      .map((t) => t.id)
+      .sort();
     assert.equal(ids.length, 2);
     const waitAll = async (status: string, what: string) => {
-      for (const t0 = Date.now(); !ids.every((id) => o.task(id)?.status === status); await new Promise((r) => setTimeout(r, 200))) {
+      for (
+        const t0 = Date.now();
+        !ids.every((id) => o.task(id)?.status === status);
+        await new Promise((r) => setTimeout(r, 200))
+      ) {
         const failed = ids.map((id) => o.task(id)).find((t) => t?.status.endsWith('failed'));
         if (failed) throw new Error(`${failed.number} failed: ${failed.error}`);
-        if (Date.now() - t0 > 120_000) throw new Error(`${what}: ${ids.map((id) => `${id} ${o.task(id)?.status}`).join(', ')}`);
+        if (Date.now() - t0 > 120_000)
+          throw new Error(`${what}: ${ids.map((id) => `${id} ${o.task(id)?.status}`).join(', ')}`);
       }
     };
     await waitAll('spec_review', 'both specs reach review');
-    assert.match(fs.readFileSync(path.join(o.task(ids[0])!.path, 'requirements.md'), 'utf8'), /WHEN the module is required/);
+    assert.match(
+      fs.readFileSync(path.join(o.task(ids[0])!.path, 'requirements.md'), 'utf8'),
+      /WHEN the module is required/,
+    );
     if (driverAvailable()) {
       await vscode.commands.executeCommand('spectask.tasks.focus');
       await snap('loop-1-specs-ready', '.pane-body [role=treeitem]:has-text("Spec review")');
     }
 
     // A review comment on the first spec goes back to the same agent session, which revises the design.
-    await o.requestSpecChanges(ids[0], [{ document: 'design.md', line: 3, quote: 'One module.', comment: 'Say that it gets its own test.' }]);
+    await o.requestSpecChanges(ids[0], [
+      { document: 'design.md', line: 3, quote: 'One module.', comment: 'Say that it gets its own test.' },
+    ]);
     await waitAll('spec_review', 'the revised spec returns to review');
-    assert.match(fs.readFileSync(path.join(o.task(ids[0])!.path, 'design.md'), 'utf8'), /One module with its own test\./);
-    assert.ok(fake.modelRequests().some((r) => /Say that it gets its own test\./.test(r.last ?? '')), 'the comment reached the model');
+    assert.match(
+      fs.readFileSync(path.join(o.task(ids[0])!.path, 'design.md'), 'utf8'),
+      /One module with its own test\./,
+    );
+    assert.ok(
+      fake.modelRequests().some((r) => /Say that it gets its own test\./.test(r.last ?? '')),
+      'the comment reached the model',
+    );
 
     for (const id of ids) await o.approve(id);
     await vscode.commands.executeCommand('spectask.fleet.open');
     // Both cards are live at once: two agents working, each on its own item.
-    await eventually(() => ids.every((id) => o.task(id)?.status === 'implementation') && o.fleetSnapshot().cards.filter((c) => c.phase === 'implementing' && c.progress.done + (c.currentIndex !== undefined ? 1 : 0) > 0).length === 2, 'both SpecTasks implement at once', 120_000);
+    await eventually(
+      () =>
+        ids.every((id) => o.task(id)?.status === 'implementation') &&
+        o
+          .fleetSnapshot()
+          .cards.filter(
+            (c) => c.phase === 'implementing' && c.progress.done + (c.currentIndex !== undefined ? 1 : 0) > 0,
+          ).length === 2,
+      'both SpecTasks implement at once',
+      120_000,
+    );
     if (driverAvailable()) {
       const header = await readText('#fleet-title, .fleet-header h1', 20_000).catch(() => '');
       console.log(`dashboard header while both work: ${header.split('\n')[0]}`);
@@ -142,7 +251,15 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
     assert.ok(ids.every((id) => o.task(id)?.status === 'done'));
     if (driverAvailable()) await snap('loop-3-done', '.card');
     // The sample's own tests, plus the agents' new ones, pass on the merged code.
-    const out = execFileSync(process.execPath, ['--test', '--test-reporter=tap', ...fs.readdirSync(path.join(repoDir, 'test')).map((f) => path.join(repoDir, 'test', f))], { cwd: repoDir, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--test',
+        '--test-reporter=tap',
+        ...fs.readdirSync(path.join(repoDir, 'test')).map((f) => path.join(repoDir, 'test', f)),
+      ],
+      { cwd: repoDir, encoding: 'utf8' },
+    );
     assert.match(out, /# pass 5/);
     assert.match(out, /# fail 0/);
   });

@@ -28,7 +28,14 @@ export type ReplayScript = (ctx: ReplayContext) => Promise<{ status?: RunStatus;
 export class ReplayBackend implements AgentBackend {
   readonly id = 'custom' as const;
   readonly label = 'Replay (test double)';
-  readonly capabilities = { resume: true, followUp: false, softInterrupt: true, permissionCallback: false, reportsCost: false, osSandbox: false };
+  readonly capabilities = {
+    resume: true,
+    followUp: false,
+    softInterrupt: true,
+    permissionCallback: false,
+    reportsCost: false,
+    osSandbox: false,
+  };
   readonly calls: StartRequest[] = [];
   /** Highest number of runs alive at once. */
   maxLive = 0;
@@ -59,7 +66,15 @@ export class ReplayBackend implements AgentBackend {
     const finish = (status: RunStatus, text?: string, errorMessage?: string) => {
       if (channel.isEnded) return;
       this.live--;
-      channel.push({ t: 'result', runId, status, text, errorMessage, sessionId, durationMs: Date.now() - t0 } as ResultEvent);
+      channel.push({
+        t: 'result',
+        runId,
+        status,
+        text,
+        errorMessage,
+        sessionId,
+        durationMs: Date.now() - t0,
+      } as ResultEvent);
     };
     queueMicrotask(async () => {
       emit({ t: 'session', sessionId, backend: this.id } as Omit<AgentEvent, 'runId'>);
@@ -99,15 +114,29 @@ export const replay = {
   /** Writes the three spec documents with `n` checklist items into the granted task folder. */
   async writeSpec(ctx: ReplayContext, title: string, n = 3): Promise<void> {
     const f = ctx.taskFolder;
-    await fs.writeFile(path.join(f, 'requirements.md'), `# Requirements: ${title}\n\n- WHEN a user asks THE SYSTEM SHALL answer.\n\n## Open Questions\n\nNone.\n`);
+    await fs.writeFile(
+      path.join(f, 'requirements.md'),
+      `# Requirements: ${title}\n\n- WHEN a user asks THE SYSTEM SHALL answer.\n\n## Open Questions\n\nNone.\n`,
+    );
     await fs.writeFile(path.join(f, 'design.md'), `# Design: ${title}\n\nOne module.\n`);
     const items = Array.from({ length: n }, (_, i) => `- [ ] T${i + 1}: step ${i + 1}`).join('\n');
     await fs.writeFile(path.join(f, 'tasks.md'), `# Implementation Tasks: ${title}\n\n${items}\n`);
-    ctx.emit({ t: 'tool_call', callId: 'w1', name: 'Write', kind: 'edit', input: {}, paths: ['requirements.md'] } as Omit<AgentEvent, 'runId'>);
+    ctx.emit({
+      t: 'tool_call',
+      callId: 'w1',
+      name: 'Write',
+      kind: 'edit',
+      input: {},
+      paths: ['requirements.md'],
+    } as Omit<AgentEvent, 'runId'>);
   },
 
   /** Works through tasks.md: [~], a file, a commit with the trailer, [x] — as the implementation prompt says. */
-  async implement(ctx: ReplayContext, number: string, opts: { stopAfter?: number; commit?: boolean; pauseMs?: number } = {}): Promise<void> {
+  async implement(
+    ctx: ReplayContext,
+    number: string,
+    opts: { stopAfter?: number; commit?: boolean; pauseMs?: number } = {},
+  ): Promise<void> {
     const tasksFile = path.join(ctx.taskFolder, 'tasks.md');
     let text = await fs.readFile(tasksFile, 'utf8');
     const lines = text.split('\n');
@@ -121,10 +150,22 @@ export const replay = {
       const file = `src/step-${number}-${i}.txt`;
       await fs.mkdir(path.join(ctx.req.worktree, 'src'), { recursive: true });
       await fs.writeFile(path.join(ctx.req.worktree, file), `step ${i}\n`);
-      ctx.emit({ t: 'tool_call', callId: `e${i}`, name: 'Edit', kind: 'edit', input: {}, paths: [file] } as Omit<AgentEvent, 'runId'>);
+      ctx.emit({ t: 'tool_call', callId: `e${i}`, name: 'Edit', kind: 'edit', input: {}, paths: [file] } as Omit<
+        AgentEvent,
+        'runId'
+      >);
       if (opts.commit !== false) {
         await ctx.git('add', '-A');
-        await ctx.git('-c', 'user.name=agent', '-c', 'user.email=agent@example.invalid', 'commit', '-q', '-m', `step ${i}\n\nSpecTask: ${number}`);
+        await ctx.git(
+          '-c',
+          'user.name=agent',
+          '-c',
+          'user.email=agent@example.invalid',
+          'commit',
+          '-q',
+          '-m',
+          `step ${i}\n\nSpecTask: ${number}`,
+        );
       }
       if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
       lines[i] = lines[i].replace(/^- \[~\]/, '- [x]');

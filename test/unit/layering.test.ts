@@ -24,7 +24,13 @@ export function importsVscode(source: string): boolean {
 
 describe('layering', () => {
   it('recognises every form of importing vscode', () => {
-    for (const s of [`import * as vscode from 'vscode';`, `import type { Uri } from "vscode";`, `const v = require('vscode');`, `await import('vscode')`, `import 'vscode';`]) {
+    for (const s of [
+      `import * as vscode from 'vscode';`,
+      `import type { Uri } from "vscode";`,
+      `const v = require('vscode');`,
+      `await import('vscode')`,
+      `import 'vscode';`,
+    ]) {
       assert.equal(importsVscode(s), true, s);
     }
     assert.equal(importsVscode(`// import * as vscode from 'vscode'`), false);
@@ -42,7 +48,9 @@ describe('layering', () => {
     // Each value import of the external 'vscode' module becomes a copy of the whole API object in the bundle;
     // one import keeps the extension's module evaluation at activation shorter (README, Performance).
     const valueImport = (source: string) => importsVscode(source.replace(/^\s*import\s+type\b[^;]*;/gm, ''));
-    const offenders = sourceFiles('src').filter((f) => valueImport(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('src', 'vscode', 'vscodeApi.ts')));
+    const offenders = sourceFiles('src').filter(
+      (f) => valueImport(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('src', 'vscode', 'vscodeApi.ts')),
+    );
     assert.deepEqual(offenders, [], "import { vscode } from '…/vscodeApi' instead");
   });
 });

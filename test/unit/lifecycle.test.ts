@@ -24,7 +24,11 @@ describe('Disposable', () => {
     const store = new DisposableStore();
     let second = false;
     store.add(toDisposable(() => (second = true)));
-    store.add(toDisposable(() => { throw new Error('boom'); }));
+    store.add(
+      toDisposable(() => {
+        throw new Error('boom');
+      }),
+    );
     assert.throws(() => store.dispose(), /boom/);
     assert.equal(second, true);
   });
@@ -48,7 +52,9 @@ describe('Emitter', () => {
     const errors: unknown[] = [];
     const e = new Emitter<string>((err) => errors.push(err));
     const seen: string[] = [];
-    e.event(() => { throw new Error('listener failed'); });
+    e.event(() => {
+      throw new Error('listener failed');
+    });
     e.event((s) => seen.push(s));
     e.fire('x');
     assert.deepEqual(seen, ['x']);

@@ -6,7 +6,6 @@ import { checklist, makeCard, makeSnapshot, snapshotOf } from './support/fleetFi
 import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
 import { THEMES, type ThemeName } from './support/themes';
 
- 
 // The functions passed to page.evaluate run in the page, where these are the browser's globals; the
 // root tsconfig has no DOM library (src/core must not use one), so they are declared loosely here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,7 +21,8 @@ function cssColor(c: string): string {
   return hex ? `rgb(${parseInt(hex[1], 16)}, ${parseInt(hex[2], 16)}, ${parseInt(hex[3], 16)})` : c;
 }
 
-const nextFrames = (d: DashboardPage) => d.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+const nextFrames = (d: DashboardPage) =>
+  d.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
 describe('fleet dashboard webview (real Chromium, production CSP)', function () {
   let server: DashboardServer;
@@ -48,7 +48,8 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.deepEqual(errors, [], 'page errors');
   });
 
-  const open = async (o: Parameters<typeof DashboardPage.open>[2] = {}) => (d = await DashboardPage.open(browser, server, o));
+  const open = async (o: Parameters<typeof DashboardPage.open>[2] = {}) =>
+    (d = await DashboardPage.open(browser, server, o));
 
   it('answers the ready handshake with its protocol version', async () => {
     await open();
@@ -73,7 +74,17 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     await d!.snapshot(1, snapshotOf([card]));
     assert.equal(await d!.page.locator('#fleet-title').innerText(), '1 agent working');
     const text = await d!.page.locator('article.card').innerText();
-    for (const expected of [`#${card.number}`, card.title, card.backend!, card.agentId!, 'Implementing', `${card.progress.done}/${card.progress.total}`, card.lastActivity!, 'tokens', '$']) {
+    for (const expected of [
+      `#${card.number}`,
+      card.title,
+      card.backend!,
+      card.agentId!,
+      'Implementing',
+      `${card.progress.done}/${card.progress.total}`,
+      card.lastActivity!,
+      'tokens',
+      '$',
+    ]) {
       assert.ok(text.includes(expected), `card text lacks ${JSON.stringify(expected)}:\n${text}`);
     }
     const bar = d!.page.locator('article.card [role=progressbar]');
@@ -92,11 +103,20 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.match(await line.ariaSnapshot(), new RegExp(`Run restarted: ${reason}`));
     const look = await d!.page.evaluate(() => {
       const style = (sel: string) => getComputedStyle(document.querySelector(sel));
-      return { color: style('.card-restart').color, quiet: style('.card-activity').color, size: parseFloat(style('.card-restart').fontSize), body: parseFloat(style('.card-title').fontSize) };
+      return {
+        color: style('.card-restart').color,
+        quiet: style('.card-activity').color,
+        size: parseFloat(style('.card-restart').fontSize),
+        body: parseFloat(style('.card-title').fontSize),
+      };
     });
     assert.equal(look.color, look.quiet, 'the secondary colour of the activity line');
     assert.ok(look.size < look.body, `smaller than the title: ${look.size} px vs ${look.body} px`);
-    assert.equal(await d!.page.locator('article.card[data-task-id="task-2"] .card-restart').count(), 0, 'a first run says nothing');
+    assert.equal(
+      await d!.page.locator('article.card[data-task-id="task-2"] .card-restart').count(),
+      0,
+      'a first run says nothing',
+    );
     await d!.screenshot('webview-restart-reason-dark');
     await d!.snapshot(2, snapshotOf([makeCard(0), makeCard(2)]));
     assert.equal(await d!.page.locator('.card-restart').count(), 0, 'the line goes with the run');
@@ -121,14 +141,21 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     await d!.snapshot(1, makeSnapshot(50));
     assert.equal(await d!.page.locator('article.card').count(), 50);
     const layout = await d!.page.evaluate(() => {
-      const lefts = new Set([...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left)));
+      const lefts = new Set(
+        [...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left)),
+      );
       return { columns: lefts.size, scroll: document.documentElement.scrollWidth, width: window.innerWidth };
     });
     assert.ok(layout.columns >= 3, `expected several columns at 1280 px, got ${layout.columns}`);
     assert.ok(layout.scroll <= layout.width, `horizontal overflow: ${layout.scroll} > ${layout.width}`);
     await d!.screenshot('webview-50-agents-dark', true);
     await d!.page.setViewportSize({ width: 300, height: 800 }); // a narrow sidebar
-    const narrow = await d!.page.evaluate(() => ({ columns: new Set([...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left))).size, scroll: document.documentElement.scrollWidth }));
+    const narrow = await d!.page.evaluate(() => ({
+      columns: new Set(
+        [...document.querySelectorAll('.fleet-cell')].map((c) => Math.round(c.getBoundingClientRect().left)),
+      ).size,
+      scroll: document.documentElement.scrollWidth,
+    }));
     assert.equal(narrow.columns, 1);
     assert.ok(narrow.scroll <= 300, `sidebar overflow: ${narrow.scroll}`);
     await d!.screenshot('webview-sidebar-narrow-dark');
@@ -139,16 +166,31 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const items = checklist(8, 4); // 0-3 done, 4 doing, 5-7 todo
     await d!.snapshot(1, snapshotOf([makeCard(0, { items })]));
     const rows = d!.page.locator('.task-item');
-    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))), [2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      await rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))),
+      [2, 3, 4, 5, 6],
+    );
     const current = d!.page.locator('.task-item[aria-current=step]');
     assert.equal(await current.count(), 1);
     assert.equal(await current.getAttribute('data-index'), '4');
     assert.ok((await current.innerText()).includes('Add **POST /auth/reset**'.replace(/\*\*/g, '')));
     assert.equal(await current.locator('.codicon-arrow-right').count(), 1, 'an arrow marks the current item');
-    const look = await rows.evaluateAll((els) => els.map((e) => ({ cls: e.className, opacity: getComputedStyle(e).opacity, check: !!e.querySelector('.codicon-check') })));
+    const look = await rows.evaluateAll((els) =>
+      els.map((e) => ({
+        cls: e.className,
+        opacity: getComputedStyle(e).opacity,
+        check: !!e.querySelector('.codicon-check'),
+      })),
+    );
     // Nothing moves on the first picture: done items at 40 %, the current one whole, upcoming ones at 60 %.
-    assert.deepEqual(look.map((l) => l.opacity), ['0.4', '0.4', '1', '0.6', '0.6']);
-    assert.deepEqual(look.map((l) => l.check), [true, true, false, false, false]);
+    assert.deepEqual(
+      look.map((l) => l.opacity),
+      ['0.4', '0.4', '1', '0.6', '0.6'],
+    );
+    assert.deepEqual(
+      look.map((l) => l.check),
+      [true, true, false, false, false],
+    );
     const clamp = await current.locator('.task-text').evaluate((e) => getComputedStyle(e).webkitLineClamp);
     assert.equal(clamp, '2');
   });
@@ -159,7 +201,10 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const review = makeCard(3, { phase: 'spec_review' });
     const failed = makeCard(4, { phase: 'failed' });
     await d!.snapshot(1, snapshotOf([working, review, failed]));
-    const actionsOf = (id: string) => d!.page.locator(`article[data-task-id="${id}"] vscode-button[data-action]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    const actionsOf = (id: string) =>
+      d!.page
+        .locator(`article[data-task-id="${id}"] vscode-button[data-action]`)
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     assert.deepEqual(await actionsOf(working.taskId), ['stop', 'showTranscript', 'openDocs', 'openWorktree']);
     assert.deepEqual(await actionsOf(review.taskId), ['review', 'openDocs', 'showTranscript']);
     assert.deepEqual(await actionsOf(failed.taskId), ['retry', 'showTranscript', 'openDocs', 'openWorktree']);
@@ -171,18 +216,33 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.deepEqual((await d!.posted()).at(-1), { type: 'task/action', taskId: review.taskId, action: 'review' });
     // Tab reaches the next control, an icon button that has a name of its own.
     await d!.page.keyboard.press('Tab');
-    assert.equal(await d!.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Open documents of SpecTask ${review.number}`);
+    assert.equal(
+      await d!.page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      `Open documents of SpecTask ${review.number}`,
+    );
     await d!.page.keyboard.press('Space');
     assert.deepEqual((await d!.posted()).at(-1), { type: 'task/action', taskId: review.taskId, action: 'openDocs' });
-    const unnamed = await d!.page.locator('vscode-button').evaluateAll((els) => els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim())).length);
+    const unnamed = await d!.page
+      .locator('vscode-button')
+      .evaluateAll((els) => els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim())).length);
     assert.equal(unnamed, 0, 'every button has an accessible name');
   });
 
   it('drops a snapshot that arrives after a newer one', async () => {
     await open();
     await d!.snapshot(10, snapshotOf([makeCard(0, { title: 'Newer title' })]));
-    await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: 9, snapshot: snapshotOf([makeCard(0, { title: 'Older title' })]) });
-    await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: 10, snapshot: snapshotOf([makeCard(0, { title: 'Same rev again' })]) });
+    await d!.send({
+      type: 'fleet/snapshot',
+      protocol: PROTOCOL_VERSION,
+      rev: 9,
+      snapshot: snapshotOf([makeCard(0, { title: 'Older title' })]),
+    });
+    await d!.send({
+      type: 'fleet/snapshot',
+      protocol: PROTOCOL_VERSION,
+      rev: 10,
+      snapshot: snapshotOf([makeCard(0, { title: 'Same rev again' })]),
+    });
     await nextFrames(d!);
     assert.equal(await d!.page.locator('main.fleet').getAttribute('data-rev'), '10');
     assert.match(await d!.page.locator('.card-title').innerText(), /Newer title/);
@@ -194,49 +254,129 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     await open();
     const card = (done: number) => makeCard(0, { items: checklist(8, done) });
     await d!.snapshot(1, snapshotOf([card(3)]));
-    await d!.page.locator('.task-item[data-index="3"]').evaluate((e) => ((e as unknown as { __mark: boolean }).__mark = true));
+    await d!.page
+      .locator('.task-item[data-index="3"]')
+      .evaluate((e) => ((e as unknown as { __mark: boolean }).__mark = true));
     await d!.snapshot(2, snapshotOf([card(4)]));
-    const after = await d!.page.locator('.task-item').evaluateAll((els) => els.map((e) => ({ i: (e as HTMLElement).dataset.index, moving: e.getAnimations().length > 0, same: !!(e as unknown as { __mark?: boolean }).__mark })));
-    assert.deepEqual(after.map((a) => a.i), ['2', '3', '4', '5', '6']);
+    const after = await d!.page.locator('.task-item').evaluateAll((els) =>
+      els.map((e) => ({
+        i: (e as HTMLElement).dataset.index,
+        moving: e.getAnimations().length > 0,
+        same: !!(e as unknown as { __mark?: boolean }).__mark,
+      })),
+    );
+    assert.deepEqual(
+      after.map((a) => a.i),
+      ['2', '3', '4', '5', '6'],
+    );
     assert.equal(after.find((a) => a.i === '3')!.same, true, 'the row of item 3 kept its DOM node');
-    assert.ok(after.filter((a) => a.moving).length >= 4, `rows should animate to their new places: ${JSON.stringify(after)}`);
+    assert.ok(
+      after.filter((a) => a.moving).length >= 4,
+      `rows should animate to their new places: ${JSON.stringify(after)}`,
+    );
     // The new current item pulses twice and then rests: no animation on the page runs forever.
     const pulse = await d!.page.locator('.task-item[aria-current=step]').evaluate((e) =>
-      e.getAnimations().map((a: any) => ({ props: a.effect.getKeyframes().flatMap((k: object) => Object.keys(k)), iterations: a.effect.getTiming().iterations })),
+      e.getAnimations().map((a: any) => ({
+        props: a.effect.getKeyframes().flatMap((k: object) => Object.keys(k)),
+        iterations: a.effect.getTiming().iterations,
+      })),
     );
-    assert.ok(pulse.some((a: { props: string[]; iterations: number }) => a.props.includes('opacity') && a.iterations === 2), `current item should pulse twice: ${JSON.stringify(pulse)}`);
-    assert.equal(await d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.effect.getTiming().iterations === Infinity).length), 0, 'an endless animation');
+    assert.ok(
+      pulse.some((a: { props: string[]; iterations: number }) => a.props.includes('opacity') && a.iterations === 2),
+      `current item should pulse twice: ${JSON.stringify(pulse)}`,
+    );
+    assert.equal(
+      await d!.page.evaluate(
+        () => document.getAnimations().filter((a: any) => a.effect.getTiming().iterations === Infinity).length,
+      ),
+      0,
+      'an endless animation',
+    );
   });
 
   it('runs no endless animation while agents work: an idle dashboard draws no frames', async () => {
     // Any endless animation (a spinner, a pulse) makes the compositor draw the whole page on every frame:
     // a tenth of a core with software rendering for a dashboard nobody changed.
     await open({ width: 1280, height: 900 });
-    const working = (done: number) => snapshotOf(Array.from({ length: 16 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(10, Math.min(9, done + (i % 3))) })));
+    const working = (done: number) =>
+      snapshotOf(
+        Array.from({ length: 16 }, (_, i) =>
+          makeCard(i, { phase: 'implementing', items: checklist(10, Math.min(9, done + (i % 3))) }),
+        ),
+      );
     await d!.snapshot(1, working(2));
     await new Promise((r) => setTimeout(r, 400)); // slides are apart enough to move
     await d!.snapshot(2, working(3));
-    const running = () => d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.playState === 'running').map((a: any) => ({ name: a.animationName ?? 'script', iterations: a.effect.getTiming().iterations, duration: a.effect.getTiming().duration })));
+    const running = () =>
+      d!.page.evaluate(() =>
+        document
+          .getAnimations()
+          .filter((a: any) => a.playState === 'running')
+          .map((a: any) => ({
+            name: a.animationName ?? 'script',
+            iterations: a.effect.getTiming().iterations,
+            duration: a.effect.getTiming().duration,
+          })),
+      );
     const during = await running();
-    assert.ok(during.every((a: { iterations: number }) => a.iterations !== Infinity), `endless animations: ${JSON.stringify(during)}`);
-    await d!.page.waitForFunction(() => document.getAnimations().filter((a: any) => a.playState === 'running').length === 0, undefined, { timeout: 6000 });
+    assert.ok(
+      during.every((a: { iterations: number }) => a.iterations !== Infinity),
+      `endless animations: ${JSON.stringify(during)}`,
+    );
+    await d!.page.waitForFunction(
+      () => document.getAnimations().filter((a: any) => a.playState === 'running').length === 0,
+      undefined,
+      { timeout: 6000 },
+    );
   });
 
   it('goes calm while the whole fleet ticks faster than a person can follow, and moves again after', async () => {
     await open({ width: 1280, height: 900 });
-    const fleet = (tick: number) => snapshotOf(Array.from({ length: 8 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29) })));
+    const fleet = (tick: number) =>
+      snapshotOf(
+        Array.from({ length: 8 }, (_, i) =>
+          makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29) }),
+        ),
+      );
     let rev = 0;
     for (let tick = 0; tick < 6; tick++) {
       await d!.snapshot(++rev, fleet(tick)); // 8 cards slide on every snapshot: dozens of slides a second
       await nextFrames(d!);
     }
-    assert.equal(await d!.page.evaluate(() => document.documentElement.hasAttribute('data-motion-flood')), true, 'the page should be calm');
-    assert.equal(await d!.page.evaluate(() => document.getAnimations().filter((a: any) => a.playState === 'running' && a.currentTime < 100).length), 0, 'no motion started during the flood');
-    assert.equal(await d!.page.locator('.progress-fill').first().evaluate((e) => getComputedStyle(e).transitionDuration), '0s', 'progress bars jump');
+    assert.equal(
+      await d!.page.evaluate(() => document.documentElement.hasAttribute('data-motion-flood')),
+      true,
+      'the page should be calm',
+    );
+    assert.equal(
+      await d!.page.evaluate(
+        () => document.getAnimations().filter((a: any) => a.playState === 'running' && a.currentTime < 100).length,
+      ),
+      0,
+      'no motion started during the flood',
+    );
+    assert.equal(
+      await d!.page
+        .locator('.progress-fill')
+        .first()
+        .evaluate((e) => getComputedStyle(e).transitionDuration),
+      '0s',
+      'progress bars jump',
+    );
     // Two quiet seconds later a lone tick moves again.
-    await d!.page.waitForFunction(() => !document.documentElement.hasAttribute('data-motion-flood'), undefined, { timeout: 4000 });
+    await d!.page.waitForFunction(() => !document.documentElement.hasAttribute('data-motion-flood'), undefined, {
+      timeout: 4000,
+    });
     const card0 = d!.page.locator('article.card[data-task-id="task-0"]');
-    const tickCard0 = (done: number) => d!.snapshot(++rev, snapshotOf(fleet(5).cards.map((c, i) => (i === 0 ? makeCard(0, { phase: 'implementing', items: checklist(30, done) }) : c))));
+    const tickCard0 = (done: number) =>
+      d!.snapshot(
+        ++rev,
+        snapshotOf(
+          fleet(5).cards.map((c, i) =>
+            i === 0 ? makeCard(0, { phase: 'implementing', items: checklist(30, done) }) : c,
+          ),
+        ),
+      );
     await tickCard0(10); // the first slide after a flood measures where the rows are
     await new Promise((r) => setTimeout(r, 600)); // more than two glides apart
     await tickCard0(11);
@@ -246,12 +386,24 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
 
   it('under a flood of snapshots lets off-screen cards lag at most a second, then catches them up', async () => {
     await open({ width: 700, height: 500 });
-    const flood = (tick: number) => snapshotOf(Array.from({ length: 50 }, (_, i) => makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29), lastActivity: `update ${tick}` })));
+    const flood = (tick: number) =>
+      snapshotOf(
+        Array.from({ length: 50 }, (_, i) =>
+          makeCard(i, { phase: 'implementing', items: checklist(30, (tick + i) % 29), lastActivity: `update ${tick}` }),
+        ),
+      );
     let rev = 1;
-    for (let tick = 0; tick < 40; tick++) await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++rev, snapshot: flood(tick) });
+    for (let tick = 0; tick < 40; tick++)
+      await d!.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++rev, snapshot: flood(tick) });
     const last = flood(39);
     const expected = Object.fromEntries(last.cards.map((c) => [c.taskId, String(c.progress.done)]));
-    const stale = () => d!.page.locator('article.card').evaluateAll((els, exp) => els.filter((e) => e.getAttribute('data-done') !== exp[e.getAttribute('data-task-id')]).length, expected);
+    const stale = () =>
+      d!.page
+        .locator('article.card')
+        .evaluateAll(
+          (els, exp) => els.filter((e) => e.getAttribute('data-done') !== exp[e.getAttribute('data-task-id')]).length,
+          expected,
+        );
     const t0 = Date.now();
     await d!.page.waitForFunction(() => document.querySelector('main.fleet')?.getAttribute('data-rev') !== null);
     for (;;) {
@@ -262,7 +414,11 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const lastCard = d!.page.locator('article.card').last();
     await lastCard.scrollIntoViewIfNeeded();
     // Off-screen cells skip rendering (content-visibility): their text is laid out on the frame after they scroll in.
-    await d!.page.waitForFunction(() => /update 39/.test(document.querySelector('.fleet-cell:last-child .card-activity')?.innerText ?? ''), undefined, { timeout: 2000 });
+    await d!.page.waitForFunction(
+      () => /update 39/.test(document.querySelector('.fleet-cell:last-child .card-activity')?.innerText ?? ''),
+      undefined,
+      { timeout: 2000 },
+    );
     assert.match(await lastCard.locator('.card-activity').innerText(), /update 39/);
   });
 
@@ -270,7 +426,9 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     await open({ reducedMotion: true });
     await d!.snapshot(1, snapshotOf([makeCard(0, { items: checklist(8, 3) })]));
     await d!.snapshot(2, snapshotOf([makeCard(0, { items: checklist(8, 4) })]));
-    const moving = await d!.page.evaluate(() => document.getAnimations().map((a: CSSAnimation) => (a as CSSAnimation).animationName ?? 'script'));
+    const moving = await d!.page.evaluate(() =>
+      document.getAnimations().map((a: CSSAnimation) => (a as CSSAnimation).animationName ?? 'script'),
+    );
     assert.deepEqual(moving, []);
     const current = d!.page.locator('.task-item.current');
     assert.equal(await current.evaluate((e) => getComputedStyle(e).opacity), '1');
@@ -314,7 +472,10 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.deepEqual(check.hrefs, [], 'no link to a refused scheme');
     assert.ok(check.text.includes(`<img src=x onerror="window.__pwned='title'">`), 'the markup is shown as text');
     assert.ok(check.text.includes('click me'));
-    assert.ok(check.cardWidth <= check.cellWidth + 0.5, `card ${check.cardWidth} wider than its cell ${check.cellWidth}`);
+    assert.ok(
+      check.cardWidth <= check.cellWidth + 0.5,
+      `card ${check.cardWidth} wider than its cell ${check.cellWidth}`,
+    );
     assert.ok(check.cardHeight < 500, `a 10,000-character title must be clamped, card is ${check.cardHeight} px tall`);
     assert.ok(check.scroll <= check.width, `horizontal overflow ${check.scroll} > ${check.width}`);
     await d!.screenshot('webview-hostile-dark');
@@ -322,7 +483,12 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
 
   it('sends links to the host instead of navigating', async () => {
     await open();
-    const items = [{ text: 'Follow [the design](design.md#L12) and [RFC 6749](https://datatracker.ietf.org/doc/html/rfc6749)', state: 'doing' as const }];
+    const items = [
+      {
+        text: 'Follow [the design](design.md#L12) and [RFC 6749](https://datatracker.ietf.org/doc/html/rfc6749)',
+        state: 'doing' as const,
+      },
+    ];
     await d!.snapshot(1, snapshotOf([makeCard(0, { items })]));
     const url = d!.page.url();
     await d!.page.getByRole('link', { name: 'the design' }).click();
@@ -338,7 +504,8 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
   it('filters by text, phase and back-end, and remembers the filter as UI state', async () => {
     await open();
     await d!.snapshot(1, makeSnapshot(8));
-    const titles = () => d!.page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    const titles = () =>
+      d!.page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
     await d!.page.getByRole('searchbox', { name: /Filter by number/ }).fill('43');
     assert.deepEqual(await titles(), ['task-2']);
     assert.match(await d!.page.locator('.filter-summary').innerText(), /Showing 1 of 8/);
@@ -361,10 +528,13 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
       await open({ theme, width: 1100, height: 760 });
       await d!.snapshot(1, makeSnapshot(8));
       const vars = THEMES[theme];
-      const look = await d!.page.locator('article.card').first().evaluate((e) => {
-        const s = getComputedStyle(e);
-        return { color: s.color, background: s.backgroundColor, border: s.borderTopColor };
-      });
+      const look = await d!.page
+        .locator('article.card')
+        .first()
+        .evaluate((e) => {
+          const s = getComputedStyle(e);
+          return { color: s.color, background: s.backgroundColor, border: s.borderTopColor };
+        });
       assert.equal(look.color, cssColor(vars['editorWidget-foreground']));
       assert.equal(look.background, cssColor(vars['editorWidget-background']));
       assert.equal(look.border, cssColor(vars['widget-border']));
@@ -379,7 +549,12 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     const items = checklist(6, 6, false);
     const w = buildItemWindow(items, 2);
     await d!.snapshot(1, snapshotOf([makeCard(0, { phase: 'done', items })]));
-    assert.deepEqual(await d!.page.locator('.task-item').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))), w.items.map((i) => i.index));
+    assert.deepEqual(
+      await d!.page
+        .locator('.task-item')
+        .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index))),
+      w.items.map((i) => i.index),
+    );
     assert.equal(await d!.page.locator('.task-item[aria-current]').count(), 0);
     assert.match(await d!.page.locator('.progress-count').innerText(), /^6\/6$/);
   });

@@ -121,7 +121,9 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
     );
     assert.equal(shown.length, list.length);
     for (const [i, p] of list.entries()) {
-      const card = shown.find((s) => s.title.includes(p.replace(/\s+/g, ' ').slice(0, 40)) || s.title.includes(p.slice(0, 40)));
+      const card = shown.find(
+        (s) => s.title.includes(p.replace(/\s+/g, ' ').slice(0, 40)) || s.title.includes(p.slice(0, 40)),
+      );
       assert.ok(card, `payload ${i} is shown as the literal title text: ${JSON.stringify(p.slice(0, 60))}`);
       assert.ok(card.activity.includes(p.slice(0, 40)), `payload ${i} is shown as literal activity text`);
       assert.ok(card.restart.includes(p.slice(0, 40)), `payload ${i} is shown as literal restart-reason text`);
@@ -133,13 +135,22 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
     const hrefs = [...new Set(shown.flatMap((s) => s.hrefs))].sort();
     assert.deepEqual(hrefs, [`${server.origin}/canary/md-image`, 'https://example.com/ok']);
     assert.equal(shown.flatMap((s) => s.hrefs).length, 6, 'each allowed link once per checklist line');
-    const overflow = await d!.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-    assert.ok(overflow.scroll <= overflow.width, `a 3,000-character word overflows the page: ${overflow.scroll} > ${overflow.width}`);
+    const overflow = await d!.page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    }));
+    assert.ok(
+      overflow.scroll <= overflow.width,
+      `a 3,000-character word overflows the page: ${overflow.scroll} > ${overflow.width}`,
+    );
     await d!.screenshot('webview-hostile-payloads');
   });
 
   it('a link opens only through the host message: left, middle, ctrl/shift/meta click and the keyboard never navigate', async () => {
-    await openWith([hostileCard(0, '[ok](https://example.com/ok) and [a file](src/app.ts#L3)'), hostileCard(1, '[md js](javascript:window.__pwned=1)')]);
+    await openWith([
+      hostileCard(0, '[ok](https://example.com/ok) and [a file](src/app.ts#L3)'),
+      hostileCard(1, '[md js](javascript:window.__pwned=1)'),
+    ]);
     const link = d!.page.locator('article.card').first().locator('a[href="https://example.com/ok"]').first();
     const before = (await d!.posted()).length;
     await link.click();
@@ -151,7 +162,11 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
     await d!.page.keyboard.press('Enter');
     await d!.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     const posted = (await d!.posted()).slice(before);
-    assert.equal(posted.length, 6, `every activation (left, ctrl, shift, meta, middle, Enter) reached the host once: ${JSON.stringify(posted)}`);
+    assert.equal(
+      posted.length,
+      6,
+      `every activation (left, ctrl, shift, meta, middle, Enter) reached the host once: ${JSON.stringify(posted)}`,
+    );
     for (const m of posted) assert.deepEqual(m, { type: 'link/open', href: 'https://example.com/ok' });
     // The refused link is text: clicking it posts nothing and runs nothing.
     const n = (await d!.posted()).length;
@@ -166,10 +181,17 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
     const box = d!.page.getByRole('searchbox', { name: /Filter by number/ });
     for (const q of ['<script>', '(.*){1,32}$', '[', '\\', '\u202e', 'W'.repeat(5000), '" onfocus="x', '$(alert)']) {
       await box.fill(q);
-      const summary = await d!.page.locator('.filter-summary').innerText().catch(() => '');
+      const summary = await d!.page
+        .locator('.filter-summary')
+        .innerText()
+        .catch(() => '');
       const cards = await d!.page.locator('article.card').count();
       const expected = list.filter((p) => p.toLowerCase().includes(q.trim().toLowerCase())).length;
-      assert.equal(cards, expected, `query ${JSON.stringify(q.slice(0, 20))} shows ${cards} cards (${summary}), expected ${expected}`);
+      assert.equal(
+        cards,
+        expected,
+        `query ${JSON.stringify(q.slice(0, 20))} shows ${cards} cards (${summary}), expected ${expected}`,
+      );
     }
     assert.deepEqual(await probe.findings(), []);
   });
@@ -179,7 +201,11 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
     await openWith(list.map((p, i) => hostileCard(i, p)));
     await d!.page.locator('vscode-single-select.filter-backend').click();
     const options = await d!.page.locator('vscode-single-select.filter-backend').getByRole('option').allInnerTexts();
-    for (const p of list) assert.ok(options.some((o) => o.includes(p.slice(0, 30))), `option for ${JSON.stringify(p.slice(0, 40))} among ${options.length}`);
+    for (const p of list)
+      assert.ok(
+        options.some((o) => o.includes(p.slice(0, 30))),
+        `option for ${JSON.stringify(p.slice(0, 40))} among ${options.length}`,
+      );
     await d!.page.keyboard.press('Escape');
     assert.deepEqual(await probe.findings(), []);
   });

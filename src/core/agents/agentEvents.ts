@@ -19,9 +19,29 @@ export interface UsageTotals {
   costUsd?: number;
 }
 
-export interface SessionEvent { t: 'session'; runId: string; sessionId?: string; backend: string; model?: string; version?: string; raw?: unknown }
-export interface TextEvent { t: 'text'; runId: string; text: string; delta: boolean; subagent?: string; raw?: unknown }
-export interface ThinkingEvent { t: 'thinking'; runId: string; text: string; raw?: unknown }
+export interface SessionEvent {
+  t: 'session';
+  runId: string;
+  sessionId?: string;
+  backend: string;
+  model?: string;
+  version?: string;
+  raw?: unknown;
+}
+export interface TextEvent {
+  t: 'text';
+  runId: string;
+  text: string;
+  delta: boolean;
+  subagent?: string;
+  raw?: unknown;
+}
+export interface ThinkingEvent {
+  t: 'thinking';
+  runId: string;
+  text: string;
+  raw?: unknown;
+}
 export interface ToolCallEvent {
   t: 'tool_call';
   runId: string;
@@ -33,9 +53,29 @@ export interface ToolCallEvent {
   paths?: string[];
   raw?: unknown;
 }
-export interface ToolResultEvent { t: 'tool_result'; runId: string; callId: string; ok: boolean; output?: string; exitCode?: number; raw?: unknown }
-export interface FileChangeEvent { t: 'file_change'; runId: string; path: string; change: 'add' | 'update' | 'delete'; outsideWorktree?: boolean; raw?: unknown }
-export interface PlanEvent { t: 'plan'; runId: string; items: { text: string; done: boolean }[]; raw?: unknown }
+export interface ToolResultEvent {
+  t: 'tool_result';
+  runId: string;
+  callId: string;
+  ok: boolean;
+  output?: string;
+  exitCode?: number;
+  raw?: unknown;
+}
+export interface FileChangeEvent {
+  t: 'file_change';
+  runId: string;
+  path: string;
+  change: 'add' | 'update' | 'delete';
+  outsideWorktree?: boolean;
+  raw?: unknown;
+}
+export interface PlanEvent {
+  t: 'plan';
+  runId: string;
+  items: { text: string; done: boolean }[];
+  raw?: unknown;
+}
 export interface PermissionEvent {
   t: 'permission';
   runId: string;
@@ -47,8 +87,18 @@ export interface PermissionEvent {
   raw?: unknown;
 }
 /** Cumulative usage for the run so far. */
-export interface UsageEvent extends UsageTotals { t: 'usage'; runId: string; raw?: unknown }
-export interface NoticeEvent { t: 'notice'; runId: string; level: 'info' | 'warn' | 'retry'; message: string; raw?: unknown }
+export interface UsageEvent extends UsageTotals {
+  t: 'usage';
+  runId: string;
+  raw?: unknown;
+}
+export interface NoticeEvent {
+  t: 'notice';
+  runId: string;
+  level: 'info' | 'warn' | 'retry';
+  message: string;
+  raw?: unknown;
+}
 /** Always the last event of a run, exactly once (synthesized when the process dies without one). */
 export interface ResultEvent {
   t: 'result';

@@ -135,10 +135,12 @@ export class AgentPool extends Disposable {
       this._register(toDisposable(() => clearInterval(t)));
     }
     // Disposal stops every live run: no agent process outlives the pool.
-    this._register(toDisposable(() => {
-      for (const q of this.queue.splice(0)) this.resolveCancelledTicket(q, 'pool disposed');
-      for (const a of this.agents.values()) void a.live?.cancel({ reason: 'pool disposed' });
-    }));
+    this._register(
+      toDisposable(() => {
+        for (const q of this.queue.splice(0)) this.resolveCancelledTicket(q, 'pool disposed');
+        for (const a of this.agents.values()) void a.live?.cancel({ reason: 'pool disposed' });
+      }),
+    );
   }
 
   /** Queues a phase for a task; it runs as soon as a slot is free, resuming the task's session if it has one. */
@@ -146,10 +148,20 @@ export class AgentPool extends Disposable {
     if (this.isDisposed) throw new Error('the agent pool is disposed');
     if (!this.backends.has(req.backend)) throw new Error(`unknown agent back-end '${req.backend}'`);
     let agent = this.agents.get(taskId);
-    if (agent && (agent.status === 'working' || agent.status === 'transitioning')) throw new Error(`the agent of task ${taskId} is busy (${agent.status})`);
+    if (agent && (agent.status === 'working' || agent.status === 'transitioning'))
+      throw new Error(`the agent of task ${taskId} is busy (${agent.status})`);
     if (!agent) {
       const t = this.now();
-      agent = { agentId: `agent-${taskId}`, taskId, backend: req.backend, status: 'transitioning', createdAt: t, lastActivityAt: t, history: [], usage: {} };
+      agent = {
+        agentId: `agent-${taskId}`,
+        taskId,
+        backend: req.backend,
+        status: 'transitioning',
+        createdAt: t,
+        lastActivityAt: t,
+        history: [],
+        usage: {},
+      };
       this.agents.set(taskId, agent);
     } else {
       if (agent.backend !== req.backend) agent.sessionId = undefined; // a session cannot move between back-ends
@@ -205,7 +217,16 @@ export class AgentPool extends Disposable {
     const existing = this.agents.get(taskId);
     if (existing && (existing.status === 'working' || existing.status === 'transitioning')) return;
     const t = this.now();
-    const agent: Agent = existing ?? { agentId: `agent-${taskId}`, taskId, backend, status: 'stopped', createdAt: t, lastActivityAt: t, history: [], usage: {} };
+    const agent: Agent = existing ?? {
+      agentId: `agent-${taskId}`,
+      taskId,
+      backend,
+      status: 'stopped',
+      createdAt: t,
+      lastActivityAt: t,
+      history: [],
+      usage: {},
+    };
     agent.backend = backend;
     agent.sessionId = sessionId;
     this.agents.set(taskId, agent);
@@ -239,12 +260,28 @@ export class AgentPool extends Disposable {
     const agents: Record<AgentStatus, number> = { idle: 0, working: 0, transitioning: 0, stopped: 0, failed: 0 };
     for (const a of this.agents.values()) agents[a.status]++;
     const { runs: _runs, ...usage } = sumUsage([...this.agents.values()].map((a) => a.usage));
-    return { maxConcurrent: this.opts.maxConcurrent, running: this.running, queued: this.queue.length, agents, runsStarted: this.runsStarted, runsFinished: this.runsFinished, runsByStatus: { ...this.runsByStatus }, usage };
+    return {
+      maxConcurrent: this.opts.maxConcurrent,
+      running: this.running,
+      queued: this.queue.length,
+      agents,
+      runsStarted: this.runsStarted,
+      runsFinished: this.runsFinished,
+      runsByStatus: { ...this.runsByStatus },
+      usage,
+    };
   }
 
   private resolveCancelledTicket(q: Queued, reason: string): void {
     q.resolveRun(undefined);
-    q.resolveFinished({ t: 'result', runId: '', status: 'cancelled', durationMs: 0, errorMessage: reason, sessionId: q.agent.sessionId });
+    q.resolveFinished({
+      t: 'result',
+      runId: '',
+      status: 'cancelled',
+      durationMs: 0,
+      errorMessage: reason,
+      sessionId: q.agent.sessionId,
+    });
     if (q.agent.status === 'transitioning') {
       q.agent.status = q.agent.history.length ? 'idle' : 'stopped';
       this.changed(q.agent);
@@ -259,7 +296,8 @@ export class AgentPool extends Disposable {
     const { agent, req } = q;
     const backend = this.backends.get(req.backend)!;
     const { backend: _b, phase, ...rest } = req;
-    const stateDir = rest.stateDir ?? (this.opts.stateRoot ? path.join(this.opts.stateRoot, agent.taskId, req.backend) : undefined);
+    const stateDir =
+      rest.stateDir ?? (this.opts.stateRoot ? path.join(this.opts.stateRoot, agent.taskId, req.backend) : undefined);
     const resumeId = agent.sessionId && backend.capabilities.resume ? agent.sessionId : undefined;
     const startReq: StartRequest = { ...rest, taskId: agent.taskId, stateDir };
     let run: AgentRun;
@@ -277,7 +315,13 @@ export class AgentPool extends Disposable {
     }
     this.running++;
     this.runsStarted++;
-    const record: AgentRunRecord = { runId: run.runId, phase, resumed: !!resumeId, startedAt: this.now(), sessionId: resumeId };
+    const record: AgentRunRecord = {
+      runId: run.runId,
+      phase,
+      resumed: !!resumeId,
+      startedAt: this.now(),
+      sessionId: resumeId,
+    };
     agent.history.push(record);
     agent.live = run;
     agent.currentRunId = run.runId;

@@ -13,7 +13,8 @@ export function findExecutable(nameOrPath: string, envPath: string | undefined):
       return false;
     }
   };
-  if (nameOrPath.includes('/') || nameOrPath.includes('\\')) return isExec(nameOrPath) ? path.resolve(nameOrPath) : undefined;
+  if (nameOrPath.includes('/') || nameOrPath.includes('\\'))
+    return isExec(nameOrPath) ? path.resolve(nameOrPath) : undefined;
   const exts = process.platform === 'win32' ? ['', '.exe', '.cmd'] : [''];
   for (const dir of (envPath ?? '').split(path.delimiter).filter(Boolean)) {
     for (const ext of exts) {
@@ -53,14 +54,30 @@ export interface CliProbeSpec {
  */
 export async function probeCli(spec: CliProbeSpec): Promise<ProbeResult> {
   const bin = findExecutable(spec.binary, spec.env.PATH);
-  if (!bin) return { available: false, problem: `${spec.label}: '${spec.binary}' was not found on PATH. Install it with \`${spec.installHint}\` or set its path in the settings.` };
+  if (!bin)
+    return {
+      available: false,
+      problem: `${spec.label}: '${spec.binary}' was not found on PATH. Install it with \`${spec.installHint}\` or set its path in the settings.`,
+    };
   const out = await new Promise<{ ok: boolean; text: string }>((resolve) => {
-    execFile(bin, ['--version'], { env: spec.env, timeout: 20_000 }, (err, stdout, stderr) => resolve({ ok: !err, text: `${stdout}${stderr}` }));
+    execFile(bin, ['--version'], { env: spec.env, timeout: 20_000 }, (err, stdout, stderr) =>
+      resolve({ ok: !err, text: `${stdout}${stderr}` }),
+    );
   });
   const version = /(\d+\.\d+\.\d+)/.exec(out.text)?.[1];
-  if (!out.ok || !version) return { available: false, binary: bin, problem: `${spec.label}: '${bin} --version' failed: ${out.text.trim().slice(0, 300) || 'no output'}` };
+  if (!out.ok || !version)
+    return {
+      available: false,
+      binary: bin,
+      problem: `${spec.label}: '${bin} --version' failed: ${out.text.trim().slice(0, 300) || 'no output'}`,
+    };
   if (compareVersions(version, spec.minVersion) < 0) {
-    return { available: false, binary: bin, version, problem: `${spec.label} ${version} is older than the oldest supported version ${spec.minVersion}; update it with \`${spec.installHint}\`.` };
+    return {
+      available: false,
+      binary: bin,
+      version,
+      problem: `${spec.label} ${version} is older than the oldest supported version ${spec.minVersion}; update it with \`${spec.installHint}\`.`,
+    };
   }
   const auth = spec.authProblem();
   if (auth) return { available: false, binary: bin, version, problem: `${spec.label}: ${auth}` };

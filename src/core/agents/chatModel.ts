@@ -37,7 +37,10 @@ export type ChatStreamPart =
 
 /** A provider failure with its HTTP status where there is one. */
 export class ChatModelError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'ChatModelError';
   }
@@ -48,5 +51,9 @@ export interface ChatModel {
   readonly backend: BackendId;
   readonly modelId: string;
   /** Streams one reply; tool calls are yielded complete. Throws `ChatModelError`; honours `signal`. */
-  stream(messages: readonly ChatMessage[], tools: readonly ToolSpec[], signal: AbortSignal): AsyncIterable<ChatStreamPart>;
+  stream(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[],
+    signal: AbortSignal,
+  ): AsyncIterable<ChatStreamPart>;
 }

@@ -2,7 +2,17 @@ import type { StartRequest } from './agentBackend';
 import type { AgentEvent, RunStatus } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
-import { finalizeFromState, num, obj, str, type BaseParseState, type CliAdapter, type ExitInfo, type Invocation, type InvocationContext } from './cliAdapter';
+import {
+  finalizeFromState,
+  num,
+  obj,
+  str,
+  type BaseParseState,
+  type CliAdapter,
+  type ExitInfo,
+  type Invocation,
+  type InvocationContext,
+} from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
 
@@ -17,8 +27,16 @@ export interface ClaudeAdapterOptions {
 
 /** Host variables Claude Code may inherit (keys and provider switches); everything else stays behind. */
 export const CLAUDE_ENV_ALLOW = [
-  'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL',
-  'CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'AWS_REGION', 'AWS_PROFILE', 'CLOUD_ML_REGION', 'ANTHROPIC_VERTEX_PROJECT_ID',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_MODEL',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+  'AWS_REGION',
+  'AWS_PROFILE',
+  'CLOUD_ML_REGION',
+  'ANTHROPIC_VERTEX_PROJECT_ID',
 ];
 
 interface ClaudeState extends BaseParseState {
@@ -77,11 +95,26 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       ...this.opts.extraEnv,
       ...req.env,
     });
-    return { command: this.opts.binary ?? 'claude', args, env, cwd: req.worktree, files: [], stdin: { text: req.prompt }, softSignal: 'SIGINT' };
+    return {
+      command: this.opts.binary ?? 'claude',
+      args,
+      env,
+      cwd: req.worktree,
+      files: [],
+      stdin: { text: req.prompt },
+      softSignal: 'SIGINT',
+    };
   }
 
   createState(runId: string, req: StartRequest): ClaudeState {
-    return { runId, worktree: req.worktree, usage: {}, deniedTools: [], usageByMessage: new Map(), sessionId: req.resumeSessionId ?? req.sessionId };
+    return {
+      runId,
+      worktree: req.worktree,
+      usage: {},
+      deniedTools: [],
+      usageByMessage: new Map(),
+      sessionId: req.resumeSessionId ?? req.sessionId,
+    };
   }
 
   parseLine(line: string, s: ClaudeState): AgentEvent[] {
@@ -102,7 +135,9 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       case 'rate_limit_event':
         return [];
       default:
-        return [{ t: 'notice', runId, level: 'info', message: `unrecognized claude event '${String(o.type)}'`, raw: o }];
+        return [
+          { t: 'notice', runId, level: 'info', message: `unrecognized claude event '${String(o.type)}'`, raw: o },
+        ];
     }
   }
 
@@ -112,13 +147,42 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       case 'init':
         s.sessionId = str(o.session_id) ?? s.sessionId;
         s.model = str(o.model);
-        return [{ t: 'session', runId, backend: this.backend, sessionId: s.sessionId, model: s.model, version: str(o.claude_code_version), raw: o }];
+        return [
+          {
+            t: 'session',
+            runId,
+            backend: this.backend,
+            sessionId: s.sessionId,
+            model: s.model,
+            version: str(o.claude_code_version),
+            raw: o,
+          },
+        ];
       case 'api_retry':
-        return [{ t: 'notice', runId, level: 'retry', message: `API error ${String(o.error_status ?? '')} (${String(o.error ?? 'unknown')}), retry ${String(o.attempt)}/${String(o.max_retries)}`, raw: o }];
+        return [
+          {
+            t: 'notice',
+            runId,
+            level: 'retry',
+            message: `API error ${String(o.error_status ?? '')} (${String(o.error ?? 'unknown')}), retry ${String(o.attempt)}/${String(o.max_retries)}`,
+            raw: o,
+          },
+        ];
       case 'permission_denied': {
         const tool = str(o.tool_name) ?? 'unknown';
         s.deniedTools.push(tool);
-        return [{ t: 'permission', runId, callId: str(o.tool_use_id), tool, input: undefined, decision: 'denied', reason: str(o.message), raw: o }];
+        return [
+          {
+            t: 'permission',
+            runId,
+            callId: str(o.tool_use_id),
+            tool,
+            input: undefined,
+            decision: 'denied',
+            reason: str(o.message),
+            raw: o,
+          },
+        ];
       }
       case 'status':
         return [];
@@ -143,9 +207,24 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
         const name = str(block.name) ?? 'unknown';
         const input = block.input;
         const i = obj(input);
-        events.push({ t: 'tool_call', runId, callId: str(block.id) ?? '', name, kind: toolKind(name), input, command: name === 'Bash' ? str(i?.command) : undefined, paths: toolPaths(input), raw: o });
+        events.push({
+          t: 'tool_call',
+          runId,
+          callId: str(block.id) ?? '',
+          name,
+          kind: toolKind(name),
+          input,
+          command: name === 'Bash' ? str(i?.command) : undefined,
+          paths: toolPaths(input),
+          raw: o,
+        });
         if (name === 'TodoWrite' && Array.isArray(i?.todos)) {
-          events.push({ t: 'plan', runId, items: i.todos.map((td) => ({ text: str(obj(td)?.content) ?? '', done: obj(td)?.status === 'completed' })), raw: o });
+          events.push({
+            t: 'plan',
+            runId,
+            items: i.todos.map((td) => ({ text: str(obj(td)?.content) ?? '', done: obj(td)?.status === 'completed' })),
+            raw: o,
+          });
         }
       }
     }
@@ -153,8 +232,14 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
     const id = str(msg.id);
     const u = obj(msg.usage);
     if (id && u && !subagent) {
-      s.usageByMessage.set(id, { in: num(u.input_tokens) ?? 0, out: num(u.output_tokens) ?? 0, cache: num(u.cache_read_input_tokens) ?? 0 });
-      let inT = 0, outT = 0, cache = 0;
+      s.usageByMessage.set(id, {
+        in: num(u.input_tokens) ?? 0,
+        out: num(u.output_tokens) ?? 0,
+        cache: num(u.cache_read_input_tokens) ?? 0,
+      });
+      let inT = 0,
+        outT = 0,
+        cache = 0;
       for (const v of s.usageByMessage.values()) {
         inT += v.in;
         outT += v.out;
@@ -176,7 +261,14 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       const block = obj(b) ?? {};
       if (block.type !== 'tool_result') continue;
       const ok = block.is_error !== true;
-      events.push({ t: 'tool_result', runId, callId: str(block.tool_use_id) ?? '', ok, output: truncateOutput(contentText(block.content)), raw: o });
+      events.push({
+        t: 'tool_result',
+        runId,
+        callId: str(block.tool_use_id) ?? '',
+        ok,
+        output: truncateOutput(contentText(block.content)),
+        raw: o,
+      });
     }
     // The structured result says what changed without parsing text.
     const r = obj(o.tool_use_result);
@@ -208,7 +300,12 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
     else if (o.is_error === true || o.subtype === 'error_during_execution') status = 'error';
     else status = 'success';
     const text = str(o.result);
-    const errorMessage = status === 'success' ? undefined : o.api_error_status ? `API error ${String(o.api_error_status)}: ${text ?? ''}`.trim() : (text ?? String(o.subtype));
+    const errorMessage =
+      status === 'success'
+        ? undefined
+        : o.api_error_status
+          ? `API error ${String(o.api_error_status)}: ${text ?? ''}`.trim()
+          : (text ?? String(o.subtype));
     s.native = { status, text, errorMessage, raw: o };
     return [{ t: 'usage', runId: s.runId, ...s.usage, raw: undefined }];
   }

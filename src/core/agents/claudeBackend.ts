@@ -9,13 +9,22 @@ import { CliBackend, type CliBackendOptions } from './cliBackend';
 export const CLAUDE_MIN_VERSION = '2.1.0';
 
 /** Claude Code CLI back-end: `claude -p` with stream-json, session resume, permission levels. */
-export function createClaudeBackend(opts: CliBackendOptions = {}): CliBackend<ReturnType<ClaudeAdapter['createState']>> {
+export function createClaudeBackend(
+  opts: CliBackendOptions = {},
+): CliBackend<ReturnType<ClaudeAdapter['createState']>> {
   const adapter = new ClaudeAdapter({ binary: opts.binary, extraArgs: opts.extraArgs, extraEnv: opts.extraEnv });
   const source = () => opts.sourceEnv ?? process.env;
   return new CliBackend(
     'claude-cli',
     'Claude Code',
-    { resume: true, followUp: false, softInterrupt: true, permissionCallback: false, reportsCost: true, osSandbox: false },
+    {
+      resume: true,
+      followUp: false,
+      softInterrupt: true,
+      permissionCallback: false,
+      reportsCost: true,
+      osSandbox: false,
+    },
     adapter,
     () => {
       const env = source();
@@ -26,7 +35,14 @@ export function createClaudeBackend(opts: CliBackendOptions = {}): CliBackend<Re
         minVersion: CLAUDE_MIN_VERSION,
         env: buildAgentEnv(env, CLAUDE_ENV_ALLOW),
         authProblem: () => {
-          if (opts.defaultEndpoint?.apiKey || env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN || env.CLAUDE_CODE_USE_BEDROCK || env.CLAUDE_CODE_USE_VERTEX) return undefined;
+          if (
+            opts.defaultEndpoint?.apiKey ||
+            env.ANTHROPIC_API_KEY ||
+            env.ANTHROPIC_AUTH_TOKEN ||
+            env.CLAUDE_CODE_USE_BEDROCK ||
+            env.CLAUDE_CODE_USE_VERTEX
+          )
+            return undefined;
           const configDir = env.CLAUDE_CONFIG_DIR ?? path.join(env.HOME ?? os.homedir(), '.claude');
           if (fs.existsSync(path.join(configDir, '.credentials.json'))) return undefined;
           if (process.platform === 'darwin') return undefined; // the login lives in the keychain, which we do not read

@@ -75,7 +75,11 @@ export interface CliAdapter<S extends BaseParseState = BaseParseState> {
 }
 
 /** Shared `finalize` rules: runner stops win, then the back-end's own verdict, then the exit status. */
-export function finalizeFromState(exit: ExitInfo, state: BaseParseState, opts: { cleanExitIsSuccess?: boolean } = {}): ResultEvent {
+export function finalizeFromState(
+  exit: ExitInfo,
+  state: BaseParseState,
+  opts: { cleanExitIsSuccess?: boolean } = {},
+): ResultEvent {
   const base = {
     t: 'result' as const,
     runId: state.runId,
@@ -88,11 +92,20 @@ export function finalizeFromState(exit: ExitInfo, state: BaseParseState, opts: {
     signal: exit.signal,
   };
   if (exit.spawnError) return { ...base, status: 'crashed', errorMessage: exit.spawnError };
-  if (exit.stoppedBy) return { ...base, status: exit.stoppedBy.status, errorMessage: exit.stoppedBy.message, text: state.native?.text ?? state.lastText };
+  if (exit.stoppedBy)
+    return {
+      ...base,
+      status: exit.stoppedBy.status,
+      errorMessage: exit.stoppedBy.message,
+      text: state.native?.text ?? state.lastText,
+    };
   if (state.native) {
     // A "successful" turn in which a tool was refused is not successful work (agent-backends.md §0).
     const status = state.native.status === 'success' && state.deniedTools.length ? 'denied' : state.native.status;
-    const errorMessage = status === 'denied' && !state.native.errorMessage ? `permission denied for: ${[...new Set(state.deniedTools)].join(', ')}` : state.native.errorMessage;
+    const errorMessage =
+      status === 'denied' && !state.native.errorMessage
+        ? `permission denied for: ${[...new Set(state.deniedTools)].join(', ')}`
+        : state.native.errorMessage;
     return { ...base, status, text: state.native.text ?? state.lastText, errorMessage, raw: state.native.raw };
   }
   if (exit.code === 0 && opts.cleanExitIsSuccess) {
@@ -101,11 +114,21 @@ export function finalizeFromState(exit: ExitInfo, state: BaseParseState, opts: {
   }
   const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
   const tail = exit.stderrTail.trim();
-  return { ...base, status: 'crashed', text: state.lastText, errorMessage: `the agent ${how} without a final result${tail ? `: ${tail}` : ''}` };
+  return {
+    ...base,
+    status: 'crashed',
+    text: state.lastText,
+    errorMessage: `the agent ${how} without a final result${tail ? `: ${tail}` : ''}`,
+  };
 }
 
 function hasUsage(u: UsageTotals): boolean {
-  return u.inputTokens !== undefined || u.outputTokens !== undefined || u.costUsd !== undefined || u.cacheReadTokens !== undefined;
+  return (
+    u.inputTokens !== undefined ||
+    u.outputTokens !== undefined ||
+    u.costUsd !== undefined ||
+    u.cacheReadTokens !== undefined
+  );
 }
 
 /** Reads a number field that may be missing or of the wrong type. */

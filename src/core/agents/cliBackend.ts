@@ -1,4 +1,12 @@
-import type { AgentBackend, AgentRun, BackendCapabilities, BackendId, EndpointConfig, ProbeResult, StartRequest } from './agentBackend';
+import type {
+  AgentBackend,
+  AgentRun,
+  BackendCapabilities,
+  BackendId,
+  EndpointConfig,
+  ProbeResult,
+  StartRequest,
+} from './agentBackend';
 import { probeCli, type CliProbeSpec } from './binaryProbe';
 import type { BaseParseState, CliAdapter } from './cliAdapter';
 import { startCliRun, type CliRunOptions } from './processRunner';
@@ -29,7 +37,11 @@ export class CliBackend<S extends BaseParseState> implements AgentBackend {
   }
 
   start(req: StartRequest): AgentRun {
-    return startCliRun(this.adapter, { ...req, endpoint: req.endpoint ?? this.runOptions.defaultEndpoint }, this.runOptions);
+    return startCliRun(
+      this.adapter,
+      { ...req, endpoint: req.endpoint ?? this.runOptions.defaultEndpoint },
+      this.runOptions,
+    );
   }
 
   resume(req: StartRequest & { resumeSessionId: string }): AgentRun {

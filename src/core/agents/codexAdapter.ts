@@ -3,7 +3,17 @@ import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
-import { finalizeFromState, num, obj, str, type BaseParseState, type CliAdapter, type ExitInfo, type Invocation, type InvocationContext } from './cliAdapter';
+import {
+  finalizeFromState,
+  num,
+  obj,
+  str,
+  type BaseParseState,
+  type CliAdapter,
+  type ExitInfo,
+  type Invocation,
+  type InvocationContext,
+} from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 
 /** Settings of the Codex back-end that are not per run. */
@@ -45,7 +55,12 @@ export function codexConfigToml(baseUrl: string, envKey: string, headers: Record
     'request_max_retries = 1',
     'stream_max_retries = 1',
   ];
-  if (Object.keys(headers).length) lines.push(`http_headers = { ${Object.entries(headers).map(([k, v]) => `${tomlString(k)} = ${tomlString(v)}`).join(', ')} }`);
+  if (Object.keys(headers).length)
+    lines.push(
+      `http_headers = { ${Object.entries(headers)
+        .map(([k, v]) => `${tomlString(k)} = ${tomlString(v)}`)
+        .join(', ')} }`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -93,7 +108,10 @@ export class CodexAdapter implements CliAdapter<CodexState> {
     const keyVar = ep?.apiKeyEnv ?? CODEX_KEY_VAR;
     if (ep?.baseUrl) {
       if (!req.stateDir) throw new Error('codex needs a stateDir (CODEX_HOME) to use a custom endpoint');
-      files.push({ path: path.join(req.stateDir, 'config.toml'), content: codexConfigToml(ep.baseUrl, keyVar, ep.headers) });
+      files.push({
+        path: path.join(req.stateDir, 'config.toml'),
+        content: codexConfigToml(ep.baseUrl, keyVar, ep.headers),
+      });
     }
     const env = buildAgentEnv(ctx.sourceEnv, this.envAllow, {
       ...(req.stateDir ? { CODEX_HOME: req.stateDir } : {}),
@@ -101,11 +119,26 @@ export class CodexAdapter implements CliAdapter<CodexState> {
       ...this.opts.extraEnv,
       ...req.env,
     });
-    return { command: this.opts.binary ?? 'codex', args, env, cwd: req.worktree, files, stdin: 'ignore', softSignal: 'SIGINT' };
+    return {
+      command: this.opts.binary ?? 'codex',
+      args,
+      env,
+      cwd: req.worktree,
+      files,
+      stdin: 'ignore',
+      softSignal: 'SIGINT',
+    };
   }
 
   createState(runId: string, req: StartRequest): CodexState {
-    return { runId, worktree: req.worktree, usage: {}, deniedTools: [], started: new Set(), sessionId: req.resumeSessionId };
+    return {
+      runId,
+      worktree: req.worktree,
+      usage: {},
+      deniedTools: [],
+      started: new Set(),
+      sessionId: req.resumeSessionId,
+    };
   }
 
   parseLine(line: string, s: CodexState): AgentEvent[] {
@@ -156,7 +189,12 @@ export class CodexAdapter implements CliAdapter<CodexState> {
     const id = str(item.id) ?? '';
     const done = o.type === 'item.completed';
     const events: AgentEvent[] = [];
-    const call = (name: string, kind: 'shell' | 'edit' | 'other' | 'fetch', input: unknown, extra: { command?: string; paths?: string[] } = {}) => {
+    const call = (
+      name: string,
+      kind: 'shell' | 'edit' | 'other' | 'fetch',
+      input: unknown,
+      extra: { command?: string; paths?: string[] } = {},
+    ) => {
       if (s.started.has(id)) return;
       s.started.add(id);
       events.push({ t: 'tool_call', runId, callId: id, name, kind, input, ...extra, raw: o });
@@ -176,7 +214,15 @@ export class CodexAdapter implements CliAdapter<CodexState> {
         call('command_execution', 'shell', { command }, { command });
         if (done) {
           const exitCode = num(item.exit_code);
-          events.push({ t: 'tool_result', runId, callId: id, ok: item.status === 'completed' && (exitCode ?? 0) === 0, exitCode, output: truncateOutput(str(item.aggregated_output)), raw: o });
+          events.push({
+            t: 'tool_result',
+            runId,
+            callId: id,
+            ok: item.status === 'completed' && (exitCode ?? 0) === 0,
+            exitCode,
+            output: truncateOutput(str(item.aggregated_output)),
+            raw: o,
+          });
         }
         break;
       }
@@ -188,7 +234,13 @@ export class CodexAdapter implements CliAdapter<CodexState> {
           if (ok) {
             for (const c of changes) {
               const kind = c.kind === 'add' || c.kind === 'delete' ? c.kind : 'update';
-              events.push({ t: 'file_change', runId, path: path.resolve(s.worktree, str(c.path) ?? ''), change: kind, raw: o });
+              events.push({
+                t: 'file_change',
+                runId,
+                path: path.resolve(s.worktree, str(c.path) ?? ''),
+                change: kind,
+                raw: o,
+              });
             }
           }
           events.push({ t: 'tool_result', runId, callId: id, ok, raw: o });
@@ -197,28 +249,52 @@ export class CodexAdapter implements CliAdapter<CodexState> {
       }
       case 'mcp_tool_call':
         call(`${str(item.server) ?? 'mcp'}.${str(item.tool) ?? '?'}`, 'other', item.arguments);
-        if (done) events.push({ t: 'tool_result', runId, callId: id, ok: item.status !== 'failed' && !item.error, output: truncateOutput(JSON.stringify(item.result ?? item.error ?? null)), raw: o });
+        if (done)
+          events.push({
+            t: 'tool_result',
+            runId,
+            callId: id,
+            ok: item.status !== 'failed' && !item.error,
+            output: truncateOutput(JSON.stringify(item.result ?? item.error ?? null)),
+            raw: o,
+          });
         break;
       case 'web_search':
         call('web_search', 'fetch', { query: item.query });
         if (done) events.push({ t: 'tool_result', runId, callId: id, ok: true, raw: o });
         break;
       case 'todo_list':
-        events.push({ t: 'plan', runId, items: (Array.isArray(item.items) ? item.items : []).map((i) => ({ text: str(obj(i)?.text) ?? '', done: obj(i)?.completed === true })), raw: o });
+        events.push({
+          t: 'plan',
+          runId,
+          items: (Array.isArray(item.items) ? item.items : []).map((i) => ({
+            text: str(obj(i)?.text) ?? '',
+            done: obj(i)?.completed === true,
+          })),
+          raw: o,
+        });
         break;
       case 'error':
         s.lastError = str(item.message);
         events.push({ t: 'notice', runId, level: 'warn', message: str(item.message) ?? 'error', raw: o });
         break;
       default:
-        if (done) events.push({ t: 'notice', runId, level: 'info', message: `unrecognized codex item '${String(item.type)}'`, raw: o });
+        if (done)
+          events.push({
+            t: 'notice',
+            runId,
+            level: 'info',
+            message: `unrecognized codex item '${String(item.type)}'`,
+            raw: o,
+          });
     }
     return events;
   }
 
   finalize(exit: ExitInfo, s: CodexState): ReturnType<typeof finalizeFromState> {
     const r = finalizeFromState(exit, s);
-    if (r.status === 'crashed' && s.lastError && !exit.spawnError) r.errorMessage = `${r.errorMessage}; last error: ${s.lastError}`;
+    if (r.status === 'crashed' && s.lastError && !exit.spawnError)
+      r.errorMessage = `${r.errorMessage}; last error: ${s.lastError}`;
     return r;
   }
 }

@@ -16,7 +16,14 @@ export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<Ret
   return new CliBackend(
     'codex',
     'Codex',
-    { resume: true, followUp: false, softInterrupt: false, permissionCallback: false, reportsCost: false, osSandbox: true },
+    {
+      resume: true,
+      followUp: false,
+      softInterrupt: false,
+      permissionCallback: false,
+      reportsCost: false,
+      osSandbox: true,
+    },
     adapter,
     () => {
       const env = source();
@@ -34,6 +41,12 @@ export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<Ret
         },
       };
     },
-    { ...opts, prepare: async (req) => ({ gitDirs: req.permissions.mode === 'edit+commands' ? await gitDirsOf(req.worktree) : undefined, ...(await opts.prepare?.(req)) }) },
+    {
+      ...opts,
+      prepare: async (req) => ({
+        gitDirs: req.permissions.mode === 'edit+commands' ? await gitDirsOf(req.worktree) : undefined,
+        ...(await opts.prepare?.(req)),
+      }),
+    },
   );
 }

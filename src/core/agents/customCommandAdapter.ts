@@ -1,7 +1,14 @@
 import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
-import { finalizeFromState, type BaseParseState, type CliAdapter, type ExitInfo, type Invocation, type InvocationContext } from './cliAdapter';
+import {
+  finalizeFromState,
+  type BaseParseState,
+  type CliAdapter,
+  type ExitInfo,
+  type Invocation,
+  type InvocationContext,
+} from './cliAdapter';
 
 /**
  * A command line for any other agent CLI (Aider, OpenCode, …). Each element of `args` is one argument;
@@ -20,7 +27,12 @@ export interface CustomCommandTemplate {
 
 /** Replaces the placeholders in one template argument. */
 export function expandTemplateArg(arg: string, req: StartRequest): string {
-  const values: Record<string, string> = { prompt: req.prompt, cwd: req.worktree, model: req.model ?? '', sessionId: req.resumeSessionId ?? req.sessionId ?? '' };
+  const values: Record<string, string> = {
+    prompt: req.prompt,
+    cwd: req.worktree,
+    model: req.model ?? '',
+    sessionId: req.resumeSessionId ?? req.sessionId ?? '',
+  };
   return arg.replace(/\{(prompt|cwd|model|sessionId)\}/g, (_, k: string) => values[k]!);
 }
 
@@ -56,7 +68,10 @@ export class CustomCommandAdapter implements CliAdapter {
       s.sessionId = '';
       const text = line;
       s.lastText = text;
-      return [{ t: 'session', runId: s.runId, backend: this.backend }, { t: 'text', runId: s.runId, text, delta: false }];
+      return [
+        { t: 'session', runId: s.runId, backend: this.backend },
+        { t: 'text', runId: s.runId, text, delta: false },
+      ];
     }
     s.lastText = line;
     return [{ t: 'text', runId: s.runId, text: line, delta: false }];
@@ -64,7 +79,14 @@ export class CustomCommandAdapter implements CliAdapter {
 
   finalize(exit: ExitInfo, s: BaseParseState): ReturnType<typeof finalizeFromState> {
     if (!exit.stoppedBy && !exit.spawnError && exit.code !== null) {
-      s.native = exit.code === 0 ? { status: 'success', text: s.lastText } : { status: 'error', text: s.lastText, errorMessage: `${this.template.command} exited with code ${exit.code}${exit.stderrTail.trim() ? `: ${exit.stderrTail.trim()}` : ''}` };
+      s.native =
+        exit.code === 0
+          ? { status: 'success', text: s.lastText }
+          : {
+              status: 'error',
+              text: s.lastText,
+              errorMessage: `${this.template.command} exited with code ${exit.code}${exit.stderrTail.trim() ? `: ${exit.stderrTail.trim()}` : ''}`,
+            };
     }
     const r = finalizeFromState(exit, s);
     return { ...r, sessionId: undefined };

@@ -4,7 +4,17 @@ import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
-import { finalizeFromState, num, obj, str, type BaseParseState, type CliAdapter, type ExitInfo, type Invocation, type InvocationContext } from './cliAdapter';
+import {
+  finalizeFromState,
+  num,
+  obj,
+  str,
+  type BaseParseState,
+  type CliAdapter,
+  type ExitInfo,
+  type Invocation,
+  type InvocationContext,
+} from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
 
@@ -17,7 +27,15 @@ export interface GeminiAdapterOptions {
 }
 
 /** Host variables Gemini CLI may inherit. */
-export const GEMINI_ENV_ALLOW = ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_APPLICATION_CREDENTIALS'];
+export const GEMINI_ENV_ALLOW = [
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+  'GOOGLE_GEMINI_BASE_URL',
+  'GOOGLE_GENAI_USE_VERTEXAI',
+  'GOOGLE_CLOUD_PROJECT',
+  'GOOGLE_CLOUD_LOCATION',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+];
 
 interface GeminiState extends BaseParseState {
   /** Edits announced by tool_use, reported as file changes once their tool_result succeeds. */
@@ -28,11 +46,15 @@ interface GeminiState extends BaseParseState {
 
 /** `~/.gemini/settings.json` for an isolated HOME: API-key auth, no telemetry, no folder-trust prompt (§5.3). */
 export function geminiSettings(useApiKey: boolean): string {
-  return `${JSON.stringify({
-    security: { ...(useApiKey ? { auth: { selectedType: 'gemini-api-key' } } : {}), folderTrust: { enabled: false } },
-    telemetry: { enabled: false },
-    privacy: { usageStatisticsEnabled: false },
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      security: { ...(useApiKey ? { auth: { selectedType: 'gemini-api-key' } } : {}), folderTrust: { enabled: false } },
+      telemetry: { enabled: false },
+      privacy: { usageStatisticsEnabled: false },
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** Gemini CLI (`gemini -p --output-format stream-json`), agent-backends.md §2.4. */
@@ -70,7 +92,14 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
     if (req.extraDirs?.length) args.push('--include-directories', req.extraDirs.join(','));
     args.push(...(this.opts.extraArgs ?? []));
     const ep = req.endpoint;
-    const files = req.stateDir ? [{ path: path.join(req.stateDir, '.gemini', 'settings.json'), content: geminiSettings(!!ep?.apiKey || !!ctx.sourceEnv.GEMINI_API_KEY) }] : [];
+    const files = req.stateDir
+      ? [
+          {
+            path: path.join(req.stateDir, '.gemini', 'settings.json'),
+            content: geminiSettings(!!ep?.apiKey || !!ctx.sourceEnv.GEMINI_API_KEY),
+          },
+        ]
+      : [];
     const env = buildAgentEnv(ctx.sourceEnv, this.envAllow, {
       ...(req.stateDir ? { HOME: req.stateDir } : {}),
       ...(ep?.baseUrl ? { GOOGLE_GEMINI_BASE_URL: ep.baseUrl } : {}),
@@ -80,11 +109,27 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       ...this.opts.extraEnv,
       ...req.env,
     });
-    return { command: this.opts.binary ?? 'gemini', args, env, cwd: req.worktree, files, stdin: 'ignore', softSignal: 'SIGINT' };
+    return {
+      command: this.opts.binary ?? 'gemini',
+      args,
+      env,
+      cwd: req.worktree,
+      files,
+      stdin: 'ignore',
+      softSignal: 'SIGINT',
+    };
   }
 
   createState(runId: string, req: StartRequest): GeminiState {
-    return { runId, worktree: req.worktree, usage: {}, deniedTools: [], pendingEdits: new Map(), textRun: '', sessionId: req.resumeSessionId ?? req.sessionId };
+    return {
+      runId,
+      worktree: req.worktree,
+      usage: {},
+      deniedTools: [],
+      pendingEdits: new Map(),
+      textRun: '',
+      sessionId: req.resumeSessionId ?? req.sessionId,
+    };
   }
 
   parseLine(line: string, s: GeminiState): AgentEvent[] {
@@ -110,37 +155,88 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         const input = o.parameters;
         const callId = str(o.tool_id) ?? '';
         const paths = toolPaths(input);
-        const events: AgentEvent[] = [{ t: 'tool_call', runId, callId, name, kind: toolKind(name), input, command: name === 'run_shell_command' ? str(obj(input)?.command) : undefined, paths, raw: o }];
+        const events: AgentEvent[] = [
+          {
+            t: 'tool_call',
+            runId,
+            callId,
+            name,
+            kind: toolKind(name),
+            input,
+            command: name === 'run_shell_command' ? str(obj(input)?.command) : undefined,
+            paths,
+            raw: o,
+          },
+        ];
         if ((name === 'write_file' || name === 'replace') && paths?.[0]) {
           const abs = path.resolve(s.worktree, paths[0]);
           // Whether write_file creates or overwrites is only knowable before the tool runs.
-          s.pendingEdits.set(callId, { path: abs, change: name === 'write_file' && !fs.existsSync(abs) ? 'add' : 'update' });
+          s.pendingEdits.set(callId, {
+            path: abs,
+            change: name === 'write_file' && !fs.existsSync(abs) ? 'add' : 'update',
+          });
         }
         if (name === 'write_todos' && Array.isArray(obj(input)?.todos)) {
-          events.push({ t: 'plan', runId, items: (obj(input)!.todos as unknown[]).map((td) => ({ text: str(obj(td)?.description) ?? '', done: obj(td)?.status === 'completed' })), raw: o });
+          events.push({
+            t: 'plan',
+            runId,
+            items: (obj(input)!.todos as unknown[]).map((td) => ({
+              text: str(obj(td)?.description) ?? '',
+              done: obj(td)?.status === 'completed',
+            })),
+            raw: o,
+          });
         }
         return events;
       }
       case 'tool_result': {
         const callId = str(o.tool_id) ?? '';
         const ok = o.status === 'success';
-        const events: AgentEvent[] = [{ t: 'tool_result', runId, callId, ok, output: truncateOutput(str(o.output) ?? str(obj(o.error)?.message)), raw: o }];
+        const events: AgentEvent[] = [
+          {
+            t: 'tool_result',
+            runId,
+            callId,
+            ok,
+            output: truncateOutput(str(o.output) ?? str(obj(o.error)?.message)),
+            raw: o,
+          },
+        ];
         const edit = s.pendingEdits.get(callId);
         s.pendingEdits.delete(callId);
         if (ok && edit) events.push({ t: 'file_change', runId, path: edit.path, change: edit.change, raw: o });
         return events;
       }
       case 'error':
-        return [{ t: 'notice', runId, level: 'warn', message: str(o.message) ?? str(obj(o.error)?.message) ?? 'error', raw: o }];
+        return [
+          {
+            t: 'notice',
+            runId,
+            level: 'warn',
+            message: str(o.message) ?? str(obj(o.error)?.message) ?? 'error',
+            raw: o,
+          },
+        ];
       case 'result': {
         const stats = obj(o.stats);
-        s.usage = { inputTokens: num(stats?.input_tokens), outputTokens: num(stats?.output_tokens), cacheReadTokens: num(stats?.cached) };
+        s.usage = {
+          inputTokens: num(stats?.input_tokens),
+          outputTokens: num(stats?.output_tokens),
+          cacheReadTokens: num(stats?.cached),
+        };
         const ok = o.status === 'success';
-        s.native = { status: ok ? 'success' : 'error', text: s.lastText, errorMessage: ok ? undefined : (str(obj(o.error)?.message) ?? `gemini reported status '${String(o.status)}'`), raw: o };
+        s.native = {
+          status: ok ? 'success' : 'error',
+          text: s.lastText,
+          errorMessage: ok ? undefined : (str(obj(o.error)?.message) ?? `gemini reported status '${String(o.status)}'`),
+          raw: o,
+        };
         return [{ t: 'usage', runId, ...s.usage, raw: o }];
       }
       default:
-        return [{ t: 'notice', runId, level: 'info', message: `unrecognized gemini event '${String(o.type)}'`, raw: o }];
+        return [
+          { t: 'notice', runId, level: 'info', message: `unrecognized gemini event '${String(o.type)}'`, raw: o },
+        ];
     }
   }
 

@@ -9,13 +9,22 @@ import { GeminiAdapter, GEMINI_ENV_ALLOW } from './geminiAdapter';
 export const GEMINI_MIN_VERSION = '0.61.0';
 
 /** Gemini CLI back-end: `gemini -p` with stream-json, resume, approval modes. */
-export function createGeminiBackend(opts: CliBackendOptions = {}): CliBackend<ReturnType<GeminiAdapter['createState']>> {
+export function createGeminiBackend(
+  opts: CliBackendOptions = {},
+): CliBackend<ReturnType<GeminiAdapter['createState']>> {
   const adapter = new GeminiAdapter({ binary: opts.binary, extraArgs: opts.extraArgs, extraEnv: opts.extraEnv });
   const source = () => opts.sourceEnv ?? process.env;
   return new CliBackend(
     'gemini',
     'Gemini CLI',
-    { resume: true, followUp: false, softInterrupt: false, permissionCallback: false, reportsCost: false, osSandbox: false },
+    {
+      resume: true,
+      followUp: false,
+      softInterrupt: false,
+      permissionCallback: false,
+      reportsCost: false,
+      osSandbox: false,
+    },
     adapter,
     () => {
       const env = source();
@@ -26,7 +35,8 @@ export function createGeminiBackend(opts: CliBackendOptions = {}): CliBackend<Re
         minVersion: GEMINI_MIN_VERSION,
         env: buildAgentEnv(env, GEMINI_ENV_ALLOW, { GEMINI_CLI_NO_RELAUNCH: 'true' }),
         authProblem: () => {
-          if (opts.defaultEndpoint?.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || env.GOOGLE_GENAI_USE_VERTEXAI) return undefined;
+          if (opts.defaultEndpoint?.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || env.GOOGLE_GENAI_USE_VERTEXAI)
+            return undefined;
           if (fs.existsSync(path.join(env.HOME ?? os.homedir(), '.gemini', 'oauth_creds.json'))) return undefined;
           return 'not logged in: run `gemini` once and sign in with Google, or set a Gemini API key in the settings (GEMINI_API_KEY).';
         },

@@ -61,7 +61,9 @@ export class LineSplitter {
 
   private emit(): void {
     const whole = this.parts.join('');
-    const line = this.dropped ? `${whole} … [line cut: ${this.dropped} more characters not kept]` : whole.replace(/\r$/, '');
+    const line = this.dropped
+      ? `${whole} … [line cut: ${this.dropped} more characters not kept]`
+      : whole.replace(/\r$/, '');
     this.parts = [];
     this.kept = 0;
     this.dropped = 0;

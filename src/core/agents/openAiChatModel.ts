@@ -1,5 +1,12 @@
 import type { BackendId } from './agentBackend';
-import { ChatModelError, type ChatMessage, type ChatModel, type ChatStreamPart, type ChatToolCall, type ToolSpec } from './chatModel';
+import {
+  ChatModelError,
+  type ChatMessage,
+  type ChatModel,
+  type ChatStreamPart,
+  type ChatToolCall,
+  type ToolSpec,
+} from './chatModel';
 import { readSseData } from './sseReader';
 
 /** Where an OpenAI-compatible server is and how to call it. */
@@ -23,7 +30,15 @@ function toWire(m: ChatMessage): Record<string, unknown> {
       return {
         role: 'assistant',
         content: m.content || null,
-        ...(m.toolCalls?.length ? { tool_calls: m.toolCalls.map((c) => ({ id: c.callId, type: 'function', function: { name: c.name, arguments: c.rawArguments } })) } : {}),
+        ...(m.toolCalls?.length
+          ? {
+              tool_calls: m.toolCalls.map((c) => ({
+                id: c.callId,
+                type: 'function',
+                function: { name: c.name, arguments: c.rawArguments },
+              })),
+            }
+          : {}),
       };
     case 'tool':
       return { role: 'tool', tool_call_id: m.callId, content: m.content };
@@ -52,13 +67,22 @@ export class OpenAiChatModel implements ChatModel {
     this.modelId = opts.model;
   }
 
-  async *stream(messages: readonly ChatMessage[], tools: readonly ToolSpec[], signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  async *stream(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[],
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatStreamPart> {
     const doFetch = this.opts.fetch ?? fetch;
     const url = `${this.opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     const res = await doFetch(url, {
       method: 'POST',
       signal,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${this.opts.apiKey || 'none'}`, ...this.opts.headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${this.opts.apiKey || 'none'}`,
+        ...this.opts.headers,
+      },
       body: JSON.stringify({
         model: this.opts.model,
         messages: messages.map(toWire),
@@ -80,7 +104,16 @@ export class OpenAiChatModel implements ChatModel {
     const pending = new Map<number, { id: string; name: string; args: string }>();
     for await (const data of readSseData(res.body)) {
       if (data === '[DONE]') break;
-      let chunk: { choices?: { delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: { index?: number; id?: string; function?: { name?: string; arguments?: string } }[] } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+      let chunk: {
+        choices?: {
+          delta?: {
+            content?: string | null;
+            reasoning_content?: string | null;
+            tool_calls?: { index?: number; id?: string; function?: { name?: string; arguments?: string } }[];
+          };
+        }[];
+        usage?: { prompt_tokens?: number; completion_tokens?: number };
+      };
       try {
         chunk = JSON.parse(data);
       } catch {
@@ -97,10 +130,16 @@ export class OpenAiChatModel implements ChatModel {
         if (tc.function?.arguments) cur.args += tc.function.arguments;
         pending.set(i, cur);
       }
-      if (chunk.usage) yield { type: 'usage', inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      if (chunk.usage)
+        yield { type: 'usage', inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     }
     for (const [i, c] of [...pending].sort((a, b) => a[0] - b[0])) {
-      const call: ChatToolCall = { callId: c.id || `call_${i}`, name: c.name, input: parseToolArguments(c.args), rawArguments: c.args };
+      const call: ChatToolCall = {
+        callId: c.id || `call_${i}`,
+        name: c.name,
+        input: parseToolArguments(c.args),
+        rawArguments: c.args,
+      };
       yield { type: 'tool_call', call };
     }
   }

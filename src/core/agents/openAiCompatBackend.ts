@@ -1,4 +1,11 @@
-import type { AgentBackend, AgentRun, BackendCapabilities, EndpointConfig, ProbeResult, StartRequest } from './agentBackend';
+import type {
+  AgentBackend,
+  AgentRun,
+  BackendCapabilities,
+  EndpointConfig,
+  ProbeResult,
+  StartRequest,
+} from './agentBackend';
 import { OpenAiChatModel } from './openAiChatModel';
 import { startToolLoopRun, type ToolLoopOptions } from './toolLoopRun';
 
@@ -17,20 +24,41 @@ export interface OpenAiCompatBackendOptions extends ToolLoopOptions {
 export class OpenAiCompatBackend implements AgentBackend {
   readonly id = 'openai-compat' as const;
   readonly label = 'OpenAI-compatible endpoint';
-  readonly capabilities: BackendCapabilities = { resume: true, followUp: false, softInterrupt: true, permissionCallback: true, reportsCost: false, osSandbox: false };
+  readonly capabilities: BackendCapabilities = {
+    resume: true,
+    followUp: false,
+    softInterrupt: true,
+    permissionCallback: true,
+    reportsCost: false,
+    osSandbox: false,
+  };
 
   constructor(private readonly opts: OpenAiCompatBackendOptions = {}) {}
 
   async probe(): Promise<ProbeResult> {
     const ep = this.opts.endpoint;
-    if (!ep?.baseUrl) return { available: false, problem: 'OpenAI-compatible endpoint: no base URL configured (e.g. http://localhost:11434/v1 for Ollama).' };
+    if (!ep?.baseUrl)
+      return {
+        available: false,
+        problem: 'OpenAI-compatible endpoint: no base URL configured (e.g. http://localhost:11434/v1 for Ollama).',
+      };
     if (!this.opts.model) return { available: false, problem: 'OpenAI-compatible endpoint: no model name configured.' };
     try {
-      const res = await (this.opts.fetch ?? fetch)(`${ep.baseUrl.replace(/\/+$/, '')}/models`, { headers: { authorization: `Bearer ${ep.apiKey || 'none'}`, ...ep.headers }, signal: AbortSignal.timeout(5000) });
-      if (res.status === 401 || res.status === 403) return { available: false, problem: `OpenAI-compatible endpoint ${ep.baseUrl} refused the API key (HTTP ${res.status}).` };
+      const res = await (this.opts.fetch ?? fetch)(`${ep.baseUrl.replace(/\/+$/, '')}/models`, {
+        headers: { authorization: `Bearer ${ep.apiKey || 'none'}`, ...ep.headers },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.status === 401 || res.status === 403)
+        return {
+          available: false,
+          problem: `OpenAI-compatible endpoint ${ep.baseUrl} refused the API key (HTTP ${res.status}).`,
+        };
       return { available: true, binary: ep.baseUrl };
     } catch (err) {
-      return { available: false, problem: `OpenAI-compatible endpoint ${ep.baseUrl} is not reachable: ${(err as Error).message}` };
+      return {
+        available: false,
+        problem: `OpenAI-compatible endpoint ${ep.baseUrl} is not reachable: ${(err as Error).message}`,
+      };
     }
   }
 
@@ -38,7 +66,13 @@ export class OpenAiCompatBackend implements AgentBackend {
     const ep = { ...this.opts.endpoint, ...req.endpoint };
     const model = req.model ?? this.opts.model;
     if (!ep.baseUrl || !model) throw new Error('OpenAI-compatible back-end: a base URL and a model are required');
-    const chat = new OpenAiChatModel({ baseUrl: ep.baseUrl, apiKey: ep.apiKey, headers: ep.headers, model, fetch: this.opts.fetch });
+    const chat = new OpenAiChatModel({
+      baseUrl: ep.baseUrl,
+      apiKey: ep.apiKey,
+      headers: ep.headers,
+      model,
+      fetch: this.opts.fetch,
+    });
     return startToolLoopRun(this.id, chat, req, this.opts);
   }
 

@@ -35,7 +35,11 @@ const STDOUT_DRAIN_MS = 1500;
  * before sending the soft interrupt, then SIGKILLs whatever of it survives the grace period. Always ends the
  * event stream with exactly one `result`.
  */
-export function startCliRun<S extends BaseParseState>(adapter: CliAdapter<S>, req: StartRequest, opts: CliRunOptions = {}): AgentRun {
+export function startCliRun<S extends BaseParseState>(
+  adapter: CliAdapter<S>,
+  req: StartRequest,
+  opts: CliRunOptions = {},
+): AgentRun {
   return new CliRun(adapter, req, opts);
 }
 
@@ -57,7 +61,11 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   private idleTimer: NodeJS.Timeout | undefined;
   private wallTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly adapter: CliAdapter<S>, private readonly req: StartRequest, private readonly opts: CliRunOptions) {
+  constructor(
+    private readonly adapter: CliAdapter<S>,
+    private readonly req: StartRequest,
+    private readonly opts: CliRunOptions,
+  ) {
     this.runId = req.runId ?? randomUUID();
     this.backend = adapter.backend;
     void this.run();
@@ -116,7 +124,13 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         await fs.promises.mkdir(path.dirname(f.path), { recursive: true });
         await fs.promises.writeFile(f.path, f.content, { mode: 0o600 });
       }
-      if (this.stoppedBy) return this.end(this.adapter.finalize({ code: null, signal: null, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, stderrTail: '' }, state));
+      if (this.stoppedBy)
+        return this.end(
+          this.adapter.finalize(
+            { code: null, signal: null, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, stderrTail: '' },
+            state,
+          ),
+        );
 
       const child = spawn(inv.command, inv.args, {
         cwd: inv.cwd,
@@ -136,7 +150,10 @@ class CliRun<S extends BaseParseState> implements AgentRun {
           resolve();
         });
         child.once('error', (err: NodeJS.ErrnoException) => {
-          spawnError = err.code === 'ENOENT' ? `agent binary not found: ${inv.command}` : `could not start ${inv.command}: ${err.message}`;
+          spawnError =
+            err.code === 'ENOENT'
+              ? `agent binary not found: ${inv.command}`
+              : `could not start ${inv.command}: ${err.message}`;
           resolve();
         });
       });
@@ -172,10 +189,32 @@ class CliRun<S extends BaseParseState> implements AgentRun {
       this.clearTimers();
       // Tool commands the agent left running (gemini orphans its shell on SIGINT) are killed with the run.
       if (this.recorded.length) await signalRecordedAsync(this.recorded, 'SIGKILL');
-      this.end(this.adapter.finalize({ ...exitInfo, durationMs: this.elapsed(), stoppedBy: this.stoppedBy, spawnError, stderrTail: stderrTail.join('\n') }, state));
+      this.end(
+        this.adapter.finalize(
+          {
+            ...exitInfo,
+            durationMs: this.elapsed(),
+            stoppedBy: this.stoppedBy,
+            spawnError,
+            stderrTail: stderrTail.join('\n'),
+          },
+          state,
+        ),
+      );
     } catch (err) {
       this.clearTimers();
-      this.end(this.adapter.finalize({ code: null, signal: null, durationMs: this.elapsed(), spawnError: `run failed before the agent started: ${(err as Error).message}`, stderrTail: stderrTail.join('\n') }, state));
+      this.end(
+        this.adapter.finalize(
+          {
+            code: null,
+            signal: null,
+            durationMs: this.elapsed(),
+            spawnError: `run failed before the agent started: ${(err as Error).message}`,
+            stderrTail: stderrTail.join('\n'),
+          },
+          state,
+        ),
+      );
     }
   }
 
@@ -186,13 +225,26 @@ class CliRun<S extends BaseParseState> implements AgentRun {
       events = this.adapter.parseLine(line, state);
     } catch (err) {
       // A parser bug on one odd line must not break the run.
-      events = [{ t: 'notice', runId: this.runId, level: 'warn', message: `unparsed agent output (${(err as Error).message})`, raw: line }];
+      events = [
+        {
+          t: 'notice',
+          runId: this.runId,
+          level: 'warn',
+          message: `unparsed agent output (${(err as Error).message})`,
+          raw: line,
+        },
+      ];
     }
     for (const e of events) {
       if (e.t === 'result') continue; // the runner emits the single result itself, at exit
       if (e.t === 'file_change' && isOutsideWorktree(this.req.worktree, e.path)) {
         this.channel.push({ ...e, outsideWorktree: true });
-        this.channel.push({ t: 'notice', runId: this.runId, level: 'warn', message: `the agent changed a file outside its worktree: ${e.path}` });
+        this.channel.push({
+          t: 'notice',
+          runId: this.runId,
+          level: 'warn',
+          message: `the agent changed a file outside its worktree: ${e.path}`,
+        });
         continue;
       }
       this.channel.push(e);
@@ -210,7 +262,11 @@ class CliRun<S extends BaseParseState> implements AgentRun {
 
   private armTimers(): void {
     const wall = this.req.limits?.wallClockMs;
-    if (wall) this.wallTimer = setTimeout(() => void this.stop({ status: 'timeout', message: `wall-clock limit of ${wall} ms reached` }), wall);
+    if (wall)
+      this.wallTimer = setTimeout(
+        () => void this.stop({ status: 'timeout', message: `wall-clock limit of ${wall} ms reached` }),
+        wall,
+      );
     this.touch();
   }
 
@@ -218,7 +274,10 @@ class CliRun<S extends BaseParseState> implements AgentRun {
     const idle = this.req.limits?.idleMs;
     if (!idle || this.stoppedBy) return;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.stop({ status: 'timeout', message: `no output for ${idle} ms (idle timeout)` }), idle);
+    this.idleTimer = setTimeout(
+      () => void this.stop({ status: 'timeout', message: `no output for ${idle} ms (idle timeout)` }),
+      idle,
+    );
   }
 
   private clearTimers(): void {

@@ -51,7 +51,10 @@ function readProcTable(): Map<number, ProcInfo> {
   }
   const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
   for (const line of out.split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map((s) => Number.parseInt(s, 10));
+    const [pid, ppid] = line
+      .trim()
+      .split(/\s+/)
+      .map((s) => Number.parseInt(s, 10));
     if (Number.isFinite(pid) && Number.isFinite(ppid)) table.set(pid!, { ppid: ppid!, startTime: '' });
   }
   return table;
@@ -63,7 +66,11 @@ async function readProcTableAsync(): Promise<Map<number, ProcInfo>> {
   const names = await fs.promises.readdir('/proc').catch(() => undefined);
   if (!names) return readProcTable();
   const table = new Map<number, ProcInfo>();
-  const stats = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => fs.promises.readFile(`/proc/${n}/stat`, 'utf8').catch(() => undefined)));
+  const stats = await Promise.all(
+    names
+      .filter((n) => /^\d+$/.test(n))
+      .map((n) => fs.promises.readFile(`/proc/${n}/stat`, 'utf8').catch(() => undefined)),
+  );
   for (const st of stats) {
     const p = st === undefined ? undefined : parseProcStat(st);
     if (p) table.set(p.pid, { ppid: p.ppid, startTime: p.startTime });

@@ -19,6 +19,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   for (const s of secrets) {
     if (s && s.length >= 6) out = out.split(s).join(REDACTED);
   }
-  for (const re of KEY_PATTERNS) out = out.replace(re, (m, prefix?: string) => (typeof prefix === 'string' && m.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED));
+  for (const re of KEY_PATTERNS)
+    out = out.replace(re, (m, prefix?: string) =>
+      typeof prefix === 'string' && m.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+    );
   return out;
 }

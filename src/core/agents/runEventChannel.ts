@@ -27,7 +27,11 @@ export class RunEventChannel {
   private droppedEvents = 0;
   private droppedChars = 0;
   private readonly waiters = new Set<() => void>();
-  private readonly _onEvent = new Emitter<AgentEvent>((err) => queueMicrotask(() => { throw err; }));
+  private readonly _onEvent = new Emitter<AgentEvent>((err) =>
+    queueMicrotask(() => {
+      throw err;
+    }),
+  );
   private ended = false;
   private resolveFinished!: (r: ResultEvent) => void;
   private resolveSession!: (id: string | undefined) => void;
@@ -55,7 +59,12 @@ export class RunEventChannel {
       this.resolveSession(e.sessionId);
     }
     if (e.t === 'result' && this.droppedEvents) {
-      this.buffer.push({ t: 'notice', runId: e.runId, level: 'warn', message: `output cut: ${this.droppedEvents} events (${this.droppedChars} characters) of this run's output beyond the first ${this.maxKeptChars} characters were not kept` });
+      this.buffer.push({
+        t: 'notice',
+        runId: e.runId,
+        level: 'warn',
+        message: `output cut: ${this.droppedEvents} events (${this.droppedChars} characters) of this run's output beyond the first ${this.maxKeptChars} characters were not kept`,
+      });
     }
     if (this.keep(e)) this.buffer.push(e);
     if (e.t === 'result') {
@@ -71,12 +80,23 @@ export class RunEventChannel {
   /** Whether an event fits the budget; the first one that does not leaves a notice where the record is cut. */
   private keep(e: AgentEvent): boolean {
     if (ALWAYS_KEPT.has(e.t)) return true;
-    const size = e.t === 'text' || e.t === 'thinking' ? e.text.length : e.t === 'tool_result' ? (e.output?.length ?? 0) + SMALL_EVENT_CHARS : SMALL_EVENT_CHARS;
+    const size =
+      e.t === 'text' || e.t === 'thinking'
+        ? e.text.length
+        : e.t === 'tool_result'
+          ? (e.output?.length ?? 0) + SMALL_EVENT_CHARS
+          : SMALL_EVENT_CHARS;
     if (this.keptChars + size <= this.maxKeptChars) {
       this.keptChars += size;
       return true;
     }
-    if (this.droppedEvents === 0) this.buffer.push({ t: 'notice', runId: e.runId, level: 'warn', message: `output cut here: this run printed more than ${this.maxKeptChars} characters; the rest is not kept` });
+    if (this.droppedEvents === 0)
+      this.buffer.push({
+        t: 'notice',
+        runId: e.runId,
+        level: 'warn',
+        message: `output cut here: this run printed more than ${this.maxKeptChars} characters; the rest is not kept`,
+      });
     this.droppedEvents++;
     this.droppedChars += size;
     return false;

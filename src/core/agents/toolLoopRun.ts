@@ -19,7 +19,12 @@ export interface ToolLoopOptions {
  * calls through `WorkspaceTools` under the permission policy, send the results back, repeat until a reply
  * has no tool calls. Serves every `ChatModel` (OpenAI-compatible endpoints, `vscode.lm`).
  */
-export function startToolLoopRun(backend: BackendId, model: ChatModel, req: StartRequest, opts: ToolLoopOptions = {}): AgentRun {
+export function startToolLoopRun(
+  backend: BackendId,
+  model: ChatModel,
+  req: StartRequest,
+  opts: ToolLoopOptions = {},
+): AgentRun {
   return new ToolLoopRun(backend, model, req, opts);
 }
 
@@ -37,7 +42,12 @@ class ToolLoopRun implements AgentRun {
   private idleTimer: NodeJS.Timeout | undefined;
   private wallTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly backend: BackendId, private readonly model: ChatModel, private readonly req: StartRequest, private readonly opts: ToolLoopOptions) {
+  constructor(
+    readonly backend: BackendId,
+    private readonly model: ChatModel,
+    private readonly req: StartRequest,
+    private readonly opts: ToolLoopOptions,
+  ) {
     this.runId = req.runId ?? randomUUID();
     const wall = req.limits?.wallClockMs;
     if (wall) this.wallTimer = setTimeout(() => this.stop('timeout', `wall-clock limit of ${wall} ms reached`), wall);
@@ -78,10 +88,19 @@ class ToolLoopRun implements AgentRun {
       if (this.wallTimer) clearTimeout(this.wallTimer);
       const final: RunStatus = status === 'success' && denied.length ? 'denied' : status;
       this.channel.push({
-        t: 'result', runId, status: final, sessionId, turns, text: lastText, durationMs: Date.now() - this.startedAt,
+        t: 'result',
+        runId,
+        status: final,
+        sessionId,
+        turns,
+        text: lastText,
+        durationMs: Date.now() - this.startedAt,
         usage: usage.inputTokens !== undefined || usage.outputTokens !== undefined ? { ...usage } : undefined,
         deniedTools: denied.length ? [...new Set(denied)] : undefined,
-        errorMessage: final === 'denied' && !extra.errorMessage ? `permission denied for: ${[...new Set(denied)].join(', ')}` : undefined,
+        errorMessage:
+          final === 'denied' && !extra.errorMessage
+            ? `permission denied for: ${[...new Set(denied)].join(', ')}`
+            : undefined,
         ...extra,
       });
     };
@@ -91,9 +110,19 @@ class ToolLoopRun implements AgentRun {
     };
     let messages: ChatMessage[] = [];
     try {
-      const tools = new WorkspaceTools({ worktree: req.worktree, policy: req.permissions, sourceEnv: this.opts.sourceEnv, commandTimeoutMs: this.opts.commandTimeoutMs, extraRoots: req.extraDirs, cpuPriority: req.cpuPriority });
+      const tools = new WorkspaceTools({
+        worktree: req.worktree,
+        policy: req.permissions,
+        sourceEnv: this.opts.sourceEnv,
+        commandTimeoutMs: this.opts.commandTimeoutMs,
+        extraRoots: req.extraDirs,
+        cpuPriority: req.cpuPriority,
+      });
       const history = req.resumeSessionId ? store?.load(req.resumeSessionId) : undefined;
-      if (req.resumeSessionId && !history) throw new Error(`no saved conversation for session ${req.resumeSessionId}${store ? '' : ' (no stateDir given)'}`);
+      if (req.resumeSessionId && !history)
+        throw new Error(
+          `no saved conversation for session ${req.resumeSessionId}${store ? '' : ' (no stateDir given)'}`,
+        );
       messages = history ?? (req.appendSystemPrompt ? [{ role: 'system', content: req.appendSystemPrompt }] : []);
       messages.push({ role: 'user', content: req.prompt });
       push({ t: 'session', runId, backend: this.backend, sessionId, model: this.model.modelId });
@@ -121,17 +150,42 @@ class ToolLoopRun implements AgentRun {
         if (!calls.length) return end('success');
         for (const call of calls) {
           const input = call.input ?? call.rawArguments;
-          const command = call.name === 'run_command' && typeof call.input?.command === 'string' ? call.input.command : undefined;
+          const command =
+            call.name === 'run_command' && typeof call.input?.command === 'string' ? call.input.command : undefined;
           const paths = typeof call.input?.path === 'string' ? [call.input.path] : undefined;
-          push({ t: 'tool_call', runId, callId: call.callId, name: call.name, kind: workspaceToolKind(call.name), input, command, paths });
+          push({
+            t: 'tool_call',
+            runId,
+            callId: call.callId,
+            name: call.name,
+            kind: workspaceToolKind(call.name),
+            input,
+            command,
+            paths,
+          });
           const outcome = await tools.execute(call, this.abort.signal);
           if (outcome.denied) {
             denied.push(call.name);
-            push({ t: 'permission', runId, callId: call.callId, tool: call.name, input, decision: 'denied', reason: outcome.denied.reason });
+            push({
+              t: 'permission',
+              runId,
+              callId: call.callId,
+              tool: call.name,
+              input,
+              decision: 'denied',
+              reason: outcome.denied.reason,
+            });
           } else if (outcome.allowedByPolicy) {
             push({ t: 'permission', runId, callId: call.callId, tool: call.name, input, decision: 'allowed' });
           }
-          push({ t: 'tool_result', runId, callId: call.callId, ok: outcome.ok, output: truncateOutput(outcome.output), exitCode: outcome.exitCode });
+          push({
+            t: 'tool_result',
+            runId,
+            callId: call.callId,
+            ok: outcome.ok,
+            output: truncateOutput(outcome.output),
+            exitCode: outcome.exitCode,
+          });
           if (outcome.fileChange) push({ t: 'file_change', runId, ...outcome.fileChange });
           messages.push({ role: 'tool', callId: call.callId, name: call.name, content: outcome.output });
           store?.save(sessionId, messages);

@@ -43,10 +43,14 @@ export class TranscriptStore {
   private readonly writers = new Map<string, FileWriter>();
   private disposed = false;
 
-  constructor(readonly dir: string, private readonly secrets: () => readonly string[] = () => []) {}
+  constructor(
+    readonly dir: string,
+    private readonly secrets: () => readonly string[] = () => [],
+  ) {}
 
   fileFor(taskId: string, runId: string): string {
-    if (!SAFE_ID.test(taskId) || !SAFE_ID.test(runId) || taskId.startsWith('.') || runId.startsWith('.')) throw new Error(`unsafe transcript id: ${taskId}/${runId}`);
+    if (!SAFE_ID.test(taskId) || !SAFE_ID.test(runId) || taskId.startsWith('.') || runId.startsWith('.'))
+      throw new Error(`unsafe transcript id: ${taskId}/${runId}`);
     return path.join(this.dir, taskId, `${runId}.jsonl`);
   }
 
@@ -88,7 +92,9 @@ export class TranscriptStore {
   /** Resolves once every event handed over so far is on disk. */
   async flush(): Promise<void> {
     await Promise.all(
-      [...this.writers.values()].filter((w) => w.queued.length > 0 || w.inflight !== undefined).map((w) => new Promise<void>((resolve) => w.drained.push(resolve))),
+      [...this.writers.values()]
+        .filter((w) => w.queued.length > 0 || w.inflight !== undefined)
+        .map((w) => new Promise<void>((resolve) => w.drained.push(resolve))),
     );
   }
 

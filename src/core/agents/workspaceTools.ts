@@ -12,16 +12,48 @@ import { isOutsideWorktree, resolveReal } from './worktreePaths';
 
 /** The tools the in-house loop offers (agent-backends.md §2.7). */
 export const WORKSPACE_TOOL_SPECS: readonly ToolSpec[] = [
-  { name: 'read_file', description: 'Read a text file in the workspace.', parameters: obj({ path: s('Path relative to the workspace root') }, ['path']) },
-  { name: 'write_file', description: 'Create or overwrite a file in the workspace.', parameters: obj({ path: s('Path relative to the workspace root'), content: s('The complete new content') }, ['path', 'content']) },
+  {
+    name: 'read_file',
+    description: 'Read a text file in the workspace.',
+    parameters: obj({ path: s('Path relative to the workspace root') }, ['path']),
+  },
+  {
+    name: 'write_file',
+    description: 'Create or overwrite a file in the workspace.',
+    parameters: obj({ path: s('Path relative to the workspace root'), content: s('The complete new content') }, [
+      'path',
+      'content',
+    ]),
+  },
   {
     name: 'edit_file',
     description: 'Replace one exact, unique occurrence of old_string with new_string in a file.',
-    parameters: obj({ path: s('Path relative to the workspace root'), old_string: s('Exact text to replace; must occur exactly once'), new_string: s('Replacement text') }, ['path', 'old_string', 'new_string']),
+    parameters: obj(
+      {
+        path: s('Path relative to the workspace root'),
+        old_string: s('Exact text to replace; must occur exactly once'),
+        new_string: s('Replacement text'),
+      },
+      ['path', 'old_string', 'new_string'],
+    ),
   },
-  { name: 'list_dir', description: 'List a directory in the workspace.', parameters: obj({ path: s('Directory relative to the workspace root; "." for the root') }, []) },
-  { name: 'search', description: 'Search files in the workspace for a regular expression; returns path:line: text.', parameters: obj({ pattern: s('JavaScript regular expression'), path: s('Directory to search; default the root') }, ['pattern']) },
-  { name: 'run_command', description: 'Run one command (no shell syntax) in the workspace root and return its output and exit code.', parameters: obj({ command: s('The command line, e.g. git commit -m "message"') }, ['command']) },
+  {
+    name: 'list_dir',
+    description: 'List a directory in the workspace.',
+    parameters: obj({ path: s('Directory relative to the workspace root; "." for the root') }, []),
+  },
+  {
+    name: 'search',
+    description: 'Search files in the workspace for a regular expression; returns path:line: text.',
+    parameters: obj({ pattern: s('JavaScript regular expression'), path: s('Directory to search; default the root') }, [
+      'pattern',
+    ]),
+  },
+  {
+    name: 'run_command',
+    description: 'Run one command (no shell syntax) in the workspace root and return its output and exit code.',
+    parameters: obj({ command: s('The command line, e.g. git commit -m "message"') }, ['command']),
+  },
 ];
 
 function s(description: string) {
@@ -31,7 +63,14 @@ function obj(properties: Record<string, unknown>, required: string[]) {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-const KIND: Record<string, ToolKind> = { read_file: 'read', write_file: 'edit', edit_file: 'edit', list_dir: 'search', search: 'search', run_command: 'shell' };
+const KIND: Record<string, ToolKind> = {
+  read_file: 'read',
+  write_file: 'edit',
+  edit_file: 'edit',
+  list_dir: 'search',
+  search: 'search',
+  run_command: 'shell',
+};
 
 /** What one tool execution produced, for the loop to turn into events and a tool message. */
 export interface ToolOutcome {
@@ -87,7 +126,11 @@ export class WorkspaceTools {
 
   async execute(call: ChatToolCall, signal: AbortSignal): Promise<ToolOutcome> {
     const input = call.input;
-    if (!input) return { ok: false, output: `Error: the arguments of ${call.name} are not a JSON object: ${call.rawArguments.slice(0, 200)}` };
+    if (!input)
+      return {
+        ok: false,
+        output: `Error: the arguments of ${call.name} are not a JSON object: ${call.rawArguments.slice(0, 200)}`,
+      };
     const kind = workspaceToolKind(call.name);
     if (kind === 'other') return { ok: false, output: `Error: unknown tool '${call.name}'` };
     const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
@@ -98,7 +141,8 @@ export class WorkspaceTools {
       if (refusal) return { ok: false, output: `Permission denied: ${refusal}`, denied: { reason: refusal } };
     }
     const verdict = await this.permit(call.name, kind, input, str('command'), signal);
-    if (verdict.denied) return { ok: false, output: `Permission denied: ${verdict.denied}`, denied: { reason: verdict.denied } };
+    if (verdict.denied)
+      return { ok: false, output: `Permission denied: ${verdict.denied}`, denied: { reason: verdict.denied } };
     try {
       const outcome = await this.run(call.name, input, signal);
       return verdict.asked ? { ...outcome, allowedByPolicy: true } : outcome;
@@ -114,32 +158,54 @@ export class WorkspaceTools {
       const extra = this.extraRoots.find((r) => !isOutsideWorktree(r, abs));
       if (!extra) return `'${p}' is outside the workspace`;
       const relExtra = path.relative(extra, resolveReal(extra, abs));
-      if (write && (relExtra === '.git' || relExtra.startsWith(`.git${path.sep}`) || path.basename(resolveReal(extra, abs)) === '.git')) return `'${p}' is inside .git; change history with git commands`;
+      if (
+        write &&
+        (relExtra === '.git' ||
+          relExtra.startsWith(`.git${path.sep}`) ||
+          path.basename(resolveReal(extra, abs)) === '.git')
+      )
+        return `'${p}' is inside .git; change history with git commands`;
       return undefined;
     }
     const rel = path.relative(this.root, resolveReal(this.root, p));
-    if (write && (rel === '.git' || rel.startsWith(`.git${path.sep}`))) return `'${p}' is inside .git; change history with git commands`;
+    if (write && (rel === '.git' || rel.startsWith(`.git${path.sep}`)))
+      return `'${p}' is inside .git; change history with git commands`;
     return undefined;
   }
 
-  private async permit(name: string, kind: ToolKind, input: Record<string, unknown>, command: string | undefined, signal: AbortSignal): Promise<{ denied?: string; asked?: boolean }> {
+  private async permit(
+    name: string,
+    kind: ToolKind,
+    input: Record<string, unknown>,
+    command: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ denied?: string; asked?: boolean }> {
     const p = this.opts.policy;
     if (kind === 'read' || kind === 'search') return {};
     switch (p.mode) {
       case 'read-only':
         return { denied: `${name} is not allowed: the agent may only read` };
       case 'edit':
-        return kind === 'edit' ? {} : { denied: `${name} is not allowed: the agent may edit files but not run commands` };
+        return kind === 'edit'
+          ? {}
+          : { denied: `${name} is not allowed: the agent may edit files but not run commands` };
       case 'edit+commands': {
         if (kind === 'edit') return {};
         const parsed = splitCommandLine(command ?? '');
         if ('error' in parsed) return { denied: `command refused: ${parsed.error}` };
-        return isCommandAllowed(parsed.argv, p.allow) ? {} : { denied: `'${parsed.argv.join(' ')}' is not in the allowed commands (${p.allow.join(', ') || 'none'})` };
+        return isCommandAllowed(parsed.argv, p.allow)
+          ? {}
+          : { denied: `'${parsed.argv.join(' ')}' is not in the allowed commands (${p.allow.join(', ') || 'none'})` };
       }
       case 'full':
         return {};
       case 'ask': {
-        const req: PermissionRequest = { tool: name, input, command, paths: typeof input.path === 'string' ? [input.path] : undefined };
+        const req: PermissionRequest = {
+          tool: name,
+          input,
+          command,
+          paths: typeof input.path === 'string' ? [input.path] : undefined,
+        };
         const d = await p.decide(req, signal);
         return d.behavior === 'allow' ? { asked: true } : { denied: d.message };
       }
@@ -159,21 +225,40 @@ export class WorkspaceTools {
         const existed = fs.existsSync(file);
         await fs.promises.mkdir(path.dirname(file), { recursive: true });
         await fs.promises.writeFile(file, String(input.content ?? ''));
-        return { ok: true, output: `${existed ? 'Updated' : 'Created'} ${p('path')}`, fileChange: { path: file, change: existed ? 'update' : 'add' } };
+        return {
+          ok: true,
+          output: `${existed ? 'Updated' : 'Created'} ${p('path')}`,
+          fileChange: { path: file, change: existed ? 'update' : 'add' },
+        };
       }
       case 'edit_file': {
         const file = abs(p('path'));
         const text = await fs.promises.readFile(file, 'utf8');
         const oldS = String(input.old_string ?? '');
         const count = oldS ? text.split(oldS).length - 1 : 0;
-        if (count !== 1) return { ok: false, output: `Error: old_string occurs ${count} times in ${p('path')}; it must occur exactly once` };
+        if (count !== 1)
+          return {
+            ok: false,
+            output: `Error: old_string occurs ${count} times in ${p('path')}; it must occur exactly once`,
+          };
         const at = text.indexOf(oldS);
-        await fs.promises.writeFile(file, text.slice(0, at) + String(input.new_string ?? '') + text.slice(at + oldS.length));
+        await fs.promises.writeFile(
+          file,
+          text.slice(0, at) + String(input.new_string ?? '') + text.slice(at + oldS.length),
+        );
         return { ok: true, output: `Edited ${p('path')}`, fileChange: { path: file, change: 'update' } };
       }
       case 'list_dir': {
         const entries = await fs.promises.readdir(abs(p('path')), { withFileTypes: true });
-        return { ok: true, output: cap(entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort().join('\n')) };
+        return {
+          ok: true,
+          output: cap(
+            entries
+              .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+              .sort()
+              .join('\n'),
+          ),
+        };
       }
       case 'search':
         return { ok: true, output: cap(await this.search(String(input.pattern ?? ''), abs(p('path')))) };
@@ -218,7 +303,12 @@ export class WorkspaceTools {
     }
     const timeoutMs = this.opts.commandTimeoutMs ?? 120_000;
     return new Promise((resolve) => {
-      const child = spawn(file, args, { cwd: this.root, env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+      const child = spawn(file, args, {
+        cwd: this.root,
+        env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32',
+      });
       // The command is the agent's work, like a CLI agent's own tool commands: it yields the CPU to the editor.
       applyAgentCpuPriority(child.pid, this.opts.cpuPriority);
       let out = '';
@@ -244,7 +334,11 @@ export class WorkspaceTools {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         const exitCode = code ?? -1;
-        resolve({ ok: exitCode === 0 && !why, exitCode, output: cap(`${out}${why ? `\n[${why}]` : ''}\n[exit code ${exitCode}]`) });
+        resolve({
+          ok: exitCode === 0 && !why,
+          exitCode,
+          output: cap(`${out}${why ? `\n[${why}]` : ''}\n[exit code ${exitCode}]`),
+        });
       });
     });
   }

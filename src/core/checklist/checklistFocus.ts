@@ -12,7 +12,13 @@ export function checklistProgress(items: readonly ChecklistItem[]): ChecklistPro
     else if (it.state === 'doing') doing++;
   }
   const total = items.length;
-  return { done, doing, todo: total - done - doing, total, percent: total === 0 ? 0 : Math.floor((done * 100) / total) };
+  return {
+    done,
+    doing,
+    todo: total - done - doing,
+    total,
+    percent: total === 0 ? 0 : Math.floor((done * 100) / total),
+  };
 }
 
 /** The current item: the last `[~]` (as the reference system does when several are in progress), else the first `[ ]`. */
@@ -49,18 +55,27 @@ export function findItem(checklist: Checklist, ref: ItemRef): ChecklistItem {
   const { items } = checklist;
   if ('index' in ref) {
     const it = items[ref.index];
-    if (!Number.isInteger(ref.index) || !it) throw new ChecklistItemNotFoundError(`no checklist item at index ${ref.index} (the checklist has ${items.length} items)`);
+    if (!Number.isInteger(ref.index) || !it)
+      throw new ChecklistItemNotFoundError(
+        `no checklist item at index ${ref.index} (the checklist has ${items.length} items)`,
+      );
     return it;
   }
   if ('id' in ref) {
     const found = items.filter((it) => it.id === ref.id);
     if (found.length === 0) throw new ChecklistItemNotFoundError(`no checklist item with id '${ref.id}'`);
-    if (found.length > 1) throw new ChecklistItemNotFoundError(`item id '${ref.id}' is used ${found.length} times (lines ${found.map((f) => f.line + 1).join(', ')})`);
+    if (found.length > 1)
+      throw new ChecklistItemNotFoundError(
+        `item id '${ref.id}' is used ${found.length} times (lines ${found.map((f) => f.line + 1).join(', ')})`,
+      );
     return found[0];
   }
   const want = ref.text.replace(/\s+/g, ' ').trim().toLowerCase();
   const found = items.filter((it) => it.text.toLowerCase() === want);
   if (found.length === 0) throw new ChecklistItemNotFoundError(`no checklist item with the text '${ref.text}'`);
-  if (found.length > 1) throw new ChecklistItemNotFoundError(`${found.length} checklist items have the text '${ref.text}'; use the index or an id`);
+  if (found.length > 1)
+    throw new ChecklistItemNotFoundError(
+      `${found.length} checklist items have the text '${ref.text}'; use the index or an id`,
+    );
   return found[0];
 }

@@ -34,7 +34,10 @@ const TAB = 0x09;
  */
 export function parseChecklist(source: string | Uint8Array): Checklist {
   const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
-  let text = typeof source === 'string' ? source : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let text =
+    typeof source === 'string'
+      ? source
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   // A BOM would make markdown-it read the first line as text ("\uFEFF- [ ] a" is not a list): drop it for
   // parsing only; line numbers are unchanged and byte offsets skip it below.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -82,7 +85,8 @@ export function parseChecklist(source: string | Uint8Array): Checklist {
       };
       if (id !== undefined) {
         const first = seenIds.get(id);
-        if (first !== undefined) problems.push({ line, message: `duplicate item id '${id}' (first used on line ${first + 1})` });
+        if (first !== undefined)
+          problems.push({ line, message: `duplicate item id '${id}' (first used on line ${first + 1})` });
         else seenIds.set(id, line);
         item.id = id;
       }
@@ -106,7 +110,8 @@ function findMarkerOffset(bytes: Uint8Array, lineStart: number, bullets: number)
   skipBlanks();
   for (let b = 0; b < bullets; b++) {
     const c = bytes[p];
-    if (c === 0x2d || c === 0x2a || c === 0x2b) p++; // - * +
+    if (c === 0x2d || c === 0x2a || c === 0x2b)
+      p++; // - * +
     else {
       const digitsStart = p;
       while (p < bytes.length && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;

@@ -19,7 +19,11 @@ export interface SetItemStateResult<T extends string | Uint8Array> {
  * spaces and every other byte stay identical. An item that is already `[X]` and asked to be done is left as
  * it is (no change, no rewrite to lower case). Throws when the reference matches no item or several.
  */
-export function setItemState<T extends string | Uint8Array>(document: T, ref: ItemRef, state: ItemState): SetItemStateResult<T> {
+export function setItemState<T extends string | Uint8Array>(
+  document: T,
+  ref: ItemRef,
+  state: ItemState,
+): SetItemStateResult<T> {
   const bytes = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
   const checklist = parseChecklist(bytes);
   const item = findItem(checklist, ref);

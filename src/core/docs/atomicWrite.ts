@@ -10,7 +10,10 @@ let seq = 0;
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++seq}.tmp`);
   try {
-    const mode = await fs.stat(file).then((s) => s.mode & 0o7777, () => undefined);
+    const mode = await fs.stat(file).then(
+      (s) => s.mode & 0o7777,
+      () => undefined,
+    );
     await fs.writeFile(tmp, data, mode === undefined ? undefined : { mode });
     await fs.rename(tmp, file);
   } catch (e) {

@@ -27,7 +27,13 @@ export const LEGACY_CHECKLIST_FILE = 'progress.md';
 export const METADATA_FILE = 'spectask.json';
 
 /** The documents of one SpecTask folder that the store and the watcher care about. */
-export const TASK_DOCUMENTS = [REQUIREMENTS_FILE, DESIGN_FILE, TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE] as const;
+export const TASK_DOCUMENTS = [
+  REQUIREMENTS_FILE,
+  DESIGN_FILE,
+  TASKS_FILE,
+  LEGACY_CHECKLIST_FILE,
+  METADATA_FILE,
+] as const;
 export type TaskDocumentName = (typeof TASK_DOCUMENTS)[number];
 
 const FOLDER_RE = /^(\d{6})_([a-z0-9][a-z0-9-]*)$/;

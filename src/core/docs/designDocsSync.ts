@@ -128,7 +128,10 @@ export class DesignDocsSync extends Disposable {
   /** True when the repository has the remote this sync talks to (periodic syncs are skipped otherwise). */
   async hasRemote(): Promise<boolean> {
     const remotes = await this.queue.git.run(['remote'], { cwd: this.worktreePath });
-    return remotes.split('\n').map((r) => r.trim()).includes(this.remote);
+    return remotes
+      .split('\n')
+      .map((r) => r.trim())
+      .includes(this.remote);
   }
 
   /**
@@ -161,16 +164,36 @@ export class DesignDocsSync extends Disposable {
     const push = options.push ?? true;
     const cwd = this.worktreePath;
     if (!(await this.hasRemote())) {
-      throw new DesignDocsSyncError('no-remote', `This repository has no remote '${this.remote}', so there is no shared design-docs branch to sync with. Add one ('git remote add ${this.remote} <url>') to share SpecTasks with your team.`);
+      throw new DesignDocsSyncError(
+        'no-remote',
+        `This repository has no remote '${this.remote}', so there is no shared design-docs branch to sync with. Add one ('git remote add ${this.remote} <url>') to share SpecTasks with your team.`,
+      );
     }
     const headRef = (await git.tryRun(['symbolic-ref', '-q', 'HEAD'], { cwd }))?.trim();
     if (headRef !== `refs/heads/${this.branch}`) {
-      throw new DesignDocsSyncError('detached', `The design-docs worktree ${cwd} is not on the branch '${this.branch}' (HEAD is ${headRef ?? 'detached'}); run 'spectask init' to repair it, then sync again.`);
+      throw new DesignDocsSyncError(
+        'detached',
+        `The design-docs worktree ${cwd} is not on the branch '${this.branch}' (HEAD is ${headRef ?? 'detached'}); run 'spectask init' to repair it, then sync again.`,
+      );
     }
     const pendingCommit = await this.commitPending(git);
     const start = await this.rev(git, 'HEAD');
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spectask-sync-'));
-    const result: SyncResult = { outcome: 'up-to-date', branch: this.branch, remote: this.remote, before: start, after: start, pendingCommit, incoming: 0, replayed: 0, resolved: [], changedFiles: [], pushed: false, attempts: 0, duplicateNumbers: [] };
+    const result: SyncResult = {
+      outcome: 'up-to-date',
+      branch: this.branch,
+      remote: this.remote,
+      before: start,
+      after: start,
+      pendingCommit,
+      incoming: 0,
+      replayed: 0,
+      resolved: [],
+      changedFiles: [],
+      pushed: false,
+      attempts: 0,
+      duplicateNumbers: [],
+    };
     try {
       for (;;) {
         result.attempts++;
@@ -183,12 +206,18 @@ export class DesignDocsSync extends Disposable {
         } else if (await this.isAncestor(git, ours, theirs)) {
           next = theirs;
         } else {
-          const mine = (await git.run(['rev-list', '--reverse', '--topo-order', '--no-merges', `${theirs}..${ours}`], { cwd })).split('\n').filter(Boolean);
+          const mine = (
+            await git.run(['rev-list', '--reverse', '--topo-order', '--no-merges', `${theirs}..${ours}`], { cwd })
+          )
+            .split('\n')
+            .filter(Boolean);
           next = await this.replay(git, tmp, theirs, mine, result.resolved);
           result.replayed += mine.length;
         }
-        if (theirs) result.incoming += Number((await git.run(['rev-list', '--count', `${ours}..${theirs}`], { cwd })).trim());
-        if (next !== ours) result.changedFiles.push(...(await this.moveWorktree(git, tmp, ours, next, result.resolved)));
+        if (theirs)
+          result.incoming += Number((await git.run(['rev-list', '--count', `${ours}..${theirs}`], { cwd })).trim());
+        if (next !== ours)
+          result.changedFiles.push(...(await this.moveWorktree(git, tmp, ours, next, result.resolved)));
         result.after = next;
         if (!push || next === theirs) {
           result.remoteAfter = theirs;
@@ -201,7 +230,10 @@ export class DesignDocsSync extends Disposable {
           break;
         }
         if (result.attempts >= this.maxAttempts) {
-          throw new DesignDocsSyncError('busy-remote', `The remote design-docs branch kept moving: ${this.maxAttempts} rounds of fetch, integrate and push were each overtaken by another push. Your commits are safe locally; sync again.`);
+          throw new DesignDocsSyncError(
+            'busy-remote',
+            `The remote design-docs branch kept moving: ${this.maxAttempts} rounds of fetch, integrate and push were each overtaken by another push. Your commits are safe locally; sync again.`,
+          );
         }
       }
     } finally {
@@ -209,15 +241,29 @@ export class DesignDocsSync extends Disposable {
     }
     result.changedFiles = [...new Set(result.changedFiles)];
     if (result.incoming) result.duplicateNumbers = await this.duplicateNumbers(git, result.after);
-    result.outcome = result.replayed ? 'rebased' : result.incoming ? 'fast-forwarded' : result.pushed ? (result.remoteBefore ? 'pushed' : 'published') : 'up-to-date';
+    result.outcome = result.replayed
+      ? 'rebased'
+      : result.incoming
+        ? 'fast-forwarded'
+        : result.pushed
+          ? result.remoteBefore
+            ? 'pushed'
+            : 'published'
+          : 'up-to-date';
     this._onDidSync.fire(result);
     return result;
   }
 
   /** Commits every change in the worktree nobody committed yet (agents' writes); the new SHA or undefined. */
   private async commitPending(git: GitRunner): Promise<string | undefined> {
-    const raw = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { cwd: this.worktreePath });
-    const files = raw.split('\0').filter(Boolean).map((e) => e.slice(3)).filter((f) => !ATOMIC_TMP.test(f));
+    const raw = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], {
+      cwd: this.worktreePath,
+    });
+    const files = raw
+      .split('\0')
+      .filter(Boolean)
+      .map((e) => e.slice(3))
+      .filter((f) => !ATOMIC_TMP.test(f));
     if (!files.length) return undefined;
     return this.committer.commitFiles(git, files, 'spectask: commit pending design-docs changes before sync\n');
   }
@@ -228,11 +274,17 @@ export class DesignDocsSync extends Disposable {
     try {
       // `+` only for our remote-tracking ref, which mirrors the remote whatever happened there; the branch
       // itself is never forced. No terminal prompt: a fetch needing credentials fails instead of hanging.
-      await git.run(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:${tracking}`], { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } });
+      await git.run(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:${tracking}`], {
+        cwd: this.worktreePath,
+        env: { GIT_TERMINAL_PROMPT: '0' },
+      });
     } catch (e) {
       const text = e instanceof GitCommandError ? e.stderr : String(e);
       if (/couldn't find remote ref/i.test(text)) return undefined;
-      throw new DesignDocsSyncError('fetch-failed', `Could not fetch '${this.branch}' from '${this.remote}': ${text.trim().split('\n').slice(-1)[0]}`);
+      throw new DesignDocsSyncError(
+        'fetch-failed',
+        `Could not fetch '${this.branch}' from '${this.remote}': ${text.trim().split('\n').slice(-1)[0]}`,
+      );
     }
     return this.rev(git, tracking);
   }
@@ -240,12 +292,18 @@ export class DesignDocsSync extends Disposable {
   /** Pushes the branch (never forced): true, or false when rejected because the remote moved again. */
   private async push(git: GitRunner): Promise<boolean> {
     try {
-      await git.run(['push', '--porcelain', this.remote, `refs/heads/${this.branch}:refs/heads/${this.branch}`], { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } });
+      await git.run(['push', '--porcelain', this.remote, `refs/heads/${this.branch}:refs/heads/${this.branch}`], {
+        cwd: this.worktreePath,
+        env: { GIT_TERMINAL_PROMPT: '0' },
+      });
       return true;
     } catch (e) {
       if (isRejectedAsBehind(e)) return false;
       const text = e instanceof GitCommandError ? e.stderr : String(e);
-      throw new DesignDocsSyncError('push-failed', `Integrated the remote's commits, but pushing '${this.branch}' to '${this.remote}' failed: ${text.trim().split('\n').slice(-1)[0]}. Your commits are safe locally; sync again once the remote is reachable.`);
+      throw new DesignDocsSyncError(
+        'push-failed',
+        `Integrated the remote's commits, but pushing '${this.branch}' to '${this.remote}' failed: ${text.trim().split('\n').slice(-1)[0]}. Your commits are safe locally; sync again once the remote is reachable.`,
+      );
     }
   }
 
@@ -254,7 +312,13 @@ export class DesignDocsSync extends Disposable {
    * merged with what `onto` has now. Returns the new head. Throws a conflict error (having changed no ref)
    * when a file cannot be settled.
    */
-  private async replay(git: GitRunner, tmp: string, onto: string, commits: string[], resolved: SyncResult['resolved']): Promise<string> {
+  private async replay(
+    git: GitRunner,
+    tmp: string,
+    onto: string,
+    commits: string[],
+    resolved: SyncResult['resolved'],
+  ): Promise<string> {
     const cwd = this.worktreePath;
     const env = { GIT_INDEX_FILE: path.join(tmp, 'replay-index') };
     let head = onto;
@@ -262,7 +326,11 @@ export class DesignDocsSync extends Disposable {
       const parent = (await git.run(['rev-list', '--parents', '-n', '1', c], { cwd })).trim().split(' ')[1];
       const changes = await this.treeChanges(git, parent, c);
       if (!changes.length) continue;
-      const atHead = await this.lsTree(git, head, changes.map((ch) => ch.path));
+      const atHead = await this.lsTree(
+        git,
+        head,
+        changes.map((ch) => ch.path),
+      );
       await git.run(['read-tree', head], { cwd, env });
       const conflicts: string[] = [];
       for (const ch of changes) {
@@ -279,7 +347,16 @@ export class DesignDocsSync extends Disposable {
           sha = m.sha;
           if (m.rule) resolved.push({ file: ch.path, rule: m.rule });
         }
-        if (sha) await git.run(['update-index', '--add', '--cacheinfo', `${ch.newMode === '000000' ? '100644' : ch.newMode},${sha},${ch.path}`], { cwd, env });
+        if (sha)
+          await git.run(
+            [
+              'update-index',
+              '--add',
+              '--cacheinfo',
+              `${ch.newMode === '000000' ? '100644' : ch.newMode},${sha},${ch.path}`,
+            ],
+            { cwd, env },
+          );
         else await git.run(['update-index', '--force-remove', '--', ch.path], { cwd, env });
       }
       if (conflicts.length) throw conflictError(conflicts, c);
@@ -289,7 +366,12 @@ export class DesignDocsSync extends Disposable {
       const msgFile = path.join(tmp, 'message');
       await fs.writeFile(msgFile, meta.slice(3).join('\0'));
       const identity = await this.committerIdentity(git);
-      head = (await git.run(['commit-tree', tree, '-p', head, '-F', msgFile], { cwd, env: { ...identity, GIT_AUTHOR_NAME: meta[0], GIT_AUTHOR_EMAIL: meta[1], GIT_AUTHOR_DATE: meta[2] } })).trim();
+      head = (
+        await git.run(['commit-tree', tree, '-p', head, '-F', msgFile], {
+          cwd,
+          env: { ...identity, GIT_AUTHOR_NAME: meta[0], GIT_AUTHOR_EMAIL: meta[1], GIT_AUTHOR_DATE: meta[2] },
+        })
+      ).trim();
     }
     return head;
   }
@@ -299,7 +381,13 @@ export class DesignDocsSync extends Disposable {
    * file changed meanwhile is merged. Every decision is made before the first write, so a conflict changes
    * nothing. The ref moves only if it is still at `from` (compare-and-swap).
    */
-  private async moveWorktree(git: GitRunner, tmp: string, from: string, to: string, resolved: SyncResult['resolved']): Promise<string[]> {
+  private async moveWorktree(
+    git: GitRunner,
+    tmp: string,
+    from: string,
+    to: string,
+    resolved: SyncResult['resolved'],
+  ): Promise<string[]> {
     const cwd = this.worktreePath;
     const changes = await this.treeChanges(git, from, to);
     const current = new Map<string, Buffer | undefined>();
@@ -337,7 +425,9 @@ export class DesignDocsSync extends Disposable {
         await removeEmptyParents(path.dirname(abs), cwd);
       }
     }
-    await git.run(['update-ref', '-m', 'spectask: sync design-docs branch', `refs/heads/${this.branch}`, to, from], { cwd });
+    await git.run(['update-ref', '-m', 'spectask: sync design-docs branch', `refs/heads/${this.branch}`, to, from], {
+      cwd,
+    });
     // The worktree's own index (never the user's) now matches the new head; files are left as they are.
     await git.run(['reset', '-q', '--mixed', 'HEAD'], { cwd });
     return plan.map((p) => p.path);
@@ -347,12 +437,23 @@ export class DesignDocsSync extends Disposable {
    * Three-way merge of one file. Returns the merged blob (sha undefined = deleted), with the rule used when
    * one was needed, or undefined when it cannot be settled.
    */
-  private async mergeBlobs(git: GitRunner, tmp: string, file: string, base?: string, local?: string, remote?: string): Promise<{ sha?: string; rule?: string } | undefined> {
+  private async mergeBlobs(
+    git: GitRunner,
+    tmp: string,
+    file: string,
+    base?: string,
+    local?: string,
+    remote?: string,
+  ): Promise<{ sha?: string; rule?: string } | undefined> {
     if (local === remote) return { sha: local };
     if (base === local) return { sha: remote };
     if (base === remote) return { sha: local };
     if (!local || !remote) return undefined; // changed on one side, deleted on the other
-    const [b, l, r] = await Promise.all([base ? this.readBlob(git, tmp, base) : undefined, this.readBlob(git, tmp, local), this.readBlob(git, tmp, remote)]);
+    const [b, l, r] = await Promise.all([
+      base ? this.readBlob(git, tmp, base) : undefined,
+      this.readBlob(git, tmp, local),
+      this.readBlob(git, tmp, remote),
+    ]);
     const byRule = mergeByRule(file, b, l, r);
     if (byRule) return { sha: await this.writeBlob(git, tmp, byRule.merged), rule: byRule.rule };
     // git's own line merge for changes that do not overlap (e.g. two sections of design.md).
@@ -396,24 +497,37 @@ export class DesignDocsSync extends Disposable {
 
   /** Task folders sharing a number at `commit` (see {@link SyncResult.duplicateNumbers}). */
   private async duplicateNumbers(git: GitRunner, commit: string): Promise<SyncResult['duplicateNumbers']> {
-    const out = await git.tryRun(['ls-tree', '-z', '--name-only', `${commit}:${TASKS_DIR}`], { cwd: this.worktreePath });
+    const out = await git.tryRun(['ls-tree', '-z', '--name-only', `${commit}:${TASKS_DIR}`], {
+      cwd: this.worktreePath,
+    });
     const byNumber = new Map<string, string[]>();
     for (const name of (out ?? '').split('\0').filter(Boolean)) {
       const n = parseTaskFolderName(name);
-      if (n) byNumber.set(formatTaskNumber(n.number), [...(byNumber.get(formatTaskNumber(n.number)) ?? []), `${TASKS_DIR}/${name}`]);
+      if (n)
+        byNumber.set(formatTaskNumber(n.number), [
+          ...(byNumber.get(formatTaskNumber(n.number)) ?? []),
+          `${TASKS_DIR}/${name}`,
+        ]);
     }
     return [...byNumber].filter(([, f]) => f.length > 1).map(([number, folders]) => ({ number, folders }));
   }
 
   /** Files changed between two commits (`from` undefined: a root commit), with blob names and new mode. */
   private async treeChanges(git: GitRunner, from: string | undefined, to: string): Promise<TreeChange[]> {
-    const args = from ? ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', from, to] : ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--root', '--no-commit-id', to];
+    const args = from
+      ? ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', from, to]
+      : ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--root', '--no-commit-id', to];
     const parts = (await git.run(args, { cwd: this.worktreePath })).split('\0');
     const out: TreeChange[] = [];
     for (let i = 0; i + 1 < parts.length; i++) {
       if (!parts[i].startsWith(':')) continue;
       const [, newMode, oldSha, newSha] = parts[i].slice(1).split(' ');
-      out.push({ path: parts[i + 1], oldSha: ZERO.test(oldSha) ? undefined : oldSha, newSha: ZERO.test(newSha) ? undefined : newSha, newMode });
+      out.push({
+        path: parts[i + 1],
+        oldSha: ZERO.test(oldSha) ? undefined : oldSha,
+        newSha: ZERO.test(newSha) ? undefined : newSha,
+        newMode,
+      });
       i++;
     }
     return out;
@@ -449,6 +563,12 @@ function conflictError(files: string[], commit?: string): DesignDocsSyncError {
 
 async function removeEmptyParents(dir: string, stop: string): Promise<void> {
   for (let d = dir; d.startsWith(stop) && d !== stop; d = path.dirname(d)) {
-    if (!(await fs.rmdir(d).then(() => true, () => false))) return;
+    if (
+      !(await fs.rmdir(d).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
   }
 }

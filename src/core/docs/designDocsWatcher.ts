@@ -7,7 +7,13 @@ import type { ChecklistFocus, ChecklistItem, ChecklistProgress, ItemState } from
 import { parseChecklist } from '../checklist/parseChecklist';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import { watchLayout } from './layoutWatcher';
-import { LEGACY_CHECKLIST_FILE, parseTaskFolderName, TASK_DOCUMENTS, TASKS_FILE, type TaskDocumentName } from './designDocsLayout';
+import {
+  LEGACY_CHECKLIST_FILE,
+  parseTaskFolderName,
+  TASK_DOCUMENTS,
+  TASKS_FILE,
+  type TaskDocumentName,
+} from './designDocsLayout';
 import { SpecTaskReader } from './specTaskReader';
 
 /** One item whose state differs between two readings; `before`/`after` undefined when it was added/removed. */
@@ -101,7 +107,13 @@ export class DesignDocsWatcher extends Disposable {
    * baseline is read is noted by the watch already, and read again once the baseline is done.
    */
   async start(): Promise<void> {
-    const w = this._register(watchLayout(this.worktreePath, (rel) => this.noteChange(rel), (e) => this._onDidError.fire(e)));
+    const w = this._register(
+      watchLayout(
+        this.worktreePath,
+        (rel) => this.noteChange(rel),
+        (e) => this._onDidError.fire(e),
+      ),
+    );
     this._register(toDisposable(() => clearTimeout(this.timer)));
     this.running = this.scan(true, undefined);
     await Promise.all([w.ready, this.running]);
@@ -130,7 +142,10 @@ export class DesignDocsWatcher extends Disposable {
       // names the document it will replace (its rename reports the document too). Anything else (a
       // sub-folder, the folder itself being created, removed or renamed) reads the whole folder.
       const depth = folder.split('/').length;
-      const doc = parts.length === depth + 1 ? documentName(parts[depth]) ?? documentName(ATOMIC_TEMP.exec(parts[depth])?.[1] ?? '') : undefined;
+      const doc =
+        parts.length === depth + 1
+          ? (documentName(parts[depth]) ?? documentName(ATOMIC_TEMP.exec(parts[depth])?.[1] ?? ''))
+          : undefined;
       const prev = this.dirty.get(folder);
       if (!doc) this.dirty.set(folder, 'all');
       else if (prev === undefined) this.dirty.set(folder, new Set([doc]));
@@ -151,7 +166,9 @@ export class DesignDocsWatcher extends Disposable {
     this.fullScan = false;
     this.dirty = new Map();
     // Readings run one at a time so events keep their order and each compares against the previous one.
-    this.running = this.running.then(() => this.scan(false, full ? undefined : dirty)).catch((e) => this._onDidError.fire(e instanceof Error ? e : new Error(String(e))));
+    this.running = this.running
+      .then(() => this.scan(false, full ? undefined : dirty))
+      .catch((e) => this._onDidError.fire(e instanceof Error ? e : new Error(String(e))));
     return this.running;
   }
 
@@ -160,7 +177,9 @@ export class DesignDocsWatcher extends Disposable {
     // folders are looked at; listing all folders is kept for full scans and for folders seen for the first time
     // and legacy ones (whose listing depends on their content).
     const known = only && [...only.keys()].every((rel) => this.state.has(rel) && rel.startsWith('design/tasks/'));
-    const folders = known ? [...only.keys()].sort().map((rel) => ({ rel, number: parseTaskFolderName(path.posix.basename(rel))?.number })) : await this.reader.folders();
+    const folders = known
+      ? [...only.keys()].sort().map((rel) => ({ rel, number: parseTaskFolderName(path.posix.basename(rel))?.number }))
+      : await this.reader.folders();
     const present = new Set(folders.map((f) => f.rel));
     const events: DesignDocsEvent[] = [];
     if (!only) {
@@ -176,7 +195,10 @@ export class DesignDocsWatcher extends Disposable {
       const taskId = f.number !== undefined ? String(f.number).padStart(6, '0') : path.posix.basename(f.rel);
       const old = this.state.get(f.rel);
       const docs = only?.get(f.rel);
-      const { docs: next, missing } = await this.readFolder(f.rel, old && docs && docs !== 'all' ? { previous: old.docs, docs } : undefined);
+      const { docs: next, missing } = await this.readFolder(
+        f.rel,
+        old && docs && docs !== 'all' ? { previous: old.docs, docs } : undefined,
+      );
       // A known folder is not listed first (a stat per tick); a document that could not be read is when to ask
       // whether the folder itself is gone.
       if (known && missing && !(await this.isDirectory(f.rel))) {
@@ -190,12 +212,28 @@ export class DesignDocsWatcher extends Disposable {
         const a = old?.docs.get(doc);
         const b = next.get(doc);
         if (a?.hash === b?.hash) continue;
-        events.push({ kind: 'documentChanged', taskId, folder: f.rel, document: doc, change: !a ? 'created' : !b ? 'deleted' : 'changed', ...(b?.items ? { items: b.items } : {}) });
+        events.push({
+          kind: 'documentChanged',
+          taskId,
+          folder: f.rel,
+          document: doc,
+          change: !a ? 'created' : !b ? 'deleted' : 'changed',
+          ...(b?.items ? { items: b.items } : {}),
+        });
         if (b?.items || a?.items) {
           const items = b?.items ?? [];
           const changes = diffItems(a?.items ?? [], items);
           if (changes.length) {
-            events.push({ kind: 'checklistChanged', taskId, folder: f.rel, document: doc, changes, items, progress: checklistProgress(items), focus: checklistFocus(items, this.contextItems) });
+            events.push({
+              kind: 'checklistChanged',
+              taskId,
+              folder: f.rel,
+              document: doc,
+              changes,
+              items,
+              progress: checklistProgress(items),
+              focus: checklistFocus(items, this.contextItems),
+            });
           }
         }
       }
@@ -213,14 +251,20 @@ export class DesignDocsWatcher extends Disposable {
   }
 
   private isDirectory(rel: string): Promise<boolean> {
-    return fs.promises.stat(path.join(this.worktreePath, rel)).then((st) => st.isDirectory(), () => false);
+    return fs.promises.stat(path.join(this.worktreePath, rel)).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
   }
 
   /**
    * Reads a folder's documents; with `partial`, only the named ones, the others kept from the previous reading.
    * `missing`: a document asked for could not be read (deleted, or the whole folder is gone).
    */
-  private async readFolder(rel: string, partial?: { previous: Map<TaskDocumentName, DocState>; docs: Set<TaskDocumentName> }): Promise<{ docs: Map<TaskDocumentName, DocState>; missing: boolean }> {
+  private async readFolder(
+    rel: string,
+    partial?: { previous: Map<TaskDocumentName, DocState>; docs: Set<TaskDocumentName> },
+  ): Promise<{ docs: Map<TaskDocumentName, DocState>; missing: boolean }> {
     const docs = new Map<TaskDocumentName, DocState>();
     let missing = false;
     if (partial) for (const [doc, st] of partial.previous) if (!partial.docs.has(doc)) docs.set(doc, st);
@@ -232,7 +276,10 @@ export class DesignDocsWatcher extends Disposable {
           return;
         }
         const isChecklist = doc === TASKS_FILE || doc === LEGACY_CHECKLIST_FILE;
-        docs.set(doc, { hash: createHash('sha1').update(bytes).digest('hex'), items: isChecklist ? parseChecklist(bytes).items : undefined });
+        docs.set(doc, {
+          hash: createHash('sha1').update(bytes).digest('hex'),
+          items: isChecklist ? parseChecklist(bytes).items : undefined,
+        });
       }),
     );
     return { docs, missing };
@@ -271,7 +318,8 @@ export function diffItems(before: readonly ChecklistItem[], after: readonly Chec
     const old = it.id ? byId.get(it.id) : undefined;
     if (old && !pairedBefore.has(old)) {
       pairedBefore.add(old);
-      if (old.state !== it.state) changes.push({ index: it.index, id: it.id, text: it.text, before: old.state, after: it.state });
+      if (old.state !== it.state)
+        changes.push({ index: it.index, id: it.id, text: it.text, before: old.state, after: it.state });
     } else unpairedAfter.push(it);
   }
   const restBefore = before.filter((it) => !pairedBefore.has(it));

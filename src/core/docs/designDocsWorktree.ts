@@ -9,7 +9,13 @@ import type { GitRunner } from '../git/gitRunner';
 import type { RepositoryInfo } from '../git/repoInspect';
 import { removeLockIfStale } from '../git/staleLock';
 import { parseWorktreeList, type WorktreeEntry } from '../git/worktreeList';
-import { DEFAULT_DESIGN_DOCS_BRANCH, designDocsReadme, LEGACY_DESIGN_DOCS_BRANCHES, WORKTREES_DIR, WORKTREES_EXCLUDE_PATTERN } from './designDocsLayout';
+import {
+  DEFAULT_DESIGN_DOCS_BRANCH,
+  designDocsReadme,
+  LEGACY_DESIGN_DOCS_BRANCHES,
+  WORKTREES_DIR,
+  WORKTREES_EXCLUDE_PATTERN,
+} from './designDocsLayout';
 
 /** Settings of the design-docs branch. */
 export interface DesignDocsBranchOptions {
@@ -80,14 +86,20 @@ export class DesignDocsWorktree {
    * checked out in the user's main working tree, or when the worktree path belongs to another branch.
    */
   ensure(options: { createBranch?: boolean } = {}): Promise<DesignDocsLocation> {
-    return this.queue.enqueue('design-docs: ensure worktree', (git) => this.ensureNow(git, options.createBranch ?? true));
+    return this.queue.enqueue('design-docs: ensure worktree', (git) =>
+      this.ensureNow(git, options.createBranch ?? true),
+    );
   }
 
   private async ensureNow(git: GitRunner, createBranch: boolean): Promise<DesignDocsLocation> {
     const repairs: string[] = [];
     const picked = await this.pickBranch(git);
     if (picked.origin === 'created' && !createBranch) {
-      throw new RepositoryRefusedError('not-initialized', `${this.repo.root} has no design-docs branch yet ('${this.branchSetting}'${this.legacy.length ? ` or '${this.legacy.join("', '")}'` : ''}). Run 'spectask init' to create it.`, this.repo.root);
+      throw new RepositoryRefusedError(
+        'not-initialized',
+        `${this.repo.root} has no design-docs branch yet ('${this.branchSetting}'${this.legacy.length ? ` or '${this.legacy.join("', '")}'` : ''}). Run 'spectask init' to create it.`,
+        this.repo.root,
+      );
     }
     const branch = picked.branch ?? this.branchSetting;
     const ref = `refs/heads/${branch}`;
@@ -96,17 +108,30 @@ export class DesignDocsWorktree {
     // Decide everything that could make us refuse before changing anything.
     const holder = entries.find((e) => e.branch === ref);
     if (holder?.isMain) {
-      throw new RepositoryRefusedError('branch-checked-out-in-main', `The branch '${branch}' is checked out in your working tree at ${holder.path}. SpecTask keeps it in its own worktree and will not switch your branch: run 'git switch <your branch>' there, then try again.`, this.repo.root);
+      throw new RepositoryRefusedError(
+        'branch-checked-out-in-main',
+        `The branch '${branch}' is checked out in your working tree at ${holder.path}. SpecTask keeps it in its own worktree and will not switch your branch: run 'git switch <your branch>' there, then try again.`,
+        this.repo.root,
+      );
     }
     if (holder?.locked && (await exists(holder.path)) && !(await samePath(holder.path, this.worktreePath))) {
-      throw new RepositoryRefusedError('worktree-locked', `The branch '${branch}' is checked out in a locked worktree at ${holder.path}. Unlock it ('git worktree unlock ${holder.path}') or remove it, then try again.`, this.repo.root);
+      throw new RepositoryRefusedError(
+        'worktree-locked',
+        `The branch '${branch}' is checked out in a locked worktree at ${holder.path}. Unlock it ('git worktree unlock ${holder.path}') or remove it, then try again.`,
+        this.repo.root,
+      );
     }
     const occupant = await this.entryAt(entries, this.worktreePath);
     if (occupant && occupant.branch !== ref && (await exists(this.worktreePath))) {
-      throw new RepositoryRefusedError('worktree-path-taken', `${this.worktreePath} is already a worktree for ${occupant.branch ?? 'a detached HEAD'}. Remove it ('git worktree remove ${this.worktreePath}') or choose another design-docs branch name.`, this.repo.root);
+      throw new RepositoryRefusedError(
+        'worktree-path-taken',
+        `${this.worktreePath} is already a worktree for ${occupant.branch ?? 'a detached HEAD'}. Remove it ('git worktree remove ${this.worktreePath}') or choose another design-docs branch name.`,
+        this.repo.root,
+      );
     }
 
-    if (await ensureExcluded(this.repo.commonDir, WORKTREES_EXCLUDE_PATTERN)) repairs.push(`added ${WORKTREES_EXCLUDE_PATTERN} to .git/info/exclude`);
+    if (await ensureExcluded(this.repo.commonDir, WORKTREES_EXCLUDE_PATTERN))
+      repairs.push(`added ${WORKTREES_EXCLUDE_PATTERN} to .git/info/exclude`);
     if (picked.origin === 'remote' || picked.origin === 'legacy-remote') {
       // Creates only the ref (and its upstream config); HEAD, index and files are untouched.
       await git.run(['branch', '--track', branch, `${this.remote}/${branch}`]);
@@ -143,14 +168,24 @@ export class DesignDocsWorktree {
   /** Chooses the branch: ours locally, ours on the remote, a legacy one locally, on the remote, else a new one. */
   private async pickBranch(git: GitRunner): Promise<{ branch?: string; origin?: BranchOrigin }> {
     // One `for-each-ref` instead of a `rev-parse` per candidate: cheaper, and it prints when refs exist.
-    const candidates = [this.branchSetting, ...this.legacy].flatMap((b) => [`refs/heads/${b}`, `refs/remotes/${this.remote}/${b}`]);
+    const candidates = [this.branchSetting, ...this.legacy].flatMap((b) => [
+      `refs/heads/${b}`,
+      `refs/remotes/${this.remote}/${b}`,
+    ]);
     const out = await git.run(['for-each-ref', '--format=%(refname)', ...candidates]);
-    const refs = new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
+    const refs = new Set(
+      out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
     const has = (r: string) => refs.has(r);
     if (has(`refs/heads/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'local' };
-    if (has(`refs/remotes/${this.remote}/${this.branchSetting}`)) return { branch: this.branchSetting, origin: 'remote' };
+    if (has(`refs/remotes/${this.remote}/${this.branchSetting}`))
+      return { branch: this.branchSetting, origin: 'remote' };
     for (const b of this.legacy) if (has(`refs/heads/${b}`)) return { branch: b, origin: 'legacy-local' };
-    for (const b of this.legacy) if (has(`refs/remotes/${this.remote}/${b}`)) return { branch: b, origin: 'legacy-remote' };
+    for (const b of this.legacy)
+      if (has(`refs/remotes/${this.remote}/${b}`)) return { branch: b, origin: 'legacy-remote' };
     return { origin: 'created' };
   }
 
@@ -165,9 +200,20 @@ export class DesignDocsWorktree {
       await git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},README.md`], { env });
       const tree = (await git.run(['write-tree'], { env })).trim();
       const identity = await commitIdentityEnv(git, this.repo.root);
-      const commit = (await git.run(['commit-tree', tree, '-m', `spectask: start the design-docs branch ${branch}`], { env: identity })).trim();
+      const commit = (
+        await git.run(['commit-tree', tree, '-m', `spectask: start the design-docs branch ${branch}`], {
+          env: identity,
+        })
+      ).trim();
       // Expected old value all zeros: fails instead of overwriting if someone created the branch meanwhile.
-      await git.run(['update-ref', '-m', 'spectask: create design-docs branch', `refs/heads/${branch}`, commit, ZERO_SHA]);
+      await git.run([
+        'update-ref',
+        '-m',
+        'spectask: create design-docs branch',
+        `refs/heads/${branch}`,
+        commit,
+        ZERO_SHA,
+      ]);
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
@@ -179,7 +225,10 @@ export class DesignDocsWorktree {
     const v = this.repo.gitVersion;
     if (v.major === 2 && v.minor < 30) return false;
     if ((await git.tryRun(['worktree', 'repair', this.worktreePath])) === undefined) return false;
-    const entry = await this.entryAt(parseWorktreeList(await git.run(['worktree', 'list', '--porcelain'])), this.worktreePath);
+    const entry = await this.entryAt(
+      parseWorktreeList(await git.run(['worktree', 'list', '--porcelain'])),
+      this.worktreePath,
+    );
     return entry?.branch === ref;
   }
 
@@ -224,6 +273,11 @@ async function exists(p: string): Promise<boolean> {
 
 async function samePath(a: string, b: string): Promise<boolean> {
   // A folder that does not exist (yet, or any more) is compared through its parent's real path.
-  const norm = async (p: string) => fs.realpath(p).catch(async () => path.join(await fs.realpath(path.dirname(p)).catch(() => path.resolve(path.dirname(p))), path.basename(p)));
+  const norm = async (p: string) =>
+    fs
+      .realpath(p)
+      .catch(async () =>
+        path.join(await fs.realpath(path.dirname(p)).catch(() => path.resolve(path.dirname(p))), path.basename(p)),
+      );
   return (await norm(a)) === (await norm(b));
 }

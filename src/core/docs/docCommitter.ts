@@ -39,7 +39,11 @@ export interface DocCommitterOptions {
  * rejects its callers and keeps their files for the next commit, so nothing written is left behind.
  */
 export class DocCommitter extends Disposable {
-  private pending: { change: PendingChange; resolve: (c: DocCommit | undefined) => void; reject: (e: unknown) => void }[] = [];
+  private pending: {
+    change: PendingChange;
+    resolve: (c: DocCommit | undefined) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private flushQueued = false;
   private readonly leftover = new Set<string>();
   /** Looked up once: two `git config` calls per tick would double a tick's cost for no benefit. */
@@ -66,7 +70,9 @@ export class DocCommitter extends Disposable {
    * unchanged. Never await it inside a queue job: the commit runs as a later job of the same queue.
    */
   commit(change: PendingChange): Promise<DocCommit | undefined> {
-    const done = new Promise<DocCommit | undefined>((resolve, reject) => this.pending.push({ change, resolve, reject }));
+    const done = new Promise<DocCommit | undefined>((resolve, reject) =>
+      this.pending.push({ change, resolve, reject }),
+    );
     if (!this.flushQueued) {
       this.flushQueued = true;
       // Errors are delivered to each waiting caller in flush(); the queue's own promise is not needed here.
@@ -119,13 +125,22 @@ export class DocCommitter extends Disposable {
     // `core.abbrev=40` makes commit's summary line ("[branch <sha>] subject") carry the full SHA-1, which
     // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
     // SHA-256 repository, whose 64-digit names would still be abbreviated).
-    const out = await git.run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], { cwd, env: (this.identity ??= await commitIdentityEnv(git, cwd)) }).then(
-      (o) => o,
-      (e: unknown) => {
-        if (e instanceof GitCommandError && /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)) return undefined;
-        throw e;
-      },
-    );
+    const out = await git
+      .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], {
+        cwd,
+        env: (this.identity ??= await commitIdentityEnv(git, cwd)),
+      })
+      .then(
+        (o) => o,
+        (e: unknown) => {
+          if (
+            e instanceof GitCommandError &&
+            /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)
+          )
+            return undefined;
+          throw e;
+        },
+      );
     return out === undefined ? undefined : this.shaOfCommit(git, cwd, out);
   }
 
@@ -144,7 +159,10 @@ export class DocCommitter extends Disposable {
     const remote = this.options.remote ?? 'origin';
     try {
       // No terminal prompt: a push needing credentials fails (and is reported) instead of hanging the queue.
-      await git.run(['push', remote, `${this.branch}:${this.branch}`], { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } });
+      await git.run(['push', remote, `${this.branch}:${this.branch}`], {
+        cwd: this.worktreePath,
+        env: { GIT_TERMINAL_PROMPT: '0' },
+      });
     } catch (e) {
       if (this.options.onPushRejected && isRejectedAsBehind(e)) {
         // A teammate pushed first: integrate their commits (rebase ours on theirs) and push again, in this
@@ -153,7 +171,10 @@ export class DocCommitter extends Disposable {
           await this.options.onPushRejected(git);
           return;
         } catch (syncError) {
-          this._onDidFailPush.fire({ sha, message: syncError instanceof Error ? syncError.message : String(syncError) });
+          this._onDidFailPush.fire({
+            sha,
+            message: syncError instanceof Error ? syncError.message : String(syncError),
+          });
           return;
         }
       }
@@ -165,14 +186,25 @@ export class DocCommitter extends Disposable {
 /** True for a push the remote refused because it has commits we lack (never for auth or network failures). */
 export function isRejectedAsBehind(e: unknown): boolean {
   const text = e instanceof GitCommandError ? e.stderr : e instanceof Error ? e.message : String(e);
-  return /\[rejected\][^\n]*\((fetch first|non-fast-forward)\)|Updates were rejected because the (tip of your current branch is behind|remote contains work)/.test(text);
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward)\)|Updates were rejected because the (tip of your current branch is behind|remote contains work)/.test(
+    text,
+  );
 }
 
 /** Paths git can `add -A`: present on disk or known to the index (deleted files); others would fail the add. */
 async function existingOrTracked(git: GitRunner, cwd: string, files: string[]): Promise<string[]> {
-  const present = await Promise.all(files.map((f) => fs.access(path.join(cwd, f)).then(() => true, () => false)));
+  const present = await Promise.all(
+    files.map((f) =>
+      fs.access(path.join(cwd, f)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   const missing = files.filter((_, i) => !present[i]);
-  const tracked = missing.length ? new Set((await git.run(['ls-files', '-z', '--', ...missing], { cwd })).split('\0').filter(Boolean)) : new Set<string>();
+  const tracked = missing.length
+    ? new Set((await git.run(['ls-files', '-z', '--', ...missing], { cwd })).split('\0').filter(Boolean))
+    : new Set<string>();
   return files.filter((f, i) => present[i] || tracked.has(f) || [...tracked].some((t) => t.startsWith(`${f}/`)));
 }
 
@@ -231,9 +263,16 @@ async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): 
     return out;
   };
   let pending = await torn();
-  for (const t0 = Date.now(); pending.length && Date.now() - t0 < TORN_WRITE_WAIT_MS; ) {
+  for (const t0 = Date.now(); pending.length && Date.now() - t0 < TORN_WRITE_WAIT_MS;) {
     await new Promise((r) => setTimeout(r, 5));
-    const sizes = await Promise.all(pending.map((f) => fs.stat(path.join(cwd, f)).then((st) => st.size, () => 0)));
+    const sizes = await Promise.all(
+      pending.map((f) =>
+        fs.stat(path.join(cwd, f)).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    );
     const back = pending.filter((_, i) => sizes[i] > 0);
     if (!back.length) continue;
     await git.run(['add', '--verbose', '--', ...back], { cwd });

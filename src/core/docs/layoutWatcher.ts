@@ -67,7 +67,9 @@ class FolderByFolderWatch implements LayoutWatch {
     if (this.disposed || this.watchers.has(rel)) return;
     let w: fs.FSWatcher;
     try {
-      w = fs.watch(path.join(this.root, rel), (event, filename) => this.onEvent(rel, event, filename ? String(filename) : undefined));
+      w = fs.watch(path.join(this.root, rel), (event, filename) =>
+        this.onEvent(rel, event, filename ? String(filename) : undefined),
+      );
     } catch (e) {
       if (rel === '') throw e;
       return; // gone again before we could watch it: its parent's event says so
@@ -93,12 +95,21 @@ class FolderByFolderWatch implements LayoutWatch {
     this.onChange(changed === '' ? undefined : changed);
     const below = watchedBelow(rel);
     // A name appeared, disappeared or was renamed below a folder whose sub-folders we watch: look at it.
-    if (filename !== undefined && event === 'rename' && below && ('children' in below || below.named.includes(filename))) void this.recheck(changed);
+    if (
+      filename !== undefined &&
+      event === 'rename' &&
+      below &&
+      ('children' in below || below.named.includes(filename))
+    )
+      void this.recheck(changed);
   }
 
   /** A folder we may watch was created, removed or renamed: watch it (and report it once watched) or forget it. */
   private async recheck(rel: string): Promise<void> {
-    const isDir = await fs.promises.stat(path.join(this.root, rel)).then((s) => s.isDirectory(), () => false);
+    const isDir = await fs.promises.stat(path.join(this.root, rel)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (this.disposed) return;
     if (!isDir) return this.forget(rel);
     if (this.watchers.has(rel)) return;

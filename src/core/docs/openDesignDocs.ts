@@ -46,7 +46,10 @@ export async function openDesignDocs(folder: string, options: OpenDesignDocsOpti
   const worktree = new DesignDocsWorktree(repo, queue, options);
   const location = await worktree.ensure({ createBranch: options.createBranch ?? true });
   const sync = new DesignDocsSync(queue, location.worktreePath, location.branch, { remote: options.remote });
-  const onPushRejected = (options.syncOnRejectedPush ?? true) ? (git: Parameters<DesignDocsSync['syncInJob']>[0]) => sync.syncInJob(git, { push: true }) : undefined;
+  const onPushRejected =
+    (options.syncOnRejectedPush ?? true)
+      ? (git: Parameters<DesignDocsSync['syncInJob']>[0]) => sync.syncInJob(git, { push: true })
+      : undefined;
   const store = new SpecTaskStore(location.worktreePath, location.branch, queue, { ...options, onPushRejected });
   return { repo, location, worktree, store, sync };
 }

@@ -4,7 +4,17 @@ import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../che
 import type { Checklist, ChecklistFocus, ChecklistProgress } from '../checklist/checklistTypes';
 import { parseChecklist } from '../checklist/parseChecklist';
 import type { SpecTaskStatus } from '../orchestrator/statusMachine';
-import { DESIGN_FILE, formatTaskNumber, LEGACY_CHECKLIST_FILE, LEGACY_TASKS_DIR, METADATA_FILE, parseTaskFolderName, REQUIREMENTS_FILE, TASKS_DIR, TASKS_FILE } from './designDocsLayout';
+import {
+  DESIGN_FILE,
+  formatTaskNumber,
+  LEGACY_CHECKLIST_FILE,
+  LEGACY_TASKS_DIR,
+  METADATA_FILE,
+  parseTaskFolderName,
+  REQUIREMENTS_FILE,
+  TASKS_DIR,
+  TASKS_FILE,
+} from './designDocsLayout';
 import { validateSpecTaskRecord, type SpecTaskRecord } from './specTaskSchema';
 import { titleFromHeading } from './specTaskTemplates';
 
@@ -87,10 +97,18 @@ export class SpecTaskReader {
     // The hot path (a commit per tick resolves its task by number): the folder found last time, if it is
     // still there, spares listing every folder.
     const cached = asNumber !== undefined ? this.byNumber.get(asNumber) : undefined;
-    if (cached && (await fs.stat(path.join(this.worktreePath, cached)).then((st) => st.isDirectory(), () => false))) return { rel: cached, layout: 'current', number: asNumber };
+    if (
+      cached &&
+      (await fs.stat(path.join(this.worktreePath, cached)).then(
+        (st) => st.isDirectory(),
+        () => false,
+      ))
+    )
+      return { rel: cached, layout: 'current', number: asNumber };
     const folders = await this.folders();
     this.byNumber.clear();
-    for (const f of folders) if (f.number !== undefined && !this.byNumber.has(f.number)) this.byNumber.set(f.number, f.rel);
+    for (const f of folders)
+      if (f.number !== undefined && !this.byNumber.has(f.number)) this.byNumber.set(f.number, f.rel);
     return (
       folders.find((f) => f.number !== undefined && f.number === asNumber) ??
       folders.find((f) => path.posix.basename(f.rel) === r || f.rel === r) ??
@@ -130,7 +148,12 @@ export class SpecTaskReader {
         const v = validateSpecTaskRecord(json);
         if (v.ok) {
           record = v.record;
-          if (parsedName && record.number !== parsedName.number) problems.push({ path: metaPath, field: 'number', message: `is ${record.number} but the folder is numbered ${parsedName.number}` });
+          if (parsedName && record.number !== parsedName.number)
+            problems.push({
+              path: metaPath,
+              field: 'number',
+              message: `is ${record.number} but the folder is numbered ${parsedName.number}`,
+            });
         } else problems.push({ path: metaPath, field: v.field, message: v.message });
       }
     }
@@ -152,7 +175,10 @@ export class SpecTaskReader {
       }
     }
 
-    const title = record?.title ?? (requirements !== undefined ? titleFromHeading(requirements) : undefined) ?? legacyTitle(name, parsedName?.slug);
+    const title =
+      record?.title ??
+      (requirements !== undefined ? titleFromHeading(requirements) : undefined) ??
+      legacyTitle(name, parsedName?.slug);
     const details: SpecTaskDetails = {
       id: parsedName ? formatTaskNumber(parsedName.number) : name,
       number: parsedName?.number,
@@ -188,7 +214,9 @@ async function subdirs(dir: string): Promise<string[]> {
 
 async function hasAnyDocument(dir: string): Promise<boolean> {
   const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
-  return [REQUIREMENTS_FILE, DESIGN_FILE, TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE, 'task-metadata.json'].some((n) => names.has(n));
+  return [REQUIREMENTS_FILE, DESIGN_FILE, TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE, 'task-metadata.json'].some(
+    (n) => names.has(n),
+  );
 }
 
 async function readText(p: string): Promise<string | undefined> {

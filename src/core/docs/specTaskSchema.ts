@@ -71,11 +71,17 @@ export type SpecTaskValidation = { ok: true; record: SpecTaskRecord } | { ok: fa
 type Check = (v: unknown) => string | undefined;
 const str: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string');
 const nonEmpty: Check = (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'must be a non-empty string');
-const isoTime: Check = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : 'must be an ISO 8601 time');
+const isoTime: Check = (v) =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : 'must be an ISO 8601 time';
 const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number ≥ 0');
-const status: Check = (v) => (isSpecTaskStatus(v) ? undefined : `must be one of the SpecTask statuses (got ${JSON.stringify(v)})`);
-const optional = (c: Check): Check => (v) => (v === undefined ? undefined : c(v));
-const strings: Check = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? undefined : 'must be a list of strings');
+const status: Check = (v) =>
+  isSpecTaskStatus(v) ? undefined : `must be one of the SpecTask statuses (got ${JSON.stringify(v)})`;
+const optional =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : c(v);
+const strings: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? undefined : 'must be a list of strings';
 
 /**
  * Checks a parsed `spectask.json`. Missing collections (`labels`, `dependsOn`, `agentSessions`,
@@ -83,7 +89,8 @@ const strings: Check = (v) => (Array.isArray(v) && v.every((s) => typeof s === '
  * present and well-typed. Errors name the field by path, e.g. `history[2].to`.
  */
 export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, field: '(root)', message: 'must be a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, field: '(root)', message: 'must be a JSON object' };
   const raw = value as Record<string, unknown>;
   const rec: Record<string, unknown> = {
     labels: [],
@@ -103,11 +110,20 @@ export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
     ['title', nonEmpty],
     ['prompt', optional(str)],
     ['status', status],
-    ['priority', (v) => ((PRIORITIES as readonly unknown[]).includes(v) ? undefined : `must be one of ${PRIORITIES.join(', ')}`)],
+    [
+      'priority',
+      (v) => ((PRIORITIES as readonly unknown[]).includes(v) ? undefined : `must be one of ${PRIORITIES.join(', ')}`),
+    ],
     ['labels', strings],
     ['dependsOn', strings],
     ['backend', optional(str)],
-    ['agentSessions', (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string') ? undefined : 'must be an object of session ids (strings)')],
+    [
+      'agentSessions',
+      (v) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')
+          ? undefined
+          : 'must be an object of session ids (strings)',
+    ],
     ['branch', optional(str)],
     ['baseBranch', optional(str)],
     ['revisionCount', count],
@@ -119,7 +135,8 @@ export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
     const message = check(rec[field]);
     if (message) return { ok: false, field, message };
   }
-  if (rec.id !== String(rec.number).padStart(6, '0')) return { ok: false, field: 'id', message: `does not match number ${String(rec.number)}` };
+  if (rec.id !== String(rec.number).padStart(6, '0'))
+    return { ok: false, field: 'id', message: `does not match number ${String(rec.number)}` };
 
   if (!Array.isArray(rec.history)) return { ok: false, field: 'history', message: 'must be a list' };
   for (const [i, h] of (rec.history as unknown[]).entries()) {
@@ -144,7 +161,8 @@ export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
       ['createdAt', isoTime],
       ['resolvedAt', optional(isoTime)],
     ]);
-    if (bad) return { ok: false, field: `reviewComments[${i}]${bad.field ? `.${bad.field}` : ''}`, message: bad.message };
+    if (bad)
+      return { ok: false, field: `reviewComments[${i}]${bad.field ? `.${bad.field}` : ''}`, message: bad.message };
   }
   return { ok: true, record: rec as unknown as SpecTaskRecord };
 }
@@ -159,7 +177,17 @@ function checkObject(v: unknown, fields: [string, Check][]): { field: string; me
 }
 
 /** The record a new SpecTask starts with. */
-export function newSpecTaskRecord(init: { number: number; title: string; prompt?: string; priority?: Priority; dependsOn?: string[]; labels?: string[]; backend?: string; baseBranch?: string; now?: Date }): SpecTaskRecord {
+export function newSpecTaskRecord(init: {
+  number: number;
+  title: string;
+  prompt?: string;
+  priority?: Priority;
+  dependsOn?: string[];
+  labels?: string[];
+  backend?: string;
+  baseBranch?: string;
+  now?: Date;
+}): SpecTaskRecord {
   const at = (init.now ?? new Date()).toISOString();
   return {
     schemaVersion: SPECTASK_SCHEMA_VERSION,

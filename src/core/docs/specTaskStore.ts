@@ -8,7 +8,15 @@ import { Disposable, type Event } from '../lifecycle';
 import { transition, type Trigger } from '../orchestrator/statusMachine';
 import { writeFileAtomic } from './atomicWrite';
 import { shortText } from './commitMessage';
-import { DESIGN_FILE, formatTaskNumber, METADATA_FILE, REQUIREMENTS_FILE, TASKS_DIR, TASKS_FILE, taskFolderName } from './designDocsLayout';
+import {
+  DESIGN_FILE,
+  formatTaskNumber,
+  METADATA_FILE,
+  REQUIREMENTS_FILE,
+  TASKS_DIR,
+  TASKS_FILE,
+  taskFolderName,
+} from './designDocsLayout';
 import { DocCommitter, type DocCommit, type DocCommitterOptions } from './docCommitter';
 import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
@@ -113,7 +121,12 @@ export class SpecTaskStore extends Disposable {
         const abs = path.join(this.worktreePath, rel);
         await fs.mkdir(path.dirname(abs), { recursive: true });
         // Non-recursive mkdir fails if the folder exists: another process won this number.
-        if (!(await fs.mkdir(abs).then(() => true, () => false))) {
+        if (
+          !(await fs.mkdir(abs).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           await recordTaskNumber(this.worktreePath, n);
           continue;
         }
@@ -123,7 +136,11 @@ export class SpecTaskStore extends Disposable {
         await fs.writeFile(path.join(abs, TASKS_FILE), tasksTemplate(title));
         await fs.writeFile(path.join(abs, METADATA_FILE), serializeRecord(record));
         const counter = await recordTaskNumber(this.worktreePath, n);
-        const committed = this.committer.commit({ taskId: record.id, summary: `create "${shortText(title)}"`, files: [rel, counter] });
+        const committed = this.committer.commit({
+          taskId: record.id,
+          summary: `create "${shortText(title)}"`,
+          files: [rel, counter],
+        });
         return { rel, committed };
       }
     });
@@ -138,7 +155,11 @@ export class SpecTaskStore extends Disposable {
    * commits it as `spectask(<id>): <what>`. The result is validated before it is written; unknown fields
    * of the file are kept. Throws {@link SpecTaskInvalidError} for a broken file or an invalid result.
    */
-  update(ref: string, what: string, mutate: (record: SpecTaskRecord) => SpecTaskRecord | void): Promise<SpecTaskRecord> {
+  update(
+    ref: string,
+    what: string,
+    mutate: (record: SpecTaskRecord) => SpecTaskRecord | void,
+  ): Promise<SpecTaskRecord> {
     return this.writeRecord(ref, what, (rec) => mutate(rec) ?? rec);
   }
 
@@ -147,17 +168,22 @@ export class SpecTaskStore extends Disposable {
    * Throws with the status machine's message when the move is not allowed.
    */
   transition(ref: string, trigger: Trigger, note?: string): Promise<SpecTaskRecord> {
-    return this.writeRecord(ref, '', (rec) => {
-      const t = transition(rec.status, trigger);
-      if (!t.ok) throw new Error(t.message);
-      const at = new Date().toISOString();
-      return {
-        ...rec,
-        status: t.to,
-        revisionCount: trigger === 'request_spec_changes' ? rec.revisionCount + 1 : rec.revisionCount,
-        history: [...rec.history, { at, from: t.from, to: t.to, trigger, ...(note ? { note } : {}) }],
-      };
-    }, (before, after) => `status ${before.status} → ${after.status}`);
+    return this.writeRecord(
+      ref,
+      '',
+      (rec) => {
+        const t = transition(rec.status, trigger);
+        if (!t.ok) throw new Error(t.message);
+        const at = new Date().toISOString();
+        return {
+          ...rec,
+          status: t.to,
+          revisionCount: trigger === 'request_spec_changes' ? rec.revisionCount + 1 : rec.revisionCount,
+          history: [...rec.history, { at, from: t.from, to: t.to, trigger, ...(note ? { note } : {}) }],
+        };
+      },
+      (before, after) => `status ${before.status} → ${after.status}`,
+    );
   }
 
   /**
@@ -169,16 +195,27 @@ export class SpecTaskStore extends Disposable {
     const f = await this.reader.resolve(ref);
     if (!f) throw new SpecTaskNotFoundError(ref);
     const summary = await this.reader.summary(f.rel, f.layout);
-    if (!summary.checklistFile) throw new Error(`SpecTask ${summary.id} has no ${TASKS_FILE} (or legacy progress.md) in ${summary.path}`);
+    if (!summary.checklistFile)
+      throw new Error(`SpecTask ${summary.id} has no ${TASKS_FILE} (or legacy progress.md) in ${summary.path}`);
     const fileRel = `${f.rel}/${summary.checklistFile}`;
     const abs = path.join(this.worktreePath, fileRel);
     const { result, committed } = await this.queue.enqueue(`design-docs: mark ${summary.id}`, async () => {
       const bytes = await fs.readFile(abs);
       const r = setItemState(bytes, item, state);
-      const out = { taskId: summary.id, item: { index: r.item.index, id: r.item.id, text: r.item.text, line: r.item.line }, before: r.before, after: r.after, changed: r.changed };
+      const out = {
+        taskId: summary.id,
+        item: { index: r.item.index, id: r.item.id, text: r.item.text, line: r.item.line },
+        before: r.before,
+        after: r.after,
+        changed: r.changed,
+      };
       if (!r.changed) return { result: out, committed: Promise.resolve(undefined) };
       await writeFileAtomic(abs, r.document);
-      const committed = this.committer.commit({ taskId: summary.id, summary: `mark "${shortText(r.item.text)}" ${state}`, files: [fileRel] });
+      const committed = this.committer.commit({
+        taskId: summary.id,
+        summary: `mark "${shortText(r.item.text)}" ${state}`,
+        files: [fileRel],
+      });
       return { result: out, committed };
     });
     const commit = await committed;
@@ -194,7 +231,9 @@ export class SpecTaskStore extends Disposable {
     if (!f) throw new SpecTaskNotFoundError(ref);
     // A current-layout folder's id is its number; only a legacy folder needs reading to know its id.
     const id = f.number !== undefined ? formatTaskNumber(f.number) : (await this.reader.summary(f.rel, f.layout)).id;
-    const committed = await this.queue.enqueue(`design-docs: commit ${id}`, async () => ({ c: this.committer.commit({ taskId: id, summary: what, files: [f.rel] }) }));
+    const committed = await this.queue.enqueue(`design-docs: commit ${id}`, async () => ({
+      c: this.committer.commit({ taskId: id, summary: what, files: [f.rel] }),
+    }));
     return committed.c;
   }
 
@@ -225,14 +264,23 @@ export class SpecTaskStore extends Disposable {
     return findItem(d.checklist, item);
   }
 
-  private async writeRecord(ref: string, what: string, change: (rec: SpecTaskRecord) => SpecTaskRecord, describe?: (before: SpecTaskRecord, after: SpecTaskRecord) => string): Promise<SpecTaskRecord> {
+  private async writeRecord(
+    ref: string,
+    what: string,
+    change: (rec: SpecTaskRecord) => SpecTaskRecord,
+    describe?: (before: SpecTaskRecord, after: SpecTaskRecord) => string,
+  ): Promise<SpecTaskRecord> {
     const f = await this.reader.resolve(ref);
     if (!f) throw new SpecTaskNotFoundError(ref);
     const fileRel = `${f.rel}/${METADATA_FILE}`;
     const abs = path.join(this.worktreePath, fileRel);
     const { record, committed } = await this.queue.enqueue(`design-docs: update ${ref}`, async () => {
       const raw = await fs.readFile(abs, 'utf8').catch(() => {
-        throw new SpecTaskInvalidError(abs, undefined, `missing (legacy SpecTasks have no ${METADATA_FILE}; create one first)`);
+        throw new SpecTaskInvalidError(
+          abs,
+          undefined,
+          `missing (legacy SpecTasks have no ${METADATA_FILE}; create one first)`,
+        );
       });
       let json: unknown;
       try {
@@ -246,11 +294,16 @@ export class SpecTaskStore extends Disposable {
       const next = change(structuredClone(v.record));
       next.updatedAt = new Date().toISOString();
       const checked = validateSpecTaskRecord(next);
-      if (!checked.ok) throw new SpecTaskInvalidError(abs, checked.field, `the update would make it invalid: ${checked.message}`);
-      if (checked.record.id !== before.id || checked.record.number !== before.number) throw new SpecTaskInvalidError(abs, 'id', 'a SpecTask keeps its number');
+      if (!checked.ok)
+        throw new SpecTaskInvalidError(abs, checked.field, `the update would make it invalid: ${checked.message}`);
+      if (checked.record.id !== before.id || checked.record.number !== before.number)
+        throw new SpecTaskInvalidError(abs, 'id', 'a SpecTask keeps its number');
       await writeFileAtomic(abs, serializeRecord(checked.record));
       const summary = describe ? describe(before, checked.record) : what;
-      return { record: checked.record, committed: this.committer.commit({ taskId: before.id, summary, files: [fileRel] }) };
+      return {
+        record: checked.record,
+        committed: this.committer.commit({ taskId: before.id, summary, files: [fileRel] }),
+      };
     });
     await committed;
     return record;

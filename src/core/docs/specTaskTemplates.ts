@@ -7,7 +7,13 @@
 
 /** `requirements.md` with user-story and EARS skeletons and the Open Questions section. */
 export function requirementsTemplate(title: string, prompt?: string): string {
-  const goal = prompt?.trim() ? `${prompt.trim().split(/\r?\n/).map((l) => `> ${l}`.trimEnd()).join('\n')}\n` : '> (not written yet)\n';
+  const goal = prompt?.trim()
+    ? `${prompt
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => `> ${l}`.trimEnd())
+        .join('\n')}\n`
+    : '> (not written yet)\n';
   return `# Requirements: ${title}
 
 ## Goal
@@ -55,7 +61,9 @@ One line per small, verifiable step, each with a stable id:
 
 /** Reads the title back from a document's first H1 (`# Requirements: X`, `# Design: X`, `# Implementation Tasks: X`). */
 export function titleFromHeading(markdown: string): string | undefined {
-  const m = /^\uFEFF?#[ \t]+(?:Requirements|Design|Implementation Tasks|Tasks|Progress)?:?[ \t]*(.*?)[ \t#]*$/m.exec(markdown);
+  const m = /^\uFEFF?#[ \t]+(?:Requirements|Design|Implementation Tasks|Tasks|Progress)?:?[ \t]*(.*?)[ \t#]*$/m.exec(
+    markdown,
+  );
   const t = m?.[1]?.trim();
   return t ? t : undefined;
 }

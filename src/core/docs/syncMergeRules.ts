@@ -1,6 +1,11 @@
 import { parseChecklist } from '../checklist/parseChecklist';
 import { COUNTER_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE, TASKS_FILE } from './designDocsLayout';
-import { validateSpecTaskRecord, type SpecTaskRecord, type SpecTaskReviewComment, type SpecTaskTransition } from './specTaskSchema';
+import {
+  validateSpecTaskRecord,
+  type SpecTaskRecord,
+  type SpecTaskReviewComment,
+  type SpecTaskTransition,
+} from './specTaskSchema';
 
 /**
  * How the design-docs sync settles a file both sides changed since their common version (the rules are
@@ -112,19 +117,32 @@ export function mergeSpecTaskRecords(base: Buffer | undefined, local: Buffer, re
     else out[key] = remoteIsLater ? rv : lv;
     if (out[key] === undefined) delete out[key];
   }
-  const history = unionBy([...asList<SpecTaskTransition>(l.history), ...asList<SpecTaskTransition>(r.history)], (h) => JSON.stringify([h.at, h.from, h.to, h.trigger, h.note]));
+  const history = unionBy([...asList<SpecTaskTransition>(l.history), ...asList<SpecTaskTransition>(r.history)], (h) =>
+    JSON.stringify([h.at, h.from, h.to, h.trigger, h.note]),
+  );
   // Stable sort by time: entries of equal time keep their order (ours first).
   history.sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   out.history = history;
   if (history.length) out.status = history[history.length - 1].to;
-  out.reviewComments = mergeComments(asList<SpecTaskReviewComment>(l.reviewComments), asList<SpecTaskReviewComment>(r.reviewComments));
-  for (const key of ['labels', 'dependsOn'] as const) out[key] = mergeSets(asList<string>(o[key]), asList<string>(l[key]), asList<string>(r[key]));
-  out.agentSessions = { ...objectOf(r.agentSessions), ...objectOf(l.agentSessions), ...pickChanged(objectOf(o.agentSessions), objectOf(l.agentSessions), objectOf(r.agentSessions)) };
+  out.reviewComments = mergeComments(
+    asList<SpecTaskReviewComment>(l.reviewComments),
+    asList<SpecTaskReviewComment>(r.reviewComments),
+  );
+  for (const key of ['labels', 'dependsOn'] as const)
+    out[key] = mergeSets(asList<string>(o[key]), asList<string>(l[key]), asList<string>(r[key]));
+  out.agentSessions = {
+    ...objectOf(r.agentSessions),
+    ...objectOf(l.agentSessions),
+    ...pickChanged(objectOf(o.agentSessions), objectOf(l.agentSessions), objectOf(r.agentSessions)),
+  };
   out.revisionCount = Math.max(Number(l.revisionCount ?? 0), Number(r.revisionCount ?? 0));
   out.updatedAt = remoteIsLater ? r.updatedAt : l.updatedAt;
   const checked = validateSpecTaskRecord(out);
   if (!checked.ok) return undefined;
-  return { merged: Buffer.from(`${JSON.stringify(reorder(out, l), null, 2)}\n`), rule: 'spectask.json merged: transitions of both sides, status of the latest, comments by id' };
+  return {
+    merged: Buffer.from(`${JSON.stringify(reorder(out, l), null, 2)}\n`),
+    rule: 'spectask.json merged: transitions of both sides, status of the latest, comments by id',
+  };
 }
 
 function mergeComments(local: SpecTaskReviewComment[], remote: SpecTaskReviewComment[]): SpecTaskReviewComment[] {
@@ -132,7 +150,8 @@ function mergeComments(local: SpecTaskReviewComment[], remote: SpecTaskReviewCom
   for (const c of [...local, ...remote]) {
     const had = byId.get(c.id);
     // The same comment on both sides: a resolution (or a later one) wins, so a resolved comment stays resolved.
-    if (!had || (c.resolvedAt && (!had.resolvedAt || c.resolvedAt > had.resolvedAt))) byId.set(c.id, had ? { ...had, ...c } : c);
+    if (!had || (c.resolvedAt && (!had.resolvedAt || c.resolvedAt > had.resolvedAt)))
+      byId.set(c.id, had ? { ...had, ...c } : c);
   }
   return [...byId.values()];
 }
@@ -144,7 +163,11 @@ function mergeSets(base: string[], local: string[], remote: string[]): string[] 
 }
 
 /** Keys whose value one side changed from the base (the remote's change wins only where ours kept the base). */
-function pickChanged(base: Record<string, unknown>, local: Record<string, unknown>, remote: Record<string, unknown>): Record<string, unknown> {
+function pickChanged(
+  base: Record<string, unknown>,
+  local: Record<string, unknown>,
+  remote: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(remote)) if (same(base[k], local[k]) && !same(base[k], remote[k])) out[k] = remote[k];
   return out;

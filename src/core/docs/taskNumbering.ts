@@ -24,7 +24,10 @@ export async function recordTaskNumber(worktreePath: string, n: number): Promise
   const file = path.join(worktreePath, COUNTER_FILE);
   const lastNumber = Math.max(n, await readCounter(worktreePath));
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const body: CounterFile & { about: string } = { about: 'Last SpecTask number handed out; numbers are never reused.', lastNumber };
+  const body: CounterFile & { about: string } = {
+    about: 'Last SpecTask number handed out; numbers are never reused.',
+    lastNumber,
+  };
   await fs.writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
   return COUNTER_FILE;
 }

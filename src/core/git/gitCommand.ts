@@ -18,7 +18,16 @@ export interface GitCommandFailure {
 }
 
 /** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
-export const ALLOWED_EXTRA_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'GIT_TERMINAL_PROMPT'] as const;
+export const ALLOWED_EXTRA_ENV = [
+  'GIT_INDEX_FILE',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_AUTHOR_DATE',
+  'GIT_COMMITTER_DATE',
+  'GIT_TERMINAL_PROMPT',
+] as const;
 
 /**
  * Runs git commands through simple-git, in whichever thread calls it (the git worker, or the host thread when
@@ -30,11 +39,17 @@ export class GitCommandRunner {
 
   /** Resolves with git's stdout (untrimmed); rejects with a {@link GitCommandFailure}. */
   async run(req: GitCommandRequest): Promise<string> {
-    const git = req.env && Object.keys(req.env).length ? createGit(req.cwd, req.binary, req.env) : this.cached(req.cwd, req.binary);
+    const git =
+      req.env && Object.keys(req.env).length
+        ? createGit(req.cwd, req.binary, req.env)
+        : this.cached(req.cwd, req.binary);
     try {
       return await git.raw([...req.args]);
     } catch (e) {
-      throw { message: e instanceof Error ? e.message : String(e), gitError: e instanceof GitError } satisfies GitCommandFailure;
+      throw {
+        message: e instanceof Error ? e.message : String(e),
+        gitError: e instanceof GitError,
+      } satisfies GitCommandFailure;
     }
   }
 

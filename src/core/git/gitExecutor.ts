@@ -20,7 +20,10 @@ export interface GitExecutor {
  */
 export class WorkerGitExecutor implements GitExecutor {
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (stdout: string) => void; reject: (f: GitCommandFailure) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (stdout: string) => void; reject: (f: GitCommandFailure) => void }
+  >();
   private seq = 0;
 
   constructor(readonly script: string) {}
@@ -31,7 +34,13 @@ export class WorkerGitExecutor implements GitExecutor {
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, binary: req.binary, cwd: req.cwd, args: [...req.args], ...(req.env ? { env: req.env } : {}) } satisfies GitWorkerRequest);
+      worker.postMessage({
+        id,
+        binary: req.binary,
+        cwd: req.cwd,
+        args: [...req.args],
+        ...(req.env ? { env: req.env } : {}),
+      } satisfies GitWorkerRequest);
     });
   }
 
@@ -59,7 +68,11 @@ export class WorkerGitExecutor implements GitExecutor {
       if (this.worker === w) this.worker = undefined;
       const all = [...this.pending.values()];
       this.pending.clear();
-      for (const p of all) p.reject({ message: `the git worker thread stopped (${why}); the command may or may not have run`, gitError: false });
+      for (const p of all)
+        p.reject({
+          message: `the git worker thread stopped (${why}); the command may or may not have run`,
+          gitError: false,
+        });
     };
     w.on('error', (e) => fail(e instanceof Error ? e.message : String(e)));
     w.on('exit', (code) => fail(`exit code ${code}`));
@@ -71,7 +84,8 @@ export class WorkerGitExecutor implements GitExecutor {
 /** Where the bundled worker script is: beside this bundle (dist/), or in the package's dist/ (test and bench bundles). */
 export function findGitWorkerScript(from: string = __dirname): string | undefined {
   const candidates = [path.join(from, 'gitWorker.js')];
-  for (let dir = from, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', 'gitWorker.js'));
+  for (let dir = from, i = 0; i < 6; i++, dir = path.dirname(dir))
+    candidates.push(path.join(dir, 'dist', 'gitWorker.js'));
   return candidates.find((c) => fs.existsSync(c));
 }
 

@@ -15,7 +15,10 @@ import type { GitWorkerReply, GitWorkerRequest } from './gitWorker';
  */
 export class ProcessGitExecutor implements GitExecutor {
   private child: ChildProcess | undefined;
-  private readonly pending = new Map<number, { resolve: (stdout: string) => void; reject: (f: GitCommandFailure) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (stdout: string) => void; reject: (f: GitCommandFailure) => void }
+  >();
   private seq = 0;
   private sentEnv: string | undefined;
   private fallback: WorkerGitExecutor | undefined;
@@ -40,7 +43,14 @@ export class ProcessGitExecutor implements GitExecutor {
       this.pending.set(id, { resolve, reject });
       if (!this.started) this.unstarted.set(id, req);
       if (this.pending.size === 1) holdOpen(child, true);
-      const message: GitWorkerRequest = { id, binary: req.binary, cwd: req.cwd, args: [...req.args], ...(req.env ? { env: req.env } : {}), ...(baseEnv ? { baseEnv } : {}) };
+      const message: GitWorkerRequest = {
+        id,
+        binary: req.binary,
+        cwd: req.cwd,
+        args: [...req.args],
+        ...(req.env ? { env: req.env } : {}),
+        ...(baseEnv ? { baseEnv } : {}),
+      };
       child.send(message, (e) => {
         if (e) this.failAll(child, `could not reach it: ${e.message}`);
       });
@@ -68,7 +78,13 @@ export class ProcessGitExecutor implements GitExecutor {
     if (this.child) return this.child;
     // ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath is the Electron binary, which runs the script as
     // plain Node only with it. No execArgv: the host's --inspect flags would make the helper fight over the port.
-    const c = fork(this.script, [], { execPath: this.execPath, execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const c = fork(this.script, [], {
+      execPath: this.execPath,
+      execArgv: [],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
     this.sentEnv = undefined;
     this.started = false;
     holdOpen(c, false);
@@ -93,7 +109,10 @@ export class ProcessGitExecutor implements GitExecutor {
   /** The helper could not be started: nothing sent to it ran, so the worker thread runs it all from now on. */
   private fallBack(c: ChildProcess, e: Error): void {
     if (this.child === c) this.child = undefined;
-    if (!this.fallback) console.warn(`spectask: the git helper process could not be started (${e.message}); git runs from a worker thread instead`);
+    if (!this.fallback)
+      console.warn(
+        `spectask: the git helper process could not be started (${e.message}); git runs from a worker thread instead`,
+      );
     const fallback = (this.fallback ??= new WorkerGitExecutor(this.script));
     for (const [id, req] of this.unstarted) {
       const p = this.pending.get(id);
@@ -107,7 +126,11 @@ export class ProcessGitExecutor implements GitExecutor {
     if (this.child === c) this.child = undefined;
     const all = [...this.pending.values()];
     this.pending.clear();
-    for (const p of all) p.reject({ message: `the git helper process stopped (${why}); the command may or may not have run`, gitError: false });
+    for (const p of all)
+      p.reject({
+        message: `the git helper process stopped (${why}); the command may or may not have run`,
+        gitError: false,
+      });
   }
 }
 

@@ -79,9 +79,19 @@ export class GitQueueRegistry implements IDisposable {
     const key = realpathOrResolved(repoRoot);
     let q = this.queues.get(key);
     if (!q) {
-      const handler = this.options.onStuckLock ?? (async (root: string, lock: string) => (await removeLockIfStale(lock, [root])).removed);
+      const handler =
+        this.options.onStuckLock ??
+        (async (root: string, lock: string) => (await removeLockIfStale(lock, [root])).removed);
       const onStuck: StuckLockHandler = (lock) => handler(key, lock);
-      q = new GitQueue(key, new GitRunner(key, this.options.binary ?? 'git', onStuck, this.options.lockRetryDelaysMs ?? DEFAULT_LOCK_RETRY_DELAYS_MS));
+      q = new GitQueue(
+        key,
+        new GitRunner(
+          key,
+          this.options.binary ?? 'git',
+          onStuck,
+          this.options.lockRetryDelaysMs ?? DEFAULT_LOCK_RETRY_DELAYS_MS,
+        ),
+      );
       this.queues.set(key, q);
     }
     return q;

@@ -85,7 +85,12 @@ export class GitRunner {
   private async once(args: readonly string[], options: GitRunOptions): Promise<string> {
     const cwd = options.cwd ?? this.repoRoot;
     try {
-      return await this.executor.run({ binary: this.binary, cwd, args, ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}) });
+      return await this.executor.run({
+        binary: this.binary,
+        cwd,
+        args,
+        ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}),
+      });
     } catch (e) {
       const { message: msg, gitError } = e as GitCommandFailure;
       // A binary that cannot be started surfaces as "spawn <binary> ENOENT", wrapped or not.

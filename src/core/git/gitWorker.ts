@@ -18,9 +18,13 @@ export interface GitWorkerRequest extends GitCommandRequest {
   baseEnv?: Record<string, string>;
 }
 /** Helper → host: git's stdout, or how it failed. */
-export type GitWorkerReply = { id: number; ok: true; stdout: string } | { id: number; ok: false; failure: GitCommandFailure };
+export type GitWorkerReply =
+  { id: number; ok: true; stdout: string } | { id: number; ok: false; failure: GitCommandFailure };
 
-function serve(onRequest: (handler: (req: GitWorkerRequest) => void) => void, reply: (r: GitWorkerReply) => void): void {
+function serve(
+  onRequest: (handler: (req: GitWorkerRequest) => void) => void,
+  reply: (r: GitWorkerReply) => void,
+): void {
   const runner = new GitCommandRunner();
   onRequest((req) => {
     if (req.baseEnv) replaceEnv(req.baseEnv);
@@ -39,7 +43,10 @@ function replaceEnv(env: Record<string, string>): void {
 
 const port = parentPort;
 if (port) {
-  serve((h) => port.on('message', h), (r) => port.postMessage(r));
+  serve(
+    (h) => port.on('message', h),
+    (r) => port.postMessage(r),
+  );
 } else if (process.send) {
   const send = process.send.bind(process);
   serve(

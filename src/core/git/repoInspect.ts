@@ -30,30 +30,58 @@ export async function inspectRepository(folder: string, git: GitRunner): Promise
     versionOut = await git.run(['--version'], { cwd: abs });
   } catch (e) {
     if (e instanceof GitCommandError && e.spawnFailed) {
-      throw new RepositoryRefusedError('git-missing', `git was not found (tried '${git.binary}'). Install git ${MIN_GIT_VERSION_TEXT} or newer and make sure it is on the PATH.`, abs);
+      throw new RepositoryRefusedError(
+        'git-missing',
+        `git was not found (tried '${git.binary}'). Install git ${MIN_GIT_VERSION_TEXT} or newer and make sure it is on the PATH.`,
+        abs,
+      );
     }
     throw e;
   }
   const gitVersion = parseGitVersion(versionOut);
   if (!gitVersion || !isSupportedGitVersion(gitVersion)) {
-    throw new RepositoryRefusedError('git-too-old', `${gitVersion ? `git ${gitVersion.major}.${gitVersion.minor}.${gitVersion.patch}` : `'${versionOut.trim()}'`} is too old: SpecTask needs git ${MIN_GIT_VERSION_TEXT} or newer.`, abs);
+    throw new RepositoryRefusedError(
+      'git-too-old',
+      `${gitVersion ? `git ${gitVersion.major}.${gitVersion.minor}.${gitVersion.patch}` : `'${versionOut.trim()}'`} is too old: SpecTask needs git ${MIN_GIT_VERSION_TEXT} or newer.`,
+      abs,
+    );
   }
 
   const bare = await git.tryRun(['rev-parse', '--is-bare-repository'], { cwd: abs });
   if (bare === undefined) {
-    throw new RepositoryRefusedError('not-a-repo', `${abs} is not inside a git repository. SpecTasks live on a git branch: run 'git init' there (and make a first commit) to start one.`, abs);
+    throw new RepositoryRefusedError(
+      'not-a-repo',
+      `${abs} is not inside a git repository. SpecTasks live on a git branch: run 'git init' there (and make a first commit) to start one.`,
+      abs,
+    );
   }
   if (bare.trim() === 'true') {
-    throw new RepositoryRefusedError('bare-repo', `${abs} is a bare repository (no working tree). Open a clone with a working tree instead.`, abs);
+    throw new RepositoryRefusedError(
+      'bare-repo',
+      `${abs} is a bare repository (no working tree). Open a clone with a working tree instead.`,
+      abs,
+    );
   }
   const inside = await git.tryRun(['rev-parse', '--is-inside-work-tree'], { cwd: abs });
   if (inside?.trim() !== 'true') {
-    throw new RepositoryRefusedError('not-a-repo', `${abs} is inside a git directory, not a working tree. Open the repository's top folder.`, abs);
+    throw new RepositoryRefusedError(
+      'not-a-repo',
+      `${abs} is inside a git directory, not a working tree. Open the repository's top folder.`,
+      abs,
+    );
   }
-  const [root, gitDir, commonDirRaw] = (await git.run(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd: abs })).trim().split('\n');
+  const [root, gitDir, commonDirRaw] = (
+    await git.run(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd: abs })
+  )
+    .trim()
+    .split('\n');
   const head = await git.tryRun(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: abs });
   if (!head?.trim()) {
-    throw new RepositoryRefusedError('no-commits', `The repository at ${root} has no commits yet. Make a first commit (for example 'git commit --allow-empty -m "Initial commit"'), then try again.`, abs);
+    throw new RepositoryRefusedError(
+      'no-commits',
+      `The repository at ${root} has no commits yet. Make a first commit (for example 'git commit --allow-empty -m "Initial commit"'), then try again.`,
+      abs,
+    );
   }
   return {
     root: await fs.realpath(root),

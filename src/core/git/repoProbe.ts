@@ -11,19 +11,24 @@ export type RepoProbe =
  */
 export function probeRepository(folder: string, gitBinary = 'git'): Promise<RepoProbe> {
   return new Promise((resolve) => {
-    execFile(gitBinary, ['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd: folder, timeout: 10_000 }, (err, stdout) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && !/not a git repository/i.test(String((err as { stderr?: string }).stderr ?? ''))) {
-          // ENOENT from execFile means the binary (or the cwd) does not exist.
-          resolve({ kind: 'git-missing', message: `git was not found (${gitBinary}). Install git 2.25 or newer.` });
+    execFile(
+      gitBinary,
+      ['rev-parse', '--show-toplevel', '--absolute-git-dir'],
+      { cwd: folder, timeout: 10_000 },
+      (err, stdout) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' && !/not a git repository/i.test(String((err as { stderr?: string }).stderr ?? ''))) {
+            // ENOENT from execFile means the binary (or the cwd) does not exist.
+            resolve({ kind: 'git-missing', message: `git was not found (${gitBinary}). Install git 2.25 or newer.` });
+            return;
+          }
+          resolve({ kind: 'not-a-repo', folder });
           return;
         }
-        resolve({ kind: 'not-a-repo', folder });
-        return;
-      }
-      const [root, gitDir] = stdout.trim().split('\n');
-      resolve({ kind: 'repo', root, gitDir });
-    });
+        const [root, gitDir] = stdout.trim().split('\n');
+        resolve({ kind: 'repo', root, gitDir });
+      },
+    );
   });
 }

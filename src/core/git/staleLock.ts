@@ -23,7 +23,11 @@ export interface StaleLockVerdict {
  * `repoPaths`). A git we cannot inspect counts as holding the lock. Without a readable `/proc` only the lock's
  * age decides, with a long threshold. Never throws; a lock that vanished meanwhile counts as removed.
  */
-export async function removeLockIfStale(lockFile: string, repoPaths: readonly string[], options: StaleLockOptions = {}): Promise<StaleLockVerdict> {
+export async function removeLockIfStale(
+  lockFile: string,
+  repoPaths: readonly string[],
+  options: StaleLockOptions = {},
+): Promise<StaleLockVerdict> {
   const { minAgeMs = 2_000, ageOnlyThresholdMs = 10 * 60_000, procDir = '/proc' } = options;
   let ageMs: number;
   try {
@@ -34,7 +38,11 @@ export async function removeLockIfStale(lockFile: string, repoPaths: readonly st
   if (ageMs < minAgeMs) return { removed: false, reason: `the lock is only ${Math.round(ageMs)} ms old` };
   const holders = await gitProcessesIn(repoPaths, procDir);
   if (holders === undefined) {
-    if (ageMs < ageOnlyThresholdMs) return { removed: false, reason: `cannot list processes here and the lock is younger than ${ageOnlyThresholdMs / 60_000} min` };
+    if (ageMs < ageOnlyThresholdMs)
+      return {
+        removed: false,
+        reason: `cannot list processes here and the lock is younger than ${ageOnlyThresholdMs / 60_000} min`,
+      };
   } else if (holders.length > 0) {
     return { removed: false, reason: `git is running in this repository (pid ${holders.join(', ')})` };
   }
@@ -43,7 +51,10 @@ export async function removeLockIfStale(lockFile: string, repoPaths: readonly st
   } catch (e) {
     return { removed: false, reason: `could not remove it: ${(e as Error).message}` };
   }
-  return { removed: true, reason: `removed a stale lock ${Math.round(ageMs / 1000)} s old with no git process running` };
+  return {
+    removed: true,
+    reason: `removed a stale lock ${Math.round(ageMs / 1000)} s old with no git process running`,
+  };
 }
 
 /**
@@ -57,7 +68,9 @@ export async function gitProcessesIn(repoPaths: readonly string[], procDir = '/p
   } catch {
     return undefined;
   }
-  const roots = await Promise.all(repoPaths.map(async (p) => withSep(await fs.realpath(p).catch(() => path.resolve(p)))));
+  const roots = await Promise.all(
+    repoPaths.map(async (p) => withSep(await fs.realpath(p).catch(() => path.resolve(p)))),
+  );
   const inside = (p: string) => roots.some((r) => withSep(p).startsWith(r));
   const found: number[] = [];
   await Promise.all(
@@ -71,7 +84,8 @@ export async function gitProcessesIn(repoPaths: readonly string[], procDir = '/p
       } catch (e) {
         // Gone meanwhile (short-lived git elsewhere on the machine): not a holder. Not allowed to look
         // (another user's git): we cannot tell where it works, so assume it works here.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ESRCH') found.push(Number(pid));
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ESRCH')
+          found.push(Number(pid));
       }
     }),
   );

@@ -19,7 +19,14 @@ export function parseWorktreeList(output: string): WorktreeEntry[] {
   for (const chunk of output.split(/\r?\n\r?\n/)) {
     const lines = chunk.split(/\r?\n/).filter(Boolean);
     if (!lines.length || !lines[0].startsWith('worktree ')) continue;
-    const e: WorktreeEntry = { path: lines[0].slice('worktree '.length), bare: false, detached: false, locked: false, prunable: false, isMain: entries.length === 0 };
+    const e: WorktreeEntry = {
+      path: lines[0].slice('worktree '.length),
+      bare: false,
+      detached: false,
+      locked: false,
+      prunable: false,
+      isMain: entries.length === 0,
+    };
     for (const l of lines.slice(1)) {
       const [key, ...rest] = l.split(' ');
       const value = rest.join(' ');

@@ -27,7 +27,11 @@ export function createProcessBackends(cfg: BackendConfig): AgentBackend[] {
     createClaudeBackend({ binary: cfg.claudePath || undefined, ...env }),
     createCodexBackend({ binary: cfg.codexPath || undefined, ...env }),
     createGeminiBackend({ binary: cfg.geminiPath || undefined, ...env }),
-    new OpenAiCompatBackend({ endpoint: { baseUrl: cfg.openai?.baseUrl, apiKey: cfg.openai?.apiKey }, model: cfg.openai?.model, ...env }),
+    new OpenAiCompatBackend({
+      endpoint: { baseUrl: cfg.openai?.baseUrl, apiKey: cfg.openai?.apiKey },
+      model: cfg.openai?.model,
+      ...env,
+    }),
   ];
   if (cfg.custom) list.push(new CustomCommandBackend('Custom command', cfg.custom, env));
   return list;

@@ -27,7 +27,10 @@ export interface BranchCommit {
 }
 
 export class MergeError extends Error {
-  constructor(message: string, readonly kind: 'conflict' | 'dirty-base' | 'diverged' | 'no-gh' | 'failed') {
+  constructor(
+    message: string,
+    readonly kind: 'conflict' | 'dirty-base' | 'diverged' | 'no-gh' | 'failed',
+  ) {
     super(message);
     this.name = 'MergeError';
   }
@@ -67,23 +70,34 @@ export class CodeWorktrees {
     return this.queue.enqueue(`code worktree ${wt.branch}`, async (git) => {
       const list = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
       const here = list.find((w) => path.resolve(w.path) === path.resolve(wt.path));
-      const exists = await fs.stat(wt.path).then((s) => s.isDirectory(), () => false);
+      const exists = await fs.stat(wt.path).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (here && exists) {
-        if (here.branch && here.branch !== `refs/heads/${wt.branch}`) throw new Error(`${wt.path} has ${here.branch} checked out, not ${wt.branch}; move it away and retry`);
+        if (here.branch && here.branch !== `refs/heads/${wt.branch}`)
+          throw new Error(`${wt.path} has ${here.branch} checked out, not ${wt.branch}; move it away and retry`);
         // An agent killed in the middle of its own `git commit` leaves the worktree's index.lock, HEAD.lock or
         // its branch's ref lock behind, and every later run would fail on it. Removed only when no git process
         // works in the worktree (this job holds the repository's queue, so none of ours does).
-        const dirs = (await git.tryRun(['rev-parse', '--absolute-git-dir', '--git-common-dir'], { cwd: wt.path }))?.trim().split('\n');
+        const dirs = (await git.tryRun(['rev-parse', '--absolute-git-dir', '--git-common-dir'], { cwd: wt.path }))
+          ?.trim()
+          .split('\n');
         if (dirs?.length === 2) {
           const [gitDir, commonDir] = [dirs[0]!, path.resolve(wt.path, dirs[1]!)];
-          for (const lock of [path.join(gitDir, 'index.lock'), path.join(gitDir, 'HEAD.lock'), path.join(commonDir, 'refs', 'heads', `${wt.branch}.lock`)]) {
+          for (const lock of [
+            path.join(gitDir, 'index.lock'),
+            path.join(gitDir, 'HEAD.lock'),
+            path.join(commonDir, 'refs', 'heads', `${wt.branch}.lock`),
+          ]) {
             await removeLockIfStale(lock, [wt.path], { minAgeMs: 0 });
           }
         }
         return { created: false };
       }
       if (here && !exists) await git.run(['worktree', 'prune']);
-      const branchExists = (await git.tryRun(['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`])) !== undefined;
+      const branchExists =
+        (await git.tryRun(['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`])) !== undefined;
       await fs.mkdir(path.dirname(wt.path), { recursive: true });
       if (branchExists) await git.run(['worktree', 'add', wt.path, wt.branch]);
       else await git.run(['worktree', 'add', '-b', wt.branch, wt.path, wt.baseBranch]);
@@ -116,7 +130,11 @@ export class CodeWorktrees {
 
   /** Commits on the task branch that are not on its base, newest first, with their trailers. */
   async commitsSinceBase(wt: CodeWorktree): Promise<BranchCommit[]> {
-    const out = await this.queue.git.run(['log', '--format=%H%x1f%s%x1f%(trailers:only,unfold)%x1e', `${wt.baseBranch}..${wt.branch}`]);
+    const out = await this.queue.git.run([
+      'log',
+      '--format=%H%x1f%s%x1f%(trailers:only,unfold)%x1e',
+      `${wt.baseBranch}..${wt.branch}`,
+    ]);
     return out
       .split('\x1e')
       .map((r) => r.trim())
@@ -149,16 +167,24 @@ export class CodeWorktrees {
     return this.queue.enqueue(`merge ${wt.branch}`, async (git) => {
       const list = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
       const holder = list.find((w) => w.branch === `refs/heads/${wt.baseBranch}`);
-      const canFastForward = (await git.tryRun(['merge-base', '--is-ancestor', wt.baseBranch, wt.branch])) !== undefined;
+      const canFastForward =
+        (await git.tryRun(['merge-base', '--is-ancestor', wt.baseBranch, wt.branch])) !== undefined;
       if (strategy === 'fast-forward' && !canFastForward) {
-        throw new MergeError(`${wt.baseBranch} has moved since ${wt.branch} was branched, so it cannot be fast-forwarded. Use the merge-commit strategy, or rebase the task branch.`, 'diverged');
+        throw new MergeError(
+          `${wt.baseBranch} has moved since ${wt.branch} was branched, so it cannot be fast-forwarded. Use the merge-commit strategy, or rebase the task branch.`,
+          'diverged',
+        );
       }
       const identity = await commitIdentityEnv(git, this.repoRoot);
       let cwd: string;
       let temp: string | undefined;
       if (holder) {
         const st = (await git.run(['status', '--porcelain', '--untracked-files=no'], { cwd: holder.path })).trim();
-        if (st) throw new MergeError(`${holder.path} has uncommitted changes on ${wt.baseBranch}; commit or stash them, then accept again.`, 'dirty-base');
+        if (st)
+          throw new MergeError(
+            `${holder.path} has uncommitted changes on ${wt.baseBranch}; commit or stash them, then accept again.`,
+            'dirty-base',
+          );
         cwd = holder.path;
       } else if (strategy === 'fast-forward') {
         const target = (await git.run(['rev-parse', wt.branch])).trim();
@@ -171,13 +197,19 @@ export class CodeWorktrees {
         cwd = temp;
       }
       try {
-        const args = strategy === 'fast-forward' ? ['merge', '--ff-only', wt.branch] : ['merge', '--no-ff', '-m', message, wt.branch];
+        const args =
+          strategy === 'fast-forward'
+            ? ['merge', '--ff-only', wt.branch]
+            : ['merge', '--no-ff', '-m', message, wt.branch];
         try {
           await git.run(args, { cwd, env: identity });
         } catch (e) {
           const conflicts = (await git.tryRun(['diff', '--name-only', '--diff-filter=U'], { cwd }))?.trim();
           await git.tryRun(['merge', '--abort'], { cwd });
-          throw new MergeError(`Merging ${wt.branch} into ${wt.baseBranch} stopped on a conflict${conflicts ? ` in ${conflicts.split('\n').join(', ')}` : ''}. Nothing was changed; resolve it on the task branch (Request changes asks the agent to), then accept again. (${(e as Error).message.split('\n')[0]})`, 'conflict');
+          throw new MergeError(
+            `Merging ${wt.branch} into ${wt.baseBranch} stopped on a conflict${conflicts ? ` in ${conflicts.split('\n').join(', ')}` : ''}. Nothing was changed; resolve it on the task branch (Request changes asks the agent to), then accept again. (${(e as Error).message.split('\n')[0]})`,
+            'conflict',
+          );
         }
         return { sha: (await git.run(['rev-parse', 'HEAD'], { cwd })).trim() };
       } finally {
@@ -189,7 +221,10 @@ export class CodeWorktrees {
   /** Removes a clean worktree; its branch stays. Refuses (returns false) when it has uncommitted work. */
   remove(wt: CodeWorktree): Promise<boolean> {
     return this.queue.enqueue(`remove worktree ${wt.branch}`, async (git) => {
-      const exists = await fs.stat(wt.path).then(() => true, () => false);
+      const exists = await fs.stat(wt.path).then(
+        () => true,
+        () => false,
+      );
       if (!exists) {
         await git.run(['worktree', 'prune']);
         return true;

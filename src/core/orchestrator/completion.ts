@@ -23,9 +23,14 @@ const CUT_SHORT: ReadonlySet<RunStatus> = new Set(['crashed', 'timeout', 'cancel
  * cut short (killed, crashed, timed out) never counts as done: a document stopped mid-write can still have
  * its heading and a first item (the planning-kill fault suite found such specs sent to review).
  */
-export async function planningVerdict(task: SpecTaskDetails, goal: string | undefined, runStatus?: RunStatus): Promise<Verdict> {
+export async function planningVerdict(
+  task: SpecTaskDetails,
+  goal: string | undefined,
+  runStatus?: RunStatus,
+): Promise<Verdict> {
   const problems: string[] = [];
-  if (runStatus && CUT_SHORT.has(runStatus)) problems.push(`the documents may be cut off mid-way: the planning run did not finish (${runStatus})`);
+  if (runStatus && CUT_SHORT.has(runStatus))
+    problems.push(`the documents may be cut off mid-way: the planning run did not finish (${runStatus})`);
   const [req, design] = await Promise.all([read(task.documents.requirements), read(task.documents.design)]);
   if (req === undefined) problems.push('requirements.md is missing');
   else {
@@ -39,7 +44,8 @@ export async function planningVerdict(task: SpecTaskDetails, goal: string | unde
     if (design === designTemplate(task.title)) problems.push('design.md is still the empty template');
   }
   if (!task.documents.tasks) problems.push('tasks.md is missing');
-  else if (!task.checklist || task.checklist.items.length === 0) problems.push('tasks.md has no checklist items ("- [ ] T1: …")');
+  else if (!task.checklist || task.checklist.items.length === 0)
+    problems.push('tasks.md has no checklist items ("- [ ] T1: …")');
   return problems.length ? { ok: false, problems } : { ok: true };
 }
 
@@ -55,18 +61,33 @@ export function implementationVerdict(input: {
   commits: readonly BranchCommit[];
 }): Verdict {
   const problems: string[] = [];
-  if (input.items.length === 0) problems.push('tasks.md has no checklist items; write the steps as "- [ ] T1: …" and work through them');
+  if (input.items.length === 0)
+    problems.push('tasks.md has no checklist items; write the steps as "- [ ] T1: …" and work through them');
   const open = input.items.filter((i) => i.state !== 'done');
   if (open.length) {
-    const names = open.slice(0, 6).map((i) => (i.id ? `${i.id} (${i.text})` : i.text)).join('; ');
-    problems.push(`${open.length} checklist item${open.length === 1 ? ' is' : 's are'} not [x]: ${names}${open.length > 6 ? '; …' : ''}`);
+    const names = open
+      .slice(0, 6)
+      .map((i) => (i.id ? `${i.id} (${i.text})` : i.text))
+      .join('; ');
+    problems.push(
+      `${open.length} checklist item${open.length === 1 ? ' is' : 's are'} not [x]: ${names}${open.length > 6 ? '; …' : ''}`,
+    );
   }
   if (!input.status.clean) {
-    problems.push(`uncommitted changes in the worktree: ${input.status.changes.slice(0, 8).map((c) => c.trim()).join(', ')}${input.status.changes.length > 8 ? ', …' : ''}`);
+    problems.push(
+      `uncommitted changes in the worktree: ${input.status.changes
+        .slice(0, 8)
+        .map((c) => c.trim())
+        .join(', ')}${input.status.changes.length > 8 ? ', …' : ''}`,
+    );
   }
   const trailer = new RegExp(`^${COMMIT_TRAILER_KEY}:\\s*${input.number}\\s*$`, 'm');
   if (!input.commits.some((c) => trailer.test(c.trailers))) {
-    problems.push(input.commits.length ? `no commit carries the trailer "${COMMIT_TRAILER_KEY}: ${input.number}"` : 'nothing was committed on the task branch');
+    problems.push(
+      input.commits.length
+        ? `no commit carries the trailer "${COMMIT_TRAILER_KEY}: ${input.number}"`
+        : 'nothing was committed on the task branch',
+    );
   }
   return problems.length ? { ok: false, problems } : { ok: true };
 }

@@ -42,8 +42,12 @@ export function describeToolCall(e: ToolCallEvent, dirs: readonly string[] = [])
   // would let a name display in another order than it is written ("invoice<U+202E>txt.exe" reads "invoiceexe.txt").
   const oneLine = (s: string) => s.replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069]+/gu, ' ');
   const file = e.paths?.[0];
-  const target = oneLine(file ? displayPath(file, dirs) : e.command ?? '');
-  const verb = oneLine({ edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[e.kind] ?? e.name);
+  const target = oneLine(file ? displayPath(file, dirs) : (e.command ?? ''));
+  const verb = oneLine(
+    { edit: 'Edit', read: 'Read', shell: 'Run', search: 'Search', fetch: 'Fetch', think: 'Think', other: e.name }[
+      e.kind
+    ] ?? e.name,
+  );
   const line = target ? `${verb} ${target}` : verb;
   if (line.length <= MAX_ACTIVITY) return line;
   const keep = MAX_ACTIVITY - verb.length - 2; // the space and the ellipsis
@@ -58,7 +62,10 @@ export function describeToolCall(e: ToolCallEvent, dirs: readonly string[] = [])
  * checklist changes, so the window of the 199 checklists that did not tick is not built again on every
  * snapshot (200 × 30 items, up to 30 snapshots a second).
  */
-const windows = new WeakMap<readonly ChecklistItem[], { contextItems: number; window: ReturnType<typeof buildItemWindow> }>();
+const windows = new WeakMap<
+  readonly ChecklistItem[],
+  { contextItems: number; window: ReturnType<typeof buildItemWindow> }
+>();
 function itemWindowOf(items: readonly ChecklistItem[], contextItems: number): ReturnType<typeof buildItemWindow> {
   const hit = windows.get(items);
   if (hit && hit.contextItems === contextItems) return hit.window;

@@ -81,7 +81,7 @@ export class RunLedger {
       // whole line or nothing and the caller learns the entry was not recorded.
       const line = Buffer.from(prefix + JSON.stringify(entry) + '\n');
       try {
-        for (let off = 0; off < line.length; ) {
+        for (let off = 0; off < line.length;) {
           const { bytesWritten } = await fh.write(line, off, line.length - off);
           if (bytesWritten <= 0) throw new Error(`could not append to ${this.file}: nothing was written`);
           off += bytesWritten;
@@ -143,7 +143,12 @@ function replay(text: string): LedgerRun[] {
     if (entry.kind === 'run-started' && typeof entry.runId === 'string') runs.set(entry.runId, { ...entry });
     else if (entry.kind === 'run-attached') {
       const r = runs.get(entry.runId);
-      if (r) Object.assign(r, { pid: entry.pid ?? r.pid, processStartTime: entry.processStartTime ?? r.processStartTime, sessionId: entry.sessionId ?? r.sessionId });
+      if (r)
+        Object.assign(r, {
+          pid: entry.pid ?? r.pid,
+          processStartTime: entry.processStartTime ?? r.processStartTime,
+          sessionId: entry.sessionId ?? r.sessionId,
+        });
     } else if (entry.kind === 'run-ended') {
       const r = runs.get(entry.runId);
       if (r) Object.assign(r, { endedAt: entry.at, outcome: entry.outcome });

@@ -52,25 +52,48 @@ export interface OpenedOrchestrator {
  * pool, code worktrees and run ledger into an {@link Orchestrator}. Call `orchestrator.start()` to run it.
  */
 export async function openOrchestrator(folder: string, opts: OpenOrchestratorOptions): Promise<OpenedOrchestrator> {
-  const docs = await openDesignDocs(folder, { registry: opts.registry, branch: opts.branch, createBranch: opts.createBranch, push: opts.push, contextItems: opts.settings().contextItems });
+  const docs = await openDesignDocs(folder, {
+    registry: opts.registry,
+    branch: opts.branch,
+    createBranch: opts.createBranch,
+    push: opts.push,
+    contextItems: opts.settings().contextItems,
+  });
   const owned = new DisposableStore();
   owned.add(docs.store);
-  const watcher = owned.add(new DesignDocsWatcher(docs.location.worktreePath, { contextItems: opts.settings().contextItems, ...ORCHESTRATOR_WATCHER_TIMING }));
+  const watcher = owned.add(
+    new DesignDocsWatcher(docs.location.worktreePath, {
+      contextItems: opts.settings().contextItems,
+      ...ORCHESTRATOR_WATCHER_TIMING,
+    }),
+  );
   await watcher.start();
   const stateRoot = path.join(docs.repo.commonDir, 'spectask', 'agents');
-  const transcripts = owned.add(new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets));
+  const transcripts = owned.add(
+    new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets),
+  );
   const s = opts.settings();
-  const pool = owned.add(new AgentPool({ backends: opts.backends, maxConcurrent: s.caps.planning + s.caps.implementation, idleTimeoutMs: opts.idleStopMs, stateRoot, transcripts }));
-  const orchestrator = owned.add(new Orchestrator({
-    repoRoot: docs.repo.root,
-    store: docs.store,
-    watcher,
-    pool,
-    worktrees: new CodeWorktrees(docs.repo.root, opts.registry.forRepo(docs.repo.root)),
-    ledger: new RunLedger(docs.repo.commonDir),
-    settings: opts.settings,
-    log: opts.log,
-    mayRunAgents: opts.mayRunAgents,
-  }));
+  const pool = owned.add(
+    new AgentPool({
+      backends: opts.backends,
+      maxConcurrent: s.caps.planning + s.caps.implementation,
+      idleTimeoutMs: opts.idleStopMs,
+      stateRoot,
+      transcripts,
+    }),
+  );
+  const orchestrator = owned.add(
+    new Orchestrator({
+      repoRoot: docs.repo.root,
+      store: docs.store,
+      watcher,
+      pool,
+      worktrees: new CodeWorktrees(docs.repo.root, opts.registry.forRepo(docs.repo.root)),
+      ledger: new RunLedger(docs.repo.commonDir),
+      settings: opts.settings,
+      log: opts.log,
+      mayRunAgents: opts.mayRunAgents,
+    }),
+  );
   return { docs, orchestrator, pool, watcher, transcripts, dispose: () => owned.dispose() };
 }

@@ -8,21 +8,46 @@ import type { SpecTaskDetails } from '../docs/specTaskReader';
 import type { CreateSpecTaskInput, SpecTaskStore } from '../docs/specTaskStore';
 import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
-import { isProcessAliveAsync, processIdentity, recordProcessTreeAsync, signalRecordedAsync } from '../agents/processTree';
+import {
+  isProcessAliveAsync,
+  processIdentity,
+  recordProcessTreeAsync,
+  signalRecordedAsync,
+} from '../agents/processTree';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import { codeWorktreeFor, CodeWorktrees, type CodeWorktree } from './codeWorktrees';
 import { openPullRequest, pullRequestText } from './pullRequest';
 import { implementationVerdict, planningVerdict } from './completion';
 import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from './fleetView';
 import type { RunLedger } from './ledger';
-import { CHANGES_REQUESTED, nudgeReason, REOPENED, RESUMED_AFTER_RESTART, RESUMED_ORPHAN, retryReason, RETRIED_AFTER_FAILURE, revisionReason, unfinishedWork } from './restartReason';
-import { implementationChangesPrompt, implementationNudge, implementationPrompt, planningNudge, planningPrompt, revisionPrompt, type ImplementationPaths, type PlanningPaths, type PromptTask, type ReviewComment } from './prompts';
+import {
+  CHANGES_REQUESTED,
+  nudgeReason,
+  REOPENED,
+  RESUMED_AFTER_RESTART,
+  RESUMED_ORPHAN,
+  retryReason,
+  RETRIED_AFTER_FAILURE,
+  revisionReason,
+  unfinishedWork,
+} from './restartReason';
+import {
+  implementationChangesPrompt,
+  implementationNudge,
+  implementationPrompt,
+  planningNudge,
+  planningPrompt,
+  revisionPrompt,
+  type ImplementationPaths,
+  type PlanningPaths,
+  type PromptTask,
+  type ReviewComment,
+} from './prompts';
 import { schedule, type SchedulableTask, type ScheduleDecision } from './scheduler';
 import { implementationPolicy, PLANNING_POLICY, type OrchestratorSettings } from './settings';
 import type { SpecTaskStatus, Trigger } from './statusMachine';
 
 type Phase = 'planning' | 'implementation';
-
 
 /** A run the orchestrator is waiting on. */
 interface ActiveRun extends RunView {
@@ -95,23 +120,27 @@ export class Orchestrator extends Disposable {
     super();
     this.now = deps.now ?? Date.now;
     this._register(deps.watcher.onDidChange((e) => void this.onDocsEvent(e)));
-    this._register(deps.pool.onDidChangeAgent((a) => {
-      this.agents.set(a.taskId, a);
-      this._onDidChange.fire();
-    }));
-    this._register(deps.pool.onDidRunEvent(({ taskId, event }) => {
-      const run = this.runs.get(taskId);
-      if (!run) return;
-      if (event.t === 'tool_call') {
-        // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
-        run.lastActivity = describeToolCall(event, [run.cwd, this.deps.store.worktreePath]);
-        run.lastActivityAt = this.now();
-        this.runViews.set(taskId, run);
+    this._register(
+      deps.pool.onDidChangeAgent((a) => {
+        this.agents.set(a.taskId, a);
         this._onDidChange.fire();
-      } else if (event.t === 'session' && event.sessionId) {
-        void this.rememberSession(taskId, run.phase, event.sessionId);
-      }
-    }));
+      }),
+    );
+    this._register(
+      deps.pool.onDidRunEvent(({ taskId, event }) => {
+        const run = this.runs.get(taskId);
+        if (!run) return;
+        if (event.t === 'tool_call') {
+          // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
+          run.lastActivity = describeToolCall(event, [run.cwd, this.deps.store.worktreePath]);
+          run.lastActivityAt = this.now();
+          this.runViews.set(taskId, run);
+          this._onDidChange.fire();
+        } else if (event.t === 'session' && event.sessionId) {
+          void this.rememberSession(taskId, run.phase, event.sessionId);
+        }
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- state
@@ -139,12 +168,29 @@ export class Orchestrator extends Disposable {
 
   /** The complete dashboard view-model. */
   fleetSnapshot(): FleetSnapshot {
-    return buildFleetSnapshot({ tasks: this.tasks.values(), agents: this.agents, runs: this.runViews, queueReasons: this.queueReasons, contextItems: this.deps.settings().contextItems, now: this.now() });
+    return buildFleetSnapshot({
+      tasks: this.tasks.values(),
+      agents: this.agents,
+      runs: this.runViews,
+      queueReasons: this.queueReasons,
+      contextItems: this.deps.settings().contextItems,
+      now: this.now(),
+    });
   }
 
   /** The tasks as the tree shows them, with their queue reasons and whether an agent is on them. */
-  taskViews(): (TaskView & { record?: SpecTaskRecord; folder: string; path: string; queueReason?: string; agentWorking: boolean })[] {
-    return [...this.tasks.values()].map((t) => ({ ...t, queueReason: this.queueReasons.get(t.id), agentWorking: this.runs.has(t.id) }));
+  taskViews(): (TaskView & {
+    record?: SpecTaskRecord;
+    folder: string;
+    path: string;
+    queueReason?: string;
+    agentWorking: boolean;
+  })[] {
+    return [...this.tasks.values()].map((t) => ({
+      ...t,
+      queueReason: this.queueReasons.get(t.id),
+      agentWorking: this.runs.has(t.id),
+    }));
   }
 
   task(id: string) {
@@ -160,9 +206,20 @@ export class Orchestrator extends Disposable {
 
   // ---------------------------------------------------------------- user intents
 
-  async create(input: Omit<CreateSpecTaskInput, 'baseBranch'> & { baseBranch?: string }, opts: { startPlanning?: boolean; skipPlanning?: boolean } = {}): Promise<string> {
-    const baseBranch = input.baseBranch ?? this.deps.settings().defaultBaseBranch ?? (await this.deps.worktrees.currentBranch()) ?? 'main';
-    const summary = await this.deps.store.create({ ...input, baseBranch, backend: input.backend ?? this.deps.settings().implementation.backend });
+  async create(
+    input: Omit<CreateSpecTaskInput, 'baseBranch'> & { baseBranch?: string },
+    opts: { startPlanning?: boolean; skipPlanning?: boolean } = {},
+  ): Promise<string> {
+    const baseBranch =
+      input.baseBranch ??
+      this.deps.settings().defaultBaseBranch ??
+      (await this.deps.worktrees.currentBranch()) ??
+      'main';
+    const summary = await this.deps.store.create({
+      ...input,
+      baseBranch,
+      backend: input.backend ?? this.deps.settings().implementation.backend,
+    });
     await this.refreshTask(summary.id);
     if (opts.skipPlanning) await this.skipPlanning(summary.id);
     else if (opts.startPlanning) await this.startPlanning(summary.id);
@@ -185,10 +242,21 @@ export class Orchestrator extends Disposable {
 
   /** Sends the open comments to the same planning session as a revision. */
   async requestSpecChanges(id: string, comments: readonly ReviewComment[], note?: string): Promise<void> {
-    const list = comments.map((c, i) => ({ id: `c${this.now()}-${i}`, document: c.document, line: c.line, quote: c.quote, comment: c.comment, createdAt: new Date(this.now()).toISOString() }));
-    await this.deps.store.update(id, `request changes (${comments.length} comment${comments.length === 1 ? '' : 's'})`, (r) => {
-      r.reviewComments.push(...list);
-    });
+    const list = comments.map((c, i) => ({
+      id: `c${this.now()}-${i}`,
+      document: c.document,
+      line: c.line,
+      quote: c.quote,
+      comment: c.comment,
+      createdAt: new Date(this.now()).toISOString(),
+    }));
+    await this.deps.store.update(
+      id,
+      `request changes (${comments.length} comment${comments.length === 1 ? '' : 's'})`,
+      (r) => {
+        r.reviewComments.push(...list);
+      },
+    );
     await this.apply(id, 'request_spec_changes', note);
   }
 
@@ -199,11 +267,16 @@ export class Orchestrator extends Disposable {
   /** Accept: merge into the base (or open a pull request), then done. A conflict leaves everything as it was. */
   async accept(id: string): Promise<{ sha?: string; pullRequest?: string }> {
     const t = this.requireTask(id);
-    if (t.status !== 'implementation_review') throw new Error(`SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')}, not waiting for implementation review.`);
+    if (t.status !== 'implementation_review')
+      throw new Error(`SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')}, not waiting for implementation review.`);
     const wt = this.worktreeOf(id)!;
     const s = this.deps.settings();
     if (s.mergeStrategy === 'pull-request') {
-      const text = await pullRequestText(t.path, { number: t.number, title: t.title, checklist: t.items.map((i) => i.text) });
+      const text = await pullRequestText(t.path, {
+        number: t.number,
+        title: t.title,
+        checklist: t.items.map((i) => i.text),
+      });
       const url = await openPullRequest(this.deps.worktrees.queue, wt, text);
       await this.apply(id, 'accept', `pull request ${url}`, false);
       await this.refreshTask(id);
@@ -211,11 +284,20 @@ export class Orchestrator extends Disposable {
       this.kick();
       return { pullRequest: url };
     }
-    const { sha } = await this.deps.worktrees.merge(wt, s.mergeStrategy, `spectask(${t.number}): merge "${t.title}"\n\nSpecTask: ${t.number}`);
+    const { sha } = await this.deps.worktrees.merge(
+      wt,
+      s.mergeStrategy,
+      `spectask(${t.number}): merge "${t.title}"\n\nSpecTask: ${t.number}`,
+    );
     await this.apply(id, 'accept', `merged into ${wt.baseBranch} at ${sha.slice(0, 12)}`, false);
-    if (s.cleanupWorktreeOnDone && !(await this.deps.worktrees.remove(wt))) this.log('warn', `kept ${wt.path}: it has uncommitted changes`);
+    if (s.cleanupWorktreeOnDone && !(await this.deps.worktrees.remove(wt)))
+      this.log('warn', `kept ${wt.path}: it has uncommitted changes`);
     await this.refreshTask(id);
-    this.notice({ kind: 'done', taskId: id, message: `SpecTask #${t.number} "${t.title}" was merged into ${wt.baseBranch}.` });
+    this.notice({
+      kind: 'done',
+      taskId: id,
+      message: `SpecTask #${t.number} "${t.title}" was merged into ${wt.baseBranch}.`,
+    });
     this.kick(); // tasks that depended on this one may start now
     return { sha };
   }
@@ -223,7 +305,12 @@ export class Orchestrator extends Disposable {
   async requestImplementationChanges(id: string, comments: string): Promise<void> {
     await this.apply(id, 'request_implementation_changes', comments, false);
     const t = this.requireTask(id);
-    await this.launch(t, 'implementation', (task, paths) => implementationChangesPrompt(task, paths as ImplementationPaths, comments), { reason: CHANGES_REQUESTED });
+    await this.launch(
+      t,
+      'implementation',
+      (task, paths) => implementationChangesPrompt(task, paths as ImplementationPaths, comments),
+      { reason: CHANGES_REQUESTED },
+    );
   }
 
   /** Stops the task's agent (tree-kill). The task fails with "stopped by you", so Retry resumes it. */
@@ -252,7 +339,12 @@ export class Orchestrator extends Disposable {
   async reopen(id: string): Promise<void> {
     await this.apply(id, 'reopen', undefined, false);
     const t = this.requireTask(id);
-    await this.launch(t, 'implementation', (task, paths) => implementationPrompt(task, paths as ImplementationPaths, { hasSpec: true }), { reason: REOPENED });
+    await this.launch(
+      t,
+      'implementation',
+      (task, paths) => implementationPrompt(task, paths as ImplementationPaths, { hasSpec: true }),
+      { reason: REOPENED },
+    );
   }
 
   // ---------------------------------------------------------------- the loop
@@ -293,13 +385,19 @@ export class Orchestrator extends Disposable {
     if (this.deps.mayRunAgents?.()) return;
     for (const t of this.tasks.values()) {
       if (!STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id) || this.starting.has(t.id)) continue;
-      this.log('warn', `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`);
+      this.log(
+        'warn',
+        `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`,
+      );
       const last = t.record?.history.at(-1);
       const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
       await this.launch(
         t,
         t.status === 'spec_generation' ? 'planning' : 'implementation',
-        (task, paths, phase) => (changes ? implementationChangesPrompt(task, paths as ImplementationPaths, changes) : this.continuePrompt(task, paths, phase)),
+        (task, paths, phase) =>
+          changes
+            ? implementationChangesPrompt(task, paths as ImplementationPaths, changes)
+            : this.continuePrompt(task, paths, phase),
         { reason: RESUMED_ORPHAN },
       ).catch((e) => this.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
     }
@@ -316,7 +414,11 @@ export class Orchestrator extends Disposable {
       dependsOn: t.record?.dependsOn ?? [],
     }));
     const s = this.deps.settings();
-    const decision = schedule(schedulable, { planning: s.caps.planning, implementation: s.caps.implementation, autoStart: s.autoStart });
+    const decision = schedule(schedulable, {
+      planning: s.caps.planning,
+      implementation: s.caps.implementation,
+      autoStart: s.autoStart,
+    });
     this.queueReasons = decision.queueReasons;
     if (blocked) {
       for (const d of decision.start) if (d.trigger !== 'start_planning') this.queueReasons.set(d.taskId, blocked);
@@ -355,17 +457,39 @@ export class Orchestrator extends Disposable {
       const task = this.requireTask(d.taskId);
       // The transition just applied is the last history entry; a Retry on the failed task is the one before it.
       const reason = task.record?.history.at(-2)?.trigger === 'retry' ? RETRIED_AFTER_FAILURE : undefined;
-      if (d.trigger === 'planning_slot_free') await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths), { reason });
+      if (d.trigger === 'planning_slot_free')
+        await this.launch(task, 'planning', (pt, paths) => planningPrompt(pt, paths as PlanningPaths), { reason });
       else if (d.trigger === 'revision_resumed') {
-        const comments = (task.record?.reviewComments ?? []).filter((c) => !c.resolvedAt).map((c) => ({ document: c.document as ReviewComment['document'], line: c.line ?? 1, quote: c.quote ?? '', comment: c.comment }));
-        await this.launch(task, 'planning', (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1), { reason: revisionReason(comments.length) });
+        const comments = (task.record?.reviewComments ?? [])
+          .filter((c) => !c.resolvedAt)
+          .map((c) => ({
+            document: c.document as ReviewComment['document'],
+            line: c.line ?? 1,
+            quote: c.quote ?? '',
+            comment: c.comment,
+          }));
+        await this.launch(
+          task,
+          'planning',
+          (pt, paths) => revisionPrompt(pt, paths as PlanningPaths, comments, task.record?.revisionCount ?? 1),
+          { reason: revisionReason(comments.length) },
+        );
       } else if (d.trigger === 'implementation_slot_free') {
         const hasSpec = (task.record?.history ?? []).some((h) => h.to === 'spec_approved');
-        await this.launch(task, 'implementation', (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }), { reason });
+        await this.launch(
+          task,
+          'implementation',
+          (pt, paths) => implementationPrompt(pt, paths as ImplementationPaths, { hasSpec }),
+          { reason },
+        );
       }
     } catch (e) {
       this.log('error', `could not start SpecTask ${number}: ${(e as Error).message}`);
-      await this.fail(d.taskId, d.trigger === 'implementation_slot_free' ? 'implementation' : 'planning', (e as Error).message);
+      await this.fail(
+        d.taskId,
+        d.trigger === 'implementation_slot_free' ? 'implementation' : 'planning',
+        (e as Error).message,
+      );
     }
   }
 
@@ -375,7 +499,12 @@ export class Orchestrator extends Disposable {
    * Starts a run of the task's agent. `restart` counts the nudges and retries so far and says why this run is
    * not the task's first, for its dashboard card.
    */
-  private async launch(task: TaskView & { folder: string; path: string; record?: SpecTaskRecord }, phase: Phase, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string, restart: { nudges?: number; retries?: number; reason?: string } = {}): Promise<void> {
+  private async launch(
+    task: TaskView & { folder: string; path: string; record?: SpecTaskRecord },
+    phase: Phase,
+    makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string,
+    restart: { nudges?: number; retries?: number; reason?: string } = {},
+  ): Promise<void> {
     const blocked = this.deps.mayRunAgents?.();
     if (blocked) {
       // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
@@ -401,7 +530,12 @@ export class Orchestrator extends Disposable {
     };
     const previous = this.runViews.get(task.id);
     this.runs.set(task.id, active);
-    this.runViews.set(task.id, { startedAt: active.startedAt, restartReason: active.restartReason, lastActivity: previous?.lastActivity, lastActivityAt: previous?.lastActivityAt });
+    this.runViews.set(task.id, {
+      startedAt: active.startedAt,
+      restartReason: active.restartReason,
+      lastActivity: previous?.lastActivity,
+      lastActivityAt: previous?.lastActivityAt,
+    });
     this._onDidChange.fire();
     let runId: string;
     let started: ReturnType<AgentPool['runPhase']>;
@@ -410,8 +544,16 @@ export class Orchestrator extends Disposable {
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
       await this.deps.worktrees.ensure(wt);
       if (phase === 'implementation') await this.deps.worktrees.fastForwardToBase(wt).catch(() => false);
-      if (!task.record?.branch) await this.deps.store.update(task.id, `code branch ${wt.branch}`, (r) => { r.branch = wt.branch; r.baseBranch = wt.baseBranch; });
-      const promptTask: PromptTask = { number: task.number, title: task.title, goal: task.record?.prompt ?? task.title };
+      if (!task.record?.branch)
+        await this.deps.store.update(task.id, `code branch ${wt.branch}`, (r) => {
+          r.branch = wt.branch;
+          r.baseBranch = wt.baseBranch;
+        });
+      const promptTask: PromptTask = {
+        number: task.number,
+        title: task.title,
+        goal: task.record?.prompt ?? task.title,
+      };
       const tasksFile = path.join(task.path, 'tasks.md');
       const paths: PlanningPaths & ImplementationPaths = {
         repoRoot: wt.path,
@@ -428,7 +570,17 @@ export class Orchestrator extends Disposable {
       const baseSha = await this.deps.worktrees.headSha(wt);
       runId = `${task.id}-${phase}-${this.now().toString(36)}`;
       if (active.stopping) throw new Error(active.stopping);
-      await this.deps.ledger.append({ kind: 'run-started', runId, taskId: task.id, phase, backend, cwd: wt.path, baseSha, at: this.now(), sessionId: task.record?.agentSessions?.[backend] });
+      await this.deps.ledger.append({
+        kind: 'run-started',
+        runId,
+        taskId: task.id,
+        phase,
+        backend,
+        cwd: wt.path,
+        baseSha,
+        at: this.now(),
+        sessionId: task.record?.agentSessions?.[backend],
+      });
       started = this.deps.pool.runPhase(task.id, {
         backend,
         phase,
@@ -455,26 +607,55 @@ export class Orchestrator extends Disposable {
     }
     const finalRunId = runId;
     const ticketRef = started;
-    void ticketRef.run.then(async (run) => {
-      if (!run) return;
-      active.runId = run.runId;
-      // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
-      const identity = run.pid ? await processIdentity(run.pid) : undefined;
-      return this.deps.ledger.append({ kind: 'run-attached', runId: finalRunId, pid: run.pid, processStartTime: identity?.startTime, at: this.now() });
-    }).catch((e) => this.log('warn', `could not record the process of SpecTask ${task.number} in the run ledger: ${(e as Error).message}`));
-    void ticketRef.finished.then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt)).catch((e) => {
-      this.log('error', `after the run of ${task.number}: ${(e as Error).message}`);
-      this.notice({ kind: 'error', taskId: task.id, message: `#${task.number} "${task.title}": the agent's run ended but its result could not be handled: ${(e as Error).message}` });
-    });
+    void ticketRef.run
+      .then(async (run) => {
+        if (!run) return;
+        active.runId = run.runId;
+        // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
+        const identity = run.pid ? await processIdentity(run.pid) : undefined;
+        return this.deps.ledger.append({
+          kind: 'run-attached',
+          runId: finalRunId,
+          pid: run.pid,
+          processStartTime: identity?.startTime,
+          at: this.now(),
+        });
+      })
+      .catch((e) =>
+        this.log(
+          'warn',
+          `could not record the process of SpecTask ${task.number} in the run ledger: ${(e as Error).message}`,
+        ),
+      );
+    void ticketRef.finished
+      .then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt))
+      .catch((e) => {
+        this.log('error', `after the run of ${task.number}: ${(e as Error).message}`);
+        this.notice({
+          kind: 'error',
+          taskId: task.id,
+          message: `#${task.number} "${task.title}": the agent's run ended but its result could not be handled: ${(e as Error).message}`,
+        });
+      });
   }
 
-  private async onRunFinished(id: string, runId: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
+  private async onRunFinished(
+    id: string,
+    runId: string,
+    active: ActiveRun,
+    result: ResultEvent,
+    makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string,
+  ): Promise<void> {
     // Cut short by this orchestrator shutting down (Reload Window, VS Code closing): the run stays open in the
     // ledger, so the next start resumes it on its session (resumeInterrupted) instead of starting afresh.
     if (this.isDisposed) return;
     // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
     // merely looks interrupted to the next start, which resumes it.
-    await this.deps.ledger.append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() }).catch((e) => this.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`));
+    await this.deps.ledger
+      .append({ kind: 'run-ended', runId, outcome: result.status, at: this.now() })
+      .catch((e) =>
+        this.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`),
+      );
     try {
       await this.handleRunEnd(id, active, result, makePrompt);
     } finally {
@@ -493,9 +674,18 @@ export class Orchestrator extends Disposable {
     }
   }
 
-  private async handleRunEnd(id: string, active: ActiveRun, result: ResultEvent, makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string): Promise<void> {
+  private async handleRunEnd(
+    id: string,
+    active: ActiveRun,
+    result: ResultEvent,
+    makePrompt: (t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase) => string,
+  ): Promise<void> {
     if (this.isDisposed) return;
-    if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false))) this.log('warn', `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`);
+    if (result.status !== 'success' && (await this.deps.store.restoreEmptiedChecklist(id).catch(() => false)))
+      this.log(
+        'warn',
+        `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`,
+      );
     // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
     await this.commitTaskFolder(id, `${active.phase} run ${result.status}`);
     const task = await this.refreshTask(id);
@@ -508,30 +698,77 @@ export class Orchestrator extends Disposable {
     }
     // Checking the work needs git and the files; when that fails (disk full, a broken worktree) the run is not
     // done, for a reason the user can act on, instead of the task staying "working" with no agent.
-    const verdict = await (active.phase === 'planning'
-      ? planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt, result.status)
-      : this.implementationVerdictOf(task)
-    ).catch((e): { ok: false; problems: string[] } => ({ ok: false, problems: [`could not check the agent's work: ${(e as Error).message}`] }));
+    const verdict = await (
+      active.phase === 'planning'
+        ? planningVerdict((await this.deps.store.get(id)) as SpecTaskDetails, task.record?.prompt, result.status)
+        : this.implementationVerdictOf(task)
+    ).catch((e): { ok: false; problems: string[] } => ({
+      ok: false,
+      problems: [`could not check the agent's work: ${(e as Error).message}`],
+    }));
     if (verdict.ok) {
-      await this.apply(id, active.phase === 'planning' ? 'planning_succeeded' : 'implementation_complete', undefined, false);
-      if (this.tasks.get(id)?.record?.error) await this.deps.store.update(id, 'clear error', (r) => { delete r.error; }).catch(() => undefined);
+      await this.apply(
+        id,
+        active.phase === 'planning' ? 'planning_succeeded' : 'implementation_complete',
+        undefined,
+        false,
+      );
+      if (this.tasks.get(id)?.record?.error)
+        await this.deps.store
+          .update(id, 'clear error', (r) => {
+            delete r.error;
+          })
+          .catch(() => undefined);
       await this.refreshTask(id);
-      this.notice(active.phase === 'planning'
-        ? { kind: 'spec-ready', taskId: id, message: `The spec for #${task.number} "${task.title}" is ready for review.` }
-        : { kind: 'implementation-ready', taskId: id, message: `#${task.number} "${task.title}" is implemented and waits for your review.` });
+      this.notice(
+        active.phase === 'planning'
+          ? {
+              kind: 'spec-ready',
+              taskId: id,
+              message: `The spec for #${task.number} "${task.title}" is ready for review.`,
+            }
+          : {
+              kind: 'implementation-ready',
+              taskId: id,
+              message: `#${task.number} "${task.title}" is implemented and waits for your review.`,
+            },
+      );
       this.kick();
       return;
     }
     // How the run ended comes first: for an agent that died or went silent it is the cause, and the unfinished
     // checklist only its consequence.
-    const ending = result.errorMessage ? [`the agent's run ended ${result.status}: ${result.errorMessage}`] : result.status !== 'success' ? [`the agent's run ended ${result.status}`] : [];
-    const why = [...ending, ...verdict.problems, ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [])];
+    const ending = result.errorMessage
+      ? [`the agent's run ended ${result.status}: ${result.errorMessage}`]
+      : result.status !== 'success'
+        ? [`the agent's run ended ${result.status}`]
+        : [];
+    const why = [
+      ...ending,
+      ...verdict.problems,
+      ...(result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : []),
+    ];
     const s = this.deps.settings();
     const refreshed = this.requireTask(id);
     const unfinished = unfinishedWork(active.phase, refreshed.items);
     if (active.nudges < s.maxNudges && result.status !== 'crashed') {
-      this.log('info', `SpecTask ${task.number}: nudging the agent (${active.nudges + 1}/${s.maxNudges}): ${verdict.problems.join('; ')}`);
-      await this.launch(refreshed, active.phase, (t, paths) => (active.phase === 'planning' ? planningNudge(t, paths as PlanningPaths, verdict.problems) : implementationNudge(t, paths as ImplementationPaths, verdict.problems)), { nudges: active.nudges + 1, retries: active.retries, reason: nudgeReason(active.nudges + 1, s.maxNudges, unfinished) });
+      this.log(
+        'info',
+        `SpecTask ${task.number}: nudging the agent (${active.nudges + 1}/${s.maxNudges}): ${verdict.problems.join('; ')}`,
+      );
+      await this.launch(
+        refreshed,
+        active.phase,
+        (t, paths) =>
+          active.phase === 'planning'
+            ? planningNudge(t, paths as PlanningPaths, verdict.problems)
+            : implementationNudge(t, paths as ImplementationPaths, verdict.problems),
+        {
+          nudges: active.nudges + 1,
+          retries: active.retries,
+          reason: nudgeReason(active.nudges + 1, s.maxNudges, unfinished),
+        },
+      );
       return;
     }
     if (active.retries < s.maxRetries) {
@@ -540,7 +777,11 @@ export class Orchestrator extends Disposable {
       await new Promise((r) => setTimeout(r, wait));
       const again = this.tasks.get(id);
       if (!again || again.status !== expected || this.isDisposed) return;
-      await this.launch(again, active.phase, makePrompt, { nudges: 0, retries: active.retries + 1, reason: retryReason(active.retries + 1, s.maxRetries, result, unfinished) });
+      await this.launch(again, active.phase, makePrompt, {
+        nudges: 0,
+        retries: active.retries + 1,
+        reason: retryReason(active.retries + 1, s.maxRetries, result, unfinished),
+      });
       return;
     }
     await this.fail(id, active.phase, why.join('; '));
@@ -548,15 +789,22 @@ export class Orchestrator extends Disposable {
 
   private async implementationVerdictOf(task: TaskView & { folder: string }) {
     const wt = this.worktreeOf(task.id)!;
-    const [status, commits] = await Promise.all([this.deps.worktrees.status(wt), this.deps.worktrees.commitsSinceBase(wt)]);
+    const [status, commits] = await Promise.all([
+      this.deps.worktrees.status(wt),
+      this.deps.worktrees.commitsSinceBase(wt),
+    ]);
     const details = await this.deps.store.get(task.id);
     return implementationVerdict({ number: task.number, items: details.checklist?.items ?? [], status, commits });
   }
 
   private continuePrompt(t: PromptTask, paths: PlanningPaths | ImplementationPaths, phase: Phase): string {
     return phase === 'planning'
-      ? planningNudge(t, paths as PlanningPaths, ['your previous run was interrupted (the editor or the orchestrator restarted); continue where you left off'])
-      : implementationNudge(t, paths as ImplementationPaths, ['your previous run was interrupted (the editor or the orchestrator restarted); continue with the first item that is not [x]']);
+      ? planningNudge(t, paths as PlanningPaths, [
+          'your previous run was interrupted (the editor or the orchestrator restarted); continue where you left off',
+        ])
+      : implementationNudge(t, paths as ImplementationPaths, [
+          'your previous run was interrupted (the editor or the orchestrator restarted); continue with the first item that is not [x]',
+        ]);
   }
 
   /** After a crash or reload: every run the ledger shows unfinished is ended and resumed on its session. */
@@ -565,23 +813,34 @@ export class Orchestrator extends Disposable {
     for (const r of open) {
       // An agent orphaned by the previous process would keep writing: stop its whole tree first, but only
       // if that PID is still the same process (start time), never a stranger that reused the number.
-      if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' }))) await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
+      if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' })))
+        await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
       await this.deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.now() });
       const t = this.tasks.get(r.taskId);
       if (!t || !STATUSES_WITH_RUNS.has(t.status) || this.runs.has(t.id) || this.starting.has(t.id)) continue;
       const sessionId = r.sessionId ?? t.record?.agentSessions?.[r.backend];
       if (sessionId) this.deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
       if (this.deps.mayRunAgents?.()) continue;
-      this.log('info', `resuming the interrupted ${r.phase} run of SpecTask ${t.number}${sessionId ? ` on session ${sessionId}` : ''}`);
-      await this.launch(t, r.phase, (task, paths, phase) => this.continuePrompt(task, paths, phase), { reason: RESUMED_AFTER_RESTART });
+      this.log(
+        'info',
+        `resuming the interrupted ${r.phase} run of SpecTask ${t.number}${sessionId ? ` on session ${sessionId}` : ''}`,
+      );
+      await this.launch(t, r.phase, (task, paths, phase) => this.continuePrompt(task, paths, phase), {
+        reason: RESUMED_AFTER_RESTART,
+      });
     }
   }
 
   private async rememberSession(id: string, phase: Phase, sessionId: string): Promise<void> {
     const t = this.tasks.get(id);
-    const backend = phase === 'planning' ? this.deps.settings().planning.backend : this.deps.settings().implementation.backend;
+    const backend =
+      phase === 'planning' ? this.deps.settings().planning.backend : this.deps.settings().implementation.backend;
     if (!t?.record || t.record.agentSessions[backend] === sessionId) return;
-    await this.deps.store.update(id, `agent session ${sessionId.slice(0, 8)}`, (r) => { r.agentSessions[backend] = sessionId; }).catch((e) => this.log('warn', `could not record the session: ${(e as Error).message}`));
+    await this.deps.store
+      .update(id, `agent session ${sessionId.slice(0, 8)}`, (r) => {
+        r.agentSessions[backend] = sessionId;
+      })
+      .catch((e) => this.log('warn', `could not record the session: ${(e as Error).message}`));
     await this.refreshTask(id);
   }
 
@@ -591,7 +850,11 @@ export class Orchestrator extends Disposable {
   private endRunView(id: string): void {
     const view = this.runViews.get(id);
     if (view?.restartReason === undefined) return;
-    this.runViews.set(id, { startedAt: view.startedAt, lastActivity: view.lastActivity, lastActivityAt: view.lastActivityAt });
+    this.runViews.set(id, {
+      startedAt: view.startedAt,
+      lastActivity: view.lastActivity,
+      lastActivityAt: view.lastActivityAt,
+    });
   }
 
   /**
@@ -608,7 +871,11 @@ export class Orchestrator extends Disposable {
       this.log('warn', `could not commit the changes of SpecTask ${number}: ${(e as Error).message}`);
       if (this.commitFailing.has(id)) return;
       this.commitFailing.add(id);
-      this.notice({ kind: 'error', taskId: id, message: `Could not commit the changes of #${number} to the design-docs branch: ${(e as Error).message}. They are kept in the files and committed with the next change.` });
+      this.notice({
+        kind: 'error',
+        taskId: id,
+        message: `Could not commit the changes of #${number} to the design-docs branch: ${(e as Error).message}. They are kept in the files and committed with the next change.`,
+      });
     }
   }
 
@@ -622,9 +889,12 @@ export class Orchestrator extends Disposable {
   private async fail(id: string, phase: Phase, reason: string): Promise<void> {
     const t = this.tasks.get(id);
     try {
-      await this.deps.store.update(id, 'record failure', (r) => { r.error = reason; });
+      await this.deps.store.update(id, 'record failure', (r) => {
+        r.error = reason;
+      });
       const trigger: Trigger = phase === 'planning' ? 'planning_failed' : 'implementation_failed';
-      if (t && (t.status === 'spec_generation' || t.status === 'implementation')) await this.deps.store.transition(id, trigger, reason);
+      if (t && (t.status === 'spec_generation' || t.status === 'implementation'))
+        await this.deps.store.transition(id, trigger, reason);
     } catch (e) {
       this.log('error', `could not record the failure of ${id}: ${(e as Error).message}`);
     }
@@ -646,7 +916,10 @@ export class Orchestrator extends Disposable {
         }
         const run = this.runs.get(e.taskId);
         if (run?.phase === 'implementation' && e.changes.some((c) => c.before && c.after)) {
-          const what = e.changes.filter((c) => c.after).map((c) => `mark "${c.text.slice(0, 60)}" ${c.after}`).join(', ');
+          const what = e.changes
+            .filter((c) => c.after)
+            .map((c) => `mark "${c.text.slice(0, 60)}" ${c.after}`)
+            .join(', ');
           await this.commitTaskFolder(e.taskId, what || 'update checklist');
         }
       }
@@ -693,7 +966,18 @@ export class Orchestrator extends Disposable {
     }
     if (!d.record || !d.status) {
       // A legacy or broken folder: listed, never scheduled.
-      this.tasks.set(d.id, { id: d.id, number: d.id, title: d.title, status: 'backlog', items: d.checklist?.items ?? [], hasWorktree: false, updatedAt: this.now(), folder: d.folder, path: d.path, error: d.problems.map((p) => p.message).join('; ') || undefined });
+      this.tasks.set(d.id, {
+        id: d.id,
+        number: d.id,
+        title: d.title,
+        status: 'backlog',
+        items: d.checklist?.items ?? [],
+        hasWorktree: false,
+        updatedAt: this.now(),
+        folder: d.folder,
+        path: d.path,
+        error: d.problems.map((p) => p.message).join('; ') || undefined,
+      });
       return this.tasks.get(d.id);
     }
     const prev = this.tasks.get(d.id);

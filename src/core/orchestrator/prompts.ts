@@ -23,7 +23,10 @@ export interface ReviewComment {
   comment: string;
 }
 
-const FORMATS = (folder: string, title: string) => `Write exactly these three files in ${folder} (create or overwrite them; nothing else):
+const FORMATS = (
+  folder: string,
+  title: string,
+) => `Write exactly these three files in ${folder} (create or overwrite them; nothing else):
 
 1. requirements.md — first line exactly "# Requirements: ${title}". User stories ("As a …, I want …, so that …"),
    then acceptance criteria in EARS form ("WHEN <trigger> THE SYSTEM SHALL <response>", "IF … THEN THE SYSTEM SHALL …").
@@ -55,9 +58,17 @@ Open Questions instead. When the three files are written, reply with a one-parag
 }
 
 /** Resumes the same planning session with the reviewer's comments. */
-export function revisionPrompt(task: PromptTask, paths: PlanningPaths, comments: readonly ReviewComment[], revision: number): string {
+export function revisionPrompt(
+  task: PromptTask,
+  paths: PlanningPaths,
+  comments: readonly ReviewComment[],
+  revision: number,
+): string {
   const list = comments
-    .map((c, i) => `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}:\n   ${c.comment}`)
+    .map(
+      (c, i) =>
+        `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}:\n   ${c.comment}`,
+    )
     .join('\n');
   return `The reviewer requested changes to the spec of SpecTask #${task.number} (revision ${revision}).
 

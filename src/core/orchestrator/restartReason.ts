@@ -62,11 +62,19 @@ export function runEnding(result: Pick<ResultEvent, 'status' | 'exitCode' | 'sig
       break;
   }
   if (result.signal) return `the agent was killed by ${result.signal}`;
-  if (typeof result.exitCode === 'number' && result.exitCode !== 0) return `the agent exited with code ${result.exitCode}`;
+  if (typeof result.exitCode === 'number' && result.exitCode !== 0)
+    return `the agent exited with code ${result.exitCode}`;
   return result.status === 'crashed' ? 'the agent crashed' : 'the agent reported an error';
 }
 
 /** A fresh run after the previous one ended unfinished and its nudges were used up: retry `n` of at most `max`. */
-export function retryReason(n: number, max: number, result: Pick<ResultEvent, 'status' | 'exitCode' | 'signal'>, unfinished: string): string {
-  return result.status === 'success' ? `retry ${n} of ${max}: ${unfinished}` : `retry ${n} of ${max} after ${runEnding(result)}`;
+export function retryReason(
+  n: number,
+  max: number,
+  result: Pick<ResultEvent, 'status' | 'exitCode' | 'signal'>,
+  unfinished: string,
+): string {
+  return result.status === 'success'
+    ? `retry ${n} of ${max}: ${unfinished}`
+    : `retry ${n} of ${max} after ${runEnding(result)}`;
 }

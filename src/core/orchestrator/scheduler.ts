@@ -20,7 +20,13 @@ export interface SchedulerLimits {
 
 export interface ScheduleDecision {
   /** Transitions to apply now, in order. */
-  start: { taskId: string; trigger: Extract<Trigger, 'planning_slot_free' | 'implementation_slot_free' | 'revision_resumed' | 'start_planning'> }[];
+  start: {
+    taskId: string;
+    trigger: Extract<
+      Trigger,
+      'planning_slot_free' | 'implementation_slot_free' | 'revision_resumed' | 'start_planning'
+    >;
+  }[];
   /** Why each still-waiting task waits; shown on its card and in its tooltip. */
   queueReasons: Map<string, string>;
 }
@@ -40,7 +46,8 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
   let planningFree = limits.planning - tasks.filter((t) => PLANNING_ACTIVE.has(t.status)).length;
   let implementationFree = limits.implementation - tasks.filter((t) => IMPLEMENTATION_ACTIVE.has(t.status)).length;
 
-  const order = (a: SchedulableTask, b: SchedulableTask) => a.priorityRank - b.priorityRank || a.number.localeCompare(b.number);
+  const order = (a: SchedulableTask, b: SchedulableTask) =>
+    a.priorityRank - b.priorityRank || a.number.localeCompare(b.number);
   const blockedBy = (t: SchedulableTask): string | undefined => {
     for (const dep of t.dependsOn) {
       const d = byId.get(dep);
@@ -73,12 +80,17 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
     else if (implementationFree > 0) {
       start.push({ taskId: t.id, trigger: 'implementation_slot_free' });
       implementationFree--;
-    } else queueReasons.set(t.id, `waiting for an implementation slot (${limits.implementation} of ${limits.implementation} in use)`);
+    } else
+      queueReasons.set(
+        t.id,
+        `waiting for an implementation slot (${limits.implementation} of ${limits.implementation} in use)`,
+      );
   }
 
   if (limits.autoStart) {
     // Auto-started tasks enter the planning queue now and get a slot on the next pass.
-    for (const t of tasks.filter((x) => x.status === 'backlog').sort(order)) start.push({ taskId: t.id, trigger: 'start_planning' });
+    for (const t of tasks.filter((x) => x.status === 'backlog').sort(order))
+      start.push({ taskId: t.id, trigger: 'start_planning' });
   }
   return { start, queueReasons };
 }

@@ -33,7 +33,23 @@ export interface OrchestratorSettings {
   agentCpuPriority: AgentCpuPriority;
 }
 
-export const DEFAULT_ALLOWED_COMMANDS = ['git add', 'git commit', 'git status', 'git diff', 'git log', 'git show', 'npm test', 'npm run', 'npm install', 'npx', 'node', 'python3', 'pytest', 'ls', 'cat'];
+export const DEFAULT_ALLOWED_COMMANDS = [
+  'git add',
+  'git commit',
+  'git status',
+  'git diff',
+  'git log',
+  'git show',
+  'npm test',
+  'npm run',
+  'npm install',
+  'npx',
+  'node',
+  'python3',
+  'pytest',
+  'ls',
+  'cat',
+];
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
   planning: { backend: 'claude-cli' },
@@ -55,7 +71,9 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
 };
 
 /** The permission policy handed to the agent back-end for an implementation run. */
-export function implementationPolicy(s: Pick<OrchestratorSettings, 'permissionLevel' | 'allowedCommands'>): PermissionPolicy {
+export function implementationPolicy(
+  s: Pick<OrchestratorSettings, 'permissionLevel' | 'allowedCommands'>,
+): PermissionPolicy {
   switch (s.permissionLevel) {
     case 'edit':
       return { mode: 'edit' };

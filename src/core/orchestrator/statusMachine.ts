@@ -19,7 +19,8 @@ export const SPECTASK_STATUSES = [
 ] as const;
 export type SpecTaskStatus = (typeof SPECTASK_STATUSES)[number];
 
-export const isSpecTaskStatus = (v: unknown): v is SpecTaskStatus => typeof v === 'string' && (SPECTASK_STATUSES as readonly string[]).includes(v);
+export const isSpecTaskStatus = (v: unknown): v is SpecTaskStatus =>
+  typeof v === 'string' && (SPECTASK_STATUSES as readonly string[]).includes(v);
 
 /** What caused a transition. `user` triggers come from commands; the rest from the orchestrator itself. */
 export type Trigger =
@@ -58,21 +59,93 @@ const ALL_BUT_DONE_AND_ARCHIVED = SPECTASK_STATUSES.filter((s) => s !== 'done' &
 
 /** The one table. Order matters only for readability; (from, trigger) pairs are unique (checked by a test). */
 export const TRANSITIONS: readonly Row[] = [
-  { from: ['backlog'], trigger: 'start_planning', to: 'queued_spec_generation', actor: 'user', label: 'Start planning' },
-  { from: ['backlog'], trigger: 'skip_planning', to: 'queued_implementation', actor: 'user', label: 'Skip planning and implement' },
-  { from: ['queued_spec_generation'], trigger: 'planning_slot_free', to: 'spec_generation', actor: 'scheduler', label: 'Planning started' },
-  { from: ['spec_generation'], trigger: 'planning_succeeded', to: 'spec_review', actor: 'orchestrator', label: 'Spec ready for review' },
-  { from: ['spec_generation'], trigger: 'planning_failed', to: 'spec_failed', actor: 'orchestrator', label: 'Planning failed' },
-  { from: ['spec_review'], trigger: 'request_spec_changes', to: 'spec_revision', actor: 'user', label: 'Request changes' },
-  { from: ['spec_revision'], trigger: 'revision_resumed', to: 'spec_generation', actor: 'scheduler', label: 'Revision started' },
+  {
+    from: ['backlog'],
+    trigger: 'start_planning',
+    to: 'queued_spec_generation',
+    actor: 'user',
+    label: 'Start planning',
+  },
+  {
+    from: ['backlog'],
+    trigger: 'skip_planning',
+    to: 'queued_implementation',
+    actor: 'user',
+    label: 'Skip planning and implement',
+  },
+  {
+    from: ['queued_spec_generation'],
+    trigger: 'planning_slot_free',
+    to: 'spec_generation',
+    actor: 'scheduler',
+    label: 'Planning started',
+  },
+  {
+    from: ['spec_generation'],
+    trigger: 'planning_succeeded',
+    to: 'spec_review',
+    actor: 'orchestrator',
+    label: 'Spec ready for review',
+  },
+  {
+    from: ['spec_generation'],
+    trigger: 'planning_failed',
+    to: 'spec_failed',
+    actor: 'orchestrator',
+    label: 'Planning failed',
+  },
+  {
+    from: ['spec_review'],
+    trigger: 'request_spec_changes',
+    to: 'spec_revision',
+    actor: 'user',
+    label: 'Request changes',
+  },
+  {
+    from: ['spec_revision'],
+    trigger: 'revision_resumed',
+    to: 'spec_generation',
+    actor: 'scheduler',
+    label: 'Revision started',
+  },
   { from: ['spec_review'], trigger: 'approve', to: 'spec_approved', actor: 'user', label: 'Approve spec' },
   { from: ['spec_review'], trigger: 'reject', to: 'archived', actor: 'user', label: 'Reject spec' },
-  { from: ['spec_approved'], trigger: 'enqueue_implementation', to: 'queued_implementation', actor: 'orchestrator', label: 'Queued for implementation' },
-  { from: ['queued_implementation'], trigger: 'implementation_slot_free', to: 'implementation', actor: 'scheduler', label: 'Implementation started' },
-  { from: ['implementation'], trigger: 'implementation_complete', to: 'implementation_review', actor: 'orchestrator', label: 'Implementation ready for review' },
-  { from: ['implementation'], trigger: 'implementation_failed', to: 'implementation_failed', actor: 'orchestrator', label: 'Implementation failed' },
+  {
+    from: ['spec_approved'],
+    trigger: 'enqueue_implementation',
+    to: 'queued_implementation',
+    actor: 'orchestrator',
+    label: 'Queued for implementation',
+  },
+  {
+    from: ['queued_implementation'],
+    trigger: 'implementation_slot_free',
+    to: 'implementation',
+    actor: 'scheduler',
+    label: 'Implementation started',
+  },
+  {
+    from: ['implementation'],
+    trigger: 'implementation_complete',
+    to: 'implementation_review',
+    actor: 'orchestrator',
+    label: 'Implementation ready for review',
+  },
+  {
+    from: ['implementation'],
+    trigger: 'implementation_failed',
+    to: 'implementation_failed',
+    actor: 'orchestrator',
+    label: 'Implementation failed',
+  },
   { from: ['implementation_review'], trigger: 'accept', to: 'done', actor: 'user', label: 'Accept and merge' },
-  { from: ['implementation_review'], trigger: 'request_implementation_changes', to: 'implementation', actor: 'user', label: 'Request changes on implementation' },
+  {
+    from: ['implementation_review'],
+    trigger: 'request_implementation_changes',
+    to: 'implementation',
+    actor: 'user',
+    label: 'Request changes on implementation',
+  },
   {
     from: ['spec_failed', 'implementation_failed'],
     trigger: 'retry',
@@ -99,7 +172,8 @@ export function transition(from: SpecTaskStatus, trigger: Trigger): TransitionRe
   const allowed = allowedTriggers(from).map((t) => `'${labelOf(t)}'`);
   return {
     ok: false,
-    message: `Cannot ${labelOf(trigger).toLowerCase()} a SpecTask that is ${describeStatus(from)}.` +
+    message:
+      `Cannot ${labelOf(trigger).toLowerCase()} a SpecTask that is ${describeStatus(from)}.` +
       (allowed.length ? ` From ${describeStatus(from)} you can: ${allowed.join(', ')}.` : ''),
   };
 }
@@ -134,7 +208,8 @@ export function describeStatus(s: SpecTaskStatus): string {
 }
 
 /** The coarse phase the tree view and dashboard group by. */
-export type StatusGroup = 'backlog' | 'planning' | 'spec_review' | 'implementing' | 'implementation_review' | 'done' | 'failed' | 'archived';
+export type StatusGroup =
+  'backlog' | 'planning' | 'spec_review' | 'implementing' | 'implementation_review' | 'done' | 'failed' | 'archived';
 
 export function statusGroup(s: SpecTaskStatus): StatusGroup {
   switch (s) {

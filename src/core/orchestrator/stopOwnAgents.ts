@@ -16,7 +16,8 @@ export function stopOwnAgentsNow(ledger: RunLedger): number {
   let signalled = 0;
   for (const run of open) {
     const root = mine.get(run.pid!);
-    if (!root || root.pid === process.pid || (run.processStartTime && root.startTime !== run.processStartTime)) continue;
+    if (!root || root.pid === process.pid || (run.processStartTime && root.startTime !== run.processStartTime))
+      continue;
     signalled += signalRecorded(recordProcessTree(root.pid), 'SIGKILL');
   }
   return signalled;

@@ -20,6 +20,9 @@ export function approvalGate(
     else if (viewed[doc] !== contentHash(text)) reasons.push(`${doc} changed since you opened it; open it again`);
   }
   const open = comments.filter(isOpen);
-  if (open.length) reasons.push(`${open.length} open comment${open.length === 1 ? '' : 's'} (resolve or send them with Request changes)`);
+  if (open.length)
+    reasons.push(
+      `${open.length} open comment${open.length === 1 ? '' : 's'} (resolve or send them with Request changes)`,
+    );
   return reasons.length ? { canApprove: false, reasons } : { canApprove: true };
 }

@@ -14,7 +14,7 @@ export interface ChangedFile {
 export function parseNameStatusZ(out: string): ChangedFile[] {
   const parts = out.split('\0');
   const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const code = parts[i++];
     if (!code) continue;
     const status = code[0];
@@ -45,13 +45,17 @@ export class BranchDiff {
 
   /** Files changed on `branch` since it forked from `baseBranch`. */
   async changedFiles(baseBranch: string, branch: string, cwd?: string): Promise<ChangedFile[]> {
-    return parseNameStatusZ(await this.git.run(['diff', '--name-status', '-z', '-M', `${baseBranch}...${branch}`, '--'], { cwd }));
+    return parseNameStatusZ(
+      await this.git.run(['diff', '--name-status', '-z', '-M', `${baseBranch}...${branch}`, '--'], { cwd }),
+    );
   }
 
   /** The SHA a ref (branch, tag) points at; undefined when it does not exist. */
   async revParse(ref: string, cwd?: string): Promise<string | undefined> {
     if (ref.startsWith('-')) throw new Error(`not a ref: ${ref}`);
-    return (await this.git.tryRun(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd }))?.trim() || undefined;
+    return (
+      (await this.git.tryRun(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd }))?.trim() || undefined
+    );
   }
 
   /** A file's content at a commit SHA; undefined when it does not exist there. */

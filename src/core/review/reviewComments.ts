@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 export const SPEC_DOCUMENTS = ['requirements.md', 'design.md', 'tasks.md'] as const;
 export type SpecDocument = (typeof SPEC_DOCUMENTS)[number];
-export const isSpecDocument = (v: unknown): v is SpecDocument => typeof v === 'string' && (SPEC_DOCUMENTS as readonly string[]).includes(v);
+export const isSpecDocument = (v: unknown): v is SpecDocument =>
+  typeof v === 'string' && (SPEC_DOCUMENTS as readonly string[]).includes(v);
 
 export interface CommentReply {
   author: string;
@@ -37,7 +38,11 @@ const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
  * (the reference system's behaviour after a spec push): the agent rewrote what was commented on.
  * Whitespace differences do not count as a change. Returns the comments that changed.
  */
-export function autoResolve(comments: readonly ReviewComment[], documents: Partial<Record<SpecDocument, string>>, at: number): ReviewComment[] {
+export function autoResolve(
+  comments: readonly ReviewComment[],
+  documents: Partial<Record<SpecDocument, string>>,
+  at: number,
+): ReviewComment[] {
   const changed: ReviewComment[] = [];
   for (const c of comments) {
     if (c.resolved || !c.quote.trim()) continue;
@@ -64,7 +69,8 @@ export function relocate(comment: ReviewComment, text: string): number {
   let best = -1;
   for (let i = 0; i < lines.length; i++) {
     const window = span === 1 ? lines[i] : normalize(lines.slice(i, i + span).join(' '));
-    if (window.includes(want) && (best < 0 || Math.abs(i + 1 - comment.line) < Math.abs(best + 1 - comment.line))) best = i;
+    if (window.includes(want) && (best < 0 || Math.abs(i + 1 - comment.line) < Math.abs(best + 1 - comment.line)))
+      best = i;
   }
   return best >= 0 ? best + 1 : comment.line;
 }

@@ -1,6 +1,18 @@
 import { vscode } from '../vscodeApi';
-import type { AgentBackend, AgentRun, BackendCapabilities, ProbeResult, StartRequest } from '../../core/agents/agentBackend';
-import { ChatModelError, type ChatMessage, type ChatModel, type ChatStreamPart, type ToolSpec } from '../../core/agents/chatModel';
+import type {
+  AgentBackend,
+  AgentRun,
+  BackendCapabilities,
+  ProbeResult,
+  StartRequest,
+} from '../../core/agents/agentBackend';
+import {
+  ChatModelError,
+  type ChatMessage,
+  type ChatModel,
+  type ChatStreamPart,
+  type ToolSpec,
+} from '../../core/agents/chatModel';
 import { startToolLoopRun, type ToolLoopOptions } from '../../core/agents/toolLoopRun';
 
 /** Which `vscode.lm` model to use (any subset; the first match wins). */
@@ -18,12 +30,17 @@ function toLmMessages(messages: readonly ChatMessage[]): vscode.LanguageModelCha
       case 'assistant': {
         const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelToolCallPart)[] = [];
         if (m.content) parts.push(new vscode.LanguageModelTextPart(m.content));
-        for (const c of m.toolCalls ?? []) parts.push(new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input ?? {}));
+        for (const c of m.toolCalls ?? [])
+          parts.push(new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input ?? {}));
         out.push(vscode.LanguageModelChatMessage.Assistant(parts));
         break;
       }
       case 'tool':
-        out.push(vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(m.callId, [new vscode.LanguageModelTextPart(m.content)])]));
+        out.push(
+          vscode.LanguageModelChatMessage.User([
+            new vscode.LanguageModelToolResultPart(m.callId, [new vscode.LanguageModelTextPart(m.content)]),
+          ]),
+        );
         break;
     }
   }
@@ -43,7 +60,11 @@ export class VsCodeLmChatModel implements ChatModel {
     this.modelId = model.id;
   }
 
-  async *stream(messages: readonly ChatMessage[], tools: readonly ToolSpec[], signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  async *stream(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[],
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatStreamPart> {
     const cts = new vscode.CancellationTokenSource();
     const onAbort = () => cts.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -52,7 +73,11 @@ export class VsCodeLmChatModel implements ChatModel {
       try {
         response = await this.model.sendRequest(
           toLmMessages(messages),
-          { tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.parameters })), toolMode: vscode.LanguageModelChatToolMode.Auto, justification: 'SpecTask runs a coding agent on your task.' },
+          {
+            tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.parameters })),
+            toolMode: vscode.LanguageModelChatToolMode.Auto,
+            justification: 'SpecTask runs a coding agent on your task.',
+          },
           cts.token,
         );
       } catch (err) {
@@ -62,8 +87,14 @@ export class VsCodeLmChatModel implements ChatModel {
       for await (const part of response.stream) {
         if (part instanceof vscode.LanguageModelTextPart) yield { type: 'text', text: part.value };
         else if (part instanceof vscode.LanguageModelToolCallPart) {
-          const input = part.input && typeof part.input === 'object' && !Array.isArray(part.input) ? (part.input as Record<string, unknown>) : undefined;
-          yield { type: 'tool_call', call: { callId: part.callId, name: part.name, input, rawArguments: JSON.stringify(part.input ?? null) } };
+          const input =
+            part.input && typeof part.input === 'object' && !Array.isArray(part.input)
+              ? (part.input as Record<string, unknown>)
+              : undefined;
+          yield {
+            type: 'tool_call',
+            call: { callId: part.callId, name: part.name, input, rawArguments: JSON.stringify(part.input ?? null) },
+          };
         }
       }
     } finally {
@@ -81,13 +112,27 @@ export class VsCodeLmChatModel implements ChatModel {
 export class VsCodeLmBackend implements AgentBackend {
   readonly id = 'vscode-lm' as const;
   readonly label = 'VS Code language model';
-  readonly capabilities: BackendCapabilities = { resume: true, followUp: false, softInterrupt: true, permissionCallback: true, reportsCost: false, osSandbox: false };
+  readonly capabilities: BackendCapabilities = {
+    resume: true,
+    followUp: false,
+    softInterrupt: true,
+    permissionCallback: true,
+    reportsCost: false,
+    osSandbox: false,
+  };
 
-  constructor(private readonly selector: VsCodeLmSelector = {}, private readonly loopOptions: ToolLoopOptions = {}) {}
+  constructor(
+    private readonly selector: VsCodeLmSelector = {},
+    private readonly loopOptions: ToolLoopOptions = {},
+  ) {}
 
   async probe(): Promise<ProbeResult> {
     const models = await vscode.lm.selectChatModels(this.selector);
-    if (!models.length) return { available: false, problem: `No VS Code language model matches ${JSON.stringify(this.selector)}. Install and sign in to a model provider (for example GitHub Copilot).` };
+    if (!models.length)
+      return {
+        available: false,
+        problem: `No VS Code language model matches ${JSON.stringify(this.selector)}. Install and sign in to a model provider (for example GitHub Copilot).`,
+      };
     return { available: true, binary: `${models[0]!.vendor}/${models[0]!.id}`, version: models[0]!.version };
   }
 
@@ -113,7 +158,11 @@ class LazyLmModel implements ChatModel {
     return this.inner?.modelId ?? this.selector.id ?? this.selector.family ?? 'vscode-lm';
   }
 
-  async *stream(messages: readonly ChatMessage[], tools: readonly ToolSpec[], signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  async *stream(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[],
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatStreamPart> {
     if (!this.inner) {
       const [model] = await vscode.lm.selectChatModels(this.selector);
       if (!model) throw new ChatModelError(`no VS Code language model matches ${JSON.stringify(this.selector)}`);

@@ -32,9 +32,11 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
     this._register(services.onDidChangeOrchestrators(() => this.schedule()));
     this._register(services.onDidChangeTasks(() => this.schedule()));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
+      }),
+    );
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
     this.schedule();
   }
@@ -63,9 +65,15 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
     if (!ref) return undefined;
     const view = ref.repo.orchestrator.taskViews().find((t) => t.id === ref.taskId);
     const card = ref.repo.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ref.taskId);
-    const agent: AgentOnTask | undefined = card ? { backend: card.backend, agentId: card.agentId, lastActivity: card.lastActivity } : undefined;
+    const agent: AgentOnTask | undefined = card
+      ? { backend: card.backend, agentId: card.agentId, lastActivity: card.lastActivity }
+      : undefined;
     const items = parseChecklist(doc.getText()).items;
-    return { ref, lenses: checklistLenses(items, { status: view?.status, agentWorking: view?.agentWorking, agent }), agent };
+    return {
+      ref,
+      lenses: checklistLenses(items, { status: view?.status, agentWorking: view?.agentWorking, agent }),
+      agent,
+    };
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -73,13 +81,16 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
     if (!r) return [];
     return r.lenses
       .filter((l) => l.line < doc.lineCount)
-      .map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
-        title: l.title,
-        tooltip: `${l.tooltip} (click: open the fleet dashboard)`,
-        // Every lens opens the fleet dashboard, where the task's card and its agent's activity show live
-        // (a lens without a command id is not accepted by VS Code's CodeLens API commands).
-        command: 'spectask.fleet.open',
-      }));
+      .map(
+        (l) =>
+          new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
+            title: l.title,
+            tooltip: `${l.tooltip} (click: open the fleet dashboard)`,
+            // Every lens opens the fleet dashboard, where the task's card and its agent's activity show live
+            // (a lens without a command id is not accepted by VS Code's CodeLens API commands).
+            command: 'spectask.fleet.open',
+          }),
+      );
   }
 
   private decorate(): void {
@@ -87,8 +98,12 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
       const r = this.lensesFor(ed.document);
       if (!r) continue;
       const lineCount = ed.document.lineCount;
-      const cur = r.lenses.filter((l) => l.current && l.line < lineCount).map((l) => ({ range: new vscode.Range(l.line, 0, l.line, 0), hoverMessage: l.tooltip }));
-      const done = r.lenses.filter((l) => l.title.startsWith('$(pass)') && l.line < lineCount).map((l) => new vscode.Range(l.line, 0, l.line, ed.document.lineAt(l.line).text.length));
+      const cur = r.lenses
+        .filter((l) => l.current && l.line < lineCount)
+        .map((l) => ({ range: new vscode.Range(l.line, 0, l.line, 0), hoverMessage: l.tooltip }));
+      const done = r.lenses
+        .filter((l) => l.title.startsWith('$(pass)') && l.line < lineCount)
+        .map((l) => new vscode.Range(l.line, 0, l.line, ed.document.lineAt(l.line).text.length));
       ed.setDecorations(this.current, cur);
       ed.setDecorations(this.done, done);
     }

@@ -28,7 +28,10 @@ const WORKING: ReadonlySet<SpecTaskStatus> = new Set(['implementation', 'spec_ge
  * One lens per checklist item. The current item (last `[~]`, else first `[ ]`, DESIGN.md §4) names the
  * agent when one works on the task; otherwise it says what it waits for.
  */
-export function checklistLenses(items: readonly ChecklistItem[], task: { status?: SpecTaskStatus; agentWorking?: boolean; agent?: AgentOnTask }): ItemLens[] {
+export function checklistLenses(
+  items: readonly ChecklistItem[],
+  task: { status?: SpecTaskStatus; agentWorking?: boolean; agent?: AgentOnTask },
+): ItemLens[] {
   const cur = currentItem(items);
   const working = !!task.agentWorking || (task.status !== undefined && WORKING.has(task.status));
   const who = agentLabel(task.agent);
@@ -87,11 +90,27 @@ export interface FolderBadge {
  * A SpecTask folder's decoration: while implementing, the progress in tenths ("4" = 40 %, "✓" at 100 %)
  * would be cryptic, so the badge is the status letter and the tooltip carries the progress.
  */
-export function folderBadge(task: { number: string; title: string; status: SpecTaskStatus; items: readonly ChecklistItem[]; agentWorking?: boolean; error?: string }): FolderBadge {
+export function folderBadge(task: {
+  number: string;
+  title: string;
+  status: SpecTaskStatus;
+  items: readonly ChecklistItem[];
+  agentWorking?: boolean;
+  error?: string;
+}): FolderBadge {
   const p = checklistProgress(task.items);
   const status = task.status.replace(/_/g, ' ');
   const progress = p.total ? ` · ${p.done}/${p.total} done` : '';
-  const tone: BadgeTone = task.status === 'spec_review' || task.status === 'implementation_review' ? 'review' : task.status.endsWith('failed') ? 'failed' : task.status === 'done' ? 'done' : task.agentWorking || WORKING.has(task.status) ? 'working' : 'quiet';
+  const tone: BadgeTone =
+    task.status === 'spec_review' || task.status === 'implementation_review'
+      ? 'review'
+      : task.status.endsWith('failed')
+        ? 'failed'
+        : task.status === 'done'
+          ? 'done'
+          : task.agentWorking || WORKING.has(task.status)
+            ? 'working'
+            : 'quiet';
   return {
     badge: STATUS_BADGE[task.status],
     tooltip: `SpecTask #${task.number} ${task.title}: ${status}${progress}${task.agentWorking ? ' · agent working' : ''}${task.error ? ` · ${task.error.slice(0, 120)}` : ''}`,

@@ -44,7 +44,14 @@ export class SpecTaskDecorations extends Disposable implements vscode.FileDecora
     for (const repo of this.services.repositories()) {
       const t = repo.orchestrator.taskViews().find((v) => path.resolve(v.path) === p);
       if (!t) continue;
-      const b = folderBadge({ number: t.number, title: t.title, status: t.status, items: t.items, agentWorking: t.agentWorking, error: t.error });
+      const b = folderBadge({
+        number: t.number,
+        title: t.title,
+        status: t.status,
+        items: t.items,
+        agentWorking: t.agentWorking,
+        error: t.error,
+      });
       const color = TONE_COLOR[b.tone];
       return new vscode.FileDecoration(b.badge, b.tooltip, color ? new vscode.ThemeColor(color) : undefined);
     }

@@ -5,7 +5,11 @@ import { registerCommand } from '../commandRegistry';
 import { OPENAI_KEY_SECRET, type BackendCatalog } from '../services/backends';
 import { reportErrors } from './taskCommands';
 
-const PATH_SETTING: Partial<Record<BackendId, string>> = { 'claude-cli': 'agents.claudePath', codex: 'agents.codexPath', gemini: 'agents.geminiPath' };
+const PATH_SETTING: Partial<Record<BackendId, string>> = {
+  'claude-cli': 'agents.claudePath',
+  codex: 'agents.codexPath',
+  gemini: 'agents.geminiPath',
+};
 
 type Action = vscode.QuickPickItem & { run: () => Thenable<unknown> };
 
@@ -22,23 +26,42 @@ export class ConfigureBackends extends Disposable {
     private readonly onChanged: () => void,
   ) {
     super();
-    this._register(registerCommand('spectask.backends.configure', () => reportErrors(log, 'Configure agent back-ends', () => this.show())));
+    this._register(
+      registerCommand('spectask.backends.configure', () =>
+        reportErrors(log, 'Configure agent back-ends', () => this.show()),
+      ),
+    );
   }
 
   private async show(): Promise<void> {
     for (;;) {
-      const probes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Looking for agent back-ends…' }, () => this.catalog.probeAll());
+      const probes = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Looking for agent back-ends…' },
+        () => this.catalog.probeAll(),
+      );
       const cfg = vscode.workspace.getConfiguration('spectask');
       const planning = cfg.get<string>('agents.planning.backend');
       const impl = cfg.get<string>('agents.implementation.backend');
       const picked = await vscode.window.showQuickPick(
         probes.map((p) => ({
           label: `${p.result.available ? '$(check)' : '$(warning)'} ${p.label}`,
-          description: [p.id, p.id === planning ? 'planning default' : '', p.id === impl ? 'implementation default' : ''].filter(Boolean).join(' · '),
-          detail: p.result.available ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}` : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
+          description: [
+            p.id,
+            p.id === planning ? 'planning default' : '',
+            p.id === impl ? 'implementation default' : '',
+          ]
+            .filter(Boolean)
+            .join(' · '),
+          detail: p.result.available
+            ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}`
+            : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
           id: p.id,
         })),
-        { title: 'Configure Agent Back-ends', placeHolder: 'Pick a back-end to configure or make default', ignoreFocusOut: true },
+        {
+          title: 'Configure Agent Back-ends',
+          placeHolder: 'Pick a back-end to configure or make default',
+          ignoreFocusOut: true,
+        },
       );
       if (!picked) return;
       const done = await this.configure(picked.id, picked.label.replace(/^\$\([^)]*\) /, ''));
@@ -53,8 +76,16 @@ export class ConfigureBackends extends Disposable {
     const cfg = () => vscode.workspace.getConfiguration('spectask');
     const target = vscode.ConfigurationTarget.Global;
     const actions: Action[] = [
-      { label: '$(play) Use for planning', detail: 'spectask.agents.planning.backend', run: () => cfg().update('agents.planning.backend', id, target) },
-      { label: '$(tools) Use for implementation', detail: 'spectask.agents.implementation.backend', run: () => cfg().update('agents.implementation.backend', id, target) },
+      {
+        label: '$(play) Use for planning',
+        detail: 'spectask.agents.planning.backend',
+        run: () => cfg().update('agents.planning.backend', id, target),
+      },
+      {
+        label: '$(tools) Use for implementation',
+        detail: 'spectask.agents.implementation.backend',
+        run: () => cfg().update('agents.implementation.backend', id, target),
+      },
       {
         label: '$(star-full) Use for both phases',
         run: async () => {
@@ -69,7 +100,11 @@ export class ConfigureBackends extends Disposable {
         label: '$(file-binary) Set the binary path',
         detail: `spectask.${pathSetting} (empty: look it up on PATH)`,
         run: async () => {
-          const v = await vscode.window.showInputBox({ title: `${label}: binary path`, prompt: 'Absolute path of the executable, or empty to search PATH', value: cfg().get<string>(pathSetting) ?? '' });
+          const v = await vscode.window.showInputBox({
+            title: `${label}: binary path`,
+            prompt: 'Absolute path of the executable, or empty to search PATH',
+            value: cfg().get<string>(pathSetting) ?? '',
+          });
           if (v !== undefined) await cfg().update(pathSetting, v.trim(), target);
         },
       });
@@ -80,19 +115,32 @@ export class ConfigureBackends extends Disposable {
           label: '$(key) Set the API key',
           detail: 'Stored in VS Code SecretStorage, never in settings',
           run: async () => {
-            const v = await vscode.window.showInputBox({ title: 'OpenAI-compatible endpoint: API key', prompt: 'Stored in SecretStorage. Leave empty to remove the key.', password: true, ignoreFocusOut: true });
+            const v = await vscode.window.showInputBox({
+              title: 'OpenAI-compatible endpoint: API key',
+              prompt: 'Stored in SecretStorage. Leave empty to remove the key.',
+              password: true,
+              ignoreFocusOut: true,
+            });
             if (v === undefined) return;
             if (v.trim()) await this.secrets.store(OPENAI_KEY_SECRET, v.trim());
             else await this.secrets.delete(OPENAI_KEY_SECRET);
             await this.catalog.loadSecrets();
-            void vscode.window.showInformationMessage(v.trim() ? 'The API key was stored in SecretStorage.' : 'The API key was removed.');
+            void vscode.window.showInformationMessage(
+              v.trim() ? 'The API key was stored in SecretStorage.' : 'The API key was removed.',
+            );
           },
         },
         {
           label: '$(globe) Set the base URL',
           detail: 'spectask.openaiCompatible.baseUrl',
           run: async () => {
-            const v = await vscode.window.showInputBox({ title: 'OpenAI-compatible endpoint: base URL', value: cfg().get<string>('openaiCompatible.baseUrl') ?? '', placeHolder: 'http://localhost:11434/v1', validateInput: (s) => (!s.trim() || /^https?:\/\/\S+$/.test(s.trim()) ? undefined : 'Enter an http(s) URL') });
+            const v = await vscode.window.showInputBox({
+              title: 'OpenAI-compatible endpoint: base URL',
+              value: cfg().get<string>('openaiCompatible.baseUrl') ?? '',
+              placeHolder: 'http://localhost:11434/v1',
+              validateInput: (s) =>
+                !s.trim() || /^https?:\/\/\S+$/.test(s.trim()) ? undefined : 'Enter an http(s) URL',
+            });
             if (v !== undefined) await cfg().update('openaiCompatible.baseUrl', v.trim(), target);
           },
         },
@@ -100,7 +148,10 @@ export class ConfigureBackends extends Disposable {
           label: '$(symbol-variable) Set the model',
           detail: 'spectask.openaiCompatible.model',
           run: async () => {
-            const v = await vscode.window.showInputBox({ title: 'OpenAI-compatible endpoint: model', value: cfg().get<string>('openaiCompatible.model') ?? '' });
+            const v = await vscode.window.showInputBox({
+              title: 'OpenAI-compatible endpoint: model',
+              value: cfg().get<string>('openaiCompatible.model') ?? '',
+            });
             if (v !== undefined) await cfg().update('openaiCompatible.model', v.trim(), target);
           },
         },
@@ -111,14 +162,24 @@ export class ConfigureBackends extends Disposable {
         label: '$(terminal) Set the command',
         detail: 'spectask.customCommand.template: placeholders {prompt} {cwd} {model} {sessionId}; no shell syntax',
         run: async () => {
-          const v = await vscode.window.showInputBox({ title: 'Custom agent command', value: cfg().get<string>('customCommand.template') ?? '', placeHolder: 'my-agent --cwd {cwd} {prompt}' });
+          const v = await vscode.window.showInputBox({
+            title: 'Custom agent command',
+            value: cfg().get<string>('customCommand.template') ?? '',
+            placeHolder: 'my-agent --cwd {cwd} {prompt}',
+          });
           if (v !== undefined) await cfg().update('customCommand.template', v.trim(), target);
         },
       });
     }
-    actions.push({ label: '$(settings-gear) Open all SpecTask agent settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'spectask.agents') });
+    actions.push({
+      label: '$(settings-gear) Open all SpecTask agent settings',
+      run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'spectask.agents'),
+    });
     const back: Action = { label: '$(arrow-left) Back', run: async () => undefined };
-    const choice = await vscode.window.showQuickPick([...actions, back], { title: `Configure ${label}`, ignoreFocusOut: true });
+    const choice = await vscode.window.showQuickPick([...actions, back], {
+      title: `Configure ${label}`,
+      ignoreFocusOut: true,
+    });
     if (!choice || choice === back) return choice !== back;
     await choice.run();
     this.catalog.rebuild();

@@ -36,49 +36,122 @@ export function validateGoal(v: string): string | undefined {
 }
 
 /** The multi-step "Create SpecTask" input. Returns undefined when the user pressed Escape. */
-export async function askCreateTask(repo: SpecTaskRepository, catalog: BackendCatalog, preset: Partial<CreateTaskAnswers> = {}): Promise<CreateTaskAnswers | undefined> {
+export async function askCreateTask(
+  repo: SpecTaskRepository,
+  catalog: BackendCatalog,
+  preset: Partial<CreateTaskAnswers> = {},
+): Promise<CreateTaskAnswers | undefined> {
   const title = 'Create SpecTask';
   const cfg = vscode.workspace.getConfiguration('spectask');
   const defaultBackend = (cfg.get<string>('agents.planning.backend') as BackendId) || 'claude-cli';
   const probes = catalog.probeAll();
   const branches = listBranches(repo.root);
-  const state: CreateTaskAnswers = { goal: preset.goal ?? '', details: preset.details ?? '', backend: preset.backend ?? defaultBackend, priority: preset.priority ?? 'medium', start: preset.start ?? 'plan', baseBranch: preset.baseBranch };
+  const state: CreateTaskAnswers = {
+    goal: preset.goal ?? '',
+    details: preset.details ?? '',
+    backend: preset.backend ?? defaultBackend,
+    priority: preset.priority ?? 'medium',
+    start: preset.start ?? 'plan',
+    baseBranch: preset.baseBranch,
+  };
   return runSteps(state, [
     async (s, step, totalSteps) => {
-      s.goal = (await inputStep({ title, step, totalSteps }, { prompt: 'What should be built or changed? One sentence is enough; a planning agent turns it into requirements, a design and a checklist.', placeholder: 'Add password reset by e-mail', value: s.goal, validate: validateGoal })).trim();
+      s.goal = (
+        await inputStep(
+          { title, step, totalSteps },
+          {
+            prompt:
+              'What should be built or changed? One sentence is enough; a planning agent turns it into requirements, a design and a checklist.',
+            placeholder: 'Add password reset by e-mail',
+            value: s.goal,
+            validate: validateGoal,
+          },
+        )
+      ).trim();
     },
     async (s, step, totalSteps) => {
-      s.details = (await inputStep({ title, step, totalSteps }, { prompt: 'Optional details: constraints, files to look at, what done means. Press Enter to skip.', value: s.details, validate: (v) => (v.length > 8000 ? 'Keep the details under 8000 characters.' : undefined) })).trim();
+      s.details = (
+        await inputStep(
+          { title, step, totalSteps },
+          {
+            prompt: 'Optional details: constraints, files to look at, what done means. Press Enter to skip.',
+            value: s.details,
+            validate: (v) => (v.length > 8000 ? 'Keep the details under 8000 characters.' : undefined),
+          },
+        )
+      ).trim();
     },
     async (s, step, totalSteps) => {
       const results = await probes;
       const items = results.map((r) => ({
         label: `${r.result.available ? '$(check)' : '$(warning)'} ${r.label}`,
         description: r.id === defaultBackend ? `${r.id} · default` : r.id,
-        detail: r.result.available ? [r.result.binary, r.result.version].filter(Boolean).join(' ') || 'available' : r.result.problem,
+        detail: r.result.available
+          ? [r.result.binary, r.result.version].filter(Boolean).join(' ') || 'available'
+          : r.result.problem,
         id: r.id,
       }));
-      const picked = await pickStep({ title, step, totalSteps }, { placeholder: 'Which agent back-end should work on it?', items, active: items.find((i) => i.id === s.backend) });
+      const picked = await pickStep(
+        { title, step, totalSteps },
+        {
+          placeholder: 'Which agent back-end should work on it?',
+          items,
+          active: items.find((i) => i.id === s.backend),
+        },
+      );
       s.backend = picked.id;
     },
     async (s, step, totalSteps) => {
       const { list, current } = await branches;
       const items = list.map((b) => ({ label: b, description: b === current ? 'checked out' : undefined }));
       if (!items.length) return;
-      const picked = await pickStep({ title, step, totalSteps }, { placeholder: 'Base branch: the implementation branches from it and is merged back into it', items, active: items.find((i) => i.label === (s.baseBranch ?? current)) });
+      const picked = await pickStep(
+        { title, step, totalSteps },
+        {
+          placeholder: 'Base branch: the implementation branches from it and is merged back into it',
+          items,
+          active: items.find((i) => i.label === (s.baseBranch ?? current)),
+        },
+      );
       s.baseBranch = picked.label;
     },
     async (s, step, totalSteps) => {
       const items = [...PRIORITIES].reverse().map((p) => ({ label: p, priority: p }));
-      s.priority = (await pickStep({ title, step, totalSteps }, { placeholder: 'Priority (higher priorities are scheduled first)', items, active: items.find((i) => i.priority === s.priority) })).priority;
+      s.priority = (
+        await pickStep(
+          { title, step, totalSteps },
+          {
+            placeholder: 'Priority (higher priorities are scheduled first)',
+            items,
+            active: items.find((i) => i.priority === s.priority),
+          },
+        )
+      ).priority;
     },
     async (s, step, totalSteps) => {
       const items: (vscode.QuickPickItem & { mode: StartMode })[] = [
-        { label: '$(play) Start planning now', detail: 'A planning agent writes requirements.md, design.md and tasks.md for you to review.', mode: 'plan' },
-        { label: '$(run-all) Skip planning and implement', detail: 'An implementation agent starts from the goal alone.', mode: 'skip' },
-        { label: '$(inbox) Keep it in the backlog', detail: 'Start it later from the SpecTasks view.', mode: 'backlog' },
+        {
+          label: '$(play) Start planning now',
+          detail: 'A planning agent writes requirements.md, design.md and tasks.md for you to review.',
+          mode: 'plan',
+        },
+        {
+          label: '$(run-all) Skip planning and implement',
+          detail: 'An implementation agent starts from the goal alone.',
+          mode: 'skip',
+        },
+        {
+          label: '$(inbox) Keep it in the backlog',
+          detail: 'Start it later from the SpecTasks view.',
+          mode: 'backlog',
+        },
       ];
-      s.start = (await pickStep({ title, step, totalSteps }, { placeholder: 'What happens next?', items, active: items.find((i) => i.mode === s.start) })).mode;
+      s.start = (
+        await pickStep(
+          { title, step, totalSteps },
+          { placeholder: 'What happens next?', items, active: items.find((i) => i.mode === s.start) },
+        )
+      ).mode;
     },
   ]);
 }

@@ -12,10 +12,21 @@ export interface StepHeader {
 }
 
 /** One text step: resolves with the value, or throws InputBack / InputCancelled. */
-export function inputStep(h: StepHeader, o: { prompt: string; placeholder?: string; value?: string; validate?: (v: string) => string | undefined }): Promise<string> {
+export function inputStep(
+  h: StepHeader,
+  o: { prompt: string; placeholder?: string; value?: string; validate?: (v: string) => string | undefined },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: h.title, step: h.step, totalSteps: h.totalSteps, prompt: o.prompt, placeholder: o.placeholder, value: o.value ?? '', ignoreFocusOut: true });
+    Object.assign(box, {
+      title: h.title,
+      step: h.step,
+      totalSteps: h.totalSteps,
+      prompt: o.prompt,
+      placeholder: o.placeholder,
+      value: o.value ?? '',
+      ignoreFocusOut: true,
+    });
     box.buttons = h.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     let done = false;
     const finish = (fn: () => void) => {
@@ -39,10 +50,20 @@ export function inputStep(h: StepHeader, o: { prompt: string; placeholder?: stri
 }
 
 /** One pick step: resolves with the picked item, or throws InputBack / InputCancelled. */
-export function pickStep<T extends vscode.QuickPickItem>(h: StepHeader, o: { placeholder: string; items: readonly T[]; active?: T }): Promise<T> {
+export function pickStep<T extends vscode.QuickPickItem>(
+  h: StepHeader,
+  o: { placeholder: string; items: readonly T[]; active?: T },
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const pick = vscode.window.createQuickPick<T>();
-    Object.assign(pick, { title: h.title, step: h.step, totalSteps: h.totalSteps, placeholder: o.placeholder, ignoreFocusOut: true, matchOnDescription: true });
+    Object.assign(pick, {
+      title: h.title,
+      step: h.step,
+      totalSteps: h.totalSteps,
+      placeholder: o.placeholder,
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+    });
     pick.items = o.items;
     if (o.active) pick.activeItems = [o.active];
     pick.buttons = h.step > 1 ? [vscode.QuickInputButtons.Back] : [];
@@ -66,7 +87,10 @@ export function pickStep<T extends vscode.QuickPickItem>(h: StepHeader, o: { pla
  * Runs steps in order; Back re-runs the previous step (with its earlier answer as the default), Escape
  * cancels the whole flow (returns undefined). Steps read and write the shared `state`.
  */
-export async function runSteps<S>(state: S, steps: readonly ((s: S, step: number, total: number) => Promise<void>)[]): Promise<S | undefined> {
+export async function runSteps<S>(
+  state: S,
+  steps: readonly ((s: S, step: number, total: number) => Promise<void>)[],
+): Promise<S | undefined> {
   let i = 0;
   while (i < steps.length) {
     try {

@@ -22,28 +22,53 @@ export class RepoCommands extends Disposable {
   ) {
     super();
     const log = hub.log;
-    this._register(registerCommand('spectask.designDocs.init', (...args: unknown[]) => reportErrors(log, 'Initialize design-docs branch', () => this.initialize(args[0]))));
-    this._register(registerCommand('spectask.task.create', (request, folder) => reportErrors(log, 'Create SpecTask', () => (request?.goal ? this.createWithoutAsking(request, folder) : this.create()))));
+    this._register(
+      registerCommand('spectask.designDocs.init', (...args: unknown[]) =>
+        reportErrors(log, 'Initialize design-docs branch', () => this.initialize(args[0])),
+      ),
+    );
+    this._register(
+      registerCommand('spectask.task.create', (request, folder) =>
+        reportErrors(log, 'Create SpecTask', () =>
+          request?.goal ? this.createWithoutAsking(request, folder) : this.create(),
+        ),
+      ),
+    );
   }
 
   /** Opens (creating the branch if needed) the repository of the picked folder; undefined when refused or cancelled. */
-  async openRepository(folderArg?: unknown, why = 'Which folder should hold the SpecTasks?'): Promise<SpecTaskRepository | undefined> {
-    const folder = folderArg instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(folderArg) : await this.hub.pickFolder(why);
+  async openRepository(
+    folderArg?: unknown,
+    why = 'Which folder should hold the SpecTasks?',
+  ): Promise<SpecTaskRepository | undefined> {
+    const folder =
+      folderArg instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(folderArg) : await this.hub.pickFolder(why);
     if (!folder) {
       if (!vscode.workspace.workspaceFolders?.length) {
-        const c = await vscode.window.showWarningMessage('Open a folder first: SpecTasks live in a git repository.', 'Open Folder', 'Create in a Sample Project');
+        const c = await vscode.window.showWarningMessage(
+          'Open a folder first: SpecTasks live in a git repository.',
+          'Open Folder',
+          'Create in a Sample Project',
+        );
         if (c === 'Open Folder') await vscode.commands.executeCommand('workbench.action.files.openFolder');
         if (c === 'Create in a Sample Project') await vscode.commands.executeCommand('spectask.sample.create');
       }
       return undefined;
     }
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SpecTask: opening the design-docs branch' }, () => this.hub.ensureOpen(folder));
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'SpecTask: opening the design-docs branch' },
+        () => this.hub.ensureOpen(folder),
+      );
     } catch (e) {
       if (!(e instanceof RepositoryRefusedError)) throw e;
       this.hub.log.warn(`refused ${folder.uri.fsPath}: ${e.code}: ${e.message}`);
       if (e.code === 'not-a-repo') {
-        const c = await vscode.window.showErrorMessage(e.message, { modal: true, detail: 'Run `git init` and make a first commit here?' }, 'Run git init');
+        const c = await vscode.window.showErrorMessage(
+          e.message,
+          { modal: true, detail: 'Run `git init` and make a first commit here?' },
+          'Run git init',
+        );
         if (c === 'Run git init') {
           await gitInitWithCommit(folder.uri.fsPath);
           await this.hub.refresh();
@@ -60,7 +85,10 @@ export class RepoCommands extends Disposable {
         if (c === 'Show Log') this.hub.log.show();
         return undefined;
       }
-      const c = await vscode.window.showErrorMessage(`The design-docs branch cannot be used here: ${e.message}`, 'Show Log');
+      const c = await vscode.window.showErrorMessage(
+        `The design-docs branch cannot be used here: ${e.message}`,
+        'Show Log',
+      );
       if (c === 'Show Log') this.hub.log.show();
       return undefined;
     }
@@ -70,12 +98,29 @@ export class RepoCommands extends Disposable {
     const repo = await this.openRepository(arg, 'Initialize the design-docs branch in which folder?');
     if (!repo) return;
     const loc = repo.docs.location;
-    const how = loc.origin === 'created' ? 'created' : loc.origin === 'local' ? 'found (already initialized)' : `adopted from ${loc.origin.replace('-', ' ')}`;
-    void vscode.window.showInformationMessage(`Design-docs branch '${loc.branch}' ${how}; checked out at ${vscode.workspace.asRelativePath(loc.worktreePath)}.`);
+    const how =
+      loc.origin === 'created'
+        ? 'created'
+        : loc.origin === 'local'
+          ? 'found (already initialized)'
+          : `adopted from ${loc.origin.replace('-', ' ')}`;
+    void vscode.window.showInformationMessage(
+      `Design-docs branch '${loc.branch}' ${how}; checked out at ${vscode.workspace.asRelativePath(loc.worktreePath)}.`,
+    );
   }
 
   /** Creates from a complete request (the command's argument), validating it as the quick input would. */
-  async createWithoutAsking(request: { goal: string; details?: string; backend?: string; priority?: string; start?: 'plan' | 'skip' | 'backlog'; baseBranch?: string }, folder?: unknown): Promise<string | undefined> {
+  async createWithoutAsking(
+    request: {
+      goal: string;
+      details?: string;
+      backend?: string;
+      priority?: string;
+      start?: 'plan' | 'skip' | 'backlog';
+      baseBranch?: string;
+    },
+    folder?: unknown,
+  ): Promise<string | undefined> {
     const problem = validateGoal(request.goal);
     if (problem) throw new Error(problem);
     const repo = await this.openRepository(folder, 'Create the SpecTask in which folder?');
@@ -83,7 +128,9 @@ export class RepoCommands extends Disposable {
     const answers = {
       goal: request.goal.trim(),
       details: request.details?.trim() ?? '',
-      backend: (request.backend ?? vscode.workspace.getConfiguration('spectask').get<string>('agents.planning.backend') ?? 'claude-cli') as CreateTaskAnswers['backend'],
+      backend: (request.backend ??
+        vscode.workspace.getConfiguration('spectask').get<string>('agents.planning.backend') ??
+        'claude-cli') as CreateTaskAnswers['backend'],
       priority: (request.priority ?? 'medium') as CreateTaskAnswers['priority'],
       start: request.start ?? 'plan',
       baseBranch: request.baseBranch,
@@ -98,9 +145,16 @@ export class RepoCommands extends Disposable {
     if (!answers) return undefined;
     const id = await createFromAnswers(repo, answers);
     const t = repo.orchestrator.task(id);
-    const next = answers.start === 'plan' ? 'Planning is queued.' : answers.start === 'skip' ? 'Implementation is queued.' : 'It waits in the backlog.';
+    const next =
+      answers.start === 'plan'
+        ? 'Planning is queued.'
+        : answers.start === 'skip'
+          ? 'Implementation is queued.'
+          : 'It waits in the backlog.';
     const blocked = answers.start !== 'backlog' ? this.hub.mayRunAgents() : undefined;
-    void vscode.window.showInformationMessage(notificationText(`Created SpecTask #${t?.number ?? id} "${t?.title ?? answers.goal}". ${blocked ?? next}`));
+    void vscode.window.showInformationMessage(
+      notificationText(`Created SpecTask #${t?.number ?? id} "${t?.title ?? answers.goal}". ${blocked ?? next}`),
+    );
     return id;
   }
 }
@@ -109,15 +163,23 @@ export class RepoCommands extends Disposable {
 export function gitInitWithCommit(dir: string, message = 'Initial commit'): Promise<void> {
   const run = (args: string[]) =>
     new Promise<void>((resolve, reject) =>
-      execFile('git', args, { cwd: dir, timeout: 60_000 }, (err, _out, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr.trim() || err.message}`)) : resolve())),
+      execFile('git', args, { cwd: dir, timeout: 60_000 }, (err, _out, stderr) =>
+        err ? reject(new Error(`git ${args.join(' ')}: ${stderr.trim() || err.message}`)) : resolve(),
+      ),
     );
   const ident = ['-c', 'user.name=SpecTask', '-c', 'user.email=spectask@localhost'];
   return (async () => {
-    const isRepo = await run(['rev-parse', '--git-dir']).then(() => true, () => false);
+    const isRepo = await run(['rev-parse', '--git-dir']).then(
+      () => true,
+      () => false,
+    );
     if (!isRepo) await run(['init', '-q', '-b', 'main']);
     await run(['add', '-A']);
     // Use the user's identity when configured; fall back to a local one so a first commit always works.
-    const hasIdent = await run(['config', 'user.email']).then(() => true, () => false);
+    const hasIdent = await run(['config', 'user.email']).then(
+      () => true,
+      () => false,
+    );
     await run([...(hasIdent ? [] : ident), 'commit', '-q', '--allow-empty', '-m', message]);
   })();
 }

@@ -35,20 +35,39 @@ export function readSamples(samplesDir: string): (SampleManifest & { dir: string
   return fs
     .readdirSync(samplesDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(samplesDir, d.name, 'sample.json')))
-    .map((d) => ({ ...(JSON.parse(fs.readFileSync(path.join(samplesDir, d.name, 'sample.json'), 'utf8')) as SampleManifest), dir: path.join(samplesDir, d.name) }))
+    .map((d) => ({
+      ...(JSON.parse(fs.readFileSync(path.join(samplesDir, d.name, 'sample.json'), 'utf8')) as SampleManifest),
+      dir: path.join(samplesDir, d.name),
+    }))
     .sort((a, b) => a.title.localeCompare(b.title));
 }
 
 /** Copies a sample into `target`, leaving out build output and installed dependencies. */
 export function copySample(from: string, target: string): void {
-  fs.cpSync(from, target, { recursive: true, filter: (src) => !/[\\/](node_modules|\.venv|__pycache__|dist|\.git)([\\/]|$)/.test(path.relative(from, src) ? `/${path.relative(from, src)}` : '') });
+  fs.cpSync(from, target, {
+    recursive: true,
+    filter: (src) =>
+      !/[\\/](node_modules|\.venv|__pycache__|dist|\.git)([\\/]|$)/.test(
+        path.relative(from, src) ? `/${path.relative(from, src)}` : '',
+      ),
+  });
 }
 
 /** Runs an argv with no shell; resolves with the combined output, rejects with the tail of it. */
-function runCommand(argv: string[], cwd: string, token: vscode.CancellationToken, log: vscode.LogOutputChannel): Promise<void> {
+function runCommand(
+  argv: string[],
+  cwd: string,
+  token: vscode.CancellationToken,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv;
-    const child = spawn(cmd!, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const child = spawn(cmd!, args, {
+      cwd,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
     let tail = '';
     const onData = (b: Buffer) => {
       const s = b.toString();
@@ -65,7 +84,12 @@ function runCommand(argv: string[], cwd: string, token: vscode.CancellationToken
     child.on('close', (code, signal) => {
       sub.dispose();
       if (code === 0) resolve();
-      else reject(new Error(`${argv.join(' ')} ${signal ? `was stopped (${signal})` : `exited with ${code}`}:\n${tail.trim().split('\n').slice(-12).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${argv.join(' ')} ${signal ? `was stopped (${signal})` : `exited with ${code}`}:\n${tail.trim().split('\n').slice(-12).join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -83,7 +107,11 @@ export class SampleProjects extends Disposable {
     private readonly repoCommands: RepoCommands,
   ) {
     super();
-    this._register(registerCommand('spectask.sample.create', () => reportErrors(hub.log, 'Create SpecTask in a sample project', () => this.run())));
+    this._register(
+      registerCommand('spectask.sample.create', () =>
+        reportErrors(hub.log, 'Create SpecTask in a sample project', () => this.run()),
+      ),
+    );
   }
 
   private async run(): Promise<void> {
@@ -91,35 +119,60 @@ export class SampleProjects extends Disposable {
     if (!samples.length) throw new Error('No sample projects are shipped with this build of the extension.');
     const sample = await vscode.window.showQuickPick(
       samples.map((s) => ({ label: s.title, description: s.language, detail: s.description, sample: s })),
-      { title: 'Create SpecTask in a Sample Project (1/3)', placeHolder: 'Pick a sample project', matchOnDetail: true, ignoreFocusOut: true },
+      {
+        title: 'Create SpecTask in a Sample Project (1/3)',
+        placeHolder: 'Pick a sample project',
+        matchOnDetail: true,
+        ignoreFocusOut: true,
+      },
     );
     if (!sample) return;
-    const parent = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Create the sample here', title: `Where should "${sample.sample.title}" be created?` });
+    const parent = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Create the sample here',
+      title: `Where should "${sample.sample.title}" be created?`,
+    });
     if (!parent?.[0]) return;
     const target = uniqueDir(path.join(parent[0].fsPath, sample.sample.id));
     const goals = sample.sample.suggestedGoals ?? [];
     const goalPick = await vscode.window.showQuickPick(
       [...goals.map((g) => ({ label: g, own: false })), { label: '$(edit) Type my own goal…', own: true }],
-      { title: 'Create SpecTask in a Sample Project (3/3)', placeHolder: 'What should the first SpecTask do?', ignoreFocusOut: true },
+      {
+        title: 'Create SpecTask in a Sample Project (3/3)',
+        placeHolder: 'What should the first SpecTask do?',
+        ignoreFocusOut: true,
+      },
     );
     if (!goalPick) return;
-    const goal = goalPick.own ? await vscode.window.showInputBox({ title: 'Goal of the first SpecTask', prompt: 'What should be built or changed?', validateInput: validateGoal, ignoreFocusOut: true }) : goalPick.label;
+    const goal = goalPick.own
+      ? await vscode.window.showInputBox({
+          title: 'Goal of the first SpecTask',
+          prompt: 'What should be built or changed?',
+          validateInput: validateGoal,
+          ignoreFocusOut: true,
+        })
+      : goalPick.label;
     if (!goal) return;
 
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${sample.sample.title}`, cancellable: true }, async (progress, token) => {
-      progress.report({ message: `copying into ${target}` });
-      copySample(sample.sample.dir, target);
-      if (sample.sample.installCommand?.length) {
-        progress.report({ message: `running ${sample.sample.installCommand.join(' ')}` });
-        try {
-          await runCommand(sample.sample.installCommand, target, token, this.hub.log);
-        } catch (e) {
-          throw new Error(`The sample was copied to ${target}, but its install step failed. ${(e as Error).message}`);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Creating ${sample.sample.title}`, cancellable: true },
+      async (progress, token) => {
+        progress.report({ message: `copying into ${target}` });
+        copySample(sample.sample.dir, target);
+        if (sample.sample.installCommand?.length) {
+          progress.report({ message: `running ${sample.sample.installCommand.join(' ')}` });
+          try {
+            await runCommand(sample.sample.installCommand, target, token, this.hub.log);
+          } catch (e) {
+            throw new Error(`The sample was copied to ${target}, but its install step failed. ${(e as Error).message}`);
+          }
         }
-      }
-      progress.report({ message: 'making the first commit' });
-      await gitInitWithCommit(target, `Sample project: ${sample.sample.title}`);
-    });
+        progress.report({ message: 'making the first commit' });
+        await gitInitWithCommit(target, `Sample project: ${sample.sample.title}`);
+      },
+    );
     await this.addPending({ folder: target, goal, createdAt: Date.now() });
     const uri = vscode.Uri.file(target);
     const inWorkspace = vscode.workspace.getWorkspaceFolder(uri);
@@ -129,16 +182,26 @@ export class SampleProjects extends Disposable {
       else await this.resumePending();
       return;
     }
-    const c = await vscode.window.showInformationMessage(`"${sample.sample.title}" was created in ${target}. The SpecTask is created once the folder is open.`, 'Open Here', 'Open in New Window');
-    if (c) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: c === 'Open in New Window' });
+    const c = await vscode.window.showInformationMessage(
+      `"${sample.sample.title}" was created in ${target}. The SpecTask is created once the folder is open.`,
+      'Open Here',
+      'Open in New Window',
+    );
+    if (c)
+      await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: c === 'Open in New Window' });
   }
 
   private pending(): PendingGoal[] {
-    return this.context.globalState.get<PendingGoal[]>(PENDING_GOALS_KEY, []).filter((p) => Date.now() - p.createdAt < 24 * 3600_000);
+    return this.context.globalState
+      .get<PendingGoal[]>(PENDING_GOALS_KEY, [])
+      .filter((p) => Date.now() - p.createdAt < 24 * 3600_000);
   }
 
   private async addPending(p: PendingGoal): Promise<void> {
-    await this.context.globalState.update(PENDING_GOALS_KEY, [...this.pending().filter((x) => x.folder !== p.folder), p]);
+    await this.context.globalState.update(PENDING_GOALS_KEY, [
+      ...this.pending().filter((x) => x.folder !== p.folder),
+      p,
+    ]);
   }
 
   /** Called on activation: creates the SpecTask whose goal waited for one of the open folders. */
@@ -148,13 +211,24 @@ export class SampleProjects extends Disposable {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p.folder));
       if (!folder) continue;
       // Remove first: a failure must not create the same SpecTask again on every reload.
-      await this.context.globalState.update(PENDING_GOALS_KEY, this.pending().filter((x) => x.folder !== p.folder));
-      await reportErrors(this.hub.log, 'Create the sample project\'s SpecTask', async () => {
+      await this.context.globalState.update(
+        PENDING_GOALS_KEY,
+        this.pending().filter((x) => x.folder !== p.folder),
+      );
+      await reportErrors(this.hub.log, "Create the sample project's SpecTask", async () => {
         const repo = await this.repoCommands.openRepository(folder.uri);
         if (!repo) return;
-        const id = await repo.orchestrator.create({ title: p.goal.length > 80 ? `${p.goal.slice(0, 79)}…` : p.goal, prompt: p.goal }, { startPlanning: true });
+        const id = await repo.orchestrator.create(
+          { title: p.goal.length > 80 ? `${p.goal.slice(0, 79)}…` : p.goal, prompt: p.goal },
+          { startPlanning: true },
+        );
         const blocked = this.hub.mayRunAgents();
-        void vscode.window.showInformationMessage(`Created SpecTask #${repo.orchestrator.task(id)?.number ?? id} "${p.goal}". ${blocked ?? 'Planning is queued.'}`, 'Open Dashboard').then((c) => c && vscode.commands.executeCommand('spectask.fleet.open'));
+        void vscode.window
+          .showInformationMessage(
+            `Created SpecTask #${repo.orchestrator.task(id)?.number ?? id} "${p.goal}". ${blocked ?? 'Planning is queued.'}`,
+            'Open Dashboard',
+          )
+          .then((c) => c && vscode.commands.executeCommand('spectask.fleet.open'));
       });
     }
   }

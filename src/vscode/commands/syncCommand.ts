@@ -20,7 +20,11 @@ export class SyncDesignDocs extends Disposable {
     super();
     this._register(registerCommand('spectask.designDocs.sync', (target) => this.syncCommand(target)));
     this._register(hub.onDidChangeOrchestrators(() => this.rearm()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask.syncIntervalMinutes') && this.rearm()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('spectask.syncIntervalMinutes') && this.rearm(),
+      ),
+    );
     this._register({ dispose: () => this.stopAll() });
     this._register({ dispose: () => this.unwatchAll() });
     this.rearm();
@@ -31,27 +35,48 @@ export class SyncDesignDocs extends Disposable {
     if (!repo) return;
     const branch = repo.docs.location.branch;
     try {
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SpecTask: syncing ${branch} with ${repo.docs.sync.remote}…` }, () => repo.docs.sync.sync());
-      this.hub.log.info(`sync ${repo.root}: ${r.outcome}, ${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule, pushed: ${r.pushed}`);
+      const r = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `SpecTask: syncing ${branch} with ${repo.docs.sync.remote}…`,
+        },
+        () => repo.docs.sync.sync(),
+      );
+      this.hub.log.info(
+        `sync ${repo.root}: ${r.outcome}, ${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule, pushed: ${r.pushed}`,
+      );
       void vscode.window.showInformationMessage(describe(r));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.hub.log.error(`sync ${repo.root}: ${message}`);
-      const actions = e instanceof DesignDocsSyncError && e.code === 'conflict' ? ['Open Design-Docs Worktree', 'Show Log'] : ['Show Log'];
+      const actions =
+        e instanceof DesignDocsSyncError && e.code === 'conflict'
+          ? ['Open Design-Docs Worktree', 'Show Log']
+          : ['Show Log'];
       const choice = await vscode.window.showErrorMessage(`Sync Design Docs failed: ${message}`, ...actions);
       if (choice === 'Show Log') this.hub.log.show();
-      if (choice === 'Open Design-Docs Worktree') await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(repo.designDocsRoot), { forceNewWindow: true });
+      if (choice === 'Open Design-Docs Worktree')
+        await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(repo.designDocsRoot), {
+          forceNewWindow: true,
+        });
     }
   }
 
   /** The repository named by the argument, the only one open, or the one the user picks. */
   private async pick(target: unknown): Promise<SpecTaskRepository | undefined> {
     const all = this.hub.repositories();
-    const named = typeof target === 'string' ? all.find((r) => r.root === target) : target instanceof vscode.Uri ? this.hub.repositoryFor(target) : undefined;
+    const named =
+      typeof target === 'string'
+        ? all.find((r) => r.root === target)
+        : target instanceof vscode.Uri
+          ? this.hub.repositoryFor(target)
+          : undefined;
     if (named) return named;
     if (all.length === 1) return all[0];
     if (all.length === 0) {
-      void vscode.window.showWarningMessage('No repository with a design-docs branch is open. Run "SpecTask: Initialize Design-Docs Branch" first.');
+      void vscode.window.showWarningMessage(
+        'No repository with a design-docs branch is open. Run "SpecTask: Initialize Design-Docs Branch" first.',
+      );
       return undefined;
     }
     const choice = await vscode.window.showQuickPick(
@@ -79,7 +104,10 @@ export class SyncDesignDocs extends Disposable {
     for (const [root, repo] of open) {
       if (this.timers.has(root)) continue;
       // Errors of a background sync go to the log only: a toast every few minutes while offline would nag.
-      this.timers.set(root, repo.docs.sync.startPeriodic(ms, (e) => this.hub.log.warn(`periodic sync of ${root}: ${e.message}`)));
+      this.timers.set(
+        root,
+        repo.docs.sync.startPeriodic(ms, (e) => this.hub.log.warn(`periodic sync of ${root}: ${e.message}`)),
+      );
     }
   }
 
@@ -101,15 +129,27 @@ export class SyncDesignDocs extends Disposable {
           this.hub.log.warn(`push of ${repo.docs.location.branch} in ${root} failed: ${f.message}`);
           if (w.warned) return;
           w.warned = true;
-          void vscode.window.showWarningMessage(`SpecTask could not push the design docs of ${repo.folder.name}: ${f.message.trim().split('\n')[0]}`, 'Sync Design Docs', 'Show Log').then((c) => {
-            if (c === 'Sync Design Docs') void vscode.commands.executeCommand('spectask.designDocs.sync', root);
-            if (c === 'Show Log') this.hub.log.show();
-          });
+          void vscode.window
+            .showWarningMessage(
+              `SpecTask could not push the design docs of ${repo.folder.name}: ${f.message.trim().split('\n')[0]}`,
+              'Sync Design Docs',
+              'Show Log',
+            )
+            .then((c) => {
+              if (c === 'Sync Design Docs') void vscode.commands.executeCommand('spectask.designDocs.sync', root);
+              if (c === 'Show Log') this.hub.log.show();
+            });
         }),
         repo.docs.sync.onDidSync((r) => {
           w.warned = false;
-          for (const d of r.duplicateNumbers) this.hub.log.warn(`SpecTask number ${d.number} is used by ${d.folders.join(' and ')} in ${root} (created in two clones at once): rename one folder to a free number`);
-          if (r.outcome !== 'up-to-date') this.hub.log.info(`synced ${repo.docs.location.branch} in ${root}: ${r.outcome} (${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule)`);
+          for (const d of r.duplicateNumbers)
+            this.hub.log.warn(
+              `SpecTask number ${d.number} is used by ${d.folders.join(' and ')} in ${root} (created in two clones at once): rename one folder to a free number`,
+            );
+          if (r.outcome !== 'up-to-date')
+            this.hub.log.info(
+              `synced ${repo.docs.location.branch} in ${root}: ${r.outcome} (${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule)`,
+            );
         }),
       );
       this.watched.set(root, w);

@@ -10,20 +10,38 @@ import type { TranscriptDocuments } from '../services/transcripts';
 import { notificationText } from '../views/notificationText';
 
 /** Runs a command body; an error becomes one clear error message and a log line, never an unhandled rejection. */
-export async function reportErrors(log: vscode.LogOutputChannel, what: string, fn: () => Promise<unknown>): Promise<void> {
+export async function reportErrors(
+  log: vscode.LogOutputChannel,
+  what: string,
+  fn: () => Promise<unknown>,
+): Promise<void> {
   try {
     await fn();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     log.error(`${what}: ${message}`);
     // Not awaited: the message stays until dismissed, and the command (and whoever runs it) must not wait for that.
-    void vscode.window.showErrorMessage(notificationText(`${what} failed: ${message}`), 'Show Log').then((choice) => choice === 'Show Log' && log.show());
+    void vscode.window
+      .showErrorMessage(notificationText(`${what} failed: ${message}`), 'Show Log')
+      .then((choice) => choice === 'Show Log' && log.show());
   }
 }
 
 const FAILED: SpecTaskStatus[] = ['spec_failed', 'implementation_failed'];
 const RUNNING: SpecTaskStatus[] = ['spec_generation', 'implementation'];
-const ARCHIVABLE: SpecTaskStatus[] = ['backlog', 'queued_spec_generation', 'spec_generation', 'spec_review', 'spec_revision', 'spec_approved', 'queued_implementation', 'implementation', 'implementation_review', 'spec_failed', 'implementation_failed'];
+const ARCHIVABLE: SpecTaskStatus[] = [
+  'backlog',
+  'queued_spec_generation',
+  'spec_generation',
+  'spec_review',
+  'spec_revision',
+  'spec_approved',
+  'queued_implementation',
+  'implementation',
+  'implementation_review',
+  'spec_failed',
+  'implementation_failed',
+];
 
 /**
  * The SpecTask lifecycle commands (palette, tree menus) and the fleet dashboard's card actions. Every
@@ -59,7 +77,11 @@ export class TaskCommands extends Disposable implements FleetActions {
       const ref = await services.resolveTask(arg, { statuses: ['spec_review'], verb: 'reject' });
       if (!ref) return;
       const t = ref.repo.orchestrator.task(ref.taskId)!;
-      const ok = await vscode.window.showWarningMessage(`Reject the spec of #${t.number} "${t.title}"?`, { modal: true, detail: 'The SpecTask is archived with its documents; you can restore it later.' }, 'Reject');
+      const ok = await vscode.window.showWarningMessage(
+        `Reject the spec of #${t.number} "${t.title}"?`,
+        { modal: true, detail: 'The SpecTask is archived with its documents; you can restore it later.' },
+        'Reject',
+      );
       if (ok === 'Reject') await ref.repo.orchestrator.reject(ref.taskId, 'rejected in review');
     });
     cmd('spectask.task.accept', 'Accept and merge', async (arg) => {
@@ -70,16 +92,36 @@ export class TaskCommands extends Disposable implements FleetActions {
       const strategy = vscode.workspace.getConfiguration('spectask').get<string>('merge.strategy', 'merge-commit');
       const pr = strategy === 'pull-request';
       const ok = await vscode.window.showWarningMessage(
-        pr ? `Accept #${t.number} "${t.title}" and open a pull request?` : `Accept #${t.number} "${t.title}" and merge it?`,
-        { modal: true, detail: pr ? `Branch ${wt?.branch ?? '?'} is pushed (never forced) and a pull request into ${wt?.baseBranch ?? '?'} is opened with gh.` : `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).` },
+        pr
+          ? `Accept #${t.number} "${t.title}" and open a pull request?`
+          : `Accept #${t.number} "${t.title}" and merge it?`,
+        {
+          modal: true,
+          detail: pr
+            ? `Branch ${wt?.branch ?? '?'} is pushed (never forced) and a pull request into ${wt?.baseBranch ?? '?'} is opened with gh.`
+            : `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).`,
+        },
         pr ? 'Accept and Open PR' : 'Accept and Merge',
       );
       if (ok !== 'Accept and Merge' && ok !== 'Accept and Open PR') return;
-      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: pr ? `Opening a pull request for #${t.number}…` : `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…` }, () => ref.repo.orchestrator.accept(ref.taskId));
+      const res = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: pr
+            ? `Opening a pull request for #${t.number}…`
+            : `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…`,
+        },
+        () => ref.repo.orchestrator.accept(ref.taskId),
+      );
       if (res.pullRequest) {
         const url = res.pullRequest;
-        void vscode.window.showInformationMessage(notificationText(`Opened a pull request for #${t.number} "${t.title}".`), 'Open').then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
-      } else void vscode.window.showInformationMessage(notificationText(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`));
+        void vscode.window
+          .showInformationMessage(notificationText(`Opened a pull request for #${t.number} "${t.title}".`), 'Open')
+          .then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
+      } else
+        void vscode.window.showInformationMessage(
+          notificationText(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`),
+        );
     });
     cmd('spectask.task.stop', 'Stop agent', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });
@@ -111,14 +153,22 @@ export class TaskCommands extends Disposable implements FleetActions {
 
   private warnIfBlocked(): void {
     const reason = this.services.mayRunAgents();
-    if (reason) void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+    if (reason)
+      void vscode.window
+        .showWarningMessage(reason, 'Manage Workspace Trust')
+        .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
   }
 
   async openDocuments(ref: TaskRef): Promise<void> {
     const folder = ref.repo.taskFolder(ref.taskId);
     if (!folder) throw new Error(`SpecTask ${ref.taskId} has no folder on the design-docs branch.`);
-    const checklist = fs.existsSync(path.join(folder, 'tasks.md')) || !fs.existsSync(path.join(folder, 'progress.md')) ? 'tasks.md' : 'progress.md';
-    const files = ['requirements.md', 'design.md', checklist].map((f) => path.join(folder, f)).filter((f) => fs.existsSync(f));
+    const checklist =
+      fs.existsSync(path.join(folder, 'tasks.md')) || !fs.existsSync(path.join(folder, 'progress.md'))
+        ? 'tasks.md'
+        : 'progress.md';
+    const files = ['requirements.md', 'design.md', checklist]
+      .map((f) => path.join(folder, f))
+      .filter((f) => fs.existsSync(f));
     if (!files.length) throw new Error(`SpecTask ${ref.taskId} has no documents yet (${folder}).`);
     for (const [i, f] of files.entries()) {
       await vscode.window.showTextDocument(vscode.Uri.file(f), { preview: false, preserveFocus: i > 0 });
@@ -129,7 +179,9 @@ export class TaskCommands extends Disposable implements FleetActions {
     const runs = ref.repo.transcripts.listRuns(ref.taskId);
     const runId = runs[runs.length - 1];
     if (!runId) {
-      void vscode.window.showInformationMessage(`No agent has run for SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} yet.`);
+      void vscode.window.showInformationMessage(
+        `No agent has run for SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} yet.`,
+      );
       return;
     }
     const uri = this.transcripts.uriFor(ref.repo.root, ref.taskId, runId);
@@ -140,12 +192,19 @@ export class TaskCommands extends Disposable implements FleetActions {
   async revealWorktree(ref: TaskRef): Promise<void> {
     const wt = ref.repo.codeWorktree(ref.taskId);
     if (!wt || !fs.existsSync(wt)) {
-      void vscode.window.showInformationMessage(`SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} has no code worktree (it is created when implementation starts, and removed after a merge).`);
+      void vscode.window.showInformationMessage(
+        `SpecTask #${ref.repo.orchestrator.task(ref.taskId)?.number ?? ref.taskId} has no code worktree (it is created when implementation starts, and removed after a merge).`,
+      );
       return;
     }
     const uri = vscode.Uri.file(wt);
-    const choice = await vscode.window.showInformationMessage(`Code worktree of SpecTask #${ref.taskId}: ${wt}`, 'Open in New Window', 'Reveal in Explorer');
-    if (choice === 'Open in New Window') await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+    const choice = await vscode.window.showInformationMessage(
+      `Code worktree of SpecTask #${ref.taskId}: ${wt}`,
+      'Open in New Window',
+      'Reveal in Explorer',
+    );
+    if (choice === 'Open in New Window')
+      await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
     else if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', uri);
   }
 
@@ -186,9 +245,14 @@ export class TaskCommands extends Disposable implements FleetActions {
     const status = ref.repo.orchestrator.task(taskId)?.status;
     const arg = { repoRoot: ref.repo.root, taskId };
     const commands = new Set(await vscode.commands.getCommands(true));
-    if (status === 'spec_review' && commands.has('spectask.spec.review')) await vscode.commands.executeCommand('spectask.spec.review', arg);
-    else if (status === 'implementation_review' && commands.has('spectask.implementation.review')) await vscode.commands.executeCommand('spectask.implementation.review', arg);
+    if (status === 'spec_review' && commands.has('spectask.spec.review'))
+      await vscode.commands.executeCommand('spectask.spec.review', arg);
+    else if (status === 'implementation_review' && commands.has('spectask.implementation.review'))
+      await vscode.commands.executeCommand('spectask.implementation.review', arg);
     else if (status === 'spec_review' || status === 'implementation_review') await this.openDocuments(ref);
-    else void vscode.window.showInformationMessage(`SpecTask #${ref.repo.orchestrator.task(taskId)?.number ?? taskId} is ${status ? describeStatus(status) : 'unknown'}: nothing waits for review.`);
+    else
+      void vscode.window.showInformationMessage(
+        `SpecTask #${ref.repo.orchestrator.task(taskId)?.number ?? taskId} is ${status ? describeStatus(status) : 'unknown'}: nothing waits for review.`,
+      );
   }
 }

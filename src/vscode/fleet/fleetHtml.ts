@@ -13,7 +13,13 @@ export interface FleetHtmlParts {
 
 /** The strict CSP of the dashboard: nothing but our nonce'd script, our stylesheets and the codicon font. */
 export function fleetCsp(p: Pick<FleetHtmlParts, 'nonce' | 'cspSource'>): string {
-  return [`default-src 'none'`, `script-src 'nonce-${p.nonce}'`, `style-src ${p.cspSource}`, `font-src ${p.cspSource}`, `img-src ${p.cspSource} data:`].join('; ');
+  return [
+    `default-src 'none'`,
+    `script-src 'nonce-${p.nonce}'`,
+    `style-src ${p.cspSource}`,
+    `font-src ${p.cspSource}`,
+    `img-src ${p.cspSource} data:`,
+  ].join('; ');
 }
 
 const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -35,7 +35,11 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     this._register(vscode.window.registerWebviewViewProvider(FLEET_VIEW_ID, this));
     // A dashboard panel open when the window reloads (or VS Code restarts) comes back with live cards;
     // without a serializer VS Code silently drops it. Nothing is kept in its state: a snapshot rebuilds it.
-    this._register(vscode.window.registerWebviewPanelSerializer(FLEET_PANEL_TYPE, { deserializeWebviewPanel: async (panel) => this.adoptPanel(panel) }));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(FLEET_PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.adoptPanel(panel),
+      }),
+    );
   }
 
   /** Whether the sidebar view or the panel is open and has rendered a snapshot. */
@@ -90,8 +94,19 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
     super.dispose();
   }
 
-  private createController(webview: vscode.Webview, isVisible: () => boolean, where: 'view' | 'panel'): FleetWebviewController {
-    const controller = new FleetWebviewController(webview, this.extensionUri, this.source, this.actions, this.log, isVisible);
+  private createController(
+    webview: vscode.Webview,
+    isVisible: () => boolean,
+    where: 'view' | 'panel',
+  ): FleetWebviewController {
+    const controller = new FleetWebviewController(
+      webview,
+      this.extensionUri,
+      this.source,
+      this.actions,
+      this.log,
+      isVisible,
+    );
     controller.onDidBecomeReady(() => {
       this.rendered.add(where);
       this._onDidRenderReady.fire(where);

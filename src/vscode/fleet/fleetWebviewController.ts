@@ -1,6 +1,12 @@
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
-import { assertNever, parseWebviewMessage, PROTOCOL_VERSION, TASK_ACTION_LABELS, type TaskAction } from '../../protocol/messages';
+import {
+  assertNever,
+  parseWebviewMessage,
+  PROTOCOL_VERSION,
+  TASK_ACTION_LABELS,
+  type TaskAction,
+} from '../../protocol/messages';
 import { executeCommand } from '../commandRegistry';
 import { runFleetAction, type FleetActions } from './fleetActions';
 import type { FleetSnapshotSource } from './fleetSnapshotSource';
@@ -37,7 +43,11 @@ export class FleetWebviewController extends Disposable {
     isVisible: () => boolean,
   ) {
     super();
-    this.scheduler = new SnapshotScheduler(() => source.snapshot(), (m) => void this.webview.postMessage(m), isVisible);
+    this.scheduler = new SnapshotScheduler(
+      () => source.snapshot(),
+      (m) => void this.webview.postMessage(m),
+      isVisible,
+    );
     this._register(this.scheduler);
     webview.options = fleetWebviewOptions(extensionUri);
     webview.html = renderFleetHtml(webview, extensionUri);
@@ -63,7 +73,9 @@ export class FleetWebviewController extends Disposable {
     switch (msg.type) {
       case 'webview/ready':
         if (msg.protocol !== PROTOCOL_VERSION) {
-          this.log.error(`fleet dashboard speaks protocol ${msg.protocol}, host speaks ${PROTOCOL_VERSION}; reload the window.`);
+          this.log.error(
+            `fleet dashboard speaks protocol ${msg.protocol}, host speaks ${PROTOCOL_VERSION}; reload the window.`,
+          );
           return;
         }
         this.scheduler.onReady();
@@ -73,7 +85,9 @@ export class FleetWebviewController extends Disposable {
         void this.runAction(msg.taskId, msg.action);
         return;
       case 'link/open':
-        void openDashboardLink(msg.href, this.log).catch((e) => this.log.error(`fleet dashboard: opening a link failed: ${String(e)}`));
+        void openDashboardLink(msg.href, this.log).catch((e) =>
+          this.log.error(`fleet dashboard: opening a link failed: ${String(e)}`),
+        );
         return;
       case 'command/run':
         void executeCommand(msg.command);
@@ -91,7 +105,9 @@ export class FleetWebviewController extends Disposable {
       ok = false;
       const reason = e instanceof Error ? e.message : String(e);
       this.log.error(`fleet action ${action} on SpecTask ${taskId} failed: ${reason}`);
-      void vscode.window.showErrorMessage(notificationText(`${TASK_ACTION_LABELS[action]} failed for SpecTask ${taskId}: ${reason}`));
+      void vscode.window.showErrorMessage(
+        notificationText(`${TASK_ACTION_LABELS[action]} failed for SpecTask ${taskId}: ${reason}`),
+      );
     }
     if (!this.isDisposed) this._onDidDispatchAction.fire({ taskId, action, ok });
   }

@@ -9,7 +9,9 @@ import { classifyLink } from '../../protocol/linkPolicy';
 export async function openDashboardLink(href: string, log: vscode.LogOutputChannel): Promise<boolean> {
   const target = classifyLink(href);
   if (!target) {
-    log.warn(`fleet dashboard: refused to open ${JSON.stringify(href.slice(0, 200))}: only http(s) links and workspace files are opened`);
+    log.warn(
+      `fleet dashboard: refused to open ${JSON.stringify(href.slice(0, 200))}: only http(s) links and workspace files are opened`,
+    );
     return false;
   }
   if (target.kind === 'web') return vscode.env.openExternal(vscode.Uri.parse(target.url, true));
@@ -20,7 +22,10 @@ export async function openDashboardLink(href: string, log: vscode.LogOutputChann
     const rel = path.relative(root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) continue; // outside this folder (`..`, another drive)
     const uri = vscode.Uri.file(file);
-    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    const exists = await vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
     if (!exists) continue;
     const line = target.line ? Math.max(0, target.line - 1) : 0;
     await vscode.window.showTextDocument(uri, { preview: true, selection: new vscode.Range(line, 0, line, 0) });

@@ -80,7 +80,13 @@ export function fromRecord(rc: SpecTaskReviewComment, id = rc.id): StoredComment
   const x = rc as SpecTaskReviewComment & StoredExtras;
   const createdAt = ms(rc.createdAt, 0);
   const replies: CommentReply[] = Array.isArray(x.replies)
-    ? x.replies.filter((r) => r && typeof r.body === 'string').map((r) => ({ author: typeof r.author === 'string' ? r.author : 'unknown', body: r.body as string, at: ms(r.at, createdAt) }))
+    ? x.replies
+        .filter((r) => r && typeof r.body === 'string')
+        .map((r) => ({
+          author: typeof r.author === 'string' ? r.author : 'unknown',
+          body: r.body as string,
+          at: ms(r.at, createdAt),
+        }))
     : [];
   const c: StoredComment = {
     id,
@@ -92,7 +98,12 @@ export function fromRecord(rc: SpecTaskReviewComment, id = rc.id): StoredComment
     createdAt,
     replies,
   };
-  if (rc.resolvedAt) c.resolved = { at: ms(rc.resolvedAt, createdAt), by: x.resolvedBy === 'auto' ? 'auto' : 'user', ...(typeof x.resolvedReason === 'string' && x.resolvedReason ? { reason: x.resolvedReason } : {}) };
+  if (rc.resolvedAt)
+    c.resolved = {
+      at: ms(rc.resolvedAt, createdAt),
+      by: x.resolvedBy === 'auto' ? 'auto' : 'user',
+      ...(typeof x.resolvedReason === 'string' && x.resolvedReason ? { reason: x.resolvedReason } : {}),
+    };
   if (Number.isInteger(x.sentInRevision)) c.sentInRevision = x.sentInRevision as number;
   if (x.overall === true) c.overall = true;
   return c;
@@ -100,8 +111,18 @@ export function fromRecord(rc: SpecTaskReviewComment, id = rc.id): StoredComment
 
 /** Writes one comment as a spectask.json entry, keeping the unknown fields of `previous`. */
 export function toRecord(c: StoredComment, previous?: SpecTaskReviewComment): SpecTaskReviewComment {
-  const out: SpecTaskReviewComment & StoredExtras = { ...(previous ?? {}), id: c.id, document: c.document, line: Math.max(1, Math.round(c.line)), quote: c.quote, comment: c.body, author: c.author, createdAt: iso(c.createdAt) };
-  for (const k of ['resolvedAt', 'resolvedBy', 'resolvedReason', 'sentInRevision', 'overall', 'replies'] as const) delete out[k];
+  const out: SpecTaskReviewComment & StoredExtras = {
+    ...(previous ?? {}),
+    id: c.id,
+    document: c.document,
+    line: Math.max(1, Math.round(c.line)),
+    quote: c.quote,
+    comment: c.body,
+    author: c.author,
+    createdAt: iso(c.createdAt),
+  };
+  for (const k of ['resolvedAt', 'resolvedBy', 'resolvedReason', 'sentInRevision', 'overall', 'replies'] as const)
+    delete out[k];
   if (c.replies.length) out.replies = c.replies.map((r) => ({ author: r.author, body: r.body, at: iso(r.at) }));
   if (c.resolved) {
     out.resolvedAt = iso(c.resolved.at);
@@ -123,7 +144,11 @@ export function commentsOf(records: readonly SpecTaskReviewComment[]): StoredCom
  * Applies changed comments to the stored list (in place, for use inside SpecTaskStore.update): replaces
  * entries with the same id, appends new ones, removes the ids in `removed`. Other entries stay as they are.
  */
-export function upsertRecords(records: SpecTaskReviewComment[], changed: readonly StoredComment[], removed: readonly string[] = []): void {
+export function upsertRecords(
+  records: SpecTaskReviewComment[],
+  changed: readonly StoredComment[],
+  removed: readonly string[] = [],
+): void {
   settleIds(records);
   // Only spec-document entries are comments; another document's entry with the same id is not ours to touch.
   const ours = (r: SpecTaskReviewComment, id: string) => r.id === id && isSpecDocument(r.document);
@@ -134,7 +159,8 @@ export function upsertRecords(records: SpecTaskReviewComment[], changed: readonl
   }
   if (removed.length) {
     const gone = new Set(removed);
-    for (let i = records.length - 1; i >= 0; i--) if (gone.has(records[i].id) && isSpecDocument(records[i].document)) records.splice(i, 1);
+    for (let i = records.length - 1; i >= 0; i--)
+      if (gone.has(records[i].id) && isSpecDocument(records[i].document)) records.splice(i, 1);
   }
 }
 
@@ -143,7 +169,13 @@ export function upsertRecords(records: SpecTaskReviewComment[], changed: readonl
  * open comments were handed to the planning agent. Marks `sentIds` and the new overall entry as last sent in
  * `revision`; returns whether anything changed. In place, for SpecTaskStore.update.
  */
-export function markSent(records: SpecTaskReviewComment[], sentIds: ReadonlySet<string>, overall: string | undefined, knownIds: ReadonlySet<string>, revision: number): boolean {
+export function markSent(
+  records: SpecTaskReviewComment[],
+  sentIds: ReadonlySet<string>,
+  overall: string | undefined,
+  knownIds: ReadonlySet<string>,
+  revision: number,
+): boolean {
   let changed = settleIds(records);
   for (const r of records as (SpecTaskReviewComment & StoredExtras)[]) {
     if (r.resolvedAt || !isSpecDocument(r.document)) continue;
@@ -162,7 +194,12 @@ export function markSent(records: SpecTaskReviewComment[], sentIds: ReadonlySet<
  * An overall comment has no quote to watch, so it resolves itself once the revision it was sent in came
  * back for review (status spec_review with revisionCount ≥ its revision). Returns the comments that changed.
  */
-export function resolveAnsweredOverall(comments: readonly StoredComment[], status: string, revisionCount: number, at: number): StoredComment[] {
+export function resolveAnsweredOverall(
+  comments: readonly StoredComment[],
+  status: string,
+  revisionCount: number,
+  at: number,
+): StoredComment[] {
   if (status !== 'spec_review') return [];
   return comments
     .filter((c) => c.overall && !c.resolved && c.sentInRevision !== undefined && revisionCount >= c.sentInRevision)
@@ -171,5 +208,7 @@ export function resolveAnsweredOverall(comments: readonly StoredComment[], statu
 
 /** A new comment's id: time plus a random part, so two windows never clash. */
 export function newCommentId(now: number, random: () => number = Math.random): string {
-  return `rc-${now.toString(36)}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+  return `rc-${now.toString(36)}-${Math.floor(random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0')}`;
 }

@@ -5,7 +5,8 @@ import type { ChangedFile } from '../../core/review/branchDiff';
 export { parseNameStatusZ, type ChangedFile } from '../../core/review/branchDiff';
 
 /** One side of a diff: a file at a git revision (read through the content provider), the worktree file, or nothing. */
-export type DiffSide = { kind: 'rev'; rev: string; path: string } | { kind: 'worktree'; path: string } | { kind: 'empty'; path: string };
+export type DiffSide =
+  { kind: 'rev'; rev: string; path: string } | { kind: 'worktree'; path: string } | { kind: 'empty'; path: string };
 
 export interface DiffEntry {
   label: string;
@@ -21,7 +22,8 @@ export interface DiffEntry {
  */
 export function diffEntries(files: readonly ChangedFile[], mergeBase: string): DiffEntry[] {
   return files.map((f) => {
-    const left: DiffSide = f.status === 'A' ? { kind: 'empty', path: f.path } : { kind: 'rev', rev: mergeBase, path: f.oldPath ?? f.path };
+    const left: DiffSide =
+      f.status === 'A' ? { kind: 'empty', path: f.path } : { kind: 'rev', rev: mergeBase, path: f.oldPath ?? f.path };
     const right: DiffSide = f.status === 'D' ? { kind: 'empty', path: f.path } : { kind: 'worktree', path: f.path };
     const label = f.oldPath ? `${f.oldPath} → ${f.path}` : f.path;
     return { label, path: f.path, left, right };
@@ -37,7 +39,8 @@ export interface BaseRef {
   path: string;
 }
 
-export const encodeBaseQuery = (r: BaseRef): string => new URLSearchParams({ repo: r.repo, rev: r.rev, path: r.path }).toString();
+export const encodeBaseQuery = (r: BaseRef): string =>
+  new URLSearchParams({ repo: r.repo, rev: r.rev, path: r.path }).toString();
 
 export function decodeBaseQuery(query: string): BaseRef | undefined {
   const q = new URLSearchParams(query);

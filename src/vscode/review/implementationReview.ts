@@ -34,7 +34,11 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, this));
     this._register(registerCommand('spectask.implementation.review', (target) => this.review(target)));
-    this._register(registerCommand('spectask.implementation.requestChanges', (target, comments) => this.requestChanges(target, comments)));
+    this._register(
+      registerCommand('spectask.implementation.requestChanges', (target, comments) =>
+        this.requestChanges(target, comments),
+      ),
+    );
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => void this.updateContext()));
     this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => void this.updateContext()));
   }
@@ -58,7 +62,11 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
   private sideUri(side: DiffSide, repo: string, worktree: string | undefined): vscode.Uri {
     if (side.kind === 'worktree' && worktree) return vscode.Uri.file(path.join(worktree, side.path));
     const rev = side.kind === 'rev' ? side.rev : '';
-    return vscode.Uri.from({ scheme: BASE_SCHEME, path: `/${side.path}`, query: encodeBaseQuery({ repo, rev, path: side.path }) });
+    return vscode.Uri.from({
+      scheme: BASE_SCHEME,
+      path: `/${side.path}`,
+      query: encodeBaseQuery({ repo, rev, path: side.path }),
+    });
   }
 
   private async review(target: unknown): Promise<ImplementationReviewResult> {
@@ -73,7 +81,9 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     const git = this.diffFor(ref.repo.root);
     const branchSha = await git.revParse(wt.branch);
     if (!branchSha) {
-      void vscode.window.showWarningMessage(`The branch ${wt.branch} of SpecTask ${ref.taskId} does not exist (any more).`);
+      void vscode.window.showWarningMessage(
+        `The branch ${wt.branch} of SpecTask ${ref.taskId} does not exist (any more).`,
+      );
       return { shown: 'none', files: [] };
     }
     const mergeBase = await git.mergeBase(wt.baseBranch, wt.branch);
@@ -84,24 +94,49 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     }
     // After Accept the worktree may be gone: then the right side is the branch head, also from git.
     const worktree = fs.existsSync(wt.path) ? wt.path : undefined;
-    const right = (s: DiffSide): DiffSide => (s.kind === 'worktree' && !worktree ? { kind: 'rev', rev: branchSha, path: s.path } : s);
-    const resources = entries.map((e) => ({ label: e.label, left: this.sideUri(e.left, ref.repo.root, worktree), right: this.sideUri(right(e.right), ref.repo.root, worktree) }));
+    const right = (s: DiffSide): DiffSide =>
+      s.kind === 'worktree' && !worktree ? { kind: 'rev', rev: branchSha, path: s.path } : s;
+    const resources = entries.map((e) => ({
+      label: e.label,
+      left: this.sideUri(e.left, ref.repo.root, worktree),
+      right: this.sideUri(right(e.right), ref.repo.root, worktree),
+    }));
     const title = `${TITLE_PREFIX} #${task.number}: ${task.title} (${wt.branch} vs ${wt.baseBranch})`;
     const files = entries.map((e) => e.path);
     if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
-      await vscode.commands.executeCommand('vscode.changes', title, resources.map((r) => [r.right, r.left, r.right]));
+      await vscode.commands.executeCommand(
+        'vscode.changes',
+        title,
+        resources.map((r) => [r.right, r.left, r.right]),
+      );
       await this.updateContext();
       return { shown: 'multi-diff', files, title };
     }
-    const pick = resources.length === 1 ? resources[0] : (await vscode.window.showQuickPick(resources.map((r) => ({ label: r.label, r })), { placeHolder: `${resources.length} changed files` }))?.r;
+    const pick =
+      resources.length === 1
+        ? resources[0]
+        : (
+            await vscode.window.showQuickPick(
+              resources.map((r) => ({ label: r.label, r })),
+              { placeHolder: `${resources.length} changed files` },
+            )
+          )?.r;
     if (!pick) return { shown: 'none', files };
-    await vscode.commands.executeCommand('vscode.diff', pick.left, pick.right, `${pick.label} (${wt.baseBranch} ↔ ${wt.branch})`);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      pick.left,
+      pick.right,
+      `${pick.label} (${wt.baseBranch} ↔ ${wt.branch})`,
+    );
     await this.updateContext();
     return { shown: 'diff', files };
   }
 
   private async requestChanges(target: unknown, commentsArg: string | undefined): Promise<{ sent: boolean }> {
-    const ref = await this.services.resolveTask(target, { statuses: ['implementation_review'], verb: 'request changes to' });
+    const ref = await this.services.resolveTask(target, {
+      statuses: ['implementation_review'],
+      verb: 'request changes to',
+    });
     if (!ref) return { sent: false };
     let text = commentsArg;
     if (text === undefined) {
@@ -115,7 +150,9 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     }
     if (!text?.trim()) return { sent: false };
     await ref.repo.orchestrator.requestImplementationChanges(ref.taskId, text.trim());
-    void vscode.window.showInformationMessage(`Sent your comments to the implementation agent of SpecTask ${ref.taskId}.`);
+    void vscode.window.showInformationMessage(
+      `Sent your comments to the implementation agent of SpecTask ${ref.taskId}.`,
+    );
     return { sent: true };
   }
 
@@ -123,7 +160,10 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
   private async updateContext(): Promise<void> {
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     const input = tab?.input;
-    const ours = (input instanceof vscode.TabInputTextDiff && (input.original.scheme === BASE_SCHEME || input.modified.scheme === BASE_SCHEME)) || !!tab?.label.startsWith(TITLE_PREFIX);
+    const ours =
+      (input instanceof vscode.TabInputTextDiff &&
+        (input.original.scheme === BASE_SCHEME || input.modified.scheme === BASE_SCHEME)) ||
+      !!tab?.label.startsWith(TITLE_PREFIX);
     await vscode.commands.executeCommand('setContext', 'spectask:reviewingImplementation', ours);
   }
 }

@@ -13,7 +13,9 @@ export class SpecReviewCodeLens extends Disposable implements vscode.CodeLensPro
   constructor(private readonly review: SpecReviewController) {
     super();
     this._register(review.onDidChangeReview(() => this._onDidChange.fire()));
-    this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/{requirements,design,tasks}.md' }, this));
+    this._register(
+      vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/{requirements,design,tasks}.md' }, this),
+    );
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -24,7 +26,9 @@ export class SpecReviewCodeLens extends Disposable implements vscode.CodeLensPro
     const lenses = [
       new vscode.CodeLens(top, {
         title: s.canApprove ? '$(check) Approve spec' : `$(lock) ${s.summary}`,
-        tooltip: s.canApprove ? 'Every document was opened since its last change and no comment is open' : 'Click to see what is missing',
+        tooltip: s.canApprove
+          ? 'Every document was opened since its last change and no comment is open'
+          : 'Click to see what is missing',
         command: 'spectask.spec.approve',
         arguments: [target],
       }),
@@ -36,7 +40,14 @@ export class SpecReviewCodeLens extends Disposable implements vscode.CodeLensPro
       }),
     ];
     if (s.next && s.next !== s.ref.document) {
-      lenses.push(new vscode.CodeLens(top, { title: `$(arrow-right) Next: ${s.next}`, tooltip: `Open ${s.next}; it has not been opened since its last change`, command: 'spectask.spec.review', arguments: [target] }));
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(arrow-right) Next: ${s.next}`,
+          tooltip: `Open ${s.next}; it has not been opened since its last change`,
+          command: 'spectask.spec.review',
+          arguments: [target],
+        }),
+      );
     }
     return lenses;
   }

@@ -11,7 +11,11 @@ export interface TaskFolder {
 }
 
 /** The SpecTask and document a file is, when it is one of the three spec documents of a known SpecTask folder. */
-export function specDocOf(fsPath: string, tasks: Iterable<TaskFolder>, caseInsensitive = process.platform === 'win32' || process.platform === 'darwin'): { taskId: string; document: SpecDocument } | undefined {
+export function specDocOf(
+  fsPath: string,
+  tasks: Iterable<TaskFolder>,
+  caseInsensitive = process.platform === 'win32' || process.platform === 'darwin',
+): { taskId: string; document: SpecDocument } | undefined {
   const norm = (p: string) => {
     const r = path.resolve(p);
     return caseInsensitive ? r.toLowerCase() : r;
@@ -41,7 +45,10 @@ export function pruneViewed(state: ViewedState, known: ReadonlySet<string>): Vie
 }
 
 /** The first document that still has to be opened (missing ones are skipped), in review order. */
-export function nextToOpen(documents: Partial<Record<SpecDocument, string>>, viewed: Partial<Record<SpecDocument, string>>): SpecDocument | undefined {
+export function nextToOpen(
+  documents: Partial<Record<SpecDocument, string>>,
+  viewed: Partial<Record<SpecDocument, string>>,
+): SpecDocument | undefined {
   return SPEC_DOCUMENTS.find((d) => documents[d] !== undefined && viewed[d] !== contentHash(documents[d]!));
 }
 

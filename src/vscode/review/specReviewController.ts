@@ -9,7 +9,14 @@ import { approvalGate, type ApprovalGate } from '../../core/review/approvalGate'
 import { autoResolve, isOpen, relocate, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
-import { commentsOf, markSent, newCommentId, resolveAnsweredOverall, upsertRecords, type StoredComment } from './commentRecords';
+import {
+  commentsOf,
+  markSent,
+  newCommentId,
+  resolveAnsweredOverall,
+  upsertRecords,
+  type StoredComment,
+} from './commentRecords';
 import { gateSummary, nextToOpen, pruneViewed, recordView, specDocOf, type ViewedState } from './specDocs';
 import { notificationText } from '../views/notificationText';
 import { withoutIconSyntax } from '../views/iconText';
@@ -91,29 +98,52 @@ export class SpecReviewController extends Disposable {
       }
     })();
     this.controller = this._register(vscode.comments.createCommentController(CONTROLLER_ID, 'SpecTask review'));
-    this.controller.options = { prompt: 'Comment on this line for the planning agent', placeHolder: 'What should change here?' };
+    this.controller.options = {
+      prompt: 'Comment on this line for the planning agent',
+      placeHolder: 'What should change here?',
+    };
     this.controller.commentingRangeProvider = {
-      provideCommentingRanges: (doc) => (this.locate(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : []),
+      provideCommentingRanges: (doc) =>
+        this.locate(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : [],
     };
 
-    this._register(registerCommand('spectask.comment.add', (reply) => this.addComment(reply as vscode.CommentReply | undefined)));
-    this._register(registerCommand('spectask.comment.resolve', (thread) => this.setResolved(thread as vscode.CommentThread | undefined, true)));
-    this._register(registerCommand('spectask.comment.reopen', (thread) => this.setResolved(thread as vscode.CommentThread | undefined, false)));
-    this._register(registerCommand('spectask.comment.delete', (note) => this.deleteNote(note as ReviewNote | undefined)));
+    this._register(
+      registerCommand('spectask.comment.add', (reply) => this.addComment(reply as vscode.CommentReply | undefined)),
+    );
+    this._register(
+      registerCommand('spectask.comment.resolve', (thread) =>
+        this.setResolved(thread as vscode.CommentThread | undefined, true),
+      ),
+    );
+    this._register(
+      registerCommand('spectask.comment.reopen', (thread) =>
+        this.setResolved(thread as vscode.CommentThread | undefined, false),
+      ),
+    );
+    this._register(
+      registerCommand('spectask.comment.delete', (note) => this.deleteNote(note as ReviewNote | undefined)),
+    );
     this._register(registerCommand('spectask.spec.review', (target) => this.review(target)));
     this._register(registerCommand('spectask.spec.approve', (target) => this.approve(target)));
-    this._register(registerCommand('spectask.spec.requestChanges', (target, overall) => this.requestChanges(target, overall)));
+    this._register(
+      registerCommand('spectask.spec.requestChanges', (target, overall) => this.requestChanges(target, overall)),
+    );
 
     this._register(vscode.window.onDidChangeActiveTextEditor(() => void this.onEditorsChanged()));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => void this.onEditorsChanged()));
-    this._register(vscode.workspace.onDidSaveTextDocument((d) => {
-      const ref = this.locate(d.uri);
-      if (ref) void this.syncTask(ref.repo, ref.taskId, true);
-    }));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      // A document that changes while it is on screen (an agent's revision reloading) is seen as it is.
-      if (!e.document.isDirty && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) void this.onEditorsChanged();
-    }));
+    this._register(
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        const ref = this.locate(d.uri);
+        if (ref) void this.syncTask(ref.repo, ref.taskId, true);
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        // A document that changes while it is on screen (an agent's revision reloading) is seen as it is.
+        if (!e.document.isDirty && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document))
+          void this.onEditorsChanged();
+      }),
+    );
     this._register(services.onDidChangeOrchestrators(() => this.scheduleSync()));
     this._register(services.onDidChangeTasks(() => this.scheduleSync()));
     this._register({ dispose: () => this.syncTimer && clearTimeout(this.syncTimer) });
@@ -132,7 +162,12 @@ export class SpecReviewController extends Disposable {
     for (const repo of this.services.repositories()) {
       const root = repo.designDocsRoot;
       if (!isInside(uri.fsPath, root) && !isInside(uri.fsPath, realPath(root))) continue;
-      const hit = specDocOf(uri.fsPath, repo.orchestrator.taskViews()) ?? specDocOf(realPath(uri.fsPath), repo.orchestrator.taskViews().map((t) => ({ id: t.id, path: realPath(t.path) })));
+      const hit =
+        specDocOf(uri.fsPath, repo.orchestrator.taskViews()) ??
+        specDocOf(
+          realPath(uri.fsPath),
+          repo.orchestrator.taskViews().map((t) => ({ id: t.id, path: realPath(t.path) })),
+        );
       if (hit) return { repo, ...hit };
     }
     return undefined;
@@ -145,12 +180,14 @@ export class SpecReviewController extends Disposable {
 
   private async readDocs(repo: SpecTaskRepository, taskId: string): Promise<Partial<Record<SpecDocument, string>>> {
     const out: Partial<Record<SpecDocument, string>> = {};
-    await Promise.all(SPEC_DOCUMENTS.map(async (d) => {
-      const uri = this.docUri(repo, taskId, d);
-      if (!uri) return;
-      const text = await fs.readFile(uri.fsPath, 'utf8').catch(() => undefined);
-      if (text !== undefined) out[d] = text;
-    }));
+    await Promise.all(
+      SPEC_DOCUMENTS.map(async (d) => {
+        const uri = this.docUri(repo, taskId, d);
+        if (!uri) return;
+        const text = await fs.readFile(uri.fsPath, 'utf8').catch(() => undefined);
+        if (text !== undefined) out[d] = text;
+      }),
+    );
     return out;
   }
 
@@ -182,7 +219,9 @@ export class SpecReviewController extends Disposable {
         const key = this.key(repo, t.id);
         live.add(key);
         if (this.syncedRecord.get(key) === t.record && this.syncedRecord.has(key)) continue;
-        await this.syncTask(repo, t.id).catch((e) => this.services.log.warn(`review: could not load the comments of ${t.id}: ${(e as Error).message}`));
+        await this.syncTask(repo, t.id).catch((e) =>
+          this.services.log.warn(`review: could not load the comments of ${t.id}: ${(e as Error).message}`),
+        );
       }
     }
     for (const key of [...this.comments.keys()]) if (!live.has(key)) this.dropTask(key);
@@ -211,14 +250,30 @@ export class SpecReviewController extends Disposable {
     const comments = this.comments.get(key) ?? [];
     const docs = await this.readDocs(repo, taskId);
     const now = Date.now();
-    const changed = [...autoResolve(comments, docs, now), ...resolveAnsweredOverall(comments, record?.status ?? '', record?.revisionCount ?? 0, now)];
-    if (changed.length) await this.write(repo, taskId, changed, [], `review: ${changed.length} comment${changed.length === 1 ? '' : 's'} resolved (quoted text gone)`);
+    const changed = [
+      ...autoResolve(comments, docs, now),
+      ...resolveAnsweredOverall(comments, record?.status ?? '', record?.revisionCount ?? 0, now),
+    ];
+    if (changed.length)
+      await this.write(
+        repo,
+        taskId,
+        changed,
+        [],
+        `review: ${changed.length} comment${changed.length === 1 ? '' : 's'} resolved (quoted text gone)`,
+      );
     this.render(repo, taskId, docs);
     this._onDidChangeReview.fire();
   }
 
   /** Applies changes locally at once and persists them to spectask.json (one commit). */
-  private async write(repo: SpecTaskRepository, taskId: string, changed: readonly StoredComment[], removed: readonly string[], what: string): Promise<void> {
+  private async write(
+    repo: SpecTaskRepository,
+    taskId: string,
+    changed: readonly StoredComment[],
+    removed: readonly string[],
+    what: string,
+  ): Promise<void> {
     const key = this.key(repo, taskId);
     const list = [...(this.comments.get(key) ?? [])];
     for (const c of changed) {
@@ -226,7 +281,10 @@ export class SpecReviewController extends Disposable {
       if (i >= 0) list[i] = c;
       else list.push(c);
     }
-    this.comments.set(key, list.filter((c) => !removed.includes(c.id)));
+    this.comments.set(
+      key,
+      list.filter((c) => !removed.includes(c.id)),
+    );
     this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
     try {
       const rec = await repo.docs.store.update(taskId, what, (r) => upsertRecords(r.reviewComments, changed, removed));
@@ -234,7 +292,9 @@ export class SpecReviewController extends Disposable {
       if (this.writing.get(key) === 1) this.comments.set(key, commentsOf(rec.reviewComments));
     } catch (e) {
       this.services.log.error(`review: could not save comments of ${taskId}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(notificationText(`Could not save the review comment: ${(e as Error).message}`));
+      void vscode.window.showErrorMessage(
+        notificationText(`Could not save the review comment: ${(e as Error).message}`),
+      );
       throw e;
     } finally {
       this.writing.set(key, (this.writing.get(key) ?? 1) - 1);
@@ -261,7 +321,9 @@ export class SpecReviewController extends Disposable {
       }
       if (!thread) {
         thread = this.controller.createCommentThread(uri, new vscode.Range(line, 0, line, 0), []);
-        thread.collapsibleState = c.resolved ? vscode.CommentThreadCollapsibleState.Collapsed : vscode.CommentThreadCollapsibleState.Expanded;
+        thread.collapsibleState = c.resolved
+          ? vscode.CommentThreadCollapsibleState.Collapsed
+          : vscode.CommentThreadCollapsibleState.Expanded;
         this.threads.set(threadKey, thread);
         this.threadIds.set(thread, { key, id: c.id });
       } else if (docs && thread.range?.start.line !== line) {
@@ -278,16 +340,35 @@ export class SpecReviewController extends Disposable {
   }
 
   private fill(thread: vscode.CommentThread, c: StoredComment): void {
-    const resolvedLabel = c.resolved ? (c.resolved.by === 'auto' ? `Resolved automatically${c.resolved.reason ? `: ${c.resolved.reason}` : ''}` : 'Resolved') : undefined;
+    const resolvedLabel = c.resolved
+      ? c.resolved.by === 'auto'
+        ? `Resolved automatically${c.resolved.reason ? `: ${c.resolved.reason}` : ''}`
+        : 'Resolved'
+      : undefined;
     const sentLabel = c.sentInRevision !== undefined ? `sent to the agent in revision ${c.sentInRevision}` : undefined;
-    thread.label = [c.overall ? 'Overall comment' : undefined, resolvedLabel ?? (sentLabel ? `Open, ${sentLabel}` : 'Open')].filter(Boolean).join(' · ');
+    thread.label = [
+      c.overall ? 'Overall comment' : undefined,
+      resolvedLabel ?? (sentLabel ? `Open, ${sentLabel}` : 'Open'),
+    ]
+      .filter(Boolean)
+      .join(' · ');
     thread.contextValue = c.resolved ? 'resolved' : 'open';
     thread.state = c.resolved ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
     thread.canReply = !c.resolved;
     const quote = c.quote.trim() ? `> ${c.quote.trim().slice(0, 300)}\n\n` : '';
     thread.comments = [
-      new ReviewNote(c.id, -1, markdown(`${quote}${c.body}`), { name: c.author }, new Date(c.createdAt), c.overall ? 'overall' : undefined, 'note'),
-      ...c.replies.map((r, i) => new ReviewNote(c.id, i, markdown(r.body), { name: r.author }, new Date(r.at), undefined, 'reply')),
+      new ReviewNote(
+        c.id,
+        -1,
+        markdown(`${quote}${c.body}`),
+        { name: c.author },
+        new Date(c.createdAt),
+        c.overall ? 'overall' : undefined,
+        'note',
+      ),
+      ...c.replies.map(
+        (r, i) => new ReviewNote(c.id, i, markdown(r.body), { name: r.author }, new Date(r.at), undefined, 'reply'),
+      ),
     ];
   }
 
@@ -303,7 +384,9 @@ export class SpecReviewController extends Disposable {
     }
   }
 
-  private find(thread: vscode.CommentThread | undefined): { repo: SpecTaskRepository; taskId: string; comment: StoredComment } | undefined {
+  private find(
+    thread: vscode.CommentThread | undefined,
+  ): { repo: SpecTaskRepository; taskId: string; comment: StoredComment } | undefined {
     if (!thread) return undefined;
     const ids = this.threadIds.get(thread);
     if (!ids) return undefined;
@@ -321,7 +404,10 @@ export class SpecReviewController extends Disposable {
     if (!text) return;
     const existing = this.find(reply.thread);
     if (existing) {
-      const c = { ...existing.comment, replies: [...existing.comment.replies, { author: this.author, body: text, at: Date.now() }] };
+      const c = {
+        ...existing.comment,
+        replies: [...existing.comment.replies, { author: this.author, body: text, at: Date.now() }],
+      };
       await this.write(existing.repo, existing.taskId, [c], [], `review: reply on ${c.document} line ${c.line}`);
       this.fill(reply.thread, c);
       this._onDidChangeReview.fire();
@@ -330,15 +416,28 @@ export class SpecReviewController extends Disposable {
     const ref = this.locate(reply.thread.uri);
     if (!ref) {
       reply.thread.dispose();
-      void vscode.window.showWarningMessage('Review comments can be made on requirements.md, design.md and tasks.md of a SpecTask.');
+      void vscode.window.showWarningMessage(
+        'Review comments can be made on requirements.md, design.md and tasks.md of a SpecTask.',
+      );
       return;
     }
     const doc = await vscode.workspace.openTextDocument(reply.thread.uri);
     const range = reply.thread.range ?? new vscode.Range(0, 0, 0, 0);
     const startLine = Math.min(range.start.line, doc.lineCount - 1);
     const endLine = Math.min(Math.max(range.end.line, startLine), doc.lineCount - 1);
-    const quote = Array.from({ length: endLine - startLine + 1 }, (_, i) => doc.lineAt(startLine + i).text).join('\n').trim();
-    const c: StoredComment = { id: newCommentId(Date.now()), document: ref.document, line: startLine + 1, quote, body: text, author: this.author, createdAt: Date.now(), replies: [] };
+    const quote = Array.from({ length: endLine - startLine + 1 }, (_, i) => doc.lineAt(startLine + i).text)
+      .join('\n')
+      .trim();
+    const c: StoredComment = {
+      id: newCommentId(Date.now()),
+      document: ref.document,
+      line: startLine + 1,
+      quote,
+      body: text,
+      author: this.author,
+      createdAt: Date.now(),
+      replies: [],
+    };
     const key = this.key(ref.repo, ref.taskId);
     // The widget's own thread becomes this comment's thread.
     reply.thread.range = new vscode.Range(startLine, 0, startLine, 0);
@@ -363,9 +462,17 @@ export class SpecReviewController extends Disposable {
     const c: StoredComment = { ...hit.comment };
     if (resolved) c.resolved = { at: Date.now(), by: 'user' };
     else delete c.resolved;
-    await this.write(hit.repo, hit.taskId, [c], [], `review: ${resolved ? 'resolve' : 'reopen'} comment on ${c.document} line ${c.line}`);
+    await this.write(
+      hit.repo,
+      hit.taskId,
+      [c],
+      [],
+      `review: ${resolved ? 'resolve' : 'reopen'} comment on ${c.document} line ${c.line}`,
+    );
     this.fill(thread, c);
-    thread.collapsibleState = resolved ? vscode.CommentThreadCollapsibleState.Collapsed : vscode.CommentThreadCollapsibleState.Expanded;
+    thread.collapsibleState = resolved
+      ? vscode.CommentThreadCollapsibleState.Collapsed
+      : vscode.CommentThreadCollapsibleState.Expanded;
     this._onDidChangeReview.fire();
     await this.updateContextKeys();
   }
@@ -378,7 +485,13 @@ export class SpecReviewController extends Disposable {
       const hit = this.find(thread);
       if (!hit) return;
       if (note.replyIndex < 0) {
-        await this.write(hit.repo, hit.taskId, [], [hit.comment.id], `review: delete comment on ${hit.comment.document} line ${hit.comment.line}`);
+        await this.write(
+          hit.repo,
+          hit.taskId,
+          [],
+          [hit.comment.id],
+          `review: delete comment on ${hit.comment.document} line ${hit.comment.line}`,
+        );
         thread.dispose();
         this.threads.delete(threadKey);
       } else {
@@ -420,7 +533,10 @@ export class SpecReviewController extends Disposable {
     // Typing in a comment widget makes its input (scheme `comment`) the active editor, or none: then the
     // visible spec document counts, so the Approve / Request changes buttons stay while commenting.
     const active = vscode.window.activeTextEditor;
-    const ed = active?.document.uri.scheme === 'file' ? active : vscode.window.visibleTextEditors.find((e) => this.locate(e.document.uri));
+    const ed =
+      active?.document.uri.scheme === 'file'
+        ? active
+        : vscode.window.visibleTextEditors.find((e) => this.locate(e.document.uri));
     const ref = ed && this.locate(ed.document.uri);
     const status = ref && ref.repo.orchestrator.task(ref.taskId)?.status;
     const reviewing = status === 'spec_review';
@@ -436,7 +552,9 @@ export class SpecReviewController extends Disposable {
     const ref = await this.services.resolveTask(target, { verb: 'review' });
     if (!ref) return undefined;
     const docs = await this.readDocs(ref.repo, ref.taskId);
-    const next = nextToOpen(docs, this.viewed[this.key(ref.repo, ref.taskId)] ?? {}) ?? SPEC_DOCUMENTS.find((d) => docs[d] !== undefined);
+    const next =
+      nextToOpen(docs, this.viewed[this.key(ref.repo, ref.taskId)] ?? {}) ??
+      SPEC_DOCUMENTS.find((d) => docs[d] !== undefined);
     if (!next) {
       void vscode.window.showWarningMessage(`SpecTask ${ref.taskId} has no spec documents yet.`);
       return undefined;
@@ -463,7 +581,9 @@ export class SpecReviewController extends Disposable {
       return { approved: false, reasons: gate.reasons };
     }
     await ref.repo.orchestrator.approve(ref.taskId);
-    void vscode.window.showInformationMessage(`Spec of SpecTask ${ref.taskId} approved; it is queued for implementation.`);
+    void vscode.window.showInformationMessage(
+      `Spec of SpecTask ${ref.taskId} approved; it is queued for implementation.`,
+    );
     await this.updateContextKeys();
     this._onDidChangeReview.fire();
     return { approved: true };
@@ -475,14 +595,23 @@ export class SpecReviewController extends Disposable {
     const next = nextToOpen(docs, this.viewed[this.key(repo, taskId)] ?? {});
     const open = this.commentsFor(repo, taskId).filter(isOpen);
     const actions = [...(next ? [`Open ${next}`] : []), ...(open.length ? ['Show open comments'] : [])];
-    const pick = await vscode.window.showWarningMessage(`Cannot approve SpecTask ${taskId} yet: ${reasons.join('; ')}.`, ...actions);
-    if (pick && next && pick === `Open ${next}`) await vscode.window.showTextDocument(this.docUri(repo, taskId, next)!, { preview: false });
+    const pick = await vscode.window.showWarningMessage(
+      `Cannot approve SpecTask ${taskId} yet: ${reasons.join('; ')}.`,
+      ...actions,
+    );
+    if (pick && next && pick === `Open ${next}`)
+      await vscode.window.showTextDocument(this.docUri(repo, taskId, next)!, { preview: false });
     else if (pick === 'Show open comments') await this.pickComment(repo, taskId, open);
   }
 
   private async pickComment(repo: SpecTaskRepository, taskId: string, open: readonly StoredComment[]): Promise<void> {
     const item = await vscode.window.showQuickPick(
-      open.map((c) => ({ label: `${c.document}:${c.line}`, description: withoutIconSyntax(c.body.slice(0, 80)), detail: withoutIconSyntax(c.quote.slice(0, 120)) || undefined, c })),
+      open.map((c) => ({
+        label: `${c.document}:${c.line}`,
+        description: withoutIconSyntax(c.body.slice(0, 80)),
+        detail: withoutIconSyntax(c.quote.slice(0, 120)) || undefined,
+        c,
+      })),
       { placeHolder: 'Open comments: resolve them, or send them with Request changes' },
     );
     if (!item) return;
@@ -517,20 +646,30 @@ export class SpecReviewController extends Disposable {
     const knownIds = new Set((this.comments.get(key) ?? []).map((c) => c.id));
     // The open comments are already in spectask.json; the orchestrator hands every unresolved entry of the
     // record to the planning agent. Only the overall comment is new, so only it is passed along.
-    await ref.repo.orchestrator.requestSpecChanges(ref.taskId, overall ? [{ document: 'requirements.md', line: 1, quote: '', comment: overall }] : [], overall || undefined);
+    await ref.repo.orchestrator.requestSpecChanges(
+      ref.taskId,
+      overall ? [{ document: 'requirements.md', line: 1, quote: '', comment: overall }] : [],
+      overall || undefined,
+    );
     const sentIds = new Set(open.map((c) => c.id));
     this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
     try {
-      const rec = await ref.repo.docs.store.update(ref.taskId, `review: ${open.length + (overall ? 1 : 0)} comment(s) sent to the planning agent`, (r) => {
-        markSent(r.reviewComments, sentIds, overall || undefined, knownIds, r.revisionCount);
-      });
+      const rec = await ref.repo.docs.store.update(
+        ref.taskId,
+        `review: ${open.length + (overall ? 1 : 0)} comment(s) sent to the planning agent`,
+        (r) => {
+          markSent(r.reviewComments, sentIds, overall || undefined, knownIds, r.revisionCount);
+        },
+      );
       this.comments.set(key, commentsOf(rec.reviewComments));
       this.knownUpdatedAt.set(key, rec.updatedAt);
     } finally {
       this.writing.set(key, (this.writing.get(key) ?? 1) - 1);
     }
     this.render(ref.repo, ref.taskId, await this.readDocs(ref.repo, ref.taskId));
-    void vscode.window.showInformationMessage(`Sent ${open.length} comment${open.length === 1 ? '' : 's'}${overall ? ' and your overall comment' : ''} to the planning agent of SpecTask ${ref.taskId}.`);
+    void vscode.window.showInformationMessage(
+      `Sent ${open.length} comment${open.length === 1 ? '' : 's'}${overall ? ' and your overall comment' : ''} to the planning agent of SpecTask ${ref.taskId}.`,
+    );
     this._onDidChangeReview.fire();
     await this.updateContextKeys();
     return { sent: open.length + (overall ? 1 : 0) };
@@ -539,13 +678,21 @@ export class SpecReviewController extends Disposable {
   // ------------------------------------------------------------------ for the review CodeLens
 
   /** One line about the review state of the task a document belongs to, with the next document to open. */
-  async reviewState(uri: vscode.Uri): Promise<{ ref: DocRef; summary: string; canApprove: boolean; next?: SpecDocument; open: number } | undefined> {
+  async reviewState(
+    uri: vscode.Uri,
+  ): Promise<{ ref: DocRef; summary: string; canApprove: boolean; next?: SpecDocument; open: number } | undefined> {
     const ref = this.locate(uri);
     if (!ref || ref.repo.orchestrator.task(ref.taskId)?.status !== 'spec_review') return undefined;
     const docs = await this.readDocs(ref.repo, ref.taskId);
     const viewed = this.viewed[this.key(ref.repo, ref.taskId)] ?? {};
     const gate = approvalGate(docs, viewed, this.commentsFor(ref.repo, ref.taskId));
-    return { ref, summary: gateSummary(gate), canApprove: gate.canApprove, next: nextToOpen(docs, viewed), open: this.commentsFor(ref.repo, ref.taskId).filter(isOpen).length };
+    return {
+      ref,
+      summary: gateSummary(gate),
+      canApprove: gate.canApprove,
+      next: nextToOpen(docs, viewed),
+      open: this.commentsFor(ref.repo, ref.taskId).filter(isOpen).length,
+    };
   }
 }
 

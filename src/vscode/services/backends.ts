@@ -1,5 +1,12 @@
 import { vscode } from '../vscodeApi';
-import type { AgentBackend, AgentRun, BackendCapabilities, BackendId, ProbeResult, StartRequest } from '../../core/agents/agentBackend';
+import type {
+  AgentBackend,
+  AgentRun,
+  BackendCapabilities,
+  BackendId,
+  ProbeResult,
+  StartRequest,
+} from '../../core/agents/agentBackend';
 import { CustomCommandBackend } from '../../core/agents/customCommandBackend';
 import { createProcessBackends } from '../../core/orchestrator/backends';
 import { VsCodeLmBackend } from '../agents/vscodeLmBackend';
@@ -19,8 +26,19 @@ export const BACKEND_LABELS: Readonly<Record<BackendId, string>> = {
 
 /** A back-end whose configuration is missing entirely: listed, never runnable, with the reason. */
 class UnconfiguredBackend implements AgentBackend {
-  readonly capabilities: BackendCapabilities = { resume: false, followUp: false, softInterrupt: false, permissionCallback: false, reportsCost: false, osSandbox: false };
-  constructor(readonly id: BackendId, readonly label: string, private readonly problem: string) {}
+  readonly capabilities: BackendCapabilities = {
+    resume: false,
+    followUp: false,
+    softInterrupt: false,
+    permissionCallback: false,
+    reportsCost: false,
+    osSandbox: false,
+  };
+  constructor(
+    readonly id: BackendId,
+    readonly label: string,
+    private readonly problem: string,
+  ) {}
   async probe(): Promise<ProbeResult> {
     return { available: false, problem: this.problem };
   }
@@ -64,11 +82,20 @@ export class BackendCatalog {
       claudePath: c.get<string>('agents.claudePath')?.trim(),
       codexPath: c.get<string>('agents.codexPath')?.trim(),
       geminiPath: c.get<string>('agents.geminiPath')?.trim(),
-      openai: { baseUrl: c.get<string>('openaiCompatible.baseUrl')?.trim() || undefined, model: c.get<string>('openaiCompatible.model')?.trim() || undefined, apiKey: this.openAiKey },
+      openai: {
+        baseUrl: c.get<string>('openaiCompatible.baseUrl')?.trim() || undefined,
+        model: c.get<string>('openaiCompatible.model')?.trim() || undefined,
+        apiKey: this.openAiKey,
+      },
     });
     const next = new Map<BackendId, AgentBackend>(list.map((b) => [b.id, b]));
     next.set('vscode-lm', new VsCodeLmBackend());
-    next.set('custom', custom.template ? new CustomCommandBackend(BACKEND_LABELS.custom, custom.template) : new UnconfiguredBackend('custom', BACKEND_LABELS.custom, custom.problem ?? 'not configured'));
+    next.set(
+      'custom',
+      custom.template
+        ? new CustomCommandBackend(BACKEND_LABELS.custom, custom.template)
+        : new UnconfiguredBackend('custom', BACKEND_LABELS.custom, custom.problem ?? 'not configured'),
+    );
     this.current = next;
   }
 
@@ -86,7 +113,9 @@ export class BackendCatalog {
     return Promise.all(
       BACKEND_IDS.map(async (id) => {
         const b = this.get(id);
-        const result = await b.probe().catch((e: unknown) => ({ available: false, problem: e instanceof Error ? e.message : String(e) }));
+        const result = await b
+          .probe()
+          .catch((e: unknown) => ({ available: false, problem: e instanceof Error ? e.message : String(e) }));
         return { id, label: BACKEND_LABELS[id], result };
       }),
     );
@@ -94,7 +123,10 @@ export class BackendCatalog {
 }
 
 class SettingsBackedBackend implements AgentBackend {
-  constructor(readonly id: BackendId, private readonly catalog: BackendCatalog) {}
+  constructor(
+    readonly id: BackendId,
+    private readonly catalog: BackendCatalog,
+  ) {}
   get label(): string {
     return this.catalog.get(this.id).label;
   }

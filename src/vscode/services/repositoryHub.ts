@@ -25,7 +25,10 @@ export type FolderState =
   | { kind: 'open'; folder: vscode.WorkspaceFolder; repo: OpenRepository };
 
 class OpenRepository implements SpecTaskRepository {
-  constructor(readonly folder: vscode.WorkspaceFolder, readonly opened: OpenedOrchestrator) {}
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    readonly opened: OpenedOrchestrator,
+  ) {}
   get root() {
     return this.opened.docs.repo.root;
   }
@@ -76,7 +79,9 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
   private readonly _onDidChangeTasks = this._register(new Emitter<SpecTaskRepository>());
   /** Some orchestrator's tasks or agents changed (not coalesced). */
   readonly onDidChangeTasks = this._onDidChangeTasks.event;
-  private readonly _onDidNotice = this._register(new Emitter<{ repo: SpecTaskRepository; notice: OrchestratorNotice }>());
+  private readonly _onDidNotice = this._register(
+    new Emitter<{ repo: SpecTaskRepository; notice: OrchestratorNotice }>(),
+  );
   readonly onDidNotice = this._onDidNotice.event;
 
   constructor(
@@ -124,16 +129,21 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
 
   mayRunAgents = (): string | undefined => untrustedReason(vscode.workspace.isTrusted);
 
-  repositoryFor(target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined): SpecTaskRepository | undefined {
+  repositoryFor(
+    target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined,
+  ): SpecTaskRepository | undefined {
     if (!target) return this.open.size === 1 ? [...this.open.values()][0] : undefined;
     if (typeof target === 'string') return [...this.open.values()].find((r) => r.orchestrator.task(target));
     if (target instanceof vscode.Uri) {
       if (target.scheme !== 'file') return undefined;
       const p = real(target.fsPath);
       // The design-docs and code worktrees live under <root>/.git-worktrees, so the root prefix covers them.
-      return [...this.open.values()].filter((r) => isUnder(p, r.root) || isUnder(p, real(r.designDocsRoot))).sort((a, b) => b.root.length - a.root.length)[0];
+      return [...this.open.values()]
+        .filter((r) => isUnder(p, r.root) || isUnder(p, real(r.designDocsRoot)))
+        .sort((a, b) => b.root.length - a.root.length)[0];
     }
-    if (target.repoRoot) return this.open.get(real(target.repoRoot)) ?? [...this.open.values()].find((r) => r.root === target.repoRoot);
+    if (target.repoRoot)
+      return this.open.get(real(target.repoRoot)) ?? [...this.open.values()].find((r) => r.root === target.repoRoot);
     if (target.taskId) return this.repositoryFor(target.taskId);
     return undefined;
   }
@@ -142,13 +152,21 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     return this.repositoryFor(target)?.orchestrator;
   }
 
-  async resolveTask(arg: unknown, allowed: { statuses?: readonly string[]; verb?: string } = {}): Promise<TaskRef | undefined> {
+  async resolveTask(
+    arg: unknown,
+    allowed: { statuses?: readonly string[]; verb?: string } = {},
+  ): Promise<TaskRef | undefined> {
     const direct = this.taskFromArg(arg);
     if (direct) return direct;
     const active = vscode.window.activeTextEditor?.document.uri;
     if (arg === undefined && active) {
       const fromEditor = this.taskFromArg(active);
-      if (fromEditor && (!allowed.statuses || allowed.statuses.includes(fromEditor.repo.orchestrator.task(fromEditor.taskId)?.status ?? ''))) return fromEditor;
+      if (
+        fromEditor &&
+        (!allowed.statuses ||
+          allowed.statuses.includes(fromEditor.repo.orchestrator.task(fromEditor.taskId)?.status ?? ''))
+      )
+        return fromEditor;
     }
     const candidates = this.repositories().flatMap((repo) =>
       repo.orchestrator
@@ -158,7 +176,11 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     );
     if (!candidates.length) {
       const what = allowed.verb ? ` to ${allowed.verb}` : '';
-      void vscode.window.showInformationMessage(this.open.size ? `There is no SpecTask${what} right now.` : 'No repository with SpecTasks is open. Create a SpecTask or initialize the design-docs branch first.');
+      void vscode.window.showInformationMessage(
+        this.open.size
+          ? `There is no SpecTask${what} right now.`
+          : 'No repository with SpecTasks is open. Create a SpecTask or initialize the design-docs branch first.',
+      );
       return undefined;
     }
     const multi = this.open.size > 1;
@@ -169,7 +191,10 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
         detail: multi ? repo.folder.name : undefined,
         ref: { repo, taskId: t.id } as TaskRef,
       })),
-      { title: allowed.verb ? `Which SpecTask do you want to ${allowed.verb}?` : 'Pick a SpecTask', matchOnDescription: true },
+      {
+        title: allowed.verb ? `Which SpecTask do you want to ${allowed.verb}?` : 'Pick a SpecTask',
+        matchOnDescription: true,
+      },
     );
     return pick?.ref;
   }
@@ -199,7 +224,9 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
 
   /** Probes every workspace folder and opens the repositories whose design-docs branch exists. */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(() => this.doRefresh()).catch((e) => this.log.error(`refreshing repositories failed: ${(e as Error).message}`));
+    this.refreshing = this.refreshing
+      .then(() => this.doRefresh())
+      .catch((e) => this.log.error(`refreshing repositories failed: ${(e as Error).message}`));
     return this.refreshing;
   }
 
@@ -246,7 +273,10 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
   private tryOpen(folder: vscode.WorkspaceFolder, root: string, createBranch: boolean): Promise<FolderState> {
     const inFlight = this.opening.get(root);
     // A second caller that wants the branch created must not be satisfied by an "uninitialized" answer.
-    if (inFlight) return inFlight.then((st) => (st.kind === 'uninitialized' && createBranch ? this.tryOpen(folder, root, true) : st));
+    if (inFlight)
+      return inFlight.then((st) =>
+        st.kind === 'uninitialized' && createBranch ? this.tryOpen(folder, root, true) : st,
+      );
     const existing = this.open.get(root);
     if (existing) return Promise.resolve({ kind: 'open', folder, repo: existing });
     const p = this.openNow(folder, root, createBranch).finally(() => this.opening.delete(root));
@@ -283,12 +313,15 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
         dispose();
       };
       for (const r of opened.docs.location.repairs) this.log.info(`[${path.basename(root)}] ${r}`);
-      this.log.info(`opened ${key}: design docs on '${opened.docs.location.branch}' at ${opened.docs.location.worktreePath}`);
+      this.log.info(
+        `opened ${key}: design docs on '${opened.docs.location.branch}' at ${opened.docs.location.worktreePath}`,
+      );
       await opened.orchestrator.start();
       this._onDidChangeTasks.fire(repo);
       return { kind: 'open', folder, repo };
     } catch (e) {
-      if (e instanceof RepositoryRefusedError && e.code === 'not-initialized') return { kind: 'uninitialized', folder, root, message: e.message };
+      if (e instanceof RepositoryRefusedError && e.code === 'not-initialized')
+        return { kind: 'uninitialized', folder, root, message: e.message };
       this.log.warn(`cannot open the design docs of ${folder.uri.fsPath}: ${(e as Error).message}`);
       return { kind: 'refused', folder, root, error: e as Error };
     }
@@ -304,7 +337,12 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     if (state?.kind === 'open') return state.repo;
     const probe = await probeRepository(folder.uri.fsPath, this.registry.binary);
     if (probe.kind === 'git-missing') throw new RepositoryRefusedError('git-missing', probe.message, folder.uri.fsPath);
-    if (probe.kind === 'not-a-repo') throw new RepositoryRefusedError('not-a-repo', `${folder.uri.fsPath} is not a git repository. SpecTasks live on a git branch, so the folder needs one.`, folder.uri.fsPath);
+    if (probe.kind === 'not-a-repo')
+      throw new RepositoryRefusedError(
+        'not-a-repo',
+        `${folder.uri.fsPath} is not a git repository. SpecTasks live on a git branch, so the folder needs one.`,
+        folder.uri.fsPath,
+      );
     const root = real(probe.root);
     const existing = this.open.get(root);
     if (existing) return existing;
@@ -338,7 +376,8 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
   /** Tasks in a status, across repositories (for the status bar). */
   countWhere(pred: (status: SpecTaskStatus, working: boolean) => boolean): number {
     let n = 0;
-    for (const r of this.open.values()) for (const t of r.orchestrator.taskViews()) if (pred(t.status, t.agentWorking)) n++;
+    for (const r of this.open.values())
+      for (const t of r.orchestrator.taskViews()) if (pred(t.status, t.agentWorking)) n++;
     return n;
   }
 }

@@ -3,10 +3,23 @@ import type { BackendId } from '../../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/agentPriority';
 import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
-import { DEFAULT_SETTINGS, type MergeStrategy, type OrchestratorSettings, type PermissionLevel } from '../../core/orchestrator/settings';
+import {
+  DEFAULT_SETTINGS,
+  type MergeStrategy,
+  type OrchestratorSettings,
+  type PermissionLevel,
+} from '../../core/orchestrator/settings';
 
-export const BACKEND_IDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai-compat', 'vscode-lm', 'custom'];
-const isBackend = (v: unknown): v is BackendId => typeof v === 'string' && (BACKEND_IDS as readonly string[]).includes(v);
+export const BACKEND_IDS: readonly BackendId[] = [
+  'claude-cli',
+  'codex',
+  'gemini',
+  'openai-compat',
+  'vscode-lm',
+  'custom',
+];
+const isBackend = (v: unknown): v is BackendId =>
+  typeof v === 'string' && (BACKEND_IDS as readonly string[]).includes(v);
 const PERMISSION_LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 const MERGE_STRATEGIES: readonly MergeStrategy[] = ['fast-forward', 'merge-commit', 'pull-request'];
 
@@ -26,24 +39,46 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
   const priority = c.get<string>('agents.cpuPriority');
   return {
     ...DEFAULT_SETTINGS,
-    planning: { backend: isBackend(planningBackend) ? planningBackend : DEFAULT_SETTINGS.planning.backend, model: model('agents.planning.model') },
-    implementation: { backend: isBackend(implBackend) ? implBackend : DEFAULT_SETTINGS.implementation.backend, model: model('agents.implementation.model') },
-    caps: { planning: num('concurrency.planning', DEFAULT_SETTINGS.caps.planning, 1), implementation: num('concurrency.implementation', DEFAULT_SETTINGS.caps.implementation, 1) },
+    planning: {
+      backend: isBackend(planningBackend) ? planningBackend : DEFAULT_SETTINGS.planning.backend,
+      model: model('agents.planning.model'),
+    },
+    implementation: {
+      backend: isBackend(implBackend) ? implBackend : DEFAULT_SETTINGS.implementation.backend,
+      model: model('agents.implementation.model'),
+    },
+    caps: {
+      planning: num('concurrency.planning', DEFAULT_SETTINGS.caps.planning, 1),
+      implementation: num('concurrency.implementation', DEFAULT_SETTINGS.caps.implementation, 1),
+    },
     autoStart: c.get<boolean>('autoStart', DEFAULT_SETTINGS.autoStart),
     reconcileIntervalMs: num('reconcileIntervalSeconds', DEFAULT_SETTINGS.reconcileIntervalMs / 1000) * 1000,
-    permissionLevel: PERMISSION_LEVELS.includes(level as PermissionLevel) ? (level as PermissionLevel) : DEFAULT_SETTINGS.permissionLevel,
-    allowedCommands: Array.isArray(allowed) && allowed.every((a) => typeof a === 'string') ? (allowed as string[]) : DEFAULT_SETTINGS.allowedCommands,
+    permissionLevel: PERMISSION_LEVELS.includes(level as PermissionLevel)
+      ? (level as PermissionLevel)
+      : DEFAULT_SETTINGS.permissionLevel,
+    allowedCommands:
+      Array.isArray(allowed) && allowed.every((a) => typeof a === 'string')
+        ? (allowed as string[])
+        : DEFAULT_SETTINGS.allowedCommands,
     wallClockTimeoutMs: num('agents.wallClockTimeoutMinutes', DEFAULT_SETTINGS.wallClockTimeoutMs / 60_000) * 60_000,
     idleTimeoutMs: num('agents.idleTimeoutMinutes', DEFAULT_SETTINGS.idleTimeoutMs / 60_000) * 60_000,
-    mergeStrategy: MERGE_STRATEGIES.includes(strategy as MergeStrategy) ? (strategy as MergeStrategy) : DEFAULT_SETTINGS.mergeStrategy,
+    mergeStrategy: MERGE_STRATEGIES.includes(strategy as MergeStrategy)
+      ? (strategy as MergeStrategy)
+      : DEFAULT_SETTINGS.mergeStrategy,
     cleanupWorktreeOnDone: c.get<boolean>('merge.cleanupWorktree', DEFAULT_SETTINGS.cleanupWorktreeOnDone),
     contextItems: num('dashboard.contextItems', DEFAULT_SETTINGS.contextItems),
-    agentCpuPriority: AGENT_CPU_PRIORITIES.includes(priority as AgentCpuPriority) ? (priority as AgentCpuPriority) : DEFAULT_SETTINGS.agentCpuPriority,
+    agentCpuPriority: AGENT_CPU_PRIORITIES.includes(priority as AgentCpuPriority)
+      ? (priority as AgentCpuPriority)
+      : DEFAULT_SETTINGS.agentCpuPriority,
   };
 }
 
 /** Settings that are read when a repository is opened (not per orchestrator pass). */
-export function readRepositorySettings(scope?: vscode.ConfigurationScope): { branch: string; push: boolean; idleStopMs: number } {
+export function readRepositorySettings(scope?: vscode.ConfigurationScope): {
+  branch: string;
+  push: boolean;
+  idleStopMs: number;
+} {
   const c = vscode.workspace.getConfiguration('spectask', scope);
   const idle = c.get<number>('agents.idleStopMinutes', 30);
   return {
@@ -60,7 +95,10 @@ const TEMPLATE_PLACEHOLDER = /\{(prompt|cwd|model|sessionId)\}/g;
 export function readCustomTemplate(): { template?: CustomCommandTemplate; problem?: string } {
   const c = vscode.workspace.getConfiguration('spectask');
   const line = c.get<string>('customCommand.template')?.trim();
-  if (!line) return { problem: 'No command is set: set spectask.customCommand.template (for example `my-agent --cwd {cwd} {prompt}`).' };
+  if (!line)
+    return {
+      problem: 'No command is set: set spectask.customCommand.template (for example `my-agent --cwd {cwd} {prompt}`).',
+    };
   // The placeholders are braces, which the strict splitter (no shell syntax) refuses: hide them while splitting.
   const split = splitCommandLine(line.replace(TEMPLATE_PLACEHOLDER, (_, k: string) => `\u0000${k}\u0000`));
   if ('error' in split) return { problem: `spectask.customCommand.template cannot be parsed: ${split.error}` };

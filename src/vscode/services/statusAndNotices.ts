@@ -18,9 +18,14 @@ export function statusText(working: number, toReview: number, blocked: boolean):
 export class SpecTaskStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(private readonly repositories: () => readonly SpecTaskRepository[], private readonly mayRunAgents: () => string | undefined) {
+  constructor(
+    private readonly repositories: () => readonly SpecTaskRepository[],
+    private readonly mayRunAgents: () => string | undefined,
+  ) {
     super();
-    this.item = this._register(vscode.window.createStatusBarItem('spectask.status', vscode.StatusBarAlignment.Left, 50));
+    this.item = this._register(
+      vscode.window.createStatusBarItem('spectask.status', vscode.StatusBarAlignment.Left, 50),
+    );
     this.item.name = 'SpecTask agents';
     this.item.command = 'spectask.fleet.open';
   }
@@ -42,14 +47,18 @@ export class SpecTaskStatusBar extends Disposable {
         else if (t.status.startsWith('queued_')) queued++;
       }
     const blocked = this.mayRunAgents();
-    const text = statusText(working, review, !!blocked) || (blocked && queued ? `$(shield) ${queued} waiting for trust` : '');
+    const text =
+      statusText(working, review, !!blocked) || (blocked && queued ? `$(shield) ${queued} waiting for trust` : '');
     if (!text) {
       this.item.hide();
       this.visible = false;
       return;
     }
     this.item.text = text;
-    const md = new vscode.MarkdownString(`**SpecTask agents**\n\n${working} working, ${review} waiting for your review${queued ? `, ${queued} queued` : ''}.\n\n${blocked ? `$(shield) ${blocked}\n\n` : ''}Click to open the fleet dashboard.`, true);
+    const md = new vscode.MarkdownString(
+      `**SpecTask agents**\n\n${working} working, ${review} waiting for your review${queued ? `, ${queued} queued` : ''}.\n\n${blocked ? `$(shield) ${blocked}\n\n` : ''}Click to open the fleet dashboard.`,
+      true,
+    );
     this.item.tooltip = md;
     this.item.backgroundColor = blocked ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
@@ -61,13 +70,16 @@ export class SpecTaskStatusBar extends Disposable {
 export function showNotice(repo: SpecTaskRepository, n: OrchestratorNotice, log: vscode.LogOutputChannel): void {
   const task = repo.orchestrator.task(n.taskId);
   const arg = { repoRoot: repo.root, taskId: n.taskId };
-  log[n.kind === 'failed' || n.kind === 'error' ? 'warn' : 'info'](`notice ${n.kind} #${task?.number ?? n.taskId}: ${n.message}`);
+  log[n.kind === 'failed' || n.kind === 'error' ? 'warn' : 'info'](
+    `notice ${n.kind} #${task?.number ?? n.taskId}: ${n.message}`,
+  );
   const actions: string[] = [];
   if (n.kind === 'spec-ready' || n.kind === 'implementation-ready') actions.push('Review');
   if (n.kind === 'failed') actions.push('Retry', 'Show Transcript');
   actions.push('Open Dashboard');
   if (n.kind === 'failed' || n.kind === 'error') actions.push('Show Log');
-  const show = n.kind === 'failed' || n.kind === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show =
+    n.kind === 'failed' || n.kind === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(notificationText(n.message), ...actions).then(async (choice) => {
     switch (choice) {
       case 'Review': {

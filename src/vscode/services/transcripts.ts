@@ -32,7 +32,11 @@ export function renderEvent(e: AgentEvent): string {
   }
 }
 
-const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 /**
  * Read-only documents `spectask-transcript:/<taskId>/<runId>.log?<repoRoot>` that render a run's JSONL
@@ -59,7 +63,12 @@ export class TranscriptDocuments implements vscode.TextDocumentContentProvider {
     if (!repo || !taskId) return 'This transcript belongs to a repository that is not open.';
     const events = repo.transcripts.read(taskId, runId);
     if (!events.length) return `No events recorded for run ${runId} yet.`;
-    return events.map(renderEvent).filter((l) => l !== '').join('\n') + '\n';
+    return (
+      events
+        .map(renderEvent)
+        .filter((l) => l !== '')
+        .join('\n') + '\n'
+    );
   }
 
   dispose(): void {

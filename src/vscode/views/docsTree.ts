@@ -24,7 +24,10 @@ export class DocsTreeProvider extends Disposable implements vscode.TreeDataProvi
   async getTreeItem(uri: vscode.Uri): Promise<vscode.TreeItem> {
     const stat = await vscode.workspace.fs.stat(uri);
     const isDir = (stat.type & vscode.FileType.Directory) !== 0;
-    const item = new vscode.TreeItem(uri, isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      uri,
+      isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     if (!isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
     return item;
   }
@@ -40,7 +43,9 @@ export class DocsTreeProvider extends Disposable implements vscode.TreeDataProvi
     }
     return entries
       .filter(([name]) => name !== '.git')
-      .sort(([a, ta], [b, tb]) => (tb & vscode.FileType.Directory) - (ta & vscode.FileType.Directory) || a.localeCompare(b))
+      .sort(
+        ([a, ta], [b, tb]) => (tb & vscode.FileType.Directory) - (ta & vscode.FileType.Directory) || a.localeCompare(b),
+      )
       .map(([name]) => vscode.Uri.file(path.join(dir.fsPath, name)));
   }
 }

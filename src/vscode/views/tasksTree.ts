@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
-import { describeStatus, statusGroup, type SpecTaskStatus, type StatusGroup } from '../../core/orchestrator/statusMachine';
+import {
+  describeStatus,
+  statusGroup,
+  type SpecTaskStatus,
+  type StatusGroup,
+} from '../../core/orchestrator/statusMachine';
 import type { SpecTaskRepository } from '../extensionContext';
 
 /** Group order and labels of the SpecTasks tree. */
@@ -23,7 +28,15 @@ export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskView
 /** Tree nodes. Task, document and item nodes carry `{ repoRoot, taskId }` so commands can resolve them. */
 export type TaskTreeNode =
   | { kind: 'repo'; id: string; repoRoot: string; label: string }
-  | { kind: 'group'; id: string; repoRoot: string; group: StatusGroup; label: string; expanded: boolean; taskIds: string[] }
+  | {
+      kind: 'group';
+      id: string;
+      repoRoot: string;
+      group: StatusGroup;
+      label: string;
+      expanded: boolean;
+      taskIds: string[];
+    }
   | { kind: 'task'; id: string; repoRoot: string; taskId: string }
   | { kind: 'doc'; id: string; repoRoot: string; taskId: string; file: string }
   | { kind: 'item'; id: string; repoRoot: string; taskId: string; index: number };
@@ -64,7 +77,17 @@ function progressOf(items: readonly ChecklistItem[]): string | undefined {
 }
 
 function taskSignature(t: TaskViewOf): string {
-  return JSON.stringify([t.title, t.status, t.error, t.backend, t.queueReason, t.agentWorking, t.hasWorktree, t.record?.branch, t.items.map((i) => i.state + i.text)]);
+  return JSON.stringify([
+    t.title,
+    t.status,
+    t.error,
+    t.backend,
+    t.queueReason,
+    t.agentWorking,
+    t.hasWorktree,
+    t.record?.branch,
+    t.items.map((i) => i.state + i.text),
+  ]);
 }
 
 /**
@@ -74,7 +97,9 @@ function taskSignature(t: TaskViewOf): string {
  * task nodes are refreshed, so the tree does not flicker while agents tick items.
  */
 export class TasksTreeProvider extends Disposable implements vscode.TreeDataProvider<TaskTreeNode> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>());
+  private readonly _onDidChangeTreeData = this._register(
+    new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>(),
+  );
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private readonly nodes = new Map<string, TaskTreeNode>();
   private shape = '';
@@ -100,7 +125,17 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   private update(): void {
     if (this.view) this.view.message = this.source.message();
     const repos = this.source.repositories();
-    const shape = JSON.stringify(repos.map((r) => [r.root, GROUPS.map((g) => r.orchestrator.taskViews().filter((t) => statusGroup(t.status) === g.group).map((t) => t.id))]));
+    const shape = JSON.stringify(
+      repos.map((r) => [
+        r.root,
+        GROUPS.map((g) =>
+          r.orchestrator
+            .taskViews()
+            .filter((t) => statusGroup(t.status) === g.group)
+            .map((t) => t.id),
+        ),
+      ]),
+    );
     const next = new Map<string, string>();
     const changed: TaskTreeNode[] = [];
     for (const r of repos) {
@@ -136,11 +171,16 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   }
 
   private taskOf(node: { repoRoot: string; taskId: string }): TaskViewOf | undefined {
-    return this.repoOf(node)?.orchestrator.taskViews().find((t) => t.id === node.taskId);
+    return this.repoOf(node)
+      ?.orchestrator.taskViews()
+      .find((t) => t.id === node.taskId);
   }
 
   getParent(node: TaskTreeNode): TaskTreeNode | undefined {
-    if (node.kind === 'repo' || node.kind === 'group') return node.kind === 'group' && this.source.repositories().length > 1 ? this.nodes.get(`repo:${node.repoRoot}`) : undefined;
+    if (node.kind === 'repo' || node.kind === 'group')
+      return node.kind === 'group' && this.source.repositories().length > 1
+        ? this.nodes.get(`repo:${node.repoRoot}`)
+        : undefined;
     if (node.kind === 'task') {
       const t = this.taskOf(node);
       return t ? this.nodes.get(`group:${node.repoRoot}:${statusGroup(t.status)}`) : undefined;
@@ -151,7 +191,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   getChildren(node?: TaskTreeNode): TaskTreeNode[] {
     const repos = this.source.repositories();
     if (!node) {
-      if (repos.length > 1) return repos.map((r) => this.node({ kind: 'repo', id: `repo:${r.root}`, repoRoot: r.root, label: r.folder.name }));
+      if (repos.length > 1)
+        return repos.map((r) =>
+          this.node({ kind: 'repo', id: `repo:${r.root}`, repoRoot: r.root, label: r.folder.name }),
+        );
       return repos[0] ? this.groupsOf(repos[0]) : [];
     }
     switch (node.kind) {
@@ -172,8 +215,24 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
         const t = this.taskOf(node);
         if (!t) return [];
         const checklist = !t.record && fs.existsSync(path.join(t.path, 'progress.md')) ? 'progress.md' : 'tasks.md';
-        const docs = ['requirements.md', 'design.md', checklist].map((file) => this.node({ kind: 'doc', id: `doc:${node.repoRoot}:${t.id}:${file}`, repoRoot: node.repoRoot, taskId: t.id, file }));
-        const items = t.items.map((i) => this.node({ kind: 'item', id: `item:${node.repoRoot}:${t.id}:${i.index}`, repoRoot: node.repoRoot, taskId: t.id, index: i.index }));
+        const docs = ['requirements.md', 'design.md', checklist].map((file) =>
+          this.node({
+            kind: 'doc',
+            id: `doc:${node.repoRoot}:${t.id}:${file}`,
+            repoRoot: node.repoRoot,
+            taskId: t.id,
+            file,
+          }),
+        );
+        const items = t.items.map((i) =>
+          this.node({
+            kind: 'item',
+            id: `item:${node.repoRoot}:${t.id}:${i.index}`,
+            repoRoot: node.repoRoot,
+            taskId: t.id,
+            index: i.index,
+          }),
+        );
         return [...docs, ...items];
       }
       default:
@@ -185,7 +244,19 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const views = r.orchestrator.taskViews();
     return GROUPS.flatMap((g) => {
       const ids = views.filter((t) => statusGroup(t.status) === g.group).map((t) => t.id);
-      return ids.length ? [this.node({ kind: 'group', id: `group:${r.root}:${g.group}`, repoRoot: r.root, group: g.group, label: g.label, expanded: g.expanded, taskIds: ids })] : [];
+      return ids.length
+        ? [
+            this.node({
+              kind: 'group',
+              id: `group:${r.root}:${g.group}`,
+              repoRoot: r.root,
+              group: g.group,
+              label: g.label,
+              expanded: g.expanded,
+              taskIds: ids,
+            }),
+          ]
+        : [];
     });
   }
 
@@ -200,7 +271,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          node.label,
+          node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = node.id;
         item.description = String(node.taskIds.length);
         item.contextValue = `spectask.group.${node.group}`;
@@ -213,7 +287,9 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
         const file = t ? path.join(t.path, node.file) : undefined;
         const item = new vscode.TreeItem(node.file, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(node.file === 'tasks.md' ? 'checklist' : node.file === 'design.md' ? 'symbol-structure' : 'book');
+        item.iconPath = new vscode.ThemeIcon(
+          node.file === 'tasks.md' ? 'checklist' : node.file === 'design.md' ? 'symbol-structure' : 'book',
+        );
         item.contextValue = 'spectask.doc';
         if (file) {
           item.resourceUri = vscode.Uri.file(file);
@@ -225,15 +301,30 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'item': {
         const t = this.taskOf(node);
         const i = t?.items.find((x) => x.index === node.index);
-        const item = new vscode.TreeItem(i ? `${i.id ? `${i.id}: ` : ''}${i.text}` : '(gone)', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          i ? `${i.id ? `${i.id}: ` : ''}${i.text}` : '(gone)',
+          vscode.TreeItemCollapsibleState.None,
+        );
         item.id = node.id;
         if (i) {
           item.iconPath = ITEM_ICONS[i.state];
           item.contextValue = `spectask.item.${i.state}`;
           item.tooltip = `${i.state === 'done' ? 'Done' : i.state === 'doing' ? 'In progress' : 'To do'} — line ${i.line + 1} of tasks.md`;
           if (t) {
-            const uri = vscode.Uri.file(path.join(t.path, !t.record && fs.existsSync(path.join(t.path, 'progress.md')) ? 'progress.md' : 'tasks.md'));
-            item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { selection: new vscode.Range(i.line, 0, i.line, 0) } satisfies vscode.TextDocumentShowOptions] };
+            const uri = vscode.Uri.file(
+              path.join(
+                t.path,
+                !t.record && fs.existsSync(path.join(t.path, 'progress.md')) ? 'progress.md' : 'tasks.md',
+              ),
+            );
+            item.command = {
+              command: 'vscode.open',
+              title: 'Open',
+              arguments: [
+                uri,
+                { selection: new vscode.Range(i.line, 0, i.line, 0) } satisfies vscode.TextDocumentShowOptions,
+              ],
+            };
           }
         }
         return item;
@@ -243,11 +334,20 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 
   private taskItem(node: Extract<TaskTreeNode, { kind: 'task' }>): vscode.TreeItem {
     const t = this.taskOf(node);
-    const item = new vscode.TreeItem(t ? `#${t.number} ${t.title}` : node.taskId, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      t ? `#${t.number} ${t.title}` : node.taskId,
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = node.id;
     if (!t) return item;
     const progress = progressOf(t.items);
-    const state = t.agentWorking ? 'agent working' : t.queueReason ? t.queueReason : t.error && /failed/.test(t.status) ? 'failed' : undefined;
+    const state = t.agentWorking
+      ? 'agent working'
+      : t.queueReason
+        ? t.queueReason
+        : t.error && /failed/.test(t.status)
+          ? 'failed'
+          : undefined;
     item.description = [progress, state].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -273,7 +373,12 @@ export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode
   text(capitalize(describeStatus(t.status)) + (progress ? ` — ${progress} items done` : ''));
   md.appendMarkdown('\n\n');
   if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
-  for (const [icon, value] of [['clock', t.queueReason], ['error', t.error], ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`], ['hubot', t.backend]] as const) {
+  for (const [icon, value] of [
+    ['clock', t.queueReason],
+    ['error', t.error],
+    ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`],
+    ['hubot', t.backend],
+  ] as const) {
     if (!value) continue;
     md.appendMarkdown(`$(${icon}) `);
     text(value);

@@ -80,12 +80,15 @@ export class FakeServer {
         if (raw) fs.writeFileSync(`${logFile}.last-body.json`, raw);
         const ctx: FakeContext = {
           turn: (i) => (JSON.parse(fs.readFileSync(scriptFile, 'utf8')) as ScriptTurn[])[i],
-          log: (entry) => fs.appendFileSync(logFile, `${JSON.stringify({ method: req.method, path: req.url, ...entry })}\n`),
+          log: (entry) =>
+            fs.appendFileSync(logFile, `${JSON.stringify({ method: req.method, path: req.url, ...entry })}\n`),
         };
         try {
           api.handle(req, body, res, ctx);
         } catch (err) {
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(err) } }));
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { message: String(err) } }));
         }
       });
     });
@@ -99,7 +102,11 @@ export class FakeServer {
   }
 
   requests(): LoggedRequest[] {
-    return fs.readFileSync(this.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoggedRequest);
+    return fs
+      .readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LoggedRequest);
   }
 
   /** Scripted (non-side) model requests only. */
@@ -136,7 +143,8 @@ export function textOf(v: unknown): string {
   if (Array.isArray(v)) return v.map(textOf).join(' ');
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    for (const k of ['text', 'content', 'output', 'response', 'parts', 'functionResponse']) if (k in o) return textOf(o[k]);
+    for (const k of ['text', 'content', 'output', 'response', 'parts', 'functionResponse'])
+      if (k in o) return textOf(o[k]);
   }
   return v === undefined || v === null ? '' : JSON.stringify(v);
 }

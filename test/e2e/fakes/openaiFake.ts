@@ -1,5 +1,14 @@
 import type * as http from 'node:http';
-import { FakeServer, jsonReply, sse, startSse, textOf, type FakeApi, type FakeContext, type ScriptTurn } from './fakeServer';
+import {
+  FakeServer,
+  jsonReply,
+  sse,
+  startSse,
+  textOf,
+  type FakeApi,
+  type FakeContext,
+  type ScriptTurn,
+} from './fakeServer';
 
 interface ResponsesBody {
   model?: string;
@@ -26,9 +35,12 @@ function auth(req: http.IncomingMessage): 'bearer' | 'none' {
 export const openaiApi: FakeApi = {
   handle(req: http.IncomingMessage, body: unknown, res: http.ServerResponse, ctx: FakeContext) {
     const url = (req.url ?? '').replace(/\?.*$/, '');
-    if (req.method === 'POST' && url.endsWith('/responses')) return responses(req, (body ?? {}) as ResponsesBody, res, ctx);
-    if (req.method === 'POST' && url.endsWith('/chat/completions')) return chat(req, (body ?? {}) as ChatBody, res, ctx);
-    if (req.method === 'GET' && url.endsWith('/models')) return jsonReply(res, 200, { object: 'list', data: [], models: [] });
+    if (req.method === 'POST' && url.endsWith('/responses'))
+      return responses(req, (body ?? {}) as ResponsesBody, res, ctx);
+    if (req.method === 'POST' && url.endsWith('/chat/completions'))
+      return chat(req, (body ?? {}) as ChatBody, res, ctx);
+    if (req.method === 'GET' && url.endsWith('/models'))
+      return jsonReply(res, 200, { object: 'list', data: [], models: [] });
     return jsonReply(res, 404, { error: { message: `no route ${req.method} ${url}` } });
   },
 };
@@ -39,16 +51,56 @@ function responses(req: http.IncomingMessage, b: ResponsesBody, res: http.Server
   const side = tools.length === 0;
   const turnIndex = input.filter((i) => typeof i.type === 'string' && i.type.endsWith('_call_output')).length;
   const lastItem = input.at(-1);
-  ctx.log({ turn: turnIndex, side, model: b.model, tools, auth: auth(req), last: textOf(lastItem?.output ?? lastItem?.content).slice(0, 2000), stream: !!b.stream });
+  ctx.log({
+    turn: turnIndex,
+    side,
+    model: b.model,
+    tools,
+    auth: auth(req),
+    last: textOf(lastItem?.output ?? lastItem?.content).slice(0, 2000),
+    stream: !!b.stream,
+  });
   const turn: ScriptTurn = side ? { text: 'Fake title' } : (ctx.turn(turnIndex) ?? { text: 'Script finished.' });
   if (turn.hang) return;
-  if (turn.error) return jsonReply(res, turn.error.status, { error: { type: turn.error.type ?? 'invalid_request_error', message: turn.error.message, code: null } });
+  if (turn.error)
+    return jsonReply(res, turn.error.status, {
+      error: { type: turn.error.type ?? 'invalid_request_error', message: turn.error.message, code: null },
+    });
   const id = `resp_fake_${turnIndex}_${Date.now()}`;
   const output: Record<string, unknown>[] = [];
-  if (turn.text) output.push({ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: turn.text, annotations: [] }] });
-  if (turn.tool) output.push({ type: 'function_call', id: `fc_${id}`, call_id: `call_fake_${turnIndex}`, name: turn.tool.name, arguments: JSON.stringify(turn.tool.input), status: 'completed' });
-  const usage = { input_tokens: 200 + turnIndex, input_tokens_details: { cached_tokens: 0 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 230 + turnIndex };
-  const response = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), status: 'completed', model: b.model, output, usage };
+  if (turn.text)
+    output.push({
+      type: 'message',
+      id: `msg_${id}`,
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: turn.text, annotations: [] }],
+    });
+  if (turn.tool)
+    output.push({
+      type: 'function_call',
+      id: `fc_${id}`,
+      call_id: `call_fake_${turnIndex}`,
+      name: turn.tool.name,
+      arguments: JSON.stringify(turn.tool.input),
+      status: 'completed',
+    });
+  const usage = {
+    input_tokens: 200 + turnIndex,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 30,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 230 + turnIndex,
+  };
+  const response = {
+    id,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'completed',
+    model: b.model,
+    output,
+    usage,
+  };
   if (!b.stream) return jsonReply(res, 200, response);
   startSse(res);
   let seq = 0;
@@ -57,10 +109,20 @@ function responses(req: http.IncomingMessage, b: ResponsesBody, res: http.Server
   output.forEach((item, output_index) => {
     if (item.type === 'message') {
       ev('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
-      ev('response.content_part.added', { output_index, item_id: item.id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      ev('response.content_part.added', {
+        output_index,
+        item_id: item.id,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
+      });
       ev('response.output_text.delta', { output_index, item_id: item.id, content_index: 0, delta: turn.text });
       ev('response.output_text.done', { output_index, item_id: item.id, content_index: 0, text: turn.text });
-      ev('response.content_part.done', { output_index, item_id: item.id, content_index: 0, part: { type: 'output_text', text: turn.text, annotations: [] } });
+      ev('response.content_part.done', {
+        output_index,
+        item_id: item.id,
+        content_index: 0,
+        part: { type: 'output_text', text: turn.text, annotations: [] },
+      });
     } else {
       ev('response.output_item.added', { output_index, item: { ...item, arguments: '', status: 'in_progress' } });
       ev('response.function_call_arguments.delta', { output_index, item_id: item.id, delta: item.arguments });
@@ -76,21 +138,58 @@ function chat(req: http.IncomingMessage, b: ChatBody, res: http.ServerResponse, 
   const messages = b.messages ?? [];
   const tools = (b.tools ?? []).map((t) => t.function?.name ?? '?');
   const turnIndex = messages.filter((m) => m.role === 'tool').length;
-  ctx.log({ turn: turnIndex, side: false, model: b.model, tools, auth: auth(req), last: textOf(messages.at(-1)?.content).slice(0, 2000), stream: !!b.stream });
+  ctx.log({
+    turn: turnIndex,
+    side: false,
+    model: b.model,
+    tools,
+    auth: auth(req),
+    last: textOf(messages.at(-1)?.content).slice(0, 2000),
+    stream: !!b.stream,
+  });
   const turn: ScriptTurn = ctx.turn(turnIndex) ?? { text: 'Script finished.' };
   if (turn.hang) return;
-  if (turn.error) return jsonReply(res, turn.error.status, { error: { type: turn.error.type ?? 'invalid_request_error', message: turn.error.message } });
+  if (turn.error)
+    return jsonReply(res, turn.error.status, {
+      error: { type: turn.error.type ?? 'invalid_request_error', message: turn.error.message },
+    });
   const id = `chatcmpl_fake_${turnIndex}`;
   const created = Math.floor(Date.now() / 1000);
   const finish_reason = turn.tool ? 'tool_calls' : 'stop';
-  const toolCall = turn.tool ? { id: `call_fake_${turnIndex}`, type: 'function', function: { name: turn.tool.name, arguments: JSON.stringify(turn.tool.input) } } : undefined;
+  const toolCall = turn.tool
+    ? {
+        id: `call_fake_${turnIndex}`,
+        type: 'function',
+        function: { name: turn.tool.name, arguments: JSON.stringify(turn.tool.input) },
+      }
+    : undefined;
   const usage = { prompt_tokens: 300 + turnIndex, completion_tokens: 40, total_tokens: 340 + turnIndex };
   if (!b.stream) {
-    return jsonReply(res, 200, { id, object: 'chat.completion', created, model: b.model, choices: [{ index: 0, finish_reason, message: { role: 'assistant', content: turn.text ?? null, tool_calls: toolCall ? [toolCall] : undefined } }], usage });
+    return jsonReply(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: b.model,
+      choices: [
+        {
+          index: 0,
+          finish_reason,
+          message: { role: 'assistant', content: turn.text ?? null, tool_calls: toolCall ? [toolCall] : undefined },
+        },
+      ],
+      usage,
+    });
   }
   startSse(res);
   const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
-    sse(res, { id, object: 'chat.completion.chunk', created, model: b.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+    sse(res, {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: b.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...extra,
+    });
   chunk({ role: 'assistant', content: '' });
   if (turn.text) {
     // Two pieces, so the client's delta assembly is exercised.
@@ -101,7 +200,16 @@ function chat(req: http.IncomingMessage, b: ChatBody, res: http.ServerResponse, 
   if (toolCall) {
     const args = toolCall.function.arguments;
     const mid = Math.floor(args.length / 2);
-    chunk({ tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: args.slice(0, mid) } }] });
+    chunk({
+      tool_calls: [
+        {
+          index: 0,
+          id: toolCall.id,
+          type: 'function',
+          function: { name: toolCall.function.name, arguments: args.slice(0, mid) },
+        },
+      ],
+    });
     chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(mid) } }] });
   }
   chunk({}, finish_reason);

@@ -27,7 +27,10 @@ interface Message {
   content: unknown;
 }
 
-const isPrompt = (m: Message) => m.role === 'user' && (typeof m.content === 'string' || (Array.isArray(m.content) && m.content.some((b) => (b as { type?: string }).type === 'text')));
+const isPrompt = (m: Message) =>
+  m.role === 'user' &&
+  (typeof m.content === 'string' ||
+    (Array.isArray(m.content) && m.content.some((b) => (b as { type?: string }).type === 'text')));
 
 /**
  * Anthropic Messages fake for several agent sessions at once (parallel SpecTasks): each request is answered

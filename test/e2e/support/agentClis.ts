@@ -17,9 +17,11 @@ export function agentCli(name: keyof typeof PINNED): string {
   const bin = path.join(AGENT_CLIS_DIR, 'node_modules', '.bin', name);
   const pkgJson = path.join(AGENT_CLIS_DIR, 'node_modules', PACKAGE[name], 'package.json');
   const fix = `Run scripts/install-agent-clis.sh (installs the pinned CLIs into ${AGENT_CLIS_DIR}; set AGENT_CLIS to use another folder).`;
-  if (!fs.existsSync(bin) || !fs.existsSync(pkgJson)) throw new Error(`The ${name} CLI is not installed at ${bin}. ${fix}`);
+  if (!fs.existsSync(bin) || !fs.existsSync(pkgJson))
+    throw new Error(`The ${name} CLI is not installed at ${bin}. ${fix}`);
   const version = (JSON.parse(fs.readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  if (version !== PINNED[name]) throw new Error(`${PACKAGE[name]} is ${version} but the e2e tier is pinned to ${PINNED[name]}. ${fix}`);
+  if (version !== PINNED[name])
+    throw new Error(`${PACKAGE[name]} is ${version} but the e2e tier is pinned to ${PINNED[name]}. ${fix}`);
   return bin;
 }
 

@@ -18,5 +18,8 @@ export function firstEvent(run: AgentRun, pred: (e: AgentEvent) => boolean): Pro
 
 /** The event types in order, collapsing repeats, for readable assertion messages. */
 export function shape(events: readonly AgentEvent[]): string {
-  return events.map((e) => e.t).filter((t, i, a) => t !== a[i - 1]).join(' ');
+  return events
+    .map((e) => e.t)
+    .filter((t, i, a) => t !== a[i - 1])
+    .join(' ');
 }

@@ -23,11 +23,25 @@ export function makeTempRepo(name: string): TempRepo {
   const scratch = path.join(base, 'scratch');
   fs.mkdirSync(root, { recursive: true });
   fs.mkdirSync(scratch, { recursive: true });
-  const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com' } }).trim();
+  const g = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'E2E',
+        GIT_AUTHOR_EMAIL: 'e2e@example.com',
+        GIT_COMMITTER_NAME: 'E2E',
+        GIT_COMMITTER_EMAIL: 'e2e@example.com',
+      },
+    }).trim();
   g(root, 'init', '-q', '-b', 'main');
   g(root, 'config', 'user.name', 'E2E Agent');
   g(root, 'config', 'user.email', 'agent@example.com');
-  fs.writeFileSync(path.join(root, 'tasks.md'), '# Implementation Tasks: hello\n\n- [ ] T1: add hello.txt\n- [ ] T2: something else\n');
+  fs.writeFileSync(
+    path.join(root, 'tasks.md'),
+    '# Implementation Tasks: hello\n\n- [ ] T1: add hello.txt\n- [ ] T2: something else\n',
+  );
   fs.writeFileSync(path.join(root, '.gitignore'), '.git-worktrees/\n');
   g(root, 'add', '.');
   g(root, 'commit', '-q', '-m', 'init');

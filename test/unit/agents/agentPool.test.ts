@@ -8,7 +8,14 @@ import { RunEventChannel } from '../../../src/core/agents/runEventChannel';
 class ScriptedBackend implements AgentBackend {
   readonly id = 'claude-cli' as const;
   readonly label = 'scripted';
-  readonly capabilities = { resume: true, followUp: false, softInterrupt: true, permissionCallback: false, reportsCost: true, osSandbox: false };
+  readonly capabilities = {
+    resume: true,
+    followUp: false,
+    softInterrupt: true,
+    permissionCallback: false,
+    reportsCost: true,
+    osSandbox: false,
+  };
   readonly requests: StartRequest[] = [];
   readonly live = new Map<string, (status?: ResultEvent['status']) => void>();
   live_now = 0;
@@ -33,10 +40,26 @@ class ScriptedBackend implements AgentBackend {
       if (ch.isEnded) return;
       this.live_now--;
       this.live.delete(req.taskId);
-      ch.push({ t: 'result', runId, status, sessionId, durationMs: 1, usage: { inputTokens: 10, outputTokens: 2, costUsd: 0.5 } });
+      ch.push({
+        t: 'result',
+        runId,
+        status,
+        sessionId,
+        durationMs: 1,
+        usage: { inputTokens: 10, outputTokens: 2, costUsd: 0.5 },
+      });
     };
     this.live.set(req.taskId, finish);
-    return { runId, backend: this.id, pid: undefined, events: ch.events, onEvent: ch.onEvent, sessionId: ch.sessionId, finished: ch.finished, cancel: async () => finish('cancelled') };
+    return {
+      runId,
+      backend: this.id,
+      pid: undefined,
+      events: ch.events,
+      onEvent: ch.onEvent,
+      sessionId: ch.sessionId,
+      finished: ch.finished,
+      cancel: async () => finish('cancelled'),
+    };
   }
 }
 
@@ -49,11 +72,24 @@ describe('AgentPool', () => {
   beforeEach(() => {
     backend = new ScriptedBackend();
     now = 1_000;
-    pool = new AgentPool({ backends: [backend], maxConcurrent: 4, sweepIntervalMs: 0, now: () => now, idleTimeoutMs: 30 * 60_000, stateRoot: '/state' });
+    pool = new AgentPool({
+      backends: [backend],
+      maxConcurrent: 4,
+      sweepIntervalMs: 0,
+      now: () => now,
+      idleTimeoutMs: 30 * 60_000,
+      stateRoot: '/state',
+    });
   });
   afterEach(() => pool.dispose());
 
-  const phase = (p = 'implementation') => ({ backend: 'claude-cli' as const, phase: p, worktree: '/w', prompt: 'go', permissions: { mode: 'edit' as const } });
+  const phase = (p = 'implementation') => ({
+    backend: 'claude-cli' as const,
+    phase: p,
+    worktree: '/w',
+    prompt: 'go',
+    permissions: { mode: 'edit' as const },
+  });
 
   it('runs 8 agents on 8 SpecTasks with a cap of 4, queueing the rest in order', async () => {
     const tickets = Array.from({ length: 8 }, (_, i) => pool.runPhase(`t${i}`, phase()));
@@ -61,7 +97,13 @@ describe('AgentPool', () => {
     assert.equal(backend.live_now, 4);
     assert.deepEqual(pool.stats().running, 4);
     assert.equal(pool.stats().queued, 4);
-    assert.deepEqual(pool.list().filter((a) => a.status === 'transitioning').map((a) => a.taskId), ['t4', 't5', 't6', 't7']);
+    assert.deepEqual(
+      pool
+        .list()
+        .filter((a) => a.status === 'transitioning')
+        .map((a) => a.taskId),
+      ['t4', 't5', 't6', 't7'],
+    );
     // Finish them one at a time: each freed slot starts the next queued task.
     for (let i = 0; i < 8; i++) {
       backend.live.get(`t${i}`)!();
@@ -71,7 +113,10 @@ describe('AgentPool', () => {
     const results = await Promise.all(tickets.map((t) => t.finished));
     assert.ok(results.every((r) => r.status === 'success'));
     assert.equal(backend.max_live, 4);
-    assert.deepEqual(backend.requests.map((r) => r.taskId), ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']);
+    assert.deepEqual(
+      backend.requests.map((r) => r.taskId),
+      ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'],
+    );
     const s = pool.stats();
     assert.equal(s.runsFinished, 8);
     assert.equal(s.agents.idle, 8);
@@ -91,7 +136,13 @@ describe('AgentPool', () => {
     assert.equal(backend.requests[0]!.resumeSessionId, undefined);
     assert.equal(backend.requests[1]!.resumeSessionId, 'session-t1');
     assert.equal(backend.requests[1]!.stateDir, '/state/t1/claude-cli');
-    assert.deepEqual(info.history.map((h) => [h.phase, h.resumed, h.sessionId, h.status]), [['planning', false, 'session-t1', 'success'], ['implementation', true, 'session-t1', 'success']]);
+    assert.deepEqual(
+      info.history.map((h) => [h.phase, h.resumed, h.sessionId, h.status]),
+      [
+        ['planning', false, 'session-t1', 'success'],
+        ['implementation', true, 'session-t1', 'success'],
+      ],
+    );
     assert.equal(info.usage.inputTokens, 20);
   });
 

@@ -52,7 +52,9 @@ describe('agent CPU priority (lowerProcessPriority)', function () {
 
   it('lowers a process in its own session: its nice, every thread it has, its session group and what it starts later', async function () {
     if (!linux) {
-      console.log('    skipped: threads and session groups are Linux scheduling; elsewhere setpriority is per process (the third test covers it)');
+      console.log(
+        '    skipped: threads and session groups are Linux scheduling; elsewhere setpriority is per process (the third test covers it)',
+      );
       this.skip();
     }
     const child = await startAgentLike(true);
@@ -63,7 +65,10 @@ describe('agent CPU priority (lowerProcessPriority)', function () {
     assert.equal(os.getPriority(pid), LOWER_NICENESS);
     const threads = fs.readdirSync(`/proc/${pid}/task`).map(Number);
     assert.ok(threads.length > 1, 'a Node process has helper threads');
-    assert.deepEqual(threads.map((tid) => threadNice(pid, tid)), threads.map(() => LOWER_NICENESS));
+    assert.deepEqual(
+      threads.map((tid) => threadNice(pid, tid)),
+      threads.map(() => LOWER_NICENESS),
+    );
     assert.equal(outcome.threads, threads.length);
     if (!ourGroup) console.log('    (this kernel has no autogroups: the session-group part was not exercised)');
     else {
@@ -103,7 +108,9 @@ describe('agent CPU priority (lowerProcessPriority)', function () {
   });
 
   it('is offered as the setting spectask.agents.cpuPriority with the same values and default', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: string[]; default?: unknown }> } } };
+    const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { enum?: string[]; default?: unknown }> } };
+    };
     const setting = pkg.contributes.configuration.properties['spectask.agents.cpuPriority'];
     assert.deepEqual(setting?.enum, [...AGENT_CPU_PRIORITIES]);
     assert.equal(setting?.default, DEFAULT_SETTINGS.agentCpuPriority);

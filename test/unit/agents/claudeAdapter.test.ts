@@ -7,7 +7,10 @@ describe('ClaudeAdapter', () => {
 
   describe('buildInvocation', () => {
     it('passes the prompt on stdin and maps edit+commands to acceptEdits plus Bash rules (acceptEdits alone does not cover Bash)', () => {
-      const inv = a.buildInvocation(baseRequest({ prompt: '--not-a-flag', permissions: { mode: 'edit+commands', allow: ['git commit'] } }), ctx());
+      const inv = a.buildInvocation(
+        baseRequest({ prompt: '--not-a-flag', permissions: { mode: 'edit+commands', allow: ['git commit'] } }),
+        ctx(),
+      );
       assert.equal(inv.command, '/opt/claude');
       assert.deepEqual(inv.stdin, { text: '--not-a-flag' });
       assert.ok(!inv.args.includes('--not-a-flag'));
@@ -18,14 +21,31 @@ describe('ClaudeAdapter', () => {
     });
 
     it('sets IS_SANDBOX only for bypass mode as root', () => {
-      assert.equal(a.buildInvocation(baseRequest({ permissions: { mode: 'full' } }), ctx({ isRoot: true })).env.IS_SANDBOX, '1');
+      assert.equal(
+        a.buildInvocation(baseRequest({ permissions: { mode: 'full' } }), ctx({ isRoot: true })).env.IS_SANDBOX,
+        '1',
+      );
       assert.equal(a.buildInvocation(baseRequest({ permissions: { mode: 'full' } }), ctx()).env.IS_SANDBOX, undefined);
-      assert.equal(a.buildInvocation(baseRequest({ permissions: { mode: 'edit' } }), ctx({ isRoot: true })).env.IS_SANDBOX, undefined);
+      assert.equal(
+        a.buildInvocation(baseRequest({ permissions: { mode: 'edit' } }), ctx({ isRoot: true })).env.IS_SANDBOX,
+        undefined,
+      );
     });
 
     it('resumes with --resume, pre-assigns with --session-id, isolates state and replaces the host key', () => {
-      const inv = a.buildInvocation(baseRequest({ resumeSessionId: 's-1', sessionId: 'ignored', stateDir: '/state', endpoint: { baseUrl: 'http://127.0.0.1:1', apiKey: 'k-run' } }), ctx());
-      assert.deepEqual(inv.args.slice(inv.args.indexOf('--resume'), inv.args.indexOf('--resume') + 2), ['--resume', 's-1']);
+      const inv = a.buildInvocation(
+        baseRequest({
+          resumeSessionId: 's-1',
+          sessionId: 'ignored',
+          stateDir: '/state',
+          endpoint: { baseUrl: 'http://127.0.0.1:1', apiKey: 'k-run' },
+        }),
+        ctx(),
+      );
+      assert.deepEqual(inv.args.slice(inv.args.indexOf('--resume'), inv.args.indexOf('--resume') + 2), [
+        '--resume',
+        's-1',
+      ]);
       assert.ok(!inv.args.includes('--session-id'));
       assert.equal(inv.env.CLAUDE_CONFIG_DIR, '/state');
       assert.equal(inv.env.ANTHROPIC_API_KEY, 'k-run');
@@ -39,8 +59,18 @@ describe('ClaudeAdapter', () => {
     it('maps a write → edit → commit run (claude 2.1.330)', () => {
       const { events, result } = replay(a, fixtureLines('claude-write-tick-commit'));
       assert.equal(events[0]?.t, 'session');
-      assert.deepEqual(events.filter((e) => e.t === 'tool_call').map((e) => e.t === 'tool_call' && [e.name, e.kind]), [['Write', 'edit'], ['Edit', 'edit'], ['Bash', 'shell']]);
-      assert.deepEqual(events.filter((e) => e.t === 'file_change').map((e) => e.t === 'file_change' && e.change), ['add', 'update']);
+      assert.deepEqual(
+        events.filter((e) => e.t === 'tool_call').map((e) => e.t === 'tool_call' && [e.name, e.kind]),
+        [
+          ['Write', 'edit'],
+          ['Edit', 'edit'],
+          ['Bash', 'shell'],
+        ],
+      );
+      assert.deepEqual(
+        events.filter((e) => e.t === 'file_change').map((e) => e.t === 'file_change' && e.change),
+        ['add', 'update'],
+      );
       assert.ok(events.filter((e) => e.t === 'tool_result').every((e) => e.t === 'tool_result' && e.ok));
       assert.equal(result.status, 'success');
       assert.equal(result.text, 'All done. Committed.');
@@ -66,13 +96,19 @@ describe('ClaudeAdapter', () => {
 
     it('keeps the same session across resume', () => {
       const lines = fixtureLines('claude-resume');
-      const ids = lines.map((l) => JSON.parse(l) as { type: string; subtype?: string; session_id?: string }).filter((o) => o.type === 'system' && o.subtype === 'init').map((o) => o.session_id);
+      const ids = lines
+        .map((l) => JSON.parse(l) as { type: string; subtype?: string; session_id?: string })
+        .filter((o) => o.type === 'system' && o.subtype === 'init')
+        .map((o) => o.session_id);
       assert.equal(ids.length, 2);
       assert.equal(ids[0], ids[1]);
     });
 
     it('turns SIGINT cancellation into cancelled even though claude sends its own result', () => {
-      const { result } = replay(a, fixtureLines('claude-cancel'), { code: 1, stoppedBy: { status: 'cancelled', message: 'user' } });
+      const { result } = replay(a, fixtureLines('claude-cancel'), {
+        code: 1,
+        stoppedBy: { status: 'cancelled', message: 'user' },
+      });
       assert.equal(result.status, 'cancelled');
     });
 
@@ -85,7 +121,15 @@ describe('ClaudeAdapter', () => {
 
     it('survives malformed, empty and unknown lines', () => {
       const lines = fixtureLines('claude-write-tick-commit');
-      const noisy = [lines[0]!, '{"type":"assistant","message":', 'not json at all', '', '{"type":"brand_new_event","x":1}', '[1,2]', ...lines.slice(1)];
+      const noisy = [
+        lines[0]!,
+        '{"type":"assistant","message":',
+        'not json at all',
+        '',
+        '{"type":"brand_new_event","x":1}',
+        '[1,2]',
+        ...lines.slice(1),
+      ];
       const { events, result } = replay(a, noisy);
       assert.equal(result.status, 'success');
       assert.equal(events.filter((e) => e.t === 'notice' && e.level === 'warn').length, 3);

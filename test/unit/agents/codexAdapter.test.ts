@@ -6,17 +6,26 @@ describe('CodexAdapter', () => {
   const a = new CodexAdapter();
 
   it('closes stdin, puts exec options before `resume`, and opens both git dirs for edit+commands', () => {
-    const inv = a.buildInvocation(baseRequest({ resumeSessionId: 'th-1', model: 'm', permissions: { mode: 'edit+commands', allow: ['git'] } }), ctx({ gitDirs: ['/r/.git/worktrees/w', '/r/.git'] }));
+    const inv = a.buildInvocation(
+      baseRequest({ resumeSessionId: 'th-1', model: 'm', permissions: { mode: 'edit+commands', allow: ['git'] } }),
+      ctx({ gitDirs: ['/r/.git/worktrees/w', '/r/.git'] }),
+    );
     assert.equal(inv.stdin, 'ignore');
     const r = inv.args.indexOf('resume');
     assert.deepEqual(inv.args.slice(r), ['resume', 'th-1', 'Do T1.']);
     assert.ok(inv.args.indexOf('--add-dir') < r && inv.args.indexOf('-m') < r);
-    assert.deepEqual(inv.args.filter((_, i) => inv.args[i - 1] === '--add-dir'), ['/r/.git/worktrees/w', '/r/.git']);
+    assert.deepEqual(
+      inv.args.filter((_, i) => inv.args[i - 1] === '--add-dir'),
+      ['/r/.git/worktrees/w', '/r/.git'],
+    );
     assert.equal(inv.args[inv.args.indexOf('-s') + 1], 'workspace-write');
   });
 
   it('writes config.toml for a custom endpoint into CODEX_HOME and passes the key by the named variable', () => {
-    const inv = a.buildInvocation(baseRequest({ stateDir: '/home/codex', endpoint: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' } }), ctx());
+    const inv = a.buildInvocation(
+      baseRequest({ stateDir: '/home/codex', endpoint: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' } }),
+      ctx(),
+    );
     assert.equal(inv.env.CODEX_HOME, '/home/codex');
     assert.equal(inv.files[0]?.path, '/home/codex/config.toml');
     assert.match(inv.files[0]!.content, /base_url = "http:\/\/127\.0\.0\.1:9\/v1"/);
@@ -36,7 +45,9 @@ describe('CodexAdapter', () => {
     const { events, result } = replay(a, fixtureLines('codex-write-tick-commit'));
     assert.equal(events[0]?.t, 'session');
     assert.equal(events.filter((e) => e.t === 'tool_call' && e.kind === 'shell').length, 3);
-    assert.ok(events.filter((e) => e.t === 'tool_result').every((e) => e.t === 'tool_result' && e.ok && e.exitCode === 0));
+    assert.ok(
+      events.filter((e) => e.t === 'tool_result').every((e) => e.t === 'tool_result' && e.ok && e.exitCode === 0),
+    );
     assert.ok(events.some((e) => e.t === 'notice' && /Model metadata/.test(e.message)));
     assert.equal(result.status, 'success');
     assert.equal(result.text, 'Done.');
@@ -47,7 +58,10 @@ describe('CodexAdapter', () => {
     const { result, events } = replay(a, fixtureLines('codex-resume'));
     const sessions = events.filter((e) => e.t === 'session');
     assert.equal(sessions.length, 2);
-    assert.equal(sessions[0]?.t === 'session' && sessions[0].sessionId, sessions[1]?.t === 'session' && sessions[1].sessionId);
+    assert.equal(
+      sessions[0]?.t === 'session' && sessions[0].sessionId,
+      sessions[1]?.t === 'session' && sessions[1].sessionId,
+    );
     assert.equal(result.turns, 2);
   });
 
@@ -58,7 +72,11 @@ describe('CodexAdapter', () => {
   });
 
   it('codex sends nothing final after SIGINT: cancelled when we stopped it, crashed otherwise', () => {
-    assert.equal(replay(a, fixtureLines('codex-cancel'), { code: 1, stoppedBy: { status: 'cancelled', message: 'x' } }).result.status, 'cancelled');
+    assert.equal(
+      replay(a, fixtureLines('codex-cancel'), { code: 1, stoppedBy: { status: 'cancelled', message: 'x' } }).result
+        .status,
+      'cancelled',
+    );
     assert.equal(replay(a, fixtureLines('codex-cancel'), { code: 1 }).result.status, 'crashed');
   });
 });

@@ -16,7 +16,10 @@ describe('extra writable folders (the SpecTask folder)', () => {
   const folder = '/repo/.git-worktrees/helix-design-docs/design/tasks/000007_login';
 
   it('are passed to claude as --add-dir', () => {
-    const inv = new ClaudeAdapter({}).buildInvocation(baseRequest({ extraDirs: [folder], permissions: { mode: 'edit' } }), ctx());
+    const inv = new ClaudeAdapter({}).buildInvocation(
+      baseRequest({ extraDirs: [folder], permissions: { mode: 'edit' } }),
+      ctx(),
+    );
     assert.equal(inv.args[inv.args.indexOf('--add-dir') + 1], folder);
   });
 
@@ -25,11 +28,18 @@ describe('extra writable folders (the SpecTask folder)', () => {
     const edit = a.buildInvocation(baseRequest({ extraDirs: [folder], permissions: { mode: 'edit' } }), ctx());
     assert.ok(edit.args.includes(folder));
     assert.equal(edit.args[edit.args.indexOf(folder) - 1], '--add-dir');
-    assert.ok(!a.buildInvocation(baseRequest({ extraDirs: [folder], permissions: { mode: 'read-only' } }), ctx()).args.includes(folder));
+    assert.ok(
+      !a
+        .buildInvocation(baseRequest({ extraDirs: [folder], permissions: { mode: 'read-only' } }), ctx())
+        .args.includes(folder),
+    );
   });
 
   it('are passed to gemini as --include-directories', () => {
-    const inv = new GeminiAdapter({}).buildInvocation(baseRequest({ extraDirs: [folder, '/b'], permissions: { mode: 'edit' } }), ctx());
+    const inv = new GeminiAdapter({}).buildInvocation(
+      baseRequest({ extraDirs: [folder, '/b'], permissions: { mode: 'edit' } }),
+      ctx(),
+    );
     assert.equal(inv.args[inv.args.indexOf('--include-directories') + 1], `${folder},/b`);
   });
 
@@ -50,17 +60,29 @@ describe('extra writable folders (the SpecTask folder)', () => {
     });
     after(() => fs.rmSync(base, { recursive: true, force: true }));
     const tools = () => new WorkspaceTools({ worktree: wt, policy: { mode: 'edit' }, extraRoots: [extra] });
-    const call = (name: string, input: Record<string, unknown>) => ({ callId: 'c', name, input, rawArguments: JSON.stringify(input) });
+    const call = (name: string, input: Record<string, unknown>) => ({
+      callId: 'c',
+      name,
+      input,
+      rawArguments: JSON.stringify(input),
+    });
     const signal = new AbortController().signal;
 
     it('may write the granted folder by absolute path', async () => {
-      const r = await tools().execute(call('edit_file', { path: path.join(extra, 'tasks.md'), old_string: '- [ ]', new_string: '- [x]' }), signal);
+      const r = await tools().execute(
+        call('edit_file', { path: path.join(extra, 'tasks.md'), old_string: '- [ ]', new_string: '- [x]' }),
+        signal,
+      );
       assert.equal(r.ok, true, r.output);
       assert.equal(fs.readFileSync(path.join(extra, 'tasks.md'), 'utf8'), '- [x] T1: a\n');
     });
 
     it('may not leave it by .. or by a symlink', async () => {
-      for (const p of [path.join(extra, '..', 'other.md'), path.join(extra, 'up', 'other.md'), path.join(base, 'docs', '.git', 'HEAD')]) {
+      for (const p of [
+        path.join(extra, '..', 'other.md'),
+        path.join(extra, 'up', 'other.md'),
+        path.join(base, 'docs', '.git', 'HEAD'),
+      ]) {
         const r = await tools().execute(call('write_file', { path: p, content: 'x' }), signal);
         assert.ok(r.denied, `${p} should be refused`);
       }
@@ -74,7 +96,13 @@ describe('AgentPool.adoptSession', () => {
     const backend = new ReplayBackend(async () => undefined);
     const pool = new AgentPool({ backends: [backend], maxConcurrent: 2, sweepIntervalMs: 0 });
     pool.adoptSession('t1', 'custom', 'session-from-yesterday');
-    const ticket = pool.runPhase('t1', { backend: 'custom', phase: 'implementation', worktree: '/w', prompt: 'continue', permissions: { mode: 'edit' } });
+    const ticket = pool.runPhase('t1', {
+      backend: 'custom',
+      phase: 'implementation',
+      worktree: '/w',
+      prompt: 'continue',
+      permissions: { mode: 'edit' },
+    });
     await ticket.finished;
     assert.equal(backend.calls[0].resumeSessionId, 'session-from-yesterday');
     pool.dispose();

@@ -23,7 +23,11 @@ describe('LineSplitter', () => {
   // end (and rescanned it on every chunk). Lines are now cut at the cap, with a marker, and the next line is whole.
   it('cuts a line longer than the cap, says how much was dropped, and keeps the lines after it whole', () => {
     const lines = split(['x'.repeat(7), 'y'.repeat(10), 'zz\nnext\n', 'w'.repeat(30)], 10);
-    assert.deepEqual(lines, ['xxxxxxxyyy … [line cut: 9 more characters not kept]', 'next', 'wwwwwwwwww … [line cut: 20 more characters not kept]']);
+    assert.deepEqual(lines, [
+      'xxxxxxxyyy … [line cut: 9 more characters not kept]',
+      'next',
+      'wwwwwwwwww … [line cut: 20 more characters not kept]',
+    ]);
   });
 
   it('holds no more than the cap of an endless line', () => {

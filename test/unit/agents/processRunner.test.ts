@@ -10,18 +10,26 @@ import { baseRequest } from './fixtureReplay';
 
 /** Live, non-zombie processes whose command line contains `marker`. */
 function alive(marker: string): number[] {
-  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).flatMap((n) => {
-    try {
-      const cmd = fs.readFileSync(`/proc/${n}/cmdline`, 'utf8');
-      const stat = fs.readFileSync(`/proc/${n}/stat`, 'utf8');
-      return cmd.includes(marker) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' ? [Number(n)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((n) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${n}/cmdline`, 'utf8');
+        const stat = fs.readFileSync(`/proc/${n}/stat`, 'utf8');
+        return cmd.includes(marker) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' ? [Number(n)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
-const node = (script: string, env: Record<string, string> = {}) => new CustomCommandBackend('node script', { command: process.execPath, args: ['-e', script, '{prompt}'], env }, { graceMs: 500, sourceEnv: { ...process.env, PLANTED_SECRET: 'leak-me' } });
+const node = (script: string, env: Record<string, string> = {}) =>
+  new CustomCommandBackend(
+    'node script',
+    { command: process.execPath, args: ['-e', script, '{prompt}'], env },
+    { graceMs: 500, sourceEnv: { ...process.env, PLANTED_SECRET: 'leak-me' } },
+  );
 
 describe('shared process runner (through the custom-command back-end)', () => {
   let dir: string;
@@ -29,10 +37,15 @@ describe('shared process runner (through the custom-command back-end)', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('maps plain output lines to text and exit 0 to success, ending with exactly one result', async () => {
-    const run = node(`console.log('one'); console.log(process.argv[1]);`).start(baseRequest({ worktree: dir, prompt: 'two; $(rm -rf /)' }));
+    const run = node(`console.log('one'); console.log(process.argv[1]);`).start(
+      baseRequest({ worktree: dir, prompt: 'two; $(rm -rf /)' }),
+    );
     const events: AgentEvent[] = [];
     for await (const e of run.events) events.push(e);
-    assert.deepEqual(events.filter((e) => e.t === 'text').map((e) => e.t === 'text' && e.text), ['one', 'two; $(rm -rf /)']);
+    assert.deepEqual(
+      events.filter((e) => e.t === 'text').map((e) => e.t === 'text' && e.text),
+      ['one', 'two; $(rm -rf /)'],
+    );
     assert.equal(events.filter((e) => e.t === 'result').length, 1);
     assert.equal(events.at(-1)?.t, 'result');
     assert.equal((await run.finished).status, 'success');
@@ -43,7 +56,9 @@ describe('shared process runner (through the custom-command back-end)', () => {
   });
 
   it('passes only the allow-listed environment', async () => {
-    const run = node(`console.log(JSON.stringify(Object.keys(process.env)))`, { OWN: '1' }).start(baseRequest({ worktree: dir }));
+    const run = node(`console.log(JSON.stringify(Object.keys(process.env)))`, { OWN: '1' }).start(
+      baseRequest({ worktree: dir }),
+    );
     const r = await run.finished;
     const keys = JSON.parse(r.text ?? '[]') as string[];
     assert.ok(keys.includes('PATH') && keys.includes('OWN'));
@@ -89,16 +104,22 @@ describe('shared process runner (through the custom-command back-end)', () => {
   });
 
   it('stops a silent process at the idle timeout and a busy one at the wall clock', async () => {
-    const idle = await node(`setInterval(() => {}, 1000)`).start(baseRequest({ worktree: dir, limits: { idleMs: 200, wallClockMs: 10_000 } })).finished;
+    const idle = await node(`setInterval(() => {}, 1000)`).start(
+      baseRequest({ worktree: dir, limits: { idleMs: 200, wallClockMs: 10_000 } }),
+    ).finished;
     assert.equal(idle.status, 'timeout');
     assert.match(idle.errorMessage ?? '', /idle/);
-    const wall = await node(`setInterval(() => console.log('tick'), 20)`).start(baseRequest({ worktree: dir, limits: { wallClockMs: 300, idleMs: 1000 } })).finished;
+    const wall = await node(`setInterval(() => console.log('tick'), 20)`).start(
+      baseRequest({ worktree: dir, limits: { wallClockMs: 300, idleMs: 1000 } }),
+    ).finished;
     assert.equal(wall.status, 'timeout');
     assert.match(wall.errorMessage ?? '', /wall-clock/);
   });
 
   it('a process killed from outside ends with a synthesized crashed result', async () => {
-    const run = node(`console.log('up'); setInterval(() => {}, 1000)`).start(baseRequest({ worktree: dir, limits: { wallClockMs: 10_000 } }));
+    const run = node(`console.log('up'); setInterval(() => {}, 1000)`).start(
+      baseRequest({ worktree: dir, limits: { wallClockMs: 10_000 } }),
+    );
     for await (const e of run.events) if (e.t === 'text') break;
     process.kill(run.pid!, 'SIGKILL');
     const r = await run.finished;

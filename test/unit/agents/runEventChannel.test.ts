@@ -20,7 +20,10 @@ describe('RunEventChannel', () => {
     ch.push({ t: 'result', runId: 'r', status: 'success', durationMs: 1 });
     const kept = await replay;
     assert.equal(live.length, 13, 'live listeners see every event');
-    assert.deepEqual(kept.map((e) => e.t), ['session', 'text', 'text', 'text', 'notice', 'usage', 'notice', 'result']);
+    assert.deepEqual(
+      kept.map((e) => e.t),
+      ['session', 'text', 'text', 'text', 'notice', 'usage', 'notice', 'result'],
+    );
     assert.match((kept[4] as { message: string }).message, /output cut here/);
     assert.match((kept[6] as { message: string }).message, /7 events \(210 characters\)/);
     assert.equal(kept.filter((e) => e.t === 'result').length, 1);
@@ -30,6 +33,9 @@ describe('RunEventChannel', () => {
     const ch = new RunEventChannel();
     ch.push({ t: 'text', runId: 'r', text: 'hello', delta: false });
     ch.push({ t: 'result', runId: 'r', status: 'success', durationMs: 1 });
-    assert.deepEqual(ch.snapshot().map((e) => e.t), ['text', 'result']);
+    assert.deepEqual(
+      ch.snapshot().map((e) => e.t),
+      ['text', 'result'],
+    );
   });
 });

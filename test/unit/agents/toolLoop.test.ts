@@ -18,7 +18,9 @@ describe('in-house tool loop against a fake chat-completions server', () => {
     wt = path.join(dir, 'wt');
     fs.mkdirSync(wt);
     execFileSync('git', ['init', '-q'], { cwd: wt });
-    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: wt });
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], {
+      cwd: wt,
+    });
     fs.writeFileSync(path.join(wt, 'tasks.md'), '- [ ] T1: hello\n');
     fake = await startOpenAiFake(path.join(dir, 'fake'));
   });
@@ -26,15 +28,25 @@ describe('in-house tool loop against a fake chat-completions server', () => {
     await fake.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const backend = () => new OpenAiCompatBackend({ endpoint: { baseUrl: `${fake.url}/v1`, apiKey: 'k-test-123' }, model: 'local' });
-  const req = (over = {}) => ({ taskId: 't', worktree: wt, prompt: 'go', permissions: { mode: 'edit+commands' as const, allow: ['git add', 'git -c'] }, stateDir: path.join(dir, 'state'), ...over });
+  const backend = () =>
+    new OpenAiCompatBackend({ endpoint: { baseUrl: `${fake.url}/v1`, apiKey: 'k-test-123' }, model: 'local' });
+  const req = (over = {}) => ({
+    taskId: 't',
+    worktree: wt,
+    prompt: 'go',
+    permissions: { mode: 'edit+commands' as const, allow: ['git add', 'git -c'] },
+    stateDir: path.join(dir, 'state'),
+    ...over,
+  });
 
   it('assembles streamed text and tool-call fragments, runs the tools and sends results back', async () => {
     fake.setScript([
       { text: 'Writing.', tool: { name: 'write_file', input: { path: 'hello.txt', content: 'hi\n' } } },
       { tool: { name: 'edit_file', input: { path: 'tasks.md', old_string: '[ ]', new_string: '[x]' } } },
       { tool: { name: 'run_command', input: { command: 'git add -A' } } },
-      { tool: { name: 'run_command', input: { command: 'git -c user.name=A -c user.email=a@a commit -m "add hello"' } } },
+      {
+        tool: { name: 'run_command', input: { command: 'git -c user.name=A -c user.email=a@a commit -m "add hello"' } },
+      },
       { text: 'Done.' },
     ]);
     const run = backend().start(req());
@@ -45,13 +57,19 @@ describe('in-house tool loop against a fake chat-completions server', () => {
     assert.equal(fs.readFileSync(path.join(wt, 'tasks.md'), 'utf8'), '- [x] T1: hello\n');
     assert.equal(execFileSync('git', ['log', '-1', '--format=%s'], { cwd: wt, encoding: 'utf8' }).trim(), 'add hello');
     const reqs = fake.modelRequests();
-    assert.deepEqual(reqs.map((q) => q.turn), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      reqs.map((q) => q.turn),
+      [0, 1, 2, 3, 4],
+    );
     assert.match(reqs[1]!.last ?? '', /Created hello.txt/);
     assert.equal(reqs[0]!.auth, 'bearer');
   });
 
   it('refuses a path escape and reports the run as denied, not success', async () => {
-    fake.setScript([{ tool: { name: 'write_file', input: { path: '../escape.txt', content: 'x' } } }, { text: 'Done, I wrote it.' }]);
+    fake.setScript([
+      { tool: { name: 'write_file', input: { path: '../escape.txt', content: 'x' } } },
+      { text: 'Done, I wrote it.' },
+    ]);
     const r = await backend().start(req()).finished;
     assert.equal(r.status, 'denied');
     assert.ok(!fs.existsSync(path.join(dir, 'escape.txt')));
@@ -70,8 +88,16 @@ describe('in-house tool loop against a fake chat-completions server', () => {
       backend: 'vscode-lm',
       modelId: 'fake-lm',
       async *stream(messages): AsyncGenerator<ChatStreamPart> {
-        if (messages.filter((m) => m.role === 'tool').length === 0) yield { type: 'tool_call', call: { callId: 'c1', name: 'read_file', input: { path: 'tasks.md' }, rawArguments: '' } };
-        else yield { type: 'text', text: `saw: ${messages.at(-1)!.role === 'tool' ? (messages.at(-1) as { content: string }).content.trim() : ''}` };
+        if (messages.filter((m) => m.role === 'tool').length === 0)
+          yield {
+            type: 'tool_call',
+            call: { callId: 'c1', name: 'read_file', input: { path: 'tasks.md' }, rawArguments: '' },
+          };
+        else
+          yield {
+            type: 'text',
+            text: `saw: ${messages.at(-1)!.role === 'tool' ? (messages.at(-1) as { content: string }).content.trim() : ''}`,
+          };
       },
     };
     const r = await startToolLoopRun('vscode-lm', model, req()).finished;

@@ -14,18 +14,44 @@ describe('TranscriptStore', () => {
 
   it('stores each run as JSONL, redacts keys, reads it back and totals usage per run and per task', async () => {
     const store = new TranscriptStore(dir, () => ['my-secret-key-123']);
-    for (const [runId, cost] of [['r1', 0.25], ['r2', 0.5]] as const) {
+    for (const [runId, cost] of [
+      ['r1', 0.25],
+      ['r2', 0.5],
+    ] as const) {
       const ch = new RunEventChannel();
-      const recorded = store.record('000001', { runId, backend: 'claude-cli', pid: undefined, events: ch.events, onEvent: ch.onEvent, sessionId: ch.sessionId, finished: ch.finished, cancel: async () => undefined });
+      const recorded = store.record('000001', {
+        runId,
+        backend: 'claude-cli',
+        pid: undefined,
+        events: ch.events,
+        onEvent: ch.onEvent,
+        sessionId: ch.sessionId,
+        finished: ch.finished,
+        cancel: async () => undefined,
+      });
       ch.push({ t: 'session', runId, backend: 'claude-cli', sessionId: 's' });
-      ch.push({ t: 'text', runId, text: 'key my-secret-key-123 and sk-ant-api03-abcdefghijkl and Bearer abcdefghijklmnopqrstuvwxyz', delta: false });
-      ch.push({ t: 'result', runId, status: 'success', durationMs: 1, usage: { inputTokens: 100, outputTokens: 10, costUsd: cost } });
+      ch.push({
+        t: 'text',
+        runId,
+        text: 'key my-secret-key-123 and sk-ant-api03-abcdefghijkl and Bearer abcdefghijklmnopqrstuvwxyz',
+        delta: false,
+      });
+      ch.push({
+        t: 'result',
+        runId,
+        status: 'success',
+        durationMs: 1,
+        usage: { inputTokens: 100, outputTokens: 10, costUsd: cost },
+      });
       await recorded;
     }
     const raw = fs.readFileSync(store.fileFor('000001', 'r1'), 'utf8');
     assert.ok(raw.startsWith('{"t":"session"'));
     assert.doesNotMatch(raw, /my-secret-key-123|abcdefghijkl|abcdefghijklmnop/);
-    assert.deepEqual(store.read('000001', 'r1').map((e) => e.t), ['session', 'text', 'result']);
+    assert.deepEqual(
+      store.read('000001', 'r1').map((e) => e.t),
+      ['session', 'text', 'result'],
+    );
     assert.deepEqual(store.listRuns('000001').sort(), ['r1', 'r2']);
     assert.deepEqual(store.runTotals('000001', 'r2'), { inputTokens: 100, outputTokens: 10, costUsd: 0.5 });
     assert.deepEqual(store.taskTotals('000001'), { runs: 2, inputTokens: 200, outputTokens: 20, costUsd: 0.75 });
@@ -34,11 +60,30 @@ describe('TranscriptStore', () => {
   it('writes a live run through one open file: every event readable at once, on disk after flush, the file closed at the end', async () => {
     const store = new TranscriptStore(dir);
     const ch = new RunEventChannel();
-    const recorded = store.record('000002', { runId: 'live', backend: 'claude-cli', pid: undefined, events: ch.events, onEvent: ch.onEvent, sessionId: ch.sessionId, finished: ch.finished, cancel: async () => undefined });
+    const recorded = store.record('000002', {
+      runId: 'live',
+      backend: 'claude-cli',
+      pid: undefined,
+      events: ch.events,
+      onEvent: ch.onEvent,
+      sessionId: ch.sessionId,
+      finished: ch.finished,
+      cancel: async () => undefined,
+    });
     const file = store.fileFor('000002', 'live');
-    const openFds = () => (fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd').filter((fd) => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`) === file; } catch { return false; } }).length : undefined);
+    const openFds = () =>
+      fs.existsSync('/proc/self/fd')
+        ? fs.readdirSync('/proc/self/fd').filter((fd) => {
+            try {
+              return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+            } catch {
+              return false;
+            }
+          }).length
+        : undefined;
     for (let round = 0; round < 20; round++) {
-      for (let i = 0; i < 50; i++) ch.push({ t: 'text', runId: 'live', text: `round ${round} line ${i}`, delta: false });
+      for (let i = 0; i < 50; i++)
+        ch.push({ t: 'text', runId: 'live', text: `round ${round} line ${i}`, delta: false });
       await new Promise((r) => setImmediate(r)); // the recorder takes the events in
       // Readable whatever part is on disk yet: in order, without duplicates.
       const texts = store.read('000002', 'live').map((e) => (e.t === 'text' ? e.text : ''));
@@ -59,7 +104,12 @@ describe('TranscriptStore', () => {
     store.append('t', { t: 'usage', runId: 'r', inputTokens: 7 });
     fs.appendFileSync(store.fileFor('t', 'r'), '{"t":"text","runId":"r","te');
     assert.equal(store.read('t', 'r').length, 1);
-    assert.deepEqual(store.runTotals('t', 'r'), { inputTokens: 7, outputTokens: undefined, cacheReadTokens: undefined, costUsd: undefined });
+    assert.deepEqual(store.runTotals('t', 'r'), {
+      inputTokens: 7,
+      outputTokens: undefined,
+      cacheReadTokens: undefined,
+      costUsd: undefined,
+    });
   });
 
   it('refuses ids that could escape the folder', () => {
@@ -99,7 +149,11 @@ describe('RunEventChannel', () => {
 
 describe('buildAgentEnv', () => {
   it('copies only allow-listed names, then applies overrides and removals', () => {
-    const env = buildAgentEnv({ PATH: '/bin', HOME: '/h', AWS_SECRET_ACCESS_KEY: 'x', GEMINI_API_KEY: 'g', OTHER: 'o' }, ['GEMINI_API_KEY'], { HOME: '/state', GEMINI_API_KEY: undefined, NEW: '1' });
+    const env = buildAgentEnv(
+      { PATH: '/bin', HOME: '/h', AWS_SECRET_ACCESS_KEY: 'x', GEMINI_API_KEY: 'g', OTHER: 'o' },
+      ['GEMINI_API_KEY'],
+      { HOME: '/state', GEMINI_API_KEY: undefined, NEW: '1' },
+    );
     assert.deepEqual(env, { PATH: '/bin', HOME: '/state', NEW: '1' });
   });
 });

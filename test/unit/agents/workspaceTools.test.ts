@@ -7,13 +7,19 @@ import type { PermissionPolicy } from '../../../src/core/agents/agentBackend';
 import { isCommandAllowed, splitCommandLine } from '../../../src/core/agents/commandLine';
 import { WorkspaceTools } from '../../../src/core/agents/workspaceTools';
 
-const call = (name: string, input: Record<string, unknown>) => ({ callId: 'c', name, input, rawArguments: JSON.stringify(input) });
+const call = (name: string, input: Record<string, unknown>) => ({
+  callId: 'c',
+  name,
+  input,
+  rawArguments: JSON.stringify(input),
+});
 const signal = new AbortController().signal;
 
 describe('WorkspaceTools', () => {
   let base: string;
   let wt: string;
-  const tools = (policy: PermissionPolicy = { mode: 'full' }) => new WorkspaceTools({ worktree: wt, policy, sourceEnv: { PATH: process.env.PATH, PLANTED_SECRET: 'x' } });
+  const tools = (policy: PermissionPolicy = { mode: 'full' }) =>
+    new WorkspaceTools({ worktree: wt, policy, sourceEnv: { PATH: process.env.PATH, PLANTED_SECRET: 'x' } });
   beforeEach(() => {
     base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wst-')));
     wt = path.join(base, 'wt');
@@ -23,9 +29,17 @@ describe('WorkspaceTools', () => {
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
-  for (const [label, p] of [['..', '../secret.txt'], ['absolute', '/etc/passwd'], ['nested ..', 'sub/../../secret.txt']] as const) {
+  for (const [label, p] of [
+    ['..', '../secret.txt'],
+    ['absolute', '/etc/passwd'],
+    ['nested ..', 'sub/../../secret.txt'],
+  ] as const) {
     it(`refuses a ${label} path outside the worktree, for reads and writes`, async () => {
-      for (const c of [call('read_file', { path: p }), call('write_file', { path: p, content: 'x' }), call('list_dir', { path: p })]) {
+      for (const c of [
+        call('read_file', { path: p }),
+        call('write_file', { path: p, content: 'x' }),
+        call('list_dir', { path: p }),
+      ]) {
         const o = await tools().execute(c, signal);
         assert.equal(o.ok, false);
         assert.ok(o.denied, `${c.name} ${p}`);
@@ -37,7 +51,11 @@ describe('WorkspaceTools', () => {
   it('refuses symlink escapes, also through a not-yet-existing file below a linked directory', async () => {
     fs.symlinkSync(base, path.join(wt, 'link'));
     fs.symlinkSync(path.join(base, 'secret.txt'), path.join(wt, 'file-link'));
-    for (const c of [call('read_file', { path: 'file-link' }), call('write_file', { path: 'link/new.txt', content: 'x' }), call('edit_file', { path: 'file-link', old_string: 'outside', new_string: 'owned' })]) {
+    for (const c of [
+      call('read_file', { path: 'file-link' }),
+      call('write_file', { path: 'link/new.txt', content: 'x' }),
+      call('edit_file', { path: 'file-link', old_string: 'outside', new_string: 'owned' }),
+    ]) {
       assert.ok((await tools().execute(c, signal)).denied, c.name);
     }
     assert.ok(!fs.existsSync(path.join(base, 'new.txt')));
@@ -51,7 +69,10 @@ describe('WorkspaceTools', () => {
   });
 
   it('edit_file needs exactly one match', async () => {
-    assert.match((await tools().execute(call('edit_file', { path: 'a.txt', old_string: 'two', new_string: '2' }), signal)).output, /occurs 2 times/);
+    assert.match(
+      (await tools().execute(call('edit_file', { path: 'a.txt', old_string: 'two', new_string: '2' }), signal)).output,
+      /occurs 2 times/,
+    );
     const ok = await tools().execute(call('edit_file', { path: 'a.txt', old_string: 'one', new_string: '1' }), signal);
     assert.equal(ok.ok, true);
     assert.deepEqual(ok.fileChange, { path: path.join(wt, 'a.txt'), change: 'update' });
@@ -59,8 +80,13 @@ describe('WorkspaceTools', () => {
   });
 
   it('enforces the policy: read-only, edit, edit+commands allow-list, ask', async () => {
-    assert.ok((await tools({ mode: 'read-only' }).execute(call('write_file', { path: 'b', content: '' }), signal)).denied);
-    assert.equal((await tools({ mode: 'read-only' }).execute(call('search', { pattern: 'two' }), signal)).output, 'a.txt:1: one two two');
+    assert.ok(
+      (await tools({ mode: 'read-only' }).execute(call('write_file', { path: 'b', content: '' }), signal)).denied,
+    );
+    assert.equal(
+      (await tools({ mode: 'read-only' }).execute(call('search', { pattern: 'two' }), signal)).output,
+      'a.txt:1: one two two',
+    );
     assert.ok((await tools({ mode: 'edit' }).execute(call('run_command', { command: 'git status' }), signal)).denied);
     const ec: PermissionPolicy = { mode: 'edit+commands', allow: ['git status'] };
     execFileSync('git', ['init', '-q'], { cwd: wt });
@@ -70,8 +96,17 @@ describe('WorkspaceTools', () => {
     assert.ok((await tools(ec).execute(call('run_command', { command: 'git push' }), signal)).denied);
     assert.ok(fs.existsSync(path.join(wt, 'a.txt')));
     const asked: string[] = [];
-    const ask: PermissionPolicy = { mode: 'ask', decide: async (r) => (asked.push(r.tool), r.tool === 'write_file' ? { behavior: 'allow' } : { behavior: 'deny', message: 'no' }) };
-    assert.equal((await tools(ask).execute(call('write_file', { path: 'b', content: '' }), signal)).allowedByPolicy, true);
+    const ask: PermissionPolicy = {
+      mode: 'ask',
+      decide: async (r) => (
+        asked.push(r.tool),
+        r.tool === 'write_file' ? { behavior: 'allow' } : { behavior: 'deny', message: 'no' }
+      ),
+    };
+    assert.equal(
+      (await tools(ask).execute(call('write_file', { path: 'b', content: '' }), signal)).allowedByPolicy,
+      true,
+    );
     assert.ok((await tools(ask).execute(call('run_command', { command: 'ls' }), signal)).denied);
     assert.deepEqual(asked, ['write_file', 'run_command']);
   });
@@ -79,7 +114,11 @@ describe('WorkspaceTools', () => {
   it('runs commands with the allow-listed environment, and reports bad arguments', async () => {
     const o = await tools().execute(call('run_command', { command: 'env' }), signal);
     assert.doesNotMatch(o.output, /PLANTED_SECRET/);
-    assert.match((await tools().execute({ callId: 'c', name: 'write_file', input: undefined, rawArguments: '{bad' }, signal)).output, /not a JSON object/);
+    assert.match(
+      (await tools().execute({ callId: 'c', name: 'write_file', input: undefined, rawArguments: '{bad' }, signal))
+        .output,
+      /not a JSON object/,
+    );
   });
 
   it("runs commands at the agent's CPU priority: lower by default, normal when chosen", async () => {
@@ -88,15 +127,23 @@ describe('WorkspaceTools', () => {
     const probe = `${JSON.stringify(process.execPath)} -e "const os = require('os'); const t0 = Date.now(); const w = () => (os.getPriority() !== ${own} || Date.now() - t0 > 1000 ? console.log(os.getPriority()) : setTimeout(w, 10)); w()"`;
     const lower = await tools().execute(call('run_command', { command: probe }), signal);
     assert.equal(lower.output.trim().split('\n')[0], String(Math.max(own, 10)), lower.output);
-    const normal = await new WorkspaceTools({ worktree: wt, policy: { mode: 'full' }, sourceEnv: { PATH: process.env.PATH }, cpuPriority: 'normal' }).execute(call('run_command', { command: probe }), signal);
+    const normal = await new WorkspaceTools({
+      worktree: wt,
+      policy: { mode: 'full' },
+      sourceEnv: { PATH: process.env.PATH },
+      cpuPriority: 'normal',
+    }).execute(call('run_command', { command: probe }), signal);
     assert.equal(normal.output.trim().split('\n')[0], String(own), normal.output);
   });
 });
 
 describe('splitCommandLine', () => {
   it('honours quotes and refuses shell syntax', () => {
-    assert.deepEqual(splitCommandLine(`git commit -m "add hello!" -m 'SpecTask: 1'`), { argv: ['git', 'commit', '-m', 'add hello!', '-m', 'SpecTask: 1'] });
-    for (const bad of ['a; b', 'a && b', 'a | b', 'a > f', 'echo $(x)', 'echo `x`', 'echo "$HOME"', 'rm *', '"open']) assert.ok('error' in splitCommandLine(bad), bad);
+    assert.deepEqual(splitCommandLine(`git commit -m "add hello!" -m 'SpecTask: 1'`), {
+      argv: ['git', 'commit', '-m', 'add hello!', '-m', 'SpecTask: 1'],
+    });
+    for (const bad of ['a; b', 'a && b', 'a | b', 'a > f', 'echo $(x)', 'echo `x`', 'echo "$HOME"', 'rm *', '"open'])
+      assert.ok('error' in splitCommandLine(bad), bad);
   });
   it('matches allowed prefixes word by word', () => {
     assert.equal(isCommandAllowed(['git', 'commit', '-m', 'x'], ['git commit']), true);

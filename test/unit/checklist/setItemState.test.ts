@@ -25,7 +25,10 @@ describe('setItemState', () => {
     const src = '- [ ] T1: first\n- [ ] second <!-- id: s2 -->\n';
     assert.equal(setItemState(src, { id: 'T1' }, 'done').document, '- [x] T1: first\n- [ ] second <!-- id: s2 -->\n');
     assert.equal(setItemState(src, { id: 's2' }, 'doing').document, '- [ ] T1: first\n- [~] second <!-- id: s2 -->\n');
-    assert.equal(setItemState(src, { text: '  SECOND ' }, 'done').document, '- [ ] T1: first\n- [x] second <!-- id: s2 -->\n');
+    assert.equal(
+      setItemState(src, { text: '  SECOND ' }, 'done').document,
+      '- [ ] T1: first\n- [x] second <!-- id: s2 -->\n',
+    );
   });
 
   it('leaves the document untouched when the state is already set (an upper-case X stays)', () => {
@@ -37,7 +40,10 @@ describe('setItemState', () => {
 
   it('throws a clear error for an unknown item and never mutates the input buffer', () => {
     const src = Buffer.from('- [ ] a\n');
-    assert.throws(() => setItemState(src, { index: 3 }, 'done'), /no checklist item at index 3 \(the checklist has 1 items\)/);
+    assert.throws(
+      () => setItemState(src, { index: 3 }, 'done'),
+      /no checklist item at index 3 \(the checklist has 1 items\)/,
+    );
     assert.throws(() => setItemState(src, { id: 'nope' }, 'done'), /no checklist item with id 'nope'/);
     const r = setItemState(src, { index: 0 }, 'done');
     assert.equal(src.toString(), '- [ ] a\n');

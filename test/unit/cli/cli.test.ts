@@ -15,7 +15,12 @@ describe('spectask CLI', function () {
 
     const init = await run(elsewhere, 'init', '--repo', root, '--json');
     assert.equal(init.code, 0, init.err);
-    assert.deepEqual(JSON.parse(init.out), { branch: 'helix-design-docs', worktreePath: path.join(root, '.git-worktrees', 'helix-design-docs'), origin: 'created', repairs: ['added /.git-worktrees/ to .git/info/exclude'] });
+    assert.deepEqual(JSON.parse(init.out), {
+      branch: 'helix-design-docs',
+      worktreePath: path.join(root, '.git-worktrees', 'helix-design-docs'),
+      origin: 'created',
+      repairs: ['added /.git-worktrees/ to .git/info/exclude'],
+    });
 
     const created = await run(root, 'create', 'Add login endpoint', '--prompt', 'Email and password', '--json');
     assert.equal(created.code, 0, created.err);
@@ -23,7 +28,10 @@ describe('spectask CLI', function () {
     assert.equal(t.id, '000001');
     assert.equal(t.status, 'backlog');
     const tasksFile = path.join(t.path, 'tasks.md');
-    fs.writeFileSync(tasksFile, '# Implementation Tasks: Add login endpoint\n\n- [x] T1: Route\n- [ ] T2: Handler\n  - [ ] T2.1: Validate input\n- [ ] T3: Tests\n');
+    fs.writeFileSync(
+      tasksFile,
+      '# Implementation Tasks: Add login endpoint\n\n- [x] T1: Route\n- [ ] T2: Handler\n  - [ ] T2.1: Validate input\n- [ ] T3: Tests\n',
+    );
 
     const list = JSON.parse((await run(root, 'list', '--json')).out);
     assert.deepEqual(Object.keys(list), ['branch', 'worktreePath', 'tasks']);
@@ -43,25 +51,62 @@ describe('spectask CLI', function () {
     const mark = await run(root, 'mark', '1', 'T2', 'doing', '--json');
     assert.equal(mark.code, 0, mark.err);
     const m = JSON.parse(mark.out);
-    assert.deepEqual({ ...m, commit: typeof m.commit }, { taskId: '000001', item: { n: 2, id: 'T2', text: 'Handler', line: 4 }, before: 'todo', after: 'doing', changed: true, commit: 'string' });
+    assert.deepEqual(
+      { ...m, commit: typeof m.commit },
+      {
+        taskId: '000001',
+        item: { n: 2, id: 'T2', text: 'Handler', line: 4 },
+        before: 'todo',
+        after: 'doing',
+        changed: true,
+        commit: 'string',
+      },
+    );
     assert.equal((await run(root, 'mark', '000001', '#4', 'x')).code, 0);
     assert.equal((await run(root, 'mark', '1', 'Validate input', 'done')).code, 0);
-    assert.match(git(root, 'log', '-1', '--format=%B', 'helix-design-docs'), /^spectask\(000001\): mark "Validate input" done\n\nSpecTask: 000001/);
+    assert.match(
+      git(root, 'log', '-1', '--format=%B', 'helix-design-docs'),
+      /^spectask\(000001\): mark "Validate input" done\n\nSpecTask: 000001/,
+    );
 
     const show = JSON.parse((await run(root, 'show', '000001', '--json')).out);
     assert.equal(show.record.title, 'Add login endpoint');
     assert.equal(show.checklist.current.id, 'T2');
-    assert.deepEqual(show.checklist.context.before.map((i: { id: string }) => i.id), ['T1']);
-    assert.deepEqual(show.checklist.context.after.map((i: { id: string }) => i.id), ['T2.1', 'T3']);
-    assert.deepEqual(show.checklist.items.map((i: { depth: number; state: string }) => [i.depth, i.state]), [[0, 'done'], [0, 'doing'], [1, 'done'], [0, 'done']]);
+    assert.deepEqual(
+      show.checklist.context.before.map((i: { id: string }) => i.id),
+      ['T1'],
+    );
+    assert.deepEqual(
+      show.checklist.context.after.map((i: { id: string }) => i.id),
+      ['T2.1', 'T3'],
+    );
+    assert.deepEqual(
+      show.checklist.items.map((i: { depth: number; state: string }) => [i.depth, i.state]),
+      [
+        [0, 'done'],
+        [0, 'doing'],
+        [1, 'done'],
+        [0, 'done'],
+      ],
+    );
 
     const human = await run(root, 'show', '1');
     assert.match(human.out, /progress: 3\/4 done \(75%\), 1 in progress/);
     assert.match(human.out, />\s+2\. \[~\] Handler/);
 
-    const cl = JSON.parse((await run(path.dirname(tasksFile), 'checklist', 'tasks.md', '--json', '--context', '1')).out);
+    const cl = JSON.parse(
+      (await run(path.dirname(tasksFile), 'checklist', 'tasks.md', '--json', '--context', '1')).out,
+    );
     assert.deepEqual(Object.keys(cl), ['file', 'items', 'progress', 'current', 'context', 'problems']);
-    assert.deepEqual(cl.items[2], { n: 3, index: 2, line: 5, depth: 1, state: 'done', id: 'T2.1', text: 'Validate input' });
+    assert.deepEqual(cl.items[2], {
+      n: 3,
+      index: 2,
+      line: 5,
+      depth: 1,
+      state: 'done',
+      id: 'T2.1',
+      text: 'Validate input',
+    });
     assert.deepEqual(cl.context, { before: [cl.items[0]], after: [cl.items[2]] });
 
     assert.deepEqual(userState(root), before, "the CLI never touches the user's branch, index or files");
@@ -101,7 +146,8 @@ describe('spectask CLI', function () {
   it('prints help and the version', async () => {
     const help = await run(tempDir(), 'help');
     assert.equal(help.code, 0);
-    for (const c of ['init', 'create', 'list', 'show', 'checklist', 'mark']) assert.match(help.out, new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['init', 'create', 'list', 'show', 'checklist', 'mark'])
+      assert.match(help.out, new RegExp(`^  ${c}\\b`, 'm'));
     assert.match((await run(tempDir(), '--version')).out, /^\d+\.\d+\.\d+/);
   });
 });

@@ -21,7 +21,17 @@ describe('spectask run and the lifecycle commands', function () {
     assert.match(plan.out, /Spec review {5}0\/3 {2}Add a greeting/);
     assert.match(plan.out, /ready for review/);
 
-    const changes = await cli(repo, 'request-changes', '1', '--comment', 'Use a friendlier greeting', '--document', 'design.md', '--line', '3');
+    const changes = await cli(
+      repo,
+      'request-changes',
+      '1',
+      '--comment',
+      'Use a friendlier greeting',
+      '--document',
+      'design.md',
+      '--line',
+      '3',
+    );
     assert.match(changes.out, /is now spec revision/);
     assert.equal((await cli(repo, 'run', '--until-idle', '--backend', 'custom', '--custom-command', CUSTOM)).code, 0);
     assert.match((await cli(repo, 'approve', '1')).out, /is now queued implementation/);

@@ -40,7 +40,10 @@ describe('spectask sync', function () {
     assert.equal(r.pendingCommit, null);
     assert.equal(r.remoteAfter, r.after);
     const list = JSON.parse((await run(root, 'list', '--json')).out);
-    assert.deepEqual(list.tasks.map((t: { title: string }) => t.title), ['From the teammate']);
+    assert.deepEqual(
+      list.tasks.map((t: { title: string }) => t.title),
+      ['From the teammate'],
+    );
 
     // Both edit the same line of the same design.md: conflict, nothing changed, exit 1, nothing on stdout.
     const ours = path.join(root, '.git-worktrees', 'helix-design-docs', theirs.folder, 'design.md');

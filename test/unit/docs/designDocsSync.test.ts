@@ -39,7 +39,14 @@ async function world(opts: { push?: boolean } = {}): Promise<World> {
   git(peer, 'clone', '-q', '--branch', BRANCH, bare, '.');
   const user = userState(repo);
   return {
-    registry, repo, bare, peer, dd, wt, user, failures,
+    registry,
+    repo,
+    bare,
+    peer,
+    dd,
+    wt,
+    user,
+    failures,
     teammate(files, message = 'teammate change') {
       git(peer, 'pull', '-q', '--ff-only', 'origin', BRANCH);
       for (const [f, text] of Object.entries(files)) {
@@ -85,15 +92,21 @@ describe('design-docs sync with a teammate', function () {
   this.timeout(60_000);
   after(cleanupTemp);
 
-  it('fast-forwards when only the remote moved, and the teammate\'s SpecTask appears in the worktree', async () => {
+  it("fast-forwards when only the remote moved, and the teammate's SpecTask appears in the worktree", async () => {
     const w = await world();
-    const theirs = w.teammate({ 'design/tasks/000005_from-peer/tasks.md': '- [ ] T1: peer item\n', 'design/tasks/000005_from-peer/design.md': '# Design: peer\n' });
+    const theirs = w.teammate({
+      'design/tasks/000005_from-peer/tasks.md': '- [ ] T1: peer item\n',
+      'design/tasks/000005_from-peer/design.md': '# Design: peer\n',
+    });
     const r = await w.dd.sync.sync();
     assert.equal(r.outcome, 'fast-forwarded');
     assert.equal(r.incoming, 1);
-    assert.equal(head(w), theirs, 'our branch is exactly the teammate\'s commit (nothing rewritten)');
+    assert.equal(head(w), theirs, "our branch is exactly the teammate's commit (nothing rewritten)");
     assert.equal(read(w, 'design/tasks/000005_from-peer/tasks.md'), '- [ ] T1: peer item\n');
-    assert.deepEqual(r.changedFiles.sort(), ['design/tasks/000005_from-peer/design.md', 'design/tasks/000005_from-peer/tasks.md']);
+    assert.deepEqual(r.changedFiles.sort(), [
+      'design/tasks/000005_from-peer/design.md',
+      'design/tasks/000005_from-peer/tasks.md',
+    ]);
     assert.equal((await w.dd.store.get('5')).folder.endsWith('000005_from-peer'), true, 'the store sees it');
     // A deletion travels too.
     w.teammate({ 'design/tasks/000005_from-peer/design.md': null });
@@ -103,7 +116,7 @@ describe('design-docs sync with a teammate', function () {
     w.dispose();
   });
 
-  it('rebases our unpushed commits on the teammate\'s when both moved, keeping both and rewriting none of theirs', async () => {
+  it("rebases our unpushed commits on the teammate's when both moved, keeping both and rewriting none of theirs", async () => {
     const w = await world();
     const mine = await w.dd.store.create({ title: 'Ours' });
     const ourCommit = head(w);
@@ -112,9 +125,13 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(r.outcome, 'rebased');
     assert.equal(r.replayed, 1);
     assert.ok(r.pushed);
-    assert.ok(isAncestor(w.wt, theirs, head(w)), 'the teammate\'s commit is an ancestor of ours');
+    assert.ok(isAncestor(w.wt, theirs, head(w)), "the teammate's commit is an ancestor of ours");
     assert.notEqual(head(w), ourCommit);
-    assert.equal(git(w.wt, 'log', '-1', '--format=%s'), git(w.wt, 'log', '-1', '--format=%s', ourCommit), 'our commit message is kept');
+    assert.equal(
+      git(w.wt, 'log', '-1', '--format=%s'),
+      git(w.wt, 'log', '-1', '--format=%s', ourCommit),
+      'our commit message is kept',
+    );
     assert.equal(remoteHead(w), head(w), 'pushed');
     assert.ok(fs.existsSync(path.join(mine.path, 'spectask.json')));
     assert.ok(fs.existsSync(path.join(w.wt, 'design/tasks/000009_theirs/design.md')));
@@ -137,7 +154,10 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(r.outcome, 'rebased');
     assert.equal(read(w, rel), '# Tasks\n\n- [x] T1: a\n- [x] T2: b\n- [ ] T3: c\n- [x] T4: d\n');
     assert.equal(git(w.wt, 'show', `HEAD:${rel}`), '# Tasks\n\n- [x] T1: a\n- [x] T2: b\n- [ ] T3: c\n- [x] T4: d');
-    assert.ok(r.resolved.some((x) => x.file === rel && /per item/.test(x.rule)), JSON.stringify(r.resolved));
+    assert.ok(
+      r.resolved.some((x) => x.file === rel && /per item/.test(x.rule)),
+      JSON.stringify(r.resolved),
+    );
     assert.equal(remoteHead(w), head(w));
     assertHealthy(w);
     w.dispose();
@@ -196,14 +216,26 @@ describe('design-docs sync with a teammate', function () {
     const rec = JSON.parse(read(w, rel));
     await w.dd.store.transition(t.id, 'start_planning');
     const later = new Date(Date.now() + 60_000).toISOString();
-    const theirs = { ...rec, status: 'archived', updatedAt: later, reviewComments: [{ id: 'peer-1', document: 'design.md', comment: 'from the teammate', createdAt: later }], history: [...rec.history, { at: later, from: 'backlog', to: 'archived', trigger: 'archive' }] };
+    const theirs = {
+      ...rec,
+      status: 'archived',
+      updatedAt: later,
+      reviewComments: [{ id: 'peer-1', document: 'design.md', comment: 'from the teammate', createdAt: later }],
+      history: [...rec.history, { at: later, from: 'backlog', to: 'archived', trigger: 'archive' }],
+    };
     w.teammate({ [rel]: `${JSON.stringify(theirs, null, 2)}\n` });
     const r = await w.dd.sync.sync();
     assert.equal(r.outcome, 'rebased');
     const merged = JSON.parse(read(w, rel));
-    assert.equal(merged.status, 'archived', 'the later transition (the teammate\'s) decides the status');
-    assert.deepEqual(merged.history.map((h: { to: string }) => h.to), ['backlog', 'queued_spec_generation', 'archived']);
-    assert.deepEqual(merged.reviewComments.map((c: { id: string }) => c.id), ['peer-1']);
+    assert.equal(merged.status, 'archived', "the later transition (the teammate's) decides the status");
+    assert.deepEqual(
+      merged.history.map((h: { to: string }) => h.to),
+      ['backlog', 'queued_spec_generation', 'archived'],
+    );
+    assert.deepEqual(
+      merged.reviewComments.map((c: { id: string }) => c.id),
+      ['peer-1'],
+    );
     assert.ok(r.resolved.some((x) => x.file === rel));
     assert.equal((await w.dd.store.get(t.id)).record?.status, 'archived');
     assertHealthy(w);
@@ -221,7 +253,7 @@ describe('design-docs sync with a teammate', function () {
     await w.registry.forRepo(w.repo).whenIdle();
     assert.deepEqual(w.failures, [], 'no push failure reported');
     assert.equal(remoteHead(w), head(w), 'our commit reached the remote');
-    assert.ok(isAncestor(w.wt, theirs, head(w)), 'on top of the teammate\'s commit');
+    assert.ok(isAncestor(w.wt, theirs, head(w)), "on top of the teammate's commit");
     assert.ok(fs.existsSync(path.join(w.wt, 'design/tasks/000042_peer/design.md')));
     assert.equal(git(w.wt, 'show', `HEAD:${path.relative(w.wt, path.join(t.path, 'tasks.md'))}`), '- [ ] T1: one');
     assertHealthy(w);
@@ -237,7 +269,7 @@ describe('design-docs sync with a teammate', function () {
     fs.writeFileSync(path.join(t.path, 'notes.md'), 'a new file, not committed\n');
     w.teammate({ 'design/tasks/000077_peer/tasks.md': '- [ ] T1: theirs\n' });
     const r = await w.dd.sync.sync();
-    assert.ok(r.pendingCommit, 'the agent\'s writes were committed first');
+    assert.ok(r.pendingCommit, "the agent's writes were committed first");
     assert.equal(r.outcome, 'rebased');
     assert.equal(read(w, rel), '- [x] T1: written by an agent, not committed\n');
     assert.equal(git(w.bare, 'show', `${BRANCH}:${rel}`), '- [x] T1: written by an agent, not committed');
@@ -260,13 +292,21 @@ describe('design-docs sync with a teammate', function () {
     const agentWrite = path.join(hookDir, 'agent-write.md');
     fs.writeFileSync(agentWrite, '- [x] T1: a\n- [ ] T2: b\n- [ ] T3: c\n');
     const hook = path.join(hookDir, 'upload-pack.sh');
-    fs.writeFileSync(hook, `#!/bin/sh\nif [ -f '${agentWrite}' ]; then mv '${agentWrite}' '${path.join(w.wt, rel)}'; fi\nexec git-upload-pack "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      hook,
+      `#!/bin/sh\nif [ -f '${agentWrite}' ]; then mv '${agentWrite}' '${path.join(w.wt, rel)}'; fi\nexec git-upload-pack "$@"\n`,
+      { mode: 0o755 },
+    );
     git(w.repo, 'config', 'remote.origin.uploadpack', hook);
     const r = await w.dd.sync.sync();
     assert.ok(!fs.existsSync(agentWrite), 'the agent wrote during the fetch');
     assert.equal(r.outcome, 'fast-forwarded');
     assert.equal(read(w, rel), '- [x] T1: a\n- [ ] T2: b\n- [x] T3: c\n', "both the agent's tick and the teammate's");
-    assert.equal(git(w.wt, 'show', `HEAD:${rel}`), '- [ ] T1: a\n- [ ] T2: b\n- [x] T3: c', 'the branch is the teammate\'s commit; the agent\'s tick is still to be committed');
+    assert.equal(
+      git(w.wt, 'show', `HEAD:${rel}`),
+      '- [ ] T1: a\n- [ ] T2: b\n- [x] T3: c',
+      "the branch is the teammate's commit; the agent's tick is still to be committed",
+    );
     assert.ok(r.resolved.some((x) => x.file === rel));
     // The next sync commits it first and pushes it.
     const next = await w.dd.sync.sync();
@@ -281,7 +321,9 @@ describe('design-docs sync with a teammate', function () {
     const ours = await w.dd.store.create({ title: 'Ours' });
     w.teammate({ [`design/tasks/${ours.id}_theirs/design.md`]: '# Design: theirs\n' });
     const r = await w.dd.sync.sync();
-    assert.deepEqual(r.duplicateNumbers, [{ number: ours.id, folders: [`design/tasks/${ours.id}_ours`, `design/tasks/${ours.id}_theirs`] }]);
+    assert.deepEqual(r.duplicateNumbers, [
+      { number: ours.id, folders: [`design/tasks/${ours.id}_ours`, `design/tasks/${ours.id}_theirs`] },
+    ]);
     assert.ok(fs.existsSync(path.join(w.wt, `design/tasks/${ours.id}_theirs/design.md`)));
     assert.ok(fs.existsSync(path.join(ours.path, 'spectask.json')));
     w.dispose();
@@ -291,7 +333,11 @@ describe('design-docs sync with a teammate', function () {
     const registry = new GitQueueRegistry();
     const repo = makeRepo();
     const dd = await openDesignDocs(repo, { registry });
-    await assert.rejects(dd.sync.sync(), (e: unknown) => e instanceof DesignDocsSyncError && e.code === 'no-remote' && /git remote add origin/.test(e.message));
+    await assert.rejects(
+      dd.sync.sync(),
+      (e: unknown) =>
+        e instanceof DesignDocsSyncError && e.code === 'no-remote' && /git remote add origin/.test(e.message),
+    );
     const bare = tempDir('spectask-remote-');
     git(bare, 'init', '-q', '--bare');
     git(repo, 'remote', 'add', 'origin', bare);

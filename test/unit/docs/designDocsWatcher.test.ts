@@ -8,10 +8,18 @@ import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
 
 /** Waits until `pred` holds over the events seen so far (file events are asynchronous), or fails. */
-async function until(events: DesignDocsEvent[], pred: (e: DesignDocsEvent[]) => boolean, what: string, ms = 5000): Promise<void> {
+async function until(
+  events: DesignDocsEvent[],
+  pred: (e: DesignDocsEvent[]) => boolean,
+  what: string,
+  ms = 5000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!pred(events)) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}; saw ${JSON.stringify(events.map((e) => [e.kind, e.taskId, 'document' in e ? e.document : '']))}`);
+    if (Date.now() > end)
+      assert.fail(
+        `timed out waiting for ${what}; saw ${JSON.stringify(events.map((e) => [e.kind, e.taskId, 'document' in e ? e.document : '']))}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -26,7 +34,10 @@ describe('design-docs watcher', function () {
     registry = new GitQueueRegistry();
     dd = await openDesignDocs(makeRepo(), { registry });
     const t = await dd.store.create({ title: 'Watched' });
-    fs.writeFileSync(path.join(dd.location.worktreePath, t.folder, 'tasks.md'), '# Implementation Tasks: Watched\n\n- [ ] T1: one\n- [ ] T2: two\n- [ ] T3: three\n');
+    fs.writeFileSync(
+      path.join(dd.location.worktreePath, t.folder, 'tasks.md'),
+      '# Implementation Tasks: Watched\n\n- [ ] T1: one\n- [ ] T2: two\n- [ ] T3: three\n',
+    );
     await dd.store.commitFolder('1');
     watcher = new DesignDocsWatcher(dd.location.worktreePath, { debounceMs: 30, maxWaitMs: 150 });
     events = [];
@@ -39,7 +50,8 @@ describe('design-docs watcher', function () {
     registry.dispose();
   });
   after(cleanupTemp);
-  const checklistEvents = () => events.filter((e): e is Extract<DesignDocsEvent, { kind: 'checklistChanged' }> => e.kind === 'checklistChanged');
+  const checklistEvents = () =>
+    events.filter((e): e is Extract<DesignDocsEvent, { kind: 'checklistChanged' }> => e.kind === 'checklistChanged');
 
   it('reports nothing for the state it started with', async () => {
     await new Promise((r) => setTimeout(r, 150));
@@ -71,14 +83,28 @@ describe('design-docs watcher', function () {
 
   it('tells a deleted document from a removed SpecTask folder', async () => {
     const folder = path.join(dd.location.worktreePath, 'design/tasks/000001_watched');
-    fs.writeFileSync(path.join(folder, 'tasks.md'), '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [ ] T2: two\n- [ ] T3: three\n');
+    fs.writeFileSync(
+      path.join(folder, 'tasks.md'),
+      '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [ ] T2: two\n- [ ] T3: three\n',
+    );
     await until(events, () => checklistEvents().length === 1, 'the tick');
     fs.rmSync(path.join(folder, 'design.md'));
-    await until(events, (es) => es.some((e) => e.kind === 'documentChanged' && e.document === 'design.md' && e.change === 'deleted'), 'design.md deleted');
+    await until(
+      events,
+      (es) => es.some((e) => e.kind === 'documentChanged' && e.document === 'design.md' && e.change === 'deleted'),
+      'design.md deleted',
+    );
     assert.equal(events.filter((e) => e.kind === 'taskRemoved').length, 0, 'the folder is still there');
-    fs.writeFileSync(path.join(folder, 'tasks.md'), '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [x] T2: two\n- [ ] T3: three\n');
+    fs.writeFileSync(
+      path.join(folder, 'tasks.md'),
+      '# Implementation Tasks: Watched\n\n- [x] T1: one\n- [x] T2: two\n- [ ] T3: three\n',
+    );
     fs.rmSync(folder, { recursive: true });
-    await until(events, (es) => es.some((e) => e.kind === 'taskRemoved' && e.taskId === '000001'), 'the SpecTask removed');
+    await until(
+      events,
+      (es) => es.some((e) => e.kind === 'taskRemoved' && e.taskId === '000001'),
+      'the SpecTask removed',
+    );
   });
 
   it('reports changes that arrive by git pull, and new SpecTask folders', async () => {
@@ -99,7 +125,11 @@ describe('design-docs watcher', function () {
     git(other, 'push', '-q', 'origin', b);
     git(wt, 'pull', '-q', '--ff-only', 'origin', b);
     await until(events, (es) => es.some((e) => e.kind === 'taskAdded' && e.taskId === '000002'), 'the new folder');
-    await until(events, () => checklistEvents().some((e) => e.changes.some((c) => c.id === 'T3' && c.after === 'done')), 'the pulled tick');
+    await until(
+      events,
+      () => checklistEvents().some((e) => e.changes.some((c) => c.id === 'T3' && c.after === 'done')),
+      'the pulled tick',
+    );
   });
 
   it('pairs items by id, then by position, for the change list', () => {

@@ -47,7 +47,10 @@ describe('design-docs branch and worktree', function () {
     assert.equal(again.location.origin, 'local');
     assert.deepEqual(again.location.repairs, []);
     assert.equal(git(root, 'rev-parse', 'helix-design-docs'), head);
-    assert.equal((fs.readFileSync(path.join(root, '.git', 'info', 'exclude'), 'utf8').match(/git-worktrees/g) ?? []).length, 1);
+    assert.equal(
+      (fs.readFileSync(path.join(root, '.git', 'info', 'exclude'), 'utf8').match(/git-worktrees/g) ?? []).length,
+      1,
+    );
   });
 
   it('uses the configured branch name', async () => {
@@ -93,7 +96,10 @@ describe('design-docs branch and worktree', function () {
     fs.rmSync(path.join(root, WT), { recursive: true, force: true });
     const before = userState(root);
     const dd = await open(root);
-    assert.ok(dd.location.repairs.some((r) => /deleted/.test(r)), dd.location.repairs.join('; '));
+    assert.ok(
+      dd.location.repairs.some((r) => /deleted/.test(r)),
+      dd.location.repairs.join('; '),
+    );
     assert.ok(fs.existsSync(path.join(root, WT, 'README.md')));
     assert.deepEqual(userState(root), before);
   });
@@ -106,7 +112,10 @@ describe('design-docs branch and worktree', function () {
     fs.writeFileSync(path.join(elsewhere, 'uncommitted.md'), 'keep me\n');
     const before = userState(root);
     const dd = await open(root);
-    assert.ok(dd.location.repairs.some((r) => r.startsWith('moved the design-docs worktree')), dd.location.repairs.join('; '));
+    assert.ok(
+      dd.location.repairs.some((r) => r.startsWith('moved the design-docs worktree')),
+      dd.location.repairs.join('; '),
+    );
     assert.equal(fs.readFileSync(path.join(root, WT, 'uncommitted.md'), 'utf8'), 'keep me\n');
     assert.equal(fs.existsSync(elsewhere), false);
     assert.deepEqual(userState(root), before);
@@ -119,7 +128,10 @@ describe('design-docs branch and worktree', function () {
     git(root, 'worktree', 'add', '-q', elsewhere, 'helix-design-docs');
     fs.rmSync(elsewhere, { recursive: true, force: true });
     const dd = await open(root);
-    assert.ok(dd.location.repairs.some((r) => /no longer exists/.test(r)), dd.location.repairs.join('; '));
+    assert.ok(
+      dd.location.repairs.some((r) => /no longer exists/.test(r)),
+      dd.location.repairs.join('; '),
+    );
     assert.equal(git(path.join(root, WT), 'rev-parse', '--abbrev-ref', 'HEAD'), 'helix-design-docs');
   });
 
@@ -128,7 +140,9 @@ describe('design-docs branch and worktree', function () {
     fs.mkdirSync(path.join(root, WT), { recursive: true });
     fs.writeFileSync(path.join(root, WT, 'stray.txt'), 'stray\n');
     const dd = await open(root);
-    const aside = fs.readdirSync(path.join(root, '.git-worktrees')).find((n) => n.startsWith('helix-design-docs.orphaned-'));
+    const aside = fs
+      .readdirSync(path.join(root, '.git-worktrees'))
+      .find((n) => n.startsWith('helix-design-docs.orphaned-'));
     assert.ok(aside, dd.location.repairs.join('; '));
     assert.equal(fs.readFileSync(path.join(root, '.git-worktrees', aside!, 'stray.txt'), 'utf8'), 'stray\n');
   });
@@ -142,7 +156,11 @@ describe('design-docs branch and worktree', function () {
     fs.utimesSync(lock, old, old);
 
     // A live git working in the worktree (waiting on stdin) means the lock may be its: leave it alone.
-    const holder = spawn('git', ['hash-object', '--stdin'], { cwd: path.join(root, WT), env: GIT_ENV, stdio: ['pipe', 'ignore', 'ignore'] });
+    const holder = spawn('git', ['hash-object', '--stdin'], {
+      cwd: path.join(root, WT),
+      env: GIT_ENV,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     await new Promise((r) => setTimeout(r, 150));
     try {
       const held = await open(root);
@@ -154,11 +172,17 @@ describe('design-docs branch and worktree', function () {
     }
     const dd = await open(root);
     assert.equal(fs.existsSync(lock), false);
-    assert.ok(dd.location.repairs.some((r) => r.includes('index.lock')), dd.location.repairs.join('; '));
+    assert.ok(
+      dd.location.repairs.some((r) => r.includes('index.lock')),
+      dd.location.repairs.join('; '),
+    );
   });
 
   describe('refuses clearly and changes nothing', () => {
-    async function refusal(folder: string, opts: Partial<Parameters<typeof openDesignDocs>[1]> = {}): Promise<RepositoryRefusedError> {
+    async function refusal(
+      folder: string,
+      opts: Partial<Parameters<typeof openDesignDocs>[1]> = {},
+    ): Promise<RepositoryRefusedError> {
       try {
         await open(folder, opts);
       } catch (e) {

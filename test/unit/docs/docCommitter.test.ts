@@ -13,7 +13,10 @@ describe('design-docs commits', function () {
   after(cleanupTemp);
 
   it('formats one change, and a burst with one trailer per SpecTask', () => {
-    assert.equal(formatCommitMessage([{ taskId: '000007', summary: 'mark "Add login endpoint" done' }]), 'spectask(000007): mark "Add login endpoint" done\n\nSpecTask: 000007\n');
+    assert.equal(
+      formatCommitMessage([{ taskId: '000007', summary: 'mark "Add login endpoint" done' }]),
+      'spectask(000007): mark "Add login endpoint" done\n\nSpecTask: 000007\n',
+    );
     assert.equal(
       formatCommitMessage([
         { taskId: '000007', summary: 'mark "a" done' },
@@ -38,9 +41,11 @@ describe('design-docs commits', function () {
     return { registry, dd, wt, committer, write };
   }
 
-  it('never commits a file caught empty between an agent\'s truncate and its write', async () => {
+  it("never commits a file caught empty between an agent's truncate and its write", async () => {
     const { registry, wt, committer, write } = await setup();
-    await (await write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')).done;
+    await (
+      await write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')
+    ).done;
     // The agent truncates, we commit, and its write lands 150 ms later (well after `git add` ran).
     fs.writeFileSync(path.join(wt, 'tasks.md'), '');
     setTimeout(() => fs.writeFileSync(path.join(wt, 'tasks.md'), '- [x] T1: a\n- [x] T2: b\n'), 150);
@@ -70,7 +75,12 @@ exec '${real}' "$@"
 `,
       { mode: 0o755 },
     );
-    return { bin, commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'), race: () => ((process.env.TORN_FILE = file()), fs.writeFileSync(trigger, '')), log };
+    return {
+      bin,
+      commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'),
+      race: () => ((process.env.TORN_FILE = file()), fs.writeFileSync(trigger, '')),
+      log,
+    };
   }
 
   it('catches a file git read empty in the middle of a rewrite that was complete again when the add ended', async () => {
@@ -80,7 +90,9 @@ exec '${real}' "$@"
     const fake = racingGit(dir, () => path.join(wt, 'tasks.md'), full);
     const s = await setup(undefined, fake.bin);
     wt = s.wt;
-    await (await s.write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')).done;
+    await (
+      await s.write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')
+    ).done;
     fs.writeFileSync(path.join(wt, 'tasks.md'), full);
     fake.race();
     const c = await s.committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
@@ -102,7 +114,10 @@ exec '${real}' "$@"
     const c = await committer.commit({ taskId: '000001', summary: 'tick', files: ['tasks.md'] });
     assert.ok(c);
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a');
-    assert.deepEqual(fake.commands().filter((x) => x !== 'config' && x !== 'rev-parse'), ['add', 'commit']);
+    assert.deepEqual(
+      fake.commands().filter((x) => x !== 'config' && x !== 'rev-parse'),
+      ['add', 'commit'],
+    );
     registry.dispose();
   });
 
@@ -110,11 +125,18 @@ exec '${real}' "$@"
     const { registry, wt, committer, write } = await setup();
     const seen: string[] = [];
     committer.onDidCommit((c) => seen.push(c.sha));
-    const jobs = await Promise.all([write('a.md', 'a', '000001'), write('b.md', 'b', '000002'), write('c.md', 'c', '000001')]);
+    const jobs = await Promise.all([
+      write('a.md', 'a', '000001'),
+      write('b.md', 'b', '000002'),
+      write('c.md', 'c', '000001'),
+    ]);
     const commits = await Promise.all(jobs.map((j) => j.done));
     assert.equal(new Set(commits.map((c) => c?.sha)).size, 1, 'one commit for the burst');
     assert.equal(seen.length, 1);
-    assert.match(git(wt, 'log', '-1', '--format=%B'), /^spectask: 3 checklist and document updates\n\n- 000001: write a.md\n- 000002: write b.md\n- 000001: write c.md\n\nSpecTask: 000001\nSpecTask: 000002/);
+    assert.match(
+      git(wt, 'log', '-1', '--format=%B'),
+      /^spectask: 3 checklist and document updates\n\n- 000001: write a.md\n- 000002: write b.md\n- 000001: write c.md\n\nSpecTask: 000001\nSpecTask: 000002/,
+    );
     assert.deepEqual(git(wt, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['a.md', 'b.md', 'c.md']);
     committer.dispose();
     registry.dispose();

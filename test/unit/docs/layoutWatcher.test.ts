@@ -18,7 +18,11 @@ describe('layout watcher (a watch per folder)', function () {
 
   function start(root: string): string[] {
     const seen: string[] = [];
-    watch = watchLayout(root, (rel) => seen.push(rel ?? '.'), (e) => seen.push(`error: ${e.message}`));
+    watch = watchLayout(
+      root,
+      (rel) => seen.push(rel ?? '.'),
+      (e) => seen.push(`error: ${e.message}`),
+    );
     return seen;
   }
 
@@ -28,20 +32,32 @@ describe('layout watcher (a watch per folder)', function () {
     const seen = start(root);
     await watch!.ready;
     await fs.promises.writeFile(path.join(root, 'design', 'tasks', '000001_a', 'tasks.md'), '- [x] one\n');
-    await until(() => seen.includes(path.join('design', 'tasks', '000001_a', 'tasks.md')), () => seen);
+    await until(
+      () => seen.includes(path.join('design', 'tasks', '000001_a', 'tasks.md')),
+      () => seen,
+    );
     // A folder created and written at once: the write may come before its watcher exists, so the folder is reported.
     await fs.promises.mkdir(path.join(root, 'design', 'tasks', '000002_b'));
     await fs.promises.writeFile(path.join(root, 'design', 'tasks', '000002_b', 'design.md'), '# Design: b\n');
-    await until(() => seen.some((s) => s.startsWith(path.join('design', 'tasks', '000002_b'))), () => seen);
+    await until(
+      () => seen.some((s) => s.startsWith(path.join('design', 'tasks', '000002_b'))),
+      () => seen,
+    );
     await new Promise((r) => setTimeout(r, 100)); // its watcher is attached by now
     seen.length = 0;
     await fs.promises.writeFile(path.join(root, 'design', 'tasks', '000002_b', 'tasks.md'), '- [ ] two\n');
-    await until(() => seen.includes(path.join('design', 'tasks', '000002_b', 'tasks.md')), () => seen);
+    await until(
+      () => seen.includes(path.join('design', 'tasks', '000002_b', 'tasks.md')),
+      () => seen,
+    );
     // The older layout, its parent created after the watch started.
     await fs.promises.mkdir(path.join(root, 'tasks', 'legacy'), { recursive: true });
     await new Promise((r) => setTimeout(r, 100));
     await fs.promises.writeFile(path.join(root, 'tasks', 'legacy', 'progress.md'), '- [ ] old\n');
-    await until(() => seen.some((s) => s.startsWith(path.join('tasks', 'legacy'))), () => seen);
+    await until(
+      () => seen.some((s) => s.startsWith(path.join('tasks', 'legacy'))),
+      () => seen,
+    );
   });
 
   it('follows a whole design/ tree that arrives at once (a checkout), and a SpecTask folder removed and made again', async () => {
@@ -49,15 +65,24 @@ describe('layout watcher (a watch per folder)', function () {
     const seen = start(root);
     await watch!.ready;
     await fs.promises.mkdir(path.join(root, 'design', 'tasks', '000003_c'), { recursive: true });
-    await until(() => seen.some((s) => s.startsWith(path.join('design', 'tasks', '000003_c'))), () => seen);
+    await until(
+      () => seen.some((s) => s.startsWith(path.join('design', 'tasks', '000003_c'))),
+      () => seen,
+    );
     await new Promise((r) => setTimeout(r, 100));
     await fs.promises.rm(path.join(root, 'design', 'tasks', '000003_c'), { recursive: true });
-    await until(() => seen.filter((s) => s === path.join('design', 'tasks', '000003_c')).length >= 2, () => seen);
+    await until(
+      () => seen.filter((s) => s === path.join('design', 'tasks', '000003_c')).length >= 2,
+      () => seen,
+    );
     await fs.promises.mkdir(path.join(root, 'design', 'tasks', '000003_c'));
     await new Promise((r) => setTimeout(r, 100));
     seen.length = 0;
     await fs.promises.writeFile(path.join(root, 'design', 'tasks', '000003_c', 'tasks.md'), '- [ ] again\n');
-    await until(() => seen.includes(path.join('design', 'tasks', '000003_c', 'tasks.md')), () => seen);
+    await until(
+      () => seen.includes(path.join('design', 'tasks', '000003_c', 'tasks.md')),
+      () => seen,
+    );
     assert.ok(!seen.some((s) => s.startsWith('error')), JSON.stringify(seen));
   });
 
@@ -73,14 +98,21 @@ describe('layout watcher (a watch per folder)', function () {
     // The module object itself (not this file's import binding), which the product and Node's own fs.watch use.
     const fsModule = require('node:fs') as Record<string, unknown>;
     const originals = names.map((n) => fsModule[n]);
-    names.forEach((n, i) => (fsModule[n] = (...a: unknown[]) => (calls.push(n), (originals[i] as (...x: unknown[]) => unknown)(...a))));
+    names.forEach(
+      (n, i) =>
+        (fsModule[n] = (...a: unknown[]) => (calls.push(n), (originals[i] as (...x: unknown[]) => unknown)(...a))),
+    );
     try {
       const seen = start(root);
       await watch!.ready;
       const dirs = await fs.promises.readdir(path.join(root, 'design', 'tasks'));
-      for (const d of dirs) await fs.promises.writeFile(path.join(root, 'design', 'tasks', d, 'tasks.md'), '- [x] done\n');
+      for (const d of dirs)
+        await fs.promises.writeFile(path.join(root, 'design', 'tasks', d, 'tasks.md'), '- [x] done\n');
       await fs.promises.mkdir(path.join(root, 'design', 'tasks', '000099_new'));
-      await until(() => seen.length >= dirs.length + 1, () => seen);
+      await until(
+        () => seen.length >= dirs.length + 1,
+        () => seen,
+      );
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       names.forEach((n, i) => (fsModule[n] = originals[i]));

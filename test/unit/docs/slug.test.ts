@@ -19,7 +19,8 @@ describe('slugify', () => {
   });
 
   it('is never empty', () => {
-    for (const t of ['', '   ', '🎉🎉', '...', '../..', '—', '日本語']) assert.equal(slugify(t), 'task', JSON.stringify(t));
+    for (const t of ['', '   ', '🎉🎉', '...', '../..', '—', '日本語'])
+      assert.equal(slugify(t), 'task', JSON.stringify(t));
   });
 
   it('always yields a safe folder-name fragment (property)', () => {

@@ -2,11 +2,21 @@ import * as assert from 'node:assert/strict';
 import { newSpecTaskRecord, validateSpecTaskRecord } from '../../../src/core/docs/specTaskSchema';
 
 describe('spectask.json validation', () => {
-  const good = () => JSON.parse(JSON.stringify(newSpecTaskRecord({ number: 7, title: 'Add login', now: new Date('2026-01-01T00:00:00Z') })));
+  const good = () =>
+    JSON.parse(
+      JSON.stringify(newSpecTaskRecord({ number: 7, title: 'Add login', now: new Date('2026-01-01T00:00:00Z') })),
+    );
 
   it('accepts a new record and fills defaults for missing collections', () => {
     assert.equal(validateSpecTaskRecord(good()).ok, true);
-    const minimal = { id: '000007', number: 7, title: 'x', status: 'backlog', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+    const minimal = {
+      id: '000007',
+      number: 7,
+      title: 'x',
+      status: 'backlog',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    };
     const v = validateSpecTaskRecord(minimal);
     assert.ok(v.ok);
     assert.deepEqual(v.record.history, []);
@@ -25,7 +35,14 @@ describe('spectask.json validation', () => {
       [{ revisionCount: -1 }, 'revisionCount'],
       [{ history: [{ at: 'yesterday', to: 'backlog', trigger: 'created' }] }, 'history[0].at'],
       [{ history: [{ at: '2026-01-01T00:00:00Z', to: 'nope', trigger: 'x' }] }, 'history[0].to'],
-      [{ reviewComments: [{ id: 'c1', document: 'design.md', comment: 'x', createdAt: '2026-01-01T00:00:00Z', line: 0 }] }, 'reviewComments[0].line'],
+      [
+        {
+          reviewComments: [
+            { id: 'c1', document: 'design.md', comment: 'x', createdAt: '2026-01-01T00:00:00Z', line: 0 },
+          ],
+        },
+        'reviewComments[0].line',
+      ],
     ];
     for (const [patch, field] of cases) {
       const v = validateSpecTaskRecord({ ...good(), ...patch });

@@ -21,11 +21,18 @@ describe('SpecTask store', function () {
   });
   after(cleanupTemp);
   const wt = () => dd.location.worktreePath;
-  const log = (n = 1) => git(wt(), 'log', `-${n}`, '--format=%B%x00').split('\0').map((s) => s.trim()).filter(Boolean);
+  const log = (n = 1) =>
+    git(wt(), 'log', `-${n}`, '--format=%B%x00')
+      .split('\0')
+      .map((s) => s.trim())
+      .filter(Boolean);
 
   it('creates a numbered folder with the three documents and spectask.json, committed', async () => {
     const before = userState(root);
-    const t = await dd.store.create({ title: 'Add login endpoint', prompt: 'Users log in with email.\nAnd a password.' });
+    const t = await dd.store.create({
+      title: 'Add login endpoint',
+      prompt: 'Users log in with email.\nAnd a password.',
+    });
     assert.equal(t.id, '000001');
     assert.equal(t.folder, 'design/tasks/000001_add-login-endpoint');
     const dir = path.join(wt(), t.folder);
@@ -48,7 +55,10 @@ describe('SpecTask store', function () {
 
   it('never hands out a number twice: concurrent creations, and after a deletion', async () => {
     const created = await Promise.all(Array.from({ length: 8 }, (_, i) => dd.store.create({ title: `Task ${i}` })));
-    assert.deepEqual(created.map((t) => t.number).sort((a, b) => a! - b!), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      created.map((t) => t.number).sort((a, b) => a! - b!),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     git(wt(), 'rm', '-rq', created.find((t) => t.number === 8)!.folder);
     git(wt(), 'commit', '-qm', 'delete 8');
     const next = await dd.store.create({ title: 'After deletion' });
@@ -67,10 +77,22 @@ describe('SpecTask store', function () {
     fs.writeFileSync(badFile, JSON.stringify({ ...rec, status: 'flying' }));
     fs.writeFileSync(path.join(wt(), 'design/tasks/000003_unparsable/spectask.json'), '{ nope');
     const list = await dd.store.list();
-    assert.deepEqual(list.map((t) => [t.id, t.title, t.status]), [['000001', 'Good one', 'backlog'], ['000002', 'Broken one', undefined], ['000003', 'Unparsable', undefined]]);
-    assert.deepEqual(list[1].problems, [{ path: badFile, field: 'status', message: 'must be one of the SpecTask statuses (got "flying")' }]);
+    assert.deepEqual(
+      list.map((t) => [t.id, t.title, t.status]),
+      [
+        ['000001', 'Good one', 'backlog'],
+        ['000002', 'Broken one', undefined],
+        ['000003', 'Unparsable', undefined],
+      ],
+    );
+    assert.deepEqual(list[1].problems, [
+      { path: badFile, field: 'status', message: 'must be one of the SpecTask statuses (got "flying")' },
+    ]);
     assert.match(list[2].problems[0].message, /not valid JSON/);
-    await assert.rejects(dd.store.update('2', 'x', () => undefined), (e: Error) => e.message.includes(badFile) && e.message.includes('(status)'));
+    await assert.rejects(
+      dd.store.update('2', 'x', () => undefined),
+      (e: Error) => e.message.includes(badFile) && e.message.includes('(status)'),
+    );
   });
 
   it('updates spectask.json and moves through the status machine with history', async () => {
@@ -82,17 +104,30 @@ describe('SpecTask store', function () {
     const rec = await dd.store.transition('000001', 'start_planning');
     assert.equal(rec.status, 'queued_spec_generation');
     assert.equal(rec.backend, 'claude-code');
-    assert.deepEqual(rec.history.map((h) => h.to), ['backlog', 'queued_spec_generation']);
-    assert.deepEqual(log(2), ['spectask(000001): status backlog → queued_spec_generation\n\nSpecTask: 000001', 'spectask(000001): set backend\n\nSpecTask: 000001']);
-    await assert.rejects(dd.store.transition('1', 'accept'), /Cannot accept and merge a SpecTask that is queued for planning/);
-    await assert.rejects(dd.store.update('1', 'bad', (r) => void (r.priority = 'urgent' as never)), /priority/);
+    assert.deepEqual(
+      rec.history.map((h) => h.to),
+      ['backlog', 'queued_spec_generation'],
+    );
+    assert.deepEqual(log(2), [
+      'spectask(000001): status backlog → queued_spec_generation\n\nSpecTask: 000001',
+      'spectask(000001): set backend\n\nSpecTask: 000001',
+    ]);
+    await assert.rejects(
+      dd.store.transition('1', 'accept'),
+      /Cannot accept and merge a SpecTask that is queued for planning/,
+    );
+    await assert.rejects(
+      dd.store.update('1', 'bad', (r) => void (r.priority = 'urgent' as never)),
+      /priority/,
+    );
     await assert.rejects(dd.store.get('42'), /no SpecTask '42'/);
   });
 
   it('marks an item, changing one byte, with a structured commit message', async () => {
     const t = await dd.store.create({ title: 'Marking' });
     const tasks = path.join(wt(), t.folder, 'tasks.md');
-    const original = '# Implementation Tasks: Marking\r\n\r\n- [ ] T1: Add login endpoint  \r\n- [ ] T2: Write tests\r\n';
+    const original =
+      '# Implementation Tasks: Marking\r\n\r\n- [ ] T1: Add login endpoint  \r\n- [ ] T2: Write tests\r\n';
     fs.writeFileSync(tasks, original);
     await dd.store.commitFolder('1', 'write the checklist');
     const r = await dd.store.mark('1', { id: 'T1' }, 'done');
@@ -119,17 +154,35 @@ describe('SpecTask store', function () {
     }
     await dd.store.commitFolder('1', 'checklists');
     const commitsBefore = Number(git(wt(), 'rev-list', '--count', 'HEAD'));
-    const marks = tasks.flatMap((t) => Array.from({ length: 8 }, (_, j) => dd.store.mark(t.id, { id: `T${j + 1}` }, j % 2 ? 'done' : 'doing')));
+    const marks = tasks.flatMap((t) =>
+      Array.from({ length: 8 }, (_, j) => dd.store.mark(t.id, { id: `T${j + 1}` }, j % 2 ? 'done' : 'doing')),
+    );
     const results = await Promise.all(marks);
     assert.equal(results.length, 32);
     assert.ok(results.every((r) => r.changed && r.commit?.sha));
     for (const t of tasks) {
       const d = await dd.store.get(t.id);
-      assert.deepEqual(d.checklist!.items.map((i) => i.state), ['doing', 'done', 'doing', 'done', 'doing', 'done', 'doing', 'done']);
-      assert.equal(git(wt(), 'show', `HEAD:${t.folder}/tasks.md`), fs.readFileSync(path.join(wt(), t.folder, 'tasks.md'), 'utf8').trimEnd());
+      assert.deepEqual(
+        d.checklist!.items.map((i) => i.state),
+        ['doing', 'done', 'doing', 'done', 'doing', 'done', 'doing', 'done'],
+      );
+      assert.equal(
+        git(wt(), 'show', `HEAD:${t.folder}/tasks.md`),
+        fs.readFileSync(path.join(wt(), t.folder, 'tasks.md'), 'utf8').trimEnd(),
+      );
     }
-    const history = git(wt(), 'log', `-${Number(git(wt(), 'rev-list', '--count', 'HEAD')) - commitsBefore}`, '--format=%B');
-    for (const t of tasks) for (let j = 0; j < 8; j++) assert.ok(history.includes(`mark "item ${t.id}-${j}" ${j % 2 ? 'done' : 'doing'}`), `tick ${t.id}-${j} in history`);
+    const history = git(
+      wt(),
+      'log',
+      `-${Number(git(wt(), 'rev-list', '--count', 'HEAD')) - commitsBefore}`,
+      '--format=%B',
+    );
+    for (const t of tasks)
+      for (let j = 0; j < 8; j++)
+        assert.ok(
+          history.includes(`mark "item ${t.id}-${j}" ${j % 2 ? 'done' : 'doing'}`),
+          `tick ${t.id}-${j} in history`,
+        );
     for (const t of tasks) assert.ok(history.includes(`SpecTask: ${t.id}`));
     assert.equal(git(wt(), 'status', '--porcelain'), '');
     const commits = Number(git(wt(), 'rev-list', '--count', 'HEAD')) - commitsBefore;

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { MAX_MOTIONS_PER_WINDOW, MOTION_WINDOW_MS, isMotionFlooded, mayMove, resetMotionBudget } from '../../../webview/motionBudget';
+import {
+  MAX_MOTIONS_PER_WINDOW,
+  MOTION_WINDOW_MS,
+  isMotionFlooded,
+  mayMove,
+  resetMotionBudget,
+} from '../../../webview/motionBudget';
 
 describe('dashboard motion budget', () => {
   afterEach(() => resetMotionBudget());

@@ -8,7 +8,12 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function setup(visible = { v: true }, coalesceMs = 10) {
   const posts: HostToWebview[] = [];
   let builds = 0;
-  const s = new SnapshotScheduler(() => ({ ...emptyFleetSnapshot(), generatedAt: ++builds }), (m) => posts.push(m), () => visible.v, coalesceMs);
+  const s = new SnapshotScheduler(
+    () => ({ ...emptyFleetSnapshot(), generatedAt: ++builds }),
+    (m) => posts.push(m),
+    () => visible.v,
+    coalesceMs,
+  );
   return { s, posts, visible };
 }
 
@@ -30,7 +35,10 @@ describe('SnapshotScheduler', () => {
     s.onReady();
     for (let i = 0; i < 50; i++) s.onChange();
     await tick(40);
-    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    assert.deepEqual(
+      posts.map((p) => p.rev),
+      [1, 2],
+    );
     s.dispose();
   });
 
@@ -42,7 +50,10 @@ describe('SnapshotScheduler', () => {
     s.onChange(); // same turn: the same snapshot
     assert.equal(posts.length, 1, 'posted synchronously, before the rest of this turn could change more');
     await tick(5); // a 5 ms timer fires after the scheduler's 0 ms one, however loaded the machine is
-    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    assert.deepEqual(
+      posts.map((p) => p.rev),
+      [1, 2],
+    );
     s.dispose();
   });
 
@@ -53,7 +64,10 @@ describe('SnapshotScheduler', () => {
     await tick(5);
     assert.equal(posts.length, 1);
     await tick(80);
-    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    assert.deepEqual(
+      posts.map((p) => p.rev),
+      [1, 2],
+    );
     s.dispose();
   });
 
@@ -66,7 +80,10 @@ describe('SnapshotScheduler', () => {
     assert.equal(posts.length, 1);
     visible.v = true;
     s.onVisible();
-    assert.deepEqual(posts.map((p) => p.rev), [1, 2]);
+    assert.deepEqual(
+      posts.map((p) => p.rev),
+      [1, 2],
+    );
     s.dispose();
   });
 

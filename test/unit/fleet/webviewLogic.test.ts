@@ -6,11 +6,22 @@ import { backendsOf, filterCards } from '../../../webview/fleetFilter';
 import { formatAgo, formatCost, formatDuration, formatTokens } from '../../../webview/format';
 import { parseInline } from '../../../webview/inlineMarkdown';
 
-const card = (over: Partial<FleetAgentCard>): FleetAgentCard => ({ taskId: 't', number: '000001', title: 'T', phase: 'implementing', progress: { done: 0, total: 0 }, window: [], ...over });
+const card = (over: Partial<FleetAgentCard>): FleetAgentCard => ({
+  taskId: 't',
+  number: '000001',
+  title: 'T',
+  phase: 'implementing',
+  progress: { done: 0, total: 0 },
+  window: [],
+  ...over,
+});
 
 describe('dashboard logic', () => {
   it('offers stop while working, review while waiting on a person, retry when failed', () => {
-    assert.deepEqual(cardActions(card({ phase: 'implementing', agentId: 'a', hasWorktree: true })), { primary: 'stop', secondary: ['showTranscript', 'openDocs', 'openWorktree'] });
+    assert.deepEqual(cardActions(card({ phase: 'implementing', agentId: 'a', hasWorktree: true })), {
+      primary: 'stop',
+      secondary: ['showTranscript', 'openDocs', 'openWorktree'],
+    });
     assert.deepEqual(cardActions(card({ phase: 'planning' })), { primary: 'stop', secondary: ['openDocs'] });
     assert.equal(cardActions(card({ phase: 'spec_review' })).primary, 'review');
     assert.equal(cardActions(card({ phase: 'implementation_review' })).primary, 'review');
@@ -19,12 +30,31 @@ describe('dashboard logic', () => {
   });
 
   it('puts cards that wait on a person first, then failures, then working agents', () => {
-    const cards = [card({ taskId: 'a', number: '000003', phase: 'done' }), card({ taskId: 'b', number: '000010', phase: 'implementing' }), card({ taskId: 'c', number: '000002', phase: 'implementing' }), card({ taskId: 'd', phase: 'failed' }), card({ taskId: 'e', phase: 'spec_review' })];
-    assert.deepEqual(orderCards(cards).map((c) => c.taskId), ['e', 'd', 'c', 'b', 'a']);
+    const cards = [
+      card({ taskId: 'a', number: '000003', phase: 'done' }),
+      card({ taskId: 'b', number: '000010', phase: 'implementing' }),
+      card({ taskId: 'c', number: '000002', phase: 'implementing' }),
+      card({ taskId: 'd', phase: 'failed' }),
+      card({ taskId: 'e', phase: 'spec_review' }),
+    ];
+    assert.deepEqual(
+      orderCards(cards).map((c) => c.taskId),
+      ['e', 'd', 'c', 'b', 'a'],
+    );
   });
 
   it('filters by number, text, phase and back-end', () => {
-    const cards = [card({ taskId: 'a', number: '000042', title: 'Add password reset', backend: 'codex' }), card({ taskId: 'b', number: '000007', title: 'Dark mode', backend: 'gemini', phase: 'failed', lastActivity: 'Edit theme.css' })];
+    const cards = [
+      card({ taskId: 'a', number: '000042', title: 'Add password reset', backend: 'codex' }),
+      card({
+        taskId: 'b',
+        number: '000007',
+        title: 'Dark mode',
+        backend: 'gemini',
+        phase: 'failed',
+        lastActivity: 'Edit theme.css',
+      }),
+    ];
     const f = (o: object) => filterCards(cards, { text: '', phase: '', backend: '', ...o }).map((c) => c.taskId);
     assert.deepEqual(f({ text: '42' }), ['a']);
     assert.deepEqual(f({ text: '#7' }), ['b']);
@@ -50,7 +80,12 @@ describe('dashboard logic', () => {
   });
 
   it('parses inline markdown into text, code, emphasis and allowed links only', () => {
-    assert.deepEqual(parseInline('Add `x` to **y**'), ['Add ', { kind: 'code', text: 'x' }, ' to ', { kind: 'strong', children: ['y'] }]);
+    assert.deepEqual(parseInline('Add `x` to **y**'), [
+      'Add ',
+      { kind: 'code', text: 'x' },
+      ' to ',
+      { kind: 'strong', children: ['y'] },
+    ]);
     assert.deepEqual(parseInline('<img src=x onerror=alert(1)>'), ['<img src=x onerror=alert(1)>']);
     assert.deepEqual(parseInline('[a](https://e.com)'), [{ kind: 'link', href: 'https://e.com', children: ['a'] }]);
     assert.deepEqual(parseInline('[a](src/a.ts#L3)'), [{ kind: 'link', href: 'src/a.ts#L3', children: ['a'] }]);

@@ -3,7 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitCommandError } from '../../../src/core/git/gitErrors';
-import { defaultGitExecutor, findGitWorkerScript, WorkerGitExecutor, type GitExecutor } from '../../../src/core/git/gitExecutor';
+import {
+  defaultGitExecutor,
+  findGitWorkerScript,
+  WorkerGitExecutor,
+  type GitExecutor,
+} from '../../../src/core/git/gitExecutor';
 import { ProcessGitExecutor } from '../../../src/core/git/gitProcessExecutor';
 import { GitRunner } from '../../../src/core/git/gitRunner';
 import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
@@ -35,8 +40,16 @@ describe('git helper', function () {
   });
 
   const kinds: { name: string; stops: RegExp; make: () => GitExecutor & { dispose(): Promise<void> } }[] = [
-    { name: 'ProcessGitExecutor', stops: /git helper process stopped/, make: () => new ProcessGitExecutor(workerScript()) },
-    { name: 'WorkerGitExecutor', stops: /git worker thread stopped/, make: () => new WorkerGitExecutor(workerScript()) },
+    {
+      name: 'ProcessGitExecutor',
+      stops: /git helper process stopped/,
+      make: () => new ProcessGitExecutor(workerScript()),
+    },
+    {
+      name: 'WorkerGitExecutor',
+      stops: /git worker thread stopped/,
+      make: () => new WorkerGitExecutor(workerScript()),
+    },
   ];
   for (const kind of kinds) {
     describe(kind.name, () => {
@@ -47,7 +60,9 @@ describe('git helper', function () {
         assert.equal((await runner.run(['rev-parse', '--show-toplevel'])).trim(), fs.realpathSync(repo));
         fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
         await runner.run(['add', 'a.txt']);
-        await runner.run(['commit', '-m', 'by the helper'], { env: { GIT_AUTHOR_NAME: 'Helper Author', GIT_AUTHOR_EMAIL: 'w@example.invalid' } });
+        await runner.run(['commit', '-m', 'by the helper'], {
+          env: { GIT_AUTHOR_NAME: 'Helper Author', GIT_AUTHOR_EMAIL: 'w@example.invalid' },
+        });
         assert.equal(git(repo, 'log', '-1', '--format=%an|%s'), 'Helper Author|by the helper');
         const err = await runner.run(['rev-parse', '--verify', 'no-such-ref']).then(
           () => undefined,
@@ -127,7 +142,10 @@ describe('git helper', function () {
     console.warn = (...a: unknown[]) => void warnings.push(a.join(' '));
     try {
       // Both sent before the failed start is known: neither ran, so both are run by the fallback.
-      const [a, b] = await Promise.all([runner.run(['rev-parse', '--is-inside-work-tree']), runner.run(['rev-parse', '--show-toplevel'])]);
+      const [a, b] = await Promise.all([
+        runner.run(['rev-parse', '--is-inside-work-tree']),
+        runner.run(['rev-parse', '--show-toplevel']),
+      ]);
       assert.equal(a.trim(), 'true');
       assert.equal(b.trim(), fs.realpathSync(repo));
       assert.equal((await runner.run(['rev-parse', '--is-inside-work-tree'])).trim(), 'true');

@@ -25,10 +25,16 @@ describe('git queue', function () {
       });
     const results = await Promise.allSettled([job('a', 30), job('b', 5, true), job('c', 1)]);
     assert.deepEqual(log, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.equal(q.length, 0);
     registry.dispose();
-    await assert.rejects(q.enqueue('late', async () => 1), /closed/);
+    await assert.rejects(
+      q.enqueue('late', async () => 1),
+      /closed/,
+    );
   });
 
   it('hands out one queue per repository, whatever path spelling is used', () => {
@@ -56,12 +62,18 @@ describe('git queue', function () {
     fs.writeFileSync(lock, '');
     const asked: string[] = [];
     const fast = [5, 10, 20];
-    const registry = new GitQueueRegistry({ lockRetryDelaysMs: fast, onStuckLock: async (_root, l) => (asked.push(l), fs.rmSync(l), true) });
+    const registry = new GitQueueRegistry({
+      lockRetryDelaysMs: fast,
+      onStuckLock: async (_root, l) => (asked.push(l), fs.rmSync(l), true),
+    });
     await registry.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '-m', 'after stale lock']));
     assert.deepEqual(asked, [lock]);
     fs.writeFileSync(lock, '');
     const refusing = new GitQueueRegistry({ lockRetryDelaysMs: fast, onStuckLock: async () => false });
-    await assert.rejects(refusing.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '--allow-empty', '-m', 'x'])), (e: unknown) => e instanceof GitCommandError && e.lockFile === lock);
+    await assert.rejects(
+      refusing.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '--allow-empty', '-m', 'x'])),
+      (e: unknown) => e instanceof GitCommandError && e.lockFile === lock,
+    );
     registry.dispose();
     refusing.dispose();
   });
@@ -69,7 +81,12 @@ describe('git queue', function () {
 
 describe('git plumbing parsers', () => {
   it('parses git versions and compares with the minimum', () => {
-    assert.deepEqual(parseGitVersion('git version 2.39.5\n'), { major: 2, minor: 39, patch: 5, raw: 'git version 2.39.5' });
+    assert.deepEqual(parseGitVersion('git version 2.39.5\n'), {
+      major: 2,
+      minor: 39,
+      patch: 5,
+      raw: 'git version 2.39.5',
+    });
     assert.equal(parseGitVersion('git version 2.45.1.windows.1')?.minor, 45);
     assert.equal(isSupportedGitVersion(parseGitVersion('git version 2.24.3 (Apple Git-128)')!), false);
     assert.equal(isSupportedGitVersion(parseGitVersion('git version 2.25')!), true);
@@ -78,12 +95,16 @@ describe('git plumbing parsers', () => {
   });
 
   it('parses worktree list --porcelain', () => {
-    const out = 'worktree /r\nHEAD abc\nbranch refs/heads/main\n\nworktree /r/.git-worktrees/d\nHEAD def\nbranch refs/heads/helix-design-docs\nlocked reason here\n\nworktree /gone\nHEAD 123\ndetached\nprunable gitdir file points to non-existent location\n\n';
+    const out =
+      'worktree /r\nHEAD abc\nbranch refs/heads/main\n\nworktree /r/.git-worktrees/d\nHEAD def\nbranch refs/heads/helix-design-docs\nlocked reason here\n\nworktree /gone\nHEAD 123\ndetached\nprunable gitdir file points to non-existent location\n\n';
     const e = parseWorktreeList(out);
-    assert.deepEqual(e.map((x) => [x.path, x.branch, x.isMain, x.locked, x.detached, x.prunable]), [
-      ['/r', 'refs/heads/main', true, false, false, false],
-      ['/r/.git-worktrees/d', 'refs/heads/helix-design-docs', false, true, false, false],
-      ['/gone', undefined, false, false, true, true],
-    ]);
+    assert.deepEqual(
+      e.map((x) => [x.path, x.branch, x.isMain, x.locked, x.detached, x.prunable]),
+      [
+        ['/r', 'refs/heads/main', true, false, false, false],
+        ['/r/.git-worktrees/d', 'refs/heads/helix-design-docs', false, true, false, false],
+        ['/gone', undefined, false, false, true, true],
+      ],
+    );
   });
 });

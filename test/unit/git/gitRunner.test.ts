@@ -23,7 +23,10 @@ exec '${realGit}' "$@"
 `,
     { mode: 0o755 },
   );
-  return { binary, runs: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
+  return {
+    binary,
+    runs: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0),
+  };
 }
 
 describe('GitRunner', function () {
@@ -62,7 +65,10 @@ describe('GitRunner', function () {
     const repo = makeRepo();
     const fake = gitDyingOfSigbus(0);
     const runner = new GitRunner(repo, fake.binary);
-    await assert.rejects(runner.run(['rev-parse', '--verify', 'no-such-ref']), (e: unknown) => e instanceof GitCommandError && !e.killedBySignal);
+    await assert.rejects(
+      runner.run(['rev-parse', '--verify', 'no-such-ref']),
+      (e: unknown) => e instanceof GitCommandError && !e.killedBySignal,
+    );
     assert.equal(fake.runs(), 1);
   });
 });

@@ -61,6 +61,9 @@ describe('stale lock detection', () => {
     const lock = oldLock(repo, 60_000);
     const noProc = path.join(repo, 'nope');
     assert.equal((await removeLockIfStale(lock, [repo], { procDir: noProc })).removed, false);
-    assert.equal((await removeLockIfStale(lock, [repo], { procDir: noProc, ageOnlyThresholdMs: 30_000 })).removed, true);
+    assert.equal(
+      (await removeLockIfStale(lock, [repo], { procDir: noProc, ageOnlyThresholdMs: 30_000 })).removed,
+      true,
+    );
   });
 });

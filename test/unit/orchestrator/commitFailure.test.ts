@@ -14,7 +14,11 @@ import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } fro
 function blockDocsCommits(repo: string, blockFile: string): void {
   const hook = path.join(repo, '.git', 'hooks', 'reference-transaction');
   fs.mkdirSync(path.dirname(hook), { recursive: true });
-  fs.writeFileSync(hook, `#!/bin/sh\n[ "$1" = prepared ] || exit 0\n[ -e '${blockFile}' ] || exit 0\nif grep -q 'refs/heads/helix-design-docs$'; then echo 'No space left on device (simulated)' >&2; exit 1; fi\nexit 0\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    hook,
+    `#!/bin/sh\n[ "$1" = prepared ] || exit 0\n[ -e '${blockFile}' ] || exit 0\nif grep -q 'refs/heads/helix-design-docs$'; then echo 'No space left on device (simulated)' >&2; exit 1; fi\nexit 0\n`,
+    { mode: 0o755 },
+  );
 }
 
 // Found by test/faults/diskFull.test.ts: while the disk was full, failed tick commits were only logged (the
@@ -41,23 +45,39 @@ describe('Orchestrator: design-docs commits that fail', function () {
     await h.docs.store.commitFolder(id, 'checklist');
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation');
-    for (const t0 = Date.now(); !/- \[[~x]\] T1/.test(fs.readFileSync(tasksFile, 'utf8')) && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 5));
+    for (const t0 = Date.now(); !/- \[[~x]\] T1/.test(fs.readFileSync(tasksFile, 'utf8')) && Date.now() - t0 < 20_000;)
+      await new Promise((r) => setTimeout(r, 5));
     fs.writeFileSync(block, ''); // from now on no design-docs commit goes through
     // The agent ticks everything while no design-docs commit can be made.
-    for (const t0 = Date.now(); !/- \[x\] T3/.test(fs.readFileSync(tasksFile, 'utf8')) && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 25));
-    for (const t0 = Date.now(); h.orchestrator.taskViews().find((x) => x.id === id)?.agentWorking && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 25));
+    for (const t0 = Date.now(); !/- \[x\] T3/.test(fs.readFileSync(tasksFile, 'utf8')) && Date.now() - t0 < 20_000;)
+      await new Promise((r) => setTimeout(r, 25));
+    for (
+      const t0 = Date.now();
+      h.orchestrator.taskViews().find((x) => x.id === id)?.agentWorking && Date.now() - t0 < 20_000;
+    )
+      await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 500)); // the run's end tries its commits too (and fails)
     const told = notices.filter((n) => n.kind === 'error' && /Could not commit the changes of #000001/.test(n.message));
     assert.equal(told.length, 1, `one notice for the failing streak: ${notices.map((n) => n.message).join(' | ')}`);
     assert.match(told[0].message, /No space left on device \(simulated\)/);
-    assert.doesNotMatch(git(h.docs.location.worktreePath, 'show', `HEAD:${rel}`), /- \[x\] T3/, 'nothing could be committed meanwhile');
+    assert.doesNotMatch(
+      git(h.docs.location.worktreePath, 'show', `HEAD:${rel}`),
+      /- \[x\] T3/,
+      'nothing could be committed meanwhile',
+    );
 
     fs.rmSync(block);
     await h.orchestrator.reconcile();
     const docsWt = h.docs.location.worktreePath;
-    const settled = () => git(docsWt, 'status', '--porcelain') === '' && git(docsWt, 'show', `HEAD:${rel}`) === fs.readFileSync(tasksFile, 'utf8').trim();
-    for (const t0 = Date.now(); !settled() && Date.now() - t0 < 5000; ) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(git(docsWt, 'show', `HEAD:${rel}`), fs.readFileSync(tasksFile, 'utf8').trim(), 'every tick the file holds is committed');
+    const settled = () =>
+      git(docsWt, 'status', '--porcelain') === '' &&
+      git(docsWt, 'show', `HEAD:${rel}`) === fs.readFileSync(tasksFile, 'utf8').trim();
+    for (const t0 = Date.now(); !settled() && Date.now() - t0 < 5000;) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(
+      git(docsWt, 'show', `HEAD:${rel}`),
+      fs.readFileSync(tasksFile, 'utf8').trim(),
+      'every tick the file holds is committed',
+    );
     assert.equal(git(docsWt, 'status', '--porcelain'), '', 'nothing is left uncommitted in the design-docs worktree');
   });
 });

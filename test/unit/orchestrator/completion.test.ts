@@ -18,16 +18,30 @@ describe('planningVerdict', function () {
     const docs = await openDesignDocs(repo, { registry });
     const s = await docs.store.create({ title: 'Cut' });
     const d0 = await docs.store.get(s.id);
-    fs.writeFileSync(path.join(d0.path, 'requirements.md'), '# Requirements: Cut\n\n- WHEN x THE SYSTEM SHALL y.\n\n## Open Questions\n\nNone.\n');
+    fs.writeFileSync(
+      path.join(d0.path, 'requirements.md'),
+      '# Requirements: Cut\n\n- WHEN x THE SYSTEM SHALL y.\n\n## Open Questions\n\nNone.\n',
+    );
     fs.writeFileSync(path.join(d0.path, 'design.md'), '# Design: Cut\n\nSmall.\n');
     fs.writeFileSync(path.join(d0.path, 'tasks.md'), '# Implementation Tasks: Cut\n\n- [ ] T1: Add t');
     const d = await docs.store.get(s.id);
-    assert.deepEqual(await planningVerdict(d, undefined, 'success'), { ok: true }, 'a run that finished is judged by its files');
-    assert.deepEqual(await planningVerdict(d, undefined, 'denied'), { ok: true }, 'a refused tool does not cut the documents short');
+    assert.deepEqual(
+      await planningVerdict(d, undefined, 'success'),
+      { ok: true },
+      'a run that finished is judged by its files',
+    );
+    assert.deepEqual(
+      await planningVerdict(d, undefined, 'denied'),
+      { ok: true },
+      'a refused tool does not cut the documents short',
+    );
     for (const status of ['crashed', 'timeout', 'cancelled'] as const) {
       const v = await planningVerdict(d, undefined, status);
       assert.equal(v.ok, false, status);
-      assert.match(!v.ok ? v.problems.join('; ') : '', new RegExp(`cut off mid-way: the planning run did not finish \\(${status}\\)`));
+      assert.match(
+        !v.ok ? v.problems.join('; ') : '',
+        new RegExp(`cut off mid-way: the planning run did not finish \\(${status}\\)`),
+      );
     }
     docs.store.dispose();
     await registry.forRepo(docs.repo.root).whenIdle();

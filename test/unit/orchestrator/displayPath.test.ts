@@ -9,11 +9,18 @@ describe('displayPath', () => {
     assert.equal(displayPath(`${wt}/src/auth.ts`, [wt]), 'src/auth.ts');
     assert.equal(displayPath(`${wt}/src/./lib/../auth.ts`, [wt]), 'src/auth.ts');
     assert.equal(displayPath(`${wt}/`, [wt]), '.');
-    assert.equal(displayPath(`${wt}/..hidden/x`, [wt]), '..hidden/x', 'a name that starts with two dots is still inside');
+    assert.equal(
+      displayPath(`${wt}/..hidden/x`, [wt]),
+      '..hidden/x',
+      'a name that starts with two dots is still inside',
+    );
   });
 
   it("shows the agent's SpecTask folder relative to the design-docs worktree, the run's other folder", () => {
-    assert.equal(displayPath(`${docs}/design/tasks/000003_foo/tasks.md`, [wt, docs]), 'design/tasks/000003_foo/tasks.md');
+    assert.equal(
+      displayPath(`${docs}/design/tasks/000003_foo/tasks.md`, [wt, docs]),
+      'design/tasks/000003_foo/tasks.md',
+    );
   });
 
   it('takes the deepest folder that holds the path', () => {

@@ -1,8 +1,21 @@
 import * as assert from 'node:assert/strict';
 import type { ToolCallEvent } from '../../../src/core/agents/agentEvents';
-import { buildFleetSnapshot, describeToolCall, type RunView, type TaskView } from '../../../src/core/orchestrator/fleetView';
+import {
+  buildFleetSnapshot,
+  describeToolCall,
+  type RunView,
+  type TaskView,
+} from '../../../src/core/orchestrator/fleetView';
 
-const call = (over: Partial<ToolCallEvent>): ToolCallEvent => ({ t: 'tool_call', runId: 'r', callId: 'c', name: 'Edit', kind: 'edit', input: {}, ...over });
+const call = (over: Partial<ToolCallEvent>): ToolCallEvent => ({
+  t: 'tool_call',
+  runId: 'r',
+  callId: 'c',
+  name: 'Edit',
+  kind: 'edit',
+  input: {},
+  ...over,
+});
 
 describe('describeToolCall', () => {
   const wt = '/tmp/r/.git-worktrees/000003_foo';
@@ -10,13 +23,22 @@ describe('describeToolCall', () => {
 
   it("names a file relative to the run's folders, a file elsewhere in full", () => {
     assert.equal(describeToolCall(call({ paths: [`${wt}/src/auth.ts`] }), [wt, docs]), 'Edit src/auth.ts');
-    assert.equal(describeToolCall(call({ paths: [`${docs}/design/tasks/000003_foo/tasks.md`] }), [wt, docs]), 'Edit design/tasks/000003_foo/tasks.md');
-    assert.equal(describeToolCall(call({ kind: 'read', name: 'Read', paths: ['/etc/hosts'] }), [wt, docs]), 'Read /etc/hosts');
+    assert.equal(
+      describeToolCall(call({ paths: [`${docs}/design/tasks/000003_foo/tasks.md`] }), [wt, docs]),
+      'Edit design/tasks/000003_foo/tasks.md',
+    );
+    assert.equal(
+      describeToolCall(call({ kind: 'read', name: 'Read', paths: ['/etc/hosts'] }), [wt, docs]),
+      'Read /etc/hosts',
+    );
     assert.equal(describeToolCall(call({ paths: [`${wt}/../../../etc/passwd`] }), [wt, docs]), 'Edit /tmp/etc/passwd');
   });
 
   it('shows a command as it was run, and the path as given when the run has no folders', () => {
-    assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: `cd ${wt} && npm test` }), [wt]), `Run cd ${wt} && npm test`);
+    assert.equal(
+      describeToolCall(call({ kind: 'shell', name: 'Bash', command: `cd ${wt} && npm test` }), [wt]),
+      `Run cd ${wt} && npm test`,
+    );
     assert.equal(describeToolCall(call({ paths: ['/a/b.ts'] })), 'Edit /a/b.ts');
     assert.equal(describeToolCall(call({ kind: 'think', name: 'Think' })), 'Think');
   });
@@ -34,25 +56,62 @@ describe('describeToolCall', () => {
   });
 
   it('turns control characters into spaces, so a hostile path or a multi-line command stays one line', () => {
-    assert.equal(describeToolCall(call({ paths: [`${wt}/src/a\nEdit b\u0000\u001b[31m.ts`] }), [wt]), 'Edit src/a Edit b [31m.ts');
-    assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'npm ci\r\nnpm test' })), 'Run npm ci npm test');
+    assert.equal(
+      describeToolCall(call({ paths: [`${wt}/src/a\nEdit b\u0000\u001b[31m.ts`] }), [wt]),
+      'Edit src/a Edit b [31m.ts',
+    );
+    assert.equal(
+      describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'npm ci\r\nnpm test' })),
+      'Run npm ci npm test',
+    );
     // A right-to-left override would make "invoice<U+202E>txt.exe" read "invoiceexe.txt".
     assert.equal(describeToolCall(call({ paths: [`${wt}/invoice\u202Etxt.exe`] }), [wt]), 'Edit invoice txt.exe');
-    assert.equal(describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'rm \u2067-rf\u2069 x' })), 'Run rm  -rf  x');
+    assert.equal(
+      describeToolCall(call({ kind: 'shell', name: 'Bash', command: 'rm \u2067-rf\u2069 x' })),
+      'Run rm  -rf  x',
+    );
     // Markup is not a control character: it stays, and the dashboard renders it as text.
-    assert.equal(describeToolCall(call({ paths: [`${wt}/<img src=x onerror=alert(1)>.ts`] }), [wt]), 'Edit <img src=x onerror=alert(1)>.ts');
+    assert.equal(
+      describeToolCall(call({ paths: [`${wt}/<img src=x onerror=alert(1)>.ts`] }), [wt]),
+      'Edit <img src=x onerror=alert(1)>.ts',
+    );
   });
 });
 
 describe('buildFleetSnapshot', () => {
-  const task = (id: string): TaskView => ({ id, number: id.padStart(6, '0'), title: `Task ${id}`, status: 'implementation', items: [], hasWorktree: true, updatedAt: 1 });
-  const build = (runs: Map<string, RunView>) => buildFleetSnapshot({ tasks: [task('1'), task('2'), task('3')], agents: new Map(), runs, queueReasons: new Map(), contextItems: 2, now: 10 });
+  const task = (id: string): TaskView => ({
+    id,
+    number: id.padStart(6, '0'),
+    title: `Task ${id}`,
+    status: 'implementation',
+    items: [],
+    hasWorktree: true,
+    updatedAt: 1,
+  });
+  const build = (runs: Map<string, RunView>) =>
+    buildFleetSnapshot({
+      tasks: [task('1'), task('2'), task('3')],
+      agents: new Map(),
+      runs,
+      queueReasons: new Map(),
+      contextItems: 2,
+      now: 10,
+    });
 
   it("carries each run's restart reason to its card, and none for a first run or a task without a run", () => {
-    const snap = build(new Map<string, RunView>([
-      ['1', { startedAt: 5, restartReason: 'nudged (1 of 2): 3 items left' }],
-      ['2', { startedAt: 5 }],
-    ]));
-    assert.deepEqual(snap.cards.map((c) => [c.taskId, c.restartReason]), [['1', 'nudged (1 of 2): 3 items left'], ['2', undefined], ['3', undefined]]);
+    const snap = build(
+      new Map<string, RunView>([
+        ['1', { startedAt: 5, restartReason: 'nudged (1 of 2): 3 items left' }],
+        ['2', { startedAt: 5 }],
+      ]),
+    );
+    assert.deepEqual(
+      snap.cards.map((c) => [c.taskId, c.restartReason]),
+      [
+        ['1', 'nudged (1 of 2): 3 items left'],
+        ['2', undefined],
+        ['3', undefined],
+      ],
+    );
   });
 });

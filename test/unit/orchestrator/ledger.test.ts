@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunLedger, type LedgerRunStarted } from '../../../src/core/orchestrator/ledger';
 
-const started = (runId: string, taskId = 't1'): LedgerRunStarted => ({ kind: 'run-started', runId, taskId, phase: 'implementation', backend: 'claude-cli', cwd: '/w', at: 1 });
+const started = (runId: string, taskId = 't1'): LedgerRunStarted => ({
+  kind: 'run-started',
+  runId,
+  taskId,
+  phase: 'implementation',
+  backend: 'claude-cli',
+  cwd: '/w',
+  at: 1,
+});
 
 describe('RunLedger', () => {
   let dir: string;
@@ -22,7 +30,10 @@ describe('RunLedger', () => {
     await l.append({ kind: 'run-attached', runId: 'r2', pid: 4242, sessionId: 's-2', at: 2 });
     await l.append({ kind: 'run-ended', runId: 'r1', outcome: 'success', at: 3 });
     const open = await new RunLedger(dir).interruptedRuns();
-    assert.deepEqual(open.map((r) => [r.runId, r.pid, r.sessionId]), [['r2', 4242, 's-2']]);
+    assert.deepEqual(
+      open.map((r) => [r.runId, r.pid, r.sessionId]),
+      [['r2', 4242, 's-2']],
+    );
   });
 
   it('survives a torn last line from a crash and keeps appending after it', async () => {
@@ -31,8 +42,14 @@ describe('RunLedger', () => {
     fs.appendFileSync(l.file, '{"kind":"run-ended","runId":"r1","outc'); // crash mid-write
     await l.append(started('r3'));
     const runs = await l.runs();
-    assert.deepEqual(runs.map((r) => r.runId), ['r1', 'r3']);
-    assert.deepEqual((await l.interruptedRuns()).map((r) => r.runId), ['r1', 'r3']);
+    assert.deepEqual(
+      runs.map((r) => r.runId),
+      ['r1', 'r3'],
+    );
+    assert.deepEqual(
+      (await l.interruptedRuns()).map((r) => r.runId),
+      ['r1', 'r3'],
+    );
   });
 
   it('loses nothing under concurrent appends', async () => {

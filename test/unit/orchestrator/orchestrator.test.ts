@@ -7,12 +7,15 @@ import { git, makeRepo } from '../docs/gitFixture';
 import { cleanRepo, disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
 
 /** A replay agent that plans (writes the three documents) and implements (ticks and commits) honestly. */
-const honest = (items = 3) => async (ctx: Parameters<Parameters<typeof makeHarness>[0]>[0]) => {
-  const number = /SpecTask #(\d{6})/.exec(ctx.req.prompt)?.[1] ?? '000000';
-  if (ctx.req.prompt.includes('planning agent') || ctx.req.prompt.includes('requested changes to the spec')) await replay.writeSpec(ctx, `Task ${number}`, items);
-  else await replay.implement(ctx, number);
-  return { text: 'done' };
-};
+const honest =
+  (items = 3) =>
+  async (ctx: Parameters<Parameters<typeof makeHarness>[0]>[0]) => {
+    const number = /SpecTask #(\d{6})/.exec(ctx.req.prompt)?.[1] ?? '000000';
+    if (ctx.req.prompt.includes('planning agent') || ctx.req.prompt.includes('requested changes to the spec'))
+      await replay.writeSpec(ctx, `Task ${number}`, items);
+    else await replay.implement(ctx, number);
+    return { text: 'done' };
+  };
 
 describe('Orchestrator', function () {
   this.timeout(60_000);
@@ -24,13 +27,18 @@ describe('Orchestrator', function () {
 
   it('runs create → plan → request changes → revise → approve → implement → accept → done', async () => {
     h = await makeHarness(honest());
-    const id = await h.orchestrator.create({ title: 'Add login endpoint', prompt: 'Users log in with email.' }, { startPlanning: true });
+    const id = await h.orchestrator.create(
+      { title: 'Add login endpoint', prompt: 'Users log in with email.' },
+      { startPlanning: true },
+    );
     await waitForStatus(h, id, 'spec_review');
     const planCall = h.backend.calls[0];
     assert.match(planCall.prompt, /planning agent for SpecTask #000001/);
     assert.ok(planCall.prompt.includes('Users log in with email.'));
 
-    await h.orchestrator.requestSpecChanges(id, [{ document: 'design.md', line: 3, quote: 'One module.', comment: 'Split it in two.' }]);
+    await h.orchestrator.requestSpecChanges(id, [
+      { document: 'design.md', line: 3, quote: 'One module.', comment: 'Split it in two.' },
+    ]);
     await waitForStatus(h, id, 'spec_review');
     const revision = h.backend.calls[1];
     assert.match(revision.prompt, /Split it in two\./);
@@ -54,7 +62,20 @@ describe('Orchestrator', function () {
     assert.equal(fs.existsSync(wt.path), false, 'the worktree was cleaned up');
     assert.ok(git(h.repo, 'branch', '--list', wt.branch), 'the branch is kept');
     const history = h.orchestrator.task(id)!.record!.history.map((x) => x.to);
-    assert.deepEqual(history, ['backlog', 'queued_spec_generation', 'spec_generation', 'spec_review', 'spec_revision', 'spec_generation', 'spec_review', 'spec_approved', 'queued_implementation', 'implementation', 'implementation_review', 'done']);
+    assert.deepEqual(history, [
+      'backlog',
+      'queued_spec_generation',
+      'spec_generation',
+      'spec_review',
+      'spec_revision',
+      'spec_generation',
+      'spec_review',
+      'spec_approved',
+      'queued_implementation',
+      'implementation',
+      'implementation_review',
+      'done',
+    ]);
   });
 
   it('shows live progress in the fleet snapshot as the agent ticks', async () => {
@@ -71,7 +92,8 @@ describe('Orchestrator', function () {
     await waitForStatus(h, id, 'spec_review');
     await h.orchestrator.approve(id);
     await waitForStatus(h, id, 'implementation_review');
-    for (const p of ['implementing:1/4', 'implementing:2/4', 'implementing:3/4']) assert.ok(seen.includes(p), `saw ${p} in ${[...new Set(seen)].join(' ')}`);
+    for (const p of ['implementing:1/4', 'implementing:2/4', 'implementing:3/4'])
+      assert.ok(seen.includes(p), `saw ${p} in ${[...new Set(seen)].join(' ')}`);
     const card = h.orchestrator.fleetSnapshot().cards[0];
     assert.equal(card.phase, 'implementation_review');
     assert.match(card.lastActivity ?? '', /^Edit src\/step-000001-/);
@@ -105,30 +127,45 @@ describe('Orchestrator', function () {
   it('runs four SpecTasks with an implementation cap of two and respects a dependency', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
-    h = await makeHarness(async (ctx) => {
-      const number = /SpecTask #(\d{6})/.exec(ctx.req.prompt)![1];
-      await gate; // hold the agents until the test has seen the cap at work
-      await replay.implement(ctx, number);
-    }, { caps: { planning: 3, implementation: 2 } });
+    h = await makeHarness(
+      async (ctx) => {
+        const number = /SpecTask #(\d{6})/.exec(ctx.req.prompt)![1];
+        await gate; // hold the agents until the test has seen the cap at work
+        await replay.implement(ctx, number);
+      },
+      { caps: { planning: 3, implementation: 2 } },
+    );
     const ids: string[] = [];
     for (const n of [1, 2, 3, 4]) ids.push(await h.orchestrator.create({ title: `Parallel ${n}` }));
     // Skip planning needs a checklist: write one per task, as a person would.
     for (const id of ids) {
       const t = h.orchestrator.task(id)!;
-      fs.writeFileSync(path.join(t.path, 'tasks.md'), `# Implementation Tasks: ${t.title}\n\n- [ ] T1: one\n- [ ] T2: two\n`);
+      fs.writeFileSync(
+        path.join(t.path, 'tasks.md'),
+        `# Implementation Tasks: ${t.title}\n\n- [ ] T1: one\n- [ ] T2: two\n`,
+      );
     }
-    await h.docs.store.update(ids[3], 'depend on 000001', (r) => { r.dependsOn = [ids[0]]; });
+    await h.docs.store.update(ids[3], 'depend on 000001', (r) => {
+      r.dependsOn = [ids[0]];
+    });
     for (const id of ids) await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, ids[1], 'implementation');
-    for (let t0 = Date.now(); h.backend.calls.length < 2 && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 20));
+    for (let t0 = Date.now(); h.backend.calls.length < 2 && Date.now() - t0 < 10_000;)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(h.orchestrator.task(ids[2])!.status, 'queued_implementation');
-    assert.match(h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[2])!.queueReason ?? '', /waiting for an implementation slot \(2 of 2 in use\)/);
+    assert.match(
+      h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[2])!.queueReason ?? '',
+      /waiting for an implementation slot \(2 of 2 in use\)/,
+    );
     assert.equal(h.backend.maxLive, 2);
     open();
     for (const id of ids.slice(0, 3)) await waitForStatus(h, id, 'implementation_review');
     // 000004 depends on 000001, which is implemented but not done: it still waits, and says why.
     assert.equal(h.orchestrator.task(ids[3])!.status, 'queued_implementation');
-    assert.equal(h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[3])!.queueReason, 'waiting for #000001, which is waiting for implementation review');
+    assert.equal(
+      h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[3])!.queueReason,
+      'waiting for #000001, which is waiting for implementation review',
+    );
     await h.orchestrator.accept(ids[0]);
     await waitForStatus(h, ids[3], 'implementation_review');
     assert.equal(h.backend.maxLive, 2, 'never more than two implementation agents at once');
@@ -158,7 +195,10 @@ describe('Orchestrator', function () {
   it('refuses to merge into a checkout with uncommitted changes', async () => {
     h = await makeHarness(async (ctx) => replay.implement(ctx, '000001'), {}, makeRepo());
     const id = await h.orchestrator.create({ title: 'Dirty base' });
-    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: Dirty base\n\n- [ ] T1: a\n');
+    fs.writeFileSync(
+      path.join(h.orchestrator.task(id)!.path, 'tasks.md'),
+      '# Implementation Tasks: Dirty base\n\n- [ ] T1: a\n',
+    );
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation_review');
     await assert.rejects(h.orchestrator.accept(id), /has uncommitted changes on main/);
@@ -176,10 +216,14 @@ describe('Orchestrator', function () {
       await replay.implement(ctx, '000001');
     });
     const id = await h.orchestrator.create({ title: 'Stoppable' });
-    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: Stoppable\n\n- [ ] T1: a\n');
+    fs.writeFileSync(
+      path.join(h.orchestrator.task(id)!.path, 'tasks.md'),
+      '# Implementation Tasks: Stoppable\n\n- [ ] T1: a\n',
+    );
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation');
-    for (let t0 = Date.now(); h.backend.calls.length < 1 && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 20));
+    for (let t0 = Date.now(); h.backend.calls.length < 1 && Date.now() - t0 < 10_000;)
+      await new Promise((r) => setTimeout(r, 20));
     await h.orchestrator.stop(id);
     await waitForStatus(h, id, 'implementation_failed');
     assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
@@ -192,13 +236,17 @@ describe('Orchestrator', function () {
   it('honours a Stop that arrives while the worktree is still being prepared', async () => {
     h = await makeHarness(async (ctx) => replay.implement(ctx, '000001'));
     const id = await h.orchestrator.create({ title: 'Early stop' });
-    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: Early stop\n\n- [ ] T1: a\n');
+    fs.writeFileSync(
+      path.join(h.orchestrator.task(id)!.path, 'tasks.md'),
+      '# Implementation Tasks: Early stop\n\n- [ ] T1: a\n',
+    );
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation');
     await h.orchestrator.stop(id);
     await waitForStatus(h, id, ['implementation_failed', 'implementation_review']);
     // Either the stop won (no agent ever ran) or the run had already finished honestly; never a hang.
-    if (h.orchestrator.task(id)!.status === 'implementation_failed') assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
+    if (h.orchestrator.task(id)!.status === 'implementation_failed')
+      assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
   });
 
   it('fails a task clearly when its agent back-end is not installed', async () => {
@@ -213,7 +261,10 @@ describe('Orchestrator', function () {
   it('fails a task whose configured back-end does not exist, and says which', async () => {
     h = await makeHarness(async () => undefined, { implementation: { backend: 'codex' } });
     const id = await h.orchestrator.create({ title: 'Wrong back-end' });
-    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: x\n\n- [ ] T1: a\n');
+    fs.writeFileSync(
+      path.join(h.orchestrator.task(id)!.path, 'tasks.md'),
+      '# Implementation Tasks: x\n\n- [ ] T1: a\n',
+    );
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation_failed');
     assert.match(h.orchestrator.task(id)!.error ?? '', /unknown agent back-end 'codex'/);
@@ -227,18 +278,35 @@ describe('Orchestrator', function () {
     // A stand-in for the GitHub CLI on PATH: records its arguments and the body it was given.
     const bin = fs.mkdtempSync(path.join(path.dirname(repo), 'gh-bin-'));
     const record = path.join(bin, 'calls.txt');
-    fs.writeFileSync(path.join(bin, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\nfor a in "$@"; do last=$a; done\ncat "$last" >> ${record}\necho https://example.invalid/pulls/7\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'gh'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\nfor a in "$@"; do last=$a; done\ncat "$last" >> ${record}\necho https://example.invalid/pulls/7\n`,
+      { mode: 0o755 },
+    );
     const oldPath = process.env.PATH;
-    h = await makeHarness(async (ctx) => {
-      await replay.implement(ctx, '000001');
-      fs.writeFileSync(path.join(ctx.taskFolder, 'pull_request.md'), 'Add the greeting endpoint\n\nAdds GET /greeting; run npm test.\n');
-    }, { mergeStrategy: 'pull-request' }, repo);
+    h = await makeHarness(
+      async (ctx) => {
+        await replay.implement(ctx, '000001');
+        fs.writeFileSync(
+          path.join(ctx.taskFolder, 'pull_request.md'),
+          'Add the greeting endpoint\n\nAdds GET /greeting; run npm test.\n',
+        );
+      },
+      { mergeStrategy: 'pull-request' },
+      repo,
+    );
     const id = await h.orchestrator.create({ title: 'Greeting' });
-    fs.writeFileSync(path.join(h.orchestrator.task(id)!.path, 'tasks.md'), '# Implementation Tasks: Greeting\n\n- [ ] T1: add it\n');
+    fs.writeFileSync(
+      path.join(h.orchestrator.task(id)!.path, 'tasks.md'),
+      '# Implementation Tasks: Greeting\n\n- [ ] T1: add it\n',
+    );
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation_review');
     try {
-      process.env.PATH = oldPath!.split(':').filter((d) => !fs.existsSync(path.join(d, 'gh'))).join(':');
+      process.env.PATH = oldPath!
+        .split(':')
+        .filter((d) => !fs.existsSync(path.join(d, 'gh')))
+        .join(':');
       await assert.rejects(h.orchestrator.accept(id), /needs the GitHub CLI \(gh\) on PATH/);
       process.env.PATH = `${bin}:${oldPath}`;
       const r = await h.orchestrator.accept(id);
@@ -247,18 +315,30 @@ describe('Orchestrator', function () {
       process.env.PATH = oldPath;
     }
     const calls = fs.readFileSync(record, 'utf8');
-    assert.match(calls, /^pr\ncreate\n--base\nmain\n--head\nspectask\/000001-greeting\n--title\nAdd the greeting endpoint\n/);
+    assert.match(
+      calls,
+      /^pr\ncreate\n--base\nmain\n--head\nspectask\/000001-greeting\n--title\nAdd the greeting endpoint\n/,
+    );
     assert.match(calls, /Adds GET \/greeting; run npm test\.\n*SpecTask: 000001/);
-    assert.equal(git(remote, 'rev-parse', 'spectask/000001-greeting'), git(repo, 'rev-parse', 'spectask/000001-greeting'));
+    assert.equal(
+      git(remote, 'rev-parse', 'spectask/000001-greeting'),
+      git(repo, 'rev-parse', 'spectask/000001-greeting'),
+    );
     assert.equal(h.orchestrator.task(id)!.status, 'done');
-    assert.match(h.orchestrator.task(id)!.record!.history.at(-1)!.note ?? '', /pull request https:\/\/example\.invalid\/pulls\/7/);
+    assert.match(
+      h.orchestrator.task(id)!.record!.history.at(-1)!.note ?? '',
+      /pull request https:\/\/example\.invalid\/pulls\/7/,
+    );
   });
 
   it('skips a scheduling decision another orchestrator already carried out, instead of failing the task', async () => {
     h = await makeHarness(async (ctx) => replay.writeSpec(ctx, 'Shared', 2));
     // A second orchestrator on the same repository, store and queue (what a double open would create).
     const { Orchestrator } = await import('../../../src/core/orchestrator/orchestrator');
-    const second = new Orchestrator({ ...(h.orchestrator as unknown as { deps: ConstructorParameters<typeof Orchestrator>[0] }).deps, log: (l, m) => h!.logs.push(`second ${l}: ${m}`) });
+    const second = new Orchestrator({
+      ...(h.orchestrator as unknown as { deps: ConstructorParameters<typeof Orchestrator>[0] }).deps,
+      log: (l, m) => h!.logs.push(`second ${l}: ${m}`),
+    });
     await second.start();
     try {
       const id = await h.orchestrator.create({ title: 'Shared' }, { startPlanning: true });
@@ -293,7 +373,11 @@ describe('Orchestrator', function () {
     await waitForStatus(h, id, 'implementation_review');
     const relaunched = h.logs.filter((l) => /no agent runs for it/.test(l));
     assert.deepEqual(relaunched, [], 'a run being wound up was relaunched as an orphan');
-    assert.equal(h.backend.calls.length, 2, `one planning and one implementation run, not ${h.backend.calls.map((c) => c.prompt.slice(0, 40)).join(' | ')}`);
+    assert.equal(
+      h.backend.calls.length,
+      2,
+      `one planning and one implementation run, not ${h.backend.calls.map((c) => c.prompt.slice(0, 40)).join(' | ')}`,
+    );
     assert.equal(h.orchestrator.task(id)!.record!.error, undefined);
   });
 });

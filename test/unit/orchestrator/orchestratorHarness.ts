@@ -36,7 +36,12 @@ export function cleanRepo(): string {
   return root;
 }
 
-export async function makeHarness(script: ReplayScript, overrides: Partial<OrchestratorSettings> = {}, repo = cleanRepo(), extraBackends: AgentBackend[] = []): Promise<Harness> {
+export async function makeHarness(
+  script: ReplayScript,
+  overrides: Partial<OrchestratorSettings> = {},
+  repo = cleanRepo(),
+  extraBackends: AgentBackend[] = [],
+): Promise<Harness> {
   const registry = new GitQueueRegistry();
   const backend = new ReplayBackend(script);
   const settings: OrchestratorSettings = {
@@ -51,7 +56,12 @@ export async function makeHarness(script: ReplayScript, overrides: Partial<Orche
   };
   const logs: string[] = [];
   // The same assembly the extension and the CLI use; only the agent is a scripted replay.
-  const opened = await openOrchestrator(repo, { registry, backends: [backend, ...extraBackends], settings: () => settings, log: (level, m) => logs.push(`${level}: ${m}`) });
+  const opened = await openOrchestrator(repo, {
+    registry,
+    backends: [backend, ...extraBackends],
+    settings: () => settings,
+    log: (level, m) => logs.push(`${level}: ${m}`),
+  });
   await opened.orchestrator.start();
   return {
     repo: opened.docs.repo.root,
@@ -70,13 +80,19 @@ export async function makeHarness(script: ReplayScript, overrides: Partial<Orche
 }
 
 /** Polls until the task reaches `status` (or fails loudly with what it reached instead). */
-export async function waitForStatus(h: Harness, id: string, status: SpecTaskStatus | SpecTaskStatus[], timeoutMs = 20_000): Promise<void> {
+export async function waitForStatus(
+  h: Harness,
+  id: string,
+  status: SpecTaskStatus | SpecTaskStatus[],
+  timeoutMs = 20_000,
+): Promise<void> {
   const want = Array.isArray(status) ? status : [status];
   const t0 = Date.now();
   for (;;) {
     const s = h.orchestrator.task(id)?.status;
     if (s && want.includes(s)) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.join('\n')}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,8 +1,15 @@
 import * as assert from 'node:assert/strict';
 import type { ChecklistItem } from '../../../src/core/checklist/checklistTypes';
-import { nudgeReason, retryReason, revisionReason, runEnding, unfinishedWork } from '../../../src/core/orchestrator/restartReason';
+import {
+  nudgeReason,
+  retryReason,
+  revisionReason,
+  runEnding,
+  unfinishedWork,
+} from '../../../src/core/orchestrator/restartReason';
 
-const items = (...states: ChecklistItem['state'][]) => states.map((state, i) => ({ state, text: `T${i + 1}` }) as ChecklistItem);
+const items = (...states: ChecklistItem['state'][]) =>
+  states.map((state, i) => ({ state, text: `T${i + 1}` }) as ChecklistItem);
 
 describe('restart reasons', () => {
   it('counts the checklist items left, or says the work is not committed', () => {
@@ -15,7 +22,10 @@ describe('restart reasons', () => {
 
   it('numbers nudges and retries against their limits', () => {
     assert.equal(nudgeReason(1, 2, '3 items left'), 'nudged (1 of 2): 3 items left');
-    assert.equal(retryReason(2, 3, { status: 'error', exitCode: 1 }, '3 items left'), 'retry 2 of 3 after the agent exited with code 1');
+    assert.equal(
+      retryReason(2, 3, { status: 'error', exitCode: 1 }, '3 items left'),
+      'retry 2 of 3 after the agent exited with code 1',
+    );
     assert.equal(retryReason(1, 1, { status: 'success' }, '2 items left'), 'retry 1 of 1: 2 items left');
     assert.equal(revisionReason(1), 'revising the spec: 1 comment');
     assert.equal(revisionReason(3), 'revising the spec: 3 comments');
@@ -23,7 +33,10 @@ describe('restart reasons', () => {
 
   it('says how a run ended, the stop we decided before the signal or code that carried it out', () => {
     assert.equal(runEnding({ status: 'crashed', exitCode: 1, signal: null }), 'the agent exited with code 1');
-    assert.equal(runEnding({ status: 'crashed', exitCode: null, signal: 'SIGKILL' }), 'the agent was killed by SIGKILL');
+    assert.equal(
+      runEnding({ status: 'crashed', exitCode: null, signal: 'SIGKILL' }),
+      'the agent was killed by SIGKILL',
+    );
     assert.equal(runEnding({ status: 'crashed' }), 'the agent crashed');
     assert.equal(runEnding({ status: 'error', exitCode: 0 }), 'the agent reported an error');
     assert.equal(runEnding({ status: 'timeout', signal: 'SIGTERM' }), 'the agent timed out');

@@ -20,7 +20,10 @@ describe('Orchestrator: the run as its card shows it', function () {
   async function implementTask(harness: Harness, items = 3): Promise<string> {
     const id = await harness.orchestrator.create({ title: 'Reasons' });
     const list = Array.from({ length: items }, (_, i) => `- [ ] T${i + 1}: step ${i + 1}`).join('\n');
-    fs.writeFileSync(path.join(harness.orchestrator.task(id)!.path, 'tasks.md'), `# Implementation Tasks: Reasons\n\n${list}\n`);
+    fs.writeFileSync(
+      path.join(harness.orchestrator.task(id)!.path, 'tasks.md'),
+      `# Implementation Tasks: Reasons\n\n${list}\n`,
+    );
     await harness.orchestrator.skipPlanning(id);
     return id;
   }
@@ -29,7 +32,7 @@ describe('Orchestrator: the run as its card shows it', function () {
   function recording(reasons: (string | undefined)[], script: ReplayScript): ReplayScript {
     return async (ctx) => {
       // A run resumed as the orchestrator starts begins before makeHarness has returned it.
-      for (let t0 = Date.now(); !h && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 10));
+      for (let t0 = Date.now(); !h && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 10));
       reasons.push(h!.orchestrator.fleetSnapshot().cards[0]?.restartReason);
       return script(ctx);
     };
@@ -37,7 +40,7 @@ describe('Orchestrator: the run as its card shows it', function () {
 
   /** Until the orchestrator let go of the task's run: the status can change (the watcher reads it) a little before. */
   async function runWoundUp(harness: Harness, id: string): Promise<void> {
-    for (let t0 = Date.now(); harness.orchestrator.taskViews().find((t) => t.id === id)?.agentWorking; ) {
+    for (let t0 = Date.now(); harness.orchestrator.taskViews().find((t) => t.id === id)?.agentWorking;) {
       if (Date.now() - t0 > 10_000) throw new Error('the run was never wound up');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -45,7 +48,8 @@ describe('Orchestrator: the run as its card shows it', function () {
 
   it("names files relative to the run's worktree or the design-docs worktree, others in full", async () => {
     const seen = new Set<string>();
-    const edit = (p: string, kind = 'edit') => ({ t: 'tool_call', callId: p, name: 'Edit', kind, input: {}, paths: [p] }) as Omit<AgentEvent, 'runId'>;
+    const edit = (p: string, kind = 'edit') =>
+      ({ t: 'tool_call', callId: p, name: 'Edit', kind, input: {}, paths: [p] }) as Omit<AgentEvent, 'runId'>;
     h = await makeHarness(async (ctx) => {
       ctx.emit(edit(path.join(ctx.req.worktree, 'src', 'auth.ts')));
       ctx.emit(edit(path.join(ctx.taskFolder, 'tasks.md')));
@@ -62,7 +66,10 @@ describe('Orchestrator: the run as its card shows it', function () {
     const wt = h.orchestrator.worktreeOf(id)!.path;
     const all = [...seen].join('\n');
     assert.ok(seen.has('Edit src/auth.ts'), all);
-    assert.ok([...seen].some((a) => /^Edit design\/tasks\/000001_[^/]+\/tasks\.md$/.test(a)), all);
+    assert.ok(
+      [...seen].some((a) => /^Edit design\/tasks\/000001_[^/]+\/tasks\.md$/.test(a)),
+      all,
+    );
     assert.ok(seen.has('Read /etc/hosts'), all);
     assert.ok(seen.has(`Edit ${path.join(path.dirname(wt), 'elsewhere.ts')}`), all);
     assert.ok(![...seen].some((a) => a.includes(wt)), `no line names the worktree in full:\n${all}`);
@@ -70,7 +77,9 @@ describe('Orchestrator: the run as its card shows it', function () {
 
   it('says why a run is not the first: a nudge names the items left; the reason goes when the run ends', async () => {
     const reasons: (string | undefined)[] = [];
-    h = await makeHarness(recording(reasons, (ctx) => replay.implement(ctx, '000001', { stopAfter: ctx.call === 0 ? 1 : undefined })));
+    h = await makeHarness(
+      recording(reasons, (ctx) => replay.implement(ctx, '000001', { stopAfter: ctx.call === 0 ? 1 : undefined })),
+    );
     const id = await implementTask(h, 3);
     await waitForStatus(h, id, 'implementation_review');
     assert.deepEqual(reasons, [undefined, 'nudged (1 of 1): 2 items left']);
@@ -80,14 +89,21 @@ describe('Orchestrator: the run as its card shows it', function () {
 
   it('says which retry a run is and how the last one ended, and when a person retried the failed task', async () => {
     const reasons: (string | undefined)[] = [];
-    h = await makeHarness(recording(reasons, async (ctx) => {
-      if (ctx.call < 2) throw new Error('the model went away');
-      await replay.implement(ctx, '000001');
-    }), { maxRetries: 1 });
+    h = await makeHarness(
+      recording(reasons, async (ctx) => {
+        if (ctx.call < 2) throw new Error('the model went away');
+        await replay.implement(ctx, '000001');
+      }),
+      { maxRetries: 1 },
+    );
     const id = await implementTask(h, 1);
     await waitForStatus(h, id, 'implementation_failed');
     await runWoundUp(h, id);
-    assert.equal(h.orchestrator.fleetSnapshot().cards[0].restartReason, undefined, 'a failed card shows its error, not the reason of its last run');
+    assert.equal(
+      h.orchestrator.fleetSnapshot().cards[0].restartReason,
+      undefined,
+      'a failed card shows its error, not the reason of its last run',
+    );
     await h.orchestrator.retry(id);
     await waitForStatus(h, id, 'implementation_review');
     assert.deepEqual(reasons, [undefined, 'retry 1 of 1 after the agent crashed', 'retried after it failed']);
@@ -101,15 +117,22 @@ describe('Orchestrator: the run as its card shows it', function () {
     let id: string;
     try {
       id = await implementTask(first, 1);
-      for (let t0 = Date.now(); first.backend.calls.length < 1 && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 20));
+      for (let t0 = Date.now(); first.backend.calls.length < 1 && Date.now() - t0 < 10_000;)
+        await new Promise((r) => setTimeout(r, 20));
       assert.equal(first.backend.calls.length, 1, 'the first run started');
     } finally {
       await first.dispose(); // as a Reload Window does: the run stays open in the ledger
     }
     const reasons: (string | undefined)[] = [];
-    h = await makeHarness(recording(reasons, (ctx) => replay.implement(ctx, '000001')), {}, repo);
+    h = await makeHarness(
+      recording(reasons, (ctx) => replay.implement(ctx, '000001')),
+      {},
+      repo,
+    );
     await waitForStatus(h, id, 'implementation_review').catch((e) => {
-      throw new Error(`${(e as Error).message}\nerror: ${h!.orchestrator.task(id)!.error}\nreasons: ${JSON.stringify(reasons)}\n${h!.logs.join('\n')}`);
+      throw new Error(
+        `${(e as Error).message}\nerror: ${h!.orchestrator.task(id)!.error}\nreasons: ${JSON.stringify(reasons)}\n${h!.logs.join('\n')}`,
+      );
     });
     assert.deepEqual(reasons, ['resumed after the editor or orchestrator restarted']);
   });

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { allowedTriggers, SPECTASK_STATUSES, statusGroup, transition, TRANSITIONS, type SpecTaskStatus, type Trigger } from '../../../src/core/orchestrator/statusMachine';
+import {
+  allowedTriggers,
+  SPECTASK_STATUSES,
+  statusGroup,
+  transition,
+  TRANSITIONS,
+  type SpecTaskStatus,
+  type Trigger,
+} from '../../../src/core/orchestrator/statusMachine';
 
 // The table of DESIGN.md §5, restated independently so a change to either shows up here.
 const DESIGN_TABLE: [SpecTaskStatus, Trigger, SpecTaskStatus][] = [
@@ -41,7 +49,10 @@ describe('status machine', () => {
   });
 
   it('rejects everything else with a message naming what is allowed', () => {
-    const legal = new Set([...DESIGN_TABLE.map(([f, t]) => `${f}|${t}`), ...SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').map((s) => `${s}|archive`)]);
+    const legal = new Set([
+      ...DESIGN_TABLE.map(([f, t]) => `${f}|${t}`),
+      ...SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').map((s) => `${s}|archive`),
+    ]);
     const triggers = [...new Set(TRANSITIONS.map((r) => r.trigger))];
     let rejected = 0;
     for (const from of SPECTASK_STATUSES) {
@@ -60,22 +71,27 @@ describe('status machine', () => {
 
   it('has no ambiguous rows', () => {
     const seen = new Set<string>();
-    for (const r of TRANSITIONS) for (const f of r.from) {
-      const key = `${f}|${r.trigger}`;
-      assert.ok(!seen.has(key), `duplicate row ${key}`);
-      seen.add(key);
-    }
+    for (const r of TRANSITIONS)
+      for (const f of r.from) {
+        const key = `${f}|${r.trigger}`;
+        assert.ok(!seen.has(key), `duplicate row ${key}`);
+        seen.add(key);
+      }
   });
 
   it('lets every status reach done or archived (no dead ends)', () => {
     for (const start of SPECTASK_STATUSES) {
       const reach = new Set<SpecTaskStatus>([start]);
-      for (let changed = true; changed; ) {
+      for (let changed = true; changed;) {
         changed = false;
-        for (const s of [...reach]) for (const t of allowedTriggers(s)) {
-          const r = transition(s, t);
-          if (r.ok && !reach.has(r.to)) { reach.add(r.to); changed = true; }
-        }
+        for (const s of [...reach])
+          for (const t of allowedTriggers(s)) {
+            const r = transition(s, t);
+            if (r.ok && !reach.has(r.to)) {
+              reach.add(r.to);
+              changed = true;
+            }
+          }
       }
       assert.ok(reach.has('done') || reach.has('archived'), start);
     }

@@ -38,30 +38,57 @@ describe('stopOwnAgentsNow (the extension host shutting down)', () => {
 
   /** An agent as the pool starts it: detached (its own process group), with a child of its own. */
   async function ownAgent(): Promise<{ root: ProcessIdentity; grandchild: ProcessIdentity }> {
-    const c = spawn(process.execPath, ['-e', `require('child_process').spawn(process.execPath, ${JSON.stringify(SLEEPER)}, { stdio: 'ignore' }); setInterval(() => {}, 1000)`], { detached: true, stdio: 'ignore' });
+    const c = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('child_process').spawn(process.execPath, ${JSON.stringify(SLEEPER)}, { stdio: 'ignore' }); setInterval(() => {}, 1000)`,
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
     children.push(c);
     for (;;) {
       const kids = fs.readFileSync(`/proc/${c.pid}/task/${c.pid}/children`, 'utf8').trim();
-      if (kids) return { root: (await processIdentity(c.pid!))!, grandchild: (await processIdentity(Number(kids.split(' ')[0])))! };
+      if (kids)
+        return {
+          root: (await processIdentity(c.pid!))!,
+          grandchild: (await processIdentity(Number(kids.split(' ')[0])))!,
+        };
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
   /** A process that does not descend from this one (re-parented to init), like another window's agent. */
   async function stranger(): Promise<ProcessIdentity> {
-    const pid = Number(execFileSync('sh', ['-c', `${process.execPath} ${SLEEPER.map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' }).trim());
+    const pid = Number(
+      execFileSync(
+        'sh',
+        ['-c', `${process.execPath} ${SLEEPER.map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1 & echo $!`],
+        { encoding: 'utf8' },
+      ).trim(),
+    );
     strangers.push(pid);
     return (await processIdentity(pid))!;
   }
 
   async function openRun(l: RunLedger, runId: string, p: ProcessIdentity) {
-    await l.append({ kind: 'run-started', runId, taskId: runId, phase: 'implementation', backend: 'custom', cwd: dir, at: 1 });
+    await l.append({
+      kind: 'run-started',
+      runId,
+      taskId: runId,
+      phase: 'implementation',
+      backend: 'custom',
+      cwd: dir,
+      at: 1,
+    });
     await l.append({ kind: 'run-attached', runId, pid: p.pid, processStartTime: p.startTime, at: 2 });
   }
 
   it('kills the whole tree of each open run this process started, and leaves the runs open for the next start', async function () {
     if (!linux) {
-      console.log('    skipped: reading process trees needs /proc (Linux); the product does the same and stops nothing elsewhere');
+      console.log(
+        '    skipped: reading process trees needs /proc (Linux); the product does the same and stops nothing elsewhere',
+      );
       this.skip();
     }
     const l = new RunLedger(dir);
@@ -72,14 +99,21 @@ describe('stopOwnAgentsNow (the extension host shutting down)', () => {
     assert.equal(stopOwnAgentsNow(l), 4);
     // SIGKILL is delivered asynchronously: wait for the deaths (a bounded wait, not a timing assertion).
     const all = [a.root, a.grandchild, b.root, b.grandchild];
-    for (const t0 = Date.now(); all.some(isProcessAlive) && Date.now() - t0 < 5000; ) await new Promise((r) => setTimeout(r, 20));
+    for (const t0 = Date.now(); all.some(isProcessAlive) && Date.now() - t0 < 5000;)
+      await new Promise((r) => setTimeout(r, 20));
     for (const p of all) assert.equal(isProcessAlive(p), false, `${p.pid} survived`);
-    assert.deepEqual((await l.interruptedRuns()).map((r) => r.runId), ['ra', 'rb'], 'the runs stay open, so the next start resumes them on their sessions');
+    assert.deepEqual(
+      (await l.interruptedRuns()).map((r) => r.runId),
+      ['ra', 'rb'],
+      'the runs stay open, so the next start resumes them on their sessions',
+    );
   });
 
   it('leaves alone agents that are not its own, runs that ended, and a reused PID', async function () {
     if (!linux) {
-      console.log('    skipped: reading process trees needs /proc (Linux); the product does the same and stops nothing elsewhere');
+      console.log(
+        '    skipped: reading process trees needs /proc (Linux); the product does the same and stops nothing elsewhere',
+      );
       this.skip();
     }
     const l = new RunLedger(dir);

@@ -5,14 +5,18 @@ import { buildItemWindow, currentItemIndex, type ChecklistEntry } from '../../..
 import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
 import { checklistFocus } from '../../../src/core/checklist/checklistFocus';
 
-const list = (marks: string): ChecklistEntry[] => [...marks].map((m, i) => ({ text: `item ${i}`, state: m === 'x' ? 'done' : m === '~' ? 'doing' : 'todo' }));
+const list = (marks: string): ChecklistEntry[] =>
+  [...marks].map((m, i) => ({ text: `item ${i}`, state: m === 'x' ? 'done' : m === '~' ? 'doing' : 'todo' }));
 const indexes = (marks: string, n = 2) => buildItemWindow(list(marks), n).items.map((i) => i.index);
 
 describe('buildItemWindow', () => {
   it('centres on the last in-progress item with two before and two after', () => {
     const w = buildItemWindow(list('xxxx~...'), 2);
     assert.equal(w.currentIndex, 4);
-    assert.deepEqual(w.items.map((i) => i.index), [2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      w.items.map((i) => i.index),
+      [2, 3, 4, 5, 6],
+    );
     assert.deepEqual(w.progress, { done: 4, total: 8 });
     assert.deepEqual(w.items[2], { index: 4, text: 'item 4', state: 'doing' });
   });
@@ -35,7 +39,10 @@ describe('buildItemWindow', () => {
   it('shows the last items, with no current one, when everything is done', () => {
     const w = buildItemWindow(list('xxxxxx'), 2);
     assert.equal(w.currentIndex, undefined);
-    assert.deepEqual(w.items.map((i) => i.index), [4, 5]);
+    assert.deepEqual(
+      w.items.map((i) => i.index),
+      [4, 5],
+    );
     assert.deepEqual(w.progress, { done: 6, total: 6 });
   });
 
@@ -47,13 +54,28 @@ describe('buildItemWindow', () => {
   });
 
   it('agrees with the checklist engine on the current item and its neighbours', () => {
-    const source = ['# Implementation Tasks: x', '- [x] a', '- [x] b', '  - [~] nested c', '- [ ] d', '```', '- [ ] not an item', '```', '* [ ] e', '1. [X] f', ''].join('\n');
+    const source = [
+      '# Implementation Tasks: x',
+      '- [x] a',
+      '- [x] b',
+      '  - [~] nested c',
+      '- [ ] d',
+      '```',
+      '- [ ] not an item',
+      '```',
+      '* [ ] e',
+      '1. [X] f',
+      '',
+    ].join('\n');
     const items = parseChecklist(source).items;
     for (const n of [0, 1, 2, 3]) {
       const w = buildItemWindow(items, n);
       const f = checklistFocus(items, n);
       assert.equal(w.currentIndex, f.current?.index);
-      assert.deepEqual(w.items.map((i) => i.text), [...f.before, ...(f.current ? [f.current] : []), ...f.after].map((i) => i.text));
+      assert.deepEqual(
+        w.items.map((i) => i.text),
+        [...f.before, ...(f.current ? [f.current] : []), ...f.after].map((i) => i.text),
+      );
     }
     assert.equal(buildItemWindow(items).currentIndex, 2);
   });
@@ -65,7 +87,10 @@ describe('buildItemWindow', () => {
         const items = states.map((s, i) => ({ text: `t${i}`, state: s }));
         const w = buildItemWindow(items, n);
         const idx = w.items.map((i) => i.index);
-        assert.ok(idx.every((v, i) => i === 0 || v === idx[i - 1] + 1), 'contiguous, in document order');
+        assert.ok(
+          idx.every((v, i) => i === 0 || v === idx[i - 1] + 1),
+          'contiguous, in document order',
+        );
         assert.ok(w.items.every((it) => it.text === items[it.index].text && it.state === items[it.index].state));
         assert.equal(w.progress.done, states.filter((s) => s === 'done').length);
         if (w.currentIndex === undefined) {

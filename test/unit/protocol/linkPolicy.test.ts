@@ -15,7 +15,22 @@ describe('classifyLink', () => {
   });
 
   it('refuses every other scheme and disguise', () => {
-    for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'vbscript:x', 'data:text/html,<script>', 'command:workbench.action.terminal.new', 'file:///etc/passwd', 'vscode://x', '//evil.example/x', 'https://', 'java\u0000script:x', 'a\nb', '', '   ', '%E0%A4%A']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'vbscript:x',
+      'data:text/html,<script>',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+      'vscode://x',
+      '//evil.example/x',
+      'https://',
+      'java\u0000script:x',
+      'a\nb',
+      '',
+      '   ',
+      '%E0%A4%A',
+    ]) {
       assert.equal(classifyLink(bad), undefined, JSON.stringify(bad));
     }
   });

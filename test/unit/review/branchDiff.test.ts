@@ -8,7 +8,11 @@ import { BranchDiff } from '../../../src/core/review/branchDiff';
 
 describe('BranchDiff (implementation review)', () => {
   let dir: string;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
   const write = (f: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.writeFileSync(path.join(dir, f), text);
@@ -40,12 +44,15 @@ describe('BranchDiff (implementation review)', () => {
   it('lists what the branch changed since it forked, with rename sources, not what main did since', async () => {
     const d = new BranchDiff(new GitRunner(dir));
     const files = await d.changedFiles('main', 'spectask/000001-x');
-    assert.deepEqual(files.sort((a, b) => a.path.localeCompare(b.path)), [
-      { status: 'M', path: 'edit.txt' },
-      { status: 'D', path: 'gone.txt' },
-      { status: 'A', path: 'new.txt' },
-      { status: 'R', path: 'src/moved.ts', oldPath: 'src/move me.ts' },
-    ]);
+    assert.deepEqual(
+      files.sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { status: 'M', path: 'edit.txt' },
+        { status: 'D', path: 'gone.txt' },
+        { status: 'A', path: 'new.txt' },
+        { status: 'R', path: 'src/moved.ts', oldPath: 'src/move me.ts' },
+      ],
+    );
   });
 
   it('shows a file at the merge base, and nothing for a file that did not exist', async () => {
@@ -53,7 +60,10 @@ describe('BranchDiff (implementation review)', () => {
     const base = await d.mergeBase('main', 'spectask/000001-x');
     assert.match(base, /^[0-9a-f]{40}$/);
     assert.equal(await d.show(base, 'edit.txt'), 'one\n');
-    assert.equal(await d.show(base, 'src/move me.ts'), 'export const x = 1;\nexport const y = 2;\nexport const z = 3;\n');
+    assert.equal(
+      await d.show(base, 'src/move me.ts'),
+      'export const x = 1;\nexport const y = 2;\nexport const z = 3;\n',
+    );
     assert.equal(await d.show(base, 'new.txt'), undefined);
     await assert.rejects(d.show('HEAD', 'edit.txt'), /not a commit SHA/);
   });

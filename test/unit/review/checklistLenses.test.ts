@@ -2,18 +2,37 @@ import * as assert from 'node:assert/strict';
 import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
 import { checklistLenses, folderBadge } from '../../../src/vscode/codelens/checklistLenses';
 
-const md = ['# Implementation Tasks: X', '', '- [x] T1: schema', '- [~] T2: repository', '- [ ] T3: endpoint', '', '```', '- [ ] not an item', '```', '- [ ] T4: docs', ''].join('\n');
+const md = [
+  '# Implementation Tasks: X',
+  '',
+  '- [x] T1: schema',
+  '- [~] T2: repository',
+  '- [ ] T3: endpoint',
+  '',
+  '```',
+  '- [ ] not an item',
+  '```',
+  '- [ ] T4: docs',
+  '',
+].join('\n');
 const items = parseChecklist(md).items;
 
 describe('checklist CodeLens', () => {
   it('gives every item a lens on its own line, and none inside code fences', () => {
-    const lenses = checklistLenses(items, { status: 'implementation', agentWorking: true, agent: { backend: 'claude-code', agentId: 'ab12cd34' } });
-    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
-      [2, '$(pass) done'],
-      [3, '$(sync~spin) in progress · agent claude-code ab12cd34'],
-      [4, '$(circle-large-outline) to do'],
-      [9, '$(circle-large-outline) to do'],
-    ]);
+    const lenses = checklistLenses(items, {
+      status: 'implementation',
+      agentWorking: true,
+      agent: { backend: 'claude-code', agentId: 'ab12cd34' },
+    });
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title]),
+      [
+        [2, '$(pass) done'],
+        [3, '$(sync~spin) in progress · agent claude-code ab12cd34'],
+        [4, '$(circle-large-outline) to do'],
+        [9, '$(circle-large-outline) to do'],
+      ],
+    );
     assert.equal(lenses.filter((l) => l.current).length, 1);
   });
 
@@ -24,7 +43,10 @@ describe('checklist CodeLens', () => {
   });
 
   it('marks the first open item as next when nothing is in progress', () => {
-    const lenses = checklistLenses(parseChecklist('- [x] a\n- [ ] b\n- [ ] c\n').items, { status: 'implementation', agent: { backend: 'codex' } });
+    const lenses = checklistLenses(parseChecklist('- [x] a\n- [ ] b\n- [ ] c\n').items, {
+      status: 'implementation',
+      agent: { backend: 'codex' },
+    });
     assert.equal(lenses[1].title, '$(sync~spin) next · agent codex');
     assert.equal(lenses[2].title, '$(circle-large-outline) to do');
     const idle = checklistLenses(parseChecklist('- [x] a\n- [ ] b\n').items, { status: 'queued_implementation' });
@@ -34,13 +56,26 @@ describe('checklist CodeLens', () => {
 
 describe('SpecTask folder decorations', () => {
   it('uses a status letter and puts progress in the tooltip', () => {
-    const b = folderBadge({ number: '000007', title: 'Add login', status: 'implementation', items, agentWorking: true });
+    const b = folderBadge({
+      number: '000007',
+      title: 'Add login',
+      status: 'implementation',
+      items,
+      agentWorking: true,
+    });
     assert.equal(b.badge, 'I');
     assert.equal(b.tone, 'working');
     assert.equal(b.tooltip, 'SpecTask #000007 Add login: implementation · 1/4 done · agent working');
     assert.equal(folderBadge({ number: '1', title: 't', status: 'spec_review', items: [] }).tone, 'review');
-    assert.equal(folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tone, 'failed');
-    assert.match(folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tooltip, /boom$/);
-    for (const s of ['backlog', 'done', 'archived', 'spec_generation'] as const) assert.ok(folderBadge({ number: '1', title: 't', status: s, items: [] }).badge.length <= 2);
+    assert.equal(
+      folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tone,
+      'failed',
+    );
+    assert.match(
+      folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tooltip,
+      /boom$/,
+    );
+    for (const s of ['backlog', 'done', 'archived', 'spec_generation'] as const)
+      assert.ok(folderBadge({ number: '1', title: 't', status: s, items: [] }).badge.length <= 2);
   });
 });

@@ -3,9 +3,21 @@ import { approvalGate } from '../../../src/core/review/approvalGate';
 import { autoResolve, contentHash, relocate, type ReviewComment } from '../../../src/core/review/reviewComments';
 
 const comment = (over: Partial<ReviewComment> = {}): ReviewComment => ({
-  id: 'c1', document: 'design.md', line: 3, quote: 'Store sessions in memory', body: 'Use Redis.', author: 'me', createdAt: 1, replies: [], ...over,
+  id: 'c1',
+  document: 'design.md',
+  line: 3,
+  quote: 'Store sessions in memory',
+  body: 'Use Redis.',
+  author: 'me',
+  createdAt: 1,
+  replies: [],
+  ...over,
 });
-const docs = { 'requirements.md': '# Requirements: X\n', 'design.md': '# Design: X\n\nStore sessions in memory.\n', 'tasks.md': '# Implementation Tasks: X\n- [ ] T1: a\n' };
+const docs = {
+  'requirements.md': '# Requirements: X\n',
+  'design.md': '# Design: X\n\nStore sessions in memory.\n',
+  'tasks.md': '# Implementation Tasks: X\n- [ ] T1: a\n',
+};
 
 describe('review comments', () => {
   it('resolve themselves when the quoted text disappears, not when only whitespace changes', () => {
@@ -37,12 +49,17 @@ describe('approval gate', () => {
   const viewedAll = Object.fromEntries(Object.entries(docs).map(([k, v]) => [k, contentHash(v)]));
 
   it('opens when every document was viewed at its current content and no comment is open', () => {
-    assert.deepEqual(approvalGate(docs, viewedAll, [comment({ resolved: { at: 2, by: 'user' } })]), { canApprove: true });
+    assert.deepEqual(approvalGate(docs, viewedAll, [comment({ resolved: { at: 2, by: 'user' } })]), {
+      canApprove: true,
+    });
   });
 
   it('says which documents still need opening', () => {
     const g = approvalGate(docs, { 'design.md': viewedAll['design.md'] }, []);
-    assert.deepEqual(g, { canApprove: false, reasons: ['open requirements.md to review it', 'open tasks.md to review it'] });
+    assert.deepEqual(g, {
+      canApprove: false,
+      reasons: ['open requirements.md to review it', 'open tasks.md to review it'],
+    });
   });
 
   it('asks to re-open a document that changed since it was viewed', () => {
@@ -53,6 +70,10 @@ describe('approval gate', () => {
   it('blocks on open comments and missing documents', () => {
     const g = approvalGate({ 'design.md': docs['design.md'] }, viewedAll, [comment(), comment({ id: 'c2' })]);
     assert.ok(!g.canApprove);
-    assert.deepEqual(g.reasons, ['requirements.md is missing', 'tasks.md is missing', '2 open comments (resolve or send them with Request changes)']);
+    assert.deepEqual(g.reasons, [
+      'requirements.md is missing',
+      'tasks.md is missing',
+      '2 open comments (resolve or send them with Request changes)',
+    ]);
   });
 });

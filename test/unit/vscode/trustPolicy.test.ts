@@ -20,9 +20,19 @@ describe('workspace trust policy', () => {
     this.timeout(30_000);
     let trusted = false;
     const backend = new ReplayBackend(async () => ({ status: 'success' }));
-    const settings: OrchestratorSettings = { ...DEFAULT_SETTINGS, planning: { backend: 'custom' }, implementation: { backend: 'custom' }, reconcileIntervalMs: 0 };
+    const settings: OrchestratorSettings = {
+      ...DEFAULT_SETTINGS,
+      planning: { backend: 'custom' },
+      implementation: { backend: 'custom' },
+      reconcileIntervalMs: 0,
+    };
     const registry = new GitQueueRegistry();
-    const opened = await openOrchestrator(cleanRepo(), { registry, backends: [backend], settings: () => settings, mayRunAgents: () => untrustedReason(trusted) });
+    const opened = await openOrchestrator(cleanRepo(), {
+      registry,
+      backends: [backend],
+      settings: () => settings,
+      mayRunAgents: () => untrustedReason(trusted),
+    });
     try {
       await opened.orchestrator.start();
       const id = await opened.orchestrator.create({ title: 'Add a health endpoint' }, { startPlanning: true });

@@ -15,13 +15,31 @@ const STEPS = [
   'Integration test: request → email → reset → login',
   'Document the flow in `docs/auth.md`',
 ];
-const TITLES = ['Add password reset', 'Rate-limit the public API', 'Migrate sessions to Redis', 'Dark mode for the settings page', 'Export invoices as CSV', 'Fix flaky upload retries', 'Audit log for admin actions', 'Search by tag in the inbox'];
+const TITLES = [
+  'Add password reset',
+  'Rate-limit the public API',
+  'Migrate sessions to Redis',
+  'Dark mode for the settings page',
+  'Export invoices as CSV',
+  'Fix flaky upload retries',
+  'Audit log for admin actions',
+  'Search by tag in the inbox',
+];
 const BACKENDS = ['claude-code', 'codex', 'gemini', 'openai-compatible'];
-const ACTIVITY = ['Edit src/auth/reset.ts', 'Run npm test', 'Read src/db/schema.ts', 'Write test/auth/reset.test.ts', 'Grep "session" in src/'];
+const ACTIVITY = [
+  'Edit src/auth/reset.ts',
+  'Run npm test',
+  'Read src/db/schema.ts',
+  'Write test/auth/reset.test.ts',
+  'Grep "session" in src/',
+];
 
 /** A checklist of `total` items with the first `done` done and, if `doing`, the next one in progress. */
 export function checklist(total: number, done: number, doing = true): ChecklistEntry[] {
-  return Array.from({ length: total }, (_, i) => ({ text: STEPS[i % STEPS.length] + (i >= STEPS.length ? ` (part ${Math.floor(i / STEPS.length) + 1})` : ''), state: i < done ? 'done' : i === done && doing ? 'doing' : 'todo' }));
+  return Array.from({ length: total }, (_, i) => ({
+    text: STEPS[i % STEPS.length] + (i >= STEPS.length ? ` (part ${Math.floor(i / STEPS.length) + 1})` : ''),
+    state: i < done ? 'done' : i === done && doing ? 'doing' : 'todo',
+  }));
 }
 
 /** "Now" for the fixtures: the real clock, since the page computes elapsed times from its own. */
@@ -29,7 +47,20 @@ export const FIXED_NOW = Date.now();
 
 /** Card number `i` of a fleet, in a phase that cycles so every phase and back-end appears. */
 export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: ChecklistEntry[] } = {}): FleetAgentCard {
-  const phase: Phase = over.phase ?? (['implementing', 'planning', 'implementing', 'spec_review', 'failed', 'queued', 'implementation_review', 'done'] as Phase[])[i % 8];
+  const phase: Phase =
+    over.phase ??
+    (
+      [
+        'implementing',
+        'planning',
+        'implementing',
+        'spec_review',
+        'failed',
+        'queued',
+        'implementation_review',
+        'done',
+      ] as Phase[]
+    )[i % 8];
   const total = 6 + (i % 5);
   const done = phase === 'done' ? total : phase === 'queued' ? 0 : Math.min(total - 1, 1 + ((i * 3) % total));
   const items = over.items ?? checklist(total, done, phase === 'implementing' || phase === 'planning');
@@ -52,7 +83,8 @@ export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: Ch
     tokens: working || phase === 'done' ? 1200 + i * 8311 : undefined,
     costUsd: working || phase === 'done' ? 0.004 + i * 0.031 : undefined,
     queueReason: phase === 'queued' ? 'implementation slots full (5/5)' : undefined,
-    lastError: phase === 'failed' ? 'Agent exited with code 1: rate limited by the provider after 3 retries' : undefined,
+    lastError:
+      phase === 'failed' ? 'Agent exited with code 1: rate limited by the provider after 3 retries' : undefined,
     hasWorktree: phase !== 'planning' && phase !== 'queued' && phase !== 'spec_review',
     ...rest,
   };

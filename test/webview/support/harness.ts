@@ -28,9 +28,22 @@ const ROOT = findRoot(__dirname);
 const DIST = path.join(ROOT, 'dist');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
 
 /** Defines acquireVsCodeApi before the bundle runs, and records what the page does that it should not. */
 const FAKE_VSCODE = `
@@ -51,7 +64,10 @@ document.addEventListener('DOMContentLoaded', () => document.body.classList.add(
 
 /** An HTTP server for the dashboard page; one per test file. */
 export class DashboardServer {
-  private constructor(private readonly server: http.Server, readonly origin: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly origin: string,
+  ) {}
 
   static async start(): Promise<DashboardServer> {
     for (const f of ['webview.js', 'webview.css', 'codicons/codicon.css', 'codicons/codicon.ttf']) {
@@ -63,21 +79,33 @@ export class DashboardServer {
       if (url.pathname === '/') {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const nonce = crypto.randomBytes(16).toString('base64');
-        const page = fleetHtml({ nonce, cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, codiconUri: `${origin}/dist/codicons/codicon.css` })
+        const page = fleetHtml({
+          nonce,
+          cspSource: origin,
+          scriptUri: `${origin}/dist/webview.js`,
+          styleUri: `${origin}/dist/webview.css`,
+          codiconUri: `${origin}/dist/codicons/codicon.css`,
+        })
           .replace('<html lang="en">', `<html lang="en" data-body-class="${bodyClassOf(theme)}">`)
           // VS Code's own script and theme variables come first, exactly as in a real webview.
-          .replace('<meta name="viewport"', `<script nonce="${nonce}" src="/harness/fake-vscode.js"></script>\n<link rel="stylesheet" href="/harness/theme-${theme}.css">\n<meta name="viewport"`);
+          .replace(
+            '<meta name="viewport"',
+            `<script nonce="${nonce}" src="/harness/fake-vscode.js"></script>\n<link rel="stylesheet" href="/harness/theme-${theme}.css">\n<meta name="viewport"`,
+          );
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
         return;
       }
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end(); // VS Code webviews have none either
-      if (url.pathname === '/harness/fake-vscode.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(FAKE_VSCODE);
+      if (url.pathname === '/harness/fake-vscode.js')
+        return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(FAKE_VSCODE);
       const theme = /^\/harness\/theme-(light|dark|high-contrast)\.css$/.exec(url.pathname);
       if (theme) return void res.writeHead(200, { 'content-type': 'text/css' }).end(themeCss(theme[1] as ThemeName));
       if (url.pathname.startsWith('/dist/')) {
         const file = path.join(DIST, path.normalize(url.pathname.slice('/dist/'.length)));
         if (file.startsWith(DIST + path.sep) && fs.existsSync(file)) {
-          return void res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(fs.readFileSync(file));
+          return void res
+            .writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' })
+            .end(fs.readFileSync(file));
         }
       }
       res.writeHead(404).end();
@@ -93,7 +121,11 @@ export class DashboardServer {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 export interface OpenOptions {
@@ -114,7 +146,10 @@ export class DashboardPage {
   }
 
   static async open(browser: Browser, server: DashboardServer, o: OpenOptions = {}): Promise<DashboardPage> {
-    const page = await browser.newPage({ viewport: { width: o.width ?? 1100, height: o.height ?? 800 }, reducedMotion: o.reducedMotion ? 'reduce' : 'no-preference' });
+    const page = await browser.newPage({
+      viewport: { width: o.width ?? 1100, height: o.height ?? 800 },
+      reducedMotion: o.reducedMotion ? 'reduce' : 'no-preference',
+    });
     const d = new DashboardPage(page);
     await page.goto(`${server.origin}/?theme=${o.theme ?? 'dark'}`);
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0); // the ready handshake
@@ -129,7 +164,10 @@ export class DashboardPage {
   /** Send a snapshot and wait until the page has rendered it. */
   async snapshot(rev: number, snapshot: FleetSnapshot): Promise<void> {
     await this.send({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev, snapshot });
-    await this.page.waitForFunction((r) => document.querySelector('main.fleet')?.getAttribute('data-rev') === String(r), rev);
+    await this.page.waitForFunction(
+      (r) => document.querySelector('main.fleet')?.getAttribute('data-rev') === String(r),
+      rev,
+    );
   }
 
   posted(): Promise<WebviewToHost[]> {

@@ -28,7 +28,8 @@ export class HostileProbe {
     page.on('request', (r: Request) => {
       const u = new URL(r.url());
       if (u.protocol === 'data:' && r.resourceType() === 'font') return;
-      if (!u.protocol.startsWith('http') || !OWN.test(u.pathname) || u.origin !== new URL(this.startUrl).origin) this.strayRequests.push(`${r.resourceType()} ${r.url().slice(0, 200)}`);
+      if (!u.protocol.startsWith('http') || !OWN.test(u.pathname) || u.origin !== new URL(this.startUrl).origin)
+        this.strayRequests.push(`${r.resourceType()} ${r.url().slice(0, 200)}`);
     });
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame() && f.url() !== this.startUrl) this.navigations.push(f.url());
@@ -45,15 +46,23 @@ export class HostileProbe {
     const inPage = await this.page.evaluate((sentinel) => {
       const root = document.getElementById('root');
       const out: string[] = [];
-      if (window[sentinel] !== undefined || window.top[sentinel] !== undefined) out.push(`script ran: ${sentinel} = ${String(window[sentinel] ?? window.top[sentinel])}`);
+      if (window[sentinel] !== undefined || window.top[sentinel] !== undefined)
+        out.push(`script ran: ${sentinel} = ${String(window[sentinel] ?? window.top[sentinel])}`);
       // Markup that can run, load or restyle, anywhere in the rendered app (vscode-elements' own shadow DOM excepted).
-      const bad = root.querySelectorAll('script, img, svg, iframe, frame, object, embed, style, link, base, meta, form, math, video, audio, source, template, noscript');
+      const bad = root.querySelectorAll(
+        'script, img, svg, iframe, frame, object, embed, style, link, base, meta, form, math, video, audio, source, template, noscript',
+      );
       for (const e of bad) out.push(`element <${e.tagName.toLowerCase()}> in the app`);
       for (const e of root.querySelectorAll('*')) {
-        for (const a of e.getAttributeNames()) if (/^on/i.test(a) || a === 'srcdoc' || a === 'formaction') out.push(`attribute ${a} on <${e.tagName.toLowerCase()}>`);
+        for (const a of e.getAttributeNames())
+          if (/^on/i.test(a) || a === 'srcdoc' || a === 'formaction')
+            out.push(`attribute ${a} on <${e.tagName.toLowerCase()}>`);
       }
       const outside = document.querySelectorAll('style, script, link, iframe, meta, base').length;
-      if (outside !== window.__startOutside) out.push(`the document has ${outside} style/script/link/iframe/meta/base elements, ${window.__startOutside} before`);
+      if (outside !== window.__startOutside)
+        out.push(
+          `the document has ${outside} style/script/link/iframe/meta/base elements, ${window.__startOutside} before`,
+        );
       if (location.href !== window.__startHref) out.push(`location is ${location.href}`);
       return out;
     }, SENTINEL);
