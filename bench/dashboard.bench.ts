@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { DesignDocsWatcher, type DesignDocsEvent } from '../src/core/docs/designDocsWatcher';
 import { ORCHESTRATOR_WATCHER_TIMING } from '../src/core/orchestrator/openOrchestrator';
 import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../src/protocol/fleet';
-import { buildItemWindow } from '../src/protocol/fleetWindow';
+import { cardWindow } from '../src/core/orchestrator/fleetView';
 import { PROTOCOL_VERSION, type HostToWebview } from '../src/protocol/messages';
 import { SnapshotScheduler } from '../src/vscode/fleet/snapshotScheduler';
 import { DashboardPage, DashboardServer, launchChromium } from '../test/webview/support/harness';
@@ -70,7 +70,7 @@ async function tickLatency(
     folder: string,
     items: { text: string; state: 'todo' | 'doing' | 'done' }[],
   ): FleetAgentCard => {
-    const w = buildItemWindow(items, 2);
+    const w = cardWindow(items, 2);
     return {
       taskId,
       number: path.basename(folder).slice(0, 6),

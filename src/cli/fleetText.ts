@@ -1,5 +1,4 @@
-import type { FleetAgentCard, FleetSnapshot } from '../protocol/fleet';
-import { PHASE_LABELS } from '../protocol/fleet';
+import { isWorkingPhase, PHASE_LABELS, type FleetAgentCard, type FleetSnapshot } from '../protocol/fleet';
 
 /** One line per card: number, phase, progress, current item, and why it waits or failed. */
 export function cardLine(c: FleetAgentCard): string {
@@ -11,8 +10,7 @@ export function cardLine(c: FleetAgentCard): string {
     truncate(c.title, 40),
   ];
   if (current) parts.push(`→ ${current.state === 'doing' ? '[~]' : '[ ]'} ${truncate(current.text, 50)}`);
-  if (c.lastActivity && (c.phase === 'planning' || c.phase === 'implementing'))
-    parts.push(`(${truncate(c.lastActivity, 40)})`);
+  if (c.lastActivity && isWorkingPhase(c.phase)) parts.push(`(${truncate(c.lastActivity, 40)})`);
   if (c.queueReason) parts.push(`— ${c.queueReason}`);
   if (c.lastError && c.phase === 'failed') parts.push(`— ${truncate(c.lastError, 80)}`);
   return parts.join('  ');
@@ -20,7 +18,7 @@ export function cardLine(c: FleetAgentCard): string {
 
 /** The whole fleet as text: a header with counts, then one line per card. */
 export function fleetText(s: FleetSnapshot): string {
-  const working = s.cards.filter((c) => c.phase === 'planning' || c.phase === 'implementing').length;
+  const working = s.cards.filter((c) => isWorkingPhase(c.phase)).length;
   const counts = Object.entries(s.counts)
     .filter(([, n]) => n > 0)
     .map(([p, n]) => `${PHASE_LABELS[p as keyof typeof PHASE_LABELS]} ${n}`)

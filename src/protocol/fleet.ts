@@ -4,8 +4,8 @@
  */
 
 /**
- * The dashboard's coarse phase of a SpecTask. Several statuses of the status machine share one phase
- * (see `phaseOfStatus` in fleetPhase.ts); the order here is the order of the phase counts in the header.
+ * The coarse phase of a SpecTask. Several statuses of the status machine share one phase; the host maps them
+ * (fleetView.ts, from the status table). The order here is the order of the phase counts in the header.
  */
 export const PHASES = [
   'queued',
@@ -20,7 +20,10 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** Human wording of each phase, for the phase chip, the counts and the filter. */
+/**
+ * The one name of each phase, on every surface: the dashboard's chip, counts and filter, the SpecTasks tree's
+ * groups and `spectask fleet`. Here rather than in core because the webview reads nothing else.
+ */
 export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   queued: 'Queued',
   planning: 'Planning',
@@ -35,11 +38,11 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
 
 export const isPhase = (v: unknown): v is Phase => typeof v === 'string' && (PHASES as readonly string[]).includes(v);
 
-/** Phases in which an agent is running; their cards make up "N agents working". */
+/**
+ * Phases in which an agent runs; their cards make up "N agents working". A unit test checks this against the
+ * status table (a phase is working when one of its statuses has an agent working in it).
+ */
 export const isWorkingPhase = (p: Phase): boolean => p === 'planning' || p === 'implementing';
-
-/** Phases that wait on a person (approve the spec, review the code). */
-export const isWaitingOnPerson = (p: Phase): boolean => p === 'spec_review' || p === 'implementation_review';
 
 /** A checklist item's marker: `[ ]` todo, `[~]` doing, `[x]` done. */
 export type ItemState = 'todo' | 'doing' | 'done';
@@ -61,12 +64,12 @@ export interface FleetAgentCard {
   number: string;
   title: string;
   phase: Phase;
-  /** Agent back-end id, e.g. "claude-code", "codex", "gemini". */
+  /** Agent back-end id, e.g. "claude-cli", "codex", "gemini" (the host's back-end ids, shown as given). */
   backend?: string;
   /** Short id of the agent session. */
   agentId?: string;
   progress: { done: number; total: number };
-  /** The current item with up to `contextItems` before and after it, in document order (see buildItemWindow). */
+  /** The current item with up to `contextItems` before and after it, in document order (fleetView.ts, cardWindow). */
   window: FleetChecklistItem[];
   /** Checklist index of the current item; absent when the checklist is empty or all done. */
   currentIndex?: number;

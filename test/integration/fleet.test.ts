@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../../src/core/lifecycle';
 import { parseChecklist } from '../../src/core/checklist/parseChecklist';
 import { countByPhase, type FleetSnapshot } from '../../src/protocol/fleet';
-import { buildItemWindow } from '../../src/protocol/fleetWindow';
+import { cardWindow } from '../../src/core/orchestrator/fleetView';
 import type { SpecTaskApi } from '../../src/vscode/createExtension';
 import type { DispatchedFleetAction } from '../../src/vscode/fleet/fleetWebviewController';
 import type { FleetSnapshotSource } from '../../src/vscode/fleet/fleetSnapshotSource';
@@ -46,7 +46,7 @@ class TasksFileSource implements FleetSnapshotSource {
   }
 
   snapshot(): FleetSnapshot {
-    const w = buildItemWindow(parseChecklist(fs.readFileSync(this.file)).items, 2);
+    const w = cardWindow(parseChecklist(fs.readFileSync(this.file)).items, 2);
     const cards = [
       {
         taskId: TASK_ID,

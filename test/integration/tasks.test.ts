@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SpecTaskApi, TreeSnapshotNode } from '../../src/vscode/createExtension';
 import { COMMANDS } from '../../src/vscode/commandIds';
 import type { SpecTaskRepository } from '../../src/vscode/extensionContext';
+import { taskContextValue } from '../../src/vscode/views/taskMenuWords';
 import { driverAvailable, eventually, snap } from './driver';
 
 const EXTENSION_ID = 'spectask.spectask';
@@ -90,7 +91,7 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
     const num = (id: string) => o.task(id)!.number;
     assert.ok(find(backlog.children, new RegExp(`^#${num(a)} Add a health endpoint$`)), JSON.stringify(backlog));
     const rate = find(backlog.children, /Rate-limit/)!;
-    assert.equal(rate.contextValue, 'spectask.task.backlog');
+    assert.equal(rate.contextValue, 'spectask.task canStartPlanning canSkipPlanning canArchive');
     assert.deepEqual(
       rate.children?.slice(0, 3).map((n) => n.label),
       ['requirements.md', 'design.md', 'tasks.md'],
@@ -104,10 +105,10 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
       ],
     );
     const archived = find(tree, /^Archived$/)!;
-    assert.equal(find(archived.children, /Drop the legacy importer/)?.contextValue, 'spectask.task.archived');
+    assert.equal(find(archived.children, /Drop the legacy importer/)?.contextValue, taskContextValue('archived'));
 
     // Menus: what a state offers, and what it must not.
-    const backlogMenu = menuCommandsFor(pkg, 'spectask.task.backlog');
+    const backlogMenu = menuCommandsFor(pkg, taskContextValue('backlog'));
     for (const cmd of [
       'spectask.task.startPlanning',
       'spectask.task.skipPlanning',
@@ -117,14 +118,14 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
       assert.ok(backlogMenu.has(cmd), `backlog lacks ${cmd}`);
     for (const cmd of ['spectask.task.accept', 'spectask.task.restore', 'spectask.task.retry', 'spectask.task.stop'])
       assert.ok(!backlogMenu.has(cmd), `backlog offers ${cmd}`);
-    const archivedMenu = menuCommandsFor(pkg, 'spectask.task.archived');
+    const archivedMenu = menuCommandsFor(pkg, taskContextValue('archived'));
     assert.ok(
       archivedMenu.has('spectask.task.restore') &&
         !archivedMenu.has('spectask.task.archive') &&
         !archivedMenu.has('spectask.task.startPlanning'),
     );
-    assert.ok(menuCommandsFor(pkg, 'spectask.task.implementation_review').has('spectask.task.accept'));
-    assert.ok(menuCommandsFor(pkg, 'spectask.task.spec_failed').has('spectask.task.retry'));
+    assert.ok(menuCommandsFor(pkg, taskContextValue('implementation_review')).has('spectask.task.accept'));
+    assert.ok(menuCommandsFor(pkg, taskContextValue('spec_failed')).has('spectask.task.retry'));
 
     // A tick on disk (as an agent would make it) reaches the tree within this test.
     fs.writeFileSync(
@@ -198,7 +199,7 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
         async () => find(find(await api._testTreeSnapshot(), /^Spec review$/)?.children, /Add a version endpoint/),
         'the tree shows it under Spec review',
       );
-      assert.equal(node!.contextValue, 'spectask.task.spec_review');
+      assert.equal(node!.contextValue, taskContextValue('spec_review'));
       assert.match(node!.description ?? '', /^0\/3/);
       // The transcript of the run opens as a readable document.
       await vscode.commands.executeCommand('spectask.task.showTranscript', { repoRoot: repo.root, taskId: id });

@@ -22,6 +22,13 @@ export function importsVscode(source: string): boolean {
   return IMPORT_OF_VSCODE.test(withoutComments);
 }
 
+/** The modules a source file imports (static, dynamic, re-exports and `require`), comments left out. */
+export function importedModules(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const specifiers = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
+  return [...code.matchAll(specifiers)].map((m) => m[1]);
+}
+
 describe('layering', () => {
   it('recognises every form of importing vscode', () => {
     for (const s of [
@@ -52,5 +59,33 @@ describe('layering', () => {
       (f) => valueImport(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('src', 'vscode', 'vscodeApi.ts')),
     );
     assert.deepEqual(offenders, [], "import { vscode } from '…/vscodeApi' instead");
+  });
+
+  it('recognises every form of importing a module', () => {
+    assert.deepEqual(
+      importedModules(
+        [
+          `import type { A } from '../core/a';`,
+          `export { B } from "./b";`,
+          `const c = require('../c');`,
+          `await import('./d')`,
+          `import './e';`,
+          `// import { x } from '../core/x';`,
+          `/* import { y } from '../core/y'; */`,
+        ].join('\n'),
+      ),
+      ['../core/a', './b', '../c', './d', './e'],
+    );
+  });
+
+  it('src/protocol is a leaf: it imports only itself (no core, no node, no packages)', () => {
+    // DESIGN.md §3: the webview reads protocol alone, and the host maps core onto it in one place (fleetView.ts).
+    const root = path.resolve('src/protocol');
+    const offenders = sourceFiles('src/protocol').flatMap((f) =>
+      importedModules(fs.readFileSync(f, 'utf8'))
+        .filter((m) => !m.startsWith('.') || !path.resolve(path.dirname(f), m).startsWith(root + path.sep))
+        .map((m) => `${f} imports ${m}`),
+    );
+    assert.deepEqual(offenders, []);
   });
 });

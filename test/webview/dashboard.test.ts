@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
-import { buildItemWindow } from '../../src/protocol/fleetWindow';
+import { cardWindow } from '../../src/core/orchestrator/fleetView';
 import { checklist, makeCard, makeSnapshot, snapshotOf } from './support/fleetFixtures';
 import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
 import { THEMES, type ThemeName } from './support/themes';
@@ -547,7 +547,7 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
   it('shows the window builder output for a finished checklist', async () => {
     await open();
     const items = checklist(6, 6, false);
-    const w = buildItemWindow(items, 2);
+    const w = cardWindow(items, 2);
     await d!.snapshot(1, snapshotOf([makeCard(0, { phase: 'done', items })]));
     assert.deepEqual(
       await d!.page

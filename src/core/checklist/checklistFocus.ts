@@ -21,25 +21,43 @@ export function checklistProgress(items: readonly ChecklistItem[]): ChecklistPro
   };
 }
 
-/** The current item: the last `[~]` (as the reference system does when several are in progress), else the first `[ ]`. */
+/**
+ * The index of the current item (DESIGN.md §4): the last `[~]` (as the reference system does when several are
+ * in progress), else the first `[ ]`; undefined when there is neither (empty, or everything done).
+ */
+export function currentItemIndex(items: readonly Pick<ChecklistItem, 'state'>[]): number | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].state === 'doing') return i;
+  const todo = items.findIndex((it) => it.state === 'todo');
+  return todo === -1 ? undefined : todo;
+}
+
+/** The current item; see {@link currentItemIndex}. */
 export function currentItem(items: readonly ChecklistItem[]): ChecklistItem | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (items[i].state === 'doing') return items[i];
-  return items.find((it) => it.state === 'todo');
+  const i = currentItemIndex(items);
+  return i === undefined ? undefined : items[i];
 }
 
 /**
- * The current item with up to `n` items before and after it. When every item is done there is no current
- * item and `before` holds the last `n` items, so a finished checklist still shows where it ended.
+ * The one window rule, used by every surface that shows part of a checklist (CLI, CodeLens reader, dashboard):
+ * the current item with up to `n` items before and after it (fewer at either end). When every item is done
+ * there is no current item and the window is the last `n` items, so a finished checklist still shows where it
+ * ended. Returns positions: the window is `items.slice(from, to)`.
  */
-export function checklistFocus(items: readonly ChecklistItem[], n = DEFAULT_CONTEXT_ITEMS): ChecklistFocus {
+export function focusWindow(
+  items: readonly Pick<ChecklistItem, 'state'>[],
+  n = DEFAULT_CONTEXT_ITEMS,
+): { current: number | undefined; from: number; to: number } {
   const width = Math.max(0, Math.floor(n));
-  const current = currentItem(items);
-  if (!current) return { before: width === 0 ? [] : items.slice(-width), after: [] };
-  return {
-    current,
-    before: items.slice(Math.max(0, current.index - width), current.index),
-    after: items.slice(current.index + 1, current.index + 1 + width),
-  };
+  const current = currentItemIndex(items);
+  if (current === undefined) return { current, from: Math.max(0, items.length - width), to: items.length };
+  return { current, from: Math.max(0, current - width), to: Math.min(items.length, current + width + 1) };
+}
+
+/** The current item with the items around it as {@link focusWindow} chooses them, split around the current one. */
+export function checklistFocus(items: readonly ChecklistItem[], n = DEFAULT_CONTEXT_ITEMS): ChecklistFocus {
+  const { current, from, to } = focusWindow(items, n);
+  if (current === undefined) return { before: items.slice(from, to), after: [] };
+  return { current: items[current], before: items.slice(from, current), after: items.slice(current + 1, to) };
 }
 
 /** Error for an item reference that matches no item or several. */

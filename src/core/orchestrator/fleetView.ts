@@ -1,11 +1,45 @@
 import type { AgentInfo } from '../agents/agentPool';
 import type { ToolCallEvent } from '../agents/agentEvents';
-import type { ChecklistItem } from '../checklist/checklistTypes';
-import type { SpecTaskStatus } from './statusMachine';
-import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../../protocol/fleet';
-import { phaseOfStatus } from '../../protocol/fleetPhase';
-import { buildItemWindow } from '../../protocol/fleetWindow';
+import { focusWindow } from '../checklist/checklistFocus';
+import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
+import { statusGroup, type SpecTaskStatus, type StatusGroup } from './statusMachine';
+import {
+  countByPhase,
+  type FleetAgentCard,
+  type FleetChecklistItem,
+  type FleetSnapshot,
+  type Phase,
+} from '../../protocol/fleet';
 import { displayPath } from './displayPath';
+
+// The one place where core's vocabulary becomes the dashboard's (src/protocol imports nothing from core).
+
+/**
+ * The dashboard phase of a status group. The status table's groups are the dashboard's phases name for name:
+ * this compiles only while every group is a phase, and a unit test checks the converse.
+ */
+export const phaseOfGroup = (group: StatusGroup): Phase => group;
+
+/** The dashboard phase of a SpecTask status, from the status table. */
+export const fleetPhaseOf = (status: SpecTaskStatus): Phase => phaseOfGroup(statusGroup(status));
+
+/** What a card shows of a checklist: the window around the current item and the progress. */
+export interface CardWindow {
+  /** The current item with up to `context` items before and after it, in document order. */
+  items: FleetChecklistItem[];
+  /** Checklist index of the current item; undefined when the checklist is empty or every item is done. */
+  currentIndex: number | undefined;
+  progress: { done: number; total: number };
+}
+
+/** A card's item window, by the one window rule (focusWindow); entries are a checklist's items in order. */
+export function cardWindow(items: readonly { text: string; state: ItemState }[], context: number): CardWindow {
+  const { current, from, to } = focusWindow(items, context);
+  const done = items.reduce((k, it) => k + (it.state === 'done' ? 1 : 0), 0);
+  const window: FleetChecklistItem[] = [];
+  for (let i = from; i < to; i++) window.push({ index: i, text: items[i].text, state: items[i].state });
+  return { items: window, currentIndex: current, progress: { done, total: items.length } };
+}
 
 /** What the fleet view needs about one SpecTask; the orchestrator keeps these up to date. */
 export interface TaskView {
@@ -62,14 +96,11 @@ export function describeToolCall(e: ToolCallEvent, dirs: readonly string[] = [])
  * checklist changes, so the window of the 199 checklists that did not tick is not built again on every
  * snapshot (200 × 30 items, up to 30 snapshots a second).
  */
-const windows = new WeakMap<
-  readonly ChecklistItem[],
-  { contextItems: number; window: ReturnType<typeof buildItemWindow> }
->();
-function itemWindowOf(items: readonly ChecklistItem[], contextItems: number): ReturnType<typeof buildItemWindow> {
+const windows = new WeakMap<readonly ChecklistItem[], { contextItems: number; window: CardWindow }>();
+function itemWindowOf(items: readonly ChecklistItem[], contextItems: number): CardWindow {
   const hit = windows.get(items);
   if (hit && hit.contextItems === contextItems) return hit.window;
-  const window = buildItemWindow(items, contextItems);
+  const window = cardWindow(items, contextItems);
   windows.set(items, { contextItems, window });
   return window;
 }
@@ -96,7 +127,7 @@ export function buildFleetSnapshot(input: {
       taskId: t.id,
       number: t.number,
       title: t.title,
-      phase: phaseOfStatus(t.status),
+      phase: fleetPhaseOf(t.status),
       backend: agent?.backend ?? t.backend,
       agentId: agent?.sessionId ? agent.sessionId.slice(0, 8) : agent?.agentId,
       progress: w.progress,

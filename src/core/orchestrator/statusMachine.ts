@@ -187,52 +187,99 @@ function labelOf(trigger: Trigger): string {
   return TRANSITIONS.find((r) => r.trigger === trigger)?.label ?? trigger;
 }
 
-const STATUS_WORDS: Record<SpecTaskStatus, string> = {
-  backlog: 'in the backlog',
-  queued_spec_generation: 'queued for planning',
-  spec_generation: 'being planned',
-  spec_review: 'waiting for spec review',
-  spec_revision: 'waiting to revise its spec',
-  spec_approved: 'approved',
-  queued_implementation: 'queued for implementation',
-  implementation: 'being implemented',
-  implementation_review: 'waiting for implementation review',
-  done: 'done',
-  spec_failed: 'failed in planning',
-  implementation_failed: 'failed in implementation',
-  archived: 'archived',
+/**
+ * The coarse phase a status belongs to: what the tree groups by, what the dashboard shows on a card's chip
+ * and counts, and what `spectask fleet` prints. Several statuses share one. Every surface shows the same name
+ * for it (PHASE_LABELS in src/protocol/fleet.ts, the one list of names the webview can read).
+ */
+export const STATUS_GROUPS = [
+  'queued',
+  'planning',
+  'spec_review',
+  'implementing',
+  'implementation_review',
+  'failed',
+  'done',
+  'backlog',
+  'archived',
+] as const;
+export type StatusGroup = (typeof STATUS_GROUPS)[number];
+
+/** What is true of a SpecTask while it has a status, beyond its transitions (those are in TRANSITIONS). */
+export interface StatusFacts {
+  group: StatusGroup;
+  /** How a sentence names the status: "a SpecTask that is …". */
+  words: string;
+  /** An agent runs in this status (a run is started, supervised and can be stopped). */
+  agentWorks: boolean;
+  /** Nothing moves until a person reviews (the status bar's "to review", the CodeLens's review line). */
+  waitsForPerson: boolean;
+  /** The SpecTask has (or is about to get) its code worktree, so "Open Worktree" makes sense. */
+  hasCodeWorktree: boolean;
+}
+
+const fact = (
+  group: StatusGroup,
+  words: string,
+  more: Partial<Omit<StatusFacts, 'group' | 'words'>> = {},
+): StatusFacts => ({ group, words, agentWorks: false, waitsForPerson: false, hasCodeWorktree: false, ...more });
+
+/**
+ * The per-status half of the one table. Every status set the extension needs (working, waiting for a person,
+ * can retry, the tree's groups, the dashboard's phases, the tree's menu words) is derived from this and
+ * TRANSITIONS, never restated.
+ */
+export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
+  backlog: fact('backlog', 'in the backlog'),
+  queued_spec_generation: fact('queued', 'queued for planning'),
+  spec_generation: fact('planning', 'being planned', { agentWorks: true }),
+  spec_review: fact('spec_review', 'waiting for spec review', { waitsForPerson: true }),
+  // Waits for a planning slot, like a queued task, but shown with planning: its agent resumes the same session.
+  spec_revision: fact('planning', 'waiting to revise its spec'),
+  // Passed through at once (the orchestrator enqueues an approved spec), so it reads as queued.
+  spec_approved: fact('queued', 'approved'),
+  queued_implementation: fact('queued', 'queued for implementation', { hasCodeWorktree: true }),
+  implementation: fact('implementing', 'being implemented', { agentWorks: true, hasCodeWorktree: true }),
+  implementation_review: fact('implementation_review', 'waiting for implementation review', {
+    waitsForPerson: true,
+    hasCodeWorktree: true,
+  }),
+  done: fact('done', 'done'),
+  spec_failed: fact('failed', 'failed in planning'),
+  implementation_failed: fact('failed', 'failed in implementation', { hasCodeWorktree: true }),
+  archived: fact('archived', 'archived'),
 };
 
 export function describeStatus(s: SpecTaskStatus): string {
-  return STATUS_WORDS[s];
+  return STATUS_FACTS[s].words;
 }
 
-/** The coarse phase the tree view and dashboard group by. */
-export type StatusGroup =
-  'backlog' | 'planning' | 'spec_review' | 'implementing' | 'implementation_review' | 'done' | 'failed' | 'archived';
-
+/** The group (phase) of a status; see STATUS_GROUPS. */
 export function statusGroup(s: SpecTaskStatus): StatusGroup {
-  switch (s) {
-    case 'backlog':
-      return 'backlog';
-    case 'queued_spec_generation':
-    case 'spec_generation':
-    case 'spec_revision':
-      return 'planning';
-    case 'spec_review':
-    case 'spec_approved':
-      return 'spec_review';
-    case 'queued_implementation':
-    case 'implementation':
-      return 'implementing';
-    case 'implementation_review':
-      return 'implementation_review';
-    case 'done':
-      return 'done';
-    case 'spec_failed':
-    case 'implementation_failed':
-      return 'failed';
-    case 'archived':
-      return 'archived';
-  }
+  return STATUS_FACTS[s].group;
 }
+
+const statusesWhere = (test: (s: SpecTaskStatus) => boolean): ReadonlySet<SpecTaskStatus> =>
+  new Set(SPECTASK_STATUSES.filter(test));
+
+/** Statuses from which `trigger` is legal, e.g. `statusesAllowing('retry')` = the failed ones. */
+export function statusesAllowing(trigger: Trigger): ReadonlySet<SpecTaskStatus> {
+  return statusesWhere((s) => TRANSITIONS.some((r) => r.trigger === trigger && r.from.includes(s)));
+}
+
+/** Statuses in which an agent runs: "N working", Stop, and the runs the orchestrator supervises. */
+export const WORKING_STATUSES = statusesWhere((s) => STATUS_FACTS[s].agentWorks);
+
+/** Statuses that wait for a person's review. */
+export const WAITING_FOR_PERSON_STATUSES = statusesWhere((s) => STATUS_FACTS[s].waitsForPerson);
+
+/** Statuses from which Retry applies (derived from the table: the failed ones). */
+export const RETRYABLE_STATUSES = statusesAllowing('retry');
+
+/**
+ * Statuses the orchestrator moves on by itself (a scheduler or orchestrator row leaves them): while any task
+ * is in one, `spectask run` has work to do without a person.
+ */
+export const SELF_ADVANCING_STATUSES = statusesWhere((s) =>
+  TRANSITIONS.some((r) => r.actor !== 'user' && r.from.includes(s)),
+);

@@ -2,7 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
-import { describeStatus, type SpecTaskStatus } from '../../core/orchestrator/statusMachine';
+import {
+  describeStatus,
+  RETRYABLE_STATUSES,
+  statusesAllowing,
+  WORKING_STATUSES,
+} from '../../core/orchestrator/statusMachine';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskServices, TaskRef } from '../extensionContext';
 import type { FleetActions } from '../fleet/fleetActions';
@@ -27,21 +32,11 @@ export async function reportErrors(
   }
 }
 
-const FAILED: SpecTaskStatus[] = ['spec_failed', 'implementation_failed'];
-const RUNNING: SpecTaskStatus[] = ['spec_generation', 'implementation'];
-const ARCHIVABLE: SpecTaskStatus[] = [
-  'backlog',
-  'queued_spec_generation',
-  'spec_generation',
-  'spec_review',
-  'spec_revision',
-  'spec_approved',
-  'queued_implementation',
-  'implementation',
-  'implementation_review',
-  'spec_failed',
-  'implementation_failed',
-];
+// Derived from the status table, like the tree's menu words (taskMenuWords.ts), so a command refuses exactly
+// what its menu entry hides.
+const FAILED = [...RETRYABLE_STATUSES];
+const RUNNING = [...WORKING_STATUSES];
+const ARCHIVABLE = [...statusesAllowing('archive')];
 
 /**
  * The SpecTask lifecycle commands (palette, tree menus) and the fleet dashboard's card actions. Every

@@ -1,11 +1,9 @@
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
+import { statusGroup, WAITING_FOR_PERSON_STATUSES, WORKING_STATUSES } from '../../core/orchestrator/statusMachine';
 import type { SpecTaskRepository } from '../extensionContext';
 import { notificationText } from '../views/notificationText';
-
-const WORKING = new Set(['spec_generation', 'implementation']);
-const REVIEW = new Set(['spec_review', 'implementation_review']);
 
 /** "$(hubot) 2 working · 1 to review"; empty when nothing is working or waiting. */
 export function statusText(working: number, toReview: number, blocked: boolean): string {
@@ -42,9 +40,9 @@ export class SpecTaskStatusBar extends Disposable {
     let queued = 0;
     for (const r of this.repositories())
       for (const t of r.orchestrator.taskViews()) {
-        if (t.agentWorking || WORKING.has(t.status)) working++;
-        else if (REVIEW.has(t.status)) review++;
-        else if (t.status.startsWith('queued_')) queued++;
+        if (t.agentWorking || WORKING_STATUSES.has(t.status)) working++;
+        else if (WAITING_FOR_PERSON_STATUSES.has(t.status)) review++;
+        else if (statusGroup(t.status) === 'queued') queued++;
       }
     const blocked = this.mayRunAgents();
     const text =

@@ -3,25 +3,38 @@ import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
+import { phaseOfGroup } from '../../core/orchestrator/fleetView';
 import {
   describeStatus,
+  STATUS_GROUPS,
   statusGroup,
   type SpecTaskStatus,
   type StatusGroup,
 } from '../../core/orchestrator/statusMachine';
+import { PHASE_LABELS } from '../../protocol/fleet';
 import type { SpecTaskRepository } from '../extensionContext';
+import { taskContextValue } from './taskMenuWords';
 
-/** Group order and labels of the SpecTasks tree. */
-export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boolean }[] = [
-  { group: 'spec_review', label: 'Spec review', expanded: true },
-  { group: 'implementation_review', label: 'Implementation review', expanded: true },
-  { group: 'implementing', label: 'Implementing', expanded: true },
-  { group: 'planning', label: 'Planning', expanded: true },
-  { group: 'backlog', label: 'Backlog', expanded: true },
-  { group: 'failed', label: 'Failed', expanded: true },
-  { group: 'done', label: 'Done', expanded: false },
-  { group: 'archived', label: 'Archived', expanded: false },
+/** What waits for a person first, then what runs; a group left out here would still be shown, last. */
+const TREE_ORDER: readonly StatusGroup[] = [
+  'spec_review',
+  'implementation_review',
+  'implementing',
+  'planning',
+  'queued',
+  'backlog',
+  'failed',
+  'done',
+  'archived',
 ];
+/** Groups whose SpecTasks need no attention start collapsed. */
+const COLLAPSED: ReadonlySet<StatusGroup> = new Set(['done', 'archived']);
+
+/** Group order and labels of the SpecTasks tree; a group's label is its phase's name on every surface. */
+export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boolean }[] = [
+  ...TREE_ORDER,
+  ...STATUS_GROUPS.filter((g) => !TREE_ORDER.includes(g)),
+].map((group) => ({ group, label: PHASE_LABELS[phaseOfGroup(group)], expanded: !COLLAPSED.has(group) }));
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
@@ -345,13 +358,13 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
       ? 'agent working'
       : t.queueReason
         ? t.queueReason
-        : t.error && /failed/.test(t.status)
+        : t.error && statusGroup(t.status) === 'failed'
           ? 'failed'
           : undefined;
     item.description = [progress, state].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = `spectask.task.${t.status}`;
+    item.contextValue = taskContextValue(t.status);
     item.tooltip = taskTooltip(t, progress);
     return item;
   }

@@ -1,8 +1,15 @@
 import * as assert from 'node:assert/strict';
 import {
   allowedTriggers,
+  RETRYABLE_STATUSES,
+  SELF_ADVANCING_STATUSES,
   SPECTASK_STATUSES,
+  STATUS_FACTS,
+  STATUS_GROUPS,
+  statusesAllowing,
   statusGroup,
+  WAITING_FOR_PERSON_STATUSES,
+  WORKING_STATUSES,
   transition,
   TRANSITIONS,
   type SpecTaskStatus,
@@ -97,9 +104,55 @@ describe('status machine', () => {
     }
   });
 
-  it('groups statuses into the phases the views show', () => {
+  it('groups statuses into the phases every view shows, one name per status', () => {
+    assert.equal(statusGroup('queued_spec_generation'), 'queued');
+    assert.equal(statusGroup('spec_generation'), 'planning');
     assert.equal(statusGroup('spec_revision'), 'planning');
-    assert.equal(statusGroup('queued_implementation'), 'implementing');
+    assert.equal(statusGroup('spec_approved'), 'queued');
+    assert.equal(statusGroup('queued_implementation'), 'queued');
+    assert.equal(statusGroup('implementation'), 'implementing');
+    assert.equal(statusGroup('implementation_review'), 'implementation_review');
     assert.equal(statusGroup('implementation_failed'), 'failed');
+    // Every group holds at least one status, so no tree group or dashboard phase is always empty.
+    assert.deepEqual(
+      STATUS_GROUPS.filter((g) => !SPECTASK_STATUSES.some((s) => statusGroup(s) === g)),
+      [],
+    );
+  });
+
+  // The sets every surface uses, restated here so that a change to the table that moves one shows up.
+  it('derives the working, waiting-for-a-person, retry and archive sets from the table', () => {
+    const sorted = (set: ReadonlySet<SpecTaskStatus>) => [...set].sort();
+    assert.deepEqual(sorted(WORKING_STATUSES), ['implementation', 'spec_generation']);
+    assert.deepEqual(sorted(WAITING_FOR_PERSON_STATUSES), ['implementation_review', 'spec_review']);
+    assert.deepEqual(sorted(RETRYABLE_STATUSES), ['implementation_failed', 'spec_failed']);
+    assert.deepEqual(
+      sorted(statusesAllowing('archive')),
+      SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').sort(),
+    );
+    assert.deepEqual(sorted(SELF_ADVANCING_STATUSES), [
+      'implementation',
+      'queued_implementation',
+      'queued_spec_generation',
+      'spec_approved',
+      'spec_generation',
+      'spec_revision',
+    ]);
+  });
+
+  it('keeps the per-status facts consistent with the groups and the transitions', () => {
+    for (const s of SPECTASK_STATUSES) {
+      const f = STATUS_FACTS[s];
+      if (f.agentWorks) assert.ok(['planning', 'implementing'].includes(f.group), s);
+      if (f.waitsForPerson) {
+        assert.ok(['spec_review', 'implementation_review'].includes(f.group), s);
+        // Nothing but a person moves it on.
+        assert.ok(
+          TRANSITIONS.every((r) => !r.from.includes(s) || r.actor === 'user'),
+          s,
+        );
+      }
+      if (f.agentWorks) assert.ok(SELF_ADVANCING_STATUSES.has(s), `${s}: an agent's run ends it`);
+    }
   });
 });

@@ -1,7 +1,17 @@
 // Realistic fleet snapshots for the webview tests and the benchmark, built through the same pure window
 // builder the host uses.
-import { countByPhase, PHASES, type FleetAgentCard, type FleetSnapshot, type Phase } from '../../../src/protocol/fleet';
-import { buildItemWindow, type ChecklistEntry } from '../../../src/protocol/fleetWindow';
+import {
+  countByPhase,
+  PHASES,
+  type FleetAgentCard,
+  type FleetSnapshot,
+  type ItemState,
+  type Phase,
+} from '../../../src/protocol/fleet';
+import { cardWindow } from '../../../src/core/orchestrator/fleetView';
+
+/** A checklist item as the parser yields it, in document order. */
+export type Entry = { text: string; state: ItemState };
 
 const STEPS = [
   'Add the `password_reset_tokens` table and migration',
@@ -35,7 +45,7 @@ const ACTIVITY = [
 ];
 
 /** A checklist of `total` items with the first `done` done and, if `doing`, the next one in progress. */
-export function checklist(total: number, done: number, doing = true): ChecklistEntry[] {
+export function checklist(total: number, done: number, doing = true): Entry[] {
   return Array.from({ length: total }, (_, i) => ({
     text: STEPS[i % STEPS.length] + (i >= STEPS.length ? ` (part ${Math.floor(i / STEPS.length) + 1})` : ''),
     state: i < done ? 'done' : i === done && doing ? 'doing' : 'todo',
@@ -46,7 +56,7 @@ export function checklist(total: number, done: number, doing = true): ChecklistE
 export const FIXED_NOW = Date.now();
 
 /** Card number `i` of a fleet, in a phase that cycles so every phase and back-end appears. */
-export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: ChecklistEntry[] } = {}): FleetAgentCard {
+export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: Entry[] } = {}): FleetAgentCard {
   const phase: Phase =
     over.phase ??
     (
@@ -64,7 +74,7 @@ export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: Ch
   const total = 6 + (i % 5);
   const done = phase === 'done' ? total : phase === 'queued' ? 0 : Math.min(total - 1, 1 + ((i * 3) % total));
   const items = over.items ?? checklist(total, done, phase === 'implementing' || phase === 'planning');
-  const w = buildItemWindow(items, 2);
+  const w = cardWindow(items, 2);
   const working = phase === 'implementing' || phase === 'planning';
   const { items: _drop, ...rest } = over;
   return {

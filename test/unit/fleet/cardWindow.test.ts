@@ -1,17 +1,17 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ItemState } from '../../../src/protocol/fleet';
-import { buildItemWindow, currentItemIndex, type ChecklistEntry } from '../../../src/protocol/fleetWindow';
+import { cardWindow } from '../../../src/core/orchestrator/fleetView';
 import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
-import { checklistFocus } from '../../../src/core/checklist/checklistFocus';
+import { checklistFocus, currentItemIndex } from '../../../src/core/checklist/checklistFocus';
 
-const list = (marks: string): ChecklistEntry[] =>
+const list = (marks: string): { text: string; state: ItemState }[] =>
   [...marks].map((m, i) => ({ text: `item ${i}`, state: m === 'x' ? 'done' : m === '~' ? 'doing' : 'todo' }));
-const indexes = (marks: string, n = 2) => buildItemWindow(list(marks), n).items.map((i) => i.index);
+const indexes = (marks: string, n = 2) => cardWindow(list(marks), n).items.map((i) => i.index);
 
-describe('buildItemWindow', () => {
+describe('the window rule (focusWindow) as a card shows it (cardWindow)', () => {
   it('centres on the last in-progress item with two before and two after', () => {
-    const w = buildItemWindow(list('xxxx~...'), 2);
+    const w = cardWindow(list('xxxx~...'), 2);
     assert.equal(w.currentIndex, 4);
     assert.deepEqual(
       w.items.map((i) => i.index),
@@ -37,7 +37,7 @@ describe('buildItemWindow', () => {
   });
 
   it('shows the last items, with no current one, when everything is done', () => {
-    const w = buildItemWindow(list('xxxxxx'), 2);
+    const w = cardWindow(list('xxxxxx'), 2);
     assert.equal(w.currentIndex, undefined);
     assert.deepEqual(
       w.items.map((i) => i.index),
@@ -47,7 +47,7 @@ describe('buildItemWindow', () => {
   });
 
   it('handles an empty checklist and other context sizes', () => {
-    assert.deepEqual(buildItemWindow([], 2), { items: [], currentIndex: undefined, progress: { done: 0, total: 0 } });
+    assert.deepEqual(cardWindow([], 2), { items: [], currentIndex: undefined, progress: { done: 0, total: 0 } });
     assert.deepEqual(indexes('xxx~xxx', 0), [3]);
     assert.deepEqual(indexes('xxx~...', 1), [2, 3, 4]);
     assert.deepEqual(indexes('xxx~...', 5), [0, 1, 2, 3, 4, 5, 6]);
@@ -69,7 +69,7 @@ describe('buildItemWindow', () => {
     ].join('\n');
     const items = parseChecklist(source).items;
     for (const n of [0, 1, 2, 3]) {
-      const w = buildItemWindow(items, n);
+      const w = cardWindow(items, n);
       const f = checklistFocus(items, n);
       assert.equal(w.currentIndex, f.current?.index);
       assert.deepEqual(
@@ -77,7 +77,7 @@ describe('buildItemWindow', () => {
         [...f.before, ...(f.current ? [f.current] : []), ...f.after].map((i) => i.text),
       );
     }
-    assert.equal(buildItemWindow(items).currentIndex, 2);
+    assert.equal(cardWindow(items, 2).currentIndex, 2);
   });
 
   it('always holds the current item, in order, within the context, for any checklist', () => {
@@ -85,7 +85,7 @@ describe('buildItemWindow', () => {
     fc.assert(
       fc.property(fc.array(state, { maxLength: 40 }), fc.integer({ min: 0, max: 5 }), (states, n) => {
         const items = states.map((s, i) => ({ text: `t${i}`, state: s }));
-        const w = buildItemWindow(items, n);
+        const w = cardWindow(items, n);
         const idx = w.items.map((i) => i.index);
         assert.ok(
           idx.every((v, i) => i === 0 || v === idx[i - 1] + 1),
