@@ -3,38 +3,15 @@ import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
-import { phaseOfGroup } from '../../core/orchestrator/fleetView';
 import {
   describeStatus,
-  STATUS_GROUPS,
   statusGroup,
   type SpecTaskStatus,
   type StatusGroup,
 } from '../../core/orchestrator/statusMachine';
-import { PHASE_LABELS } from '../../protocol/fleet';
 import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
-
-/** What waits for a person first, then what runs; a group left out here would still be shown, last. */
-const TREE_ORDER: readonly StatusGroup[] = [
-  'spec_review',
-  'implementation_review',
-  'implementing',
-  'planning',
-  'queued',
-  'backlog',
-  'failed',
-  'done',
-  'archived',
-];
-/** Groups whose SpecTasks need no attention start collapsed. */
-const COLLAPSED: ReadonlySet<StatusGroup> = new Set(['done', 'archived']);
-
-/** Group order and labels of the SpecTasks tree; a group's label is its phase's name on every surface. */
-export const GROUPS: readonly { group: StatusGroup; label: string; expanded: boolean }[] = [
-  ...TREE_ORDER,
-  ...STATUS_GROUPS.filter((g) => !TREE_ORDER.includes(g)),
-].map((group) => ({ group, label: PHASE_LABELS[phaseOfGroup(group)], expanded: !COLLAPSED.has(group) }));
+import { GROUPS } from './taskGroups';
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
