@@ -190,7 +190,10 @@ function labelOf(trigger: Trigger): string {
 /**
  * The coarse phase a status belongs to: what the tree groups by, what the dashboard shows on a card's chip
  * and counts, and what `spectask fleet` prints. Several statuses share one. Every surface shows the same name
- * for it (PHASE_LABELS in src/protocol/fleet.ts, the one list of names the webview can read).
+ * for it (PHASE_LABELS in src/protocol/fleet.ts, the one list of names the webview can read). Chosen in issue
+ * 19, when the tree and the dashboard disagreed: both queued_* statuses are "Queued" (no agent has started;
+ * the tree and the card say why it waits), and implementation_review is "Code review" (it pairs with "Spec
+ * review" and fits the card's chip and the CLI's column).
  */
 export const STATUS_GROUPS = [
   'queued',
