@@ -38,7 +38,7 @@ export function currentItem(items: readonly ChecklistItem[]): ChecklistItem | un
 }
 
 /**
- * The one window rule, used by every surface that shows part of a checklist (CLI, CodeLens reader, dashboard):
+ * The one window rule, used by every surface that shows part of a checklist (CLI, design-docs reader, dashboard):
  * the current item with up to `n` items before and after it (fewer at either end). When every item is done
  * there is no current item and the window is the last `n` items, so a finished checklist still shows where it
  * ended. Returns positions: the window is `items.slice(from, to)`.
