@@ -45,16 +45,9 @@ export function realPath(p: string): string {
   }
 }
 
-/** `p` and, when a symlink is involved, its real path: either spelling may be the one a folder was opened by. */
-function spellings(p: string): string[] {
-  const resolved = path.resolve(p);
-  const real = realPath(resolved);
-  return real === resolved ? [resolved] : [resolved, real];
-}
-
-/** Relative path of `p` inside `dir` under any spelling of either, or undefined when it is not inside. */
-function inside(p: readonly string[], dir: readonly string[]): string | undefined {
-  for (const d of dir) for (const f of p) if (isUnder(f, d)) return path.relative(d, f);
+/** Relative path of `p` inside the first of `dirs` that holds it, or undefined. */
+function inside(p: string, dirs: readonly string[]): string | undefined {
+  for (const d of dirs) if (isUnder(p, d)) return path.relative(d, p);
   return undefined;
 }
 
@@ -67,6 +60,13 @@ const isUriLike = (t: RepositoryTarget): t is UriLike =>
  * SpecTasks: the commands, the review, the CodeLens and the decorations all ask it.
  */
 export class TaskLocator<R extends LocatableRepository> {
+  /**
+   * A folder's spellings (as given and, behind a symlink, real). Folders (roots, SpecTask folders, worktrees)
+   * do not move, and the decorations ask for every file the explorer shows, so each is resolved once; a
+   * folder that does not exist yet is not remembered, so its real path is found once it does.
+   */
+  private readonly folderSpellings = new Map<string, readonly string[]>();
+
   constructor(private readonly repositories: () => readonly R[]) {}
 
   /** The repository owning a file (its root, design-docs worktree or a code worktree), a SpecTask id or a node. */
@@ -84,11 +84,16 @@ export class TaskLocator<R extends LocatableRepository> {
 
   /** The repository whose root or design-docs worktree holds `fsPath`; the innermost root wins (nested repos). */
   repositoryAtPath(fsPath: string): R | undefined {
-    const p = spellings(fsPath);
-    // The design-docs and code worktrees live under <root>/.git-worktrees, so the root prefix covers them.
-    return this.repositories()
-      .filter((r) => inside(p, spellings(r.root)) !== undefined || inside(p, spellings(r.designDocsRoot)) !== undefined)
-      .sort((a, b) => b.root.length - a.root.length)[0];
+    return this.withSpellings(fsPath, (p) => {
+      // The design-docs and code worktrees live under <root>/.git-worktrees, so the root prefix covers them.
+      return this.repositories()
+        .filter(
+          (r) =>
+            inside(p, this.spellingsOf(r.root)) !== undefined ||
+            inside(p, this.spellingsOf(r.designDocsRoot)) !== undefined,
+        )
+        .sort((a, b) => b.root.length - a.root.length)[0];
+    });
   }
 
   /** The SpecTask with this id (in `repoRoot` when given, else in whichever repository has it). */
@@ -103,18 +108,19 @@ export class TaskLocator<R extends LocatableRepository> {
     const fsPath = typeof target === 'string' ? target : target.fsPath;
     const repo = this.repositoryAtPath(fsPath);
     if (!repo) return undefined;
-    const p = spellings(fsPath);
-    const tasks = repo.orchestrator.taskViews();
-    for (const t of tasks) {
-      const relative = inside(p, spellings(t.path));
-      if (relative !== undefined) return { repo, taskId: t.id, place: 'task-folder', relative };
-    }
-    for (const t of tasks) {
-      const wt = repo.orchestrator.worktreeOf(t.id);
-      const relative = wt && inside(p, spellings(wt.path));
-      if (relative !== undefined) return { repo, taskId: t.id, place: 'code-worktree', relative };
-    }
-    return undefined;
+    return this.withSpellings(fsPath, (p) => {
+      const tasks = repo.orchestrator.taskViews();
+      for (const t of tasks) {
+        const relative = inside(p, this.spellingsOf(t.path));
+        if (relative !== undefined) return { repo, taskId: t.id, place: 'task-folder', relative };
+      }
+      for (const t of tasks) {
+        const wt = repo.orchestrator.worktreeOf(t.id);
+        const relative = wt && inside(p, this.spellingsOf(wt.path));
+        if (relative !== undefined) return { repo, taskId: t.id, place: 'code-worktree', relative };
+      }
+      return undefined;
+    });
   }
 
   /** The SpecTask a validated command argument names; undefined for `none` and for a file no SpecTask owns. */
@@ -129,5 +135,29 @@ export class TaskLocator<R extends LocatableRepository> {
         return hit && { repo: hit.repo, taskId: hit.taskId };
       }
     }
+  }
+
+  /** `find` with the file's path as given, then (only when that misses) with its real path. */
+  private withSpellings<T>(fsPath: string, find: (p: string) => T | undefined): T | undefined {
+    const given = path.resolve(fsPath);
+    const hit = find(given);
+    if (hit !== undefined) return hit;
+    const real = realPath(given);
+    return real === given ? undefined : find(real);
+  }
+
+  private spellingsOf(dir: string): readonly string[] {
+    const known = this.folderSpellings.get(dir);
+    if (known) return known;
+    const given = path.resolve(dir);
+    let real: string;
+    try {
+      real = fs.realpathSync(given);
+    } catch {
+      return [given]; // not there yet: ask again next time
+    }
+    const spellings = real === given ? [given] : [given, real];
+    this.folderSpellings.set(dir, spellings);
+    return spellings;
   }
 }
