@@ -103,7 +103,7 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     return this.repositoryFor(target)?.orchestrator;
   }
 
-  /** For features built on SpecTaskServices; the hub's own commands call resolveTaskTarget directly. */
+  /** The SpecTask a command's argument names, else the active editor's, else a pick (commands/taskPick.ts). */
   resolveTask(arg: unknown, allowed: TaskFilter = {}): Promise<TaskRef | undefined> {
     return resolveTaskTarget(this, arg, allowed);
   }
