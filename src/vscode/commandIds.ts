@@ -38,51 +38,84 @@ export const COMMANDS = {
 
 export type CommandId = keyof typeof COMMANDS;
 
-/** The argument tuple each command accepts. Palette invocations pass nothing, so every argument is optional. */
+/** The part of `vscode.Uri` a command argument is recognised by (a real Uri has both). */
+export interface UriLike {
+  readonly scheme: string;
+  readonly fsPath: string;
+}
+
+/** A SpecTasks tree node, a notification's or another command's `{ repoRoot, taskId }`. */
+export interface TaskNodeArg {
+  readonly repoRoot?: string;
+  readonly taskId: string;
+}
+
+/** The SpecTask a command acts on, after validation (commandArgs.ts). */
+export type TaskTarget =
+  /** Palette or keybinding: the active editor's SpecTask, else ask. */
+  | { readonly kind: 'none' }
+  /** A tree node, a dashboard card, a notification, another command: this SpecTask. */
+  | { readonly kind: 'task'; readonly taskId: string; readonly repoRoot?: string }
+  /** An editor title or explorer menu: the SpecTask that owns the file, else ask. */
+  | { readonly kind: 'file'; readonly uri: UriLike };
+
+/** What a caller may pass where a command takes a SpecTask: an id, a node, a file, or an already validated one. */
+export type TaskTargetArg = string | TaskNodeArg | UriLike | TaskTarget;
+
+/** The repository "Sync Design Docs" works on, after validation. */
+export type RepositoryTarget =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'root'; readonly root: string }
+  | { readonly kind: 'file'; readonly uri: UriLike };
+
+/** What "Create SpecTask" accepts to create without asking (keybindings, tasks, other extensions). */
+export interface CreateTaskRequest {
+  goal: string;
+  details?: string;
+  backend?: string;
+  priority?: string;
+  start?: 'plan' | 'skip' | 'backlog';
+  baseBranch?: string;
+}
+
+/**
+ * What a caller may pass to each command (`executeCommand` checks it). Palette invocations pass nothing, so every
+ * argument is optional. Handlers get these validated by commandArgs.ts, in the shapes `HandlerArgs` names.
+ */
 export interface CommandArgs {
   'spectask.tasks.refresh': [];
   'spectask.fleet.open': [];
   'spectask.log.show': [];
-  /** With a request whose goal is set, creates without asking (keybindings, tasks, other extensions). */
-  'spectask.task.create': [
-    request?: {
-      goal: string;
-      details?: string;
-      backend?: string;
-      priority?: string;
-      start?: 'plan' | 'skip' | 'backlog';
-      baseBranch?: string;
-    },
-    folder?: unknown,
-  ];
+  /** With a request whose goal is set, creates without asking; the folder picks the repository. */
+  'spectask.task.create': [request?: CreateTaskRequest, folder?: UriLike];
   'spectask.sample.create': [];
-  'spectask.task.startPlanning': [target?: unknown];
-  'spectask.task.skipPlanning': [target?: unknown];
-  'spectask.task.openDocs': [target?: unknown];
-  'spectask.task.reject': [target?: unknown];
-  'spectask.task.accept': [target?: unknown];
-  'spectask.task.stop': [target?: unknown];
-  'spectask.task.retry': [target?: unknown];
-  'spectask.task.archive': [target?: unknown];
-  'spectask.task.restore': [target?: unknown];
-  'spectask.task.showTranscript': [target?: unknown];
-  'spectask.task.openWorktree': [target?: unknown];
+  'spectask.task.startPlanning': [target?: TaskTargetArg];
+  'spectask.task.skipPlanning': [target?: TaskTargetArg];
+  'spectask.task.openDocs': [target?: TaskTargetArg];
+  'spectask.task.reject': [target?: TaskTargetArg];
+  'spectask.task.accept': [target?: TaskTargetArg];
+  'spectask.task.stop': [target?: TaskTargetArg];
+  'spectask.task.retry': [target?: TaskTargetArg];
+  'spectask.task.archive': [target?: TaskTargetArg];
+  'spectask.task.restore': [target?: TaskTargetArg];
+  'spectask.task.showTranscript': [target?: TaskTargetArg];
+  'spectask.task.openWorktree': [target?: TaskTargetArg];
   'spectask.backends.configure': [];
-  'spectask.designDocs.init': [folder?: unknown];
-  /** A repository root path or a workspace folder URI; asks when several repositories are open. */
-  'spectask.designDocs.sync': [target?: unknown];
-  'spectask.spec.review': [target?: unknown];
-  'spectask.spec.approve': [target?: unknown];
-  'spectask.spec.requestChanges': [target?: unknown, overallComment?: string];
-  'spectask.implementation.review': [target?: unknown];
-  'spectask.implementation.requestChanges': [target?: unknown, comments?: string];
+  'spectask.designDocs.init': [folder?: UriLike];
+  /** A repository root path or a Uri inside the repository; asks when several repositories are open. */
+  'spectask.designDocs.sync': [target?: string | UriLike];
+  'spectask.spec.review': [target?: TaskTargetArg];
+  'spectask.spec.approve': [target?: TaskTargetArg];
+  'spectask.spec.requestChanges': [target?: TaskTargetArg, overallComment?: string];
+  'spectask.implementation.review': [target?: TaskTargetArg];
+  'spectask.implementation.requestChanges': [target?: TaskTargetArg, comments?: string];
   /** A vscode.CommentReply from the comment widget. */
-  'spectask.comment.add': [reply?: unknown];
+  'spectask.comment.add': [reply?: object];
   /** A vscode.CommentThread from the thread's title bar. */
-  'spectask.comment.resolve': [thread?: unknown];
-  'spectask.comment.reopen': [thread?: unknown];
+  'spectask.comment.resolve': [thread?: object];
+  'spectask.comment.reopen': [thread?: object];
   /** A vscode.Comment from the comment's title bar. */
-  'spectask.comment.delete': [comment?: unknown];
+  'spectask.comment.delete': [comment?: object];
 }
 
 /** Compile-time check: CommandArgs names exactly the commands in COMMANDS. */

@@ -176,7 +176,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const transcripts = new TranscriptDocuments(services);
   store.add(transcripts);
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
-  const taskCommands = store.add(new TaskCommands(services, transcripts));
+  const taskCommands = store.add(new TaskCommands(hub, transcripts));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
   // A live transcript follows its run.
   store.add(

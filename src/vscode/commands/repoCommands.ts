@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import { vscode } from '../vscodeApi';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
 import { Disposable } from '../../core/lifecycle';
-import { registerCommand } from '../commandRegistry';
+import { executeCommand, registerCommand } from '../commandRegistry';
+import type { CreateTaskRequest, UriLike } from '../commandIds';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { BackendCatalog } from '../services/backends';
 import type { RepositoryHub } from '../services/repositoryHub';
 import { askCreateTask, createFromAnswers, validateGoal, type CreateTaskAnswers } from './createTask';
 import { reportErrors } from './taskCommands';
+import { pickWorkspaceFolder } from './taskPick';
 import { notificationText } from '../views/notificationText';
 
 /**
@@ -23,8 +25,8 @@ export class RepoCommands extends Disposable {
     super();
     const log = hub.log;
     this._register(
-      registerCommand('spectask.designDocs.init', (...args: unknown[]) =>
-        reportErrors(log, 'Initialize design-docs branch', () => this.initialize(args[0])),
+      registerCommand('spectask.designDocs.init', (folder) =>
+        reportErrors(log, 'Initialize design-docs branch', () => this.initialize(folder)),
       ),
     );
     this._register(
@@ -38,11 +40,14 @@ export class RepoCommands extends Disposable {
 
   /** Opens (creating the branch if needed) the repository of the picked folder; undefined when refused or cancelled. */
   async openRepository(
-    folderArg?: unknown,
+    folderArg?: UriLike,
     why = 'Which folder should hold the SpecTasks?',
   ): Promise<SpecTaskRepository | undefined> {
-    const folder =
-      folderArg instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(folderArg) : await this.hub.pickFolder(why);
+    const folder = folderArg
+      ? vscode.workspace.getWorkspaceFolder(
+          folderArg instanceof vscode.Uri ? folderArg : vscode.Uri.file(folderArg.fsPath),
+        )
+      : await pickWorkspaceFolder(why);
     if (!folder) {
       if (!vscode.workspace.workspaceFolders?.length) {
         const c = await vscode.window.showWarningMessage(
@@ -51,7 +56,7 @@ export class RepoCommands extends Disposable {
           'Create in a Sample Project',
         );
         if (c === 'Open Folder') await vscode.commands.executeCommand('workbench.action.files.openFolder');
-        if (c === 'Create in a Sample Project') await vscode.commands.executeCommand('spectask.sample.create');
+        if (c === 'Create in a Sample Project') await executeCommand('spectask.sample.create');
       }
       return undefined;
     }
@@ -94,7 +99,7 @@ export class RepoCommands extends Disposable {
     }
   }
 
-  private async initialize(arg: unknown): Promise<void> {
+  private async initialize(arg: UriLike | undefined): Promise<void> {
     const repo = await this.openRepository(arg, 'Initialize the design-docs branch in which folder?');
     if (!repo) return;
     const loc = repo.docs.location;
@@ -110,17 +115,7 @@ export class RepoCommands extends Disposable {
   }
 
   /** Creates from a complete request (the command's argument), validating it as the quick input would. */
-  async createWithoutAsking(
-    request: {
-      goal: string;
-      details?: string;
-      backend?: string;
-      priority?: string;
-      start?: 'plan' | 'skip' | 'backlog';
-      baseBranch?: string;
-    },
-    folder?: unknown,
-  ): Promise<string | undefined> {
+  async createWithoutAsking(request: CreateTaskRequest, folder?: UriLike): Promise<string | undefined> {
     const problem = validateGoal(request.goal);
     if (problem) throw new Error(problem);
     const repo = await this.openRepository(folder, 'Create the SpecTask in which folder?');

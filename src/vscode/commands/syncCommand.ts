@@ -1,9 +1,11 @@
 import { vscode } from '../vscodeApi';
 import { DesignDocsSyncError, type SyncResult } from '../../core/docs/designDocsSync';
 import { Disposable, type IDisposable } from '../../core/lifecycle';
-import { registerCommand } from '../commandRegistry';
+import type { RepositoryTarget } from '../commandIds';
+import { executeCommand, registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { RepositoryHub } from '../services/repositoryHub';
+import { pickRepository } from './taskPick';
 
 /**
  * "SpecTask: Sync Design Docs" and the optional periodic sync (`spectask.syncIntervalMinutes`, default off,
@@ -30,7 +32,7 @@ export class SyncDesignDocs extends Disposable {
     this.rearm();
   }
 
-  private async syncCommand(target: unknown): Promise<void> {
+  private async syncCommand(target: RepositoryTarget): Promise<void> {
     const repo = await this.pick(target);
     if (!repo) return;
     const branch = repo.docs.location.branch;
@@ -63,27 +65,15 @@ export class SyncDesignDocs extends Disposable {
   }
 
   /** The repository named by the argument, the only one open, or the one the user picks. */
-  private async pick(target: unknown): Promise<SpecTaskRepository | undefined> {
+  private async pick(target: RepositoryTarget): Promise<SpecTaskRepository | undefined> {
     const all = this.hub.repositories();
     const named =
-      typeof target === 'string'
-        ? all.find((r) => r.root === target)
-        : target instanceof vscode.Uri
-          ? this.hub.repositoryFor(target)
+      target.kind === 'root'
+        ? all.find((r) => r.root === target.root)
+        : target.kind === 'file'
+          ? this.hub.locator.repositoryOf(target.uri)
           : undefined;
-    if (named) return named;
-    if (all.length === 1) return all[0];
-    if (all.length === 0) {
-      void vscode.window.showWarningMessage(
-        'No repository with a design-docs branch is open. Run "SpecTask: Initialize Design-Docs Branch" first.',
-      );
-      return undefined;
-    }
-    const choice = await vscode.window.showQuickPick(
-      all.map((r) => ({ label: r.folder.name, description: r.root, repo: r })),
-      { title: 'Sync the design docs of which repository?' },
-    );
-    return choice?.repo;
+    return named ?? pickRepository(all, 'Sync the design docs of which repository?');
   }
 
   /** (Re)starts one timer per open repository with the current interval; 0 stops them. */
@@ -136,7 +126,7 @@ export class SyncDesignDocs extends Disposable {
               'Show Log',
             )
             .then((c) => {
-              if (c === 'Sync Design Docs') void vscode.commands.executeCommand('spectask.designDocs.sync', root);
+              if (c === 'Sync Design Docs') void executeCommand('spectask.designDocs.sync', root);
               if (c === 'Show Log') this.hub.log.show();
             });
         }),

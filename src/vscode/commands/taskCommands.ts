@@ -8,11 +8,14 @@ import {
   statusesAllowing,
   WORKING_STATUSES,
 } from '../../core/orchestrator/statusMachine';
-import { registerCommand } from '../commandRegistry';
+import type { HandlerArgs } from '../commandArgs';
+import type { CommandId, TaskTarget } from '../commandIds';
+import { executeCommand, registerCommand } from '../commandRegistry';
 import type { SpecTaskServices, TaskRef } from '../extensionContext';
 import type { FleetActions } from '../fleet/fleetActions';
 import type { TranscriptDocuments } from '../services/transcripts';
 import { notificationText } from '../views/notificationText';
+import type { TaskResolution } from './taskPick';
 
 /** Runs a command body; an error becomes one clear error message and a log line, never an unhandled rejection. */
 export async function reportErrors(
@@ -38,19 +41,23 @@ const FAILED = [...RETRYABLE_STATUSES];
 const RUNNING = [...WORKING_STATUSES];
 const ARCHIVABLE = [...statusesAllowing('archive')];
 
+/** The commands whose one argument is a SpecTask (validated into a TaskTarget by registerCommand). */
+type TaskCommandId = { [K in CommandId]: HandlerArgs<K> extends [TaskTarget] ? K : never }[CommandId];
+
 /**
  * The SpecTask lifecycle commands (palette, tree menus) and the fleet dashboard's card actions. Every
- * handler resolves its SpecTask through SpecTaskServices.resolveTask and calls one orchestrator intent.
+ * handler gets its validated TaskTarget, resolves the SpecTask through SpecTaskServices.resolveTask (the
+ * TaskLocator, else the active editor, else a pick: see commands/taskPick.ts) and calls one orchestrator intent.
  */
 export class TaskCommands extends Disposable implements FleetActions {
   constructor(
-    private readonly services: SpecTaskServices,
+    private readonly services: SpecTaskServices & TaskResolution,
     private readonly transcripts: TranscriptDocuments,
   ) {
     super();
     const log = services.log;
-    const cmd = (id: Parameters<typeof registerCommand>[0], what: string, fn: (arg: unknown) => Promise<unknown>) =>
-      this._register(registerCommand(id, (...args: unknown[]) => reportErrors(log, what, () => fn(args[0]))));
+    const cmd = (id: TaskCommandId, what: string, fn: (arg: TaskTarget) => Promise<unknown>) =>
+      this._register(registerCommand(id, (arg) => reportErrors(log, what, () => fn(arg))));
 
     cmd('spectask.task.startPlanning', 'Start planning', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: ['backlog'], verb: 'start planning' });
@@ -206,9 +213,9 @@ export class TaskCommands extends Disposable implements FleetActions {
   // ------------------------------------------------------------ FleetActions
 
   private async byId(taskId: string): Promise<TaskRef> {
-    const repo = this.services.repositoryFor(taskId);
-    if (!repo) throw new Error(`SpecTask ${taskId} is not in any open repository.`);
-    return { repo, taskId };
+    const ref = this.services.locator.byId(taskId);
+    if (!ref) throw new Error(`SpecTask ${taskId} is not in any open repository.`);
+    return ref;
   }
 
   async openDocs(taskId: string): Promise<void> {
@@ -241,9 +248,9 @@ export class TaskCommands extends Disposable implements FleetActions {
     const arg = { repoRoot: ref.repo.root, taskId };
     const commands = new Set(await vscode.commands.getCommands(true));
     if (status === 'spec_review' && commands.has('spectask.spec.review'))
-      await vscode.commands.executeCommand('spectask.spec.review', arg);
+      await executeCommand('spectask.spec.review', arg);
     else if (status === 'implementation_review' && commands.has('spectask.implementation.review'))
-      await vscode.commands.executeCommand('spectask.implementation.review', arg);
+      await executeCommand('spectask.implementation.review', arg);
     else if (status === 'spec_review' || status === 'implementation_review') await this.openDocuments(ref);
     else
       void vscode.window.showInformationMessage(

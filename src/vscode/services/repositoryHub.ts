@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
@@ -6,16 +5,17 @@ import type { GitQueueRegistry } from '../../core/git/gitQueue';
 import { probeRepository } from '../../core/git/repoProbe';
 import { RunLedger } from '../../core/orchestrator/ledger';
 import { stopOwnAgentsNow } from '../../core/orchestrator/stopOwnAgents';
-import { Disposable, Emitter } from '../../core/lifecycle';
-import { openOrchestrator, type OpenedOrchestrator } from '../../core/orchestrator/openOrchestrator';
+import { Disposable, Emitter, toDisposable } from '../../core/lifecycle';
+import { openOrchestrator } from '../../core/orchestrator/openOrchestrator';
 import type { OrchestratorNotice } from '../../core/orchestrator/orchestrator';
 import type { OrchestratorSettings } from '../../core/orchestrator/settings';
-import { describeStatus, type SpecTaskStatus } from '../../core/orchestrator/statusMachine';
 import type { SpecTaskRepository, SpecTaskServices, TaskRef } from '../extensionContext';
 import type { BackendCatalog } from './backends';
+import { OpenRepository } from './openRepository';
 import { readOrchestratorSettings, readRepositorySettings } from './settings';
+import { realPath as real, TaskLocator, type RepositoryTarget } from './taskLocator';
 import { untrustedReason } from './trustPolicy';
-import { withoutIconSyntax } from '../views/iconText';
+import { resolveTaskTarget, type TaskFilter } from '../commands/taskPick';
 
 /** What we know about one workspace folder. */
 export type FolderState =
@@ -23,43 +23,6 @@ export type FolderState =
   | { kind: 'uninitialized'; folder: vscode.WorkspaceFolder; root: string; message: string }
   | { kind: 'refused'; folder: vscode.WorkspaceFolder; root?: string; error: RepositoryRefusedError | Error }
   | { kind: 'open'; folder: vscode.WorkspaceFolder; repo: OpenRepository };
-
-class OpenRepository implements SpecTaskRepository {
-  constructor(
-    readonly folder: vscode.WorkspaceFolder,
-    readonly opened: OpenedOrchestrator,
-  ) {}
-  get root() {
-    return this.opened.docs.repo.root;
-  }
-  get docs() {
-    return this.opened.docs;
-  }
-  get designDocsRoot() {
-    return this.opened.docs.location.worktreePath;
-  }
-  get orchestrator() {
-    return this.opened.orchestrator;
-  }
-  get transcripts() {
-    return this.opened.transcripts;
-  }
-  taskFolder(taskId: string): string | undefined {
-    return this.orchestrator.task(taskId)?.path;
-  }
-  codeWorktree(taskId: string): string | undefined {
-    return this.orchestrator.worktreeOf(taskId)?.path;
-  }
-}
-
-const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-const real = (p: string) => {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
-};
 
 /**
  * Opens one orchestrator per git repository of the workspace (multi-root: keyed by repository root), lazily:
@@ -108,13 +71,13 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
         this._onDidChangeStates.fire();
       }),
     );
-    this._register({
-      dispose: () => {
+    this._register(
+      toDisposable(() => {
         // The extension host is going away (Reload Window, VS Code closing): stop the agents first, at once.
-        for (const r of this.open.values()) stopOwnAgentsNow(new RunLedger(r.opened.docs.repo.commonDir));
+        for (const r of this.open.values()) stopOwnAgentsNow(new RunLedger(r.docs.repo.commonDir));
         this.closeAll();
-      },
-    });
+      }),
+    );
   }
 
   // ------------------------------------------------------------ SpecTaskServices
@@ -129,95 +92,20 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
 
   mayRunAgents = (): string | undefined => untrustedReason(vscode.workspace.isTrusted);
 
-  repositoryFor(
-    target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined,
-  ): SpecTaskRepository | undefined {
-    if (!target) return this.open.size === 1 ? [...this.open.values()][0] : undefined;
-    if (typeof target === 'string') return [...this.open.values()].find((r) => r.orchestrator.task(target));
-    if (target instanceof vscode.Uri) {
-      if (target.scheme !== 'file') return undefined;
-      const p = real(target.fsPath);
-      // The design-docs and code worktrees live under <root>/.git-worktrees, so the root prefix covers them.
-      return [...this.open.values()]
-        .filter((r) => isUnder(p, r.root) || isUnder(p, real(r.designDocsRoot)))
-        .sort((a, b) => b.root.length - a.root.length)[0];
-    }
-    if (target.repoRoot)
-      return this.open.get(real(target.repoRoot)) ?? [...this.open.values()].find((r) => r.root === target.repoRoot);
-    if (target.taskId) return this.repositoryFor(target.taskId);
-    return undefined;
+  /** Which SpecTask (and repository) a file, an id or a tree node is: the one place that answers it. */
+  readonly locator = new TaskLocator<SpecTaskRepository>(() => this.repositories());
+
+  repositoryFor(target: RepositoryTarget): SpecTaskRepository | undefined {
+    return this.locator.repositoryOf(target);
   }
 
-  orchestratorFor(target: Parameters<RepositoryHub['repositoryFor']>[0]) {
+  orchestratorFor(target: RepositoryTarget) {
     return this.repositoryFor(target)?.orchestrator;
   }
 
-  async resolveTask(
-    arg: unknown,
-    allowed: { statuses?: readonly string[]; verb?: string } = {},
-  ): Promise<TaskRef | undefined> {
-    const direct = this.taskFromArg(arg);
-    if (direct) return direct;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (arg === undefined && active) {
-      const fromEditor = this.taskFromArg(active);
-      if (
-        fromEditor &&
-        (!allowed.statuses ||
-          allowed.statuses.includes(fromEditor.repo.orchestrator.task(fromEditor.taskId)?.status ?? ''))
-      )
-        return fromEditor;
-    }
-    const candidates = this.repositories().flatMap((repo) =>
-      repo.orchestrator
-        .taskViews()
-        .filter((t) => !allowed.statuses || allowed.statuses.includes(t.status))
-        .map((t) => ({ repo, t })),
-    );
-    if (!candidates.length) {
-      const what = allowed.verb ? ` to ${allowed.verb}` : '';
-      void vscode.window.showInformationMessage(
-        this.open.size
-          ? `There is no SpecTask${what} right now.`
-          : 'No repository with SpecTasks is open. Create a SpecTask or initialize the design-docs branch first.',
-      );
-      return undefined;
-    }
-    const multi = this.open.size > 1;
-    const pick = await vscode.window.showQuickPick(
-      candidates.map(({ repo, t }) => ({
-        label: `#${t.number} ${withoutIconSyntax(t.title)}`,
-        description: describeStatus(t.status),
-        detail: multi ? repo.folder.name : undefined,
-        ref: { repo, taskId: t.id } as TaskRef,
-      })),
-      {
-        title: allowed.verb ? `Which SpecTask do you want to ${allowed.verb}?` : 'Pick a SpecTask',
-        matchOnDescription: true,
-      },
-    );
-    return pick?.ref;
-  }
-
-  private taskFromArg(arg: unknown): TaskRef | undefined {
-    if (arg === undefined || arg === null) return undefined;
-    if (arg instanceof vscode.Uri) {
-      const repo = this.repositoryFor(arg);
-      if (!repo) return undefined;
-      const p = real(arg.fsPath);
-      const t = repo.orchestrator.taskViews().find((v) => isUnder(p, real(v.path)));
-      return t ? { repo, taskId: t.id } : undefined;
-    }
-    if (typeof arg === 'string') {
-      const repo = this.repositoryFor(arg);
-      return repo ? { repo, taskId: arg } : undefined;
-    }
-    if (typeof arg === 'object' && typeof (arg as { taskId?: unknown }).taskId === 'string') {
-      const a = arg as { repoRoot?: string; taskId: string };
-      const repo = this.repositoryFor(a);
-      return repo && repo.orchestrator.task(a.taskId) ? { repo, taskId: a.taskId } : undefined;
-    }
-    return undefined;
+  /** The SpecTask a command's argument names, else the active editor's, else a pick (commands/taskPick.ts). */
+  resolveTask(arg: unknown, allowed: TaskFilter = {}): Promise<TaskRef | undefined> {
+    return resolveTaskTarget(this, arg, allowed);
   }
 
   // ------------------------------------------------------------ opening
@@ -257,7 +145,7 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     // Close repositories whose folder left the workspace.
     for (const [root, repo] of this.open) {
       if (!seen.has(root)) {
-        repo.opened.dispose();
+        repo.dispose();
         this.open.delete(root);
         this.log.info(`closed ${root}`);
       }
@@ -302,16 +190,9 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
       const repo = new OpenRepository(folder, opened);
       const key = real(opened.docs.repo.root);
       this.open.set(key, repo);
-      const subs = [
-        opened.orchestrator.onDidChange(() => this._onDidChangeTasks.fire(repo)),
-        opened.orchestrator.onDidNotice((notice) => this._onDidNotice.fire({ repo, notice })),
-        opened.watcher.onDidError((e) => this.log.warn(`design-docs watcher: ${e.message}`)),
-      ];
-      const dispose = opened.dispose;
-      opened.dispose = () => {
-        for (const s of subs) s.dispose();
-        dispose();
-      };
+      repo.own(opened.orchestrator.onDidChange(() => this._onDidChangeTasks.fire(repo)));
+      repo.own(opened.orchestrator.onDidNotice((notice) => this._onDidNotice.fire({ repo, notice })));
+      repo.own(opened.watcher.onDidError((e) => this.log.warn(`design-docs watcher: ${e.message}`)));
       for (const r of opened.docs.location.repairs) this.log.info(`[${path.basename(root)}] ${r}`);
       this.log.info(
         `opened ${key}: design docs on '${opened.docs.location.branch}' at ${opened.docs.location.worktreePath}`,
@@ -355,13 +236,6 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     throw new Error(opened.kind === 'uninitialized' ? opened.message : `${folder.uri.fsPath} is not a git repository.`);
   }
 
-  /** Picks the workspace folder a new SpecTask goes to (asks when there are several). */
-  async pickFolder(title: string): Promise<vscode.WorkspaceFolder | undefined> {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
-    if (folders.length <= 1) return folders[0];
-    return vscode.window.showWorkspaceFolderPick({ placeHolder: title });
-  }
-
   private async reopenAll(): Promise<void> {
     this.closeAll();
     this._onDidChangeOrchestrators.fire();
@@ -369,15 +243,7 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
   }
 
   private closeAll(): void {
-    for (const r of this.open.values()) r.opened.dispose();
+    for (const r of this.open.values()) r.dispose();
     this.open.clear();
-  }
-
-  /** Tasks in a status, across repositories (for the status bar). */
-  countWhere(pred: (status: SpecTaskStatus, working: boolean) => boolean): number {
-    let n = 0;
-    for (const r of this.open.values())
-      for (const t of r.orchestrator.taskViews()) if (pred(t.status, t.agentWorking)) n++;
-    return n;
   }
 }
