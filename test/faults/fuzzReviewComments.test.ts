@@ -17,7 +17,7 @@ import {
   toRecord,
   upsertRecords,
   type StoredComment,
-} from '../../src/vscode/review/commentRecords';
+} from '../../src/core/review/commentRecords';
 import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
 import { recordInput, recordViolation as record, tally } from './counters';
 

@@ -16,7 +16,7 @@ import {
   resolveAnsweredOverall,
   upsertRecords,
   type StoredComment,
-} from './commentRecords';
+} from '../../core/review/commentRecords';
 import { gateSummary, nextToOpen, pruneViewed, recordView, specDocOf, type ViewedState } from './specDocs';
 import { notificationText } from '../views/notificationText';
 import { withoutIconSyntax } from '../views/iconText';
