@@ -62,7 +62,7 @@ export class ReviewService {
    * Stores changed comments (replacing those with the same id, adding new ones) and removes `removed`, in one
    * commit `spectask(<id>): <what>`. Entries of other documents and unknown fields stay as they are.
    */
-  save(
+  async save(
     taskId: string,
     changes: { changed: readonly StoredComment[]; removed?: readonly string[] },
     what: string,
