@@ -384,7 +384,19 @@ describe('design-doc and implementation review in a real VS Code', function () {
         ['Shorter, please.', 1, true],
       ],
     );
+    // The revision agent starts now; archive it only once its run is registered, so Archive stops it and no
+    // agent outlives this suite.
+    const view = () =>
+      api()
+        .services.orchestratorFor(t.id)
+        ?.taskViews()
+        .find((v) => v.id === t.id);
+    await eventually(
+      () => view()?.agentWorking || !['spec_revision', 'spec_generation'].includes(view()?.status ?? ''),
+      'the revision run started',
+    ).catch((e) => console.log(String(e)));
     await vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id }).then(undefined, () => undefined);
+    await eventually(() => !view()?.agentWorking, 'the revision run stopped').catch((e) => console.log(String(e)));
   });
 
   it('shows the task branch against its base in the multi-file diff editor', async () => {
