@@ -17,7 +17,8 @@ import {
   toRecord,
   upsertRecords,
   type StoredComment,
-} from '../../src/vscode/review/commentRecords';
+} from '../../src/core/review/commentRecords';
+import { parseReviewComments, REVIEW_LIMITS, ReviewCommentsError } from '../../src/core/review/commentLimits';
 import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
 import { recordInput, recordViolation as record, tally } from './counters';
 
@@ -35,6 +36,7 @@ const A_OPS = 'review comments: edit sequences';
 const A_READ = 'review comments: hostile spectask.json entries';
 const A_MOVE = 'review comments: relocation in rewritten documents';
 const A_STORE = 'review comments: through the store and git';
+const A_LIMITS = 'review comments: size limits of the strict reader';
 
 const hostile = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
@@ -374,6 +376,50 @@ describe('faults: hostile review comments', function () {
       { numRuns: RUNS },
     );
     assert.equal(tally.areas[A_READ]?.violations ?? 0, 0, tally.violations.join('\n'));
+  });
+
+  it(`${RUNS} hostile spectask.json lists through the ReviewService's strict reader: read as before, or refused naming an entry over a limit`, () => {
+    const longest = (r: Record<string, unknown>) =>
+      Math.max(
+        ...['id', 'author'].map((k) => (typeof r[k] === 'string' ? (r[k] as string).length - REVIEW_LIMITS.name : 0)),
+        ...['comment', 'quote', 'resolvedReason'].map((k) =>
+          typeof r[k] === 'string' ? (r[k] as string).length - REVIEW_LIMITS.text : 0,
+        ),
+        ...(Array.isArray(r.replies)
+          ? (r.replies as unknown[]).flatMap((x) => {
+              const reply = (x && typeof x === 'object' ? x : {}) as Record<string, unknown>;
+              return [
+                typeof reply.body === 'string' ? reply.body.length - REVIEW_LIMITS.text : 0,
+                typeof reply.author === 'string' ? reply.author.length - REVIEW_LIMITS.name : 0,
+              ];
+            })
+          : [0]),
+      );
+    fc.assert(
+      fc.property(fc.array(foreignEntry, { maxLength: 8 }), (foreign) => {
+        const records = throughJson(foreign);
+        if (validates(records)) return void recordInput(A_LIMITS, 'rejected');
+        const over = records.some((r) => longest(r as unknown as Record<string, unknown>) > 0);
+        try {
+          const comments = parseReviewComments(records);
+          if (over) recordViolation(A_LIMITS, 'an entry over a limit was read');
+          try {
+            assert.deepEqual(comments, commentsOf(records));
+          } catch {
+            recordViolation(A_LIMITS, 'the strict reader reads differently from the tolerant one');
+          }
+          recordInput(A_LIMITS, 'accepted');
+        } catch (e) {
+          if (!(e instanceof ReviewCommentsError) || !/^reviewComments\[\d+\]/.test(e.field))
+            return void recordInput(A_LIMITS, 'crashed', (e as Error).stack?.split('\n').slice(0, 3).join(' '));
+          if (!over) recordViolation(A_LIMITS, `refused a list within the limits: ${e.message.slice(0, 200)}`);
+          recordInput(A_LIMITS, 'rejected');
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    assert.equal(tally.areas[A_LIMITS]?.violations ?? 0, 0, tally.violations.join('\n'));
+    assert.equal(tally.areas[A_LIMITS]?.crashed ?? 0, 0, tally.violations.join('\n'));
   });
 
   it(`${RUNS} documents rewritten around a comment: the thread follows its quote, and resolves only when the quote is gone`, () => {

@@ -82,6 +82,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
   let docs: DesignDocs;
   let spec: { id: string; dir: string };
   let impl: { id: string; dir: string; folder: string };
+  let revised: { id: string; dir: string } | undefined;
   let ws: string;
 
   before(async () => {
@@ -138,7 +139,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Leave the shared workspace as the suites that follow expect it: no SpecTask of ours, no agent running.
-    for (const t of [spec, impl]) {
+    for (const t of [spec, impl, revised]) {
       if (!t || readRecord(t.dir).status === 'archived') continue;
       const archived = Promise.resolve(vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id })).then(
         () => 'archived',
@@ -158,7 +159,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
     const queue = registry.forRepo(ws);
     await queue
       .enqueue('review test cleanup', async (g) => {
-        for (const t of [spec, impl]) {
+        for (const t of [spec, impl, revised]) {
           if (!t) continue;
           const rel = path.relative(docs.location.worktreePath, t.dir);
           await g.run(['rm', '-r', '-f', '-q', '--', rel], { cwd: docs.location.worktreePath });
@@ -186,7 +187,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
       () =>
         !api()
           .services.repositories()
-          .some((r) => r.orchestrator.task(spec.id) || r.orchestrator.task(impl.id)),
+          .some((r) => [spec, impl, revised].some((t) => t && r.orchestrator.task(t.id))),
       'the extension forgot the removed SpecTasks',
     ).catch((e) => console.log(String(e)));
     registry?.dispose();
@@ -340,6 +341,62 @@ describe('design-doc and implementation review in a real VS Code', function () {
       '',
     );
     assert.equal(r.sent, 0);
+  });
+
+  it('sends the open comments and the overall comment with the move to spec revision in one commit', async () => {
+    revised = await plantTask(docs, 'Login audit', 'login-audit', 'spec_review');
+    const t = revised;
+    await docs.store.update(t.id, 'review: comment from another window', (r) => {
+      r.reviewComments.push({
+        id: 'rc-it-2',
+        document: 'design.md',
+        line: 5,
+        quote: QUOTED,
+        comment: 'Say where the tokens live.',
+        author: 'it',
+        createdAt: new Date().toISOString(),
+      });
+    });
+    await eventually(
+      () => api().services.orchestratorFor(t.id)?.task(t.id)?.record?.reviewComments.length === 1,
+      'the extension knows the comment',
+    );
+    const r = await vscode.commands.executeCommand<RequestChangesResult>(
+      'spectask.spec.requestChanges',
+      { taskId: t.id },
+      'Shorter, please.',
+    );
+    assert.deepEqual(r, { sent: 2 });
+    // The commit that marked the comments as sent is the one that moved the task to spec revision (the agent
+    // may have moved it on since).
+    const rel = path.relative(docs.location.worktreePath, path.join(t.dir, 'spectask.json'));
+    const wt = docs.location.worktreePath;
+    const sentIn = git(wt, 'log', '--reverse', '--format=%H %s', '-S', 'sentInRevision', '--', rel).split('\n')[0];
+    assert.match(sentIn, /request changes \(1 comment\): status spec_review → spec_revision$/);
+    const committed = JSON.parse(git(wt, 'show', `${sentIn.split(' ')[0]}:${rel}`)) as SpecTaskRecord;
+    assert.equal(committed.status, 'spec_revision');
+    assert.equal(committed.revisionCount, 1);
+    const entries = committed.reviewComments as (SpecTaskRecord['reviewComments'][number] & Record<string, unknown>)[];
+    assert.deepEqual(
+      entries.map((c) => [c.comment, c.sentInRevision, c.overall ?? false]),
+      [
+        ['Say where the tokens live.', 1, false],
+        ['Shorter, please.', 1, true],
+      ],
+    );
+    // The revision agent starts now; archive it only once its run is registered, so Archive stops it and no
+    // agent outlives this suite.
+    const view = () =>
+      api()
+        .services.orchestratorFor(t.id)
+        ?.taskViews()
+        .find((v) => v.id === t.id);
+    await eventually(
+      () => view()?.agentWorking || !['spec_revision', 'spec_generation'].includes(view()?.status ?? ''),
+      'the revision run started',
+    ).catch((e) => console.log(String(e)));
+    await vscode.commands.executeCommand('spectask.task.archive', { taskId: t.id }).then(undefined, () => undefined);
+    await eventually(() => !view()?.agentWorking, 'the revision run stopped').catch((e) => console.log(String(e)));
   });
 
   it('shows the task branch against its base in the multi-file diff editor', async () => {

@@ -171,18 +171,32 @@ export class SpecTaskStore extends Disposable {
     return this.writeRecord(
       ref,
       '',
-      (rec) => {
-        const t = transition(rec.status, trigger);
-        if (!t.ok) throw new Error(t.message);
-        const at = new Date().toISOString();
-        return {
-          ...rec,
-          status: t.to,
-          revisionCount: trigger === 'request_spec_changes' ? rec.revisionCount + 1 : rec.revisionCount,
-          history: [...rec.history, { at, from: t.from, to: t.to, trigger, ...(note ? { note } : {}) }],
-        };
-      },
+      (rec) => transitioned(rec, trigger, note),
       (before, after) => `status ${before.status} → ${after.status}`,
+    );
+  }
+
+  /**
+   * A transition and a change to the record in ONE commit (`spectask(<id>): <what>: status a → b`), so nobody
+   * sees one without the other: e.g. Request changes stores the comments it sends together with the move to
+   * spec_revision, and the agent cannot start before they are in the file. `mutate` sees the record after the
+   * transition (new status, revisionCount, history); when it throws, nothing is written.
+   */
+  updateAndTransition(
+    ref: string,
+    trigger: Trigger,
+    note: string | undefined,
+    what: string,
+    mutate: (record: SpecTaskRecord) => SpecTaskRecord | void,
+  ): Promise<SpecTaskRecord> {
+    return this.writeRecord(
+      ref,
+      what,
+      (rec) => {
+        const next = transitioned(rec, trigger, note);
+        return mutate(next) ?? next;
+      },
+      (before, after) => `${what}: status ${before.status} → ${after.status}`,
     );
   }
 
@@ -308,6 +322,19 @@ export class SpecTaskStore extends Disposable {
     await committed;
     return record;
   }
+}
+
+/** The record after a status-machine move, with the move in its history; throws when the move is not allowed. */
+function transitioned(rec: SpecTaskRecord, trigger: Trigger, note: string | undefined): SpecTaskRecord {
+  const t = transition(rec.status, trigger);
+  if (!t.ok) throw new Error(t.message);
+  const at = new Date().toISOString();
+  return {
+    ...rec,
+    status: t.to,
+    revisionCount: trigger === 'request_spec_changes' ? rec.revisionCount + 1 : rec.revisionCount,
+    history: [...rec.history, { at, from: t.from, to: t.to, trigger, ...(note ? { note } : {}) }],
+  };
 }
 
 function serializeRecord(record: SpecTaskRecord): string {

@@ -10,7 +10,7 @@ import {
   toRecord,
   upsertRecords,
   type StoredComment,
-} from '../../../src/vscode/review/commentRecords';
+} from '../../../src/core/review/commentRecords';
 
 const T0 = Date.parse('2026-01-02T03:04:05.000Z');
 const comment = (over: Partial<StoredComment> = {}): StoredComment => ({

@@ -1,5 +1,7 @@
-// Pure (no `vscode`): how review comments are kept in spectask.json `reviewComments`, and the small
-// decisions around them. Unit-tested in test/unit/review/commentRecords.test.ts.
+// How review comments are kept in spectask.json `reviewComments` (the record format, read and written only
+// here and in reviewService.ts), and the small decisions around them. Tolerant: every entry the store's
+// schema accepts reads without throwing; size limits are checked in commentLimits.ts. Unit-tested in
+// test/unit/review/commentRecords.test.ts and fuzzed in test/faults/fuzzReviewComments.test.ts.
 //
 // Format (one entry of spectask.json `reviewComments`, schema SpecTaskReviewComment plus extra fields the
 // store keeps as they are):
@@ -10,8 +12,8 @@
 //     overall?: true }                          the reviewer's overall comment of a Request changes
 // `comment` is the body of the thread's first comment. Entries for documents other than the three spec
 // documents, and fields we do not know, are left untouched.
-import type { SpecTaskReviewComment } from '../../core/docs/specTaskSchema';
-import { isSpecDocument, type CommentReply, type ReviewComment } from '../../core/review/reviewComments';
+import type { SpecTaskReviewComment } from '../docs/specTaskSchema';
+import { isSpecDocument, type CommentReply, type ReviewComment } from './reviewComments';
 
 /** A review comment as the review UI keeps it: the core type plus "this was an overall comment". */
 export interface StoredComment extends ReviewComment {
@@ -19,7 +21,7 @@ export interface StoredComment extends ReviewComment {
 }
 
 /** The extra fields we add to a schema entry. */
-interface StoredExtras {
+export interface StoredExtras {
   replies?: { author?: unknown; body?: unknown; at?: unknown }[];
   resolvedBy?: unknown;
   resolvedReason?: unknown;
