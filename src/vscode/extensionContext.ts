@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { TranscriptStore } from '../core/agents/transcriptStore';
 import type { DesignDocs } from '../core/docs/openDesignDocs';
 import type { Orchestrator } from '../core/orchestrator/orchestrator';
+import type { TaskLocator } from './services/taskLocator';
 
 /*
  * SpecTaskServices: what the composition root hands to the VS Code features built by other modules
@@ -59,6 +60,8 @@ export interface SpecTaskServices {
   readonly onDidChangeOrchestrators: vscode.Event<void>;
   /** Fires when any repository's SpecTasks or agents changed (every orchestrator's change, not coalesced). */
   readonly onDidChangeTasks: Event<SpecTaskRepository>;
+  /** The one answer to "which SpecTask is this file, id or tree node?" across every open repository. */
+  readonly locator: TaskLocator<SpecTaskRepository>;
   /** The repository owning a Uri, a SpecTask id or a `{ repoRoot, taskId }` argument. */
   repositoryFor(
     target: vscode.Uri | string | { repoRoot?: string; taskId?: string } | undefined,

@@ -1,10 +1,8 @@
-import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
-import { specDocOf } from './specDocs';
 
 /** A located spec document: which repository, SpecTask and document a file is. */
 export interface DocRef {
@@ -16,8 +14,8 @@ export interface DocRef {
 /**
  * The review's one answer to "which SpecTask owns this file": a file is a spec document when it is
  * requirements.md, design.md or tasks.md in a SpecTask folder of a design-docs worktree. Every file → task
- * lookup of src/vscode/review goes through {@link SpecDocLocator.locate}, so it can move to the TaskLocator of
- * src/vscode/services in one place.
+ * lookup of src/vscode/review goes through {@link SpecDocLocator.locate}, which asks the workspace's TaskLocator
+ * (src/vscode/services/taskLocator.ts).
  */
 export class SpecDocLocator {
   constructor(private readonly services: SpecTaskServices) {}
@@ -30,18 +28,9 @@ export class SpecDocLocator {
   /** The spec document a Uri is (a file in a SpecTask folder of a design-docs worktree), if any. */
   locate(uri: vscode.Uri): DocRef | undefined {
     if (uri.scheme !== 'file') return undefined;
-    for (const repo of this.services.repositories()) {
-      const root = repo.designDocsRoot;
-      if (!isInside(uri.fsPath, root) && !isInside(uri.fsPath, realPath(root))) continue;
-      const hit =
-        specDocOf(uri.fsPath, repo.orchestrator.taskViews()) ??
-        specDocOf(
-          realPath(uri.fsPath),
-          repo.orchestrator.taskViews().map((t) => ({ id: t.id, path: realPath(t.path) })),
-        );
-      if (hit) return { repo, ...hit };
-    }
-    return undefined;
+    const hit = this.services.locator.at(uri);
+    if (hit?.place !== 'task-folder' || !(SPEC_DOCUMENTS as readonly string[]).includes(hit.relative)) return undefined;
+    return { repo: hit.repo, taskId: hit.taskId, document: hit.relative as SpecDocument };
   }
 
   /** Where a SpecTask's document is, when the task has a folder. */
@@ -63,17 +52,4 @@ export class SpecDocLocator {
     );
     return out;
   }
-}
-
-function realPath(p: string): string {
-  try {
-    return fsSync.realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
-function isInside(file: string, folder: string): boolean {
-  const rel = path.relative(folder, file);
-  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
