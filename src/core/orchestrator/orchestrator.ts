@@ -1,8 +1,8 @@
-import type { AgentInfo } from '../agents/agentPool';
 import type { DesignDocsEvent } from '../docs/designDocsWatcher';
 import type { CreateSpecTaskInput } from '../docs/specTaskStore';
 import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
+import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import type { CodeWorktree } from './codeWorktrees';
 import { buildFleetSnapshot, type TaskView } from './fleetView';
@@ -32,22 +32,23 @@ export class Orchestrator extends Disposable {
   private readonly runs: RunSupervisor;
   private readonly integrator: Integrator;
   private readonly commits: FolderCommits;
-  private queueReasons = new Map<string, string>();
-  private readonly agents = new Map<string, AgentInfo>();
+  /** What every surface shows; the orchestrator's parts write it, the surfaces project from it. */
+  readonly fleet: FleetStore;
   private tickRunning = false;
   private tickAgain = false;
   private started = false;
   private readonly now: () => number;
-  private readonly _onDidChange = this._register(new Emitter<void>());
-  /** Anything the fleet snapshot or the tree shows changed. Consumers coalesce. */
-  readonly onDidChange: Event<void> = this._onDidChange.event;
+  /** Anything the fleet snapshot or the tree shows changed: the fleet store's one coalesced change, with its rev. */
+  readonly onDidChange: Event<number>;
   private readonly _onDidNotice = this._register(new Emitter<OrchestratorNotice>());
   readonly onDidNotice: Event<OrchestratorNotice> = this._onDidNotice.event;
 
   constructor(private readonly deps: OrchestratorDeps) {
     super();
     this.now = deps.now ?? Date.now;
-    this.book = new TaskBook(deps.store, deps.repoRoot, this.now);
+    this.fleet = this._register(new FleetStore());
+    this.onDidChange = this.fleet.onDidChange;
+    this.book = new TaskBook(deps.store, this.fleet, deps.repoRoot, this.now);
     this.commits = new FolderCommits(
       deps.store,
       (id) => this.book.get(id)?.number,
@@ -58,10 +59,15 @@ export class Orchestrator extends Disposable {
     this.runs = this._register(new RunSupervisor(ctx));
     this.integrator = new Integrator(ctx);
     this._register(deps.watcher.onDidChange((e) => void this.onDocsEvent(e)));
+    this._register(deps.pool.onDidChangeAgent((agent) => this.fleet.dispatch({ type: 'agentChanged', agent })));
+    // A spectask.json written in this process (an intent, a run's end, the review) is taken as written; the
+    // watcher does not report it again (SpecTaskStore.isOwnWrite). A status changed by another part of this
+    // process (the review) lets the scheduler look again, as the watcher's report of it used to.
     this._register(
-      deps.pool.onDidChangeAgent((a) => {
-        this.agents.set(a.taskId, a);
-        this._onDidChange.fire();
+      deps.store.onDidWriteRecord((record) => {
+        const before = this.book.get(record.id)?.status;
+        this.book.recordWritten(record);
+        if (this.started && before !== undefined && before !== record.status) this.kick();
       }),
     );
   }
@@ -77,11 +83,10 @@ export class Orchestrator extends Disposable {
       get isDisposed() {
         return self.isDisposed;
       },
-      changed: () => this._onDidChange.fire(),
+      fleet: this.fleet,
       kick: () => this.kick(),
       apply: (id, trigger, note, kick) => this.apply(id, trigger, note, kick),
       commitTaskFolder: (id, what) => this.commits.commit(id, what),
-      setQueueReason: (id, reason) => this.queueReasons.set(id, reason),
       notice: (n) => this.notice(n),
       log: (level, message) => this.log(level, message),
     };
@@ -112,11 +117,12 @@ export class Orchestrator extends Disposable {
 
   /** The complete dashboard view-model. */
   fleetSnapshot(): FleetSnapshot {
+    const state = this.fleet.state;
     return buildFleetSnapshot({
-      tasks: this.book.all(),
-      agents: this.agents,
-      runs: this.runs.runViews,
-      queueReasons: this.queueReasons,
+      tasks: state.tasks.values(),
+      agents: state.agents,
+      runs: state.runs,
+      queueReasons: state.queueReasons,
       contextItems: this.deps.settings().contextItems,
       now: this.now(),
     });
@@ -130,10 +136,11 @@ export class Orchestrator extends Disposable {
     queueReason?: string;
     agentWorking: boolean;
   })[] {
-    return [...this.book.all()].map((t) => ({
+    const state = this.fleet.state;
+    return [...state.tasks.values()].map((t) => ({
       ...t,
-      queueReason: this.queueReasons.get(t.id),
-      agentWorking: this.runs.isRunning(t.id),
+      queueReason: state.queueReasons.get(t.id),
+      agentWorking: state.working.has(t.id),
     }));
   }
 
@@ -165,7 +172,6 @@ export class Orchestrator extends Disposable {
     await this.book.refresh(summary.id);
     if (opts.skipPlanning) await this.skipPlanning(summary.id);
     else if (opts.startPlanning) await this.startPlanning(summary.id);
-    this._onDidChange.fire();
     return summary.id;
   }
 
@@ -296,18 +302,15 @@ export class Orchestrator extends Disposable {
       implementation: s.caps.implementation,
       autoStart: s.autoStart,
     });
-    this.queueReasons = decision.queueReasons;
-    if (blocked) {
-      for (const d of decision.start) if (d.trigger !== 'start_planning') this.queueReasons.set(d.taskId, blocked);
-      this._onDidChange.fire();
-      return;
-    }
+    const reasons = new Map(decision.queueReasons);
+    if (blocked) for (const d of decision.start) if (d.trigger !== 'start_planning') reasons.set(d.taskId, blocked);
+    this.fleet.dispatch({ type: 'queueReasons', reasons });
+    if (blocked) return;
     for (const d of decision.start) {
       const t = this.book.get(d.taskId);
       if (!t) continue;
       await this.runs.whileStarting(d.taskId, () => this.startDecided(d, t.number));
     }
-    this._onDidChange.fire();
   }
 
   /** Carries out one start decision of the scheduler: the transition, then the run. */
@@ -344,7 +347,6 @@ export class Orchestrator extends Disposable {
   private async apply(id: string, trigger: Trigger, note?: string, kick = true): Promise<void> {
     await this.deps.store.transition(id, trigger, note);
     await this.book.refresh(id);
-    this._onDidChange.fire();
     if (kick) this.kick();
   }
 
@@ -353,7 +355,7 @@ export class Orchestrator extends Disposable {
       if (!this.book.get(e.taskId)) return;
       // The fast path of live progress: the watcher already parsed the file; show it before committing
       // (usually done already by the `documentChanged` event of the same reading, which carries these items).
-      if (this.book.setItems(e.taskId, e.items)) this._onDidChange.fire();
+      this.book.setItems(e.taskId, e.items);
       if (this.runs.phaseOf(e.taskId) === 'implementation' && e.changes.some((c) => c.before && c.after)) {
         const what = e.changes
           .filter((c) => c.after)
@@ -368,22 +370,19 @@ export class Orchestrator extends Disposable {
       // lives in that file, so there is nothing to read again. A `checklistChanged` event follows for ticks.
       if (this.book.get(e.taskId)?.record) {
         this.book.setItems(e.taskId, e.items);
-        this._onDidChange.fire();
         return;
       }
     }
     if (e.kind === 'taskAdded' || e.kind === 'taskRemoved' || e.kind === 'documentChanged') {
       const before = this.book.get(e.taskId)?.status;
       await this.book.refresh(e.taskId);
-      this._onDidChange.fire();
       // A status changed outside this process (the CLI, a teammate's pull): let the scheduler look again.
       if (this.book.get(e.taskId)?.status !== before || e.kind === 'taskAdded') this.kick();
     }
   }
 
-  private async refreshAll(): Promise<void> {
-    await this.book.refreshAll();
-    this._onDidChange.fire();
+  private refreshAll(): Promise<void> {
+    return this.book.refreshAll();
   }
 
   private notice(n: OrchestratorNotice): void {

@@ -1,6 +1,7 @@
 import type { AgentPool } from '../agents/agentPool';
 import type { DesignDocsWatcher } from '../docs/designDocsWatcher';
 import type { SpecTaskStore } from '../docs/specTaskStore';
+import type { FleetStore } from '../store/fleetStore';
 import type { CodeWorktrees } from './codeWorktrees';
 import type { RunLedger } from './ledger';
 import type { OrchestratorSettings } from './settings';
@@ -41,16 +42,14 @@ export interface OrchestratorContext {
   readonly book: TaskBook;
   now(): number;
   readonly isDisposed: boolean;
-  /** Something the views show changed. */
-  changed(): void;
+  /** Everything the views show: run starts, ends and activity, queue reasons go here. */
+  readonly fleet: FleetStore;
   /** Schedules a pass of the loop. */
   kick(): void;
   /** Applies a status-machine trigger to the task's record and reads the task again. */
   apply(id: string, trigger: Trigger, note?: string, kick?: boolean): Promise<void>;
   /** Commits the task's folder; a failure is told to the user once and retried by the reconcile tick. */
   commitTaskFolder(id: string, what: string): Promise<void>;
-  /** Why a task waits instead of running (shown on its card and in the tree). */
-  setQueueReason(id: string, reason: string): void;
   notice(n: OrchestratorNotice): void;
   log(level: LogLevel, message: string): void;
 }

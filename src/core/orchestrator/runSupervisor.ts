@@ -8,7 +8,7 @@ import {
   signalRecordedAsync,
 } from '../agents/processTree';
 import { Disposable } from '../lifecycle';
-import { describeToolCall, type RunView } from './fleetView';
+import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
 import { implementationChangesPrompt, type PromptTask } from './prompts';
@@ -22,8 +22,8 @@ import {
 } from './restartReason';
 import type { TaskEntry } from './taskBook';
 
-/** A run the supervisor is waiting on. */
-interface ActiveRun extends RunView {
+/** A run the supervisor is waiting on. Its card (start, activity) is in the fleet store; this is the bookkeeping. */
+interface ActiveRun {
   runId?: string;
   phase: Phase;
   /** The working directory the agent was started in (its code worktree). */
@@ -51,8 +51,6 @@ export class RunSupervisor extends Disposable {
   private readonly runs = new Map<string, ActiveRun>();
   /** Tasks the scheduler is moving into a working status and starting: not orphans, though no run is registered yet. */
   private readonly starting = new Set<string>();
-  /** The last run of each task as the dashboard shows it (kept after the run ends). */
-  private readonly views = new Map<string, RunView>();
 
   constructor(private readonly ctx: OrchestratorContext) {
     super();
@@ -62,20 +60,13 @@ export class RunSupervisor extends Disposable {
         if (!run) return;
         if (event.t === 'tool_call') {
           // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
-          run.lastActivity = describeToolCall(event, [run.cwd, ctx.deps.store.worktreePath]);
-          run.lastActivityAt = ctx.now();
-          this.views.set(taskId, run);
-          ctx.changed();
+          const activity = describeToolCall(event, [run.cwd, ctx.deps.store.worktreePath]);
+          ctx.fleet.dispatch({ type: 'runActivity', id: taskId, activity, at: ctx.now() });
         } else if (event.t === 'session' && event.sessionId) {
           void this.rememberSession(taskId, run.phase, event.sessionId);
         }
       }),
     );
-  }
-
-  /** The last run of each task as the dashboard shows it. */
-  get runViews(): ReadonlyMap<string, RunView> {
-    return this.views;
   }
 
   /** Whether an agent works on the task here. */
@@ -169,8 +160,7 @@ export class RunSupervisor extends Disposable {
     const blocked = deps.mayRunAgents?.();
     if (blocked) {
       // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
-      this.ctx.setQueueReason(task.id, blocked);
-      this.ctx.changed();
+      this.ctx.fleet.dispatch({ type: 'queueReason', id: task.id, reason: blocked });
       return;
     }
     const s = deps.settings();
@@ -181,8 +171,6 @@ export class RunSupervisor extends Disposable {
     const active: ActiveRun = {
       phase,
       cwd: wt.path,
-      startedAt: this.ctx.now(),
-      restartReason: restart.reason,
       nudges: restart.nudges ?? 0,
       retries: restart.retries ?? 0,
       cancel: async (reason) => {
@@ -190,15 +178,13 @@ export class RunSupervisor extends Disposable {
         await ticket?.cancel(reason);
       },
     };
-    const previous = this.views.get(task.id);
     this.runs.set(task.id, active);
-    this.views.set(task.id, {
-      startedAt: active.startedAt,
-      restartReason: active.restartReason,
-      lastActivity: previous?.lastActivity,
-      lastActivityAt: previous?.lastActivityAt,
+    this.ctx.fleet.dispatch({
+      type: 'runStarted',
+      id: task.id,
+      startedAt: this.ctx.now(),
+      restartReason: restart.reason,
     });
-    this.ctx.changed();
     let runId: string;
     let started: ReturnType<AgentPool['runPhase']>;
     try {
@@ -247,10 +233,7 @@ export class RunSupervisor extends Disposable {
       });
       ticket = started;
     } catch (e) {
-      if (this.runs.get(task.id) === active) {
-        this.runs.delete(task.id);
-        this.endRunView(task.id);
-      }
+      if (this.runs.get(task.id) === active) this.forget(task.id);
       if (active.stopping) {
         await this.fail(task.id, phase, active.stopping);
         return;
@@ -315,12 +298,8 @@ export class RunSupervisor extends Disposable {
       // forgotten earlier, the reconcile tick took the task for an orphan and started a second run on the same
       // agent, and the next phase then failed with "the agent is busy".
       if (this.runs.get(id) === active) {
-        this.runs.delete(id);
-        this.endRunView(id);
-        if (!this.ctx.isDisposed) {
-          this.ctx.changed();
-          this.ctx.kick();
-        }
+        this.forget(id);
+        if (!this.ctx.isDisposed) this.ctx.kick();
       }
     }
   }
@@ -428,15 +407,10 @@ export class RunSupervisor extends Disposable {
     await this.ctx.book.refresh(id);
   }
 
-  /** A run ended: its card keeps when it started and what it did last, but the reason it started was about it alone. */
-  private endRunView(id: string): void {
-    const view = this.views.get(id);
-    if (view?.restartReason === undefined) return;
-    this.views.set(id, {
-      startedAt: view.startedAt,
-      lastActivity: view.lastActivity,
-      lastActivityAt: view.lastActivityAt,
-    });
+  /** The run ended: the task is free for another, and its card says no agent works on it. */
+  private forget(id: string): void {
+    this.runs.delete(id);
+    this.ctx.fleet.dispatch({ type: 'runEnded', id });
   }
 
   override dispose(): void {
