@@ -175,10 +175,13 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
   return withOrchestrator(args, io, false, async ({ orchestrator: o, pool }) => {
     const printed = new Map<string, string>();
     let drawn = 0;
+    let shown = '';
     const render = () => {
       const s = o.fleetSnapshot();
       if (tty) {
         const text = fleetText(s);
+        if (text === shown) return;
+        shown = text;
         io.out.write(`${drawn ? `\x1b[${drawn}F\x1b[J` : ''}${text}`);
         drawn = text.split('\n').length - 1;
       } else {
@@ -191,8 +194,9 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
         }
       }
     };
-    let timer: NodeJS.Timeout | undefined;
-    const sub = o.onDidChange(() => (timer ??= setTimeout(() => ((timer = undefined), render()), tty ? 100 : 20)));
+    // The fleet store's change is coalesced already (one per burst): the fleet is drawn from its state at once,
+    // and a terminal is redrawn only when the text changed.
+    const sub = o.onDidChange(render);
     const notices = o.onDidNotice(
       (n) => !tty && io.out.write(`${new Date().toISOString().slice(11, 19)} ${n.message}\n`),
     );
@@ -222,7 +226,6 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     });
     sub.dispose();
     notices.dispose();
-    if (timer) clearTimeout(timer);
     render();
     io.out.write(
       outcome === 'idle'
