@@ -375,7 +375,7 @@ export class Orchestrator extends Disposable {
     }
     if (e.kind === 'taskAdded' || e.kind === 'taskRemoved' || e.kind === 'documentChanged') {
       const before = this.book.get(e.taskId)?.status;
-      await this.book.refresh(e.taskId);
+      await this.book.refresh(e.taskId, e.kind === 'documentChanged');
       // A status changed outside this process (the CLI, a teammate's pull): let the scheduler look again.
       if (this.book.get(e.taskId)?.status !== before || e.kind === 'taskAdded') this.kick();
     }

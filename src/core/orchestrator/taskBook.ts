@@ -68,8 +68,11 @@ export class TaskBook {
     this.fleet.dispatch({ type: 'tasksListed', ids: new Set(list.map((s) => s.id)) });
   }
 
-  /** Re-reads one SpecTask from its folder; undefined when it is gone. */
-  async refresh(id: string): Promise<TaskEntry | undefined> {
+  /**
+   * Re-reads one SpecTask from its folder; undefined when it is gone. `documentsChanged`: the watcher saw its
+   * documents change, so the reading is a change even if the views show the same (see FleetEvent `taskRead`).
+   */
+  async refresh(id: string, documentsChanged = false): Promise<TaskEntry | undefined> {
     // Readings of one task may overlap (a watcher event, an intent, the reconcile tick): the one started last
     // wins, and an older one that ends later is not taken.
     const generation = ++this.generation;
@@ -80,7 +83,7 @@ export class TaskBook {
       if (this.take(id, generation)) this.fleet.dispatch({ type: 'taskGone', id });
       return this.get(id);
     }
-    if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d) });
+    if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d), documentsChanged });
     return this.get(d.id);
   }
 

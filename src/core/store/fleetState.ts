@@ -25,8 +25,12 @@ export interface FleetState {
 
 /** What happened: a reading of the files, something an agent did, or the result of a user's intent. */
 export type FleetEvent =
-  /** A SpecTask read from its folder (after a watcher event, a reconcile, or an intent's write). */
-  | { type: 'taskRead'; task: TaskEntry }
+  /**
+   * A SpecTask read from its folder (after a watcher event, a reconcile, or an intent's write). With
+   * `documentsChanged` (the watcher saw its documents change) it is taken even when what the views show is the
+   * same: the new entry then tells the surfaces that read the documents themselves (the review) to look again.
+   */
+  | { type: 'taskRead'; task: TaskEntry; documentsChanged?: boolean }
   /** A SpecTask's folder could not be read any more. */
   | { type: 'taskGone'; id: string }
   /** A full listing: tasks not in it are gone. */
@@ -66,7 +70,9 @@ function apply(s: FleetState, e: FleetEvent): FleetState {
   switch (e.type) {
     case 'taskRead': {
       const prev = s.tasks.get(e.task.id);
-      return prev && sameTask(prev, e.task) ? s : { ...s, tasks: withEntry(s.tasks, e.task.id, e.task) };
+      return prev && !e.documentsChanged && sameTask(prev, e.task)
+        ? s
+        : { ...s, tasks: withEntry(s.tasks, e.task.id, e.task) };
     }
     case 'taskGone':
       return s.tasks.has(e.id) ? { ...s, tasks: without(s.tasks, e.id) } : s;

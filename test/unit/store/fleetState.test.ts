@@ -51,6 +51,14 @@ describe('fleet state reducer', () => {
     assert.notEqual(reduceFleet(s, { type: 'taskRead', task: task({ title: 'Logout' }) }), s);
   });
 
+  it('takes a reading after the documents changed even when the views would show the same', () => {
+    const s = run({ type: 'taskRead', task: task() });
+    const again = task();
+    const next = reduceFleet(s, { type: 'taskRead', task: again, documentsChanged: true });
+    assert.equal(next.rev, s.rev + 1);
+    assert.equal(next.tasks.get('000001'), again);
+  });
+
   it('takes a written record into the entry, and its echo changes nothing', () => {
     const s = run({ type: 'taskRead', task: task() });
     const written = { ...structuredClone(record), status: 'queued_spec_generation' as const, branch: 'spectask/x' };
