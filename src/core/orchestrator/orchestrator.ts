@@ -74,15 +74,11 @@ export class Orchestrator extends Disposable {
 
   /** What the run supervisor and the integrator may do through the coordinator. */
   private context(): OrchestratorContext {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's getter reads the coordinator's state
-    const self = this;
     return {
       deps: this.deps,
       book: this.book,
       now: this.now,
-      get isDisposed() {
-        return self.isDisposed;
-      },
+      isDisposed: () => this.isDisposed,
       fleet: this.fleet,
       kick: () => this.kick(),
       apply: (id, trigger, note, kick) => this.apply(id, trigger, note, kick),

@@ -41,7 +41,8 @@ export interface OrchestratorContext {
   readonly deps: OrchestratorDeps;
   readonly book: TaskBook;
   now(): number;
-  readonly isDisposed: boolean;
+  /** Whether the orchestrator was disposed (a run's end is then left for the next start to resume). */
+  isDisposed(): boolean;
   /** Everything the views show: run starts, ends and activity, queue reasons go here. */
   readonly fleet: FleetStore;
   /** Schedules a pass of the loop. */

@@ -282,7 +282,7 @@ export class RunSupervisor extends Disposable {
   ): Promise<void> {
     // Cut short by this orchestrator shutting down (Reload Window, VS Code closing): the run stays open in the
     // ledger, so the next start resumes it on its session (resumeInterrupted) instead of starting afresh.
-    if (this.ctx.isDisposed) return;
+    if (this.ctx.isDisposed()) return;
     // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
     // merely looks interrupted to the next start, which resumes it.
     await this.ctx.deps.ledger
@@ -299,14 +299,14 @@ export class RunSupervisor extends Disposable {
       // agent, and the next phase then failed with "the agent is busy".
       if (this.runs.get(id) === active) {
         this.forget(id);
-        if (!this.ctx.isDisposed) this.ctx.kick();
+        if (!this.ctx.isDisposed()) this.ctx.kick();
       }
     }
   }
 
   private async handleRunEnd(id: string, active: ActiveRun, result: ResultEvent, makePrompt: MakePrompt) {
     const { deps } = this.ctx;
-    if (this.ctx.isDisposed) return;
+    if (this.ctx.isDisposed()) return;
     if (result.status !== 'success' && (await deps.store.restoreEmptiedChecklist(id).catch(() => false)))
       this.ctx.log(
         'warn',
@@ -363,7 +363,7 @@ export class RunSupervisor extends Disposable {
       this.ctx.log('info', `SpecTask ${task.number}: retrying in ${wait} ms (${active.retries + 1}/${s.maxRetries})`);
       await new Promise((r) => setTimeout(r, wait));
       const again = this.ctx.book.get(id);
-      if (!again || again.status !== spec.status || this.ctx.isDisposed) return;
+      if (!again || again.status !== spec.status || this.ctx.isDisposed()) return;
       await this.launch(again, active.phase, makePrompt, {
         nudges: 0,
         retries: active.retries + 1,
