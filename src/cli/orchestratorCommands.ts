@@ -2,7 +2,7 @@ import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { openOrchestrator, type OpenedOrchestrator } from '../core/orchestrator/openOrchestrator';
 import type { Orchestrator } from '../core/orchestrator/orchestrator';
-import type { SpecTaskStatus } from '../core/orchestrator/statusMachine';
+import { SELF_ADVANCING_STATUSES } from '../core/orchestrator/statusMachine';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import type { CliIO } from './designDocsCommands';
 import { cardLine, fleetText } from './fleetText';
@@ -10,14 +10,8 @@ import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from '.
 
 const COMMON = ['repo', 'branch', 'json', 'push'];
 /** Statuses in which the orchestrator still has something to do without a person. */
-const ACTIVE: ReadonlySet<SpecTaskStatus> = new Set([
-  'queued_spec_generation',
-  'spec_generation',
-  'spec_revision',
-  'spec_approved',
-  'queued_implementation',
-  'implementation',
-]);
+/** Statuses that move on by themselves (an agent works, or the scheduler will start one): derived from the table. */
+const ACTIVE = SELF_ADVANCING_STATUSES;
 
 interface RunIO extends CliIO {
   err?: NodeJS.WritableStream;
@@ -175,10 +169,13 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
   return withOrchestrator(args, io, false, async ({ orchestrator: o, pool }) => {
     const printed = new Map<string, string>();
     let drawn = 0;
+    let shown = '';
     const render = () => {
       const s = o.fleetSnapshot();
       if (tty) {
         const text = fleetText(s);
+        if (text === shown) return;
+        shown = text;
         io.out.write(`${drawn ? `\x1b[${drawn}F\x1b[J` : ''}${text}`);
         drawn = text.split('\n').length - 1;
       } else {
@@ -191,8 +188,9 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
         }
       }
     };
-    let timer: NodeJS.Timeout | undefined;
-    const sub = o.onDidChange(() => (timer ??= setTimeout(() => ((timer = undefined), render()), tty ? 100 : 20)));
+    // The fleet store's change is coalesced already (one per burst): the fleet is drawn from its state at once,
+    // and a terminal is redrawn only when the text changed.
+    const sub = o.onDidChange(render);
     const notices = o.onDidNotice(
       (n) => !tty && io.out.write(`${new Date().toISOString().slice(11, 19)} ${n.message}\n`),
     );
@@ -222,7 +220,6 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     });
     sub.dispose();
     notices.dispose();
-    if (timer) clearTimeout(timer);
     render();
     io.out.write(
       outcome === 'idle'

@@ -9,7 +9,8 @@ import { RepoCommands } from './commands/repoCommands';
 import { SyncDesignDocs } from './commands/syncCommand';
 import { SampleProjects } from './commands/sampleProject';
 import { TaskCommands } from './commands/taskCommands';
-import type { SpecTaskServices } from './extensionContext';
+import type { FleetState } from '../core/store/fleetState';
+import type { SpecTaskRepository, SpecTaskServices } from './extensionContext';
 import { FleetViews } from './fleet/fleetViews';
 import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
 import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
@@ -45,7 +46,7 @@ export interface SpecTaskApi {
   _testTreeSnapshot(): Promise<TreeSnapshotNode[]>;
   /** Test hook: the status bar item's text ('' when hidden). */
   _testStatusBarText(): string;
-  /** Test hook: fires after the SpecTasks tree was told to refresh (after the coalescing delay). */
+  /** Test hook: fires after the SpecTasks tree was told to refresh (after the fleet store's change). */
   readonly _testOnDidRefreshTree: vscode.Event<void>;
 }
 
@@ -56,8 +57,6 @@ export interface TreeSnapshotNode {
   icon?: string;
   children?: TreeSnapshotNode[];
 }
-
-const COALESCE_MS = 100;
 
 /**
  * The composition root (house rule 2): the only place services are constructed, wiring peers through
@@ -74,21 +73,31 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const hub = store.add(new RepositoryHub(log, context.extensionUri, registry, catalog));
   const services: SpecTaskServices = hub;
 
-  // One coalesced "something changed" for the tree, the status bar and the dashboards.
+  // The surfaces follow each repository's fleet store, whose change is already coalesced (one per burst, with
+  // its rev; see FleetStore): no timer of their own, so one tick shows on all of them at once. The dashboards
+  // limit their rate by what a snapshot costs (SnapshotScheduler). The tree, the status bar and the context keys
+  // project only when what they show changed: a run's activity line and an agent's counters, which only the
+  // dashboard shows, leave the store's tasks, working set and queue reasons as they were (immutable state:
+  // comparing references is enough).
   const changed = store.add(new vscode.EventEmitter<void>());
   const fleetChanged = store.add(new Emitter<void>());
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    fleetChanged.fire(); // the dashboard has its own frame scheduler
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      changed.fire();
-    }, COALESCE_MS);
+  const projected = new WeakMap<SpecTaskRepository, FleetState>();
+  const onTasksChanged = (repo: SpecTaskRepository) => {
+    fleetChanged.fire();
+    const state = repo.orchestrator.fleet.state;
+    const last = projected.get(repo);
+    projected.set(repo, state);
+    if (last?.tasks === state.tasks && last.working === state.working && last.queueReasons === state.queueReasons)
+      return;
+    changed.fire();
   };
-  store.add({ dispose: () => timer && clearTimeout(timer) });
-  store.add(hub.onDidChangeTasks(schedule));
-  store.add(hub.onDidChangeOrchestrators(schedule));
-  store.add(hub.onDidChangeStates(schedule));
+  const showAll = () => {
+    fleetChanged.fire();
+    changed.fire();
+  };
+  store.add(hub.onDidChangeTasks(onTasksChanged));
+  store.add(hub.onDidChangeOrchestrators(showAll));
+  store.add(hub.onDidChangeStates(showAll));
   store.add(hub.onDidNotice(({ repo, notice }) => showNotice(repo, notice, log)));
 
   // Agent back-ends: probed on activation and when settings change; the welcome view says why none runs.
@@ -111,7 +120,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
           .join(', ')}`,
       );
     await vscode.commands.executeCommand('setContext', 'spectask:noAgentBackend', none);
-    schedule();
+    showAll();
   };
   store.add(
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask') && void probeBackends()),
@@ -141,6 +150,13 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const treeRefreshed = store.add(new vscode.EventEmitter<void>());
   const statusBar = store.add(new SpecTaskStatusBar(() => hub.repositories(), hub.mayRunAgents));
   let docsRoot: string | undefined;
+  // A context key is sent to the window only when its value changed (one message each, on every change).
+  const contextKeys = new Map<string, boolean>();
+  const setContext = (key: string, value: boolean) => {
+    if (contextKeys.get(key) === value) return;
+    contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
   store.add(
     changed.event(() => {
       statusBar.update();
@@ -150,20 +166,15 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
         docsRoot = first?.designDocsRoot;
         docsTree.setRoot(docsRoot ? vscode.Uri.file(docsRoot) : undefined);
       }
-      void vscode.commands.executeCommand(
-        'setContext',
-        'spectask:noGitRepo',
-        states.length > 0 && states.every((s) => s.kind === 'not-a-repo'),
-      );
-      void vscode.commands.executeCommand(
-        'setContext',
+      setContext('spectask:noGitRepo', states.length > 0 && states.every((s) => s.kind === 'not-a-repo'));
+      setContext(
         'spectask:uninitialized',
         states.some((s) => s.kind === 'uninitialized') && !hub.repositories().length,
       );
-      void vscode.commands.executeCommand('setContext', 'spectask:noDesignDocs', !docsRoot);
-      void vscode.commands.executeCommand('setContext', 'spectask:hasRepository', hub.repositories().length > 0);
-      void vscode.commands.executeCommand('setContext', 'spectask:noTasks', tasksTree.taskCount() === 0);
-      void vscode.commands.executeCommand('setContext', 'spectask:agentsBlocked', !!hub.mayRunAgents());
+      setContext('spectask:noDesignDocs', !docsRoot);
+      setContext('spectask:hasRepository', hub.repositories().length > 0);
+      setContext('spectask:noTasks', tasksTree.taskCount() === 0);
+      setContext('spectask:agentsBlocked', !!hub.mayRunAgents());
       treeRefreshed.fire();
     }),
   );

@@ -58,7 +58,7 @@ export interface SpecTaskServices {
   repositories(): readonly SpecTaskRepository[];
   /** Fires when a repository's orchestrator was opened or closed (folders added/removed, branch initialized). */
   readonly onDidChangeOrchestrators: vscode.Event<void>;
-  /** Fires when any repository's SpecTasks or agents changed (every orchestrator's change, not coalesced). */
+  /** Fires once per change of a repository's fleet store (the store coalesces each burst into one change and rev). */
   readonly onDidChangeTasks: Event<SpecTaskRepository>;
   /** The one answer to "which SpecTask is this file, id or tree node?" across every open repository. */
   readonly locator: TaskLocator<SpecTaskRepository>;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import {
   type TaskDocumentName,
 } from './designDocsLayout';
 import { SpecTaskReader } from './specTaskReader';
+import { contentHash } from './specTaskStore';
 
 /** One item whose state differs between two readings; `before`/`after` undefined when it was added/removed. */
 export interface ItemStateChange {
@@ -56,6 +56,11 @@ export interface DesignDocsWatcherOptions {
   /** Longest a continuous stream of events can delay a reading; default 200 ms. */
   maxWaitMs?: number;
   contextItems?: number;
+  /**
+   * Whether a document (absolute path) with this content hash is a write of this process that was announced
+   * already (SpecTaskStore.isOwnWrite): its change is then not reported again as an echo.
+   */
+  isOwnWrite?: (file: string, hash: string) => boolean;
 }
 
 interface DocState {
@@ -90,6 +95,7 @@ export class DesignDocsWatcher extends Disposable {
   private readonly debounceMs: number;
   private readonly maxWaitMs: number;
   private readonly contextItems: number;
+  private readonly isOwnWrite?: (file: string, hash: string) => boolean;
 
   constructor(
     readonly worktreePath: string,
@@ -100,6 +106,7 @@ export class DesignDocsWatcher extends Disposable {
     this.debounceMs = options.debounceMs ?? 40;
     this.maxWaitMs = options.maxWaitMs ?? 200;
     this.contextItems = options.contextItems ?? DEFAULT_CONTEXT_ITEMS;
+    this.isOwnWrite = options.isOwnWrite;
   }
 
   /**
@@ -212,6 +219,7 @@ export class DesignDocsWatcher extends Disposable {
         const a = old?.docs.get(doc);
         const b = next.get(doc);
         if (a?.hash === b?.hash) continue;
+        if (a && b && this.isOwnWrite?.(path.join(this.worktreePath, f.rel, doc), b.hash)) continue;
         events.push({
           kind: 'documentChanged',
           taskId,
@@ -277,7 +285,7 @@ export class DesignDocsWatcher extends Disposable {
         }
         const isChecklist = doc === TASKS_FILE || doc === LEGACY_CHECKLIST_FILE;
         docs.set(doc, {
-          hash: createHash('sha1').update(bytes).digest('hex'),
+          hash: contentHash(bytes),
           items: isChecklist ? parseChecklist(bytes).items : undefined,
         });
       }),

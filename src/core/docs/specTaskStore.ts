@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { findItem } from '../checklist/checklistFocus';
 import type { ItemRef, ItemState } from '../checklist/checklistTypes';
 import { setItemState } from '../checklist/setItemState';
 import type { GitQueue } from '../git/gitQueue';
-import { Disposable, type Event } from '../lifecycle';
+import { Disposable, Emitter, type Event } from '../lifecycle';
 import { transition, type Trigger } from '../orchestrator/statusMachine';
 import { writeFileAtomic } from './atomicWrite';
 import { shortText } from './commitMessage';
@@ -79,6 +80,11 @@ export class SpecTaskStore extends Disposable {
   readonly onDidCommit: Event<DocCommit>;
   /** Fires when a push (setting) failed; the commit stays local until the next successful push. */
   readonly onDidFailPush: Event<{ sha: string; message: string }>;
+  private readonly _onDidWriteRecord = this._register(new Emitter<SpecTaskRecord>());
+  /** Fires when this store wrote a `spectask.json`, with the record written (before it is committed). */
+  readonly onDidWriteRecord: Event<SpecTaskRecord> = this._onDidWriteRecord.event;
+  /** The content hash of the `spectask.json` this store wrote last, by absolute path (see {@link isOwnWrite}). */
+  private readonly ownRecords = new Map<string, string>();
 
   constructor(
     readonly worktreePath: string,
@@ -278,6 +284,14 @@ export class SpecTaskStore extends Disposable {
     return findItem(d.checklist, item);
   }
 
+  /**
+   * Whether `file` with content hash `hash` (sha1, hex) is the `spectask.json` this store wrote last: the
+   * watcher reports no change for it, since {@link onDidWriteRecord} carried the record already (no echo).
+   */
+  isOwnWrite(file: string, hash: string): boolean {
+    return this.ownRecords.get(file) === hash;
+  }
+
   private async writeRecord(
     ref: string,
     what: string,
@@ -312,7 +326,14 @@ export class SpecTaskStore extends Disposable {
         throw new SpecTaskInvalidError(abs, checked.field, `the update would make it invalid: ${checked.message}`);
       if (checked.record.id !== before.id || checked.record.number !== before.number)
         throw new SpecTaskInvalidError(abs, 'id', 'a SpecTask keeps its number');
-      await writeFileAtomic(abs, serializeRecord(checked.record));
+      // Noted before the write, so that the watcher, reading it whenever, recognises it as this store's own.
+      const text = serializeRecord(checked.record);
+      this.ownRecords.set(abs, contentHash(text));
+      await writeFileAtomic(abs, text).catch((e) => {
+        this.ownRecords.delete(abs);
+        throw e;
+      });
+      this._onDidWriteRecord.fire(checked.record);
       const summary = describe ? describe(before, checked.record) : what;
       return {
         record: checked.record,
@@ -335,6 +356,11 @@ function transitioned(rec: SpecTaskRecord, trigger: Trigger, note: string | unde
     revisionCount: trigger === 'request_spec_changes' ? rec.revisionCount + 1 : rec.revisionCount,
     history: [...rec.history, { at, from: t.from, to: t.to, trigger, ...(note ? { note } : {}) }],
   };
+}
+
+/** The content hash the design-docs watcher compares readings by. */
+export function contentHash(content: string | Uint8Array): string {
+  return createHash('sha1').update(content).digest('hex');
 }
 
 function serializeRecord(record: SpecTaskRecord): string {

@@ -65,6 +65,9 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
     new DesignDocsWatcher(docs.location.worktreePath, {
       contextItems: opts.settings().contextItems,
       ...ORCHESTRATOR_WATCHER_TIMING,
+      // The store announces its own writes of spectask.json (the orchestrator's, the review's) when it makes
+      // them; the watcher does not report them a second time.
+      isOwnWrite: (file, hash) => docs.store.isOwnWrite(file, hash),
     }),
   );
   await watcher.start();

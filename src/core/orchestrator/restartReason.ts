@@ -78,3 +78,20 @@ export function retryReason(
     ? `retry ${n} of ${max}: ${unfinished}`
     : `retry ${n} of ${max} after ${runEnding(result)}`;
 }
+
+/**
+ * Why a run that used up its nudges and retries failed, as the task's error keeps it. How the run ended comes
+ * first: for an agent that died or went silent it is the cause, and the unfinished checklist only its consequence.
+ */
+export function failureReason(
+  result: Pick<ResultEvent, 'status' | 'errorMessage' | 'deniedTools'>,
+  problems: readonly string[],
+): string {
+  const ending = result.errorMessage
+    ? [`the agent's run ended ${result.status}: ${result.errorMessage}`]
+    : result.status !== 'success'
+      ? [`the agent's run ended ${result.status}`]
+      : [];
+  const denied = result.deniedTools?.length ? [`denied tools: ${result.deniedTools.join(', ')}`] : [];
+  return [...ending, ...problems, ...denied].join('; ');
+}

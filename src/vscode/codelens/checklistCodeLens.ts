@@ -3,13 +3,13 @@ import { vscode } from '../vscodeApi';
 import { parseChecklist } from '../../core/checklist/parseChecklist';
 import { Disposable } from '../../core/lifecycle';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
-import { specDocOf } from '../review/specDocs';
 import { checklistLenses, type AgentOnTask } from './checklistLenses';
 
 /**
  * CodeLens and line decorations in a SpecTask's tasks.md (design-docs worktree): every checklist item's
  * state, and on the current item which agent is on it (from the orchestrator's fleet snapshot). Updates
- * when the orchestrator changes (an agent ticks a box) and when the document is edited.
+ * on the fleet store's change (an agent ticks a box; already coalesced, so no timer here) and when the
+ * document is edited; only while such a document is visible. VS Code itself spaces the lens requests.
  */
 export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProvider {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
@@ -23,41 +23,36 @@ export class ChecklistCodeLens extends Disposable implements vscode.CodeLensProv
     }),
   );
   private readonly done = this._register(vscode.window.createTextEditorDecorationType({ opacity: '0.65' }));
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: SpecTaskServices) {
     super();
     this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/tasks.md' }, this));
     // One subscription for every repository, present and future: the hub fans the orchestrators' changes in.
-    this._register(services.onDidChangeOrchestrators(() => this.schedule()));
-    this._register(services.onDidChangeTasks(() => this.schedule()));
+    this._register(services.onDidChangeOrchestrators(() => this.refresh()));
+    this._register(services.onDidChangeTasks(() => this.refresh()));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
+        if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.refresh();
       }),
     );
-    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    this.schedule();
+    this.refresh();
   }
 
-  /** Coalesces bursts of ticks into one refresh. */
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this._onDidChange.fire();
-      this.decorate();
-    }, 100);
+  /** The lenses and decorations again, when a SpecTask's tasks.md is in sight (else nothing shows them). */
+  private refresh(): void {
+    if (!vscode.window.visibleTextEditors.some((ed) => this.locate(ed.document.uri))) return;
+    this._onDidChange.fire();
+    this.decorate();
   }
 
+  /** The SpecTask whose tasks.md this is (the workspace's TaskLocator), if any. */
   private locate(uri: vscode.Uri): { repo: SpecTaskRepository; taskId: string } | undefined {
     if (uri.scheme !== 'file' || path.basename(uri.fsPath) !== 'tasks.md') return undefined;
-    for (const repo of this.services.repositories()) {
-      const hit = specDocOf(uri.fsPath, repo.orchestrator.taskViews());
-      if (hit?.document === 'tasks.md') return { repo, taskId: hit.taskId };
-    }
-    return undefined;
+    const hit = this.services.locator.at(uri);
+    return hit?.place === 'task-folder' && hit.relative === 'tasks.md'
+      ? { repo: hit.repo, taskId: hit.taskId }
+      : undefined;
   }
 
   private lensesFor(doc: vscode.TextDocument) {

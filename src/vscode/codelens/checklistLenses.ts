@@ -2,7 +2,12 @@
 // SpecTask folder gets in the explorer. Unit-tested in test/unit/review/checklistLenses.test.ts.
 import { checklistProgress, currentItem } from '../../core/checklist/checklistFocus';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
-import type { SpecTaskStatus } from '../../core/orchestrator/statusMachine';
+import {
+  statusGroup,
+  WAITING_FOR_PERSON_STATUSES,
+  WORKING_STATUSES,
+  type SpecTaskStatus,
+} from '../../core/orchestrator/statusMachine';
 
 /** The agent working on a SpecTask, as far as the fleet snapshot knows it. */
 export interface AgentOnTask {
@@ -22,8 +27,6 @@ export interface ItemLens {
   current: boolean;
 }
 
-const WORKING: ReadonlySet<SpecTaskStatus> = new Set(['implementation', 'spec_generation']);
-
 /**
  * One lens per checklist item. The current item (last `[~]`, else first `[ ]`, DESIGN.md §4) names the
  * agent when one works on the task; otherwise it says what it waits for.
@@ -33,7 +36,7 @@ export function checklistLenses(
   task: { status?: SpecTaskStatus; agentWorking?: boolean; agent?: AgentOnTask },
 ): ItemLens[] {
   const cur = currentItem(items);
-  const working = !!task.agentWorking || (task.status !== undefined && WORKING.has(task.status));
+  const working = !!task.agentWorking || (task.status !== undefined && WORKING_STATUSES.has(task.status));
   const who = agentLabel(task.agent);
   return items.map((it) => {
     const isCurrent = it === cur;
@@ -101,16 +104,15 @@ export function folderBadge(task: {
   const p = checklistProgress(task.items);
   const status = task.status.replace(/_/g, ' ');
   const progress = p.total ? ` · ${p.done}/${p.total} done` : '';
-  const tone: BadgeTone =
-    task.status === 'spec_review' || task.status === 'implementation_review'
-      ? 'review'
-      : task.status.endsWith('failed')
-        ? 'failed'
-        : task.status === 'done'
-          ? 'done'
-          : task.agentWorking || WORKING.has(task.status)
-            ? 'working'
-            : 'quiet';
+  const tone: BadgeTone = WAITING_FOR_PERSON_STATUSES.has(task.status)
+    ? 'review'
+    : statusGroup(task.status) === 'failed'
+      ? 'failed'
+      : task.status === 'done'
+        ? 'done'
+        : task.agentWorking || WORKING_STATUSES.has(task.status)
+          ? 'working'
+          : 'quiet';
   return {
     badge: STATUS_BADGE[task.status],
     tooltip: `SpecTask #${task.number} ${task.title}: ${status}${progress}${task.agentWorking ? ' · agent working' : ''}${task.error ? ` · ${task.error.slice(0, 120)}` : ''}`,

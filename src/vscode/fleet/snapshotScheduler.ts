@@ -57,7 +57,10 @@ export class SnapshotScheduler {
     if (this.ready) this.postNow();
   }
 
-  /** The data changed: coalesce bursts (many agents ticking together) into one snapshot per window. */
+  /**
+   * The fleet store's state changed (its one change per burst, see FleetStore): at most one snapshot per window,
+   * so that many agents ticking together cost the host a bounded share of its event loop.
+   */
   onChange(): void {
     if (!this.ready || this.timer) return;
     const wait = Math.max(0, this.lastPostAt + this.window - this.now());

@@ -15,9 +15,6 @@ export interface LoadedTask {
   docs: Partial<Record<SpecDocument, string>>;
 }
 
-/** How long task changes are gathered before the comments are synced with the records (one place: scheduleSync). */
-const SYNC_DELAY_MS = 150;
-
 /**
  * This window's copy of every SpecTask's review comments, kept in step with spectask.json: loaded (strictly,
  * through the ReviewService) when a task's record changes, resolved automatically when their quote is gone,
@@ -34,7 +31,9 @@ export class ReviewCommentModel extends Disposable {
   private readonly syncedRecord = new Map<string, SpecTaskRecord | undefined>();
   /** Writes in flight per task: while any runs, an older record from the orchestrator must not win. */
   private readonly writing = new Map<string, number>();
-  private syncTimer: NodeJS.Timeout | undefined;
+  /** A pass over every task is running / another was asked for meanwhile (passes never overlap). */
+  private syncing = false;
+  private syncAgain = false;
 
   private readonly _onDidLoadTask = this._register(new vscode.EventEmitter<LoadedTask>());
   /** A task's comments were (re)loaded from its record: render them. */
@@ -60,7 +59,6 @@ export class ReviewCommentModel extends Disposable {
     );
     this._register(services.onDidChangeOrchestrators(() => this.scheduleSync()));
     this._register(services.onDidChangeTasks(() => this.scheduleSync()));
-    this._register({ dispose: () => this.syncTimer && clearTimeout(this.syncTimer) });
     this.scheduleSync();
   }
 
@@ -75,15 +73,25 @@ export class ReviewCommentModel extends Disposable {
   }
 
   /**
-   * The one timer of the review: task changes arrive uncoalesced from every orchestrator, so they are gathered
-   * for SYNC_DELAY_MS. To be replaced by a subscription to the store's one coalesced change once it exists.
+   * A pass over every task on each change of the fleet store (one per burst: the store coalesces, so no timer
+   * here). Passes never overlap; a change during a pass runs one more. Unchanged records are skipped by identity.
    */
   private scheduleSync(): void {
-    if (this.syncTimer) return;
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = undefined;
-      void this.syncAll();
-    }, SYNC_DELAY_MS);
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    void (async () => {
+      try {
+        do {
+          this.syncAgain = false;
+          await this.syncAll();
+        } while (this.syncAgain && !this.isDisposed);
+      } finally {
+        this.syncing = false;
+      }
+    })();
   }
 
   private async syncAll(): Promise<void> {

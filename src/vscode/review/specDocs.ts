@@ -1,32 +1,7 @@
-// Pure (no `vscode`): which file is which SpecTask's spec document, what the reviewer has opened, and how
+// Pure (no `vscode`): what the reviewer has opened, and how
 // the approval gate reads in one line. Unit-tested in test/unit/review/specDocs.test.ts.
-import * as path from 'node:path';
 import type { ApprovalGate } from '../../core/review/approvalGate';
 import { contentHash, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
-
-export interface TaskFolder {
-  id: string;
-  /** Absolute path of the SpecTask folder in the design-docs worktree. */
-  path: string;
-}
-
-/** The SpecTask and document a file is, when it is one of the three spec documents of a known SpecTask folder. */
-export function specDocOf(
-  fsPath: string,
-  tasks: Iterable<TaskFolder>,
-  caseInsensitive = process.platform === 'win32' || process.platform === 'darwin',
-): { taskId: string; document: SpecDocument } | undefined {
-  const norm = (p: string) => {
-    const r = path.resolve(p);
-    return caseInsensitive ? r.toLowerCase() : r;
-  };
-  const base = path.basename(fsPath);
-  const document = SPEC_DOCUMENTS.find((d) => (caseInsensitive ? d === base.toLowerCase() : d === base));
-  if (!document) return undefined;
-  const dir = norm(path.dirname(fsPath));
-  for (const t of tasks) if (norm(t.path) === dir) return { taskId: t.id, document };
-  return undefined;
-}
 
 /** Per SpecTask, the content hash each document had when the reviewer last had it on screen. */
 export type ViewedState = Record<string, Partial<Record<SpecDocument, string>>>;

@@ -50,11 +50,19 @@ describe('Orchestrator: the run as its card shows it', function () {
     const seen = new Set<string>();
     const edit = (p: string, kind = 'edit') =>
       ({ t: 'tool_call', callId: p, name: 'Edit', kind, input: {}, paths: [p] }) as Omit<AgentEvent, 'runId'>;
+    // One tool call per turn of the event loop: calls made in one go reach the views as one change (the store
+    // coalesces them), which would show only the last.
+    const turn = () => new Promise((r) => setImmediate(r));
     h = await makeHarness(async (ctx) => {
-      ctx.emit(edit(path.join(ctx.req.worktree, 'src', 'auth.ts')));
-      ctx.emit(edit(path.join(ctx.taskFolder, 'tasks.md')));
-      ctx.emit(edit('/etc/hosts', 'read'));
-      ctx.emit(edit(path.join(ctx.req.worktree, '..', 'elsewhere.ts')));
+      for (const call of [
+        edit(path.join(ctx.req.worktree, 'src', 'auth.ts')),
+        edit(path.join(ctx.taskFolder, 'tasks.md')),
+        edit('/etc/hosts', 'read'),
+        edit(path.join(ctx.req.worktree, '..', 'elsewhere.ts')),
+      ]) {
+        ctx.emit(call);
+        await turn();
+      }
       await replay.implement(ctx, '000001');
     });
     h.orchestrator.onDidChange(() => {

@@ -1,49 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { approvalGate } from '../../../src/core/review/approvalGate';
 import { contentHash } from '../../../src/core/review/reviewComments';
-import { gateSummary, nextToOpen, pruneViewed, recordView, specDocOf } from '../../../src/vscode/review/specDocs';
-
-const tasks = [
-  { id: '000001', path: '/r/.git-worktrees/helix-design-docs/design/tasks/000001_a' },
-  { id: '000002', path: '/r/.git-worktrees/helix-design-docs/design/tasks/000002_b' },
-];
+import { gateSummary, nextToOpen, pruneViewed, recordView } from '../../../src/vscode/review/specDocs';
 
 describe('spec documents', () => {
-  it('knows which SpecTask and document a file is', () => {
-    assert.deepEqual(specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000002_b/design.md', tasks, false), {
-      taskId: '000002',
-      document: 'design.md',
-    });
-    assert.deepEqual(
-      specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000001_a/../000001_a/tasks.md', tasks, false),
-      { taskId: '000001', document: 'tasks.md' },
-    );
-  });
-
-  it('rejects other files, nested files and unknown folders', () => {
-    assert.equal(
-      specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000001_a/spectask.json', tasks, false),
-      undefined,
-    );
-    assert.equal(
-      specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000001_a/sub/design.md', tasks, false),
-      undefined,
-    );
-    assert.equal(
-      specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000003_c/design.md', tasks, false),
-      undefined,
-    );
-    assert.equal(specDocOf('/r/design.md', tasks, false), undefined);
-    assert.equal(
-      specDocOf('/r/.git-worktrees/helix-design-docs/design/tasks/000001_a/Design.md', tasks, false),
-      undefined,
-    );
-    assert.deepEqual(specDocOf('/R/.git-worktrees/helix-design-docs/design/tasks/000001_A/Design.md', tasks, true), {
-      taskId: '000001',
-      document: 'design.md',
-    });
-  });
-
   it('records views by content hash and returns the same state when nothing changed', () => {
     const s1 = recordView({}, '000001', 'design.md', 'v1');
     assert.equal(s1['000001']['design.md'], contentHash('v1'));

@@ -1,0 +1,420 @@
+import type { BackendId } from '../agents/agentBackend';
+import type { ResultEvent } from '../agents/agentEvents';
+import type { AgentPool } from '../agents/agentPool';
+import {
+  isProcessAliveAsync,
+  processIdentity,
+  recordProcessTreeAsync,
+  signalRecordedAsync,
+} from '../agents/processTree';
+import { Disposable } from '../lifecycle';
+import { describeToolCall } from './fleetView';
+import type { OrchestratorContext } from './orchestratorContext';
+import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
+import { implementationChangesPrompt, type PromptTask } from './prompts';
+import {
+  failureReason,
+  nudgeReason,
+  RESUMED_AFTER_RESTART,
+  RESUMED_ORPHAN,
+  retryReason,
+  unfinishedWork,
+} from './restartReason';
+import type { TaskEntry } from './taskBook';
+
+/** A run the supervisor is waiting on. Its card (start, activity) is in the fleet store; this is the bookkeeping. */
+interface ActiveRun {
+  runId?: string;
+  phase: Phase;
+  /** The working directory the agent was started in (its code worktree). */
+  cwd: string;
+  nudges: number;
+  retries: number;
+  /** Set by Stop: the run's end must not count as a failure to retry. */
+  stopping?: string;
+  cancel(reason: string): Promise<void>;
+}
+
+/** How a run continues an earlier one: the nudges and retries so far, and why it is not the task's first. */
+export interface Restart {
+  nudges?: number;
+  retries?: number;
+  reason?: string;
+}
+
+/**
+ * Runs the agents (DESIGN.md §6): launches a phase's run, handles its end (commit, verdict), nudges and retries
+ * it a bounded number of times, fails it, and after a crash or reload resumes interrupted runs and relaunches
+ * orphans. What differs between planning and implementation comes from the phase table (phases.ts).
+ */
+export class RunSupervisor extends Disposable {
+  private readonly runs = new Map<string, ActiveRun>();
+  /** Tasks the scheduler is moving into a working status and starting: not orphans, though no run is registered yet. */
+  private readonly starting = new Set<string>();
+
+  constructor(private readonly ctx: OrchestratorContext) {
+    super();
+    this._register(
+      ctx.deps.pool.onDidRunEvent(({ taskId, event }) => {
+        const run = this.runs.get(taskId);
+        if (!run) return;
+        if (event.t === 'tool_call') {
+          // The agent names files in its worktree and in its SpecTask folder, which lives in the design-docs worktree.
+          const activity = describeToolCall(event, [run.cwd, ctx.deps.store.worktreePath]);
+          ctx.fleet.dispatch({ type: 'runActivity', id: taskId, activity, at: ctx.now() });
+        } else if (event.t === 'session' && event.sessionId) {
+          void this.rememberSession(taskId, run.phase, event.sessionId);
+        }
+      }),
+    );
+  }
+
+  /** Whether an agent works on the task here. */
+  isRunning(id: string): boolean {
+    return this.runs.has(id);
+  }
+
+  /** The phase of the task's run, if an agent works on it here. */
+  phaseOf(id: string): Phase | undefined {
+    return this.runs.get(id)?.phase;
+  }
+
+  /**
+   * Marks a task as being started by the scheduler for the duration of `start`: the reconcile tick must not take
+   * it for an orphan while its status already says "working" but its run is not registered yet.
+   */
+  async whileStarting(id: string, start: () => Promise<void>): Promise<void> {
+    this.starting.add(id);
+    try {
+      await start();
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  /** Stops the task's agent (tree-kill). The task fails with "stopped by you", so Retry resumes it. */
+  async stop(id: string): Promise<void> {
+    const run = this.runs.get(id);
+    if (!run) {
+      await this.ctx.deps.pool.stopAgent(id, 'stopped by the user');
+      return;
+    }
+    await run.cancel('stopped by the user');
+  }
+
+  /** Whether the task's status says an agent works on it, but none does or is being started here. */
+  private isOrphan(t: TaskEntry): boolean {
+    return phaseOfStatus(t.status) !== undefined && !this.runs.has(t.id) && !this.starting.has(t.id);
+  }
+
+  /** Tasks whose status says an agent works on them, but none does here (a crash, another process's change). */
+  async relaunchOrphans(): Promise<void> {
+    if (this.ctx.deps.mayRunAgents?.()) return;
+    for (const t of this.ctx.book.all()) {
+      const phase = phaseOfStatus(t.status);
+      if (!phase || !this.isOrphan(t)) continue;
+      this.ctx.log(
+        'warn',
+        `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`,
+      );
+      const last = t.record?.history.at(-1);
+      const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
+      await this.launch(
+        t,
+        phase,
+        changes ? (task, paths) => implementationChangesPrompt(task, paths, changes) : PHASES[phase].continuePrompt,
+        { reason: RESUMED_ORPHAN },
+      ).catch((e) => this.ctx.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
+    }
+  }
+
+  /** After a crash or reload: every run the ledger shows unfinished is ended and resumed on its session. */
+  async resumeInterrupted(): Promise<void> {
+    const { deps } = this.ctx;
+    const open = await deps.ledger.interruptedRuns();
+    for (const r of open) {
+      // An agent orphaned by the previous process would keep writing: stop its whole tree first, but only
+      // if that PID is still the same process (start time), never a stranger that reused the number.
+      if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' })))
+        await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
+      await deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.ctx.now() });
+      const t = this.ctx.book.get(r.taskId);
+      if (!t || !this.isOrphan(t)) continue;
+      const sessionId = r.sessionId ?? t.record?.agentSessions?.[r.backend];
+      if (sessionId) deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
+      if (deps.mayRunAgents?.()) continue;
+      this.ctx.log(
+        'info',
+        `resuming the interrupted ${r.phase} run of SpecTask ${t.number}${sessionId ? ` on session ${sessionId}` : ''}`,
+      );
+      await this.launch(t, r.phase, PHASES[r.phase].continuePrompt, { reason: RESUMED_AFTER_RESTART });
+    }
+  }
+
+  /**
+   * Starts a run of the task's agent. `restart` counts the nudges and retries so far and says why this run is
+   * not the task's first, for its dashboard card.
+   */
+  async launch(task: TaskEntry, phase: Phase, makePrompt: MakePrompt, restart: Restart = {}): Promise<void> {
+    const { deps } = this.ctx;
+    const blocked = deps.mayRunAgents?.();
+    if (blocked) {
+      // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
+      this.ctx.fleet.dispatch({ type: 'queueReason', id: task.id, reason: blocked });
+      return;
+    }
+    const s = deps.settings();
+    const spec = PHASES[phase];
+    const wt = this.ctx.book.worktreeOf(task.id)!;
+    let ticket: { cancel(reason?: string): Promise<void> } | undefined;
+    // Registered before the first await: a Stop that arrives while the worktree is being prepared must win.
+    const active: ActiveRun = {
+      phase,
+      cwd: wt.path,
+      nudges: restart.nudges ?? 0,
+      retries: restart.retries ?? 0,
+      cancel: async (reason) => {
+        active.stopping ??= reason;
+        await ticket?.cancel(reason);
+      },
+    };
+    this.runs.set(task.id, active);
+    this.ctx.fleet.dispatch({
+      type: 'runStarted',
+      id: task.id,
+      startedAt: this.ctx.now(),
+      restartReason: restart.reason,
+    });
+    let runId: string;
+    let started: ReturnType<AgentPool['runPhase']>;
+    try {
+      // Planning runs in the code worktree too: the agent reads the code there, and its session (scoped to
+      // the cwd by some back-ends) can then be resumed for implementation in the same folder.
+      await deps.worktrees.ensure(wt);
+      if (spec.fastForward) await deps.worktrees.fastForwardToBase(wt).catch(() => false);
+      if (!task.record?.branch)
+        await deps.store.update(task.id, `code branch ${wt.branch}`, (r) => {
+          r.branch = wt.branch;
+          r.baseBranch = wt.baseBranch;
+        });
+      const promptTask: PromptTask = {
+        number: task.number,
+        title: task.title,
+        goal: task.record?.prompt ?? task.title,
+      };
+      const paths = runPaths(task.path, wt);
+      const cfg = spec.agent(s);
+      const backend: BackendId = cfg.backend;
+      const baseSha = await deps.worktrees.headSha(wt);
+      runId = `${task.id}-${phase}-${this.ctx.now().toString(36)}`;
+      if (active.stopping) throw new Error(active.stopping);
+      await deps.ledger.append({
+        kind: 'run-started',
+        runId,
+        taskId: task.id,
+        phase,
+        backend,
+        cwd: wt.path,
+        baseSha,
+        at: this.ctx.now(),
+        sessionId: task.record?.agentSessions?.[backend],
+      });
+      started = deps.pool.runPhase(task.id, {
+        backend,
+        phase,
+        worktree: wt.path,
+        prompt: makePrompt(promptTask, paths),
+        model: cfg.model,
+        permissions: spec.permissions(s),
+        limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },
+        // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
+        extraDirs: [task.path],
+        cpuPriority: s.agentCpuPriority,
+      });
+      ticket = started;
+    } catch (e) {
+      if (this.runs.get(task.id) === active) this.forget(task.id);
+      if (active.stopping) {
+        await this.fail(task.id, phase, active.stopping);
+        return;
+      }
+      throw e;
+    }
+    const finalRunId = runId;
+    void started.run
+      .then(async (run) => {
+        if (!run) return;
+        active.runId = run.runId;
+        // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
+        const identity = run.pid ? await processIdentity(run.pid) : undefined;
+        return deps.ledger.append({
+          kind: 'run-attached',
+          runId: finalRunId,
+          pid: run.pid,
+          processStartTime: identity?.startTime,
+          at: this.ctx.now(),
+        });
+      })
+      .catch((e) =>
+        this.ctx.log(
+          'warn',
+          `could not record the process of SpecTask ${task.number} in the run ledger: ${(e as Error).message}`,
+        ),
+      );
+    void started.finished
+      .then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt))
+      .catch((e) => {
+        this.ctx.log('error', `after the run of ${task.number}: ${(e as Error).message}`);
+        this.ctx.notice({
+          kind: 'error',
+          taskId: task.id,
+          message: `#${task.number} "${task.title}": the agent's run ended but its result could not be handled: ${(e as Error).message}`,
+        });
+      });
+  }
+
+  private async onRunFinished(
+    id: string,
+    runId: string,
+    active: ActiveRun,
+    result: ResultEvent,
+    makePrompt: MakePrompt,
+  ): Promise<void> {
+    // Cut short by this orchestrator shutting down (Reload Window, VS Code closing): the run stays open in the
+    // ledger, so the next start resumes it on its session (resumeInterrupted) instead of starting afresh.
+    if (this.ctx.isDisposed()) return;
+    // A ledger that cannot be written (disk full) must not stop the run's end from being handled; the run then
+    // merely looks interrupted to the next start, which resumes it.
+    await this.ctx.deps.ledger
+      .append({ kind: 'run-ended', runId, outcome: result.status, at: this.ctx.now() })
+      .catch((e) =>
+        this.ctx.log('warn', `could not record the end of run ${runId} in the run ledger: ${(e as Error).message}`),
+      );
+    try {
+      await this.handleRunEnd(id, active, result, makePrompt);
+    } finally {
+      // Only now is the task free for another run. While its end was being handled (committing, checking the
+      // work: git, seconds on a busy machine) the status still said an agent works on it; had the run been
+      // forgotten earlier, the reconcile tick took the task for an orphan and started a second run on the same
+      // agent, and the next phase then failed with "the agent is busy".
+      if (this.runs.get(id) === active) {
+        this.forget(id);
+        if (!this.ctx.isDisposed()) this.ctx.kick();
+      }
+    }
+  }
+
+  private async handleRunEnd(id: string, active: ActiveRun, result: ResultEvent, makePrompt: MakePrompt) {
+    const { deps } = this.ctx;
+    if (this.ctx.isDisposed()) return;
+    if (result.status !== 'success' && (await deps.store.restoreEmptiedChecklist(id).catch(() => false)))
+      this.ctx.log(
+        'warn',
+        `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`,
+      );
+    // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
+    await this.ctx.commitTaskFolder(id, `${active.phase} run ${result.status}`);
+    const task = await this.ctx.book.refresh(id);
+    if (!task) return;
+    const spec = PHASES[active.phase];
+    if (task.status !== spec.status) return; // moved on meanwhile (archived, stopped, …)
+    if (active.stopping) {
+      await this.fail(id, active.phase, active.stopping);
+      return;
+    }
+    // Checking the work needs git and the files; when that fails (disk full, a broken worktree) the run is not
+    // done, for a reason the user can act on, instead of the task staying "working" with no agent.
+    const verdict = await spec
+      .verdict({ task, result, store: deps.store, worktrees: deps.worktrees, worktree: this.ctx.book.worktreeOf(id)! })
+      .catch((e): { ok: false; problems: string[] } => ({
+        ok: false,
+        problems: [`could not check the agent's work: ${(e as Error).message}`],
+      }));
+    if (verdict.ok) {
+      await this.ctx.apply(id, spec.succeeded, undefined, false);
+      if (this.ctx.book.get(id)?.record?.error)
+        await deps.store
+          .update(id, 'clear error', (r) => {
+            delete r.error;
+          })
+          .catch(() => undefined);
+      await this.ctx.book.refresh(id);
+      this.ctx.notice({ taskId: id, ...spec.ready(task) });
+      this.ctx.kick();
+      return;
+    }
+    const s = deps.settings();
+    const refreshed = this.ctx.book.require(id);
+    const unfinished = unfinishedWork(active.phase, refreshed.items);
+    if (active.nudges < s.maxNudges && result.status !== 'crashed') {
+      this.ctx.log(
+        'info',
+        `SpecTask ${task.number}: nudging the agent (${active.nudges + 1}/${s.maxNudges}): ${verdict.problems.join('; ')}`,
+      );
+      await this.launch(refreshed, active.phase, (t, paths) => spec.nudge(t, paths, verdict.problems), {
+        nudges: active.nudges + 1,
+        retries: active.retries,
+        reason: nudgeReason(active.nudges + 1, s.maxNudges, unfinished),
+      });
+      return;
+    }
+    if (active.retries < s.maxRetries) {
+      const wait = s.retryBackoffMs * 2 ** active.retries;
+      this.ctx.log('info', `SpecTask ${task.number}: retrying in ${wait} ms (${active.retries + 1}/${s.maxRetries})`);
+      await new Promise((r) => setTimeout(r, wait));
+      const again = this.ctx.book.get(id);
+      if (!again || again.status !== spec.status || this.ctx.isDisposed()) return;
+      await this.launch(again, active.phase, makePrompt, {
+        nudges: 0,
+        retries: active.retries + 1,
+        reason: retryReason(active.retries + 1, s.maxRetries, result, unfinished),
+      });
+      return;
+    }
+    await this.fail(id, active.phase, failureReason(result, verdict.problems));
+  }
+
+  /** Records why the task's run failed and moves it to its phase's failed status (when it is still working). */
+  async fail(id: string, phase: Phase, reason: string): Promise<void> {
+    const { deps } = this.ctx;
+    const t = this.ctx.book.get(id);
+    try {
+      await deps.store.update(id, 'record failure', (r) => {
+        r.error = reason;
+      });
+      if (t && phaseOfStatus(t.status)) await deps.store.transition(id, PHASES[phase].failed, reason);
+    } catch (e) {
+      this.ctx.log('error', `could not record the failure of ${id}: ${(e as Error).message}`);
+    }
+    await this.ctx.book.refresh(id);
+    this.ctx.notice({
+      kind: 'failed',
+      taskId: id,
+      message: `#${t?.number ?? id} "${t?.title ?? ''}" failed: ${reason}`,
+    });
+    this.ctx.kick();
+  }
+
+  private async rememberSession(id: string, phase: Phase, sessionId: string): Promise<void> {
+    const t = this.ctx.book.get(id);
+    const backend = PHASES[phase].agent(this.ctx.deps.settings()).backend;
+    if (!t?.record || t.record.agentSessions[backend] === sessionId) return;
+    await this.ctx.deps.store
+      .update(id, `agent session ${sessionId.slice(0, 8)}`, (r) => {
+        r.agentSessions[backend] = sessionId;
+      })
+      .catch((e) => this.ctx.log('warn', `could not record the session: ${(e as Error).message}`));
+    await this.ctx.book.refresh(id);
+  }
+
+  /** The run ended: the task is free for another, and its card says no agent works on it. */
+  private forget(id: string): void {
+    this.runs.delete(id);
+    this.ctx.fleet.dispatch({ type: 'runEnded', id });
+  }
+
+  override dispose(): void {
+    for (const r of this.runs.values()) void r.cancel('orchestrator shut down');
+    super.dispose();
+  }
+}

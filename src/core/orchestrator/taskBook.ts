@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import type { ChecklistItem } from '../checklist/checklistTypes';
+import type { SpecTaskDetails } from '../docs/specTaskReader';
+import type { SpecTaskRecord } from '../docs/specTaskSchema';
+import type { SpecTaskStore } from '../docs/specTaskStore';
+import type { TaskEntry } from '../store/fleetState';
+import type { FleetStore } from '../store/fleetStore';
+import { codeWorktreeFor, type CodeWorktree } from './codeWorktrees';
+
+export type { TaskEntry } from '../store/fleetState';
+
+/**
+ * The SpecTasks as last read from the design-docs worktree, kept in the fleet store. Reading is the only way
+ * in: every entry is what `refresh` found in the files, what the watcher already parsed (a tick), or a record
+ * this process just wrote, so the views never show a status the files do not have.
+ */
+export class TaskBook {
+  /** Readings are numbered as they start; per task, the number of the latest one taken into the store. */
+  private readonly taken = new Map<string, number>();
+  private generation = 0;
+
+  constructor(
+    private readonly store: SpecTaskStore,
+    private readonly fleet: FleetStore,
+    private readonly repoRoot: string,
+    private readonly now: () => number,
+  ) {}
+
+  get(id: string): TaskEntry | undefined {
+    return this.fleet.state.tasks.get(id);
+  }
+
+  require(id: string): TaskEntry {
+    const t = this.get(id);
+    if (!t) throw new Error(`no SpecTask ${id}`);
+    return t;
+  }
+
+  all(): IterableIterator<TaskEntry> {
+    return this.fleet.state.tasks.values();
+  }
+
+  /** The code worktree of a task (whether or not it exists yet). */
+  worktreeOf(id: string): CodeWorktree | undefined {
+    const t = this.get(id);
+    if (!t?.record) return undefined;
+    return codeWorktreeFor(this.repoRoot, path.basename(t.folder), t.record.baseBranch ?? 'main');
+  }
+
+  /** The watcher parsed the task's checklist: shown at once, without reading the folder again. */
+  setItems(id: string, items: readonly ChecklistItem[]): void {
+    this.fleet.dispatch({ type: 'checklistRead', id, items, at: this.now() });
+  }
+
+  /**
+   * This process wrote the task's `spectask.json`: the view takes the record as written. A reading that
+   * started before the write and ends after it would bring back the old record, so it is not taken.
+   */
+  recordWritten(record: SpecTaskRecord): void {
+    this.take(record.id, ++this.generation);
+    this.fleet.dispatch({ type: 'recordWritten', record });
+  }
+
+  /** Re-reads every SpecTask; those whose folders are gone are forgotten. */
+  async refreshAll(): Promise<void> {
+    const list = await this.store.list();
+    for (const s of list) await this.refresh(s.id);
+    this.fleet.dispatch({ type: 'tasksListed', ids: new Set(list.map((s) => s.id)) });
+  }
+
+  /**
+   * Re-reads one SpecTask from its folder; undefined when it is gone. `documentsChanged`: the watcher saw its
+   * documents change, so the reading is a change even if the views show the same (see FleetEvent `taskRead`).
+   */
+  async refresh(id: string, documentsChanged = false): Promise<TaskEntry | undefined> {
+    // Readings of one task may overlap (a watcher event, an intent, the reconcile tick): the one started last
+    // wins, and an older one that ends later is not taken.
+    const generation = ++this.generation;
+    let d: SpecTaskDetails;
+    try {
+      d = await this.store.get(id);
+    } catch {
+      if (this.take(id, generation)) this.fleet.dispatch({ type: 'taskGone', id });
+      return this.get(id);
+    }
+    if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d), documentsChanged });
+    return this.get(d.id);
+  }
+
+  /** Whether a reading is newer than the last one taken (and then takes it). */
+  private take(id: string, generation: number): boolean {
+    if (generation < (this.taken.get(id) ?? 0)) return false;
+    this.taken.set(id, generation);
+    return true;
+  }
+
+  private entryOf(d: SpecTaskDetails): TaskEntry {
+    if (!d.record || !d.status)
+      // A legacy or broken folder: listed, never scheduled.
+      return {
+        id: d.id,
+        number: d.id,
+        title: d.title,
+        status: 'backlog',
+        items: d.checklist?.items ?? [],
+        hasWorktree: false,
+        updatedAt: this.now(),
+        folder: d.folder,
+        path: d.path,
+        error: d.problems.map((p) => p.message).join('; ') || undefined,
+      };
+    const prev = this.get(d.id);
+    return {
+      id: d.id,
+      number: d.record.id,
+      title: d.title,
+      status: d.record.status,
+      backend: d.record.backend,
+      items: d.checklist?.items ?? ([] as ChecklistItem[]),
+      error: d.record.error,
+      hasWorktree: !!d.record.branch,
+      updatedAt: Math.max(prev?.updatedAt ?? 0, Date.parse(d.record.updatedAt) || 0),
+      record: d.record,
+      folder: d.folder,
+      path: d.path,
+    };
+  }
+}
