@@ -96,9 +96,25 @@ class LocalAgentProcess implements AgentProcess {
       if (!(await exitsWithin(this.exited, opts.graceMs ?? 0)))
         this.recorded = mergeTrees(this.recorded, await recordProcessTreeAsync(pid));
     }
-    // Survivors of the soft signal, including orphaned tool commands, get SIGKILL.
+    // Survivors of the soft signal, including orphaned tool commands, get SIGKILL: the agent's process group
+    // at once (a child forked after the record, e.g. by a shell just starting its command, is in it), then
+    // every recorded process, wherever it went (tool commands in sessions of their own).
+    this.killGroup(pid);
     await signalRecordedAsync(this.recorded, 'SIGKILL');
     await this.exited;
+  }
+
+  /**
+   * SIGKILLs the process group the root leads (it was started detached), only while the root is not yet
+   * reaped: until then its PID, which is the group's id, cannot belong to anyone else.
+   */
+  private killGroup(pid: number): void {
+    if (process.platform === 'win32' || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
   }
 
   async killLeftovers(): Promise<void> {

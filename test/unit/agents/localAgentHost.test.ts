@@ -138,6 +138,21 @@ describe('LocalAgentHost (the default AgentHost)', function () {
     await until('the grandchild is gone', () => !running(grandchild));
   });
 
+  it('kills a shell together with the command it forks while being killed (the race a record alone loses)', async () => {
+    // A hard kill right as the shell starts: its command may be forked after the tree was recorded. It must
+    // die too, or it holds the output pipe open and the caller waits for the command to end by itself.
+    for (let i = 0; i < 20; i++) {
+      const p = host.launch(
+        base({ command: '/bin/sh', args: ['-c', `${process.execPath} -e "setTimeout(() => {}, 8000)"`] }),
+      );
+      started.push(p.pid!);
+      const t0 = Date.now();
+      await p.killTree();
+      await p.closed;
+      assert.ok(Date.now() - t0 < 4000, `round ${i}: the output closed only after ${Date.now() - t0} ms`);
+    }
+  });
+
   it('kills the recorded tree of a process from an earlier session (ledger resume), never a reused PID', async () => {
     const { p, grandchild } = await launchTree(true);
     const identity = (await p.identity())!;
