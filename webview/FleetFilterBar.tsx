@@ -3,14 +3,17 @@ import type { FleetFilter } from './fleetFilter';
 
 interface Props {
   filter: FleetFilter;
+  /** Back-end ids among the cards. */
   backends: string[];
+  /** Each back-end's one label by id, as the host sends it (the registry lives in core); the id without. */
+  backendLabels?: Readonly<Record<string, string>>;
   onChange(filter: FleetFilter): void;
 }
 
 const valueOf = (e: Event): string => (e.target as HTMLInputElement).value;
 
 /** Text, phase and back-end filter of the dashboard. */
-export function FleetFilterBar({ filter, backends, onChange }: Props) {
+export function FleetFilterBar({ filter, backends, backendLabels, onChange }: Props) {
   return (
     <div class="filter-bar" role="search" aria-label="Filter agents">
       <vscode-textfield
@@ -49,7 +52,7 @@ export function FleetFilterBar({ filter, backends, onChange }: Props) {
         </vscode-option>
         {backends.map((b) => (
           <vscode-option key={b} value={b} selected={filter.backend === b}>
-            {b}
+            {backendLabels?.[b] ?? b}
           </vscode-option>
         ))}
       </vscode-single-select>

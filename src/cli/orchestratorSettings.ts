@@ -1,11 +1,13 @@
 import type { BackendId } from '../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agentPriority';
+import { BUILTIN_BACKENDS } from '../core/agents/builtinBackends';
 import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
 import type { BackendConfig } from '../core/orchestrator/backends';
 import { DEFAULT_SETTINGS, type OrchestratorSettings, type PermissionLevel } from '../core/orchestrator/settings';
 import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
 
-const BACKENDS: readonly BackendId[] = ['claude-cli', 'codex', 'gemini', 'openai-compat', 'custom'];
+/** The back-ends the CLI can run: the registry's built-in ones (the VS Code LM back-end needs VS Code). */
+export const CLI_BACKEND_IDS: readonly BackendId[] = BUILTIN_BACKENDS.ids();
 const LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 
 /** Options of the orchestrator commands, each documented in the CLI help. */
@@ -28,11 +30,11 @@ export const ORCHESTRATOR_OPTIONS = [
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
   const v = optionValue(args, name);
   if (v === undefined) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(v))
+  if (!BUILTIN_BACKENDS.has(v))
     throw new UsageError(
-      `--${name} must be one of ${BACKENDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`,
+      `--${name} must be one of ${CLI_BACKEND_IDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`,
     );
-  return v as BackendId;
+  return v;
 }
 
 function count(args: ParsedArgs, name: string, min: number): number | undefined {

@@ -1,9 +1,13 @@
 import type { Event } from '../lifecycle';
 import type { AgentEvent, ResultEvent } from './agentEvents';
 import type { AgentCpuPriority } from './agentPriority';
+import type { ProcessIdentity } from './processTree';
 
-/** Names of the back-ends this project ships (agent-backends.md §6.2). */
-export type BackendId = 'claude-cli' | 'codex' | 'gemini' | 'openai-compat' | 'vscode-lm' | 'custom';
+/**
+ * The id of a back-end in the back-end registry (backendRegistry.ts), e.g. `claude-cli`. Open: the registry,
+ * not this type, is the list; the VS Code layer registers `vscode-lm`, later back-ends register their own.
+ */
+export type BackendId = string;
 
 /** What a back-end can do, so callers never try what it cannot. */
 export interface BackendCapabilities {
@@ -104,6 +108,11 @@ export interface AgentRun {
   readonly backend: BackendId;
   /** The agent process id while one runs (for the run ledger); `undefined` for in-process back-ends. */
   readonly pid: number | undefined;
+  /**
+   * The agent process's identity on its host (PID and start time, for the run ledger), once the process has
+   * started; `undefined` when it never started. Absent for in-process back-ends.
+   */
+  processIdentity?(): Promise<ProcessIdentity | undefined>;
   readonly events: AsyncIterable<AgentEvent>;
   /** Fires for each event as it happens (after it is buffered for `events`). */
   readonly onEvent: Event<AgentEvent>;

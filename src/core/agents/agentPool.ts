@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import type { AgentBackend, AgentRun, BackendId, StartRequest } from './agentBackend';
 import type { AgentEvent, ResultEvent, RunStatus, UsageTotals } from './agentEvents';
+import type { AgentHost } from './agentHost';
+import { localAgentHost } from './localAgentHost';
 import { sumUsage, type TranscriptStore } from './transcriptStore';
 
 /** idle: has a session, no run; working: a run is live; transitioning: between phases (queued or starting). */
@@ -85,6 +87,11 @@ export interface AgentPoolOptions {
   /** Per-agent state folders go under `<stateRoot>/<taskId>/<backend>` when a phase names none. */
   stateRoot?: string;
   transcripts?: TranscriptStore;
+  /**
+   * Where the back-ends run their agents (give them the same host through BackendConfig.host); ledger resume
+   * asks it about the processes of an earlier session. Default: the local host.
+   */
+  host?: AgentHost;
 }
 
 interface Agent extends AgentInfo {
@@ -114,6 +121,8 @@ export class AgentPool extends Disposable {
   private readonly backends: Map<BackendId, AgentBackend>;
   private readonly now: () => number;
   private readonly idleTimeoutMs: number;
+  /** The agent host of this pool's back-ends: is a recorded process alive, kill its tree (ledger resume). */
+  readonly host: AgentHost;
 
   private readonly _onDidChangeAgent = this._register(new Emitter<AgentInfo>());
   /** An agent was created or changed status, session or history. */
@@ -128,6 +137,7 @@ export class AgentPool extends Disposable {
     this.backends = new Map(opts.backends.map((b) => [b.id, b]));
     this.now = opts.now ?? Date.now;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 30 * 60_000;
+    this.host = opts.host ?? localAgentHost;
     const every = opts.sweepIntervalMs ?? 60_000;
     if (every > 0) {
       const t = setInterval(() => this.sweepIdle(), every);

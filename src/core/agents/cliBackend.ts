@@ -7,6 +7,7 @@ import type {
   ProbeResult,
   StartRequest,
 } from './agentBackend';
+import type { BackendInfo } from './backendRegistry';
 import { probeCli, type CliProbeSpec } from './binaryProbe';
 import type { BaseParseState, CliAdapter } from './cliAdapter';
 import { startCliRun, type CliRunOptions } from './processRunner';
@@ -23,14 +24,20 @@ export interface CliBackendOptions extends CliRunOptions {
 
 /** An `AgentBackend` made of a CLI adapter, the shared process runner and a probe. */
 export class CliBackend<S extends BaseParseState> implements AgentBackend {
+  readonly id: BackendId;
+  readonly label: string;
+  readonly capabilities: BackendCapabilities;
+
   constructor(
-    readonly id: BackendId,
-    readonly label: string,
-    readonly capabilities: BackendCapabilities,
+    info: BackendInfo,
     private readonly adapter: CliAdapter<S>,
     private readonly probeSpec: () => CliProbeSpec,
     private readonly runOptions: CliBackendOptions,
-  ) {}
+  ) {
+    this.id = info.id;
+    this.label = info.label;
+    this.capabilities = info.capabilities;
+  }
 
   probe(): Promise<ProbeResult> {
     return probeCli(this.probeSpec());

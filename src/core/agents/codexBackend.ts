@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildAgentEnv } from './agentEnv';
+import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
 import { CodexAdapter, CODEX_ENV_ALLOW } from './codexAdapter';
 import { gitDirsOf } from './gitDirs';
@@ -9,26 +10,33 @@ import { gitDirsOf } from './gitDirs';
 /** Oldest Codex CLI whose `exec --json` stream this adapter was checked against. */
 export const CODEX_MIN_VERSION = '0.169.0';
 
+/** What every surface shows of the Codex back-end. */
+export const CODEX_BACKEND_INFO: BackendInfo = {
+  id: 'codex',
+  label: 'Codex CLI',
+  description: 'Codex CLI (`codex`)',
+  capabilities: {
+    resume: true,
+    followUp: false,
+    softInterrupt: false,
+    permissionCallback: false,
+    reportsCost: false,
+    osSandbox: true,
+  },
+  order: 20,
+};
+
 /** Codex CLI back-end: `codex exec --json`, resume, sandbox levels that still allow committing in a worktree. */
 export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<ReturnType<CodexAdapter['createState']>> {
   const adapter = new CodexAdapter({ binary: opts.binary, extraArgs: opts.extraArgs, extraEnv: opts.extraEnv });
   const source = () => opts.sourceEnv ?? process.env;
   return new CliBackend(
-    'codex',
-    'Codex',
-    {
-      resume: true,
-      followUp: false,
-      softInterrupt: false,
-      permissionCallback: false,
-      reportsCost: false,
-      osSandbox: true,
-    },
+    CODEX_BACKEND_INFO,
     adapter,
     () => {
       const env = source();
       return {
-        label: 'Codex',
+        label: CODEX_BACKEND_INFO.label,
         binary: opts.binary ?? 'codex',
         installHint: 'npm install -g @openai/codex',
         minVersion: CODEX_MIN_VERSION,
@@ -50,3 +58,9 @@ export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<Ret
     },
   );
 }
+
+/** The Codex back-end in the registry. */
+export const CODEX_BACKEND: BackendRegistration = {
+  ...CODEX_BACKEND_INFO,
+  create: (cfg) => createCodexBackend({ binary: cfg.codexPath || undefined, ...runEnvironment(cfg) }),
+};

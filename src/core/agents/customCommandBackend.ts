@@ -1,20 +1,30 @@
 import type { AgentBackend, AgentRun, BackendCapabilities, ProbeResult, StartRequest } from './agentBackend';
 import { buildAgentEnv } from './agentEnv';
+import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { findExecutable } from './binaryProbe';
 import { CustomCommandAdapter, type CustomCommandTemplate } from './customCommandAdapter';
 import { startCliRun, type CliRunOptions } from './processRunner';
 
-/** Any other agent CLI, driven by an argument-array template; its plain-text output becomes text events. */
-export class CustomCommandBackend implements AgentBackend {
-  readonly id = 'custom' as const;
-  readonly capabilities: BackendCapabilities = {
+/** What every surface shows of the custom-command back-end. */
+export const CUSTOM_BACKEND_INFO: BackendInfo = {
+  id: 'custom',
+  label: 'Custom command',
+  description: 'A custom command (spectask.customCommand.template)',
+  capabilities: {
     resume: false,
     followUp: false,
     softInterrupt: false,
     permissionCallback: false,
     reportsCost: false,
     osSandbox: false,
-  };
+  },
+  order: 90,
+};
+
+/** Any other agent CLI, driven by an argument-array template; its plain-text output becomes text events. */
+export class CustomCommandBackend implements AgentBackend {
+  readonly id = CUSTOM_BACKEND_INFO.id;
+  readonly capabilities: BackendCapabilities = CUSTOM_BACKEND_INFO.capabilities;
   private readonly adapter: CustomCommandAdapter;
 
   constructor(
@@ -45,3 +55,10 @@ export class CustomCommandBackend implements AgentBackend {
     return this.start(req);
   }
 }
+
+/** The custom-command back-end in the registry; not offered by the CLI until a command is configured. */
+export const CUSTOM_BACKEND: BackendRegistration = {
+  ...CUSTOM_BACKEND_INFO,
+  create: (cfg) =>
+    cfg.custom ? new CustomCommandBackend(CUSTOM_BACKEND_INFO.label, cfg.custom, runEnvironment(cfg)) : undefined,
+};

@@ -2,11 +2,28 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildAgentEnv } from './agentEnv';
+import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
 import { GeminiAdapter, GEMINI_ENV_ALLOW } from './geminiAdapter';
 
 /** Oldest Gemini CLI whose stream-json output this adapter was checked against. */
 export const GEMINI_MIN_VERSION = '0.61.0';
+
+/** What every surface shows of the Gemini back-end. */
+export const GEMINI_BACKEND_INFO: BackendInfo = {
+  id: 'gemini',
+  label: 'Gemini CLI',
+  description: 'Gemini CLI (`gemini`)',
+  capabilities: {
+    resume: true,
+    followUp: false,
+    softInterrupt: false,
+    permissionCallback: false,
+    reportsCost: false,
+    osSandbox: false,
+  },
+  order: 30,
+};
 
 /** Gemini CLI back-end: `gemini -p` with stream-json, resume, approval modes. */
 export function createGeminiBackend(
@@ -15,21 +32,12 @@ export function createGeminiBackend(
   const adapter = new GeminiAdapter({ binary: opts.binary, extraArgs: opts.extraArgs, extraEnv: opts.extraEnv });
   const source = () => opts.sourceEnv ?? process.env;
   return new CliBackend(
-    'gemini',
-    'Gemini CLI',
-    {
-      resume: true,
-      followUp: false,
-      softInterrupt: false,
-      permissionCallback: false,
-      reportsCost: false,
-      osSandbox: false,
-    },
+    GEMINI_BACKEND_INFO,
     adapter,
     () => {
       const env = source();
       return {
-        label: 'Gemini CLI',
+        label: GEMINI_BACKEND_INFO.label,
         binary: opts.binary ?? 'gemini',
         installHint: 'npm install -g @google/gemini-cli',
         minVersion: GEMINI_MIN_VERSION,
@@ -45,3 +53,9 @@ export function createGeminiBackend(
     opts,
   );
 }
+
+/** The Gemini back-end in the registry. */
+export const GEMINI_BACKEND: BackendRegistration = {
+  ...GEMINI_BACKEND_INFO,
+  create: (cfg) => createGeminiBackend({ binary: cfg.geminiPath || undefined, ...runEnvironment(cfg) }),
+};

@@ -6,6 +6,7 @@ import type {
   ProbeResult,
   StartRequest,
 } from './agentBackend';
+import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { OpenAiChatModel } from './openAiChatModel';
 import { startToolLoopRun, type ToolLoopOptions } from './toolLoopRun';
 
@@ -17,21 +18,30 @@ export interface OpenAiCompatBackendOptions extends ToolLoopOptions {
   fetch?: typeof fetch;
 }
 
-/**
- * Any OpenAI-compatible chat-completions endpoint (Ollama, vLLM, OpenRouter, Helix) driven by the in-house
- * tool loop: our tools, our permission policy, our worktree boundary.
- */
-export class OpenAiCompatBackend implements AgentBackend {
-  readonly id = 'openai-compat' as const;
-  readonly label = 'OpenAI-compatible endpoint';
-  readonly capabilities: BackendCapabilities = {
+/** What every surface shows of the OpenAI-compatible back-end. */
+export const OPENAI_COMPAT_BACKEND_INFO: BackendInfo = {
+  id: 'openai-compat',
+  label: 'OpenAI-compatible endpoint',
+  description: "An OpenAI-compatible chat-completions endpoint with SpecTask's own tool loop",
+  capabilities: {
     resume: true,
     followUp: false,
     softInterrupt: true,
     permissionCallback: true,
     reportsCost: false,
     osSandbox: false,
-  };
+  },
+  order: 40,
+};
+
+/**
+ * Any OpenAI-compatible chat-completions endpoint (Ollama, vLLM, OpenRouter, Helix) driven by the in-house
+ * tool loop: our tools, our permission policy, our worktree boundary.
+ */
+export class OpenAiCompatBackend implements AgentBackend {
+  readonly id = OPENAI_COMPAT_BACKEND_INFO.id;
+  readonly label = OPENAI_COMPAT_BACKEND_INFO.label;
+  readonly capabilities: BackendCapabilities = OPENAI_COMPAT_BACKEND_INFO.capabilities;
 
   constructor(private readonly opts: OpenAiCompatBackendOptions = {}) {}
 
@@ -80,3 +90,14 @@ export class OpenAiCompatBackend implements AgentBackend {
     return this.start(req);
   }
 }
+
+/** The OpenAI-compatible back-end in the registry. */
+export const OPENAI_COMPAT_BACKEND: BackendRegistration = {
+  ...OPENAI_COMPAT_BACKEND_INFO,
+  create: (cfg) =>
+    new OpenAiCompatBackend({
+      endpoint: { baseUrl: cfg.openai?.baseUrl, apiKey: cfg.openai?.apiKey },
+      model: cfg.openai?.model,
+      ...runEnvironment(cfg),
+    }),
+};

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentRun, StartRequest } from './agentBackend';
-import { applyAgentCpuPriority } from './agentPriority';
 import type { AgentEvent, ResultEvent } from './agentEvents';
+import type { AgentHost, AgentProcess, ProcessExit, ProcessIdentity } from './agentHost';
 import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './cliAdapter';
 import { LineSplitter } from './lineSplitter';
-import { mergeTrees, recordProcessTreeAsync, signalRecordedAsync, type ProcessIdentity } from './processTree';
+import { localAgentHost } from './localAgentHost';
 import { RunEventChannel } from './runEventChannel';
 import { isOutsideWorktree } from './worktreePaths';
 
@@ -23,6 +22,8 @@ export interface CliRunOptions {
   onStderrLine?: (line: string) => void;
   /** Extra async facts the invocation needs (git dirs); run before spawning. */
   prepare?: (req: StartRequest) => Promise<Partial<InvocationContext>>;
+  /** Where the agent process runs (default the local host). */
+  host?: AgentHost;
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -30,10 +31,10 @@ const STDERR_TAIL_LINES = 20;
 const STDOUT_DRAIN_MS = 1500;
 
 /**
- * Starts a CLI back-end run: spawns the adapter's invocation with an argument array, splits stdout into lines
- * for the adapter, enforces the wall-clock and idle timeouts, and on cancel records the whole process tree
- * before sending the soft interrupt, then SIGKILLs whatever of it survives the grace period. Always ends the
- * event stream with exactly one `result`.
+ * Starts a CLI back-end run: launches the adapter's invocation with an argument array on the agent host,
+ * splits stdout into lines for the adapter, enforces the wall-clock and idle timeouts, and on cancel has the
+ * host kill the whole process tree (soft interrupt, grace period, SIGKILL). Always ends the event stream with
+ * exactly one `result`.
  */
 export function startCliRun<S extends BaseParseState>(
   adapter: CliAdapter<S>,
@@ -52,10 +53,8 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   readonly sessionId = this.channel.sessionId;
   readonly finished: Promise<ResultEvent> = this.channel.finished;
 
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> | undefined;
+  private proc: AgentProcess | undefined;
   private stoppedBy: ExitInfo['stoppedBy'];
-  private recorded: ProcessIdentity[] = [];
   private cancelling: Promise<void> | undefined;
   private readonly startedAt = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -83,28 +82,21 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   }
 
   private async killTree(graceMs: number): Promise<void> {
-    // Before spawn (still preparing): the run notices `stoppedBy` and never starts the process.
-    while (!this.child && !this.channel.isEnded && !this.exited) await new Promise((r) => setTimeout(r, 10));
-    const child = this.child;
-    if (!child?.pid || !this.exited) return;
-    // Record first: tool children live in their own sessions and re-parent to PID 1 once the agent dies.
-    this.recorded = await recordProcessTreeAsync(child.pid);
-    try {
-      child.kill(this.softSignal);
-    } catch {
-      // already gone
-    }
-    const graceful = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
-    if (!graceful && child.pid) this.recorded = mergeTrees(this.recorded, await recordProcessTreeAsync(child.pid));
-    // Survivors of the soft interrupt, including orphaned tool commands, get SIGKILL.
-    await signalRecordedAsync(this.recorded, 'SIGKILL');
-    await this.exited;
+    // Before the launch (still preparing): the run notices `stoppedBy` and never starts the process.
+    while (!this.proc && !this.channel.isEnded) await new Promise((r) => setTimeout(r, 10));
+    await this.proc?.killTree({ softSignal: this.softSignal, graceMs });
   }
 
   private softSignal: NodeJS.Signals = 'SIGINT';
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.proc?.pid;
+  }
+
+  /** The agent process's identity for the run ledger, once it started; `undefined` when it never did. */
+  async processIdentity(): Promise<ProcessIdentity | undefined> {
+    while (!this.proc && !this.channel.isEnded) await new Promise((r) => setTimeout(r, 10));
+    return this.proc?.identity();
   }
 
   private async run(): Promise<void> {
@@ -132,43 +124,27 @@ class CliRun<S extends BaseParseState> implements AgentRun {
           ),
         );
 
-      const child = spawn(inv.command, inv.args, {
+      const proc = (this.opts.host ?? localAgentHost).launch({
+        command: inv.command,
+        args: inv.args,
         cwd: inv.cwd,
         env: inv.env,
-        stdio: [inv.stdin === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        // Own process group: a Ctrl-C aimed at the host never reaches agents, and signals are ours to send.
-        detached: process.platform !== 'win32',
-        windowsHide: true,
+        stdin: inv.stdin === 'ignore' ? 'ignore' : 'pipe',
+        cpuPriority: this.req.cpuPriority,
       });
-      this.child = child;
-      applyAgentCpuPriority(child.pid, this.req.cpuPriority);
-      let spawnError: string | undefined;
-      let exitInfo: { code: number | null; signal: string | null } = { code: null, signal: null };
-      this.exited = new Promise<void>((resolve) => {
-        child.once('exit', (code, signal) => {
-          exitInfo = { code, signal };
-          resolve();
-        });
-        child.once('error', (err: NodeJS.ErrnoException) => {
-          spawnError =
-            err.code === 'ENOENT'
-              ? `agent binary not found: ${inv.command}`
-              : `could not start ${inv.command}: ${err.message}`;
-          resolve();
-        });
-      });
-      if (inv.stdin !== 'ignore' && child.stdin) {
-        child.stdin.on('error', () => undefined); // the agent may exit before reading; EPIPE is not our failure
-        child.stdin.end(inv.stdin.text);
+      this.proc = proc;
+      if (inv.stdin !== 'ignore' && proc.stdin) {
+        proc.stdin.on('error', () => undefined); // the agent may exit before reading; EPIPE is not our failure
+        proc.stdin.end(inv.stdin.text);
       }
       this.armTimers();
       const stdoutDone = new Promise<void>((resolve) => {
         const splitter = new LineSplitter((line) => this.onLine(line, state));
-        child.stdout!.on('data', (c: Buffer) => {
+        proc.stdout.on('data', (c: Buffer) => {
           this.touch();
           splitter.push(c);
         });
-        child.stdout!.on('close', () => {
+        proc.stdout.on('close', () => {
           splitter.end();
           resolve();
         });
@@ -178,24 +154,25 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail = stderrTail.slice(-STDERR_TAIL_LINES);
         this.opts.onStderrLine?.(line);
       });
-      child.stderr!.on('data', (c: Buffer) => {
+      proc.stderr.on('data', (c: Buffer) => {
         this.touch();
         errSplitter.push(c);
       });
-      child.stderr!.on('close', () => errSplitter.end());
+      proc.stderr.on('close', () => errSplitter.end());
 
-      await this.exited;
+      const exit = await proc.exited;
       await Promise.race([stdoutDone, delay(STDOUT_DRAIN_MS)]);
       this.clearTimers();
       // Tool commands the agent left running (gemini orphans its shell on SIGINT) are killed with the run.
-      if (this.recorded.length) await signalRecordedAsync(this.recorded, 'SIGKILL');
+      await proc.killLeftovers();
       this.end(
         this.adapter.finalize(
           {
-            ...exitInfo,
+            code: exit.code,
+            signal: exit.signal,
             durationMs: this.elapsed(),
             stoppedBy: this.stoppedBy,
-            spawnError,
+            spawnError: spawnErrorOf(exit, inv.command),
             stderrTail: stderrTail.join('\n'),
           },
           state,
@@ -284,6 +261,14 @@ class CliRun<S extends BaseParseState> implements AgentRun {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.wallTimer) clearTimeout(this.wallTimer);
   }
+}
+
+/** The user-facing reason an agent never started, from the host's report. */
+function spawnErrorOf(exit: ProcessExit, command: string): string | undefined {
+  if (!exit.error) return undefined;
+  return exit.error.code === 'ENOENT'
+    ? `agent binary not found: ${command}`
+    : `could not start ${command}: ${exit.error.message}`;
 }
 
 function delay(ms: number): Promise<void> {

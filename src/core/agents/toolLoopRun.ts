@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentRun, BackendId, StartRequest } from './agentBackend';
+import type { AgentHost } from './agentHost';
 import { truncateOutput, type ResultEvent, type RunStatus, type UsageTotals } from './agentEvents';
 import type { ChatMessage, ChatModel, ChatToolCall } from './chatModel';
 import { LoopSessionStore } from './loopSessionStore';
@@ -12,6 +13,8 @@ export interface ToolLoopOptions {
   commandTimeoutMs?: number;
   /** Used when the request sets no `limits.maxTurns`; a loop must always end. */
   defaultMaxTurns?: number;
+  /** Where the tool commands run (default the local host). */
+  host?: AgentHost;
 }
 
 /**
@@ -117,6 +120,7 @@ class ToolLoopRun implements AgentRun {
         commandTimeoutMs: this.opts.commandTimeoutMs,
         extraRoots: req.extraDirs,
         cpuPriority: req.cpuPriority,
+        host: this.opts.host,
       });
       const history = req.resumeSessionId ? store?.load(req.resumeSessionId) : undefined;
       if (req.resumeSessionId && !history)

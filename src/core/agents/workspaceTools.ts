@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PermissionPolicy, PermissionRequest } from './agentBackend';
 import { buildAgentEnv } from './agentEnv';
-import { applyAgentCpuPriority, type AgentCpuPriority } from './agentPriority';
+import type { AgentHost } from './agentHost';
+import type { AgentCpuPriority } from './agentPriority';
 import type { ToolKind } from './agentEvents';
 import type { ChatToolCall, ToolSpec } from './chatModel';
 import { isCommandAllowed, splitCommandLine } from './commandLine';
-import { recordProcessTree, signalRecorded } from './processTree';
+import { localAgentHost } from './localAgentHost';
 import { isOutsideWorktree, resolveReal } from './worktreePaths';
 
 /** The tools the in-house loop offers (agent-backends.md §2.7). */
@@ -97,6 +97,8 @@ export interface WorkspaceToolOptions {
   extraRoots?: string[];
   /** CPU priority of the commands (StartRequest.cpuPriority); default `lower`. */
   cpuPriority?: AgentCpuPriority;
+  /** Where the commands run (default the local host). */
+  host?: AgentHost;
 }
 
 /** Normalized kind of a workspace tool. */
@@ -302,44 +304,39 @@ export class WorkspaceTools {
       [file, ...args] = parsed.argv as [string, ...string[]];
     }
     const timeoutMs = this.opts.commandTimeoutMs ?? 120_000;
-    return new Promise((resolve) => {
-      const child = spawn(file, args, {
-        cwd: this.root,
-        env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: process.platform !== 'win32',
-      });
-      // The command is the agent's work, like a CLI agent's own tool commands: it yields the CPU to the editor.
-      applyAgentCpuPriority(child.pid, this.opts.cpuPriority);
-      let out = '';
-      const collect = (c: Buffer) => {
-        if (out.length < 1_000_000) out += c.toString('utf8');
+    // The command is the agent's work, like a CLI agent's own tool commands: it yields the CPU to the editor.
+    const proc = (this.opts.host ?? localAgentHost).launch({
+      command: file,
+      args,
+      cwd: this.root,
+      env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []),
+      stdin: 'ignore',
+      cpuPriority: this.opts.cpuPriority,
+    });
+    let out = '';
+    const collect = (c: Buffer) => {
+      if (out.length < 1_000_000) out += c.toString('utf8');
+    };
+    proc.stdout.on('data', collect);
+    proc.stderr.on('data', collect);
+    let why: string | undefined;
+    const kill = (reason: string) => {
+      why = reason;
+      void proc.killTree();
+    };
+    const timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
+    const onAbort = () => kill('cancelled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    return proc.closed.then((exit) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (exit.error) return { ok: false, output: `Error: could not run ${file}: ${exit.error.message}` };
+      const exitCode = exit.code ?? -1;
+      return {
+        ok: exitCode === 0 && !why,
+        exitCode,
+        output: cap(`${out}${why ? `\n[${why}]` : ''}\n[exit code ${exitCode}]`),
       };
-      child.stdout.on('data', collect);
-      child.stderr.on('data', collect);
-      let why: string | undefined;
-      const kill = (reason: string) => {
-        why = reason;
-        if (child.pid) signalRecorded(recordProcessTree(child.pid), 'SIGKILL');
-      };
-      const timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
-      const onAbort = () => kill('cancelled');
-      signal.addEventListener('abort', onAbort, { once: true });
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve({ ok: false, output: `Error: could not run ${file}: ${err.message}` });
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        const exitCode = code ?? -1;
-        resolve({
-          ok: exitCode === 0 && !why,
-          exitCode,
-          output: cap(`${out}${why ? `\n[${why}]` : ''}\n[exit code ${exitCode}]`),
-        });
-      });
     });
   }
 }

@@ -13,7 +13,9 @@ import {
   type ChatStreamPart,
   type ToolSpec,
 } from '../../core/agents/chatModel';
+import type { BackendRegistration } from '../../core/agents/backendRegistry';
 import { startToolLoopRun, type ToolLoopOptions } from '../../core/agents/toolLoopRun';
+import { VSCODE_LM_BACKEND_INFO } from './vscodeLmInfo';
 
 /** Which `vscode.lm` model to use (any subset; the first match wins). */
 export type VsCodeLmSelector = vscode.LanguageModelChatSelector;
@@ -53,7 +55,7 @@ function toLmMessages(messages: readonly ChatMessage[]): vscode.LanguageModelCha
  * CancellationToken.
  */
 export class VsCodeLmChatModel implements ChatModel {
-  readonly backend = 'vscode-lm' as const;
+  readonly backend = VSCODE_LM_BACKEND_INFO.id;
   readonly modelId: string;
 
   constructor(private readonly model: vscode.LanguageModelChat) {
@@ -110,16 +112,9 @@ export class VsCodeLmChatModel implements ChatModel {
  * OpenAI-compatible back-end. No sessions on the provider side: resume replays the saved history.
  */
 export class VsCodeLmBackend implements AgentBackend {
-  readonly id = 'vscode-lm' as const;
-  readonly label = 'VS Code language model';
-  readonly capabilities: BackendCapabilities = {
-    resume: true,
-    followUp: false,
-    softInterrupt: true,
-    permissionCallback: true,
-    reportsCost: false,
-    osSandbox: false,
-  };
+  readonly id = VSCODE_LM_BACKEND_INFO.id;
+  readonly label = VSCODE_LM_BACKEND_INFO.label;
+  readonly capabilities: BackendCapabilities = VSCODE_LM_BACKEND_INFO.capabilities;
 
   constructor(
     private readonly selector: VsCodeLmSelector = {},
@@ -149,13 +144,13 @@ export class VsCodeLmBackend implements AgentBackend {
 
 /** Selects the model on first use, then delegates. */
 class LazyLmModel implements ChatModel {
-  readonly backend = 'vscode-lm' as const;
+  readonly backend = VSCODE_LM_BACKEND_INFO.id;
   private inner: VsCodeLmChatModel | undefined;
 
   constructor(private readonly selector: VsCodeLmSelector) {}
 
   get modelId(): string {
-    return this.inner?.modelId ?? this.selector.id ?? this.selector.family ?? 'vscode-lm';
+    return this.inner?.modelId ?? this.selector.id ?? this.selector.family ?? VSCODE_LM_BACKEND_INFO.id;
   }
 
   async *stream(
@@ -171,3 +166,9 @@ class LazyLmModel implements ChatModel {
     yield* this.inner.stream(messages, tools, signal);
   }
 }
+
+/** The VS Code LM back-end in the registry (the extension's registry only: it needs VS Code). */
+export const VSCODE_LM_BACKEND: BackendRegistration = {
+  ...VSCODE_LM_BACKEND_INFO,
+  create: (cfg) => new VsCodeLmBackend({}, cfg.host ? { host: cfg.host } : {}),
+};

@@ -1,14 +1,21 @@
 import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
+import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
+import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
+import { CUSTOM_BACKEND_INFO } from '../../core/agents/customCommandBackend';
+import { GEMINI_BACKEND_INFO } from '../../core/agents/geminiBackend';
+import { OPENAI_COMPAT_BACKEND_INFO } from '../../core/agents/openAiCompatBackend';
 import { Disposable } from '../../core/lifecycle';
+import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { registerCommand } from '../commandRegistry';
 import { OPENAI_KEY_SECRET, type BackendCatalog } from '../services/backends';
 import { reportErrors } from './taskCommands';
 
+/** The setting that holds the binary of each CLI back-end. */
 const PATH_SETTING: Partial<Record<BackendId, string>> = {
-  'claude-cli': 'agents.claudePath',
-  codex: 'agents.codexPath',
-  gemini: 'agents.geminiPath',
+  [CLAUDE_BACKEND_INFO.id]: 'agents.claudePath',
+  [CODEX_BACKEND_INFO.id]: 'agents.codexPath',
+  [GEMINI_BACKEND_INFO.id]: 'agents.geminiPath',
 };
 
 type Action = vscode.QuickPickItem & { run: () => Thenable<unknown> };
@@ -64,7 +71,7 @@ export class ConfigureBackends extends Disposable {
         },
       );
       if (!picked) return;
-      const done = await this.configure(picked.id, picked.label.replace(/^\$\([^)]*\) /, ''));
+      const done = await this.configure(picked.id, EXTENSION_BACKENDS.label(picked.id));
       if (!done) continue;
       this.onChanged();
       return;
@@ -109,14 +116,14 @@ export class ConfigureBackends extends Disposable {
         },
       });
     }
-    if (id === 'openai-compat') {
+    if (id === OPENAI_COMPAT_BACKEND_INFO.id) {
       actions.push(
         {
           label: '$(key) Set the API key',
           detail: 'Stored in VS Code SecretStorage, never in settings',
           run: async () => {
             const v = await vscode.window.showInputBox({
-              title: 'OpenAI-compatible endpoint: API key',
+              title: `${label}: API key`,
               prompt: 'Stored in SecretStorage. Leave empty to remove the key.',
               password: true,
               ignoreFocusOut: true,
@@ -135,7 +142,7 @@ export class ConfigureBackends extends Disposable {
           detail: 'spectask.openaiCompatible.baseUrl',
           run: async () => {
             const v = await vscode.window.showInputBox({
-              title: 'OpenAI-compatible endpoint: base URL',
+              title: `${label}: base URL`,
               value: cfg().get<string>('openaiCompatible.baseUrl') ?? '',
               placeHolder: 'http://localhost:11434/v1',
               validateInput: (s) =>
@@ -149,7 +156,7 @@ export class ConfigureBackends extends Disposable {
           detail: 'spectask.openaiCompatible.model',
           run: async () => {
             const v = await vscode.window.showInputBox({
-              title: 'OpenAI-compatible endpoint: model',
+              title: `${label}: model`,
               value: cfg().get<string>('openaiCompatible.model') ?? '',
             });
             if (v !== undefined) await cfg().update('openaiCompatible.model', v.trim(), target);
@@ -157,7 +164,7 @@ export class ConfigureBackends extends Disposable {
         },
       );
     }
-    if (id === 'custom') {
+    if (id === CUSTOM_BACKEND_INFO.id) {
       actions.push({
         label: '$(terminal) Set the command',
         detail: 'spectask.customCommand.template: placeholders {prompt} {cwd} {model} {sessionId}; no shell syntax',

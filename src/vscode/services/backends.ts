@@ -7,25 +7,21 @@ import type {
   ProbeResult,
   StartRequest,
 } from '../../core/agents/agentBackend';
-import { CustomCommandBackend } from '../../core/agents/customCommandBackend';
-import { createProcessBackends } from '../../core/orchestrator/backends';
-import { VsCodeLmBackend } from '../agents/vscodeLmBackend';
-import { BACKEND_IDS, readCustomTemplate } from './settings';
+import type { AgentHost } from '../../core/agents/agentHost';
+import type { BackendConfig, BackendInfo } from '../../core/agents/backendRegistry';
+import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
+import { readCustomTemplate } from './settings';
 
 /** SecretStorage key of the OpenAI-compatible endpoint's API key (never in settings). */
 export const OPENAI_KEY_SECRET = 'spectask.openaiCompatible.apiKey';
 
-export const BACKEND_LABELS: Readonly<Record<BackendId, string>> = {
-  'claude-cli': 'Claude Code CLI',
-  codex: 'Codex CLI',
-  gemini: 'Gemini CLI',
-  'openai-compat': 'OpenAI-compatible endpoint',
-  'vscode-lm': 'VS Code language model',
-  custom: 'Custom command',
-};
+/** Every back-end's one label, by id (from the registry). */
+export const BACKEND_LABELS: Readonly<Record<BackendId, string>> = EXTENSION_BACKENDS.labels();
 
 /** A back-end whose configuration is missing entirely: listed, never runnable, with the reason. */
 class UnconfiguredBackend implements AgentBackend {
+  readonly id: BackendId;
+  readonly label: string;
   readonly capabilities: BackendCapabilities = {
     resume: false,
     followUp: false,
@@ -35,10 +31,12 @@ class UnconfiguredBackend implements AgentBackend {
     osSandbox: false,
   };
   constructor(
-    readonly id: BackendId,
-    readonly label: string,
+    info: BackendInfo,
     private readonly problem: string,
-  ) {}
+  ) {
+    this.id = info.id;
+    this.label = info.label;
+  }
   async probe(): Promise<ProbeResult> {
     return { available: false, problem: this.problem };
   }
@@ -59,7 +57,11 @@ export class BackendCatalog {
   private openAiKey: string | undefined;
   private current = new Map<BackendId, AgentBackend>();
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  /** `host`: where agents run (default the local host). */
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly host?: AgentHost,
+  ) {
     this.rebuild();
   }
 
@@ -78,7 +80,7 @@ export class BackendCatalog {
   rebuild(): void {
     const c = vscode.workspace.getConfiguration('spectask');
     const custom = readCustomTemplate();
-    const list = createProcessBackends({
+    const config: BackendConfig = {
       claudePath: c.get<string>('agents.claudePath')?.trim(),
       codexPath: c.get<string>('agents.codexPath')?.trim(),
       geminiPath: c.get<string>('agents.geminiPath')?.trim(),
@@ -87,16 +89,16 @@ export class BackendCatalog {
         model: c.get<string>('openaiCompatible.model')?.trim() || undefined,
         apiKey: this.openAiKey,
       },
-    });
-    const next = new Map<BackendId, AgentBackend>(list.map((b) => [b.id, b]));
-    next.set('vscode-lm', new VsCodeLmBackend());
-    next.set(
-      'custom',
-      custom.template
-        ? new CustomCommandBackend(BACKEND_LABELS.custom, custom.template)
-        : new UnconfiguredBackend('custom', BACKEND_LABELS.custom, custom.problem ?? 'not configured'),
+      custom: custom.template,
+      host: this.host,
+    };
+    const problems: Partial<Record<BackendId, string>> = { custom: custom.problem };
+    this.current = new Map(
+      EXTENSION_BACKENDS.list().map((b) => [
+        b.id,
+        b.create(config) ?? new UnconfiguredBackend(b, problems[b.id] ?? 'not configured'),
+      ]),
     );
-    this.current = next;
   }
 
   get(id: BackendId): AgentBackend {
@@ -105,18 +107,17 @@ export class BackendCatalog {
 
   /** Stable wrappers for an AgentPool: one per back-end id, delegating to the current configuration. */
   forPool(): AgentBackend[] {
-    return BACKEND_IDS.map((id) => new SettingsBackedBackend(id, this));
+    return EXTENSION_BACKENDS.ids().map((id) => new SettingsBackedBackend(id, this));
   }
 
   /** Every back-end's probe, in display order; a probe that throws counts as unavailable with its message. */
   async probeAll(): Promise<{ id: BackendId; label: string; result: ProbeResult }[]> {
     return Promise.all(
-      BACKEND_IDS.map(async (id) => {
-        const b = this.get(id);
-        const result = await b
+      EXTENSION_BACKENDS.list().map(async ({ id, label }) => {
+        const result = await this.get(id)
           .probe()
           .catch((e: unknown) => ({ available: false, problem: e instanceof Error ? e.message : String(e) }));
-        return { id, label: BACKEND_LABELS[id], result };
+        return { id, label, result };
       }),
     );
   }

@@ -135,6 +135,26 @@ describe('WorkspaceTools', () => {
     }).execute(call('run_command', { command: probe }), signal);
     assert.equal(normal.output.trim().split('\n')[0], String(own), normal.output);
   });
+  it('kills a cancelled or timed-out command with everything it started, and says why', async function () {
+    this.timeout(20_000);
+    // A shell whose child sleeps: both must die, or the output pipe stays open and the call never returns.
+    const sleeper = `${JSON.stringify(process.execPath)} -e "setTimeout(() => {}, 30000)"; echo after`;
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = Date.now();
+    const cancelled = await tools().execute(call('run_command', { command: sleeper }), ac.signal);
+    assert.ok(Date.now() - t0 < 10_000, `returned after ${Date.now() - t0} ms`);
+    assert.equal(cancelled.ok, false);
+    assert.match(cancelled.output, /\[cancelled\]/);
+    assert.doesNotMatch(cancelled.output, /after/);
+    const timedOut = await new WorkspaceTools({
+      worktree: wt,
+      policy: { mode: 'full' },
+      sourceEnv: { PATH: process.env.PATH },
+      commandTimeoutMs: 300,
+    }).execute(call('run_command', { command: sleeper }), signal);
+    assert.match(timedOut.output, /\[timed out after 300 ms\]/);
+  });
 });
 
 describe('splitCommandLine', () => {
