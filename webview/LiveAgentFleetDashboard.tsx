@@ -43,7 +43,12 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
         <EmptyState host={host} />
       ) : (
         <>
-          <FleetFilterBar filter={filter} backends={backends} onChange={setFilter} />
+          <FleetFilterBar
+            filter={filter}
+            backends={backends}
+            backendLabels={snapshot.backendLabels}
+            onChange={setFilter}
+          />
           {filtered && (
             <p class="filter-summary" role="status">
               Showing {shown.length} of {ordered.length}.{' '}

@@ -13,6 +13,7 @@ import {
 } from './designDocsCommands';
 import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
+import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
 
 /** Options that take a value, for every command. */
@@ -93,7 +94,7 @@ Commands:
   help, --version
 
 Orchestrator options (run, and the commands above):
-  --backend <id>                    claude-cli | codex | gemini | openai-compat | custom (both phases)
+  --backend <id>                    ${CLI_BACKEND_IDS.join(' | ')} (both phases)
   --planning-backend <id>, --implementation-backend <id>, --model <name>
   --custom-command <json>           argv template of a custom agent CLI: '["agent","--cwd","{cwd}","{prompt}"]'
   --cap-planning <n> (3), --cap-implementation <n> (5), --permission edit|edit+commands|full

@@ -106,6 +106,8 @@ export interface FleetSnapshot {
   generatedAt: number;
   cards: FleetAgentCard[];
   counts: PhaseCounts;
+  /** The user-facing label of each back-end id (the host's back-end registry), for the dashboard's filter. */
+  backendLabels?: Readonly<Record<string, string>>;
 }
 
 /** Zero for every phase. */

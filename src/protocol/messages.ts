@@ -83,11 +83,14 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
   )
     return undefined;
   if (!s.cards.every(isFleetCard)) return undefined;
+  if (s.backendLabels !== undefined && !(isRecord(s.backendLabels) && Object.values(s.backendLabels).every(isString)))
+    return undefined;
   return raw as HostToWebview; // every field checked above
 }
 
 // Any number, NaN included: a card with an odd figure still renders, where a refused snapshot would freeze every card.
 const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isString = (v: unknown): v is string => typeof v === 'string';
 const isOptionalNum = (v: unknown): v is number | undefined => v === undefined || isNumber(v);
 const ITEM_STATES: readonly unknown[] = ['todo', 'doing', 'done'] satisfies FleetChecklistItem['state'][];
 

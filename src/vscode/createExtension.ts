@@ -15,7 +15,7 @@ import { FleetViews } from './fleet/fleetViews';
 import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
 import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
-import { BackendCatalog } from './services/backends';
+import { BACKEND_LABELS, BackendCatalog } from './services/backends';
 import { RepositoryHub } from './services/repositoryHub';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
@@ -182,7 +182,10 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   // The dashboard shows every repository's fleet; a test may substitute its own source.
   const orchestratorFleet: FleetSnapshotSource = {
     onDidChange: fleetChanged.event,
-    snapshot: () => mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+    snapshot: () => ({
+      ...mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+      backendLabels: BACKEND_LABELS,
+    }),
   };
   const transcripts = new TranscriptDocuments(services);
   store.add(transcripts);
@@ -283,7 +286,7 @@ function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
 export function terseProblem(label: string, problem: string | undefined): string {
   if (!problem) return 'unavailable';
   const p = problem
-    .replace(/^(Claude Code|Codex|Gemini CLI|Gemini|OpenAI-compatible endpoint|Custom command)[^:]{0,20}:\s+/, '')
+    .replace(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^:]{0,20}:\\s+`), '')
     .split(/\.\s+(?=[A-Z])/)[0]!
     .replace(/\.$/, '');
   return p.length > 70 ? `${p.slice(0, 69)}…` : p || label;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { AgentBackend } from '../agents/agentBackend';
 import { AgentPool } from '../agents/agentPool';
+import type { AgentHost } from '../agents/agentHost';
 import { TranscriptStore } from '../agents/transcriptStore';
 import { DesignDocsWatcher } from '../docs/designDocsWatcher';
 import { openDesignDocs, type DesignDocs } from '../docs/openDesignDocs';
@@ -21,6 +22,8 @@ export const ORCHESTRATOR_WATCHER_TIMING = { debounceMs: 10, maxWaitMs: 40 } as 
 export interface OpenOrchestratorOptions {
   registry: GitQueueRegistry;
   backends: readonly AgentBackend[];
+  /** Where agent processes run (default: this machine); the back-ends were built with the same host. */
+  host?: AgentHost;
   settings: () => OrchestratorSettings;
   /** The design-docs branch (default helix-design-docs). */
   branch?: string;
@@ -79,6 +82,7 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
   const pool = owned.add(
     new AgentPool({
       backends: opts.backends,
+      host: opts.host,
       maxConcurrent: s.caps.planning + s.caps.implementation,
       idleTimeoutMs: opts.idleStopMs,
       stateRoot,

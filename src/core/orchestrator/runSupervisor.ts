@@ -1,12 +1,7 @@
 import type { BackendId } from '../agents/agentBackend';
 import type { ResultEvent } from '../agents/agentEvents';
 import type { AgentPool } from '../agents/agentPool';
-import {
-  isProcessAliveAsync,
-  processIdentity,
-  recordProcessTreeAsync,
-  signalRecordedAsync,
-} from '../agents/processTree';
+import { processIdentity } from '../agents/processTree';
 import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
@@ -135,8 +130,7 @@ export class RunSupervisor extends Disposable {
     for (const r of open) {
       // An agent orphaned by the previous process would keep writing: stop its whole tree first, but only
       // if that PID is still the same process (start time), never a stranger that reused the number.
-      if (r.pid && (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStartTime ?? '' })))
-        await signalRecordedAsync(await recordProcessTreeAsync(r.pid), 'SIGKILL');
+      if (r.pid) await deps.pool.host.killTreeOf({ pid: r.pid, startTime: r.processStartTime ?? '' });
       await deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.ctx.now() });
       const t = this.ctx.book.get(r.taskId);
       if (!t || !this.isOrphan(t)) continue;
@@ -245,12 +239,17 @@ export class RunSupervisor extends Disposable {
       .then(async (run) => {
         if (!run) return;
         active.runId = run.runId;
-        // Only the root's start time is needed (PID-reuse guard): one /proc read, off the event loop.
-        const identity = run.pid ? await processIdentity(run.pid) : undefined;
+        // Only the root's start time is needed (PID-reuse guard). The host knows it once the process started
+        // (a back-end may resolve its run before the spawn); else one /proc read, off the event loop.
+        const identity = run.processIdentity
+          ? await run.processIdentity()
+          : run.pid
+            ? await processIdentity(run.pid)
+            : undefined;
         return deps.ledger.append({
           kind: 'run-attached',
           runId: finalRunId,
-          pid: run.pid,
+          pid: identity?.pid ?? run.pid,
           processStartTime: identity?.startTime,
           at: this.ctx.now(),
         });

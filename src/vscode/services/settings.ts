@@ -1,5 +1,6 @@
 import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
+import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/agentPriority';
 import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
@@ -10,16 +11,8 @@ import {
   type PermissionLevel,
 } from '../../core/orchestrator/settings';
 
-export const BACKEND_IDS: readonly BackendId[] = [
-  'claude-cli',
-  'codex',
-  'gemini',
-  'openai-compat',
-  'vscode-lm',
-  'custom',
-];
-const isBackend = (v: unknown): v is BackendId =>
-  typeof v === 'string' && (BACKEND_IDS as readonly string[]).includes(v);
+export const BACKEND_IDS: readonly BackendId[] = EXTENSION_BACKENDS.ids();
+const isBackend = (v: unknown): v is BackendId => EXTENSION_BACKENDS.has(v);
 const PERMISSION_LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 const MERGE_STRATEGIES: readonly MergeStrategy[] = ['fast-forward', 'merge-commit', 'pull-request'];
 

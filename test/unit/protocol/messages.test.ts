@@ -74,6 +74,14 @@ describe('parseHostMessage', () => {
     assert.deepEqual(parseHostMessage(ok), ok);
   });
 
+  it("accepts the back-ends' labels, and refuses labels that are not text", () => {
+    const withLabels = (backendLabels: unknown) => ({ ...ok, snapshot: { ...emptyFleetSnapshot(), backendLabels } });
+    const labels = { 'claude-cli': 'Claude Code', codex: 'Codex CLI' };
+    assert.deepEqual(parseHostMessage(withLabels(labels)), withLabels(labels));
+    for (const bad of [42, 'Claude', null, ['Claude Code'], { 'claude-cli': 7 }, { codex: { toString: 'x' } }])
+      assert.equal(parseHostMessage(withLabels(bad)), undefined, JSON.stringify(bad));
+  });
+
   it("accepts a card's restart reason, and refuses one that is not text", () => {
     const card = {
       taskId: 'a',
