@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GitCommandRunner, type GitExecutor } from '../../../src/core/git/gitCommand';
 import { GitCommandError } from '../../../src/core/git/gitErrors';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { parseGitVersion, isSupportedGitVersion } from '../../../src/core/git/gitVersion';
@@ -76,6 +77,18 @@ describe('git queue', function () {
     );
     registry.dispose();
     refusing.dispose();
+  });
+
+  it("starts every runner's git through the executor it was given", async () => {
+    const ran: string[] = [];
+    const inThisProcess = new GitCommandRunner();
+    const executor: GitExecutor = { run: (req) => (ran.push(req.args.join(' ')), inThisProcess.run(req)) };
+    const registry = new GitQueueRegistry({ executor });
+    const root = makeRepo();
+    const out = await registry.forRepo(root).enqueue('read', (g) => g.run(['rev-parse', '--abbrev-ref', 'HEAD']));
+    assert.equal(out.trim(), 'main');
+    assert.deepEqual(ran, ['rev-parse --abbrev-ref HEAD']);
+    registry.dispose();
   });
 });
 
