@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { recordProcessTree, signalRecorded } from '../../src/core/agents/processTree';
-import { cleanupTemp, git, makeRepo, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, recordViolation, tally } from './counters';
 import {
   createImplementationTask,

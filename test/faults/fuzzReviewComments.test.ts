@@ -18,7 +18,7 @@ import {
   upsertRecords,
   type StoredComment,
 } from '../../src/vscode/review/commentRecords';
-import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../support/tempRepo';
 import { recordInput, recordViolation as record, tally } from './counters';
 
 /** Violation messages quote hostile text; keep them readable. */

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
-import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, tally } from './counters';
 import { ticked } from './faultHarness';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { openDesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
 import { CodeWorktrees } from '../../src/core/orchestrator/codeWorktrees';
-import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../support/tempRepo';
 
 // Deterministic reproductions of the two bugs the random agent kills found (each needed a kill at one exact
 // instant, so the random suite hit them only once in ~100 kills).

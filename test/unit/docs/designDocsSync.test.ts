@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DesignDocsSyncError } from '../../../src/core/docs/designDocsSync';
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from './gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../../support/tempRepo';
 
 // Real git throughout: a bare remote, our repository (with its design-docs worktree) and a teammate's clone
 // of the design-docs branch. The teammate works with plain git, as a person or another SpecTask would.

@@ -6,7 +6,7 @@ import { formatCommitMessage } from '../../../src/core/docs/commitMessage';
 import { DocCommitter } from '../../../src/core/docs/docCommitter';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 describe('design-docs commits', function () {
   this.timeout(20_000);

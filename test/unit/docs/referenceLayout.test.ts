@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 /** Builds, on the remote, a `helix-specs` branch the way the reference system writes it. */
 function referenceRepo(): string {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { mergeBlobs } from '../../../src/core/docs/syncFileMerge';
 import { readBlob, type SyncScratch } from '../../../src/core/docs/syncObjects';
 import { GitRunner } from '../../../src/core/git/gitRunner';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 /** Stores `text` as a blob of `repo` (real git) and returns its name. */
 function blob(repo: string, content: string | Buffer): string {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/git/gitExecutor';
 import { ProcessGitExecutor } from '../../../src/core/git/gitProcessExecutor';
 import { GitRunner } from '../../../src/core/git/gitRunner';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
 
 /** The bundled helper (dist/gitWorker.js, built by `node esbuild.mjs` before the tests run). */
 function workerScript(): string {

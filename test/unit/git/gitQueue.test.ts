@@ -6,7 +6,7 @@ import { GitCommandError } from '../../../src/core/git/gitErrors';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { parseGitVersion, isSupportedGitVersion } from '../../../src/core/git/gitVersion';
 import { parseWorktreeList } from '../../../src/core/git/worktreeList';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
 
 describe('git queue', function () {
   this.timeout(20_000);
