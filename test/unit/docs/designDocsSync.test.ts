@@ -185,7 +185,6 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(read(w, rel), '# Design: Clash\n\nOurs says A.\n');
     assert.equal(git(w.wt, 'ls-files', '-s'), before, 'the worktree index did not change');
     assertHealthy(w);
-    // Changes to different parts of one document are merged by git's line merge instead.
   });
 
   it('merges changes to different lines of the same document', async () => {
