@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateSpecTaskRecord } from '../../src/core/docs/specTaskSchema';
 import { RunLedger } from '../../src/core/orchestrator/ledger';
-import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, recordViolation } from './counters';
 import {
   createImplementationTask,

@@ -1,41 +1,22 @@
-// An in-process orchestrator over a real repository (like test/unit/orchestrator/orchestratorHarness.ts),
-// but with a REAL agent process: the fixture agent CLI (test/fixtures/custom-agent/agent.mjs) through the
-// custom-command back-end, so the faults are real signals to real process trees.
+// The fault tier's agent on the shared orchestrator harness (test/support/orchestratorHarness.ts): a REAL agent
+// process, the fixture agent CLI (test/fixtures/custom-agent/agent.mjs) through the custom-command back-end, so
+// the faults are real signals to real process trees. Plus what the fault suites check on the results.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CustomCommandBackend } from '../../src/core/agents/customCommandBackend';
 import type { CliRunOptions } from '../../src/core/agents/processRunner';
-import type { TranscriptStore } from '../../src/core/agents/transcriptStore';
-import type { OrchestratorNotice } from '../../src/core/orchestrator/orchestrator';
-import type { AgentPool } from '../../src/core/agents/agentPool';
-import type { DesignDocs } from '../../src/core/docs/openDesignDocs';
-import { GitQueueRegistry } from '../../src/core/git/gitQueue';
-import { openOrchestrator } from '../../src/core/orchestrator/openOrchestrator';
-import type { Orchestrator } from '../../src/core/orchestrator/orchestrator';
-import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../src/core/orchestrator/settings';
-import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
-import { git } from '../unit/docs/gitFixture';
+import type { OrchestratorSettings } from '../../src/core/orchestrator/settings';
+import { openOrchestratorHarness, type OrchestratorHarness } from '../support/orchestratorHarness';
+import { git } from '../support/tempRepo';
+
+export { waitForStatus } from '../support/orchestratorHarness';
 
 export const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
 
-export interface FaultHarness {
-  repo: string;
-  docs: DesignDocs;
-  orchestrator: Orchestrator;
-  pool: AgentPool;
-  /** Where every run's events are written (`<git-dir>/spectask/transcripts`). */
-  transcripts: TranscriptStore;
-  settings: OrchestratorSettings;
+export interface FaultHarness extends OrchestratorHarness {
   /** Appears in every agent's command line (orphan checks scan /proc for it). */
   marker: string;
-  logs: string[];
-  /** Every notice the orchestrator raised for the user, in order. */
-  notices: OrchestratorNotice[];
-  docsWorktree: string;
-  /** Resolves when the repository's git queue has nothing left to do. */
-  idle(): Promise<void>;
-  dispose(): Promise<void>;
 }
 
 export interface FaultHarnessOptions {
@@ -51,7 +32,6 @@ export interface FaultHarnessOptions {
 }
 
 export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions): Promise<FaultHarness> {
-  const registry = new GitQueueRegistry();
   const marker = `spectask-fault-marker-${randomUUID()}`;
   const backend = new CustomCommandBackend(
     'fixture agent',
@@ -62,47 +42,8 @@ export async function makeFaultHarness(repo: string, opts: FaultHarnessOptions):
     },
     opts.runOptions,
   );
-  const settings: OrchestratorSettings = {
-    ...DEFAULT_SETTINGS,
-    planning: { backend: 'custom' },
-    implementation: { backend: 'custom' },
-    reconcileIntervalMs: 0,
-    retryBackoffMs: 10,
-    maxNudges: 0,
-    maxRetries: 0,
-    ...opts.overrides,
-  };
-  const logs: string[] = [];
-  // The same assembly the extension and the CLI use, with a real agent process.
-  const opened = await openOrchestrator(repo, {
-    registry,
-    backends: [backend],
-    settings: () => settings,
-    push: opts.push,
-    log: (level, m) => logs.push(`${level}: ${m}`),
-  });
-  const { docs, orchestrator, pool } = opened;
-  const notices: OrchestratorNotice[] = [];
-  orchestrator.onDidNotice((n) => notices.push(n));
-  await orchestrator.start();
-  return {
-    repo: docs.repo.root,
-    docs,
-    orchestrator,
-    pool,
-    transcripts: opened.transcripts,
-    settings,
-    marker,
-    logs,
-    notices,
-    docsWorktree: docs.location.worktreePath,
-    idle: () => registry.forRepo(docs.repo.root).whenIdle(),
-    async dispose() {
-      opened.dispose();
-      await registry.forRepo(docs.repo.root).whenIdle();
-      registry.dispose();
-    },
-  };
+  const h = await openOrchestratorHarness(repo, { backends: [backend], settings: opts.overrides, push: opts.push });
+  return { ...h, marker };
 }
 
 /** Creates a SpecTask whose tasks.md has `items` unchecked items, committed, and skips planning. */
@@ -145,24 +86,6 @@ export function historyOf(docsWt: string, rel: string): string[] {
       return ''; // deleted in that commit
     }
   });
-}
-
-export async function waitForStatus(
-  h: FaultHarness,
-  id: string,
-  want: SpecTaskStatus[],
-  timeoutMs = 20_000,
-): Promise<SpecTaskStatus> {
-  const t0 = Date.now();
-  for (;;) {
-    const s = h.orchestrator.task(id)?.status;
-    if (s && want.includes(s)) return s;
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(
-        `task ${id} is ${s}, not ${want.join('|')} after ${timeoutMs} ms\n${h.logs.slice(-20).join('\n')}`,
-      );
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,7 @@ import { GeminiAdapter } from '../../src/core/agents/geminiAdapter';
 import { SpecTaskReader } from '../../src/core/docs/specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord } from '../../src/core/docs/specTaskSchema';
 import { parseWebviewMessage } from '../../src/protocol/messages';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../support/tempRepo';
 import { recordInput, tally } from './counters';
 
 // Issue 10, "Bad input": thousands of generated inputs through every parser at a trust boundary. Each must

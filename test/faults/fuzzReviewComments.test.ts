@@ -19,7 +19,7 @@ import {
   type StoredComment,
 } from '../../src/core/review/commentRecords';
 import { parseReviewComments, REVIEW_LIMITS, ReviewCommentsError } from '../../src/core/review/commentLimits';
-import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../support/tempRepo';
 import { recordInput, recordViolation as record, tally } from './counters';
 
 /** Violation messages quote hostile text; keep them readable. */

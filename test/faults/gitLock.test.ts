@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
-import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
+import { disposeAfterEach } from '../support/disposeAfterEach';
+import { cleanupTemp, git, GIT_ENV, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, tally } from './counters';
 import { ticked } from './faultHarness';
 
@@ -38,10 +39,11 @@ async function setup() {
 
 describe('faults: git index.lock held by another process, design-docs worktree deleted', function () {
   this.timeout(60_000);
+  const track = disposeAfterEach();
   after(() => cleanupTemp());
 
   it('a lock held for less than the retry window: the tick waits, then commits', async () => {
-    const f = await setup();
+    const f = track(await setup());
     const v: string[] = [];
     fs.writeFileSync(f.lock, '');
     setTimeout(() => fs.rmSync(f.lock, { force: true }), 1000);
@@ -53,12 +55,11 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     if (!f.head().has('T1: a')) v.push('the tick is not on the branch');
     if (JSON.stringify(userState(f.repo)) !== JSON.stringify(f.before)) v.push("the user's checkout changed");
     recordFault(AREA, 'index.lock held 1 s during a tick', v);
-    await f.dispose();
     assert.deepEqual(v, []);
   });
 
   it('a lock held long by a live git: a clear error, and the tick is committed once the lock is gone', async () => {
-    const f = await setup();
+    const f = track(await setup());
     const v: string[] = [];
     // A real git working in the repository holds the lock (so it is not stale): `hash-object --stdin` waits on stdin.
     const holder = spawn('git', ['hash-object', '--stdin'], {
@@ -66,6 +67,7 @@ describe('faults: git index.lock held by another process, design-docs worktree d
       env: GIT_ENV,
       stdio: ['pipe', 'ignore', 'ignore'],
     });
+    track({ dispose: () => void holder.kill('SIGKILL') });
     fs.writeFileSync(f.lock, '');
     f.write(2);
     let err: Error | undefined;
@@ -83,12 +85,11 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     if (JSON.stringify(userState(f.repo)) !== JSON.stringify(f.before)) v.push("the user's checkout changed");
     console.log(`    long lock: ${err ? `refused with "${err.message.split('\n')[0].slice(0, 140)}"` : 'not refused'}`);
     recordFault(AREA, 'index.lock held by a live git beyond the retry window', v);
-    await f.dispose();
     assert.deepEqual(v, []);
   });
 
   it('a stale lock left by a crashed git (no git running): removed, the tick commits', async () => {
-    const f = await setup();
+    const f = track(await setup());
     const v: string[] = [];
     fs.writeFileSync(f.lock, '');
     const old = new Date(Date.now() - 60_000);
@@ -98,21 +99,26 @@ describe('faults: git index.lock held by another process, design-docs worktree d
     if (!f.head().has('T1: a')) v.push('the tick is not on the branch');
     if (fs.existsSync(f.lock)) v.push('the stale lock is still there');
     recordFault(AREA, 'stale index.lock from a crashed git', v);
-    await f.dispose();
     assert.deepEqual(v, []);
   });
 
   it('the design-docs worktree folder deleted while idle: repaired on the next open, nothing lost', async () => {
-    const f = await setup();
+    const f = track(await setup());
     const v: string[] = [];
     f.write(2);
     await f.docs.store.commitFolder(f.id, 'ticks');
     const wt = f.docs.location.worktreePath;
     await f.dispose();
     fs.rmSync(wt, { recursive: true, force: true });
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     try {
       const again = await openDesignDocs(f.repo, { registry });
+      track({
+        dispose: async () => {
+          again.store.dispose();
+          await registry.forRepo(again.repo.root).whenIdle();
+        },
+      });
       if (!again.location.repairs.length) v.push('no repair was reported');
       const d = await again.store.get(f.id);
       const items = d.checklist?.items ?? [];
@@ -120,12 +126,8 @@ describe('faults: git index.lock held by another process, design-docs worktree d
         v.push(`ticks after the repair: ${JSON.stringify(items.map((i) => i.state))}`);
       if (d.record?.title !== 'Locked') v.push('spectask.json lost');
       console.log(`    repairs: ${again.location.repairs.join('; ')}`);
-      again.store.dispose();
-      await registry.forRepo(again.repo.root).whenIdle();
     } catch (e) {
       v.push(`the reopen failed: ${(e as Error).message}`);
-    } finally {
-      registry.dispose();
     }
     if (JSON.stringify(userState(f.repo)) !== JSON.stringify(f.before)) v.push("the user's checkout changed");
     recordFault(AREA, 'design-docs worktree folder deleted', v);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentEvent } from '../../src/core/agents/agentEvents';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { createImplementationTask, makeFaultHarness, ticked, waitForStatus, type FaultHarness } from './faultHarness';
 import { waitNoStrays } from './procs';

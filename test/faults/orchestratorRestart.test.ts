@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isProcessAlive } from '../../src/core/agents/processTree';
-import { cleanupTemp, git, makeRepo, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, recordViolation, tally } from './counters';
 import { historyOf, sleep, ticked } from './faultHarness';
 import { waitNoStrays } from './procs';

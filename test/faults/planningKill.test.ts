@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordProcessTree, signalRecorded } from '../../src/core/agents/processTree';
 import type { SpecTaskRecord } from '../../src/core/docs/specTaskSchema';
-import { cleanupTemp, GIT_ENV, makeRepo, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, GIT_ENV, makeRepo, userState } from '../support/tempRepo';
 import { recordFault, recordViolation, tally } from './counters';
 import { makeFaultHarness, sleep, waitForStatus, type FaultHarness } from './faultHarness';
 import { documents } from '../fixtures/agents/slow-plan-docs.mjs';

@@ -4,17 +4,19 @@ import * as path from 'node:path';
 import { openDesignDocs } from '../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
 import { CodeWorktrees } from '../../src/core/orchestrator/codeWorktrees';
-import { cleanupTemp, git, makeRepo } from '../unit/docs/gitFixture';
+import { disposeAfterEach } from '../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo } from '../support/tempRepo';
 
 // Deterministic reproductions of the two bugs the random agent kills found (each needed a kill at one exact
 // instant, so the random suite hit them only once in ~100 kills).
 describe('faults: regressions found by the agent-kill suite', function () {
   this.timeout(30_000);
+  const track = disposeAfterEach();
   after(() => cleanupTemp());
 
   it('an agent killed inside its own `git commit` leaves index.lock, HEAD.lock or the branch ref lock: the next run removes them', async () => {
     const repo = makeRepo();
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const wts = new CodeWorktrees(repo, registry.forRepo(repo));
     const wt = { path: path.join(repo, '.git-worktrees', '000001_x'), branch: 'spectask/000001-x', baseBranch: 'main' };
     await wts.ensure(wt);
@@ -30,13 +32,18 @@ describe('faults: regressions found by the agent-kill suite', function () {
     fs.writeFileSync(path.join(wt.path, 'f.txt'), 'x\n');
     git(wt.path, 'add', 'f.txt');
     git(wt.path, 'commit', '-q', '-m', 'works again'); // commit needs HEAD.lock and the ref lock free
-    registry.dispose();
   });
 
   it('an agent killed between truncating and rewriting tasks.md: the emptied checklist is restored as last committed', async () => {
     const repo = makeRepo();
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const docs = await openDesignDocs(repo, { registry });
+    track({
+      dispose: async () => {
+        docs.store.dispose();
+        await registry.forRepo(docs.repo.root).whenIdle();
+      },
+    });
     const s = await docs.store.create({ title: 'Torn' });
     const d = await docs.store.get(s.id);
     const file = path.join(d.path, 'tasks.md');
@@ -49,8 +56,5 @@ describe('faults: regressions found by the agent-kill suite', function () {
     fs.writeFileSync(file, '# Tasks\n\n- [x] T1: a\n- [x] T2: b\n');
     assert.equal(await docs.store.restoreEmptiedChecklist(s.id), false);
     assert.match(fs.readFileSync(file, 'utf8'), /- \[x\] T2/);
-    docs.store.dispose();
-    await registry.forRepo(docs.repo.root).whenIdle();
-    registry.dispose();
   });
 });

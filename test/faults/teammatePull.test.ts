@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { formatTaskNumber, taskFolderName } from '../../src/core/docs/designDocsLayout';
 import { newSpecTaskRecord, type SpecTaskRecord } from '../../src/core/docs/specTaskSchema';
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from '../unit/docs/gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../support/tempRepo';
 import { recordFault, recordViolation, tally } from './counters';
 import {
   createImplementationTask,

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CustomCommandBackend } from '../../src/core/agents/customCommandBackend';
-import { cleanupTemp, tempDir } from '../unit/docs/gitFixture';
+import { cleanupTemp, tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
 
 // Issue 10, "Trust boundaries": a custom agent that prints its whole environment and its argv, started the

@@ -199,4 +199,4 @@ export async function untickedInHistory(docsWt: string, rel: string): Promise<st
 }
 
 /** The user's own checkout: HEAD, branch, index and every file outside .git and .git-worktrees. */
-export { userState } from '../unit/docs/gitFixture';
+export { userState } from '../support/tempRepo';

@@ -53,7 +53,7 @@ describe('layering', () => {
 
   it('src/vscode takes the API at run time from vscodeApi.ts alone (type-only imports aside)', () => {
     // Each value import of the external 'vscode' module becomes a copy of the whole API object in the bundle;
-    // one import keeps the extension's module evaluation at activation shorter (README, Performance).
+    // one import keeps the extension's module evaluation at activation shorter (docs/performance.md, single VS Code API import).
     const valueImport = (source: string) => importsVscode(source.replace(/^\s*import\s+type\b[^;]*;/gm, ''));
     const offenders = sourceFiles('src').filter(
       (f) => valueImport(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('src', 'vscode', 'vscodeApi.ts')),

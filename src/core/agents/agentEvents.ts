@@ -137,8 +137,3 @@ export function truncateOutput(text: string | undefined, max = MAX_EVENT_OUTPUT_
   if (text === undefined || text.length <= max) return text;
   return `${text.slice(0, max)}\n… [${text.length - max} more characters]`;
 }
-
-/** Only statuses where the agent believes it finished its turn normally; the git check still decides "done". */
-export function isCleanFinish(status: RunStatus): boolean {
-  return status === 'success';
-}

@@ -6,78 +6,16 @@ import { GitCommandError } from '../git/gitErrors';
 import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../lifecycle';
-import { writeFileAtomic } from './atomicWrite';
 import { formatTaskNumber, parseTaskFolderName, TASKS_DIR } from './designDocsLayout';
+import { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
 import { DocCommitter, isRejectedAsBehind } from './docCommitter';
-import { mergeByRule } from './syncMergeRules';
+import { replayCommits } from './syncReplay';
+import { moveWorktree } from './syncWorktreeMove';
 
-/** Settings of {@link DesignDocsSync}. */
-export interface DesignDocsSyncOptions {
-  /** Remote holding the shared design-docs branch; default `origin`. */
-  remote?: string;
-  /** Fetch–integrate–push rounds before giving up when teammates keep pushing first; default 3. */
-  maxAttempts?: number;
-}
+export { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
 
-/** What a sync did. */
-export interface SyncResult {
-  /**
-   * `up-to-date`: nothing to do; `pushed`: only we had new commits; `fast-forwarded`: only the remote had;
-   * `rebased`: both had (ours replayed on theirs); `published`: the remote had no design-docs branch yet.
-   */
-  outcome: 'up-to-date' | 'pushed' | 'fast-forwarded' | 'rebased' | 'published';
-  branch: string;
-  remote: string;
-  /** Our branch head before and after. */
-  before: string;
-  after: string;
-  /** The remote branch before our push (undefined: it did not exist) and after it. */
-  remoteBefore?: string;
-  remoteAfter?: string;
-  /** The commit made of files agents had written but not committed yet, if any. */
-  pendingCommit?: string;
-  /** Teammates' commits new to us. */
-  incoming: number;
-  /** Our commits replayed on top of theirs (rebase); 0 for a fast-forward. */
-  replayed: number;
-  /** Files both sides changed, settled by a rule (see syncMergeRules). */
-  resolved: { file: string; rule: string }[];
-  /** Files of the design-docs worktree this sync wrote or deleted. */
-  changedFiles: string[];
-  pushed: boolean;
-  /** Fetch–integrate–push rounds it took. */
-  attempts: number;
-  /**
-   * SpecTask numbers now used by more than one folder (two clones created a SpecTask at the same moment, each
-   * taking the next free number), with the folders. Nothing is lost, but only one of them is shown until
-   * one folder is renumbered by hand.
-   */
-  duplicateNumbers: { number: string; folders: string[] }[];
-}
-
-/** Why a sync stopped; `message` says what to do. Nothing was changed (see {@link DesignDocsSync}). */
-export class DesignDocsSyncError extends Error {
-  constructor(
-    readonly code: 'no-remote' | 'conflict' | 'detached' | 'push-failed' | 'fetch-failed' | 'busy-remote',
-    message: string,
-    /** For `conflict`: the files both sides changed in ways no rule settles. */
-    readonly files: string[] = [],
-  ) {
-    super(message);
-    this.name = 'DesignDocsSyncError';
-  }
-}
-
-const ZERO = /^0+$/;
 /** writeFileAtomic's temporary files: never committed, even if a crash left one. */
 const ATOMIC_TMP = /(^|\/)\.[^/]+\.\d+\.\d+\.tmp$/;
-
-interface TreeChange {
-  path: string;
-  oldSha?: string;
-  newSha?: string;
-  newMode: string;
-}
 
 /**
  * Integrates a teammate's commits to the shared design-docs branch, through the repository's one git queue
@@ -86,13 +24,13 @@ interface TreeChange {
  * 1. commits whatever agents wrote and nobody committed yet (with the committer's torn-write guard);
  * 2. fetches the remote branch;
  * 3. remote behind: nothing to integrate. Only the remote moved: fast-forward. Both moved: our unpushed
- *    commits are replayed on the remote's (a rebase done with plumbing on a private index: the remote's
- *    commits are never rewritten, and the worktree is not rewound to an older state halfway, which a
+ *    commits are replayed on the remote's (syncReplay: a rebase done with plumbing on a private index: the
+ *    remote's commits are never rewritten, and the worktree is not rewound to an older state halfway, which a
  *    `git rebase` there would do under the feet of agents ticking in it). Files both sides changed are
- *    settled by the rules in syncMergeRules, else by git's line merge; anything else stops the sync with
- *    a {@link DesignDocsSyncError} naming the files, before any ref or file was changed;
- * 4. updates the worktree: only files the new head changed are written, and a file an agent changed
- *    meanwhile is merged with the same rules instead of overwritten; then the branch ref moves
+ *    settled by the rules in syncMergeRules, else by git's line merge (syncFileMerge); anything else stops the
+ *    sync with a {@link DesignDocsSyncError} naming the files, before any ref or file was changed;
+ * 4. updates the worktree (syncWorktreeMove): only files the new head changed are written, and a file an agent
+ *    changed meanwhile is merged with the same rules instead of overwritten; then the branch ref moves
  *    (compare-and-swap) and the worktree's index follows;
  * 5. pushes, never forced; rejected again because a teammate pushed meanwhile: back to 2 (bounded).
  *
@@ -211,13 +149,17 @@ export class DesignDocsSync extends Disposable {
           )
             .split('\n')
             .filter(Boolean);
-          next = await this.replay(git, tmp, theirs, mine, result.resolved);
+          next = await replayCommits({ git, cwd, tmp }, theirs, mine, result.resolved, () =>
+            this.committerIdentity(git),
+          );
           result.replayed += mine.length;
         }
         if (theirs)
           result.incoming += Number((await git.run(['rev-list', '--count', `${ours}..${theirs}`], { cwd })).trim());
         if (next !== ours)
-          result.changedFiles.push(...(await this.moveWorktree(git, tmp, ours, next, result.resolved)));
+          result.changedFiles.push(
+            ...(await moveWorktree({ git, cwd, tmp }, this.branch, ours, next, result.resolved)),
+          );
         result.after = next;
         if (!push || next === theirs) {
           result.remoteAfter = theirs;
@@ -307,186 +249,6 @@ export class DesignDocsSync extends Disposable {
     }
   }
 
-  /**
-   * Replays `commits` (oldest first) on `onto` with a private index: for each, the files it changed are
-   * merged with what `onto` has now. Returns the new head. Throws a conflict error (having changed no ref)
-   * when a file cannot be settled.
-   */
-  private async replay(
-    git: GitRunner,
-    tmp: string,
-    onto: string,
-    commits: string[],
-    resolved: SyncResult['resolved'],
-  ): Promise<string> {
-    const cwd = this.worktreePath;
-    const env = { GIT_INDEX_FILE: path.join(tmp, 'replay-index') };
-    let head = onto;
-    for (const c of commits) {
-      const parent = (await git.run(['rev-list', '--parents', '-n', '1', c], { cwd })).trim().split(' ')[1];
-      const changes = await this.treeChanges(git, parent, c);
-      if (!changes.length) continue;
-      const atHead = await this.lsTree(
-        git,
-        head,
-        changes.map((ch) => ch.path),
-      );
-      await git.run(['read-tree', head], { cwd, env });
-      const conflicts: string[] = [];
-      for (const ch of changes) {
-        const remote = atHead.get(ch.path);
-        if (remote === ch.newSha) continue;
-        let sha: string | undefined;
-        if (remote === ch.oldSha) sha = ch.newSha;
-        else {
-          const m = await this.mergeBlobs(git, tmp, ch.path, ch.oldSha, ch.newSha, remote);
-          if (!m) {
-            conflicts.push(ch.path);
-            continue;
-          }
-          sha = m.sha;
-          if (m.rule) resolved.push({ file: ch.path, rule: m.rule });
-        }
-        if (sha)
-          await git.run(
-            [
-              'update-index',
-              '--add',
-              '--cacheinfo',
-              `${ch.newMode === '000000' ? '100644' : ch.newMode},${sha},${ch.path}`,
-            ],
-            { cwd, env },
-          );
-        else await git.run(['update-index', '--force-remove', '--', ch.path], { cwd, env });
-      }
-      if (conflicts.length) throw conflictError(conflicts, c);
-      const tree = (await git.run(['write-tree'], { cwd, env })).trim();
-      if (tree === (await this.rev(git, `${head}^{tree}`))) continue; // already upstream: dropped, as rebase does
-      const meta = (await git.run(['show', '-s', '--format=%an%x00%ae%x00%aI%x00%B', c], { cwd })).split('\0');
-      const msgFile = path.join(tmp, 'message');
-      await fs.writeFile(msgFile, meta.slice(3).join('\0'));
-      const identity = await this.committerIdentity(git);
-      head = (
-        await git.run(['commit-tree', tree, '-p', head, '-F', msgFile], {
-          cwd,
-          env: { ...identity, GIT_AUTHOR_NAME: meta[0], GIT_AUTHOR_EMAIL: meta[1], GIT_AUTHOR_DATE: meta[2] },
-        })
-      ).trim();
-    }
-    return head;
-  }
-
-  /**
-   * Moves the worktree and branch from `from` to `to`. Files the agents left alone get the new content; a
-   * file changed meanwhile is merged. Every decision is made before the first write, so a conflict changes
-   * nothing. The ref moves only if it is still at `from` (compare-and-swap).
-   */
-  private async moveWorktree(
-    git: GitRunner,
-    tmp: string,
-    from: string,
-    to: string,
-    resolved: SyncResult['resolved'],
-  ): Promise<string[]> {
-    const cwd = this.worktreePath;
-    const changes = await this.treeChanges(git, from, to);
-    const current = new Map<string, Buffer | undefined>();
-    for (const ch of changes) current.set(ch.path, await fs.readFile(path.join(cwd, ch.path)).catch(() => undefined));
-    const present = changes.filter((ch) => current.get(ch.path) !== undefined).map((ch) => ch.path);
-    const hashes = present.length ? (await git.run(['hash-object', '--', ...present], { cwd })).trim().split('\n') : [];
-    const onDisk = new Map(present.map((p, i) => [p, hashes[i]]));
-    const plan: { path: string; content?: Buffer }[] = [];
-    const conflicts: string[] = [];
-    for (const ch of changes) {
-      const disk = onDisk.get(ch.path);
-      if (disk === ch.newSha) continue;
-      if (disk === ch.oldSha) {
-        plan.push({ path: ch.path, content: ch.newSha ? await this.readBlob(git, tmp, ch.newSha) : undefined });
-        continue;
-      }
-      // Written by an agent since the pending commit: merge it with the incoming version, never overwrite it.
-      const local = disk ? (await git.run(['hash-object', '-w', '--', ch.path], { cwd })).trim() : undefined;
-      const m = await this.mergeBlobs(git, tmp, ch.path, ch.oldSha, local, ch.newSha);
-      if (!m) {
-        conflicts.push(ch.path);
-        continue;
-      }
-      if (m.rule) resolved.push({ file: ch.path, rule: m.rule });
-      plan.push({ path: ch.path, content: m.sha ? await this.readBlob(git, tmp, m.sha) : undefined });
-    }
-    if (conflicts.length) throw conflictError(conflicts);
-    for (const p of plan) {
-      const abs = path.join(cwd, p.path);
-      if (p.content) {
-        await fs.mkdir(path.dirname(abs), { recursive: true });
-        await writeFileAtomic(abs, p.content);
-      } else {
-        await fs.rm(abs, { force: true });
-        await removeEmptyParents(path.dirname(abs), cwd);
-      }
-    }
-    await git.run(['update-ref', '-m', 'spectask: sync design-docs branch', `refs/heads/${this.branch}`, to, from], {
-      cwd,
-    });
-    // The worktree's own index (never the user's) now matches the new head; files are left as they are.
-    await git.run(['reset', '-q', '--mixed', 'HEAD'], { cwd });
-    return plan.map((p) => p.path);
-  }
-
-  /**
-   * Three-way merge of one file. Returns the merged blob (sha undefined = deleted), with the rule used when
-   * one was needed, or undefined when it cannot be settled.
-   */
-  private async mergeBlobs(
-    git: GitRunner,
-    tmp: string,
-    file: string,
-    base?: string,
-    local?: string,
-    remote?: string,
-  ): Promise<{ sha?: string; rule?: string } | undefined> {
-    if (local === remote) return { sha: local };
-    if (base === local) return { sha: remote };
-    if (base === remote) return { sha: local };
-    if (!local || !remote) return undefined; // changed on one side, deleted on the other
-    const [b, l, r] = await Promise.all([
-      base ? this.readBlob(git, tmp, base) : undefined,
-      this.readBlob(git, tmp, local),
-      this.readBlob(git, tmp, remote),
-    ]);
-    const byRule = mergeByRule(file, b, l, r);
-    if (byRule) return { sha: await this.writeBlob(git, tmp, byRule.merged), rule: byRule.rule };
-    // git's own line merge for changes that do not overlap (e.g. two sections of design.md).
-    const [lf, bf, rf] = ['local', 'base', 'remote'].map((n) => path.join(tmp, `merge-${n}`));
-    await Promise.all([fs.writeFile(lf, l), fs.writeFile(bf, b ?? ''), fs.writeFile(rf, r)]);
-    if ((await git.tryRun(['merge-file', '-q', lf, bf, rf], { cwd: tmp })) === undefined) return undefined;
-    return { sha: await this.writeBlob(git, tmp, await fs.readFile(lf)), rule: 'changes to different lines merged' };
-  }
-
-  /**
-   * A blob's exact bytes (binary-safe, unlike reading `cat-file` output as text): staged in a private index
-   * and checked out under the private folder.
-   */
-  private async readBlob(git: GitRunner, tmp: string, sha: string): Promise<Buffer> {
-    const env = { GIT_INDEX_FILE: path.join(tmp, 'read-index') };
-    const cwd = this.worktreePath;
-    await git.run(['update-index', '--add', '--cacheinfo', `100644,${sha},blob-${sha}`], { cwd, env });
-    const out = path.join(tmp, 'out') + path.sep;
-    await git.run(['checkout-index', '-f', `--prefix=${out}`, '--', `blob-${sha}`], { cwd, env });
-    const file = path.join(out, `blob-${sha}`);
-    try {
-      return await fs.readFile(file);
-    } finally {
-      await fs.rm(file, { force: true });
-    }
-  }
-
-  private async writeBlob(git: GitRunner, tmp: string, content: Buffer): Promise<string> {
-    const file = path.join(tmp, 'blob');
-    await fs.writeFile(file, content);
-    return (await git.run(['hash-object', '-w', '--', file], { cwd: this.worktreePath })).trim();
-  }
-
   private identity?: Record<string, string>;
   private async committerIdentity(git: GitRunner): Promise<Record<string, string>> {
     if (this.identity) return this.identity;
@@ -512,63 +274,11 @@ export class DesignDocsSync extends Disposable {
     return [...byNumber].filter(([, f]) => f.length > 1).map(([number, folders]) => ({ number, folders }));
   }
 
-  /** Files changed between two commits (`from` undefined: a root commit), with blob names and new mode. */
-  private async treeChanges(git: GitRunner, from: string | undefined, to: string): Promise<TreeChange[]> {
-    const args = from
-      ? ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', from, to]
-      : ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--root', '--no-commit-id', to];
-    const parts = (await git.run(args, { cwd: this.worktreePath })).split('\0');
-    const out: TreeChange[] = [];
-    for (let i = 0; i + 1 < parts.length; i++) {
-      if (!parts[i].startsWith(':')) continue;
-      const [, newMode, oldSha, newSha] = parts[i].slice(1).split(' ');
-      out.push({
-        path: parts[i + 1],
-        oldSha: ZERO.test(oldSha) ? undefined : oldSha,
-        newSha: ZERO.test(newSha) ? undefined : newSha,
-        newMode,
-      });
-      i++;
-    }
-    return out;
-  }
-
-  /** Blob names of `paths` in `commit` (absent paths are missing from the map). */
-  private async lsTree(git: GitRunner, commit: string, paths: string[]): Promise<Map<string, string>> {
-    const out = await git.run(['ls-tree', '-r', '-z', commit, '--', ...paths], { cwd: this.worktreePath });
-    const m = new Map<string, string>();
-    for (const e of out.split('\0').filter(Boolean)) {
-      const tab = e.indexOf('\t');
-      m.set(e.slice(tab + 1), e.slice(0, tab).split(' ')[2]);
-    }
-    return m;
-  }
-
   private async rev(git: GitRunner, ref: string): Promise<string> {
     return (await git.run(['rev-parse', '--verify', ref], { cwd: this.worktreePath })).trim();
   }
 
   private async isAncestor(git: GitRunner, a: string, b: string): Promise<boolean> {
     return (await git.tryRun(['merge-base', '--is-ancestor', a, b], { cwd: this.worktreePath })) !== undefined;
-  }
-}
-
-function conflictError(files: string[], commit?: string): DesignDocsSyncError {
-  return new DesignDocsSyncError(
-    'conflict',
-    `Sync stopped: you and a teammate both changed ${files.join(', ')}${commit ? ` (your commit ${commit.slice(0, 12)})` : ''} in ways SpecTask cannot merge on its own. Nothing was changed: your branch, worktree and unpushed commits are as they were. Merge by hand in the design-docs worktree ('git pull --rebase' there), then sync again.`,
-    files,
-  );
-}
-
-async function removeEmptyParents(dir: string, stop: string): Promise<void> {
-  for (let d = dir; d.startsWith(stop) && d !== stop; d = path.dirname(d)) {
-    if (
-      !(await fs.rmdir(d).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return;
   }
 }

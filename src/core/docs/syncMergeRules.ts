@@ -8,9 +8,9 @@ import {
 } from './specTaskSchema';
 
 /**
- * How the design-docs sync settles a file both sides changed since their common version (the rules are
- * documented in the README's "Sharing the design-docs branch"). Pure functions over bytes: the caller
- * (designDocsSync) fetches the three versions from git and falls back to git's own line merge.
+ * How the design-docs sync settles a file both sides changed since their common version (the rules are also
+ * described in docs/reliability.md, "A teammate moves the design-docs branch"). Pure functions over bytes:
+ * the caller (syncFileMerge) fetches the three versions from git and falls back to git's own line merge.
  *
  * - A checklist (`tasks.md`, legacy `progress.md`) whose two versions differ only in markers is merged per
  *   item: `[x]` beats `[~]` beats `[ ]`, so progress never goes backwards whoever ticked.

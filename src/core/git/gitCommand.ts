@@ -1,7 +1,7 @@
 import { GitError, simpleGit, type SimpleGit } from 'simple-git';
 import { GIT_KILLED_BY_SIGNAL } from './gitErrors';
 
-/** One git command to run: what the host thread sends to the git worker (plain data, structured-cloneable). */
+/** One git command to run: what the host sends to the git helper (plain data, serializable as JSON). */
 export interface GitCommandRequest {
   binary: string;
   cwd: string;
@@ -10,11 +10,20 @@ export interface GitCommandRequest {
   env?: Record<string, string>;
 }
 
-/** How a git command failed, in a form that survives a thread boundary. */
+/** How a git command failed, in a form that survives a process or thread boundary. */
 export interface GitCommandFailure {
   message: string;
   /** simple-git ran git and git exited non-zero (as opposed to a spawn or plumbing failure). */
   gitError: boolean;
+}
+
+/**
+ * Runs one git command; rejects with a {@link GitCommandFailure}. Implemented in the calling thread
+ * ({@link GitCommandRunner}), from a helper process (gitProcessExecutor) or from a worker thread
+ * (gitThreadExecutor); gitExecutor chooses one per process.
+ */
+export interface GitExecutor {
+  run(req: GitCommandRequest): Promise<string>;
 }
 
 /** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
@@ -30,11 +39,12 @@ export const ALLOWED_EXTRA_ENV = [
 ] as const;
 
 /**
- * Runs git commands through simple-git, in whichever thread calls it (the git worker, or the host thread when
- * no worker is available). Keeps one simple-git instance per binary and folder; commands with extra
- * environment variables get a fresh one, since simple-git's environment is per instance.
+ * Runs git commands through simple-git, in whichever process and thread calls it: the git helper (process or
+ * worker thread), or the host itself when no helper is available or wanted (SPECTASK_GIT_WORKER=0, one-shot
+ * command lines). Keeps one simple-git instance per binary and folder; commands with extra environment
+ * variables get a fresh one, since simple-git's environment is per instance.
  */
-export class GitCommandRunner {
+export class GitCommandRunner implements GitExecutor {
   private readonly cache = new Map<string, SimpleGit>();
 
   /** Resolves with git's stdout (untrimmed); rejects with a {@link GitCommandFailure}. */

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { GitCommandFailure, GitCommandRequest } from './gitCommand';
-import { WorkerGitExecutor, type GitExecutor } from './gitExecutor';
+import type { GitCommandFailure, GitCommandRequest, GitExecutor } from './gitCommand';
+import { WorkerGitExecutor } from './gitThreadExecutor';
 import type { GitWorkerReply, GitWorkerRequest } from './gitWorker';
 
 /**

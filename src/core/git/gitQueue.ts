@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IDisposable } from '../lifecycle';
+import type { GitExecutor } from './gitCommand';
 import { DEFAULT_LOCK_RETRY_DELAYS_MS, GitRunner, type StuckLockHandler } from './gitRunner';
 import { removeLockIfStale } from './staleLock';
 
@@ -63,6 +64,11 @@ export interface GitQueueRegistryOptions {
   onStuckLock?: (repoRoot: string, lockFile: string) => Promise<boolean>;
   /** Waits between retries while a lock is held; default {@link DEFAULT_LOCK_RETRY_DELAYS_MS} (~3.9 s in all). */
   lockRetryDelaysMs?: readonly number[];
+  /**
+   * What starts the git processes of every runner this registry creates; default the process's executor
+   * (`defaultGitExecutor` in gitExecutor.ts). The registry does not own it: whoever passes one disposes of it.
+   */
+  executor?: GitExecutor;
 }
 
 /**
@@ -90,6 +96,7 @@ export class GitQueueRegistry implements IDisposable {
           this.options.binary ?? 'git',
           onStuck,
           this.options.lockRetryDelaysMs ?? DEFAULT_LOCK_RETRY_DELAYS_MS,
+          this.options.executor,
         ),
       );
       this.queues.set(key, q);

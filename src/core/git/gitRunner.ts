@@ -27,7 +27,8 @@ export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160,
 
 /**
  * Runs git commands through simple-git and turns failures into {@link GitCommandError}. The processes are
- * started from the git worker thread ({@link defaultGitExecutor}), never from the caller's event loop.
+ * started by the process's git executor ({@link defaultGitExecutor}: a small helper process by default), so
+ * the caller's process never forks itself.
  *
  * Performance note: simple-git waits an extra 50 ms after a command that printed nothing at all (its
  * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `commit`

@@ -3,7 +3,7 @@
 // fallback). Why not the host's own thread: starting a child process forks the whole host, and the kernel copies
 // its page tables and marks every page copy-on-write; on the host's thread that stalls every extension for as
 // long as the copy takes, and from a worker thread of the host the host's thread still pays for it in page
-// faults on every page it writes next (README "Performance"). Forking this small process instead costs the host
+// faults on every page it writes next (docs/performance.md). Forking this small process instead costs the host
 // nothing.
 import { parentPort } from 'node:worker_threads';
 import { GitCommandRunner, type GitCommandFailure, type GitCommandRequest } from './gitCommand';

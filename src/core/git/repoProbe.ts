@@ -6,8 +6,9 @@ export type RepoProbe =
   | { kind: 'git-missing'; message: string };
 
 /**
- * Asks git (asynchronously, never blocking the caller's event loop) whether `folder` is inside a work
- * tree. Used for the welcome views; the design-docs store does the full validation.
+ * Asks git, asynchronously, whether `folder` is inside a work tree. Used for the welcome views; the
+ * design-docs store does the full validation. Unlike GitRunner it starts git from this process itself
+ * (once per folder, when the extension starts), not through the git helper.
  */
 export function probeRepository(folder: string, gitBinary = 'git'): Promise<RepoProbe> {
   return new Promise((resolve) => {

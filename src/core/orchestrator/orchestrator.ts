@@ -61,21 +61,17 @@ export class Orchestrator extends Disposable {
     const ctx = this.context();
     this.runs = this._register(new RunSupervisor(ctx));
     this.integrator = new Integrator(ctx);
-    // Its commits are this process's own writes: they reach the store through onDidWriteRecord, which also
-    // lets the scheduler start the revision.
-    this.review = new ReviewService({ store: deps.store, now: () => this.now() });
+    // Its commits are this process's own writes: they reach the store through onDidWriteRecord; once the
+    // Request-changes commit is made, the scheduler may start the revision.
+    this.review = new ReviewService({ store: deps.store, now: () => this.now(), afterTransition: () => this.kick() });
     this._register(deps.watcher.onDidChange((e) => void this.onDocsEvent(e)));
     this._register(deps.pool.onDidChangeAgent((agent) => this.fleet.dispatch({ type: 'agentChanged', agent })));
     // A spectask.json written in this process (an intent, a run's end, the review) is taken as written; the
-    // watcher does not report it again (SpecTaskStore.isOwnWrite). A status changed by another part of this
-    // process (the review) lets the scheduler look again, as the watcher's report of it used to.
-    this._register(
-      deps.store.onDidWriteRecord((record) => {
-        const before = this.book.get(record.id)?.status;
-        this.book.recordWritten(record);
-        if (this.started && before !== undefined && before !== record.status) this.kick();
-      }),
-    );
+    // watcher does not report it again (SpecTaskStore.isOwnWrite). The scheduler is not kicked from here: the
+    // record is announced before its commit, and a pass started now would write the next status into the same
+    // coalesced commit (Request changes' comments and the revision's start as one commit). The writers kick
+    // once their commit is made (apply, the run supervisor, the ReviewService's afterTransition).
+    this._register(deps.store.onDidWriteRecord((record) => this.book.recordWritten(record)));
   }
 
   /** What the run supervisor and the integrator may do through the coordinator. */

@@ -7,6 +7,7 @@ import { ClaudeAdapter } from '../../../src/core/agents/claudeAdapter';
 import { CodexAdapter } from '../../../src/core/agents/codexAdapter';
 import { GeminiAdapter } from '../../../src/core/agents/geminiAdapter';
 import { WorkspaceTools } from '../../../src/core/agents/workspaceTools';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
 import { ReplayBackend } from '../../support/replayBackend';
 import { baseRequest, ctx } from './fixtureReplay';
 
@@ -92,9 +93,11 @@ describe('extra writable folders (the SpecTask folder)', () => {
 });
 
 describe('AgentPool.adoptSession', () => {
+  const track = disposeAfterEach();
+
   it('makes the next phase resume a session known from an earlier process', async () => {
     const backend = new ReplayBackend(async () => undefined);
-    const pool = new AgentPool({ backends: [backend], maxConcurrent: 2, sweepIntervalMs: 0 });
+    const pool = track(new AgentPool({ backends: [backend], maxConcurrent: 2, sweepIntervalMs: 0 }));
     pool.adoptSession('t1', 'custom', 'session-from-yesterday');
     const ticket = pool.runPhase('t1', {
       backend: 'custom',
@@ -105,6 +108,5 @@ describe('AgentPool.adoptSession', () => {
     });
     await ticket.finished;
     assert.equal(backend.calls[0].resumeSessionId, 'session-from-yesterday');
-    pool.dispose();
   });
 });

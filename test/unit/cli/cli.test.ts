@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli as run } from './runCli';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from '../docs/gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../../support/tempRepo';
 
 describe('spectask CLI', function () {
   this.timeout(30_000);

@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli as cli } from './runCli';
-import { cleanupTemp, git } from '../docs/gitFixture';
-import { cleanRepo } from '../orchestrator/orchestratorHarness';
+import { cleanupTemp, git, makeCleanRepo } from '../../support/tempRepo';
 
 const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
 const CUSTOM = JSON.stringify([process.execPath, AGENT, '{prompt}']);
@@ -13,7 +12,7 @@ describe('spectask run and the lifecycle commands', function () {
   after(cleanupTemp);
 
   it('plans, reviews, implements and merges a SpecTask with a custom agent CLI', async () => {
-    const repo = cleanRepo();
+    const repo = makeCleanRepo();
     assert.equal((await cli(repo, 'create', 'Add a greeting', '--prompt', 'Say hello')).code, 0);
     assert.match((await cli(repo, 'start', '1')).out, /is now queued spec generation/);
     const plan = await cli(repo, 'run', '--until-idle', '--backend', 'custom', '--custom-command', CUSTOM);
@@ -48,7 +47,7 @@ describe('spectask run and the lifecycle commands', function () {
   });
 
   it('explains usage errors and unknown SpecTasks with the right exit codes', async () => {
-    const repo = cleanRepo();
+    const repo = makeCleanRepo();
     assert.equal((await cli(repo, 'approve')).code, 2);
     assert.equal((await cli(repo, 'run', '--backend', 'vscode-lm')).code, 2);
     assert.equal((await cli(repo, 'run', '--custom-command', 'not json')).code, 2);

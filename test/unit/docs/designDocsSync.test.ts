@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { DesignDocsSyncError } from '../../../src/core/docs/designDocsSync';
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from './gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo, tempDir, userState } from '../../support/tempRepo';
 
 // Real git throughout: a bare remote, our repository (with its design-docs worktree) and a teammate's clone
 // of the design-docs branch. The teammate works with plain git, as a person or another SpecTask would.
@@ -90,10 +91,11 @@ function assertHealthy(w: World) {
 
 describe('design-docs sync with a teammate', function () {
   this.timeout(60_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   it("fast-forwards when only the remote moved, and the teammate's SpecTask appears in the worktree", async () => {
-    const w = await world();
+    const w = track(await world());
     const theirs = w.teammate({
       'design/tasks/000005_from-peer/tasks.md': '- [ ] T1: peer item\n',
       'design/tasks/000005_from-peer/design.md': '# Design: peer\n',
@@ -113,11 +115,10 @@ describe('design-docs sync with a teammate', function () {
     await w.dd.sync.sync();
     assert.equal(fs.existsSync(path.join(w.wt, 'design/tasks/000005_from-peer/design.md')), false);
     assertHealthy(w);
-    w.dispose();
   });
 
   it("rebases our unpushed commits on the teammate's when both moved, keeping both and rewriting none of theirs", async () => {
-    const w = await world();
+    const w = track(await world());
     const mine = await w.dd.store.create({ title: 'Ours' });
     const ourCommit = head(w);
     const theirs = w.teammate({ 'design/tasks/000009_theirs/design.md': '# Design: theirs\n' });
@@ -136,11 +137,10 @@ describe('design-docs sync with a teammate', function () {
     assert.ok(fs.existsSync(path.join(mine.path, 'spectask.json')));
     assert.ok(fs.existsSync(path.join(w.wt, 'design/tasks/000009_theirs/design.md')));
     assertHealthy(w);
-    w.dispose();
   });
 
   it('merges a checklist both sides ticked per item: [x] beats [~] beats [ ]', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Ticks' });
     const rel = path.relative(w.wt, path.join(t.path, 'tasks.md'));
     fs.writeFileSync(path.join(w.wt, rel), '# Tasks\n\n- [ ] T1: a\n- [ ] T2: b\n- [ ] T3: c\n- [ ] T4: d\n');
@@ -160,11 +160,10 @@ describe('design-docs sync with a teammate', function () {
     );
     assert.equal(remoteHead(w), head(w));
     assertHealthy(w);
-    w.dispose();
   });
 
   it('stops on any other conflict, naming the file, with branch, worktree and remote exactly as they were', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Clash' });
     await w.dd.sync.sync();
     const rel = path.relative(w.wt, path.join(t.path, 'design.md'));
@@ -186,12 +185,10 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(read(w, rel), '# Design: Clash\n\nOurs says A.\n');
     assert.equal(git(w.wt, 'ls-files', '-s'), before, 'the worktree index did not change');
     assertHealthy(w);
-    // Changes to different parts of one document are merged by git's line merge instead.
-    w.dispose();
   });
 
   it('merges changes to different lines of the same document', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Lines' });
     const rel = path.relative(w.wt, path.join(t.path, 'design.md'));
     fs.writeFileSync(path.join(w.wt, rel), '# Design\n\ntop\n\n1\n2\n3\n4\n5\n\nbottom\n');
@@ -204,11 +201,10 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(r.outcome, 'rebased');
     assert.equal(read(w, rel), '# Design\n\ntop (ours)\n\n1\n2\n3\n4\n5\n\nbottom (theirs)\n');
     assertHealthy(w);
-    w.dispose();
   });
 
   it('merges spectask.json changed on both sides: both transitions, the latest status, comments by id', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Record' });
     await w.dd.sync.sync();
     const rel = path.relative(w.wt, path.join(t.path, 'spectask.json'));
@@ -239,11 +235,10 @@ describe('design-docs sync with a teammate', function () {
     assert.ok(r.resolved.some((x) => x.file === rel));
     assert.equal((await w.dd.store.get(t.id)).record?.status, 'archived');
     assertHealthy(w);
-    w.dispose();
   });
 
   it('a push rejected because a teammate pushed first syncs and pushes again, never forced', async () => {
-    const w = await world({ push: true });
+    const w = track(await world({ push: true }));
     const t = await w.dd.store.create({ title: 'Pushed' });
     await w.registry.forRepo(w.repo).whenIdle();
     assert.equal(remoteHead(w), head(w));
@@ -257,11 +252,10 @@ describe('design-docs sync with a teammate', function () {
     assert.ok(fs.existsSync(path.join(w.wt, 'design/tasks/000042_peer/design.md')));
     assert.equal(git(w.wt, 'show', `HEAD:${path.relative(w.wt, path.join(t.path, 'tasks.md'))}`), '- [ ] T1: one');
     assertHealthy(w);
-    w.dispose();
   });
 
   it('commits what agents wrote but nobody committed before integrating, so nothing is lost', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Agent' });
     await w.dd.sync.sync();
     const rel = path.relative(w.wt, path.join(t.path, 'tasks.md'));
@@ -275,11 +269,10 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(git(w.bare, 'show', `${BRANCH}:${rel}`), '- [x] T1: written by an agent, not committed');
     assert.ok(git(w.bare, 'show', `${BRANCH}:${path.relative(w.wt, path.join(t.path, 'notes.md'))}`));
     assertHealthy(w);
-    w.dispose();
   });
 
   it('merges, never overwrites, a file an agent wrote while the sync was fetching', async () => {
-    const w = await world();
+    const w = track(await world());
     const t = await w.dd.store.create({ title: 'Racing agent' });
     const rel = path.relative(w.wt, path.join(t.path, 'tasks.md'));
     fs.writeFileSync(path.join(w.wt, rel), '- [ ] T1: a\n- [ ] T2: b\n- [ ] T3: c\n');
@@ -313,11 +306,10 @@ describe('design-docs sync with a teammate', function () {
     assert.ok(next.pendingCommit);
     assert.equal(git(w.bare, 'show', `${BRANCH}:${rel}`), '- [x] T1: a\n- [ ] T2: b\n- [x] T3: c');
     assert.deepEqual(userState(w.repo), w.user);
-    w.dispose();
   });
 
   it('keeps both SpecTasks when two clones took the same number at once, and names the clash', async () => {
-    const w = await world();
+    const w = track(await world());
     const ours = await w.dd.store.create({ title: 'Ours' });
     w.teammate({ [`design/tasks/${ours.id}_theirs/design.md`]: '# Design: theirs\n' });
     const r = await w.dd.sync.sync();
@@ -326,13 +318,13 @@ describe('design-docs sync with a teammate', function () {
     ]);
     assert.ok(fs.existsSync(path.join(w.wt, `design/tasks/${ours.id}_theirs/design.md`)));
     assert.ok(fs.existsSync(path.join(ours.path, 'spectask.json')));
-    w.dispose();
   });
 
   it('says clearly when there is no remote, and publishes the branch when the remote lacks it', async () => {
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const repo = makeRepo();
     const dd = await openDesignDocs(repo, { registry });
+    track(dd.store);
     await assert.rejects(
       dd.sync.sync(),
       (e: unknown) =>
@@ -346,7 +338,5 @@ describe('design-docs sync with a teammate', function () {
     assert.equal(git(bare, 'rev-parse', BRANCH), git(dd.location.worktreePath, 'rev-parse', 'HEAD'));
     const again = await dd.sync.sync();
     assert.equal(again.outcome, 'up-to-date');
-    dd.store.dispose();
-    registry.dispose();
   });
 });

@@ -5,7 +5,7 @@ import { diffItems, DesignDocsWatcher, type DesignDocsEvent } from '../../../src
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 /** Waits until `pred` holds over the events seen so far (file events are asynchronous), or fails. */
 async function until(

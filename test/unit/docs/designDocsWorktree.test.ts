@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { RepositoryRefusedError } from '../../../src/core/git/gitErrors';
-import { cleanupTemp, git, GIT_ENV, makeRepo, tempDir, tryGit, userState } from './gitFixture';
+import { cleanupTemp, git, GIT_ENV, makeRepo, tempDir, tryGit, userState } from '../../support/tempRepo';
 
 const WT = path.join('.git-worktrees', 'helix-design-docs');
 

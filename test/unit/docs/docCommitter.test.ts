@@ -6,10 +6,12 @@ import { formatCommitMessage } from '../../../src/core/docs/commitMessage';
 import { DocCommitter } from '../../../src/core/docs/docCommitter';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 describe('design-docs commits', function () {
   this.timeout(20_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   it('formats one change, and a burst with one trailer per SpecTask', () => {
@@ -27,12 +29,12 @@ describe('design-docs commits', function () {
   });
 
   async function setup(lockRetryDelaysMs?: number[], binary?: string) {
-    const registry = new GitQueueRegistry({ lockRetryDelaysMs, onStuckLock: async () => false, binary });
+    const registry = track(new GitQueueRegistry({ lockRetryDelaysMs, onStuckLock: async () => false, binary }));
     const dd = await openDesignDocs(makeRepo(), { registry });
-    dd.store.dispose();
+    dd.store.dispose(); // only the branch and worktree are used: these tests commit through their own committer
     const queue = registry.forRepo(dd.repo.root);
     const wt = dd.location.worktreePath;
-    const committer = new DocCommitter(queue, wt, dd.location.branch);
+    const committer = track(new DocCommitter(queue, wt, dd.location.branch));
     const write = (file: string, text: string, taskId: string) =>
       queue.enqueue('write', async () => {
         fs.writeFileSync(path.join(wt, file), text);
@@ -42,7 +44,7 @@ describe('design-docs commits', function () {
   }
 
   it("never commits a file caught empty between an agent's truncate and its write", async () => {
-    const { registry, wt, committer, write } = await setup();
+    const { wt, committer, write } = await setup();
     await (
       await write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')
     ).done;
@@ -52,7 +54,6 @@ describe('design-docs commits', function () {
     const c = await committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
     assert.ok(c, 'a commit was made');
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a\n- [x] T2: b');
-    registry.dispose();
   });
 
   /**
@@ -88,6 +89,7 @@ exec '${real}' "$@"
     const full = '- [x] T1: a\n- [x] T2: b\n';
     let wt = '';
     const fake = racingGit(dir, () => path.join(wt, 'tasks.md'), full);
+    track({ dispose: () => void delete process.env.TORN_FILE });
     const s = await setup(undefined, fake.bin);
     wt = s.wt;
     await (
@@ -100,14 +102,12 @@ exec '${real}' "$@"
     // Sized by the file alone (full again when looked at), this commit would have recorded an empty checklist.
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), full.trimEnd());
     assert.equal(fs.existsSync(path.join(dir, 'race-next-add')), false, 'the race happened');
-    delete process.env.TORN_FILE;
-    s.registry.dispose();
   });
 
   it('commits a file that was complete before git add started with add and commit alone', async () => {
     const dir = tempDir();
     const fake = racingGit(dir, () => '', '');
-    const { registry, wt, committer } = await setup(undefined, fake.bin);
+    const { wt, committer } = await setup(undefined, fake.bin);
     fs.writeFileSync(path.join(wt, 'tasks.md'), '- [x] T1: a\n');
     await new Promise((r) => setTimeout(r, 60)); // older than the timestamps' slack when git add starts
     fs.writeFileSync(fake.log, '');
@@ -118,11 +118,10 @@ exec '${real}' "$@"
       fake.commands().filter((x) => x !== 'config' && x !== 'rev-parse'),
       ['add', 'commit'],
     );
-    registry.dispose();
   });
 
   it('coalesces changes that arrive together into one commit, resolving every caller with it', async () => {
-    const { registry, wt, committer, write } = await setup();
+    const { wt, committer, write } = await setup();
     const seen: string[] = [];
     committer.onDidCommit((c) => seen.push(c.sha));
     const jobs = await Promise.all([
@@ -138,12 +137,10 @@ exec '${real}' "$@"
       /^spectask: 3 checklist and document updates\n\n- 000001: write a.md\n- 000002: write b.md\n- 000001: write c.md\n\nSpecTask: 000001\nSpecTask: 000002/,
     );
     assert.deepEqual(git(wt, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['a.md', 'b.md', 'c.md']);
-    committer.dispose();
-    registry.dispose();
   });
 
   it('rejects the callers of a failed commit and carries their files into the next one', async () => {
-    const { registry, wt, committer, write } = await setup([1, 1]);
+    const { wt, write } = await setup([1, 1]);
     const lock = path.join(git(wt, 'rev-parse', '--absolute-git-dir'), 'index.lock');
     fs.writeFileSync(lock, '');
     const first = await write('lost.md', 'must not be lost', '000001');
@@ -152,18 +149,17 @@ exec '${real}' "$@"
     const second = await write('next.md', 'next', '000001');
     await second.done;
     assert.deepEqual(git(wt, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['lost.md', 'next.md']);
-    committer.dispose();
-    registry.dispose();
   });
 
   it('pushes after committing when asked (never forced) and reports a rejected push without losing the commit', async () => {
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const root = makeRepo();
     const bare = tempDir('spectask-remote-');
     git(bare, 'init', '-q', '--bare');
     git(root, 'remote', 'add', 'origin', bare);
     // Without the sync on rejection (designDocsSync.test.ts covers that): the committer itself reports it.
     const dd = await openDesignDocs(root, { registry, push: true, syncOnRejectedPush: false });
+    track(dd.store);
     const failures: string[] = [];
     dd.store.onDidFailPush((f) => failures.push(f.message));
     const t = await dd.store.create({ title: 'Pushed' });
@@ -186,7 +182,5 @@ exec '${real}' "$@"
     assert.match(failures[0], /rejected|fetch first|non-fast-forward/);
     assert.equal(git(bare, 'rev-parse', 'helix-design-docs'), theirs);
     assert.equal(git(root, 'rev-parse', 'helix-design-docs'), c!.sha);
-    dd.store.dispose();
-    registry.dispose();
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { watchLayout, type LayoutWatch } from '../../../src/core/docs/layoutWatcher';
-import { cleanupTemp, tempDir } from './gitFixture';
+import { cleanupTemp, tempDir } from '../../support/tempRepo';
 
 /** Waits until `pred` holds (events arrive asynchronously); fails with what was seen after 5 s. */
 async function until(pred: () => boolean, seen: () => string[]): Promise<void> {

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, tempDir } from './gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 /** Builds, on the remote, a `helix-specs` branch the way the reference system writes it. */
 function referenceRepo(): string {
@@ -38,65 +39,62 @@ function referenceRepo(): string {
 
 describe("a repository in the reference system's layout", function () {
   this.timeout(20_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   it('adopts origin/helix-specs and lists its SpecTasks, legacy folders included', async () => {
     const upstream = referenceRepo();
     const clone = tempDir('spectask-clone-');
     git(clone, 'clone', '-q', upstream, '.');
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const dd = await openDesignDocs(clone, { registry, createBranch: false });
-    try {
-      assert.equal(dd.location.branch, 'helix-specs');
-      assert.equal(dd.location.origin, 'legacy-remote');
-      const list = await dd.store.list();
-      assert.deepEqual(
-        list.map((t) => ({
-          id: t.id,
-          title: t.title,
-          layout: t.layout,
-          file: t.checklistFile,
-          progress: `${t.progress?.done}/${t.progress?.total}`,
-          problems: t.problems.length,
-        })),
-        [
-          { id: '000003', title: 'Fix login', layout: 'current', file: 'tasks.md', progress: '2/2', problems: 0 },
-          {
-            id: '000012',
-            title: 'Add password reset',
-            layout: 'current',
-            file: 'tasks.md',
-            progress: '1/3',
-            problems: 0,
-          },
-          {
-            id: '2025-10-01_dark-mode_abc123',
-            title: 'Dark mode',
-            layout: 'legacy',
-            file: 'progress.md',
-            progress: '1/2',
-            problems: 0,
-          },
-        ],
-      );
-      const d = await dd.store.get('12');
-      assert.equal(d.focus?.current?.text, 'Send email');
-      assert.equal((await dd.store.get('dark-mode')).id, '2025-10-01_dark-mode_abc123');
-      // The legacy checklist can be ticked like any other; the commit goes onto helix-specs.
-      await dd.store.mark('2025-10-01_dark-mode_abc123', { text: 'Toggle' }, 'done');
-      assert.match(
-        fs.readFileSync(path.join(dd.location.worktreePath, 'tasks/2025-10-01_dark-mode_abc123/progress.md'), 'utf8'),
-        /\* \[x\] Toggle/,
-      );
-      assert.match(
-        git(clone, 'log', '-1', '--format=%s', 'helix-specs'),
-        /^spectask\(2025-10-01_dark-mode_abc123\): mark "Toggle" done$/,
-      );
-      // New SpecTasks continue after the highest number found.
-      assert.equal((await dd.store.create({ title: 'Next' })).number, 13);
-    } finally {
-      dd.store.dispose();
-      registry.dispose();
-    }
+    track(dd.store);
+    assert.equal(dd.location.branch, 'helix-specs');
+    assert.equal(dd.location.origin, 'legacy-remote');
+    const list = await dd.store.list();
+    assert.deepEqual(
+      list.map((t) => ({
+        id: t.id,
+        title: t.title,
+        layout: t.layout,
+        file: t.checklistFile,
+        progress: `${t.progress?.done}/${t.progress?.total}`,
+        problems: t.problems.length,
+      })),
+      [
+        { id: '000003', title: 'Fix login', layout: 'current', file: 'tasks.md', progress: '2/2', problems: 0 },
+        {
+          id: '000012',
+          title: 'Add password reset',
+          layout: 'current',
+          file: 'tasks.md',
+          progress: '1/3',
+          problems: 0,
+        },
+        {
+          id: '2025-10-01_dark-mode_abc123',
+          title: 'Dark mode',
+          layout: 'legacy',
+          file: 'progress.md',
+          progress: '1/2',
+          problems: 0,
+        },
+      ],
+    );
+    const d = await dd.store.get('12');
+    assert.equal(d.focus?.current?.text, 'Send email');
+    assert.equal((await dd.store.get('dark-mode')).id, '2025-10-01_dark-mode_abc123');
+    // The legacy checklist can be ticked like any other; the commit goes onto helix-specs.
+    await dd.store.mark('2025-10-01_dark-mode_abc123', { text: 'Toggle' }, 'done');
+    assert.match(
+      fs.readFileSync(path.join(dd.location.worktreePath, 'tasks/2025-10-01_dark-mode_abc123/progress.md'), 'utf8'),
+      /\* \[x\] Toggle/,
+    );
+    assert.match(
+      git(clone, 'log', '-1', '--format=%s', 'helix-specs'),
+      /^spectask\(2025-10-01_dark-mode_abc123\): mark "Toggle" done$/,
+    );
+    // New SpecTasks continue after the highest number found.
+    assert.equal((await dd.store.create({ title: 'Next' })).number, 13);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
-import { cleanupTemp, git, makeRepo, userState } from './gitFixture';
+import { cleanupTemp, git, makeRepo, userState } from '../../support/tempRepo';
 
 describe('SpecTask store', function () {
   this.timeout(30_000);

@@ -5,6 +5,9 @@ import { SNAPSHOT_MAX_WINDOW_MS, SnapshotScheduler } from '../../../src/vscode/f
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Schedulers made by the tests: disposed after each one (a failed test must not leave its timers running). */
+const made: SnapshotScheduler[] = [];
+
 function setup(visible = { v: true }, coalesceMs = 10) {
   const posts: HostToWebview[] = [];
   let builds = 0;
@@ -14,10 +17,15 @@ function setup(visible = { v: true }, coalesceMs = 10) {
     () => visible.v,
     coalesceMs,
   );
+  made.push(s);
   return { s, posts, visible };
 }
 
 describe('SnapshotScheduler', () => {
+  afterEach(() => {
+    for (const s of made.splice(0)) s.dispose();
+  });
+
   it('sends nothing before the ready handshake, then a complete snapshot at once', async () => {
     const { s, posts } = setup();
     s.onChange();
@@ -27,7 +35,6 @@ describe('SnapshotScheduler', () => {
     s.onReady();
     assert.equal(posts.length, 1);
     assert.equal(posts[0].rev, 1);
-    s.dispose();
   });
 
   it('coalesces a burst of changes into one snapshot with a newer rev', async () => {
@@ -39,7 +46,6 @@ describe('SnapshotScheduler', () => {
       posts.map((p) => p.rev),
       [1, 2],
     );
-    s.dispose();
   });
 
   it('sends the first change after a quiet window on the next turn, not a window later', async () => {
@@ -54,7 +60,6 @@ describe('SnapshotScheduler', () => {
       posts.map((p) => p.rev),
       [1, 2],
     );
-    s.dispose();
   });
 
   it('sends at most one snapshot per window while changes keep coming', async () => {
@@ -68,7 +73,6 @@ describe('SnapshotScheduler', () => {
       posts.map((p) => p.rev),
       [1, 2],
     );
-    s.dispose();
   });
 
   it('skips hidden webviews and catches up when they become visible', async () => {
@@ -84,7 +88,6 @@ describe('SnapshotScheduler', () => {
       posts.map((p) => p.rev),
       [1, 2],
     );
-    s.dispose();
   });
 
   it('stops after dispose', async () => {
@@ -111,6 +114,7 @@ describe('SnapshotScheduler', () => {
       30,
       () => clock,
     );
+    made.push(s);
     cost = 2;
     s.onReady();
     assert.equal(s.windowMs, 30, 'a cheap snapshot keeps the shortest window');
@@ -127,6 +131,5 @@ describe('SnapshotScheduler', () => {
     cost = 1;
     s.onVisible();
     assert.equal(s.windowMs, 30, 'back to the shortest window once snapshots are cheap again');
-    s.dispose();
   });
 });

@@ -3,15 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitCommandError } from '../../../src/core/git/gitErrors';
-import {
-  defaultGitExecutor,
-  findGitWorkerScript,
-  WorkerGitExecutor,
-  type GitExecutor,
-} from '../../../src/core/git/gitExecutor';
+import type { GitExecutor } from '../../../src/core/git/gitCommand';
+import { defaultGitExecutor, findGitWorkerScript } from '../../../src/core/git/gitExecutor';
 import { ProcessGitExecutor } from '../../../src/core/git/gitProcessExecutor';
+import { WorkerGitExecutor } from '../../../src/core/git/gitThreadExecutor';
 import { GitRunner } from '../../../src/core/git/gitRunner';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
 
 /** The bundled helper (dist/gitWorker.js, built by `node esbuild.mjs` before the tests run). */
 function workerScript(): string {
@@ -32,6 +30,7 @@ const isAlive = (pid: number) => {
 
 describe('git helper', function () {
   this.timeout(20_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   it('is a helper process for every GitRunner by default, found from the test bundle', () => {
@@ -55,7 +54,7 @@ describe('git helper', function () {
     describe(kind.name, () => {
       it('runs git in the given folder with extra environment variables, and reports git errors as GitCommandError', async () => {
         const repo = makeRepo();
-        const exec = kind.make();
+        const exec = track(kind.make());
         const runner = new GitRunner(repo, 'git', undefined, [], exec);
         assert.equal((await runner.run(['rev-parse', '--show-toplevel'])).trim(), fs.realpathSync(repo));
         fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
@@ -71,11 +70,10 @@ describe('git helper', function () {
         assert.ok(err instanceof GitCommandError);
         assert.equal(err.spawnFailed, false);
         assert.match(err.message, /rev-parse --verify no-such-ref failed/);
-        await exec.dispose();
       });
 
       it('says the binary is missing when git cannot be started', async () => {
-        const exec = kind.make();
+        const exec = track(kind.make());
         const runner = new GitRunner(makeRepo(), '/nonexistent/git-binary', undefined, [], exec);
         const err = await runner.run(['status']).then(
           () => undefined,
@@ -83,12 +81,11 @@ describe('git helper', function () {
         );
         assert.ok(err instanceof GitCommandError);
         assert.equal(err.spawnFailed, true);
-        await exec.dispose();
       });
 
       it('fails the commands in flight when the helper dies, and starts a new one for the next command', async () => {
         const repo = makeRepo();
-        const exec = kind.make();
+        const exec = track(kind.make());
         const runner = new GitRunner(repo, 'git', undefined, [], exec);
         await runner.run(['status', '--short']);
         // Stopped right after the request is sent, before the helper can answer it.
@@ -96,7 +93,6 @@ describe('git helper', function () {
         await exec.dispose();
         await assert.rejects(inFlight, kind.stops);
         assert.equal((await runner.run(['rev-parse', '--is-inside-work-tree'])).trim(), 'true');
-        await exec.dispose();
       });
 
       it('keeps a process alive while a command is in flight and lets it exit when idle', () => {
@@ -111,7 +107,7 @@ describe('git helper', function () {
 
       it('runs git with the environment as it is when the command runs', async () => {
         const repo = makeRepo();
-        const exec = kind.make();
+        const exec = track(kind.make());
         const runner = new GitRunner(repo, 'git', undefined, [], exec);
         await runner.run(['status', '--short']); // the helper has started with the environment of that moment
         // XDG_CONFIG_HOME names a folder whose git/config git reads: set after the helper started.
@@ -128,14 +124,13 @@ describe('git helper', function () {
           fs.rmSync(xdg, { recursive: true, force: true });
         }
         assert.equal(await runner.tryRun(['config', 'spectask.probe']), undefined, 'the variable was removed again');
-        await exec.dispose();
       });
     });
   }
 
   it('runs git from a worker thread when the helper process cannot be started, and says so once', async () => {
     const repo = makeRepo();
-    const exec = new ProcessGitExecutor(workerScript(), '/nonexistent/node-runtime');
+    const exec = track(new ProcessGitExecutor(workerScript(), '/nonexistent/node-runtime'));
     const runner = new GitRunner(repo, 'git', undefined, [], exec);
     const warnings: string[] = [];
     const warn = console.warn;
@@ -155,7 +150,6 @@ describe('git helper', function () {
     assert.equal(exec.pid, undefined, 'no helper process runs');
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0], /git helper process could not be started .*ENOENT.*worker thread/);
-    await exec.dispose();
   });
 
   it('the helper process goes away when the process that started it is killed', async () => {
@@ -165,6 +159,7 @@ describe('git helper', function () {
       const e = new ProcessGitExecutor(${JSON.stringify(workerScript())});
       e.run({ binary: 'git', cwd: ${JSON.stringify(repo)}, args: ['status'] }).then(() => { process.stdout.write(String(e.pid) + '\\n'); setInterval(() => {}, 1000); });`;
     const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    track({ dispose: () => void parent.kill('SIGKILL') });
     const helperPid = await new Promise<number>((resolve, reject) => {
       let out = '';
       parent.stdout.on('data', (c: Buffer) => {

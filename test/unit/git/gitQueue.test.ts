@@ -1,18 +1,21 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GitCommandRunner, type GitExecutor } from '../../../src/core/git/gitCommand';
 import { GitCommandError } from '../../../src/core/git/gitErrors';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { parseGitVersion, isSupportedGitVersion } from '../../../src/core/git/gitVersion';
 import { parseWorktreeList } from '../../../src/core/git/worktreeList';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
 
 describe('git queue', function () {
   this.timeout(20_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   it('runs jobs one at a time in arrival order, and a failure rejects only its own job', async () => {
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const q = registry.forRepo(makeRepo());
     const log: string[] = [];
     const job = (name: string, ms: number, fail = false) =>
@@ -38,22 +41,20 @@ describe('git queue', function () {
   });
 
   it('hands out one queue per repository, whatever path spelling is used', () => {
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const root = makeRepo();
     assert.equal(registry.forRepo(root), registry.forRepo(`${root}/./`));
     assert.notEqual(registry.forRepo(root), registry.forRepo(makeRepo()));
-    registry.dispose();
   });
 
   it('waits out a lock another process holds instead of failing', async () => {
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const root = makeRepo();
     const lock = path.join(root, '.git', 'index.lock');
     fs.writeFileSync(lock, '');
     setTimeout(() => fs.rmSync(lock), 150);
     await registry.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '-m', 'while locked']));
     assert.equal(git(root, 'log', '-1', '--format=%s'), 'while locked');
-    registry.dispose();
   });
 
   it('removes a stale lock through the hook after the retries, and reports a live one', async () => {
@@ -62,20 +63,31 @@ describe('git queue', function () {
     fs.writeFileSync(lock, '');
     const asked: string[] = [];
     const fast = [5, 10, 20];
-    const registry = new GitQueueRegistry({
-      lockRetryDelaysMs: fast,
-      onStuckLock: async (_root, l) => (asked.push(l), fs.rmSync(l), true),
-    });
+    const registry = track(
+      new GitQueueRegistry({
+        lockRetryDelaysMs: fast,
+        onStuckLock: async (_root, l) => (asked.push(l), fs.rmSync(l), true),
+      }),
+    );
     await registry.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '-m', 'after stale lock']));
     assert.deepEqual(asked, [lock]);
     fs.writeFileSync(lock, '');
-    const refusing = new GitQueueRegistry({ lockRetryDelaysMs: fast, onStuckLock: async () => false });
+    const refusing = track(new GitQueueRegistry({ lockRetryDelaysMs: fast, onStuckLock: async () => false }));
     await assert.rejects(
       refusing.forRepo(root).enqueue('commit', (g) => g.run(['commit', '-q', '--allow-empty', '-m', 'x'])),
       (e: unknown) => e instanceof GitCommandError && e.lockFile === lock,
     );
-    registry.dispose();
-    refusing.dispose();
+  });
+
+  it("starts every runner's git through the executor it was given", async () => {
+    const ran: string[] = [];
+    const inThisProcess = new GitCommandRunner();
+    const executor: GitExecutor = { run: (req) => (ran.push(req.args.join(' ')), inThisProcess.run(req)) };
+    const registry = track(new GitQueueRegistry({ executor }));
+    const root = makeRepo();
+    const out = await registry.forRepo(root).enqueue('read', (g) => g.run(['rev-parse', '--abbrev-ref', 'HEAD']));
+    assert.equal(out.trim(), 'main');
+    assert.deepEqual(ran, ['rev-parse --abbrev-ref HEAD']);
   });
 });
 

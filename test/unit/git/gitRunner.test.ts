@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitCommandError } from '../../../src/core/git/gitErrors';
 import { GitRunner } from '../../../src/core/git/gitRunner';
-import { cleanupTemp, makeRepo, tempDir } from '../docs/gitFixture';
+import { cleanupTemp, makeRepo, tempDir } from '../../support/tempRepo';
 
 /**
  * A git binary that dies of SIGBUS (as git does when a file it mapped is truncated under it) for its first

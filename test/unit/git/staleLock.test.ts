@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gitProcessesIn, removeLockIfStale } from '../../../src/core/git/staleLock';
-import { cleanupTemp, tempDir } from '../docs/gitFixture';
+import { cleanupTemp, tempDir } from '../../support/tempRepo';
 
 /** A fake process table: pid → { comm, cwd, args }. */
 function fakeProc(procs: Record<number, { comm: string; cwd: string; args: string[] }>): string {

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OrchestratorNotice } from '../../../src/core/orchestrator/orchestrator';
 import { replay } from '../../support/replayBackend';
-import { git } from '../docs/gitFixture';
-import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { git } from '../../support/tempRepo';
+import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
 
 /**
  * Makes every commit on the design-docs branch fail while `blockFile` exists: a reference-transaction hook

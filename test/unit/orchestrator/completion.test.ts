@@ -4,18 +4,26 @@ import * as path from 'node:path';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { planningVerdict } from '../../../src/core/orchestrator/completion';
-import { cleanupTemp, makeRepo } from '../docs/gitFixture';
+import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { cleanupTemp, makeRepo } from '../../support/tempRepo';
 
 describe('planningVerdict', function () {
   this.timeout(30_000);
+  const track = disposeAfterEach();
   after(cleanupTemp);
 
   // Found by test/faults/planningKill.test.ts: a planning agent SIGKILLed while writing tasks.md left
   // "# Implementation Tasks: …\n\n- [ ] T1: Add t" — a heading and one item — and the spec went to review.
   it('never accepts the documents of a run that was cut short, even when they look complete', async () => {
     const repo = makeRepo();
-    const registry = new GitQueueRegistry();
+    const registry = track(new GitQueueRegistry());
     const docs = await openDesignDocs(repo, { registry });
+    track({
+      dispose: async () => {
+        docs.store.dispose();
+        await registry.forRepo(docs.repo.root).whenIdle();
+      },
+    });
     const s = await docs.store.create({ title: 'Cut' });
     const d0 = await docs.store.get(s.id);
     fs.writeFileSync(
@@ -43,8 +51,5 @@ describe('planningVerdict', function () {
         new RegExp(`cut off mid-way: the planning run did not finish \\(${status}\\)`),
       );
     }
-    docs.store.dispose();
-    await registry.forRepo(docs.repo.root).whenIdle();
-    registry.dispose();
   });
 });

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createClaudeBackend } from '../../../src/core/agents/claudeBackend';
 import { replay } from '../../support/replayBackend';
-import { git, makeRepo } from '../docs/gitFixture';
-import { cleanRepo, disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { git, makeCleanRepo as cleanRepo, makeRepo } from '../../support/tempRepo';
+import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
 
 /** A replay agent that plans (writes the three documents) and implements (ticks and commits) honestly. */
 const honest =

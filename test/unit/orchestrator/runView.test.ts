@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentEvent } from '../../../src/core/agents/agentEvents';
 import { replay, type ReplayScript } from '../../support/replayBackend';
-import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from './orchestratorHarness';
+import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
 
 // What a dashboard card says about the run of its SpecTask: what the agent did last (paths relative to the
 // run's folders) and why the run is not the task's first. Real orchestrator, repository and git; the agent

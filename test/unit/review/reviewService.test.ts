@@ -7,7 +7,7 @@ import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { REVIEW_LIMITS, ReviewCommentsError } from '../../../src/core/review/commentLimits';
 import type { StoredComment } from '../../../src/core/review/commentRecords';
 import { ReviewService } from '../../../src/core/review/reviewService';
-import { cleanupTemp, git, makeRepo } from '../docs/gitFixture';
+import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
 
 const T0 = Date.parse('2026-03-04T05:06:07.000Z');
 const comment = (over: Partial<StoredComment> = {}): StoredComment => ({

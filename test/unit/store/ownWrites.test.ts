@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DesignDocsEvent, DesignDocsWatcher } from '../../../src/core/docs/designDocsWatcher';
-import { disposeHarnessAfterEach, makeHarness, type Harness } from '../orchestrator/orchestratorHarness';
+import { disposeHarnessAfterEach, makeHarness, type Harness } from '../../support/orchestratorHarness';
 
 // The orchestrator's own writes of spectask.json reach the views once, when they are made; the watcher
 // recognises them by content hash and does not report them again. Real repository, store, watcher and git.

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTaskTarget } from '../../../src/vscode/commandArgs';
 import { TaskLocator, type LocatableRepository } from '../../../src/vscode/services/taskLocator';
-import { tempDir } from '../docs/gitFixture';
-import { disposeHarnessAfterEach, makeHarness, type Harness } from '../orchestrator/orchestratorHarness';
+import { tempDir } from '../../support/tempRepo';
+import { disposeHarnessAfterEach, makeHarness, type Harness } from '../../support/orchestratorHarness';
 
 // The TaskLocator over real orchestrators in real temporary repositories (two, as in a multi-root workspace):
 // which SpecTask a file, an id, a tree node or a validated command argument is.

@@ -4,7 +4,7 @@ import { openOrchestrator } from '../../../src/core/orchestrator/openOrchestrato
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../../src/core/orchestrator/settings';
 import { UNTRUSTED_MESSAGE, untrustedReason } from '../../../src/vscode/services/trustPolicy';
 import { ReplayBackend } from '../../support/replayBackend';
-import { cleanRepo } from '../orchestrator/orchestratorHarness';
+import { makeCleanRepo } from '../../support/tempRepo';
 
 // The integration host (code-server) runs with --disable-workspace-trust, so an untrusted window cannot be
 // produced there. The extension wires `mayRunAgents` to untrustedReason(vscode.workspace.isTrusted); this
@@ -27,7 +27,7 @@ describe('workspace trust policy', () => {
       reconcileIntervalMs: 0,
     };
     const registry = new GitQueueRegistry();
-    const opened = await openOrchestrator(cleanRepo(), {
+    const opened = await openOrchestrator(makeCleanRepo(), {
       registry,
       backends: [backend],
       settings: () => settings,

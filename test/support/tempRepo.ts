@@ -1,4 +1,5 @@
-// Real git repositories in temporary folders for the design-docs tests. Nothing here is mocked.
+// The one builder of real git repositories in temporary folders, for the unit and fault tiers. Nothing here is
+// mocked.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -30,9 +31,27 @@ export function tempDir(prefix = 'spectask-test-'): string {
   return d;
 }
 
-/** Removes every folder made by {@link tempDir}. Call from an `after` hook. */
+/** Removes every folder made by {@link tempDir}. Call from an `after` hook (the folders are not in use then). */
 export function cleanupTemp(): void {
   while (made.length) fs.rmSync(made.pop()!, { recursive: true, force: true });
+}
+
+/** An empty repository on branch `main` with the fixture identity, in a new temporary folder. */
+function initRepo(prefix: string): string {
+  const root = tempDir(prefix);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'config', 'user.name', 'Fixture');
+  git(root, 'config', 'user.email', 'fixture@example.com');
+  return root;
+}
+
+/** A clean repository on `main` with one commit (`README.md`): nothing staged, changed or untracked. */
+export function makeCleanRepo(): string {
+  const root = initRepo('spectask-orch-');
+  fs.writeFileSync(path.join(root, 'README.md'), '# app\n');
+  git(root, 'add', '.');
+  git(root, 'commit', '-q', '-m', 'initial');
+  return root;
 }
 
 /**
@@ -40,10 +59,7 @@ export function cleanupTemp(): void {
  * unstaged change, so that any touch to the user's branch, index or files shows up in {@link userState}.
  */
 export function makeRepo(options: { commits?: boolean } = {}): string {
-  const root = tempDir('spectask-repo-');
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'config', 'user.name', 'Fixture');
-  git(root, 'config', 'user.email', 'fixture@example.com');
+  const root = initRepo('spectask-repo-');
   if (options.commits === false) return root;
   fs.writeFileSync(path.join(root, 'app.js'), 'console.log(1);\n');
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n');
