@@ -8,6 +8,7 @@ import {
   processIdentity,
   recordProcessTreeAsync,
   signalRecordedAsync,
+  withDescendantsAsync,
   type ProcessIdentity,
 } from './processTree';
 
@@ -100,8 +101,21 @@ class LocalAgentProcess implements AgentProcess {
     // at once (a child forked after the record, e.g. by a shell just starting its command, is in it), then
     // every recorded process, wherever it went (tool commands in sessions of their own).
     this.killGroup(pid);
-    await signalRecordedAsync(this.recorded, 'SIGKILL');
+    await this.killRecorded();
     await this.exited;
+  }
+
+  /**
+   * SIGKILLs the recorded processes and what they started since the record: they are stopped first (a stopped
+   * shell forks nothing more), then their descendants are taken in, then all of them are killed.
+   */
+  private async killRecorded(): Promise<void> {
+    if (!this.recorded.length) return;
+    if (process.platform !== 'win32') {
+      await signalRecordedAsync(this.recorded, 'SIGSTOP');
+      this.recorded = await withDescendantsAsync(this.recorded);
+    }
+    await signalRecordedAsync(this.recorded, 'SIGKILL');
   }
 
   /**
@@ -118,7 +132,7 @@ class LocalAgentProcess implements AgentProcess {
   }
 
   async killLeftovers(): Promise<void> {
-    if (this.recorded.length) await signalRecordedAsync(this.recorded, 'SIGKILL');
+    await this.killRecorded();
   }
 }
 

@@ -90,6 +90,23 @@ export async function recordProcessTreeAsync(rootPid: number): Promise<ProcessId
   return treeFrom(await readProcTableAsync(), rootPid);
 }
 
+/**
+ * The recorded processes and every descendant they have now. A recorded tool shell in a session of its own may
+ * fork its command after the record (gemini starts one, then exits on SIGINT): that command is in no process
+ * group we signal and in no record. Only processes that are still the recorded ones (same start time) are
+ * followed, never a stranger that reused a PID.
+ */
+export async function withDescendantsAsync(tree: readonly ProcessIdentity[]): Promise<ProcessIdentity[]> {
+  if (process.platform === 'win32' || tree.length === 0) return [...tree];
+  const table = await readProcTableAsync();
+  let out = [...tree];
+  for (const p of tree) {
+    const now = table.get(p.pid);
+    if (now && (p.startTime === '' || now.startTime === p.startTime)) out = mergeTrees(out, treeFrom(table, p.pid));
+  }
+  return out;
+}
+
 /** One process's identity (its start time guards against PID reuse), read without blocking; undefined when gone. */
 export async function processIdentity(pid: number): Promise<ProcessIdentity | undefined> {
   if (process.platform !== 'linux') return isProcessAlive({ pid, startTime: '' }) ? { pid, startTime: '' } : undefined;

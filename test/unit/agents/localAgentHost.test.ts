@@ -21,6 +21,21 @@ function startTimeOf(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
 }
 
+/** Living processes whose command line holds `marker`. */
+function withMarker(marker: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)
+    .filter((n) => {
+      try {
+        return fs.readFileSync(`/proc/${n}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) && running(Number(n));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
@@ -151,6 +166,31 @@ describe('LocalAgentHost (the default AgentHost)', function () {
       await p.closed;
       assert.ok(Date.now() - t0 < 4000, `round ${i}: the output closed only after ${Date.now() - t0} ms`);
     }
+  });
+
+  it('kills the command a tool shell forks after the record, when the agent itself took the soft signal', async () => {
+    // As gemini does: the agent starts a tool shell in a session of its own and exits on SIGINT. The shell was
+    // recorded before the signal, but forks its command during the grace period; that command is in no group
+    // we signal and in no record, and outlived the run (the e2e tier's gemini cancel test, about 1 run in 6).
+    const marker = `spectask-fork-after-record-${process.pid}-${Date.now()}`;
+    const agent = `
+      const { spawn } = require('node:child_process');
+      const cmd = ${JSON.stringify(`sleep 0.3; ${process.execPath} -e "setTimeout(() => {}, 60000)" ${marker}; true`)};
+      const sh = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: 'ignore' });
+      process.on('SIGINT', () => setTimeout(() => process.exit(0), 800));
+      console.log(String(sh.pid));
+      setInterval(() => {}, 1000);
+    `;
+    const p = host.launch(base({ args: ['-e', agent] }));
+    const shell = Number(await firstLine(p));
+    started.push(p.pid!, shell);
+    await p.killTree({ softSignal: 'SIGINT', graceMs: 3000 });
+    assert.deepEqual(await p.exited, { code: 0, signal: null }, 'the agent took the soft signal');
+    await new Promise((r) => setTimeout(r, 300));
+    const left = withMarker(marker);
+    started.push(...left);
+    assert.deepEqual(left, [], 'the command the shell forked after the record is gone');
+    assert.equal(running(shell), false, 'the shell is gone');
   });
 
   it('kills the recorded tree of a process from an earlier session (ledger resume), never a reused PID', async () => {
