@@ -12,6 +12,8 @@ interface Props {
   /** The clock (ms), ticking once a second for elapsed and "last update" times. */
   now: number;
   host: HostApi;
+  /** The back-end's label (from the host's back-end registry), shown instead of its id when known. */
+  backendLabel?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ interface Props {
  * window, what the agent did last and why its run started again, elapsed time and last update, usage, why
  * it waits or what failed, and its actions. Every string from agents or documents is rendered as text.
  */
-function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
+function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
   const { done, total } = card.progress;
   const fraction = total > 0 ? done / total : 0;
   const titleId = `card-title-${card.taskId}`;
@@ -47,7 +49,7 @@ function AgentTaskCardView({ card, now, host, articleRef }: Props & { articleRef
         <div class="card-agent">
           <span class="codicon codicon-hubot" aria-hidden="true" />
           <span class="card-backend" title={card.backend}>
-            {card.backend ?? 'agent'}
+            {backendLabel ?? card.backend ?? 'agent'}
           </span>
           {card.agentId && (
             <span class="card-agent-id" title={card.agentId}>
@@ -160,7 +162,10 @@ export class AgentTaskCard extends Component<Props> {
   override shouldComponentUpdate(next: Props): boolean {
     const p = this.props;
     const same =
-      p.host === next.host && sameCard(p.card, next.card) && (p.now === next.now || !dependsOnClock(next.card));
+      p.host === next.host &&
+      p.backendLabel === next.backendLabel &&
+      sameCard(p.card, next.card) &&
+      (p.now === next.now || !dependsOnClock(next.card));
     if (same) return false;
     const el = this.article.current;
     if (el && underPressure() && !isOnScreen(el) && performance.now() - this.lastRender < OFF_SCREEN_REFRESH_MS) {

@@ -1,5 +1,6 @@
 import { PHASE_LABELS, PHASES, type Phase } from '../src/protocol/fleet';
 import type { FleetFilter } from './fleetFilter';
+import { backendLabelOf } from './backendLabel';
 
 interface Props {
   filter: FleetFilter;
@@ -52,7 +53,7 @@ export function FleetFilterBar({ filter, backends, backendLabels, onChange }: Pr
         </vscode-option>
         {backends.map((b) => (
           <vscode-option key={b} value={b} selected={filter.backend === b}>
-            {backendLabels?.[b] ?? b}
+            {backendLabelOf(backendLabels, b) ?? b}
           </vscode-option>
         ))}
       </vscode-single-select>

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { AgentTaskCard } from './AgentTaskCard';
+import { backendLabelOf } from './backendLabel';
 import { orderCards } from './cardOrder';
 import { EmptyState } from './EmptyState';
 import { FleetFilterBar } from './FleetFilterBar';
@@ -60,7 +61,12 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
           <ul class="fleet-grid" aria-label="Agents">
             {shown.map((c) => (
               <li key={c.taskId} class="fleet-cell">
-                <AgentTaskCard card={c} now={now} host={host} />
+                <AgentTaskCard
+                  card={c}
+                  now={now}
+                  host={host}
+                  backendLabel={backendLabelOf(snapshot.backendLabels, c.backend)}
+                />
               </li>
             ))}
           </ul>

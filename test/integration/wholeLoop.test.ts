@@ -249,7 +249,13 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
       assert.ok(r.sha, `#${id} merged`);
     }
     assert.ok(ids.every((id) => o.task(id)?.status === 'done'));
-    if (driverAvailable()) await snap('loop-3-done', '.card');
+    if (driverAvailable()) {
+      // The tree tells the same truth as the dashboard: both SpecTasks under Done, none left in Code review.
+      await readText('.pane-body [role=treeitem]:has-text("Done"):has-text("2")', 20_000).catch(() =>
+        assert.fail('the SpecTasks tree never showed both SpecTasks as Done'),
+      );
+      await snap('loop-3-done', '.card');
+    }
     // The sample's own tests, plus the agents' new ones, pass on the merged code.
     const out = execFileSync(
       process.execPath,

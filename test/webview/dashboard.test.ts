@@ -92,6 +92,32 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.equal(await bar.getAttribute('aria-valuemax'), String(card.progress.total));
   });
 
+  it("names each card's back-end and the filter's options by the host's labels, keeping the id as the tooltip", async () => {
+    await open();
+    const labels = { 'claude-cli': 'Claude Code', codex: 'Codex CLI', constructor: 'x' };
+    const cards = [
+      makeCard(0, { backend: 'claude-cli' }),
+      makeCard(1, { backend: 'constructor' }),
+      makeCard(2, { backend: 'toString' }),
+    ];
+    await d!.snapshot(1, {
+      ...snapshotOf(cards),
+      backendLabels: { 'claude-cli': labels['claude-cli'], codex: labels.codex },
+    });
+    const backend = (id: string) => d!.page.locator(`article.card[data-task-id="${id}"] .card-backend`);
+    assert.equal(await backend('task-0').innerText(), 'Claude Code');
+    assert.equal(await backend('task-0').getAttribute('title'), 'claude-cli');
+    // An id from a hostile record never reads the labels' prototype.
+    assert.equal(await backend('task-1').innerText(), 'constructor');
+    assert.equal(await backend('task-2').innerText(), 'toString');
+    await d!.page.locator('vscode-single-select.filter-backend').click();
+    const options = await d!.page
+      .locator('vscode-single-select.filter-backend')
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => e.textContent?.trim()));
+    assert.ok(options.includes('Claude Code'), JSON.stringify(options));
+  });
+
   it('says quietly why a run started again, as text a screen reader reads, with a tooltip', async () => {
     await open();
     const reason = 'retry 1 of 1 after the agent exited with code 1';

@@ -2,6 +2,7 @@ import type { DesignDocsEvent } from '../docs/designDocsWatcher';
 import type { CreateSpecTaskInput } from '../docs/specTaskStore';
 import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
 import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
+import { SerialPasses } from '../serialPasses';
 import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import type { CodeWorktree } from './codeWorktrees';
@@ -37,8 +38,12 @@ export class Orchestrator extends Disposable {
   private readonly commits: FolderCommits;
   /** What every surface shows; the orchestrator's parts write it, the surfaces project from it. */
   readonly fleet: FleetStore;
-  private tickRunning = false;
-  private tickAgain = false;
+  /** Scheduler passes: never two at once; a kick during a pass runs one more after it. */
+  private readonly passes = new SerialPasses(
+    () => this.tick(),
+    (e) => this.log('error', `orchestrator pass failed: ${(e as Error).message}`),
+    () => this.isDisposed,
+  );
   private started = false;
   private readonly now: () => number;
   /** Anything the fleet snapshot or the tree shows changed: the fleet store's one coalesced change, with its rev. */
@@ -245,23 +250,7 @@ export class Orchestrator extends Disposable {
 
   /** Schedules a pass of the loop soon; passes never overlap. */
   kick(): void {
-    if (this.tickRunning) {
-      this.tickAgain = true;
-      return;
-    }
-    this.tickRunning = true;
-    void (async () => {
-      try {
-        do {
-          this.tickAgain = false;
-          await this.tick();
-        } while (this.tickAgain && !this.isDisposed);
-      } catch (e) {
-        this.log('error', `orchestrator pass failed: ${(e as Error).message}`);
-      } finally {
-        this.tickRunning = false;
-      }
-    })();
+    this.passes.request();
   }
 
   /** Repairs drift: re-reads every task and restarts work that should be running but is not. */
@@ -313,7 +302,7 @@ export class Orchestrator extends Disposable {
     const phase = phaseOfStartTrigger(d.trigger);
     if (!phase) {
       // `start_planning` only queues the task: the same pass may give it a planning slot.
-      this.tickAgain = true;
+      this.passes.request();
       return;
     }
     try {

@@ -1,3 +1,5 @@
+import { PHASES, type Phase } from '../../protocol/fleet';
+
 /**
  * The SpecTask status machine of DESIGN.md §5, as one table. Every legal transition is a row; anything
  * else is rejected with a message that says what is allowed from the current status.
@@ -195,18 +197,9 @@ function labelOf(trigger: Trigger): string {
  * the tree and the card say why it waits), and implementation_review is "Code review" (it pairs with "Spec
  * review" and fits the card's chip and the CLI's column).
  */
-export const STATUS_GROUPS = [
-  'queued',
-  'planning',
-  'spec_review',
-  'implementing',
-  'implementation_review',
-  'failed',
-  'done',
-  'backlog',
-  'archived',
-] as const;
-export type StatusGroup = (typeof STATUS_GROUPS)[number];
+// The groups are the dashboard's phases: one list, kept in src/protocol because the webview reads it too.
+export const STATUS_GROUPS = PHASES;
+export type StatusGroup = Phase;
 
 /** What is true of a SpecTask while it has a status, beyond its transitions (those are in TRANSITIONS). */
 export interface StatusFacts {

@@ -1,6 +1,7 @@
 import { vscode } from '../vscodeApi';
 import type { SpecTaskRecord } from '../../core/docs/specTaskSchema';
 import { Disposable } from '../../core/lifecycle';
+import { SerialPasses } from '../../core/serialPasses';
 import { commentsOf, type StoredComment } from '../../core/review/commentRecords';
 import type { ReviewService } from '../../core/review/reviewService';
 import type { SpecDocument } from '../../core/review/reviewComments';
@@ -31,9 +32,12 @@ export class ReviewCommentModel extends Disposable {
   private readonly syncedRecord = new Map<string, SpecTaskRecord | undefined>();
   /** Writes in flight per task: while any runs, an older record from the orchestrator must not win. */
   private readonly writing = new Map<string, number>();
-  /** A pass over every task is running / another was asked for meanwhile (passes never overlap). */
-  private syncing = false;
-  private syncAgain = false;
+  /** Passes over every task: never two at once; a change during a pass runs one more after it. */
+  private readonly syncs = new SerialPasses(
+    () => this.syncAll(),
+    (e) => this.services.log.warn(`review: could not sync the comments: ${(e as Error).message}`),
+    () => this.isDisposed,
+  );
 
   private readonly _onDidLoadTask = this._register(new vscode.EventEmitter<LoadedTask>());
   /** A task's comments were (re)loaded from its record: render them. */
@@ -77,21 +81,7 @@ export class ReviewCommentModel extends Disposable {
    * here). Passes never overlap; a change during a pass runs one more. Unchanged records are skipped by identity.
    */
   private scheduleSync(): void {
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = true;
-    void (async () => {
-      try {
-        do {
-          this.syncAgain = false;
-          await this.syncAll();
-        } while (this.syncAgain && !this.isDisposed);
-      } finally {
-        this.syncing = false;
-      }
-    })();
+    this.syncs.request();
   }
 
   private async syncAll(): Promise<void> {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { FleetAgentCard } from '../../../src/protocol/fleet';
 import { cardActions } from '../../../webview/cardActionSet';
 import { orderCards } from '../../../webview/cardOrder';
+import { backendLabelOf } from '../../../webview/backendLabel';
 import { backendsOf, filterCards } from '../../../webview/fleetFilter';
 import { formatAgo, formatCost, formatDuration, formatTokens } from '../../../webview/format';
 import { parseInline } from '../../../webview/inlineMarkdown';
@@ -17,6 +18,14 @@ const card = (over: Partial<FleetAgentCard>): FleetAgentCard => ({
 });
 
 describe('dashboard logic', () => {
+  it("reads a back-end's label as an own property only", () => {
+    const labels = { 'claude-cli': 'Claude Code' };
+    assert.equal(backendLabelOf(labels, 'claude-cli'), 'Claude Code');
+    for (const id of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'codex', undefined])
+      assert.equal(backendLabelOf(labels, id), undefined, String(id));
+    assert.equal(backendLabelOf(undefined, 'claude-cli'), undefined);
+  });
+
   it('offers stop while working, review while waiting on a person, retry when failed', () => {
     assert.deepEqual(cardActions(card({ phase: 'implementing', agentId: 'a', hasWorktree: true })), {
       primary: 'stop',
