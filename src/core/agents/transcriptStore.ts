@@ -11,6 +11,10 @@ export interface TranscriptTotals extends UsageTotals {
 
 const SAFE_ID = /^[\w.-]+$/;
 
+// Transcripts hold prompts, code and tool output: readable by the user alone, whatever the umask.
+const PRIVATE_DIR = { recursive: true, mode: 0o700 } as const;
+const PRIVATE_FILE = { mode: 0o600 } as const;
+
 /** One transcript file's writer while its run records: lines waiting, the batch being written, bytes known on disk. */
 interface FileWriter {
   queued: string[];
@@ -66,8 +70,8 @@ export class TranscriptStore {
       push(w, line);
       return;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, line);
+    fs.mkdirSync(path.dirname(file), PRIVATE_DIR);
+    fs.appendFileSync(file, line, PRIVATE_FILE);
   }
 
   /** Records every event of `run`, from the first (already buffered ones included) to the result. */
@@ -112,8 +116,8 @@ export class TranscriptStore {
     let w = this.writers.get(file);
     if (!w) {
       if (this.disposed) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.appendFileSync(file, line);
+        fs.mkdirSync(path.dirname(file), PRIVATE_DIR);
+        fs.appendFileSync(file, line, PRIVATE_FILE);
         return;
       }
       w = { queued: [line], ended: false, drained: [] };
@@ -127,8 +131,8 @@ export class TranscriptStore {
   /** Writes the file's queue in order, one batch at a time, until its run ended and the queue is empty. */
   private async drain(file: string, w: FileWriter): Promise<void> {
     try {
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      const handle = await fs.promises.open(file, 'a');
+      await fs.promises.mkdir(path.dirname(file), PRIVATE_DIR);
+      const handle = await fs.promises.open(file, 'a', PRIVATE_FILE.mode);
       try {
         w.confirmedBytes = (await handle.stat()).size;
         for (;;) {
@@ -155,7 +159,7 @@ export class TranscriptStore {
       // Lines queued by `append` after the loop ended but before this point (none in practice): keep them.
       if (w.queued.length) {
         try {
-          fs.appendFileSync(file, w.queued.join(''));
+          fs.appendFileSync(file, w.queued.join(''), PRIVATE_FILE);
         } catch {
           // as above
         }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../checklist/checklistFocus';
 import type { ChecklistFocus, ChecklistItem, ChecklistProgress, ItemState } from '../checklist/checklistTypes';
 import { parseChecklist } from '../checklist/parseChecklist';
@@ -13,6 +12,7 @@ import {
   TASKS_FILE,
   type TaskDocumentName,
 } from './designDocsLayout';
+import { assertNoSymlinkBelow, BranchFileRefusedError, readBranchFile } from './noFollow';
 import { SpecTaskReader } from './specTaskReader';
 import { contentHash } from './specTaskStore';
 
@@ -66,6 +66,8 @@ export interface DesignDocsWatcherOptions {
 interface DocState {
   hash: string;
   items?: ChecklistItem[];
+  /** Why the document was not read (a symbolic link, over the size limit): it has no items then. */
+  refused?: string;
 }
 type FolderState = { taskId: string; docs: Map<TaskDocumentName, DocState> };
 
@@ -228,7 +230,8 @@ export class DesignDocsWatcher extends Disposable {
           change: !a ? 'created' : !b ? 'deleted' : 'changed',
           ...(b?.items ? { items: b.items } : {}),
         });
-        if (b?.items || a?.items) {
+        // A refused checklist's items are unknown, not removed: no item changes are claimed for it.
+        if ((b?.items || a?.items) && !b?.refused) {
           const items = b?.items ?? [];
           const changes = diffItems(a?.items ?? [], items);
           if (changes.length) {
@@ -259,7 +262,7 @@ export class DesignDocsWatcher extends Disposable {
   }
 
   private isDirectory(rel: string): Promise<boolean> {
-    return fs.promises.stat(path.join(this.worktreePath, rel)).then(
+    return fs.promises.lstat(path.join(this.worktreePath, rel)).then(
       (st) => st.isDirectory(),
       () => false,
     );
@@ -276,9 +279,29 @@ export class DesignDocsWatcher extends Disposable {
     const docs = new Map<TaskDocumentName, DocState>();
     let missing = false;
     if (partial) for (const [doc, st] of partial.previous) if (!partial.docs.has(doc)) docs.set(doc, st);
+    // The folder and those above it are checked once; each document is then opened without following a link.
+    const folder = path.join(this.worktreePath, rel);
+    if (
+      !(await assertNoSymlinkBelow(this.worktreePath, folder).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { docs: new Map(), missing: true };
     await Promise.all(
       (partial ? [...partial.docs] : TASK_DOCUMENTS).map(async (doc) => {
-        const bytes = await readFileAsync(path.join(this.worktreePath, rel, doc)).catch(() => undefined);
+        let bytes: Buffer | undefined;
+        try {
+          // Size checked on the open file before any byte is read: a huge document costs a stat, not a parse.
+          bytes = await readBranchFile(this.worktreePath, path.join(folder, doc), { parentsChecked: true });
+        } catch (e) {
+          if (e instanceof BranchFileRefusedError) {
+            const refused = e.message;
+            if (partial?.previous.get(doc)?.refused !== refused) this._onDidError.fire(e);
+            docs.set(doc, { hash: `refused:${refused}`, refused });
+            return;
+          }
+        }
         if (!bytes) {
           missing = true;
           return;
@@ -293,10 +316,6 @@ export class DesignDocsWatcher extends Disposable {
     return { docs, missing };
   }
 }
-
-// The callback readFile, promisified: fs.promises.readFile opens a FileHandle and reads in chunks through
-// promises, several times the work on the event loop for a small file read on every tick.
-const readFileAsync = promisify(fs.readFile);
 
 const DOCUMENT_NAMES: ReadonlySet<string> = new Set(TASK_DOCUMENTS);
 /** {@link writeFileAtomic}'s temporary sibling: `.<name>.<pid>.<seq>.tmp`. */

@@ -15,6 +15,7 @@ import {
   TASKS_DIR,
   TASKS_FILE,
 } from './designDocsLayout';
+import { assertNoSymlinkBelow, BranchFileRefusedError, readBranchFile } from './noFollow';
 import { validateSpecTaskRecord, type SpecTaskRecord } from './specTaskSchema';
 import { titleFromHeading } from './specTaskTemplates';
 
@@ -58,6 +59,8 @@ export interface SpecTaskDetails extends SpecTaskSummary {
 /**
  * Reads SpecTask folders from a design-docs worktree: the current layout (`design/tasks/<NNNNNN>_<slug>/`) and
  * the reference system's older one (`tasks/<…>/`, `progress.md`, no `spectask.json`). Read-only, plain files.
+ * The branch's content is a teammate's: a symbolic link is never followed and a document over
+ * MAX_DOCUMENT_BYTES is never parsed; either is a problem of its SpecTask (see noFollow.ts).
  */
 export class SpecTaskReader {
   /** Task number → folder, from the last full listing (the first folder of each number, as {@link resolve} picks). */
@@ -76,6 +79,9 @@ export class SpecTaskReader {
 
   /** Folders of both layouts, without reading them. */
   async folders(): Promise<{ rel: string; layout: 'current' | 'legacy'; number?: number }[]> {
+    // A linked `design/tasks` or `tasks` would list (and then read) folders anywhere: refused with its message.
+    await assertNoSymlinkBelow(this.worktreePath, path.join(this.worktreePath, TASKS_DIR));
+    await assertNoSymlinkBelow(this.worktreePath, path.join(this.worktreePath, LEGACY_TASKS_DIR));
     const current = (await subdirs(path.join(this.worktreePath, TASKS_DIR)))
       .map((name) => ({ name, parsed: parseTaskFolderName(name) }))
       .filter((f) => f.parsed)
@@ -99,7 +105,7 @@ export class SpecTaskReader {
     const cached = asNumber !== undefined ? this.byNumber.get(asNumber) : undefined;
     if (
       cached &&
-      (await fs.stat(path.join(this.worktreePath, cached)).then(
+      (await fs.lstat(path.join(this.worktreePath, cached)).then(
         (st) => st.isDirectory(),
         () => false,
       ))
@@ -132,6 +138,22 @@ export class SpecTaskReader {
     const parsedName = layout === 'current' ? parseTaskFolderName(name) : undefined;
     const problems: SpecTaskProblem[] = [];
     const documents: SpecTaskDetails['documents'] = {};
+    // The folder and the ones above are checked once; each document is then opened without following a link.
+    const folderRefused = await assertNoSymlinkBelow(this.worktreePath, abs).then(
+      () => undefined,
+      (e: unknown) => (e instanceof BranchFileRefusedError ? e : undefined),
+    );
+    if (folderRefused) problems.push({ path: abs, message: folderRefused.message });
+    const readBytes = async (file: string): Promise<Buffer | undefined> => {
+      if (folderRefused) return undefined;
+      try {
+        return await readBranchFile(this.worktreePath, file, { parentsChecked: true });
+      } catch (e) {
+        if (e instanceof BranchFileRefusedError) problems.push({ path: file, message: e.message });
+        return undefined; // unreadable otherwise: as missing, like before
+      }
+    };
+    const readText = async (file: string) => (await readBytes(file))?.toString('utf8');
 
     let record: SpecTaskRecord | undefined;
     const metaPath = path.join(abs, METADATA_FILE);
@@ -166,7 +188,7 @@ export class SpecTaskReader {
     let checklistFile: string | undefined;
     let checklist: Checklist | undefined;
     for (const file of [TASKS_FILE, LEGACY_CHECKLIST_FILE]) {
-      const bytes = await fs.readFile(path.join(abs, file)).catch(() => undefined);
+      const bytes = await readBytes(path.join(abs, file));
       if (bytes) {
         checklistFile = file;
         documents.tasks = path.join(abs, file);
@@ -217,10 +239,6 @@ async function hasAnyDocument(dir: string): Promise<boolean> {
   return [REQUIREMENTS_FILE, DESIGN_FILE, TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE, 'task-metadata.json'].some(
     (n) => names.has(n),
   );
-}
-
-async function readText(p: string): Promise<string | undefined> {
-  return fs.readFile(p, 'utf8').catch(() => undefined);
 }
 
 function onlyOne<T>(xs: T[]): T | undefined {

@@ -19,6 +19,7 @@ import {
   taskFolderName,
 } from './designDocsLayout';
 import { DocCommitter, type DocCommit, type DocCommitterOptions } from './docCommitter';
+import { BranchFileRefusedError, mkdirBranch, readBranchFile, readBranchText, writeBranchFile } from './noFollow';
 import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord, type Priority, type SpecTaskRecord } from './specTaskSchema';
@@ -125,7 +126,7 @@ export class SpecTaskStore extends Disposable {
         const n = await nextTaskNumber(this.worktreePath);
         const rel = `${TASKS_DIR}/${taskFolderName(n, slug)}`;
         const abs = path.join(this.worktreePath, rel);
-        await fs.mkdir(path.dirname(abs), { recursive: true });
+        await mkdirBranch(this.worktreePath, path.dirname(abs));
         // Non-recursive mkdir fails if the folder exists: another process won this number.
         if (
           !(await fs.mkdir(abs).then(
@@ -137,10 +138,11 @@ export class SpecTaskStore extends Disposable {
           continue;
         }
         const record = newSpecTaskRecord({ ...input, title, number: n });
-        await fs.writeFile(path.join(abs, REQUIREMENTS_FILE), requirementsTemplate(title, input.prompt));
-        await fs.writeFile(path.join(abs, DESIGN_FILE), designTemplate(title));
-        await fs.writeFile(path.join(abs, TASKS_FILE), tasksTemplate(title));
-        await fs.writeFile(path.join(abs, METADATA_FILE), serializeRecord(record));
+        const write = (file: string, text: string) => writeBranchFile(this.worktreePath, path.join(abs, file), text);
+        await write(REQUIREMENTS_FILE, requirementsTemplate(title, input.prompt));
+        await write(DESIGN_FILE, designTemplate(title));
+        await write(TASKS_FILE, tasksTemplate(title));
+        await write(METADATA_FILE, serializeRecord(record));
         const counter = await recordTaskNumber(this.worktreePath, n);
         const committed = this.committer.commit({
           taskId: record.id,
@@ -216,11 +218,16 @@ export class SpecTaskStore extends Disposable {
     if (!f) throw new SpecTaskNotFoundError(ref);
     const summary = await this.reader.summary(f.rel, f.layout);
     if (!summary.checklistFile)
-      throw new Error(`SpecTask ${summary.id} has no ${TASKS_FILE} (or legacy progress.md) in ${summary.path}`);
+      throw new Error(
+        // A refused checklist (a link, too large) says why rather than "no tasks.md".
+        summary.problems.find((p) => /\/(tasks|progress)\.md$/.test(p.path.split(path.sep).join('/')))?.message ??
+          `SpecTask ${summary.id} has no ${TASKS_FILE} (or legacy progress.md) in ${summary.path}`,
+      );
     const fileRel = `${f.rel}/${summary.checklistFile}`;
     const abs = path.join(this.worktreePath, fileRel);
     const { result, committed } = await this.queue.enqueue(`design-docs: mark ${summary.id}`, async () => {
-      const bytes = await fs.readFile(abs);
+      const bytes = await readBranchFile(this.worktreePath, abs);
+      if (!bytes) throw new Error(`${fileRel} is missing`);
       const r = setItemState(bytes, item, state);
       const out = {
         taskId: summary.id,
@@ -230,7 +237,7 @@ export class SpecTaskStore extends Disposable {
         changed: r.changed,
       };
       if (!r.changed) return { result: out, committed: Promise.resolve(undefined) };
-      await writeFileAtomic(abs, r.document);
+      await writeFileAtomic(abs, r.document, { root: this.worktreePath });
       const committed = this.committer.commit({
         taskId: summary.id,
         summary: `mark "${shortText(r.item.text)}" ${state}`,
@@ -268,11 +275,11 @@ export class SpecTaskStore extends Disposable {
     const rel = path.posix.join(f.rel.split(path.sep).join('/'), TASKS_FILE);
     const abs = path.join(this.worktreePath, rel);
     return this.queue.enqueue(`design-docs: check ${rel}`, async (git) => {
-      const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
+      const now = await readBranchText(this.worktreePath, abs).catch(() => undefined);
       if (now === undefined || now.trim() !== '') return false;
       const committed = await git.tryRun(['show', `HEAD:${rel}`], { cwd: this.worktreePath });
       if (!committed?.trim()) return false;
-      await writeFileAtomic(abs, committed.endsWith('\n') ? committed : `${committed}\n`);
+      await writeFileAtomic(abs, committed.endsWith('\n') ? committed : `${committed}\n`, { root: this.worktreePath });
       return true;
     });
   }
@@ -303,13 +310,16 @@ export class SpecTaskStore extends Disposable {
     const fileRel = `${f.rel}/${METADATA_FILE}`;
     const abs = path.join(this.worktreePath, fileRel);
     const { record, committed } = await this.queue.enqueue(`design-docs: update ${ref}`, async () => {
-      const raw = await fs.readFile(abs, 'utf8').catch(() => {
+      const raw = await readBranchText(this.worktreePath, abs).catch((e: unknown) => {
+        if (e instanceof BranchFileRefusedError) throw new SpecTaskInvalidError(abs, undefined, e.message);
+        return undefined;
+      });
+      if (raw === undefined)
         throw new SpecTaskInvalidError(
           abs,
           undefined,
           `missing (legacy SpecTasks have no ${METADATA_FILE}; create one first)`,
         );
-      });
       let json: unknown;
       try {
         json = JSON.parse(raw);
@@ -329,7 +339,7 @@ export class SpecTaskStore extends Disposable {
       // Noted before the write, so that the watcher, reading it whenever, recognises it as this store's own.
       const text = serializeRecord(checked.record);
       this.ownRecords.set(abs, contentHash(text));
-      await writeFileAtomic(abs, text).catch((e) => {
+      await writeFileAtomic(abs, text, { root: this.worktreePath }).catch((e) => {
         this.ownRecords.delete(abs);
         throw e;
       });

@@ -65,8 +65,9 @@ export class RunLedger {
   }
 
   private async appendNow(entry: LedgerEntry): Promise<void> {
-    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    const fh = await fs.promises.open(this.file, 'a+');
+    // The user's alone: runs, sessions and costs are nobody else's business on a shared machine.
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const fh = await fs.promises.open(this.file, 'a+', 0o600);
     try {
       // A torn line from an earlier crash must not swallow this entry: start on a fresh line.
       const { size } = await fh.stat();

@@ -112,6 +112,35 @@ describe('TranscriptStore', () => {
     });
   });
 
+  it('creates transcripts readable by the user alone (files 0600, folders 0700), through both write paths', async function () {
+    if (process.platform === 'win32') this.skip(); // POSIX modes only
+    const umask = process.umask(0o022); // the common default: without explicit modes, files would be 0644
+    try {
+      const store = new TranscriptStore(path.join(dir, 'transcripts'));
+      store.append('000003', { t: 'usage', runId: 'direct', inputTokens: 1 });
+      const ch = new RunEventChannel();
+      const recorded = store.record('000004', {
+        runId: 'live',
+        backend: 'claude-cli',
+        pid: undefined,
+        events: ch.events,
+        onEvent: ch.onEvent,
+        sessionId: ch.sessionId,
+        finished: ch.finished,
+        cancel: async () => undefined,
+      });
+      ch.push({ t: 'result', runId: 'live', status: 'success', durationMs: 1 });
+      await recorded;
+      for (const file of [store.fileFor('000003', 'direct'), store.fileFor('000004', 'live')]) {
+        assert.equal(fs.statSync(file).mode & 0o777, 0o600, file);
+        assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700, path.dirname(file));
+      }
+      assert.equal(fs.statSync(path.join(dir, 'transcripts')).mode & 0o777, 0o700);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
   it('refuses ids that could escape the folder', () => {
     assert.throws(() => new TranscriptStore(dir).fileFor('../x', 'r'), /unsafe/);
     assert.throws(() => new TranscriptStore(dir).fileFor('t', '..'), /unsafe/);
