@@ -27,6 +27,7 @@ describe('spectask sync with a hostile teammate tree', function () {
     git(peer, 'push', '-q', 'origin', `${hostile}:refs/heads/helix-design-docs`);
 
     const atTheDoor = await run(root, 'sync');
+    assert.equal(fs.existsSync(path.join(root, '.vscode')), false, 'nothing written into the checkout');
     assert.equal(atTheDoor.code, 1);
     assert.match(atTheDoor.err, /integrity check.*'\.\.'.*\[unsafe-tree\]/s);
     // The user's own `git fetch` lets the objects in: the sync still refuses, naming the path.
