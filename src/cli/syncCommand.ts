@@ -23,8 +23,10 @@ export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> 
   try {
     // A clone made before the branch was shared has no remote-tracking ref yet: fetch it first, so the
     // branch is adopted from the remote instead of 'not initialized'. A failure here is reported by the sync.
+    // With git's integrity check, as the sync's own fetch: a teammate's malformed objects never get in.
+    const fetch = ['fetch', '--no-tags', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`];
     await new GitRunner(folder, registry.binary)
-      .tryRun(['fetch', '--no-tags', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], {
+      .tryRun(['-c', 'fetch.fsckObjects=true', '-c', 'transfer.fsckObjects=true', ...fetch], {
         env: { GIT_TERMINAL_PROMPT: '0' },
       })
       .catch(() => undefined);

@@ -10,6 +10,7 @@ import { formatTaskNumber, parseTaskFolderName, TASKS_DIR } from './designDocsLa
 import { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
 import { DocCommitter, isRejectedAsBehind } from './docCommitter';
 import { replayCommits } from './syncReplay';
+import { assertSafeTree, refusedObjectsError } from './syncTreeSafety';
 import { moveWorktree } from './syncWorktreeMove';
 
 export { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
@@ -22,7 +23,8 @@ const ATOMIC_TMP = /(^|\/)\.[^/]+\.\d+\.\d+\.tmp$/;
  * (so no tick commit runs in the middle of it):
  *
  * 1. commits whatever agents wrote and nobody committed yet (with the committer's torn-write guard);
- * 2. fetches the remote branch;
+ * 2. fetches the remote branch, with git's integrity check on what arrives, and refuses it when its tree holds
+ *    a path that is not safe to write (`..`, `.git`, a separator inside a name: syncTreeSafety);
  * 3. remote behind: nothing to integrate. Only the remote moved: fast-forward. Both moved: our unpushed
  *    commits are replayed on the remote's (syncReplay: a rebase done with plumbing on a private index: the
  *    remote's commits are never rewritten, and the worktree is not rewound to an older state halfway, which a
@@ -139,6 +141,7 @@ export class DesignDocsSync extends Disposable {
         const theirs = await this.fetch(git);
         if (result.attempts === 1) result.remoteBefore = theirs;
         let next = ours;
+        if (theirs && theirs !== ours) await assertSafeTree(git, cwd, theirs);
         if (!theirs || theirs === ours || (await this.isAncestor(git, theirs, ours))) {
           // Only we moved (or nobody): nothing to integrate.
         } else if (await this.isAncestor(git, ours, theirs)) {
@@ -216,13 +219,24 @@ export class DesignDocsSync extends Disposable {
     try {
       // `+` only for our remote-tracking ref, which mirrors the remote whatever happened there; the branch
       // itself is never forced. No terminal prompt: a fetch needing credentials fails instead of hanging.
-      await git.run(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:${tracking}`], {
-        cwd: this.worktreePath,
-        env: { GIT_TERMINAL_PROMPT: '0' },
-      });
+      // fsckObjects: a teammate's malformed objects (a tree entry `..` or `.git`) are refused at the door.
+      await git.run(
+        [
+          '-c',
+          'fetch.fsckObjects=true',
+          '-c',
+          'transfer.fsckObjects=true',
+          'fetch',
+          '--no-tags',
+          this.remote,
+          `+refs/heads/${this.branch}:${tracking}`,
+        ],
+        { cwd: this.worktreePath, env: { GIT_TERMINAL_PROMPT: '0' } },
+      );
     } catch (e) {
       const text = e instanceof GitCommandError ? e.stderr : String(e);
       if (/couldn't find remote ref/i.test(text)) return undefined;
+      if (/fsck error|error: object [0-9a-f]+:/.test(text)) throw refusedObjectsError(this.branch, text);
       throw new DesignDocsSyncError(
         'fetch-failed',
         `Could not fetch '${this.branch}' from '${this.remote}': ${text.trim().split('\n').slice(-1)[0]}`,

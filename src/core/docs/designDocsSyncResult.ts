@@ -45,9 +45,13 @@ export interface SyncResult {
 /** Why a sync stopped; `message` says what to do. Nothing was changed (see {@link DesignDocsSync}). */
 export class DesignDocsSyncError extends Error {
   constructor(
-    readonly code: 'no-remote' | 'conflict' | 'detached' | 'push-failed' | 'fetch-failed' | 'busy-remote',
+    readonly code:
+      'no-remote' | 'conflict' | 'detached' | 'push-failed' | 'fetch-failed' | 'busy-remote' | 'unsafe-tree',
     message: string,
-    /** For `conflict`: the files both sides changed in ways no rule settles. */
+    /**
+     * For `conflict`: the files both sides changed in ways no rule settles; for `unsafe-tree`: the paths
+     * (from a teammate's tree) that the sync refused to write.
+     */
     readonly files: string[] = [],
   ) {
     super(message);

@@ -4,13 +4,18 @@ import { writeFileAtomic } from './atomicWrite';
 import { conflictError, type SyncResult } from './designDocsSyncResult';
 import { mergeBlobs } from './syncFileMerge';
 import { readBlob, treeChanges, type SyncScratch } from './syncObjects';
+import { linkOnTheWay, unsafePathReason, unsafeTreeError, type UnsafePath } from './syncTreeSafety';
+
+/** Modes the sync writes: regular files (and `000000`, a deletion). Links and submodules are never written. */
+const WRITABLE_MODES = new Set(['100644', '100755', '000000']);
 
 /**
  * Moves the design-docs worktree and `branch` from commit `from` to `to`. Only files the new head changed are
  * written: files the agents left alone get the new content, a file an agent changed meanwhile is merged (never
  * overwritten). Every decision is made before the first write, so a conflict changes nothing. The ref moves
  * only if it is still at `from` (compare-and-swap), then the worktree's own index follows. Returns the files
- * written or deleted.
+ * written or deleted. Before anything is read or written, every path is checked: a name git's checkout would
+ * refuse, a symbolic link or submodule entry, or a symbolic link on disk on the way stops the move.
  */
 export async function moveWorktree(
   scratch: SyncScratch,
@@ -21,6 +26,17 @@ export async function moveWorktree(
 ): Promise<string[]> {
   const { git, cwd } = scratch;
   const changes = await treeChanges(git, cwd, from, to);
+  const unsafe: UnsafePath[] = [];
+  for (const ch of changes) {
+    const reason =
+      unsafePathReason(ch.path) ??
+      (WRITABLE_MODES.has(ch.newMode)
+        ? undefined
+        : `a ${ch.newMode === '120000' ? 'symbolic link' : 'submodule or special'} entry (mode ${ch.newMode})`) ??
+      (await linkOnTheWay(cwd, ch.path));
+    if (reason) unsafe.push({ path: ch.path, reason });
+  }
+  if (unsafe.length) throw unsafeTreeError(unsafe, to);
   const current = new Map<string, Buffer | undefined>();
   for (const ch of changes) current.set(ch.path, await fs.readFile(path.join(cwd, ch.path)).catch(() => undefined));
   const present = changes.filter((ch) => current.get(ch.path) !== undefined).map((ch) => ch.path);
