@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicWrite';
+import { mkdirBranch, readBranchFile } from './noFollow';
 import { conflictError, type SyncResult } from './designDocsSyncResult';
 import { mergeBlobs } from './syncFileMerge';
 import { readBlob, treeChanges, type SyncScratch } from './syncObjects';
@@ -38,7 +39,11 @@ export async function moveWorktree(
   }
   if (unsafe.length) throw unsafeTreeError(unsafe, to);
   const current = new Map<string, Buffer | undefined>();
-  for (const ch of changes) current.set(ch.path, await fs.readFile(path.join(cwd, ch.path)).catch(() => undefined));
+  for (const ch of changes)
+    current.set(
+      ch.path,
+      await readBranchFile(cwd, path.join(cwd, ch.path), { limit: Infinity }).catch(() => undefined),
+    );
   const present = changes.filter((ch) => current.get(ch.path) !== undefined).map((ch) => ch.path);
   const hashes = present.length ? (await git.run(['hash-object', '--', ...present], { cwd })).trim().split('\n') : [];
   const onDisk = new Map(present.map((p, i) => [p, hashes[i]]));
@@ -65,8 +70,9 @@ export async function moveWorktree(
   for (const p of plan) {
     const abs = path.join(cwd, p.path);
     if (p.content) {
-      await fs.mkdir(path.dirname(abs), { recursive: true });
-      await writeFileAtomic(abs, p.content);
+      // The folders were checked above, but an agent may have planted a link since: no write follows one.
+      await mkdirBranch(cwd, path.dirname(abs));
+      await writeFileAtomic(abs, p.content, { root: cwd });
     } else {
       await fs.rm(abs, { force: true });
       await removeEmptyParents(path.dirname(abs), cwd);
