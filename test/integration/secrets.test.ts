@@ -228,8 +228,13 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
     // channel among them) and the extension's storage; SecretStorage's own database is the one allowed place.
     const ud = userDataDir();
     assert.ok(ud && fs.existsSync(path.join(ud, 'User')), `found the user-data dir (${ud})`);
-    const userSettings = path.join(ud!, 'User', 'settings.json');
-    assert.ok(fs.readFileSync(userSettings, 'utf8').includes(fake.url), 'the base URL did go to the user settings');
+    // The base URL is machine-scoped: in a remote window (this code-server session) VS Code writes it to the
+    // remote machine's settings, in a local one to the user's.
+    const settingsFiles = ['User', 'Machine'].map((d) => path.join(ud!, d, 'settings.json')).filter(fs.existsSync);
+    assert.ok(
+      settingsFiles.some((f) => fs.readFileSync(f, 'utf8').includes(fake!.url)),
+      `the base URL did go to the user or machine settings (${settingsFiles.join(', ')})`,
+    );
     const logs = filesContaining(path.join(ud!, 'logs'), 'spectask');
     assert.ok(logs.hits.length > 0, `the extension's log files were found under ${ud}/logs (${logs.scanned} files)`);
     const isSecretStore = (p: string) => /state\.vscdb/.test(path.basename(p));
