@@ -7,6 +7,7 @@ import {
   type ChatToolCall,
   type ToolSpec,
 } from './chatModel';
+import { plainHttpProblem } from './keyOrigin';
 import { readSseData } from './sseReader';
 
 /** Where an OpenAI-compatible server is and how to call it. */
@@ -74,6 +75,9 @@ export class OpenAiChatModel implements ChatModel {
   ): AsyncGenerator<ChatStreamPart> {
     const doFetch = this.opts.fetch ?? fetch;
     const url = `${this.opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+    // Refused before any byte is sent: a key over plain http to another machine can be read on the way.
+    const insecure = this.opts.apiKey ? plainHttpProblem(url) : undefined;
+    if (insecure) throw new ChatModelError(`OpenAI-compatible endpoint ${this.opts.baseUrl}: ${insecure}`);
     const res = await doFetch(url, {
       method: 'POST',
       signal,

@@ -7,6 +7,7 @@ import type {
   StartRequest,
 } from './agentBackend';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
+import { urlOrigin } from './keyOrigin';
 import { OpenAiChatModel } from './openAiChatModel';
 import { startToolLoopRun, type ToolLoopOptions } from './toolLoopRun';
 
@@ -54,15 +55,11 @@ export class OpenAiCompatBackend implements AgentBackend {
       };
     if (!this.opts.model) return { available: false, problem: 'OpenAI-compatible endpoint: no model name configured.' };
     try {
-      const res = await (this.opts.fetch ?? fetch)(`${ep.baseUrl.replace(/\/+$/, '')}/models`, {
-        headers: { authorization: `Bearer ${ep.apiKey || 'none'}`, ...ep.headers },
+      // Availability only: no Authorization and no configured headers, so the probe never sends a credential
+      // (a probe runs on activation and on every settings change, before the user has looked at the URL).
+      await (this.opts.fetch ?? fetch)(`${ep.baseUrl.replace(/\/+$/, '')}/models`, {
         signal: AbortSignal.timeout(5000),
       });
-      if (res.status === 401 || res.status === 403)
-        return {
-          available: false,
-          problem: `OpenAI-compatible endpoint ${ep.baseUrl} refused the API key (HTTP ${res.status}).`,
-        };
       return { available: true, binary: ep.baseUrl };
     } catch (err) {
       return {
@@ -74,6 +71,12 @@ export class OpenAiCompatBackend implements AgentBackend {
 
   start(req: StartRequest): AgentRun {
     const ep = { ...this.opts.endpoint, ...req.endpoint };
+    // The configured key belongs to the configured endpoint: a request naming another origin gets only its own.
+    if (
+      req.endpoint?.apiKey === undefined &&
+      urlOrigin(ep.baseUrl ?? '') !== urlOrigin(this.opts.endpoint?.baseUrl ?? '')
+    )
+      ep.apiKey = undefined;
     const model = req.model ?? this.opts.model;
     if (!ep.baseUrl || !model) throw new Error('OpenAI-compatible back-end: a base URL and a model are required');
     const chat = new OpenAiChatModel({

@@ -4,15 +4,18 @@ import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
 import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
 import { CUSTOM_BACKEND_INFO } from '../../core/agents/customCommandBackend';
 import { GEMINI_BACKEND_INFO } from '../../core/agents/geminiBackend';
+import { encodeStoredKey, plainHttpProblem, urlOrigin } from '../../core/agents/keyOrigin';
 import { OPENAI_COMPAT_BACKEND_INFO } from '../../core/agents/openAiCompatBackend';
+import type { MachineScopedSetting } from '../../core/machineSettings';
 import { Disposable } from '../../core/lifecycle';
 import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { registerCommand } from '../commandRegistry';
 import { OPENAI_KEY_SECRET, type BackendCatalog } from '../services/backends';
+import { readMachineSetting } from '../services/settings';
 import { reportErrors } from './taskCommands';
 
 /** The setting that holds the binary of each CLI back-end. */
-const PATH_SETTING: Partial<Record<BackendId, string>> = {
+const PATH_SETTING: Partial<Record<BackendId, MachineScopedSetting>> = {
   [CLAUDE_BACKEND_INFO.id]: 'agents.claudePath',
   [CODEX_BACKEND_INFO.id]: 'agents.codexPath',
   [GEMINI_BACKEND_INFO.id]: 'agents.geminiPath',
@@ -110,7 +113,7 @@ export class ConfigureBackends extends Disposable {
           const v = await vscode.window.showInputBox({
             title: `${label}: binary path`,
             prompt: 'Absolute path of the executable, or empty to search PATH',
-            value: cfg().get<string>(pathSetting) ?? '',
+            value: readMachineSetting<string>(pathSetting) ?? '',
           });
           if (v !== undefined) await cfg().update(pathSetting, v.trim(), target);
         },
@@ -122,14 +125,28 @@ export class ConfigureBackends extends Disposable {
           label: '$(key) Set the API key',
           detail: 'Stored in VS Code SecretStorage, never in settings',
           run: async () => {
+            // The key is bound to the origin of the base URL it is entered for (core/agents/keyOrigin).
+            const baseUrl = readMachineSetting<string>('openaiCompatible.baseUrl')?.trim() ?? '';
+            const origin = urlOrigin(baseUrl);
+            if (!origin) {
+              void vscode.window.showErrorMessage(
+                'Set the base URL first: the API key is stored for that endpoint only and is sent nowhere else.',
+              );
+              return;
+            }
+            const insecure = plainHttpProblem(baseUrl);
+            if (insecure) {
+              void vscode.window.showErrorMessage(`${baseUrl}: ${insecure}`);
+              return;
+            }
             const v = await vscode.window.showInputBox({
-              title: `${label}: API key`,
-              prompt: 'Stored in SecretStorage. Leave empty to remove the key.',
+              title: `${label}: API key for ${origin}`,
+              prompt: `Stored in SecretStorage and sent only to ${origin}. Leave empty to remove the key.`,
               password: true,
               ignoreFocusOut: true,
             });
             if (v === undefined) return;
-            if (v.trim()) await this.secrets.store(OPENAI_KEY_SECRET, v.trim());
+            if (v.trim()) await this.secrets.store(OPENAI_KEY_SECRET, encodeStoredKey(v.trim(), baseUrl));
             else await this.secrets.delete(OPENAI_KEY_SECRET);
             await this.catalog.loadSecrets();
             void vscode.window.showInformationMessage(
@@ -143,7 +160,7 @@ export class ConfigureBackends extends Disposable {
           run: async () => {
             const v = await vscode.window.showInputBox({
               title: `${label}: base URL`,
-              value: cfg().get<string>('openaiCompatible.baseUrl') ?? '',
+              value: readMachineSetting<string>('openaiCompatible.baseUrl') ?? '',
               placeHolder: 'http://localhost:11434/v1',
               validateInput: (s) =>
                 !s.trim() || /^https?:\/\/\S+$/.test(s.trim()) ? undefined : 'Enter an http(s) URL',
@@ -171,7 +188,7 @@ export class ConfigureBackends extends Disposable {
         run: async () => {
           const v = await vscode.window.showInputBox({
             title: 'Custom agent command',
-            value: cfg().get<string>('customCommand.template') ?? '',
+            value: readMachineSetting<string>('customCommand.template') ?? '',
             placeHolder: 'my-agent --cwd {cwd} {prompt}',
           });
           if (v !== undefined) await cfg().update('customCommand.template', v.trim(), target);

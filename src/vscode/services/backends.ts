@@ -9,10 +9,15 @@ import type {
 } from '../../core/agents/agentBackend';
 import type { AgentHost } from '../../core/agents/agentHost';
 import type { BackendConfig, BackendInfo } from '../../core/agents/backendRegistry';
+import { decodeStoredKey, keyMayGoTo, type StoredApiKey } from '../../core/agents/keyOrigin';
+import { OPENAI_COMPAT_BACKEND_INFO } from '../../core/agents/openAiCompatBackend';
 import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
-import { readCustomTemplate } from './settings';
+import { readCustomTemplate, readMachineSetting } from './settings';
 
-/** SecretStorage key of the OpenAI-compatible endpoint's API key (never in settings). */
+/**
+ * SecretStorage key of the OpenAI-compatible endpoint's API key (never in settings). The value is JSON
+ * `{ key, origin }` (core/agents/keyOrigin): the key goes only to the origin it was entered for.
+ */
 export const OPENAI_KEY_SECRET = 'spectask.openaiCompatible.apiKey';
 
 /** Every back-end's one label, by id (from the registry). */
@@ -54,7 +59,7 @@ class UnconfiguredBackend implements AgentBackend {
  * command applies to the next run without reopening the repository.
  */
 export class BackendCatalog {
-  private openAiKey: string | undefined;
+  private openAiKey: StoredApiKey | undefined;
   private current = new Map<BackendId, AgentBackend>();
 
   /** `host`: where agents run (default the local host). */
@@ -67,37 +72,45 @@ export class BackendCatalog {
 
   /** Loads the API key from SecretStorage (call on activation and when the secret changes). */
   async loadSecrets(): Promise<void> {
-    this.openAiKey = (await this.secrets.get(OPENAI_KEY_SECRET)) || undefined;
+    this.openAiKey = decodeStoredKey(await this.secrets.get(OPENAI_KEY_SECRET));
     this.rebuild();
   }
 
   /** Values the transcripts must never contain. */
   secretValues(): string[] {
-    return this.openAiKey ? [this.openAiKey] : [];
+    return this.openAiKey ? [this.openAiKey.key] : [];
   }
 
   /** Re-reads the settings (called on every configuration change). */
   rebuild(): void {
     const c = vscode.workspace.getConfiguration('spectask');
     const custom = readCustomTemplate();
+    const baseUrl = readMachineSetting<string>('openaiCompatible.baseUrl')?.trim() || undefined;
+    // The stored key goes only to the origin it was entered for, never over plain http off this machine.
+    const keyCheck = this.openAiKey && baseUrl ? keyMayGoTo(this.openAiKey, baseUrl) : undefined;
     const config: BackendConfig = {
-      claudePath: c.get<string>('agents.claudePath')?.trim(),
-      codexPath: c.get<string>('agents.codexPath')?.trim(),
-      geminiPath: c.get<string>('agents.geminiPath')?.trim(),
+      claudePath: readMachineSetting<string>('agents.claudePath')?.trim(),
+      codexPath: readMachineSetting<string>('agents.codexPath')?.trim(),
+      geminiPath: readMachineSetting<string>('agents.geminiPath')?.trim(),
       openai: {
-        baseUrl: c.get<string>('openaiCompatible.baseUrl')?.trim() || undefined,
+        baseUrl,
         model: c.get<string>('openaiCompatible.model')?.trim() || undefined,
-        apiKey: this.openAiKey,
+        apiKey: keyCheck?.ok ? this.openAiKey?.key : undefined,
       },
       custom: custom.template,
       host: this.host,
     };
     const problems: Partial<Record<BackendId, string>> = { custom: custom.problem };
+    // A withheld key makes the back-end unavailable with the reason, rather than silently running keyless.
+    const refused: Partial<Record<BackendId, string>> = {
+      [OPENAI_COMPAT_BACKEND_INFO.id]: keyCheck && !keyCheck.ok ? `${baseUrl}: ${keyCheck.problem}` : undefined,
+    };
     this.current = new Map(
-      EXTENSION_BACKENDS.list().map((b) => [
-        b.id,
-        b.create(config) ?? new UnconfiguredBackend(b, problems[b.id] ?? 'not configured'),
-      ]),
+      EXTENSION_BACKENDS.list().map((b) => {
+        const problem = refused[b.id];
+        if (problem) return [b.id, new UnconfiguredBackend(b, problem)];
+        return [b.id, b.create(config) ?? new UnconfiguredBackend(b, problems[b.id] ?? 'not configured')];
+      }),
     );
   }
 

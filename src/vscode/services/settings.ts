@@ -4,6 +4,7 @@ import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/agentPriority';
 import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
+import { userLevelValue, type MachineScopedSetting } from '../../core/machineSettings';
 import {
   DEFAULT_SETTINGS,
   type MergeStrategy,
@@ -16,6 +17,14 @@ const isBackend = (v: unknown): v is BackendId => EXTENSION_BACKENDS.has(v);
 const PERMISSION_LEVELS: readonly PermissionLevel[] = ['edit', 'edit+commands', 'full'];
 const MERGE_STRATEGIES: readonly MergeStrategy[] = ['fast-forward', 'merge-commit', 'pull-request'];
 
+/**
+ * A machine-scoped setting (see core/machineSettings): the user's value or the default, never a workspace or
+ * folder value, even if VS Code passed one on (defence in depth beside `"scope": "machine"`).
+ */
+export function readMachineSetting<T>(key: MachineScopedSetting): T | undefined {
+  return userLevelValue(vscode.workspace.getConfiguration('spectask').inspect<T>(key));
+}
+
 /** The orchestrator's settings from `spectask.*`; anything missing or malformed falls back to DEFAULT_SETTINGS. */
 export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): OrchestratorSettings {
   const c = vscode.workspace.getConfiguration('spectask', scope);
@@ -26,10 +35,10 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
   const model = (key: string) => c.get<string>(key)?.trim() || undefined;
   const planningBackend = c.get<string>('agents.planning.backend');
   const implBackend = c.get<string>('agents.implementation.backend');
-  const level = c.get<string>('agents.permissionLevel');
+  const level = readMachineSetting<string>('agents.permissionLevel');
   const strategy = c.get<string>('merge.strategy');
-  const allowed = c.get<unknown>('agents.allowedCommands');
-  const priority = c.get<string>('agents.cpuPriority');
+  const allowed = readMachineSetting<unknown>('agents.allowedCommands');
+  const priority = readMachineSetting<string>('agents.cpuPriority');
   return {
     ...DEFAULT_SETTINGS,
     planning: {
@@ -86,8 +95,7 @@ export function readRepositorySettings(scope?: vscode.ConfigurationScope): {
 const TEMPLATE_PLACEHOLDER = /\{(prompt|cwd|model|sessionId)\}/g;
 
 export function readCustomTemplate(): { template?: CustomCommandTemplate; problem?: string } {
-  const c = vscode.workspace.getConfiguration('spectask');
-  const line = c.get<string>('customCommand.template')?.trim();
+  const line = readMachineSetting<string>('customCommand.template')?.trim();
   if (!line)
     return {
       problem: 'No command is set: set spectask.customCommand.template (for example `my-agent --cwd {cwd} {prompt}`).',
@@ -97,5 +105,7 @@ export function readCustomTemplate(): { template?: CustomCommandTemplate; proble
   if ('error' in split) return { problem: `spectask.customCommand.template cannot be parsed: ${split.error}` };
   const [command, ...args] = split.argv.map((a) => a.replace(/\u0000(prompt|cwd|model|sessionId)\u0000/g, '{$1}'));
   if (!command) return { problem: 'spectask.customCommand.template is empty.' };
-  return { template: { command, args, promptOnStdin: c.get<boolean>('customCommand.promptOnStdin', false) } };
+  return {
+    template: { command, args, promptOnStdin: readMachineSetting<boolean>('customCommand.promptOnStdin') ?? false },
+  };
 }
