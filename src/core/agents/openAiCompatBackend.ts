@@ -9,7 +9,7 @@ import type {
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { urlOrigin } from './keyOrigin';
 import { OpenAiChatModel } from './openAiChatModel';
-import { startToolLoopRun, type ToolLoopOptions } from './toolLoopRun';
+import { startToolLoopRun, TOOL_LOOP_CAPABILITIES, type ToolLoopOptions } from './toolLoopRun';
 
 export interface OpenAiCompatBackendOptions extends ToolLoopOptions {
   /** Default endpoint (a request's `endpoint` fields win). */
@@ -24,14 +24,7 @@ export const OPENAI_COMPAT_BACKEND_INFO: BackendInfo = {
   id: 'openai-compat',
   label: 'OpenAI-compatible endpoint',
   description: "An OpenAI-compatible chat-completions endpoint with SpecTask's own tool loop",
-  capabilities: {
-    resume: true,
-    followUp: false,
-    softInterrupt: true,
-    permissionCallback: true,
-    reportsCost: false,
-    osSandbox: false,
-  },
+  capabilities: TOOL_LOOP_CAPABILITIES,
   order: 40,
 };
 

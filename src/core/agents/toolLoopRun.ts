@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentRun, BackendId, StartRequest } from './agentBackend';
+import type { AgentRun, BackendCapabilities, BackendId, StartRequest } from './agentBackend';
 import type { AgentHost } from './agentHost';
 import { truncateOutput, type ResultEvent, type RunStatus, type UsageTotals } from './agentEvents';
 import type { ChatMessage, ChatModel, ChatToolCall } from './chatModel';
@@ -8,6 +8,20 @@ import { RunEventChannel } from './runEventChannel';
 import { WORKSPACE_TOOL_SPECS, WorkspaceTools, workspaceToolKind } from './workspaceTools';
 
 /** Knobs of the in-house loop. */
+/**
+ * What a back-end driven by our own tool loop can do, whatever model answers (an OpenAI-compatible endpoint, a
+ * VS Code language model): the loop keeps the conversation (resume), stops between steps (soft interrupt) and
+ * asks our permission policy before each tool; it reports no cost and has no OS sandbox of its own.
+ */
+export const TOOL_LOOP_CAPABILITIES: BackendCapabilities = {
+  resume: true,
+  followUp: false,
+  softInterrupt: true,
+  permissionCallback: true,
+  reportsCost: false,
+  osSandbox: false,
+};
+
 export interface ToolLoopOptions {
   sourceEnv?: Readonly<Record<string, string | undefined>>;
   commandTimeoutMs?: number;
