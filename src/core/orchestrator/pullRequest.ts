@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { findExecutable } from '../agents/binaryProbe';
 import type { GitQueue } from '../git/gitQueue';
 import type { CodeWorktree } from './codeWorktrees';
-import { MergeError } from './codeWorktrees';
+import { checkBranches, MergeError } from './codeWorktrees';
 
 /** The file the implementation agent writes in its SpecTask folder: line 1 the title, then the body. */
 export const PULL_REQUEST_FILE = 'pull_request.md';
@@ -36,6 +36,7 @@ export async function openPullRequest(
   text: { title: string; body: string },
   opts: { remote?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string> {
+  checkBranches(wt);
   const env = opts.env ?? process.env;
   const gh = findExecutable('gh', env.PATH);
   if (!gh)
@@ -48,7 +49,7 @@ export async function openPullRequest(
     if ((await git.tryRun(['remote', 'get-url', remote])) === undefined)
       throw new MergeError(`The repository has no remote '${remote}' to push ${wt.branch} to.`, 'failed');
     // No terminal prompt: missing credentials fail with git's message instead of hanging the queue.
-    await git.run(['push', '--set-upstream', remote, `${wt.branch}:${wt.branch}`], {
+    await git.run(['push', '--set-upstream', '--end-of-options', remote, `${wt.branch}:${wt.branch}`], {
       env: { GIT_TERMINAL_PROMPT: '0' },
     });
   });
@@ -58,7 +59,15 @@ export async function openPullRequest(
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
         gh,
-        ['pr', 'create', '--base', wt.baseBranch, '--head', wt.branch, '--title', text.title, '--body-file', bodyFile],
+        // `--flag=value`: the branch names (checked above) and the agent-written title stay values.
+        [
+          'pr',
+          'create',
+          `--base=${wt.baseBranch}`,
+          `--head=${wt.branch}`,
+          `--title=${text.title}`,
+          `--body-file=${bodyFile}`,
+        ],
         { cwd: wt.path, env, timeout: 120_000 },
         (err, stdout, stderr) =>
           err
