@@ -59,15 +59,8 @@ export async function openPullRequest(
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
         gh,
-        // `--flag=value`: the branch names (checked above) and the agent-written title stay values.
-        [
-          'pr',
-          'create',
-          `--base=${wt.baseBranch}`,
-          `--head=${wt.branch}`,
-          `--title=${text.title}`,
-          `--body-file=${bodyFile}`,
-        ],
+        // gh takes the argument after a string flag as its value, whatever it starts with; the branches are checked.
+        ['pr', 'create', '--base', wt.baseBranch, '--head', wt.branch, '--title', text.title, '--body-file', bodyFile],
         { cwd: wt.path, env, timeout: 120_000 },
         (err, stdout, stderr) =>
           err
