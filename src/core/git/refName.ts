@@ -9,7 +9,7 @@
 export function branchNameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string' || name === '') return 'it is empty';
   if (name.length > 255) return 'it is longer than 255 characters';
-  if (name.startsWith('-')) return 'it starts with "-" (git would read it as an option)';
+  if (name.startsWith('-')) return 'it starts with "-", which git would read as an option';
   // Control characters, space and the characters git reserves for revision syntax and globs.
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it holds a space, a control character or one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return 'it holds ".."';

@@ -6,6 +6,7 @@ import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { branchNameProblem } from '../../../src/core/git/refName';
 import { CodeWorktrees, type CodeWorktree } from '../../../src/core/orchestrator/codeWorktrees';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
 import { cleanupTemp, git, makeCleanRepo, tempDir } from '../../support/tempRepo';
 
 // issue 18, item 6: `baseBranch` comes from spectask.json on the shared design-docs branch and reached git's argv
@@ -111,5 +112,26 @@ describe('branch names from spectask.json reach git only as checked refs', funct
     assert.equal(git(repo, 'rev-parse', 'base'), sha);
     assert.equal(git(repo, 'log', '-1', '--format=%s', 'base'), 'merge it');
     assert.equal(await wts.remove(wt), true);
+  });
+
+  describe('in the orchestrator', () => {
+    let h: Harness | undefined;
+    afterEach(async () => {
+      await h?.dispose();
+      h = undefined;
+    });
+
+    it('a task whose spectask.json names such a base fails with the reason, and no agent starts', async () => {
+      const out = tempDir('refs-out-');
+      h = await makeHarness(async () => {});
+      const id = await h.orchestrator.create(
+        { title: 'Greet', prompt: 'Say hi.', baseBranch: `--output=${out}/x` },
+        { startPlanning: true },
+      );
+      await waitForStatus(h, id, 'spec_failed');
+      assert.match(h.orchestrator.task(id)!.record!.error ?? '', /Refusing the base branch "--output=.*": not a valid/);
+      assert.equal(h.backend.calls.length, 0);
+      assert.deepEqual(fs.readdirSync(out), []);
+    });
   });
 });
