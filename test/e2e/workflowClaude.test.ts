@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClaudeBackend } from '../../src/core/agents/claudeBackend';
 import { GitQueueRegistry } from '../../src/core/git/gitQueue';
+import { RunLedger } from '../../src/core/orchestrator/ledger';
 import { openOrchestrator, type OpenedOrchestrator } from '../../src/core/orchestrator/openOrchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../../src/core/orchestrator/settings';
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
@@ -187,8 +188,9 @@ describe('the whole workflow with the real claude CLI', function () {
     await waitFor(id, 'spec_review');
     assert.match(fs.readFileSync(doc('requirements.md'), 'utf8'), /WHEN the program runs/);
     assert.equal(o.task(id)!.items.length, 2);
-    const firstSession = o.task(id)!.record!.agentSessions['claude-cli'];
-    assert.ok(firstSession, 'the session id was recorded in spectask.json');
+    const firstSession = opened.pool.agent(id)?.sessionId;
+    assert.ok(firstSession, 'the agent has a session');
+    assert.deepEqual(o.task(id)!.record!.agentSessions, {}, 'session ids stay on this machine, not in spectask.json');
 
     await o.requestSpecChanges(id, [
       { document: 'design.md', line: 3, quote: 'One module, greet.js.', comment: 'Say what it exports.' },
@@ -201,9 +203,15 @@ describe('the whole workflow with the real claude CLI', function () {
     await o.approve(id);
     await waitFor(id, 'implementation_review');
     assert.equal(
-      o.task(id)!.record!.agentSessions['claude-cli'],
+      opened.pool.agent(id)?.sessionId,
       firstSession,
       'one session across planning, revision and implementation',
+    );
+    const runs = (await new RunLedger(path.join(repo, '.git')).runs()).filter((r) => r.taskId === id);
+    assert.ok(runs.length >= 3);
+    assert.ok(
+      runs.every((r) => r.sessionId === firstSession),
+      'the machine-local run ledger records the session of every run',
     );
     assert.deepEqual(git(repo, 'log', '--format=%s', 'main..spectask/000001-add-a-greeting').split('\n'), [
       'document greet',

@@ -5,6 +5,7 @@ import type { AgentEvent, ResultEvent, RunStatus, UsageTotals } from './agentEve
 import type { AgentHost } from './agentHost';
 import { localAgentHost } from './localAgentHost';
 import { sumUsage, type TranscriptStore } from './transcriptStore';
+import { isSafeSessionId } from './sessionId';
 
 /** idle: has a session, no run; working: a run is live; transitioning: between phases (queued or starting). */
 export type AgentStatus = 'idle' | 'working' | 'transitioning' | 'stopped' | 'failed';
@@ -220,12 +221,15 @@ export class AgentPool extends Disposable {
   }
 
   /**
-   * Seeds a task's agent with a session known from an earlier process (the run ledger or spectask.json),
-   * so its next phase resumes that session instead of starting a new conversation. No-op while it works.
+   * Seeds a task's agent with a session known from an earlier process (the machine-local run ledger), so its
+   * next phase resumes that session instead of starting a new conversation. No-op while it works. Returns false,
+   * adopting nothing, for a value that is not a session id (it would reach the CLI's argv): the next run then
+   * starts a fresh session.
    */
-  adoptSession(taskId: string, backend: BackendId, sessionId: string): void {
+  adoptSession(taskId: string, backend: BackendId, sessionId: string): boolean {
+    if (!isSafeSessionId(sessionId)) return false;
     const existing = this.agents.get(taskId);
-    if (existing && (existing.status === 'working' || existing.status === 'transitioning')) return;
+    if (existing && (existing.status === 'working' || existing.status === 'transitioning')) return true;
     const t = this.now();
     const agent: Agent = existing ?? {
       agentId: `agent-${taskId}`,
@@ -241,6 +245,7 @@ export class AgentPool extends Disposable {
     agent.sessionId = sessionId;
     this.agents.set(taskId, agent);
     this.changed(agent);
+    return true;
   }
 
   /** Stops agents idle longer than the timeout. Returns the task ids stopped. */
@@ -308,7 +313,8 @@ export class AgentPool extends Disposable {
     const { backend: _b, phase, ...rest } = req;
     const stateDir =
       rest.stateDir ?? (this.opts.stateRoot ? path.join(this.opts.stateRoot, agent.taskId, req.backend) : undefined);
-    const resumeId = agent.sessionId && backend.capabilities.resume ? agent.sessionId : undefined;
+    // Only a checked id is resumed (it reaches the CLI's argv); anything else starts a fresh session.
+    const resumeId = isSafeSessionId(agent.sessionId) && backend.capabilities.resume ? agent.sessionId : undefined;
     const startReq: StartRequest = { ...rest, taskId: agent.taskId, stateDir };
     let run: AgentRun;
     try {

@@ -15,6 +15,7 @@ import {
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
+import { assertSafeSessionId } from './sessionId';
 
 /** Settings of the Claude Code back-end that are not per run. */
 export interface ClaudeAdapterOptions {
@@ -53,8 +54,9 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
   buildInvocation(req: StartRequest, ctx: InvocationContext): Invocation {
     // The prompt goes through stdin, so a prompt starting with "-" can never be read as a flag.
     const args = ['-p', '--output-format', 'stream-json', '--verbose'];
-    if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
-    else if (req.sessionId) args.push('--session-id', req.sessionId);
+    // Session ids are checked (never "-"-led) so that they stay values of their flags.
+    if (req.resumeSessionId) args.push('--resume', assertSafeSessionId(req.resumeSessionId));
+    else if (req.sessionId) args.push('--session-id', assertSafeSessionId(req.sessionId));
     if (req.model) args.push('--model', req.model);
     if (req.appendSystemPrompt) args.push('--append-system-prompt', req.appendSystemPrompt);
     if (req.limits?.maxTurns) args.push('--max-turns', String(req.limits.maxTurns));

@@ -15,6 +15,7 @@ import {
   type InvocationContext,
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
+import { assertSafeSessionId } from './sessionId';
 
 /** Settings of the Codex back-end that are not per run. */
 export interface CodexAdapterOptions {
@@ -100,7 +101,8 @@ export class CodexAdapter implements CliAdapter<CodexState> {
     const full = req.appendSystemPrompt ? `${req.appendSystemPrompt}\n\n${req.prompt}` : req.prompt;
     // A positional starting with "-" would be parsed as a flag; a leading space is harmless to the model.
     const prompt = full.startsWith('-') ? ` ${full}` : full;
-    if (req.resumeSessionId) args.push('resume', req.resumeSessionId, prompt);
+    // The thread id is a positional too: checked, so that it cannot be read as a flag either.
+    if (req.resumeSessionId) args.push('resume', assertSafeSessionId(req.resumeSessionId), prompt);
     else args.push(prompt);
 
     const ep = req.endpoint;

@@ -1,6 +1,7 @@
 import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
+import { assertSafeSessionId } from './sessionId';
 import {
   finalizeFromState,
   type BaseParseState,
@@ -25,13 +26,18 @@ export interface CustomCommandTemplate {
   promptOnStdin?: boolean;
 }
 
+/** A template may place `{sessionId}` as an argument of its own, so only a checked id may fill it. */
+function sessionIdArg(id: string | undefined): string {
+  return id === undefined || id === '' ? '' : assertSafeSessionId(id);
+}
+
 /** Replaces the placeholders in one template argument. */
 export function expandTemplateArg(arg: string, req: StartRequest): string {
   const values: Record<string, string> = {
     prompt: req.prompt,
     cwd: req.worktree,
     model: req.model ?? '',
-    sessionId: req.resumeSessionId ?? req.sessionId ?? '',
+    sessionId: sessionIdArg(req.resumeSessionId ?? req.sessionId),
   };
   return arg.replace(/\{(prompt|cwd|model|sessionId)\}/g, (_, k: string) => values[k]!);
 }

@@ -51,7 +51,10 @@ export interface SpecTaskRecord {
   dependsOn: string[];
   /** Agent back-end id (`claude-code`, `codex`, …). */
   backend?: string;
-  /** Agent session ids by role, e.g. `{ planning: "…", implementation: "…" }`. */
+  /**
+   * Legacy: agent session ids by back-end, written by older versions. Still parsed, never used nor written: session
+   * ids are machine-local (the run ledger), and this file is shared, so its values must never reach an agent's argv.
+   */
   agentSessions: Record<string, string>;
   /** Code branch, `spectask/<NNNNNN>-<slug>`. */
   branch?: string;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import type { GitQueue } from '../git/gitQueue';
 import { parseWorktreeList } from '../git/worktreeList';
+import { assertBranchName } from '../git/refName';
 import { removeLockIfStale } from '../git/staleLock';
 import { WORKTREES_DIR } from '../docs/designDocsLayout';
 import type { MergeStrategy } from './settings';
@@ -34,6 +35,17 @@ export class MergeError extends Error {
     super(message);
     this.name = 'MergeError';
   }
+}
+
+/**
+ * Throws a clear error unless the worktree's branch and base are valid branch names. Both come from the
+ * SpecTask's folder name and `spectask.json` on the shared branch, and reach git's argv: a teammate's
+ * `--output=<file>` must never be read as an option. (Every git call below also puts `--end-of-options` or a
+ * full `refs/heads/` name before them.)
+ */
+export function checkBranches(wt: CodeWorktree): void {
+  assertBranchName(wt.branch, 'the task branch');
+  assertBranchName(wt.baseBranch, 'the base branch');
 }
 
 /** Naming of code worktrees and branches from a SpecTask folder name (`000007_add-login`). */
@@ -68,6 +80,7 @@ export class CodeWorktrees {
    */
   ensure(wt: CodeWorktree): Promise<{ created: boolean }> {
     return this.queue.enqueue(`code worktree ${wt.branch}`, async (git) => {
+      checkBranches(wt);
       const list = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
       const here = list.find((w) => path.resolve(w.path) === path.resolve(wt.path));
       const exists = await fs.stat(wt.path).then(
@@ -99,8 +112,8 @@ export class CodeWorktrees {
       const branchExists =
         (await git.tryRun(['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`])) !== undefined;
       await fs.mkdir(path.dirname(wt.path), { recursive: true });
-      if (branchExists) await git.run(['worktree', 'add', wt.path, wt.branch]);
-      else await git.run(['worktree', 'add', '-b', wt.branch, wt.path, wt.baseBranch]);
+      if (branchExists) await git.run(['worktree', 'add', '--end-of-options', wt.path, wt.branch]);
+      else await git.run(['worktree', 'add', '-b', wt.branch, '--end-of-options', wt.path, wt.baseBranch]);
       return { created: true };
     });
   }
@@ -108,11 +121,14 @@ export class CodeWorktrees {
   /** Brings a branch that has no commits of its own up to its base. Returns true when it moved. */
   fastForwardToBase(wt: CodeWorktree): Promise<boolean> {
     return this.queue.enqueue(`fast-forward ${wt.branch}`, async (git) => {
-      const own = (await git.run(['rev-list', '--count', `${wt.baseBranch}..${wt.branch}`])).trim();
-      const behind = (await git.run(['rev-list', '--count', `${wt.branch}..${wt.baseBranch}`])).trim();
+      checkBranches(wt);
+      const own = (await git.run(['rev-list', '--count', '--end-of-options', `${wt.baseBranch}..${wt.branch}`])).trim();
+      const behind = (
+        await git.run(['rev-list', '--count', '--end-of-options', `${wt.branch}..${wt.baseBranch}`])
+      ).trim();
       if (own !== '0' || behind === '0') return false;
       if (!(await this.status(wt)).clean) return false;
-      await git.run(['merge', '--ff-only', '--quiet', wt.baseBranch], { cwd: wt.path });
+      await git.run(['merge', '--ff-only', '--quiet', '--end-of-options', wt.baseBranch], { cwd: wt.path });
       return true;
     });
   }
@@ -130,10 +146,13 @@ export class CodeWorktrees {
 
   /** Commits on the task branch that are not on its base, newest first, with their trailers. */
   async commitsSinceBase(wt: CodeWorktree): Promise<BranchCommit[]> {
+    checkBranches(wt);
     const out = await this.queue.git.run([
       'log',
       '--format=%H%x1f%s%x1f%(trailers:only,unfold)%x1e',
+      '--end-of-options',
       `${wt.baseBranch}..${wt.branch}`,
+      '--',
     ]);
     return out
       .split('\x1e')
@@ -147,7 +166,14 @@ export class CodeWorktrees {
 
   /** `git diff --stat` and the list of changed files against the base, for the review. */
   async changedFiles(wt: CodeWorktree): Promise<{ status: string; file: string }[]> {
-    const out = await this.queue.git.run(['diff', '--name-status', `${wt.baseBranch}...${wt.branch}`]);
+    checkBranches(wt);
+    const out = await this.queue.git.run([
+      'diff',
+      '--name-status',
+      '--end-of-options',
+      `${wt.baseBranch}...${wt.branch}`,
+      '--',
+    ]);
     return out
       .split('\n')
       .filter(Boolean)
@@ -165,10 +191,11 @@ export class CodeWorktrees {
    */
   merge(wt: CodeWorktree, strategy: Exclude<MergeStrategy, 'pull-request'>, message: string): Promise<{ sha: string }> {
     return this.queue.enqueue(`merge ${wt.branch}`, async (git) => {
+      checkBranches(wt);
       const list = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
       const holder = list.find((w) => w.branch === `refs/heads/${wt.baseBranch}`);
       const canFastForward =
-        (await git.tryRun(['merge-base', '--is-ancestor', wt.baseBranch, wt.branch])) !== undefined;
+        (await git.tryRun(['merge-base', '--is-ancestor', '--end-of-options', wt.baseBranch, wt.branch])) !== undefined;
       if (strategy === 'fast-forward' && !canFastForward) {
         throw new MergeError(
           `${wt.baseBranch} has moved since ${wt.branch} was branched, so it cannot be fast-forwarded. Use the merge-commit strategy, or rebase the task branch.`,
@@ -187,20 +214,21 @@ export class CodeWorktrees {
           );
         cwd = holder.path;
       } else if (strategy === 'fast-forward') {
-        const target = (await git.run(['rev-parse', wt.branch])).trim();
-        const old = (await git.run(['rev-parse', wt.baseBranch])).trim();
-        await git.run(['update-ref', '-m', message, `refs/heads/${wt.baseBranch}`, target, old]);
+        // Full ref names: rev-parse learnt `--end-of-options` only in git 2.31, and `refs/…` is never an option.
+        const target = (await git.run(['rev-parse', '--verify', `refs/heads/${wt.branch}^{commit}`])).trim();
+        const old = (await git.run(['rev-parse', '--verify', `refs/heads/${wt.baseBranch}^{commit}`])).trim();
+        await git.run(['update-ref', '-m', message, '--end-of-options', `refs/heads/${wt.baseBranch}`, target, old]);
         return { sha: target };
       } else {
         temp = path.join(this.repoRoot, WORKTREES_DIR, `.merge-${process.pid}-${Date.now()}`);
-        await git.run(['worktree', 'add', temp, wt.baseBranch]);
+        await git.run(['worktree', 'add', '--end-of-options', temp, wt.baseBranch]);
         cwd = temp;
       }
       try {
         const args =
           strategy === 'fast-forward'
-            ? ['merge', '--ff-only', wt.branch]
-            : ['merge', '--no-ff', '-m', message, wt.branch];
+            ? ['merge', '--ff-only', '--end-of-options', wt.branch]
+            : ['merge', '--no-ff', '-m', message, '--end-of-options', wt.branch];
         try {
           await git.run(args, { cwd, env: identity });
         } catch (e) {
@@ -230,7 +258,7 @@ export class CodeWorktrees {
         return true;
       }
       if (!(await this.status(wt)).clean) return false;
-      await git.run(['worktree', 'remove', wt.path]);
+      await git.run(['worktree', 'remove', '--end-of-options', wt.path]);
       return true;
     });
   }

@@ -1,16 +1,18 @@
-import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import type { RunStatus } from '../agents/agentEvents';
 import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { SpecTaskDetails } from '../docs/specTaskReader';
 import { designTemplate, requirementsTemplate } from '../docs/specTaskTemplates';
 import type { BranchCommit, WorktreeStatus } from './codeWorktrees';
 import { COMMIT_TRAILER_KEY } from './prompts';
+import { readBranchText } from '../docs/noFollow';
 
 /** A verdict: done, or the problems that a nudge quotes back to the agent and a failure keeps as reason. */
 export type Verdict = { ok: true } | { ok: false; problems: string[] };
 
 async function read(file: string | undefined): Promise<string | undefined> {
-  return file ? fs.readFile(file, 'utf8').catch(() => undefined) : undefined;
+  // A document of the task's folder on the design-docs branch: never through a link, never over the size cap.
+  return file ? readBranchText(path.dirname(path.dirname(file)), file).catch(() => undefined) : undefined;
 }
 
 /** Run endings that cut the agent off mid-way: whatever it was writing may stop in the middle. */

@@ -22,6 +22,10 @@ export interface LedgerRunAttached {
   pid?: number;
   /** The process's start time (from /proc), so a PID reused after a reboot is never mistaken for it. */
   processStartTime?: string;
+  /**
+   * The agent session the run reported. Session ids live here, on this machine only: a restart resumes this one,
+   * never a value from spectask.json (shared with teammates, so it must never reach an agent's argv).
+   */
   sessionId?: string;
   at: number;
 }

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { findExecutable } from '../agents/binaryProbe';
 import type { GitQueue } from '../git/gitQueue';
 import type { CodeWorktree } from './codeWorktrees';
-import { MergeError } from './codeWorktrees';
+import { checkBranches, MergeError } from './codeWorktrees';
+import { readBranchText } from '../docs/noFollow';
 
 /** The file the implementation agent writes in its SpecTask folder: line 1 the title, then the body. */
 export const PULL_REQUEST_FILE = 'pull_request.md';
@@ -15,7 +16,10 @@ export async function pullRequestText(
   taskFolder: string,
   fallback: { number: string; title: string; checklist: string[] },
 ): Promise<{ title: string; body: string }> {
-  const written = await fs.readFile(path.join(taskFolder, PULL_REQUEST_FILE), 'utf8').catch(() => '');
+  // Written by the agent in its folder on the design-docs branch: never through a link, never over the size cap.
+  const written =
+    (await readBranchText(path.dirname(taskFolder), path.join(taskFolder, PULL_REQUEST_FILE)).catch(() => undefined)) ??
+    '';
   const [first, ...rest] = written.replace(/\r\n/g, '\n').split('\n');
   const title = first?.replace(/^#+\s*/, '').trim();
   const trailer = `\n\nSpecTask: ${fallback.number}\n`;
@@ -36,6 +40,7 @@ export async function openPullRequest(
   text: { title: string; body: string },
   opts: { remote?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string> {
+  checkBranches(wt);
   const env = opts.env ?? process.env;
   const gh = findExecutable('gh', env.PATH);
   if (!gh)
@@ -48,7 +53,7 @@ export async function openPullRequest(
     if ((await git.tryRun(['remote', 'get-url', remote])) === undefined)
       throw new MergeError(`The repository has no remote '${remote}' to push ${wt.branch} to.`, 'failed');
     // No terminal prompt: missing credentials fail with git's message instead of hanging the queue.
-    await git.run(['push', '--set-upstream', remote, `${wt.branch}:${wt.branch}`], {
+    await git.run(['push', '--set-upstream', '--end-of-options', remote, `${wt.branch}:${wt.branch}`], {
       env: { GIT_TERMINAL_PROMPT: '0' },
     });
   });
@@ -58,6 +63,7 @@ export async function openPullRequest(
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
         gh,
+        // gh takes the argument after a string flag as its value, whatever it starts with; the branches are checked.
         ['pr', 'create', '--base', wt.baseBranch, '--head', wt.branch, '--title', text.title, '--body-file', bodyFile],
         { cwd: wt.path, env, timeout: 120_000 },
         (err, stdout, stderr) =>

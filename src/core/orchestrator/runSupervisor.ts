@@ -2,6 +2,7 @@ import type { BackendId } from '../agents/agentBackend';
 import type { ResultEvent } from '../agents/agentEvents';
 import type { AgentPool } from '../agents/agentPool';
 import { processIdentity } from '../agents/processTree';
+import { isSafeSessionId } from '../agents/sessionId';
 import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
@@ -20,6 +21,10 @@ import type { TaskEntry } from './taskBook';
 /** A run the supervisor is waiting on. Its card (start, activity) is in the fleet store; this is the bookkeeping. */
 interface ActiveRun {
   runId?: string;
+  /** The run's id in the run ledger, where the sessions it reports are recorded. */
+  ledgerRunId?: string;
+  /** The agent session the run resumed or reported last (already in the ledger). */
+  sessionId?: string;
   phase: Phase;
   /** The working directory the agent was started in (its code worktree). */
   cwd: string;
@@ -58,7 +63,7 @@ export class RunSupervisor extends Disposable {
           const activity = describeToolCall(event, [run.cwd, ctx.deps.store.worktreePath]);
           ctx.fleet.dispatch({ type: 'runActivity', id: taskId, activity, at: ctx.now() });
         } else if (event.t === 'session' && event.sessionId) {
-          void this.rememberSession(taskId, run.phase, event.sessionId);
+          void this.rememberSession(taskId, run, event.sessionId);
         }
       }),
     );
@@ -134,8 +139,16 @@ export class RunSupervisor extends Disposable {
       await deps.ledger.append({ kind: 'run-ended', runId: r.runId, outcome: 'interrupted', at: this.ctx.now() });
       const t = this.ctx.book.get(r.taskId);
       if (!t || !this.isOrphan(t)) continue;
-      const sessionId = r.sessionId ?? t.record?.agentSessions?.[r.backend];
-      if (sessionId) deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId);
+      // Session ids are machine-local: only the ledger's is resumed, never `agentSessions` from spectask.json,
+      // which lives on the shared branch (a teammate's value would reach the agent's argv).
+      let sessionId = r.sessionId;
+      if (sessionId && !deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId)) {
+        this.ctx.log(
+          'warn',
+          `SpecTask ${t.number}: the run ledger's session ${JSON.stringify(sessionId)} is not a valid session id; starting a fresh session`,
+        );
+        sessionId = undefined;
+      }
       if (deps.mayRunAgents?.()) continue;
       this.ctx.log(
         'info',
@@ -201,6 +214,9 @@ export class RunSupervisor extends Disposable {
       const backend: BackendId = cfg.backend;
       const baseSha = await deps.worktrees.headSha(wt);
       runId = `${task.id}-${phase}-${this.ctx.now().toString(36)}`;
+      // The session the pool resumes (an earlier run's here, or one adopted from the ledger after a restart).
+      const known = deps.pool.agent(task.id);
+      const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
       if (active.stopping) throw new Error(active.stopping);
       await deps.ledger.append({
         kind: 'run-started',
@@ -211,8 +227,10 @@ export class RunSupervisor extends Disposable {
         cwd: wt.path,
         baseSha,
         at: this.ctx.now(),
-        sessionId: task.record?.agentSessions?.[backend],
+        sessionId,
       });
+      active.ledgerRunId = runId;
+      active.sessionId = sessionId;
       started = deps.pool.runPhase(task.id, {
         backend,
         phase,
@@ -394,16 +412,20 @@ export class RunSupervisor extends Disposable {
     this.ctx.kick();
   }
 
-  private async rememberSession(id: string, phase: Phase, sessionId: string): Promise<void> {
-    const t = this.ctx.book.get(id);
-    const backend = PHASES[phase].agent(this.ctx.deps.settings()).backend;
-    if (!t?.record || t.record.agentSessions[backend] === sessionId) return;
-    await this.ctx.deps.store
-      .update(id, `agent session ${sessionId.slice(0, 8)}`, (r) => {
-        r.agentSessions[backend] = sessionId;
-      })
+  /**
+   * Records the session a run reported in the run ledger, so a restart resumes it (resumeInterrupted). Session ids
+   * are machine-local: never written to spectask.json, which is shared with teammates and remotes.
+   */
+  private async rememberSession(id: string, run: ActiveRun, sessionId: string): Promise<void> {
+    if (!run.ledgerRunId || run.sessionId === sessionId) return;
+    if (!isSafeSessionId(sessionId)) {
+      this.ctx.log('warn', `SpecTask ${id}: the agent reported ${JSON.stringify(sessionId)}, not a valid session id`);
+      return;
+    }
+    run.sessionId = sessionId;
+    await this.ctx.deps.ledger
+      .append({ kind: 'run-attached', runId: run.ledgerRunId, sessionId, at: this.ctx.now() })
       .catch((e) => this.ctx.log('warn', `could not record the session: ${(e as Error).message}`));
-    await this.ctx.book.refresh(id);
   }
 
   /** The run ended: the task is free for another, and its card says no agent works on it. */

@@ -1,4 +1,5 @@
 import type { GitRunner } from '../git/gitRunner';
+import { assertBranchName } from '../git/refName';
 
 /** One file changed on a task branch against its base. */
 export interface ChangedFile {
@@ -40,13 +41,20 @@ export class BranchDiff {
 
   /** The commit the branch forked from (left side of `base...branch`). */
   async mergeBase(baseBranch: string, branch: string, cwd?: string): Promise<string> {
-    return (await this.git.run(['merge-base', baseBranch, branch], { cwd })).trim();
+    // Both come from the task's spectask.json (the shared branch): git branch names, never options.
+    assertBranchName(baseBranch, 'the base branch');
+    assertBranchName(branch, 'the task branch');
+    return (await this.git.run(['merge-base', '--end-of-options', baseBranch, branch], { cwd })).trim();
   }
 
   /** Files changed on `branch` since it forked from `baseBranch`. */
   async changedFiles(baseBranch: string, branch: string, cwd?: string): Promise<ChangedFile[]> {
+    assertBranchName(baseBranch, 'the base branch');
+    assertBranchName(branch, 'the task branch');
     return parseNameStatusZ(
-      await this.git.run(['diff', '--name-status', '-z', '-M', `${baseBranch}...${branch}`, '--'], { cwd }),
+      await this.git.run(['diff', '--name-status', '-z', '-M', '--end-of-options', `${baseBranch}...${branch}`, '--'], {
+        cwd,
+      }),
     );
   }
 

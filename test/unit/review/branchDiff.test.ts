@@ -67,4 +67,15 @@ describe('BranchDiff (implementation review)', () => {
     assert.equal(await d.show(base, 'new.txt'), undefined);
     await assert.rejects(d.show('HEAD', 'edit.txt'), /not a commit SHA/);
   });
+
+  it('refuses branch names from spectask.json that git would read as options, and writes nothing', async () => {
+    const d = new BranchDiff(new GitRunner(dir));
+    const out = path.join(dir, 'written-by-an-option');
+    for (const hostile of [`--output=${out}`, '-p', 'main..spectask/000001-x']) {
+      await assert.rejects(d.changedFiles(hostile, 'spectask/000001-x'), /not a valid git branch name/);
+      await assert.rejects(d.changedFiles('main', hostile), /not a valid git branch name/);
+      await assert.rejects(d.mergeBase(hostile, 'spectask/000001-x'), /not a valid git branch name/);
+    }
+    assert.equal(fs.existsSync(out), false, 'git wrote a file named by a hostile base branch');
+  });
 });
