@@ -15,6 +15,7 @@ import {
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
+import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
 
 /** Settings of the Claude Code back-end that are not per run. */
@@ -57,7 +58,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
     // Session ids are checked (never "-"-led) so that they stay values of their flags.
     if (req.resumeSessionId) args.push('--resume', assertSafeSessionId(req.resumeSessionId));
     else if (req.sessionId) args.push('--session-id', assertSafeSessionId(req.sessionId));
-    if (req.model) args.push('--model', req.model);
+    if (req.model) args.push('--model', assertSafeModelName(req.model));
     if (req.appendSystemPrompt) args.push('--append-system-prompt', req.appendSystemPrompt);
     if (req.limits?.maxTurns) args.push('--max-turns', String(req.limits.maxTurns));
     if (req.limits?.maxBudgetUsd) args.push('--max-budget-usd', String(req.limits.maxBudgetUsd));

@@ -15,6 +15,7 @@ import {
   type InvocationContext,
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
+import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
 
 /** Settings of the Codex back-end that are not per run. */
@@ -75,7 +76,7 @@ export class CodexAdapter implements CliAdapter<CodexState> {
   buildInvocation(req: StartRequest, ctx: InvocationContext): Invocation {
     // Exec-level options must come before the `resume` subcommand.
     const args = ['exec', '--json', '--skip-git-repo-check', '-c', 'approval_policy="never"'];
-    if (req.model) args.push('-m', req.model);
+    if (req.model) args.push('-m', assertSafeModelName(req.model));
     const p = req.permissions;
     switch (p.mode) {
       case 'read-only':

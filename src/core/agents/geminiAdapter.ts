@@ -17,6 +17,7 @@ import {
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
+import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
 
 /** Settings of the Gemini back-end that are not per run. */
@@ -69,7 +70,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
     const prompt = req.appendSystemPrompt ? `${req.appendSystemPrompt}\n\n${req.prompt}` : req.prompt;
     // `--prompt=<text>` keeps a prompt that starts with "-" a value.
     const args = [`--prompt=${prompt}`, '--output-format', 'stream-json', '--skip-trust'];
-    if (req.model) args.push('-m', req.model); // unpinned, the "auto" router makes an extra classifier call
+    if (req.model) args.push('-m', assertSafeModelName(req.model)); // unpinned, the "auto" router makes an extra classifier call
     // Session ids are checked (never "-"-led) so that they stay values of their flags.
     if (req.resumeSessionId) args.push('--resume', assertSafeSessionId(req.resumeSessionId));
     else if (req.sessionId) args.push('--session-id', assertSafeSessionId(req.sessionId));
