@@ -74,6 +74,16 @@ export class GitCommandRunner implements GitExecutor {
   }
 }
 
+/**
+ * `-c` settings every git command of the host runs with: no fsmonitor program (git runs it on `status`, `add`,
+ * `diff`…), and hooks looked up in a path that holds none (`post-commit`, `pre-commit`, `post-checkout`,
+ * `reference-transaction`…).
+ */
+export const HARDENED_GIT_CONFIG: readonly string[] = [
+  'core.fsmonitor=false',
+  `core.hooksPath=${process.platform === 'win32' ? 'NUL' : '/dev/null'}`,
+];
+
 function createGit(cwd: string, binary: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({
     baseDir: cwd,
@@ -81,7 +91,12 @@ function createGit(cwd: string, binary: string, env?: Record<string, string>): S
     maxConcurrentProcesses: 4,
     trimmed: false,
     allowEnvironment: [...ALLOWED_EXTRA_ENV],
-    unsafe: { allowUnsafeCustomBinary: true },
+    // simple-git refuses any `-c core.fsmonitor` / `core.hooksPath` in argv unless allowed; ours turn them off.
+    unsafe: { allowUnsafeCustomBinary: true, allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true },
+    // The host's own git runs no program the repository configures (DESIGN.md §7, issue 18): an agent or a
+    // cloned repository can write `.git/config` and `.git/hooks`, and the next status or commit of ours would
+    // run what they name. `-c` on every command overrides the repository's own value.
+    config: [...HARDENED_GIT_CONFIG],
     // simple-git resolves a non-zero exit with an empty stderr as success (`rev-parse --verify -q` of a
     // missing ref); every non-zero exit is a failure for us. Without stderr, stdout is the message
     // (`git commit` says "nothing to commit" there).
