@@ -105,3 +105,13 @@ export function tryGit(cwd: string, ...args: string[]): string | undefined {
 function hash(b: Buffer): string {
   return createHash('sha1').update(b).digest('hex');
 }
+
+/**
+ * Shell lines for a fake `git` a test puts in front of the real one: they set `$sub` to the subcommand, past the
+ * `-c name=value` pairs the host's git puts first (HARDENED_GIT_CONFIG, `core.abbrev`).
+ */
+export const FIND_GIT_SUBCOMMAND = `sub=''; skip=''
+for a in "$@"; do
+  if [ -n "$skip" ]; then skip=''; continue; fi
+  case "$a" in -c) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
+done`;

@@ -7,7 +7,7 @@ import { DocCommitter } from '../../../src/core/docs/docCommitter';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
-import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
+import { cleanupTemp, FIND_GIT_SUBCOMMAND, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 describe('design-docs commits', function () {
   this.timeout(20_000);
@@ -68,8 +68,9 @@ describe('design-docs commits', function () {
     fs.writeFileSync(
       bin,
       `#!/bin/sh
-for a in "$@"; do case "$a" in -c|core.abbrev=40) ;; *) echo "$a" >> '${log}'; break;; esac; done
-if [ "$1" = add ] && [ -f '${trigger}' ]; then
+${FIND_GIT_SUBCOMMAND}
+echo "$sub" >> '${log}'
+if [ "$sub" = add ] && [ -f '${trigger}' ]; then
   rm '${trigger}'; : > "$TORN_FILE"; '${real}' "$@"; s=$?; printf '%s' '${full}' > "$TORN_FILE"; exit $s
 fi
 exec '${real}' "$@"

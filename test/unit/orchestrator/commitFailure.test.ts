@@ -1,24 +1,36 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OrchestratorNotice } from '../../../src/core/orchestrator/orchestrator';
 import { replay } from '../../support/replayBackend';
-import { git } from '../../support/tempRepo';
+import { FIND_GIT_SUBCOMMAND, git, tempDir } from '../../support/tempRepo';
 import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
 
 /**
- * Makes every commit on the design-docs branch fail while `blockFile` exists: a reference-transaction hook
- * refusing the branch's update (hooks other than pre-commit and commit-msg run despite --no-verify). The
- * agents' own commits on their task branches go through.
+ * Makes every commit on the design-docs branch fail while `blockFile` exists: a `git` put in front of the real
+ * one on PATH refuses `commit` when the branch checked out where it runs is the design-docs branch (the host's
+ * git runs no repository hooks, so a hook cannot inject this). The agents' own commits on their task branches go
+ * through. Returns what undoes it.
  */
-function blockDocsCommits(repo: string, blockFile: string): void {
-  const hook = path.join(repo, '.git', 'hooks', 'reference-transaction');
-  fs.mkdirSync(path.dirname(hook), { recursive: true });
+function blockDocsCommits(dir: string, blockFile: string): () => void {
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const bin = path.join(dir, 'fake-git-bin');
+  fs.mkdirSync(bin, { recursive: true });
   fs.writeFileSync(
-    hook,
-    `#!/bin/sh\n[ "$1" = prepared ] || exit 0\n[ -e '${blockFile}' ] || exit 0\nif grep -q 'refs/heads/helix-design-docs$'; then echo 'No space left on device (simulated)' >&2; exit 1; fi\nexit 0\n`,
+    path.join(bin, 'git'),
+    `#!/bin/sh
+${FIND_GIT_SUBCOMMAND}
+if [ "$sub" = commit ] && [ -e '${blockFile}' ] && [ "$('${real}' symbolic-ref -q HEAD)" = refs/heads/helix-design-docs ]; then
+  echo 'No space left on device (simulated)' >&2; exit 1
+fi
+exec '${real}' "$@"
+`,
     { mode: 0o755 },
   );
+  const before = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${before ?? ''}`;
+  return () => void (process.env.PATH = before);
 }
 
 // Found by test/faults/diskFull.test.ts: while the disk was full, failed tick commits were only logged (the
@@ -30,11 +42,16 @@ describe('Orchestrator: design-docs commits that fail', function () {
     () => h,
     () => (h = undefined),
   );
+  let restorePath: (() => void) | undefined;
+  afterEach(() => {
+    restorePath?.();
+    restorePath = undefined;
+  });
 
   it('tells the user once, and commits what was left behind at the next reconcile', async () => {
     h = await makeHarness(async (ctx) => replay.implement(ctx, '000001', { pauseMs: 300 }));
     const block = path.join(h.repo, '.git', 'block-docs-commits');
-    blockDocsCommits(h.repo, block);
+    restorePath = blockDocsCommits(tempDir(), block);
     const notices: OrchestratorNotice[] = [];
     h.orchestrator.onDidNotice((n) => notices.push(n));
     const id = await h.orchestrator.create({ title: 'Blocked' });
