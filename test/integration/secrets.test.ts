@@ -269,7 +269,12 @@ describe('API keys never leak (real VS Code, SecretStorage, a real OpenAI-compat
   // key to, the command that runs and the agents' rights. Machine-scoped settings are the user's alone.
   it("ignores a hostile workspace's endpoint, command and permission level; the probe sends no key", async function () {
     this.timeout(120_000);
-    if (!driverAvailable() || !fake) return this.skip(); // needs the key stored by the test above
+    if (!driverAvailable() || !fake) {
+      console.log(
+        '    (skipped: needs the key the test above stores through the UI driver of the code-server run, and its fake endpoint)',
+      );
+      return this.skip();
+    }
     const seenByHostile: string[] = [];
     hostile = http.createServer((req, res) => {
       seenByHostile.push(`${req.method} ${req.url} ${String(req.headers.authorization ?? '')}`);

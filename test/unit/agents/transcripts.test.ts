@@ -7,6 +7,20 @@ import { redactSecrets } from '../../../src/core/agents/redactSecrets';
 import { RunEventChannel } from '../../../src/core/agents/runEventChannel';
 import { TranscriptStore } from '../../../src/core/agents/transcriptStore';
 
+/** A claude-cli run whose events come from `ch`, as the pool hands one to the transcript store. */
+function runOf(ch: RunEventChannel, runId: string) {
+  return {
+    runId,
+    backend: 'claude-cli',
+    pid: undefined,
+    events: ch.events,
+    onEvent: ch.onEvent,
+    sessionId: ch.sessionId,
+    finished: ch.finished,
+    cancel: async () => undefined,
+  };
+}
+
 describe('TranscriptStore', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tx-'))));
@@ -19,16 +33,7 @@ describe('TranscriptStore', () => {
       ['r2', 0.5],
     ] as const) {
       const ch = new RunEventChannel();
-      const recorded = store.record('000001', {
-        runId,
-        backend: 'claude-cli',
-        pid: undefined,
-        events: ch.events,
-        onEvent: ch.onEvent,
-        sessionId: ch.sessionId,
-        finished: ch.finished,
-        cancel: async () => undefined,
-      });
+      const recorded = store.record('000001', runOf(ch, runId));
       ch.push({ t: 'session', runId, backend: 'claude-cli', sessionId: 's' });
       ch.push({
         t: 'text',
@@ -60,16 +65,7 @@ describe('TranscriptStore', () => {
   it('writes a live run through one open file: every event readable at once, on disk after flush, the file closed at the end', async () => {
     const store = new TranscriptStore(dir);
     const ch = new RunEventChannel();
-    const recorded = store.record('000002', {
-      runId: 'live',
-      backend: 'claude-cli',
-      pid: undefined,
-      events: ch.events,
-      onEvent: ch.onEvent,
-      sessionId: ch.sessionId,
-      finished: ch.finished,
-      cancel: async () => undefined,
-    });
+    const recorded = store.record('000002', runOf(ch, 'live'));
     const file = store.fileFor('000002', 'live');
     const openFds = () =>
       fs.existsSync('/proc/self/fd')
@@ -113,22 +109,16 @@ describe('TranscriptStore', () => {
   });
 
   it('creates transcripts readable by the user alone (files 0600, folders 0700), through both write paths', async function () {
-    if (process.platform === 'win32') this.skip(); // POSIX modes only
+    if (process.platform === 'win32') {
+      console.log('    skipped: file modes 0600/0700 are POSIX; Windows has ACLs instead');
+      this.skip();
+    }
     const umask = process.umask(0o022); // the common default: without explicit modes, files would be 0644
     try {
       const store = new TranscriptStore(path.join(dir, 'transcripts'));
       store.append('000003', { t: 'usage', runId: 'direct', inputTokens: 1 });
       const ch = new RunEventChannel();
-      const recorded = store.record('000004', {
-        runId: 'live',
-        backend: 'claude-cli',
-        pid: undefined,
-        events: ch.events,
-        onEvent: ch.onEvent,
-        sessionId: ch.sessionId,
-        finished: ch.finished,
-        cancel: async () => undefined,
-      });
+      const recorded = store.record('000004', runOf(ch, 'live'));
       ch.push({ t: 'result', runId: 'live', status: 'success', durationMs: 1 });
       await recorded;
       for (const file of [store.fileFor('000003', 'direct'), store.fileFor('000004', 'live')]) {

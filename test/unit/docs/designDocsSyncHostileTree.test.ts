@@ -2,51 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DesignDocsSyncError } from '../../../src/core/docs/designDocsSync';
-import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
-import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
+import { BRANCH, world, type World } from '../../support/syncWorld';
 import { hostileTreeCommit } from '../../support/hostileTree';
-import { cleanupTemp, git, makeRepo, tempDir, userState } from '../../support/tempRepo';
+import { cleanupTemp, git, tempDir, userState } from '../../support/tempRepo';
 
 // A teammate's commit is data from someone else's machine. git's porcelain never writes a tree entry named
 // `..` or `.git`, but its plumbing does (`mktree`, `commit-tree`), and a push carries such a tree as it is.
 // Real git throughout: a bare remote, our repository with its design-docs worktree, a teammate's clone.
-const BRANCH = 'helix-design-docs';
-
-interface World {
-  registry: GitQueueRegistry;
-  repo: string;
-  bare: string;
-  peer: string;
-  dd: DesignDocs;
-  wt: string;
-  dispose(): void;
-}
-
-async function world(): Promise<World> {
-  const registry = new GitQueueRegistry();
-  const repo = makeRepo();
-  const bare = tempDir('spectask-remote-');
-  git(bare, 'init', '-q', '--bare');
-  git(repo, 'remote', 'add', 'origin', bare);
-  const dd = await openDesignDocs(repo, { registry, push: false });
-  const wt = dd.location.worktreePath;
-  git(wt, 'push', '-q', 'origin', BRANCH);
-  const peer = tempDir('spectask-peer-');
-  git(peer, 'clone', '-q', '--branch', BRANCH, bare, '.');
-  return {
-    registry,
-    repo,
-    bare,
-    peer,
-    dd,
-    wt,
-    dispose() {
-      dd.store.dispose();
-      registry.dispose();
-    },
-  };
-}
 
 /** The teammate commits a file at `components` on top of the remote branch, with plumbing, and pushes it. */
 function hostileCommit(w: World, components: string[], content: string, mode = '100644'): string {

@@ -29,7 +29,10 @@ describe('the host runs no program the repository configures', function () {
   }
 
   it('a plain git runs them (the test plants real programs)', function () {
-    if (process.platform === 'win32') this.skip();
+    if (process.platform === 'win32') {
+      console.log('    skipped: the planted fsmonitor program and hooks are POSIX shell scripts');
+      this.skip();
+    }
     const r = plantedRepo();
     git(r.repo, 'status', '--porcelain');
     git(r.repo, 'commit', '-q', '--allow-empty', '-m', 'plain');
@@ -37,7 +40,10 @@ describe('the host runs no program the repository configures', function () {
   });
 
   it("the host's git status, add and commit run none of them", async function () {
-    if (process.platform === 'win32') this.skip();
+    if (process.platform === 'win32') {
+      console.log('    skipped: the planted fsmonitor program and hooks are POSIX shell scripts');
+      this.skip();
+    }
     const r = plantedRepo();
     r.clear();
     const runner = new GitRunner(r.repo);

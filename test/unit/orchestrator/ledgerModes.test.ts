@@ -17,7 +17,10 @@ describe('RunLedger file modes', () => {
   });
 
   it('creates the ledger readable by the user alone (file 0600, its folder 0700)', async function () {
-    if (process.platform === 'win32') this.skip(); // POSIX modes only
+    if (process.platform === 'win32') {
+      console.log('    skipped: file modes 0600/0700 are POSIX; Windows has ACLs instead');
+      this.skip();
+    }
     const root = path.join(dir, 'spectask', 'state');
     const ledger = new RunLedger(root);
     await ledger.append({

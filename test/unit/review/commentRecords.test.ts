@@ -11,19 +11,10 @@ import {
   upsertRecords,
   type StoredComment,
 } from '../../../src/core/review/commentRecords';
+import { storedComment } from '../../support/reviewFixtures';
 
 const T0 = Date.parse('2026-01-02T03:04:05.000Z');
-const comment = (over: Partial<StoredComment> = {}): StoredComment => ({
-  id: 'rc-1',
-  document: 'design.md',
-  line: 4,
-  quote: 'Store sessions in memory.',
-  body: 'Use Redis.',
-  author: 'ana',
-  createdAt: T0,
-  replies: [],
-  ...over,
-});
+const comment = (over: Partial<StoredComment> = {}): StoredComment => storedComment(T0, over);
 
 describe('comment records (spectask.json reviewComments)', () => {
   it('round-trips a comment with replies, resolution and revision through the schema entry', () => {

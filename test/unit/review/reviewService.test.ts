@@ -8,19 +8,10 @@ import { REVIEW_LIMITS, ReviewCommentsError } from '../../../src/core/review/com
 import type { StoredComment } from '../../../src/core/review/commentRecords';
 import { ReviewService } from '../../../src/core/review/reviewService';
 import { cleanupTemp, git, makeRepo } from '../../support/tempRepo';
+import { storedComment } from '../../support/reviewFixtures';
 
 const T0 = Date.parse('2026-03-04T05:06:07.000Z');
-const comment = (over: Partial<StoredComment> = {}): StoredComment => ({
-  id: 'rc-1',
-  document: 'design.md',
-  line: 4,
-  quote: 'Store sessions in memory.',
-  body: 'Use Redis.',
-  author: 'ana',
-  createdAt: T0,
-  replies: [],
-  ...over,
-});
+const comment = (over: Partial<StoredComment> = {}): StoredComment => storedComment(T0, over);
 
 describe('ReviewService (comments in spectask.json, Request changes as one commit)', function () {
   this.timeout(30_000);

@@ -82,7 +82,8 @@ describe('TaskLocator', function () {
     try {
       fs.symlinkSync(a.repo, link, 'dir');
     } catch {
-      this.skip(); // no symlinks here (e.g. Windows without developer mode)
+      console.log('    skipped: this machine cannot make a symbolic link (e.g. Windows without developer mode)');
+      this.skip();
     }
     const folder = a.orchestrator.task(a1)!.path;
     const viaLink = path.join(link, path.relative(a.repo, folder), 'design.md');
