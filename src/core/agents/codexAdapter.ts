@@ -12,6 +12,7 @@ import {
   type CliAdapter,
   type ExitInfo,
   type Invocation,
+  type InvocationFile,
   type InvocationContext,
 } from './cliAdapter';
 import { parseJsonLine } from './lineSplitter';
@@ -64,6 +65,27 @@ export function codexConfigToml(baseUrl: string, envKey: string, headers: Record
         .join(', ')} }`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Codex's Linux sandbox re-executes itself inside bubblewrap through helper links it makes under CODEX_HOME, and
+ * it refuses to make them when CODEX_HOME lies inside the temp dir (a world-writable place). Its shell calls then
+ * all fail ("bwrap: execvp codex-linux-sandbox") wherever bwrap is installed. When CODEX_HOME is inside the temp
+ * dir (a repository under /tmp), codex gets a temp dir of its own inside CODEX_HOME, so the check passes.
+ */
+function keepHelpersOutOfTempDir(env: Record<string, string>): InvocationFile[] {
+  const home = env.CODEX_HOME;
+  if (!home || process.platform === 'win32') return [];
+  const tempDir = env.TMPDIR || '/tmp';
+  const rel = path.relative(tempDir, home);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return [];
+  env.TMPDIR = path.join(home, 'tmp');
+  return [
+    {
+      path: path.join(env.TMPDIR, 'README'),
+      content: 'Temporary files of codex runs (its own temp dir: CODEX_HOME is inside the system temp dir).\n',
+    },
+  ];
 }
 
 /** Codex CLI (`codex exec --json`, stdin closed), agent-backends.md §2.3. */
@@ -122,6 +144,7 @@ export class CodexAdapter implements CliAdapter<CodexState> {
       ...this.opts.extraEnv,
       ...req.env,
     });
+    files.push(...keepHelpersOutOfTempDir(env));
     return {
       command: this.opts.binary ?? 'codex',
       args,

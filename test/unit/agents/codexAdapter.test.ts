@@ -35,6 +35,15 @@ describe('CodexAdapter', () => {
     assert.match(codexConfigToml('u', 'K', { 'x-a': 'b"c' }), /http_headers = \{ "x-a" = "b\\"c" \}/);
   });
 
+  it('gives codex a temp dir of its own when CODEX_HOME is inside the temp dir (its bwrap helpers are refused there)', () => {
+    const under = a.buildInvocation(baseRequest({ stateDir: '/tmp/repo/.git/spectask/agents/1/codex' }), ctx());
+    assert.equal(under.env.TMPDIR, '/tmp/repo/.git/spectask/agents/1/codex/tmp');
+    assert.ok(under.files.some((f) => f.path === '/tmp/repo/.git/spectask/agents/1/codex/tmp/README'));
+    const elsewhere = a.buildInvocation(baseRequest({ stateDir: '/home/u/r/.git/spectask/agents/1/codex' }), ctx());
+    assert.notEqual(elsewhere.env.TMPDIR, '/home/u/r/.git/spectask/agents/1/codex/tmp');
+    assert.equal(elsewhere.files.length, 0);
+  });
+
   it('guards a prompt that starts with a dash and maps full to the bypass flag', () => {
     const inv = a.buildInvocation(baseRequest({ prompt: '-rf', permissions: { mode: 'full' } }), ctx());
     assert.equal(inv.args.at(-1), ' -rf');
