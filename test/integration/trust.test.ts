@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpecTaskApi } from '../../src/vscode/createExtension';
-import { click, driverAvailable, eventually, readText, snap } from './driver';
+import { click, driverAvailable, eventually, press, readText, snap } from './driver';
 
 // Issue 18 finding 1: a folder's own .git/hooks and core.fsmonitor used to run in Restricted Mode, because the
 // extension opened every repository on activation. This suite runs in a session of its own (scripts/test-tier.mjs
@@ -27,6 +27,26 @@ const env = {
 const markers = () => (fs.existsSync(env.markers) ? fs.readdirSync(env.markers) : []);
 const gitCalls = () => fs.readFileSync(env.gitLog, 'utf8').split('\n').filter(Boolean);
 const hostileRequests = () => fs.readFileSync(env.hostileLog, 'utf8').split('\n').filter(Boolean);
+
+async function typeText(text: string): Promise<void> {
+  for (const ch of text) await press(ch === ' ' ? 'Space' : ch);
+}
+
+/** Configure Agent Back-ends (which probes every back-end first) → the OpenAI-compatible endpoint's actions. */
+async function openEndpointActions(): Promise<void> {
+  void vscode.commands.executeCommand('spectask.backends.configure');
+  await eventually(
+    async () => (await readText('.quick-input-widget .monaco-list-row')).includes('OpenAI-compatible'),
+    'Configure Agent Back-ends lists the back-ends',
+    60_000,
+  );
+  await typeText('OpenAI-compatible');
+  await press('Enter');
+  await eventually(
+    async () => (await readText('.quick-input-widget .monaco-list-row')).includes('Set the API key'),
+    'the OpenAI-compatible actions are shown',
+  );
+}
 
 describe('an untrusted workspace runs no git and no agent (Workspace Trust on, a hostile repository)', () => {
   let api: SpecTaskApi;
@@ -146,10 +166,28 @@ describe('an untrusted workspace runs no git and no agent (Workspace Trust on, a
     assert.equal(cfg.get('agents.claudePath'), '', "the workspace's claude path is ignored");
     assert.deepEqual(markers(), [], 'a planted agent program ran (a probe runs each binary with --version)');
     assert.deepEqual(hostileRequests(), [], "a request (and with it a key) reached the workspace's endpoint");
+
+    // A key entered for the user's endpoint (SecretStorage, bound to its origin), then the probe again.
+    const key = `sk-trust-${Date.now().toString(36)}`;
+    await openEndpointActions();
+    await typeText('Set the API key');
+    await press('Enter');
+    await eventually(
+      async () => (await readText('.quick-input-widget .quick-input-title')).includes('API key'),
+      'the API key box is shown',
+    );
+    await typeText(key);
+    await press('Enter');
+    const probesBefore = userRequests.length;
+    await openEndpointActions();
+    await press('Escape');
+    await eventually(() => userRequests.length > probesBefore, "the probe reaches the user's endpoint again", 60_000);
+    assert.deepEqual(hostileRequests(), [], "a request (and with it the key) reached the workspace's endpoint");
     assert.ok(
       userRequests.every((r) => r.endsWith(' ')),
       `a probe must send no key: ${userRequests.join(' | ')}`,
     );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors'); // the trust editor
     await snap('trust-trusted', '.pane-header[aria-label^="SpecTasks"]');
   });
 });
