@@ -178,6 +178,13 @@ describe('an untrusted workspace runs no git and no agent (Workspace Trust on, a
     );
     await typeText(key);
     await press('Enter');
+    await vscode.commands.executeCommand('notifications.showList');
+    await eventually(
+      async () =>
+        (await readText('.notifications-center .notification-list-item-message')).includes('stored in SecretStorage'),
+      'the key is stored',
+    );
+    await vscode.commands.executeCommand('notifications.hideList');
     const probesBefore = userRequests.length;
     await openEndpointActions();
     await press('Escape');
