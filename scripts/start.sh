@@ -18,12 +18,15 @@ fi
 UD=${SPECTASK_USER_DATA:-$HOME/.cache/spectask-start/user-data}; mkdir -p "$UD"
 [ -f "$UD/User/settings.json" ] || write_user_settings "$UD"
 trap 'stop_code_server; rm -rf "$RUN"' EXIT INT TERM
-start_code_server "$PORT" "$UD" "$RUN/exts" --vscode-option enable-smoke-test-driver
+# The extension is linked into the extensions folder (scripts/lib/link-extension.sh), not loaded through the
+# development payload: that needs the smoke-test-driver option, which hides every notification toast.
+. "$HERE/lib/link-extension.sh"
+link_extension "$RUN/exts" "$ROOT"
+start_code_server "$PORT" "$UD" "$RUN/exts"
 HOSTPORT="127.0.0.1:$PORT"
-PAYLOAD=$(node -e 'console.log(encodeURIComponent(JSON.stringify([["extensionDevelopmentPath","vscode-remote://"+process.argv[1]+process.argv[2]]])))' "$HOSTPORT" "$ROOT")
 FOLDER=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$WS")
 echo
 echo "SpecTask Orchestrator is running in VS Code at:"
-echo "  http://$HOSTPORT/?folder=$FOLDER&payload=$PAYLOAD"
-echo "(the extension is loaded from $ROOT; Ctrl+C to stop)"
+echo "  http://$HOSTPORT/?folder=$FOLDER"
+echo "(the extension is loaded from $ROOT, rebuilt by 'node esbuild.mjs'; reload the window to pick up a rebuild; Ctrl+C to stop)"
 wait "$CS_PID"

@@ -15,9 +15,10 @@ import { FleetViews } from './fleet/fleetViews';
 import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
 import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
-import { BACKEND_LABELS, BackendCatalog } from './services/backends';
+import { BACKEND_LABELS } from './services/backends';
 import { RepositoryHub } from './services/repositoryHub';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
+import { TrustGatedBackendCatalog } from './services/trustGate';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
 import { ImplementationReview } from './review/implementationReview';
 import { SpecReviewCodeLens } from './review/reviewCodeLens';
@@ -68,7 +69,8 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   log.info(`${PRODUCT_NAME} ${PRODUCT_VERSION} activating in VS Code ${vscode.version}`);
 
   const registry = store.add(new GitQueueRegistry());
-  const catalog = new BackendCatalog(context.secrets);
+  // Untrusted: every back-end refuses to probe or start (services/trustGate.ts); the hub opens no repository.
+  const catalog = new TrustGatedBackendCatalog(context.secrets);
   store.add(context.secrets.onDidChange(() => void catalog.loadSecrets()));
   const hub = store.add(new RepositoryHub(log, context.extensionUri, registry, catalog));
   const services: SpecTaskServices = hub;
@@ -103,6 +105,12 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   // Agent back-ends: probed on activation and when settings change; the welcome view says why none runs.
   let backendProblems: string | undefined;
   const probeBackends = async () => {
+    if (!vscode.workspace.isTrusted) {
+      // Probing runs each agent binary (`--version`) and calls the endpoint: not before the workspace is trusted.
+      backendProblems = undefined;
+      await vscode.commands.executeCommand('setContext', 'spectask:noAgentBackend', false);
+      return showAll();
+    }
     const probes = await catalog.probeAll();
     const none = !probes.some((p) => p.result.available);
     backendProblems = none
@@ -132,11 +140,13 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
       repositories: () => hub.repositories(),
       // The full "looked for / why" list helps while the view is empty; once SpecTasks exist it would push them
       // out of sight, so a one-line pointer to the details replaces it.
+      // Untrusted: the welcome view says why the tree is empty, with the button (package.json viewsWelcome).
       message: () =>
-        hub.mayRunAgents() ??
-        (backendProblems && hub.repositories().some((r) => r.orchestrator.taskViews().length > 0)
-          ? 'No agent back-end is available, so no agent can start. Run "SpecTask: Configure Agent Back-ends" to see why.'
-          : backendProblems),
+        !vscode.workspace.isTrusted
+          ? undefined
+          : backendProblems && hub.repositories().some((r) => r.orchestrator.taskViews().length > 0)
+            ? 'No agent back-end is available, so no agent can start. Run "SpecTask: Configure Agent Back-ends" to see why.'
+            : backendProblems,
     }),
   );
   const tasksView = store.add(
@@ -171,9 +181,11 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
         'spectask:uninitialized',
         states.some((s) => s.kind === 'uninitialized') && !hub.repositories().length,
       );
-      setContext('spectask:noDesignDocs', !docsRoot);
+      // Untrusted, nothing is loaded: only the "trust this workspace" welcome views show (not "initialize").
+      const trusted = vscode.workspace.isTrusted;
+      setContext('spectask:noDesignDocs', trusted && !docsRoot);
       setContext('spectask:hasRepository', hub.repositories().length > 0);
-      setContext('spectask:noTasks', tasksTree.taskCount() === 0);
+      setContext('spectask:noTasks', trusted && tasksTree.taskCount() === 0);
       setContext('spectask:agentsBlocked', !!hub.mayRunAgents());
       treeRefreshed.fire();
     }),
@@ -225,8 +237,17 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const ready = (async () => {
     await catalog.loadSecrets();
     await hub.refresh();
-    await samples.resumePending();
+    if (vscode.workspace.isTrusted) await samples.resumePending();
   })();
+  // Trust granted: the hub opens the repositories itself; the back-ends are probed and a pending sample resumes.
+  store.add(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
+      void ready
+        .then(() => samples.resumePending())
+        .catch((e) => log.error(`resuming the sample project: ${(e as Error).message}`));
+    }),
+  );
   void ready.catch((e) => log.error(`activation: ${(e as Error).message}`));
   void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 

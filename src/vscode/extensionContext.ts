@@ -24,6 +24,9 @@ import type { TaskLocator } from './services/taskLocator';
  *   and review comments are read and updated through `repo.docs.store` (get/update), never by writing
  *   spectask.json directly.
  * - `mayRunAgents()` returns why agents cannot start (workspace trust), or undefined.
+ * - Workspace Trust: while the workspace is untrusted no repository is opened at all (no git runs), so
+ *   `repositories()` is empty, `resolveTask` tells the user why and resolves to undefined, and no back-end
+ *   probes or starts; `onDidChangeOrchestrators` fires when trust is granted and the repositories open.
  */
 
 /** One git repository of the workspace with its open design-docs store and orchestrator. */

@@ -39,7 +39,8 @@ export type RepositoryRefusalCode =
   | 'branch-checked-out-in-main'
   | 'worktree-path-taken'
   | 'worktree-locked'
-  | 'not-initialized';
+  | 'not-initialized'
+  | 'untrusted-workspace';
 
 /**
  * The store refused to act and changed nothing. `code` is stable for programs (the CLI's JSON, the UI's

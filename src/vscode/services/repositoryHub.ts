@@ -14,11 +14,13 @@ import type { BackendCatalog } from './backends';
 import { OpenRepository } from './openRepository';
 import { readOrchestratorSettings, readRepositorySettings } from './settings';
 import { realPath as real, TaskLocator, type RepositoryTarget } from './taskLocator';
-import { untrustedReason } from './trustPolicy';
+import { untrustedReason, UNTRUSTED_MESSAGE } from './trustPolicy';
+import { showUntrustedNotice } from './trustGate';
 import { resolveTaskTarget, type TaskFilter } from '../commands/taskPick';
 
 /** What we know about one workspace folder. */
 export type FolderState =
+  | { kind: 'untrusted'; folder: vscode.WorkspaceFolder }
   | { kind: 'not-a-repo'; folder: vscode.WorkspaceFolder }
   | { kind: 'uninitialized'; folder: vscode.WorkspaceFolder; root: string; message: string }
   | { kind: 'refused'; folder: vscode.WorkspaceFolder; root?: string; error: RepositoryRefusedError | Error }
@@ -66,9 +68,11 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     );
     this._register(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        this.log.info('workspace trusted: agents may start now');
-        for (const r of this.open.values()) r.orchestrator.kick();
-        this._onDidChangeStates.fire();
+        // Nothing was opened while untrusted (no git ran): open the repositories now, without a reload.
+        this.log.info('workspace trusted: opening the repositories; agents may start now');
+        void this.refresh().then(() => {
+          for (const r of this.open.values()) r.orchestrator.kick();
+        });
       }),
     );
     this._register(
@@ -105,6 +109,11 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
 
   /** The SpecTask a command's argument names, else the active editor's, else a pick (commands/taskPick.ts). */
   resolveTask(arg: unknown, allowed: TaskFilter = {}): Promise<TaskRef | undefined> {
+    // Untrusted: no repository is open, so no SpecTask can be found; say why instead of "not found".
+    if (!vscode.workspace.isTrusted) {
+      showUntrustedNotice();
+      return Promise.resolve(undefined);
+    }
     return resolveTaskTarget(this, arg, allowed);
   }
 
@@ -121,6 +130,15 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
   private async doRefresh(): Promise<void> {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const next: FolderState[] = [];
+    // Untrusted (Restricted Mode): not even `git rev-parse`. Any git command may run the folder's own
+    // core.fsmonitor, hooks or other configured programs; VS Code's git extension stays off for the same reason.
+    if (!vscode.workspace.isTrusted) {
+      this.closeAll();
+      this.states = folders.map((folder) => ({ kind: 'untrusted', folder }));
+      this._onDidChangeStates.fire();
+      this._onDidChangeOrchestrators.fire();
+      return;
+    }
     const seen = new Set<string>();
     for (const folder of folders) {
       const probe = await probeRepository(folder.uri.fsPath, this.registry.binary);
@@ -214,6 +232,8 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
    */
   async ensureOpen(folder: vscode.WorkspaceFolder): Promise<SpecTaskRepository> {
     await this.refreshing;
+    if (!vscode.workspace.isTrusted)
+      throw new RepositoryRefusedError('untrusted-workspace', UNTRUSTED_MESSAGE, folder.uri.fsPath);
     const state = this.states.find((s) => s.folder.uri.toString() === folder.uri.toString());
     if (state?.kind === 'open') return state.repo;
     const probe = await probeRepository(folder.uri.fsPath, this.registry.binary);

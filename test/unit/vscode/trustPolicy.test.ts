@@ -6,9 +6,10 @@ import { UNTRUSTED_MESSAGE, untrustedReason } from '../../../src/vscode/services
 import { ReplayBackend } from '../../support/replayBackend';
 import { makeCleanRepo } from '../../support/tempRepo';
 
-// The integration host (code-server) runs with --disable-workspace-trust, so an untrusted window cannot be
-// produced there. The extension wires `mayRunAgents` to untrustedReason(vscode.workspace.isTrusted); this
-// checks the policy and that an orchestrator wired that way starts no agent until trust is granted.
+// The extension wires `mayRunAgents` to untrustedReason(vscode.workspace.isTrusted); this checks the policy and
+// that an orchestrator wired that way starts no agent until trust is granted. The whole extension in a really
+// untrusted window (no git, no probe, no agent) is checked by the integration tier's trust session
+// (test/integration/trust.test.ts).
 describe('workspace trust policy', () => {
   it('gives the reason only for an untrusted workspace', () => {
     assert.equal(untrustedReason(true), undefined);
