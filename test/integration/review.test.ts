@@ -432,4 +432,26 @@ describe('design-doc and implementation review in a real VS Code', function () {
     assert.equal(base.getText(), fs.readFileSync(path.join(ws, 'index.js'), 'utf8'));
     if (driverAvailable()) await snap('review-implementation-diff', '.multiDiffEditor');
   });
+
+  it('reads no base content from a repository the extension did not open (a restored tab or a link)', async () => {
+    // A repository outside the workspace: git must not run there (its hooks and config are not the user's choice).
+    const other = fs.mkdtempSync(path.join(path.dirname(ws), 'not-opened-'));
+    git(other, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(other, 'secret.txt'), 'outside the workspace\n');
+    git(other, 'add', '-A');
+    git(other, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'one');
+    const doc = await vscode.workspace.openTextDocument(
+      vscode.Uri.from({
+        scheme: 'spectask-base',
+        path: '/secret.txt',
+        query: new URLSearchParams({
+          repo: other,
+          rev: git(other, 'rev-parse', 'main').trim(),
+          path: 'secret.txt',
+        }).toString(),
+      }),
+    );
+    assert.equal(doc.getText(), '');
+    fs.rmSync(other, { recursive: true, force: true });
+  });
 });

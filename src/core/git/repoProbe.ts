@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { HARDENED_GIT_CONFIG } from './gitCommand';
 
 export type RepoProbe =
   | { kind: 'repo'; root: string; gitDir: string }
@@ -14,7 +15,8 @@ export function probeRepository(folder: string, gitBinary = 'git'): Promise<Repo
   return new Promise((resolve) => {
     execFile(
       gitBinary,
-      ['rev-parse', '--show-toplevel', '--absolute-git-dir'],
+      // The same `-c` pairs as every other git of the host: rev-parse runs no fsmonitor today, but it stays so.
+      [...HARDENED_GIT_CONFIG.flatMap((c) => ['-c', c]), 'rev-parse', '--show-toplevel', '--absolute-git-dir'],
       { cwd: folder, timeout: 10_000 },
       (err, stdout) => {
         if (err) {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { vscode } from '../vscodeApi';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
+import { showUntrustedNotice } from '../services/trustGate';
 import { Disposable } from '../../core/lifecycle';
 import { executeCommand, registerCommand } from '../commandRegistry';
 import type { CreateTaskRequest, UriLike } from '../commandIds';
@@ -68,6 +69,10 @@ export class RepoCommands extends Disposable {
     } catch (e) {
       if (!(e instanceof RepositoryRefusedError)) throw e;
       this.hub.log.warn(`refused ${folder.uri.fsPath}: ${e.code}: ${e.message}`);
+      if (e.code === 'untrusted-workspace') {
+        showUntrustedNotice();
+        return undefined;
+      }
       if (e.code === 'not-a-repo') {
         const c = await vscode.window.showErrorMessage(
           e.message,

@@ -9,6 +9,7 @@ import type { RepoCommands } from './repoCommands';
 import { gitInitWithCommit } from './repoCommands';
 import { reportErrors } from './taskCommands';
 import { validateGoal } from './createTask';
+import { showUntrustedNotice } from '../services/trustGate';
 
 /** globalState key of the goals waiting for a folder to open (the window reloads when it does). */
 export const PENDING_GOALS_KEY = 'spectask.pendingSampleGoals';
@@ -115,6 +116,8 @@ export class SampleProjects extends Disposable {
   }
 
   private async run(): Promise<void> {
+    // Creating a sample runs npm and git in the chosen folder, which may lie inside the untrusted repository.
+    if (!vscode.workspace.isTrusted) return showUntrustedNotice();
     const samples = readSamples(vscode.Uri.joinPath(this.context.extensionUri, 'samples').fsPath);
     if (!samples.length) throw new Error('No sample projects are shipped with this build of the extension.');
     const sample = await vscode.window.showQuickPick(

@@ -4,6 +4,7 @@ import { Disposable, type IDisposable } from '../../core/lifecycle';
 import type { RepositoryTarget } from '../commandIds';
 import { executeCommand, registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository } from '../extensionContext';
+import { showUntrustedNotice } from '../services/trustGate';
 import type { RepositoryHub } from '../services/repositoryHub';
 import { pickRepository } from './taskPick';
 
@@ -33,6 +34,7 @@ export class SyncDesignDocs extends Disposable {
   }
 
   private async syncCommand(target: RepositoryTarget): Promise<void> {
+    if (!vscode.workspace.isTrusted) return showUntrustedNotice();
     const repo = await this.pick(target);
     if (!repo) return;
     const branch = repo.docs.location.branch;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitRunner } from '../../../src/core/git/gitRunner';
+import { probeRepository } from '../../../src/core/git/repoProbe';
 import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 // An agent or a cloned repository can write `.git/config` and `.git/hooks`; the host's next git command ran what
@@ -53,5 +54,21 @@ describe('the host runs no program the repository configures', function () {
     await runner.run(['diff', 'HEAD~1', '--stat']);
     assert.deepEqual(r.ran(), [], 'the repository-configured programs that ran');
     assert.match(git(r.repo, 'log', '-1', '--format=%s'), /^ours/);
+  });
+
+  it('the folder probe of the welcome views runs with the same -c pairs', async function () {
+    if (process.platform === 'win32') {
+      console.log('    skipped: the logging git stand-in is a POSIX shell script');
+      this.skip();
+    }
+    const r = plantedRepo();
+    const log = path.join(tempDir('spectask-probe-'), 'argv');
+    const logger = path.join(path.dirname(log), 'git');
+    fs.writeFileSync(logger, `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+    const probe = await probeRepository(r.repo, logger);
+    assert.equal(probe.kind, 'repo');
+    const argv = fs.readFileSync(log, 'utf8').trim().split('\n');
+    assert.deepEqual(argv.slice(0, 4), ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null']);
+    assert.equal(argv[4], 'rev-parse');
   });
 });
