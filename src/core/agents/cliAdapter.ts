@@ -1,6 +1,7 @@
 import type { BackendId, StartRequest } from './agentBackend';
 import type { AgentEvent, ErrorKind, ResultEvent, RunStatus, UsageTotals } from './agentEvents';
 import { apiErrorKind, crashErrorKind, spawnErrorKind, stderrReason } from './agentFailure';
+import type { GitIdentity } from './gitIdentity';
 
 /** A file the run needs before it starts (codex `config.toml`, gemini `settings.json`). */
 export interface InvocationFile {
@@ -30,6 +31,8 @@ export interface InvocationContext {
   isRoot: boolean;
   /** `git rev-parse --git-dir` and `--git-common-dir` of the worktree, absolute, when it is a git worktree. */
   gitDirs?: string[];
+  /** The author identity the user's git resolves in the worktree (for CLIs that hide ~/.gitconfig). */
+  gitIdentity?: GitIdentity;
 }
 
 /** How the process ended, as the runner saw it. */

@@ -123,8 +123,22 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       ? [{ path: path.join(ownHome, '.gemini', 'settings.json'), content: geminiEndpointSettings() }]
       : [];
     const pinned = Object.fromEntries(GEMINI_ENDPOINT_VARS.map((v) => [v, ctx.sourceEnv[v] ?? '']));
+    // Gemini's shell commands get GIT_CONFIG_GLOBAL=/dev/null (0.61), which hides ~/.gitconfig and with it the
+    // user's identity ("Author identity unknown"); it keeps GIT_CONFIG_KEY_n pairs, so the identity goes there.
+    const identity = Object.entries({
+      'user.name': ctx.gitIdentity?.name,
+      'user.email': ctx.gitIdentity?.email,
+    }).filter((e): e is [string, string] => !!e[1]);
+    const gitConfig = Object.fromEntries([
+      ...(identity.length ? [['GIT_CONFIG_COUNT', String(identity.length)]] : []),
+      ...identity.flatMap(([k, v], i) => [
+        [`GIT_CONFIG_KEY_${i}`, k],
+        [`GIT_CONFIG_VALUE_${i}`, v],
+      ]),
+    ]);
     const env = buildAgentEnv(ctx.sourceEnv, this.envAllow, {
       ...pinned,
+      ...gitConfig,
       ...(ownHome ? { GEMINI_CLI_HOME: ownHome } : {}),
       ...(ep?.baseUrl ? { GOOGLE_GEMINI_BASE_URL: ep.baseUrl } : {}),
       ...(ep?.apiKey ? { [ep.apiKeyEnv ?? 'GEMINI_API_KEY']: ep.apiKey } : {}),

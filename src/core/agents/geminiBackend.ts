@@ -3,6 +3,7 @@ import { geminiLoginProblem } from './cliLogins';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
 import { GeminiAdapter, GEMINI_ENV_ALLOW } from './geminiAdapter';
+import { gitIdentityOf } from './gitIdentity';
 
 /** Oldest Gemini CLI whose stream-json output this adapter was checked against. */
 export const GEMINI_MIN_VERSION = '0.61.0';
@@ -44,7 +45,14 @@ export function createGeminiBackend(
         authProblem: () => geminiLoginProblem(env, !!opts.defaultEndpoint?.apiKey),
       };
     },
-    opts,
+    {
+      ...opts,
+      // Gemini hides ~/.gitconfig from its shell commands: its runs get the user's identity explicitly.
+      prepare: async (req) => ({
+        gitIdentity: await gitIdentityOf(req.worktree, source()),
+        ...(await opts.prepare?.(req)),
+      }),
+    },
   );
 }
 

@@ -29,6 +29,19 @@ describe('GeminiAdapter', () => {
     assert.equal(a.buildInvocation(baseRequest({ permissions: { mode: 'full' } }), ctx()).args.includes('yolo'), true);
   });
 
+  it('gives its shell commands the user’s git identity (gemini sets GIT_CONFIG_GLOBAL=/dev/null for them)', () => {
+    const inv = a.buildInvocation(
+      baseRequest(),
+      ctx({ gitIdentity: { name: 'Home User', email: 'home@example.com' } }),
+    );
+    assert.equal(inv.env.GIT_CONFIG_COUNT, '2');
+    assert.deepEqual(
+      [inv.env.GIT_CONFIG_KEY_0, inv.env.GIT_CONFIG_VALUE_0, inv.env.GIT_CONFIG_KEY_1, inv.env.GIT_CONFIG_VALUE_1],
+      ['user.name', 'Home User', 'user.email', 'home@example.com'],
+    );
+    assert.equal(a.buildInvocation(baseRequest(), ctx()).env.GIT_CONFIG_COUNT, undefined, 'nothing when git has none');
+  });
+
   it('passes each allowed command in its own --allowed-tools=… (one value per flag: no stray positional prompt)', () => {
     const inv = a.buildInvocation(
       baseRequest({
