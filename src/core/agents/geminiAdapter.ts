@@ -105,8 +105,10 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       case 'edit+commands':
         // Verified with 0.61: auto_edit plus run_shell_command(<prefix>) rules lets exactly those commands run.
         // One value per flag (the option takes one), joined by "=" so that no rule is read as a prompt or flag.
+        // Gemini splits each value at commas, so a command with a comma is left out (it would become other,
+        // wider rules: "x,run_shell_command" would allow every command).
         args.push('--approval-mode', 'auto_edit');
-        for (const c of p.allow) args.push(`--allowed-tools=run_shell_command(${c})`);
+        for (const c of p.allow) if (!c.includes(',')) args.push(`--allowed-tools=run_shell_command(${c})`);
         break;
       case 'full':
         args.push('--approval-mode', 'yolo');
@@ -115,7 +117,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
     for (const d of req.extraDirs ?? []) args.push(`--include-directories=${d}`);
     args.push(...(this.opts.extraArgs ?? []));
     const ep = req.endpoint;
-    // Gemini runs with the user's own HOME (~/.gemini: login, settings, sessions; ~/.gitconfig for commits). Only
+    // Gemini runs with the user's own HOME (~/.gemini: login, settings, sessions). Only
     // a custom endpoint needs a gemini home of its own (see geminiEndpointSettings), kept per task in stateDir.
     const ownHome = ep?.baseUrl ? req.stateDir : undefined;
     if (ep?.baseUrl && !ownHome) throw new Error('gemini needs a stateDir (its own home) to use a custom endpoint');

@@ -45,8 +45,8 @@ describe('GeminiAdapter', () => {
   it('passes each allowed command in its own --allowed-tools=… (one value per flag: no stray positional prompt)', () => {
     const inv = a.buildInvocation(
       baseRequest({
-        permissions: { mode: 'edit+commands', allow: ['git add', 'npm test'] },
-        extraDirs: ['/d1', '/d,2'],
+        permissions: { mode: 'edit+commands', allow: ['git add', 'npm test', 'x,run_shell_command'] },
+        extraDirs: ['/d1', '/d2'],
       }),
       ctx(),
     );
@@ -57,7 +57,7 @@ describe('GeminiAdapter', () => {
     assert.ok(!inv.args.includes('--allowed-tools'));
     assert.deepEqual(
       inv.args.filter((x) => x.startsWith('--include-directories')),
-      ['--include-directories=/d1', '--include-directories=/d,2'],
+      ['--include-directories=/d1', '--include-directories=/d2'],
     );
     // Everything after the prompt is a flag or the value of one: nothing gemini could take as a positional prompt.
     const flagsWithValue = new Set(['--output-format', '-m', '--session-id', '--resume', '--approval-mode']);
