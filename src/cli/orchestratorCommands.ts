@@ -2,7 +2,7 @@ import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { openOrchestrator, type OpenedOrchestrator } from '../core/orchestrator/openOrchestrator';
 import type { Orchestrator } from '../core/orchestrator/orchestrator';
-import { SELF_ADVANCING_STATUSES } from '../core/orchestrator/statusMachine';
+import { SELF_ADVANCING_STATUSES, statusGroup } from '../core/orchestrator/statusMachine';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import type { CliIO } from './designDocsCommands';
 import { cardLine, fleetText } from './fleetText';
@@ -196,6 +196,10 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     );
     await o.start();
     render();
+    // A failure this run causes makes --until-idle exit non-zero (scripts and CI must see it).
+    const failedSince = (views: ReturnType<typeof o.taskViews>) =>
+      new Map(views.filter((t) => statusGroup(t.status) === 'failed').map((t) => [t.id, t.updatedAt]));
+    const failedBefore = failedSince(o.taskViews());
     const idle = () => {
       const views = o.taskViews();
       return (
@@ -226,6 +230,18 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
         ? 'nothing left to do without a person; stopping\n'
         : 'interrupted: stopping agents (their sessions are kept for the next run)\n',
     );
-    return outcome === 'idle' ? 0 : 130;
+    if (outcome !== 'idle') return 130;
+    const views = o.taskViews();
+    const failed = [...failedSince(views)].filter(([id, at]) => failedBefore.get(id) !== at);
+    for (const [id] of failed) {
+      const t = views.find((v) => v.id === id)!;
+      // The reason may quote agent output: no terminal controls reach the terminal.
+      const reason = (t.error ?? 'no reason recorded').replace(
+        /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+        ' ',
+      );
+      (io.err ?? io.out).write(`SpecTask ${t.number} failed: ${reason}\n`);
+    }
+    return failed.length ? 1 : 0;
   });
 }

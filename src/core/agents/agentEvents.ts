@@ -11,6 +11,13 @@ export type ToolKind = 'read' | 'edit' | 'shell' | 'search' | 'fetch' | 'think' 
 /** How a run ended. `denied`: the agent finished, but the permission policy refused at least one tool call. */
 export type RunStatus = 'success' | 'error' | 'max_turns' | 'budget' | 'denied' | 'cancelled' | 'timeout' | 'crashed';
 
+/**
+ * Why a run failed in a way that running it again cannot fix: the login or key was refused (`auth`), the agent's
+ * program is not installed (`missing-binary`), or the CLI reported an API error as final after its own retries
+ * (`fatal-api`). The supervisor does not retry these; the message names the cause.
+ */
+export type ErrorKind = 'auth' | 'missing-binary' | 'fatal-api';
+
 /** Token and cost counters; every field is optional because back-ends report different subsets. */
 export interface UsageTotals {
   inputTokens?: number;
@@ -111,6 +118,8 @@ export interface ResultEvent {
   usage?: UsageTotals;
   deniedTools?: string[];
   errorMessage?: string;
+  /** Set when the failure is unrecoverable (see {@link ErrorKind}); absent for failures worth a retry. */
+  errorKind?: ErrorKind;
   exitCode?: number | null;
   signal?: string | null;
   raw?: unknown;

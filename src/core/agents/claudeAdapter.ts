@@ -2,6 +2,7 @@ import type { StartRequest } from './agentBackend';
 import type { AgentEvent, RunStatus } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
+import { apiErrorKind } from './agentFailure';
 import {
   finalizeFromState,
   num,
@@ -27,8 +28,12 @@ export interface ClaudeAdapterOptions {
   extraEnv?: Record<string, string>;
 }
 
-/** Host variables Claude Code may inherit (keys and provider switches); everything else stays behind. */
+/**
+ * Host variables Claude Code may inherit (keys, provider switches, and the user's own config folder when they
+ * moved it); everything else stays behind.
+ */
 export const CLAUDE_ENV_ALLOW = [
+  'CLAUDE_CONFIG_DIR',
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_AUTH_TOKEN',
   'ANTHROPIC_BASE_URL',
@@ -54,7 +59,17 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
 
   buildInvocation(req: StartRequest, ctx: InvocationContext): Invocation {
     // The prompt goes through stdin, so a prompt starting with "-" can never be read as a flag.
-    const args = ['-p', '--output-format', 'stream-json', '--verbose'];
+    // Only the user's own settings and no MCP servers: a repository's .claude/settings.json (hooks, MCP
+    // commands) must never run; `-p` skips the trust dialog that would otherwise ask (ISSUE18 finding 5).
+    const args = [
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--setting-sources',
+      'user',
+      '--strict-mcp-config',
+    ];
     // Session ids are checked (never "-"-led) so that they stay values of their flags.
     if (req.resumeSessionId) args.push('--resume', assertSafeSessionId(req.resumeSessionId));
     else if (req.sessionId) args.push('--session-id', assertSafeSessionId(req.sessionId));
@@ -90,7 +105,6 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       ...(ep?.baseUrl ? { ANTHROPIC_BASE_URL: ep.baseUrl } : {}),
       // A configured key replaces whatever the host has, under exactly one of the two names.
       ...(ep?.apiKey ? { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: undefined, [keyVar]: ep.apiKey } : {}),
-      ...(req.stateDir ? { CLAUDE_CONFIG_DIR: req.stateDir } : {}),
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
       // bypassPermissions refuses to run as root unless told it is sandboxed.
@@ -161,16 +175,23 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
             raw: o,
           },
         ];
-      case 'api_retry':
+      case 'api_retry': {
+        const status = num(o.error_status);
+        const message = `API error ${String(o.error_status ?? '')} (${String(o.error ?? 'unknown')})`;
+        s.lastApiError = { status, message };
+        // Claude retries a refused login ten times over minutes; no retry can fix it.
+        if (apiErrorKind(status, String(o.error ?? '')) === 'auth')
+          s.fatal ??= { kind: 'auth', message: `${message}: the login or API key was refused` };
         return [
           {
             t: 'notice',
             runId,
             level: 'retry',
-            message: `API error ${String(o.error_status ?? '')} (${String(o.error ?? 'unknown')}), retry ${String(o.attempt)}/${String(o.max_retries)}`,
+            message: `${message}, retry ${String(o.attempt)}/${String(o.max_retries)}`,
             raw: o,
           },
         ];
+      }
       case 'permission_denied': {
         const tool = str(o.tool_name) ?? 'unknown';
         s.deniedTools.push(tool);
@@ -309,7 +330,9 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
         : o.api_error_status
           ? `API error ${String(o.api_error_status)}: ${text ?? ''}`.trim()
           : (text ?? String(o.subtype));
-    s.native = { status, text, errorMessage, raw: o };
+    const errorKind =
+      status === 'error' ? apiErrorKind(num(o.api_error_status), `${text ?? ''} ${String(o.error ?? '')}`) : undefined;
+    s.native = { status, text, errorMessage, errorKind, raw: o };
     return [{ t: 'usage', runId: s.runId, ...s.usage, raw: undefined }];
   }
 

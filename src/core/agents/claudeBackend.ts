@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { buildAgentEnv } from './agentEnv';
+import { claudeLoginProblem } from './cliLogins';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { ClaudeAdapter, CLAUDE_ENV_ALLOW } from './claudeAdapter';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
@@ -42,20 +40,8 @@ export function createClaudeBackend(
         installHint: 'npm install -g @anthropic-ai/claude-code',
         minVersion: CLAUDE_MIN_VERSION,
         env: buildAgentEnv(env, CLAUDE_ENV_ALLOW),
-        authProblem: () => {
-          if (
-            opts.defaultEndpoint?.apiKey ||
-            env.ANTHROPIC_API_KEY ||
-            env.ANTHROPIC_AUTH_TOKEN ||
-            env.CLAUDE_CODE_USE_BEDROCK ||
-            env.CLAUDE_CODE_USE_VERTEX
-          )
-            return undefined;
-          const configDir = env.CLAUDE_CONFIG_DIR ?? path.join(env.HOME ?? os.homedir(), '.claude');
-          if (fs.existsSync(path.join(configDir, '.credentials.json'))) return undefined;
-          if (process.platform === 'darwin') return undefined; // the login lives in the keychain, which we do not read
-          return 'not logged in: run `claude` once and log in, or set an Anthropic API key in the settings (ANTHROPIC_API_KEY).';
-        },
+        // The same home and login the runs use (cliLogins.ts).
+        authProblem: () => claudeLoginProblem(env, !!opts.defaultEndpoint?.apiKey),
       };
     },
     opts,

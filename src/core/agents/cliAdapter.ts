@@ -1,5 +1,7 @@
 import type { BackendId, StartRequest } from './agentBackend';
-import type { AgentEvent, ResultEvent, RunStatus, UsageTotals } from './agentEvents';
+import type { AgentEvent, ErrorKind, ResultEvent, RunStatus, UsageTotals } from './agentEvents';
+import { apiErrorKind, crashErrorKind, spawnErrorKind, stderrReason } from './agentFailure';
+import type { GitIdentity } from './gitIdentity';
 
 /** A file the run needs before it starts (codex `config.toml`, gemini `settings.json`). */
 export interface InvocationFile {
@@ -29,6 +31,8 @@ export interface InvocationContext {
   isRoot: boolean;
   /** `git rev-parse --git-dir` and `--git-common-dir` of the worktree, absolute, when it is a git worktree. */
   gitDirs?: string[];
+  /** The author identity the user's git resolves in the worktree (for CLIs that hide ~/.gitconfig). */
+  gitIdentity?: GitIdentity;
 }
 
 /** How the process ended, as the runner saw it. */
@@ -42,6 +46,8 @@ export interface ExitInfo {
   spawnError?: string;
   /** The last lines of stderr, for crash messages. */
   stderrTail: string;
+  /** The first lines of stderr, when the runner keeps them: a rejected command line's error precedes its help. */
+  stderrHead?: string;
 }
 
 /** Parse state every adapter keeps; adapters extend it. */
@@ -55,7 +61,14 @@ export interface BaseParseState {
   lastText?: string;
   turns?: number;
   /** What the back-end's own final event said, if it sent one. */
-  native?: { status: RunStatus; text?: string; errorMessage?: string; raw?: unknown };
+  native?: { status: RunStatus; text?: string; errorMessage?: string; errorKind?: ErrorKind; raw?: unknown };
+  /** The last API error the CLI reported (while retrying or not): the reason shown when the run then stalls. */
+  lastApiError?: { status?: number; message: string };
+  /**
+   * An error no retry can fix, seen before the CLI gave up on its own (claude retries a refused login for
+   * minutes). The result reports it; a runner that sees it set may stop the run at once.
+   */
+  fatal?: { kind: ErrorKind; message: string };
 }
 
 /**
@@ -91,14 +104,27 @@ export function finalizeFromState(
     exitCode: exit.code,
     signal: exit.signal,
   };
-  if (exit.spawnError) return { ...base, status: 'crashed', errorMessage: exit.spawnError };
-  if (exit.stoppedBy)
+  if (exit.spawnError)
+    return { ...base, status: 'crashed', errorMessage: exit.spawnError, ...kindOf(spawnErrorKind(exit.spawnError)) };
+  if (state.fatal)
+    return {
+      ...base,
+      status: 'error',
+      errorMessage: state.fatal.message,
+      ...kindOf(state.fatal.kind),
+      text: state.native?.text ?? state.lastText,
+    };
+  if (exit.stoppedBy) {
+    // A run that stalled while the CLI was retrying an API error failed because of that error, not the timeout.
+    const api = exit.stoppedBy.status === 'timeout' ? state.lastApiError : undefined;
     return {
       ...base,
       status: exit.stoppedBy.status,
-      errorMessage: exit.stoppedBy.message,
+      errorMessage: api ? `${api.message} (then ${exit.stoppedBy.message})` : exit.stoppedBy.message,
+      ...kindOf(api ? (apiErrorKind(api.status, api.message) ?? 'fatal-api') : undefined),
       text: state.native?.text ?? state.lastText,
     };
+  }
   if (state.native) {
     // A "successful" turn in which a tool was refused is not successful work (agent-backends.md §0).
     const status = state.native.status === 'success' && state.deniedTools.length ? 'denied' : state.native.status;
@@ -106,20 +132,33 @@ export function finalizeFromState(
       status === 'denied' && !state.native.errorMessage
         ? `permission denied for: ${[...new Set(state.deniedTools)].join(', ')}`
         : state.native.errorMessage;
-    return { ...base, status, text: state.native.text ?? state.lastText, errorMessage, raw: state.native.raw };
+    return {
+      ...base,
+      status,
+      text: state.native.text ?? state.lastText,
+      errorMessage,
+      ...kindOf(state.native.errorKind),
+      raw: state.native.raw,
+    };
   }
   if (exit.code === 0 && opts.cleanExitIsSuccess) {
     const status = state.deniedTools.length ? 'denied' : 'success';
     return { ...base, status, text: state.lastText };
   }
   const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const tail = exit.stderrTail.trim();
+  const reason = stderrReason(exit.stderrTail, exit.stderrHead);
   return {
     ...base,
     status: 'crashed',
     text: state.lastText,
-    errorMessage: `the agent ${how} without a final result${tail ? `: ${tail}` : ''}`,
+    errorMessage: `the agent ${how} without a final result${reason ? `: ${reason}` : ''}`,
+    ...kindOf(crashErrorKind(reason)),
   };
+}
+
+/** `errorKind` only when there is one, so results without it keep their shape. */
+function kindOf(kind: ErrorKind | undefined): { errorKind?: ErrorKind } {
+  return kind ? { errorKind: kind } : {};
 }
 
 function hasUsage(u: UsageTotals): boolean {

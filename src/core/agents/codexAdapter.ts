@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
+import { apiErrorKind, statusInText } from './agentFailure';
 import {
   finalizeFromState,
   num,
@@ -27,11 +29,18 @@ export interface CodexAdapterOptions {
   extraEnv?: Record<string, string>;
 }
 
-/** Host variables Codex may inherit. `OPENAI_BASE_URL` is left out on purpose: codex 0.169 ignores it. */
-export const CODEX_ENV_ALLOW = ['OPENAI_API_KEY', 'CODEX_API_KEY'];
+/**
+ * Host variables Codex may inherit: its keys, the user's own CODEX_HOME when they moved it, and OPENAI_BASE_URL
+ * (codex 0.169 ignores it; later versions and wrappers may not). The variables the user's own providers name in
+ * `~/.codex/config.toml` (`env_key`) pass too: see {@link codexUserKeyVars}.
+ */
+export const CODEX_ENV_ALLOW = ['OPENAI_API_KEY', 'CODEX_API_KEY', 'CODEX_HOME', 'OPENAI_BASE_URL'];
 
-/** The variable that carries a configured key to codex (named in config.toml `env_key`). */
+/** The variable that carries a configured key to codex (named in the provider's `env_key`). */
 export const CODEX_KEY_VAR = 'SPECTASK_CODEX_API_KEY';
+
+/** The provider id our `-c` overrides define for a custom endpoint. */
+const PROVIDER = 'spectask';
 
 interface CodexState extends BaseParseState {
   started: Set<string>;
@@ -43,38 +52,66 @@ function tomlString(s: string): string {
   return JSON.stringify(s);
 }
 
-/** `config.toml` for a custom Responses-API endpoint (agent-backends.md §5.3). */
-export function codexConfigToml(baseUrl: string, envKey: string, headers: Record<string, string> = {}): string {
-  const lines = [
-    'model_provider = "spectask"',
-    '',
-    '[model_providers.spectask]',
-    'name = "spectask"',
-    `base_url = ${tomlString(baseUrl)}`,
-    `env_key = ${tomlString(envKey)}`,
-    'wire_api = "responses"',
-    // Without this codex first tries a WebSocket upgrade five times: about 6 s per run.
-    'supports_websockets = false',
-    'request_max_retries = 1',
-    'stream_max_retries = 1',
-  ];
-  if (Object.keys(headers).length)
-    lines.push(
-      `http_headers = { ${Object.entries(headers)
-        .map(([k, v]) => `${tomlString(k)} = ${tomlString(v)}`)
-        .join(', ')} }`,
-    );
-  return `${lines.join('\n')}\n`;
+/** Codex's own home: `CODEX_HOME`, else `~/.codex` (what the CLI itself uses). */
+export function codexHome(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.CODEX_HOME) return env.CODEX_HOME;
+  return env.HOME ? path.join(env.HOME, '.codex') : undefined;
 }
 
 /**
- * Codex's Linux sandbox re-executes itself inside bubblewrap through helper links it makes under CODEX_HOME, and
- * it refuses to make them when CODEX_HOME lies inside the temp dir (a world-writable place). Its shell calls then
- * all fail ("bwrap: execvp codex-linux-sandbox") wherever bwrap is installed. When CODEX_HOME is inside the temp
- * dir (a repository under /tmp), codex gets a temp dir of its own inside CODEX_HOME, so the check passes.
+ * The variables the user's own providers read their keys from (`env_key = "…"` in their `config.toml`): the
+ * user chose them, in their own home (not the repository), so they pass the allow-list like the built-in ones.
+ */
+export function codexUserKeyVars(env: Readonly<Record<string, string | undefined>>): string[] {
+  const home = codexHome(env);
+  let text: string;
+  try {
+    text = home ? fs.readFileSync(path.join(home, 'config.toml'), 'utf8') : '';
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*env_key\s*=\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/gm)].map((m) => m[1]!);
+}
+
+/**
+ * `-c key=value` overrides for a custom Responses-API endpoint (agent-backends.md §5.3): codex layers them over
+ * the user's own `config.toml`, which stays untouched. Each pair is one argument that starts with the key, so no
+ * value can be read as an option; values are TOML strings (or literals we write ourselves).
+ */
+export function codexEndpointOverrides(
+  baseUrl: string,
+  envKey: string,
+  headers: Record<string, string> = {},
+): string[] {
+  const p = `model_providers.${PROVIDER}`;
+  const pairs = [
+    `model_provider=${tomlString(PROVIDER)}`,
+    `${p}.name=${tomlString(PROVIDER)}`,
+    `${p}.base_url=${tomlString(baseUrl)}`,
+    `${p}.env_key=${tomlString(envKey)}`,
+    `${p}.wire_api="responses"`,
+    // Without this codex first tries a WebSocket upgrade five times: about 6 s per run.
+    `${p}.supports_websockets=false`,
+    `${p}.request_max_retries=1`,
+    `${p}.stream_max_retries=1`,
+  ];
+  if (Object.keys(headers).length)
+    pairs.push(
+      `${p}.http_headers={ ${Object.entries(headers)
+        .map(([k, v]) => `${tomlString(k)} = ${tomlString(v)}`)
+        .join(', ')} }`,
+    );
+  return pairs.flatMap((kv) => ['-c', kv]);
+}
+
+/**
+ * Codex's Linux sandbox re-executes itself inside bubblewrap through helper links it makes under its home, and
+ * it refuses to make them when that home lies inside the temp dir (a world-writable place). Its shell calls then
+ * all fail ("bwrap: execvp codex-linux-sandbox") wherever bwrap is installed. When codex's home is inside the
+ * temp dir (a home under /tmp, as in tests), codex gets a temp dir of its own inside its home, so the check passes.
  */
 function keepHelpersOutOfTempDir(env: Record<string, string>): InvocationFile[] {
-  const home = env.CODEX_HOME;
+  const home = codexHome(env);
   if (!home || process.platform === 'win32') return [];
   const tempDir = env.TMPDIR || '/tmp';
   const rel = path.relative(tempDir, home);
@@ -83,7 +120,7 @@ function keepHelpersOutOfTempDir(env: Record<string, string>): InvocationFile[] 
   return [
     {
       path: path.join(env.TMPDIR, 'README'),
-      content: 'Temporary files of codex runs (its own temp dir: CODEX_HOME is inside the system temp dir).\n',
+      content: 'Temporary files of codex runs (its own temp dir: its home is inside the system temp dir).\n',
     },
   ];
 }
@@ -129,22 +166,16 @@ export class CodexAdapter implements CliAdapter<CodexState> {
     else args.push(prompt);
 
     const ep = req.endpoint;
-    const files = [];
     const keyVar = ep?.apiKeyEnv ?? CODEX_KEY_VAR;
-    if (ep?.baseUrl) {
-      if (!req.stateDir) throw new Error('codex needs a stateDir (CODEX_HOME) to use a custom endpoint');
-      files.push({
-        path: path.join(req.stateDir, 'config.toml'),
-        content: codexConfigToml(ep.baseUrl, keyVar, ep.headers),
-      });
-    }
-    const env = buildAgentEnv(ctx.sourceEnv, this.envAllow, {
-      ...(req.stateDir ? { CODEX_HOME: req.stateDir } : {}),
+    // Codex runs with the user's own home (~/.codex: login, config, sessions); per-task state is the session
+    // id. A custom endpoint is layered over the user's config with -c, before the `resume` subcommand.
+    if (ep?.baseUrl) args.splice(1, 0, ...codexEndpointOverrides(ep.baseUrl, keyVar, ep.headers));
+    const env = buildAgentEnv(ctx.sourceEnv, [...this.envAllow, ...codexUserKeyVars(ctx.sourceEnv)], {
       ...(ep?.apiKey ? { [ep.baseUrl ? keyVar : 'CODEX_API_KEY']: ep.apiKey } : {}),
       ...this.opts.extraEnv,
       ...req.env,
     });
-    files.push(...keepHelpersOutOfTempDir(env));
+    const files = keepHelpersOutOfTempDir(env);
     return {
       command: this.opts.binary ?? 'codex',
       args,
@@ -192,12 +223,16 @@ export class CodexAdapter implements CliAdapter<CodexState> {
       }
       case 'turn.failed': {
         const message = str(obj(o.error)?.message) ?? s.lastError ?? 'turn failed';
-        s.native = { status: 'error', errorMessage: message, text: s.lastText, raw: o };
+        // A failed turn is final: codex has already used its own retries.
+        const errorKind = apiErrorKind(statusInText(message), message);
+        s.native = { status: 'error', errorMessage: message, errorKind, text: s.lastText, raw: o };
         return [{ t: 'notice', runId, level: 'warn', message, raw: o }];
       }
       case 'error': {
         const message = str(o.message) ?? 'error';
         s.lastError = message;
+        const status = statusInText(message);
+        if (status) s.lastApiError = { status, message };
         return [{ t: 'notice', runId, level: /reconnecting/i.test(message) ? 'retry' : 'warn', message, raw: o }];
       }
       case 'item.started':

@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { buildAgentEnv } from './agentEnv';
+import { codexLoginProblem } from './cliLogins';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
 import { CodexAdapter, CODEX_ENV_ALLOW } from './codexAdapter';
@@ -41,12 +39,8 @@ export function createCodexBackend(opts: CliBackendOptions = {}): CliBackend<Ret
         installHint: 'npm install -g @openai/codex',
         minVersion: CODEX_MIN_VERSION,
         env: buildAgentEnv(env, CODEX_ENV_ALLOW),
-        authProblem: () => {
-          if (opts.defaultEndpoint?.apiKey || env.OPENAI_API_KEY || env.CODEX_API_KEY) return undefined;
-          const home = env.CODEX_HOME ?? path.join(env.HOME ?? os.homedir(), '.codex');
-          if (fs.existsSync(path.join(home, 'auth.json'))) return undefined;
-          return 'not logged in: run `codex login`, or set an OpenAI API key in the settings (OPENAI_API_KEY).';
-        },
+        // The same home and login the runs use (cliLogins.ts).
+        authProblem: () => codexLoginProblem(env, !!opts.defaultEndpoint?.apiKey),
       };
     },
     {

@@ -4,6 +4,7 @@ import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { truncateOutput } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
+import { apiErrorKind, statusInText } from './agentFailure';
 import {
   finalizeFromState,
   num,
@@ -28,8 +29,9 @@ export interface GeminiAdapterOptions {
   extraEnv?: Record<string, string>;
 }
 
-/** Host variables Gemini CLI may inherit. */
+/** Host variables Gemini CLI may inherit (keys, provider switches, the user's own GEMINI_CLI_HOME). */
 export const GEMINI_ENV_ALLOW = [
+  'GEMINI_CLI_HOME',
   'GEMINI_API_KEY',
   'GOOGLE_API_KEY',
   'GOOGLE_GEMINI_BASE_URL',
@@ -46,11 +48,15 @@ interface GeminiState extends BaseParseState {
   textRun: string;
 }
 
-/** `~/.gemini/settings.json` for an isolated HOME: API-key auth, no telemetry, no folder-trust prompt (§5.3). */
-export function geminiSettings(useApiKey: boolean): string {
+/**
+ * `settings.json` of the gemini home a custom endpoint gets (GEMINI_CLI_HOME): gemini 0.61 accepts
+ * GOOGLE_GEMINI_BASE_URL only with an auth type chosen in a settings file ("Invalid auth method selected"
+ * otherwise). Folder trust stays on (its default): see the trust notes in buildInvocation.
+ */
+export function geminiEndpointSettings(): string {
   return `${JSON.stringify(
     {
-      security: { ...(useApiKey ? { auth: { selectedType: 'gemini-api-key' } } : {}), folderTrust: { enabled: false } },
+      security: { auth: { selectedType: 'gemini-api-key' } },
       telemetry: { enabled: false },
       privacy: { usageStatisticsEnabled: false },
     },
@@ -58,6 +64,13 @@ export function geminiSettings(useApiKey: boolean): string {
     2,
   )}\n`;
 }
+
+/**
+ * Where gemini sends requests and keys. Gemini loads a trusted workspace's `.env` into its own environment
+ * without overriding what is set, so each is pinned (empty means gemini's default) and a repository's `.env`
+ * cannot send the key elsewhere.
+ */
+const GEMINI_ENDPOINT_VARS = ['GOOGLE_GEMINI_BASE_URL', 'GOOGLE_VERTEX_BASE_URL'];
 
 /** Gemini CLI (`gemini -p --output-format stream-json`), agent-backends.md §2.4. */
 export class GeminiAdapter implements CliAdapter<GeminiState> {
@@ -69,6 +82,12 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
   buildInvocation(req: StartRequest, ctx: InvocationContext): Invocation {
     const prompt = req.appendSystemPrompt ? `${req.appendSystemPrompt}\n\n${req.prompt}` : req.prompt;
     // `--prompt=<text>` keeps a prompt that starts with "-" a value.
+    // Folder trust stays on. Headless gemini refuses an untrusted folder, and trusting it (a trustedFolders.json
+    // entry, GEMINI_CLI_TRUST_WORKSPACE=true, or folder trust off) would load the repository's
+    // .gemini/settings.json: its MCP commands, hooks and tool-discovery commands would run. So the folder is
+    // untrusted while gemini loads its settings (GEMINI_CLI_TRUST_WORKSPACE=false below, whatever the user's
+    // trustedFolders.json or folderTrust setting says), and `--skip-trust` trusts it only afterwards, for the
+    // session (gemini 0.61 applies the flag after loading settings).
     const args = [`--prompt=${prompt}`, '--output-format', 'stream-json', '--skip-trust'];
     if (req.model) args.push('-m', assertSafeModelName(req.model)); // unpinned, the "auto" router makes an extra classifier call
     // Session ids are checked (never "-"-led) so that they stay values of their flags.
@@ -85,28 +104,47 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         break;
       case 'edit+commands':
         // Verified with 0.61: auto_edit plus run_shell_command(<prefix>) rules lets exactly those commands run.
+        // One value per flag (the option takes one), joined by "=" so that no rule is read as a prompt or flag.
+        // Gemini splits each value at commas, so a command with a comma is left out (it would become other,
+        // wider rules: "x,run_shell_command" would allow every command).
         args.push('--approval-mode', 'auto_edit');
-        if (p.allow.length) args.push('--allowed-tools', ...p.allow.map((c) => `run_shell_command(${c})`));
+        for (const c of p.allow) if (!c.includes(',')) args.push(`--allowed-tools=run_shell_command(${c})`);
         break;
       case 'full':
         args.push('--approval-mode', 'yolo');
         break;
     }
-    if (req.extraDirs?.length) args.push('--include-directories', req.extraDirs.join(','));
+    for (const d of req.extraDirs ?? []) args.push(`--include-directories=${d}`);
     args.push(...(this.opts.extraArgs ?? []));
     const ep = req.endpoint;
-    const files = req.stateDir
-      ? [
-          {
-            path: path.join(req.stateDir, '.gemini', 'settings.json'),
-            content: geminiSettings(!!ep?.apiKey || !!ctx.sourceEnv.GEMINI_API_KEY),
-          },
-        ]
+    // Gemini runs with the user's own HOME (~/.gemini: login, settings, sessions). Only
+    // a custom endpoint needs a gemini home of its own (see geminiEndpointSettings), kept per task in stateDir.
+    const ownHome = ep?.baseUrl ? req.stateDir : undefined;
+    if (ep?.baseUrl && !ownHome) throw new Error('gemini needs a stateDir (its own home) to use a custom endpoint');
+    const files = ownHome
+      ? [{ path: path.join(ownHome, '.gemini', 'settings.json'), content: geminiEndpointSettings() }]
       : [];
+    const pinned = Object.fromEntries(GEMINI_ENDPOINT_VARS.map((v) => [v, ctx.sourceEnv[v] ?? '']));
+    // Gemini's shell commands get GIT_CONFIG_GLOBAL=/dev/null (0.61), which hides ~/.gitconfig and with it the
+    // user's identity ("Author identity unknown"); it keeps GIT_CONFIG_KEY_n pairs, so the identity goes there.
+    const identity = Object.entries({
+      'user.name': ctx.gitIdentity?.name,
+      'user.email': ctx.gitIdentity?.email,
+    }).filter((e): e is [string, string] => !!e[1]);
+    const gitConfig = Object.fromEntries([
+      ...(identity.length ? [['GIT_CONFIG_COUNT', String(identity.length)]] : []),
+      ...identity.flatMap(([k, v], i) => [
+        [`GIT_CONFIG_KEY_${i}`, k],
+        [`GIT_CONFIG_VALUE_${i}`, v],
+      ]),
+    ]);
     const env = buildAgentEnv(ctx.sourceEnv, this.envAllow, {
-      ...(req.stateDir ? { HOME: req.stateDir } : {}),
+      ...pinned,
+      ...gitConfig,
+      ...(ownHome ? { GEMINI_CLI_HOME: ownHome } : {}),
       ...(ep?.baseUrl ? { GOOGLE_GEMINI_BASE_URL: ep.baseUrl } : {}),
       ...(ep?.apiKey ? { [ep.apiKeyEnv ?? 'GEMINI_API_KEY']: ep.apiKey } : {}),
+      GEMINI_CLI_TRUST_WORKSPACE: 'false',
       // Without it gemini re-launches itself as a child that never sees our signals.
       GEMINI_CLI_NO_RELAUNCH: 'true',
       ...this.opts.extraEnv,
@@ -210,16 +248,12 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         if (ok && edit) events.push({ t: 'file_change', runId, path: edit.path, change: edit.change, raw: o });
         return events;
       }
-      case 'error':
-        return [
-          {
-            t: 'notice',
-            runId,
-            level: 'warn',
-            message: str(o.message) ?? str(obj(o.error)?.message) ?? 'error',
-            raw: o,
-          },
-        ];
+      case 'error': {
+        const message = str(o.message) ?? str(obj(o.error)?.message) ?? 'error';
+        const status = statusInText(message);
+        if (status) s.lastApiError = { status, message };
+        return [{ t: 'notice', runId, level: 'warn', message, raw: o }];
+      }
       case 'result': {
         const stats = obj(o.stats);
         s.usage = {
@@ -228,10 +262,15 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
           cacheReadTokens: num(stats?.cached),
         };
         const ok = o.status === 'success';
+        const errorMessage = ok
+          ? undefined
+          : (str(obj(o.error)?.message) ?? `gemini reported status '${String(o.status)}'`);
         s.native = {
           status: ok ? 'success' : 'error',
           text: s.lastText,
-          errorMessage: ok ? undefined : (str(obj(o.error)?.message) ?? `gemini reported status '${String(o.status)}'`),
+          errorMessage,
+          // Gemini's result is final: it has used its own retries.
+          errorKind: errorMessage ? apiErrorKind(statusInText(errorMessage), errorMessage) : undefined,
           raw: o,
         };
         return [{ t: 'usage', runId, ...s.usage, raw: o }];

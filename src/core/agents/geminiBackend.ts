@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { buildAgentEnv } from './agentEnv';
+import { geminiLoginProblem } from './cliLogins';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from './backendRegistry';
 import { CliBackend, type CliBackendOptions } from './cliBackend';
 import { GeminiAdapter, GEMINI_ENV_ALLOW } from './geminiAdapter';
+import { gitIdentityOf } from './gitIdentity';
 
 /** Oldest Gemini CLI whose stream-json output this adapter was checked against. */
 export const GEMINI_MIN_VERSION = '0.61.0';
@@ -42,15 +41,18 @@ export function createGeminiBackend(
         installHint: 'npm install -g @google/gemini-cli',
         minVersion: GEMINI_MIN_VERSION,
         env: buildAgentEnv(env, GEMINI_ENV_ALLOW, { GEMINI_CLI_NO_RELAUNCH: 'true' }),
-        authProblem: () => {
-          if (opts.defaultEndpoint?.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || env.GOOGLE_GENAI_USE_VERTEXAI)
-            return undefined;
-          if (fs.existsSync(path.join(env.HOME ?? os.homedir(), '.gemini', 'oauth_creds.json'))) return undefined;
-          return 'not logged in: run `gemini` once and sign in with Google, or set a Gemini API key in the settings (GEMINI_API_KEY).';
-        },
+        // The same home and login the runs use (cliLogins.ts).
+        authProblem: () => geminiLoginProblem(env, !!opts.defaultEndpoint?.apiKey),
       };
     },
-    opts,
+    {
+      ...opts,
+      // Gemini hides ~/.gitconfig from its shell commands: its runs get the user's identity explicitly.
+      prepare: async (req) => ({
+        gitIdentity: await gitIdentityOf(req.worktree, source()),
+        ...(await opts.prepare?.(req)),
+      }),
+    },
   );
 }
 

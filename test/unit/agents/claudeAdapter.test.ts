@@ -32,7 +32,26 @@ describe('ClaudeAdapter', () => {
       );
     });
 
-    it('resumes with --resume, pre-assigns with --session-id, isolates state and replaces the host key', () => {
+    it('loads only the user’s settings and no MCP servers (a repository’s .claude/settings.json never runs)', () => {
+      const inv = a.buildInvocation(baseRequest(), ctx());
+      const i = inv.args.indexOf('--setting-sources');
+      assert.deepEqual(inv.args.slice(i, i + 2), ['--setting-sources', 'user']);
+      assert.ok(inv.args.includes('--strict-mcp-config'));
+      assert.ok(!inv.args.includes('--mcp-config'));
+    });
+
+    it('uses the user’s own login and config folder, never a per-task one (per-task state is the session id)', () => {
+      const inv = a.buildInvocation(baseRequest({ stateDir: '/state', sessionId: 's-2' }), ctx());
+      assert.equal(inv.env.CLAUDE_CONFIG_DIR, undefined, 'no relocation: ~/.claude/.credentials.json stays visible');
+      assert.equal(inv.env.HOME, '/home/u');
+      const moved = a.buildInvocation(
+        baseRequest(),
+        ctx({ sourceEnv: { HOME: '/home/u', CLAUDE_CONFIG_DIR: '/cfg' } }),
+      );
+      assert.equal(moved.env.CLAUDE_CONFIG_DIR, '/cfg', 'a CLAUDE_CONFIG_DIR the user set is theirs to keep');
+    });
+
+    it('resumes with --resume, pre-assigns with --session-id, and replaces the host key', () => {
       const inv = a.buildInvocation(
         baseRequest({
           resumeSessionId: 's-1',
@@ -47,7 +66,6 @@ describe('ClaudeAdapter', () => {
         's-1',
       ]);
       assert.ok(!inv.args.includes('--session-id'));
-      assert.equal(inv.env.CLAUDE_CONFIG_DIR, '/state');
       assert.equal(inv.env.ANTHROPIC_API_KEY, 'k-run');
       assert.equal(inv.env.ANTHROPIC_BASE_URL, 'http://127.0.0.1:1');
       assert.equal(inv.env.PLANTED_SECRET, undefined, 'nothing outside the allow-list');
@@ -92,6 +110,72 @@ describe('ClaudeAdapter', () => {
       const { result } = replay(a, fixtureLines('claude-api-error'), { code: 1 });
       assert.equal(result.status, 'error');
       assert.match(result.errorMessage ?? '', /400/);
+    });
+
+    it('classifies a final API error: 400 is fatal-api, a rate limit is worth a retry', () => {
+      assert.equal(replay(a, fixtureLines('claude-api-error'), { code: 1 }).result.errorKind, 'fatal-api');
+      const limited = JSON.stringify({
+        type: 'result',
+        subtype: 'success',
+        is_error: true,
+        api_error_status: 429,
+        result: 'rate limited',
+      });
+      assert.equal(replay(a, [limited], { code: 1 }).result.errorKind, undefined);
+      const notLoggedIn = JSON.stringify({
+        type: 'result',
+        subtype: 'success',
+        is_error: true,
+        result: 'Not logged in · Please run /login',
+      });
+      assert.equal(replay(a, [notLoggedIn], { code: 1 }).result.errorKind, 'auth');
+    });
+
+    it('marks a refused login as fatal at its first retry, and names it rather than the idle timeout', () => {
+      const retry = (status: number, error: string, attempt: number) =>
+        JSON.stringify({
+          type: 'system',
+          subtype: 'api_retry',
+          attempt,
+          max_retries: 10,
+          retry_delay_ms: 500,
+          error_status: status,
+          error,
+        });
+      const state = a.createState('run-1', baseRequest());
+      a.parseLine(retry(500, 'server_error', 1), state);
+      const fatalKind = () => state.fatal?.kind;
+      assert.equal(fatalKind(), undefined, 'a server error is claude’s to retry');
+      a.parseLine(retry(401, 'authentication_failed', 2), state);
+      assert.equal(fatalKind(), 'auth');
+      const stalled = a.finalize(
+        {
+          code: null,
+          signal: 'SIGKILL',
+          durationMs: 1,
+          stderrTail: '',
+          stoppedBy: { status: 'timeout', message: 'idle timeout' },
+        },
+        state,
+      );
+      assert.equal(stalled.status, 'error');
+      assert.equal(stalled.errorKind, 'auth');
+      assert.match(stalled.errorMessage ?? '', /API error 401 \(authentication_failed\).*refused/);
+      const onlyServer = replay(a, [retry(500, 'server_error', 1)], {
+        code: null,
+        signal: 'SIGKILL',
+        stoppedBy: { status: 'timeout', message: 'no output for 600000 ms (idle timeout)' },
+      }).result;
+      assert.equal(onlyServer.status, 'timeout');
+      assert.match(onlyServer.errorMessage ?? '', /^API error 500 \(server_error\) \(then no output/);
+      assert.equal(onlyServer.errorKind, 'fatal-api');
+    });
+
+    it('reports a missing binary as missing-binary', () => {
+      const { result } = replay(a, [], { code: null, spawnError: 'agent binary not found: /opt/claude' });
+      assert.equal(result.status, 'crashed');
+      assert.equal(result.errorKind, 'missing-binary');
+      assert.equal(result.errorMessage, 'agent binary not found: /opt/claude');
     });
 
     it('keeps the same session across resume', () => {

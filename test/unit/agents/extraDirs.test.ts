@@ -36,12 +36,15 @@ describe('extra writable folders (the SpecTask folder)', () => {
     );
   });
 
-  it('are passed to gemini as --include-directories', () => {
+  it('are passed to gemini as --include-directories=<dir>, one per folder', () => {
     const inv = new GeminiAdapter({}).buildInvocation(
       baseRequest({ extraDirs: [folder, '/b'], permissions: { mode: 'edit' } }),
       ctx(),
     );
-    assert.equal(inv.args[inv.args.indexOf('--include-directories') + 1], `${folder},/b`);
+    assert.deepEqual(
+      inv.args.filter((x) => x.startsWith('--include-directories')),
+      [`--include-directories=${folder}`, '--include-directories=/b'],
+    );
   });
 
   describe('in the own tool loop', () => {
