@@ -131,7 +131,10 @@ export const replay = {
     } as Omit<AgentEvent, 'runId'>);
   },
 
-  /** Works through tasks.md: [~], a file, a commit with the trailer, [x] — as the implementation prompt says. */
+  /**
+   * Works through tasks.md: [~], a file, [x] — as the implementation prompt says (the orchestrator commits each
+   * item). `commit: true` makes the agent commit as well, like an agent that ignores the prompt.
+   */
   async implement(
     ctx: ReplayContext,
     number: string,
@@ -154,7 +157,7 @@ export const replay = {
         AgentEvent,
         'runId'
       >);
-      if (opts.commit !== false) {
+      if (opts.commit) {
         await ctx.git('add', '-A');
         await ctx.git(
           '-c',
