@@ -118,14 +118,20 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     );
   });
 
-  it('reports a permission denial as denied work, not success', async () => {
-    fake.setScript(writeTick());
+  it('reports a permission denial as denied work, not success, and the refused commit makes nothing', async () => {
+    // `git status` is a read claude allows by itself at this level; a commit is not.
+    const script = writeTick();
+    script[2] = {
+      tool: { name: 'Bash', input: { command: `git add -A && git commit -m 'add hello'`, description: 'commit' } },
+    };
+    fake.setScript(script);
     const run = backend('denied').start(request({ permissions: { mode: 'edit' } }));
     const events = await collect(run);
     const result = await run.finished;
     assert.equal(result.status, 'denied');
     assert.deepEqual(result.deniedTools, ['Bash']);
     assert.ok(events.some((e) => e.t === 'permission' && e.decision === 'denied' && e.tool === 'Bash'));
+    assert.deepEqual(repo.commits(), []);
   });
 
   it('turns an API error into an error result', async () => {
