@@ -139,7 +139,10 @@ describe('WorkspaceTools', () => {
     // The read-only ones still run; `--oneline` is no abbreviation of `--output`.
     const read = await tools(ec).execute(call('run_command', { command: 'git log --oneline' }), signal);
     assert.equal(read.denied, undefined, read.output);
-    assert.equal((await tools(ec).execute(call('run_command', { command: 'git grep --untracked -n two' }), signal)).ok, true);
+    assert.equal(
+      (await tools(ec).execute(call('run_command', { command: 'git grep --untracked -n two' }), signal)).ok,
+      true,
+    );
   });
 
   it('runs commands with the allow-listed environment, and reports bad arguments', async () => {
