@@ -43,15 +43,16 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     taskId: '000001',
     worktree: repo.worktree,
     prompt: 'Do task T1 in tasks.md.',
-    appendSystemPrompt: 'Tick your checklist item and commit with the trailer "SpecTask: 000001".',
+    appendSystemPrompt: 'Tick your checklist item; do not run git commands that write (the orchestrator commits).',
     model: 'fake-claude',
     endpoint: { baseUrl: fake.url, apiKey: SECRET },
-    permissions: { mode: 'edit+commands', allow: ['git add', 'git commit'] },
+    permissions: { mode: 'edit+commands', allow: ['git status'] },
     stateDir: path.join(repo.scratch, 'claude-state'),
     limits: { wallClockMs: 60_000 },
     ...over,
   });
-  const writeTickCommit = () => [
+  // Agents write and tick; the orchestrator commits. The agent's one command reads git.
+  const writeTick = () => [
     {
       text: 'Writing the file.',
       tool: { name: 'Write', input: { file_path: path.join(repo.worktree, 'hello.txt'), content: 'hello\n' } },
@@ -65,14 +66,14 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     {
       tool: {
         name: 'Bash',
-        input: { command: `git add -A && git commit -m 'add hello' -m 'SpecTask: 000001'`, description: 'commit' },
+        input: { command: 'git status --short', description: 'status' },
       },
     },
-    { text: 'All done. Committed.' },
+    { text: 'All done.' },
   ];
 
-  it('writes a file, ticks the checklist and commits; events, git and the request log agree', async () => {
-    fake.setScript(writeTickCommit());
+  it('writes a file, ticks the checklist and reads git status; events, git and the request log agree', async () => {
+    fake.setScript(writeTick());
     const run = backend('write-tick-commit').start(request({ sessionId: randomUUID() }));
     const events = await collect(run);
     const result = await run.finished;
@@ -87,30 +88,29 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     assert.ok(events.some((e) => e.t === 'file_change' && e.path.endsWith('hello.txt') && e.change === 'add'));
     assert.equal(repo.read('hello.txt'), 'hello\n');
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
-    assert.deepEqual(repo.commits(), ['add hello']);
-    assert.match(repo.git('log', '-1', '--format=%B'), /SpecTask: 000001/);
+    assert.deepEqual(repo.commits(), [], 'the agent commits nothing: the orchestrator does');
     assert.ok((result.usage?.costUsd ?? 0) > 0, 'claude reports a cost');
-    assert.equal(result.text, 'All done. Committed.');
+    assert.equal(result.text, 'All done.');
     const reqs = fake.modelRequests();
     assert.equal(reqs.length, 4);
     assert.ok(reqs.every((r) => r.auth === 'x-api-key' && r.model === 'fake-claude'));
-    assert.match(reqs[3]!.last ?? '', /add hello/, 'the commit output went back to the model');
+    assert.match(reqs[3]!.last ?? '', /\?\? hello\.txt/, 'the status output went back to the model');
   });
 
   it('resumes the same session in a second process and finishes the work there', async () => {
-    const script = writeTickCommit();
+    const script = writeTick();
     fake.setScript([script[0]!, { text: 'Part one done.' }, ...script.slice(1)]);
     const be = backend('resume');
     const first = be.start(request());
     const r1 = await first.finished;
     assert.equal(r1.status, 'success', r1.errorMessage);
     assert.ok(r1.sessionId);
-    assert.deepEqual(repo.commits(), []);
+    assert.doesNotMatch(repo.read('tasks.md'), /- \[x\] T1/);
     const second = be.resume({ ...request({ prompt: 'Continue.' }), resumeSessionId: r1.sessionId! });
     const r2 = await second.finished;
     assert.equal(r2.status, 'success', r2.errorMessage);
     assert.equal(r2.sessionId, r1.sessionId);
-    assert.deepEqual(repo.commits(), ['add hello']);
+    assert.match(repo.read('tasks.md'), /- \[x\] T1/);
     // The resumed request carried the first run's history: its turn index continued the script.
     assert.deepEqual(
       fake.modelRequests().map((r) => r.turn),
@@ -118,8 +118,13 @@ describe('Claude Code CLI back-end (real claude against a fake Anthropic server)
     );
   });
 
-  it('reports a permission denial as denied work, not success, and nothing is committed', async () => {
-    fake.setScript(writeTickCommit());
+  it('reports a permission denial as denied work, not success, and the refused commit makes nothing', async () => {
+    // `git status` is a read claude allows by itself at this level; a commit is not.
+    const script = writeTick();
+    script[2] = {
+      tool: { name: 'Bash', input: { command: `git add -A && git commit -m 'add hello'`, description: 'commit' } },
+    };
+    fake.setScript(script);
     const run = backend('denied').start(request({ permissions: { mode: 'edit' } }));
     const events = await collect(run);
     const result = await run.finished;

@@ -35,22 +35,23 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
     taskId: '000001',
     worktree: repo.worktree,
     prompt: 'Do task T1 in tasks.md.',
-    appendSystemPrompt: 'Commit with the trailer "SpecTask: 000001".',
-    permissions: { mode: 'edit+commands', allow: ['git add', 'git commit', 'env'] },
+    appendSystemPrompt: 'Do not run git commands that write (the orchestrator commits).',
+    permissions: { mode: 'edit+commands', allow: ['git status', 'git log', 'git add', 'git commit', 'env'] },
     stateDir: path.join(repo.scratch, 'loop-state'),
     ...over,
   });
   const call = (name: string, input: Record<string, unknown>) => ({ tool: { name, input } });
-  const writeTickCommit = [
+  // Agents write and tick; the orchestrator commits (issue 18). The agent's commands read git.
+  const writeTick = [
     call('write_file', { path: 'hello.txt', content: 'hello\n' }),
     call('edit_file', { path: 'tasks.md', old_string: '- [ ] T1', new_string: '- [x] T1' }),
-    call('run_command', { command: 'git add -A' }),
-    call('run_command', { command: `git commit -m "add hello" -m "SpecTask: 000001"` }),
+    call('run_command', { command: 'git status --short' }),
+    call('run_command', { command: 'git log -1 --format=%s' }),
     { text: 'Done.' },
   ];
 
-  it('writes, ticks and commits; transcripts keep the events without the key', async () => {
-    fake.setScript(writeTickCommit);
+  it('writes, ticks and reads git; transcripts keep the events without the key', async () => {
+    fake.setScript(writeTick);
     const transcripts = new TranscriptStore(path.join(repo.root, '.git', 'spectask', 'transcripts'), () => [key]);
     const run = backend().start(request({ endpoint: { apiKey: key } }));
     const recorded = transcripts.record('000001', run);
@@ -58,7 +59,7 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
     const result = await run.finished;
     await recorded;
     assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
-    assert.deepEqual(repo.commits(), ['add hello']);
+    assert.deepEqual(repo.commits(), [], 'the agent commits nothing: the orchestrator does');
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
     assert.equal(result.usage?.inputTokens, 300 + 301 + 302 + 303 + 304);
     const reqs = fake.modelRequests();
@@ -67,7 +68,7 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
       [0, 1, 2, 3, 4],
     );
     assert.ok(reqs.every((r) => r.auth === 'bearer' && r.tools?.includes('run_command')));
-    assert.match(reqs[4]!.last ?? '', /add hello/);
+    assert.match(reqs[3]!.last ?? '', /\?\? hello\.txt/);
     assert.deepEqual(
       transcripts.read('000001', run.runId).map((e) => e.t),
       events.map((e) => e.t),
@@ -93,15 +94,37 @@ describe('OpenAI-compatible back-end (own tool loop against a fake Chat Completi
   });
 
   it('resumes by replaying the saved conversation', async () => {
-    fake.setScript([writeTickCommit[0]!, { text: 'Part one.' }]);
+    fake.setScript([writeTick[0]!, { text: 'Part one.' }]);
     const be = backend();
     const r1 = await be.start(request()).finished;
     assert.equal(r1.status, 'success');
-    fake.setScript(writeTickCommit);
+    fake.setScript(writeTick);
     const r2 = await be.resume({ ...request({ prompt: 'Continue.' }), resumeSessionId: r1.sessionId! }).finished;
     assert.equal(r2.status, 'success', r2.errorMessage);
     assert.equal(r2.sessionId, r1.sessionId);
-    assert.deepEqual(repo.commits(), ['add hello']);
+    assert.match(repo.read('tasks.md'), /- \[x\] T1/);
+  });
+
+  // Issue 18 finding 4: `git log --output=../../.git/config` passed the `git log` prefix of the allow-list, and a
+  // `git commit` the list allowed ran the repository's hooks. The loop now runs only git commands that read.
+  it('refuses every git command that writes, even one the allow-list names, and the git dir stays as it was', async () => {
+    const gitDir = repo.git('rev-parse', '--git-common-dir');
+    const config = path.resolve(repo.worktree, gitDir, 'config');
+    const before = fs.readFileSync(config, 'utf8');
+    fake.setScript([
+      call('write_file', { path: 'hello.txt', content: 'hello\n' }),
+      call('run_command', { command: `git log --output=${config}` }),
+      call('run_command', { command: 'git add -A' }),
+      call('run_command', { command: 'git commit -m "add hello"' }),
+      { text: 'Done.' },
+    ]);
+    const result = await backend().start(request()).finished;
+    assert.equal(result.status, 'denied');
+    assert.deepEqual(result.deniedTools, ['run_command']);
+    assert.equal(fs.readFileSync(config, 'utf8'), before);
+    assert.deepEqual(repo.commits(), []);
+    assert.match(fake.modelRequests()[2]!.last ?? '', /Permission denied: '--output=.*' is not allowed/);
+    assert.match(fake.modelRequests()[4]!.last ?? '', /the orchestrator commits/);
   });
 
   it('cancels a running command and leaves no process behind', async () => {

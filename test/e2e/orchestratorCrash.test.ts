@@ -19,6 +19,9 @@ describe('orchestrator crash and resume (spectask run killed with SIGKILL)', fun
   before(() => {
     repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-crash-')));
     git(repo, 'init', '-q', '-b', 'main');
+    // The orchestrator commits the agent's work as the user: the repository knows who that is.
+    git(repo, 'config', 'user.name', 't');
+    git(repo, 'config', 'user.email', 't@example.invalid');
     fs.writeFileSync(path.join(repo, 'README.md'), '# app\n');
     git(repo, 'add', '.');
     git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'init');
@@ -87,6 +90,11 @@ describe('orchestrator crash and resume (spectask run killed with SIGKILL)', fun
     const history = git(docsWt, 'log', '-p', '--format=%s', '--', 'design/tasks/000001_crash-me/tasks.md');
     for (let i = 1; i <= 6; i++)
       assert.match(history, new RegExp(`^\\+- \\[x\\] T${i}: step ${i}`, 'm'), `tick T${i} is in the history`);
+    // The orchestrator committed each item once, the ticks before the kill and after the restart alike.
+    assert.deepEqual(
+      git(repo, 'log', '--reverse', '--format=%s', 'main..spectask/000001-crash-me').split('\n'),
+      [1, 2, 3, 4, 5, 6].map((i) => `T${i}: step ${i}`),
+    );
     const after = fs.readFileSync(path.join(repo, '.git/spectask/ledger.jsonl'), 'utf8');
     assert.match(after, /"outcome":"interrupted"/);
     assert.equal(git(repo, 'status', '--porcelain'), '', "the user's checkout is untouched");

@@ -7,6 +7,7 @@ import { recordFault, recordViolation, tally } from './counters';
 import {
   createImplementationTask,
   historyOf,
+  itemCommitProblems,
   itemStates,
   makeFaultHarness,
   sleep,
@@ -49,7 +50,7 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
     cleanupTemp();
   });
 
-  it('loses and duplicates no tick, keeps a clear status, leaves no orphan and never touches the user checkout', async () => {
+  it('loses and duplicates no tick and no item commit, keeps a clear status, leaves no orphan and never touches the user checkout', async () => {
     console.log(`    seed ${seed} (FAULTS_SEED to replay), ${ITEMS} items per task, ${PAUSE_MS} ms per item`);
     const before = userState(repo);
     let kills = 0;
@@ -126,6 +127,8 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
         for (const t of prevHead) if (!headTicks.has(t)) v.push(`tick "${t}" lost from the design-docs branch head`);
         for (const t of fileTicks) if (!headTicks.has(t)) v.push(`tick "${t}" is in the file but was never committed`);
         for (const t of headTicks) if (!fileTicks.has(t)) v.push(`tick "${t}" committed but not in the file`);
+        // The orchestrator commits each ticked item, once, even when the agent died between its tick and the commit.
+        v.push(...itemCommitProblems(repo, h.orchestrator.worktreeOf(task.id)!.branch, fileTicks));
         prevFile = fileTicks;
         prevHead = headTicks;
         const left = await waitNoStrays(h.marker, codeWt, 3000);
@@ -167,6 +170,9 @@ describe(`faults: agent process tree SIGKILLed at random points, ${N} times`, fu
       const finalHead = ticked(git(h.docsWorktree, 'show', `HEAD:${task.rel}`));
       if (h.orchestrator.task(task.id)?.status === 'implementation_review' && finalHead.size !== ITEMS)
         recordViolation(AREA, `task ${task.id} in review with ${finalHead.size}/${ITEMS} ticks committed`);
+      if (h.orchestrator.task(task.id)?.status === 'implementation_review')
+        for (const p of itemCommitProblems(repo, h.orchestrator.worktreeOf(task.id)!.branch, task.itemTexts))
+          recordViolation(AREA, `task ${task.id}: ${p}`);
       const failures = (h.orchestrator.task(task.id)?.record?.history ?? []).filter(
         (x) => x.to === 'implementation_failed',
       ).length;

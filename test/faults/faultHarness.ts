@@ -89,3 +89,25 @@ export function historyOf(docsWt: string, rel: string): string[] {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How many commits on the task branch (not on main) carry each subject: the orchestrator's item commits are
+ * `T<n>: <text>`, so an item whose commit was lost counts 0 and one committed twice counts 2.
+ */
+export function commitSubjects(repo: string, branch: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of git(repo, 'log', '--format=%s', `main..${branch}`).split('\n').filter(Boolean))
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts;
+}
+
+/** What is wrong with the item commits of `ticks` (the items ticked so far): missing or duplicated ones. */
+export function itemCommitProblems(repo: string, branch: string, ticks: Iterable<string>): string[] {
+  const counts = commitSubjects(repo, branch);
+  const v: string[] = [];
+  for (const t of ticks) {
+    const n = counts.get(t) ?? 0;
+    if (n !== 1) v.push(`item "${t}" is ticked but has ${n} commits on ${branch}`);
+  }
+  return v;
+}

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isProcessAlive } from '../../src/core/agents/processTree';
-import { cleanupTemp, git, makeRepo, userState } from '../support/tempRepo';
+import { cleanupTemp, FIND_GIT_SUBCOMMAND, git, makeRepo, tempDir, userState } from '../support/tempRepo';
 import { recordFault, recordViolation, tally } from './counters';
-import { historyOf, sleep, ticked } from './faultHarness';
+import { historyOf, itemCommitProblems, sleep, ticked } from './faultHarness';
 import { waitNoStrays } from './procs';
 
 // Issue 10: the orchestrator itself (`spectask run`) SIGKILLed mid-run several times in a row, restarted
@@ -90,7 +90,9 @@ describe(`faults: spectask run SIGKILLed and restarted ${KILLS} times in a row`,
       // nothing: only a run still open at the kill must be ended as interrupted by the next start.
       if (attached && !ledger().some((e) => e.kind === 'run-ended' && e.runId === attached.runId)) killsOfOpenRuns++;
       orphan = attached;
-      const head = ticked(git(docsWt, 'show', `HEAD:${rel}`));
+      // Only our items: the creation template's example checklist ("T3: third step (done)") is committed first and
+      // replaced by the test's own, which is no lost tick.
+      const head = new Set([...ticked(git(docsWt, 'show', `HEAD:${rel}`))].filter((t) => texts.includes(t)));
       for (const t of prevHead) if (!head.has(t)) v.push(`committed tick "${t}" lost`);
       prevHead = head;
       const now = userState(repo);
@@ -116,6 +118,8 @@ describe(`faults: spectask run SIGKILLed and restarted ${KILLS} times in a row`,
     }
     if (ticked(versions.at(-1) ?? '').size !== ITEMS)
       recordViolation(AREA, `only ${ticked(versions.at(-1) ?? '').size}/${ITEMS} ticks at the end`);
+    // Every item has exactly one commit of the orchestrator's, whichever kill fell between a tick and its commit.
+    for (const p of itemCommitProblems(repo, 'spectask/000001-crash-loop', texts)) recordViolation(AREA, p);
     const interrupted = ledger().filter((e) => e.kind === 'run-ended' && e.outcome === 'interrupted').length;
     if (interrupted < killsOfOpenRuns)
       recordViolation(
@@ -131,4 +135,100 @@ describe(`faults: spectask run SIGKILLed and restarted ${KILLS} times in a row`,
     );
     assert.equal(tally.areas[AREA]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
+
+  // Issue 18: the orchestrator owns every commit. Killed after the agent ticked an item and before that item's
+  // commit was made, or while the commit was still landing, the next start must commit the item exactly once.
+  for (const landing of [false, true])
+    it(`an item ticked just before the kill gets exactly one commit (${landing ? 'its commit lands after the kill' : 'its commit never made'})`, async () => {
+      const repo = makeRepo();
+      const dir = tempDir();
+      const block = path.join(dir, 'block');
+      const reached = path.join(dir, 'reached');
+      const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      // A git in front of the real one that holds the first item commit on a task branch until the test lets
+      // it go: the orchestrator is killed meanwhile. Then it either fails (the commit never made) or commits.
+      fs.writeFileSync(
+        path.join(bin, 'git'),
+        `#!/bin/sh
+${FIND_GIT_SUBCOMMAND}
+case "$('${real}' symbolic-ref -q HEAD)" in refs/heads/spectask/*) task=1 ;; *) task='' ;; esac
+if [ "$sub" = commit ] && [ -n "$task" ] && [ -e '${block}' ]; then
+  : > '${reached}'
+  while [ -e '${block}' ]; do sleep 0.05; done
+  ${landing ? '' : 'exit 1'}
+fi
+exec '${real}' "$@"
+`,
+        { mode: 0o755 },
+      );
+      const marker = `spectask-fault-marker-${randomUUID()}`;
+      const cmd = JSON.stringify([process.execPath, AGENT, '{prompt}', '300', marker]);
+      execFileSync(process.execPath, [CLI, 'create', 'Tick then kill', '--prompt', 'one commit per item'], {
+        cwd: repo,
+      });
+      const docsWt = path.join(repo, '.git-worktrees/helix-design-docs');
+      const rel = 'design/tasks/000001_tick-then-kill/tasks.md';
+      const texts = ['T1: step 1', 'T2: step 2', 'T3: step 3'];
+      fs.writeFileSync(
+        path.join(docsWt, rel),
+        `# Implementation Tasks: Tick then kill\n\n${texts.map((t) => `- [ ] ${t}`).join('\n')}\n`,
+      );
+      execFileSync(process.execPath, [CLI, 'skip-planning', '1'], { cwd: repo });
+      fs.writeFileSync(block, '');
+      const child = spawn(process.execPath, [CLI, 'run', '--backend', 'custom', '--custom-command', cmd], {
+        cwd: repo,
+        stdio: 'ignore',
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+      });
+      children.push(child);
+      for (const t0 = Date.now(); !fs.existsSync(reached); await sleep(10))
+        if (Date.now() - t0 > 60_000) throw new Error('the orchestrator never tried to commit an item');
+      assert.ok(ticked(fs.readFileSync(path.join(docsWt, rel), 'utf8')).has('T1: step 1'), 'T1 was ticked');
+      child.kill('SIGKILL');
+      await new Promise((r) =>
+        child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r),
+      );
+      fs.rmSync(block);
+      const branch = 'spectask/000001-tick-then-kill';
+      // The held git finishes by itself after the kill; then the orchestrator is started again, to idle.
+      for (const t0 = Date.now(); strayGits(bin).length && Date.now() - t0 < 10_000;) await sleep(20);
+      assert.equal(
+        git(repo, 'log', '--format=%s', `main..${branch}`).includes('T1: step 1'),
+        landing,
+        landing ? 'the held commit landed after the kill' : 'no commit of T1 before the restart',
+      );
+      const out = execFileSync(
+        process.execPath,
+        [CLI, 'run', '--until-idle', '--backend', 'custom', '--custom-command', cmd],
+        {
+          cwd: repo,
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      assert.match(out, /Code review\s+3\/3/);
+      assert.deepEqual(itemCommitProblems(repo, branch, texts), []);
+      assert.equal(git(path.join(repo, '.git-worktrees/000001_tick-then-kill'), 'status', '--porcelain'), '');
+      const left = await waitNoStrays(marker, undefined, 3000);
+      assert.deepEqual(
+        left.map((p) => p.pid),
+        [],
+        'no orphan agent',
+      );
+    });
 });
+
+/** Processes running the fake git of `bin` (a held commit). */
+function strayGits(bin: string): number[] {
+  const pids: number[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join(bin, 'git'))) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}

@@ -86,12 +86,6 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
         input: { file_path: v.tasksFile, old_string: `- [${from}] ${id}:`, new_string: `- [${to}] ${id}:` },
       },
     });
-    const commit = (msg: string): ScriptTurn => ({
-      tool: {
-        name: 'Bash',
-        input: { command: `git add -A && git commit -q -m '${msg}' -m 'SpecTask: ${n}'`, description: 'commit' },
-      },
-    });
     const pause: ScriptTurn = {
       tool: {
         name: 'Bash',
@@ -109,7 +103,6 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
           },
         },
       },
-      commit(`${name} module`),
       pause,
       tick('T1', '~', 'x'),
       tick('T2', ' ', '~'),
@@ -122,10 +115,9 @@ describe('the whole loop in a real VS Code with the real claude CLI', function (
           },
         },
       },
-      commit(`${name} test`),
       pause,
       tick('T2', '~', 'x'),
-      { text: 'Both items are done and committed.' },
+      { text: 'Both items are done (the orchestrator commits each item when it is ticked).' },
     ];
   };
 

@@ -23,7 +23,9 @@ export interface ReplayContext {
 }
 
 /** What a script returns: how the run ends (the agent's claim, which the orchestrator must not trust). */
-export type ReplayScript = (ctx: ReplayContext) => Promise<{ status?: RunStatus; text?: string } | void>;
+export type ReplayScript = (
+  ctx: ReplayContext,
+) => Promise<{ status?: RunStatus; text?: string; errorMessage?: string; errorKind?: ResultEvent['errorKind'] } | void>;
 
 export class ReplayBackend implements AgentBackend {
   readonly id = 'custom' as const;
@@ -63,7 +65,7 @@ export class ReplayBackend implements AgentBackend {
     const emit = (e: Omit<AgentEvent, 'runId'>) => channel.push({ ...e, runId } as AgentEvent);
     this.live++;
     this.maxLive = Math.max(this.maxLive, this.live);
-    const finish = (status: RunStatus, text?: string, errorMessage?: string) => {
+    const finish = (status: RunStatus, text?: string, errorMessage?: string, errorKind?: ResultEvent['errorKind']) => {
       if (channel.isEnded) return;
       this.live--;
       channel.push({
@@ -72,6 +74,7 @@ export class ReplayBackend implements AgentBackend {
         status,
         text,
         errorMessage,
+        ...(errorKind ? { errorKind } : {}),
         sessionId,
         durationMs: Date.now() - t0,
       } as ResultEvent);
@@ -87,7 +90,7 @@ export class ReplayBackend implements AgentBackend {
           signal: abort.signal,
           git: async (...args) => (await run('git', args, { cwd: req.worktree })).stdout,
         });
-        finish(abort.signal.aborted ? 'cancelled' : (r?.status ?? 'success'), r?.text);
+        finish(abort.signal.aborted ? 'cancelled' : (r?.status ?? 'success'), r?.text, r?.errorMessage, r?.errorKind);
       } catch (e) {
         finish(abort.signal.aborted ? 'cancelled' : 'crashed', undefined, (e as Error).message);
       }
@@ -131,7 +134,10 @@ export const replay = {
     } as Omit<AgentEvent, 'runId'>);
   },
 
-  /** Works through tasks.md: [~], a file, a commit with the trailer, [x] — as the implementation prompt says. */
+  /**
+   * Works through tasks.md: [~], a file, [x] — as the implementation prompt says (the orchestrator commits each
+   * item). `commit: true` makes the agent commit as well, like an agent that ignores the prompt.
+   */
   async implement(
     ctx: ReplayContext,
     number: string,
@@ -154,7 +160,7 @@ export const replay = {
         AgentEvent,
         'runId'
       >);
-      if (opts.commit !== false) {
+      if (opts.commit) {
         await ctx.git('add', '-A');
         await ctx.git(
           '-c',

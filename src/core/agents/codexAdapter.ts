@@ -146,9 +146,9 @@ export class CodexAdapter implements CliAdapter<CodexState> {
         args.push('-s', 'workspace-write');
         break;
       case 'edit+commands':
-        // workspace-write keeps .git read-only; a worktree's git dir and the common dir must both be writable to commit.
+        // workspace-write keeps .git read-only, and no git dir is added: agents never write to git (the
+        // orchestrator commits each ticked item), and a writable `.git` lets an agent plant a hook or an fsmonitor.
         args.push('-s', 'workspace-write');
-        for (const d of ctx.gitDirs ?? []) args.push('--add-dir', d);
         break;
       case 'full':
         args.push('--dangerously-bypass-approvals-and-sandbox');

@@ -7,6 +7,7 @@ import type { AgentCpuPriority } from './agentPriority';
 import type { ToolKind } from './agentEvents';
 import type { ChatToolCall, ToolSpec } from './chatModel';
 import { isCommandAllowed, splitCommandLine } from './commandLine';
+import { gitWriteRefusal, isGitCommand } from './readOnlyGit';
 import { localAgentHost } from './localAgentHost';
 import { isOutsideWorktree, resolveReal } from './worktreePaths';
 
@@ -52,7 +53,7 @@ export const WORKSPACE_TOOL_SPECS: readonly ToolSpec[] = [
   {
     name: 'run_command',
     description: 'Run one command (no shell syntax) in the workspace root and return its output and exit code.',
-    parameters: obj({ command: s('The command line, e.g. git commit -m "message"') }, ['command']),
+    parameters: obj({ command: s('The command line, e.g. npm test') }, ['command']),
   },
 ];
 
@@ -108,8 +109,8 @@ export function workspaceToolKind(name: string): ToolKind {
 
 /**
  * Runs the loop's tools inside one worktree under the chosen permission policy. Every path is resolved
- * (`..` and symlinks included) and refused when it leaves the worktree; writes into `.git` are refused too,
- * so history changes only through git commands the policy allows.
+ * (`..` and symlinks included) and refused when it leaves the worktree; writes into `.git` are refused too, and
+ * under an allow-list git runs only subcommands that read: the orchestrator makes every commit.
  */
 export class WorkspaceTools {
   private readonly root: string;
@@ -166,12 +167,12 @@ export class WorkspaceTools {
           relExtra.startsWith(`.git${path.sep}`) ||
           path.basename(resolveReal(extra, abs)) === '.git')
       )
-        return `'${p}' is inside .git; change history with git commands`;
+        return `'${p}' is inside .git; the orchestrator makes every commit`;
       return undefined;
     }
     const rel = path.relative(this.root, resolveReal(this.root, p));
     if (write && (rel === '.git' || rel.startsWith(`.git${path.sep}`)))
-      return `'${p}' is inside .git; change history with git commands`;
+      return `'${p}' is inside .git; the orchestrator makes every commit`;
     return undefined;
   }
 
@@ -195,9 +196,13 @@ export class WorkspaceTools {
         if (kind === 'edit') return {};
         const parsed = splitCommandLine(command ?? '');
         if ('error' in parsed) return { denied: `command refused: ${parsed.error}` };
-        return isCommandAllowed(parsed.argv, p.allow)
-          ? {}
-          : { denied: `'${parsed.argv.join(' ')}' is not in the allowed commands (${p.allow.join(', ') || 'none'})` };
+        if (!isCommandAllowed(parsed.argv, p.allow))
+          return {
+            denied: `'${parsed.argv.join(' ')}' is not in the allowed commands (${p.allow.join(', ') || 'none'})`,
+          };
+        // Whatever the allow-list says (older defaults allowed `git commit`): agents never write to git.
+        const gitRefusal = isGitCommand(parsed.argv) ? gitWriteRefusal(parsed.argv) : undefined;
+        return gitRefusal ? { denied: gitRefusal } : {};
       }
       case 'full':
         return {};

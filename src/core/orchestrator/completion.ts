@@ -4,7 +4,7 @@ import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { SpecTaskDetails } from '../docs/specTaskReader';
 import { designTemplate, requirementsTemplate } from '../docs/specTaskTemplates';
 import type { BranchCommit, WorktreeStatus } from './codeWorktrees';
-import { COMMIT_TRAILER_KEY } from './prompts';
+import { itemKey, itemsWithoutCommit } from './itemCommitMessages';
 import { readBranchText } from '../docs/noFollow';
 
 /** A verdict: done, or the problems that a nudge quotes back to the agent and a failure keeps as reason. */
@@ -52,9 +52,9 @@ export async function planningVerdict(
 }
 
 /**
- * Implementation is done when every checklist item is `[x]`, the worktree is clean, and the branch has
- * at least one commit carrying the `SpecTask: <number>` trailer (DESIGN.md §6). The agent's own claim of
- * success is not an input.
+ * Implementation is done when every checklist item is `[x]`, the orchestrator has committed each of them on
+ * the task branch, and the worktree is clean (DESIGN.md §6). Agents no longer commit, so what their own commits
+ * say (trailers, Claude Code's `Co-Authored-By`) is not an input; neither is the agent's claim of success.
  */
 export function implementationVerdict(input: {
   number: string;
@@ -83,13 +83,8 @@ export function implementationVerdict(input: {
         .join(', ')}${input.status.changes.length > 8 ? ', …' : ''}`,
     );
   }
-  const trailer = new RegExp(`^${COMMIT_TRAILER_KEY}:\\s*${input.number}\\s*$`, 'm');
-  if (!input.commits.some((c) => trailer.test(c.trailers))) {
-    problems.push(
-      input.commits.length
-        ? `no commit carries the trailer "${COMMIT_TRAILER_KEY}: ${input.number}"`
-        : 'nothing was committed on the task branch',
-    );
-  }
+  const uncommitted = itemsWithoutCommit(input.items, input.commits, input.number);
+  if (uncommitted.length)
+    problems.push(`the orchestrator could not commit ${uncommitted.map(itemKey).join(', ')} (see its log)`);
   return problems.length ? { ok: false, problems } : { ok: true };
 }

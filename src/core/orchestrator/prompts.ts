@@ -90,7 +90,11 @@ export interface ImplementationPaths {
   designFile: string;
 }
 
-export const COMMIT_TRAILER_KEY = 'SpecTask';
+export { COMMIT_TRAILER_KEY } from './itemCommitMessages';
+
+/** Agents write and tick; the orchestrator commits (DESIGN.md §6): git dirs are read-only in the sandbox. */
+const NO_GIT_WRITES = `Do not run git commands that write (no add, commit, stash, checkout, reset, push): the orchestrator commits
+  your work each time you tick an item "[x]", so tick an item only when its changes are written.`;
 
 /** The first prompt of an implementation run (also used after "skip planning", with no spec files). */
 export function implementationPrompt(task: PromptTask, paths: ImplementationPaths, opts: { hasSpec: boolean }): string {
@@ -106,12 +110,11 @@ Rules — the orchestrator checks them in git, not in your reply:
 - Work through the checklist in ${paths.tasksFile} in order. Before starting an item change its "- [ ]" to "- [~]";
   when it is finished change it to "- [x]". Edit only the marker of your own items; change no other text in that file.
 - Do not use an internal to-do list instead of that file: the people watching see only the file.
-- Commit your code in ${paths.worktree} as you go, with a message whose last line is the trailer
-  "${COMMIT_TRAILER_KEY}: ${task.number}". Never commit in the design-docs worktree (the orchestrator commits the ticks).
-- Do not push, do not open pull requests, do not change branches, never force anything.
+- ${NO_GIT_WRITES}
+- Do not open pull requests.
 - Before you finish, write ${paths.tasksFile.replace(/tasks\.md$/, 'pull_request.md')}: its first line a pull-request title,
   then a short description of what changed and how to check it (reviewers read it; it is not committed to code).
-- You are done only when every item is "[x]", all work is committed, and "git status" in ${paths.worktree} is clean.
+- You are done when every item is "[x]" and its changes are written.
 Reply with a short summary when done.`;
 }
 
@@ -120,8 +123,8 @@ export function implementationNudge(task: PromptTask, paths: ImplementationPaths
   return `SpecTask #${task.number} is not finished yet:
 ${problems.map((p) => `- ${p}`).join('\n')}
 
-Continue: finish the remaining items in ${paths.tasksFile} (ticking "[~]" then "[x]"), commit everything in ${paths.worktree}
-with the trailer "${COMMIT_TRAILER_KEY}: ${task.number}", and leave "git status" clean.`;
+Continue: finish the remaining items in ${paths.tasksFile} (ticking "[~]" then "[x]") in ${paths.worktree}.
+${NO_GIT_WRITES}`;
 }
 
 export function planningNudge(task: PromptTask, paths: PlanningPaths, problems: readonly string[]): string {
@@ -138,5 +141,5 @@ export function implementationChangesPrompt(task: PromptTask, paths: Implementat
 ${comments}
 """
 Make the changes in ${paths.worktree}. If they need new steps, add them to ${paths.tasksFile} as "- [ ] T<n>: …" items and tick
-them as before. Commit with the trailer "${COMMIT_TRAILER_KEY}: ${task.number}" and leave "git status" clean.`;
+them as before. ${NO_GIT_WRITES}`;
 }

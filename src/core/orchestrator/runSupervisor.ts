@@ -8,6 +8,8 @@ import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
 import { implementationChangesPrompt, type PromptTask } from './prompts';
+import { RunCommits } from './runCommits';
+import { failRun } from './runFailure';
 import {
   failureReason,
   nudgeReason,
@@ -52,8 +54,12 @@ export class RunSupervisor extends Disposable {
   /** Tasks the scheduler is moving into a working status and starting: not orphans, though no run is registered yet. */
   private readonly starting = new Set<string>();
 
+  /** The orchestrator's commits around a run (agents never write to git). */
+  private readonly commits: RunCommits;
+
   constructor(private readonly ctx: OrchestratorContext) {
     super();
+    this.commits = this._register(new RunCommits(ctx, (id) => this.phaseOf(id)));
     this._register(
       ctx.deps.pool.onDidRunEvent(({ taskId, event }) => {
         const run = this.runs.get(taskId);
@@ -199,6 +205,7 @@ export class RunSupervisor extends Disposable {
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
       await deps.worktrees.ensure(wt);
       if (spec.fastForward) await deps.worktrees.fastForwardToBase(wt).catch(() => false);
+      await this.commits.beforeRun(task.id, phase);
       if (!task.record?.branch)
         await deps.store.update(task.id, `code branch ${wt.branch}`, (r) => {
           r.branch = wt.branch;
@@ -329,7 +336,9 @@ export class RunSupervisor extends Disposable {
         'warn',
         `SpecTask ${id}: the agent's run ended ${result.status} leaving tasks.md empty; restored it as last committed`,
       );
-    // Whatever the agent wrote in its SpecTask folder is committed first, so nothing is lost either way.
+    // The agent's code is committed (the ticks' commits, then what is left), and whatever it wrote in its
+    // SpecTask folder, first, so nothing is lost either way.
+    await this.commits.afterRun(id, active.phase, result.status);
     await this.ctx.commitTaskFolder(id, `${active.phase} run ${result.status}`);
     const task = await this.ctx.book.refresh(id);
     if (!task) return;
@@ -360,6 +369,8 @@ export class RunSupervisor extends Disposable {
       this.ctx.kick();
       return;
     }
+    // A refused login, a missing binary, an API error the CLI calls final: no nudge or retry can help.
+    if (result.errorKind) return this.fail(id, active.phase, failureReason(result, []));
     const s = deps.settings();
     const refreshed = this.ctx.book.require(id);
     const unfinished = unfinishedWork(active.phase, refreshed.items);
@@ -392,24 +403,8 @@ export class RunSupervisor extends Disposable {
   }
 
   /** Records why the task's run failed and moves it to its phase's failed status (when it is still working). */
-  async fail(id: string, phase: Phase, reason: string): Promise<void> {
-    const { deps } = this.ctx;
-    const t = this.ctx.book.get(id);
-    try {
-      await deps.store.update(id, 'record failure', (r) => {
-        r.error = reason;
-      });
-      if (t && phaseOfStatus(t.status)) await deps.store.transition(id, PHASES[phase].failed, reason);
-    } catch (e) {
-      this.ctx.log('error', `could not record the failure of ${id}: ${(e as Error).message}`);
-    }
-    await this.ctx.book.refresh(id);
-    this.ctx.notice({
-      kind: 'failed',
-      taskId: id,
-      message: `#${t?.number ?? id} "${t?.title ?? ''}" failed: ${reason}`,
-    });
-    this.ctx.kick();
+  fail(id: string, phase: Phase, reason: string): Promise<void> {
+    return failRun(this.ctx, id, phase, reason);
   }
 
   /**

@@ -34,8 +34,6 @@ export interface OrchestratorSettings {
 }
 
 export const DEFAULT_ALLOWED_COMMANDS = [
-  'git add',
-  'git commit',
   'git status',
   'git diff',
   'git log',

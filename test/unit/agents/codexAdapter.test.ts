@@ -10,7 +10,9 @@ describe('CodexAdapter', () => {
   const a = new CodexAdapter();
   const track = disposeAfterEach();
 
-  it('closes stdin, puts exec options before `resume`, and opens both git dirs for edit+commands', () => {
+  // Issue 18 finding 4: edit+commands gave codex the repository's git dirs as writable roots (`--add-dir`), so an
+  // agent could write `.git/hooks` or `core.fsmonitor`, which the host's next git ran. The orchestrator commits now.
+  it('closes stdin, puts exec options before `resume`, and gives edit+commands no git dir to write', () => {
     const inv = a.buildInvocation(
       baseRequest({ resumeSessionId: 'th-1', model: 'm', permissions: { mode: 'edit+commands', allow: ['git'] } }),
       ctx({ gitDirs: ['/r/.git/worktrees/w', '/r/.git'] }),
@@ -18,11 +20,12 @@ describe('CodexAdapter', () => {
     assert.equal(inv.stdin, 'ignore');
     const r = inv.args.indexOf('resume');
     assert.deepEqual(inv.args.slice(r), ['resume', 'th-1', 'Do T1.']);
-    assert.ok(inv.args.indexOf('--add-dir') < r && inv.args.indexOf('-m') < r);
+    assert.ok(inv.args.indexOf('-m') < r);
     assert.deepEqual(
       inv.args.filter((_, i) => inv.args[i - 1] === '--add-dir'),
-      ['/r/.git/worktrees/w', '/r/.git'],
+      [],
     );
+    assert.ok(!inv.args.some((a) => a.includes('.git')), inv.args.join(' '));
     assert.equal(inv.args[inv.args.indexOf('-s') + 1], 'workspace-write');
   });
 

@@ -111,6 +111,40 @@ describe('WorkspaceTools', () => {
     assert.deepEqual(asked, ['write_file', 'run_command']);
   });
 
+  // Issue 18 finding 4: `git log --output=../../.git/config` passed the `git log` prefix and overwrote the
+  // repository's config (an fsmonitor line then runs in the host's next git). Agents never write to git now.
+  it('under an allow-list runs only git commands that read, whatever the list says', async () => {
+    execFileSync('git', ['init', '-q'], { cwd: wt });
+    const config = path.join(wt, '.git', 'config');
+    const before = fs.readFileSync(config, 'utf8');
+    const ec: PermissionPolicy = {
+      mode: 'edit+commands',
+      allow: ['git log', 'git add', 'git commit', 'git diff', 'git grep'],
+    };
+    for (const command of [
+      'git log --output=.git/config',
+      'git log --outp=.git/config',
+      'git log --output .git/config',
+      'git diff -o .git/config',
+      'git grep -Ofoo two',
+      'git grep --open-files-in-pager=touch two',
+      'git add a.txt',
+      'git commit -m x',
+    ]) {
+      const o = await tools(ec).execute(call('run_command', { command }), signal);
+      assert.ok(o.denied, `${command} was allowed: ${o.output}`);
+    }
+    assert.equal(fs.readFileSync(config, 'utf8'), before);
+    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: wt, encoding: 'utf8' }), '?? a.txt\n');
+    // The read-only ones still run; `--oneline` is no abbreviation of `--output`.
+    const read = await tools(ec).execute(call('run_command', { command: 'git log --oneline' }), signal);
+    assert.equal(read.denied, undefined, read.output);
+    assert.equal(
+      (await tools(ec).execute(call('run_command', { command: 'git grep --untracked -n two' }), signal)).ok,
+      true,
+    );
+  });
+
   it('runs commands with the allow-listed environment, and reports bad arguments', async () => {
     const o = await tools().execute(call('run_command', { command: 'env' }), signal);
     assert.doesNotMatch(o.output, /PLANTED_SECRET/);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
+  implementationChangesPrompt,
   implementationNudge,
   implementationPrompt,
   planningPrompt,
@@ -52,12 +53,21 @@ describe('prompts', () => {
     assert.match(p, /2\. tasks\.md, line 9:\n {3}Split this step\./);
   });
 
-  it('implementation gives the checklist path, the tick rules and the commit trailer', () => {
+  it('implementation gives the checklist path and the tick rules, and leaves every commit to the orchestrator', () => {
     const p = implementationPrompt(task, implPaths, { hasSpec: true });
     assert.ok(p.includes(implPaths.tasksFile));
     assert.ok(p.includes('"- [~]"') && p.includes('"- [x]"'));
-    assert.ok(p.includes('SpecTask: 000007'));
-    assert.match(p, /Never commit in the design-docs worktree/);
+    assert.match(p, /Do not run git commands that write/);
+    assert.match(p, /the orchestrator commits/);
+    // Agents work with read-only git dirs (the sandbox): a prompt asking them to commit would set them up to fail.
+    for (const prompt of [
+      p,
+      implementationNudge(task, implPaths, ['T2 is not [x]']),
+      implementationChangesPrompt(task, implPaths, 'rename it'),
+    ]) {
+      assert.doesNotMatch(prompt, /commit (your|everything|with)|as you go|SpecTask: 000007/i);
+      assert.match(prompt, /Do not run git commands that write/);
+    }
     assert.ok(implementationPrompt(task, implPaths, { hasSpec: false }).includes(task.goal));
   });
 

@@ -117,6 +117,18 @@ describe('Orchestrator: the run as its card shows it', function () {
     assert.deepEqual(reasons, [undefined, 'retry 1 of 1 after the agent crashed', 'retried after it failed']);
   });
 
+  it('fails at once, with the cause, when the agent reports an error no retry can fix (a refused login)', async () => {
+    h = await makeHarness(
+      async () => ({ status: 'error', errorKind: 'auth', errorMessage: 'API error 401: invalid x-api-key' }),
+      { maxRetries: 2, maxNudges: 1 },
+    );
+    const id = await implementTask(h, 1);
+    await waitForStatus(h, id, 'implementation_failed');
+    await runWoundUp(h, id);
+    assert.equal(h.backend.calls.length, 1, 'no nudge and no retry');
+    assert.match(h.orchestrator.task(id)?.record?.error ?? '', /401: invalid x-api-key/);
+  });
+
   it('says a run was resumed after the orchestrator restarted in the middle of it', async () => {
     const first = await makeHarness(async (ctx) => {
       await new Promise((r) => ctx.signal.addEventListener('abort', r));

@@ -1,0 +1,114 @@
+import type { ChecklistItem } from '../checklist/checklistTypes';
+import type { GitRunner } from '../git/gitRunner';
+import { checkBranches, type BranchCommit, type CodeWorktree, type CodeWorktrees } from './codeWorktrees';
+import { commitLine, itemSubject, itemsWithoutCommit, trailerLine } from './itemCommitMessages';
+
+/** The task whose code worktree is committed: its number names it in the trailer. */
+export interface CommitTask {
+  number: string;
+  worktree: CodeWorktree;
+}
+
+/**
+ * The orchestrator's commits on a task branch (DESIGN.md §6): agents never run git commands that write, so the
+ * orchestrator commits the code worktree each time an item turns `[x]` — one commit per item, `<id>: <text>`
+ * and the trailer `SpecTask: <number>` — and once more when the run ends, for whatever is left.
+ *
+ * Several items ticked before their commit was made (one write ticking two, a restart) get one commit each,
+ * in checklist order: the first takes the worktree as it is, the others are empty (`--allow-empty`), since the
+ * changes cannot be told apart by item. Each job reads the branch first and commits only items without their
+ * commit, inside the repository's serialized queue, so a retry, a restart or two ticks racing never commit an
+ * item twice and never lose one.
+ */
+export class ItemCommits {
+  constructor(private readonly worktrees: CodeWorktrees) {}
+
+  /** Commits every ticked item that has no commit yet; resolves with the subjects committed. */
+  commitTicked(task: CommitTask, items: readonly ChecklistItem[]): Promise<string[]> {
+    return this.worktrees.queue.enqueue(`commit items of ${task.worktree.branch}`, async (git) => {
+      const missing = itemsWithoutCommit(items, await branchCommits(git, task.worktree), task.number);
+      const made: string[] = [];
+      for (const item of missing) {
+        const subject = itemSubject(item);
+        await commitWorktree(git, task, subject, { allowEmpty: true });
+        made.push(subject);
+      }
+      return made;
+    });
+  }
+
+  /** The end-of-run commit: whatever the agent left uncommitted. Resolves with whether there was anything. */
+  commitLeftovers(task: CommitTask, what: string): Promise<boolean> {
+    return this.worktrees.queue.enqueue(`commit leftovers of ${task.worktree.branch}`, async (git) => {
+      const status = await git.run(['status', '--porcelain', '--untracked-files=all'], { cwd: task.worktree.path });
+      if (!status.trim()) return false;
+      await commitWorktree(git, task, commitLine(`${task.number}: ${what}`), { allowEmpty: false });
+      return true;
+    });
+  }
+}
+
+/** The task branch's own commits, newest first (inside a queue job: no other writer runs meanwhile). */
+function branchCommits(git: GitRunner, wt: CodeWorktree): Promise<BranchCommit[]> {
+  checkBranches(wt);
+  return git
+    .run([
+      'log',
+      '--format=%H%x1f%s%x1f%(trailers:only,unfold)%x1e',
+      '--end-of-options',
+      `${wt.baseBranch}..${wt.branch}`,
+      '--',
+    ])
+    .then((out) =>
+      out
+        .split('\x1e')
+        .map((r) => r.trim())
+        .filter(Boolean)
+        .map((r) => {
+          const [sha, subject, trailers] = r.split('\x1f');
+          return { sha: sha ?? '', subject: subject ?? '', trailers: trailers ?? '' };
+        }),
+    );
+}
+
+/**
+ * Stages the whole worktree and commits it as the user (their own git identity, as for any commit they make);
+ * no hooks or fsmonitor (the hardened host git), and no signing program, which the repository's config could
+ * name. The message is two `-m` paragraphs: the sanitized subject and the trailer.
+ */
+async function commitWorktree(
+  git: GitRunner,
+  task: CommitTask,
+  subject: string,
+  opts: { allowEmpty: boolean },
+): Promise<void> {
+  const cwd = task.worktree.path;
+  await assertIdentity(git, cwd);
+  await git.run(['add', '--all', '--', '.'], { cwd });
+  await git.run(
+    [
+      '-c',
+      'commit.gpgSign=false',
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '--cleanup=whitespace',
+      ...(opts.allowEmpty ? ['--allow-empty'] : []),
+      '-m',
+      subject,
+      '-m',
+      trailerLine(task.number),
+    ],
+    { cwd },
+  );
+}
+
+/** Refuses to commit as nobody: the commits are the user's, so git must know who the user is. */
+async function assertIdentity(git: GitRunner, cwd: string): Promise<void> {
+  const name = (await git.tryRun(['config', 'user.name'], { cwd }))?.trim();
+  const email = (await git.tryRun(['config', 'user.email'], { cwd }))?.trim();
+  if (!name || !email)
+    throw new Error(
+      `git has no ${!name ? 'user.name' : 'user.email'} to commit the task's work with; set it (git config --global user.name "Your Name"; git config --global user.email you@example.com) and retry`,
+    );
+}
