@@ -49,6 +49,8 @@ const ICONS: Record<SpecTaskStatus, [string, string?]> = {
   queued_implementation: ['clock'],
   implementation: ['sync~spin', 'charts.blue'],
   implementation_review: ['git-pull-request', 'charts.yellow'],
+  queued_integration: ['git-merge'],
+  integrating: ['git-merge', 'charts.blue'],
   done: ['pass-filled', 'charts.green'],
   spec_failed: ['error', 'errorForeground'],
   implementation_failed: ['error', 'errorForeground'],
