@@ -11,7 +11,7 @@ import {
   showCommand,
   type CliIO,
 } from './designDocsCommands';
-import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
+import { fleetCommand, lifecycleCommand, queueCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
@@ -55,6 +55,7 @@ const COMMANDS: Record<
   'request-changes': lifecycleCommand('request-changes'),
   reject: lifecycleCommand('reject'),
   accept: lifecycleCommand('accept'),
+  queue: queueCommand,
   retry: lifecycleCommand('retry'),
   archive: lifecycleCommand('archive'),
   restore: lifecycleCommand('restore'),
@@ -89,7 +90,9 @@ Commands:
   approve <id>                      approve the spec          reject <id>          reject the spec (archives)
   request-changes <id> --comment <text> [--document <doc> --line <n> --quote <text>]
                                     send a review comment to the same agent (spec review or code review)
-  accept <id>                       merge the implementation into its base branch (then done)
+  accept <id>                       put the implementation in the integration queue; \`run\` rebases it onto its
+                                    base, runs the project's tests and fast-forwards the base only if they pass
+  queue [--json]                    the integration queue in order: place, and why a SpecTask waits
   retry <id> | archive <id> | restore <id>
   help, --version
 

@@ -116,6 +116,15 @@ export class Integrator {
     this.request();
   }
 
+  /** True when nothing can be integrated without a person: none runs, and every queued task is held. */
+  isIdle(): boolean {
+    return (
+      !this.running &&
+      ![...this.ctx.book.all()].some((t) => t.status === 'integrating') &&
+      this.queue().every((t) => this.held.has(t.id))
+    );
+  }
+
   /** Resolves when no integration runs (tests, shutdown). */
   async whenIdle(): Promise<void> {
     while (this.running) await this.running;

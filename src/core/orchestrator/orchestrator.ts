@@ -223,6 +223,16 @@ export class Orchestrator extends Disposable {
     return this.integrator.queue().map((t) => t.id);
   }
 
+  /** Each queued or integrating SpecTask's place and why it waits (what the tick gives the views). */
+  integrationQueueReasons(): Map<string, string> {
+    return this.integrator.queueReasons();
+  }
+
+  /** Nothing to integrate now: no integration runs and every queued SpecTask is held (or none is queued). */
+  integrationIdle(): boolean {
+    return this.integrator.isIdle();
+  }
+
   /** Resolves when no integration runs. */
   whenIntegrationIdle(): Promise<void> {
     return this.integrator.whenIdle();
