@@ -41,6 +41,9 @@ const VALUE_OPTIONS = new Set([
   'quote',
   'note',
   'remote',
+  'test-command',
+  'test-timeout',
+  'integration-strategy',
 ]);
 
 const COMMANDS: Record<
@@ -104,7 +107,9 @@ Orchestrator options (run, and the commands above):
   --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
   --agent-priority lower|normal     CPU priority of agents and their commands (lower: the machine stays
                                     responsive while many agents build and test at once)
-  Environment: SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
+  --test-command <cmd>              the integration queue's test command (default: detected; "none": untested)
+  --test-timeout <seconds> (1800), --integration-strategy rebase|merge
+  Environment: SPECTASK_TEST_COMMAND, SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
   SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 
 Options:

@@ -108,6 +108,7 @@ describe('Integration queue', function () {
     const file = path.join(h.repo, '.git', 'spectask', 'integration-logs', log[0]!);
     assert.match(fs.readFileSync(file, 'utf8'), /2 failing/);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    assert.equal(card(h, id).integrationReason, 'tests failed: 2 failing', 'the card says why while the agent works');
 
     await waitForStatus(h, id, 'done');
     const tested = fs.readFileSync(path.join(outside, 'tested'), 'utf8').trim().split('\n');
