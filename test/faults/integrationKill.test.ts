@@ -23,7 +23,9 @@ describe('faults: spectask run SIGKILLed during an integration', function () {
 
   it('leaves the base untouched, cleans the scratch worktree at the next start, and merges the task once', async () => {
     const repo = makeCleanRepo();
-    const cli = (...a: string[]) => execFileSync(process.execPath, [CLI, ...a], { cwd: repo, encoding: 'utf8' });
+    // A time limit on each command: a restart that never finishes the integration must fail, not hang the tier.
+    const cli = (...a: string[]) =>
+      execFileSync(process.execPath, [CLI, ...a], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
     const cmd = JSON.stringify([process.execPath, AGENT, '{prompt}', '0']);
     cli('create', 'Integrate me', '--prompt', 'Add files');
     const rel = 'design/tasks/000001_integrate-me/tasks.md';
@@ -66,7 +68,12 @@ describe('faults: spectask run SIGKILLed during an integration', function () {
     if (git(repo, 'rev-parse', 'main').trim() !== mainBefore) v.push('the base moved without its tests passing');
     if (!/status: {3}integrating/.test(cli('show', '1'))) v.push('the record does not say integrating');
 
-    const out = cli('run', '--until-idle', '--backend', 'custom', '--custom-command', cmd, '--test-command', 'true');
+    let out = '';
+    try {
+      out = cli('run', '--until-idle', '--backend', 'custom', '--custom-command', cmd, '--test-command', 'true');
+    } catch (e) {
+      v.push(`the restarted run did not finish: ${(e as Error).message.split('\n')[0]}`);
+    }
     if (fs.readdirSync(scratchDir).length) v.push(`scratch worktrees left: ${fs.readdirSync(scratchDir)}`);
     if (/spectask\/integration/.test(git(repo, 'worktree', 'list'))) v.push('a scratch worktree is still registered');
     if (!/status: {3}done/.test(cli('show', '1'))) v.push(`not done after the restart:\n${out}`);
