@@ -140,6 +140,8 @@ export async function publishCandidate(
 ): Promise<Published> {
   checkBranches(wt);
   if ((await revParse(git, wt.baseBranch)) !== expectedBase) return { kind: 'base-moved' };
+  // Only ever a fast-forward: a candidate that does not descend from the base would rewrite it.
+  if (!(await isAncestor(git, expectedBase, candidate))) return { kind: 'base-moved' };
   const holder = await holderOf(git, wt.baseBranch);
   if (!holder) {
     const ok = await git.tryRun([
