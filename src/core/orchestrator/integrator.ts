@@ -68,6 +68,10 @@ export class Integrator {
   async accept(id: string): Promise<AcceptResult> {
     const position = await this.enqueue(id);
     if (!this.hooks.isStarted()) return { queued: position };
+    // The tests are the agent's code: nothing runs where agents may not (an untrusted workspace).
+    const blocked = this.ctx.deps.mayRunAgents?.();
+    if (blocked)
+      throw new Error(`SpecTask #${this.ctx.book.require(id).number} is queued for integration; it waits: ${blocked}`);
     const done = new Promise<AcceptResult>((resolve, reject) => {
       const list = this.waiters.get(id) ?? [];
       list.push({ resolve, reject });
@@ -93,14 +97,14 @@ export class Integrator {
   }
 
   /** What each task of the queue shows (card, tree, `spectask fleet`): its place, or why it waits. */
-  queueReasons(): Map<string, string> {
+  queueReasons(blocked?: string): Map<string, string> {
     const reasons = new Map<string, string>();
     const q = this.queue();
     const integrating = [...this.ctx.book.all()].find((t) => t.status === 'integrating');
     if (integrating) reasons.set(integrating.id, 'integrating: put on the current base and tested');
     q.forEach((t, i) => {
       const ahead = i > 0 ? `after #${q[i - 1]!.number}` : integrating ? `after #${integrating.number}` : 'next';
-      const held = this.held.get(t.id);
+      const held = blocked ?? this.held.get(t.id);
       reasons.set(t.id, `integration queue: ${i + 1} of ${q.length}, ${ahead}${held ? ` — waits: ${held}` : ''}`);
     });
     return reasons;

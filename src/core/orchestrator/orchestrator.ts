@@ -308,7 +308,7 @@ export class Orchestrator extends Disposable {
       autoStart: s.autoStart,
     });
     const reasons = new Map(decision.queueReasons);
-    for (const [id, r] of this.integrator.queueReasons()) reasons.set(id, r);
+    for (const [id, r] of this.integrator.queueReasons(blocked)) reasons.set(id, r);
     if (blocked) for (const d of decision.start) if (d.trigger !== 'start_planning') reasons.set(d.taskId, blocked);
     this.fleet.dispatch({ type: 'queueReasons', reasons });
     if (blocked) return;

@@ -5,6 +5,10 @@ import { DEFAULT_INTEGRATION, type IntegrationSettings } from '../../../src/core
 import { replay, type ReplayContext } from '../../support/replayBackend';
 import { git, makeCleanRepo, makeRepo, tempDir } from '../../support/tempRepo';
 import { disposeHarnessAfterEach, makeHarness, waitForStatus, type Harness } from '../../support/orchestratorHarness';
+import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
+import { openOrchestrator } from '../../../src/core/orchestrator/openOrchestrator';
+import { DEFAULT_SETTINGS } from '../../../src/core/orchestrator/settings';
+import { ReplayBackend } from '../../support/replayBackend';
 
 const numberOf = (ctx: ReplayContext) => /SpecTask #(\d{6})/.exec(ctx.req.prompt)?.[1] ?? '000000';
 const sentBack = (ctx: ReplayContext) =>
@@ -212,5 +216,50 @@ describe('Integration queue', function () {
       '1',
       'its one commit, merged once',
     );
+  });
+
+  it('runs no test where agents may not run (an untrusted workspace): the task waits in the queue and says why', async () => {
+    const repo = makeCleanRepo();
+    const ran = path.join(tempDir('spectask-untrusted-'), 'ran');
+    h = await makeHarness(async (ctx) => replay.implement(ctx, numberOf(ctx)), {}, repo);
+    const id = await implementTask(h, 'Untrusted');
+    await h.dispose();
+    h = undefined;
+    // The same repository reopened as an untrusted workspace opens it: agents (and so tests) may not run.
+    const registry = new GitQueueRegistry();
+    let trusted = false;
+    const opened = await openOrchestrator(repo, {
+      registry,
+      backends: [new ReplayBackend(async () => undefined)],
+      settings: () => ({
+        ...DEFAULT_SETTINGS,
+        planning: { backend: 'custom' },
+        implementation: { backend: 'custom' },
+        reconcileIntervalMs: 0,
+        ...integration({ testCommand: `touch ${ran}` }),
+      }),
+      mayRunAgents: () => (trusted ? undefined : 'the workspace is not trusted'),
+    });
+    try {
+      await opened.orchestrator.start();
+      await assert.rejects(
+        opened.orchestrator.accept(id),
+        /queued for integration; it waits: the workspace is not trusted/,
+      );
+      await opened.orchestrator.reconcile();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(opened.orchestrator.task(id)!.status, 'queued_integration');
+      assert.equal(fs.existsSync(ran), false, 'the test command did not run');
+      const c = opened.orchestrator.fleetSnapshot().cards.find((x) => x.taskId === id)!;
+      assert.match(c.queueReason ?? '', /waits: the workspace is not trusted/);
+      trusted = true;
+      await opened.orchestrator.reconcile();
+      await waitForStatus({ orchestrator: opened.orchestrator, logs: [] }, id, 'done');
+      assert.ok(fs.existsSync(ran), 'trusted: the tests ran');
+    } finally {
+      opened.dispose();
+      await registry.forRepo(repo).whenIdle();
+      registry.dispose();
+    }
   });
 });
