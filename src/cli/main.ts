@@ -5,6 +5,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import {
   checklistCommand,
   createCommand,
+  dependsOnCommand,
   initCommand,
   listCommand,
   markCommand,
@@ -41,6 +42,7 @@ const VALUE_OPTIONS = new Set([
   'quote',
   'note',
   'remote',
+  'depends-on',
   'test-command',
   'test-timeout',
   'integration-strategy',
@@ -64,6 +66,7 @@ const COMMANDS: Record<
   restore: lifecycleCommand('restore'),
   init: initCommand,
   create: createCommand,
+  'depends-on': dependsOnCommand,
   list: listCommand,
   show: showCommand,
   checklist: checklistCommand,
@@ -77,6 +80,8 @@ Commands:
   init                              create or adopt the design-docs branch and its worktree (repairs it)
   create <title> [--prompt <text>]  create a SpecTask folder (requirements.md, design.md, tasks.md, spectask.json)
          [--priority <p>]           low | medium | high | critical
+         [--depends-on 3,4]         SpecTasks that must be done before this one starts
+  depends-on <id> <ids|none>        change what a SpecTask waits for (a cycle is refused, with its path)
   list [--json]                     list SpecTasks with status and checklist progress
   show <id> [--json]                one SpecTask: status, progress, current item with context
   checklist <file> [--json]         parse any checklist file: items (line, depth, state, id), progress,
