@@ -55,6 +55,7 @@ describe('spectask run and the lifecycle commands', function () {
       (await cli(repo, 'queue')).out,
       /^1 {2}#000001 {2}Add a greeting {2}— integration queue: 1 of 1, next/m,
     );
+    assert.match((await cli(repo, 'fleet')).out, /#000001 {2}Integration .*— integration queue: 1/);
     assert.equal(fs.existsSync(path.join(repo, 'src')), false, 'nothing is merged before `run`');
     assert.equal((await cli(repo, 'run', '--until-idle', '--backend', 'custom', '--custom-command', CUSTOM)).code, 0);
     assert.match((await cli(repo, 'show', '1')).out, /status: {3}done/);
