@@ -102,6 +102,13 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
           <span class="codicon codicon-watch" aria-hidden="true" /> {card.queueReason}
         </p>
       )}
+      {card.integrationReason && (
+        <p class="card-integration" title={`Why it did not reach its base branch: ${card.integrationReason}`}>
+          <span class="codicon codicon-git-merge" aria-hidden="true" />{' '}
+          <span class="visually-hidden">Not integrated: </span>
+          {card.integrationReason}
+        </p>
+      )}
       {card.lastError && (
         <p class="card-error" role="status">
           <span class="codicon codicon-error" aria-hidden="true" /> {card.lastError}

@@ -21,6 +21,7 @@ export function cardActions(card: Pick<FleetAgentCard, 'phase' | 'agentId' | 'ha
     case 'failed':
       return { primary: 'retry', secondary: [...transcript, 'openDocs', ...worktree] };
     case 'queued':
+    case 'integration':
     case 'done':
     case 'backlog':
     case 'archived':

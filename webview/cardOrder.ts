@@ -6,6 +6,7 @@ const RANK: Readonly<Record<Phase, number>> = {
   implementation_review: 0,
   failed: 1,
   implementing: 2,
+  integration: 2,
   planning: 2,
   queued: 3,
   backlog: 4,

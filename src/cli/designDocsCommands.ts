@@ -6,7 +6,9 @@ import { parseItemState } from '../core/checklist/markers';
 import { parseChecklist } from '../core/checklist/parseChecklist';
 import { openDesignDocs, type DesignDocs } from '../core/docs/openDesignDocs';
 import { PRIORITIES, type Priority } from '../core/docs/specTaskSchema';
+import type { SpecTaskStore } from '../core/docs/specTaskStore';
 import { GitQueueRegistry } from '../core/git/gitQueue';
+import { dependencyProblem, parseTaskRefs } from '../core/orchestrator/dependencies';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistJson, taskDetailsJson, taskJson } from './jsonShapes';
 
@@ -43,24 +45,73 @@ export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> 
 
 /** `spectask create <title> [--prompt <text>] [--priority <p>]`. */
 export async function createCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  allowOnly(args, [...STORE_OPTIONS, 'prompt', 'priority', 'push']);
+  allowOnly(args, [...STORE_OPTIONS, 'prompt', 'priority', 'push', 'depends-on']);
   const [title] = expectPositionals(
     args,
     1,
-    'spectask create <title> [--prompt <text>] [--priority low|medium|high|critical]',
+    'spectask create <title> [--prompt <text>] [--priority low|medium|high|critical] [--depends-on 3,4]',
   );
+  const dependsOnText = optionValue(args, 'depends-on');
+  let dependsOn: string[] | undefined;
+  try {
+    dependsOn = dependsOnText === undefined ? undefined : parseTaskRefs(dependsOnText);
+  } catch (e) {
+    throw new UsageError(`--depends-on: ${(e as Error).message}`);
+  }
   const priority = optionValue(args, 'priority');
   if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority))
     throw new UsageError(`--priority must be one of ${PRIORITIES.join(', ')}`);
   if (!title.trim()) throw new UsageError('the title is empty');
   return withStore(args, io, true, async (dd) => {
+    if (dependsOn?.length) {
+      // A new task: nothing depends on it yet, so only the named tasks must exist.
+      const graph = await dependencyGraph(dd.store);
+      const problem = dependencyProblem(graph, '(new)', dependsOn);
+      if (problem)
+        throw new Error(`cannot create it depending on ${dependsOn.map((d) => `#${d}`).join(', ')}: ${problem}`);
+    }
     const t = await dd.store.create({
       title,
       prompt: optionValue(args, 'prompt'),
       priority: priority as Priority | undefined,
+      dependsOn,
     });
     if (args.options.has('json')) writeJson(io, taskJson(t));
     else io.out.write(`created SpecTask ${t.id} "${t.title}" in ${t.path}\n`);
+    return 0;
+  });
+}
+
+/** Every SpecTask's id → its dependsOn, from the records. */
+async function dependencyGraph(store: SpecTaskStore): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for (const s of await store.list()) graph.set(s.id, (await store.get(s.id)).record?.dependsOn ?? []);
+  return graph;
+}
+
+/** `spectask depends-on <id> <ids|none>`: what a SpecTask waits for; cycles are refused with the path. */
+export async function dependsOnCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  allowOnly(args, [...STORE_OPTIONS, 'push']);
+  const [ref, list] = expectPositionals(args, 2, 'spectask depends-on <id> <ids, e.g. 3,4 | none>');
+  let deps: string[];
+  try {
+    deps = list.trim().toLowerCase() === 'none' ? [] : parseTaskRefs(list);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return withStore(args, io, true, async (dd) => {
+    const t = await dd.store.get(ref);
+    const problem = dependencyProblem(await dependencyGraph(dd.store), t.id, deps);
+    if (problem) throw new Error(`#${t.id} cannot depend on ${deps.map((d) => `#${d}`).join(', ')}: ${problem}`);
+    const rec = await dd.store.update(
+      t.id,
+      `depends on ${deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing'}`,
+      (r) => {
+        r.dependsOn = deps;
+      },
+    );
+    if (args.options.has('json')) writeJson(io, { id: t.id, dependsOn: rec.dependsOn });
+    else io.out.write(`SpecTask ${t.id} depends on ${deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing'}\n`);
     return 0;
   });
 }

@@ -12,6 +12,8 @@ export function cardLine(c: FleetAgentCard): string {
   if (current) parts.push(`→ ${current.state === 'doing' ? '[~]' : '[ ]'} ${truncate(current.text, 50)}`);
   if (c.lastActivity && isWorkingPhase(c.phase)) parts.push(`(${truncate(c.lastActivity, 40)})`);
   if (c.queueReason) parts.push(`— ${c.queueReason}`);
+  else if (c.queuePosition !== undefined) parts.push(`— integration queue: ${c.queuePosition}`);
+  if (c.integrationReason) parts.push(`— not integrated: ${truncate(c.integrationReason, 80)}`);
   if (c.lastError && c.phase === 'failed') parts.push(`— ${truncate(c.lastError, 80)}`);
   return parts.join('  ');
 }

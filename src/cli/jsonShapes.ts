@@ -7,6 +7,7 @@ import type {
 import type { SpecTaskDetails, SpecTaskSummary } from '../core/docs/specTaskReader';
 import type { SyncResult } from '../core/docs/designDocsSync';
 import type { SpecTaskRecord } from '../core/docs/specTaskSchema';
+import { integrationReasonOf } from '../core/orchestrator/integration/integrationReason';
 
 // The `--json` output of the CLI. These shapes are a stable interface for scripts and CI (documented in
 // src/cli/JSON.md): fields may be added, never renamed or removed. Lines and item numbers are 1-based;
@@ -52,6 +53,8 @@ export interface TaskDetailsJson extends TaskJson {
   record: SpecTaskRecord | null;
   documents: { requirements: string | null; design: string | null; tasks: string | null; metadata: string | null };
   checklist: ChecklistJson | null;
+  /** Why its last integration did not reach the base ("tests failed: 2 failing"); null once merged or never. */
+  integrationReason: string | null;
 }
 
 export function itemJson(it: ChecklistItem): ItemJson {
@@ -112,6 +115,7 @@ export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
       t.checklist && t.focus && t.progress && t.documents.tasks
         ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus)
         : null,
+    integrationReason: integrationReasonOf(t.record) ?? null,
   };
 }
 

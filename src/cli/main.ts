@@ -5,13 +5,14 @@ import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import {
   checklistCommand,
   createCommand,
+  dependsOnCommand,
   initCommand,
   listCommand,
   markCommand,
   showCommand,
   type CliIO,
 } from './designDocsCommands';
-import { fleetCommand, lifecycleCommand, runCommand } from './orchestratorCommands';
+import { fleetCommand, lifecycleCommand, queueCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
@@ -41,6 +42,10 @@ const VALUE_OPTIONS = new Set([
   'quote',
   'note',
   'remote',
+  'depends-on',
+  'test-command',
+  'test-timeout',
+  'integration-strategy',
 ]);
 
 const COMMANDS: Record<
@@ -55,11 +60,13 @@ const COMMANDS: Record<
   'request-changes': lifecycleCommand('request-changes'),
   reject: lifecycleCommand('reject'),
   accept: lifecycleCommand('accept'),
+  queue: queueCommand,
   retry: lifecycleCommand('retry'),
   archive: lifecycleCommand('archive'),
   restore: lifecycleCommand('restore'),
   init: initCommand,
   create: createCommand,
+  'depends-on': dependsOnCommand,
   list: listCommand,
   show: showCommand,
   checklist: checklistCommand,
@@ -73,6 +80,8 @@ Commands:
   init                              create or adopt the design-docs branch and its worktree (repairs it)
   create <title> [--prompt <text>]  create a SpecTask folder (requirements.md, design.md, tasks.md, spectask.json)
          [--priority <p>]           low | medium | high | critical
+         [--depends-on 3,4]         SpecTasks that must be done before this one starts
+  depends-on <id> <ids|none>        change what a SpecTask waits for (a cycle is refused, with its path)
   list [--json]                     list SpecTasks with status and checklist progress
   show <id> [--json]                one SpecTask: status, progress, current item with context
   checklist <file> [--json]         parse any checklist file: items (line, depth, state, id), progress,
@@ -89,7 +98,9 @@ Commands:
   approve <id>                      approve the spec          reject <id>          reject the spec (archives)
   request-changes <id> --comment <text> [--document <doc> --line <n> --quote <text>]
                                     send a review comment to the same agent (spec review or code review)
-  accept <id>                       merge the implementation into its base branch (then done)
+  accept <id>                       put the implementation in the integration queue; \`run\` rebases it onto its
+                                    base, runs the project's tests and fast-forwards the base only if they pass
+  queue [--json]                    the integration queue in order: place, and why a SpecTask waits
   retry <id> | archive <id> | restore <id>
   help, --version
 
@@ -101,7 +112,9 @@ Orchestrator options (run, and the commands above):
   --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
   --agent-priority lower|normal     CPU priority of agents and their commands (lower: the machine stays
                                     responsive while many agents build and test at once)
-  Environment: SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
+  --test-command <cmd>              the integration queue's test command (default: detected; "none": untested)
+  --test-timeout <seconds> (1800), --integration-strategy rebase|merge
+  Environment: SPECTASK_TEST_COMMAND, SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
   SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 
 Options:

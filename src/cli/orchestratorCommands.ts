@@ -110,8 +110,10 @@ export function lifecycleCommand(
           await o.restore(id);
           break;
         case 'accept': {
+          // Enqueues only: `spectask run` works through the queue (rebase, tests, fast-forward).
           const r = await o.accept(id);
-          io.out.write(`merged${r.sha ? ` at ${r.sha.slice(0, 12)}` : ''}\n`);
+          if (!args.options.has('json'))
+            io.out.write(`queued for integration (place ${r.queued ?? '?'}); \`spectask run\` integrates it\n`);
           break;
         }
         case 'request-changes': {
@@ -142,6 +144,38 @@ export function lifecycleCommand(
       return 0;
     });
   };
+}
+
+/** `spectask queue [--json]`: the integration queue in order, with each SpecTask's place and reason. */
+export async function queueCommand(args: ParsedArgs, io: RunIO): Promise<number> {
+  allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS]);
+  expectPositionals(args, 0, 'spectask queue [--json]');
+  return withOrchestrator(args, io, true, async ({ orchestrator: o }) => {
+    await o.load();
+    const cards = new Map(o.fleetSnapshot().cards.map((c) => [c.taskId, c]));
+    const reasons = o.integrationQueueReasons();
+    const integrating = o.taskViews().filter((t) => t.status === 'integrating');
+    const rows = [...integrating.map((t) => t.id), ...o.integrationQueue()].map((id) => {
+      const c = cards.get(id)!;
+      return {
+        id,
+        number: c.number,
+        title: c.title,
+        status: o.task(id)!.status,
+        position: c.queuePosition ?? null,
+        reason: reasons.get(id) ?? null,
+        lastSetback: c.integrationReason ?? null,
+      };
+    });
+    if (args.options.has('json')) io.out.write(`${JSON.stringify({ queue: rows }, null, 2)}\n`);
+    else if (!rows.length) io.out.write('the integration queue is empty\n');
+    else
+      for (const r of rows)
+        io.out.write(
+          `${r.position ?? '→'}  #${r.number}  ${r.title}  — ${r.status === 'integrating' ? 'integrating' : (r.reason ?? 'queued')}${r.lastSetback ? ` (last time: ${r.lastSetback})` : ''}\n`,
+        );
+    return 0;
+  });
 }
 
 /** `spectask fleet [--json]`: the fleet snapshot the dashboard would show, from the files. */
@@ -205,7 +239,8 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
       return (
         !views.some((t) => t.agentWorking) &&
         pool.stats().running === 0 &&
-        views.filter((t) => ACTIVE.has(t.status)).every((t) => t.queueReason)
+        views.filter((t) => ACTIVE.has(t.status)).every((t) => t.queueReason) &&
+        o.integrationIdle()
       );
     };
     const outcome = await new Promise<'idle' | 'interrupted'>((resolve) => {

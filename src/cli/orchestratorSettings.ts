@@ -3,7 +3,12 @@ import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agen
 import { BUILTIN_BACKENDS } from '../core/agents/builtinBackends';
 import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
 import type { BackendConfig } from '../core/orchestrator/backends';
-import { DEFAULT_SETTINGS, type OrchestratorSettings, type PermissionLevel } from '../core/orchestrator/settings';
+import {
+  DEFAULT_INTEGRATION,
+  DEFAULT_SETTINGS,
+  type OrchestratorSettings,
+  type PermissionLevel,
+} from '../core/orchestrator/settings';
 import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
 
 /** The back-ends the CLI can run: the registry's built-in ones (the VS Code LM back-end needs VS Code). */
@@ -25,6 +30,9 @@ export const ORCHESTRATOR_OPTIONS = [
   'idle-timeout',
   'agent-priority',
   'until-idle',
+  'test-command',
+  'test-timeout',
+  'integration-strategy',
 ];
 
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
@@ -72,6 +80,21 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
     maxRetries: count(args, 'max-retries', 0) ?? DEFAULT_SETTINGS.maxRetries,
     idleTimeoutMs: idle !== undefined ? idle * 1000 : DEFAULT_SETTINGS.idleTimeoutMs,
     agentCpuPriority: (priority as AgentCpuPriority | undefined) ?? DEFAULT_SETTINGS.agentCpuPriority,
+    integration: integrationFromArgs(args, env),
+  };
+}
+
+/** The integration queue's settings: flags, then SPECTASK_TEST_COMMAND (the user's own shell chose them). */
+function integrationFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): OrchestratorSettings['integration'] {
+  const strategy = optionValue(args, 'integration-strategy');
+  if (strategy !== undefined && strategy !== 'rebase' && strategy !== 'merge')
+    throw new UsageError('--integration-strategy must be rebase or merge');
+  const timeout = count(args, 'test-timeout', 0);
+  return {
+    ...DEFAULT_INTEGRATION,
+    strategy: strategy ?? DEFAULT_INTEGRATION.strategy,
+    testCommand: optionValue(args, 'test-command') ?? env.SPECTASK_TEST_COMMAND ?? DEFAULT_INTEGRATION.testCommand,
+    testTimeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_INTEGRATION.testTimeoutMs,
   };
 }
 

@@ -14,6 +14,9 @@ export const MACHINE_SCOPED_SETTINGS = [
   'agents.allowedCommands',
   'agents.cpuPriority',
   'openaiCompatible.baseUrl',
+  // The integration queue runs the test command on this machine, and hooks are programs too.
+  'integration.testCommand',
+  'integration.runHooks',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

@@ -13,6 +13,7 @@ export const PHASES = [
   'spec_review',
   'implementing',
   'implementation_review',
+  'integration',
   'failed',
   'done',
   'backlog',
@@ -30,6 +31,7 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   spec_review: 'Spec review',
   implementing: 'Implementing',
   implementation_review: 'Code review',
+  integration: 'Integration',
   failed: 'Failed',
   done: 'Done',
   backlog: 'Backlog',
@@ -91,6 +93,13 @@ export interface FleetAgentCard {
   costUsd?: number;
   /** Why a queued task is waiting, e.g. "waiting for 000041" or "implementation slots full (5/5)". */
   queueReason?: string;
+  /** Place in the integration queue (1 = next), while the SpecTask waits there. */
+  queuePosition?: number;
+  /**
+   * Why its last integration did not reach the base, e.g. "conflicts with #000002 in src/app.js" or "tests
+   * failed: 2 failing"; kept while its agent works on it again, gone once it is merged.
+   */
+  integrationReason?: string;
   /** The last error, e.g. why the task failed. */
   lastError?: string;
   /** Whether the SpecTask has a code worktree to open. */

@@ -228,10 +228,11 @@ describe('the whole workflow with the real claude CLI', function () {
       .join(' → ');
     assert.equal(
       history,
-      'backlog → queued_spec_generation → spec_generation → spec_review → spec_revision → spec_generation → spec_review → spec_approved → queued_implementation → implementation → implementation_review → done',
+      'backlog → queued_spec_generation → spec_generation → spec_review → spec_revision → spec_generation → spec_review → spec_approved → queued_implementation → implementation → implementation_review → queued_integration → integrating → done',
     );
     // Full messages: changes that arrive together are coalesced into one commit listing each of them.
     const docsLog = git(path.join(repo, '.git-worktrees/helix-design-docs'), 'log', '--format=%B');
-    assert.match(docsLog, /status implementation_review → done/);
+    assert.match(docsLog, /status implementation_review → queued_integration/);
+    assert.match(docsLog, /status integrating → done/);
   });
 });

@@ -118,6 +118,33 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.ok(options.includes('Claude Code'), JSON.stringify(options));
   });
 
+  it('shows the integration queue: its phase with a count, the place, and why an integration bounced', async () => {
+    await open();
+    const queued = makeCard(0, {
+      phase: 'integration',
+      queueReason: 'integration queue: 1 of 1, next',
+      queuePosition: 1,
+    });
+    const bounced = makeCard(1, { phase: 'implementing', integrationReason: 'conflicts with #000001 in src/app.js' });
+    await d!.snapshot(1, snapshotOf([queued, bounced]));
+    const counts = await d!.page.locator('.phase-count.phase-integration').innerText();
+    assert.match(counts.replace(/\s+/g, ' '), /Integration 1/);
+    const card = d!.page.locator('article.card[data-task-id="task-0"]');
+    assert.equal((await card.locator('.phase-chip').innerText()).trim(), 'Integration');
+    assert.match(await card.locator('.card-queue').innerText(), /integration queue: 1 of 1, next/);
+    const line = d!.page.locator('article.card[data-task-id="task-1"] .card-integration');
+    assert.equal(
+      (await line.textContent())!.replace(/\s+/g, ' ').trim(),
+      'Not integrated: conflicts with #000001 in src/app.js',
+    );
+    assert.equal(
+      await line.getAttribute('title'),
+      'Why it did not reach its base branch: conflicts with #000001 in src/app.js',
+    );
+    assert.equal(await card.locator('.card-integration').count(), 0, 'no setback, no line');
+    await d!.screenshot('webview-integration-queue-dark');
+  });
+
   it('says quietly why a run started again, as text a screen reader reads, with a tooltip', async () => {
     await open();
     const reason = 'retry 1 of 1 after the agent exited with code 1';

@@ -52,7 +52,15 @@ function payloads(origin: string): string[] {
   ];
 }
 
-const PHASES_SHOWN: Phase[] = ['implementing', 'queued', 'failed', 'planning', 'spec_review', 'implementation_review'];
+const PHASES_SHOWN: Phase[] = [
+  'implementing',
+  'queued',
+  'failed',
+  'planning',
+  'spec_review',
+  'implementation_review',
+  'integration',
+];
 
 function hostileCard(i: number, p: string): FleetAgentCard {
   return makeCard(i, {
@@ -63,6 +71,7 @@ function hostileCard(i: number, p: string): FleetAgentCard {
     lastActivity: p,
     restartReason: p,
     queueReason: p,
+    integrationReason: p,
     lastError: p,
     items: [
       { text: p, state: 'done' },

@@ -11,6 +11,8 @@ import {
   type Phase,
 } from '../../protocol/fleet';
 import { displayPath } from './displayPath';
+import type { SpecTaskRecord } from '../docs/specTaskSchema';
+import { integrationReasonOf } from './integration/integrationReason';
 
 // The one place where core's vocabulary becomes the dashboard's (src/protocol imports nothing from core).
 
@@ -110,14 +112,17 @@ function itemWindowOf(items: readonly ChecklistItem[], contextItems: number): Ca
  * tasks; archived SpecTasks are counted but get no card.
  */
 export function buildFleetSnapshot(input: {
-  tasks: Iterable<TaskView>;
+  tasks: Iterable<TaskView & { record?: Pick<SpecTaskRecord, 'history'> }>;
   agents: ReadonlyMap<string, AgentInfo>;
   runs: ReadonlyMap<string, RunView>;
   queueReasons: ReadonlyMap<string, string>;
+  /** The integration queue in order (task ids). */
+  integrationQueue?: readonly string[];
   contextItems: number;
   now: number;
 }): FleetSnapshot {
   const all: FleetAgentCard[] = [];
+  const place = new Map((input.integrationQueue ?? []).map((id, i) => [id, i + 1]));
   for (const t of input.tasks) {
     const agent = input.agents.get(t.id);
     const run = input.runs.get(t.id);
@@ -140,6 +145,8 @@ export function buildFleetSnapshot(input: {
       tokens: tokens || undefined,
       costUsd: agent?.usage.costUsd,
       queueReason: input.queueReasons.get(t.id),
+      queuePosition: place.get(t.id),
+      integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
       lastError: t.error ?? agent?.lastError,
       hasWorktree: t.hasWorktree,
     });

@@ -8,7 +8,7 @@ import type { FleetSnapshot } from '../../protocol/fleet';
 import type { CodeWorktree } from './codeWorktrees';
 import { buildFleetSnapshot, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
-import { Integrator } from './integrator';
+import { Integrator, type AcceptResult } from './integrator';
 import type { LogLevel, OrchestratorContext, OrchestratorDeps, OrchestratorNotice } from './orchestratorContext';
 import { PHASES, phaseOfStartTrigger } from './phases';
 import { implementationChangesPrompt, implementationPrompt } from './prompts';
@@ -65,7 +65,11 @@ export class Orchestrator extends Disposable {
     );
     const ctx = this.context();
     this.runs = this._register(new RunSupervisor(ctx));
-    this.integrator = new Integrator(ctx);
+    this.integrator = new Integrator(ctx, {
+      // A conflict or failing tests: the same agent session works on it again (like Request changes).
+      sendBack: (id, prompt, reason) => this.runs.launch(this.book.require(id), 'implementation', prompt, { reason }),
+      isStarted: () => this.started,
+    });
     // Its commits are this process's own writes: they reach the store through onDidWriteRecord; once the
     // Request-changes commit is made, the scheduler may start the revision.
     this.review = new ReviewService({ store: deps.store, now: () => this.now(), afterTransition: () => this.kick() });
@@ -107,6 +111,7 @@ export class Orchestrator extends Disposable {
     if (this.started) return;
     this.started = true;
     await this.refreshAll();
+    await this.integrator.recover();
     await this.runs.resumeInterrupted();
     await this.runs.relaunchOrphans();
     const interval = this.deps.settings().reconcileIntervalMs;
@@ -126,6 +131,7 @@ export class Orchestrator extends Disposable {
       agents: state.agents,
       runs: state.runs,
       queueReasons: state.queueReasons,
+      integrationQueue: this.integrator.queue().map((t) => t.id),
       contextItems: this.deps.settings().contextItems,
       now: this.now(),
     });
@@ -203,9 +209,33 @@ export class Orchestrator extends Disposable {
     return this.apply(id, 'reject', note);
   }
 
-  /** Accept: merge into the base (or open a pull request), then done. A conflict leaves everything as it was. */
-  accept(id: string): Promise<{ sha?: string; pullRequest?: string }> {
+  /**
+   * Accept: the SpecTask enters the integration queue. Where the loop runs, resolves once it is merged (or its
+   * pull request opened) and rejects with the reason when it was not (sent back to its agent, held); a one-shot
+   * command only enqueues (`queued` = its place) and `spectask run` integrates.
+   */
+  accept(id: string): Promise<AcceptResult> {
     return this.integrator.accept(id);
+  }
+
+  /** The integration queue in order (ids), for `spectask queue`. */
+  integrationQueue(): string[] {
+    return this.integrator.queue().map((t) => t.id);
+  }
+
+  /** Each queued or integrating SpecTask's place and why it waits (what the tick gives the views). */
+  integrationQueueReasons(): Map<string, string> {
+    return this.integrator.queueReasons();
+  }
+
+  /** Nothing to integrate now: no integration runs and every queued SpecTask is held (or none is queued). */
+  integrationIdle(): boolean {
+    return this.integrator.isIdle();
+  }
+
+  /** Resolves when no integration runs. */
+  whenIntegrationIdle(): Promise<void> {
+    return this.integrator.whenIdle();
   }
 
   async requestImplementationChanges(id: string, comments: string): Promise<void> {
@@ -278,9 +308,11 @@ export class Orchestrator extends Disposable {
       autoStart: s.autoStart,
     });
     const reasons = new Map(decision.queueReasons);
+    for (const [id, r] of this.integrator.queueReasons(blocked)) reasons.set(id, r);
     if (blocked) for (const d of decision.start) if (d.trigger !== 'start_planning') reasons.set(d.taskId, blocked);
     this.fleet.dispatch({ type: 'queueReasons', reasons });
     if (blocked) return;
+    if (this.started) await this.integrator.pass();
     for (const d of decision.start) {
       const t = this.book.get(d.taskId);
       if (!t) continue;

@@ -5,6 +5,25 @@ import type { AgentCpuPriority } from '../agents/agentPriority';
 export type PermissionLevel = 'edit' | 'edit+commands' | 'full';
 export type MergeStrategy = 'fast-forward' | 'merge-commit' | 'pull-request';
 
+/** The integration queue (issue 21): how an accepted branch reaches its base. */
+export interface IntegrationSettings {
+  /** How the task branch is put on the current base before the tests: rebase (linear) or merge the base in. */
+  strategy: 'rebase' | 'merge';
+  /** The project's test command (machine-scoped: it chooses a program); '' = detect, 'none' = no tests. */
+  testCommand: string;
+  /** Time limit of one test run; 0 = none. */
+  testTimeoutMs: number;
+  /** Run the user's git hooks when the user's checkout of the base is fast-forwarded (machine-scoped). */
+  runHooks: boolean;
+}
+
+export const DEFAULT_INTEGRATION: IntegrationSettings = {
+  strategy: 'rebase',
+  testCommand: '',
+  testTimeoutMs: 30 * 60_000,
+  runHooks: false,
+};
+
 /** Everything the orchestrator reads from settings (`spectask.*` in VS Code, flags/env in the CLI). */
 export interface OrchestratorSettings {
   planning: { backend: BackendId; model?: string };
@@ -24,6 +43,8 @@ export interface OrchestratorSettings {
   maxRetries: number;
   retryBackoffMs: number;
   mergeStrategy: MergeStrategy;
+  /** The integration queue; absent = {@link DEFAULT_INTEGRATION}. */
+  integration?: IntegrationSettings;
   /** Remove the code worktree once the task is done (its branch is kept). */
   cleanupWorktreeOnDone: boolean;
   /** Base branch for new SpecTasks; undefined = the branch checked out when the task is created. */
@@ -63,6 +84,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   maxRetries: 1,
   retryBackoffMs: 5_000,
   mergeStrategy: 'merge-commit',
+  integration: DEFAULT_INTEGRATION,
   cleanupWorktreeOnDone: true,
   contextItems: 2,
   agentCpuPriority: 'lower',

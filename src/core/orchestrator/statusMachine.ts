@@ -14,6 +14,8 @@ export const SPECTASK_STATUSES = [
   'queued_implementation',
   'implementation',
   'implementation_review',
+  'queued_integration',
+  'integrating',
   'done',
   'spec_failed',
   'implementation_failed',
@@ -40,6 +42,11 @@ export type Trigger =
   | 'implementation_complete'
   | 'implementation_failed'
   | 'accept'
+  | 'integration_slot_free'
+  | 'integration_succeeded'
+  | 'integration_bounced'
+  | 'integration_blocked'
+  | 'integration_interrupted'
   | 'request_implementation_changes'
   | 'retry'
   | 'reopen'
@@ -140,7 +147,52 @@ export const TRANSITIONS: readonly Row[] = [
     actor: 'orchestrator',
     label: 'Implementation failed',
   },
-  { from: ['implementation_review'], trigger: 'accept', to: 'done', actor: 'user', label: 'Accept and merge' },
+  {
+    from: ['implementation_review'],
+    trigger: 'accept',
+    to: 'queued_integration',
+    actor: 'user',
+    label: 'Accept and merge',
+  },
+  // The integration queue (DESIGN.md v2 §7): one at a time, rebased onto the base, tested, fast-forwarded.
+  {
+    from: ['queued_integration'],
+    trigger: 'integration_slot_free',
+    to: 'integrating',
+    actor: 'scheduler',
+    label: 'Integration started',
+  },
+  {
+    from: ['integrating'],
+    trigger: 'integration_succeeded',
+    to: 'done',
+    actor: 'orchestrator',
+    label: 'Merged into the base',
+  },
+  {
+    // A conflict or failing tests: back to the same agent session with the reason; it re-enters the queue.
+    from: ['integrating'],
+    trigger: 'integration_bounced',
+    to: 'implementation',
+    actor: 'orchestrator',
+    label: 'Sent back to the agent',
+  },
+  {
+    // Nothing the agent can fix (no test program, git refused): a person looks at it and accepts again.
+    from: ['integrating'],
+    trigger: 'integration_blocked',
+    to: 'implementation_review',
+    actor: 'orchestrator',
+    label: 'Integration could not run',
+  },
+  {
+    // The orchestrator stopped mid-integration: the base moved or not (compare-and-swap), the task queues again.
+    from: ['integrating'],
+    trigger: 'integration_interrupted',
+    to: 'queued_integration',
+    actor: 'orchestrator',
+    label: 'Integration interrupted',
+  },
   {
     from: ['implementation_review'],
     trigger: 'request_implementation_changes',
@@ -240,6 +292,8 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
     waitsForPerson: true,
     hasCodeWorktree: true,
   }),
+  queued_integration: fact('integration', 'queued for integration', { hasCodeWorktree: true }),
+  integrating: fact('integration', 'being integrated', { hasCodeWorktree: true }),
   done: fact('done', 'done'),
   spec_failed: fact('failed', 'failed in planning'),
   implementation_failed: fact('failed', 'failed in implementation', { hasCodeWorktree: true }),

@@ -75,6 +75,8 @@ const STATUS_BADGE: Readonly<Record<SpecTaskStatus, string>> = {
   queued_implementation: 'Q',
   implementation: 'I',
   implementation_review: 'R',
+  queued_integration: 'M',
+  integrating: 'M',
   done: '✓',
   spec_failed: '!',
   implementation_failed: '!',

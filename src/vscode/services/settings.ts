@@ -6,6 +6,7 @@ import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
 import { userLevelValue, type MachineScopedSetting } from '../../core/machineSettings';
 import {
+  DEFAULT_INTEGRATION,
   DEFAULT_SETTINGS,
   type MergeStrategy,
   type OrchestratorSettings,
@@ -68,6 +69,15 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
       ? (strategy as MergeStrategy)
       : DEFAULT_SETTINGS.mergeStrategy,
     cleanupWorktreeOnDone: c.get<boolean>('merge.cleanupWorktree', DEFAULT_SETTINGS.cleanupWorktreeOnDone),
+    integration: {
+      strategy: c.get<string>('integration.strategy') === 'merge' ? 'merge' : 'rebase',
+      testCommand: (() => {
+        const v = readMachineSetting<unknown>('integration.testCommand');
+        return typeof v === 'string' ? v : DEFAULT_INTEGRATION.testCommand;
+      })(),
+      testTimeoutMs: num('integration.testTimeoutMinutes', DEFAULT_INTEGRATION.testTimeoutMs / 60_000) * 60_000,
+      runHooks: readMachineSetting<boolean>('integration.runHooks') === true,
+    },
     contextItems: num('dashboard.contextItems', DEFAULT_SETTINGS.contextItems),
     agentCpuPriority: AGENT_CPU_PRIORITIES.includes(priority as AgentCpuPriority)
       ? (priority as AgentCpuPriority)

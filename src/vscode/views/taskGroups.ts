@@ -7,6 +7,7 @@ import { PHASE_LABELS } from '../../protocol/fleet';
 const TREE_ORDER: readonly StatusGroup[] = [
   'spec_review',
   'implementation_review',
+  'integration',
   'implementing',
   'planning',
   'queued',

@@ -12,6 +12,7 @@ import {
 import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
+import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
@@ -49,11 +50,18 @@ const ICONS: Record<SpecTaskStatus, [string, string?]> = {
   queued_implementation: ['clock'],
   implementation: ['sync~spin', 'charts.blue'],
   implementation_review: ['git-pull-request', 'charts.yellow'],
+  queued_integration: ['git-merge'],
+  integrating: ['git-merge', 'charts.blue'],
   done: ['pass-filled', 'charts.green'],
   spec_failed: ['error', 'errorForeground'],
   implementation_failed: ['error', 'errorForeground'],
   archived: ['archive'],
 };
+
+/** Why the SpecTask's last integration did not reach its base, while it is not done (from its history). */
+function integrationSetback(t: TaskViewOf): string | undefined {
+  return t.status === 'done' ? undefined : integrationReasonOf(t.record);
+}
 
 const ITEM_ICONS: Record<ChecklistItem['state'], vscode.ThemeIcon> = {
   todo: new vscode.ThemeIcon('circle-large-outline'),
@@ -73,6 +81,7 @@ function taskSignature(t: TaskViewOf): string {
     t.error,
     t.backend,
     t.queueReason,
+    integrationSetback(t),
     t.agentWorking,
     t.hasWorktree,
     t.record?.branch,
@@ -338,7 +347,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
         : t.error && statusGroup(t.status) === 'failed'
           ? 'failed'
           : undefined;
-    item.description = [progress, state].filter(Boolean).join(' · ');
+    item.description = [progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = taskContextValue(t.status);
@@ -365,6 +374,7 @@ export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode
   if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
   for (const [icon, value] of [
     ['clock', t.queueReason],
+    ['git-merge', integrationSetback(t) && `Not integrated: ${integrationSetback(t)}`],
     ['error', t.error],
     ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`],
     ['hubot', t.backend],

@@ -41,7 +41,24 @@ describe('spectask run and the lifecycle commands', function () {
     assert.equal(fleet.cards[0].phase, 'implementation_review');
     assert.deepEqual(fleet.cards[0].progress, { done: 3, total: 3 });
 
-    assert.match((await cli(repo, 'accept', '1')).out, /merged at [0-9a-f]{12}[\s\S]*is now done/);
+    // Accept only enqueues; `spectask run` integrates (rebase, tests, fast-forward).
+    assert.match(
+      (await cli(repo, 'accept', '1')).out,
+      /queued for integration \(place 1\)[\s\S]*is now queued integration/,
+    );
+    const queue = JSON.parse((await cli(repo, 'queue', '--json')).out);
+    assert.deepEqual(
+      queue.queue.map((r: { number: string; position: number }) => [r.number, r.position]),
+      [['000001', 1]],
+    );
+    assert.match(
+      (await cli(repo, 'queue')).out,
+      /^1 {2}#000001 {2}Add a greeting {2}— integration queue: 1 of 1, next/m,
+    );
+    assert.match((await cli(repo, 'fleet')).out, /#000001 {2}Integration .*— integration queue: 1/);
+    assert.equal(fs.existsSync(path.join(repo, 'src')), false, 'nothing is merged before `run`');
+    assert.equal((await cli(repo, 'run', '--until-idle', '--backend', 'custom', '--custom-command', CUSTOM)).code, 0);
+    assert.match((await cli(repo, 'show', '1')).out, /status: {3}done/);
     assert.ok(fs.existsSync(path.join(repo, 'src')));
     assert.match(git(repo, 'log', '-1', '--format=%B', 'main'), /SpecTask: 000001/);
   });

@@ -20,6 +20,8 @@ describe('status → dashboard phase (fleetView.ts, from the status table)', () 
     assert.equal(fleetPhaseOf('queued_implementation'), 'queued');
     assert.equal(fleetPhaseOf('implementation_review'), 'implementation_review');
     assert.equal(fleetPhaseOf('implementation_failed'), 'failed');
+    assert.equal(fleetPhaseOf('queued_integration'), 'integration');
+    assert.equal(fleetPhaseOf('integrating'), 'integration');
   });
 
   it("has the status table's groups as its phases, in the same order, each with one name", () => {
@@ -31,6 +33,7 @@ describe('status → dashboard phase (fleetView.ts, from the status table)', () 
       spec_review: 'Spec review',
       implementing: 'Implementing',
       implementation_review: 'Code review',
+      integration: 'Integration',
       failed: 'Failed',
       done: 'Done',
       backlog: 'Backlog',

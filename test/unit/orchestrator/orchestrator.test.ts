@@ -74,6 +74,8 @@ describe('Orchestrator', function () {
       'queued_implementation',
       'implementation',
       'implementation_review',
+      'queued_integration',
+      'integrating',
       'done',
     ]);
   });
@@ -173,7 +175,7 @@ describe('Orchestrator', function () {
     assert.ok(order.indexOf('000004') > order.indexOf('000001'), `000004 waited for 000001: ${order}`);
   });
 
-  it('stops a merge on a conflict and leaves the base branch and the task intact', async () => {
+  it('stops an integration on a conflict: the base is untouched and the task goes back to its agent', async () => {
     h = await makeHarness(async (ctx) => {
       await fs.promises.writeFile(path.join(ctx.req.worktree, 'README.md'), '# agent version\n');
       await replay.implement(ctx, '000001');
@@ -186,13 +188,16 @@ describe('Orchestrator', function () {
     fs.writeFileSync(path.join(h.repo, 'README.md'), '# user version\n');
     git(h.repo, 'commit', '-qam', 'user edits readme');
     const mainBefore = git(h.repo, 'rev-parse', 'main');
-    await assert.rejects(h.orchestrator.accept(id), /stopped on a conflict in README\.md/);
+    // The user's commit has no SpecTask trailer: the reason names the base.
+    await assert.rejects(h.orchestrator.accept(id), /was not merged: conflicts with main in README\.md/);
     assert.equal(git(h.repo, 'rev-parse', 'main'), mainBefore);
     assert.equal(git(h.repo, 'status', '--porcelain'), '');
-    assert.equal(h.orchestrator.task(id)!.status, 'implementation_review');
+    for (let t0 = Date.now(); h.backend.calls.length < 2 && Date.now() - t0 < 10_000;)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.match(h.backend.calls[1]!.prompt, /Conflicting files:\n- README\.md/);
   });
 
-  it('refuses to merge into a checkout with uncommitted changes', async () => {
+  it('holds the integration while the checkout of the base has uncommitted changes', async () => {
     h = await makeHarness(async (ctx) => replay.implement(ctx, '000001'), {}, makeRepo());
     const id = await h.orchestrator.create({ title: 'Dirty base' });
     fs.writeFileSync(

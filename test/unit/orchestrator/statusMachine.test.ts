@@ -31,7 +31,13 @@ const DESIGN_TABLE: [SpecTaskStatus, Trigger, SpecTaskStatus][] = [
   ['queued_implementation', 'implementation_slot_free', 'implementation'],
   ['implementation', 'implementation_complete', 'implementation_review'],
   ['implementation', 'implementation_failed', 'implementation_failed'],
-  ['implementation_review', 'accept', 'done'],
+  ['implementation_review', 'accept', 'queued_integration'],
+  // The integration queue (issue 21).
+  ['queued_integration', 'integration_slot_free', 'integrating'],
+  ['integrating', 'integration_succeeded', 'done'],
+  ['integrating', 'integration_bounced', 'implementation'],
+  ['integrating', 'integration_blocked', 'implementation_review'],
+  ['integrating', 'integration_interrupted', 'queued_integration'],
   ['implementation_review', 'request_implementation_changes', 'implementation'],
   ['spec_failed', 'retry', 'queued_spec_generation'],
   ['implementation_failed', 'retry', 'queued_implementation'],
@@ -113,6 +119,8 @@ describe('status machine', () => {
     assert.equal(statusGroup('implementation'), 'implementing');
     assert.equal(statusGroup('implementation_review'), 'implementation_review');
     assert.equal(statusGroup('implementation_failed'), 'failed');
+    assert.equal(statusGroup('queued_integration'), 'integration');
+    assert.equal(statusGroup('integrating'), 'integration');
     // Every group holds at least one status, so no tree group or dashboard phase is always empty.
     assert.deepEqual(
       STATUS_GROUPS.filter((g) => !SPECTASK_STATUSES.some((s) => statusGroup(s) === g)),
@@ -132,7 +140,9 @@ describe('status machine', () => {
     );
     assert.deepEqual(sorted(SELF_ADVANCING_STATUSES), [
       'implementation',
+      'integrating',
       'queued_implementation',
+      'queued_integration',
       'queued_spec_generation',
       'spec_approved',
       'spec_generation',

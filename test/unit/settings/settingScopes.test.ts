@@ -20,6 +20,8 @@ const DANGEROUS = [
   'spectask.agents.allowedCommands',
   'spectask.agents.cpuPriority',
   'spectask.openaiCompatible.baseUrl',
+  'spectask.integration.testCommand',
+  'spectask.integration.runHooks',
 ];
 
 /**
@@ -41,6 +43,8 @@ const WORKSPACE_SAFE = [
   'spectask.reconcileIntervalSeconds',
   'spectask.autoStart',
   'spectask.merge.strategy',
+  'spectask.integration.strategy',
+  'spectask.integration.testTimeoutMinutes',
   'spectask.merge.cleanupWorktree',
   'spectask.pushToRemote',
   'spectask.syncIntervalMinutes',

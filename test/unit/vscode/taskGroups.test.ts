@@ -8,7 +8,18 @@ describe('SpecTasks tree groups', () => {
     assert.deepEqual([...GROUPS.map((g) => g.group)].sort(), [...STATUS_GROUPS].sort());
     assert.deepEqual(
       GROUPS.map((g) => g.label),
-      ['Spec review', 'Code review', 'Implementing', 'Planning', 'Queued', 'Backlog', 'Failed', 'Done', 'Archived'],
+      [
+        'Spec review',
+        'Code review',
+        'Integration',
+        'Implementing',
+        'Planning',
+        'Queued',
+        'Backlog',
+        'Failed',
+        'Done',
+        'Archived',
+      ],
     );
     for (const g of GROUPS) assert.equal(g.label, PHASE_LABELS[g.group], g.group);
     assert.deepEqual(

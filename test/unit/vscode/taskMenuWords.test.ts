@@ -67,6 +67,9 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
         'queued_implementation',
         'implementation',
         'implementation_review',
+        // The integration queue works on the branch; its worktree stays until the merge.
+        'queued_integration',
+        'integrating',
         'implementation_failed',
       ],
       'spectask.task.archive': SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived'),

@@ -1,0 +1,135 @@
+import type { AgentHost } from '../../agents/agentHost';
+import type { GitQueue } from '../../git/gitQueue';
+import type { CodeWorktree } from '../codeWorktrees';
+import type { IntegrationSettings } from '../settings';
+import {
+  dropScratch,
+  holderOf,
+  localChanges,
+  prepareCandidate,
+  publishCandidate,
+  type Prepared,
+} from './branchIntegration';
+import { runTests } from './runTests';
+import type { Setback } from './sendBack';
+import { scratchPathFor } from './scratchWorktrees';
+import { resolveTestCommand } from './testCommand';
+
+/** How one integration ended. */
+export type IntegrationOutcome =
+  | { kind: 'merged'; sha: string; note: string }
+  | { kind: 'bounced'; setback: Setback }
+  /** Nothing the agent can fix (the test program is missing, git failed): a person looks. */
+  | { kind: 'blocked'; reason: string }
+  /** It waits in the queue: the user's checkout of the base has local changes, or the base kept moving. */
+  | { kind: 'held'; reason: string };
+
+export interface IntegrationJob {
+  queue: GitQueue;
+  host: AgentHost;
+  repoRoot: string;
+  commonDir: string;
+  wt: CodeWorktree;
+  number: string;
+  title: string;
+  settings: IntegrationSettings;
+  /** Where the test output goes (0600). */
+  outputFile: string;
+}
+
+/** How often a candidate is rebuilt when the base moves between its test and its publication. */
+const MAX_ATTEMPTS = 3;
+
+const held = (path: string, base: string, changes: string[]): IntegrationOutcome => ({
+  kind: 'held',
+  reason: `${path} has uncommitted changes on ${base} (${changes.length} file${changes.length === 1 ? '' : 's'}); your checkout is left alone: commit or stash them and the queue goes on`,
+});
+
+/**
+ * One SpecTask through the queue: its branch put on the current base in a scratch worktree, the project's
+ * tests run at the candidate's tip, and the base fast-forwarded to it by compare-and-swap. The base is never
+ * forced nor rewritten; a conflict or a failing test leaves it untouched.
+ */
+export async function integrateOne(job: IntegrationJob): Promise<IntegrationOutcome> {
+  const { queue, wt } = job;
+  const message = `spectask(${job.number}): integrate "${job.title}"`;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    // The user's checkout first: a candidate that could not be published is not worth a test run.
+    const dirty = await queue.enqueue('integration: the base checkout', async (git) => {
+      const holder = await holderOf(git, wt.baseBranch);
+      const changes = holder ? await localChanges(git, holder) : [];
+      return holder && changes.length ? held(holder, wt.baseBranch, changes) : undefined;
+    });
+    if (dirty) return dirty;
+    const scratch = scratchPathFor(job.commonDir, job.number);
+    try {
+      const prepared: Prepared = await queue.enqueue('integration: prepare', async (git) => {
+        await dropScratch(git, scratch);
+        return prepareCandidate(git, wt, job.settings.strategy, scratch, job.number, job.repoRoot);
+      });
+      if (prepared.kind === 'already')
+        return {
+          kind: 'merged',
+          sha: prepared.base,
+          note: `already in ${wt.baseBranch} at ${prepared.base.slice(0, 12)}`,
+        };
+      if (prepared.kind === 'conflict') {
+        const who = prepared.with.length ? prepared.with.map((n) => `#${n}`).join(', ') : wt.baseBranch;
+        return {
+          kind: 'bounced',
+          setback: {
+            kind: 'conflict',
+            reason: `conflicts with ${who} in ${prepared.files.slice(0, 5).join(', ')}${prepared.files.length > 5 ? ` and ${prepared.files.length - 5} more` : ''}`,
+            files: prepared.files,
+            base: prepared.base,
+          },
+        };
+      }
+      const command = await resolveTestCommand(job.settings.testCommand, scratch);
+      const tests = await runTests({
+        host: job.host,
+        command,
+        cwd: scratch,
+        timeoutMs: job.settings.testTimeoutMs,
+        outputFile: job.outputFile,
+      });
+      if (tests.startFailed) return { kind: 'blocked', reason: tests.summary };
+      if (!tests.passed)
+        return {
+          kind: 'bounced',
+          setback: {
+            kind: 'tests',
+            reason: tests.summary,
+            tail: tests.tail,
+            base: prepared.base,
+            outputFile: tests.outputFile,
+          },
+        };
+      const published = await queue.enqueue('integration: publish', (git) =>
+        publishCandidate(git, wt, prepared.base, prepared.candidate, message, job.settings.runHooks),
+      );
+      if (published.kind === 'dirty-checkout') return held(published.path, wt.baseBranch, published.changes);
+      if (published.kind === 'moved')
+        return {
+          kind: 'merged',
+          sha: published.sha,
+          note: `merged into ${wt.baseBranch} at ${published.sha.slice(0, 12)} (${prepared.rebased ? 'rebased, ' : ''}${tests.summary})`,
+        };
+      // base-moved: another writer moved the base after the candidate was built; build it again on the new one.
+    } finally {
+      await queue.enqueue('integration: clean up', (git) => dropScratch(git, scratch)).catch(() => undefined);
+    }
+  }
+  return { kind: 'held', reason: `${wt.baseBranch} kept moving during ${MAX_ATTEMPTS} integrations; it tries again` };
+}
+
+/** The user's checkout of the base with local changes, if so: the queue holds the task instead of starting. */
+export function checkoutHeld(queue: GitQueue, wt: CodeWorktree): Promise<{ reason: string } | undefined> {
+  return queue.enqueue('integration: the base checkout', async (git) => {
+    const holder = await holderOf(git, wt.baseBranch);
+    const changes = holder ? await localChanges(git, holder) : [];
+    if (!holder || !changes.length) return undefined;
+    const h = held(holder, wt.baseBranch, changes);
+    return h.kind === 'held' ? { reason: h.reason } : undefined;
+  });
+}
