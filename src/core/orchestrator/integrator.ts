@@ -241,8 +241,11 @@ export class Integrator {
     } else if (outcome.kind === 'bounced' && bouncesInARow(t.record?.history ?? []) < MAX_BOUNCES && wt) {
       const { setback } = outcome;
       await this.ctx.apply(id, 'integration_bounced', setback.reason, false);
-      const merging =
-        setback.kind === 'conflict' && (await mergeBaseIntoWorktree(deps.worktrees.queue, wt, setback.base));
+      const merging = await mergeBaseIntoWorktree(
+        deps.worktrees.queue,
+        { number: t.number, worktree: wt },
+        setback.base,
+      );
       this.ctx.notice({
         kind: 'failed',
         taskId: id,

@@ -2,6 +2,7 @@ import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { GitRunner } from '../git/gitRunner';
 import { checkBranches, type BranchCommit, type CodeWorktree, type CodeWorktrees } from './codeWorktrees';
 import { commitLine, itemSubject, itemsWithoutCommit, trailerLine } from './itemCommitMessages';
+import { assertConflictsResolved, isMerging } from './mergeConclusion';
 
 /** The task whose code worktree is committed: its number names it in the trailer. */
 export interface CommitTask {
@@ -40,9 +41,14 @@ export class ItemCommits {
   /** The end-of-run commit: whatever the agent left uncommitted. Resolves with whether there was anything. */
   commitLeftovers(task: CommitTask, what: string): Promise<boolean> {
     return this.worktrees.queue.enqueue(`commit leftovers of ${task.worktree.branch}`, async (git) => {
-      const status = await git.run(['status', '--porcelain', '--untracked-files=all'], { cwd: task.worktree.path });
-      if (!status.trim()) return false;
-      await commitWorktree(git, task, commitLine(`${task.number}: ${what}`), { allowEmpty: false });
+      const cwd = task.worktree.path;
+      const status = await git.run(['status', '--porcelain', '--untracked-files=all'], { cwd });
+      // The integration queue merged the base into the branch for the agent: this commit concludes that merge.
+      const merging = await isMerging(git, cwd);
+      if (!status.trim() && !merging) return false;
+      if (merging) await assertConflictsResolved(git, cwd);
+      const subject = merging ? `merged ${task.worktree.baseBranch} into the task branch` : what;
+      await commitWorktree(git, task, commitLine(`${task.number}: ${subject}`), { allowEmpty: merging });
       return true;
     });
   }
@@ -76,7 +82,7 @@ function branchCommits(git: GitRunner, wt: CodeWorktree): Promise<BranchCommit[]
  * no hooks or fsmonitor (the hardened host git), and no signing program, which the repository's config could
  * name. The message is two `-m` paragraphs: the sanitized subject and the trailer.
  */
-async function commitWorktree(
+export async function commitWorktree(
   git: GitRunner,
   task: CommitTask,
   subject: string,

@@ -14,11 +14,6 @@ const numberOf = (ctx: ReplayContext) => /SpecTask #(\d{6})/.exec(ctx.req.prompt
 const sentBack = (ctx: ReplayContext) =>
   ctx.req.prompt.includes('could not be integrated') || ctx.req.prompt.includes('tests failed');
 
-async function commitAll(ctx: ReplayContext, message: string): Promise<void> {
-  await ctx.git('add', '-A');
-  await ctx.git('-c', 'user.name=agent', '-c', 'user.email=agent@example.invalid', 'commit', '-q', '-m', message);
-}
-
 const integration = (over: Partial<IntegrationSettings>): { integration: IntegrationSettings } => ({
   integration: { ...DEFAULT_INTEGRATION, ...over },
 });
@@ -50,10 +45,11 @@ describe('Integration queue', function () {
       const n = numberOf(ctx);
       const readme = path.join(ctx.req.worktree, 'README.md');
       if (sentBack(ctx)) {
-        // The queue merged the base into the branch and left the markers: resolve, conclude the merge.
+        // The queue merged the base into the branch and left the markers: the agent resolves them (it runs no
+        // git that writes); the orchestrator concludes the merge when the run ends.
         assert.match(fs.readFileSync(readme, 'utf8'), /<<<<<<<[\s\S]*>>>>>>>/);
+        assert.doesNotMatch(ctx.req.prompt, /git add|git commit|"git merge/);
         fs.writeFileSync(readme, '# app by 000001 and 000002\n');
-        await commitAll(ctx, `resolve the conflict with main\n\nSpecTask: ${n}`);
         return;
       }
       fs.writeFileSync(readme, `# app by ${n}\n`);
@@ -85,6 +81,35 @@ describe('Integration queue', function () {
     assert.equal(card(h, second).integrationReason, undefined, 'the reason is gone once merged');
   });
 
+  it('does not conclude the merge while conflict markers remain: the agent is asked again, markers never reach a commit', async () => {
+    let sentBackRuns = 0;
+    h = await makeHarness(
+      async (ctx) => {
+        const n = numberOf(ctx);
+        const readme = path.join(ctx.req.worktree, 'README.md');
+        if (sentBack(ctx) || ctx.req.resumeSessionId) {
+          // The first answer leaves the markers in place; the next one (a nudge) resolves them.
+          if (sentBackRuns++ === 0) return;
+          fs.writeFileSync(readme, '# app by both\n');
+          return;
+        }
+        fs.writeFileSync(readme, `# app by ${n}\n`);
+        await replay.implement(ctx, n);
+      },
+      { maxNudges: 2 },
+    );
+    const first = await implementTask(h, 'First edits the readme');
+    const second = await implementTask(h, 'Second edits the readme');
+    await h.orchestrator.accept(first);
+    await assert.rejects(h.orchestrator.accept(second), /conflicts with #000001 in README\.md/);
+    await waitForStatus(h, second, 'done');
+    assert.ok(sentBackRuns >= 2, 'the agent was asked again after leaving the markers');
+    // Every version of README.md that any commit reaching main ever held.
+    const history = git(h.repo, 'log', '-p', '--format=%H', 'main', '--', 'README.md');
+    assert.doesNotMatch(history, /^\+(<{7}|>{7})/m, 'a commit on main holds conflict markers');
+    assert.equal(fs.readFileSync(path.join(h.repo, 'README.md'), 'utf8'), '# app by both\n');
+  });
+
   it('never lets a SpecTask that breaks the tests reach the base, and keeps the output', async () => {
     const outside = tempDir('spectask-tested-');
     const testCommand = `git rev-parse HEAD >> ${outside}/tested; if grep -rq BROKEN src 2>/dev/null; then echo "  2 failing"; exit 1; fi; echo ok`;
@@ -94,7 +119,6 @@ describe('Integration queue', function () {
         if (sentBack(ctx)) {
           assert.match(ctx.req.prompt, /tests failed: 2 failing/);
           fs.writeFileSync(path.join(ctx.req.worktree, 'src', 'bug.txt'), 'fixed\n');
-          await commitAll(ctx, `fix the tests\n\nSpecTask: ${n}`);
           return;
         }
         fs.mkdirSync(path.join(ctx.req.worktree, 'src'), { recursive: true });
