@@ -14,6 +14,8 @@ export const MACHINE_SCOPED_SETTINGS = [
   'agents.allowedCommands',
   'agents.cpuPriority',
   'openaiCompatible.baseUrl',
+  'agents.acp.agent',
+  'agents.acp.agents',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

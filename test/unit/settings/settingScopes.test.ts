@@ -20,6 +20,8 @@ const DANGEROUS = [
   'spectask.agents.allowedCommands',
   'spectask.agents.cpuPriority',
   'spectask.openaiCompatible.baseUrl',
+  'spectask.agents.acp.agent',
+  'spectask.agents.acp.agents',
 ];
 
 /**

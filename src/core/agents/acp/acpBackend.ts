@@ -64,13 +64,15 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
 export class AcpBackend implements AgentBackend {
   readonly id = ACP_BACKEND_INFO.id;
   readonly capabilities: BackendCapabilities = ACP_BACKEND_INFO.capabilities;
-  readonly label: string;
+  readonly label = ACP_BACKEND_INFO.label;
+  /** Which agent this is, for messages (`Gemini CLI (ACP)`). */
+  readonly agentLabel: string;
 
   constructor(
     private readonly spec: AcpAgentSpec,
     private readonly runOptions: Omit<AcpRunOptions, 'backendId'> = {},
   ) {
-    this.label = spec.label;
+    this.agentLabel = spec.label;
   }
 
   /** Is the binary there? (Whether it is signed in shows only when a session starts: ACP has no cheap check.) */
