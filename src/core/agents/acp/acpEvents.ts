@@ -48,13 +48,17 @@ export function acpToolKind(kind: unknown): ToolKind {
   }
 }
 
-/** The command line of an `execute` tool call, from the argument names agents use. */
+/**
+ * The command line of an `execute` tool call: from the argument names agents use, else its title (Gemini CLI
+ * sends no `rawInput` and titles the call with the command itself). Both come from the agent alike; a title
+ * that is prose ("Run tests") is no allowed command, so the fallback can only refuse more.
+ */
 export function acpCommand(toolCall: Record<string, unknown>): string | undefined {
   const input = obj(toolCall.rawInput);
   const cmd = input?.command ?? input?.cmd;
   if (typeof cmd === 'string') return cmd;
   if (Array.isArray(cmd) && cmd.every((a) => typeof a === 'string')) return cmd.join(' ');
-  return undefined;
+  return toolCall.kind === 'execute' ? str(toolCall.title) : undefined;
 }
 
 /** Every path a tool call names: its `locations`, its diffs, and the usual argument names of `rawInput`. */
@@ -150,7 +154,8 @@ export function mapSessionUpdate(update: unknown, s: AcpParseState): AgentEvent[
   }
 }
 
-function toolEvents(u: Record<string, unknown>, s: AcpParseState): AgentEvent[] {
+/** The tool calls and results one `tool_call`/`tool_call_update` (or a permission request's call) stands for. */
+export function toolEvents(u: Record<string, unknown>, s: AcpParseState): AgentEvent[] {
   const runId = s.runId;
   const callId = str(u.toolCallId) ?? '';
   const events: AgentEvent[] = [];

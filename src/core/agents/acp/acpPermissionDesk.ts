@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../agentEvents';
 import { obj, str } from '../cliAdapter';
-import { acpCommand, acpPaths, acpToolKind, type AcpParseState } from './acpEvents';
+import { acpCommand, acpPaths, acpToolKind, toolEvents, type AcpParseState } from './acpEvents';
 import {
   permissionOutcome,
   type AcpPermissionAnswer,
@@ -35,6 +35,9 @@ export class AcpPermissionDesk {
     const p = obj(params);
     const tc = obj(p?.toolCall) ?? {};
     const callId = str(tc.toolCallId) ?? '';
+    // Some agents (Gemini CLI) announce a call needing permission only in the request: it starts here.
+    if (callId && !this.state.tools.has(callId))
+      for (const e of toolEvents({ ...tc, status: undefined }, this.state)) this.emit(e);
     const known = this.state.tools.get(callId);
     const ask: AcpPermissionAsk = {
       callId,

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUILTIN_ACP_AGENTS, parseUserAcpAgents } from '../../../../src/core/agents/acp/acpAgents';
 import { ACP_BACKEND, AcpBackend, acpCommandFor } from '../../../../src/core/agents/acp/acpBackend';
-import { createAcpParseState, mapSessionUpdate } from '../../../../src/core/agents/acp/acpEvents';
+import { acpCommand, createAcpParseState, mapSessionUpdate } from '../../../../src/core/agents/acp/acpEvents';
 import {
   permissionOutcome,
   policyVerdict,
@@ -103,6 +103,9 @@ describe('ACP back-end: permission policy, update mapping, configuration', () =>
     );
     assert.ok(ev[0]?.t === 'tool_call' && ev[0].kind === 'shell' && ev[0].command === 'npm test');
     assert.ok(ev[1]?.t === 'tool_result' && !ev[1].ok && ev[1].output === 'boom');
+    // Gemini CLI sends no rawInput: the title of an execute call is its command line.
+    assert.equal(acpCommand({ kind: 'execute', title: 'git add hello.txt' }), 'git add hello.txt');
+    assert.equal(acpCommand({ kind: 'edit', title: 'Write a.txt' }), undefined);
     // A repeated final status does not give a second result.
     assert.deepEqual(mapSessionUpdate({ sessionUpdate: 'tool_call_update', toolCallId: 'x', status: 'failed' }, s), []);
     const edit = mapSessionUpdate(
