@@ -55,6 +55,8 @@ const DRAIN_MS = 1500;
 const EXIT_AFTER_EOF_MS = 1000;
 /** Lines up to this size are checked for being JSON, so a malformed one leaves a notice. */
 const CHECKED_LINE_CHARS = 64 * 1024;
+/** An agent that logs to stdout would otherwise fill the record with notices. */
+const MAX_MALFORMED_NOTICES = 5;
 
 /**
  * One prompt turn of an ACP agent (JSON-RPC over the agent's stdio): `initialize` without any client file
@@ -85,6 +87,7 @@ export class AcpRun implements AgentRun {
   private idleTimer: NodeJS.Timeout | undefined;
   private wallTimer: NodeJS.Timeout | undefined;
   private stderrTail: string[] = [];
+  private malformedLines = 0;
 
   constructor(
     private readonly agent: AcpAgentCommand,
@@ -264,8 +267,11 @@ export class AcpRun implements AgentRun {
   private onStdoutLine(line: string): void {
     this.opts.onStdoutLine?.(line);
     // The SDK answers a malformed line with a parse error and reads on; the record notes it.
-    if (line.trim() && line.length <= CHECKED_LINE_CHARS && !parseJsonLine(line))
-      this.notice('warn', 'malformed line from the agent (not JSON-RPC)', line.slice(0, 500));
+    if (this.malformedLines >= MAX_MALFORMED_NOTICES || !line.trim() || line.length > CHECKED_LINE_CHARS) return;
+    if (parseJsonLine(line)) return;
+    this.malformedLines++;
+    const more = this.malformedLines === MAX_MALFORMED_NOTICES ? ' (further ones are not noted)' : '';
+    this.notice('warn', `malformed line from the agent (not JSON-RPC)${more}`, line.slice(0, 500));
   }
 
   private watchStderr(proc: AgentProcess): void {
