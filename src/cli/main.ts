@@ -29,6 +29,7 @@ const VALUE_OPTIONS = new Set([
   'implementation-backend',
   'model',
   'custom-command',
+  'acp-command',
   'cap-planning',
   'cap-implementation',
   'permission',
@@ -108,6 +109,8 @@ Orchestrator options (run, and the commands above):
   --backend <id>                    ${CLI_BACKEND_IDS.join(' | ')} (both phases)
   --planning-backend <id>, --implementation-backend <id>, --model <name>
   --custom-command <json>           argv template of a custom agent CLI: '["agent","--cwd","{cwd}","{prompt}"]'
+  --backend acp:<name>              an ACP agent of the built-in list (gemini, claude, codex, copilot, goose,
+                                    opencode, qwen, kiro, cursor); --acp-command '["my-agent","--acp"]' any other
   --cap-planning <n> (3), --cap-implementation <n> (5), --permission edit|edit+commands|full
   --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
   --agent-priority lower|normal     CPU priority of agents and their commands (lower: the machine stays
@@ -115,7 +118,7 @@ Orchestrator options (run, and the commands above):
   --test-command <cmd>              the integration queue's test command (default: detected; "none": untested)
   --test-timeout <seconds> (1800), --integration-strategy rebase|merge
   Environment: SPECTASK_TEST_COMMAND, SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
-  SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
+  SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY, SPECTASK_ACP_AGENT, SPECTASK_ACP_COMMAND; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 
 Options:
   --repo <path>     the repository (default: the current folder)

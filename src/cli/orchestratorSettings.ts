@@ -1,3 +1,5 @@
+import { findAcpAgent, parseAcpArgv } from '../core/agents/acp/acpAgents';
+import { ACP_BACKEND_INFO } from '../core/agents/acp/acpBackend';
 import type { BackendId } from '../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agentPriority';
 import { BUILTIN_BACKENDS } from '../core/agents/builtinBackends';
@@ -22,6 +24,7 @@ export const ORCHESTRATOR_OPTIONS = [
   'implementation-backend',
   'model',
   'custom-command',
+  'acp-command',
   'cap-planning',
   'cap-implementation',
   'permission',
@@ -35,9 +38,13 @@ export const ORCHESTRATOR_OPTIONS = [
   'integration-strategy',
 ];
 
+/** `acp:<name>`: the ACP back-end running one agent of the built-in list. */
+const ACP_PREFIX = `${ACP_BACKEND_INFO.id}:`;
+
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
   const v = optionValue(args, name);
   if (v === undefined) return undefined;
+  if (v.startsWith(ACP_PREFIX)) return ACP_BACKEND_INFO.id;
   if (!BUILTIN_BACKENDS.has(v))
     throw new UsageError(
       `--${name} must be one of ${CLI_BACKEND_IDS.join(', ')} (the VS Code LM back-end runs only inside VS Code)`,
@@ -116,6 +123,7 @@ export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv):
     custom = { command: argv[0], args: argv.slice(1) };
   }
   return {
+    acp: acpConfigFromArgs(args, env),
     claudePath: env.SPECTASK_CLAUDE_PATH,
     codexPath: env.SPECTASK_CODEX_PATH,
     geminiPath: env.SPECTASK_GEMINI_PATH,
@@ -126,4 +134,25 @@ export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv):
     },
     custom,
   };
+}
+
+/** The ACP agent: `--acp-command '["my-agent","--acp"]'`, else the name in `--backend acp:<name>`. */
+function acpConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): BackendConfig['acp'] {
+  const raw = optionValue(args, 'acp-command') ?? env.SPECTASK_ACP_COMMAND;
+  if (raw) {
+    const argv = parseAcpArgv(raw);
+    if ('error' in argv) throw new UsageError(`--acp-command: ${argv.error}`);
+    return { command: argv.argv };
+  }
+  const names = ['backend', 'planning-backend', 'implementation-backend']
+    .map((o) => optionValue(args, o))
+    .filter((v): v is string => v?.startsWith(ACP_PREFIX) === true)
+    .map((v) => v.slice(ACP_PREFIX.length));
+  const name = names[0] ?? env.SPECTASK_ACP_AGENT;
+  if (names.some((n) => n !== name))
+    throw new UsageError('all --*-backend options must name the same ACP agent (acp:<name>)');
+  if (name === undefined) return undefined;
+  if (!findAcpAgent(name))
+    throw new UsageError(`unknown ACP agent '${name}'; use --acp-command '["my-agent","--acp"]' for any other`);
+  return { agent: name };
 }

@@ -17,6 +17,8 @@ export const MACHINE_SCOPED_SETTINGS = [
   // The integration queue runs the test command on this machine, and hooks are programs too.
   'integration.testCommand',
   'integration.runHooks',
+  'agents.acp.agent',
+  'agents.acp.agents',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

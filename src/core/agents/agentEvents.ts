@@ -97,6 +97,9 @@ export interface PermissionEvent {
 export interface UsageEvent extends UsageTotals {
   t: 'usage';
   runId: string;
+  /** Tokens in the agent's context right now, and its window (ACP `usage_update`). */
+  contextTokens?: number;
+  contextWindow?: number;
   raw?: unknown;
 }
 export interface NoticeEvent {

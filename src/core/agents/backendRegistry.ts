@@ -1,3 +1,4 @@
+import type { AcpConfig } from './acp/acpAgents';
 import type { AgentBackend, BackendCapabilities, BackendId } from './agentBackend';
 import type { AgentHost } from './agentHost';
 import type { CustomCommandTemplate } from './customCommandAdapter';
@@ -12,6 +13,8 @@ export interface BackendConfig {
   geminiPath?: string;
   openai?: { baseUrl?: string; model?: string; apiKey?: string };
   custom?: CustomCommandTemplate;
+  /** The ACP agent the `acp` back-end runs (a name from the lists, or an argv). */
+  acp?: AcpConfig;
   /** The environment agents' allow-lists copy from (default process.env). */
   sourceEnv?: Readonly<Record<string, string | undefined>>;
   /** Where agents and their commands run (default the local host). */

@@ -1,3 +1,4 @@
+import { ACP_BACKEND } from './acp/acpBackend';
 import { BackendRegistry } from './backendRegistry';
 import { CLAUDE_BACKEND } from './claudeBackend';
 import { CODEX_BACKEND } from './codexBackend';
@@ -14,5 +15,6 @@ export const BUILTIN_BACKENDS = new BackendRegistry([
   CODEX_BACKEND,
   GEMINI_BACKEND,
   OPENAI_COMPAT_BACKEND,
+  ACP_BACKEND,
   CUSTOM_BACKEND,
 ]);

@@ -1,3 +1,5 @@
+import { parseUserAcpAgents } from '../../core/agents/acp/acpAgents';
+import { ACP_BACKEND_INFO } from '../../core/agents/acp/acpBackend';
 import { vscode } from '../vscodeApi';
 import type {
   AgentBackend,
@@ -88,6 +90,8 @@ export class BackendCatalog {
     const baseUrl = readMachineSetting<string>('openaiCompatible.baseUrl')?.trim() || undefined;
     // The stored key goes only to the origin it was entered for, never over plain http off this machine.
     const keyCheck = this.openAiKey && baseUrl ? keyMayGoTo(this.openAiKey, baseUrl) : undefined;
+    const acpAgent = readMachineSetting<string>('agents.acp.agent')?.trim();
+    const acpUserAgents = parseUserAcpAgents(readMachineSetting<unknown>('agents.acp.agents'));
     const config: BackendConfig = {
       claudePath: readMachineSetting<string>('agents.claudePath')?.trim(),
       codexPath: readMachineSetting<string>('agents.codexPath')?.trim(),
@@ -98,9 +102,16 @@ export class BackendCatalog {
         apiKey: keyCheck?.ok ? this.openAiKey?.key : undefined,
       },
       custom: custom.template,
+      acp: acpAgent ? { agent: acpAgent, agents: acpUserAgents.agents } : undefined,
       host: this.host,
     };
-    const problems: Partial<Record<BackendId, string>> = { custom: custom.problem };
+    const problems: Partial<Record<BackendId, string>> = {
+      custom: custom.problem,
+      [ACP_BACKEND_INFO.id]: [
+        'No ACP agent is chosen: set spectask.agents.acp.agent (gemini, claude, codex, copilot, goose, …).',
+        ...acpUserAgents.problems,
+      ].join(' '),
+    };
     // A withheld key makes the back-end unavailable with the reason, rather than silently running keyless.
     const refused: Partial<Record<BackendId, string>> = {
       [OPENAI_COMPAT_BACKEND_INFO.id]: keyCheck && !keyCheck.ok ? `${baseUrl}: ${keyCheck.problem}` : undefined,

@@ -51,13 +51,14 @@ describe('the back-end registry', () => {
       'Gemini CLI',
       'OpenAI-compatible endpoint',
       'VS Code language model',
+      'ACP agent',
       'Custom command',
     ]);
   });
 
   it('builds back-ends that carry the id, label and capabilities of their registration', () => {
     for (const reg of BUILTIN_BACKENDS.list()) {
-      const b = reg.create({ custom: { command: 'my-agent', args: ['{prompt}'] } });
+      const b = reg.create({ custom: { command: 'my-agent', args: ['{prompt}'] }, acp: { agent: 'gemini' } });
       assert.ok(b, reg.id);
       assert.deepEqual([b.id, b.label, b.capabilities], [reg.id, reg.label, reg.capabilities]);
     }
@@ -68,13 +69,13 @@ describe('the back-end registry', () => {
   });
 
   it('offers the CLI every built-in back-end but not the VS Code LM one', () => {
-    assert.deepEqual(CLI_BACKEND_IDS, ['claude-cli', 'codex', 'gemini', 'openai-compat', 'custom']);
+    assert.deepEqual(CLI_BACKEND_IDS, ['claude-cli', 'codex', 'gemini', 'openai-compat', 'acp', 'custom']);
   });
 
   it('keeps display order when a layer adds a back-end, refuses an id twice, and names unknown ids by their id', () => {
     const extended = extensionList();
-    assert.deepEqual(extended.ids(), ['claude-cli', 'codex', 'gemini', 'openai-compat', 'vscode-lm', 'custom']);
-    assert.deepEqual(BUILTIN_BACKENDS.ids(), ['claude-cli', 'codex', 'gemini', 'openai-compat', 'custom']);
+    assert.deepEqual(extended.ids(), ['claude-cli', 'codex', 'gemini', 'openai-compat', 'vscode-lm', 'acp', 'custom']);
+    assert.deepEqual(BUILTIN_BACKENDS.ids(), ['claude-cli', 'codex', 'gemini', 'openai-compat', 'acp', 'custom']);
     assert.throws(() => extended.with(VSCODE_LM_BACKEND_INFO), /registered twice/);
     assert.equal(extended.label('vscode-lm'), 'VS Code language model');
     assert.equal(extended.label('acp-future'), 'acp-future');

@@ -22,6 +22,8 @@ const DANGEROUS = [
   'spectask.openaiCompatible.baseUrl',
   'spectask.integration.testCommand',
   'spectask.integration.runHooks',
+  'spectask.agents.acp.agent',
+  'spectask.agents.acp.agents',
 ];
 
 /**

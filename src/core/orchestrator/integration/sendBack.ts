@@ -1,6 +1,6 @@
 import { commitIdentityEnv } from '../../git/commitIdentity';
 import type { GitQueue } from '../../git/gitQueue';
-import { checkBranches, type CodeWorktree } from '../codeWorktrees';
+import { checkBranches } from '../codeWorktrees';
 import { commitLine } from '../itemCommitMessages';
 import { commitWorktree, type CommitTask } from '../itemCommits';
 import { isMerging } from '../mergeConclusion';

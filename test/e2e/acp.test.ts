@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { StartRequest } from '../../src/core/agents/agentBackend';
+import { BUILTIN_ACP_AGENTS } from '../../src/core/agents/acp/acpAgents';
+import { AcpBackend } from '../../src/core/agents/acp/acpBackend';
+import type { FakeServer } from './fakes/fakeServer';
+import { startGeminiFake } from './fakes/geminiFake';
+import { agentCli, recorder } from './support/agentClis';
+import { collect, firstEvent, shape } from './support/events';
+import { longCommand, processesWithMarker, waitFor } from './support/processes';
+import { makeTempRepo, type TempRepo } from './support/tempRepo';
+
+describe('ACP back-end (real `gemini --acp` against a fake Gemini API)', function () {
+  let fake: FakeServer;
+  let repo: TempRepo;
+  let bin: string;
+
+  before(() => {
+    bin = agentCli('gemini');
+  });
+  beforeEach(async () => {
+    repo = makeTempRepo('acp-gemini');
+    fake = await startGeminiFake(path.join(repo.scratch, 'fake'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    repo.cleanup();
+  });
+
+  const gemini = BUILTIN_ACP_AGENTS.find((a) => a.name === 'gemini')!;
+  const backend = (scenario: string) =>
+    new AcpBackend({ ...gemini, command: bin }, { graceMs: 3000, onStdoutLine: recorder(`acp-gemini-${scenario}`) });
+  const request = (over: Partial<StartRequest> = {}): StartRequest => ({
+    taskId: '000001',
+    worktree: repo.worktree,
+    prompt: 'Do task T1 in tasks.md.',
+    model: 'gemini-2.5-pro',
+    endpoint: { baseUrl: fake.url, apiKey: `AIza-e2e-${randomUUID()}` },
+    permissions: { mode: 'edit+commands', allow: ['git'] },
+    stateDir: path.join(repo.scratch, 'gemini-home'),
+    limits: { wallClockMs: 60_000 },
+    ...over,
+  });
+  const writeAndTick = [
+    { text: 'Writing.', tool: { name: 'write_file', input: { file_path: 'hello.txt', content: 'hello\n' } } },
+    {
+      tool: {
+        name: 'replace',
+        input: { file_path: 'tasks.md', old_string: '- [ ] T1', new_string: '- [x] T1', instruction: 'tick T1' },
+      },
+    },
+    { text: 'Done.' },
+  ];
+
+  it('writes, ticks and commits: its edit and git permission requests answered by the level', async () => {
+    fake.setScript([
+      ...writeAndTick.slice(0, 2),
+      { tool: { name: 'run_shell_command', input: { command: 'git add hello.txt tasks.md', description: 'stage' } } },
+      { tool: { name: 'run_shell_command', input: { command: "git commit -m 'add hello'", description: 'commit' } } },
+      writeAndTick[2]!,
+    ]);
+    const run = backend('write-tick').start(request());
+    const events = await collect(run);
+    const result = await run.finished;
+    assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
+    assert.equal(events.at(-1)?.t, 'result');
+    assert.equal(repo.read('hello.txt'), 'hello\n');
+    assert.match(repo.read('tasks.md'), /- \[x\] T1/);
+    assert.equal(result.text, 'Done.');
+    assert.ok(result.sessionId, 'gemini gave a session id');
+    assert.deepEqual(repo.commits(), ['add hello']);
+    assert.ok(events.some((e) => e.t === 'tool_call' && e.kind === 'edit'));
+    const decisions = events.flatMap((e) => (e.t === 'permission' && e.decision !== 'pending' ? [e.decision] : []));
+    assert.deepEqual(decisions, ['allowed', 'allowed', 'allowed', 'allowed'], shape(events));
+    assert.ok(fake.modelRequests().every((r) => r.auth === 'goog-key'));
+  });
+
+  it('rejects a command outside the allow-list by the level, and the turn still ends', async () => {
+    fake.setScript([
+      { tool: { name: 'run_shell_command', input: { command: 'touch pwned.txt', description: 'not allowed' } } },
+      { text: 'Could not.' },
+    ]);
+    const run = backend('denied').start(request());
+    const events = await collect(run);
+    const result = await run.finished;
+    assert.equal(result.status, 'denied', `${result.errorMessage} | ${shape(events)}`);
+    assert.ok(
+      events.some((e) => e.t === 'permission' && e.decision === 'denied'),
+      shape(events),
+    );
+    assert.equal(fs.existsSync(path.join(repo.worktree, 'pwned.txt')), false);
+  });
+
+  it('cancels mid-turn with session/cancel and leaves no process behind', async () => {
+    const marker = `spectask-e2e-${randomUUID()}`;
+    fake.setScript([
+      { tool: { name: 'run_shell_command', input: { command: longCommand(marker), description: 'wait' } } },
+      { text: 'never' },
+    ]);
+    const run = backend('cancel').start(request({ permissions: { mode: 'full' } }));
+    await firstEvent(run, (e) => e.t === 'tool_call');
+    assert.ok(await waitFor(() => processesWithMarker(marker).length > 0, 10_000), 'the tool command started');
+    const pid = run.pid!;
+    await run.cancel({ graceMs: 3000 });
+    const result = await run.finished;
+    assert.equal(result.status, 'cancelled');
+    assert.ok(
+      await waitFor(() => processesWithMarker(marker).length === 0, 3000),
+      `left behind: ${processesWithMarker(marker).join(', ')}`,
+    );
+    assert.ok(await waitFor(() => !alive(pid), 3000), 'the agent process is gone');
+  });
+
+  it('resumes by session/load with the recorded id (gemini 0.61 then finds no session: an error, not a crash)', async () => {
+    fake.setScript([writeAndTick[0]!, { text: 'Part one.' }, ...writeAndTick.slice(1)]);
+    const be = backend('resume');
+    const r1 = await be.start(request()).finished;
+    assert.equal(r1.status, 'success', r1.errorMessage);
+    assert.ok(r1.sessionId);
+    const run = be.resume({ ...request({ prompt: 'Continue.' }), resumeSessionId: r1.sessionId });
+    const events = await collect(run);
+    const session = events.find((e) => e.t === 'session');
+    const r2 = await run.finished;
+    // Gemini CLI 0.61 advertises loadSession, and `gemini --list-sessions` lists this very session, but its ACP
+    // session/load answers "No previous sessions found for this project." (checked by hand, Dec 2026). When a
+    // newer pin loads it, this turns into: status success, the same session id, T1 ticked.
+    assert.equal(session, undefined, shape(events));
+    assert.equal(r2.status, 'error', `${r2.errorMessage} | ${shape(events)}`);
+    assert.match(r2.errorMessage ?? '', /No previous sessions found/);
+    assert.ok(await waitFor(() => !alive(run.pid!), 3000), 'the agent process is gone');
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
