@@ -3,7 +3,7 @@ import type { StartRequest } from '../agentBackend';
 import type { InvocationFile } from '../cliAdapter';
 import { CLAUDE_ENV_ALLOW } from '../claudeAdapter';
 import { CODEX_ENV_ALLOW } from '../codexAdapter';
-import { GEMINI_ENV_ALLOW, geminiSettings } from '../geminiAdapter';
+import { GEMINI_ENV_ALLOW, geminiEndpointSettings } from '../geminiAdapter';
 import { assertSafeModelName } from '../modelName';
 
 /** One ACP agent the user can pick: how to start it, and how to tell the user to install it. */
@@ -19,7 +19,10 @@ export interface AcpAgentSpec {
   env?: Readonly<Record<string, string>>;
   /** Variables a request's endpoint goes to (base URL, key), for agents that read them. */
   endpointEnv?: { baseUrl?: string; apiKey?: string };
-  /** The variable the request's state folder goes to (the agent's own home for sessions and login). */
+  /**
+   * The variable the request's state folder goes to when a custom endpoint needs a home of its own; otherwise
+   * the agent runs with the user's own home and login (issue 17), like the native back-ends.
+   */
   stateDirEnv?: string;
   /** Files the agent needs in its state folder before it starts. */
   stateFiles?: (stateDir: string, req: StartRequest) => InvocationFile[];
@@ -43,16 +46,17 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     name: 'gemini',
     label: 'Gemini CLI (ACP)',
     command: 'gemini',
-    args: ['--acp'],
+    // Folder trust stays on while gemini loads its settings (a repository's .gemini/settings.json would start
+    // its MCP commands and hooks); --skip-trust trusts the folder only afterwards (see geminiAdapter.ts).
+    args: ['--acp', '--skip-trust'],
     installHint: 'npm install -g @google/gemini-cli',
     envAllow: GEMINI_ENV_ALLOW,
-    // Without it gemini re-launches itself as a child that never sees our signals.
-    env: { GEMINI_CLI_NO_RELAUNCH: 'true' },
+    // Without GEMINI_CLI_NO_RELAUNCH gemini re-launches itself as a child that never sees our signals.
+    env: { GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'false' },
     endpointEnv: { baseUrl: 'GOOGLE_GEMINI_BASE_URL', apiKey: 'GEMINI_API_KEY' },
-    stateDirEnv: 'HOME',
-    stateFiles: (dir, req) => [
-      { path: path.join(dir, '.gemini', 'settings.json'), content: geminiSettings(!!req.endpoint?.apiKey) },
-    ],
+    // Gemini 0.61 accepts a custom base URL only with an auth type chosen in a settings file of its own home.
+    stateDirEnv: 'GEMINI_CLI_HOME',
+    stateFiles: (dir) => [{ path: path.join(dir, '.gemini', 'settings.json'), content: geminiEndpointSettings() }],
     modelArgs: (m) => ['--model', assertSafeModelName(m)],
   },
   {
@@ -63,7 +67,6 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     installHint: 'npm install -g @agentclientprotocol/claude-agent-acp',
     envAllow: CLAUDE_ENV_ALLOW,
     endpointEnv: { baseUrl: 'ANTHROPIC_BASE_URL', apiKey: 'ANTHROPIC_API_KEY' },
-    stateDirEnv: 'CLAUDE_CONFIG_DIR',
   },
   {
     name: 'codex',
@@ -73,7 +76,6 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     installHint: 'npm install -g @agentclientprotocol/codex-acp',
     envAllow: CODEX_ENV_ALLOW,
     endpointEnv: { apiKey: 'OPENAI_API_KEY' },
-    stateDirEnv: 'CODEX_HOME',
   },
   {
     name: 'copilot',

@@ -44,7 +44,8 @@ export function resolveAcpAgent(cfg: AcpConfig | undefined): AcpAgentSpec | unde
 export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCommand {
   const ep = req.endpoint;
   const env: Record<string, string> = { ...spec.env };
-  if (req.stateDir && spec.stateDirEnv) env[spec.stateDirEnv] = req.stateDir;
+  const ownHome = ep?.baseUrl && spec.stateDirEnv ? req.stateDir : undefined;
+  if (ownHome && spec.stateDirEnv) env[spec.stateDirEnv] = ownHome;
   if (ep?.baseUrl && spec.endpointEnv?.baseUrl) env[spec.endpointEnv.baseUrl] = ep.baseUrl;
   const keyVar = ep?.apiKeyEnv ?? spec.endpointEnv?.apiKey;
   if (ep?.apiKey && keyVar) env[keyVar] = ep.apiKey;
@@ -53,7 +54,7 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
     args: [...spec.args, ...(req.model && spec.modelArgs ? spec.modelArgs(req.model) : [])],
     envAllow: spec.envAllow,
     env,
-    files: req.stateDir && spec.stateFiles ? spec.stateFiles(req.stateDir, req) : [],
+    files: ownHome && spec.stateFiles ? spec.stateFiles(ownHome, req) : [],
   };
 }
 

@@ -129,7 +129,7 @@ describe('ACP back-end: permission policy, update mapping, configuration', () =>
     assert.deepEqual(
       BUILTIN_ACP_AGENTS.map((a) => `${a.command} ${a.args.join(' ')}`.trim()),
       [
-        'gemini --acp',
+        'gemini --acp --skip-trust',
         'claude-agent-acp',
         'codex-acp',
         'copilot --acp',
@@ -178,11 +178,25 @@ describe('ACP back-end: permission policy, update mapping, configuration', () =>
       endpoint: { baseUrl: 'http://127.0.0.1:9', apiKey: 'AIza-x' },
       stateDir: path.join(root, 'home'),
     });
-    assert.deepEqual(cmd.args, ['--acp', '--model', 'gemini-2.5-pro']);
+    assert.deepEqual(cmd.args, ['--acp', '--skip-trust', '--model', 'gemini-2.5-pro']);
     assert.equal(cmd.env?.GOOGLE_GEMINI_BASE_URL, 'http://127.0.0.1:9');
     assert.equal(cmd.env?.GEMINI_API_KEY, 'AIza-x');
-    assert.equal(cmd.env?.HOME, path.join(root, 'home'));
+    // Folder trust stays on while gemini loads settings (a repository's .gemini/settings.json runs nothing).
+    assert.equal(cmd.env?.GEMINI_CLI_TRUST_WORKSPACE, 'false');
+    // HOME stays the user's (their ~/.gitconfig, logins); only the custom endpoint gets a gemini home of its own.
+    assert.equal(cmd.env?.HOME, undefined);
+    assert.equal(cmd.env?.GEMINI_CLI_HOME, path.join(root, 'home'));
     assert.equal(cmd.files?.[0]?.path, path.join(root, 'home', '.gemini', 'settings.json'));
+    assert.doesNotMatch(cmd.files?.[0]?.content ?? '', /folderTrust/);
+    const ownLogin = acpCommandFor(gemini, {
+      taskId: '1',
+      worktree: wt,
+      prompt: 'p',
+      permissions: { mode: 'edit' },
+      stateDir: path.join(root, 'home'),
+    });
+    assert.equal(ownLogin.env?.GEMINI_CLI_HOME, undefined, "without a custom endpoint: the user's own gemini home");
+    assert.deepEqual(ownLogin.files, []);
     assert.throws(
       () =>
         acpCommandFor(gemini, {
