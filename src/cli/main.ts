@@ -101,6 +101,7 @@ Orchestrator options (run, and the commands above):
   --max-nudges <n> (2), --max-retries <n> (1), --idle-timeout <seconds>
   --agent-priority lower|normal     CPU priority of agents and their commands (lower: the machine stays
                                     responsive while many agents build and test at once)
+  --no-sandbox                      run agents without the bubblewrap sandbox (Linux; also SPECTASK_SANDBOX=off)
   Environment: SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
   SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 

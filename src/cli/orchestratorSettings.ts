@@ -2,6 +2,8 @@ import type { BackendId } from '../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agentPriority';
 import { BUILTIN_BACKENDS } from '../core/agents/builtinBackends';
 import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
+import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
+import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import type { BackendConfig } from '../core/orchestrator/backends';
 import { DEFAULT_SETTINGS, type OrchestratorSettings, type PermissionLevel } from '../core/orchestrator/settings';
 import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
@@ -25,6 +27,7 @@ export const ORCHESTRATOR_OPTIONS = [
   'idle-timeout',
   'agent-priority',
   'until-idle',
+  'no-sandbox',
 ];
 
 function backendOption(args: ParsedArgs, name: string): BackendId | undefined {
@@ -75,7 +78,10 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
   };
 }
 
-/** Back-end locations and keys for the CLI: flags, then the environment (never settings files). */
+/**
+ * Back-end locations and keys for the CLI: flags, then the environment (never settings files). Agents run in
+ * the bubblewrap sandbox unless `--no-sandbox` or SPECTASK_SANDBOX=off says otherwise.
+ */
 export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): BackendConfig {
   let custom: CustomCommandTemplate | undefined;
   const raw = optionValue(args, 'custom-command') ?? env.SPECTASK_CUSTOM_COMMAND;
@@ -102,5 +108,7 @@ export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv):
       apiKey: env.SPECTASK_OPENAI_API_KEY,
     },
     custom,
+    host:
+      args.options.has('no-sandbox') || !sandboxSettingOn(env.SPECTASK_SANDBOX) ? undefined : new SandboxedAgentHost(),
   };
 }

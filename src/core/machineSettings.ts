@@ -14,6 +14,7 @@ export const MACHINE_SCOPED_SETTINGS = [
   'agents.allowedCommands',
   'agents.cpuPriority',
   'openaiCompatible.baseUrl',
+  'agents.sandbox',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

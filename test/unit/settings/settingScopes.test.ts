@@ -20,6 +20,7 @@ const DANGEROUS = [
   'spectask.agents.allowedCommands',
   'spectask.agents.cpuPriority',
   'spectask.openaiCompatible.baseUrl',
+  'spectask.agents.sandbox',
 ];
 
 /**
