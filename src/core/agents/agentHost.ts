@@ -29,7 +29,7 @@ export interface AgentSandboxPaths {
   stateDirs?: readonly string[];
   /** Git directories known already (the host adds those of every writable folder); always read-only. */
   gitDirs?: readonly string[];
-  /** The back-end id (`claude`, `codex`, `gemini`…): whose CLI state folders in the home stay writable. */
+  /** The back-end id (`claude-cli`, `codex`, `gemini`…): whose CLI state folders in the home stay writable. */
   backend?: string;
 }
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
  * sandbox hides the home directory and binds back only these, writable, for the back-end that runs.
  */
 const CLI_STATE: Readonly<Record<string, readonly string[]>> = {
-  claude: ['.claude', '.claude.json'],
+  'claude-cli': ['.claude', '.claude.json'],
   codex: ['.codex'],
   gemini: ['.gemini'],
 };

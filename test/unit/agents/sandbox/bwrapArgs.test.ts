@@ -102,13 +102,13 @@ describe('buildBwrapArgs (the sandbox policy as a bwrap argument list)', () => {
 
 describe('cliStateDirs (the CLI state the hidden home keeps writable)', () => {
   it('names each CLI’s own folders under the home, and none for back-ends without a CLI', () => {
-    assert.deepEqual(cliStateDirs('claude', '/home/u'), ['/home/u/.claude', '/home/u/.claude.json']);
+    assert.deepEqual(cliStateDirs('claude-cli', '/home/u'), ['/home/u/.claude', '/home/u/.claude.json']);
     assert.deepEqual(cliStateDirs('codex', '/home/u'), ['/home/u/.codex']);
     assert.deepEqual(cliStateDirs('gemini', '/home/u'), ['/home/u/.gemini']);
     assert.deepEqual(cliStateDirs('openai-compat', '/home/u'), []);
     assert.deepEqual(cliStateDirs('custom', '/home/u'), []);
-    assert.deepEqual(cliStateDirs('claude', 'relative'), []);
-    assert.deepEqual(cliStateDirs('claude', undefined), []);
+    assert.deepEqual(cliStateDirs('claude-cli', 'relative'), []);
+    assert.deepEqual(cliStateDirs('claude-cli', undefined), []);
   });
 });
 

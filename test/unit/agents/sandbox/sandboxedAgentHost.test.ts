@@ -40,6 +40,8 @@ function output(p: AgentProcess): Promise<{ out: string; err: string; exit: Proc
   return p.closed.then((exit) => ({ out, err, exit }));
 }
 
+const HOMES = path.resolve('test-results', 'sandbox-homes');
+
 /** A code worktree of a real repository, a SpecTask folder, a home with a planted secret, a state folder. */
 function world() {
   const repo = makeCleanRepo();
@@ -47,7 +49,9 @@ function world() {
   git(repo, 'worktree', 'add', '-q', '-b', 'spectask/000001-sandbox', worktree);
   const specFolder = path.join(tempDir('spectask-spec-'), 'design', 'tasks', '000001_sandbox');
   fs.mkdirSync(specFolder, { recursive: true });
-  const home = tempDir('spectask-home-');
+  // Outside /tmp (private in the sandbox anyway), so that only hiding the home can keep the secret unreadable.
+  fs.mkdirSync(HOMES, { recursive: true });
+  const home = fs.mkdtempSync(path.join(HOMES, 'home-'));
   fs.writeFileSync(path.join(home, 'secret'), 'planted-secret\n');
   fs.mkdirSync(path.join(home, '.claude'));
   const stateDir = path.join(repo, '.git', 'spectask', 'agents', '000001', 'claude');
@@ -73,7 +77,10 @@ describe('SandboxedAgentHost (agents inside bubblewrap, real bwrap)', function (
   afterEach(async () => {
     for (const p of started.splice(0)) await p.killTree();
   });
-  after(() => cleanupTemp());
+  after(() => {
+    cleanupTemp();
+    fs.rmSync(HOMES, { recursive: true, force: true });
+  });
 
   const host = () => new SandboxedAgentHost({ userHome: w.home });
   const sh = (script: string, over: Partial<AgentInvocation> = {}): AgentInvocation => ({
@@ -82,7 +89,7 @@ describe('SandboxedAgentHost (agents inside bubblewrap, real bwrap)', function (
     cwd: w.worktree,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: w.home },
     stdin: 'ignore',
-    sandbox: { writable: [w.worktree, w.specFolder], stateDirs: [w.stateDir], backend: 'claude' },
+    sandbox: { writable: [w.worktree, w.specFolder], stateDirs: [w.stateDir], backend: 'claude-cli' },
     ...over,
   });
   const launch = (h: SandboxedAgentHost, inv: AgentInvocation) => {
@@ -143,6 +150,8 @@ describe('SandboxedAgentHost (agents inside bubblewrap, real bwrap)', function (
       // The host sees the allowed writes and none of the refused ones.
       assert.equal(fs.readFileSync(path.join(w.worktree, 'hello.txt'), 'utf8'), 'work\n');
       assert.equal(fs.readFileSync(path.join(w.specFolder, 'notes.md'), 'utf8'), 'spec\n');
+      assert.equal(fs.readFileSync(path.join(w.stateDir, 'session.json'), 'utf8'), 's\n');
+      assert.equal(fs.readFileSync(path.join(w.home, '.claude', 'settings.json'), 'utf8'), 'c\n');
       assert.ok(!fs.existsSync(path.join(w.commonDir, 'hooks', 'post-commit')));
       assert.ok(!fs.readFileSync(path.join(w.commonDir, 'config'), 'utf8').includes('fsmonitor'));
       assert.equal(git(w.worktree, 'rev-list', '--count', 'HEAD'), '1', 'no commit was made');
