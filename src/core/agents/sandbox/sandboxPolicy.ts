@@ -10,7 +10,7 @@ import { cliStateDirs } from './cliStateDirs';
 export type ResolvedSandbox = { policy: SandboxPolicy; command: string } | { missing: string };
 
 /**
- * Gathers what the sandbox of `inv` binds: the folders the run names (only those that exist; the state
+ * Gathers what the sandbox of `inv` hides and binds: the home and the session's runtime folder hidden; the folders the run names (only those that exist; the state
  * folders are created first), the git directories of every writable folder, the CLI's state in the home, and
  * the install folders of the program and of the PATH entries that the hidden home would otherwise take away
  * (CLIs installed with npm under ~/.nvm, ~/.local, ~/.cache).
@@ -20,7 +20,15 @@ export async function sandboxPolicyFor(inv: AgentInvocation, userHome: string): 
   if (!command) return { missing: inv.command };
   const paths = inv.sandbox ?? { writable: [inv.cwd] };
   const envHome = inv.env.HOME;
-  const hidden = (await existing([userHome, envHome ?? ''].filter((h) => path.isAbsolute(h)))).filter((h) => h !== '/');
+  // The user's runtime folder holds the sockets of the session's agents (D-Bus and its Secret Service, gpg-agent,
+  // ssh-agent, the keyring): reachable on a read-only mount, so hidden like the home.
+  const runtimeDirs = [
+    inv.env.XDG_RUNTIME_DIR ?? '',
+    typeof process.getuid === 'function' ? `/run/user/${process.getuid()}` : '',
+  ];
+  const hidden = (await existing([userHome, envHome ?? '', ...runtimeDirs].filter((h) => path.isAbsolute(h)))).filter(
+    (h) => h !== '/',
+  );
   for (const d of paths.stateDirs ?? []) await fs.promises.mkdir(d, { recursive: true, mode: 0o700 });
   const writable = await existing(paths.writable);
   // The worktree's own `.git` (a file in a linked worktree: it says where the git directory is) stays as it is.
