@@ -11,6 +11,11 @@ write_user_settings() { # $1 = user-data dir
   "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false, "telemetry.telemetryLevel": "off", "workbench.tips.enabled": false,
   "git.openRepositoryInParentFolders": "never" }
 JSON
+  # Agents in the tests commit their own work, which the sandbox's read-only git directories refuse: off until the
+  # orchestrator makes the commits itself (issue 18). A machine-scoped setting: code-server's window is a remote
+  # one, which reads it from the machine's settings.
+  mkdir -p "$1/Machine"
+  [ -f "$1/Machine/settings.json" ] || echo '{ "spectask.agents.sandbox": "off" }' > "$1/Machine/settings.json"
 }
 
 # start_code_server <port> <user-data-dir> <extensions-dir> [extra args...]; sets CS_PID (the process-group leader).
