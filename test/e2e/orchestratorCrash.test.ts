@@ -9,6 +9,9 @@ import { isProcessAlive } from '../../src/core/agents/processTree';
 // implementation; started again, it stops the orphaned agent, resumes, and finishes with every tick.
 const CLI = path.resolve('dist/cli.js');
 const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
+// The fixture agent commits its own work, which the sandbox's read-only git directories refuse: the CLIs this test
+// starts run agents outside it until the orchestrator makes the commits itself (issue 18).
+process.env.SPECTASK_SANDBOX ??= 'off';
 const git = (cwd: string, ...a: string[]) => execFileSync('git', a, { cwd, encoding: 'utf8' }).trim();
 const cli = (cwd: string, ...a: string[]) => execFileSync(process.execPath, [CLI, ...a], { cwd, encoding: 'utf8' });
 
