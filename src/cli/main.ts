@@ -117,8 +117,9 @@ Orchestrator options (run, and the commands above):
                                     responsive while many agents build and test at once)
   --test-command <cmd>              the integration queue's test command (default: detected; "none": untested)
   --test-timeout <seconds> (1800), --integration-strategy rebase|merge
+  --no-sandbox                      run agents without the bubblewrap sandbox (Linux; also SPECTASK_SANDBOX=off)
   Environment: SPECTASK_TEST_COMMAND, SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
-  SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY, SPECTASK_ACP_AGENT, SPECTASK_ACP_COMMAND; each CLI's own key variables (ANTHROPIC_API_KEY, …).
+  SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY, SPECTASK_ACP_AGENT, SPECTASK_ACP_COMMAND, SPECTASK_SANDBOX; each CLI's own key variables (ANTHROPIC_API_KEY, …).
 
 Options:
   --repo <path>     the repository (default: the current folder)

@@ -33,6 +33,7 @@ async function withOrchestrator<T>(
   const opened = await openOrchestrator(optionValue(args, 'repo') ?? io.cwd, {
     registry,
     backends: createProcessBackends(backendCfg),
+    host: backendCfg.host,
     settings: () => settings,
     branch: optionValue(args, 'branch'),
     push: args.options.has('push'),

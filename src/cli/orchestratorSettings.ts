@@ -4,6 +4,8 @@ import type { BackendId } from '../core/agents/agentBackend';
 import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../core/agents/agentPriority';
 import { BUILTIN_BACKENDS } from '../core/agents/builtinBackends';
 import type { CustomCommandTemplate } from '../core/agents/customCommandAdapter';
+import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
+import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import type { BackendConfig } from '../core/orchestrator/backends';
 import {
   DEFAULT_INTEGRATION,
@@ -36,6 +38,7 @@ export const ORCHESTRATOR_OPTIONS = [
   'test-command',
   'test-timeout',
   'integration-strategy',
+  'no-sandbox',
 ];
 
 /** `acp:<name>`: the ACP back-end running one agent of the built-in list. */
@@ -105,7 +108,10 @@ function integrationFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orchestr
   };
 }
 
-/** Back-end locations and keys for the CLI: flags, then the environment (never settings files). */
+/**
+ * Back-end locations and keys for the CLI: flags, then the environment (never settings files). Agents run in
+ * the bubblewrap sandbox unless `--no-sandbox` or SPECTASK_SANDBOX=off says otherwise.
+ */
 export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): BackendConfig {
   let custom: CustomCommandTemplate | undefined;
   const raw = optionValue(args, 'custom-command') ?? env.SPECTASK_CUSTOM_COMMAND;
@@ -133,6 +139,8 @@ export function backendConfigFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv):
       apiKey: env.SPECTASK_OPENAI_API_KEY,
     },
     custom,
+    host:
+      args.options.has('no-sandbox') || !sandboxSettingOn(env.SPECTASK_SANDBOX) ? undefined : new SandboxedAgentHost(),
   };
 }
 

@@ -19,6 +19,7 @@ export const MACHINE_SCOPED_SETTINGS = [
   'integration.runHooks',
   'agents.acp.agent',
   'agents.acp.agents',
+  'agents.sandbox',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

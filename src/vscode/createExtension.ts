@@ -17,6 +17,9 @@ import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
 import { BACKEND_LABELS } from './services/backends';
 import { RepositoryHub } from './services/repositoryHub';
+import { readMachineSetting } from './services/settings';
+import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
+import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { TrustGatedBackendCatalog } from './services/trustGate';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
@@ -69,10 +72,12 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   log.info(`${PRODUCT_NAME} ${PRODUCT_VERSION} activating in VS Code ${vscode.version}`);
 
   const registry = store.add(new GitQueueRegistry());
+  // Every agent runs in the bubblewrap sandbox unless the user's own settings turn it off (read at each start).
+  const agentHost = new SandboxedAgentHost({ enabled: () => sandboxSettingOn(readMachineSetting('agents.sandbox')) });
   // Untrusted: every back-end refuses to probe or start (services/trustGate.ts); the hub opens no repository.
-  const catalog = new TrustGatedBackendCatalog(context.secrets);
+  const catalog = new TrustGatedBackendCatalog(context.secrets, agentHost);
   store.add(context.secrets.onDidChange(() => void catalog.loadSecrets()));
-  const hub = store.add(new RepositoryHub(log, context.extensionUri, registry, catalog));
+  const hub = store.add(new RepositoryHub(log, context.extensionUri, registry, catalog, agentHost));
   const services: SpecTaskServices = hub;
 
   // The surfaces follow each repository's fleet store, whose change is already coalesced (one per burst, with
@@ -215,7 +220,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const repoCommands = store.add(new RepoCommands(hub, catalog));
   const samples = store.add(new SampleProjects(context, hub, repoCommands));
   store.add(new SyncDesignDocs(hub));
-  store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends()));
+  store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends(), agentHost));
 
   store.add(
     registerCommand('spectask.tasks.refresh', async () => {

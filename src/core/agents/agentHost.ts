@@ -17,6 +17,20 @@ export interface AgentInvocation {
   stdin: 'ignore' | 'pipe';
   /** Applied at once after the start, so everything the process starts inherits it; default `lower`. */
   cpuPriority?: AgentCpuPriority;
+  /** What a sandboxing host lets the process change; other hosts ignore it (sandbox/sandboxedAgentHost.ts). */
+  sandbox?: AgentSandboxPaths;
+}
+
+/** The folders of a run, for a host that confines agents: everything else stays read-only or hidden. */
+export interface AgentSandboxPaths {
+  /** The code worktree and the SpecTask folder (absolute). */
+  writable: readonly string[];
+  /** The run's state folders (absolute); created before the start when missing. */
+  stateDirs?: readonly string[];
+  /** Git directories known already (the host adds those of every writable folder); always read-only. */
+  gitDirs?: readonly string[];
+  /** The back-end id (`claude-cli`, `codex`, `gemini`…): whose CLI state folders in the home stay writable. */
+  backend?: string;
 }
 
 /** How a process ended: by itself (`code`), by a signal, or never started (`error`, e.g. ENOENT). */

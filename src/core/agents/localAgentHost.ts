@@ -137,7 +137,7 @@ class LocalAgentProcess implements AgentProcess {
 }
 
 /** True when `exited` settles within `ms`. */
-async function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
+export async function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {

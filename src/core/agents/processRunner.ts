@@ -131,6 +131,12 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         env: inv.env,
         stdin: inv.stdin === 'ignore' ? 'ignore' : 'pipe',
         cpuPriority: this.req.cpuPriority,
+        sandbox: {
+          writable: [this.req.worktree, ...(this.req.extraDirs ?? [])],
+          stateDirs: this.req.stateDir ? [this.req.stateDir] : [],
+          gitDirs: ctx.gitDirs,
+          backend: this.adapter.backend,
+        },
       });
       this.proc = proc;
       if (inv.stdin !== 'ignore' && proc.stdin) {

@@ -317,6 +317,7 @@ export class WorkspaceTools {
       env: buildAgentEnv(this.opts.sourceEnv ?? process.env, []),
       stdin: 'ignore',
       cpuPriority: this.opts.cpuPriority,
+      sandbox: { writable: [this.root, ...this.extraRoots] },
     });
     let out = '';
     const collect = (c: Buffer) => {

@@ -13,6 +13,11 @@ import { registerCommand } from '../commandRegistry';
 import { OPENAI_KEY_SECRET, type BackendCatalog } from '../services/backends';
 import { readMachineSetting } from '../services/settings';
 import { reportErrors } from './taskCommands';
+import type { SandboxedAgentHost } from '../../core/agents/sandbox/sandboxedAgentHost';
+import { describeSandbox } from '../../core/agents/sandbox/sandboxProbe';
+
+/** A row of the back-end list; the sandbox's row has no id. */
+type BackendRow = vscode.QuickPickItem & { id?: BackendId };
 
 /** The setting that holds the binary of each CLI back-end. */
 const PATH_SETTING: Partial<Record<BackendId, MachineScopedSetting>> = {
@@ -34,6 +39,8 @@ export class ConfigureBackends extends Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
     private readonly onChanged: () => void,
+    /** The host agents run on: its sandbox status is the list's first line. */
+    private readonly sandbox?: SandboxedAgentHost,
   ) {
     super();
     this._register(
@@ -52,33 +59,59 @@ export class ConfigureBackends extends Disposable {
       const cfg = vscode.workspace.getConfiguration('spectask');
       const planning = cfg.get<string>('agents.planning.backend');
       const impl = cfg.get<string>('agents.implementation.backend');
-      const picked = await vscode.window.showQuickPick(
-        probes.map((p) => ({
-          label: `${p.result.available ? '$(check)' : '$(warning)'} ${p.label}`,
-          description: [
-            p.id,
-            p.id === planning ? 'planning default' : '',
-            p.id === impl ? 'implementation default' : '',
-          ]
-            .filter(Boolean)
-            .join(' · '),
-          detail: p.result.available
-            ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}`
-            : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
-          id: p.id,
-        })),
-        {
-          title: 'Configure Agent Back-ends',
-          placeHolder: 'Pick a back-end to configure or make default',
-          ignoreFocusOut: true,
-        },
-      );
+      const sandbox = await this.sandboxItem();
+      const rows: BackendRow[] = probes.map((p) => ({
+        label: `${p.result.available ? '$(check)' : '$(warning)'} ${p.label}`,
+        description: [p.id, p.id === planning ? 'planning default' : '', p.id === impl ? 'implementation default' : '']
+          .filter(Boolean)
+          .join(' · '),
+        detail: p.result.available
+          ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}`
+          : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
+        id: p.id,
+      }));
+      // The sandbox row has no back-end id: picking it turns the sandbox on or off.
+      const picked = await vscode.window.showQuickPick<BackendRow>(sandbox ? [sandbox, ...rows] : rows, {
+        title: 'Configure Agent Back-ends',
+        placeHolder: 'Pick a back-end to configure or make default',
+        ignoreFocusOut: true,
+      });
       if (!picked) return;
+      if (picked.id === undefined) {
+        await this.toggleSandbox();
+        continue;
+      }
       const done = await this.configure(picked.id, EXTENSION_BACKENDS.label(picked.id));
       if (!done) continue;
       this.onChanged();
       return;
     }
+  }
+
+  /** "Sandbox: on (bubblewrap 0.8.0)" / "off" / "unavailable: <reason>" / "no sandbox on this platform". */
+  private async sandboxItem(): Promise<BackendRow | undefined> {
+    if (!this.sandbox) return undefined;
+    const status = await this.sandbox.sandboxStatus();
+    const line = describeSandbox(status, this.sandbox.enabled);
+    const unsupported = !status.available && status.platform === 'unsupported';
+    return {
+      label: `${status.available || unsupported || !this.sandbox.enabled ? '$(shield)' : '$(warning)'} Sandbox: ${line}`,
+      description: 'spectask.agents.sandbox',
+      detail: unsupported
+        ? 'Agents run as your user: the bubblewrap sandbox exists on Linux only.'
+        : `Agents and their commands run inside bubblewrap: home hidden, git directories read-only. Pick to turn it ${this.sandbox.enabled ? 'off' : 'on'}.`,
+    };
+  }
+
+  private async toggleSandbox(): Promise<void> {
+    if (!this.sandbox) return;
+    const status = await this.sandbox.sandboxStatus();
+    if (!status.available && status.platform === 'unsupported') return;
+    const next = this.sandbox.enabled ? 'off' : 'on';
+    await vscode.workspace
+      .getConfiguration('spectask')
+      .update('agents.sandbox', next, vscode.ConfigurationTarget.Global);
+    this.log.info(`agent sandbox turned ${next}`);
   }
 
   /** Returns false when the user went back to the list. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
+import type { AgentHost } from '../../core/agents/agentHost';
 import { RepositoryRefusedError } from '../../core/git/gitErrors';
 import type { GitQueueRegistry } from '../../core/git/gitQueue';
 import { probeRepository } from '../../core/git/repoProbe';
@@ -54,6 +55,8 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
     readonly extensionUri: vscode.Uri,
     private readonly registry: GitQueueRegistry,
     private readonly backends: BackendCatalog,
+    /** Where agents run (the catalog's back-ends were built with the same host); ledger resume asks it too. */
+    private readonly agentHost?: AgentHost,
   ) {
     super();
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()));
@@ -196,6 +199,7 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
       const opened = await openOrchestrator(folder.uri.fsPath, {
         registry: this.registry,
         backends: this.backends.forPool(),
+        host: this.agentHost,
         settings: () => this.settings,
         branch: repoSettings.branch,
         createBranch,

@@ -24,6 +24,7 @@ const DANGEROUS = [
   'spectask.integration.runHooks',
   'spectask.agents.acp.agent',
   'spectask.agents.acp.agents',
+  'spectask.agents.sandbox',
 ];
 
 /**
