@@ -4,7 +4,8 @@
 # Env: VSCODE_TOOLS, PORT (default random), RESULT_FILE, SNAP_DIR, TEST_TIMEOUT_S (default 600),
 #      EXT_ENV (JSON merged into the extension host's environment), WORKSPACE_TRUST=1 (keep VS Code's Workspace
 #      Trust on, so the folder opens untrusted in Restricted Mode: test/integration/trust.test.ts),
-#      USER_SETTINGS_JSON (JSON merged into the user settings).
+#      USER_SETTINGS_JSON (JSON merged into the user settings), MACHINE_SETTINGS_JSON (the machine settings:
+#      code-server's window is a remote one, which reads machine-scoped settings from there).
 set -uo pipefail
 EXT=$(realpath "$1"); TESTS=$(realpath "$2"); WS=$(realpath "$3")
 HERE=$(dirname "$(realpath "$0")")
@@ -14,6 +15,7 @@ PORT=${PORT:-$((20000 + RANDOM % 20000))}
 trap 'stop_code_server; rm -rf "$RUN/ud" "$RUN/exts" "$RUN/xdgc" "$RUN/xdgd"' EXIT
 write_user_settings "$RUN/ud"
 [ -n "${USER_SETTINGS_JSON:-}" ] && node -e 'const fs=require("fs"),f=process.argv[1];fs.writeFileSync(f,JSON.stringify({...JSON.parse(fs.readFileSync(f,"utf8")),...JSON.parse(process.argv[2])},null,1))' "$RUN/ud/User/settings.json" "$USER_SETTINGS_JSON"
+[ -n "${MACHINE_SETTINGS_JSON:-}" ] && { mkdir -p "$RUN/ud/Machine"; printf '%s\n' "$MACHINE_SETTINGS_JSON" > "$RUN/ud/Machine/settings.json"; }
 # The smoke-test-driver option is what lets the web workbench accept the extensionTestsPath payload.
 TRUST_ARGS=(--disable-workspace-trust); [ "${WORKSPACE_TRUST:-}" = 1 ] && TRUST_ARGS=()
 start_code_server "$PORT" "$RUN/ud" "$RUN/exts" "${TRUST_ARGS[@]}" --vscode-option enable-smoke-test-driver || exit 1

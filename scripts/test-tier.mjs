@@ -109,11 +109,16 @@ function runIntegration() {
     add(runVsCodeSession('test/fixtures/workspace', { TEST_FILES: only ?? 'hostileTitles,secrets' }));
   if (!only || /reload/.test(only)) {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reload-'));
+    // The reload suite's gated fixture agents beat into files of this folder, outside their worktrees: the
+    // agent sandbox refuses that by design (the whole machine read-only, /tmp private), so this one session runs
+    // agents without it. The sandbox itself is tested in the unit and e2e tiers and in the other sessions.
+    console.log('reload session: agents run without the sandbox (its fixture agents write outside their worktrees)');
     add(
-      runVsCodeSession('test/fixtures/workspace', {
-        TEST_FILES: 'reload',
-        RELOAD_STATE_FILE: path.join(stateDir, 'state.json'),
-      }),
+      runVsCodeSession(
+        'test/fixtures/workspace',
+        { TEST_FILES: 'reload', RELOAD_STATE_FILE: path.join(stateDir, 'state.json') },
+        { env: { MACHINE_SETTINGS_JSON: JSON.stringify({ 'spectask.agents.sandbox': 'off' }) } },
+      ),
     );
     fs.rmSync(stateDir, { recursive: true, force: true });
   }

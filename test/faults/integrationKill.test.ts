@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupTemp, git, makeCleanRepo, tempDir } from '../support/tempRepo';
+import { cleanupTemp, git, makeCleanRepo } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { sleep } from './faultHarness';
 
@@ -39,7 +39,12 @@ describe('faults: spectask run SIGKILLed during an integration', function () {
     cli('accept', '1');
     const mainBefore = git(repo, 'rev-parse', 'main').trim();
 
-    const marker = path.join(tempDir('spectask-integration-kill-'), 'pid');
+    // The test command runs in the agents' sandbox (the machine read-only, /tmp private): it leaves its sign in
+    // the scratch worktree, its working directory and the one place it may write.
+    const scratchDir = path.join(repo, '.git', 'spectask', 'integration');
+    const started = () =>
+      fs.existsSync(scratchDir) &&
+      fs.readdirSync(scratchDir).some((d) => fs.existsSync(path.join(scratchDir, d, '.integration-started')));
     const child = spawn(
       process.execPath,
       [
@@ -50,20 +55,19 @@ describe('faults: spectask run SIGKILLed during an integration', function () {
         '--custom-command',
         cmd,
         '--test-command',
-        `echo $$ > ${marker}; exec sleep 120`,
+        'echo started > .integration-started; exec sleep 120',
       ],
       { cwd: repo, stdio: 'ignore' },
     );
     children.push(child);
-    for (const t0 = Date.now(); Date.now() - t0 < 30_000; await sleep(20))
-      if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim()) break;
-    assert.ok(fs.existsSync(marker), 'the tests started');
-    const scratchDir = path.join(repo, '.git', 'spectask', 'integration');
+    for (const t0 = Date.now(); Date.now() - t0 < 30_000 && !started(); await sleep(20));
+    assert.ok(started(), 'the tests started');
     assert.equal(fs.readdirSync(scratchDir).length, 1, 'a scratch worktree while integrating');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    // The tests ran in a process group of their own: the kill of the orchestrator left them; stop them too.
-    process.kill(Number(fs.readFileSync(marker, 'utf8')), 'SIGKILL');
+    // Without the sandbox the tests run in a process group of their own and outlive the orchestrator's kill
+    // (inside it bwrap dies with its parent, and its PID namespace with it): stop what still works in the scratch.
+    killProcessesIn(scratchDir);
     const v: string[] = [];
     if (git(repo, 'rev-parse', 'main').trim() !== mainBefore) v.push('the base moved without its tests passing');
     if (!/status: {3}integrating/.test(cli('show', '1'))) v.push('the record does not say integrating');
@@ -86,3 +90,23 @@ describe('faults: spectask run SIGKILLed during an integration', function () {
     assert.deepEqual(v, []);
   });
 });
+
+/** SIGKILLs every process of this user whose working directory is inside `dir` (Linux: /proc). */
+function killProcessesIn(dir: string): void {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const cwd = (() => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        return '';
+      }
+    })();
+    if (cwd.startsWith(dir + path.sep)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }
+}

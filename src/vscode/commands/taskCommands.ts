@@ -101,7 +101,7 @@ export class TaskCommands extends Disposable implements FleetActions {
           modal: true,
           detail: pr
             ? `Branch ${wt?.branch ?? '?'} is pushed (never forced) and a pull request into ${wt?.baseBranch ?? '?'} is opened with gh.`
-            : `Branch ${wt?.branch ?? '?'} is merged into ${wt?.baseBranch ?? '?'} (strategy: ${strategy}).`,
+            : `It joins the integration queue: one SpecTask at a time, branch ${wt?.branch ?? '?'} is put on top of the current ${wt?.baseBranch ?? '?'} in a scratch worktree, the project's tests run, and ${wt?.baseBranch ?? '?'} is fast-forwarded only if they pass. A conflict or failing tests send it back to its agent with the reason.`,
         },
         pr ? 'Accept and Open PR' : 'Accept and Merge',
       );
@@ -111,10 +111,15 @@ export class TaskCommands extends Disposable implements FleetActions {
           location: vscode.ProgressLocation.Notification,
           title: pr
             ? `Opening a pull request for #${t.number}…`
-            : `Merging #${t.number} into ${wt?.baseBranch ?? 'the base branch'}…`,
+            : `Integrating #${t.number} into ${wt?.baseBranch ?? 'the base branch'} (queue, tests, fast-forward)…`,
         },
-        () => ref.repo.orchestrator.accept(ref.taskId),
+        // Sent back (a conflict, failing tests), held or refused: an outcome of the queue, not a failure of ours.
+        () => ref.repo.orchestrator.accept(ref.taskId).catch((e: unknown) => e as Error),
       );
+      if (res instanceof Error) {
+        void vscode.window.showWarningMessage(notificationText(res.message));
+        return;
+      }
       if (res.pullRequest) {
         const url = res.pullRequest;
         void vscode.window

@@ -58,7 +58,7 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     if (!ref || !ref.rev) return '';
     // A restored diff tab or a link can name any folder: git runs only in a repository the hub opened (none
     // while the workspace is untrusted).
-    if (!this.services.repositoryFor(ref.repo)) return '';
+    if (!this.services.repositoryFor({ repoRoot: ref.repo })) return '';
     return (await this.diffFor(ref.repo).show(ref.rev, ref.path, ref.repo)) ?? '';
   }
 

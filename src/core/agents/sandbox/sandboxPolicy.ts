@@ -39,7 +39,12 @@ export async function sandboxPolicyFor(inv: AgentInvocation, userHome: string): 
       ...writable.map((w) => path.join(w, '.git')),
     ]),
   );
-  const state = await existing([...(paths.stateDirs ?? []), ...cliStateDirs(paths.backend, envHome ?? userHome)]);
+  const cliState = cliStateDirs(paths.backend, envHome ?? userHome);
+  // A CLI's state folder is made on its first run: created inside the sandbox it would live in the tmpfs over the
+  // home and vanish with the run, and with it the session the next phase resumes.
+  for (const d of cliState.filter((p) => !p.endsWith('.json')))
+    if (fs.existsSync(path.dirname(d))) await fs.promises.mkdir(d, { recursive: true, mode: 0o700 });
+  const state = await existing([...(paths.stateDirs ?? []), ...cliState]);
   const visible = [...writable, ...state];
   const programs = [command, await fs.promises.realpath(command).catch(() => command)].map(installFolder);
   const pathDirs = (inv.env.PATH ?? '').split(path.delimiter).filter((d) => path.isAbsolute(d));

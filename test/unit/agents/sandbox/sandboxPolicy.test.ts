@@ -54,6 +54,16 @@ describe('sandboxPolicyFor (what one invocation hides and binds)', () => {
     );
   });
 
+  it("creates the CLI's state folder on its first run, so the session it writes outlives the run", async () => {
+    const w = world();
+    const claude = { ...w.inv, sandbox: { ...w.inv.sandbox!, backend: 'claude-cli' } };
+    const r = await sandboxPolicyFor(claude, w.home);
+    assert.ok('policy' in r);
+    assert.ok(fs.statSync(path.join(w.home, '.claude')).isDirectory(), '~/.claude was created');
+    assert.ok(r.policy.state.includes(path.join(w.home, '.claude')), 'and is bound writable');
+    assert.ok(!fs.existsSync(path.join(w.home, '.claude.json')), 'a state file is not made up');
+  });
+
   it('names a program that is nowhere on PATH instead of starting bwrap for it', async () => {
     const w = world();
     assert.deepEqual(await sandboxPolicyFor({ ...w.inv, command: 'no-such-cli' }, w.home), { missing: 'no-such-cli' });
