@@ -1,3 +1,4 @@
+import { RunLimitTimers } from './runLimits';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,8 +58,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   private stoppedBy: ExitInfo['stoppedBy'];
   private cancelling: Promise<void> | undefined;
   private readonly startedAt = Date.now();
-  private idleTimer: NodeJS.Timeout | undefined;
-  private wallTimer: NodeJS.Timeout | undefined;
+  private readonly limitTimers: RunLimitTimers;
 
   constructor(
     private readonly adapter: CliAdapter<S>,
@@ -67,6 +67,11 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   ) {
     this.runId = req.runId ?? randomUUID();
     this.backend = adapter.backend;
+    this.limitTimers = new RunLimitTimers(
+      req.limits,
+      (stop) => void this.stop(stop),
+      () => !!this.stoppedBy,
+    );
     void this.run();
   }
 
@@ -143,11 +148,11 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         proc.stdin.on('error', () => undefined); // the agent may exit before reading; EPIPE is not our failure
         proc.stdin.end(inv.stdin.text);
       }
-      this.armTimers();
+      this.limitTimers.arm();
       const stdoutDone = new Promise<void>((resolve) => {
         const splitter = new LineSplitter((line) => this.onLine(line, state));
         proc.stdout.on('data', (c: Buffer) => {
-          this.touch();
+          this.limitTimers.touch();
           splitter.push(c);
         });
         proc.stdout.on('close', () => {
@@ -161,14 +166,14 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         this.opts.onStderrLine?.(line);
       });
       proc.stderr.on('data', (c: Buffer) => {
-        this.touch();
+        this.limitTimers.touch();
         errSplitter.push(c);
       });
       proc.stderr.on('close', () => errSplitter.end());
 
       const exit = await proc.exited;
       await Promise.race([stdoutDone, delay(STDOUT_DRAIN_MS)]);
-      this.clearTimers();
+      this.limitTimers.clear();
       // Tool commands the agent left running (gemini orphans its shell on SIGINT) are killed with the run.
       await proc.killLeftovers();
       this.end(
@@ -185,7 +190,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         ),
       );
     } catch (err) {
-      this.clearTimers();
+      this.limitTimers.clear();
       this.end(
         this.adapter.finalize(
           {
@@ -235,37 +240,12 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   }
 
   private end(result: ResultEvent): void {
-    this.clearTimers();
+    this.limitTimers.clear();
     this.channel.push(result);
   }
 
   private elapsed(): number {
     return Date.now() - this.startedAt;
-  }
-
-  private armTimers(): void {
-    const wall = this.req.limits?.wallClockMs;
-    if (wall)
-      this.wallTimer = setTimeout(
-        () => void this.stop({ status: 'timeout', message: `wall-clock limit of ${wall} ms reached` }),
-        wall,
-      );
-    this.touch();
-  }
-
-  private touch(): void {
-    const idle = this.req.limits?.idleMs;
-    if (!idle || this.stoppedBy) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () => void this.stop({ status: 'timeout', message: `no output for ${idle} ms (idle timeout)` }),
-      idle,
-    );
-  }
-
-  private clearTimers(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.wallTimer) clearTimeout(this.wallTimer);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RunLimitTimers } from '../runLimits';
 import * as acp from '@agentclientprotocol/sdk';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -84,8 +85,7 @@ export class AcpRun implements AgentRun {
   private replaying = false;
   private acpSessionId: string | undefined;
   private readonly startedAt = Date.now();
-  private idleTimer: NodeJS.Timeout | undefined;
-  private wallTimer: NodeJS.Timeout | undefined;
+  private readonly limitTimers: RunLimitTimers;
   private stderrTail: string[] = [];
   private malformedLines = 0;
 
@@ -96,6 +96,11 @@ export class AcpRun implements AgentRun {
   ) {
     this.runId = req.runId ?? randomUUID();
     this.backend = opts.backendId;
+    this.limitTimers = new RunLimitTimers(
+      req.limits,
+      (stop) => void this.stop(stop),
+      () => !!this.stoppedBy || this.channel.isEnded,
+    );
     this.state = createAcpParseState(this.runId, req.worktree);
     const roots = [req.worktree, ...(req.extraDirs ?? [])];
     this.desk = new AcpPermissionDesk(
@@ -163,10 +168,10 @@ export class AcpRun implements AgentRun {
       });
       this.proc = proc;
       this.watchStderr(proc);
-      this.armTimers();
+      this.limitTimers.arm();
       const lines = new LineSplitter((line) => this.onStdoutLine(line));
       const input = webReadableOf(proc.stdout, (c) => {
-        this.touch();
+        this.limitTimers.touch();
         lines.push(c);
       });
       if (!proc.stdin) throw new Error('the agent process has no stdin');
@@ -245,7 +250,7 @@ export class AcpRun implements AgentRun {
   }
 
   private onUpdate(params: unknown): void {
-    this.touch();
+    this.limitTimers.touch();
     if (this.replaying) return;
     const p = obj(params);
     if (this.acpSessionId !== undefined && p?.sessionId !== this.acpSessionId) return;
@@ -281,7 +286,7 @@ export class AcpRun implements AgentRun {
       this.opts.onStderrLine?.(line);
     });
     proc.stderr.on('data', (c: Buffer) => {
-      this.touch();
+      this.limitTimers.touch();
       split.push(c);
     });
     proc.stderr.on('close', () => split.end());
@@ -289,7 +294,7 @@ export class AcpRun implements AgentRun {
 
   /** Ends the agent process after the turn: EOF on stdin, a moment to exit, then the tree; then leftovers. */
   private async shutdown(proc: AgentProcess): Promise<void> {
-    this.clearTimers();
+    this.limitTimers.clear();
     proc.stdin?.end();
     const exitedAlone = await Promise.race([proc.exited.then(() => true), delay(EXIT_AFTER_EOF_MS).then(() => false)]);
     if (!exitedAlone) await proc.killTree({ softSignal: 'SIGTERM', graceMs: EXIT_AFTER_EOF_MS });
@@ -373,33 +378,8 @@ export class AcpRun implements AgentRun {
   }
 
   private end(result: ResultEvent): void {
-    this.clearTimers();
+    this.limitTimers.clear();
     this.channel.push(result);
-  }
-
-  private armTimers(): void {
-    const wall = this.req.limits?.wallClockMs;
-    if (wall)
-      this.wallTimer = setTimeout(
-        () => void this.stop({ status: 'timeout', message: `wall-clock limit of ${wall} ms reached` }),
-        wall,
-      );
-    this.touch();
-  }
-
-  private touch(): void {
-    const idle = this.req.limits?.idleMs;
-    if (!idle || this.stoppedBy || this.channel.isEnded) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () => void this.stop({ status: 'timeout', message: `no output for ${idle} ms (idle timeout)` }),
-      idle,
-    );
-  }
-
-  private clearTimers(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.wallTimer) clearTimeout(this.wallTimer);
   }
 }
 
