@@ -25,6 +25,11 @@ export interface AgentInvocation {
 export interface AgentSandboxPaths {
   /** The code worktree and the SpecTask folder (absolute). */
   writable: readonly string[];
+  /**
+   * Files the program runs that the user named in a machine-scoped setting (the script of a custom command, e.g.
+   * `node /path/agent.mjs`): kept readable with their folder, also where the sandbox hides or empties (`/tmp`).
+   */
+  programFiles?: readonly string[];
   /** The run's state folders (absolute); created before the start when missing. */
   stateDirs?: readonly string[];
   /** Git directories known already (the host adds those of every writable folder); always read-only. */

@@ -18,6 +18,8 @@ export interface Invocation {
   files: InvocationFile[];
   /** `ignore` closes stdin (codex waits for input otherwise); a text is written and then stdin is closed. */
   stdin: 'ignore' | { text: string };
+  /** Files the program runs besides `command`, named by the user's own setting (see AgentSandboxPaths). */
+  programFiles?: string[];
   /** The soft interrupt; SIGINT lets claude and codex stop their tool children themselves. */
   softSignal: NodeJS.Signals;
 }

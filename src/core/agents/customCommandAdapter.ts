@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { StartRequest } from './agentBackend';
 import type { AgentEvent } from './agentEvents';
 import { buildAgentEnv } from './agentEnv';
@@ -59,6 +60,8 @@ export class CustomCommandAdapter implements CliAdapter {
       env,
       cwd: req.worktree,
       files: [],
+      // The template's own absolute paths (a script it runs) are the user's choice, never a placeholder's value.
+      programFiles: this.template.args.filter((a) => !a.includes('{') && path.isAbsolute(a)),
       stdin: this.template.promptOnStdin ? { text: req.prompt } : 'ignore',
       softSignal: 'SIGINT',
     };

@@ -141,6 +141,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
           stateDirs: this.req.stateDir ? [this.req.stateDir] : [],
           gitDirs: ctx.gitDirs,
           backend: this.adapter.backend,
+          ...(inv.programFiles?.length ? { programFiles: inv.programFiles } : {}),
         },
       });
       this.proc = proc;

@@ -6,6 +6,9 @@ import { gitDirsOf } from '../gitDirs';
 import type { SandboxPolicy } from './bwrapArgs';
 import { cliStateDirs } from './cliStateDirs';
 
+/** bwrapArgs.ts mounts an empty tmpfs here. */
+const PRIVATE_TMP = '/tmp';
+
 /** The policy for one invocation, with its program resolved; or the program that is nowhere on its PATH. */
 export type ResolvedSandbox = { policy: SandboxPolicy; command: string } | { missing: string };
 
@@ -46,10 +49,16 @@ export async function sandboxPolicyFor(inv: AgentInvocation, userHome: string): 
     if (fs.existsSync(path.dirname(d))) await fs.promises.mkdir(d, { recursive: true, mode: 0o700 });
   const state = await existing([...(paths.stateDirs ?? []), ...cliState]);
   const visible = [...writable, ...state];
-  const programs = [command, await fs.promises.realpath(command).catch(() => command)].map(installFolder);
+  const files = [command, ...(paths.programFiles ?? []).filter((f) => path.isAbsolute(f))];
+  const programs = (await Promise.all(files.map(async (f) => [f, await fs.promises.realpath(f).catch(() => f)])))
+    .flat()
+    .map(installFolder);
   const pathDirs = (inv.env.PATH ?? '').split(path.delimiter).filter((d) => path.isAbsolute(d));
-  const readOnly = (await existing([...programs, ...pathDirs])).filter(
-    (p) => hidden.some((h) => inside(h, p)) && !visible.some((v) => inside(v, p)),
+  // What the hidden home or the private /tmp would take away from the program (a CLI installed under ~, a
+  // custom command's script in a clone under /tmp) is bound back read-only.
+  const emptied = [...hidden, PRIVATE_TMP];
+  const readOnly = unique(await existing([...programs, ...pathDirs])).filter(
+    (p) => emptied.some((h) => inside(h, p)) && !visible.some((v) => inside(v, p)),
   );
   return { command, policy: { hidden, readOnly, writable, gitDirs, state } };
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentHost, AgentInvocation, AgentProcess, ProcessIdentity } from '../../../../src/core/agents/agentHost';
+import { CustomCommandAdapter } from '../../../../src/core/agents/customCommandAdapter';
 import { LocalAgentHost } from '../../../../src/core/agents/localAgentHost';
 import { OPENAI_COMPAT_BACKEND } from '../../../../src/core/agents/openAiCompatBackend';
 import { createProcessBackends } from '../../../../src/core/orchestrator/backends';
@@ -55,6 +56,20 @@ describe('the runs tell the host what a sandbox must leave writable (AgentInvoca
         backend,
       })),
     );
+  });
+
+  it("a custom command: the template's own absolute paths stay readable, never a placeholder's value", () => {
+    const adapter = new CustomCommandAdapter({
+      command: 'node',
+      args: ['/opt/agents/agent.mjs', '--cwd', '{cwd}', '{prompt}'],
+    });
+    // A prompt from the shared branch that is exactly a path must not make the sandbox show that file.
+    const inv = adapter.buildInvocation(baseRequest({ worktree: dir, prompt: '/root/.ssh/id_rsa' }), {
+      runId: 'r',
+      sourceEnv: {},
+      isRoot: false,
+    });
+    assert.deepEqual(inv.programFiles, ['/opt/agents/agent.mjs']);
   });
 
   describe('a tool-loop command', () => {

@@ -225,6 +225,19 @@ describe('SandboxedAgentHost (agents inside bubblewrap, real bwrap)', function (
     assert.ok(!fs.existsSync(marker), 'the command never ran');
   });
 
+  it("runs a custom command's script that lies under /tmp (a clone there): the user's own program stays readable", async () => {
+    const dir = tempDir('spectask-agent-script-');
+    fs.writeFileSync(path.join(dir, 'helper.mjs'), 'export const word = "from the helper";\n');
+    fs.writeFileSync(path.join(dir, 'agent.mjs'), 'import { word } from "./helper.mjs";\nconsole.log(word);\n');
+    const script = path.join(dir, 'agent.mjs');
+    const inv = sh('', { command: process.execPath, args: [script] });
+    const { out, err } = await output(launch(host(), { ...inv, sandbox: { ...inv.sandbox!, programFiles: [script] } }));
+    assert.equal(out, 'from the helper\n', err);
+    // Without naming it, /tmp is private: the script is not there (what programFiles is for).
+    const hidden = await output(launch(host(), inv));
+    assert.match(hidden.err, /Cannot find module/);
+  });
+
   it('runs on the inner host, unconfined, when the setting is off', async () => {
     const h = new SandboxedAgentHost({ userHome: w.home, enabled: () => false });
     const { out } = await output(launch(h, sh('cat "$HOME/secret"')));
