@@ -3,7 +3,7 @@ import { buildAgentEnv } from '../agentEnv';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from '../backendRegistry';
 import { findExecutable } from '../binaryProbe';
 import { findAcpAgent, parseAcpArgv, type AcpAgentSpec, type AcpConfig } from './acpAgents';
-import { AcpRun, type AcpAgentCommand, type AcpRunOptions } from './acpRun';
+import type { AcpAgentCommand, AcpRunOptions } from './acpRun';
 
 /** What every surface shows of the ACP back-end. */
 export const ACP_BACKEND_INFO: BackendInfo = {
@@ -90,6 +90,9 @@ export class AcpBackend implements AgentBackend {
   }
 
   start(req: StartRequest): AgentRun {
+    // Loaded at the first ACP run, not at activation: the SDK and its schema library (zod) take about 60 ms to
+    // evaluate, which every VS Code start paid for, ACP agent or not (the bundler keeps a required module lazy).
+    const { AcpRun } = require('./acpRun') as typeof import('./acpRun');
     return new AcpRun(acpCommandFor(this.spec, req), req, { ...this.runOptions, backendId: this.id });
   }
 
