@@ -1,7 +1,9 @@
 import MarkdownIt from 'markdown-it';
 import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
 import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
+import { splitItemId } from './itemText';
 import { stateOfMarker } from './markers';
+import { scanSimpleChecklist } from './simpleChecklistScan';
 
 /**
  * One parser for all checklists. `html: true` matters: with it an HTML comment is an `html_block` token, so a
@@ -14,10 +16,6 @@ md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text
 
 /** `[ ]`, `[~]`, `[x]` or `[X]` at the start of an item's first paragraph, followed by whitespace or the end. */
 const MARKER_AT_START = /^\[([ xX~])\](?=\s|$)/;
-/** Explicit id in an HTML comment anywhere in the item text: `<!-- id: T12 -->`. */
-const COMMENT_ID = /<!--\s*id:\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*-->/;
-/** Id prefix: one to four capitals, digits, optional `.n` parts, then a colon: `T12: Add login`. */
-const PREFIX_ID = /^([A-Z]{1,4}\d+(?:\.\d+)*):\s*/;
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -41,9 +39,32 @@ export function parseChecklist(source: string | Uint8Array): Checklist {
   // A BOM would make markdown-it read the first line as text ("\uFEFF- [ ] a" is not a list): drop it for
   // parsing only; line numbers are unchanged and byte offsets skip it below.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lineStarts = lineStartOffsets(bytes);
-  if (hasUtf8Bom(bytes)) lineStarts[0] = 3;
+  const bom = hasUtf8Bom(bytes) ? 3 : 0;
+  // An ASCII file has as many bytes as characters: the scanner needs no table of line offsets then.
+  const ascii = bytes.length - bom === text.length;
+  const lineStarts = ascii ? undefined : lineStartsOf(bytes, bom);
+  const scanned = scanSimpleChecklist(text, lineStarts ? { lineStarts } : { shift: bom });
+  return scanned ?? parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom));
+}
 
+function lineStartsOf(bytes: Uint8Array, bom: number): number[] {
+  const starts = lineStartOffsets(bytes);
+  if (bom) starts[0] = bom;
+  return starts;
+}
+
+/**
+ * The full parse, for documents the line scanner leaves alone (and, in tests, the reference it is compared
+ * with): `source` as {@link parseChecklist} takes it.
+ */
+export function parseChecklistWithMarkdownIt(source: string | Uint8Array): Checklist {
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  let text = typeof source === 'string' ? source : Buffer.from(bytes).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseWithMarkdownIt(bytes, text, lineStartsOf(bytes, hasUtf8Bom(bytes) ? 3 : 0));
+}
+
+function parseWithMarkdownIt(bytes: Uint8Array, text: string, lineStarts: number[]): Checklist {
   const tokens = md.parse(text, {});
   const items: ChecklistItem[] = [];
   const problems: ChecklistProblem[] = [];
@@ -73,7 +94,7 @@ export function parseChecklist(source: string | Uint8Array): Checklist {
       const markerChar = String.fromCharCode(bytes[markerOffset]);
       const state = stateOfMarker(markerChar);
       if (!state) continue;
-      const { id, text: itemText } = splitId(inline.content.slice(3));
+      const { id, text: itemText } = splitItemId(inline.content.slice(3));
       const item: ChecklistItem = {
         index: items.length,
         state,
@@ -124,22 +145,4 @@ function findMarkerOffset(bytes: Uint8Array, lineStart: number, bullets: number)
   const after = bytes[p + 3];
   if (after !== undefined && after !== SPACE && after !== TAB && after !== 0x0a && after !== 0x0d) return -1;
   return p + 1;
-}
-
-/** Separates an optional stable id from the item text and collapses whitespace. */
-function splitId(raw: string): { id?: string; text: string } {
-  let text = raw;
-  let id: string | undefined;
-  const c = COMMENT_ID.exec(text);
-  if (c) {
-    id = c[1];
-    text = text.slice(0, c.index) + text.slice(c.index + c[0].length);
-  }
-  text = text.replace(/\s+/g, ' ').trim();
-  const p = PREFIX_ID.exec(text);
-  if (p) {
-    id ??= p[1];
-    text = text.slice(p[0].length);
-  }
-  return { id, text };
 }
