@@ -10,6 +10,11 @@ import { formatCommitMessage, type DocChange } from './commitMessage';
 /** A change waiting for its commit: the files it touched (relative to the worktree) and its description. */
 export interface PendingChange extends DocChange {
   files: string[];
+  /**
+   * The files are tracked, and this process wrote each whole (atomically, by rename), so none can be torn:
+   * the commit can take them from the worktree in one `git commit --only` instead of add + check + commit.
+   */
+  wholeTrackedFiles?: boolean;
 }
 
 /** A commit made on the design-docs branch. */
@@ -90,7 +95,10 @@ export class DocCommitter extends Disposable {
     try {
       const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
       const message = formatCommitMessage(changes);
-      const sha = await this.commitFiles(git, files, message);
+      const whole = this.leftover.size === 0 && batch.every((b) => b.change.wholeTrackedFiles);
+      const sha = whole
+        ? await this.commitWholeFiles(git, files, message)
+        : await this.commitFiles(git, files, message);
       const commit = sha ? { sha, message, changes } : undefined;
       this.leftover.clear();
       for (const b of batch) b.resolve(commit);
@@ -133,14 +141,38 @@ export class DocCommitter extends Disposable {
       .then(
         (o) => o,
         (e: unknown) => {
-          if (
-            e instanceof GitCommandError &&
-            /nothing to commit|nothing added to commit|no changes added to commit/.test(e.stderr)
-          )
-            return undefined;
+          if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
           throw e;
         },
       );
+    return out === undefined ? undefined : this.shaOfCommit(git, cwd, out);
+  }
+
+  /**
+   * Commits `files` as they are in the worktree with one git process (issue 24: a transition took an add, a
+   * torn-write check and a commit, 4.5× a bare commit). Only for files this process wrote whole; a file git
+   * does not know yet makes `--only` refuse, and the commit then goes the long way.
+   */
+  private async commitWholeFiles(
+    git: GitRunner,
+    files: readonly string[],
+    message: string,
+  ): Promise<string | undefined> {
+    const cwd = this.worktreePath;
+    const out = await git
+      .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '--only', '-m', message, '--', ...files], {
+        cwd,
+        env: (this.identity ??= await commitIdentityEnv(git, cwd)),
+      })
+      .then(
+        (o) => o,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
+          if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
+          throw e;
+        },
+      );
+    if (out === null) return this.commitFiles(git, files, message);
     return out === undefined ? undefined : this.shaOfCommit(git, cwd, out);
   }
 
@@ -182,6 +214,8 @@ export class DocCommitter extends Disposable {
     }
   }
 }
+
+const NOTHING_TO_COMMIT = /nothing to commit|nothing added to commit|no changes added to commit/;
 
 /** True for a push the remote refused because it has commits we lack (never for auth or network failures). */
 export function isRejectedAsBehind(e: unknown): boolean {

@@ -347,7 +347,7 @@ export class SpecTaskStore extends Disposable {
       const summary = describe ? describe(before, checked.record) : what;
       return {
         record: checked.record,
-        committed: this.committer.commit({ taskId: before.id, summary, files: [fileRel] }),
+        committed: this.committer.commit({ taskId: before.id, summary, files: [fileRel], wholeTrackedFiles: true }),
       };
     });
     await committed;

@@ -121,6 +121,51 @@ exec '${real}' "$@"
     );
   });
 
+  it('commits a tracked file this process wrote whole with one git commit, leaving what else is staged', async () => {
+    const dir = tempDir();
+    const fake = racingGit(dir, () => '', '');
+    const { wt, committer, write } = await setup(undefined, fake.bin);
+    await (
+      await write('spectask.json', '{"a":1}\n', '000001')
+    ).done;
+    fs.writeFileSync(path.join(wt, 'other.md'), 'staged by someone else\n');
+    git(wt, 'add', 'other.md');
+    fs.writeFileSync(path.join(wt, 'spectask.json'), '{"a":2}\n');
+    fs.writeFileSync(fake.log, '');
+    const c = await committer.commit({
+      taskId: '000001',
+      summary: 'move',
+      files: ['spectask.json'],
+      wholeTrackedFiles: true,
+    });
+    assert.ok(c);
+    assert.equal(git(wt, 'show', `${c.sha}:spectask.json`), '{"a":2}');
+    assert.deepEqual(
+      fake.commands().filter((x) => x !== 'config' && x !== 'rev-parse'),
+      ['commit'],
+      'one git process: no add, no torn-write check',
+    );
+    assert.equal(git(wt, 'diff', '--cached', '--name-only'), 'other.md', 'the other staged file stays staged');
+    assert.equal(
+      await committer.commit({ taskId: '000001', summary: 'again', files: ['spectask.json'], wholeTrackedFiles: true }),
+      undefined,
+      'an unchanged file makes no commit',
+    );
+  });
+
+  it('commits a file said to be whole but unknown to git the long way', async () => {
+    const { wt, committer } = await setup();
+    fs.writeFileSync(path.join(wt, 'new.json'), '{}\n');
+    const c = await committer.commit({
+      taskId: '000002',
+      summary: 'new',
+      files: ['new.json'],
+      wholeTrackedFiles: true,
+    });
+    assert.ok(c);
+    assert.equal(git(wt, 'show', `${c.sha}:new.json`), '{}');
+  });
+
   it('coalesces changes that arrive together into one commit, resolving every caller with it', async () => {
     const { wt, committer, write } = await setup();
     const seen: string[] = [];
