@@ -47,6 +47,9 @@ export async function inspectRepository(folder: string, git: GitRunner): Promise
     );
   }
 
+  const quick = await quickLook(abs, git);
+  if (quick) return { ...quick, gitVersion };
+
   const bare = await git.tryRun(['rev-parse', '--is-bare-repository'], { cwd: abs });
   if (bare === undefined) {
     throw new RepositoryRefusedError(
@@ -83,10 +86,38 @@ export async function inspectRepository(folder: string, git: GitRunner): Promise
       abs,
     );
   }
+  return { ...(await realPaths(abs, root, gitDir, commonDirRaw)), gitVersion };
+}
+
+/**
+ * The usual case — a work tree of a repository with commits — answered by one `rev-parse` instead of four
+ * (issue 24: every `spectask` command starts here). Anything else returns undefined, and the step-by-step
+ * checks above say exactly what is wrong.
+ */
+async function quickLook(abs: string, git: GitRunner): Promise<Omit<RepositoryInfo, 'gitVersion'> | undefined> {
+  const out = await git.tryRun(
+    [
+      'rev-parse',
+      '--is-bare-repository',
+      '--is-inside-work-tree',
+      '--show-toplevel',
+      '--absolute-git-dir',
+      '--git-common-dir',
+      'HEAD^{commit}',
+    ],
+    { cwd: abs },
+  );
+  const lines = out?.trim().split('\n');
+  if (lines?.length !== 6) return undefined;
+  const [bare, inside, root, gitDir, commonDir, head] = lines;
+  if (bare !== 'false' || inside !== 'true' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return undefined;
+  return realPaths(abs, root, gitDir, commonDir);
+}
+
+async function realPaths(abs: string, root: string, gitDir: string, commonDir: string) {
   return {
     root: await fs.realpath(root),
     gitDir: await fs.realpath(gitDir),
-    commonDir: await fs.realpath(path.resolve(abs, commonDirRaw)),
-    gitVersion,
+    commonDir: await fs.realpath(path.resolve(abs, commonDir)),
   };
 }
