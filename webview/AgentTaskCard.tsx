@@ -79,11 +79,12 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
         <TaskList
           items={card.window}
           currentIndex={card.currentIndex}
+          live={card.runLive === true}
           host={host}
           label={`Checklist of SpecTask ${card.number}`}
         />
       )}
-      {card.lastActivity && (
+      {card.runLive && card.lastActivity && (
         <p class="card-activity" title={card.lastActivity}>
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
         </p>
@@ -109,6 +110,7 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
           {card.integrationReason}
         </p>
       )}
+      <CardLanding card={card} host={host} />
       {card.lastError && (
         <p class="card-error" role="status">
           <span class="codicon codicon-error" aria-hidden="true" /> {card.lastError}
@@ -116,11 +118,7 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
       )}
       <footer class="card-foot">
         <span class="card-times">
-          {card.startedAt !== undefined && (
-            <span class="card-elapsed" title="Time since the agent started">
-              {formatDuration(now - card.startedAt)}
-            </span>
-          )}
+          <RunTime card={card} now={now} />
           {card.updatedAt !== undefined && <span class="card-updated">updated {formatAgo(card.updatedAt, now)}</span>}
           {usage && <span class="card-usage">{usage}</span>}
         </span>
@@ -130,18 +128,72 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
   );
 }
 
+/** The run's time: counting while it is live, "took 1m 03s" once it ended, nothing when unknown. */
+function RunTime({ card, now }: { card: FleetAgentCard; now: number }) {
+  if (card.startedAt === undefined) return null;
+  if (card.runLive)
+    return (
+      <span class="card-elapsed" title="Time since the agent started">
+        {formatDuration(now - card.startedAt)}
+      </span>
+    );
+  if (card.endedAt === undefined) return null;
+  return (
+    <span class="card-elapsed card-took" title="How long the agent's last run took">
+      took {formatDuration(card.endedAt - card.startedAt)}
+    </span>
+  );
+}
+
+/** Where a Done SpecTask landed: the commit its base branch now points at, or its pull request (opened by the host). */
+function CardLanding({ card, host }: { card: FleetAgentCard; host: HostApi }) {
+  if (card.phase !== 'done') return null;
+  if (card.pullRequestUrl) {
+    const href = card.pullRequestUrl;
+    return (
+      <p class="card-landed">
+        <span class="codicon codicon-git-pull-request" aria-hidden="true" />{' '}
+        <a
+          href={href}
+          title={href}
+          onClick={(e) => {
+            e.preventDefault(); // the host opens it; the webview never navigates
+            host.postMessage({ type: 'link/open', href });
+          }}
+        >
+          Pull request
+        </a>
+      </p>
+    );
+  }
+  if (!card.landedCommit) return null;
+  return (
+    <p class="card-landed" title={`Its base branch was fast-forwarded to ${card.landedCommit}`}>
+      <span class="codicon codicon-git-commit" aria-hidden="true" /> Merged as <code>{card.landedCommit}</code>
+    </p>
+  );
+}
+
 const sameItems = (a: FleetAgentCard['window'], b: FleetAgentCard['window']) =>
   a.length === b.length && a.every((x, i) => x.index === b[i].index && x.state === b[i].state && x.text === b[i].text);
+
+const sameMoves = (a: FleetAgentCard['moves'], b: FleetAgentCard['moves']) =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((m, i) => m.move === b[i].move && m.to === b[i].to));
 
 /** True when two cards render identically (snapshots rebuild every object, so identity says nothing). */
 export function sameCard(a: FleetAgentCard, b: FleetAgentCard): boolean {
   for (const k of Object.keys(a) as (keyof FleetAgentCard)[])
-    if (k !== 'window' && k !== 'progress' && a[k] !== b[k]) return false;
+    if (k !== 'window' && k !== 'progress' && k !== 'moves' && a[k] !== b[k]) return false;
   if (Object.keys(a).length !== Object.keys(b).length) return false;
-  return a.progress.done === b.progress.done && a.progress.total === b.progress.total && sameItems(a.window, b.window);
+  return (
+    a.progress.done === b.progress.done &&
+    a.progress.total === b.progress.total &&
+    sameItems(a.window, b.window) &&
+    sameMoves(a.moves, b.moves)
+  );
 }
 
-const dependsOnClock = (c: FleetAgentCard) => c.startedAt !== undefined || c.updatedAt !== undefined;
+const dependsOnClock = (c: FleetAgentCard) => (c.runLive && c.startedAt !== undefined) || c.updatedAt !== undefined;
 
 /** How stale an off-screen card may get while the page is under pressure. */
 const OFF_SCREEN_REFRESH_MS = 1000;
