@@ -14,14 +14,29 @@ interface Props {
   host: HostApi;
   /** The back-end's label (from the host's back-end registry), shown instead of its id when known. */
   backendLabel?: string;
+  /** Whether this card is its list's one tab stop (roving focus): only then are it and its controls tabbable. */
+  active?: boolean;
+  /** Whether a mouse may drag it (the Board). */
+  draggable?: boolean;
 }
+
+/** The hidden hint every card points at (aria-describedby), rendered once by the dashboard. */
+export const CARD_KEYS_HINT_ID = 'fleet-card-keys';
 
 /**
  * One SpecTask's agent: number and title, back-end and agent id, phase chip, progress, the checklist
  * window, what the agent did last and why its run started again, elapsed time and last update, usage, why
  * it waits or what failed, and its actions. Every string from agents or documents is rendered as text.
  */
-function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
+function AgentTaskCardView({
+  card,
+  now,
+  host,
+  backendLabel,
+  active,
+  draggable,
+  articleRef,
+}: Props & { articleRef?: Ref<HTMLElement> }) {
   const { done, total } = card.progress;
   const fraction = total > 0 ? done / total : 0;
   const titleId = `card-title-${card.taskId}`;
@@ -38,6 +53,9 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
       data-task-id={card.taskId}
       data-done={done}
       aria-labelledby={titleId}
+      aria-describedby={CARD_KEYS_HINT_ID}
+      tabIndex={active ? 0 : -1}
+      draggable={draggable}
     >
       <header class="card-head">
         <h2 class="card-title" id={titleId} title={card.title}>
@@ -211,6 +229,24 @@ export class AgentTaskCard extends Component<Props> {
 
   override componentDidMount(): void {
     this.untrack = trackOnScreen(this.article.current!, () => this.refresh());
+    this.syncTabStops();
+  }
+
+  override componentDidUpdate(): void {
+    this.syncTabStops();
+  }
+
+  /** The card's buttons and links are in the tab order only while it is the active card: one tab stop per list. */
+  private syncTabStops(): void {
+    const tabIndex = this.props.active ? 0 : -1;
+    for (const el of this.article.current?.querySelectorAll<HTMLElement>('vscode-button, a[href]') ?? []) {
+      if (el.tabIndex !== tabIndex) el.tabIndex = tabIndex;
+      // A new vscode-button's first update puts back the tabindex it was constructed with: set it again after.
+      void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+        const want = this.props.active ? 0 : -1;
+        if (el.tabIndex !== want) el.tabIndex = want;
+      });
+    }
   }
 
   override componentWillUnmount(): void {
@@ -223,6 +259,8 @@ export class AgentTaskCard extends Component<Props> {
     const same =
       p.host === next.host &&
       p.backendLabel === next.backendLabel &&
+      p.active === next.active &&
+      p.draggable === next.draggable &&
       sameCard(p.card, next.card) &&
       (p.now === next.now || !dependsOnClock(next.card));
     if (same) return false;

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { AgentTaskCard } from './AgentTaskCard';
-import { backendLabelOf } from './backendLabel';
+import { CARD_KEYS_HINT_ID } from './AgentTaskCard';
+import { AgentsGrid } from './AgentsGrid';
 import { orderCards } from './cardOrder';
 import { EmptyState } from './EmptyState';
 import { FleetFilterBar } from './FleetFilterBar';
@@ -58,18 +58,10 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
               </button>
             </p>
           )}
-          <ul class="fleet-grid" aria-label="Agents">
-            {shown.map((c) => (
-              <li key={c.taskId} class="fleet-cell">
-                <AgentTaskCard
-                  card={c}
-                  now={now}
-                  host={host}
-                  backendLabel={backendLabelOf(snapshot.backendLabels, c.backend)}
-                />
-              </li>
-            ))}
-          </ul>
+          <p id={CARD_KEYS_HINT_ID} class="visually-hidden">
+            Arrow keys move between cards, Enter opens one, Tab reaches its actions.
+          </p>
+          <AgentsGrid cards={shown} now={now} host={host} backendLabels={snapshot.backendLabels} />
         </>
       )}
     </main>
