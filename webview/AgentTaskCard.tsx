@@ -4,6 +4,7 @@ import { CardActions } from './CardActions';
 import { isOnScreen, trackOnScreen } from './onScreen';
 import { underPressure } from './renderBudget';
 import { formatAgo, formatCost, formatDuration, formatTokens } from './format';
+import { syncTabStops } from './tabStops';
 import { TaskList } from './TaskList';
 import type { HostApi } from './vscodeApi';
 
@@ -236,22 +237,8 @@ export class AgentTaskCard extends Component<Props> {
     this.syncTabStops();
   }
 
-  /** The card's buttons and links are in the tab order only while it is the active card: one tab stop per list. */
   private syncTabStops(): void {
-    const tabIndex = this.props.active ? 0 : -1;
-    for (const el of this.article.current?.querySelectorAll<HTMLElement>('vscode-button, a[href]') ?? []) {
-      if (el.tabIndex !== tabIndex) el.tabIndex = tabIndex;
-      // A new vscode-button's first update puts back the tabindex it was constructed with: set it again after.
-      void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
-        const want = this.props.active ? 0 : -1;
-        if (el.tabIndex !== want) el.tabIndex = want;
-      });
-    }
-  }
-
-  override componentWillUnmount(): void {
-    this.untrack?.();
-    clearTimeout(this.catchUp);
+    syncTabStops(this.article.current, () => !!this.props.active);
   }
 
   override shouldComponentUpdate(next: Props): boolean {

@@ -1,6 +1,8 @@
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { CARD_KEYS_HINT_ID } from './AgentTaskCard';
 import { AgentsGrid } from './AgentsGrid';
+import { FleetBoard } from './FleetBoard';
+import { LayoutToggle, type Layout } from './LayoutToggle';
 import { orderCards } from './cardOrder';
 import { EmptyState } from './EmptyState';
 import { FleetFilterBar } from './FleetFilterBar';
@@ -14,6 +16,7 @@ import type { HostApi } from './vscodeApi';
 /** UI state the webview keeps across reloads (house rule 7: only UI state, never data). */
 interface PersistedUi {
   filter?: FleetFilter;
+  layout?: Layout;
 }
 
 /**
@@ -27,9 +30,15 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
     ...emptyFilter(),
     ...host.getState<PersistedUi>()?.filter,
   }));
+  const [layout, setLayoutState] = useState<Layout>(() => host.getState<PersistedUi>()?.layout ?? 'agents');
+  const persist = (ui: PersistedUi) => host.setState<PersistedUi>({ ...host.getState<PersistedUi>(), ...ui });
   const setFilter = (f: FleetFilter) => {
     setFilterState(f);
-    host.setState<PersistedUi>({ filter: f });
+    persist({ filter: f });
+  };
+  const setLayout = (l: Layout) => {
+    setLayoutState(l);
+    persist({ layout: l });
   };
   const ordered = useMemo(() => orderCards(snapshot.cards), [snapshot]);
   const shown = useMemo(() => filterCards(ordered, filter), [ordered, filter]);
@@ -44,6 +53,7 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
         <EmptyState host={host} />
       ) : (
         <>
+          <LayoutToggle layout={layout} onChange={setLayout} />
           <FleetFilterBar
             filter={filter}
             backends={backends}
@@ -60,8 +70,14 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
           )}
           <p id={CARD_KEYS_HINT_ID} class="visually-hidden">
             Arrow keys move between cards, Enter opens one, Tab reaches its actions.
+            {layout === 'board' &&
+              ' Control and an arrow key move it to the next column, Control and Delete archive it.'}
           </p>
-          <AgentsGrid cards={shown} now={now} host={host} backendLabels={snapshot.backendLabels} />
+          {layout === 'board' ? (
+            <FleetBoard cards={shown} host={host} backendLabels={snapshot.backendLabels} />
+          ) : (
+            <AgentsGrid cards={shown} now={now} host={host} backendLabels={snapshot.backendLabels} />
+          )}
         </>
       )}
     </main>

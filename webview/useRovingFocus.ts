@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FleetAgentCard } from '../src/protocol/fleet';
 import { isNavKey, type NavKey } from './cardNavigation';
 import type { HostApi } from './vscodeApi';
@@ -29,11 +29,21 @@ export function useRovingFocus(
 ): RovingFocus {
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const activeId = chosen !== undefined && cards.some((c) => c.taskId === chosen) ? chosen : cards[0]?.taskId;
+  // A card the Board does not draw yet (far down a column) is drawn once it is the active one: focus it then.
+  const pending = useRef<string | undefined>(undefined);
+  const show = (taskId: string): boolean => {
+    const el = document.querySelector<HTMLElement>(`article.card[data-task-id="${CSS.escape(taskId)}"]`);
+    if (!el) return false;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    return true;
+  };
+  useLayoutEffect(() => {
+    if (pending.current !== undefined && show(pending.current)) pending.current = undefined;
+  });
   const focusCard = (taskId: string) => {
     setChosen(taskId);
-    const el = document.querySelector<HTMLElement>(`article.card[data-task-id="${CSS.escape(taskId)}"]`);
-    el?.focus({ preventScroll: true });
-    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    pending.current = show(taskId) ? undefined : taskId;
   };
   return {
     activeId,
