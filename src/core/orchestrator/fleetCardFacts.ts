@@ -92,15 +92,16 @@ export function runFactsOf(
   const cost = agent?.usage.costUsd !== undefined || ongoing?.costUsd !== undefined ? sum('costUsd') : undefined;
   const usage = { tokens: tokens || undefined, costUsd: cost };
   if (!run) return { runLive: live, ...usage };
-  if (live) {
-    const fresh = run.lastActivityAt !== undefined && run.lastActivityAt >= run.startedAt;
-    return { runLive: true, startedAt: run.startedAt, lastActivity: fresh ? run.lastActivity : undefined, ...usage };
-  }
-  // The pool's record of the run (started at or after the supervisor's) says when it ended.
+  // Only what this run did: the store keeps the run before's last activity until the new run does something.
+  const fresh = run.lastActivityAt !== undefined && run.lastActivityAt >= run.startedAt;
+  const lastActivity = fresh ? run.lastActivity : undefined;
+  if (live) return { runLive: true, startedAt: run.startedAt, lastActivity, ...usage };
+  // The pool's record of the run (started at or after the supervisor's) says when it ended. The last activity
+  // stays in the snapshot (`spectask fleet` prints it); the card shows no activity line without a live run.
   const endedAt = last && last.startedAt >= run.startedAt ? last.endedAt : undefined;
   return endedAt === undefined
-    ? { runLive: false, ...usage }
-    : { runLive: false, startedAt: run.startedAt, endedAt, ...usage };
+    ? { runLive: false, lastActivity, ...usage }
+    : { runLive: false, startedAt: run.startedAt, endedAt, lastActivity, ...usage };
 }
 
 /** Whether a task's agent runs now: the store's working set when given, else what its agent says. */

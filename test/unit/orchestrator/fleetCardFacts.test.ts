@@ -94,10 +94,15 @@ describe('fleet card facts (issue 22: the card tells the truth; the Board)', () 
   it("never shows the previous run's activity on a new run", () => {
     const run = { startedAt: 100, lastActivity: 'Edit old.ts', lastActivityAt: 90 };
     assert.equal(runFactsOf(run, agent(), true).lastActivity, undefined);
+    const older = agent({
+      status: 'idle',
+      history: [{ runId: 'r', phase: 'p', resumed: false, startedAt: 101, endedAt: 130 }],
+    });
+    assert.equal(runFactsOf(run, older, false).lastActivity, undefined, 'nor once the new run ended');
     assert.equal(runFactsOf({ ...run, lastActivityAt: 120 }, agent(), true).lastActivity, 'Edit old.ts');
   });
 
-  it('stops the clock when the run ended: its end from the pool, no activity, and no time when unknown', () => {
+  it('stops the clock when the run ended: its end from the pool, and no time when unknown', () => {
     const run = { startedAt: 100, lastActivity: 'Edit a.ts', lastActivityAt: 150 };
     const ended = agent({
       status: 'idle',
@@ -107,6 +112,7 @@ describe('fleet card facts (issue 22: the card tells the truth; the Board)', () 
       runLive: false,
       startedAt: 100,
       endedAt: 163,
+      lastActivity: 'Edit a.ts',
       tokens: undefined,
       costUsd: undefined,
     });
@@ -176,7 +182,7 @@ describe('fleet card facts (issue 22: the card tells the truth; the Board)', () 
     const [a, b] = snap.cards;
     assert.equal(a.column, 'spec_review');
     assert.equal(a.runLive, false);
-    assert.equal(a.lastActivity, undefined, 'no activity line without a live run');
+    assert.equal(a.lastActivity, 'Edit a.ts', "the run's last activity stays; the card hides it (not live)");
     assert.deepEqual(
       a.moves?.map((m) => m.move),
       ['approve', 'archive'],
