@@ -20,7 +20,7 @@ interface Props {
 }
 
 /** The one line a Board card has room for: what is wrong, why it waits, what its agent does, or where it landed. */
-function statusLine(c: FleetAgentCard): { cls: string; icon: string; text: string } | undefined {
+export function statusLine(c: FleetAgentCard): { cls: string; icon: string; text: string } | undefined {
   if (c.lastError) return { cls: 'card-error', icon: 'error', text: c.lastError };
   if (c.integrationReason) return { cls: 'card-integration', icon: 'git-merge', text: c.integrationReason };
   if (c.queueReason) return { cls: 'card-queue', icon: 'watch', text: c.queueReason };

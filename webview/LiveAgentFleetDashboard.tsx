@@ -1,6 +1,7 @@
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { CARD_KEYS_HINT_ID } from './AgentTaskCard';
 import { AgentsGrid } from './AgentsGrid';
+import { CompactFleetList } from './CompactFleetList';
 import { FleetBoard } from './FleetBoard';
 import { LayoutToggle, type Layout } from './LayoutToggle';
 import { orderCards } from './cardOrder';
@@ -21,9 +22,10 @@ interface PersistedUi {
 
 /**
  * The fleet dashboard: header with "N agents working" and counts per phase, a filter, and a responsive
- * grid of agent cards (cards waiting on a person first); an empty state when there is nothing yet.
+ * grid of agent cards (cards waiting on a person first) or the Board; an empty state when there is nothing yet.
+ * `compact` (the sidebar view): a two-line row per SpecTask and a link to the whole dashboard.
  */
-export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
+export function LiveAgentFleetDashboard({ host, compact = false }: { host: HostApi; compact?: boolean }) {
   const { rev, snapshot, received } = useFleetSnapshot(host);
   const now = useNow();
   const [filter, setFilterState] = useState<FleetFilter>(() => ({
@@ -51,6 +53,20 @@ export function LiveAgentFleetDashboard({ host }: { host: HostApi }) {
       <FleetHeader snapshot={snapshot} />
       {received && snapshot.cards.length === 0 ? (
         <EmptyState host={host} />
+      ) : compact ? (
+        <>
+          <p id={CARD_KEYS_HINT_ID} class="visually-hidden">
+            Arrow keys move between SpecTasks, Enter opens one, Tab reaches its action.
+          </p>
+          <button
+            type="button"
+            class="link-button compact-open"
+            onClick={() => host.postMessage({ type: 'command/run', command: 'spectask.fleet.open' })}
+          >
+            Open Fleet Dashboard
+          </button>
+          <CompactFleetList cards={ordered} host={host} />
+        </>
       ) : (
         <>
           <LayoutToggle layout={layout} onChange={setLayout} />

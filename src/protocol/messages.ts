@@ -27,7 +27,7 @@ export const isTaskAction = (v: unknown): v is TaskAction =>
   typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
 
 /** Commands the webview may run without arguments; anything else is refused by the parser. */
-export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh'] as const;
+export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh', 'spectask.fleet.open'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Host → webview. Every snapshot is complete; `rev` increases with every post from one host controller. */

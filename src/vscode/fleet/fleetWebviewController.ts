@@ -42,6 +42,7 @@ export class FleetWebviewController extends Disposable {
     private readonly actions: FleetActions,
     private readonly log: vscode.LogOutputChannel,
     isVisible: () => boolean,
+    surface: 'view' | 'panel' = 'panel',
   ) {
     super();
     this.scheduler = new SnapshotScheduler(
@@ -51,7 +52,7 @@ export class FleetWebviewController extends Disposable {
     );
     this._register(this.scheduler);
     webview.options = fleetWebviewOptions(extensionUri);
-    webview.html = renderFleetHtml(webview, extensionUri);
+    webview.html = renderFleetHtml(webview, extensionUri, surface);
     this._register(webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
     this._register(source.onDidChange(() => this.scheduler.onChange()));
   }
