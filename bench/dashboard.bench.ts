@@ -5,7 +5,8 @@
 //     the item-window builder → the host's coalescing SnapshotScheduler → postMessage into the real
 //     dashboard page — and is timed until a MutationObserver in the page sees the card's DOM show it.
 //     Compared with the reference system, which polls progress every 5–10 s.
-//  2. Frame time while 50 cards get a new snapshot 20 times a second (requestAnimationFrame intervals).
+//  2. Frame time while 50 cards get a new snapshot 20 times a second (requestAnimationFrame intervals); and with
+//     200 SpecTasks (50 live) in the Board layout, which draws only the cards in view, beside the Agents grid.
 // The only stand-in is the transport: page.evaluate(postMessage) instead of VS Code's webview IPC.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { DesignDocsWatcher, type DesignDocsEvent } from '../src/core/docs/design
 import { ORCHESTRATOR_WATCHER_TIMING } from '../src/core/orchestrator/openOrchestrator';
 import { countByPhase, type FleetAgentCard, type FleetSnapshot } from '../src/protocol/fleet';
 import { cardWindow } from '../src/core/orchestrator/fleetView';
+import { largeFleetFigures, largeFleetFrames } from './largeFleetFrames';
 import { PROTOCOL_VERSION, type HostToWebview } from '../src/protocol/messages';
 import { SnapshotScheduler } from '../src/vscode/fleet/snapshotScheduler';
 import { DashboardPage, DashboardServer, launchChromium } from '../test/webview/support/harness';
@@ -314,6 +316,12 @@ async function main(): Promise<void> {
     const calmPage = await DashboardPage.open(browser, server, { width: 1280, height: 900, reducedMotion: true });
     const { busy: calmFrames } = await frameTimes(calmPage);
     await calmPage.close();
+    const gridPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
+    const grid200 = await largeFleetFrames(gridPage, 'Agents', recordFrames);
+    await gridPage.close();
+    const boardPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
+    const board200 = await largeFleetFrames(boardPage, 'Board', recordFrames);
+    await boardPage.close();
     const idlePage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
     const working = Array.from({ length: AGENTS }, (_, i) => makeCard(i, { phase: 'implementing' }));
     const idleWorking = await idleCpu(idlePage, 1, {
@@ -411,6 +419,7 @@ async function main(): Promise<void> {
         unit: 'ms',
         reference: budget,
       },
+      ...largeFleetFigures(grid200, board200),
     ];
     if (idleWorking !== undefined && idleEmpty !== undefined) {
       figures.push({

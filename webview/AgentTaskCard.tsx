@@ -4,6 +4,7 @@ import { CardActions } from './CardActions';
 import { isOnScreen, trackOnScreen } from './onScreen';
 import { underPressure } from './renderBudget';
 import { formatAgo, formatCost, formatDuration, formatTokens } from './format';
+import { syncTabStops } from './tabStops';
 import { TaskList } from './TaskList';
 import type { HostApi } from './vscodeApi';
 
@@ -14,14 +15,29 @@ interface Props {
   host: HostApi;
   /** The back-end's label (from the host's back-end registry), shown instead of its id when known. */
   backendLabel?: string;
+  /** Whether this card is its list's one tab stop (roving focus): only then are it and its controls tabbable. */
+  active?: boolean;
+  /** Whether a mouse may drag it (the Board). */
+  draggable?: boolean;
 }
+
+/** The hidden hint every card points at (aria-describedby), rendered once by the dashboard. */
+export const CARD_KEYS_HINT_ID = 'fleet-card-keys';
 
 /**
  * One SpecTask's agent: number and title, back-end and agent id, phase chip, progress, the checklist
  * window, what the agent did last and why its run started again, elapsed time and last update, usage, why
  * it waits or what failed, and its actions. Every string from agents or documents is rendered as text.
  */
-function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props & { articleRef?: Ref<HTMLElement> }) {
+function AgentTaskCardView({
+  card,
+  now,
+  host,
+  backendLabel,
+  active,
+  draggable,
+  articleRef,
+}: Props & { articleRef?: Ref<HTMLElement> }) {
   const { done, total } = card.progress;
   const fraction = total > 0 ? done / total : 0;
   const titleId = `card-title-${card.taskId}`;
@@ -38,6 +54,9 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
       data-task-id={card.taskId}
       data-done={done}
       aria-labelledby={titleId}
+      aria-describedby={CARD_KEYS_HINT_ID}
+      tabIndex={active ? 0 : -1}
+      draggable={draggable}
     >
       <header class="card-head">
         <h2 class="card-title" id={titleId} title={card.title}>
@@ -79,11 +98,12 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
         <TaskList
           items={card.window}
           currentIndex={card.currentIndex}
+          live={card.runLive === true}
           host={host}
           label={`Checklist of SpecTask ${card.number}`}
         />
       )}
-      {card.lastActivity && (
+      {card.runLive && card.lastActivity && (
         <p class="card-activity" title={card.lastActivity}>
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
         </p>
@@ -109,6 +129,7 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
           {card.integrationReason}
         </p>
       )}
+      <CardLanding card={card} host={host} />
       {card.lastError && (
         <p class="card-error" role="status">
           <span class="codicon codicon-error" aria-hidden="true" /> {card.lastError}
@@ -116,11 +137,7 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
       )}
       <footer class="card-foot">
         <span class="card-times">
-          {card.startedAt !== undefined && (
-            <span class="card-elapsed" title="Time since the agent started">
-              {formatDuration(now - card.startedAt)}
-            </span>
-          )}
+          <RunTime card={card} now={now} />
           {card.updatedAt !== undefined && <span class="card-updated">updated {formatAgo(card.updatedAt, now)}</span>}
           {usage && <span class="card-usage">{usage}</span>}
         </span>
@@ -130,18 +147,72 @@ function AgentTaskCardView({ card, now, host, backendLabel, articleRef }: Props 
   );
 }
 
+/** The run's time: counting while it is live, "took 1m 03s" once it ended, nothing when unknown. */
+function RunTime({ card, now }: { card: FleetAgentCard; now: number }) {
+  if (card.startedAt === undefined) return null;
+  if (card.runLive)
+    return (
+      <span class="card-elapsed" title="Time since the agent started">
+        {formatDuration(now - card.startedAt)}
+      </span>
+    );
+  if (card.endedAt === undefined) return null;
+  return (
+    <span class="card-elapsed card-took" title="How long the agent's last run took">
+      took {formatDuration(card.endedAt - card.startedAt)}
+    </span>
+  );
+}
+
+/** Where a Done SpecTask landed: the commit its base branch now points at, or its pull request (opened by the host). */
+function CardLanding({ card, host }: { card: FleetAgentCard; host: HostApi }) {
+  if (card.phase !== 'done') return null;
+  if (card.pullRequestUrl) {
+    const href = card.pullRequestUrl;
+    return (
+      <p class="card-landed">
+        <span class="codicon codicon-git-pull-request" aria-hidden="true" />{' '}
+        <a
+          href={href}
+          title={href}
+          onClick={(e) => {
+            e.preventDefault(); // the host opens it; the webview never navigates
+            host.postMessage({ type: 'link/open', href });
+          }}
+        >
+          Pull request
+        </a>
+      </p>
+    );
+  }
+  if (!card.landedCommit) return null;
+  return (
+    <p class="card-landed" title={`Its base branch was fast-forwarded to ${card.landedCommit}`}>
+      <span class="codicon codicon-git-commit" aria-hidden="true" /> Merged as <code>{card.landedCommit}</code>
+    </p>
+  );
+}
+
 const sameItems = (a: FleetAgentCard['window'], b: FleetAgentCard['window']) =>
   a.length === b.length && a.every((x, i) => x.index === b[i].index && x.state === b[i].state && x.text === b[i].text);
+
+const sameMoves = (a: FleetAgentCard['moves'], b: FleetAgentCard['moves']) =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((m, i) => m.move === b[i].move && m.to === b[i].to));
 
 /** True when two cards render identically (snapshots rebuild every object, so identity says nothing). */
 export function sameCard(a: FleetAgentCard, b: FleetAgentCard): boolean {
   for (const k of Object.keys(a) as (keyof FleetAgentCard)[])
-    if (k !== 'window' && k !== 'progress' && a[k] !== b[k]) return false;
+    if (k !== 'window' && k !== 'progress' && k !== 'moves' && a[k] !== b[k]) return false;
   if (Object.keys(a).length !== Object.keys(b).length) return false;
-  return a.progress.done === b.progress.done && a.progress.total === b.progress.total && sameItems(a.window, b.window);
+  return (
+    a.progress.done === b.progress.done &&
+    a.progress.total === b.progress.total &&
+    sameItems(a.window, b.window) &&
+    sameMoves(a.moves, b.moves)
+  );
 }
 
-const dependsOnClock = (c: FleetAgentCard) => c.startedAt !== undefined || c.updatedAt !== undefined;
+const dependsOnClock = (c: FleetAgentCard) => (c.runLive && c.startedAt !== undefined) || c.updatedAt !== undefined;
 
 /** How stale an off-screen card may get while the page is under pressure. */
 const OFF_SCREEN_REFRESH_MS = 1000;
@@ -159,11 +230,15 @@ export class AgentTaskCard extends Component<Props> {
 
   override componentDidMount(): void {
     this.untrack = trackOnScreen(this.article.current!, () => this.refresh());
+    this.syncTabStops();
   }
 
-  override componentWillUnmount(): void {
-    this.untrack?.();
-    clearTimeout(this.catchUp);
+  override componentDidUpdate(): void {
+    this.syncTabStops();
+  }
+
+  private syncTabStops(): void {
+    syncTabStops(this.article.current, () => !!this.props.active);
   }
 
   override shouldComponentUpdate(next: Props): boolean {
@@ -171,6 +246,8 @@ export class AgentTaskCard extends Component<Props> {
     const same =
       p.host === next.host &&
       p.backendLabel === next.backendLabel &&
+      p.active === next.active &&
+      p.draggable === next.draggable &&
       sameCard(p.card, next.card) &&
       (p.now === next.now || !dependsOnClock(next.card));
     if (same) return false;

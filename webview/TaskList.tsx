@@ -9,9 +9,14 @@ import type { HostApi } from './vscodeApi';
 
 const MOVE_MS = 260;
 
-function placeOf(index: number, currentIndex: number | undefined): ItemPlace {
+/**
+ * A row's place. Only a live run has a current item: without one nothing is in progress, so the first open item is
+ * drawn like the others after it.
+ */
+function placeOf(index: number, currentIndex: number | undefined, live: boolean): ItemPlace {
   if (currentIndex === undefined) return 'before'; // all done: everything shown is behind us
-  return index < currentIndex ? 'before' : index === currentIndex ? 'current' : 'after';
+  if (index < currentIndex) return 'before';
+  return index === currentIndex && live ? 'current' : 'after';
 }
 
 /** The new current item pulses twice, then rests: it draws the eye to the change, not forever. */
@@ -22,17 +27,20 @@ const PULSE_TIMING: KeyframeAnimationOptions = { duration: 1600, iterations: 2, 
  * The window of checklist items on a card. Items are keyed by their checklist index, so when the window
  * slides (an item got ticked) each row keeps its DOM node and glides to its new place (FLIP: remember
  * the old offsets, measure the new ones, animate the difference away) instead of jumping; new rows
- * fade in and the new current item pulses. No motion when the user prefers reduced motion, nor while the
+ * fade in and the item now in progress pulses. No motion when the user prefers reduced motion, nor while the
  * fleet ticks faster than a person can follow (see motionBudget).
  */
 export function TaskList({
   items,
   currentIndex,
+  live,
   host,
   label,
 }: {
   items: FleetChecklistItem[];
   currentIndex: number | undefined;
+  /** Whether an agent run is live: only then is there a current item (in progress `[~]`, or next `[ ]`). */
+  live: boolean;
   host: HostApi;
   label: string;
 }) {
@@ -41,6 +49,9 @@ export function TaskList({
   const lastMoved = useRef(-Infinity);
   const lastIndices = useRef('');
   const mounted = useRef(false);
+  const lastDoing = useRef<number | undefined>(undefined);
+  // The item in progress (`[~]`) of a live run; it pulses twice when it becomes so, as a new current item does.
+  const doing = live && items.find((it) => it.index === currentIndex)?.state === 'doing' ? currentIndex : undefined;
 
   useEffect(() => trackOnScreen(listRef.current!), []);
 
@@ -52,6 +63,8 @@ export function TaskList({
     const indices = items.map((it) => it.index).join(' ');
     const slid = indices !== lastIndices.current;
     lastIndices.current = indices;
+    const becameDoing = doing !== undefined && doing !== lastDoing.current;
+    lastDoing.current = doing;
     // No motion nobody sees: an off-screen card simply shows its new window when scrolled to.
     if (!isOnScreen(list)) {
       lastTops.current = new Map();
@@ -63,7 +76,14 @@ export function TaskList({
     const first = !mounted.current;
     mounted.current = true;
     if (!first) {
-      if (!slid) return;
+      if (!slid) {
+        // The agent marked the next item `[~]` without ticking one: the row stays where it is and only pulses.
+        if (becameDoing && !prefersReducedMotion() && mayMove()) {
+          const row = list.querySelector<HTMLElement>(`[data-index="${doing}"]`);
+          afterAllMeasured(() => row?.animate(PULSE, PULSE_TIMING));
+        }
+        return;
+      }
       // A list that slides again within two glides just jumps, and so does every list while the whole page
       // is flooded with ticks: hundreds of overlapping animations would only blur and cost frames.
       const t = performance.now();
@@ -96,7 +116,7 @@ export function TaskList({
             easing: 'ease-out',
           });
         }
-        if (index === currentIndex) row.animate(PULSE, PULSE_TIMING);
+        if (index === doing) row.animate(PULSE, PULSE_TIMING);
       }
     });
   });
@@ -104,7 +124,7 @@ export function TaskList({
   return (
     <ol class="task-list" ref={listRef} aria-label={label}>
       {items.map((it) => (
-        <TaskListItem key={it.index} item={it} place={placeOf(it.index, currentIndex)} host={host} />
+        <TaskListItem key={it.index} item={it} place={placeOf(it.index, currentIndex, live)} host={host} />
       ))}
     </ol>
   );

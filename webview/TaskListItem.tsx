@@ -18,16 +18,16 @@ const STATE_WORDS = { todo: 'to do', doing: 'in progress', done: 'done' } as con
 // tenth of a core for an idle dashboard with software rendering (VS Code stopped its blinking cursor's CSS
 // animation for the same reason). The elapsed times counting up say the fleet is alive.
 function icon(item: FleetChecklistItem, place: ItemPlace): string {
-  if (place === 'current') return 'codicon-arrow-right';
+  if (place === 'current') return item.state === 'doing' ? 'codicon-play-circle' : 'codicon-arrow-right';
   if (item.state === 'done') return 'codicon-check';
   if (item.state === 'doing') return 'codicon-circle-filled';
   return 'codicon-circle-large-outline';
 }
 
 /**
- * One checklist item on a card: done items before the current one faded to 40 %, the current item
- * highlighted with an arrow (and two pulses when it becomes current), upcoming items at 60 %; text clamped to
- * two lines.
+ * One checklist item on a card: done items before the current one faded to 40 %, the current item of a live run
+ * highlighted — filled with a play mark while in progress (`[~]`, two pulses when it becomes so), outlined with an
+ * arrow while it is only next (`[ ]`) — upcoming items at 60 %; text clamped to two lines.
  */
 function TaskListItemView({ item, place, host }: Props) {
   return (
@@ -39,8 +39,10 @@ function TaskListItemView({ item, place, host }: Props) {
       <span class={`task-icon codicon ${icon(item, place)}`} aria-hidden="true" />
       <span class="task-text">
         <span class="visually-hidden">
-          {place === 'current' ? 'Current item, ' : ''}
-          {STATE_WORDS[item.state]}:{' '}
+          {place === 'current'
+            ? `Current item, ${item.state === 'doing' ? 'in progress' : 'next'}`
+            : STATE_WORDS[item.state]}
+          :{' '}
         </span>
         <InlineText text={item.text} host={host} />
       </span>

@@ -4,4 +4,6 @@ import { getHost } from './vscodeApi';
 import './ui/vscodeElements';
 import './styles.css';
 
-render(<LiveAgentFleetDashboard host={getHost()} />, document.getElementById('root')!);
+const root = document.getElementById('root')!;
+// The host says where the page lives: the sidebar's Fleet view gets the compact list (fleetHtml.ts).
+render(<LiveAgentFleetDashboard host={getHost()} compact={root.dataset.surface === 'view'} />, root);

@@ -104,6 +104,63 @@ export interface FleetAgentCard {
   lastError?: string;
   /** Whether the SpecTask has a code worktree to open. */
   hasWorktree?: boolean;
+  /**
+   * Whether an agent run is live now. Without one the card shows no current item and no activity line, and its
+   * clock stands still (see `endedAt`): nothing is in progress.
+   */
+  runLive?: boolean;
+  /** When the run of `startedAt` ended ("took 1m 03s"); absent while it is live or when unknown. */
+  endedAt?: number;
+  /** Where a Done SpecTask landed: the short sha of the commit its base branch was fast-forwarded to. */
+  landedCommit?: string;
+  /** Where a Done SpecTask landed when the merge strategy opens a pull request: its https URL. */
+  pullRequestUrl?: string;
+  /** The Board layout's column (from its status; absent for an archived SpecTask). */
+  column?: BoardColumn;
+  /** The moves a person may make with the card on the Board, from the status table; none while empty. */
+  moves?: BoardMoveOption[];
+}
+
+/** The Board layout's columns, left to right. Queued and failed SpecTasks sit in the column of their step. */
+export const BOARD_COLUMNS = [
+  'backlog',
+  'planning',
+  'spec_review',
+  'implementing',
+  'implementation_review',
+  'integration',
+  'done',
+] as const;
+export type BoardColumn = (typeof BOARD_COLUMNS)[number];
+export const BOARD_COLUMN_LABELS: Readonly<Record<BoardColumn, string>> = {
+  backlog: 'Backlog',
+  planning: 'Planning',
+  spec_review: 'Spec review',
+  implementing: 'Implementing',
+  implementation_review: 'Code review',
+  integration: 'Integrating',
+  done: 'Done',
+};
+export const isBoardColumn = (v: unknown): v is BoardColumn =>
+  typeof v === 'string' && (BOARD_COLUMNS as readonly string[]).includes(v);
+
+/** What moving a card on the Board may do: the person's transitions of the status table the Board offers. */
+export const BOARD_MOVES = ['start', 'approve', 'accept', 'retry', 'archive'] as const;
+export type BoardMove = (typeof BOARD_MOVES)[number];
+export const BOARD_MOVE_LABELS: Readonly<Record<BoardMove, string>> = {
+  start: 'Start planning',
+  approve: 'Approve spec',
+  accept: 'Accept and merge',
+  retry: 'Retry',
+  archive: 'Archive',
+};
+export const isBoardMove = (v: unknown): v is BoardMove =>
+  typeof v === 'string' && (BOARD_MOVES as readonly string[]).includes(v);
+
+/** One legal move: the transition, and the column the card lands in (`archived`: it leaves the Board). */
+export interface BoardMoveOption {
+  move: BoardMove;
+  to: BoardColumn | 'archived';
 }
 
 /** Number of SpecTasks in each phase, including those without a card. */

@@ -1,4 +1,12 @@
-import { isPhase, type FleetAgentCard, type FleetChecklistItem, type FleetSnapshot } from './fleet';
+import {
+  isBoardColumn,
+  isBoardMove,
+  isPhase,
+  type BoardMove,
+  type FleetAgentCard,
+  type FleetChecklistItem,
+  type FleetSnapshot,
+} from './fleet';
 
 /** Bumped whenever a message shape changes; the host ignores a webview speaking another version. */
 export const PROTOCOL_VERSION = 2;
@@ -19,7 +27,7 @@ export const isTaskAction = (v: unknown): v is TaskAction =>
   typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
 
 /** Commands the webview may run without arguments; anything else is refused by the parser. */
-export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh'] as const;
+export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh', 'spectask.fleet.open'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Host → webview. Every snapshot is complete; `rev` increases with every post from one host controller. */
@@ -30,7 +38,9 @@ export type WebviewToHost =
   | { type: 'webview/ready'; protocol: number }
   | { type: 'task/action'; taskId: string; action: TaskAction }
   | { type: 'link/open'; href: string }
-  | { type: 'command/run'; command: WebviewCommand };
+  | { type: 'command/run'; command: WebviewCommand }
+  /** A card moved on the Board (keyboard or drag): the host performs the transition or says why not. */
+  | { type: 'task/move'; taskId: string; move: BoardMove };
 
 /** Longest task id and link the host accepts; real ones are far shorter, so longer ones are noise or abuse. */
 export const MAX_TASK_ID_LENGTH = 200;
@@ -57,6 +67,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         : undefined;
     case 'link/open':
       return isShortString(raw.href, MAX_HREF_LENGTH) ? { type: 'link/open', href: raw.href } : undefined;
+    case 'task/move':
+      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) && isBoardMove(raw.move)
+        ? { type: 'task/move', taskId: raw.taskId, move: raw.move }
+        : undefined;
     case 'command/run': {
       const command = WEBVIEW_COMMANDS.find((c) => c === raw.command);
       return command ? { type: 'command/run', command } : undefined;
@@ -115,9 +129,17 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
       isOptionalString,
     ) &&
     [c.currentIndex, c.startedAt, c.updatedAt, c.tokens, c.costUsd, c.queuePosition].every(isOptionalNum) &&
-    (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean')
+    (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean') &&
+    (c.runLive === undefined || typeof c.runLive === 'boolean') &&
+    isOptionalNum(c.endedAt) &&
+    [c.landedCommit, c.pullRequestUrl].every(isOptionalString) &&
+    (c.column === undefined || isBoardColumn(c.column)) &&
+    (c.moves === undefined || (Array.isArray(c.moves) && c.moves.every(isMoveOption)))
   );
 }
+
+const isMoveOption = (m: unknown): boolean =>
+  isRecord(m) && isBoardMove(m.move) && (m.to === 'archived' || isBoardColumn(m.to));
 
 /** Compile-time exhaustiveness for `switch` over a union; throws if reached at run time. */
 export function assertNever(x: never): never {

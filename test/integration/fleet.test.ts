@@ -58,6 +58,7 @@ class TasksFileSource implements FleetSnapshotSource {
         progress: w.progress,
         window: w.items,
         currentIndex: w.currentIndex,
+        runLive: true, // an agent works on it: the card shows its current item and activity
         lastActivity: 'Edit src/auth/reset.ts',
         startedAt: Date.now() - 90_000,
         updatedAt: Date.now(),

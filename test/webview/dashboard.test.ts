@@ -227,7 +227,7 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
     assert.equal(await current.count(), 1);
     assert.equal(await current.getAttribute('data-index'), '4');
     assert.ok((await current.innerText()).includes('Add **POST /auth/reset**'.replace(/\*\*/g, '')));
-    assert.equal(await current.locator('.codicon-arrow-right').count(), 1, 'an arrow marks the current item');
+    assert.equal(await current.locator('.codicon-play-circle').count(), 1, 'a play mark: the item is in progress');
     const look = await rows.evaluateAll((els) =>
       els.map((e) => ({
         cls: e.className,

@@ -68,6 +68,7 @@ function hostileCard(i: number, p: string): FleetAgentCard {
     title: p,
     agentId: p,
     backend: p.slice(0, 80),
+    runLive: true, // a live run shows every line, the activity included
     lastActivity: p,
     restartReason: p,
     queueReason: p,

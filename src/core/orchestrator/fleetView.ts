@@ -13,6 +13,7 @@ import {
 import { displayPath } from './displayPath';
 import type { SpecTaskRecord } from '../docs/specTaskSchema';
 import { integrationReasonOf } from './integration/integrationReason';
+import { boardColumnOf, boardMovesOf, isRunLive, landingOf, runFactsOf } from './fleetCardFacts';
 
 // The one place where core's vocabulary becomes the dashboard's (src/protocol imports nothing from core).
 
@@ -118,6 +119,8 @@ export function buildFleetSnapshot(input: {
   queueReasons: ReadonlyMap<string, string>;
   /** The integration queue in order (task ids). */
   integrationQueue?: readonly string[];
+  /** Tasks an agent works on now (the store's `working`); without it, each agent's status says. */
+  working?: ReadonlySet<string>;
   contextItems: number;
   now: number;
 }): FleetSnapshot {
@@ -127,7 +130,7 @@ export function buildFleetSnapshot(input: {
     const agent = input.agents.get(t.id);
     const run = input.runs.get(t.id);
     const w = itemWindowOf(t.items, input.contextItems);
-    const tokens = agent ? (agent.usage.inputTokens ?? 0) + (agent.usage.outputTokens ?? 0) : 0;
+    const runFacts = runFactsOf(run, agent, isRunLive(t.id, agent, input.working));
     all.push({
       taskId: t.id,
       number: t.number,
@@ -138,17 +141,17 @@ export function buildFleetSnapshot(input: {
       progress: w.progress,
       window: w.items,
       currentIndex: w.currentIndex,
-      lastActivity: run?.lastActivity,
-      startedAt: run?.startedAt,
+      ...runFacts,
       restartReason: run?.restartReason,
       updatedAt: Math.max(t.updatedAt, run?.lastActivityAt ?? 0),
-      tokens: tokens || undefined,
-      costUsd: agent?.usage.costUsd,
       queueReason: input.queueReasons.get(t.id),
       queuePosition: place.get(t.id),
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
       lastError: t.error ?? agent?.lastError,
       hasWorktree: t.hasWorktree,
+      ...(t.status === 'done' ? landingOf(t.record) : {}),
+      column: boardColumnOf(t.status),
+      moves: boardMovesOf(t.status),
     });
   }
   const counts = countByPhase(all);

@@ -1,4 +1,6 @@
+import type { BoardMove } from '../../protocol/fleet';
 import { assertNever, type TaskAction } from '../../protocol/messages';
+import type { CommandId } from '../commandIds';
 
 /**
  * What the dashboard's card buttons ask of the rest of the extension. The fleet views only validate and
@@ -38,4 +40,29 @@ export function runFleetAction(actions: FleetActions, action: TaskAction, taskId
     default:
       return assertNever(action);
   }
+}
+
+/**
+ * The command of each Board move: the same intents the tree's menus and the palette run, each of which checks
+ * the SpecTask's status again (the card may have moved since the webview drew it) and asks what it always asks
+ * (Accept's confirmation, Archive's). Retry is the card's Retry button itself.
+ */
+export const BOARD_MOVE_COMMANDS = {
+  start: 'spectask.task.startPlanning',
+  approve: 'spectask.spec.approve',
+  accept: 'spectask.task.accept',
+  archive: 'spectask.task.archive',
+} as const satisfies Readonly<Record<Exclude<BoardMove, 'retry'>, CommandId>>;
+
+export type BoardMoveCommand = (typeof BOARD_MOVE_COMMANDS)[keyof typeof BOARD_MOVE_COMMANDS];
+
+/** Performs a Board move through the card actions (Retry) or the task commands (the rest). */
+export function runBoardMove(
+  actions: FleetActions,
+  run: (command: BoardMoveCommand, taskId: string) => Thenable<unknown>,
+  move: BoardMove,
+  taskId: string,
+): Promise<void> {
+  if (move === 'retry') return actions.retry(taskId);
+  return Promise.resolve(run(BOARD_MOVE_COMMANDS[move], taskId)).then(() => undefined);
 }

@@ -9,6 +9,8 @@ export interface FleetHtmlParts {
   scriptUri: string;
   styleUri: string;
   codiconUri: string;
+  /** Where the page lives: the sidebar's Fleet view (`view`, a compact list) or an editor panel (the default). */
+  surface?: 'view' | 'panel';
 }
 
 /** The strict CSP of the dashboard: nothing but our nonce'd script, our stylesheets and the codicon font. */
@@ -41,7 +43,7 @@ export function fleetHtml(p: FleetHtmlParts): string {
 <title>SpecTask Fleet</title>
 </head>
 <body>
-<div id="root"></div>
+<div id="root" data-surface="${p.surface === 'view' ? 'view' : 'panel'}"></div>
 <script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>
 </body>
 </html>`;

@@ -106,6 +106,7 @@ export class FleetViews extends Disposable implements vscode.WebviewViewProvider
       this.actions,
       this.log,
       isVisible,
+      where,
     );
     controller.onDidBecomeReady(() => {
       this.rendered.add(where);

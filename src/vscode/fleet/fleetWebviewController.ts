@@ -8,7 +8,8 @@ import {
   type TaskAction,
 } from '../../protocol/messages';
 import { executeCommand } from '../commandRegistry';
-import { runFleetAction, type FleetActions } from './fleetActions';
+import { runBoardMove, runFleetAction, type FleetActions } from './fleetActions';
+import { BOARD_MOVE_LABELS, type BoardMove } from '../../protocol/fleet';
 import type { FleetSnapshotSource } from './fleetSnapshotSource';
 import { openDashboardLink } from './openLink';
 import { SnapshotScheduler } from './snapshotScheduler';
@@ -41,6 +42,7 @@ export class FleetWebviewController extends Disposable {
     private readonly actions: FleetActions,
     private readonly log: vscode.LogOutputChannel,
     isVisible: () => boolean,
+    surface: 'view' | 'panel' = 'panel',
   ) {
     super();
     this.scheduler = new SnapshotScheduler(
@@ -50,7 +52,7 @@ export class FleetWebviewController extends Disposable {
     );
     this._register(this.scheduler);
     webview.options = fleetWebviewOptions(extensionUri);
-    webview.html = renderFleetHtml(webview, extensionUri);
+    webview.html = renderFleetHtml(webview, extensionUri, surface);
     this._register(webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
     this._register(source.onDidChange(() => this.scheduler.onChange()));
   }
@@ -84,6 +86,9 @@ export class FleetWebviewController extends Disposable {
       case 'task/action':
         void this.runAction(msg.taskId, msg.action);
         return;
+      case 'task/move':
+        void this.runMove(msg.taskId, msg.move);
+        return;
       case 'link/open':
         void openDashboardLink(msg.href, this.log).catch((e) =>
           this.log.error(`fleet dashboard: opening a link failed: ${String(e)}`),
@@ -94,6 +99,19 @@ export class FleetWebviewController extends Disposable {
         return;
       default:
         assertNever(msg);
+    }
+  }
+
+  /** A card moved on the Board: the same intent as its button or menu item; a refusal is shown as an error. */
+  private async runMove(taskId: string, move: BoardMove): Promise<void> {
+    try {
+      await runBoardMove(this.actions, (command, id) => executeCommand(command, id), move, taskId);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.log.error(`fleet board: ${move} on SpecTask ${taskId} failed: ${reason}`);
+      void vscode.window.showErrorMessage(
+        notificationText(`${BOARD_MOVE_LABELS[move]} failed for SpecTask ${taskId}: ${reason}`),
+      );
     }
   }
 

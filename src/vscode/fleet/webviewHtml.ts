@@ -3,7 +3,11 @@ import { vscode } from '../vscodeApi';
 import { fleetHtml } from './fleetHtml';
 
 /** The dashboard's HTML for one webview: a fresh crypto nonce, every asset through asWebviewUri. */
-export function renderFleetHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function renderFleetHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  surface: 'view' | 'panel' = 'panel',
+): string {
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   return fleetHtml({
     nonce: crypto.randomBytes(16).toString('base64'),
@@ -11,6 +15,7 @@ export function renderFleetHtml(webview: vscode.Webview, extensionUri: vscode.Ur
     scriptUri: asset('dist', 'webview.js'),
     styleUri: asset('dist', 'webview.css'),
     codiconUri: asset('dist', 'codicons', 'codicon.css'),
+    surface,
   });
 }
 

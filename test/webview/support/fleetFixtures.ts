@@ -87,6 +87,7 @@ export function makeCard(i: number, over: Partial<FleetAgentCard> & { items?: En
     progress: w.progress,
     window: w.items,
     currentIndex: w.currentIndex,
+    runLive: working,
     lastActivity: working ? ACTIVITY[i % ACTIVITY.length] : undefined,
     startedAt: working ? FIXED_NOW - (3 + i) * 61_000 : undefined,
     updatedAt: FIXED_NOW - (i % 7) * 4000,

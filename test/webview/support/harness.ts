@@ -85,6 +85,7 @@ export class DashboardServer {
           scriptUri: `${origin}/dist/webview.js`,
           styleUri: `${origin}/dist/webview.css`,
           codiconUri: `${origin}/dist/codicons/codicon.css`,
+          surface: url.searchParams.get('surface') === 'view' ? 'view' : 'panel',
         })
           .replace('<html lang="en">', `<html lang="en" data-body-class="${bodyClassOf(theme)}">`)
           // VS Code's own script and theme variables come first, exactly as in a real webview.
@@ -133,6 +134,8 @@ export interface OpenOptions {
   width?: number;
   height?: number;
   reducedMotion?: boolean;
+  /** `view`: the page as the sidebar's Fleet view gets it (the compact list). */
+  surface?: 'view' | 'panel';
 }
 
 /** One dashboard page: what the host would send and what the webview posted back. */
@@ -151,7 +154,7 @@ export class DashboardPage {
       reducedMotion: o.reducedMotion ? 'reduce' : 'no-preference',
     });
     const d = new DashboardPage(page);
-    await page.goto(`${server.origin}/?theme=${o.theme ?? 'dark'}`);
+    await page.goto(`${server.origin}/?theme=${o.theme ?? 'dark'}${o.surface ? `&surface=${o.surface}` : ''}`);
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0); // the ready handshake
     return d;
   }
