@@ -130,6 +130,7 @@ export class Orchestrator extends Disposable {
       tasks: state.tasks.values(),
       agents: state.agents,
       runs: state.runs,
+      working: state.working,
       queueReasons: state.queueReasons,
       integrationQueue: this.integrator.queue().map((t) => t.id),
       contextItems: this.deps.settings().contextItems,
