@@ -10,6 +10,7 @@ import { buildFleetSnapshot, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
 import { Integrator, type AcceptResult } from './integrator';
 import type { LogLevel, OrchestratorContext, OrchestratorDeps, OrchestratorNotice } from './orchestratorContext';
+import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionRoom } from './permissionRoom';
 import { PHASES, phaseOfStartTrigger } from './phases';
 import { implementationChangesPrompt, implementationPrompt } from './prompts';
 import { ReviewService, type NewReviewComment } from '../review/reviewService';
@@ -38,6 +39,8 @@ export class Orchestrator extends Disposable {
   private readonly commits: FolderCommits;
   /** What every surface shows; the orchestrator's parts write it, the surfaces project from it. */
   readonly fleet: FleetStore;
+  /** Tool calls runs wait on a person for ("waiting for you"); the surfaces answer them here. */
+  readonly permissions: PermissionRoom;
   /** Scheduler passes: never two at once; a kick during a pass runs one more after it. */
   private readonly passes = new SerialPasses(
     () => this.tick(),
@@ -56,6 +59,13 @@ export class Orchestrator extends Disposable {
     this.now = deps.now ?? Date.now;
     this.fleet = this._register(new FleetStore());
     this.onDidChange = this.fleet.onDidChange;
+    this.permissions = this._register(
+      new PermissionRoom({
+        dispatch: (e) => this.fleet.dispatch(e),
+        now: () => this.now(),
+        timeoutMs: () => deps.settings().permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
+      }),
+    );
     this.book = new TaskBook(deps.store, this.fleet, deps.repoRoot, this.now);
     this.commits = new FolderCommits(
       deps.store,
@@ -91,6 +101,7 @@ export class Orchestrator extends Disposable {
       now: this.now,
       isDisposed: () => this.isDisposed,
       fleet: this.fleet,
+      permissions: this.permissions,
       kick: () => this.kick(),
       apply: (id, trigger, note, kick) => this.apply(id, trigger, note, kick),
       commitTaskFolder: (id, what) => this.commits.commit(id, what),

@@ -106,7 +106,7 @@ export class AcpRun implements AgentRun {
     this.desk = new AcpPermissionDesk(
       this.runId,
       this.state,
-      (opts.decider ?? ((r) => policyDecider(r.permissions, roots)))(req),
+      (opts.decider ?? ((r) => policyDecider(r.permissions, roots, r.askPerson)))(req),
       (e) => this.push(e),
     );
     void this.run();
