@@ -30,3 +30,9 @@ export interface WaitingPermission extends PersonPermissionRequest {
   /** When the timeout rejects it; absent without a timeout. */
   expiresAt?: number;
 }
+
+/** One line about a tool call the agent waits on: its title, then what it would run or change. */
+export function describeWaitingPermission(w: Pick<WaitingPermission, 'title' | 'command' | 'paths' | 'diff'>): string {
+  const detail = w.command && w.command !== w.title ? w.command : (w.diff ?? w.paths?.join(', '));
+  return detail && detail !== w.title ? `${w.title}: ${detail}` : w.title;
+}

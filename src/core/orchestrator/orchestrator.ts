@@ -6,7 +6,7 @@ import { SerialPasses } from '../serialPasses';
 import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import type { CodeWorktree } from './codeWorktrees';
-import { buildFleetSnapshot, type TaskView } from './fleetView';
+import { buildFleetSnapshot, type RunView, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
 import { Integrator, type AcceptResult } from './integrator';
 import type { LogLevel, OrchestratorContext, OrchestratorDeps, OrchestratorNotice } from './orchestratorContext';
@@ -155,12 +155,15 @@ export class Orchestrator extends Disposable {
     path: string;
     queueReason?: string;
     agentWorking: boolean;
+    /** Tool calls its agent waits on a person for. */
+    waiting?: RunView['waiting'];
   })[] {
     const state = this.fleet.state;
     return [...state.tasks.values()].map((t) => ({
       ...t,
       queueReason: state.queueReasons.get(t.id),
       agentWorking: state.working.has(t.id),
+      waiting: state.runs.get(t.id)?.waiting,
     }));
   }
 
