@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SpecTaskApi, TreeSnapshotNode } from '../../src/vscode/createExtension';
+import type { SpecTaskRepository } from '../../src/vscode/extensionContext';
+import { click, driverAvailable, eventually, readText, snap } from './driver';
+
+const EXTENSION_ID = 'spectask.spectask';
+
+const findTask = (nodes: TreeSnapshotNode[], title: RegExp): TreeSnapshotNode | undefined =>
+  nodes.flatMap((g) => g.children ?? []).find((n) => title.test(n.label));
+
+// "Waiting for you" in a real VS Code (issue 20): an ACP agent (the unit tier's scripted agent, a real child
+// process speaking ACP) asks for a tool call its planning level cannot decide; the card, the tree item, the
+// status bar and a notification show it; Allow once on the dashboard card lets the agent go on.
+describe('an ACP permission request a person answers, in a real VS Code', function () {
+  this.timeout(180_000);
+  let api: SpecTaskApi;
+  let repo: SpecTaskRepository;
+  let scratch: string;
+  const cfg = () => vscode.workspace.getConfiguration('spectask');
+  const settings: [string, unknown][] = [
+    ['agents.acp.agents', undefined],
+    ['agents.acp.agent', 'scripted'],
+    ['agents.planning.backend', 'acp'],
+    ['agents.permissionTimeoutSeconds', 0],
+  ];
+  const savedEnv = { ACP_SCENARIO: process.env.ACP_SCENARIO, ACP_SCRIPT_LOG: process.env.ACP_SCRIPT_LOG };
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension<SpecTaskApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    await api._testRefreshRepositories();
+    if (!api.services.repositories().length) await vscode.commands.executeCommand('spectask.designDocs.init');
+    repo = await eventually(() => api.services.repositories()[0], 'the repository opens');
+    // Another suite may have put a fixture source in front of the orchestrator's own snapshots.
+    api._testSetFleetSnapshotSource(undefined);
+    scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'spectask-acp-it-')));
+    const agent = path.join(ext.extensionPath, 'out', 'test', 'unit', 'agents', 'acp', 'scriptedAcpAgent.js');
+    assert.ok(fs.existsSync(agent), `${agent} is built by node esbuild.mjs --tests`);
+    settings[0][1] = [
+      { name: 'scripted', command: ['node', agent], envAllow: ['ACP_SCENARIO', 'ACP_SCRIPT_LOG', 'NODE_PATH'] },
+    ];
+    Object.assign(process.env, { ACP_SCENARIO: 'person', ACP_SCRIPT_LOG: path.join(scratch, 'agent.log') });
+    for (const [k, v] of settings) await cfg().update(k, v, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    for (const [k] of settings) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const [k, v] of Object.entries(savedEnv))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('shows the request on the card, the tree item, the status bar and a notification; Allow once lets the agent go on', async () => {
+    const id = await repo.orchestrator.create(
+      { title: 'Fetch the example page', backend: 'acp' },
+      { startPlanning: true },
+    );
+    try {
+      const cardOf = () => repo.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === id);
+      const state = () => JSON.stringify({ task: repo.orchestrator.task(id), card: cardOf() });
+      const first = (await eventually(
+        () => cardOf()?.permissionRequest,
+        `the card shows the permission request (${state()})`,
+        90_000,
+      ))!;
+      assert.equal(first.title, 'Fetch https://example.com');
+      assert.equal(first.kind, 'fetch');
+      const item = await eventually(
+        async () => findTask(await api._testTreeSnapshot(), /Fetch the example page/),
+        'the tree shows the SpecTask',
+      );
+      await eventually(
+        async () =>
+          /waiting for you/.test(findTask(await api._testTreeSnapshot(), /Fetch the example page/)?.description ?? ''),
+        `the tree item says it waits for you (${item?.description})`,
+      );
+      await eventually(
+        () => api._testStatusBarText().includes('1 waiting for you'),
+        `the status bar counts it (now '${api._testStatusBarText()}')`,
+      );
+      if (driverAvailable()) {
+        await vscode.commands.executeCommand('notifications.showList');
+        const notes = await eventually<string>(async () => {
+          const t = await readText('.notifications-center');
+          return /waits for you: Fetch https:\/\/example\.com/.test(t) ? t : '';
+        }, 'the notification appears');
+        assert.match(notes, /Allow once/);
+        await snap('permission-notification', '.notifications-center');
+        await vscode.commands.executeCommand('notifications.hideList');
+        await vscode.commands.executeCommand('spectask.fleet.open');
+        const prompt = `article.card[data-task-id="${id}"] .card-permission`;
+        assert.match(await readText(prompt), /Waiting for you: Fetch https:\/\/example\.com/);
+        await snap('permission-card', prompt);
+        // Allow once from the dashboard: the same message the keyboard sends.
+        await click(`${prompt} vscode-button[data-answer="allow_once"]`);
+      } else {
+        console.log(
+          'the dashboard and the notification can only be read through the Playwright driver: answering through the command path',
+        );
+        assert.equal(repo.orchestrator.permissions.answer(id, first.requestId, 'allow_once'), true);
+      }
+      // The agent went on: it fetched (wrote the file) and asked again for the second call ("Allow once" covers one).
+      const second = (await eventually(
+        () => {
+          const r = cardOf()?.permissionRequest;
+          return r && r.requestId !== first.requestId ? r : undefined;
+        },
+        `the agent continues and asks again (${state()})`,
+        60_000,
+      ))!;
+      const worktree = repo.codeWorktree(id)!;
+      assert.equal(fs.readFileSync(path.join(worktree, 'fetched.txt'), 'utf8'), 'q1\n');
+      assert.equal(repo.orchestrator.permissions.answer(id, second.requestId, 'reject'), true);
+      await eventually(() => !cardOf()?.permissionRequest, 'the card waits no more');
+      await eventually(
+        () => !api._testStatusBarText().includes('waiting for you'),
+        `the status bar no longer counts it (now '${api._testStatusBarText()}')`,
+      );
+      const log = fs.readFileSync(path.join(scratch, 'agent.log'), 'utf8');
+      assert.match(log, /"permission":"q1","outcome":\{"outcome":"selected","optionId":"yes"\}/);
+      assert.match(log, /"permission":"q2","outcome":\{"outcome":"selected","optionId":"no"\}/);
+    } finally {
+      await repo.orchestrator.stop(id).catch(() => undefined);
+      await repo.orchestrator.archive(id).catch(() => undefined);
+    }
+  });
+});
