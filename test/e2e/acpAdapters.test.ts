@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StartRequest } from '../../src/core/agents/agentBackend';
 import { BUILTIN_ACP_AGENTS } from '../../src/core/agents/acp/acpAgents';
@@ -9,6 +8,7 @@ import { AcpBackend } from '../../src/core/agents/acp/acpBackend';
 import { PermissionRoom } from '../../src/core/orchestrator/permissionRoom';
 import { FleetStore } from '../../src/core/store/fleetStore';
 import { startAnthropicFake } from './fakes/anthropicFake';
+import { startOpenAiFake } from './fakes/openaiFake';
 import type { FakeServer } from './fakes/fakeServer';
 import { AGENT_CLIS_DIR, recorder } from './support/agentClis';
 import { collect, firstEvent, shape } from './support/events';
@@ -146,6 +146,100 @@ describe('ACP adapter claude-agent-acp (real adapter against the Anthropic fake)
   });
 });
 
+describe('ACP adapter codex-acp (real adapter against the Responses fake, custom provider)', function () {
+  let fake: FakeServer;
+  let repo: TempRepo;
+  let bin: string;
+
+  before(() => {
+    bin = adapter('codex-acp');
+  });
+  beforeEach(async () => {
+    repo = makeTempRepo('acp-codex');
+    fake = await startOpenAiFake(path.join(repo.scratch, 'fake'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    repo.cleanup();
+  });
+
+  const codex = BUILTIN_ACP_AGENTS.find((a) => a.name === 'codex')!;
+  /** Codex reads its providers from CODEX_HOME/config.toml: one pointing at the fake. */
+  // `agent-full-access`: codex's own bubblewrap helper (codex-linux-sandbox) is not found next to the bundled
+  // codex of codex-acp 2.6.0 ("bwrap: execvp codex-linux-sandbox"), so its sandboxed modes run no command here.
+  const backend = (scenario: string, mode = 'agent-full-access') => {
+    const home = path.join(repo.scratch, 'codex-home');
+    fs.mkdirSync(home, { recursive: true });
+    fs.writeFileSync(
+      path.join(home, 'config.toml'),
+      [
+        'model = "fake-codex"',
+        'model_provider = "fake"',
+        '[model_providers.fake]',
+        'name = "fake"',
+        `base_url = "${fake.url}/v1"`,
+        'env_key = "OPENAI_API_KEY"',
+        'wire_api = "responses"',
+        '',
+      ].join('\n'),
+    );
+    return new AcpBackend(
+      {
+        ...codex,
+        command: bin,
+        env: { CODEX_HOME: home, MODEL_PROVIDER: 'fake', NO_BROWSER: '1', INITIAL_AGENT_MODE: mode },
+      },
+      {
+        graceMs: 3000,
+        sourceEnv: { ...process.env, HOME: repo.scratch },
+        onStdoutLine: recorder(`acp-codex-${scenario}`),
+        onStderrLine: (l) => process.env.SPECTASK_E2E_DEBUG && console.log(`codex-acp: ${l}`),
+      },
+    );
+  };
+  const request = (over: Partial<StartRequest> = {}): StartRequest => ({
+    taskId: '000001',
+    worktree: repo.worktree,
+    prompt: 'Do task T1 in tasks.md.',
+    endpoint: { apiKey: `sk-e2e-${randomUUID()}` },
+    permissions: { mode: 'edit+commands', allow: ['git status'] },
+    limits: { wallClockMs: 90_000 },
+    ...over,
+  });
+  const exec = (cmd: string) => ({ tool: { name: 'exec_command', input: { cmd } } });
+
+  it('writes and ticks', async () => {
+    fake.setScript([
+      exec(`printf 'hello\\n' > hello.txt`),
+      exec(`sed -i 's/- \\[ \\] T1/- [x] T1/' tasks.md`),
+      { text: 'Done.' },
+    ]);
+    const run = backend('write-tick').start(request({ permissions: { mode: 'full' } }));
+    const events = await collect(run);
+    const result = await run.finished;
+    assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
+    const seen = `${shape(events)} | ${JSON.stringify(events.filter((e) => e.t === 'text' || e.t === 'notice' || e.t === 'tool_result')).slice(0, 1500)} | ${JSON.stringify(fake.requests()).slice(0, 1500)}`;
+    assert.ok(fake.modelRequests().length > 0, `the adapter talked to the fake: ${seen}`);
+    assert.equal(fs.existsSync(path.join(repo.worktree, 'hello.txt')), true, seen);
+    assert.equal(repo.read('hello.txt'), 'hello\n');
+    assert.match(repo.read('tasks.md'), /- \[x\] T1/);
+  });
+  it('cancels mid-turn and leaves no process behind', async () => {
+    const marker = `spectask-e2e-${randomUUID()}`;
+    fake.setScript([exec(longCommand(marker)), { text: 'never' }]);
+    const run = backend('cancel').start(request({ permissions: { mode: 'full' } }));
+    assert.ok(await waitFor(() => processesWithMarker(marker).length > 0, 20_000), 'the command started');
+    const pid = run.pid!;
+    await run.cancel({ graceMs: 3000 });
+    assert.equal((await run.finished).status, 'cancelled');
+    assert.ok(
+      await waitFor(() => processesWithMarker(marker).length === 0, 5000),
+      `left behind: ${processesWithMarker(marker).join(', ')}`,
+    );
+    assert.ok(await waitFor(() => !alive(pid), 5000), 'the adapter process is gone');
+  });
+});
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -154,5 +248,3 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-void os;
