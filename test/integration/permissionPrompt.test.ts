@@ -56,6 +56,9 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
   });
 
   it('shows the request on the card, the tree item, the status bar and a notification; Allow once lets the agent go on', async () => {
+    // The repository as open now: initializing the design-docs branch may have opened it again since before().
+    await api._testRefreshRepositories();
+    repo = await eventually(() => api.services.repositories()[0], 'the repository is open');
     const id = await repo.orchestrator.create(
       { title: 'Fetch the example page', backend: 'acp' },
       { startPlanning: true },
