@@ -42,7 +42,11 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
     const agent = path.join(ext.extensionPath, 'out', 'test', 'unit', 'agents', 'acp', 'scriptedAcpAgent.js');
     assert.ok(fs.existsSync(agent), `${agent} is built by node esbuild.mjs --tests`);
     settings[0][1] = [
-      { name: 'scripted', command: ['node', agent], envAllow: ['ACP_SCENARIO', 'ACP_SCRIPT_LOG', 'NODE_PATH'] },
+      {
+        name: 'scripted',
+        command: [process.execPath, agent],
+        envAllow: ['ACP_SCENARIO', 'ACP_SCRIPT_LOG', 'NODE_PATH'],
+      },
     ];
     Object.assign(process.env, { ACP_SCENARIO: 'person', ACP_SCRIPT_LOG: path.join(scratch, 'agent.log') });
     for (const [k, v] of settings) await cfg().update(k, v, vscode.ConfigurationTarget.Global);
@@ -65,7 +69,14 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
     );
     try {
       const cardOf = () => repo.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === id);
-      const state = () => JSON.stringify({ task: repo.orchestrator.task(id), card: cardOf() });
+      const state = () =>
+        JSON.stringify({
+          status: repo.orchestrator.task(id)?.status,
+          error: repo.orchestrator.task(id)?.error,
+          card: cardOf(),
+          stillOpen: api.services.repositories().includes(repo),
+          agent: process.execPath,
+        });
       const first = (await eventually(
         () => cardOf()?.permissionRequest,
         `the card shows the permission request (${state()})`,
