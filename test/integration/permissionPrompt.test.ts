@@ -135,6 +135,20 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
         () => !api._testStatusBarText().includes('waiting for you'),
         `the status bar no longer counts it (now '${api._testStatusBarText()}')`,
       );
+      // The transcript shows the requests and their answers, under a readable tab title.
+      await vscode.commands.executeCommand('spectask.task.showTranscript', { repoRoot: repo.root, taskId: id });
+      const doc = (await eventually(
+        () =>
+          vscode.window.activeTextEditor?.document.uri.scheme === 'spectask-transcript' &&
+          vscode.window.activeTextEditor.document,
+        'the transcript opens',
+      )) as vscode.TextDocument;
+      assert.match(decodeURIComponent(doc.uri.path), /\/#\d{6} Fetch the example page — planning, run 1\.log$/);
+      await eventually(
+        () => /permission denied: .*rejected by you/.test(doc.getText()),
+        'the transcript has the answers',
+      );
+      assert.match(doc.getText(), /permission allowed: .*allowed by the person/);
       const log = fs.readFileSync(path.join(scratch, 'agent.log'), 'utf8');
       assert.match(log, /"permission":"q1","outcome":\{"outcome":"selected","optionId":"yes"\}/);
       assert.match(log, /"permission":"q2","outcome":\{"outcome":"selected","optionId":"no"\}/);
