@@ -13,6 +13,9 @@ PINS=(
   "@anthropic-ai/claude-code@2.1.330"
   "@openai/codex@0.169.0"
   "@google/gemini-cli@0.61.0"
+  # The ACP adapters of Claude Code and Codex (acp-sandbox-coordination.md §1.1): test/e2e/acpAdapters.test.ts.
+  "@agentclientprotocol/claude-agent-acp@0.101.0"
+  "@agentclientprotocol/codex-acp@2.6.0"
 )
 
 mkdir -p "$DEST"
@@ -41,7 +44,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   npm install --no-audit --no-fund --save-exact "${missing[@]}"
 fi
 
-for b in claude codex gemini; do
+for b in claude codex gemini claude-agent-acp codex-acp; do
   if [ ! -x "$DEST/node_modules/.bin/$b" ]; then
     echo "error: $DEST/node_modules/.bin/$b is missing after install" >&2
     exit 1

@@ -1,6 +1,7 @@
 import { Component, createRef, type Ref } from 'preact';
 import { PHASE_LABELS, type FleetAgentCard } from '../src/protocol/fleet';
 import { CardActions } from './CardActions';
+import { PermissionPrompt } from './PermissionPrompt';
 import { isOnScreen, trackOnScreen } from './onScreen';
 import { underPressure } from './renderBudget';
 import { formatAgo, formatCost, formatDuration, formatTokens } from './format';
@@ -108,6 +109,7 @@ function AgentTaskCardView({
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}
         </p>
       )}
+      <PermissionPrompt card={card} host={host} />
       {card.restartReason && (
         // Quiet, like the activity line; the hidden words tell a screen reader what the line is, which the
         // icon and the tooltip (not read by every screen reader) would otherwise carry alone.

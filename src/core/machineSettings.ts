@@ -20,6 +20,8 @@ export const MACHINE_SCOPED_SETTINGS = [
   'agents.acp.agent',
   'agents.acp.agents',
   'agents.sandbox',
+  // How long a run may wait on a permission request: a workspace must not make questions wait for ever.
+  'agents.permissionTimeoutSeconds',
 ] as const;
 
 export type MachineScopedSetting = (typeof MACHINE_SCOPED_SETTINGS)[number];

@@ -119,6 +119,8 @@ export interface FleetAgentCard {
   column?: BoardColumn;
   /** The moves a person may make with the card on the Board, from the status table; none while empty. */
   moves?: BoardMoveOption[];
+  /** A tool call the agent waits on you to allow or reject ("waiting for you"); absent when it waits on no one. */
+  permissionRequest?: FleetPermissionRequest;
 }
 
 /** The Board layout's columns, left to right. Queued and failed SpecTasks sit in the column of their step. */
@@ -161,6 +163,26 @@ export const isBoardMove = (v: unknown): v is BoardMove =>
 export interface BoardMoveOption {
   move: BoardMove;
   to: BoardColumn | 'archived';
+}
+
+/** A tool call the permission level could not decide, shown on the card with Allow once / Allow always / Reject. */
+export interface FleetPermissionRequest {
+  /** Names the question in the answer (`permission/answer`). */
+  requestId: string;
+  /** The agent's title of the call (untrusted text, rendered as text). */
+  title: string;
+  /** read, edit, shell, search, fetch, think, other. */
+  kind?: string;
+  /** The command line of a shell call. */
+  command?: string;
+  /** The files the call names. */
+  paths?: string[];
+  /** One line about the change, e.g. "src/a.ts +3 −1". */
+  diff?: string;
+  /** When the request is rejected unanswered (epoch ms). */
+  expiresAt?: number;
+  /** How many more requests wait behind this one. */
+  more?: number;
 }
 
 /** Number of SpecTasks in each phase, including those without a card. */

@@ -5,6 +5,7 @@ import {
   type BoardMove,
   type FleetAgentCard,
   type FleetChecklistItem,
+  type FleetPermissionRequest,
   type FleetSnapshot,
 } from './fleet';
 
@@ -26,6 +27,18 @@ export const TASK_ACTION_LABELS: Readonly<Record<TaskAction, string>> = {
 export const isTaskAction = (v: unknown): v is TaskAction =>
   typeof v === 'string' && (TASK_ACTIONS as readonly string[]).includes(v);
 
+/** How a person answers a tool call the agent waits on: once, always for this SpecTask, or not at all. */
+export const PERMISSION_ANSWERS = ['allow_once', 'allow_always', 'reject'] as const;
+export type PermissionAnswer = (typeof PERMISSION_ANSWERS)[number];
+/** Button wording of each answer. */
+export const PERMISSION_ANSWER_LABELS: Readonly<Record<PermissionAnswer, string>> = {
+  allow_once: 'Allow once',
+  allow_always: 'Allow always',
+  reject: 'Reject',
+};
+export const isPermissionAnswer = (v: unknown): v is PermissionAnswer =>
+  typeof v === 'string' && (PERMISSION_ANSWERS as readonly string[]).includes(v);
+
 /** Commands the webview may run without arguments; anything else is refused by the parser. */
 export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh', 'spectask.fleet.open'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
@@ -40,11 +53,13 @@ export type WebviewToHost =
   | { type: 'link/open'; href: string }
   | { type: 'command/run'; command: WebviewCommand }
   /** A card moved on the Board (keyboard or drag): the host performs the transition or says why not. */
-  | { type: 'task/move'; taskId: string; move: BoardMove };
+  | { type: 'task/move'; taskId: string; move: BoardMove }
+  | { type: 'permission/answer'; taskId: string; requestId: string; answer: PermissionAnswer };
 
 /** Longest task id and link the host accepts; real ones are far shorter, so longer ones are noise or abuse. */
 export const MAX_TASK_ID_LENGTH = 200;
 export const MAX_HREF_LENGTH = 2048;
+export const MAX_REQUEST_ID_LENGTH = 200;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -75,6 +90,12 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       const command = WEBVIEW_COMMANDS.find((c) => c === raw.command);
       return command ? { type: 'command/run', command } : undefined;
     }
+    case 'permission/answer':
+      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) &&
+        isShortString(raw.requestId, MAX_REQUEST_ID_LENGTH) &&
+        isPermissionAnswer(raw.answer)
+        ? { type: 'permission/answer', taskId: raw.taskId, requestId: raw.requestId, answer: raw.answer }
+        : undefined;
     default:
       return undefined;
   }
@@ -134,7 +155,19 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
     isOptionalNum(c.endedAt) &&
     [c.landedCommit, c.pullRequestUrl].every(isOptionalString) &&
     (c.column === undefined || isBoardColumn(c.column)) &&
-    (c.moves === undefined || (Array.isArray(c.moves) && c.moves.every(isMoveOption)))
+    (c.moves === undefined || (Array.isArray(c.moves) && c.moves.every(isMoveOption))) &&
+    (c.permissionRequest === undefined || isPermissionRequest(c.permissionRequest))
+  );
+}
+
+function isPermissionRequest(p: unknown): p is FleetPermissionRequest {
+  return (
+    isRecord(p) &&
+    typeof p.requestId === 'string' &&
+    typeof p.title === 'string' &&
+    [p.kind, p.command, p.diff].every(isOptionalString) &&
+    (p.paths === undefined || (Array.isArray(p.paths) && p.paths.every(isString))) &&
+    [p.expiresAt, p.more].every(isOptionalNum)
   );
 }
 

@@ -21,6 +21,7 @@ import { readMachineSetting } from './services/settings';
 import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
 import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
+import { PermissionPrompts } from './agents/permissionPrompts';
 import { TrustGatedBackendCatalog } from './services/trustGate';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
 import { ImplementationReview } from './review/implementationReview';
@@ -208,6 +209,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   store.add(transcripts);
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
   const taskCommands = store.add(new TaskCommands(hub, transcripts));
+  store.add(new PermissionPrompts(hub, () => changed.fire()));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
   // A live transcript follows its run.
   store.add(

@@ -1,6 +1,7 @@
 import type { Event } from '../lifecycle';
 import type { AgentEvent, ResultEvent } from './agentEvents';
 import type { AgentCpuPriority } from './agentPriority';
+import type { AskPerson } from './personPermission';
 import type { ProcessIdentity } from './processTree';
 
 /**
@@ -100,6 +101,11 @@ export interface StartRequest {
   runId?: string;
   /** CPU priority of the agent's process and the commands it runs; default `lower` (see agentPriority.ts). */
   cpuPriority?: AgentCpuPriority;
+  /**
+   * Who is asked about a tool call the permission level cannot decide (the run then waits for a person); unset,
+   * such a call is rejected. Back-ends that can surface permission requests (ACP) use it.
+   */
+  askPerson?: AskPerson;
 }
 
 /** A live run. `events` can be iterated by several consumers; each sees every event from the start. */

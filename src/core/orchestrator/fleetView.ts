@@ -1,5 +1,6 @@
 import type { AgentInfo } from '../agents/agentPool';
 import type { ToolCallEvent } from '../agents/agentEvents';
+import type { WaitingPermission } from '../agents/personPermission';
 import { focusWindow } from '../checklist/checklistFocus';
 import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
 import { statusGroup, type SpecTaskStatus, type StatusGroup } from './statusMachine';
@@ -7,6 +8,7 @@ import {
   countByPhase,
   type FleetAgentCard,
   type FleetChecklistItem,
+  type FleetPermissionRequest,
   type FleetSnapshot,
   type Phase,
 } from '../../protocol/fleet';
@@ -63,6 +65,8 @@ export interface RunView {
   restartReason?: string;
   lastActivity?: string;
   lastActivityAt?: number;
+  /** Tool calls the run waits on a person for ("waiting for you"), oldest first; absent when none. */
+  waiting?: readonly WaitingPermission[];
 }
 
 /** Longest activity line; the card clamps it to two lines anyway, and the tooltip shows the same text. */
@@ -152,8 +156,27 @@ export function buildFleetSnapshot(input: {
       ...(t.status === 'done' ? landingOf(t.record) : {}),
       column: boardColumnOf(t.status),
       moves: boardMovesOf(t.status),
+      permissionRequest: permissionRequestOf(run?.waiting),
     });
   }
   const counts = countByPhase(all);
   return { generatedAt: input.now, cards: all.filter((c) => c.phase !== 'archived'), counts };
+}
+
+/** The question a card shows: the oldest one the run waits on, with how many more wait behind it. */
+export function permissionRequestOf(
+  waiting: readonly WaitingPermission[] | undefined,
+): FleetPermissionRequest | undefined {
+  const w = waiting?.[0];
+  if (!w) return undefined;
+  return {
+    requestId: w.requestId,
+    title: w.title,
+    kind: w.kind,
+    command: w.command,
+    paths: w.paths,
+    diff: w.diff,
+    expiresAt: w.expiresAt,
+    more: waiting.length > 1 ? waiting.length - 1 : undefined,
+  };
 }

@@ -6,10 +6,11 @@ import { SerialPasses } from '../serialPasses';
 import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import type { CodeWorktree } from './codeWorktrees';
-import { buildFleetSnapshot, type TaskView } from './fleetView';
+import { buildFleetSnapshot, type RunView, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
 import { Integrator, type AcceptResult } from './integrator';
 import type { LogLevel, OrchestratorContext, OrchestratorDeps, OrchestratorNotice } from './orchestratorContext';
+import { DEFAULT_PERMISSION_TIMEOUT_MS, PermissionRoom } from './permissionRoom';
 import { PHASES, phaseOfStartTrigger } from './phases';
 import { implementationChangesPrompt, implementationPrompt } from './prompts';
 import { ReviewService, type NewReviewComment } from '../review/reviewService';
@@ -38,6 +39,8 @@ export class Orchestrator extends Disposable {
   private readonly commits: FolderCommits;
   /** What every surface shows; the orchestrator's parts write it, the surfaces project from it. */
   readonly fleet: FleetStore;
+  /** Tool calls runs wait on a person for ("waiting for you"); the surfaces answer them here. */
+  readonly permissions: PermissionRoom;
   /** Scheduler passes: never two at once; a kick during a pass runs one more after it. */
   private readonly passes = new SerialPasses(
     () => this.tick(),
@@ -56,6 +59,13 @@ export class Orchestrator extends Disposable {
     this.now = deps.now ?? Date.now;
     this.fleet = this._register(new FleetStore());
     this.onDidChange = this.fleet.onDidChange;
+    this.permissions = this._register(
+      new PermissionRoom({
+        dispatch: (e) => this.fleet.dispatch(e),
+        now: () => this.now(),
+        timeoutMs: () => deps.settings().permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
+      }),
+    );
     this.book = new TaskBook(deps.store, this.fleet, deps.repoRoot, this.now);
     this.commits = new FolderCommits(
       deps.store,
@@ -91,6 +101,7 @@ export class Orchestrator extends Disposable {
       now: this.now,
       isDisposed: () => this.isDisposed,
       fleet: this.fleet,
+      permissions: this.permissions,
       kick: () => this.kick(),
       apply: (id, trigger, note, kick) => this.apply(id, trigger, note, kick),
       commitTaskFolder: (id, what) => this.commits.commit(id, what),
@@ -145,12 +156,15 @@ export class Orchestrator extends Disposable {
     path: string;
     queueReason?: string;
     agentWorking: boolean;
+    /** Tool calls its agent waits on a person for. */
+    waiting?: RunView['waiting'];
   })[] {
     const state = this.fleet.state;
     return [...state.tasks.values()].map((t) => ({
       ...t,
       queueReason: state.queueReasons.get(t.id),
       agentWorking: state.working.has(t.id),
+      waiting: state.runs.get(t.id)?.waiting,
     }));
   }
 

@@ -4,6 +4,7 @@ import type { SpecTaskStore } from '../docs/specTaskStore';
 import type { FleetStore } from '../store/fleetStore';
 import type { CodeWorktrees } from './codeWorktrees';
 import type { RunLedger } from './ledger';
+import type { PermissionRoom } from './permissionRoom';
 import type { OrchestratorSettings } from './settings';
 import type { Trigger } from './statusMachine';
 import type { TaskBook } from './taskBook';
@@ -45,6 +46,8 @@ export interface OrchestratorContext {
   isDisposed(): boolean;
   /** Everything the views show: run starts, ends and activity, queue reasons go here. */
   readonly fleet: FleetStore;
+  /** Where runs ask a person about tool calls their permission level cannot decide ("waiting for you"). */
+  readonly permissions?: PermissionRoom;
   /** Schedules a pass of the loop. */
   kick(): void;
   /** Applies a status-machine trigger to the task's record and reads the task again. */

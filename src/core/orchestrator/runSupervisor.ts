@@ -249,6 +249,7 @@ export class RunSupervisor extends Disposable {
         // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
         extraDirs: [task.path],
         cpuPriority: s.agentCpuPriority,
+        askPerson: this.ctx.permissions?.askerFor(task.id),
       });
       ticket = started;
     } catch (e) {

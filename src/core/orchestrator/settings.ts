@@ -52,6 +52,8 @@ export interface OrchestratorSettings {
   contextItems: number;
   /** CPU priority of agents and the commands they run (see agentPriority.ts). */
   agentCpuPriority: AgentCpuPriority;
+  /** How long a run waits for a person to answer a permission request before it is rejected; 0 = no limit. */
+  permissionTimeoutMs?: number;
 }
 
 export const DEFAULT_ALLOWED_COMMANDS = [

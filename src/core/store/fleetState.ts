@@ -1,4 +1,5 @@
 import type { AgentInfo } from '../agents/agentPool';
+import type { WaitingPermission } from '../agents/personPermission';
 import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { SpecTaskRecord } from '../docs/specTaskSchema';
 import type { RunView, TaskView } from '../orchestrator/fleetView';
@@ -43,6 +44,10 @@ export type FleetEvent =
   | { type: 'runStarted'; id: string; startedAt: number; restartReason?: string }
   | { type: 'runActivity'; id: string; activity: string; at: number }
   | { type: 'runEnded'; id: string }
+  /** The task's run waits for a person to answer a tool call it may not make alone ("waiting for you"). */
+  | { type: 'permissionAsked'; id: string; request: WaitingPermission }
+  /** The question was answered (or timed out, or its run stopped). */
+  | { type: 'permissionSettled'; id: string; requestId: string }
   /** The scheduler's reasons for every waiting task (replaces the previous ones). */
   | { type: 'queueReasons'; reasons: ReadonlyMap<string, string> }
   | { type: 'queueReason'; id: string; reason: string };
@@ -117,11 +122,25 @@ function apply(s: FleetState, e: FleetEvent): FleetState {
       if (!s.working.has(e.id)) return s;
       const working = new Set(s.working);
       working.delete(e.id);
-      // Its card keeps when it started and what it did last, but the reason it started was about it alone.
+      // Its card keeps when it started and what it did last, but the reason it started (and what it waited
+      // on) was about it alone.
       const view = s.runs.get(e.id);
-      if (view?.restartReason === undefined) return { ...s, working };
-      const { restartReason: _, ...rest } = view;
+      if (view?.restartReason === undefined && view?.waiting === undefined) return { ...s, working };
+      const { restartReason: _, waiting: _w, ...rest } = view;
       return { ...s, working, runs: withEntry(s.runs, e.id, rest) };
+    }
+    case 'permissionAsked': {
+      const view = s.runs.get(e.id);
+      if (!view || !s.working.has(e.id) || view.waiting?.some((w) => w.requestId === e.request.requestId)) return s;
+      const waiting = [...(view.waiting ?? []), e.request];
+      return { ...s, runs: withEntry(s.runs, e.id, { ...view, waiting }) };
+    }
+    case 'permissionSettled': {
+      const view = s.runs.get(e.id);
+      if (!view?.waiting?.some((w) => w.requestId === e.requestId)) return s;
+      const waiting = view.waiting.filter((w) => w.requestId !== e.requestId);
+      const { waiting: _, ...rest } = view;
+      return { ...s, runs: withEntry(s.runs, e.id, waiting.length ? { ...rest, waiting } : rest) };
     }
     case 'queueReasons':
       return sameMap(s.queueReasons, e.reasons) ? s : { ...s, queueReasons: new Map(e.reasons) };

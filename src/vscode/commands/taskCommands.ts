@@ -13,6 +13,7 @@ import type { CommandId, TaskTarget } from '../commandIds';
 import { executeCommand, registerCommand } from '../commandRegistry';
 import type { SpecTaskServices, TaskRef } from '../extensionContext';
 import type { FleetActions } from '../fleet/fleetActions';
+import type { PermissionAnswer } from '../../protocol/messages';
 import type { TranscriptDocuments } from '../services/transcripts';
 import { notificationText } from '../views/notificationText';
 import type { TaskResolution } from './taskPick';
@@ -244,6 +245,12 @@ export class TaskCommands extends Disposable implements FleetActions {
     const ref = await this.byId(taskId);
     await ref.repo.orchestrator.retry(taskId);
     this.warnIfBlocked();
+  }
+
+  async answerPermission(taskId: string, requestId: string, answer: PermissionAnswer): Promise<void> {
+    const ref = await this.byId(taskId);
+    if (!ref.repo.orchestrator.permissions.answer(taskId, requestId, answer))
+      this.services.log.info(`permission request ${requestId} was already answered, timed out or its run ended`);
   }
 
   /** Hands over to the review commands (owned by the review feature); falls back to the documents. */

@@ -1,5 +1,5 @@
 import type { BoardMove } from '../../protocol/fleet';
-import { assertNever, type TaskAction } from '../../protocol/messages';
+import { assertNever, type PermissionAnswer, type TaskAction } from '../../protocol/messages';
 import type { CommandId } from '../commandIds';
 
 /**
@@ -20,6 +20,8 @@ export interface FleetActions {
   retry(taskId: string): Promise<void>;
   /** Open the review of what waits on a person: the spec to approve, or the code to accept. */
   review(taskId: string): Promise<void>;
+  /** Answer a tool call the SpecTask's agent waits on ("waiting for you"); a stale request is no error. */
+  answerPermission?(taskId: string, requestId: string, answer: PermissionAnswer): Promise<void>;
 }
 
 /** The one place that maps a `TaskAction` to its `FleetActions` method, exhaustively. */

@@ -97,6 +97,11 @@ export class FleetWebviewController extends Disposable {
       case 'command/run':
         void executeCommand(msg.command);
         return;
+      case 'permission/answer':
+        void this.actions
+          .answerPermission?.(msg.taskId, msg.requestId, msg.answer)
+          .catch((e) => this.log.error(`fleet dashboard: answering a permission request failed: ${String(e)}`));
+        return;
       default:
         assertNever(msg);
     }

@@ -40,6 +40,7 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
   const strategy = c.get<string>('merge.strategy');
   const allowed = readMachineSetting<unknown>('agents.allowedCommands');
   const priority = readMachineSetting<string>('agents.cpuPriority');
+  const permissionTimeout = readMachineSetting<unknown>('agents.permissionTimeoutSeconds');
   return {
     ...DEFAULT_SETTINGS,
     planning: {
@@ -82,6 +83,10 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
     agentCpuPriority: AGENT_CPU_PRIORITIES.includes(priority as AgentCpuPriority)
       ? (priority as AgentCpuPriority)
       : DEFAULT_SETTINGS.agentCpuPriority,
+    permissionTimeoutMs:
+      typeof permissionTimeout === 'number' && Number.isFinite(permissionTimeout) && permissionTimeout >= 0
+        ? permissionTimeout * 1000
+        : undefined,
   };
 }
 

@@ -6,10 +6,12 @@ import type { SpecTaskRepository } from '../extensionContext';
 import { notificationText } from '../views/notificationText';
 
 /** "$(hubot) 2 working · 1 to review"; empty when nothing is working or waiting. */
-export function statusText(working: number, toReview: number, blocked: boolean): string {
+export function statusText(working: number, toReview: number, blocked: boolean, waitingForYou = 0): string {
   const parts = [working ? `${working} working` : '', toReview ? `${toReview} to review` : ''].filter(Boolean);
   if (!parts.length) return '';
-  return `${blocked ? '$(shield)' : '$(hubot)'} ${parts.join(' · ')}`;
+  // Agents waiting for an answer come first: they stand still until someone answers.
+  const waiting = waitingForYou ? `$(bell) ${waitingForYou} waiting for you · ` : '';
+  return `${blocked ? '$(shield)' : '$(hubot)'} ${waiting}${parts.join(' · ')}`;
 }
 
 /** The status bar item: agents working and SpecTasks waiting for review; click opens the dashboard. */
@@ -38,15 +40,18 @@ export class SpecTaskStatusBar extends Disposable {
     let working = 0;
     let review = 0;
     let queued = 0;
+    let waitingForYou = 0;
     for (const r of this.repositories())
       for (const t of r.orchestrator.taskViews()) {
+        if (t.waiting?.length) waitingForYou++;
         if (t.agentWorking || WORKING_STATUSES.has(t.status)) working++;
         else if (WAITING_FOR_PERSON_STATUSES.has(t.status)) review++;
         else if (statusGroup(t.status) === 'queued') queued++;
       }
     const blocked = this.mayRunAgents();
     const text =
-      statusText(working, review, !!blocked) || (blocked && queued ? `$(shield) ${queued} waiting for trust` : '');
+      statusText(working, review, !!blocked, waitingForYou) ||
+      (blocked && queued ? `$(shield) ${queued} waiting for trust` : '');
     if (!text) {
       this.item.hide();
       this.visible = false;
@@ -54,7 +59,7 @@ export class SpecTaskStatusBar extends Disposable {
     }
     this.item.text = text;
     const md = new vscode.MarkdownString(
-      `**SpecTask agents**\n\n${working} working, ${review} waiting for your review${queued ? `, ${queued} queued` : ''}.\n\n${blocked ? `$(shield) ${blocked}\n\n` : ''}Click to open the fleet dashboard.`,
+      `**SpecTask agents**\n\n${waitingForYou ? `$(bell) ${waitingForYou} agent${waitingForYou > 1 ? 's wait' : ' waits'} for your answer.\n\n` : ''}${working} working, ${review} waiting for your review${queued ? `, ${queued} queued` : ''}.\n\n${blocked ? `$(shield) ${blocked}\n\n` : ''}Click to open the fleet dashboard.`,
       true,
     );
     this.item.tooltip = md;

@@ -1,6 +1,7 @@
 import { vscode } from '../vscodeApi';
 import type { AgentEvent } from '../../core/agents/agentEvents';
 import type { SpecTaskServices } from '../extensionContext';
+import { transcriptTitle } from './transcriptTitle';
 
 export const TRANSCRIPT_SCHEME = 'spectask-transcript';
 
@@ -39,8 +40,10 @@ const indent = (s: string) =>
     .join('\n');
 
 /**
- * Read-only documents `spectask-transcript:/<taskId>/<runId>.log?<repoRoot>` that render a run's JSONL
- * transcript readably; refreshed when the task changes (a live run keeps appending).
+ * Read-only documents `spectask-transcript:/<taskId>/<runId>/<readable title>.log?<repoRoot>` that render a run's
+ * JSONL transcript readably; refreshed when the task changes (a live run keeps appending). The last segment only
+ * names the tab (`#000003 Add login — implementation, run 2`); `/<taskId>/<runId>.log` (tabs restored from an
+ * earlier version) still opens.
  */
 export class TranscriptDocuments implements vscode.TextDocumentContentProvider {
   private readonly _onDidChange = new vscode.EventEmitter<vscode.Uri>();
@@ -49,7 +52,19 @@ export class TranscriptDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly services: SpecTaskServices) {}
 
   uriFor(repoRoot: string, taskId: string, runId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: `/${taskId}/${runId}.log`, query: repoRoot });
+    const name = this.tabName(repoRoot, taskId, runId);
+    const path = name ? `/${taskId}/${runId}/${name}.log` : `/${taskId}/${runId}.log`;
+    return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path, query: repoRoot });
+  }
+
+  /** `#000003 Add login — implementation, run 2`: the run's place among the task's runs and its phase. */
+  private tabName(repoRoot: string, taskId: string, runId: string): string | undefined {
+    const repo = this.services.repositoryFor({ repoRoot, taskId });
+    const task = repo?.orchestrator.task(taskId);
+    if (!repo || !task) return undefined;
+    const run = repo.transcripts.listRuns(taskId).indexOf(runId) + 1;
+    const phase = repo.orchestrator.fleet.state.agents.get(taskId)?.history.find((r) => r.runId === runId)?.phase;
+    return transcriptTitle({ number: task.number, title: task.title, phase, run: run || 1 });
   }
 
   refresh(uri: vscode.Uri): void {
@@ -57,8 +72,8 @@ export class TranscriptDocuments implements vscode.TextDocumentContentProvider {
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const [, taskId, file] = uri.path.split('/');
-    const runId = file?.replace(/\.log$/, '') ?? '';
+    const [, taskId, second] = uri.path.split('/');
+    const runId = second?.replace(/\.log$/, '') ?? '';
     const repo = this.services.repositoryFor({ repoRoot: uri.query, taskId });
     if (!repo || !taskId) return 'This transcript belongs to a repository that is not open.';
     const events = repo.transcripts.read(taskId, runId);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
+import { describeWaitingPermission } from '../../core/agents/personPermission';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
 import {
@@ -83,6 +84,7 @@ function taskSignature(t: TaskViewOf): string {
     t.queueReason,
     integrationSetback(t),
     t.agentWorking,
+    t.waiting?.[0]?.requestId,
     t.hasWorktree,
     t.record?.branch,
     t.items.map((i) => i.state + i.text),
@@ -340,13 +342,15 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     item.id = node.id;
     if (!t) return item;
     const progress = progressOf(t.items);
-    const state = t.agentWorking
-      ? 'agent working'
-      : t.queueReason
-        ? t.queueReason
-        : t.error && statusGroup(t.status) === 'failed'
-          ? 'failed'
-          : undefined;
+    const state = t.waiting?.length
+      ? 'waiting for you'
+      : t.agentWorking
+        ? 'agent working'
+        : t.queueReason
+          ? t.queueReason
+          : t.error && statusGroup(t.status) === 'failed'
+            ? 'failed'
+            : undefined;
     item.description = [progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -372,6 +376,11 @@ export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode
   text(capitalize(describeStatus(t.status)) + (progress ? ` — ${progress} items done` : ''));
   md.appendMarkdown('\n\n');
   if (t.agentWorking) md.appendMarkdown('$(sync~spin) An agent is working on it\n\n');
+  if (t.waiting?.length) {
+    md.appendMarkdown('$(bell) The agent waits for you: ');
+    text(describeWaitingPermission(t.waiting[0]!));
+    md.appendMarkdown('\n\n');
+  }
   for (const [icon, value] of [
     ['clock', t.queueReason],
     ['git-merge', integrationSetback(t) && `Not integrated: ${integrationSetback(t)}`],

@@ -25,6 +25,7 @@ const DANGEROUS = [
   'spectask.agents.acp.agent',
   'spectask.agents.acp.agents',
   'spectask.agents.sandbox',
+  'spectask.agents.permissionTimeoutSeconds',
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../agentEvents';
 import { obj, str } from '../cliAdapter';
+import { acpDiffSummary } from './acpDiffSummary';
 import { acpCommand, acpPaths, acpToolKind, toolEvents, type AcpParseState } from './acpEvents';
 import {
   permissionOutcome,
@@ -45,6 +46,7 @@ export class AcpPermissionDesk {
       kind: tc.kind !== undefined && tc.kind !== null ? acpToolKind(tc.kind) : (known?.kind ?? 'other'),
       command: acpCommand(tc),
       paths: acpPaths(tc, this.state.worktree) ?? known?.paths,
+      diff: acpDiffSummary(tc.content, this.state.worktree),
       input: tc.rawInput,
     };
     const options: AcpPermissionOption[] = (Array.isArray(p?.options) ? p.options : []).flatMap((o) => {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { PermissionPolicy } from '../agentBackend';
 import type { ToolKind } from '../agentEvents';
 import { isCommandAllowed, splitCommandLine } from '../commandLine';
+import type { AskPerson } from '../personPermission';
 import { isOutsideWorktree } from '../worktreePaths';
 
 /** One `session/request_permission` as the deciders see it (paths absolute, kind normalized). */
@@ -13,6 +14,8 @@ export interface AcpPermissionAsk {
   command?: string;
   /** Absolute paths the tool call names. */
   paths?: string[];
+  /** One line about the change the call's diff makes ("src/a.ts +3 −1"), when it carries one. */
+  diff?: string;
   input: unknown;
 }
 
@@ -23,8 +26,8 @@ export type AcpPermissionAnswer =
   | { outcome: 'cancelled'; reason: string };
 
 /**
- * The one place a permission request is decided. Today: the permission level, and for what it cannot decide
- * either the `ask` policy's callback or a rejection. The "waiting for you" UI plugs in here later.
+ * The one place a permission request is decided: the permission level, and for what it cannot decide the `ask`
+ * policy's callback, else the person the run waits for ("waiting for you"), else a rejection.
  */
 export interface PermissionDecider {
   decide(ask: AcpPermissionAsk, signal: AbortSignal): Promise<AcpPermissionAnswer>;
@@ -67,10 +70,14 @@ export function policyVerdict(
 }
 
 /**
- * The permission level first; then, under the `ask` policy, its callback; otherwise a rejection saying no one
- * could decide (the person-answered path of ACP runs is not built yet).
+ * The permission level first; then, under the `ask` policy, its callback; then the person (`askPerson`: the run
+ * waits for them); with no one to ask, a rejection saying so.
  */
-export function policyDecider(policy: PermissionPolicy, roots: readonly string[]): PermissionDecider {
+export function policyDecider(
+  policy: PermissionPolicy,
+  roots: readonly string[],
+  askPerson?: AskPerson,
+): PermissionDecider {
   return {
     async decide(ask, signal) {
       const verdict = policyVerdict(policy, ask, roots);
@@ -83,6 +90,17 @@ export function policyDecider(policy: PermissionPolicy, roots: readonly string[]
           ? { outcome: 'allow', by: 'person' }
           : { outcome: 'reject', by: 'person', reason: d.message };
       }
+      if (askPerson) {
+        const paths = ask.paths?.map((p) => relativeToRoots(p, roots));
+        const a = await askPerson(
+          { title: ask.title, kind: ask.kind, command: ask.command, paths, diff: ask.diff },
+          signal,
+        );
+        if (signal.aborted) return { outcome: 'cancelled', reason: 'the run was stopped' };
+        return a.outcome === 'allow'
+          ? { outcome: 'allow', by: 'person' }
+          : { outcome: 'reject', by: 'person', reason: a.reason };
+      }
       return {
         outcome: 'reject',
         by: 'undecided',
@@ -90,6 +108,12 @@ export function policyDecider(policy: PermissionPolicy, roots: readonly string[]
       };
     },
   };
+}
+
+/** A path as a person reads it: relative to the worktree (or the SpecTask folder) it lies in, else as it is. */
+function relativeToRoots(p: string, roots: readonly string[]): string {
+  const root = roots.find((r) => !isOutsideWorktree(r, p));
+  return root ? path.relative(root, p) || '.' : p;
 }
 
 /** One option of a permission request, as the agent offers it. */

@@ -17,6 +17,7 @@ import { PRODUCT_VERSION } from '../../version';
 import { createAcpParseState, mapSessionUpdate, resultFromStopReason, type AcpParseState } from './acpEvents';
 import { AcpPermissionDesk } from './acpPermissionDesk';
 import { policyDecider, type PermissionDecider } from './acpPermissions';
+import { askingModeSwitch } from './acpSessionMode';
 import { webReadableOf, webWritableOf } from './acpStreams';
 
 /** The program of an ACP agent: an argument array, never a shell line. */
@@ -106,7 +107,7 @@ export class AcpRun implements AgentRun {
     this.desk = new AcpPermissionDesk(
       this.runId,
       this.state,
-      (opts.decider ?? ((r) => policyDecider(r.permissions, roots)))(req),
+      (opts.decider ?? ((r) => policyDecider(r.permissions, roots, r.askPerson)))(req),
       (e) => this.push(e),
     );
     void this.run();
@@ -218,22 +219,27 @@ export class AcpRun implements AgentRun {
     if (dirs && !extra.additionalDirectories)
       this.notice('warn', 'the agent takes no additional directories: it may be unable to write its SpecTask folder');
     let sessionId: string;
+    let opened: unknown;
     const resumeId = this.req.resumeSessionId;
     if (resumeId !== undefined && caps?.sessionCapabilities?.resume) {
       sessionId = assertSafeSessionId(resumeId);
-      await ctx.request('session/resume', { sessionId, cwd, mcpServers: [], ...extra });
+      opened = await ctx.request('session/resume', { sessionId, cwd, mcpServers: [], ...extra });
     } else if (resumeId !== undefined && caps?.loadSession) {
       sessionId = assertSafeSessionId(resumeId);
       this.replaying = true;
       try {
-        await ctx.request('session/load', { sessionId, cwd, mcpServers: [], ...extra });
+        opened = await ctx.request('session/load', { sessionId, cwd, mcpServers: [], ...extra });
       } finally {
         this.replaying = false;
       }
     } else {
       if (resumeId !== undefined) this.notice('warn', 'the agent cannot resume sessions: this run starts a new one');
-      sessionId = (await ctx.request('session/new', { cwd, mcpServers: [], ...extra })).sessionId;
+      opened = await ctx.request('session/new', { cwd, mcpServers: [], ...extra });
+      sessionId = (opened as { sessionId: string }).sessionId;
     }
+    // In a mode where the agent decides alone (Claude Code's `auto`), the permission level would never be asked.
+    const modeId = askingModeSwitch(opened);
+    if (modeId) await ctx.request('session/set_mode', { sessionId, modeId });
     this.acpSessionId = sessionId;
     this.push({
       t: 'session',

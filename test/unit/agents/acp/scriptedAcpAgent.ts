@@ -118,6 +118,18 @@ async function prompt(ctx: Ctx, sessionId: string, cwd: string): Promise<acp.Sto
       await ask(ctx, sessionId, { toolCallId: 'f1' });
       return 'end_turn';
     }
+    case 'person': {
+      // Two fetches the permission level cannot decide: a person answers; the second one repeats the first.
+      for (const id of ['q1', 'q2']) {
+        const call = { toolCallId: id, title: 'Fetch https://example.com', kind: 'fetch' };
+        await update(ctx, sessionId, { sessionUpdate: 'tool_call', ...call, status: 'pending' });
+        if (!(await ask(ctx, sessionId, call))) continue;
+        fs.appendFileSync(path.join(cwd, 'fetched.txt'), `${id}\n`);
+        await update(ctx, sessionId, { sessionUpdate: 'tool_call_update', toolCallId: id, status: 'completed' });
+      }
+      await update(ctx, sessionId, text('fetched'));
+      return 'end_turn';
+    }
     case 'huge': {
       await update(ctx, sessionId, {
         sessionUpdate: 'tool_call',
