@@ -25,6 +25,9 @@ export function findExecutable(nameOrPath: string, envPath: string | undefined):
   return undefined;
 }
 
+/** The words of the "not found" problem that name where it was looked for (a caller that looked further says so). */
+export const NOT_FOUND_ON_PATH = 'was not found on PATH';
+
 /** Compares dotted versions numerically (`2.1.330` > `2.1.97`). */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
@@ -57,7 +60,7 @@ export async function probeCli(spec: CliProbeSpec): Promise<ProbeResult> {
   if (!bin)
     return {
       available: false,
-      problem: `${spec.label}: '${spec.binary}' was not found on PATH. Install it with \`${spec.installHint}\` or set its path in the settings.`,
+      problem: `${spec.label}: '${spec.binary}' ${NOT_FOUND_ON_PATH}. Install it with \`${spec.installHint}\` or set its path in the settings.`,
     };
   const out = await new Promise<{ ok: boolean; text: string }>((resolve) => {
     execFile(bin, ['--version'], { env: spec.env, timeout: 20_000 }, (err, stdout, stderr) =>

@@ -15,6 +15,7 @@ import { readMachineSetting } from '../services/settings';
 import { reportErrors } from './taskCommands';
 import type { SandboxedAgentHost } from '../../core/agents/sandbox/sandboxedAgentHost';
 import { describeSandbox } from '../../core/agents/sandbox/sandboxProbe';
+import { pathChangeNotice, probeDetail } from '../views/backendStatusText';
 
 /** A row of the back-end list; the sandbox's row has no id. */
 type BackendRow = vscode.QuickPickItem & { id?: BackendId };
@@ -25,6 +26,9 @@ const PATH_SETTING: Partial<Record<BackendId, MachineScopedSetting>> = {
   [CODEX_BACKEND_INFO.id]: 'agents.codexPath',
   [GEMINI_BACKEND_INFO.id]: 'agents.geminiPath',
 };
+
+/** The button that opens Configure Agent Back-ends. */
+export const CONFIGURE_LABEL = 'Configure Agent Back-ends';
 
 type Action = vscode.QuickPickItem & { run: () => Thenable<unknown> };
 
@@ -48,6 +52,32 @@ export class ConfigureBackends extends Disposable {
         reportErrors(log, 'Configure agent back-ends', () => this.show()),
       ),
     );
+    // A changed binary path is confirmed at once: the path and version now used, or why it cannot be.
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        for (const [id, setting] of Object.entries(PATH_SETTING) as [BackendId, MachineScopedSetting][])
+          if (e.affectsConfiguration(`spectask.${setting}`)) void this.confirmPath(id);
+      }),
+    );
+  }
+
+  /** Probes the back-end whose path setting changed and says what it uses now (only for a trusted workspace). */
+  private async confirmPath(id: BackendId): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    this.catalog.rebuild();
+    await this.catalog.searchReady();
+    const label = EXTENSION_BACKENDS.label(id);
+    const result = await this.catalog
+      .get(id)
+      .probe()
+      .catch((e: unknown) => ({ available: false, problem: e instanceof Error ? e.message : String(e) }));
+    const notice = pathChangeNotice(label, result, this.catalog.foundIn(id));
+    this.log.info(`back-end ${id} after its path changed: ${notice.text}`);
+    if (notice.ok) void vscode.window.showInformationMessage(notice.text);
+    else
+      void vscode.window.showWarningMessage(notice.text, CONFIGURE_LABEL).then((c) => {
+        if (c === CONFIGURE_LABEL) void vscode.commands.executeCommand('spectask.backends.configure');
+      });
   }
 
   private async show(): Promise<void> {
@@ -65,9 +95,7 @@ export class ConfigureBackends extends Disposable {
         description: [p.id, p.id === planning ? 'planning default' : '', p.id === impl ? 'implementation default' : '']
           .filter(Boolean)
           .join(' · '),
-        detail: p.result.available
-          ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}`
-          : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
+        detail: probeDetail(p.result, this.catalog.foundIn(p.id)),
         id: p.id,
       }));
       // The sandbox row has no back-end id: picking it turns the sandbox on or off.
