@@ -16,6 +16,7 @@ import { reportErrors } from './taskCommands';
 import type { SandboxedAgentHost } from '../../core/agents/sandbox/sandboxedAgentHost';
 import { describeSandbox } from '../../core/agents/sandbox/sandboxProbe';
 import { pathChangeNotice, probeDetail } from '../views/backendStatusText';
+import { showBackendRefusal } from './backendGate';
 
 /** A row of the back-end list; the sandbox's row has no id. */
 type BackendRow = vscode.QuickPickItem & { id?: BackendId };
@@ -26,9 +27,6 @@ const PATH_SETTING: Partial<Record<BackendId, MachineScopedSetting>> = {
   [CODEX_BACKEND_INFO.id]: 'agents.codexPath',
   [GEMINI_BACKEND_INFO.id]: 'agents.geminiPath',
 };
-
-/** The button that opens Configure Agent Back-ends. */
-export const CONFIGURE_LABEL = 'Configure Agent Back-ends';
 
 type Action = vscode.QuickPickItem & { run: () => Thenable<unknown> };
 
@@ -74,10 +72,7 @@ export class ConfigureBackends extends Disposable {
     const notice = pathChangeNotice(label, result, this.catalog.foundIn(id));
     this.log.info(`back-end ${id} after its path changed: ${notice.text}`);
     if (notice.ok) void vscode.window.showInformationMessage(notice.text);
-    else
-      void vscode.window.showWarningMessage(notice.text, CONFIGURE_LABEL).then((c) => {
-        if (c === CONFIGURE_LABEL) void vscode.commands.executeCommand('spectask.backends.configure');
-      });
+    else showBackendRefusal(notice.text);
   }
 
   private async show(): Promise<void> {

@@ -7,6 +7,7 @@ import type { BackendCatalog } from '../services/backends';
 import { BACKEND_LABELS } from '../services/backends';
 import { BACKEND_IDS } from '../services/settings';
 import { pickStep, inputStep, runSteps } from './multiStepInput';
+import { refuseUnavailableBackend } from './backendGate';
 
 export type StartMode = 'plan' | 'skip' | 'backlog';
 
@@ -166,6 +167,15 @@ async function listBranches(root: string): Promise<{ list: string[]; current?: s
     .filter((b) => b && !b.startsWith('spectask/') && !b.startsWith('helix-'));
   if (current) list.sort((a, b) => (a === current ? -1 : b === current ? 1 : a.localeCompare(b)));
   return { list, current };
+}
+
+/**
+ * True (after saying why in one sentence, with the Configure Agent Back-ends button) when the answers would start
+ * an agent whose back-end cannot run: nothing is created, so no card shows an agent "working" that cannot start.
+ */
+export async function refusedToStart(catalog: BackendCatalog, a: CreateTaskAnswers): Promise<boolean> {
+  if (a.start === 'backlog') return false;
+  return refuseUnavailableBackend(catalog, a.backend, a.start === 'plan' ? 'plan it' : 'implement it');
 }
 
 /** Creates the SpecTask the answers describe; returns its id. */

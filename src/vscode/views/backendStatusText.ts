@@ -16,8 +16,22 @@ export function pathChangeNotice(
   result: ProbeResult,
   found?: DiscoveredCli,
 ): { ok: boolean; text: string } {
-  if (!result.available) return { ok: false, text: result.problem ?? `${label} is unavailable.` };
+  if (!result.available) return { ok: false, text: backendRefusalText(label, 'run', result.problem) };
   const version = result.version ? ` ${result.version}` : '';
   const where = found && found.path === result.binary ? `, found in ${found.place}` : '';
   return { ok: true, text: `${label}: using ${result.binary ?? 'the configured binary'}${version}${where}.` };
+}
+
+/**
+ * One sentence saying why a back-end cannot `verb`: "Claude Code cannot plan: 'claude' was not found in PATH or
+ * ~/.local/bin." — the first sentence of the probe's problem, without the label it repeats.
+ */
+export function backendRefusalText(label: string, verb: string, problem: string | undefined): string {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const reason = (problem ?? 'it is unavailable')
+    .replace(new RegExp(`^${escaped}[^:]{0,20}:\\s+`), '')
+    .split(/(?<=[.!?])\s+(?=[A-Z`'"])/)[0]!
+    .trim()
+    .replace(/[.!?]$/, '');
+  return `${label} cannot ${verb}: ${reason || 'it is unavailable'}.`;
 }
