@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { SpecTaskApi } from '../../src/vscode/createExtension';
 import type { SpecTaskRepository } from '../../src/vscode/extensionContext';
 import { agentCli, AGENT_CLIS_DIR } from '../e2e/support/agentClis';
-import { driverAvailable, eventually, press, readText, snap } from './driver';
+import { click, driverAvailable, eventually, press, readText, snap } from './driver';
 
 // Issue 22, a new user's first hour: connecting an agent. The CLIs are found in the usual places (here the
 // repository's own ~/.cache/spectask-agent-clis) and the path used is shown; a changed path setting is confirmed;
@@ -122,4 +122,102 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     );
     assert.ok(text.includes(`Claude Code: using ${bin} 2.1.330.`), text);
   });
+
+  it('Create SpecTask is one input; Advanced… sets what it waits for (checked) and keeps it in the backlog', async function () {
+    this.timeout(180_000);
+    if (!driverAvailable()) {
+      console.log('    (typing into the quick input needs the UI driver of the code-server run; skipped)');
+      return this.skip();
+    }
+    const first = await vscode.commands.executeCommand<string>('spectask.task.create', {
+      goal: 'Add a farewell endpoint (dependency)',
+      start: 'backlog',
+    });
+    const dep = repo.orchestrator.task(first)!;
+    const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
+    void vscode.commands.executeCommand('spectask.task.create');
+    await eventually(
+      async () => (await readText('.quick-input-widget .quick-input-title')).includes('Create SpecTask'),
+      'the goal box is shown',
+    );
+    const rowsAtFirst = await readText('.quick-input-widget');
+    assert.doesNotMatch(rowsAtFirst, /Back-end|Priority|Base branch/, 'the first screen asks only for the goal');
+    await typeText('Add a goodbye page');
+    await click('.quick-input-widget [aria-label^="Advanced"]');
+    const list = async (what: string) =>
+      eventually(async () => {
+        const t = await readText('.quick-input-widget .monaco-list-row');
+        return t.includes(what) ? t : '';
+      }, `the advanced list shows ${what}`);
+    await list('Depends on: nothing');
+    await typeText('Depends');
+    await press('Enter');
+    await eventually(
+      async () => (await readText('.quick-input-widget')).includes('waits for'),
+      'the depends-on box is shown',
+    );
+    await typeText('999999');
+    const refused = await eventually(async () => {
+      const t = await readText('.quick-input-widget');
+      return t.includes('no SpecTask #999999') ? t : '';
+    }, 'a SpecTask that does not exist is refused as the CLI refuses it');
+    assert.ok(refused);
+    for (let i = 0; i < 6; i++) await press('Backspace');
+    await typeText(String(dep.number));
+    await press('Enter');
+    await list(`Depends on: #${dep.id}`);
+    await typeText('Then');
+    await press('Enter');
+    await typeText('Keep');
+    await press('Enter');
+    await list('Then: keep it in the backlog');
+    await snap('create-advanced-list', '.quick-input-widget');
+    await typeText('Create');
+    await press('Enter');
+    const created = (await eventually(
+      () => repo.orchestrator.taskViews().find((t) => !known.has(t.id)),
+      'the SpecTask is created',
+      60_000,
+    ))!;
+    assert.equal(created.title, 'Add a goodbye page');
+    assert.equal(created.status, 'backlog');
+    assert.deepEqual((await repo.docs.store.get(created.id)).record?.dependsOn, [dep.id]);
+  });
+
+  it('Enter in the goal box creates with the defaults, and a default back-end that cannot run refuses it', async function () {
+    this.timeout(120_000);
+    if (!driverAvailable()) {
+      console.log('    (typing into the quick input needs the UI driver of the code-server run; skipped)');
+      return this.skip();
+    }
+    await cfg().update('agents.codexPath', '/nonexistent/spectask-test/codex', vscode.ConfigurationTarget.Global);
+    await cfg().update('agents.planning.backend', 'codex-cli', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
+      void vscode.commands.executeCommand('spectask.task.create');
+      await eventually(
+        async () => (await readText('.quick-input-widget .quick-input-title')).includes('Create SpecTask'),
+        'the goal box is shown',
+      );
+      await typeText('Add a status page');
+      await press('Enter');
+      await eventually(
+        async () => (await notifications()).includes('Codex cannot plan it'),
+        'the refusal is in the notification centre',
+        60_000,
+      );
+      assert.deepEqual(
+        repo.orchestrator.taskViews().filter((t) => !known.has(t.id)),
+        [],
+        'nothing was created',
+      );
+    } finally {
+      await cfg().update('agents.planning.backend', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
+
+async function typeText(text: string): Promise<void> {
+  for (const ch of text) await press(ch === ' ' ? 'Space' : ch);
+}
