@@ -22,6 +22,7 @@ import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
 import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { TrustGatedBackendCatalog } from './services/trustGate';
+import { WaitingBadge } from './views/waitingBadge';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
 import { ImplementationReview } from './review/implementationReview';
 import { SpecReviewCodeLens } from './review/reviewCodeLens';
@@ -158,6 +159,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }),
   );
   tasksTree.view = tasksView;
+  store.add(new WaitingBadge(tasksView, () => hub.repositories(), changed.event));
 
   const docsTree = store.add(new DocsTreeProvider());
   store.add(vscode.window.createTreeView('spectask.docs', { treeDataProvider: docsTree }));

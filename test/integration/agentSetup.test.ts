@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { newSpecTaskRecord } from '../../src/core/docs/specTaskSchema';
+import { nextTaskNumber, recordTaskNumber } from '../../src/core/docs/taskNumbering';
 import type { SpecTaskApi } from '../../src/vscode/createExtension';
 import type { SpecTaskRepository } from '../../src/vscode/extensionContext';
 import { agentCli, AGENT_CLIS_DIR } from '../e2e/support/agentClis';
@@ -215,6 +218,48 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     } finally {
       await cfg().update('agents.planning.backend', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+  it('the activity-bar badge counts the SpecTasks waiting for you', async function () {
+    this.timeout(120_000);
+    const waiting = () =>
+      api.services
+        .repositories()
+        .flatMap((r) => r.orchestrator.taskViews())
+        .filter((t) => t.status === 'spec_review' || t.status === 'implementation_review').length;
+    // One SpecTask planted straight in spec review (no agent runs), committed through the store.
+    const docs = repo.docs;
+    const n = await nextTaskNumber(docs.location.worktreePath);
+    const id = String(n).padStart(6, '0');
+    const dir = path.join(docs.location.worktreePath, 'design', 'tasks', `${id}_badge-check`);
+    fs.mkdirSync(dir, { recursive: true });
+    const rec = {
+      ...newSpecTaskRecord({ number: n, title: 'Badge check', baseBranch: 'main' }),
+      status: 'spec_review',
+    };
+    rec.history.push({
+      at: new Date().toISOString(),
+      from: 'backlog',
+      to: 'spec_review',
+      trigger: 'planted by the test',
+    });
+    for (const f of ['requirements.md', 'design.md', 'tasks.md']) fs.writeFileSync(path.join(dir, f), `# ${f}\n`);
+    fs.writeFileSync(path.join(dir, 'spectask.json'), JSON.stringify(rec, null, 2) + '\n');
+    await recordTaskNumber(docs.location.worktreePath, n);
+    await docs.store.commitFolder(id, 'planted by the badge test');
+    await eventually(() => repo.orchestrator.task(id)?.status === 'spec_review', 'the planted SpecTask is read');
+    if (!driverAvailable()) return void console.log('    (the activity-bar DOM check needs the UI driver; skipped)');
+    const expected = waiting();
+    assert.ok(expected >= 1);
+    const badge = await eventually(async () => {
+      const t = (
+        await readText('.activitybar .action-item:has(.action-label[aria-label^="SpecTasks"]) .badge-content')
+      ).trim();
+      return t === String(expected) ? t : '';
+    }, `the SpecTasks icon shows ${expected}`).catch(async (e) => {
+      await snap('agent-setup-badge-missing');
+      throw e;
+    });
+    assert.equal(badge, String(expected));
   });
 });
 
