@@ -51,12 +51,11 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     await vscode.commands.executeCommand('notifications.clearAll');
     await cfg().update('agents.codexPath', '/nonexistent/spectask-test/codex', vscode.ConfigurationTarget.Global);
     const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
-    const id = await vscode.commands.executeCommand('spectask.task.create', {
+    await vscode.commands.executeCommand('spectask.task.create', {
       goal: 'Add a greeting endpoint (refused)',
       start: 'plan',
       backend: 'codex-cli',
     });
-    assert.equal(id, undefined, 'no SpecTask id is returned');
     assert.deepEqual(
       repo.orchestrator.taskViews().filter((t) => !known.has(t.id)),
       [],
@@ -66,16 +65,19 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     const text = await eventually(
       async () => {
         const t = await notifications();
-        return t.includes('Codex cannot plan it') ? t : '';
+        return t.includes('Codex CLI cannot plan it') ? t : '';
       },
       'the refusal is in the notification centre',
       60_000,
     );
-    assert.match(text, /Codex cannot plan it: '\/nonexistent\/spectask-test\/codex' was not found[^\n]*\./);
+    assert.match(
+      text,
+      /Codex CLI cannot plan it: '\/nonexistent\/spectask-test\/codex' does not exist or is not executable\./,
+    );
     assert.ok(text.includes('Configure Agent Back-ends'), `the refusal has the Configure button: ${text}`);
     assert.doesNotMatch(text, /Install it with/, 'one sentence, not the whole probe text');
     // The path change itself was confirmed too, with the same one-sentence reason.
-    assert.match(text, /Codex cannot run: '\/nonexistent\/spectask-test\/codex'/);
+    assert.match(text, /Codex CLI cannot run: '\/nonexistent\/spectask-test\/codex' does not exist/);
   });
 
   it('with the path setting empty, Claude Code is found in ~/.cache/spectask-agent-clis and the list shows that path', async function () {
@@ -132,11 +134,13 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
       console.log('    (typing into the quick input needs the UI driver of the code-server run; skipped)');
       return this.skip();
     }
-    const first = await vscode.commands.executeCommand<string>('spectask.task.create', {
+    const before = new Set(repo.orchestrator.taskViews().map((t) => t.id));
+    await vscode.commands.executeCommand('spectask.task.create', {
       goal: 'Add a farewell endpoint (dependency)',
       start: 'backlog',
     });
-    const dep = repo.orchestrator.task(first)!;
+    const dep = repo.orchestrator.taskViews().find((t) => !before.has(t.id))!;
+    assert.ok(dep, 'the SpecTask it will depend on is created');
     const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));
     void vscode.commands.executeCommand('spectask.task.create');
     await eventually(
@@ -206,7 +210,7 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
       await typeText('Add a status page');
       await press('Enter');
       await eventually(
-        async () => (await notifications()).includes('Codex cannot plan it'),
+        async () => (await notifications()).includes('Codex CLI cannot plan it'),
         'the refusal is in the notification centre',
         60_000,
       );

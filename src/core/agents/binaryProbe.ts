@@ -57,11 +57,14 @@ export interface CliProbeSpec {
  */
 export async function probeCli(spec: CliProbeSpec): Promise<ProbeResult> {
   const bin = findExecutable(spec.binary, spec.env.PATH);
-  if (!bin)
+  if (!bin) {
+    // A path from the settings is not looked up on PATH: say that file is missing, not that PATH lacks it.
+    const where = /[\\/]/.test(spec.binary) ? 'does not exist or is not executable' : NOT_FOUND_ON_PATH;
     return {
       available: false,
-      problem: `${spec.label}: '${spec.binary}' ${NOT_FOUND_ON_PATH}. Install it with \`${spec.installHint}\` or set its path in the settings.`,
+      problem: `${spec.label}: '${spec.binary}' ${where}. Install it with \`${spec.installHint}\` or set its path in the settings.`,
     };
+  }
   const out = await new Promise<{ ok: boolean; text: string }>((resolve) => {
     execFile(bin, ['--version'], { env: spec.env, timeout: 20_000 }, (err, stdout, stderr) =>
       resolve({ ok: !err, text: `${stdout}${stderr}` }),

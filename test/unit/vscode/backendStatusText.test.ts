@@ -32,7 +32,7 @@ describe('back-end status text: the path used, and a refusal in one sentence', (
       problem:
         "Codex: '/opt/nope' was not found on PATH. Install it with `npm install -g @openai/codex` or set its path in the settings.",
     });
-    assert.deepEqual(bad, { ok: false, text: "Codex cannot run: '/opt/nope' was not found on PATH." });
+    assert.deepEqual(bad, { ok: false, text: "Codex cannot run: '/opt/nope' does not exist or is not executable." });
   });
 
   it('keeps only the first sentence of a long problem, without repeating the label', () => {
