@@ -32,20 +32,28 @@ export const DISCOVERED_CLIS: Readonly<Partial<Record<BackendId, string>>> = {
  */
 export class AgentCliSearch {
   private loginShellPath: string | undefined;
-  private readonly loaded: Promise<void>;
+  private loaded: Promise<void> | undefined;
 
-  constructor(onLoaded: () => void, readLoginPath: () => Promise<string | undefined> = () => readLoginShellPath()) {
-    this.loaded = readLoginPath().then(
+  constructor(
+    private readonly onLoaded: () => void,
+    private readonly readLoginPath: () => Promise<string | undefined> = () => readLoginShellPath(),
+  ) {
+    void this.ready();
+  }
+
+  /**
+   * Resolves once the login shell's PATH was read (or could not be). Nothing is started while the workspace is
+   * untrusted (SpecTask starts no process then); the first call after trust is granted reads it.
+   */
+  ready(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return Promise.resolve();
+    this.loaded ??= this.readLoginPath().then(
       (p) => {
         this.loginShellPath = p;
-        onLoaded();
+        this.onLoaded();
       },
       () => undefined,
     );
-  }
-
-  /** Resolves once the login shell's PATH was read (or could not be). */
-  ready(): Promise<void> {
     return this.loaded;
   }
 

@@ -74,9 +74,8 @@ export class BackendCatalog {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly host?: AgentHost,
-    search?: (onLoaded: () => void) => AgentCliSearch,
   ) {
-    this.search = search ? search(() => this.rebuild()) : new AgentCliSearch(() => this.rebuild());
+    this.search = new AgentCliSearch(() => this.rebuild());
     this.rebuild();
   }
 
