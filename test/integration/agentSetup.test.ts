@@ -54,7 +54,7 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     await vscode.commands.executeCommand('spectask.task.create', {
       goal: 'Add a greeting endpoint (refused)',
       start: 'plan',
-      backend: 'codex-cli',
+      backend: 'codex',
     });
     assert.deepEqual(
       repo.orchestrator.taskViews().filter((t) => !known.has(t.id)),
@@ -198,7 +198,7 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
       return this.skip();
     }
     await cfg().update('agents.codexPath', '/nonexistent/spectask-test/codex', vscode.ConfigurationTarget.Global);
-    await cfg().update('agents.planning.backend', 'codex-cli', vscode.ConfigurationTarget.Global);
+    await cfg().update('agents.planning.backend', 'codex', vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('notifications.clearAll');
       const known = new Set(repo.orchestrator.taskViews().map((t) => t.id));

@@ -17,6 +17,7 @@ export async function backendRefusal(
   id: BackendId,
   verb: string,
 ): Promise<string | undefined> {
+  if (!EXTENSION_BACKENDS.has(id)) return `There is no agent back-end '${id}'.`;
   await catalog.searchReady();
   const result = await catalog
     .get(id)

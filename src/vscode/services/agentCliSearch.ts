@@ -7,6 +7,9 @@ import type {
   StartRequest,
 } from '../../core/agents/agentBackend';
 import { NOT_FOUND_ON_PATH } from '../../core/agents/binaryProbe';
+import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
+import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
+import { GEMINI_BACKEND_INFO } from '../../core/agents/geminiBackend';
 import {
   describePlaces,
   discoverCli,
@@ -21,9 +24,9 @@ import { vscode } from '../vscodeApi';
 
 /** The CLI back-ends that are looked for when their path setting is empty, and their binary names. */
 export const DISCOVERED_CLIS: Readonly<Partial<Record<BackendId, string>>> = {
-  'claude-cli': 'claude',
-  'codex-cli': 'codex',
-  'gemini-cli': 'gemini',
+  [CLAUDE_BACKEND_INFO.id]: 'claude',
+  [CODEX_BACKEND_INFO.id]: 'codex',
+  [GEMINI_BACKEND_INFO.id]: 'gemini',
 };
 
 /**

@@ -16,6 +16,9 @@ import { OPENAI_COMPAT_BACKEND_INFO } from '../../core/agents/openAiCompatBacken
 import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { readCustomTemplate, readMachineSetting } from './settings';
 import { AgentCliSearch, SearchedBackend } from './agentCliSearch';
+import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
+import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
+import { GEMINI_BACKEND_INFO } from '../../core/agents/geminiBackend';
 import type { DiscoveredCli } from '../../core/agents/cliDiscovery';
 import type { MachineScopedSetting } from '../../core/machineSettings';
 
@@ -113,9 +116,9 @@ export class BackendCatalog {
     };
     const sourceEnv = this.search.sourceEnv(places);
     const config: BackendConfig = {
-      claudePath: cliPath('claude-cli', 'agents.claudePath'),
-      codexPath: cliPath('codex-cli', 'agents.codexPath'),
-      geminiPath: cliPath('gemini-cli', 'agents.geminiPath'),
+      claudePath: cliPath(CLAUDE_BACKEND_INFO.id, 'agents.claudePath'),
+      codexPath: cliPath(CODEX_BACKEND_INFO.id, 'agents.codexPath'),
+      geminiPath: cliPath(GEMINI_BACKEND_INFO.id, 'agents.geminiPath'),
       openai: {
         baseUrl,
         model: c.get<string>('openaiCompatible.model')?.trim() || undefined,
