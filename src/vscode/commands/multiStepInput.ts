@@ -33,8 +33,9 @@ export function inputStep(
     const box = vscode.window.createInputBox();
     Object.assign(box, {
       title: h.title,
-      step: h.step,
-      totalSteps: h.totalSteps,
+      // A single step shows no "(1/1)".
+      step: h.totalSteps > 1 ? h.step : undefined,
+      totalSteps: h.totalSteps > 1 ? h.totalSteps : undefined,
       prompt: o.prompt,
       placeholder: o.placeholder,
       value: o.value ?? '',
@@ -74,8 +75,9 @@ export function pickStep<T extends vscode.QuickPickItem>(
     const pick = vscode.window.createQuickPick<T>();
     Object.assign(pick, {
       title: h.title,
-      step: h.step,
-      totalSteps: h.totalSteps,
+      // A single step shows no "(1/1)".
+      step: h.totalSteps > 1 ? h.step : undefined,
+      totalSteps: h.totalSteps > 1 ? h.totalSteps : undefined,
       placeholder: o.placeholder,
       ignoreFocusOut: true,
       matchOnDescription: true,
