@@ -96,7 +96,8 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     const rows = await eventually(
       async () => {
         const t = await readText('.quick-input-widget .monaco-list-row');
-        return t.includes('Claude Code') ? t : '';
+        // Rows fill in as each probe answers: wait for Claude Code's.
+        return /Claude Code[^\n]*\n[^\n]*(Using|Unavailable)/.test(t) ? t : '';
       },
       'the back-end list is shown',
       90_000,
