@@ -97,7 +97,8 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
       async () => {
         const t = await readText('.quick-input-widget .monaco-list-row');
         // Rows fill in as each probe answers: wait for Claude Code's.
-        return /Claude Code[^\n]*\n[^\n]*(Using|Unavailable)/.test(t) ? t : '';
+        const claude = /Claude Code[\s\S]*?(Using|Unavailable|Looking…)/.exec(t);
+        return claude && claude[1] !== 'Looking…' ? t : '';
       },
       'the back-end list is shown',
       90_000,
