@@ -88,7 +88,15 @@ export async function askCreateTask(
  */
 export async function refusedToStart(catalog: BackendCatalog, a: CreateTaskAnswers): Promise<boolean> {
   if (a.start === 'backlog') return false;
-  return refuseUnavailableBackend(catalog, a.backend, a.start === 'plan' ? 'plan it' : 'implement it');
+  // The run takes the phase's back-end from the settings; the SpecTask records the chosen one: both must run.
+  const phase = vscode.workspace
+    .getConfiguration('spectask')
+    .get<string>(a.start === 'plan' ? 'agents.planning.backend' : 'agents.implementation.backend') as
+    BackendId | undefined;
+  const verb = a.start === 'plan' ? 'plan it' : 'implement it';
+  for (const id of new Set([a.backend, ...(phase ? [phase] : [])]))
+    if (await refuseUnavailableBackend(catalog, id, verb)) return true;
+  return false;
 }
 
 /** Creates the SpecTask the answers describe; returns its id. */
