@@ -30,7 +30,7 @@ describe('back-end status text: the path used, and a refusal in one sentence', (
     const bad = pathChangeNotice('Codex', {
       available: false,
       problem:
-        "Codex: '/opt/nope' was not found on PATH. Install it with `npm install -g @openai/codex` or set its path in the settings.",
+        "Codex: '/opt/nope' does not exist or is not executable. Install it with `npm install -g @openai/codex` or set its path in the settings.",
     });
     assert.deepEqual(bad, { ok: false, text: "Codex cannot run: '/opt/nope' does not exist or is not executable." });
   });
