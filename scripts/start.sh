@@ -6,8 +6,12 @@ set -euo pipefail
 HERE=$(dirname "$(realpath "$0")"); ROOT=$(dirname "$HERE")
 RUN=$(mktemp -d); . "$HERE/code-server-env.sh"
 PORT=${PORT:-8080}
-[ -d "$ROOT/node_modules" ] || (cd "$ROOT" && npm ci)
-[ -f "$TOOLS/.complete" ] || bash "$HERE/install-vscode-tools.sh"
+if [ ! -d "$ROOT/node_modules" ]; then
+  echo "installing the extension's npm packages (npm ci)…"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+[ -f "$TOOLS/.complete" ] || { echo "installing the offline VS Code (code-server and Node 24, once)…"; bash "$HERE/install-vscode-tools.sh"; }
+echo "building the extension (node esbuild.mjs → dist/)…"
 (cd "$ROOT" && node esbuild.mjs)
 WS=${SPECTASK_WORKSPACE:-$HOME/spectask-demo}
 if [ ! -d "$WS/.git" ]; then
@@ -15,6 +19,8 @@ if [ ! -d "$WS/.git" ]; then
   bash "$HERE/make-fixture-repo.sh" "$SAMPLE" "$WS" >/dev/null
   echo "created a sample workspace in $WS (from $(basename "$SAMPLE"))"
 fi
+. "$HERE/lib/install-sample-deps.sh"
+[ -d "$WS/node_modules" ] || install_sample_deps "$WS"
 UD=${SPECTASK_USER_DATA:-$HOME/.cache/spectask-start/user-data}; mkdir -p "$UD"
 [ -f "$UD/User/settings.json" ] || write_user_settings "$UD"
 trap 'stop_code_server; rm -rf "$RUN"' EXIT INT TERM

@@ -23,6 +23,7 @@ import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { PermissionPrompts } from './agents/permissionPrompts';
 import { TrustGatedBackendCatalog } from './services/trustGate';
+import { WaitingBadge } from './views/waitingBadge';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
 import { ImplementationReview } from './review/implementationReview';
 import { SpecReviewCodeLens } from './review/reviewCodeLens';
@@ -119,9 +120,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     }
     const probes = await catalog.probeAll();
     const none = !probes.some((p) => p.result.available);
-    backendProblems = none
-      ? `No agent back-end is available. Looked for: ${probes.map((p) => `${p.label} (${terseProblem(p.label, p.result.problem)})`).join(', ')}.`
-      : undefined;
+    backendProblems = none ? 'No agent back-end can run on this machine yet.' : undefined;
     if (none)
       log.warn(
         `no agent back-end is available:\n${probes.map((p) => `  ${p.label}: ${p.result.problem ?? 'unavailable'}`).join('\n')}`,
@@ -144,14 +143,14 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     new TasksTreeProvider({
       onDidChange: changed.event,
       repositories: () => hub.repositories(),
-      // The full "looked for / why" list helps while the view is empty; once SpecTasks exist it would push them
-      // out of sight, so a one-line pointer to the details replaces it.
+      // One sentence (the log has each back-end's reason): while the view is empty the welcome view below it
+      // has the Configure button; once SpecTasks exist the welcome view is hidden, so the message names the command.
       // Untrusted: the welcome view says why the tree is empty, with the button (package.json viewsWelcome).
       message: () =>
         !vscode.workspace.isTrusted
           ? undefined
           : backendProblems && hub.repositories().some((r) => r.orchestrator.taskViews().length > 0)
-            ? 'No agent back-end is available, so no agent can start. Run "SpecTask: Configure Agent Back-ends" to see why.'
+            ? 'No agent back-end can run on this machine yet: "SpecTask: Configure Agent Back-ends" shows why.'
             : backendProblems,
     }),
   );
@@ -159,6 +158,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     vscode.window.createTreeView('spectask.tasks', { treeDataProvider: tasksTree, showCollapseAll: true }),
   );
   tasksTree.view = tasksView;
+  store.add(new WaitingBadge(tasksView, () => hub.repositories(), changed.event));
 
   const docsTree = store.add(new DocsTreeProvider());
   store.add(vscode.window.createTreeView('spectask.docs', { treeDataProvider: docsTree }));
@@ -308,14 +308,4 @@ function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
   const counts = { ...countByPhase([]) } as Record<keyof FleetSnapshot['counts'], number>;
   for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k as keyof typeof counts] += v;
   return { generatedAt: Math.max(...list.map((s) => s.generatedAt)), cards, counts };
-}
-
-/** "Claude Code: 'claude' was not found on PATH. Install it …" → "'claude' was not found on PATH". */
-export function terseProblem(label: string, problem: string | undefined): string {
-  if (!problem) return 'unavailable';
-  const p = problem
-    .replace(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^:]{0,20}:\\s+`), '')
-    .split(/\.\s+(?=[A-Z])/)[0]!
-    .replace(/\.$/, '');
-  return p.length > 70 ? `${p.slice(0, 69)}…` : p || label;
 }

@@ -25,6 +25,9 @@ export function findExecutable(nameOrPath: string, envPath: string | undefined):
   return undefined;
 }
 
+/** The words of the "not found" problem that name where it was looked for (a caller that looked further says so). */
+export const NOT_FOUND_ON_PATH = 'was not found on PATH';
+
 /** Compares dotted versions numerically (`2.1.330` > `2.1.97`). */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
@@ -54,11 +57,14 @@ export interface CliProbeSpec {
  */
 export async function probeCli(spec: CliProbeSpec): Promise<ProbeResult> {
   const bin = findExecutable(spec.binary, spec.env.PATH);
-  if (!bin)
+  if (!bin) {
+    // A path from the settings is not looked up on PATH: say that file is missing, not that PATH lacks it.
+    const where = /[\\/]/.test(spec.binary) ? 'does not exist or is not executable' : NOT_FOUND_ON_PATH;
     return {
       available: false,
-      problem: `${spec.label}: '${spec.binary}' was not found on PATH. Install it with \`${spec.installHint}\` or set its path in the settings.`,
+      problem: `${spec.label}: '${spec.binary}' ${where}. Install it with \`${spec.installHint}\` or set its path in the settings.`,
     };
+  }
   const out = await new Promise<{ ok: boolean; text: string }>((resolve) => {
     execFile(bin, ['--version'], { env: spec.env, timeout: 20_000 }, (err, stdout, stderr) =>
       resolve({ ok: !err, text: `${stdout}${stderr}` }),

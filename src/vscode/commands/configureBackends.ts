@@ -1,5 +1,5 @@
 import { vscode } from '../vscodeApi';
-import type { BackendId } from '../../core/agents/agentBackend';
+import type { BackendId, ProbeResult } from '../../core/agents/agentBackend';
 import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
 import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
 import { CUSTOM_BACKEND_INFO } from '../../core/agents/customCommandBackend';
@@ -15,6 +15,8 @@ import { readMachineSetting } from '../services/settings';
 import { reportErrors } from './taskCommands';
 import type { SandboxedAgentHost } from '../../core/agents/sandbox/sandboxedAgentHost';
 import { describeSandbox } from '../../core/agents/sandbox/sandboxProbe';
+import { pathChangeNotice, probeDetail } from '../views/backendStatusText';
+import { showBackendRefusal } from './backendGate';
 
 /** A row of the back-end list; the sandbox's row has no id. */
 type BackendRow = vscode.QuickPickItem & { id?: BackendId };
@@ -48,34 +50,34 @@ export class ConfigureBackends extends Disposable {
         reportErrors(log, 'Configure agent back-ends', () => this.show()),
       ),
     );
+    // A changed binary path is confirmed at once: the path and version now used, or why it cannot be.
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        for (const [id, setting] of Object.entries(PATH_SETTING) as [BackendId, MachineScopedSetting][])
+          if (e.affectsConfiguration(`spectask.${setting}`)) void this.confirmPath(id);
+      }),
+    );
+  }
+
+  /** Probes the back-end whose path setting changed and says what it uses now (only for a trusted workspace). */
+  private async confirmPath(id: BackendId): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    this.catalog.rebuild();
+    await this.catalog.searchReady();
+    const label = EXTENSION_BACKENDS.label(id);
+    const result = await this.catalog
+      .get(id)
+      .probe()
+      .catch((e: unknown) => ({ available: false, problem: e instanceof Error ? e.message : String(e) }));
+    const notice = pathChangeNotice(label, result, this.catalog.foundIn(id));
+    this.log.info(`back-end ${id} after its path changed: ${notice.text}`);
+    if (notice.ok) void vscode.window.showInformationMessage(notice.text);
+    else showBackendRefusal(notice.text);
   }
 
   private async show(): Promise<void> {
     for (;;) {
-      const probes = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Looking for agent back-ends…' },
-        () => this.catalog.probeAll(),
-      );
-      const cfg = vscode.workspace.getConfiguration('spectask');
-      const planning = cfg.get<string>('agents.planning.backend');
-      const impl = cfg.get<string>('agents.implementation.backend');
-      const sandbox = await this.sandboxItem();
-      const rows: BackendRow[] = probes.map((p) => ({
-        label: `${p.result.available ? '$(check)' : '$(warning)'} ${p.label}`,
-        description: [p.id, p.id === planning ? 'planning default' : '', p.id === impl ? 'implementation default' : '']
-          .filter(Boolean)
-          .join(' · '),
-        detail: p.result.available
-          ? `Available: ${[p.result.binary, p.result.version].filter(Boolean).join(' ') || 'ready'}`
-          : `Unavailable: ${p.result.problem ?? 'unknown reason'}`,
-        id: p.id,
-      }));
-      // The sandbox row has no back-end id: picking it turns the sandbox on or off.
-      const picked = await vscode.window.showQuickPick<BackendRow>(sandbox ? [sandbox, ...rows] : rows, {
-        title: 'Configure Agent Back-ends',
-        placeHolder: 'Pick a back-end to configure or make default',
-        ignoreFocusOut: true,
-      });
+      const picked = await this.pickBackend();
       if (!picked) return;
       if (picked.id === undefined) {
         await this.toggleSandbox();
@@ -86,6 +88,58 @@ export class ConfigureBackends extends Disposable {
       this.onChanged();
       return;
     }
+  }
+
+  /**
+   * The back-end list. A found CLI's probe runs it (`--version`), which can take seconds: when the probes are not
+   * done at once, the list shows right away with "Looking…" and each row fills in when its probe answers.
+   */
+  private async pickBackend(): Promise<BackendRow | undefined> {
+    const cfg = vscode.workspace.getConfiguration('spectask');
+    const planning = cfg.get<string>('agents.planning.backend');
+    const impl = cfg.get<string>('agents.implementation.backend');
+    const row = (id: BackendId, label: string, result?: ProbeResult): BackendRow => ({
+      label: `${!result ? '$(loading~spin)' : result.available ? '$(check)' : '$(warning)'} ${label}`,
+      description: [id, id === planning ? 'planning default' : '', id === impl ? 'implementation default' : '']
+        .filter(Boolean)
+        .join(' · '),
+      detail: result ? probeDetail(result, this.catalog.foundIn(id)) : 'Looking…',
+      id,
+    });
+    const probes = this.catalog.probeAll();
+    const sandbox = await this.sandboxItem();
+    // The sandbox row has no back-end id: picking it turns the sandbox on or off.
+    const withSandbox = (rows: BackendRow[]) => (sandbox ? [sandbox, ...rows] : rows);
+    const quick = await Promise.race([probes, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
+    const pick = vscode.window.createQuickPick<BackendRow>();
+    pick.title = 'Configure Agent Back-ends';
+    pick.placeholder = 'Pick a back-end to configure or make default';
+    pick.ignoreFocusOut = true;
+    pick.items = withSandbox(
+      quick ? quick.map((p) => row(p.id, p.label, p.result)) : EXTENSION_BACKENDS.list().map((b) => row(b.id, b.label)),
+    );
+    if (!quick) {
+      pick.busy = true;
+      void probes.then((all) => {
+        const active = pick.activeItems[0]?.id;
+        pick.items = withSandbox(all.map((p) => row(p.id, p.label, p.result)));
+        const again = pick.items.find((i) => i.id === active);
+        if (again) pick.activeItems = [again];
+        pick.busy = false;
+      });
+    }
+    return new Promise((resolve) => {
+      let result: BackendRow | undefined;
+      pick.onDidAccept(() => {
+        result = pick.selectedItems[0] ?? pick.activeItems[0];
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        pick.dispose();
+        resolve(result);
+      });
+      pick.show();
+    });
   }
 
   /** "Sandbox: on (bubblewrap 0.8.0)" / "off" / "unavailable: <reason>" / "no sandbox on this platform". */

@@ -1,23 +1,15 @@
 import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
-import { PRIORITIES, type Priority } from '../../core/docs/specTaskSchema';
-import { GitRunner } from '../../core/git/gitRunner';
+import type { CreateTaskAnswers } from './createTaskAnswers';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { BackendCatalog } from '../services/backends';
 import { BACKEND_LABELS } from '../services/backends';
 import { BACKEND_IDS } from '../services/settings';
-import { pickStep, inputStep, runSteps } from './multiStepInput';
+import { InputButtonPressed, InputCancelled, inputStep } from './multiStepInput';
+import { askAdvanced } from './createTaskAdvanced';
+import { refuseUnavailableBackend } from './backendGate';
 
-export type StartMode = 'plan' | 'skip' | 'backlog';
-
-export interface CreateTaskAnswers {
-  goal: string;
-  details: string;
-  backend: BackendId;
-  baseBranch?: string;
-  priority: Priority;
-  start: StartMode;
-}
+export type { CreateTaskAnswers, StartMode } from './createTaskAnswers';
 
 /** Title of a SpecTask from the goal: its first line, at most 80 characters, cut at a word. */
 export function titleFromGoal(goal: string): string {
@@ -31,148 +23,94 @@ export function validateGoal(v: string): string | undefined {
   const t = v.trim();
   if (!t) return 'Describe the goal, e.g. "Add password reset by e-mail".';
   if (t.length < 4) return 'The goal is too short to plan from.';
-  if (t.length > 2000) return 'Keep the goal under 2000 characters; put details in the next step.';
+  if (t.length > 2000) return 'Keep the goal under 2000 characters; put details under Advanced….';
   return undefined;
 }
 
-/** The multi-step "Create SpecTask" input. Returns undefined when the user pressed Escape. */
+/** The "Advanced…" button beside the goal. */
+export const ADVANCED_BUTTON_LABEL = 'Advanced… (back-end, base branch, priority, depends on)';
+
+/**
+ * "Create SpecTask": one input, the goal; Enter creates it with the defaults and starts planning. The
+ * "Advanced…" button beside it opens the rest (back-end, base branch, priority, depends on, details, what happens
+ * next) as one list to change any of them, then create. Returns undefined when the user pressed Escape.
+ */
 export async function askCreateTask(
   repo: SpecTaskRepository,
   catalog: BackendCatalog,
   preset: Partial<CreateTaskAnswers> = {},
 ): Promise<CreateTaskAnswers | undefined> {
-  const title = 'Create SpecTask';
   const cfg = vscode.workspace.getConfiguration('spectask');
-  const defaultBackend = (cfg.get<string>('agents.planning.backend') as BackendId) || 'claude-cli';
-  const probes = catalog.probeAll();
-  const branches = listBranches(repo.root);
   const state: CreateTaskAnswers = {
     goal: preset.goal ?? '',
     details: preset.details ?? '',
-    backend: preset.backend ?? defaultBackend,
+    backend: preset.backend ?? ((cfg.get<string>('agents.planning.backend') as BackendId) || 'claude-cli'),
     priority: preset.priority ?? 'medium',
     start: preset.start ?? 'plan',
     baseBranch: preset.baseBranch,
+    dependsOn: preset.dependsOn ?? [],
   };
-  return runSteps(state, [
-    async (s, step, totalSteps) => {
-      s.goal = (
+  const advanced: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('settings-gear'),
+    tooltip: ADVANCED_BUTTON_LABEL,
+  };
+  for (;;) {
+    try {
+      state.goal = (
         await inputStep(
-          { title, step, totalSteps },
+          { title: 'Create SpecTask', step: 1, totalSteps: 1 },
           {
             prompt:
-              'What should be built or changed? One sentence is enough; a planning agent turns it into requirements, a design and a checklist.',
+              'What should be built or changed? One sentence is enough: Enter starts planning with the defaults; the gear button (Advanced…) changes the back-end, base branch, priority or dependencies.',
             placeholder: 'Add password reset by e-mail',
-            value: s.goal,
+            value: state.goal,
             validate: validateGoal,
+            extraButton: advanced,
           },
         )
       ).trim();
-    },
-    async (s, step, totalSteps) => {
-      s.details = (
-        await inputStep(
-          { title, step, totalSteps },
-          {
-            prompt: 'Optional details: constraints, files to look at, what done means. Press Enter to skip.',
-            value: s.details,
-            validate: (v) => (v.length > 8000 ? 'Keep the details under 8000 characters.' : undefined),
-          },
-        )
-      ).trim();
-    },
-    async (s, step, totalSteps) => {
-      const results = await probes;
-      const items = results.map((r) => ({
-        label: `${r.result.available ? '$(check)' : '$(warning)'} ${r.label}`,
-        description: r.id === defaultBackend ? `${r.id} · default` : r.id,
-        detail: r.result.available
-          ? [r.result.binary, r.result.version].filter(Boolean).join(' ') || 'available'
-          : r.result.problem,
-        id: r.id,
-      }));
-      const picked = await pickStep(
-        { title, step, totalSteps },
-        {
-          placeholder: 'Which agent back-end should work on it?',
-          items,
-          active: items.find((i) => i.id === s.backend),
-        },
-      );
-      s.backend = picked.id;
-    },
-    async (s, step, totalSteps) => {
-      const { list, current } = await branches;
-      const items = list.map((b) => ({ label: b, description: b === current ? 'checked out' : undefined }));
-      if (!items.length) return;
-      const picked = await pickStep(
-        { title, step, totalSteps },
-        {
-          placeholder: 'Base branch: the implementation branches from it and is merged back into it',
-          items,
-          active: items.find((i) => i.label === (s.baseBranch ?? current)),
-        },
-      );
-      s.baseBranch = picked.label;
-    },
-    async (s, step, totalSteps) => {
-      const items = [...PRIORITIES].reverse().map((p) => ({ label: p, priority: p }));
-      s.priority = (
-        await pickStep(
-          { title, step, totalSteps },
-          {
-            placeholder: 'Priority (higher priorities are scheduled first)',
-            items,
-            active: items.find((i) => i.priority === s.priority),
-          },
-        )
-      ).priority;
-    },
-    async (s, step, totalSteps) => {
-      const items: (vscode.QuickPickItem & { mode: StartMode })[] = [
-        {
-          label: '$(play) Start planning now',
-          detail: 'A planning agent writes requirements.md, design.md and tasks.md for you to review.',
-          mode: 'plan',
-        },
-        {
-          label: '$(run-all) Skip planning and implement',
-          detail: 'An implementation agent starts from the goal alone.',
-          mode: 'skip',
-        },
-        {
-          label: '$(inbox) Keep it in the backlog',
-          detail: 'Start it later from the SpecTasks view.',
-          mode: 'backlog',
-        },
-      ];
-      s.start = (
-        await pickStep(
-          { title, step, totalSteps },
-          { placeholder: 'What happens next?', items, active: items.find((i) => i.mode === s.start) },
-        )
-      ).mode;
-    },
-  ]);
+      return state;
+    } catch (e) {
+      if (e instanceof InputCancelled) return undefined;
+      if (!(e instanceof InputButtonPressed)) throw e;
+      state.goal = e.value.trim();
+      const next = await askAdvanced(repo, catalog, state);
+      if (next === 'cancel') return undefined;
+      // "Create" with a goal that is not one yet goes back to the goal box, which says why.
+      if (next === 'create' && !validateGoal(state.goal)) return state;
+    }
+  }
 }
 
-async function listBranches(root: string): Promise<{ list: string[]; current?: string }> {
-  const git = new GitRunner(root);
-  const out = (await git.tryRun(['for-each-ref', '--format=%(refname:short)', 'refs/heads'])) ?? '';
-  const current = (await git.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']))?.trim();
-  const list = out
-    .split('\n')
-    .map((b) => b.trim())
-    .filter((b) => b && !b.startsWith('spectask/') && !b.startsWith('helix-'));
-  if (current) list.sort((a, b) => (a === current ? -1 : b === current ? 1 : a.localeCompare(b)));
-  return { list, current };
+/**
+ * True (after saying why in one sentence, with the Configure Agent Back-ends button) when the answers would start
+ * an agent whose back-end cannot run: nothing is created, so no card shows an agent "working" that cannot start.
+ */
+export async function refusedToStart(catalog: BackendCatalog, a: CreateTaskAnswers): Promise<boolean> {
+  if (a.start === 'backlog') return false;
+  // The run takes the phase's back-end from the settings; the SpecTask records the chosen one: both must run.
+  const phase = vscode.workspace
+    .getConfiguration('spectask')
+    .get<string>(a.start === 'plan' ? 'agents.planning.backend' : 'agents.implementation.backend') as
+    BackendId | undefined;
+  const verb = a.start === 'plan' ? 'plan it' : 'implement it';
+  for (const id of new Set([a.backend, ...(phase ? [phase] : [])]))
+    if (await refuseUnavailableBackend(catalog, id, verb)) return true;
+  return false;
 }
 
 /** Creates the SpecTask the answers describe; returns its id. */
 export async function createFromAnswers(repo: SpecTaskRepository, a: CreateTaskAnswers): Promise<string> {
   const prompt = a.details ? `${a.goal}\n\n${a.details}` : a.goal;
   return repo.orchestrator.create(
-    { title: titleFromGoal(a.goal), prompt, priority: a.priority, backend: a.backend, baseBranch: a.baseBranch },
+    {
+      title: titleFromGoal(a.goal),
+      prompt,
+      priority: a.priority,
+      backend: a.backend,
+      baseBranch: a.baseBranch,
+      ...(a.dependsOn?.length ? { dependsOn: a.dependsOn } : {}),
+    },
     { startPlanning: a.start === 'plan', skipPlanning: a.start === 'skip' },
   );
 }

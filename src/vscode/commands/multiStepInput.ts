@@ -4,6 +4,12 @@ import { vscode } from '../vscodeApi';
 export class InputBack extends Error {}
 /** Thrown inside a step when the user pressed Escape. */
 export class InputCancelled extends Error {}
+/** Thrown by a text step when the user pressed its extra button; `value` is what was typed so far. */
+export class InputButtonPressed extends Error {
+  constructor(readonly value: string) {
+    super('input button pressed');
+  }
+}
 
 export interface StepHeader {
   title: string;
@@ -14,20 +20,28 @@ export interface StepHeader {
 /** One text step: resolves with the value, or throws InputBack / InputCancelled. */
 export function inputStep(
   h: StepHeader,
-  o: { prompt: string; placeholder?: string; value?: string; validate?: (v: string) => string | undefined },
+  o: {
+    prompt: string;
+    placeholder?: string;
+    value?: string;
+    validate?: (v: string) => string | undefined;
+    /** A button beside the box (e.g. "Advanced…"): pressing it rejects with {@link InputButtonPressed}. */
+    extraButton?: vscode.QuickInputButton;
+  },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const box = vscode.window.createInputBox();
     Object.assign(box, {
       title: h.title,
-      step: h.step,
-      totalSteps: h.totalSteps,
+      // A single step shows no "(1/1)".
+      step: h.totalSteps > 1 ? h.step : undefined,
+      totalSteps: h.totalSteps > 1 ? h.totalSteps : undefined,
       prompt: o.prompt,
       placeholder: o.placeholder,
       value: o.value ?? '',
       ignoreFocusOut: true,
     });
-    box.buttons = h.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    box.buttons = [...(h.step > 1 ? [vscode.QuickInputButtons.Back] : []), ...(o.extraButton ? [o.extraButton] : [])];
     let done = false;
     const finish = (fn: () => void) => {
       done = true;
@@ -43,7 +57,10 @@ export function inputStep(
       }
       finish(() => resolve(box.value));
     });
-    box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new InputBack())));
+    box.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) finish(() => reject(new InputBack()));
+      else if (b === o.extraButton) finish(() => reject(new InputButtonPressed(box.value)));
+    });
     box.onDidHide(() => !done && finish(() => reject(new InputCancelled())));
     box.show();
   });
@@ -58,8 +75,9 @@ export function pickStep<T extends vscode.QuickPickItem>(
     const pick = vscode.window.createQuickPick<T>();
     Object.assign(pick, {
       title: h.title,
-      step: h.step,
-      totalSteps: h.totalSteps,
+      // A single step shows no "(1/1)".
+      step: h.totalSteps > 1 ? h.step : undefined,
+      totalSteps: h.totalSteps > 1 ? h.totalSteps : undefined,
       placeholder: o.placeholder,
       ignoreFocusOut: true,
       matchOnDescription: true,
@@ -81,26 +99,4 @@ export function pickStep<T extends vscode.QuickPickItem>(
     pick.onDidHide(() => !done && finish(() => reject(new InputCancelled())));
     pick.show();
   });
-}
-
-/**
- * Runs steps in order; Back re-runs the previous step (with its earlier answer as the default), Escape
- * cancels the whole flow (returns undefined). Steps read and write the shared `state`.
- */
-export async function runSteps<S>(
-  state: S,
-  steps: readonly ((s: S, step: number, total: number) => Promise<void>)[],
-): Promise<S | undefined> {
-  let i = 0;
-  while (i < steps.length) {
-    try {
-      await steps[i]!(state, i + 1, steps.length);
-      i++;
-    } catch (e) {
-      if (e instanceof InputBack) i = Math.max(0, i - 1);
-      else if (e instanceof InputCancelled) return undefined;
-      else throw e;
-    }
-  }
-  return state;
 }

@@ -8,7 +8,7 @@ import type { CreateTaskRequest, UriLike } from '../commandIds';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { BackendCatalog } from '../services/backends';
 import type { RepositoryHub } from '../services/repositoryHub';
-import { askCreateTask, createFromAnswers, validateGoal, type CreateTaskAnswers } from './createTask';
+import { askCreateTask, createFromAnswers, refusedToStart, validateGoal, type CreateTaskAnswers } from './createTask';
 import { reportErrors } from './taskCommands';
 import { pickWorkspaceFolder } from './taskPick';
 import { notificationText } from '../views/notificationText';
@@ -135,6 +135,7 @@ export class RepoCommands extends Disposable {
       start: request.start ?? 'plan',
       baseBranch: request.baseBranch,
     };
+    if (await refusedToStart(this.catalog, answers)) return undefined;
     return createFromAnswers(repo, answers);
   }
 
@@ -142,7 +143,7 @@ export class RepoCommands extends Disposable {
     const repo = await this.openRepository(folder, 'Create the SpecTask in which folder?');
     if (!repo) return undefined;
     const answers = await askCreateTask(repo, this.catalog, preset);
-    if (!answers) return undefined;
+    if (!answers || (await refusedToStart(this.catalog, answers))) return undefined;
     const id = await createFromAnswers(repo, answers);
     const t = repo.orchestrator.task(id);
     const next =

@@ -15,6 +15,12 @@ import { decodeStoredKey, keyMayGoTo, type StoredApiKey } from '../../core/agent
 import { OPENAI_COMPAT_BACKEND_INFO } from '../../core/agents/openAiCompatBackend';
 import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
 import { readCustomTemplate, readMachineSetting } from './settings';
+import { AgentCliSearch, SearchedBackend } from './agentCliSearch';
+import { CLAUDE_BACKEND_INFO } from '../../core/agents/claudeBackend';
+import { CODEX_BACKEND_INFO } from '../../core/agents/codexBackend';
+import { GEMINI_BACKEND_INFO } from '../../core/agents/geminiBackend';
+import type { DiscoveredCli } from '../../core/agents/cliDiscovery';
+import type { MachineScopedSetting } from '../../core/machineSettings';
 
 /**
  * SecretStorage key of the OpenAI-compatible endpoint's API key (never in settings). The value is JSON
@@ -63,12 +69,16 @@ class UnconfiguredBackend implements AgentBackend {
 export class BackendCatalog {
   private openAiKey: StoredApiKey | undefined;
   private current = new Map<BackendId, AgentBackend>();
+  private discovered = new Map<BackendId, DiscoveredCli>();
+  /** Where the CLIs are looked for when their path setting is empty (read once: the login shell's PATH). */
+  private readonly search: AgentCliSearch;
 
   /** `host`: where agents run (default the local host). */
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly host?: AgentHost,
   ) {
+    this.search = new AgentCliSearch(() => this.rebuild());
     this.rebuild();
   }
 
@@ -92,10 +102,23 @@ export class BackendCatalog {
     const keyCheck = this.openAiKey && baseUrl ? keyMayGoTo(this.openAiKey, baseUrl) : undefined;
     const acpAgent = readMachineSetting<string>('agents.acp.agent')?.trim();
     const acpUserAgents = parseUserAcpAgents(readMachineSetting<unknown>('agents.acp.agents'));
+    // An empty path setting means "look in the usual places"; what was found is the path probed and run.
+    const places = this.search.places();
+    this.discovered = new Map();
+    const notFound = new Set<BackendId>();
+    const cliPath = (id: BackendId, setting: MachineScopedSetting): string | undefined => {
+      const set = readMachineSetting<string>(setting)?.trim();
+      if (set) return set;
+      const found = this.search.find(id, places);
+      if (found) this.discovered.set(id, found);
+      else notFound.add(id);
+      return found?.path;
+    };
+    const sourceEnv = this.search.sourceEnv(places);
     const config: BackendConfig = {
-      claudePath: readMachineSetting<string>('agents.claudePath')?.trim(),
-      codexPath: readMachineSetting<string>('agents.codexPath')?.trim(),
-      geminiPath: readMachineSetting<string>('agents.geminiPath')?.trim(),
+      claudePath: cliPath(CLAUDE_BACKEND_INFO.id, 'agents.claudePath'),
+      codexPath: cliPath(CODEX_BACKEND_INFO.id, 'agents.codexPath'),
+      geminiPath: cliPath(GEMINI_BACKEND_INFO.id, 'agents.geminiPath'),
       openai: {
         baseUrl,
         model: c.get<string>('openaiCompatible.model')?.trim() || undefined,
@@ -104,6 +127,7 @@ export class BackendCatalog {
       custom: custom.template,
       acp: acpAgent ? { agent: acpAgent, agents: acpUserAgents.agents } : undefined,
       host: this.host,
+      ...(sourceEnv ? { sourceEnv } : {}),
     };
     const problems: Partial<Record<BackendId, string>> = {
       custom: custom.problem,
@@ -120,13 +144,30 @@ export class BackendCatalog {
       EXTENSION_BACKENDS.list().map((b) => {
         const problem = refused[b.id];
         if (problem) return [b.id, new UnconfiguredBackend(b, problem)];
-        return [b.id, b.create(config) ?? new UnconfiguredBackend(b, problems[b.id] ?? 'not configured')];
+        const backend = b.create(config) ?? new UnconfiguredBackend(b, problems[b.id] ?? 'not configured');
+        // Looked for and not found: the problem names every place searched, not just PATH.
+        return [b.id, notFound.has(b.id) ? new SearchedBackend(backend, this.search.describe(places)) : backend];
       }),
     );
   }
 
   get(id: BackendId): AgentBackend {
     return this.current.get(id)!;
+  }
+
+  /** Where a CLI whose path setting is empty was found, and through which place (`undefined`: not searched or not found). */
+  foundIn(id: BackendId): DiscoveredCli | undefined {
+    return this.discovered.get(id);
+  }
+
+  /** The places searched, in one phrase ("PATH, the login shell's PATH, … or ~/.cache/spectask-agent-clis"). */
+  searchedPlaces(): string {
+    return this.search.describe();
+  }
+
+  /** Resolves once the login shell's PATH is known, so a probe sees every place. */
+  searchReady(): Promise<void> {
+    return this.search.ready();
   }
 
   /** Stable wrappers for an AgentPool: one per back-end id, delegating to the current configuration. */
@@ -136,6 +177,7 @@ export class BackendCatalog {
 
   /** Every back-end's probe, in display order; a probe that throws counts as unavailable with its message. */
   async probeAll(): Promise<{ id: BackendId; label: string; result: ProbeResult }[]> {
+    await this.search.ready();
     return Promise.all(
       EXTENSION_BACKENDS.list().map(async ({ id, label }) => {
         const result = await this.get(id)

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
+import { shownInDocsTree } from './docsTreeFilter';
 
 /**
  * The `spectask.docs` tree: the design-docs worktree's folders and files, read with VS Code's file
@@ -42,7 +43,7 @@ export class DocsTreeProvider extends Disposable implements vscode.TreeDataProvi
       return [];
     }
     return entries
-      .filter(([name]) => name !== '.git')
+      .filter(([name]) => shownInDocsTree(name))
       .sort(
         ([a, ta], [b, tb]) => (tb & vscode.FileType.Directory) - (ta & vscode.FileType.Directory) || a.localeCompare(b),
       )

@@ -36,4 +36,42 @@ describe('npm start (scripts/start.sh)', () => {
     assert.match(code, /link_extension "\$RUN\/exts" "\$ROOT"/);
     assert.match(code, /start_code_server "\$PORT" "\$UD" "\$RUN\/exts"\s*$/m);
   });
+
+  // Issue 22 item 4: the sample's own tests failed out of the box (`Cannot find module 'express'`).
+  const install = (ws: string) =>
+    execFileSync('bash', ['-c', '. scripts/lib/install-sample-deps.sh && install_sample_deps "$1"', 'install', ws], {
+      encoding: 'utf8',
+    });
+  const sample = (installCommand: unknown) => {
+    const ws = path.join(dir, 'ws');
+    fs.mkdirSync(ws, { recursive: true });
+    fs.writeFileSync(path.join(ws, 'sample.json'), JSON.stringify({ id: 's', title: 'S', installCommand }));
+    return ws;
+  };
+
+  it("installs the sample's dependencies with its own install command, and says so", () => {
+    const ws = sample([
+      'node',
+      '-e',
+      "require('fs').writeFileSync('installed', process.argv.slice(1).join(' '))",
+      'a b',
+    ]);
+    const out = install(ws);
+    assert.equal(fs.readFileSync(path.join(ws, 'installed'), 'utf8'), 'a b', 'run as an argument array, no shell');
+    assert.match(out, /installing the sample's dependencies in .*: node -e/);
+    assert.match(out, /done/);
+  });
+
+  it('says plainly when the install fails (no registry) and goes on', () => {
+    const ws = sample(['node', '-e', 'process.exit(3)']);
+    const out = install(ws); // exits 0: npm start goes on and opens the sample
+    assert.match(out, /could not install the sample's dependencies \(is the package registry reachable\?\)/);
+    assert.match(out, /its tests fail until you run/);
+  });
+
+  it('start.sh builds and installs with a line saying what it does', () => {
+    const script = fs.readFileSync('scripts/start.sh', 'utf8');
+    assert.match(script, /echo "building the extension/);
+    assert.match(script, /install_sample_deps "\$WS"/);
+  });
 });
