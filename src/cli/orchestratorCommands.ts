@@ -13,11 +13,13 @@ const COMMON = ['repo', 'branch', 'json', 'push'];
 /** Statuses that move on by themselves (an agent works, or the scheduler will start one): derived from the table. */
 const ACTIVE = SELF_ADVANCING_STATUSES;
 
-interface RunIO extends CliIO {
+export interface RunIO extends CliIO {
   err?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
-  /** Resolves when the user interrupts (SIGINT); the CLI entry wires it. */
+  /** Resolves when the user interrupts (SIGINT, SIGTERM); the CLI entry wires it. */
   interrupted?: Promise<void>;
+  /** Registers what a second Ctrl+C does, synchronously, just before the process exits (kill the agents). */
+  onForce?: (handler: () => void) => { dispose(): void };
 }
 
 async function withOrchestrator<T>(
@@ -49,10 +51,16 @@ async function withOrchestrator<T>(
       `spectask: warn: the design-docs branch was committed but not pushed: ${f.message.trim().split('\n')[0]}\n`,
     ),
   );
+  // A second Ctrl+C exits at once: the agents are killed first, whatever the graceful stop was doing.
+  const force = io.onForce?.(() => opened.pool.killAllNow());
   try {
     return await fn(opened);
   } finally {
     opened.dispose();
+    // Every agent is stopped (soft interrupt, grace, tree killed) before the CLI may exit: agents run in process
+    // groups of their own and would otherwise go on working, unsupervised, after it.
+    await opened.pool.whenStopped();
+    force?.dispose();
     await registry.forRepo(opened.docs.repo.root).whenIdle();
     registry.dispose();
   }
