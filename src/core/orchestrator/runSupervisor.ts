@@ -7,6 +7,7 @@ import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
+import { adoptLedgerSession } from './ledgerSessions';
 import { implementationChangesPrompt, type PromptTask } from './prompts';
 import { RunCommits } from './runCommits';
 import { failRun } from './runFailure';
@@ -221,7 +222,8 @@ export class RunSupervisor extends Disposable {
       const backend: BackendId = cfg.backend;
       const baseSha = await deps.worktrees.headSha(wt);
       runId = `${task.id}-${phase}-${this.ctx.now().toString(36)}`;
-      // The session the pool resumes (an earlier run's here, or one adopted from the ledger after a restart).
+      // The session the pool resumes: an earlier run's here, or the ledger's (a restart, a new `spectask run`).
+      await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => this.ctx.log(l, m));
       const known = deps.pool.agent(task.id);
       const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
       if (active.stopping) throw new Error(active.stopping);
