@@ -38,6 +38,9 @@ async function withOrchestrator<T>(
     host: backendCfg.host,
     settings: () => settings,
     branch: optionValue(args, 'branch'),
+    // Only `spectask run` may create the design-docs branch; `fleet`, `queue` or `start 99` on a repository without
+    // one say so (run `spectask init`) and change nothing.
+    createBranch: !passive,
     push: args.options.has('push'),
     secrets: () => [backendCfg.openai?.apiKey ?? ''].filter(Boolean),
     log: (level, m) => (level !== 'info' || !passive) && io.err?.write(`spectask: ${level}: ${m}\n`),
