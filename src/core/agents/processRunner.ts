@@ -9,7 +9,7 @@ import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './
 import { LineSplitter } from './lineSplitter';
 import { localAgentHost } from './localAgentHost';
 import { RunEventChannel } from './runEventChannel';
-import { isOutsideWorktree } from './worktreePaths';
+import { isOutsideGranted } from './worktreePaths';
 
 /** Knobs of the shared runner; the defaults suit real use, tests shorten them. */
 export interface CliRunOptions {
@@ -226,7 +226,9 @@ class CliRun<S extends BaseParseState> implements AgentRun {
     }
     for (const e of events) {
       if (e.t === 'result') continue; // the runner emits the single result itself, at exit
-      if (e.t === 'file_change' && isOutsideWorktree(this.req.worktree, e.path)) {
+      // Its own SpecTask folder (extraDirs: tasks.md ticks) is granted like the worktree: no warning for those.
+      const granted = [this.req.worktree, ...(this.req.extraDirs ?? [])];
+      if (e.t === 'file_change' && isOutsideGranted(this.req.worktree, granted, e.path)) {
         this.channel.push({ ...e, outsideWorktree: true });
         this.channel.push({
           t: 'notice',
