@@ -1,3 +1,5 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { openOrchestrator, type OpenedOrchestrator } from '../core/orchestrator/openOrchestrator';
@@ -69,6 +71,12 @@ async function withOrchestrator<T>(
   }
 }
 
+/** The text of line `line` (1-based) of `file`, trimmed and cut to 200 characters; '' when there is none. */
+async function quotedLine(file: string, line: number): Promise<string> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  return (text.split('\n')[line - 1] ?? '').trim().slice(0, 200);
+}
+
 function resolveId(o: Orchestrator, ref: string): string {
   const views = o.taskViews();
   const n = Number(ref);
@@ -138,14 +146,10 @@ export function lifecycleCommand(
               'requirements.md' | 'design.md' | 'tasks.md';
             if (!['requirements.md', 'design.md', 'tasks.md'].includes(document))
               throw new UsageError('--document must be requirements.md, design.md or tasks.md');
-            await o.requestSpecChanges(id, [
-              {
-                document,
-                line: Number(optionValue(args, 'line') ?? 1) || 1,
-                quote: optionValue(args, 'quote') ?? '',
-                comment,
-              },
-            ]);
+            const line = Number(optionValue(args, 'line') ?? 1) || 1;
+            // Without --quote the commented line is quoted from the document: the agent then sees what is meant.
+            const quote = optionValue(args, 'quote') ?? (await quotedLine(path.join(t.path, document), line));
+            await o.requestSpecChanges(id, [{ document, line, quote, comment }]);
           }
           break;
         }

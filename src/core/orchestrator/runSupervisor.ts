@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { BackendId } from '../agents/agentBackend';
 import type { ResultEvent } from '../agents/agentEvents';
 import type { AgentPool } from '../agents/agentPool';
@@ -8,7 +9,7 @@ import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
 import { adoptLedgerSession } from './ledgerSessions';
-import { implementationChangesPrompt, type PromptTask } from './prompts';
+import { implementationChangesPrompt, withRunNotes, type PromptTask } from './prompts';
 import { RunCommits } from './runCommits';
 import { failRun } from './runFailure';
 import {
@@ -244,7 +245,11 @@ export class RunSupervisor extends Disposable {
         backend,
         phase,
         worktree: wt.path,
-        prompt: makePrompt(promptTask, paths),
+        prompt: withRunNotes(makePrompt(promptTask, paths), {
+          permissions: spec.permissions(s),
+          resumed: !!sessionId,
+          tasksFile: path.join(task.path, 'tasks.md'),
+        }),
         model: cfg.model,
         permissions: spec.permissions(s),
         limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },
