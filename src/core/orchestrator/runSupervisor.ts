@@ -13,6 +13,7 @@ import { implementationChangesPrompt, withRunNotes, type PromptTask } from './pr
 import { RunCommits } from './runCommits';
 import { failRun } from './runFailure';
 import {
+  CHANGES_REQUESTED,
   failureReason,
   nudgeReason,
   RESUMED_AFTER_RESTART,
@@ -121,17 +122,20 @@ export class RunSupervisor extends Disposable {
     for (const t of this.ctx.book.all()) {
       const phase = phaseOfStatus(t.status);
       if (!phase || !this.isOrphan(t)) continue;
-      this.ctx.log(
-        'warn',
-        `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`,
-      );
       const last = t.record?.history.at(-1);
       const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
+      // Changes requested from another process (`spectask request-changes`) are the normal way here, no orphan.
+      if (changes) this.ctx.log('info', `SpecTask ${t.number}: starting its agent on the requested changes`);
+      else
+        this.ctx.log(
+          'warn',
+          `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming`,
+        );
       await this.launch(
         t,
         phase,
         changes ? (task, paths) => implementationChangesPrompt(task, paths, changes) : PHASES[phase].continuePrompt,
-        { reason: RESUMED_ORPHAN },
+        { reason: changes ? CHANGES_REQUESTED : RESUMED_ORPHAN },
       ).catch((e) => this.ctx.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
     }
   }
