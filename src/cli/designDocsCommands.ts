@@ -11,6 +11,7 @@ import { GitQueueRegistry } from '../core/git/gitQueue';
 import { dependencyProblem, parseTaskRefs } from '../core/orchestrator/dependencies';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistJson, taskDetailsJson, taskJson } from './jsonShapes';
+import { jsonSafe, terminalSafe } from './terminalText';
 
 /** Where a command writes. */
 export interface CliIO {
@@ -36,8 +37,8 @@ export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> 
         'legacy-local': 'adopted (legacy name)',
         'legacy-remote': 'adopted from the remote (legacy name)',
       }[origin];
-      io.out.write(`design-docs branch '${branch}' ${how}; worktree at ${worktreePath}\n`);
-      for (const r of repairs) io.out.write(`  repaired: ${r}\n`);
+      writeText(io, `design-docs branch '${branch}' ${how}; worktree at ${worktreePath}\n`);
+      for (const r of repairs) writeText(io, `  repaired: ${r}\n`);
     }
     return 0;
   });
@@ -77,7 +78,7 @@ export async function createCommand(args: ParsedArgs, io: CliIO): Promise<number
       dependsOn,
     });
     if (args.options.has('json')) writeJson(io, taskJson(t));
-    else io.out.write(`created SpecTask ${t.id} "${t.title}" in ${t.path}\n`);
+    else writeText(io, `created SpecTask ${t.id} "${t.title}" in ${t.path}\n`);
     return 0;
   });
 }
@@ -111,7 +112,8 @@ export async function dependsOnCommand(args: ParsedArgs, io: CliIO): Promise<num
       },
     );
     if (args.options.has('json')) writeJson(io, { id: t.id, dependsOn: rec.dependsOn });
-    else io.out.write(`SpecTask ${t.id} depends on ${deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing'}\n`);
+    else
+      writeText(io, `SpecTask ${t.id} depends on ${deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing'}\n`);
     return 0;
   });
 }
@@ -126,10 +128,11 @@ export async function listCommand(args: ParsedArgs, io: CliIO): Promise<number> 
       writeJson(io, { branch: dd.location.branch, worktreePath: dd.location.worktreePath, tasks: tasks.map(taskJson) });
       return 0;
     }
-    if (tasks.length === 0) io.out.write(`no SpecTasks yet on '${dd.location.branch}' (spectask create <title>)\n`);
+    if (tasks.length === 0) writeText(io, `no SpecTasks yet on '${dd.location.branch}' (spectask create <title>)\n`);
     for (const t of tasks) {
       const progress = t.progress ? `${t.progress.done}/${t.progress.total}` : '-';
-      io.out.write(
+      writeText(
+        io,
         `${t.id.padEnd(8)} ${(t.status ?? '-').padEnd(24)} ${progress.padStart(7)}  ${t.title}${t.problems.length ? `  (${t.problems.length} problem${t.problems.length > 1 ? 's' : ''})` : ''}\n`,
       );
     }
@@ -147,9 +150,10 @@ export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> 
       writeJson(io, taskDetailsJson(t));
       return 0;
     }
-    io.out.write(`${t.id}  ${t.title}\nstatus:   ${t.status ?? '(unknown)'}\nfolder:   ${t.path}\n`);
+    writeText(io, `${t.id}  ${t.title}\nstatus:   ${t.status ?? '(unknown)'}\nfolder:   ${t.path}\n`);
     if (t.progress)
-      io.out.write(
+      writeText(
+        io,
         `progress: ${t.progress.done}/${t.progress.total} done (${t.progress.percent}%), ${t.progress.doing} in progress\n`,
       );
     if (t.checklist && t.focus)
@@ -158,7 +162,7 @@ export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> 
         ...(t.focus.current ? [t.focus.current] : []),
         ...t.focus.after,
       ]);
-    for (const p of t.problems) io.out.write(`problem: ${p.path}${p.field ? ` (${p.field})` : ''}: ${p.message}\n`);
+    for (const p of t.problems) writeText(io, `problem: ${p.path}${p.field ? ` (${p.field})` : ''}: ${p.message}\n`);
     return 0;
   });
 }
@@ -181,14 +185,16 @@ export async function checklistCommand(args: ParsedArgs, io: CliIO): Promise<num
     writeJson(io, checklistJson(abs, items, problems, progress, focus));
     return 0;
   }
-  io.out.write(
+  writeText(
+    io,
     `${abs}: ${progress.done}/${progress.total} done (${progress.percent}%), ${progress.doing} in progress\n`,
   );
   for (const it of items)
-    io.out.write(
+    writeText(
+      io,
       `${it === focus.current ? '>' : ' '} ${'  '.repeat(it.depth)}${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.id ? `${it.id}: ` : ''}${it.text}  (line ${it.line + 1})\n`,
     );
-  for (const p of problems) io.out.write(`problem: line ${p.line + 1}: ${p.message}\n`);
+  for (const p of problems) writeText(io, `problem: line ${p.line + 1}: ${p.message}\n`);
   return 0;
 }
 
@@ -211,7 +217,8 @@ export async function markCommand(args: ParsedArgs, io: CliIO): Promise<number> 
         commit: r.commit?.sha ?? null,
       });
     else
-      io.out.write(
+      writeText(
+        io,
         r.changed
           ? `${r.taskId}: "${r.item.text}" ${r.before} → ${r.after} (commit ${r.commit?.sha.slice(0, 10) ?? 'none'})\n`
           : `${r.taskId}: "${r.item.text}" is already ${r.after}\n`,
@@ -239,18 +246,24 @@ function writeFocus(
   window: ChecklistItem[],
 ): void {
   if (all.length === 0) {
-    io.out.write('checklist: no items yet\n');
+    writeText(io, 'checklist: no items yet\n');
     return;
   }
-  io.out.write(current ? 'current:\n' : 'all items done; last items:\n');
+  writeText(io, current ? 'current:\n' : 'all items done; last items:\n');
   for (const it of window)
-    io.out.write(
+    writeText(
+      io,
       `  ${it === current ? '>' : ' '} ${String(it.index + 1).padStart(3)}. [${it.markerChar}] ${it.text}\n`,
     );
 }
 
 function writeJson(io: CliIO, value: unknown): void {
-  io.out.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.out.write(`${jsonSafe(value, 2)}\n`);
+}
+
+/** Writes text for a person: controls and bidi controls from the branch are never printed raw. */
+function writeText(io: CliIO, text: string): void {
+  io.out.write(terminalSafe(text));
 }
 
 /** Opens the store for `--repo` (default: cwd), runs `fn`, and always releases the store. */

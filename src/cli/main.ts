@@ -10,9 +10,9 @@ import {
   listCommand,
   markCommand,
   showCommand,
-  type CliIO,
 } from './designDocsCommands';
-import { fleetCommand, lifecycleCommand, queueCommand, runCommand } from './orchestratorCommands';
+import { fleetCommand, lifecycleCommand, queueCommand, runCommand, type RunIO } from './orchestratorCommands';
+import { Interruption, interruptionFromSignals } from './interruption';
 import { syncCommand } from './syncCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
@@ -49,10 +49,7 @@ const VALUE_OPTIONS = new Set([
   'integration-strategy',
 ]);
 
-const COMMANDS: Record<
-  string,
-  (args: ParsedArgs, io: CliIO & { err?: NodeJS.WritableStream; interrupted?: Promise<void> }) => Promise<number>
-> = {
+const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>> = {
   run: runCommand,
   fleet: fleetCommand,
   start: lifecycleCommand('start'),
@@ -139,7 +136,7 @@ export async function main(
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
   cwd: string = process.cwd(),
-  interrupted?: Promise<void>,
+  interrupted?: Promise<void> | Interruption,
 ): Promise<number> {
   const [first] = argv;
   if (first === '--version' || first === '-v') {
@@ -154,7 +151,14 @@ export async function main(
     const args = parseArgs(argv, VALUE_OPTIONS);
     const run = args.command ? COMMANDS[args.command] : undefined;
     if (!run) throw new UsageError(`unknown command '${args.command ?? first}'. Run 'spectask help'.`);
-    return await run(args, { out, cwd, err, interrupted });
+    const interruption = interrupted instanceof Interruption ? interrupted : undefined;
+    return await run(args, {
+      out,
+      cwd,
+      err,
+      interrupted: interrupted instanceof Interruption ? interrupted.requested : interrupted,
+      onForce: interruption && ((h) => interruption.onForce(h)),
+    });
   } catch (e) {
     if (e instanceof UsageError) {
       err.write(`spectask: ${e.message}\n`);
@@ -167,20 +171,15 @@ export async function main(
 }
 
 if (require.main === module) {
-  // The first Ctrl+C stops gracefully (agents get their soft interrupt); a second one exits at once.
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => {
-      resolve();
-      process.once('SIGINT', () => process.exit(130));
-    });
-    process.once('SIGTERM', () => resolve());
-  });
+  // The first Ctrl+C (or SIGTERM) stops gracefully: every agent gets its soft interrupt, a grace period, then
+  // its tree is killed, before the CLI exits. A second Ctrl+C kills the agents at once and exits.
+  const interruption = interruptionFromSignals();
   // Exit only once stdout and stderr have drained: a pipe takes 64 KiB at a time, and process.exit() would
   // cut `spectask list --json` short when its output is read by another program.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   // Only the long-running orchestrator starts git from the helper process; one-shot commands spare starting it.
   useGitWorker(process.argv[2] === 'run');
-  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interrupted).then(exit, (err) => {
+  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interruption).then(exit, (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
     exit(1);
   });

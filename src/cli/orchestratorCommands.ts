@@ -1,3 +1,5 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { openOrchestrator, type OpenedOrchestrator } from '../core/orchestrator/openOrchestrator';
@@ -13,11 +15,13 @@ const COMMON = ['repo', 'branch', 'json', 'push'];
 /** Statuses that move on by themselves (an agent works, or the scheduler will start one): derived from the table. */
 const ACTIVE = SELF_ADVANCING_STATUSES;
 
-interface RunIO extends CliIO {
+export interface RunIO extends CliIO {
   err?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
-  /** Resolves when the user interrupts (SIGINT); the CLI entry wires it. */
+  /** Resolves when the user interrupts (SIGINT, SIGTERM); the CLI entry wires it. */
   interrupted?: Promise<void>;
+  /** Registers what a second Ctrl+C does, synchronously, just before the process exits (kill the agents). */
+  onForce?: (handler: () => void) => { dispose(): void };
 }
 
 async function withOrchestrator<T>(
@@ -36,6 +40,9 @@ async function withOrchestrator<T>(
     host: backendCfg.host,
     settings: () => settings,
     branch: optionValue(args, 'branch'),
+    // Only `spectask run` may create the design-docs branch; `fleet`, `queue` or `start 99` on a repository without
+    // one say so (run `spectask init`) and change nothing.
+    createBranch: !passive,
     push: args.options.has('push'),
     secrets: () => [backendCfg.openai?.apiKey ?? ''].filter(Boolean),
     log: (level, m) => (level !== 'info' || !passive) && io.err?.write(`spectask: ${level}: ${m}\n`),
@@ -49,13 +56,25 @@ async function withOrchestrator<T>(
       `spectask: warn: the design-docs branch was committed but not pushed: ${f.message.trim().split('\n')[0]}\n`,
     ),
   );
+  // A second Ctrl+C exits at once: the agents are killed first, whatever the graceful stop was doing.
+  const force = io.onForce?.(() => opened.pool.killAllNow());
   try {
     return await fn(opened);
   } finally {
     opened.dispose();
+    // Every agent is stopped (soft interrupt, grace, tree killed) before the CLI may exit: agents run in process
+    // groups of their own and would otherwise go on working, unsupervised, after it.
+    await opened.pool.whenStopped();
+    force?.dispose();
     await registry.forRepo(opened.docs.repo.root).whenIdle();
     registry.dispose();
   }
+}
+
+/** The text of line `line` (1-based) of `file`, trimmed and cut to 200 characters; '' when there is none. */
+async function quotedLine(file: string, line: number): Promise<string> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  return (text.split('\n')[line - 1] ?? '').trim().slice(0, 200);
 }
 
 function resolveId(o: Orchestrator, ref: string): string {
@@ -127,14 +146,10 @@ export function lifecycleCommand(
               'requirements.md' | 'design.md' | 'tasks.md';
             if (!['requirements.md', 'design.md', 'tasks.md'].includes(document))
               throw new UsageError('--document must be requirements.md, design.md or tasks.md');
-            await o.requestSpecChanges(id, [
-              {
-                document,
-                line: Number(optionValue(args, 'line') ?? 1) || 1,
-                quote: optionValue(args, 'quote') ?? '',
-                comment,
-              },
-            ]);
+            const line = Number(optionValue(args, 'line') ?? 1) || 1;
+            // Without --quote the commented line is quoted from the document: the agent then sees what is meant.
+            const quote = optionValue(args, 'quote') ?? (await quotedLine(path.join(t.path, document), line));
+            await o.requestSpecChanges(id, [{ document, line, quote, comment }]);
           }
           break;
         }

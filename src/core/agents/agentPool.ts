@@ -6,6 +6,7 @@ import type { AgentHost } from './agentHost';
 import { localAgentHost } from './localAgentHost';
 import { sumUsage, type TranscriptStore } from './transcriptStore';
 import { isSafeSessionId } from './sessionId';
+import { recordProcessTree, signalRecorded } from './processTree';
 
 /** idle: has a session, no run; working: a run is live; transitioning: between phases (queued or starting). */
 export type AgentStatus = 'idle' | 'working' | 'transitioning' | 'stopped' | 'failed';
@@ -145,13 +146,45 @@ export class AgentPool extends Disposable {
       t.unref();
       this._register(toDisposable(() => clearInterval(t)));
     }
-    // Disposal stops every live run: no agent process outlives the pool.
-    this._register(
-      toDisposable(() => {
-        for (const q of this.queue.splice(0)) this.resolveCancelledTicket(q, 'pool disposed');
-        for (const a of this.agents.values()) void a.live?.cancel({ reason: 'pool disposed' });
-      }),
-    );
+    // Disposal stops every live run: no agent process outlives the pool. `whenStopped` tells when they are gone.
+    this._register(toDisposable(() => (this.stopping = this.stopAll('pool disposed'))));
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  /**
+   * Resolves once every run live at disposal has ended (soft interrupt, grace period, tree killed). A process
+   * about to exit (`spectask run` on Ctrl+C or SIGTERM) awaits it: its agents run in process groups of their
+   * own and would otherwise go on working, unsupervised, after it exited. Resolves at once before disposal.
+   */
+  whenStopped(): Promise<void> {
+    return this.stopping ?? Promise.resolve();
+  }
+
+  /** Cancels every queued phase and every live run; resolves when the runs have ended. Sessions stay resumable. */
+  async stopAll(reason: string): Promise<void> {
+    for (const q of this.queue.splice(0)) this.resolveCancelledTicket(q, reason);
+    await Promise.all([...this.agents.values()].map((a) => a.live?.cancel({ reason })));
+  }
+
+  /**
+   * SIGKILLs, synchronously, every live run's process group and recorded tree: for a second Ctrl+C, when the
+   * process exits in the same tick and no grace period is wanted. Returns how many processes were signalled.
+   */
+  killAllNow(): number {
+    let n = 0;
+    for (const a of this.agents.values()) {
+      const pid = a.live?.pid;
+      if (pid === undefined) continue;
+      n += signalRecorded(recordProcessTree(pid), 'SIGKILL');
+      if (process.platform !== 'win32')
+        try {
+          process.kill(-pid, 'SIGKILL'); // its process group: children forked since the record
+        } catch {
+          // the group is gone already
+        }
+    }
+    return n;
   }
 
   /** Queues a phase for a task; it runs as soon as a slot is free, resuming the task's session if it has one. */

@@ -9,7 +9,7 @@ import type { BaseParseState, CliAdapter, ExitInfo, InvocationContext } from './
 import { LineSplitter } from './lineSplitter';
 import { localAgentHost } from './localAgentHost';
 import { RunEventChannel } from './runEventChannel';
-import { isOutsideWorktree } from './worktreePaths';
+import { isOutsideGranted } from './worktreePaths';
 
 /** Knobs of the shared runner; the defaults suit real use, tests shorten them. */
 export interface CliRunOptions {
@@ -28,6 +28,8 @@ export interface CliRunOptions {
 }
 
 const STDERR_TAIL_LINES = 20;
+/** A rejected command line prints its one-line error first, then pages of help the tail keeps instead. */
+const STDERR_HEAD_LINES = 10;
 /** After the process exits, orphans may still hold stdout open; stop waiting for it after this long. */
 const STDOUT_DRAIN_MS = 1500;
 
@@ -107,6 +109,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
   private async run(): Promise<void> {
     const state = this.adapter.createState(this.runId, this.req);
     let stderrTail: string[] = [];
+    const stderrHead: string[] = [];
     try {
       const extra = this.opts.prepare ? await this.opts.prepare(this.req) : {};
       const ctx: InvocationContext = {
@@ -162,6 +165,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         });
       });
       const errSplitter = new LineSplitter((line) => {
+        if (stderrHead.length < STDERR_HEAD_LINES) stderrHead.push(line);
         stderrTail.push(line);
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail = stderrTail.slice(-STDERR_TAIL_LINES);
         this.opts.onStderrLine?.(line);
@@ -186,6 +190,7 @@ class CliRun<S extends BaseParseState> implements AgentRun {
             stoppedBy: this.stoppedBy,
             spawnError: spawnErrorOf(exit, inv.command),
             stderrTail: stderrTail.join('\n'),
+            stderrHead: stderrHead.join('\n'),
           },
           state,
         ),
@@ -224,9 +229,13 @@ class CliRun<S extends BaseParseState> implements AgentRun {
         },
       ];
     }
+    // An error no retry can fix (a refused login): stop now instead of watching the CLI retry it for minutes.
+    if (state.fatal && !this.stoppedBy) void this.stop({ status: 'cancelled', message: state.fatal.message });
     for (const e of events) {
       if (e.t === 'result') continue; // the runner emits the single result itself, at exit
-      if (e.t === 'file_change' && isOutsideWorktree(this.req.worktree, e.path)) {
+      // Its own SpecTask folder (extraDirs: tasks.md ticks) is granted like the worktree: no warning for those.
+      const granted = [this.req.worktree, ...(this.req.extraDirs ?? [])];
+      if (e.t === 'file_change' && isOutsideGranted(this.req.worktree, granted, e.path)) {
         this.channel.push({ ...e, outsideWorktree: true });
         this.channel.push({
           t: 'notice',

@@ -37,3 +37,12 @@ export function isOutsideWorktree(worktree: string, p: string): boolean {
   const rel = path.relative(root, target);
   return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
 }
+
+/**
+ * True when `p` (absolute, or relative to the agent's `cwd`) lies outside every folder the agent was granted:
+ * its worktree and its extra folders (the SpecTask folder whose tasks.md it ticks). Writes there are expected.
+ */
+export function isOutsideGranted(cwd: string, granted: readonly string[], p: string): boolean {
+  const abs = path.resolve(cwd, p);
+  return granted.every((root) => isOutsideWorktree(root, abs));
+}

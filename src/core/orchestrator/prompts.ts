@@ -1,3 +1,5 @@
+import type { PermissionPolicy } from '../agents/agentBackend';
+
 /**
  * What the agents are told (DESIGN.md §6). Pure functions of the task and its paths, so every rule the
  * orchestrator later checks is stated to the agent in the same words, and tests can read them.
@@ -8,6 +10,16 @@ export interface PromptTask {
   title: string;
   /** The user's goal and details, verbatim. */
   goal: string;
+}
+
+/** What the run supervisor knows about a run beyond its phase's prompt (see {@link withRunNotes}). */
+export interface RunNotes {
+  /** The run's permission level: the agent is told which commands it may run, so it wastes no turns on denials. */
+  permissions?: PermissionPolicy;
+  /** The run continues an earlier session: files may have changed since that session last saw them. */
+  resumed?: boolean;
+  /** The checklist the agent should re-read when resumed. */
+  tasksFile: string;
 }
 
 export interface PlanningPaths {
@@ -23,12 +35,14 @@ export interface ReviewComment {
   comment: string;
 }
 
-const FORMATS = (
-  folder: string,
-  title: string,
-) => `Write exactly these three files in ${folder} (create or overwrite them; nothing else):
+const FORMATS = (folder: string, title: string) =>
+  `Write exactly these three files in ${folder} (create or overwrite them; nothing else):
 
-1. requirements.md — first line exactly "# Requirements: ${title}". User stories ("As a …, I want …, so that …"),
+${FORMAT_RULES(title)}`;
+
+const FORMAT_RULES = (
+  title: string,
+) => `1. requirements.md — first line exactly "# Requirements: ${title}". User stories ("As a …, I want …, so that …"),
    then acceptance criteria in EARS form ("WHEN <trigger> THE SYSTEM SHALL <response>", "IF … THEN THE SYSTEM SHALL …").
    End with a section "## Open Questions" (write "None." if there are none).
 2. design.md — first line exactly "# Design: ${title}". Architecture, the files and modules you will touch, key
@@ -57,7 +71,10 @@ Keep the documents short and concrete; do not invent requirements the goal does 
 Open Questions instead. When the three files are written, reply with a one-paragraph summary.`;
 }
 
-/** Resumes the same planning session with the reviewer's comments. */
+/**
+ * The reviewer's comments for the planning agent. It usually resumes the planning session, but may not (another
+ * machine, a back-end without resume): the goal, the title and the formats are restated, briefly.
+ */
 export function revisionPrompt(
   task: PromptTask,
   paths: PlanningPaths,
@@ -70,13 +87,21 @@ export function revisionPrompt(
         `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}:\n   ${c.comment}`,
     )
     .join('\n');
-  return `The reviewer requested changes to the spec of SpecTask #${task.number} (revision ${revision}).
+  return `The reviewer requested changes to the spec of SpecTask #${task.number}: "${task.title}" (revision ${revision}).
+
+Goal from the user:
+"""
+${task.goal}
+"""
 
 ${list || '(no line comments; the reviewer asked for a general revision)'}
 
-Revise requirements.md, design.md and tasks.md in ${paths.taskFolder} to address every comment. Keep the same file
-formats and first lines, keep "- [ ] T<n>: …" checklist items, and still do not change any code. Reply with a short
-list of what you changed.`;
+Revise requirements.md, design.md and tasks.md in ${paths.taskFolder} to address every comment (read them first: they
+may have changed). Keep these formats:
+
+${FORMAT_RULES(task.title)}
+
+Still do not change any code. Reply with a short list of what you changed.`;
 }
 
 export interface ImplementationPaths {
@@ -100,7 +125,7 @@ const NO_GIT_WRITES = `Do not run git commands that write (no add, commit, stash
 export function implementationPrompt(task: PromptTask, paths: ImplementationPaths, opts: { hasSpec: boolean }): string {
   const spec = opts.hasSpec
     ? `Read the approved spec first: ${paths.requirementsFile}, ${paths.designFile} and the checklist ${paths.tasksFile}.`
-    : `There is no written spec ("skip planning"). The goal is:\n"""\n${task.goal}\n"""\nThe checklist ${paths.tasksFile} holds the steps.`;
+    : `There is no written spec ("skip planning"). The goal is:\n"""\n${task.goal}\n"""\nFirst write the checklist: if ${paths.tasksFile} has no "- [ ] T<n>: …" items yet, add small, ordered steps\n(one per line, "- [ ] T1: <step>", a last one that runs the tests) under its first line; then work through them.`;
   return `You are the implementation agent for SpecTask #${task.number}: "${task.title}".
 
 You work in ${paths.worktree} on branch ${paths.branch} (based on ${paths.baseBranch}). Stay inside it.
@@ -108,7 +133,7 @@ ${spec}
 
 Rules — the orchestrator checks them in git, not in your reply:
 - Work through the checklist in ${paths.tasksFile} in order. Before starting an item change its "- [ ]" to "- [~]";
-  when it is finished change it to "- [x]". Edit only the marker of your own items; change no other text in that file.
+  when it is finished change it to "- [x]". ${opts.hasSpec ? 'Edit only the markers; change no other text in that file.' : 'Once written, change only the markers of its items.'}
 - Do not use an internal to-do list instead of that file: the people watching see only the file.
 - ${NO_GIT_WRITES}
 - Do not open pull requests.
@@ -142,4 +167,33 @@ ${comments}
 """
 Make the changes in ${paths.worktree}. If they need new steps, add them to ${paths.tasksFile} as "- [ ] T<n>: …" items and tick
 them as before. ${NO_GIT_WRITES}`;
+}
+
+/** What each permission level lets the agent run, in one line. */
+export function commandsNote(p: PermissionPolicy): string {
+  switch (p.mode) {
+    case 'read-only':
+      return 'You may read files only: editing and commands are refused.';
+    case 'edit':
+      return 'You may read and edit files but run no commands (no shell, tests or builds): they are refused, do not try.';
+    case 'edit+commands':
+      return p.allow.length
+        ? `You may edit files and run only commands starting with: ${p.allow.map((c) => `\`${c}\``).join(', ')}. Anything else is refused.`
+        : 'You may read and edit files but run no commands: they are refused, do not try.';
+    case 'full':
+      return 'You may run commands (build, test) in your worktree.';
+    case 'ask':
+      return 'Each command needs the user’s approval: run only the ones you need.';
+  }
+}
+
+/**
+ * The phase's prompt with what the run adds: which commands the permission level allows and, for a resumed
+ * session, to look at the files before going on (a reviewer, a teammate or an earlier run may have changed them).
+ */
+export function withRunNotes(prompt: string, notes: RunNotes): string {
+  const resumed = notes.resumed
+    ? `This continues your earlier session on this SpecTask. First read ${notes.tasksFile} and look at the current state of the files: they, not your memory, say what is done.\n\n`
+    : '';
+  return `${resumed}${prompt}${notes.permissions ? `\n\n${commandsNote(notes.permissions)}` : ''}`;
 }

@@ -84,9 +84,11 @@ export function retryReason(
  * first: for an agent that died or went silent it is the cause, and the unfinished checklist only its consequence.
  */
 export function failureReason(
-  result: Pick<ResultEvent, 'status' | 'errorMessage' | 'deniedTools'>,
+  result: Pick<ResultEvent, 'status' | 'errorMessage' | 'deniedTools' | 'errorKind'>,
   problems: readonly string[],
 ): string {
+  // A refused login or a missing binary is the whole story: the empty templates it left are no news.
+  if (result.errorKind) problems = [];
   const ending = result.errorMessage
     ? [`the agent's run ended ${result.status}: ${result.errorMessage}`]
     : result.status !== 'success'

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { BackendId } from '../agents/agentBackend';
 import type { ResultEvent } from '../agents/agentEvents';
 import type { AgentPool } from '../agents/agentPool';
@@ -7,10 +8,12 @@ import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
-import { implementationChangesPrompt, type PromptTask } from './prompts';
+import { adoptLedgerSession } from './ledgerSessions';
+import { implementationChangesPrompt, withRunNotes, type PromptTask } from './prompts';
 import { RunCommits } from './runCommits';
 import { failRun } from './runFailure';
 import {
+  CHANGES_REQUESTED,
   failureReason,
   nudgeReason,
   RESUMED_AFTER_RESTART,
@@ -119,17 +122,20 @@ export class RunSupervisor extends Disposable {
     for (const t of this.ctx.book.all()) {
       const phase = phaseOfStatus(t.status);
       if (!phase || !this.isOrphan(t)) continue;
-      this.ctx.log(
-        'warn',
-        `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming its agent`,
-      );
       const last = t.record?.history.at(-1);
       const changes = last?.trigger === 'request_implementation_changes' ? last.note : undefined;
+      // Changes requested from another process (`spectask request-changes`) are the normal way here, no orphan.
+      if (changes) this.ctx.log('info', `SpecTask ${t.number}: starting its agent on the requested changes`);
+      else
+        this.ctx.log(
+          'warn',
+          `SpecTask ${t.number} is ${t.status.replace(/_/g, ' ')} but no agent runs for it; resuming`,
+        );
       await this.launch(
         t,
         phase,
         changes ? (task, paths) => implementationChangesPrompt(task, paths, changes) : PHASES[phase].continuePrompt,
-        { reason: RESUMED_ORPHAN },
+        { reason: changes ? CHANGES_REQUESTED : RESUMED_ORPHAN },
       ).catch((e) => this.ctx.log('error', `could not resume SpecTask ${t.number}: ${(e as Error).message}`));
     }
   }
@@ -221,7 +227,8 @@ export class RunSupervisor extends Disposable {
       const backend: BackendId = cfg.backend;
       const baseSha = await deps.worktrees.headSha(wt);
       runId = `${task.id}-${phase}-${this.ctx.now().toString(36)}`;
-      // The session the pool resumes (an earlier run's here, or one adopted from the ledger after a restart).
+      // The session the pool resumes: an earlier run's here, or the ledger's (a restart, a new `spectask run`).
+      await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => this.ctx.log(l, m));
       const known = deps.pool.agent(task.id);
       const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
       if (active.stopping) throw new Error(active.stopping);
@@ -242,7 +249,11 @@ export class RunSupervisor extends Disposable {
         backend,
         phase,
         worktree: wt.path,
-        prompt: makePrompt(promptTask, paths),
+        prompt: withRunNotes(makePrompt(promptTask, paths), {
+          permissions: spec.permissions(s),
+          resumed: !!sessionId,
+          tasksFile: path.join(task.path, 'tasks.md'),
+        }),
         model: cfg.model,
         permissions: spec.permissions(s),
         limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },

@@ -189,4 +189,28 @@ describe('AgentPool', () => {
     pool.dispose();
     assert.equal((await t.finished).status, 'cancelled');
   });
+
+  // Issue 17 item 6: `spectask run` awaits this before it exits, so no agent outlives it.
+  it('whenStopped resolves only after every run live at disposal has ended, not when it was asked to', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const start = backend.start.bind(backend);
+    backend.start = (req) => {
+      const run = start(req);
+      // A run that takes its grace period to stop: it ends only when the test releases it.
+      return { ...run, cancel: async () => gate.then(() => backend.live.get(req.taskId)?.('cancelled')) };
+    };
+    pool.runPhase('t1', phase());
+    pool.runPhase('t2', phase());
+    await tick();
+    pool.dispose();
+    let stopped = false;
+    void pool.whenStopped().then(() => (stopped = true));
+    await tick();
+    assert.equal(stopped, false, 'resolved while the runs were still stopping');
+    assert.equal(backend.live_now, 2);
+    release();
+    await pool.whenStopped();
+    assert.equal(backend.live_now, 0);
+  });
 });

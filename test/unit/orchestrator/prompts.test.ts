@@ -5,6 +5,7 @@ import {
   implementationPrompt,
   planningPrompt,
   revisionPrompt,
+  withRunNotes,
 } from '../../../src/core/orchestrator/prompts';
 
 const task = { number: '000007', title: 'Add login endpoint', goal: 'Users log in with email and password.' };
@@ -77,5 +78,46 @@ describe('prompts', () => {
       'uncommitted changes in src/app.ts',
     ]);
     assert.match(p, /- 2 items are not \[x\]: T3, T4\n- uncommitted changes in src\/app\.ts/);
+  });
+
+  // Issue 17, prompts: the revision may reach a model that never saw the goal (a new process, another back-end).
+  it('a revision restates the title, the goal and the formats', () => {
+    const p = revisionPrompt(task, planPaths, [{ document: 'design.md', line: 4, quote: 'x', comment: 'y' }], 1);
+    assert.ok(p.includes('"Add login endpoint"'));
+    assert.ok(p.includes(task.goal));
+    for (const h of ['# Requirements: Add login endpoint', '# Implementation Tasks: Add login endpoint', '- [ ] T1:'])
+      assert.ok(p.includes(h), h);
+    assert.match(p, /do not change any code/i);
+  });
+
+  it('skip-planning tells the agent to write the checklist first', () => {
+    const p = implementationPrompt(task, implPaths, { hasSpec: false });
+    assert.match(p, /First write the checklist/);
+    assert.doesNotMatch(p, /holds the steps/);
+    assert.doesNotMatch(p, /Edit only the markers/);
+    assert.match(implementationPrompt(task, implPaths, { hasSpec: true }), /Edit only the markers/);
+  });
+
+  it('says which commands the permission level allows', () => {
+    const base = 'Do the work.';
+    const note = (permissions: Parameters<typeof withRunNotes>[1]['permissions']) =>
+      withRunNotes(base, { permissions, tasksFile: implPaths.tasksFile }).slice(base.length);
+    assert.match(note({ mode: 'edit' }), /run no commands/);
+    assert.match(
+      note({ mode: 'edit+commands', allow: ['npm test', 'git status'] }),
+      /only commands starting with: `npm test`, `git status`/,
+    );
+    assert.match(note({ mode: 'edit+commands', allow: [] }), /run no commands/);
+    assert.match(note({ mode: 'full' }), /may run commands/);
+    assert.match(note({ mode: 'read-only' }), /read files only/);
+  });
+
+  it('a resumed agent is told to read tasks.md and the files first; a fresh one is not', () => {
+    const resumed = withRunNotes('Continue.', { resumed: true, tasksFile: implPaths.tasksFile });
+    assert.ok(
+      resumed.startsWith(`This continues your earlier session on this SpecTask. First read ${implPaths.tasksFile}`),
+    );
+    assert.ok(resumed.endsWith('Continue.'));
+    assert.equal(withRunNotes('Continue.', { tasksFile: implPaths.tasksFile }), 'Continue.');
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChecklistItem } from '../../../src/core/checklist/checklistTypes';
 import {
+  failureReason,
   nudgeReason,
   retryReason,
   revisionReason,
@@ -44,5 +45,18 @@ describe('restart reasons', () => {
     assert.equal(runEnding({ status: 'max_turns' }), 'the agent ran out of turns');
     assert.equal(runEnding({ status: 'budget' }), 'the agent ran out of budget');
     assert.equal(runEnding({ status: 'denied', exitCode: 0 }), 'a tool was denied');
+  });
+
+  // Issue 17 item 10: "binary not found" followed by "requirements.md is still the empty template" misleads.
+  it('a failure with an errorKind names only its cause, not the checks of the work it never did', () => {
+    const problems = ['requirements.md is still the empty template'];
+    assert.equal(
+      failureReason(
+        { status: 'crashed', errorMessage: 'agent binary not found: claude', errorKind: 'missing-binary' },
+        problems,
+      ),
+      "the agent's run ended crashed: agent binary not found: claude",
+    );
+    assert.match(failureReason({ status: 'error', errorMessage: 'boom' }, problems), /empty template/);
   });
 });

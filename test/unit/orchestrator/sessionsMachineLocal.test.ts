@@ -138,4 +138,29 @@ describe('agent session ids are machine-local: nothing from spectask.json reache
       logs.join('\n'),
     );
   });
+
+  // Issue 17 item 5: revision, implementation and review changes are started by a NEW `spectask run` (or window)
+  // after the last run ended; they must continue the agent's conversation, from the ledger of this machine.
+  it('a phase started by a new process after the last run ended resumes the session the ledger recorded', async () => {
+    const repo = makeCleanRepo();
+    // Reports session ses-42 and ends at once, writing no spec: planning fails (no nudges, no retries).
+    const cli = path.join(tempDir('fake-gemini-'), 'gemini');
+    const init = JSON.stringify({ type: 'init', session_id: 'ses-42', model: 'fake' });
+    fs.writeFileSync(cli, `#!/bin/sh\necho '${init}'\nexit 0\n`, { mode: 0o755 });
+    const first = new RecordingHost();
+    h = await open(repo, cli, first);
+    const id = await h.orchestrator.create({ title: 'Greet', prompt: 'Say hi.' }, { startPlanning: true });
+    await until('the planning run to fail', () => h!.orchestrator.task(id)?.status === 'spec_failed', h.logs);
+    assert.ok(!first.launches[0]!.args.includes('--resume'), 'the first run starts a session');
+    const ledger = new RunLedger(h.docs.repo.commonDir);
+    assert.equal((await ledger.interruptedRuns()).length, 0, 'the run ended');
+    await h.dispose();
+    h = undefined;
+    const second = new RecordingHost();
+    h = await open(repo, cli, second);
+    await h.orchestrator.retry(id);
+    await until('the retried run', () => second.launches.length >= 1, h.logs);
+    const argv = second.launches[0]!.args;
+    assert.deepEqual(argv.slice(argv.indexOf('--resume'), argv.indexOf('--resume') + 2), ['--resume', 'ses-42']);
+  });
 });
