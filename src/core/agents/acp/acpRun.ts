@@ -12,7 +12,7 @@ import { LineSplitter, parseJsonLine } from '../lineSplitter';
 import { localAgentHost } from '../localAgentHost';
 import { RunEventChannel } from '../runEventChannel';
 import { assertSafeSessionId } from '../sessionId';
-import { isOutsideWorktree } from '../worktreePaths';
+import { isOutsideGranted } from '../worktreePaths';
 import { PRODUCT_VERSION } from '../../version';
 import { createAcpParseState, mapSessionUpdate, resultFromStopReason, type AcpParseState } from './acpEvents';
 import { AcpPermissionDesk } from './acpPermissionDesk';
@@ -264,7 +264,10 @@ export class AcpRun implements AgentRun {
   }
 
   private push(e: AgentEvent): void {
-    if (e.t === 'file_change' && isOutsideWorktree(this.req.worktree, e.path)) {
+    if (
+      e.t === 'file_change' &&
+      isOutsideGranted(this.req.worktree, [this.req.worktree, ...(this.req.extraDirs ?? [])], e.path)
+    ) {
       this.channel.push({ ...e, outsideWorktree: true });
       return;
     }
