@@ -8,6 +8,8 @@ import { bouncesInARow, queueOrder, REQUEUED_NOTE, returnedFromQueue } from './i
 import { cleanStaleScratch } from './integration/scratchWorktrees';
 import { mergeBaseIntoWorktree, setbackPrompt } from './integration/sendBack';
 import type { TaskEntry } from '../store/fleetState';
+import type { FileGlob } from './overlap/fileGlobs';
+import { PredictedFiles } from './overlap/predictedFiles';
 
 /** After this many setbacks in a row the task waits for a person instead of going back to its agent again. */
 export const MAX_BOUNCES = 3;
@@ -42,6 +44,7 @@ export class Integrator {
   /** Why a queued task did not go now (the user's checkout is dirty, the base kept moving). */
   private readonly held = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter[]>();
+  private readonly predictions = new PredictedFiles();
 
   constructor(
     private readonly ctx: OrchestratorContext,
@@ -89,6 +92,14 @@ export class Integrator {
     await this.ctx.apply(id, 'accept', note, false);
     this.ctx.kick();
     return this.queue().findIndex((x) => x.id === id) + 1;
+  }
+
+  /** The files each queued or running implementation predicts (design.md `## Files`), for the scheduler. */
+  predictedFiles(): Promise<Map<string, FileGlob[]>> {
+    const relevant = [...this.ctx.book.all()].filter(
+      (t) => t.status === 'queued_implementation' || t.status === 'implementation',
+    );
+    return this.predictions.of(relevant);
   }
 
   /** The queued tasks in the order they will be integrated. */

@@ -2,6 +2,7 @@
  * What the agents are told (DESIGN.md §6). Pure functions of the task and its paths, so every rule the
  * orchestrator later checks is stated to the agent in the same words, and tests can read them.
  */
+import { FILES_SECTION_REQUEST } from './overlap/filesPrompt';
 
 export interface PromptTask {
   number: string;
@@ -33,6 +34,7 @@ const FORMATS = (
    End with a section "## Open Questions" (write "None." if there are none).
 2. design.md — first line exactly "# Design: ${title}". Architecture, the files and modules you will touch, key
    decisions and their reasons, risks. Keep it short.
+${FILES_SECTION_REQUEST}
 3. tasks.md — first line exactly "# Implementation Tasks: ${title}", then a markdown checklist of small, ordered,
    verifiable steps, one per line, each starting with a stable id:
      - [ ] T1: <step>
