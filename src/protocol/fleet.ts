@@ -100,6 +100,11 @@ export interface FleetAgentCard {
    * failed: 2 failing"; kept while its agent works on it again, gone once it is merged.
    */
   integrationReason?: string;
+  /**
+   * After an implementation run: the files design.md's `## Files` predicted against those the branch changed,
+   * e.g. "files predicted 2, changed 3; not predicted: src/util.js" (issue 21). Absent without a prediction.
+   */
+  filePrediction?: string;
   /** The last error, e.g. why the task failed. */
   lastError?: string;
   /** Whether the SpecTask has a code worktree to open. */

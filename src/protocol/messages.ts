@@ -111,9 +111,16 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
     isNumber(c.progress.total) &&
     Array.isArray(c.window) &&
     c.window.every(isChecklistItem) &&
-    [c.backend, c.agentId, c.lastActivity, c.restartReason, c.queueReason, c.lastError, c.integrationReason].every(
-      isOptionalString,
-    ) &&
+    [
+      c.backend,
+      c.agentId,
+      c.lastActivity,
+      c.restartReason,
+      c.queueReason,
+      c.lastError,
+      c.integrationReason,
+      c.filePrediction,
+    ].every(isOptionalString) &&
     [c.currentIndex, c.startedAt, c.updatedAt, c.tokens, c.costUsd, c.queuePosition].every(isOptionalNum) &&
     (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean')
   );

@@ -118,6 +118,8 @@ export function buildFleetSnapshot(input: {
   queueReasons: ReadonlyMap<string, string>;
   /** The integration queue in order (task ids). */
   integrationQueue?: readonly string[];
+  /** Per task, its files as predicted against as changed (overlap/predictionChecks.ts). */
+  filePredictions?: ReadonlyMap<string, string>;
   contextItems: number;
   now: number;
 }): FleetSnapshot {
@@ -147,6 +149,7 @@ export function buildFleetSnapshot(input: {
       queueReason: input.queueReasons.get(t.id),
       queuePosition: place.get(t.id),
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
+      filePrediction: input.filePredictions?.get(t.id),
       lastError: t.error ?? agent?.lastError,
       hasWorktree: t.hasWorktree,
     });

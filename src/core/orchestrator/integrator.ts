@@ -10,6 +10,7 @@ import { mergeBaseIntoWorktree, setbackPrompt } from './integration/sendBack';
 import type { TaskEntry } from '../store/fleetState';
 import type { FileGlob } from './overlap/fileGlobs';
 import { PredictedFiles } from './overlap/predictedFiles';
+import { PredictionChecks } from './overlap/predictionChecks';
 
 /** After this many setbacks in a row the task waits for a person instead of going back to its agent again. */
 export const MAX_BOUNCES = 3;
@@ -45,11 +46,15 @@ export class Integrator {
   private readonly held = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly predictions = new PredictedFiles();
+  /** Each finished run's predicted files against its real diff (card, tooltip). */
+  readonly predictionChecks: PredictionChecks;
 
   constructor(
     private readonly ctx: OrchestratorContext,
     private readonly hooks: IntegratorHooks,
-  ) {}
+  ) {
+    this.predictionChecks = new PredictionChecks(ctx);
+  }
 
   /** At the orchestrator's start: scratch worktrees of a killed process go, interrupted integrations queue again. */
   async recover(): Promise<void> {
@@ -128,6 +133,9 @@ export class Integrator {
       if (t.status === 'implementation_review' && returnedFromQueue(history) && bouncesInARow(history) < MAX_BOUNCES)
         await this.enqueue(t.id, REQUEUED_NOTE).catch((e) => this.ctx.log('warn', (e as Error).message));
     }
+    await this.predictionChecks
+      .update(this.ctx.book.all())
+      .catch((e) => this.ctx.log('warn', `file prediction check: ${(e as Error).message}`));
     this.request();
   }
 

@@ -132,6 +132,7 @@ export class Orchestrator extends Disposable {
       runs: state.runs,
       queueReasons: state.queueReasons,
       integrationQueue: this.integrator.queue().map((t) => t.id),
+      filePredictions: this.integrator.predictionChecks.notes(),
       contextItems: this.deps.settings().contextItems,
       now: this.now(),
     });

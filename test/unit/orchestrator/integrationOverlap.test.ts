@@ -239,5 +239,13 @@ describe('overlap holding a task back (orchestrator, real git)', function () {
     await waitForStatus(h, ids[0], 'implementation_review');
     await waitForStatus(h, ids[1], 'implementation_review');
     assert.equal(h.backend.maxLive, 1, 'the two never ran at once');
+    // After the run, the card compares the prediction with what the branch changed.
+    const first = () => h!.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[0])!;
+    for (let t0 = Date.now(); !first().filePrediction && Date.now() - t0 < 10_000;)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(
+      first().filePrediction,
+      'files predicted 1, changed 1; not predicted: src/step-000001-2.txt; predicted but unchanged: src/app.js',
+    );
   });
 });
