@@ -157,6 +157,7 @@ export const COMMAND_ARG_PARSERS = {
   'spectask.task.restore': task,
   'spectask.task.showTranscript': task,
   'spectask.task.openWorktree': task,
+  'spectask.task.dependsOn': task,
   'spectask.backends.configure': none,
   'spectask.designDocs.init': (a, id): [UriLike | undefined] => [parseFolder(a[0], id)],
   'spectask.designDocs.sync': (a, id): [RepositoryTarget] => [parseRepositoryTarget(a[0], id)],

@@ -19,6 +19,7 @@ export const COMMANDS = {
   'spectask.task.restore': { title: 'Restore', icon: '$(discard)' },
   'spectask.task.showTranscript': { title: 'Show Agent Transcript', icon: '$(output)' },
   'spectask.task.openWorktree': { title: 'Open Code Worktree', icon: '$(folder-opened)' },
+  'spectask.task.dependsOn': { title: 'Depends on…', icon: '$(references)' },
   'spectask.backends.configure': { title: 'Configure Agent Back-ends', icon: '$(gear)' },
   'spectask.designDocs.init': { title: 'Initialize Design-Docs Branch', icon: '$(git-branch)' },
   'spectask.designDocs.sync': { title: 'Sync Design Docs', icon: '$(sync)' },
@@ -100,6 +101,7 @@ export interface CommandArgs {
   'spectask.task.restore': [target?: TaskTargetArg];
   'spectask.task.showTranscript': [target?: TaskTargetArg];
   'spectask.task.openWorktree': [target?: TaskTargetArg];
+  'spectask.task.dependsOn': [target?: TaskTargetArg];
   'spectask.backends.configure': [];
   'spectask.designDocs.init': [folder?: UriLike];
   /** A repository root path or a Uri inside the repository; asks when several repositories are open. */
