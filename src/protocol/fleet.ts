@@ -105,6 +105,8 @@ export interface FleetAgentCard {
    * e.g. "files predicted 2, changed 3; not predicted: src/util.js" (issue 21). Absent without a prediction.
    */
   filePrediction?: string;
+  /** The pull request the queue opened or updated, with the checks gh reported, e.g. "pull request https://… opened (…; checks: 2 passing)". */
+  pullRequest?: string;
   /** The last error, e.g. why the task failed. */
   lastError?: string;
   /** Whether the SpecTask has a code worktree to open. */

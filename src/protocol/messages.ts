@@ -120,6 +120,7 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
       c.lastError,
       c.integrationReason,
       c.filePrediction,
+      c.pullRequest,
     ].every(isOptionalString) &&
     [c.currentIndex, c.startedAt, c.updatedAt, c.tokens, c.costUsd, c.queuePosition].every(isOptionalNum) &&
     (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean')

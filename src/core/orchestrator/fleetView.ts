@@ -12,7 +12,7 @@ import {
 } from '../../protocol/fleet';
 import { displayPath } from './displayPath';
 import type { SpecTaskRecord } from '../docs/specTaskSchema';
-import { integrationReasonOf } from './integration/integrationReason';
+import { integrationReasonOf, pullRequestOf } from './integration/integrationReason';
 
 // The one place where core's vocabulary becomes the dashboard's (src/protocol imports nothing from core).
 
@@ -150,6 +150,7 @@ export function buildFleetSnapshot(input: {
       queuePosition: place.get(t.id),
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
       filePrediction: input.filePredictions?.get(t.id),
+      pullRequest: pullRequestOf(t.record),
       lastError: t.error ?? agent?.lastError,
       hasWorktree: t.hasWorktree,
     });

@@ -195,40 +195,46 @@ export class Integrator {
     this.held.delete(t.id);
     await this.ctx.apply(t.id, 'integration_slot_free', undefined, false);
     this.ctx.kick();
-    let outcome: IntegrationOutcome | { kind: 'pull-request'; url: string };
+    let outcome: IntegrationOutcome;
     try {
       const s = deps.settings();
-      if (s.mergeStrategy === 'pull-request') {
-        const text = await pullRequestText(t.path, {
-          number: t.number,
-          title: t.title,
-          checklist: t.items.map((i) => i.text),
-        });
-        outcome = { kind: 'pull-request', url: await openPullRequest(deps.worktrees.queue, wt, text) };
-      } else {
-        const commonDir = await this.gitCommonDir();
-        outcome = await integrateOne({
-          queue: deps.worktrees.queue,
-          host: deps.pool.host,
-          repoRoot: deps.repoRoot,
-          commonDir,
-          wt,
-          number: t.number,
-          title: t.title,
-          settings: s.integration ?? DEFAULT_INTEGRATION,
-          outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
-        });
-      }
+      const commonDir = await this.gitCommonDir();
+      // The pull-request target goes through the same gate: rebased on the current base and tested first.
+      const pullRequest =
+        s.mergeStrategy === 'pull-request'
+          ? async () =>
+              openPullRequest(
+                deps.worktrees.queue,
+                wt,
+                await pullRequestText(t.path, {
+                  number: t.number,
+                  title: t.title,
+                  checklist: t.items.map((i) => i.text),
+                }),
+              )
+          : undefined;
+      outcome = await integrateOne({
+        queue: deps.worktrees.queue,
+        host: deps.pool.host,
+        repoRoot: deps.repoRoot,
+        commonDir,
+        wt,
+        number: t.number,
+        title: t.title,
+        settings: s.integration ?? DEFAULT_INTEGRATION,
+        outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
+        pullRequest,
+      });
     } catch (e) {
       outcome = { kind: 'blocked', reason: `the integration failed: ${(e as Error).message.split('\n')[0]}` };
     }
     if (this.ctx.isDisposed()) return; // the next start finds it `integrating` and queues it again
     if (outcome.kind === 'pull-request') {
-      await this.ctx.apply(t.id, 'integration_succeeded', `pull request ${outcome.url}`, false);
+      await this.ctx.apply(t.id, 'integration_succeeded', outcome.note, false);
       this.ctx.notice({
         kind: 'done',
         taskId: t.id,
-        message: `Opened a pull request for #${t.number} "${t.title}": ${outcome.url}`,
+        message: `#${t.number} "${t.title}" passed its tests: ${outcome.note}`,
       });
       this.settle(t.id, { pullRequest: outcome.url });
       this.ctx.kick();
@@ -238,7 +244,7 @@ export class Integrator {
   }
 
   /** Records how an integration ended and tells whoever waits for it. */
-  private async finish(id: string, outcome: IntegrationOutcome): Promise<void> {
+  private async finish(id: string, outcome: Exclude<IntegrationOutcome, { kind: 'pull-request' }>): Promise<void> {
     const { deps, book } = this.ctx;
     const t = book.require(id);
     const wt = book.worktreeOf(id);
