@@ -52,14 +52,16 @@ describe('a conflict resolved by the real claude CLI (integration queue)', funct
       {
         match: /implementation agent for SpecTask/,
         turns: (v): ScriptTurn[] => {
+          // Without a spec the prompt says "The checklist <file>", which the phased fake does not read.
+          const tasksFile = /(\/\S+\/tasks\.md)/.exec(v.prompt)?.[1] ?? '';
           const mark = (from: string, to: string): ScriptTurn => ({
             tool: {
               name: 'Edit',
-              input: { file_path: v.tasksFile, old_string: `- [${from}] T1:`, new_string: `- [${to}] T1:` },
+              input: { file_path: tasksFile, old_string: `- [${from}] T1:`, new_string: `- [${to}] T1:` },
             },
           });
           return [
-            { tool: { name: 'Read', input: { file_path: v.tasksFile } } },
+            { tool: { name: 'Read', input: { file_path: tasksFile } } },
             mark(' ', '~'),
             { tool: { name: 'Read', input: { file_path: readme(v.worktree) } } },
             {
