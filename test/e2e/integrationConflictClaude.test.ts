@@ -138,12 +138,10 @@ describe('a conflict resolved by the real claude CLI (integration queue)', funct
 
     await assert.rejects(o.accept(ids[1]!), /conflicts with #000001 in README\.md/);
     await waitFor(ids[1]!, 'done');
-    // What claude was shown: the prompt with the conflicting file, then the file with both sides in markers.
+    // What claude was shown: the fake answers with the resolution only to a prompt saying the task "could not be
+    // integrated" (the prompt itself is past the part of a resumed request the fake logs), and the file it read
+    // held both sides in conflict markers.
     const seen = fake.modelRequests().map((r) => r.last ?? '');
-    assert.ok(
-      seen.some((s) => /could not be integrated: conflicts with #000001 in README\.md/.test(s)),
-      'the prompt',
-    );
     assert.ok(
       seen.some((s) => /<<<<<<<[\s\S]*greeter by 000002[\s\S]*greeter by 000001[\s\S]*>>>>>>>/.test(s)),
       'the markers',
