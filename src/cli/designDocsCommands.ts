@@ -9,6 +9,8 @@ import { PRIORITIES, type Priority } from '../core/docs/specTaskSchema';
 import type { SpecTaskStore } from '../core/docs/specTaskStore';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { dependencyProblem, parseTaskRefs } from '../core/orchestrator/dependencies';
+import { describePredictionCheck } from '../core/orchestrator/overlap/predictedFiles';
+import { taskStanding } from '../core/orchestrator/overlap/taskStanding';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import { checklistJson, taskDetailsJson, taskJson } from './jsonShapes';
 import { jsonSafe, terminalSafe } from './terminalText';
@@ -146,11 +148,14 @@ export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> 
   const [ref] = expectPositionals(args, 1, 'spectask show <id> [--json]');
   return withStore(args, io, false, async (dd) => {
     const t = await dd.store.get(ref);
+    const standing = await taskStanding(dd.repo.root, t, await dd.store.list());
     if (args.options.has('json')) {
-      writeJson(io, taskDetailsJson(t));
+      writeJson(io, taskDetailsJson(t, standing));
       return 0;
     }
     writeText(io, `${t.id}  ${t.title}\nstatus:   ${t.status ?? '(unknown)'}\nfolder:   ${t.path}\n`);
+    if (standing.waitingFor) writeText(io, `waiting:  ${standing.waitingFor.replace(/^waiting for /, 'for ')}\n`);
+    if (standing.filePrediction) writeText(io, `files:    ${describePredictionCheck(standing.filePrediction)}\n`);
     if (t.progress)
       writeText(
         io,

@@ -8,6 +8,8 @@ import type { SpecTaskDetails, SpecTaskSummary } from '../core/docs/specTaskRead
 import type { SyncResult } from '../core/docs/designDocsSync';
 import type { SpecTaskRecord } from '../core/docs/specTaskSchema';
 import { integrationReasonOf } from '../core/orchestrator/integration/integrationReason';
+import type { TaskStanding } from '../core/orchestrator/overlap/taskStanding';
+import type { PredictionCheck } from '../core/orchestrator/overlap/predictedFiles';
 
 // The `--json` output of the CLI. These shapes are a stable interface for scripts and CI (documented in
 // src/cli/JSON.md): fields may be added, never renamed or removed. Lines and item numbers are 1-based;
@@ -55,6 +57,10 @@ export interface TaskDetailsJson extends TaskJson {
   checklist: ChecklistJson | null;
   /** Why its last integration did not reach the base ("tests failed: 2 failing"); null once merged or never. */
   integrationReason: string | null;
+  /** What a queued task waits for besides a free slot ("waiting for #000003 (implementing): both touch src/app.js"). */
+  waitingFor: string | null;
+  /** After a run: design.md's `## Files` against the branch's diff; null without a prediction or a finished run. */
+  filePrediction: PredictionCheck | null;
 }
 
 export function itemJson(it: ChecklistItem): ItemJson {
@@ -101,7 +107,7 @@ export function taskJson(t: SpecTaskSummary): TaskJson {
   };
 }
 
-export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
+export function taskDetailsJson(t: SpecTaskDetails, standing: TaskStanding = {}): TaskDetailsJson {
   return {
     ...taskJson(t),
     record: t.record ?? null,
@@ -116,6 +122,8 @@ export function taskDetailsJson(t: SpecTaskDetails): TaskDetailsJson {
         ? checklistJson(t.documents.tasks, t.checklist.items, t.checklist.problems, t.progress, t.focus)
         : null,
     integrationReason: integrationReasonOf(t.record) ?? null,
+    waitingFor: standing.waitingFor ?? null,
+    filePrediction: standing.filePrediction ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs 
 import type { CliIO } from './designDocsCommands';
 import { cardLine, fleetText } from './fleetText';
 import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from './orchestratorSettings';
+import { proposalText } from '../core/orchestrator/dependencyProposals';
 
 const COMMON = ['repo', 'branch', 'json', 'push'];
 /** Statuses in which the orchestrator still has something to do without a person. */
@@ -114,9 +115,15 @@ export function lifecycleCommand(
         case 'skip-planning':
           await o.skipPlanning(id);
           break;
-        case 'approve':
+        case 'approve': {
           await o.approve(id, note);
+          // The planning agent's `Depends on:` lines are only proposals: printed, added by `spectask depends-on`.
+          const t = o.task(id)!;
+          const graph = new Map(o.taskViews().map((v) => [v.id, v.record?.dependsOn ?? []]));
+          const text = await proposalText(t.path, id, t.number, graph);
+          if (text && !args.options.has('json')) io.out.write(`${text}\n`);
           break;
+        }
         case 'reject':
           await o.reject(id, note);
           break;

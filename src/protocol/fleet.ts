@@ -100,6 +100,13 @@ export interface FleetAgentCard {
    * failed: 2 failing"; kept while its agent works on it again, gone once it is merged.
    */
   integrationReason?: string;
+  /**
+   * After an implementation run: the files design.md's `## Files` predicted against those the branch changed,
+   * e.g. "files predicted 2, changed 3; not predicted: src/util.js" (issue 21). Absent without a prediction.
+   */
+  filePrediction?: string;
+  /** The pull request the queue opened or updated, with the checks gh reported, e.g. "pull request https://… opened (…; checks: 2 passing)". */
+  pullRequest?: string;
   /** The last error, e.g. why the task failed. */
   lastError?: string;
   /** Whether the SpecTask has a code worktree to open. */

@@ -146,9 +146,17 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
     isNumber(c.progress.total) &&
     Array.isArray(c.window) &&
     c.window.every(isChecklistItem) &&
-    [c.backend, c.agentId, c.lastActivity, c.restartReason, c.queueReason, c.lastError, c.integrationReason].every(
-      isOptionalString,
-    ) &&
+    [
+      c.backend,
+      c.agentId,
+      c.lastActivity,
+      c.restartReason,
+      c.queueReason,
+      c.lastError,
+      c.integrationReason,
+      c.filePrediction,
+      c.pullRequest,
+    ].every(isOptionalString) &&
     [c.currentIndex, c.startedAt, c.updatedAt, c.tokens, c.costUsd, c.queuePosition].every(isOptionalNum) &&
     (c.hasWorktree === undefined || typeof c.hasWorktree === 'boolean') &&
     (c.runLive === undefined || typeof c.runLive === 'boolean') &&

@@ -158,6 +158,7 @@ export const COMMAND_ARG_PARSERS = {
   'spectask.task.showTranscript': task,
   'spectask.task.openWorktree': task,
   'spectask.task.answerPermission': task,
+  'spectask.task.dependsOn': task,
   'spectask.backends.configure': none,
   'spectask.designDocs.init': (a, id): [UriLike | undefined] => [parseFolder(a[0], id)],
   'spectask.designDocs.sync': (a, id): [RepositoryTarget] => [parseRepositoryTarget(a[0], id)],

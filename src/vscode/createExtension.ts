@@ -7,6 +7,7 @@ import { registerCommand } from './commandRegistry';
 import { ConfigureBackends } from './commands/configureBackends';
 import { RepoCommands } from './commands/repoCommands';
 import { SyncDesignDocs } from './commands/syncCommand';
+import { DependsOnCommand } from './commands/dependsOnCommand';
 import { SampleProjects } from './commands/sampleProject';
 import { TaskCommands } from './commands/taskCommands';
 import type { FleetState } from '../core/store/fleetState';
@@ -222,6 +223,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const repoCommands = store.add(new RepoCommands(hub, catalog));
   const samples = store.add(new SampleProjects(context, hub, repoCommands));
   store.add(new SyncDesignDocs(hub));
+  store.add(new DependsOnCommand(hub));
   store.add(new ConfigureBackends(catalog, context.secrets, log, () => void probeBackends(), agentHost));
 
   store.add(

@@ -59,3 +59,24 @@ export function dependencyProblem(
     return `that would make a cycle (${cycle.map((n) => `#${n}`).join(' → ')}); every task on it would wait forever`;
   return undefined;
 }
+
+/** "#000003, #000004", or "nothing". */
+export const describeDependencies = (deps: readonly string[]): string =>
+  deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing';
+
+/**
+ * Sets what `id` depends on through the one check (dependencyProblem), committing its `spectask.json`; throws
+ * with the reason (a cycle with its path) and changes nothing when the edit is refused.
+ */
+export async function setDependsOn(
+  store: { update(ref: string, what: string, mutate: (r: { dependsOn: string[] }) => void): Promise<unknown> },
+  graph: ReadonlyMap<string, readonly string[]>,
+  id: string,
+  deps: readonly string[],
+): Promise<void> {
+  const problem = dependencyProblem(graph, id, deps);
+  if (problem) throw new Error(`#${id} cannot depend on ${describeDependencies(deps)}: ${problem}`);
+  await store.update(id, `depends on ${describeDependencies(deps)}`, (r) => {
+    r.dependsOn = [...deps];
+  });
+}

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/fleet';
 import { displayPath } from './displayPath';
 import type { SpecTaskRecord } from '../docs/specTaskSchema';
-import { integrationReasonOf } from './integration/integrationReason';
+import { integrationReasonOf, pullRequestOf } from './integration/integrationReason';
 import { boardColumnOf, boardMovesOf, isRunLive, landingOf, runFactsOf } from './fleetCardFacts';
 
 // The one place where core's vocabulary becomes the dashboard's (src/protocol imports nothing from core).
@@ -125,6 +125,8 @@ export function buildFleetSnapshot(input: {
   integrationQueue?: readonly string[];
   /** Tasks an agent works on now (the store's `working`); without it, each agent's status says. */
   working?: ReadonlySet<string>;
+  /** Per task, its files as predicted against as changed (overlap/predictionChecks.ts). */
+  filePredictions?: ReadonlyMap<string, string>;
   contextItems: number;
   now: number;
 }): FleetSnapshot {
@@ -151,6 +153,8 @@ export function buildFleetSnapshot(input: {
       queueReason: input.queueReasons.get(t.id),
       queuePosition: place.get(t.id),
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
+      filePrediction: input.filePredictions?.get(t.id),
+      pullRequest: pullRequestOf(t.record),
       lastError: t.error ?? agent?.lastError,
       hasWorktree: t.hasWorktree,
       ...(t.status === 'done' ? landingOf(t.record) : {}),

@@ -8,6 +8,9 @@ import { bouncesInARow, queueOrder, REQUEUED_NOTE, returnedFromQueue } from './i
 import { cleanStaleScratch } from './integration/scratchWorktrees';
 import { mergeBaseIntoWorktree, setbackPrompt } from './integration/sendBack';
 import type { TaskEntry } from '../store/fleetState';
+import type { FileGlob } from './overlap/fileGlobs';
+import { PredictedFiles } from './overlap/predictedFiles';
+import { PredictionChecks } from './overlap/predictionChecks';
 
 /** After this many setbacks in a row the task waits for a person instead of going back to its agent again. */
 export const MAX_BOUNCES = 3;
@@ -42,11 +45,16 @@ export class Integrator {
   /** Why a queued task did not go now (the user's checkout is dirty, the base kept moving). */
   private readonly held = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter[]>();
+  private readonly predictions = new PredictedFiles();
+  /** Each finished run's predicted files against its real diff (card, tooltip). */
+  readonly predictionChecks: PredictionChecks;
 
   constructor(
     private readonly ctx: OrchestratorContext,
     private readonly hooks: IntegratorHooks,
-  ) {}
+  ) {
+    this.predictionChecks = new PredictionChecks(ctx);
+  }
 
   /** At the orchestrator's start: scratch worktrees of a killed process go, interrupted integrations queue again. */
   async recover(): Promise<void> {
@@ -91,6 +99,14 @@ export class Integrator {
     return this.queue().findIndex((x) => x.id === id) + 1;
   }
 
+  /** The files each queued or running implementation predicts (design.md `## Files`), for the scheduler. */
+  predictedFiles(): Promise<Map<string, FileGlob[]>> {
+    const relevant = [...this.ctx.book.all()].filter(
+      (t) => t.status === 'queued_implementation' || t.status === 'implementation',
+    );
+    return this.predictions.of(relevant);
+  }
+
   /** The queued tasks in the order they will be integrated. */
   queue(): TaskEntry[] {
     return queueOrder([...this.ctx.book.all()]);
@@ -117,6 +133,9 @@ export class Integrator {
       if (t.status === 'implementation_review' && returnedFromQueue(history) && bouncesInARow(history) < MAX_BOUNCES)
         await this.enqueue(t.id, REQUEUED_NOTE).catch((e) => this.ctx.log('warn', (e as Error).message));
     }
+    await this.predictionChecks
+      .update(this.ctx.book.all())
+      .catch((e) => this.ctx.log('warn', `file prediction check: ${(e as Error).message}`));
     this.request();
   }
 
@@ -176,40 +195,46 @@ export class Integrator {
     this.held.delete(t.id);
     await this.ctx.apply(t.id, 'integration_slot_free', undefined, false);
     this.ctx.kick();
-    let outcome: IntegrationOutcome | { kind: 'pull-request'; url: string };
+    let outcome: IntegrationOutcome;
     try {
       const s = deps.settings();
-      if (s.mergeStrategy === 'pull-request') {
-        const text = await pullRequestText(t.path, {
-          number: t.number,
-          title: t.title,
-          checklist: t.items.map((i) => i.text),
-        });
-        outcome = { kind: 'pull-request', url: await openPullRequest(deps.worktrees.queue, wt, text) };
-      } else {
-        const commonDir = await this.gitCommonDir();
-        outcome = await integrateOne({
-          queue: deps.worktrees.queue,
-          host: deps.pool.host,
-          repoRoot: deps.repoRoot,
-          commonDir,
-          wt,
-          number: t.number,
-          title: t.title,
-          settings: s.integration ?? DEFAULT_INTEGRATION,
-          outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
-        });
-      }
+      const commonDir = await this.gitCommonDir();
+      // The pull-request target goes through the same gate: rebased on the current base and tested first.
+      const pullRequest =
+        s.mergeStrategy === 'pull-request'
+          ? async () =>
+              openPullRequest(
+                deps.worktrees.queue,
+                wt,
+                await pullRequestText(t.path, {
+                  number: t.number,
+                  title: t.title,
+                  checklist: t.items.map((i) => i.text),
+                }),
+              )
+          : undefined;
+      outcome = await integrateOne({
+        queue: deps.worktrees.queue,
+        host: deps.pool.host,
+        repoRoot: deps.repoRoot,
+        commonDir,
+        wt,
+        number: t.number,
+        title: t.title,
+        settings: s.integration ?? DEFAULT_INTEGRATION,
+        outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
+        pullRequest,
+      });
     } catch (e) {
       outcome = { kind: 'blocked', reason: `the integration failed: ${(e as Error).message.split('\n')[0]}` };
     }
     if (this.ctx.isDisposed()) return; // the next start finds it `integrating` and queues it again
     if (outcome.kind === 'pull-request') {
-      await this.ctx.apply(t.id, 'integration_succeeded', `pull request ${outcome.url}`, false);
+      await this.ctx.apply(t.id, 'integration_succeeded', outcome.note, false);
       this.ctx.notice({
         kind: 'done',
         taskId: t.id,
-        message: `Opened a pull request for #${t.number} "${t.title}": ${outcome.url}`,
+        message: `#${t.number} "${t.title}" passed its tests: ${outcome.note}`,
       });
       this.settle(t.id, { pullRequest: outcome.url });
       this.ctx.kick();
@@ -219,7 +244,7 @@ export class Integrator {
   }
 
   /** Records how an integration ended and tells whoever waits for it. */
-  private async finish(id: string, outcome: IntegrationOutcome): Promise<void> {
+  private async finish(id: string, outcome: Exclude<IntegrationOutcome, { kind: 'pull-request' }>): Promise<void> {
     const { deps, book } = this.ctx;
     const t = book.require(id);
     const wt = book.worktreeOf(id);

@@ -144,6 +144,7 @@ export class Orchestrator extends Disposable {
       working: state.working,
       queueReasons: state.queueReasons,
       integrationQueue: this.integrator.queue().map((t) => t.id),
+      filePredictions: this.integrator.predictionChecks.notes(),
       contextItems: this.deps.settings().contextItems,
       now: this.now(),
     });
@@ -309,19 +310,23 @@ export class Orchestrator extends Disposable {
   private async tick(): Promise<void> {
     if (this.isDisposed) return;
     const blocked = this.deps.mayRunAgents?.();
+    const files = await this.integrator.predictedFiles();
     const schedulable: SchedulableTask[] = [...this.book.all()].map((t) => ({
       id: t.id,
       number: t.number,
       status: t.status,
       priorityRank: PRIORITY_RANK[t.record?.priority ?? 'medium'],
       dependsOn: t.record?.dependsOn ?? [],
+      files: files.get(t.id),
     }));
     const s = this.deps.settings();
     const decision = schedule(schedulable, {
       planning: s.caps.planning,
       implementation: s.caps.implementation,
       autoStart: s.autoStart,
+      fileOverlap: s.fileOverlap,
     });
+    for (const w of decision.warnings) this.log('warn', w);
     const reasons = new Map(decision.queueReasons);
     for (const [id, r] of this.integrator.queueReasons(blocked)) reasons.set(id, r);
     if (blocked) for (const d of decision.start) if (d.trigger !== 'start_planning') reasons.set(d.taskId, blocked);

@@ -4,6 +4,7 @@ import type { PermissionPolicy } from '../agents/agentBackend';
  * What the agents are told (DESIGN.md §6). Pure functions of the task and its paths, so every rule the
  * orchestrator later checks is stated to the agent in the same words, and tests can read them.
  */
+import { FILES_SECTION_REQUEST } from './overlap/filesPrompt';
 
 export interface PromptTask {
   number: string;
@@ -47,6 +48,7 @@ const FORMAT_RULES = (
    End with a section "## Open Questions" (write "None." if there are none).
 2. design.md — first line exactly "# Design: ${title}". Architecture, the files and modules you will touch, key
    decisions and their reasons, risks. Keep it short.
+${FILES_SECTION_REQUEST}
 3. tasks.md — first line exactly "# Implementation Tasks: ${title}", then a markdown checklist of small, ordered,
    verifiable steps, one per line, each starting with a stable id:
      - [ ] T1: <step>

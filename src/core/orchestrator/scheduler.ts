@@ -1,4 +1,6 @@
-import { describeStatus, type SpecTaskStatus, type Trigger } from './statusMachine';
+import { PHASE_LABELS } from '../../protocol/fleet';
+import { firstOverlap, type FileGlob } from './overlap/fileGlobs';
+import { statusGroup, type SpecTaskStatus, type Trigger } from './statusMachine';
 
 /** What the scheduler needs to know about one SpecTask. */
 export interface SchedulableTask {
@@ -9,13 +11,25 @@ export interface SchedulableTask {
   /** Lower runs first (0 = urgent); ties go to the lower number (older task). */
   priorityRank: number;
   dependsOn: readonly string[];
+  /** The files its design.md says it will touch (`## Files`); undefined when it predicts none. */
+  files?: readonly FileGlob[];
 }
+
+/**
+ * What the scheduler does when a queued implementation's predicted files overlap a running one's: nothing,
+ * start it with a warning, or hold it until the other is no longer implementing (the default: two agents on
+ * the same files end in a conflict the queue sends back to one of them, a whole agent run later).
+ */
+export type FileOverlapMode = 'off' | 'warn' | 'hold';
+export const FILE_OVERLAP_MODES: readonly FileOverlapMode[] = ['off', 'warn', 'hold'];
 
 export interface SchedulerLimits {
   planning: number;
   implementation: number;
   /** Backlog tasks move to planning on their own. */
   autoStart: boolean;
+  /** Absent = 'hold'. */
+  fileOverlap?: FileOverlapMode;
 }
 
 export interface ScheduleDecision {
@@ -29,7 +43,13 @@ export interface ScheduleDecision {
   }[];
   /** Why each still-waiting task waits; shown on its card and in its tooltip. */
   queueReasons: Map<string, string>;
+  /** Under fileOverlap 'warn': implementations started although they overlap a running one, said for the log. */
+  warnings: string[];
 }
+
+/** "#000003 (implementing)": a task and the phase it is in, as every surface names phases. */
+export const taskAndPhase = (t: Pick<SchedulableTask, 'number' | 'status'>): string =>
+  `#${t.number} (${PHASE_LABELS[statusGroup(t.status)].toLowerCase()})`;
 
 const PLANNING_ACTIVE: ReadonlySet<SpecTaskStatus> = new Set(['spec_generation']);
 const IMPLEMENTATION_ACTIVE: ReadonlySet<SpecTaskStatus> = new Set(['implementation']);
@@ -52,7 +72,7 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
     for (const dep of t.dependsOn) {
       const d = byId.get(dep);
       if (!d) return `depends on ${dep}, which does not exist`;
-      if (d.status !== 'done') return `waiting for #${d.number}, which is ${describeStatus(d.status)}`;
+      if (d.status !== 'done') return `waiting for ${taskAndPhase(d)}`;
     }
     return undefined;
   };
@@ -74,11 +94,27 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
     } else queueReasons.set(t.id, `waiting for a planning slot (${limits.planning} of ${limits.planning} in use)`);
   }
 
+  const warnings: string[] = [];
+  const overlapMode = limits.fileOverlap ?? 'hold';
+  // Implementations running, and those this pass starts: a later one in the same pass must not overlap them.
+  const implementing = tasks.filter((t) => IMPLEMENTATION_ACTIVE.has(t.status));
+  const overlapWith = (t: SchedulableTask): string | undefined => {
+    if (overlapMode === 'off' || !t.files?.length) return undefined;
+    for (const other of implementing) {
+      const file = other.files?.length ? firstOverlap(t.files, other.files) : undefined;
+      if (file) return `${taskAndPhase(other)}: both touch ${file}`;
+    }
+    return undefined;
+  };
   for (const t of tasks.filter((x) => x.status === 'queued_implementation').sort(order)) {
     const blocked = blockedBy(t);
+    const overlap = blocked ? undefined : overlapWith(t);
     if (blocked) queueReasons.set(t.id, blocked);
+    else if (overlap && overlapMode === 'hold') queueReasons.set(t.id, `waiting for ${overlap}`);
     else if (implementationFree > 0) {
+      if (overlap) warnings.push(`SpecTask #${t.number} started although it overlaps ${overlap}`);
       start.push({ taskId: t.id, trigger: 'implementation_slot_free' });
+      implementing.push({ ...t, status: 'implementation' });
       implementationFree--;
     } else
       queueReasons.set(
@@ -92,5 +128,5 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
     for (const t of tasks.filter((x) => x.status === 'backlog').sort(order))
       start.push({ taskId: t.id, trigger: 'start_planning' });
   }
-  return { start, queueReasons };
+  return { start, queueReasons, warnings };
 }

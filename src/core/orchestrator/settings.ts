@@ -1,5 +1,6 @@
 import type { BackendId, PermissionPolicy } from '../agents/agentBackend';
 import type { AgentCpuPriority } from '../agents/agentPriority';
+import type { FileOverlapMode } from './scheduler';
 
 /** The permission level a user picks for implementation agents (planning agents only ever edit docs). */
 export type PermissionLevel = 'edit' | 'edit+commands' | 'full';
@@ -30,6 +31,8 @@ export interface OrchestratorSettings {
   implementation: { backend: BackendId; model?: string };
   caps: { planning: number; implementation: number };
   autoStart: boolean;
+  /** Implementations whose predicted files overlap a running one's (design.md `## Files`); absent = 'hold'. */
+  fileOverlap?: FileOverlapMode;
   reconcileIntervalMs: number;
   permissionLevel: PermissionLevel;
   /** Command prefixes implementation agents may run under `edit+commands`. */

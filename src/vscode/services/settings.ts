@@ -5,6 +5,7 @@ import { AGENT_CPU_PRIORITIES, type AgentCpuPriority } from '../../core/agents/a
 import { splitCommandLine } from '../../core/agents/commandLine';
 import type { CustomCommandTemplate } from '../../core/agents/customCommandAdapter';
 import { userLevelValue, type MachineScopedSetting } from '../../core/machineSettings';
+import { FILE_OVERLAP_MODES } from '../../core/orchestrator/scheduler';
 import {
   DEFAULT_INTEGRATION,
   DEFAULT_SETTINGS,
@@ -56,6 +57,7 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
       implementation: num('concurrency.implementation', DEFAULT_SETTINGS.caps.implementation, 1),
     },
     autoStart: c.get<boolean>('autoStart', DEFAULT_SETTINGS.autoStart),
+    fileOverlap: FILE_OVERLAP_MODES.find((m) => m === c.get<string>('scheduler.fileOverlap')) ?? 'hold',
     reconcileIntervalMs: num('reconcileIntervalSeconds', DEFAULT_SETTINGS.reconcileIntervalMs / 1000) * 1000,
     permissionLevel: PERMISSION_LEVELS.includes(level as PermissionLevel)
       ? (level as PermissionLevel)

@@ -166,7 +166,7 @@ describe('Orchestrator', function () {
     assert.equal(h.orchestrator.task(ids[3])!.status, 'queued_implementation');
     assert.equal(
       h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[3])!.queueReason,
-      'waiting for #000001, which is waiting for implementation review',
+      'waiting for #000001 (code review)',
     );
     await h.orchestrator.accept(ids[0]);
     await waitForStatus(h, ids[3], 'implementation_review');
@@ -285,7 +285,7 @@ describe('Orchestrator', function () {
     const record = path.join(bin, 'calls.txt');
     fs.writeFileSync(
       path.join(bin, 'gh'),
-      `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\nfor a in "$@"; do last=$a; done\ncat "$last" >> ${record}\necho https://example.invalid/pulls/7\n`,
+      `#!/bin/sh\nprintf '%s\\n' "$@" >> ${record}\nfor a in "$@"; do last=$a; done\ncat "$last" >> ${record}\necho https://example.invalid/pulls/7\n`,
       { mode: 0o755 },
     );
     const oldPath = process.env.PATH;
@@ -322,7 +322,7 @@ describe('Orchestrator', function () {
     const calls = fs.readFileSync(record, 'utf8');
     assert.match(
       calls,
-      /^pr\ncreate\n--base\nmain\n--head\nspectask\/000001-greeting\n--title\nAdd the greeting endpoint\n/,
+      /^pr\ncreate\n--base\nmain\n--head\nspectask\/000001-greeting\n--title\nAdd the greeting endpoint\n/m,
     );
     assert.match(calls, /Adds GET \/greeting; run npm test\.\n*SpecTask: 000001/);
     assert.equal(

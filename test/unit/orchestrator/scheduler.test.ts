@@ -57,7 +57,7 @@ describe('scheduler', () => {
       limits,
     );
     assert.deepEqual(d.start, []);
-    assert.equal(d.queueReasons.get('t2'), 'waiting for #000001, which is being implemented');
+    assert.equal(d.queueReasons.get('t2'), 'waiting for #000001 (implementing)');
     assert.equal(d.queueReasons.get('t3'), 'depends on t9, which does not exist');
     const after = schedule([task(1, 'done'), task(2, 'queued_implementation', { dependsOn: ['t1'] })], limits);
     assert.deepEqual(

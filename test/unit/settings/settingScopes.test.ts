@@ -45,6 +45,7 @@ const WORKSPACE_SAFE = [
   'spectask.agents.idleTimeoutMinutes',
   'spectask.agents.idleStopMinutes',
   'spectask.reconcileIntervalSeconds',
+  'spectask.scheduler.fileOverlap',
   'spectask.autoStart',
   'spectask.merge.strategy',
   'spectask.integration.strategy',

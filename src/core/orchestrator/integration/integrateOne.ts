@@ -18,6 +18,8 @@ import { resolveTestCommand } from './testCommand';
 /** How one integration ended. */
 export type IntegrationOutcome =
   | { kind: 'merged'; sha: string; note: string }
+  /** The pull-request target: the tests passed, the branch was pushed and its one pull request opened or updated. */
+  | { kind: 'pull-request'; url: string; note: string }
   | { kind: 'bounced'; setback: Setback }
   /** Nothing the agent can fix (the test program is missing, git failed): a person looks. */
   | { kind: 'blocked'; reason: string }
@@ -35,6 +37,11 @@ export interface IntegrationJob {
   settings: IntegrationSettings;
   /** Where the test output goes (0600). */
   outputFile: string;
+  /**
+   * The pull-request target: called once the tests passed at the candidate's tip, instead of moving the base
+   * (which, and the user's checkout of it, is then never touched).
+   */
+  pullRequest?: () => Promise<{ url: string; updated: boolean; checks?: string }>;
 }
 
 /** How often a candidate is rebuilt when the base moves between its test and its publication. */
@@ -56,6 +63,7 @@ export async function integrateOne(job: IntegrationJob): Promise<IntegrationOutc
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // The user's checkout first: a candidate that could not be published is not worth a test run.
     const dirty = await queue.enqueue('integration: the base checkout', async (git) => {
+      if (job.pullRequest) return undefined;
       const holder = await holderOf(git, wt.baseBranch);
       const changes = holder ? await localChanges(git, holder) : [];
       return holder && changes.length ? held(holder, wt.baseBranch, changes) : undefined;
@@ -105,6 +113,15 @@ export async function integrateOne(job: IntegrationJob): Promise<IntegrationOutc
             outputFile: tests.outputFile,
           },
         };
+      if (job.pullRequest) {
+        const pr = await job.pullRequest();
+        const how = pr.updated ? 'updated' : 'opened';
+        return {
+          kind: 'pull-request',
+          url: pr.url,
+          note: `pull request ${pr.url} ${how} (${tests.summary}${pr.checks ? `; ${pr.checks}` : ''})`,
+        };
+      }
       const published = await queue.enqueue('integration: publish', (git) =>
         publishCandidate(git, wt, prepared.base, prepared.candidate, message, job.settings.runHooks),
       );

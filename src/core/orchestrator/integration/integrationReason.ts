@@ -73,3 +73,17 @@ export function queueOrder<T extends { number: string; status: string; record?: 
     )
     .map((x) => x.t);
 }
+
+/**
+ * The pull request the queue opened or updated for the task, with the checks gh reported then ("pull request
+ * https://… opened (tests passed; checks: 2 passing)"), from its last integration; undefined after a reopen.
+ */
+export function pullRequestOf(record: Pick<SpecTaskRecord, 'history'> | undefined): string | undefined {
+  const history = record?.history ?? [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i]!;
+    if (h.trigger === 'reopen') return undefined;
+    if (h.trigger === 'integration_succeeded') return h.note?.startsWith('pull request ') ? h.note : undefined;
+  }
+  return undefined;
+}

@@ -28,9 +28,18 @@ function processAlive(pid: number): boolean {
 
 /** Removes one scratch worktree (registered or not) and its folder. */
 export async function removeScratch(git: GitRunner, scratch: string): Promise<void> {
-  await git.tryRun(['worktree', 'remove', '--force', '--end-of-options', scratch]);
+  // Nothing there (the usual case before an integration): no git process to start.
+  if (!(await fs.lstat(scratch).catch(() => undefined)) && !(await registered(git, scratch))) return;
+  const removed = await git.tryRun(['worktree', 'remove', '--force', '--end-of-options', scratch]);
   await fs.rm(scratch, { recursive: true, force: true });
-  await git.tryRun(['worktree', 'prune']);
+  // `worktree remove` unregisters what it removed; a prune is only needed when it could not (a half-made folder).
+  if (removed === undefined) await git.tryRun(['worktree', 'prune']);
+}
+
+/** Whether git still lists `scratch` as a worktree (its folder may be gone). */
+async function registered(git: GitRunner, scratch: string): Promise<boolean> {
+  const list = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
+  return list.some((w) => path.resolve(w.path) === path.resolve(scratch));
 }
 
 /**
