@@ -131,6 +131,16 @@ function AgentTaskCardView({
           {card.integrationReason}
         </p>
       )}
+      {card.pullRequest && !card.pullRequestUrl && (
+        <p class="card-pull-request" title={card.pullRequest}>
+          <span class="codicon codicon-git-pull-request" aria-hidden="true" /> {card.pullRequest}
+        </p>
+      )}
+      {card.filePrediction && (
+        <p class="card-file-prediction" title={`Predicted files against the branch's diff: ${card.filePrediction}`}>
+          <span class="codicon codicon-files" aria-hidden="true" /> {card.filePrediction}
+        </p>
+      )}
       <CardLanding card={card} host={host} />
       {card.lastError && (
         <p class="card-error" role="status">
