@@ -27,6 +27,7 @@ const NO_PROMPT = { GIT_TERMINAL_PROMPT: '0' };
  */
 export class RemoteRefs {
   private emptyTree?: string;
+  private identity?: Promise<Record<string, string>>;
 
   constructor(
     readonly git: GitRunner,
@@ -138,7 +139,7 @@ export class RemoteRefs {
         env: { GIT_INDEX_FILE: path.join(os.tmpdir(), `spectask-empty-index-${process.pid}-${Date.now()}`) },
       })
     ).trim();
-    const env = await commitIdentityEnv(this.git, this.git.repoRoot);
+    const env = await (this.identity ??= commitIdentityEnv(this.git, this.git.repoRoot));
     return (await this.git.run(['commit-tree', this.emptyTree, '-m', message], { env })).trim();
   }
 }
