@@ -21,6 +21,7 @@ export interface LostClaim {
 export class LeaseKeeper extends Disposable {
   private readonly held = new Map<string, { claim: HeldClaim; lastOkStart: number }>();
   private chain: Promise<unknown> = Promise.resolve();
+  private inFlight = false;
   private readonly _onDidLose = this._register(new Emitter<LostClaim>());
   /** A claim is no longer ours: its agent must stop now, and nothing of its task may be pushed. */
   readonly onDidLose: Event<LostClaim> = this._onDidLose.event;
@@ -99,9 +100,18 @@ export class LeaseKeeper extends Disposable {
     return false;
   }
 
+  /**
+   * Judges the lease first, on the timer, so a push hanging on a cut network cannot keep an agent running past
+   * its lease; then renews, unless a push is still in flight (they would only pile up behind it).
+   */
   private heartbeat(): void {
     if (this.isDisposed || !this.held.size) return;
-    void this.push([]).catch(() => undefined);
+    this.lapse();
+    if (!this.held.size || this.inFlight) return;
+    this.inFlight = true;
+    void this.push([])
+      .catch(() => undefined)
+      .finally(() => (this.inFlight = false));
   }
 
   /** Gives up claims whose last accepted push is older than the lease minus the margin (self-fencing). */
