@@ -5,10 +5,11 @@ import type { ChildProcess } from 'node:child_process';
 import { cleanupTemp } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
-import { strays } from './procs';
 import {
+  agentsOf,
   cloneOf,
   remoteFile,
+  remoteItemCommits,
   remoteRef,
   seedRemote,
   startGitDaemon,
@@ -19,15 +20,6 @@ import {
 const AREA = 'workers: SIGKILL mid-task, lease expiry, takeover';
 const ITEMS = 8;
 const BRANCH = 'spectask/000001-remote-task-1';
-
-/** Item commits on the remote's task branch, by subject. */
-function remoteItemCommits(bare: string): Map<string, number> {
-  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-  const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${BRANCH}`], { encoding: 'utf8' });
-  const counts = new Map<string, number>();
-  for (const s of out.split('\n').filter(Boolean)) counts.set(s, (counts.get(s) ?? 0) + 1);
-  return counts;
-}
 
 async function until(what: string, ms: number, check: () => boolean): Promise<void> {
   const t0 = Date.now();
@@ -44,7 +36,7 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
   const marker = `spectask-fault-marker-${randomUUID()}`;
   after(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const p of strays(marker)) process.kill(p.pid, 'SIGKILL');
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
     await server?.stop();
     cleanupTemp();
   });
@@ -66,7 +58,7 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     workerA.kill('SIGKILL');
     await once(workerA, 'exit');
     // A's agent outlives it (an orphan writing into A's clone only); nothing of it can reach the remote.
-    for (const p of strays(marker)) process.kill(p.pid, 'SIGKILL');
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
     const tickedAtKill = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
     const workerB = startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true });
     children.push(workerB);
@@ -78,7 +70,7 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     const final = itemStates(remoteFile(bare, rel));
     for (const t of tickedAtKill) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the kill was lost`);
     for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
-    const commits = remoteItemCommits(bare);
+    const commits = remoteItemCommits(bare, BRANCH);
     for (const t of texts) {
       const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
       if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);

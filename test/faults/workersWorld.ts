@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
+import { strays } from './procs';
 
 export const CLI = path.resolve('dist/cli.js');
 export const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
@@ -155,4 +156,22 @@ export function startWorker(
   child.stderr!.on('data', (d) => (out += d));
   child.output = () => out;
   return child;
+}
+
+/** Item commits on the remote's task branch (not on main), by subject. */
+export function remoteItemCommits(bare: string, branch: string): Map<string, number> {
+  const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${branch}`], {
+    env: GIT_ENV,
+    encoding: 'utf8',
+  });
+  const counts = new Map<string, number>();
+  for (const s of out.split('\n').filter(Boolean)) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts;
+}
+
+/** The fixture agents tagged `marker` still alive (the worker's own command line names the marker too). */
+export function agentsOf(marker: string): number[] {
+  return strays(marker)
+    .filter((p) => p.cmdline.includes(AGENT) && !p.cmdline.includes(CLI))
+    .map((p) => p.pid);
 }

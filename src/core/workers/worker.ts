@@ -268,7 +268,8 @@ export class Worker extends Disposable {
     this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
     if (!id) return;
     this.lost.set(l.task, id);
-    await this.opened?.pool.stopAgent(id, `the claim was lost: ${l.reason}`);
+    // The run is cancelled (its whole process tree); what its end writes locally is undone by restoreLost.
+    await this.opened?.orchestrator.stop(id);
   }
 
   /**
