@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { workerName } from '../core/workers/claimRecord';
@@ -70,8 +71,10 @@ export async function workerCommand(args: ParsedArgs, io: WorkerIO): Promise<num
   });
   const stamp = () => new Date().toISOString().slice(11, 19);
   worker.onDidEvent((e) => e.kind !== 'pushed' && io.out.write(`${stamp()} ${describe(e)}\n`));
+  let stopAlive: (() => void) | undefined;
   try {
     await worker.start();
+    stopAlive = aliveFile(env, worker);
     io.out.write(
       `${stamp()} worker ${workerName(worker.identity)} on remote '${remote}' (lease ${leaseMs / 1000} s)\n`,
     );
@@ -91,7 +94,28 @@ export async function workerCommand(args: ParsedArgs, io: WorkerIO): Promise<num
     io.out.write(outcome === 'idle' ? 'nothing left to claim; stopping\n' : 'interrupted: stopping agents\n');
     return outcome === 'idle' ? 0 : 130;
   } finally {
+    stopAlive?.();
     worker.dispose();
     registry.dispose();
   }
+}
+
+/**
+ * With SPECTASK_WORKER_ALIVE_FILE set (the container image sets it), touches that file every few seconds while
+ * the worker's passes over the remote keep completing: a liveness probe can restart a wedged worker.
+ */
+function aliveFile(env: NodeJS.ProcessEnv, worker: Worker): (() => void) | undefined {
+  const file = env.SPECTASK_WORKER_ALIVE_FILE;
+  if (!file) return undefined;
+  const timer = setInterval(() => {
+    if (Date.now() - worker.lastPassAt > 60_000) return;
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      fs.writeFileSync(file, '');
+    }
+  }, 5_000);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }

@@ -72,6 +72,8 @@ export class Worker extends Disposable {
     () => this.isDisposed,
   );
   private lastPush = 0;
+  /** When the last pass over the remote ended (wall clock, for a liveness probe on this machine). */
+  lastPassAt = 0;
   /** The claims the last pass saw on the remote. */
   private observed?: readonly ObservedClaim[];
   /** Tasks whose claim was lost: their local changes must never reach the remote (see restoreLost). */
@@ -167,6 +169,7 @@ export class Worker extends Disposable {
     await this.takeOverExpired(claims);
     await this.claimQueued(claims);
     await this.pushWork();
+    this.lastPassAt = Date.now();
   }
 
   /** Tasks this worker held that left their working status (review, failed, done): release with the final push. */
