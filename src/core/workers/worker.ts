@@ -10,6 +10,7 @@ import { phaseOfStatus } from '../orchestrator/phases';
 import type { OrchestratorSettings } from '../orchestrator/settings';
 import { SerialPasses } from '../serialPasses';
 import { branchUpdates, fetchTaskBranch } from './branchUpdates';
+import { assertRemoteName } from './claimRefs';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
@@ -84,6 +85,8 @@ export class Worker extends Disposable {
     private readonly opts: WorkerOptions,
   ) {
     super();
+    // Checked before anything touches the clone: the remote's name reaches git's argv.
+    assertRemoteName(opts.remote);
     this.identity = opts.identity ?? newWorkerIdentity(os.hostname());
     this.observer = new LeaseObserver(Math.min(2_000, opts.leaseMs / 2));
   }
