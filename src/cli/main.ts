@@ -14,6 +14,7 @@ import {
 import { fleetCommand, lifecycleCommand, queueCommand, runCommand, type RunIO } from './orchestratorCommands';
 import { Interruption, interruptionFromSignals } from './interruption';
 import { syncCommand } from './syncCommand';
+import { WORKER_VALUE_OPTIONS, workerCommand } from './workerCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
 
@@ -47,6 +48,7 @@ const VALUE_OPTIONS = new Set([
   'test-command',
   'test-timeout',
   'integration-strategy',
+  ...WORKER_VALUE_OPTIONS,
 ]);
 
 const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>> = {
@@ -70,6 +72,7 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>>
   checklist: checklistCommand,
   mark: markCommand,
   sync: syncCommand,
+  worker: workerCommand,
 };
 
 const HELP = `Usage: spectask <command> [options]
@@ -91,6 +94,8 @@ Commands:
                                     a conflict no rule settles stops with the files named and nothing changed
   run [--until-idle]                the orchestrator, headless: plans and implements queued SpecTasks with real
                                     agents; live view on a terminal, one line per change otherwise; Ctrl+C stops
+  worker [--remote origin] [--lease <seconds>] [--max-agents <n>] [--until-idle]
+                                    take queued SpecTasks through the git remote (claims), run them here
   fleet [--json]                    the fleet snapshot the dashboard shows (cards, phases, current items)
   start <id>                        start planning            skip-planning <id>   implement without a spec
   approve <id>                      approve the spec          reject <id>          reject the spec (archives)
@@ -178,7 +183,7 @@ if (require.main === module) {
   // cut `spectask list --json` short when its output is read by another program.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   // Only the long-running orchestrator starts git from the helper process; one-shot commands spare starting it.
-  useGitWorker(process.argv[2] === 'run');
+  useGitWorker(process.argv[2] === 'run' || process.argv[2] === 'worker');
   main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interruption).then(exit, (err) => {
     process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
     exit(1);

@@ -35,7 +35,7 @@ export interface OpenOrchestratorOptions {
   /** Secret values to redact from transcripts. */
   secrets?: () => readonly string[];
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-  mayRunAgents?: () => string | undefined;
+  mayRunAgents?: (taskId?: string) => string | undefined;
 }
 
 /** A repository's orchestrator with everything it is built from, owned by one disposable. */

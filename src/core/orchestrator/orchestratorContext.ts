@@ -21,8 +21,8 @@ export interface OrchestratorDeps {
   /** Where the back-ends keep per-agent state (sessions), so a restart can resume them. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   now?: () => number;
-  /** Checked before any agent starts (workspace trust); returns why not, or undefined. */
-  mayRunAgents?: () => string | undefined;
+  /** Checked before any agent starts (workspace trust; with a task id, a worker's claim on it); why not, or undefined. */
+  mayRunAgents?: (taskId?: string) => string | undefined;
 }
 
 /** Something the UI should tell the user about, with the SpecTask it concerns. */

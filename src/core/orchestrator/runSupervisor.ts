@@ -176,7 +176,7 @@ export class RunSupervisor extends Disposable {
    */
   async launch(task: TaskEntry, phase: Phase, makePrompt: MakePrompt, restart: Restart = {}): Promise<void> {
     const { deps } = this.ctx;
-    const blocked = deps.mayRunAgents?.();
+    const blocked = deps.mayRunAgents?.(task.id);
     if (blocked) {
       // The status stays; whoever may run agents (a trusted window, `spectask run`) picks it up.
       this.ctx.fleet.dispatch({ type: 'queueReason', id: task.id, reason: blocked });

@@ -1,0 +1,321 @@
+import * as os from 'node:os';
+import type { AgentBackend } from '../agents/agentBackend';
+import type { AgentHost } from '../agents/agentHost';
+import { DesignDocsSync } from '../docs/designDocsSync';
+import { GitRunner } from '../git/gitRunner';
+import type { GitQueueRegistry } from '../git/gitQueue';
+import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
+import { openOrchestrator, type OpenedOrchestrator } from '../orchestrator/openOrchestrator';
+import { phaseOfStatus } from '../orchestrator/phases';
+import type { OrchestratorSettings } from '../orchestrator/settings';
+import { SerialPasses } from '../serialPasses';
+import { branchUpdates, fetchTaskBranch } from './branchUpdates';
+import { assertRemoteName } from './claimRefs';
+import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
+import { workerName, type WorkerIdentity } from './claimRecord';
+import { LeaseKeeper, type LostClaim } from './leaseKeeper';
+import { LeaseObserver } from './leaseObserver';
+import { RemoteRefs } from './remoteRefs';
+import { chooseClaims } from './workerSchedule';
+import { makeStatusCommit } from './statusCommit';
+
+export interface WorkerOptions {
+  registry: GitQueueRegistry;
+  backends: readonly AgentBackend[];
+  host?: AgentHost;
+  /** The orchestrator's settings (back-ends, permissions, nudges…); the worker sets the caps itself. */
+  settings: OrchestratorSettings;
+  remote: string;
+  branch?: string;
+  leaseMs: number;
+  maxAgents: number;
+  /** How often the worker reads the remote (claims, the design-docs branch): default 1 s. */
+  pollMs?: number;
+  /** At most one push of ticks per this long (coalesced): default 1 s. */
+  pushIntervalMs?: number;
+  /** Who this worker is (default: this host and process). */
+  identity?: WorkerIdentity;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  secrets?: () => readonly string[];
+}
+
+/** Something a worker did, for its log and the tests. */
+export type WorkerEvent =
+  | { kind: 'claimed'; task: string; takeover: boolean }
+  | { kind: 'released'; task: string; status: string }
+  | { kind: 'lost'; task: string; reason: string }
+  | { kind: 'pushed'; refs: string[] }
+  | { kind: 'push-refused'; message: string };
+
+/**
+ * A worker (`spectask worker`, DESIGN.md §9): the orchestrator of its own clone, taking SpecTasks only through
+ * claims on the remote. Its orchestrator's own scheduler starts nothing (caps 0); the worker chooses like the
+ * scheduler (workerSchedule), claims with the status commit in one atomic push, and the orchestrator then runs
+ * the claimed task's agent — the per-task gate `mayRunAgents(taskId)` lets it run only what this worker holds.
+ * Ticks and the task branch are pushed at most once per interval, fenced by the held claims; the claim is
+ * released with the final status; a lost claim stops its agent at once.
+ */
+export class Worker extends Disposable {
+  readonly identity: WorkerIdentity;
+  private opened?: OpenedOrchestrator;
+  private client!: ClaimClient;
+  private keeper!: LeaseKeeper;
+  private refs!: RemoteRefs;
+  private sync!: DesignDocsSync;
+  private readonly observer: LeaseObserver;
+  /** SpecTask number → id, for the tasks this worker holds. */
+  private readonly heldIds = new Map<string, string>();
+  private readonly _onDidEvent = this._register(new Emitter<WorkerEvent>());
+  readonly onDidEvent: Event<WorkerEvent> = this._onDidEvent.event;
+  private readonly polls = new SerialPasses(
+    () => this.poll(),
+    (e) => this.log('warn', `worker pass failed: ${(e as Error).message}`),
+    () => this.isDisposed,
+  );
+  private lastPush = 0;
+  /** When the last pass over the remote ended (wall clock, for a liveness probe on this machine). */
+  lastPassAt = 0;
+  /** The claims the last pass saw on the remote. */
+  private observed?: readonly ObservedClaim[];
+  /** Tasks whose claim was lost: their local changes must never reach the remote (see restoreLost). */
+  private readonly lost = new Map<string, string>();
+
+  constructor(
+    private readonly folder: string,
+    private readonly opts: WorkerOptions,
+  ) {
+    super();
+    // Checked before anything touches the clone: the remote's name reaches git's argv.
+    assertRemoteName(opts.remote);
+    this.identity = opts.identity ?? newWorkerIdentity(os.hostname());
+    this.observer = new LeaseObserver(Math.min(2_000, opts.leaseMs / 2));
+  }
+
+  get orchestrator() {
+    return this.opened?.orchestrator;
+  }
+
+  /** Numbers of the SpecTasks this worker holds. */
+  held(): string[] {
+    return [...this.heldIds.keys()];
+  }
+
+  async start(): Promise<void> {
+    let composed = false;
+    const settings = this.opts.settings;
+    // The pool gets room for max-agents agents; once composed, the orchestrator's own scheduler gets no slot.
+    const caps = () =>
+      composed ? { planning: 0, implementation: 0 } : { planning: this.opts.maxAgents, implementation: 0 };
+    this.opened = await openOrchestrator(this.folder, {
+      registry: this.opts.registry,
+      backends: this.opts.backends,
+      host: this.opts.host,
+      settings: () => ({ ...settings, caps: caps(), autoStart: false }),
+      branch: this.opts.branch,
+      secrets: this.opts.secrets,
+      log: this.opts.log,
+      mayRunAgents: (taskId) =>
+        taskId === undefined || [...this.heldIds.values()].includes(taskId)
+          ? undefined
+          : `claimed by another worker (or not claimed): this worker (${workerName(this.identity)}) runs only what it claims`,
+    });
+    composed = true;
+    const opened = this.opened;
+    this._register(toDisposable(() => opened.dispose()));
+    const root = opened.docs.repo.root;
+    const queue = this.opts.registry.forRepo(root);
+    this.refs = new RemoteRefs(new GitRunner(root, queue.git.binary), this.opts.remote);
+    this.client = new ClaimClient(this.refs, this.identity, this.opts.leaseMs);
+    this.keeper = this._register(new LeaseKeeper(this.client));
+    this._register(this.keeper.onDidLose((l) => void this.onLost(l)));
+    this.sync = this._register(
+      new DesignDocsSync(queue, opened.docs.location.worktreePath, opened.docs.location.branch, {
+        remote: this.opts.remote,
+      }),
+    );
+    await opened.orchestrator.start();
+    const timer = setInterval(() => this.polls.request(), this.opts.pollMs ?? 1_000);
+    timer.unref?.();
+    this._register(toDisposable(() => clearInterval(timer)));
+    this.polls.request();
+  }
+
+  /** Runs one pass now and resolves when it (and any pass before it) is over. */
+  async pass(): Promise<void> {
+    await this.poll();
+  }
+
+  /**
+   * True when this worker holds nothing, no queued SpecTask could be claimed, and no other worker's claim is
+   * on a working SpecTask (it may expire and need taking over): `--until-idle` stops then.
+   */
+  idle(): boolean {
+    if (this.heldIds.size || !this.observed) return false;
+    const o = this.opened?.orchestrator;
+    if (!o) return true;
+    const claimed = new Set(this.observed.map((c) => c.task));
+    const views = o.taskViews();
+    if (views.some((t) => claimed.has(t.number) && phaseOfStatus(t.status))) return false;
+    return !chooseClaims(views, claimed, this.opts.maxAgents).length;
+  }
+
+  private async poll(): Promise<void> {
+    const o = this.opened?.orchestrator;
+    if (!o || this.isDisposed) return;
+    await this.sync.sync({ push: false });
+    await o.load();
+    const claims = await this.client.observe();
+    this.observed = claims;
+    for (const c of claims) this.observer.observe(c.ref, c.sha);
+    this.observer.retainOnly(new Set(claims.map((c) => c.ref)));
+    await this.releaseFinished();
+    await this.takeOverExpired(claims);
+    await this.claimQueued(claims);
+    await this.pushWork();
+    this.lastPassAt = Date.now();
+  }
+
+  /** Tasks this worker held that left their working status (review, failed, done): release with the final push. */
+  private async releaseFinished(): Promise<void> {
+    const o = this.opened!.orchestrator;
+    for (const [number, id] of [...this.heldIds]) {
+      const t = o.task(id);
+      const working = o.taskViews().find((v) => v.id === id)?.agentWorking;
+      if (!t || phaseOfStatus(t.status) || working || !(await this.restoreLost())) continue;
+      const updates = await branchUpdates(this.refs.git, this.refs, this.docsBranch(), this.taskBranches([id]));
+      if (await this.keeper.release(number, updates)) {
+        this.heldIds.delete(number);
+        this.emit({ kind: 'released', task: number, status: t.status });
+      }
+    }
+  }
+
+  /** Claims of working SpecTasks that outlived their lease on this worker's clock: taken over and resumed. */
+  private async takeOverExpired(claims: readonly ObservedClaim[]): Promise<void> {
+    const o = this.opened!.orchestrator;
+    for (const c of claims) {
+      if (this.heldIds.size >= this.opts.maxAgents) return;
+      if (this.heldIds.has(c.task)) continue;
+      const t = o.taskViews().find((v) => v.number === c.task);
+      if (!t || !phaseOfStatus(t.status)) continue;
+      if (!this.observer.isExpired(c.ref, c.sha, c.record?.leaseMs ?? this.opts.leaseMs)) continue;
+      const start = performance.now();
+      const held = await this.client.claim(c.task, [], { sha: c.sha, from: c.record?.worker.id ?? 'unknown' });
+      if (!held) continue;
+      this.log(
+        'info',
+        `took over SpecTask ${c.task} from ${c.record ? workerName(c.record.worker) : 'an unknown worker'}`,
+      );
+      await this.adopt(held, start, t.id, true);
+    }
+  }
+
+  /** Queued SpecTasks chosen like the local scheduler would: each claimed with its status commit. */
+  private async claimQueued(claims: readonly ObservedClaim[]): Promise<void> {
+    const o = this.opened!.orchestrator;
+    const claimed = new Set(claims.map((c) => c.task));
+    for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
+      const t = o.task(d.taskId);
+      if (!t) continue;
+      const head = (await this.refs.sha(`refs/heads/${this.docsBranch()}`)) ?? '';
+      if (!head) return;
+      const status = await makeStatusCommit(
+        this.refs.git,
+        head,
+        t.number,
+        d.trigger,
+        `claimed by ${workerName(this.identity)}`,
+      );
+      if (!status) continue;
+      const start = performance.now();
+      const held = await this.client.claim(t.number, [
+        { ref: `refs/heads/${this.docsBranch()}`, expect: head, to: status.sha },
+      ]);
+      if (!held) continue; // another worker won: the next pass reads again
+      await this.sync.sync({ push: false });
+      await this.adopt(held, start, t.id, false);
+    }
+  }
+
+  private async adopt(held: Parameters<LeaseKeeper['hold']>[0], start: number, id: string, takeover: boolean) {
+    this.keeper.hold(held, start);
+    this.heldIds.set(held.task, id);
+    const o = this.opened!.orchestrator;
+    await o.load();
+    const branch = o.task(id)?.record?.branch;
+    if (branch) await fetchTaskBranch(this.refs.git, this.opts.remote, branch);
+    this.emit({ kind: 'claimed', task: held.task, takeover });
+    // The orchestrator resumes a working task no agent runs for (its reconcile), now that the gate lets it.
+    await o.reconcile();
+  }
+
+  /** Ticks and task branches, fenced by every held claim; at most one push per interval. */
+  private async pushWork(force = false): Promise<void> {
+    if (!this.heldIds.size) return;
+    if (!(await this.restoreLost())) return;
+    const now = performance.now();
+    if (!force && now - this.lastPush < (this.opts.pushIntervalMs ?? 1_000)) return;
+    this.lastPush = now;
+    const updates = await branchUpdates(
+      this.refs.git,
+      this.refs,
+      this.docsBranch(),
+      this.taskBranches([...this.heldIds.values()]),
+    );
+    if (!updates.length) return;
+    if (await this.keeper.push(updates)) this.emit({ kind: 'pushed', refs: updates.map((u) => u.ref) });
+    else this.emit({ kind: 'push-refused', message: 'the remote refused the push or could not be reached' });
+  }
+
+  private async onLost(l: LostClaim): Promise<void> {
+    const id = this.heldIds.get(l.task);
+    this.heldIds.delete(l.task);
+    this.emit({ kind: 'lost', task: l.task, reason: l.reason });
+    this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
+    if (!id) return;
+    this.lost.set(l.task, id);
+    // The run is cancelled (its whole process tree); what its end writes locally is undone by restoreLost.
+    await this.opened?.orchestrator.stop(id);
+  }
+
+  /**
+   * Puts the folders of lost tasks back as the remote has them, in a local commit, once their agent stopped:
+   * whatever this worker wrote there after losing the claim (ticks, the failed status its stopped run got)
+   * then cancels out, and the next push — fenced by the claims still held — carries none of it. False while a
+   * lost task's agent still runs: no design-docs push until then.
+   */
+  private async restoreLost(): Promise<boolean> {
+    const o = this.opened!.orchestrator;
+    for (const [number, id] of [...this.lost]) {
+      const view = o.taskViews().find((v) => v.id === id);
+      if (view?.agentWorking) return false;
+      if (view) {
+        const theirs = `refs/remotes/${this.opts.remote}/${this.docsBranch()}`;
+        const cwd = this.opened!.docs.location.worktreePath;
+        await this.opts.registry.forRepo(this.opened!.docs.repo.root).enqueue(`restore ${number}`, async (git) => {
+          await git.run(['checkout', '--end-of-options', theirs, '--', view.folder], { cwd });
+        });
+        await this.opened!.docs.store.commitFolder(id, 'as the remote has it: this worker lost its claim');
+      }
+      this.lost.delete(number);
+    }
+    return true;
+  }
+
+  private taskBranches(ids: readonly string[]): string[] {
+    const o = this.opened!.orchestrator;
+    return ids.map((id) => o.task(id)?.record?.branch).filter((b): b is string => !!b);
+  }
+
+  private docsBranch(): string {
+    return this.opened!.docs.location.branch;
+  }
+
+  private emit(e: WorkerEvent): void {
+    this._onDidEvent.fire(e);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.opts.log?.(level, message);
+  }
+}

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
+import { cleanupTemp } from '../support/tempRepo';
+import { recordFault } from './counters';
+import { itemStates, sleep } from './faultHarness';
+import {
+  agentsOf,
+  cloneOf,
+  remoteFile,
+  remoteItemCommits,
+  remoteRef,
+  seedRemote,
+  startGitDaemon,
+  startWorker,
+  type GitServer,
+} from './workersWorld';
+
+const AREA = 'workers: SIGKILL mid-task, lease expiry, takeover';
+const ITEMS = 8;
+const BRANCH = 'spectask/000001-remote-task-1';
+
+async function until(what: string, ms: number, check: () => boolean): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('faults: workers on other machines — a worker SIGKILLed mid-task', function () {
+  this.timeout(300_000);
+  const children: ChildProcess[] = [];
+  let server: GitServer | undefined;
+  const marker = `spectask-fault-marker-${randomUUID()}`;
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+    await server?.stop();
+    cleanupTemp();
+  });
+
+  it('its lease expires, another worker takes over and resumes: no tick lost, no item committed twice', async () => {
+    const { bare, rels, texts } = seedRemote(1, ITEMS);
+    server = await startGitDaemon(bare);
+    const [a, b] = [cloneOf(server.url()), cloneOf(server.url())];
+    const rel = rels[0];
+    const workerA = startWorker(a, { marker, pauseMs: 500, leaseS: 3 });
+    children.push(workerA);
+    // Wait until at least two items are ticked ON THE REMOTE (pushed, fenced by A's claim).
+    await until('two pushed ticks of worker A', 120_000, () => {
+      const states = itemStates(remoteFile(bare, rel));
+      return [...states.values()].filter((s) => s === 'x').length >= 2;
+    });
+    const claimOfA = remoteRef(bare, 'refs/spectask/claims/000001');
+    assert.ok(claimOfA, "worker A's claim is on the remote");
+    workerA.kill('SIGKILL');
+    await once(workerA, 'exit');
+    // A's agent outlives it (an orphan writing into A's clone only); nothing of it can reach the remote.
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+    const tickedAtKill = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
+    const workerB = startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true });
+    children.push(workerB);
+    const [code] = (await once(workerB, 'exit')) as [number];
+    if (process.env.WORKERS_DEBUG) console.log(workerA.output(), '\n----\n', workerB.output());
+    const v: string[] = [];
+    if (code !== 0) v.push(`worker B exited ${code}: ${workerB.output().slice(-2000)}`);
+    if (!/took over SpecTask 000001/.test(workerB.output())) v.push(`worker B did not take over: ${workerB.output()}`);
+    const final = itemStates(remoteFile(bare, rel));
+    for (const t of tickedAtKill) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the kill was lost`);
+    for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
+    const commits = remoteItemCommits(bare, BRANCH);
+    for (const t of texts) {
+      const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
+      if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);
+    }
+    const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
+    if (record.status !== 'implementation_review') v.push(`the task ended ${record.status}, not in review`);
+    if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');
+    recordFault(AREA, 'worker SIGKILLed after 2 pushed ticks; the other resumes', v);
+    assert.deepEqual(v, []);
+  });
+});

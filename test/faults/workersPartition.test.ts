@@ -1,0 +1,162 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { cleanupTemp, git } from '../support/tempRepo';
+import { recordFault } from './counters';
+import { itemStates, sleep } from './faultHarness';
+import {
+  agentsOf,
+  cloneOf,
+  remoteFile,
+  remoteItemCommits,
+  remoteRef,
+  seedRemote,
+  startGitDaemon,
+  startWorker,
+  type GitServer,
+} from './workersWorld';
+
+const AREA = 'workers: partitioned mid-task, healed after its lease expired';
+const ITEMS = 10;
+
+/** A network namespace joined to this host by a veth pair: the partitioned worker's own machine. */
+interface Netns {
+  name: string;
+  hostIp: string;
+  cut(): void;
+  heal(): void;
+  remove(): void;
+}
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: 'pipe' });
+}
+
+/** Creates the namespace, or returns why it cannot (not root, no `ip`, a container without CAP_NET_ADMIN). */
+function makeNetns(): Netns | string {
+  const tag = randomBytes(3).toString('hex');
+  const name = `spt-${tag}`;
+  const [hostIf, nsIf] = [`spth${tag}`, `sptn${tag}`];
+  const subnet = `10.213.${parseInt(tag.slice(0, 2), 16)}`;
+  try {
+    ip('netns', 'add', name);
+  } catch (e) {
+    return `network namespaces are not allowed here (ip netns add: ${(e as Error).message.split('\n')[0]})`;
+  }
+  const remove = () => {
+    for (const args of [
+      ['link', 'del', hostIf],
+      ['netns', 'del', name],
+    ])
+      try {
+        ip(...args);
+      } catch {
+        /* already gone */
+      }
+  };
+  try {
+    ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
+    ip('link', 'set', nsIf, 'netns', name);
+    ip('addr', 'add', `${subnet}.1/30`, 'dev', hostIf);
+    ip('link', 'set', hostIf, 'up');
+    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${subnet}.2/30`, 'dev', nsIf);
+    ip('netns', 'exec', name, 'ip', 'link', 'set', nsIf, 'up');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+  } catch (e) {
+    remove();
+    return `could not wire a veth pair into the namespace: ${(e as Error).message.split('\n')[0]}`;
+  }
+  return {
+    name,
+    hostIp: `${subnet}.1`,
+    cut: () => ip('link', 'set', hostIf, 'down'),
+    heal: () => ip('link', 'set', hostIf, 'up'),
+    remove,
+  };
+}
+
+async function until(what: string, ms: number, check: () => boolean): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('faults: workers on other machines — a worker cut off by the network', function () {
+  this.timeout(300_000);
+  const children: ChildProcess[] = [];
+  let server: GitServer | undefined;
+  let netns: Netns | undefined;
+  const [markerA, markerB] = [`spectask-fault-marker-${randomUUID()}`, `spectask-fault-marker-${randomUUID()}`];
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const pid of [...agentsOf(markerA), ...agentsOf(markerB)]) process.kill(pid, 'SIGKILL');
+    await server?.stop();
+    netns?.remove();
+    cleanupTemp();
+  });
+
+  it('its agent stops within its lease, another worker resumes, and nothing it did afterwards reaches the remote', async function () {
+    const made = process.platform === 'linux' ? makeNetns() : 'network namespaces exist on Linux only';
+    if (typeof made === 'string') {
+      console.log(`    skipped: ${made}`);
+      this.skip();
+    }
+    netns = made;
+    const { bare, rels, texts } = seedRemote(1, ITEMS);
+    server = await startGitDaemon(bare, ['127.0.0.1', netns.hostIp]);
+    const a = cloneOf(server.url(netns.hostIp));
+    const b = cloneOf(server.url());
+    const rel = rels[0];
+    const workerA = startWorker(a, {
+      marker: markerA,
+      pauseMs: 700,
+      leaseS: 3,
+      wrap: ['ip', 'netns', 'exec', netns.name],
+    });
+    children.push(workerA);
+    await until('two pushed ticks of worker A', 120_000, () => {
+      const states = itemStates(remoteFile(bare, rel));
+      return [...states.values()].filter((s) => s === 'x').length >= 2;
+    });
+    netns.cut();
+    const cutAt = Date.now();
+    const tickedAtCut = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
+    // Cut off, A cannot renew: it must stop its agent by itself, before anyone may take over.
+    await until("worker A's agent to stop", 30_000, () => agentsOf(markerA).length === 0).catch((e) => {
+      throw new Error(`${(e as Error).message}; worker A said: ${workerA.output().slice(-3000)}`);
+    });
+    const stoppedAfter = Date.now() - cutAt;
+    const workerB = startWorker(b, { marker: markerB, pauseMs: 50, leaseS: 3, untilIdle: true });
+    children.push(workerB);
+    await until('worker B to take over', 60_000, () => /took over SpecTask 000001/.test(workerB.output()));
+    netns.heal();
+    const [code] = (await once(workerB, 'exit')) as [number];
+    // A is back on the network for a while: it must not push anything more.
+    const headAfterB = remoteRef(bare, 'refs/heads/helix-design-docs');
+    await sleep(4_000);
+    const v: string[] = [];
+    if (code !== 0) v.push(`worker B exited ${code}: ${workerB.output().slice(-1500)}`);
+    if (!/lost the claim on SpecTask 000001/.test(workerA.output()))
+      v.push(`worker A never said it lost its claim: ${workerA.output().slice(-1500)}`);
+    if (stoppedAfter > 3_000) v.push(`worker A's agent ran ${stoppedAfter} ms after the cut, beyond its 3 s lease`);
+    if (remoteRef(bare, 'refs/heads/helix-design-docs') !== headAfterB)
+      v.push('the design-docs branch moved after worker B finished: worker A pushed after losing its claim');
+    const final = itemStates(remoteFile(bare, rel));
+    for (const t of tickedAtCut) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the cut was lost`);
+    for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
+    const commits = remoteItemCommits(bare, 'spectask/000001-remote-task-1');
+    for (const t of texts) {
+      const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
+      if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);
+    }
+    const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
+    if (record.status !== 'implementation_review') v.push(`the task ended ${record.status}, not in review`);
+    if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');
+    git(a, 'status', '--porcelain'); // A's clone is still a sound repository
+    recordFault(AREA, 'worker cut off (veth down) after 2 pushed ticks; healed after the takeover', v);
+    assert.deepEqual(v, []);
+  });
+});

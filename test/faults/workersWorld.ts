@@ -1,0 +1,177 @@
+// The faults tier's git server for the worker suites: Debian's `git daemon` (git:// over TCP, receive-pack
+// enabled) serving one bare repository, seeded through the real CLI with SpecTasks ready to implement.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
+import { strays } from './procs';
+
+export const CLI = path.resolve('dist/cli.js');
+export const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
+export const DOCS = 'helix-design-docs';
+
+export interface GitServer {
+  /** The folder the daemon serves (`--base-path`). */
+  base: string;
+  bare: string;
+  url(host?: string): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, host: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = net.connect(port, host, () => (c.end(), r(true)));
+      c.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`git daemon did not listen on ${host}:${port}`);
+}
+
+/** Starts `git daemon` on a free port serving `bare` (listening on `listen`, default 127.0.0.1). */
+export async function startGitDaemon(bare: string, listen: readonly string[] = ['127.0.0.1']): Promise<GitServer> {
+  const port = await freePort();
+  const base = path.dirname(bare);
+  const child: ChildProcess = spawn(
+    'git',
+    [
+      'daemon',
+      '--reuseaddr',
+      '--export-all',
+      '--enable=receive-pack',
+      `--base-path=${base}`,
+      `--port=${port}`,
+      ...listen.map((l) => `--listen=${l}`),
+      base,
+    ],
+    { stdio: 'ignore', env: GIT_ENV },
+  );
+  await waitForPort(port, listen[0]);
+  return {
+    base,
+    bare,
+    url: (host = listen[0]) => `git://${host}:${port}/${path.basename(bare)}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * A bare remote with `main` and the design-docs branch holding `tasks` SpecTasks queued for implementation,
+ * each with `items` checklist items (made with the CLI in a seed clone, then pushed).
+ */
+export function seedRemote(tasks: number, items: number): { bare: string; rels: string[]; texts: string[] } {
+  const seed = makeCleanRepo();
+  const bare = path.join(tempDir('spectask-remote-'), 'remote.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: GIT_ENV });
+  const texts = Array.from({ length: items }, (_, i) => `T${i + 1}: step ${i + 1}`);
+  const rels: string[] = [];
+  const docsWt = path.join(seed, '.git-worktrees', DOCS);
+  for (let n = 1; n <= tasks; n++) {
+    execFileSync(process.execPath, [CLI, 'create', `Remote task ${n}`, '--prompt', 'work remotely'], { cwd: seed });
+    const rel = `design/tasks/${String(n).padStart(6, '0')}_remote-task-${n}/tasks.md`;
+    fs.writeFileSync(
+      path.join(docsWt, rel),
+      `# Implementation Tasks: Remote task ${n}\n\n${texts.map((t) => `- [ ] ${t}`).join('\n')}\n`,
+    );
+    git(docsWt, 'add', '--', rel);
+    git(docsWt, 'commit', '-q', '-m', `checklist of SpecTask ${n}`);
+    execFileSync(process.execPath, [CLI, 'skip-planning', String(n)], { cwd: seed });
+    rels.push(rel);
+  }
+  git(seed, 'push', '-q', bare, 'main:refs/heads/main', `${DOCS}:refs/heads/${DOCS}`);
+  return { bare, rels, texts };
+}
+
+/** A clone of `url` with the fixture identity. */
+export function cloneOf(url: string): string {
+  const dir = path.join(tempDir('spectask-worker-'), 'clone');
+  git(path.dirname(dir), 'clone', '-q', url, dir);
+  git(dir, 'config', 'user.name', 'Fixture');
+  git(dir, 'config', 'user.email', 'fixture@example.com');
+  return dir;
+}
+
+/** A file of the remote's design-docs branch (empty when absent). */
+export function remoteFile(bare: string, rel: string, ref = DOCS): string {
+  try {
+    return execFileSync('git', ['--git-dir', bare, 'show', `${ref}:${rel}`], { env: GIT_ENV, encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+/** The remote's sha of a ref, or ''. */
+export function remoteRef(bare: string, ref: string): string {
+  return execFileSync('git', ['--git-dir', bare, 'for-each-ref', '--format=%(objectname)', ref], {
+    env: GIT_ENV,
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** Starts `spectask worker` in `clone` with the fixture agent (pausing `pauseMs` per item, tagged `marker`). */
+export function startWorker(
+  clone: string,
+  opts: { marker: string; pauseMs: number; leaseS: number; untilIdle?: boolean; wrap?: string[] },
+): ChildProcess & { output: () => string } {
+  const cmd = JSON.stringify([process.execPath, AGENT, '{prompt}', String(opts.pauseMs), opts.marker]);
+  const argv = [
+    CLI,
+    'worker',
+    '--lease',
+    String(opts.leaseS),
+    '--custom-command',
+    cmd,
+    '--backend',
+    'custom',
+    '--no-sandbox',
+    '--max-retries',
+    '0',
+    ...(opts.untilIdle ? ['--until-idle'] : []),
+  ];
+  const [bin, ...args] = opts.wrap ? [...opts.wrap, process.execPath, ...argv] : [process.execPath, ...argv];
+  const child = spawn(bin, args, { cwd: clone, env: { ...GIT_ENV, SPECTASK_SANDBOX: 'off' } }) as ChildProcess & {
+    output: () => string;
+  };
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  child.output = () => out;
+  return child;
+}
+
+/** Item commits on the remote's task branch (not on main), by subject. */
+export function remoteItemCommits(bare: string, branch: string): Map<string, number> {
+  const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${branch}`], {
+    env: GIT_ENV,
+    encoding: 'utf8',
+  });
+  const counts = new Map<string, number>();
+  for (const s of out.split('\n').filter(Boolean)) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts;
+}
+
+/** The fixture agents tagged `marker` still alive (the worker's own command line names the marker too). */
+export function agentsOf(marker: string): number[] {
+  return strays(marker)
+    .filter((p) => p.cmdline.includes(AGENT) && !p.cmdline.includes(CLI))
+    .map((p) => p.pid);
+}
