@@ -14,6 +14,7 @@ import {
 } from './designDocsCommands';
 import { fleetCommand, lifecycleCommand, queueCommand, runCommand } from './orchestratorCommands';
 import { syncCommand } from './syncCommand';
+import { mcpCommand } from './mcpCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
 
@@ -73,6 +74,7 @@ const COMMANDS: Record<
   checklist: checklistCommand,
   mark: markCommand,
   sync: syncCommand,
+  mcp: mcpCommand,
 };
 
 const HELP = `Usage: spectask <command> [options]
@@ -102,6 +104,8 @@ Commands:
   accept <id>                       put the implementation in the integration queue; \`run\` rebases it onto its
                                     base, runs the project's tests and fast-forwards the base only if they pass
   queue [--json]                    the integration queue in order: place, and why a SpecTask waits
+  mcp [--allow-writes]              an MCP server on stdin/stdout (Claude Code, Codex, Gemini, VS Code): the
+                                    fleet and the documents; creating and changing SpecTasks needs --allow-writes
   retry <id> | archive <id> | restore <id>
   help, --version
 

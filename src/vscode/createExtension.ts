@@ -2,7 +2,7 @@ import { vscode } from './vscodeApi';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { DisposableStore, Emitter } from '../core/lifecycle';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
-import { countByPhase, emptyFleetSnapshot, type FleetSnapshot } from '../protocol/fleet';
+import { mergeFleetSnapshots } from '../core/service/mergeSnapshots';
 import { registerCommand } from './commandRegistry';
 import { ConfigureBackends } from './commands/configureBackends';
 import { RepoCommands } from './commands/repoCommands';
@@ -200,7 +200,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const orchestratorFleet: FleetSnapshotSource = {
     onDidChange: fleetChanged.event,
     snapshot: () => ({
-      ...mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+      ...mergeFleetSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
       backendLabels: BACKEND_LABELS,
     }),
   };
@@ -296,16 +296,6 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     _testOnDidRefreshTree: treeRefreshed.event,
   };
   return { disposable: store, api };
-}
-
-/** One dashboard snapshot from every repository's. */
-function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
-  if (list.length === 1) return list[0]!;
-  if (!list.length) return emptyFleetSnapshot();
-  const cards = list.flatMap((s) => s.cards);
-  const counts = { ...countByPhase([]) } as Record<keyof FleetSnapshot['counts'], number>;
-  for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k as keyof typeof counts] += v;
-  return { generatedAt: Math.max(...list.map((s) => s.generatedAt)), cards, counts };
 }
 
 /** "Claude Code: 'claude' was not found on PATH. Install it …" → "'claude' was not found on PATH". */
