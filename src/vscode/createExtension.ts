@@ -1,8 +1,9 @@
 import { vscode } from './vscodeApi';
 import { GitQueueRegistry } from '../core/git/gitQueue';
-import { DisposableStore, Emitter } from '../core/lifecycle';
+import { DisposableStore, Emitter, type Event } from '../core/lifecycle';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
 import { mergeFleetSnapshots } from '../core/service/mergeSnapshots';
+import { SpecTaskService } from '../core/service/specTaskService';
 import { registerCommand } from './commandRegistry';
 import { ConfigureBackends } from './commands/configureBackends';
 import { RepoCommands } from './commands/repoCommands';
@@ -66,7 +67,13 @@ export interface TreeSnapshotNode {
  * The composition root (house rule 2): the only place services are constructed, wiring peers through
  * constructors. Everything created here is owned by the returned store, which `activate` pushes once.
  */
-export function createExtension(context: vscode.ExtensionContext): { disposable: vscode.Disposable; api: SpecTaskApi } {
+export function createExtension(context: vscode.ExtensionContext): {
+  disposable: vscode.Disposable;
+  api: SpecTaskApi;
+  /** What the public API (src/api) and the Language Model tools act through. */
+  service: SpecTaskService;
+  onDidChangeFleet: Event<void>;
+} {
   const store = new DisposableStore();
   const log = store.add(createLog());
   log.info(`${PRODUCT_NAME} ${PRODUCT_VERSION} activating in VS Code ${vscode.version}`);
@@ -256,6 +263,8 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   void ready.catch((e) => log.error(`activation: ${(e as Error).message}`));
   void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 
+  const service = new SpecTaskService(() => hub.repositories());
+
   const api: SpecTaskApi = {
     whenFleetReady: (where) =>
       new Promise<void>((resolve) => {
@@ -295,7 +304,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     _testStatusBarText: () => statusBar.text,
     _testOnDidRefreshTree: treeRefreshed.event,
   };
-  return { disposable: store, api };
+  return { disposable: store, api, service, onDidChangeFleet: fleetChanged.event };
 }
 
 /** "Claude Code: 'claude' was not found on PATH. Install it …" → "'claude' was not found on PATH". */
