@@ -31,6 +31,7 @@ import { ChecklistCodeLens } from './codelens/checklistCodeLens';
 import { SpecTaskDecorations } from './codelens/specTaskDecorations';
 import { DocsTreeProvider } from './views/docsTree';
 import { TasksTreeProvider, type TaskTreeNode } from './views/tasksTree';
+import { registerLanguageModelTools } from './lmTools/languageModelTools';
 
 /** What `activate` returns: a small surface the integration tests (and other extensions) can use. */
 export interface SpecTaskApi {
@@ -264,6 +265,7 @@ export function createExtension(context: vscode.ExtensionContext): {
   void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 
   const service = new SpecTaskService(() => hub.repositories());
+  store.add(registerLanguageModelTools(service));
 
   const api: SpecTaskApi = {
     whenFleetReady: (where) =>
