@@ -92,7 +92,7 @@ describe('spectask mcp from the real Claude Code (fake Anthropic model)', functi
     assert.equal(code, 0, `claude exited ${code}: ${stderr.slice(-2000)} ${stdout.slice(-2000)}`);
 
     const requests = fake.modelRequests();
-    assert.ok(requests[0]?.tools?.includes('mcp__spectask__spectask_create'), JSON.stringify(requests[0]?.tools));
+    // Claude Code defers MCP tools (ToolSearch), so they need not be in the first request's list; a call works.
     // What the model saw after each call: the fleet (with the existing SpecTask), then the created one.
     assert.match(requests[1]?.last ?? '', /Existing work/);
     assert.match(requests[2]?.last ?? '', /"title": "Add CSV export"/);
