@@ -15,6 +15,7 @@ import { fleetCommand, lifecycleCommand, queueCommand, runCommand, type RunIO } 
 import { Interruption, interruptionFromSignals } from './interruption';
 import { syncCommand } from './syncCommand';
 import { WORKER_VALUE_OPTIONS, workerCommand } from './workerCommand';
+import { mcpCommand } from './mcpCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
 
@@ -73,6 +74,7 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>>
   mark: markCommand,
   sync: syncCommand,
   worker: workerCommand,
+  mcp: mcpCommand,
 };
 
 const HELP = `Usage: spectask <command> [options]
@@ -104,6 +106,8 @@ Commands:
   accept <id>                       put the implementation in the integration queue; \`run\` rebases it onto its
                                     base, runs the project's tests and fast-forwards the base only if they pass
   queue [--json]                    the integration queue in order: place, and why a SpecTask waits
+  mcp [--allow-writes]              an MCP server on stdin/stdout (Claude Code, Codex, Gemini, VS Code): the
+                                    fleet and the documents; creating and changing SpecTasks needs --allow-writes
   retry <id> | archive <id> | restore <id>
   help, --version
 

@@ -1,8 +1,9 @@
 import { vscode } from './vscodeApi';
 import { GitQueueRegistry } from '../core/git/gitQueue';
-import { DisposableStore, Emitter } from '../core/lifecycle';
+import { DisposableStore, Emitter, type Event } from '../core/lifecycle';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
-import { countByPhase, emptyFleetSnapshot, type FleetSnapshot } from '../protocol/fleet';
+import { mergeFleetSnapshots } from '../core/service/mergeSnapshots';
+import { SpecTaskService } from '../core/service/specTaskService';
 import { registerCommand } from './commandRegistry';
 import { ConfigureBackends } from './commands/configureBackends';
 import { RepoCommands } from './commands/repoCommands';
@@ -33,6 +34,7 @@ import { ChecklistCodeLens } from './codelens/checklistCodeLens';
 import { SpecTaskDecorations } from './codelens/specTaskDecorations';
 import { DocsTreeProvider } from './views/docsTree';
 import { TasksTreeProvider, type TaskTreeNode } from './views/tasksTree';
+import { registerLanguageModelTools } from './lmTools/languageModelTools';
 
 /** What `activate` returns: a small surface the integration tests (and other extensions) can use. */
 export interface SpecTaskApi {
@@ -69,7 +71,13 @@ export interface TreeSnapshotNode {
  * The composition root (house rule 2): the only place services are constructed, wiring peers through
  * constructors. Everything created here is owned by the returned store, which `activate` pushes once.
  */
-export function createExtension(context: vscode.ExtensionContext): { disposable: vscode.Disposable; api: SpecTaskApi } {
+export function createExtension(context: vscode.ExtensionContext): {
+  disposable: vscode.Disposable;
+  api: SpecTaskApi;
+  /** What the public API (src/api) and the Language Model tools act through. */
+  service: SpecTaskService;
+  onDidChangeFleet: Event<void>;
+} {
   const store = new DisposableStore();
   const log = store.add(createLog());
   log.info(`${PRODUCT_NAME} ${PRODUCT_VERSION} activating in VS Code ${vscode.version}`);
@@ -202,7 +210,7 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   const orchestratorFleet: FleetSnapshotSource = {
     onDidChange: fleetChanged.event,
     snapshot: () => ({
-      ...mergeSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+      ...mergeFleetSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
       backendLabels: BACKEND_LABELS,
     }),
   };
@@ -260,6 +268,9 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
   void ready.catch((e) => log.error(`activation: ${(e as Error).message}`));
   void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 
+  const service = new SpecTaskService(() => hub.repositories());
+  store.add(registerLanguageModelTools(service));
+
   const api: SpecTaskApi = {
     whenFleetReady: (where) =>
       new Promise<void>((resolve) => {
@@ -299,15 +310,5 @@ export function createExtension(context: vscode.ExtensionContext): { disposable:
     _testStatusBarText: () => statusBar.text,
     _testOnDidRefreshTree: treeRefreshed.event,
   };
-  return { disposable: store, api };
-}
-
-/** One dashboard snapshot from every repository's. */
-function mergeSnapshots(list: FleetSnapshot[]): FleetSnapshot {
-  if (list.length === 1) return list[0]!;
-  if (!list.length) return emptyFleetSnapshot();
-  const cards = list.flatMap((s) => s.cards);
-  const counts = { ...countByPhase([]) } as Record<keyof FleetSnapshot['counts'], number>;
-  for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k as keyof typeof counts] += v;
-  return { generatedAt: Math.max(...list.map((s) => s.generatedAt)), cards, counts };
+  return { disposable: store, api, service, onDidChangeFleet: fleetChanged.event };
 }
