@@ -14,6 +14,7 @@ export const PHASES = [
   'implementing',
   'implementation_review',
   'integration',
+  'stopped',
   'failed',
   'done',
   'backlog',
@@ -32,6 +33,8 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   implementing: 'Implementing',
   implementation_review: 'Code review',
   integration: 'Integration',
+  // Stopped is not failed (issue 22): the user chose it; nothing is wrong and Retry resumes the agent.
+  stopped: 'Stopped by you',
   failed: 'Failed',
   done: 'Done',
   backlog: 'Backlog',

@@ -2,7 +2,7 @@ import type { AgentInfo } from '../agents/agentPool';
 import type { ToolCallEvent } from '../agents/agentEvents';
 import { focusWindow } from '../checklist/checklistFocus';
 import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
-import { statusGroup, type SpecTaskStatus, type StatusGroup } from './statusMachine';
+import { statusGroup, WORKING_STATUSES, type SpecTaskStatus, type StatusGroup } from './statusMachine';
 import {
   countByPhase,
   type FleetAgentCard,
@@ -24,6 +24,15 @@ export const phaseOfGroup = (group: StatusGroup): Phase => group;
 
 /** The dashboard phase of a SpecTask status, from the status table. */
 export const fleetPhaseOf = (status: SpecTaskStatus): Phase => phaseOfGroup(statusGroup(status));
+
+/**
+ * The error a SpecTask shows (card, tree): a failed task's reason; while its agent works, only that run's error.
+ * Anywhere else (queued again after Retry, stopped by you, in review) an old reason would tell an untruth.
+ */
+export function shownError(status: SpecTaskStatus, recordError?: string, agentError?: string): string | undefined {
+  if (statusGroup(status) === 'failed') return recordError ?? agentError;
+  return WORKING_STATUSES.has(status) ? agentError : undefined;
+}
 
 /** What a card shows of a checklist: the window around the current item and the progress. */
 export interface CardWindow {
@@ -147,7 +156,7 @@ export function buildFleetSnapshot(input: {
       queueReason: input.queueReasons.get(t.id),
       queuePosition: place.get(t.id),
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
-      lastError: t.error ?? agent?.lastError,
+      lastError: shownError(t.status, t.error, agent?.lastError),
       hasWorktree: t.hasWorktree,
     });
   }

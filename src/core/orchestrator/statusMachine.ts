@@ -19,6 +19,8 @@ export const SPECTASK_STATUSES = [
   'done',
   'spec_failed',
   'implementation_failed',
+  'spec_stopped',
+  'implementation_stopped',
   'archived',
 ] as const;
 export type SpecTaskStatus = (typeof SPECTASK_STATUSES)[number];
@@ -48,6 +50,7 @@ export type Trigger =
   | 'integration_blocked'
   | 'integration_interrupted'
   | 'request_implementation_changes'
+  | 'stop'
   | 'retry'
   | 'reopen'
   | 'archive'
@@ -201,9 +204,18 @@ export const TRANSITIONS: readonly Row[] = [
     label: 'Request changes on implementation',
   },
   {
-    from: ['spec_failed', 'implementation_failed'],
+    // Stop is the user's choice, not a failure (issue 22): its own status, no error, and Retry resumes the session.
+    from: ['spec_generation', 'implementation'],
+    trigger: 'stop',
+    to: (from) => (from === 'spec_generation' ? 'spec_stopped' : 'implementation_stopped'),
+    actor: 'user',
+    label: 'Stop',
+  },
+  {
+    from: ['spec_failed', 'implementation_failed', 'spec_stopped', 'implementation_stopped'],
     trigger: 'retry',
-    to: (from) => (from === 'spec_failed' ? 'queued_spec_generation' : 'queued_implementation'),
+    to: (from) =>
+      from === 'spec_failed' || from === 'spec_stopped' ? 'queued_spec_generation' : 'queued_implementation',
     actor: 'user',
     label: 'Retry',
   },
@@ -297,6 +309,8 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
   done: fact('done', 'done'),
   spec_failed: fact('failed', 'failed in planning'),
   implementation_failed: fact('failed', 'failed in implementation', { hasCodeWorktree: true }),
+  spec_stopped: fact('stopped', 'stopped by you while planning'),
+  implementation_stopped: fact('stopped', 'stopped by you while implementing', { hasCodeWorktree: true }),
   archived: fact('archived', 'archived'),
 };
 
@@ -323,7 +337,7 @@ export const WORKING_STATUSES = statusesWhere((s) => STATUS_FACTS[s].agentWorks)
 /** Statuses that wait for a person's review. */
 export const WAITING_FOR_PERSON_STATUSES = statusesWhere((s) => STATUS_FACTS[s].waitsForPerson);
 
-/** Statuses from which Retry applies (derived from the table: the failed ones). */
+/** Statuses from which Retry applies (derived from the table: the failed and the stopped ones). */
 export const RETRYABLE_STATUSES = statusesAllowing('retry');
 
 /**

@@ -80,6 +80,8 @@ const STATUS_BADGE: Readonly<Record<SpecTaskStatus, string>> = {
   done: '✓',
   spec_failed: '!',
   implementation_failed: '!',
+  spec_stopped: '■',
+  implementation_stopped: '■',
   archived: 'A',
 };
 

@@ -13,6 +13,7 @@ import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
 import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
+import { shownError } from '../../core/orchestrator/fleetView';
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
@@ -55,6 +56,9 @@ const ICONS: Record<SpecTaskStatus, [string, string?]> = {
   done: ['pass-filled', 'charts.green'],
   spec_failed: ['error', 'errorForeground'],
   implementation_failed: ['error', 'errorForeground'],
+  // Not red: stopping is the user's choice, not a failure.
+  spec_stopped: ['debug-stop'],
+  implementation_stopped: ['debug-stop'],
   archived: ['archive'],
 };
 
@@ -375,7 +379,7 @@ export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode
   for (const [icon, value] of [
     ['clock', t.queueReason],
     ['git-merge', integrationSetback(t) && `Not integrated: ${integrationSetback(t)}`],
-    ['error', t.error],
+    ['error', shownError(t.status, t.error)],
     ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`],
     ['hubot', t.backend],
   ] as const) {

@@ -41,6 +41,11 @@ const DESIGN_TABLE: [SpecTaskStatus, Trigger, SpecTaskStatus][] = [
   ['implementation_review', 'request_implementation_changes', 'implementation'],
   ['spec_failed', 'retry', 'queued_spec_generation'],
   ['implementation_failed', 'retry', 'queued_implementation'],
+  // Stop is not a failure (issue 22): a status of its own, from which Retry resumes.
+  ['spec_generation', 'stop', 'spec_stopped'],
+  ['implementation', 'stop', 'implementation_stopped'],
+  ['spec_stopped', 'retry', 'queued_spec_generation'],
+  ['implementation_stopped', 'retry', 'queued_implementation'],
   ['done', 'reopen', 'implementation'],
   ['archived', 'restore', 'backlog'],
 ];
@@ -133,7 +138,12 @@ describe('status machine', () => {
     const sorted = (set: ReadonlySet<SpecTaskStatus>) => [...set].sort();
     assert.deepEqual(sorted(WORKING_STATUSES), ['implementation', 'spec_generation']);
     assert.deepEqual(sorted(WAITING_FOR_PERSON_STATUSES), ['implementation_review', 'spec_review']);
-    assert.deepEqual(sorted(RETRYABLE_STATUSES), ['implementation_failed', 'spec_failed']);
+    assert.deepEqual(sorted(RETRYABLE_STATUSES), [
+      'implementation_failed',
+      'implementation_stopped',
+      'spec_failed',
+      'spec_stopped',
+    ]);
     assert.deepEqual(
       sorted(statusesAllowing('archive')),
       SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').sort(),

@@ -60,7 +60,8 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
       'spectask.task.startPlanning': ['backlog'],
       'spectask.task.skipPlanning': ['backlog'],
       'spectask.task.stop': ['spec_generation', 'implementation'],
-      'spectask.task.retry': ['spec_failed', 'implementation_failed'],
+      // Stopped by you (issue 22) resumes with Retry like a failure, and keeps its worktree.
+      'spectask.task.retry': ['spec_failed', 'implementation_failed', 'spec_stopped', 'implementation_stopped'],
       'spectask.task.reject': ['spec_review'],
       'spectask.task.accept': ['implementation_review'],
       'spectask.task.openWorktree': [
@@ -71,6 +72,7 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
         'queued_integration',
         'integrating',
         'implementation_failed',
+        'implementation_stopped',
       ],
       'spectask.task.archive': SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived'),
       'spectask.task.restore': ['archived'],
@@ -83,7 +85,12 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
         SPECTASK_STATUSES.filter((s) => statuses.includes(s)),
         command,
       );
-    assert.deepEqual(statusesWithWord('canRetry'), ['spec_failed', 'implementation_failed']);
+    assert.deepEqual(statusesWithWord('canRetry'), [
+      'spec_failed',
+      'implementation_failed',
+      'spec_stopped',
+      'implementation_stopped',
+    ]);
   });
 
   it('does not offer SpecTask commands on groups, documents or checklist items', () => {
