@@ -25,9 +25,9 @@ export const COMMANDS = {
   'spectask.spec.review': { title: 'Review Spec', icon: '$(preview)' },
   'spectask.spec.approve': { title: 'Approve Spec', icon: '$(check)' },
   'spectask.spec.requestChanges': { title: 'Request Changes to the Spec', icon: '$(comment-discussion)' },
-  'spectask.implementation.review': { title: 'Review Implementation', icon: '$(diff-multiple)' },
+  'spectask.implementation.review': { title: 'Review Code', icon: '$(diff-multiple)' },
   'spectask.implementation.requestChanges': {
-    title: 'Request Changes to the Implementation',
+    title: 'Request Changes to the Code',
     icon: '$(comment-draft)',
   },
   'spectask.comment.add': { title: 'Add Comment' },

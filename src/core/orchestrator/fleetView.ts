@@ -2,9 +2,10 @@ import type { AgentInfo } from '../agents/agentPool';
 import type { ToolCallEvent } from '../agents/agentEvents';
 import { focusWindow } from '../checklist/checklistFocus';
 import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
-import { statusGroup, WORKING_STATUSES, type SpecTaskStatus, type StatusGroup } from './statusMachine';
+import { stageName, statusGroup, WORKING_STATUSES, type SpecTaskStatus, type StatusGroup } from './statusMachine';
 import {
   countByPhase,
+  PHASE_LABELS,
   type FleetAgentCard,
   type FleetChecklistItem,
   type FleetSnapshot,
@@ -136,12 +137,15 @@ export function buildFleetSnapshot(input: {
     const agent = input.agents.get(t.id);
     const run = input.runs.get(t.id);
     const w = itemWindowOf(t.items, input.contextItems);
+    const phase = fleetPhaseOf(t.status);
+    const stage = stageName(t.status, t.record?.history.at(-1)?.trigger);
     const tokens = agent ? (agent.usage.inputTokens ?? 0) + (agent.usage.outputTokens ?? 0) : 0;
     all.push({
       taskId: t.id,
       number: t.number,
       title: t.title,
-      phase: fleetPhaseOf(t.status),
+      phase,
+      stage: stage === PHASE_LABELS[phase] ? undefined : stage,
       backend: agent?.backend ?? t.backend,
       agentId: agent?.sessionId ? agent.sessionId.slice(0, 8) : agent?.agentId,
       progress: w.progress,

@@ -1,4 +1,4 @@
-import { PHASES, type Phase } from '../../protocol/fleet';
+import { PHASE_LABELS, PHASES, type Phase } from '../../protocol/fleet';
 
 /**
  * The SpecTask status machine of DESIGN.md §5, as one table. Every legal transition is a row; anything
@@ -65,7 +65,15 @@ interface Row {
   actor: Actor;
   /** Human wording for messages and history, e.g. "Start planning". */
   label: string;
+  /**
+   * The name of the stage this row starts, where it is more precise than its phase's name: a revision is
+   * "Revising spec" on every surface, not "Planning" (issue 22). See stageName.
+   */
+  stage?: string;
 }
+
+/** The stage of a spec revision: waiting for its planning slot, then the agent revising (one name for both). */
+export const REVISING_SPEC = 'Revising spec';
 
 const ALL_BUT_DONE_AND_ARCHIVED = SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived');
 
@@ -112,6 +120,7 @@ export const TRANSITIONS: readonly Row[] = [
     to: 'spec_revision',
     actor: 'user',
     label: 'Request changes',
+    stage: REVISING_SPEC,
   },
   {
     from: ['spec_revision'],
@@ -119,6 +128,7 @@ export const TRANSITIONS: readonly Row[] = [
     to: 'spec_generation',
     actor: 'scheduler',
     label: 'Revision started',
+    stage: REVISING_SPEC,
   },
   { from: ['spec_review'], trigger: 'approve', to: 'spec_approved', actor: 'user', label: 'Approve spec' },
   { from: ['spec_review'], trigger: 'reject', to: 'archived', actor: 'user', label: 'Reject spec' },
@@ -300,7 +310,7 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
   spec_approved: fact('queued', 'approved'),
   queued_implementation: fact('queued', 'queued for implementation', { hasCodeWorktree: true }),
   implementation: fact('implementing', 'being implemented', { agentWorks: true, hasCodeWorktree: true }),
-  implementation_review: fact('implementation_review', 'waiting for implementation review', {
+  implementation_review: fact('implementation_review', 'waiting for code review', {
     waitsForPerson: true,
     hasCodeWorktree: true,
   }),
@@ -313,6 +323,18 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
   implementation_stopped: fact('stopped', 'stopped by you while implementing', { hasCodeWorktree: true }),
   archived: fact('archived', 'archived'),
 };
+
+/**
+ * The one name of a SpecTask's stage on every surface (tree, card chip, CLI, notifications): its phase's name
+ * (PHASE_LABELS), unless the transition that brought it to `status` starts a stage of its own ("Revising
+ * spec"). `enteredBy` is the trigger of its last history entry.
+ */
+export function stageName(status: SpecTaskStatus, enteredBy?: string): string {
+  const row = enteredBy && TRANSITIONS.find((r) => r.trigger === enteredBy && targetsOf(r).includes(status));
+  return (row && row.stage) || PHASE_LABELS[STATUS_FACTS[status].group];
+}
+
+const targetsOf = (r: Row): SpecTaskStatus[] => r.from.map((f) => (typeof r.to === 'function' ? r.to(f) : r.to));
 
 export function describeStatus(s: SpecTaskStatus): string {
   return STATUS_FACTS[s].words;

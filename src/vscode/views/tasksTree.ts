@@ -5,6 +5,7 @@ import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
 import {
   describeStatus,
+  stageName,
   statusGroup,
   type SpecTaskStatus,
   type StatusGroup,
@@ -14,6 +15,7 @@ import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
 import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
 import { shownError } from '../../core/orchestrator/fleetView';
+import { PHASE_LABELS } from '../../protocol/fleet';
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
@@ -351,7 +353,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
         : t.error && statusGroup(t.status) === 'failed'
           ? 'failed'
           : undefined;
-    item.description = [progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
+    // A stage more precise than its group's name ("Revising spec" under Planning) says so on the item.
+    const stage = stageName(t.status, t.record?.history.at(-1)?.trigger);
+    const ownStage = stage === PHASE_LABELS[statusGroup(t.status)] ? undefined : stage;
+    item.description = [ownStage, progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = taskContextValue(t.status);

@@ -7,6 +7,7 @@ import {
   STATUS_FACTS,
   STATUS_GROUPS,
   statusesAllowing,
+  stageName,
   statusGroup,
   WAITING_FOR_PERSON_STATUSES,
   WORKING_STATUSES,
@@ -174,5 +175,16 @@ describe('status machine', () => {
       }
       if (f.agentWorks) assert.ok(SELF_ADVANCING_STATUSES.has(s), `${s}: an agent's run ends it`);
     }
+  });
+
+  it('gives each stage one name, from the table: the phase name, or "Revising spec" for a revision', () => {
+    assert.equal(stageName('implementation_review'), 'Code review');
+    assert.equal(stageName('spec_review'), 'Spec review');
+    assert.equal(stageName('spec_revision', 'request_spec_changes'), 'Revising spec');
+    assert.equal(stageName('spec_generation', 'revision_resumed'), 'Revising spec');
+    assert.equal(stageName('spec_generation', 'planning_slot_free'), 'Planning');
+    assert.equal(stageName('implementation_stopped', 'stop'), 'Stopped by you');
+    // A history entry is untrusted text: an unknown trigger falls back to the phase name.
+    assert.equal(stageName('spec_generation', 'constructor'), 'Planning');
   });
 });
