@@ -166,7 +166,7 @@ describe('Orchestrator', function () {
     assert.equal(h.orchestrator.task(ids[3])!.status, 'queued_implementation');
     assert.equal(
       h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[3])!.queueReason,
-      'waiting for #000001, which is waiting for implementation review',
+      'waiting for #000001, which is waiting for code review',
     );
     await h.orchestrator.accept(ids[0]);
     await waitForStatus(h, ids[3], 'implementation_review');
