@@ -408,6 +408,12 @@ describe('design-doc and implementation review in a real VS Code', function () {
   });
 
   it('shows the task branch against its base in the multi-file diff editor', async () => {
+    // Issue 22: clicked from the dashboard (a group beside the editors), the review opens in the first group.
+    await vscode.commands.executeCommand('spectask.fleet.open');
+    await eventually(
+      () => vscode.window.tabGroups.activeTabGroup.viewColumn !== vscode.ViewColumn.One,
+      'the dashboard is in its own group beside the editors',
+    );
     const r = await vscode.commands.executeCommand<ImplementationReviewResult>('spectask.implementation.review', {
       taskId: impl.id,
     });
@@ -421,6 +427,23 @@ describe('design-doc and implementation review in a real VS Code', function () {
       'the review tab is active',
     );
     assert.match(tab.label, /Reset endpoint/);
+    assert.equal(tab.group.viewColumn, vscode.ViewColumn.One, 'the review is not squeezed beside the dashboard');
+    if (driverAvailable()) {
+      // The letters are git's: reset.js is added, index.js modified (no letter); nothing is "R" (renamed).
+      const headers = await eventually(async () => {
+        const t = await readText('.multiDiffEntry .file-path');
+        return /reset\.js/.test(t) && /index\.js/.test(t) ? t : undefined;
+      }, 'both files are listed in the multi-file diff');
+      const statuses = await readText('.multiDiffEntry .file-path .status');
+      assert.deepEqual(
+        statuses
+          .split('\n')
+          .map((x) => x.trim())
+          .sort(),
+        ['', 'A'],
+        headers,
+      );
+    }
     // The base side is the file at the merge base, read through the spectask-base: provider.
     const base = await vscode.workspace.openTextDocument(
       vscode.Uri.from({
@@ -431,6 +454,15 @@ describe('design-doc and implementation review in a real VS Code', function () {
     );
     assert.equal(base.getText(), fs.readFileSync(path.join(ws, 'index.js'), 'utf8'));
     if (driverAvailable()) await snap('review-implementation-diff', '.multiDiffEditor');
+    // Issue 22: a command run with no SpecTask named (the palette, the editor title) takes the one whose review is
+    // in front of the user instead of asking "Which SpecTask?" (a pick would leave this call unresolved).
+    const inferred = await api().services.resolveTask(undefined, { statuses: ['implementation_review'] });
+    assert.equal(inferred?.taskId, impl.id);
+    const fromBaseSide = await api().services.resolveTask(
+      vscode.Uri.from({ scheme: 'spectask-base', path: '/index.js' }),
+      { statuses: ['implementation_review'] },
+    );
+    assert.equal(fromBaseSide?.taskId, impl.id, 'an editor-title argument no SpecTask owns falls back to the review');
   });
 
   it('reads no base content from a repository the extension did not open (a restored tab or a link)', async () => {
@@ -453,5 +485,16 @@ describe('design-doc and implementation review in a real VS Code', function () {
     );
     assert.equal(doc.getText(), '');
     fs.rmSync(other, { recursive: true, force: true });
+  });
+
+  it('closes the review of a code worktree that is gone (issue 22)', async () => {
+    await vscode.commands.executeCommand('spectask.implementation.review', { taskId: impl.id });
+    const reviewTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith('Review SpecTask'));
+    await eventually(() => reviewTabs().length > 0, 'the review is open');
+    git(ws, 'worktree', 'remove', '--force', path.join(ws, '.git-worktrees', `${impl.id}_reset-endpoint`));
+    // Any change of the SpecTasks makes the extension look again; archiving this one is such a change.
+    await vscode.commands.executeCommand('spectask.task.archive', { taskId: impl.id });
+    await eventually(() => reviewTabs().length === 0, 'the review of the removed worktree is closed');
   });
 });

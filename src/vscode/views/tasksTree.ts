@@ -13,6 +13,7 @@ import {
 import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
+import { tasksTreeSelection } from './taskSelection';
 import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
 import { shownError } from '../../core/orchestrator/fleetView';
 import { PHASE_LABELS } from '../../protocol/fleet';
@@ -109,8 +110,23 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   private readonly nodes = new Map<string, TaskTreeNode>();
   private shape = '';
   private signatures = new Map<string, string>();
-  /** Set by the composition root so the tree can show its message. */
-  view: vscode.TreeView<TaskTreeNode> | undefined;
+  private treeView: vscode.TreeView<TaskTreeNode> | undefined;
+
+  /** Set by the composition root so the tree can show its message and commands can take its selection. */
+  get view(): vscode.TreeView<TaskTreeNode> | undefined {
+    return this.treeView;
+  }
+  set view(v: vscode.TreeView<TaskTreeNode> | undefined) {
+    this.treeView = v;
+    if (!v) return;
+    const publish = () => {
+      const node = v.selection[0];
+      tasksTreeSelection.update(node && 'taskId' in node ? node : undefined, v.visible);
+    };
+    this._register(v.onDidChangeSelection(publish));
+    this._register(v.onDidChangeVisibility(publish));
+    this._register({ dispose: () => tasksTreeSelection.update(undefined, false) });
+  }
 
   constructor(private readonly source: TaskTreeSource) {
     super();
