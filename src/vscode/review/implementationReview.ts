@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { GitRunner } from '../../core/git/gitRunner';
 import { Disposable } from '../../core/lifecycle';
+import { statusesAllowing } from '../../core/orchestrator/statusMachine';
 import { BranchDiff } from '../../core/review/branchDiff';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskServices } from '../extensionContext';
@@ -165,7 +166,7 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
 
   private async requestChanges(target: unknown, commentsArg: string | undefined): Promise<{ sent: boolean }> {
     const ref = await this.services.resolveTask(target, {
-      statuses: ['implementation_review'],
+      statuses: [...statusesAllowing('request_implementation_changes')],
       verb: 'request changes to',
     });
     if (!ref) return { sent: false };

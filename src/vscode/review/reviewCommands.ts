@@ -1,5 +1,6 @@
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
+import { statusesAllowing } from '../../core/orchestrator/statusMachine';
 import type { StoredComment } from '../../core/review/commentRecords';
 import { isOpen, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
 import { registerCommand } from '../commandRegistry';
@@ -61,7 +62,10 @@ export class ReviewCommands extends Disposable {
   }
 
   private async approve(target: unknown): Promise<ApproveResult> {
-    const ref = await this.services.resolveTask(target, { statuses: ['spec_review'], verb: 'approve' });
+    const ref = await this.services.resolveTask(target, {
+      statuses: [...statusesAllowing('approve')],
+      verb: 'approve',
+    });
     if (!ref) return { approved: false, reasons: ['no SpecTask chosen'] };
     const status = ref.repo.orchestrator.task(ref.taskId)?.status;
     if (status !== 'spec_review') {
@@ -116,7 +120,10 @@ export class ReviewCommands extends Disposable {
 
   private async requestChanges(target: unknown, overallArg: string | undefined): Promise<RequestChangesResult> {
     const { model } = this.parts;
-    const ref = await this.services.resolveTask(target, { statuses: ['spec_review'], verb: 'request changes to' });
+    const ref = await this.services.resolveTask(target, {
+      statuses: [...statusesAllowing('request_spec_changes')],
+      verb: 'request changes to',
+    });
     if (!ref) return { sent: 0, reason: 'no SpecTask chosen' };
     await model.syncTask(ref.repo, ref.taskId, true);
     const open = model.commentsFor(ref.repo, ref.taskId).filter(isOpen);
