@@ -2,12 +2,13 @@ import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { statusesAllowing } from '../../core/orchestrator/statusMachine';
 import type { StoredComment } from '../../core/review/commentRecords';
-import { isOpen, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
+import { blocksApproval, isOpen, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { withoutIconSyntax } from '../views/iconText';
 import type { ReviewCommentModel } from './reviewCommentModel';
 import type { ReviewGate } from './reviewGate';
+import { revisionUnderReview } from './revisionUnderReview';
 import type { ReviewThreads } from './reviewThreads';
 import type { SpecDocLocator } from './specDocLocator';
 
@@ -91,7 +92,8 @@ export class ReviewCommands extends Disposable {
   /** Shows why Approve is not possible yet, and offers to fix the first reason. */
   private async explainGate(repo: SpecTaskRepository, taskId: string, reasons: readonly string[]): Promise<void> {
     const next = await this.parts.gate.nextToOpen(repo, taskId);
-    const open = this.parts.model.commentsFor(repo, taskId).filter(isOpen);
+    const reviewed = revisionUnderReview(repo, taskId);
+    const open = this.parts.model.commentsFor(repo, taskId).filter((c) => blocksApproval(c, reviewed));
     const actions = [...(next ? [`Open ${next}`] : []), ...(open.length ? ['Show open comments'] : [])];
     const pick = await vscode.window.showWarningMessage(
       `Cannot approve SpecTask ${taskId} yet: ${reasons.join('; ')}.`,

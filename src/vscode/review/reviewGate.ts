@@ -2,9 +2,10 @@ import * as fs from 'node:fs/promises';
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { approvalGate, type ApprovalGate } from '../../core/review/approvalGate';
-import { isOpen, type SpecDocument } from '../../core/review/reviewComments';
+import { blocksApproval, type SpecDocument } from '../../core/review/reviewComments';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { ReviewCommentModel } from './reviewCommentModel';
+import { revisionUnderReview } from './revisionUnderReview';
 import type { DocRef, SpecDocLocator } from './specDocLocator';
 import { gateSummary, nextToOpen, pruneViewed, recordView, type ViewedState } from './specDocs';
 
@@ -61,7 +62,12 @@ export class ReviewGate extends Disposable {
   }
 
   private gateOf(repo: SpecTaskRepository, taskId: string, docs: Partial<Record<SpecDocument, string>>): ApprovalGate {
-    const gate = approvalGate(docs, this.viewedOf(repo, taskId), this.model.commentsFor(repo, taskId));
+    const gate = approvalGate(
+      docs,
+      this.viewedOf(repo, taskId),
+      this.model.commentsFor(repo, taskId),
+      revisionUnderReview(repo, taskId),
+    );
     // Comments that could not be read may be open: they block approval like open ones.
     const problem = this.model.problemOf(repo, taskId);
     if (!problem) return gate;
@@ -84,7 +90,9 @@ export class ReviewGate extends Disposable {
       summary: gateSummary(gate),
       canApprove: gate.canApprove,
       next: nextToOpen(docs, this.viewedOf(ref.repo, ref.taskId)),
-      open: this.model.commentsFor(ref.repo, ref.taskId).filter(isOpen).length,
+      open: this.model
+        .commentsFor(ref.repo, ref.taskId)
+        .filter((c) => blocksApproval(c, revisionUnderReview(ref.repo, ref.taskId))).length,
     };
   }
 
