@@ -199,7 +199,8 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
       .flatMap((g) => g.tabs)
       .filter(
         (tab) =>
-          titles.has(tab.label) ||
+          // The multi-file diff's tab shows the title with the file count after it: "… (2 files)".
+          [...titles].some((t) => tab.label === t || tab.label.startsWith(`${t} (`)) ||
           (tab.input instanceof vscode.TabInputTextDiff &&
             (files.has(tab.input.original.toString()) || files.has(tab.input.modified.toString()))),
       );
