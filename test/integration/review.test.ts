@@ -421,6 +421,20 @@ describe('design-doc and implementation review in a real VS Code', function () {
         ['Shorter, please.', 1, true],
       ],
     );
+    // Issue 22: "Compare with Previous Revision" shows a document as it was reviewed, beside the document now.
+    const cmp = await vscode.commands.executeCommand<{ shown: boolean }>(
+      'spectask.spec.compareWithPrevious',
+      vscode.Uri.file(path.join(t.dir, 'design.md')),
+    );
+    assert.deepEqual(cmp, { shown: true });
+    const diff = await found(() => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    }, 'the comparison opens in a diff editor');
+    assert.equal(diff.original.scheme, 'spectask-base');
+    assert.equal(diff.modified.fsPath, path.join(t.dir, 'design.md'));
+    const reviewedDesign = git(wt, 'show', `${sentIn}:${path.posix.dirname(rel.split(path.sep).join('/'))}/design.md`);
+    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText().trim(), reviewedDesign);
     // The revision agent starts now; archive it only once its run is registered, so Archive stops it and no
     // agent outlives this suite.
     const view = () =>
