@@ -434,7 +434,7 @@ describe('design-doc and implementation review in a real VS Code', function () {
     assert.equal(diff.original.scheme, 'spectask-base');
     assert.equal(diff.modified.fsPath, path.join(t.dir, 'design.md'));
     const reviewedDesign = git(wt, 'show', `${sentIn}:${path.posix.dirname(rel.split(path.sep).join('/'))}/design.md`);
-    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText().trim(), reviewedDesign);
+    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText().trim(), reviewedDesign.trim());
     // The revision agent starts now; archive it only once its run is registered, so Archive stops it and no
     // agent outlives this suite.
     const view = () =>
