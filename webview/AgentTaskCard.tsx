@@ -63,7 +63,7 @@ function AgentTaskCardView({
         <h2 class="card-title" id={titleId} title={card.title}>
           <span class="card-number">#{card.number}</span> {card.title}
         </h2>
-        <span class={`phase-chip phase-${card.phase}`}>{PHASE_LABELS[card.phase]}</span>
+        <span class={`phase-chip phase-${card.phase}`}>{card.stage ?? PHASE_LABELS[card.phase]}</span>
       </header>
       {(card.backend || card.agentId) && (
         <div class="card-agent">

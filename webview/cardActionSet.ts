@@ -19,6 +19,7 @@ export function cardActions(card: Pick<FleetAgentCard, 'phase' | 'agentId' | 'ha
     case 'implementation_review':
       return { primary: 'review', secondary: ['openDocs', ...worktree, ...transcript] };
     case 'failed':
+    case 'stopped':
       return { primary: 'retry', secondary: [...transcript, 'openDocs', ...worktree] };
     case 'queued':
     case 'integration':

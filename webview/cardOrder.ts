@@ -5,6 +5,7 @@ const RANK: Readonly<Record<Phase, number>> = {
   spec_review: 0,
   implementation_review: 0,
   failed: 1,
+  stopped: 3,
   implementing: 2,
   integration: 2,
   planning: 2,

@@ -5,7 +5,7 @@ export function cardLine(c: FleetAgentCard): string {
   const current = c.currentIndex !== undefined ? c.window.find((i) => i.index === c.currentIndex) : undefined;
   const parts = [
     `#${c.number}`,
-    PHASE_LABELS[c.phase].padEnd(12),
+    (c.stage ?? PHASE_LABELS[c.phase]).padEnd(12),
     `${c.progress.done}/${c.progress.total}`.padStart(5),
     truncate(c.title, 40),
   ];

@@ -14,6 +14,7 @@ export const PHASES = [
   'implementing',
   'implementation_review',
   'integration',
+  'stopped',
   'failed',
   'done',
   'backlog',
@@ -32,6 +33,8 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   implementing: 'Implementing',
   implementation_review: 'Code review',
   integration: 'Integration',
+  // Stopped is not failed (issue 22): the user chose it; nothing is wrong and Retry resumes the agent.
+  stopped: 'Stopped by you',
   failed: 'Failed',
   done: 'Done',
   backlog: 'Backlog',
@@ -66,6 +69,11 @@ export interface FleetAgentCard {
   number: string;
   title: string;
   phase: Phase;
+  /**
+   * The stage's name where it is more precise than the phase's (PHASE_LABELS), e.g. "Revising spec" for a
+   * planning card whose agent revises the spec; absent otherwise. The chip shows it instead of the phase name.
+   */
+  stage?: string;
   /** Agent back-end id, e.g. "claude-cli", "codex", "gemini" (the host's back-end ids, shown as given). */
   backend?: string;
   /** Short id of the agent session. */

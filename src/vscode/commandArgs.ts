@@ -168,6 +168,7 @@ export const COMMAND_ARG_PARSERS = {
     parseTaskTarget(a[0], id),
     parseOptionalText(a[1], id),
   ],
+  'spectask.spec.compareWithPrevious': task,
   'spectask.implementation.review': task,
   'spectask.implementation.requestChanges': (a, id): [TaskTarget, string | undefined] => [
     parseTaskTarget(a[0], id),

@@ -27,9 +27,10 @@ export const COMMANDS = {
   'spectask.spec.review': { title: 'Review Spec', icon: '$(preview)' },
   'spectask.spec.approve': { title: 'Approve Spec', icon: '$(check)' },
   'spectask.spec.requestChanges': { title: 'Request Changes to the Spec', icon: '$(comment-discussion)' },
-  'spectask.implementation.review': { title: 'Review Implementation', icon: '$(diff-multiple)' },
+  'spectask.spec.compareWithPrevious': { title: 'Compare with Previous Revision', icon: '$(git-compare)' },
+  'spectask.implementation.review': { title: 'Review Code', icon: '$(diff-multiple)' },
   'spectask.implementation.requestChanges': {
-    title: 'Request Changes to the Implementation',
+    title: 'Request Changes to the Code',
     icon: '$(comment-draft)',
   },
   'spectask.comment.add': { title: 'Add Comment' },
@@ -111,6 +112,8 @@ export interface CommandArgs {
   'spectask.spec.review': [target?: TaskTargetArg];
   'spectask.spec.approve': [target?: TaskTargetArg];
   'spectask.spec.requestChanges': [target?: TaskTargetArg, overallComment?: string];
+  /** A spec document's Uri (editor title) or a SpecTask (then the active editor's document, else a pick). */
+  'spectask.spec.compareWithPrevious': [target?: TaskTargetArg];
   'spectask.implementation.review': [target?: TaskTargetArg];
   'spectask.implementation.requestChanges': [target?: TaskTargetArg, comments?: string];
   /** A vscode.CommentReply from the comment widget. */

@@ -221,13 +221,33 @@ describe('design-doc and implementation review in a real VS Code', function () {
     }
   });
 
-  it('refuses Approve and says why until every document was opened and no comment is open', async () => {
+  /** Why Approve is refused now ([] once it went through). */
+  const approveReasons = async (): Promise<string[]> => {
     const r = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
-    assert.equal(r.approved, false);
+    return r.approved ? [] : r.reasons;
+  };
+
+  it('refuses Approve and says why until every document was opened and no comment is open', async () => {
+    // tasks.md was on screen in the previous test (it counts once it stayed there a moment); the others not yet.
+    const r = await found(async () => {
+      const res = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
+      return !res.approved && res.reasons.length === 2 ? res : undefined;
+    }, 'tasks.md counts as seen');
     assert.ok(!r.approved);
-    // tasks.md was opened by the previous test; requirements.md and design.md not yet.
     assert.deepEqual(r.reasons, ['open requirements.md to review it', 'open design.md to review it']);
     assert.equal(readRecord(spec.dir).status, 'spec_review');
+  });
+
+  it('counts the documents shown to the reviewer, not one "Open Design Documents" click (issue 22)', async () => {
+    // One click opens all three in one group, one after the other: only the last stays on screen.
+    await vscode.commands.executeCommand('spectask.task.openDocs', { taskId: spec.id });
+    // Had the flashes counted, design.md would have counted before requirements.md, shown for real after them.
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(spec.dir, 'requirements.md')), { preview: false });
+    await eventually(
+      async () => !(await approveReasons()).includes('open requirements.md to review it'),
+      'requirements.md counts once it stayed on screen',
+    );
+    assert.deepEqual(await approveReasons(), ['open design.md to review it']);
   });
 
   it('keeps a line comment in spectask.json and resolves it when its quoted text is removed', async () => {
@@ -307,16 +327,25 @@ describe('design-doc and implementation review in a real VS Code', function () {
 
   it('approves once all three documents were opened at their current content and nothing is open', async () => {
     // design.md changed since it was opened, so it has to be opened again.
-    const before = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
-    assert.ok(!before.approved);
-    assert.deepEqual(before.reasons, [
-      'open requirements.md to review it',
-      'design.md changed since you opened it; open it again',
-    ]);
+    const before = await approveReasons();
+    assert.ok(
+      before.some((x) => /^(open design\.md|design\.md changed since you opened it)/.test(x)),
+      before.join('; '),
+    );
+    // Each document stays on screen until it counts as seen (a flash does not count). Approve is tried until
+    // then; it goes through once the last one counts.
+    let approved = false;
     for (const d of ['requirements.md', 'design.md', 'tasks.md']) {
       await vscode.window.showTextDocument(vscode.Uri.file(path.join(spec.dir, d)), { preview: false });
+      await eventually(async () => {
+        if (approved) return true;
+        const res = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
+        approved = res.approved;
+        return res.approved || !res.reasons.some((x) => x.includes(d));
+      }, `${d} counts as seen`);
     }
     const r = await found(async () => {
+      if (approved) return { approved: true as const };
       const res = await vscode.commands.executeCommand<ApproveResult>('spectask.spec.approve', { taskId: spec.id });
       return res.approved ? res : undefined;
     }, 'Approve goes through');
@@ -392,6 +421,20 @@ describe('design-doc and implementation review in a real VS Code', function () {
         ['Shorter, please.', 1, true],
       ],
     );
+    // Issue 22: "Compare with Previous Revision" shows a document as it was reviewed, beside the document now.
+    const cmp = await vscode.commands.executeCommand<{ shown: boolean }>(
+      'spectask.spec.compareWithPrevious',
+      vscode.Uri.file(path.join(t.dir, 'design.md')),
+    );
+    assert.deepEqual(cmp, { shown: true });
+    const diff = await found(() => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    }, 'the comparison opens in a diff editor');
+    assert.equal(diff.original.scheme, 'spectask-base');
+    assert.equal(diff.modified.fsPath, path.join(t.dir, 'design.md'));
+    const reviewedDesign = git(wt, 'show', `${sentIn}:${path.posix.dirname(rel.split(path.sep).join('/'))}/design.md`);
+    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText().trim(), reviewedDesign.trim());
     // The revision agent starts now; archive it only once its run is registered, so Archive stops it and no
     // agent outlives this suite.
     const view = () =>
@@ -408,6 +451,12 @@ describe('design-doc and implementation review in a real VS Code', function () {
   });
 
   it('shows the task branch against its base in the multi-file diff editor', async () => {
+    // Issue 22: clicked from the dashboard (a group beside the editors), the review opens in the first group.
+    await vscode.commands.executeCommand('spectask.fleet.open');
+    await eventually(
+      () => vscode.window.tabGroups.activeTabGroup.viewColumn !== vscode.ViewColumn.One,
+      'the dashboard is in its own group beside the editors',
+    );
     const r = await vscode.commands.executeCommand<ImplementationReviewResult>('spectask.implementation.review', {
       taskId: impl.id,
     });
@@ -421,6 +470,23 @@ describe('design-doc and implementation review in a real VS Code', function () {
       'the review tab is active',
     );
     assert.match(tab.label, /Reset endpoint/);
+    assert.equal(tab.group.viewColumn, vscode.ViewColumn.One, 'the review is not squeezed beside the dashboard');
+    if (driverAvailable()) {
+      // The letters are git's: reset.js is added, index.js modified (no letter); nothing is "R" (renamed).
+      const headers = await eventually(async () => {
+        const t = await readText('.multiDiffEntry .file-path');
+        return /reset\.js/.test(t) && /index\.js/.test(t) ? t : undefined;
+      }, 'both files are listed in the multi-file diff');
+      const statuses = await readText('.multiDiffEntry .file-path .status');
+      assert.deepEqual(
+        statuses
+          .split('\n')
+          .map((x) => x.trim())
+          .sort(),
+        ['', 'A'],
+        headers,
+      );
+    }
     // The base side is the file at the merge base, read through the spectask-base: provider.
     const base = await vscode.workspace.openTextDocument(
       vscode.Uri.from({
@@ -431,6 +497,15 @@ describe('design-doc and implementation review in a real VS Code', function () {
     );
     assert.equal(base.getText(), fs.readFileSync(path.join(ws, 'index.js'), 'utf8'));
     if (driverAvailable()) await snap('review-implementation-diff', '.multiDiffEditor');
+    // Issue 22: a command run with no SpecTask named (the palette, the editor title) takes the one whose review is
+    // in front of the user instead of asking "Which SpecTask?" (a pick would leave this call unresolved).
+    const inferred = await api().services.resolveTask(undefined, { statuses: ['implementation_review'] });
+    assert.equal(inferred?.taskId, impl.id);
+    const fromBaseSide = await api().services.resolveTask(
+      vscode.Uri.from({ scheme: 'spectask-base', path: '/index.js' }),
+      { statuses: ['implementation_review'] },
+    );
+    assert.equal(fromBaseSide?.taskId, impl.id, 'an editor-title argument no SpecTask owns falls back to the review');
   });
 
   it('reads no base content from a repository the extension did not open (a restored tab or a link)', async () => {
@@ -453,5 +528,16 @@ describe('design-doc and implementation review in a real VS Code', function () {
     );
     assert.equal(doc.getText(), '');
     fs.rmSync(other, { recursive: true, force: true });
+  });
+
+  it('closes the review of a code worktree that is gone (issue 22)', async () => {
+    await vscode.commands.executeCommand('spectask.implementation.review', { taskId: impl.id });
+    const reviewTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith('Review SpecTask'));
+    await eventually(() => reviewTabs().length > 0, 'the review is open');
+    git(ws, 'worktree', 'remove', '--force', path.join(ws, '.git-worktrees', `${impl.id}_reset-endpoint`));
+    // Any change of the SpecTasks makes the extension look again; archiving this one is such a change.
+    await vscode.commands.executeCommand('spectask.task.archive', { taskId: impl.id });
+    await eventually(() => reviewTabs().length === 0, 'the review of the removed worktree is closed');
   });
 });

@@ -200,6 +200,12 @@ describe('SpecTasks tree, commands and status bar in a real VS Code', () => {
         'the tree shows it under Spec review',
       );
       assert.equal(node!.contextValue, taskContextValue('spec_review'));
+      // Issue 22: the item's menu offers the spec review's three verdicts, and nothing of the code review.
+      const reviewMenu = menuCommandsFor(pkg, node!.contextValue!);
+      for (const cmd of ['spectask.spec.approve', 'spectask.spec.requestChanges', 'spectask.task.reject'])
+        assert.ok(reviewMenu.has(cmd), `a spec-review item lacks ${cmd}`);
+      for (const cmd of ['spectask.task.accept', 'spectask.implementation.requestChanges', 'spectask.task.retry'])
+        assert.ok(!reviewMenu.has(cmd), `a spec-review item offers ${cmd}`);
       assert.match(node!.description ?? '', /^0\/3/);
       // The transcript of the run opens as a readable document.
       await vscode.commands.executeCommand('spectask.task.showTranscript', { repoRoot: repo.root, taskId: id });

@@ -65,8 +65,9 @@ export function landingOf(
     const h = history[i]!;
     if (h.trigger !== 'integration_succeeded') continue;
     const note = h.note ?? '';
-    // "pull request https://…" (integrator.ts), "merged into main at 0123456789ab (…)", "already in main at …".
-    const pr = /^pull request (https:\/\/\S+)$/.exec(note);
+    // "pull request https://… opened (tests …)" (integrateOne.ts), "merged into main at 0123456789ab (…)",
+    // "already in main at …".
+    const pr = /^pull request (https:\/\/\S+)(?:\s|$)/.exec(note);
     if (pr) return { pullRequestUrl: pr[1] };
     const sha = /\bat ([0-9a-f]{7,40})\b/.exec(note);
     return sha ? { landedCommit: sha[1].slice(0, 7) } : {};

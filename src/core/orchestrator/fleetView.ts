@@ -3,9 +3,10 @@ import type { ToolCallEvent } from '../agents/agentEvents';
 import type { WaitingPermission } from '../agents/personPermission';
 import { focusWindow } from '../checklist/checklistFocus';
 import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
-import { statusGroup, type SpecTaskStatus, type StatusGroup } from './statusMachine';
+import { stageName, statusGroup, WORKING_STATUSES, type SpecTaskStatus, type StatusGroup } from './statusMachine';
 import {
   countByPhase,
+  PHASE_LABELS,
   type FleetAgentCard,
   type FleetChecklistItem,
   type FleetPermissionRequest,
@@ -27,6 +28,15 @@ export const phaseOfGroup = (group: StatusGroup): Phase => group;
 
 /** The dashboard phase of a SpecTask status, from the status table. */
 export const fleetPhaseOf = (status: SpecTaskStatus): Phase => phaseOfGroup(statusGroup(status));
+
+/**
+ * The error a SpecTask shows (card, tree): a failed task's reason; while its agent works, only that run's error.
+ * Anywhere else (queued again after Retry, stopped by you, in review) an old reason would tell an untruth.
+ */
+export function shownError(status: SpecTaskStatus, recordError?: string, agentError?: string): string | undefined {
+  if (statusGroup(status) === 'failed') return recordError ?? agentError;
+  return WORKING_STATUSES.has(status) ? agentError : undefined;
+}
 
 /** What a card shows of a checklist: the window around the current item and the progress. */
 export interface CardWindow {
@@ -137,11 +147,14 @@ export function buildFleetSnapshot(input: {
     const run = input.runs.get(t.id);
     const w = itemWindowOf(t.items, input.contextItems);
     const runFacts = runFactsOf(run, agent, isRunLive(t.id, agent, input.working));
+    const phase = fleetPhaseOf(t.status);
+    const stage = stageName(t.status, t.record?.history.at(-1)?.trigger);
     all.push({
       taskId: t.id,
       number: t.number,
       title: t.title,
-      phase: fleetPhaseOf(t.status),
+      phase,
+      stage: stage === PHASE_LABELS[phase] ? undefined : stage,
       backend: agent?.backend ?? t.backend,
       agentId: agent?.sessionId ? agent.sessionId.slice(0, 8) : agent?.agentId,
       progress: w.progress,
@@ -155,7 +168,7 @@ export function buildFleetSnapshot(input: {
       integrationReason: t.status === 'done' ? undefined : integrationReasonOf(t.record),
       filePrediction: input.filePredictions?.get(t.id),
       pullRequest: pullRequestOf(t.record),
-      lastError: t.error ?? agent?.lastError,
+      lastError: shownError(t.status, t.error, agent?.lastError),
       hasWorktree: t.hasWorktree,
       ...(t.status === 'done' ? landingOf(t.record) : {}),
       column: boardColumnOf(t.status),

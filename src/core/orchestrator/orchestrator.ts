@@ -264,7 +264,7 @@ export class Orchestrator extends Disposable {
     );
   }
 
-  /** Stops the task's agent (tree-kill). The task fails with "stopped by you", so Retry resumes it. */
+  /** Stops the task's agent (tree-kill). The task is "stopped by you" (not failed), and Retry resumes it. */
   stop(id: string): Promise<void> {
     return this.runs.stop(id);
   }

@@ -12,6 +12,7 @@ import { adoptLedgerSession } from './ledgerSessions';
 import { implementationChangesPrompt, withRunNotes, type PromptTask } from './prompts';
 import { RunCommits } from './runCommits';
 import { failRun } from './runFailure';
+import { clearOldError, stopRun } from './runStop';
 import {
   CHANGES_REQUESTED,
   failureReason,
@@ -35,7 +36,7 @@ interface ActiveRun {
   cwd: string;
   nudges: number;
   retries: number;
-  /** Set by Stop: the run's end must not count as a failure to retry. */
+  /** Set by Stop: the run's end is the user's choice (a stopped status), not a failure to retry. */
   stopping?: string;
   cancel(reason: string): Promise<void>;
 }
@@ -101,7 +102,7 @@ export class RunSupervisor extends Disposable {
     }
   }
 
-  /** Stops the task's agent (tree-kill). The task fails with "stopped by you", so Retry resumes it. */
+  /** Stops the task's agent (tree-kill). The task is "stopped by you" (not failed), and Retry resumes it. */
   async stop(id: string): Promise<void> {
     const run = this.runs.get(id);
     if (!run) {
@@ -209,6 +210,7 @@ export class RunSupervisor extends Disposable {
     try {
       // Planning runs in the code worktree too: the agent reads the code there, and its session (scoped to
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
+      await clearOldError(this.ctx, task);
       await deps.worktrees.ensure(wt);
       if (spec.fastForward) await deps.worktrees.fastForwardToBase(wt).catch(() => false);
       await this.commits.beforeRun(task.id, phase);
@@ -266,7 +268,7 @@ export class RunSupervisor extends Disposable {
     } catch (e) {
       if (this.runs.get(task.id) === active) this.forget(task.id);
       if (active.stopping) {
-        await this.fail(task.id, phase, active.stopping);
+        await stopRun(this.ctx, task.id, phase);
         return;
       }
       throw e;
@@ -357,7 +359,7 @@ export class RunSupervisor extends Disposable {
     const spec = PHASES[active.phase];
     if (task.status !== spec.status) return; // moved on meanwhile (archived, stopped, …)
     if (active.stopping) {
-      await this.fail(id, active.phase, active.stopping);
+      await stopRun(this.ctx, id, active.phase);
       return;
     }
     // Checking the work needs git and the files; when that fails (disk full, a broken worktree) the run is not

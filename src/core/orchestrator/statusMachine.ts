@@ -1,4 +1,4 @@
-import { PHASES, type Phase } from '../../protocol/fleet';
+import { PHASE_LABELS, PHASES, type Phase } from '../../protocol/fleet';
 
 /**
  * The SpecTask status machine of DESIGN.md §5, as one table. Every legal transition is a row; anything
@@ -19,6 +19,8 @@ export const SPECTASK_STATUSES = [
   'done',
   'spec_failed',
   'implementation_failed',
+  'spec_stopped',
+  'implementation_stopped',
   'archived',
 ] as const;
 export type SpecTaskStatus = (typeof SPECTASK_STATUSES)[number];
@@ -48,6 +50,7 @@ export type Trigger =
   | 'integration_blocked'
   | 'integration_interrupted'
   | 'request_implementation_changes'
+  | 'stop'
   | 'retry'
   | 'reopen'
   | 'archive'
@@ -62,7 +65,15 @@ interface Row {
   actor: Actor;
   /** Human wording for messages and history, e.g. "Start planning". */
   label: string;
+  /**
+   * The name of the stage this row starts, where it is more precise than its phase's name: a revision is
+   * "Revising spec" on every surface, not "Planning" (issue 22). See stageName.
+   */
+  stage?: string;
 }
+
+/** The stage of a spec revision: waiting for its planning slot, then the agent revising (one name for both). */
+export const REVISING_SPEC = 'Revising spec';
 
 const ALL_BUT_DONE_AND_ARCHIVED = SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived');
 
@@ -109,6 +120,7 @@ export const TRANSITIONS: readonly Row[] = [
     to: 'spec_revision',
     actor: 'user',
     label: 'Request changes',
+    stage: REVISING_SPEC,
   },
   {
     from: ['spec_revision'],
@@ -116,6 +128,7 @@ export const TRANSITIONS: readonly Row[] = [
     to: 'spec_generation',
     actor: 'scheduler',
     label: 'Revision started',
+    stage: REVISING_SPEC,
   },
   { from: ['spec_review'], trigger: 'approve', to: 'spec_approved', actor: 'user', label: 'Approve spec' },
   { from: ['spec_review'], trigger: 'reject', to: 'archived', actor: 'user', label: 'Reject spec' },
@@ -201,9 +214,18 @@ export const TRANSITIONS: readonly Row[] = [
     label: 'Request changes on implementation',
   },
   {
-    from: ['spec_failed', 'implementation_failed'],
+    // Stop is the user's choice, not a failure (issue 22): its own status, no error, and Retry resumes the session.
+    from: ['spec_generation', 'implementation'],
+    trigger: 'stop',
+    to: (from) => (from === 'spec_generation' ? 'spec_stopped' : 'implementation_stopped'),
+    actor: 'user',
+    label: 'Stop',
+  },
+  {
+    from: ['spec_failed', 'implementation_failed', 'spec_stopped', 'implementation_stopped'],
     trigger: 'retry',
-    to: (from) => (from === 'spec_failed' ? 'queued_spec_generation' : 'queued_implementation'),
+    to: (from) =>
+      from === 'spec_failed' || from === 'spec_stopped' ? 'queued_spec_generation' : 'queued_implementation',
     actor: 'user',
     label: 'Retry',
   },
@@ -288,7 +310,7 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
   spec_approved: fact('queued', 'approved'),
   queued_implementation: fact('queued', 'queued for implementation', { hasCodeWorktree: true }),
   implementation: fact('implementing', 'being implemented', { agentWorks: true, hasCodeWorktree: true }),
-  implementation_review: fact('implementation_review', 'waiting for implementation review', {
+  implementation_review: fact('implementation_review', 'waiting for code review', {
     waitsForPerson: true,
     hasCodeWorktree: true,
   }),
@@ -297,8 +319,22 @@ export const STATUS_FACTS: Readonly<Record<SpecTaskStatus, StatusFacts>> = {
   done: fact('done', 'done'),
   spec_failed: fact('failed', 'failed in planning'),
   implementation_failed: fact('failed', 'failed in implementation', { hasCodeWorktree: true }),
+  spec_stopped: fact('stopped', 'stopped by you while planning'),
+  implementation_stopped: fact('stopped', 'stopped by you while implementing', { hasCodeWorktree: true }),
   archived: fact('archived', 'archived'),
 };
+
+/**
+ * The one name of a SpecTask's stage on every surface (tree, card chip, CLI, notifications): its phase's name
+ * (PHASE_LABELS), unless the transition that brought it to `status` starts a stage of its own ("Revising
+ * spec"). `enteredBy` is the trigger of its last history entry.
+ */
+export function stageName(status: SpecTaskStatus, enteredBy?: string): string {
+  const row = enteredBy && TRANSITIONS.find((r) => r.trigger === enteredBy && targetsOf(r).includes(status));
+  return (row && row.stage) || PHASE_LABELS[STATUS_FACTS[status].group];
+}
+
+const targetsOf = (r: Row): SpecTaskStatus[] => r.from.map((f) => (typeof r.to === 'function' ? r.to(f) : r.to));
 
 export function describeStatus(s: SpecTaskStatus): string {
   return STATUS_FACTS[s].words;
@@ -323,7 +359,7 @@ export const WORKING_STATUSES = statusesWhere((s) => STATUS_FACTS[s].agentWorks)
 /** Statuses that wait for a person's review. */
 export const WAITING_FOR_PERSON_STATUSES = statusesWhere((s) => STATUS_FACTS[s].waitsForPerson);
 
-/** Statuses from which Retry applies (derived from the table: the failed ones). */
+/** Statuses from which Retry applies (derived from the table: the failed and the stopped ones). */
 export const RETRYABLE_STATUSES = statusesAllowing('retry');
 
 /**

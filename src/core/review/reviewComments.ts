@@ -31,6 +31,24 @@ export interface ReviewComment {
 
 export const isOpen = (c: ReviewComment): boolean => !c.resolved;
 
+/**
+ * The revision a SpecTask's reviewer is looking at: its revisionCount while it waits for spec review, else
+ * undefined (a revision in progress has not answered anything yet).
+ */
+export const reviewedRevision = (status: string | undefined, revisionCount: number | undefined): number | undefined =>
+  status === 'spec_review' ? (revisionCount ?? 0) : undefined;
+
+/**
+ * An open comment the agent was sent in a revision that has come back for review: the agent addressed it
+ * (issue 22). It no longer blocks Approve; its thread says so and the reviewer resolves it in one click.
+ */
+export const isAddressed = (c: ReviewComment, reviewed: number | undefined): boolean =>
+  isOpen(c) && c.sentInRevision !== undefined && reviewed !== undefined && reviewed >= c.sentInRevision;
+
+/** Whether a comment holds up Approve: open, and not addressed by a revision under review. */
+export const blocksApproval = (c: ReviewComment, reviewed: number | undefined): boolean =>
+  isOpen(c) && !isAddressed(c, reviewed);
+
 const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /**

@@ -3,6 +3,7 @@
 import { checklistProgress, currentItem } from '../../core/checklist/checklistFocus';
 import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import {
+  stageName,
   statusGroup,
   WAITING_FOR_PERSON_STATUSES,
   WORKING_STATUSES,
@@ -64,23 +65,29 @@ export function agentLabel(agent: AgentOnTask | undefined): string {
   return `agent ${agent.backend ?? ''}${agent.agentId ? ` ${agent.agentId}` : ''}`.trim();
 }
 
-/** Letter per status for a folder badge (two characters at most, a VS Code limit). */
+/**
+ * Symbol per status for a folder badge (two characters at most, a VS Code limit). Never a letter: the Explorer's
+ * and Source Control's badges are git's letters (A added, M modified, R renamed, D deleted, U untracked), and a
+ * status letter beside them read as one of those (issue 22). The tooltip names the status in words.
+ */
 const STATUS_BADGE: Readonly<Record<SpecTaskStatus, string>> = {
-  backlog: 'B',
-  queued_spec_generation: 'Q',
-  spec_generation: 'P',
-  spec_review: 'R',
-  spec_revision: 'P',
-  spec_approved: 'Q',
-  queued_implementation: 'Q',
-  implementation: 'I',
-  implementation_review: 'R',
-  queued_integration: 'M',
-  integrating: 'M',
-  done: '✓',
-  spec_failed: '!',
-  implementation_failed: '!',
-  archived: 'A',
+  backlog: '○',
+  queued_spec_generation: '◷',
+  spec_generation: '✎',
+  spec_review: '⚑',
+  spec_revision: '✎',
+  spec_approved: '◷',
+  queued_implementation: '◷',
+  implementation: '⚙',
+  implementation_review: '⚑',
+  queued_integration: '⇢',
+  integrating: '⇢',
+  done: '●',
+  spec_failed: '✕',
+  implementation_failed: '✕',
+  spec_stopped: '■',
+  implementation_stopped: '■',
+  archived: '▫',
 };
 
 export type BadgeTone = 'working' | 'review' | 'failed' | 'done' | 'quiet';
@@ -104,7 +111,7 @@ export function folderBadge(task: {
   error?: string;
 }): FolderBadge {
   const p = checklistProgress(task.items);
-  const status = task.status.replace(/_/g, ' ');
+  const status = stageName(task.status);
   const progress = p.total ? ` · ${p.done}/${p.total} done` : '';
   const tone: BadgeTone = WAITING_FOR_PERSON_STATUSES.has(task.status)
     ? 'review'

@@ -7,6 +7,8 @@ import {
   RETRYABLE_STATUSES,
   statusesAllowing,
   WORKING_STATUSES,
+  type SpecTaskStatus,
+  type Trigger,
 } from '../../core/orchestrator/statusMachine';
 import type { HandlerArgs } from '../commandArgs';
 import type { CommandId, TaskTarget } from '../commandIds';
@@ -41,6 +43,7 @@ export async function reportErrors(
 const FAILED = [...RETRYABLE_STATUSES];
 const RUNNING = [...WORKING_STATUSES];
 const ARCHIVABLE = [...statusesAllowing('archive')];
+const allowing = (trigger: Trigger): SpecTaskStatus[] => [...statusesAllowing(trigger)];
 
 /** The commands whose one argument is a SpecTask (validated into a TaskTarget by registerCommand). */
 type TaskCommandId = { [K in CommandId]: HandlerArgs<K> extends [TaskTarget] ? K : never }[CommandId];
@@ -61,13 +64,16 @@ export class TaskCommands extends Disposable implements FleetActions {
       this._register(registerCommand(id, (arg) => reportErrors(log, what, () => fn(arg))));
 
     cmd('spectask.task.startPlanning', 'Start planning', async (arg) => {
-      const ref = await services.resolveTask(arg, { statuses: ['backlog'], verb: 'start planning' });
+      const ref = await services.resolveTask(arg, { statuses: allowing('start_planning'), verb: 'start planning' });
       if (!ref) return;
       await ref.repo.orchestrator.startPlanning(ref.taskId);
       this.warnIfBlocked();
     });
     cmd('spectask.task.skipPlanning', 'Skip planning', async (arg) => {
-      const ref = await services.resolveTask(arg, { statuses: ['backlog'], verb: 'implement without a spec' });
+      const ref = await services.resolveTask(arg, {
+        statuses: allowing('skip_planning'),
+        verb: 'implement without a spec',
+      });
       if (!ref) return;
       await ref.repo.orchestrator.skipPlanning(ref.taskId);
       this.warnIfBlocked();
@@ -77,7 +83,7 @@ export class TaskCommands extends Disposable implements FleetActions {
       if (ref) await this.openDocuments(ref);
     });
     cmd('spectask.task.reject', 'Reject', async (arg) => {
-      const ref = await services.resolveTask(arg, { statuses: ['spec_review'], verb: 'reject' });
+      const ref = await services.resolveTask(arg, { statuses: allowing('reject'), verb: 'reject' });
       if (!ref) return;
       const t = ref.repo.orchestrator.task(ref.taskId)!;
       const ok = await vscode.window.showWarningMessage(
@@ -88,7 +94,7 @@ export class TaskCommands extends Disposable implements FleetActions {
       if (ok === 'Reject') await ref.repo.orchestrator.reject(ref.taskId, 'rejected in review');
     });
     cmd('spectask.task.accept', 'Accept and merge', async (arg) => {
-      const ref = await services.resolveTask(arg, { statuses: ['implementation_review'], verb: 'accept and merge' });
+      const ref = await services.resolveTask(arg, { statuses: allowing('accept'), verb: 'accept and merge' });
       if (!ref) return;
       const t = ref.repo.orchestrator.task(ref.taskId)!;
       const wt = ref.repo.orchestrator.worktreeOf(ref.taskId);
@@ -146,7 +152,7 @@ export class TaskCommands extends Disposable implements FleetActions {
       if (ref) await ref.repo.orchestrator.archive(ref.taskId);
     });
     cmd('spectask.task.restore', 'Restore', async (arg) => {
-      const ref = await services.resolveTask(arg, { statuses: ['archived'], verb: 'restore' });
+      const ref = await services.resolveTask(arg, { statuses: allowing('restore'), verb: 'restore' });
       if (ref) await ref.repo.orchestrator.restore(ref.taskId);
     });
     cmd('spectask.task.showTranscript', 'Show agent transcript', async (arg) => {

@@ -4,7 +4,9 @@ import { parseTaskTarget } from '../commandArgs';
 import type { TaskTarget } from '../commandIds';
 import type { SpecTaskRepository, TaskRef } from '../extensionContext';
 import type { TaskLocator } from '../services/taskLocator';
+import { BASE_SCHEME, REVIEW_TITLE_PREFIX } from '../review/diffPlan';
 import { withoutIconSyntax } from '../views/iconText';
+import { tasksTreeSelection } from '../views/taskSelection';
 
 /** Which SpecTasks a command may act on, and the verb its questions use ("Which SpecTask do you want to stop?"). */
 export interface TaskFilter {
@@ -22,8 +24,8 @@ const allows = (filter: TaskFilter, ref: TaskRef) =>
   !filter.statuses || filter.statuses.includes(ref.repo.orchestrator.task(ref.taskId)?.status ?? '');
 
 /**
- * The SpecTask a command acts on: the one its argument names; with no argument, the active editor's SpecTask
- * (when its status fits); else the user picks one. Undefined when cancelled or nothing fits, after telling the
+ * The SpecTask a command acts on: the one its argument names; with no argument, the SpecTask in front of the
+ * user (inferredTasks: active editor, active diff, tree selection) when its status fits; else the user picks one. Undefined when cancelled or nothing fits, after telling the
  * user why. `arg` may be raw (a tree node, an id, a Uri) or already validated: parsing is idempotent, and a
  * garbage argument throws a CommandArgumentError.
  */
@@ -39,13 +41,46 @@ export async function resolveTaskTarget(
     void vscode.window.showErrorMessage(`SpecTask ${target.taskId} is not in any open repository.`);
     return undefined;
   }
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (target.kind === 'none' && active) {
-    const hit = from.locator.at(active);
-    const fromEditor = hit && { repo: hit.repo, taskId: hit.taskId };
-    if (fromEditor && allows(filter, fromEditor)) return fromEditor;
-  }
+  // No SpecTask named (palette, keybinding) or a file no SpecTask owns (a diff editor's title menu): the one
+  // in front of the user, before asking (issue 22).
+  for (const ref of inferredTasks(from)) if (allows(filter, ref)) return ref;
   return pickTask(from.repositories(), filter);
+}
+
+/**
+ * The SpecTasks the user is looking at, most specific first: the active editor's file, the active tab's
+ * documents (a diff's or the multi-file review's sides, the review's title), then the SpecTasks tree's
+ * selection while the tree is visible.
+ */
+export function* inferredTasks(from: TaskResolution): Generator<TaskRef> {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  for (const uri of [...(editor ? [editor] : []), ...tabDocuments(tab)]) {
+    const hit = from.locator.at(uri.scheme === BASE_SCHEME ? uri.fsPath : uri);
+    if (hit) yield { repo: hit.repo, taskId: hit.taskId };
+  }
+  const number = tab?.label.startsWith(REVIEW_TITLE_PREFIX) ? /#(\d{6})\b/.exec(tab.label)?.[1] : undefined;
+  if (number)
+    for (const repo of from.repositories()) {
+      const t = repo.orchestrator.taskViews().find((v) => v.number === number);
+      if (t) yield { repo, taskId: t.id };
+    }
+  const selected = tasksTreeSelection.current();
+  const ref = selected && from.locator.byId(selected.taskId, selected.repoRoot);
+  if (ref) yield ref;
+}
+
+/** The documents a tab shows: its file, both sides of a diff, every side of a multi-file diff. */
+function tabDocuments(tab: vscode.Tab | undefined): vscode.Uri[] {
+  const input = tab?.input;
+  if (input instanceof vscode.TabInputText) return [input.uri];
+  if (input instanceof vscode.TabInputTextDiff) return [input.modified, input.original];
+  // The multi-file diff's input (TabInputTextMultiDiff) is newer than the API types this extension builds with.
+  const diffs = (input as { textDiffs?: unknown } | undefined)?.textDiffs;
+  if (!Array.isArray(diffs)) return [];
+  return diffs
+    .flatMap((d: Partial<Record<'modified' | 'original', unknown>>) => [d.modified, d.original])
+    .filter((u): u is vscode.Uri => u instanceof vscode.Uri);
 }
 
 /** "Which SpecTask do you want to …?" over every open repository's SpecTasks that the filter allows. */

@@ -2,6 +2,11 @@
 // implementation review's diff editors. Unit-tested in test/unit/review/diffPlan.test.ts.
 
 import type { ChangedFile } from '../../core/review/branchDiff';
+
+/** The scheme of the review's base-side documents (content from `git show`); their path is the worktree file's. */
+export const BASE_SCHEME = 'spectask-base';
+/** The start of the multi-file review's tab title: "Review SpecTask #000042: …". */
+export const REVIEW_TITLE_PREFIX = 'Review SpecTask';
 export { parseNameStatusZ, type ChangedFile } from '../../core/review/branchDiff';
 
 /** One side of a diff: a file at a git revision (read through the content provider), the worktree file, or nothing. */

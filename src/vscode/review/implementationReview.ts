@@ -3,13 +3,21 @@ import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { GitRunner } from '../../core/git/gitRunner';
 import { Disposable } from '../../core/lifecycle';
+import { statusesAllowing } from '../../core/orchestrator/statusMachine';
 import { BranchDiff } from '../../core/review/branchDiff';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskServices } from '../extensionContext';
-import { decodeBaseQuery, diffEntries, encodeBaseQuery, type DiffSide } from './diffPlan';
+import {
+  BASE_SCHEME,
+  decodeBaseQuery,
+  diffEntries,
+  encodeBaseQuery,
+  REVIEW_TITLE_PREFIX,
+  type DiffSide,
+} from './diffPlan';
 
-export const BASE_SCHEME = 'spectask-base';
-const TITLE_PREFIX = 'Review SpecTask';
+export { BASE_SCHEME } from './diffPlan';
+const TITLE_PREFIX = REVIEW_TITLE_PREFIX;
 const REVIEWABLE = ['implementation', 'implementation_review', 'implementation_failed', 'done'];
 
 export interface ImplementationReviewResult {
@@ -29,6 +37,8 @@ export interface ImplementationReviewResult {
  */
 export class ImplementationReview extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly diffs = new Map<string, BranchDiff>();
+  /** Reviews opened on a live code worktree, by tab title: closed once that worktree is gone (merged, removed). */
+  private readonly onWorktree = new Map<string, { worktree: string; files: vscode.Uri[] }>();
 
   constructor(private readonly services: SpecTaskServices) {
     super();
@@ -41,6 +51,7 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     );
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => void this.updateContext()));
     this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => void this.updateContext()));
+    this._register(services.onDidChangeTasks(() => void this.closeWhereWorktreeGone()));
   }
 
   private diffFor(repoRoot: string): BranchDiff {
@@ -62,12 +73,17 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     return (await this.diffFor(ref.repo).show(ref.rev, ref.path, ref.repo)) ?? '';
   }
 
-  private sideUri(side: DiffSide, repo: string, worktree: string | undefined): vscode.Uri {
+  /**
+   * A side's document. A revision is a `spectask-base:` document whose path is the file's path in the code
+   * worktree (`home`), the same path as the other side's: VS Code's multi-file diff marks an entry "R" when its
+   * two paths differ, so a modified file must not look renamed (issue 22).
+   */
+  private sideUri(side: DiffSide, repo: string, worktree: string | undefined, home: string): vscode.Uri {
     if (side.kind === 'worktree' && worktree) return vscode.Uri.file(path.join(worktree, side.path));
     const rev = side.kind === 'rev' ? side.rev : '';
     return vscode.Uri.from({
       scheme: BASE_SCHEME,
-      path: `/${side.path}`,
+      path: vscode.Uri.file(path.join(home, side.path)).path,
       query: encodeBaseQuery({ repo, rev, path: side.path }),
     });
   }
@@ -99,18 +115,30 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
     const worktree = fs.existsSync(wt.path) ? wt.path : undefined;
     const right = (s: DiffSide): DiffSide =>
       s.kind === 'worktree' && !worktree ? { kind: 'rev', rev: branchSha, path: s.path } : s;
+    const side = (s: DiffSide) => this.sideUri(s, ref.repo.root, worktree, wt.path);
     const resources = entries.map((e) => ({
       label: e.label,
-      left: this.sideUri(e.left, ref.repo.root, worktree),
-      right: this.sideUri(right(e.right), ref.repo.root, worktree),
+      left: side(e.left),
+      right: side(right(e.right)),
+      // The multi-file diff's letters come from which sides exist: no base side is "A", no branch side "D".
+      original: e.left.kind === 'empty' ? undefined : side(e.left),
+      modified: e.right.kind === 'empty' ? undefined : side(right(e.right)),
     }));
     const title = `${TITLE_PREFIX} #${task.number}: ${task.title} (${wt.branch} vs ${wt.baseBranch})`;
     const files = entries.map((e) => e.path);
+    if (worktree)
+      this.onWorktree.set(title, {
+        worktree,
+        files: resources.flatMap((r) => [r.original, r.modified]).filter((u): u is vscode.Uri => !!u),
+      });
+    // Not in the dashboard's side group (a narrow column beside the editors): the first group, full width.
+    if (vscode.window.tabGroups.activeTabGroup.viewColumn !== vscode.ViewColumn.One)
+      await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
     if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
       await vscode.commands.executeCommand(
         'vscode.changes',
         title,
-        resources.map((r) => [r.right, r.left, r.right]),
+        resources.map((r) => [r.modified ?? r.original, r.original, r.modified]),
       );
       await this.updateContext();
       return { shown: 'multi-diff', files, title };
@@ -130,6 +158,7 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
       pick.left,
       pick.right,
       `${pick.label} (${wt.baseBranch} ↔ ${wt.branch})`,
+      { viewColumn: vscode.ViewColumn.One },
     );
     await this.updateContext();
     return { shown: 'diff', files };
@@ -137,7 +166,7 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
 
   private async requestChanges(target: unknown, commentsArg: string | undefined): Promise<{ sent: boolean }> {
     const ref = await this.services.resolveTask(target, {
-      statuses: ['implementation_review'],
+      statuses: [...statusesAllowing('request_implementation_changes')],
       verb: 'request changes to',
     });
     if (!ref) return { sent: false };
@@ -157,6 +186,25 @@ export class ImplementationReview extends Disposable implements vscode.TextDocum
       `Sent your comments to the implementation agent of SpecTask ${ref.taskId}.`,
     );
     return { sent: true };
+  }
+
+  /** Closes the review tabs of code worktrees that are gone: their right side no longer exists. */
+  private async closeWhereWorktreeGone(): Promise<void> {
+    const gone = [...this.onWorktree].filter(([, r]) => !fs.existsSync(r.worktree));
+    if (!gone.length) return;
+    const titles = new Set(gone.map(([t]) => t));
+    const files = new Set(gone.flatMap(([, r]) => r.files.map((u) => u.toString())));
+    for (const [t] of gone) this.onWorktree.delete(t);
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter(
+        (tab) =>
+          // The multi-file diff's tab shows the title with the file count after it: "… (2 files)".
+          [...titles].some((t) => tab.label === t || tab.label.startsWith(`${t} (`)) ||
+          (tab.input instanceof vscode.TabInputTextDiff &&
+            (files.has(tab.input.original.toString()) || files.has(tab.input.modified.toString()))),
+      );
+    if (tabs.length) await vscode.window.tabGroups.close(tabs);
   }
 
   /** `spectask:reviewingImplementation`: the active tab is one of our diffs (the editor-title buttons show). */

@@ -1,12 +1,14 @@
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
+import { statusesAllowing } from '../../core/orchestrator/statusMachine';
 import type { StoredComment } from '../../core/review/commentRecords';
-import { isOpen, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
+import { blocksApproval, isOpen, SPEC_DOCUMENTS, type SpecDocument } from '../../core/review/reviewComments';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { withoutIconSyntax } from '../views/iconText';
 import type { ReviewCommentModel } from './reviewCommentModel';
 import type { ReviewGate } from './reviewGate';
+import { revisionUnderReview } from './revisionUnderReview';
 import type { ReviewThreads } from './reviewThreads';
 import type { SpecDocLocator } from './specDocLocator';
 
@@ -61,7 +63,10 @@ export class ReviewCommands extends Disposable {
   }
 
   private async approve(target: unknown): Promise<ApproveResult> {
-    const ref = await this.services.resolveTask(target, { statuses: ['spec_review'], verb: 'approve' });
+    const ref = await this.services.resolveTask(target, {
+      statuses: [...statusesAllowing('approve')],
+      verb: 'approve',
+    });
     if (!ref) return { approved: false, reasons: ['no SpecTask chosen'] };
     const status = ref.repo.orchestrator.task(ref.taskId)?.status;
     if (status !== 'spec_review') {
@@ -87,7 +92,8 @@ export class ReviewCommands extends Disposable {
   /** Shows why Approve is not possible yet, and offers to fix the first reason. */
   private async explainGate(repo: SpecTaskRepository, taskId: string, reasons: readonly string[]): Promise<void> {
     const next = await this.parts.gate.nextToOpen(repo, taskId);
-    const open = this.parts.model.commentsFor(repo, taskId).filter(isOpen);
+    const reviewed = revisionUnderReview(repo, taskId);
+    const open = this.parts.model.commentsFor(repo, taskId).filter((c) => blocksApproval(c, reviewed));
     const actions = [...(next ? [`Open ${next}`] : []), ...(open.length ? ['Show open comments'] : [])];
     const pick = await vscode.window.showWarningMessage(
       `Cannot approve SpecTask ${taskId} yet: ${reasons.join('; ')}.`,
@@ -116,7 +122,10 @@ export class ReviewCommands extends Disposable {
 
   private async requestChanges(target: unknown, overallArg: string | undefined): Promise<RequestChangesResult> {
     const { model } = this.parts;
-    const ref = await this.services.resolveTask(target, { statuses: ['spec_review'], verb: 'request changes to' });
+    const ref = await this.services.resolveTask(target, {
+      statuses: [...statusesAllowing('request_spec_changes')],
+      verb: 'request changes to',
+    });
     if (!ref) return { sent: 0, reason: 'no SpecTask chosen' };
     await model.syncTask(ref.repo, ref.taskId, true);
     const open = model.commentsFor(ref.repo, ref.taskId).filter(isOpen);

@@ -2,13 +2,17 @@ import * as fs from 'node:fs/promises';
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { approvalGate, type ApprovalGate } from '../../core/review/approvalGate';
-import { isOpen, type SpecDocument } from '../../core/review/reviewComments';
+import { blocksApproval, type SpecDocument } from '../../core/review/reviewComments';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { ReviewCommentModel } from './reviewCommentModel';
+import { revisionUnderReview } from './revisionUnderReview';
 import type { DocRef, SpecDocLocator } from './specDocLocator';
+import { OnScreenTimer } from './onScreenTimer';
 import { gateSummary, nextToOpen, pruneViewed, recordView, type ViewedState } from './specDocs';
 
 const VIEWED_KEY = 'spectask.review.viewed';
+/** How long a spec document must stay on screen to count as seen by the reviewer. */
+const SEEN_AFTER_MS = 1000;
 
 /** The review state of the SpecTask a document belongs to, for the review CodeLens. */
 export interface ReviewState {
@@ -26,6 +30,7 @@ export interface ReviewState {
  */
 export class ReviewGate extends Disposable {
   private viewed: ViewedState;
+  private readonly seeing = new OnScreenTimer(SEEN_AFTER_MS);
   private readonly _onDidChangeViewed = this._register(new vscode.EventEmitter<void>());
   /** The reviewer opened a document at content not seen before. */
   readonly onDidChangeViewed = this._onDidChangeViewed.event;
@@ -41,11 +46,24 @@ export class ReviewGate extends Disposable {
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => void this.onEditorsChanged()));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        // A document that changes while it is on screen (an agent's revision reloading) is seen as it is.
-        if (!e.document.isDirty && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document))
+        // A document that changes while it is on screen (an agent's revision reloading) is seen as it is,
+        // once it has been on screen long enough again.
+        if (!e.document.isDirty && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) {
+          this.seeing.forget(e.document.uri.toString());
           void this.onEditorsChanged();
+        }
       }),
     );
+    // Moving the cursor in a document (keyboard or mouse) is reading it: it counts at once.
+    this._register(
+      vscode.window.onDidChangeTextEditorSelection(
+        (e) =>
+          (e.kind === vscode.TextEditorSelectionChangeKind.Keyboard ||
+            e.kind === vscode.TextEditorSelectionChangeKind.Mouse) &&
+          void this.record([e.textEditor]),
+      ),
+    );
+    this._register({ dispose: () => this.seeing.dispose() });
     this._register(model.onDidSyncAll((live) => void this.onSynced(live)));
   }
 
@@ -61,7 +79,12 @@ export class ReviewGate extends Disposable {
   }
 
   private gateOf(repo: SpecTaskRepository, taskId: string, docs: Partial<Record<SpecDocument, string>>): ApprovalGate {
-    const gate = approvalGate(docs, this.viewedOf(repo, taskId), this.model.commentsFor(repo, taskId));
+    const gate = approvalGate(
+      docs,
+      this.viewedOf(repo, taskId),
+      this.model.commentsFor(repo, taskId),
+      revisionUnderReview(repo, taskId),
+    );
     // Comments that could not be read may be open: they block approval like open ones.
     const problem = this.model.problemOf(repo, taskId);
     if (!problem) return gate;
@@ -84,7 +107,9 @@ export class ReviewGate extends Disposable {
       summary: gateSummary(gate),
       canApprove: gate.canApprove,
       next: nextToOpen(docs, this.viewedOf(ref.repo, ref.taskId)),
-      open: this.model.commentsFor(ref.repo, ref.taskId).filter(isOpen).length,
+      open: this.model
+        .commentsFor(ref.repo, ref.taskId)
+        .filter((c) => blocksApproval(c, revisionUnderReview(ref.repo, ref.taskId))).length,
     };
   }
 
@@ -97,9 +122,26 @@ export class ReviewGate extends Disposable {
     await this.updateContextKeys();
   }
 
+  /**
+   * A spec document counts as seen once it has stayed on screen for a moment (or the reviewer moved the cursor in
+   * it), not when it merely flashed by: "Open Design Documents" opens all three in one group,
+   * one after the other, and only the last stays visible (issue 22).
+   */
   private async onEditorsChanged(): Promise<void> {
+    const docs = vscode.window.visibleTextEditors.filter(
+      (ed) => !ed.document.isDirty && this.locator.locate(ed.document.uri),
+    );
+    this.seeing.onScreen(
+      docs.map((ed) => ed.document.uri.toString()),
+      (uri) => void this.record(vscode.window.visibleTextEditors.filter((ed) => ed.document.uri.toString() === uri)),
+    );
+    await this.updateContextKeys();
+  }
+
+  /** Records what the reviewer has seen of these editors' documents (as committed to disk). */
+  private async record(editors: readonly vscode.TextEditor[]): Promise<void> {
     let changed = false;
-    for (const ed of vscode.window.visibleTextEditors) {
+    for (const ed of editors) {
       if (ed.document.isDirty) continue;
       const ref = this.locator.locate(ed.document.uri);
       if (!ref) continue;
@@ -115,8 +157,8 @@ export class ReviewGate extends Disposable {
     if (changed) {
       await this.state.update(VIEWED_KEY, this.viewed);
       this._onDidChangeViewed.fire();
+      await this.updateContextKeys();
     }
-    await this.updateContextKeys();
   }
 
   /** Sets the context keys of the editor title's Approve / Request changes buttons for the active document. */

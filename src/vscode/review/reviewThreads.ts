@@ -1,10 +1,11 @@
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { newCommentId, type StoredComment } from '../../core/review/commentRecords';
-import { relocate, type SpecDocument } from '../../core/review/reviewComments';
+import { isAddressed, relocate, type SpecDocument } from '../../core/review/reviewComments';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { LoadedTask, ReviewCommentModel } from './reviewCommentModel';
+import { revisionUnderReview } from './revisionUnderReview';
 import type { SpecDocLocator } from './specDocLocator';
 
 const CONTROLLER_ID = 'spectask.review';
@@ -88,6 +89,7 @@ export class ReviewThreads extends Disposable {
 
   private render({ repo, taskId, docs }: LoadedTask): void {
     const key = this.locator.key(repo, taskId);
+    const reviewed = revisionUnderReview(repo, taskId);
     const seen = new Set<string>();
     for (const c of this.model.commentsFor(repo, taskId)) {
       const threadKey = `${key}#${c.id}`;
@@ -111,21 +113,26 @@ export class ReviewThreads extends Disposable {
       } else if (thread.range?.start.line !== line) {
         thread.range = new vscode.Range(line, 0, line, 0);
       }
-      this.fill(thread, c);
+      this.fill(thread, c, reviewed);
     }
     this.drop(key, seen);
   }
 
-  private fill(thread: vscode.CommentThread, c: StoredComment): void {
+  private fill(thread: vscode.CommentThread, c: StoredComment, reviewed: number | undefined): void {
     const resolvedLabel = c.resolved
       ? c.resolved.by === 'auto'
         ? `Resolved automatically${c.resolved.reason ? `: ${c.resolved.reason}` : ''}`
         : 'Resolved'
       : undefined;
     const sentLabel = c.sentInRevision !== undefined ? `sent to the agent in revision ${c.sentInRevision}` : undefined;
+    // Issue 22: once the revision it was sent in is back for review, the agent addressed it; it no longer
+    // blocks Approve, and Resolve (one click) closes it.
+    const addressedLabel = isAddressed(c, reviewed)
+      ? `Addressed in revision ${c.sentInRevision} · resolve it if it is done`
+      : undefined;
     thread.label = [
       c.overall ? 'Overall comment' : undefined,
-      resolvedLabel ?? (sentLabel ? `Open, ${sentLabel}` : 'Open'),
+      resolvedLabel ?? addressedLabel ?? (sentLabel ? `Open, ${sentLabel}` : 'Open'),
     ]
       .filter(Boolean)
       .join(' · ');
@@ -184,7 +191,7 @@ export class ReviewThreads extends Disposable {
         replies: [...existing.comment.replies, { author: this.author, body: text, at: Date.now() }],
       };
       await this.model.write(existing.repo, existing.taskId, [c], [], `review: reply on ${c.document} line ${c.line}`);
-      this.fill(reply.thread, c);
+      this.fill(reply.thread, c, revisionUnderReview(existing.repo, existing.taskId));
       await this.changed();
       return;
     }
@@ -210,7 +217,7 @@ export class ReviewThreads extends Disposable {
     this.threads.set(`${key}#${c.id}`, reply.thread);
     this.threadIds.set(reply.thread, { key, id: c.id });
     reply.thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-    this.fill(reply.thread, c);
+    this.fill(reply.thread, c, revisionUnderReview(ref.repo, ref.taskId));
     try {
       await this.model.write(ref.repo, ref.taskId, [c], [], `review: comment on ${c.document} line ${c.line}`);
     } catch {
@@ -239,7 +246,7 @@ export class ReviewThreads extends Disposable {
       [],
       `review: ${resolved ? 'resolve' : 'reopen'} comment on ${c.document} line ${c.line}`,
     );
-    this.fill(thread, c);
+    this.fill(thread, c, revisionUnderReview(hit.repo, hit.taskId));
     thread.collapsibleState = resolved
       ? vscode.CommentThreadCollapsibleState.Collapsed
       : vscode.CommentThreadCollapsibleState.Expanded;
@@ -266,7 +273,7 @@ export class ReviewThreads extends Disposable {
       } else {
         const c = { ...hit.comment, replies: hit.comment.replies.filter((_, i) => i !== note.replyIndex) };
         await this.model.write(hit.repo, hit.taskId, [c], [], `review: delete a reply on ${c.document} line ${c.line}`);
-        this.fill(thread, c);
+        this.fill(thread, c, revisionUnderReview(hit.repo, hit.taskId));
       }
       await this.changed();
       return;

@@ -7,6 +7,7 @@ import { ReviewCommands } from './reviewCommands';
 import { ReviewCommentModel } from './reviewCommentModel';
 import { ReviewGate, type ReviewState } from './reviewGate';
 import { reviewerName, reviewServiceFor } from './reviewServices';
+import { SpecRevisionCompare } from './specRevisionCompare';
 import { ReviewThreads } from './reviewThreads';
 import { SpecDocLocator, type DocRef } from './specDocLocator';
 
@@ -47,6 +48,7 @@ export class SpecReviewController extends Disposable {
         changed,
       }),
     );
+    this._register(new SpecRevisionCompare(services, this.locator));
     this._register(this.model.onDidLoadTask(() => this._onDidChangeReview.fire()));
     this._register(this.reviewGate.onDidChangeViewed(() => this._onDidChangeReview.fire()));
   }

@@ -13,6 +13,7 @@ const TREE_ORDER: readonly StatusGroup[] = [
   'queued',
   'backlog',
   'failed',
+  'stopped',
   'done',
   'archived',
 ];

@@ -26,8 +26,12 @@ const MENU_WORDS: Readonly<Record<string, (s: SpecTaskStatus) => boolean>> = {
   canSkipPlanning: allows('skip_planning'),
   canStop: (s) => WORKING_STATUSES.has(s),
   canRetry: allows('retry'),
+  // The spec review's three verdicts, and the code review's two (issue 22: the menu offers what the table allows).
+  canApprove: allows('approve'),
+  canRequestSpecChanges: allows('request_spec_changes'),
   canReject: allows('reject'),
   canAccept: allows('accept'),
+  canRequestCodeChanges: allows('request_implementation_changes'),
   canOpenWorktree: (s) => STATUS_FACTS[s].hasCodeWorktree,
   canArchive: allows('archive'),
   canRestore: allows('restore'),

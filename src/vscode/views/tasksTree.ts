@@ -6,6 +6,7 @@ import type { ChecklistItem } from '../../core/checklist/checklistTypes';
 import { Disposable } from '../../core/lifecycle';
 import {
   describeStatus,
+  stageName,
   statusGroup,
   type SpecTaskStatus,
   type StatusGroup,
@@ -13,7 +14,10 @@ import {
 import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
+import { tasksTreeSelection } from './taskSelection';
 import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
+import { shownError } from '../../core/orchestrator/fleetView';
+import { PHASE_LABELS } from '../../protocol/fleet';
 
 export type TaskViewOf = ReturnType<SpecTaskRepository['orchestrator']['taskViews']>[number];
 
@@ -56,6 +60,9 @@ const ICONS: Record<SpecTaskStatus, [string, string?]> = {
   done: ['pass-filled', 'charts.green'],
   spec_failed: ['error', 'errorForeground'],
   implementation_failed: ['error', 'errorForeground'],
+  // Not red: stopping is the user's choice, not a failure.
+  spec_stopped: ['debug-stop'],
+  implementation_stopped: ['debug-stop'],
   archived: ['archive'],
 };
 
@@ -105,8 +112,23 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   private readonly nodes = new Map<string, TaskTreeNode>();
   private shape = '';
   private signatures = new Map<string, string>();
-  /** Set by the composition root so the tree can show its message. */
-  view: vscode.TreeView<TaskTreeNode> | undefined;
+  private treeView: vscode.TreeView<TaskTreeNode> | undefined;
+
+  /** Set by the composition root so the tree can show its message and commands can take its selection. */
+  get view(): vscode.TreeView<TaskTreeNode> | undefined {
+    return this.treeView;
+  }
+  set view(v: vscode.TreeView<TaskTreeNode> | undefined) {
+    this.treeView = v;
+    if (!v) return;
+    const publish = () => {
+      const node = v.selection[0];
+      tasksTreeSelection.update(node && 'taskId' in node ? node : undefined, v.visible);
+    };
+    this._register(v.onDidChangeSelection(publish));
+    this._register(v.onDidChangeVisibility(publish));
+    this._register({ dispose: () => tasksTreeSelection.update(undefined, false) });
+  }
 
   constructor(private readonly source: TaskTreeSource) {
     super();
@@ -351,7 +373,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
           : t.error && statusGroup(t.status) === 'failed'
             ? 'failed'
             : undefined;
-    item.description = [progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
+    // A stage more precise than its group's name ("Revising spec" under Planning) says so on the item.
+    const stage = stageName(t.status, t.record?.history.at(-1)?.trigger);
+    const ownStage = stage === PHASE_LABELS[statusGroup(t.status)] ? undefined : stage;
+    item.description = [ownStage, progress, state, integrationSetback(t)].filter(Boolean).join(' · ');
     const [icon, color] = ICONS[t.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = taskContextValue(t.status);
@@ -384,7 +409,7 @@ export function taskTooltip(t: TaskViewOf, progress: string | undefined): vscode
   for (const [icon, value] of [
     ['clock', t.queueReason],
     ['git-merge', integrationSetback(t) && `Not integrated: ${integrationSetback(t)}`],
-    ['error', t.error],
+    ['error', shownError(t.status, t.error)],
     ['git-branch', t.record?.branch && `${t.record.branch}${t.record.baseBranch ? ` → ${t.record.baseBranch}` : ''}`],
     ['hubot', t.backend],
   ] as const) {

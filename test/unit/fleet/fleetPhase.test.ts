@@ -20,6 +20,9 @@ describe('status → dashboard phase (fleetView.ts, from the status table)', () 
     assert.equal(fleetPhaseOf('queued_implementation'), 'queued');
     assert.equal(fleetPhaseOf('implementation_review'), 'implementation_review');
     assert.equal(fleetPhaseOf('implementation_failed'), 'failed');
+    // Stopped by you is not failed (issue 22): its own phase, so no red, no Failed group.
+    assert.equal(fleetPhaseOf('spec_stopped'), 'stopped');
+    assert.equal(fleetPhaseOf('implementation_stopped'), 'stopped');
     assert.equal(fleetPhaseOf('queued_integration'), 'integration');
     assert.equal(fleetPhaseOf('integrating'), 'integration');
   });
@@ -34,6 +37,7 @@ describe('status → dashboard phase (fleetView.ts, from the status table)', () 
       implementing: 'Implementing',
       implementation_review: 'Code review',
       integration: 'Integration',
+      stopped: 'Stopped by you',
       failed: 'Failed',
       done: 'Done',
       backlog: 'Backlog',

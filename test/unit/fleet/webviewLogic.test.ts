@@ -35,6 +35,7 @@ describe('dashboard logic', () => {
     assert.equal(cardActions(card({ phase: 'spec_review' })).primary, 'review');
     assert.equal(cardActions(card({ phase: 'implementation_review' })).primary, 'review');
     assert.equal(cardActions(card({ phase: 'failed' })).primary, 'retry');
+    assert.equal(cardActions(card({ phase: 'stopped' })).primary, 'retry', 'stopped by you resumes with Retry');
     assert.equal(cardActions(card({ phase: 'queued' })).primary, undefined);
   });
 

@@ -87,6 +87,11 @@ describe('fleet card facts (issue 22: the card tells the truth; the Board)', () 
     assert.deepEqual(landingOf(h('pull request https://github.com/acme/app/pull/7')), {
       pullRequestUrl: 'https://github.com/acme/app/pull/7',
     });
+    assert.deepEqual(
+      landingOf(h('pull request https://github.com/acme/app/pull/8 opened (2 passing; checks: 1 pending)')),
+      { pullRequestUrl: 'https://github.com/acme/app/pull/8' },
+      'the note the queue writes in pull-request mode',
+    );
     assert.deepEqual(landingOf(h('pull request javascript:alert(1)')), {}, 'only an https link');
     assert.deepEqual(landingOf(undefined), {});
   });

@@ -115,3 +115,41 @@ describe('buildFleetSnapshot', () => {
     );
   });
 });
+
+describe('buildFleetSnapshot: one name per stage (issue 22)', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  const snap = (status: TaskView['status'], triggers: string[], error?: string) =>
+    buildFleetSnapshot({
+      tasks: [
+        {
+          id: '1',
+          number: '000001',
+          title: 'T',
+          status,
+          items: [],
+          hasWorktree: false,
+          updatedAt: 1,
+          error,
+          record: { history: triggers.map((trigger) => ({ at, from: 'backlog', to: status, trigger })) },
+        },
+      ],
+      agents: new Map(),
+      runs: new Map(),
+      queueReasons: new Map(),
+      contextItems: 2,
+      now: 10,
+    }).cards[0];
+
+  it('names a revision "Revising spec" while it waits and while its agent works, first planning by its phase', () => {
+    assert.equal(snap('spec_revision', ['request_spec_changes']).stage, 'Revising spec');
+    assert.equal(snap('spec_generation', ['request_spec_changes', 'revision_resumed']).stage, 'Revising spec');
+    assert.equal(snap('spec_generation', ['start_planning', 'planning_slot_free']).stage, undefined);
+    assert.equal(snap('spec_generation', ['start_planning', 'planning_slot_free']).phase, 'planning');
+  });
+
+  it('shows a reason only while the task is failed, never on a stopped or re-queued one', () => {
+    assert.equal(snap('implementation_failed', ['implementation_failed'], 'boom').lastError, 'boom');
+    assert.equal(snap('implementation_stopped', ['stop'], 'old').lastError, undefined);
+    assert.equal(snap('queued_implementation', ['retry'], 'old').lastError, undefined);
+  });
+});

@@ -230,8 +230,14 @@ describe('Orchestrator', function () {
     for (let t0 = Date.now(); h.backend.calls.length < 1 && Date.now() - t0 < 10_000;)
       await new Promise((r) => setTimeout(r, 20));
     await h.orchestrator.stop(id);
-    await waitForStatus(h, id, 'implementation_failed');
-    assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
+    // Stopped is the user's choice, not a failure (issue 22): its own status, no error, no "failed" notice.
+    await waitForStatus(h, id, 'implementation_stopped');
+    assert.equal(h.orchestrator.task(id)!.error, undefined);
+    assert.deepEqual(
+      h.notices.filter((n) => n.kind === 'failed' || n.kind === 'error'),
+      [],
+    );
+    assert.equal(h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === id)?.phase, 'stopped');
     await h.orchestrator.retry(id);
     release();
     await waitForStatus(h, id, 'implementation_review');
@@ -248,10 +254,10 @@ describe('Orchestrator', function () {
     await h.orchestrator.skipPlanning(id);
     await waitForStatus(h, id, 'implementation');
     await h.orchestrator.stop(id);
-    await waitForStatus(h, id, ['implementation_failed', 'implementation_review']);
+    await waitForStatus(h, id, ['implementation_stopped', 'implementation_review']);
     // Either the stop won (no agent ever ran) or the run had already finished honestly; never a hang.
-    if (h.orchestrator.task(id)!.status === 'implementation_failed')
-      assert.match(h.orchestrator.task(id)!.error ?? '', /stopped by the user/);
+    if (h.orchestrator.task(id)!.status === 'implementation_stopped')
+      assert.equal(h.orchestrator.task(id)!.error, undefined);
   });
 
   it('fails a task clearly when its agent back-end is not installed', async () => {

@@ -129,6 +129,29 @@ describe('Orchestrator: the run as its card shows it', function () {
     assert.match(h.orchestrator.task(id)?.record?.error ?? '', /401: invalid x-api-key/);
   });
 
+  it('drops the old error when the task runs again after Retry (issue 22: a restart clears old errors)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h = await makeHarness(async (ctx) => {
+      if (ctx.call === 0)
+        return { status: 'error', errorKind: 'auth', errorMessage: 'API error 401: invalid x-api-key' };
+      await gate;
+      await replay.implement(ctx, '000001');
+    });
+    const id = await implementTask(h, 1);
+    await waitForStatus(h, id, 'implementation_failed');
+    await runWoundUp(h, id);
+    assert.match(h.orchestrator.fleetSnapshot().cards[0].lastError ?? '', /401/, 'a failed card shows why');
+    await h.orchestrator.retry(id);
+    await waitForStatus(h, id, 'implementation');
+    for (let t0 = Date.now(); h.backend.calls.length < 2 && Date.now() - t0 < 10_000;)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(h.orchestrator.fleetSnapshot().cards[0].lastError, undefined, 'the new run shows no old error');
+    assert.equal(h.orchestrator.task(id)?.record?.error, undefined, 'and the record no longer carries it');
+    release();
+    await waitForStatus(h, id, 'implementation_review');
+  });
+
   it('says a run was resumed after the orchestrator restarted in the middle of it', async () => {
     const first = await makeHarness(async (ctx) => {
       await new Promise((r) => ctx.signal.addEventListener('abort', r));

@@ -7,6 +7,7 @@ import {
   STATUS_FACTS,
   STATUS_GROUPS,
   statusesAllowing,
+  stageName,
   statusGroup,
   WAITING_FOR_PERSON_STATUSES,
   WORKING_STATUSES,
@@ -41,6 +42,11 @@ const DESIGN_TABLE: [SpecTaskStatus, Trigger, SpecTaskStatus][] = [
   ['implementation_review', 'request_implementation_changes', 'implementation'],
   ['spec_failed', 'retry', 'queued_spec_generation'],
   ['implementation_failed', 'retry', 'queued_implementation'],
+  // Stop is not a failure (issue 22): a status of its own, from which Retry resumes.
+  ['spec_generation', 'stop', 'spec_stopped'],
+  ['implementation', 'stop', 'implementation_stopped'],
+  ['spec_stopped', 'retry', 'queued_spec_generation'],
+  ['implementation_stopped', 'retry', 'queued_implementation'],
   ['done', 'reopen', 'implementation'],
   ['archived', 'restore', 'backlog'],
 ];
@@ -133,7 +139,12 @@ describe('status machine', () => {
     const sorted = (set: ReadonlySet<SpecTaskStatus>) => [...set].sort();
     assert.deepEqual(sorted(WORKING_STATUSES), ['implementation', 'spec_generation']);
     assert.deepEqual(sorted(WAITING_FOR_PERSON_STATUSES), ['implementation_review', 'spec_review']);
-    assert.deepEqual(sorted(RETRYABLE_STATUSES), ['implementation_failed', 'spec_failed']);
+    assert.deepEqual(sorted(RETRYABLE_STATUSES), [
+      'implementation_failed',
+      'implementation_stopped',
+      'spec_failed',
+      'spec_stopped',
+    ]);
     assert.deepEqual(
       sorted(statusesAllowing('archive')),
       SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived').sort(),
@@ -164,5 +175,16 @@ describe('status machine', () => {
       }
       if (f.agentWorks) assert.ok(SELF_ADVANCING_STATUSES.has(s), `${s}: an agent's run ends it`);
     }
+  });
+
+  it('gives each stage one name, from the table: the phase name, or "Revising spec" for a revision', () => {
+    assert.equal(stageName('implementation_review'), 'Code review');
+    assert.equal(stageName('spec_review'), 'Spec review');
+    assert.equal(stageName('spec_revision', 'request_spec_changes'), 'Revising spec');
+    assert.equal(stageName('spec_generation', 'revision_resumed'), 'Revising spec');
+    assert.equal(stageName('spec_generation', 'planning_slot_free'), 'Planning');
+    assert.equal(stageName('implementation_stopped', 'stop'), 'Stopped by you');
+    // A history entry is untrusted text: an unknown trigger falls back to the phase name.
+    assert.equal(stageName('spec_generation', 'constructor'), 'Planning');
   });
 });

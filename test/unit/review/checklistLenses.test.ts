@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
 import { checklistLenses, folderBadge } from '../../../src/vscode/codelens/checklistLenses';
+import { SPECTASK_STATUSES } from '../../../src/core/orchestrator/statusMachine';
 
 const md = [
   '# Implementation Tasks: X',
@@ -55,7 +56,7 @@ describe('checklist CodeLens', () => {
 });
 
 describe('SpecTask folder decorations', () => {
-  it('uses a status letter and puts progress in the tooltip', () => {
+  it('uses a status symbol (never a git letter) and puts the stage name and progress in the tooltip', () => {
     const b = folderBadge({
       number: '000007',
       title: 'Add login',
@@ -63,9 +64,9 @@ describe('SpecTask folder decorations', () => {
       items,
       agentWorking: true,
     });
-    assert.equal(b.badge, 'I');
+    assert.equal(b.badge, '⚙');
     assert.equal(b.tone, 'working');
-    assert.equal(b.tooltip, 'SpecTask #000007 Add login: implementation · 1/4 done · agent working');
+    assert.equal(b.tooltip, 'SpecTask #000007 Add login: Implementing · 1/4 done · agent working');
     assert.equal(folderBadge({ number: '1', title: 't', status: 'spec_review', items: [] }).tone, 'review');
     assert.equal(
       folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tone,
@@ -75,7 +76,11 @@ describe('SpecTask folder decorations', () => {
       folderBadge({ number: '1', title: 't', status: 'implementation_failed', items: [], error: 'boom' }).tooltip,
       /boom$/,
     );
-    for (const s of ['backlog', 'done', 'archived', 'spec_generation'] as const)
-      assert.ok(folderBadge({ number: '1', title: 't', status: s, items: [] }).badge.length <= 2);
+    // Issue 22: "R" (review), "A" (archived) and "M" (merging) read as git's renamed, added and modified.
+    for (const s of SPECTASK_STATUSES) {
+      const badge = folderBadge({ number: '1', title: 't', status: s, items: [] }).badge;
+      assert.ok(badge.length >= 1 && badge.length <= 2, s);
+      assert.doesNotMatch(badge, /[\p{L}\p{N}!]/u, `${s}: "${badge}" looks like a git decoration`);
+    }
   });
 });

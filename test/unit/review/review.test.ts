@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { approvalGate } from '../../../src/core/review/approvalGate';
-import { autoResolve, contentHash, relocate, type ReviewComment } from '../../../src/core/review/reviewComments';
+import {
+  autoResolve,
+  contentHash,
+  isAddressed,
+  relocate,
+  reviewedRevision,
+  type ReviewComment,
+} from '../../../src/core/review/reviewComments';
 
 const comment = (over: Partial<ReviewComment> = {}): ReviewComment => ({
   id: 'c1',
@@ -75,5 +82,24 @@ describe('approval gate', () => {
       'tasks.md is missing',
       '2 open comments (resolve or send them with Request changes)',
     ]);
+  });
+
+  it('no longer blocks on a comment the revision under review addressed (issue 22), until then it does', () => {
+    const sent = comment({ sentInRevision: 1 });
+    // While the agent revises (spec_revision, spec_generation) nothing is answered yet.
+    assert.equal(reviewedRevision('spec_revision', 1), undefined);
+    assert.ok(!approvalGate(docs, viewedAll, [sent], reviewedRevision('spec_generation', 1)).canApprove);
+    // Revision 1 is back for review: the comment was addressed; a comment made since still blocks.
+    assert.equal(reviewedRevision('spec_review', 1), 1);
+    assert.ok(isAddressed(sent, 1));
+    assert.deepEqual(approvalGate(docs, viewedAll, [sent], 1), { canApprove: true });
+    const fresh = comment({ id: 'c2' });
+    assert.ok(!isAddressed(fresh, 1));
+    assert.deepEqual(approvalGate(docs, viewedAll, [sent, fresh], 1), {
+      canApprove: false,
+      reasons: ['1 open comment (resolve or send them with Request changes)'],
+    });
+    // Sent in revision 2 while revision 1 is reviewed (cannot happen in order, but never counts early).
+    assert.ok(!isAddressed(comment({ sentInRevision: 2 }), 1));
   });
 });

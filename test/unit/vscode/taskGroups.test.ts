@@ -17,6 +17,8 @@ describe('SpecTasks tree groups', () => {
         'Queued',
         'Backlog',
         'Failed',
+        // Issue 22: stopping is not failing; its own group, after the failures.
+        'Stopped by you',
         'Done',
         'Archived',
       ],

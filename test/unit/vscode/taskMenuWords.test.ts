@@ -54,15 +54,23 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
     assert.equal(taskContextValue('archived'), 'spectask.task canRestore');
   });
 
-  // The menus as they were when they tested status names, so the switch to words changed nothing.
-  it('offers each status the same commands as before', () => {
+  // The menus as they were when they tested status names, plus the review verdicts of issue 22.
+  it('offers each status exactly the commands the status table allows', () => {
     const expect: Record<string, string[]> = {
       'spectask.task.startPlanning': ['backlog'],
       'spectask.task.skipPlanning': ['backlog'],
       'spectask.task.stop': ['spec_generation', 'implementation'],
-      'spectask.task.retry': ['spec_failed', 'implementation_failed'],
+      // Stopped by you (issue 22) resumes with Retry like a failure, and keeps its worktree.
+      'spectask.task.retry': ['spec_failed', 'implementation_failed', 'spec_stopped', 'implementation_stopped'],
       'spectask.task.reject': ['spec_review'],
       'spectask.task.accept': ['implementation_review'],
+      // Issue 22: a spec-review item offers Approve and Request Changes beside Reject; a code-review item its
+      // review and Request Changes beside Accept.
+      'spectask.spec.review': ['spec_review'],
+      'spectask.spec.approve': ['spec_review'],
+      'spectask.spec.requestChanges': ['spec_review'],
+      'spectask.implementation.review': ['implementation_review'],
+      'spectask.implementation.requestChanges': ['implementation_review'],
       'spectask.task.openWorktree': [
         'queued_implementation',
         'implementation',
@@ -71,19 +79,30 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
         'queued_integration',
         'integrating',
         'implementation_failed',
+        'implementation_stopped',
       ],
       'spectask.task.archive': SPECTASK_STATUSES.filter((s) => s !== 'done' && s !== 'archived'),
       'spectask.task.restore': ['archived'],
       'spectask.task.openDocs': [...SPECTASK_STATUSES],
       'spectask.task.showTranscript': [...SPECTASK_STATUSES],
     };
+    assert.deepEqual(
+      [...new Set(treeEntries.map((e) => e.command))].filter((c) => !(c in expect)),
+      [],
+      'every tree menu command is listed here',
+    );
     for (const [command, statuses] of Object.entries(expect))
       assert.deepEqual(
         SPECTASK_STATUSES.filter((s) => commandsFor(s).has(command)),
         SPECTASK_STATUSES.filter((s) => statuses.includes(s)),
         command,
       );
-    assert.deepEqual(statusesWithWord('canRetry'), ['spec_failed', 'implementation_failed']);
+    assert.deepEqual(statusesWithWord('canRetry'), [
+      'spec_failed',
+      'implementation_failed',
+      'spec_stopped',
+      'implementation_stopped',
+    ]);
   });
 
   it('does not offer SpecTask commands on groups, documents or checklist items', () => {
