@@ -1,6 +1,7 @@
 // Builds every bundle from one script (see README "Build"):
 //   dist/extension.js  node, cjs, `vscode` external          dist/cli.js  node, cjs, VS Code-free
 //   dist/gitWorker.js  node, cjs: the helper process that starts git processes for both
+//   dist/mcp.js  node, cjs: the MCP SDK and server, required by `spectask mcp` only
 //   dist/webview.js/.css  browser, iife, Preact JSX            --tests: out/test/{unit,integration,webview}
 // Flags: --production (minify, no sourcemaps), --watch, --tests (also build the test bundles).
 import * as esbuild from 'esbuild';
@@ -68,6 +69,13 @@ const configs = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [forbidVscode, problemMatcher],
+  },
+  // `spectask mcp`'s SDK and server, loaded by that command alone (src/cli/mcpCommand.ts).
+  {
+    ...node,
+    entryPoints: ['src/cli/mcp/mcpBundle.ts'],
+    outfile: 'dist/mcp.js',
     plugins: [forbidVscode, problemMatcher],
   },
   // The helper process that starts git processes for the extension and the CLI (src/core/git/gitWorker.ts).

@@ -1,70 +1,18 @@
 import * as path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { GitQueueRegistry } from '../core/git/gitQueue';
-import { createProcessBackends } from '../core/orchestrator/backends';
-import { openOrchestrator } from '../core/orchestrator/openOrchestrator';
-import { SpecTaskService } from '../core/service/specTaskService';
-import { allowOnly, expectPositionals, optionValue, type ParsedArgs } from './cliArgs';
-import type { CliIO } from './designDocsCommands';
-import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from './orchestratorSettings';
-
-interface McpIO extends CliIO {
-  err?: NodeJS.WritableStream;
-  /** The protocol's input (default: this process's stdin). */
-  in?: NodeJS.ReadableStream;
-  env?: NodeJS.ProcessEnv;
-  interrupted?: Promise<void>;
-}
+import type { ParsedArgs } from './cliArgs';
+import type { McpIO } from './mcp/serveMcp';
 
 /**
- * `spectask mcp [--allow-writes]`: the repository's SpecTasks as an MCP server on stdin/stdout, until the client
- * closes stdin. Only the protocol goes to stdout; log lines go to stderr. Like the one-shot commands it starts no
- * agent: a SpecTask it creates or queues is run by `spectask run` or VS Code.
+ * `spectask mcp [--allow-writes]`: runs the command from its own bundle next to this one (dist/mcp.js, see
+ * esbuild.mjs). The file name is built at run time so that esbuild does not pull the bundle into the CLI's.
  */
-export async function mcpCommand(args: ParsedArgs, io: McpIO): Promise<number> {
-  allowOnly(args, ['repo', 'branch', 'push', 'allow-writes', ...ORCHESTRATOR_OPTIONS]);
-  expectPositionals(args, 0, 'spectask mcp [--allow-writes] [--repo <path>]');
-  const allowWrites = args.options.has('allow-writes');
-  const env = io.env ?? process.env;
-  const settings = settingsFromArgs(args, env);
-  const backendCfg = backendConfigFromArgs(args, env);
-  const registry = new GitQueueRegistry();
-  const opened = await openOrchestrator(path.resolve(io.cwd, optionValue(args, 'repo') ?? '.'), {
-    registry,
-    backends: createProcessBackends(backendCfg),
-    host: backendCfg.host,
-    settings: () => settings,
-    branch: optionValue(args, 'branch'),
-    // Read-only, the server does not even create the design-docs branch.
-    createBranch: allowWrites,
-    push: args.options.has('push'),
-    log: (level, m) => level !== 'info' && io.err?.write(`spectask mcp: ${level}: ${m}\n`),
-    mayRunAgents: () => 'waiting for `spectask run` (or VS Code) to start an agent',
-  });
+export function mcpCommand(args: ParsedArgs, io: McpIO): Promise<number> {
+  const file = path.join(__dirname, ['mcp', 'js'].join('.'));
+  let bundle: typeof import('./mcp/mcpBundle');
   try {
-    await opened.orchestrator.load();
-    const repo = { root: opened.docs.repo.root, docs: opened.docs, orchestrator: opened.orchestrator };
-    const service = new SpecTaskService(() => [repo]);
-    // The SDK is loaded only by this command: the other commands start without it.
-    const [{ StdioServerTransport }, { createMcpServer, connectMcpServer }] = await Promise.all([
-      import('@modelcontextprotocol/sdk/server/stdio.js'),
-      import('./mcp/mcpServer'),
-    ]);
-    const input = (io.in ?? process.stdin) as Readable;
-    const server = createMcpServer(service, { allowWrites, refresh: () => opened.orchestrator.load() });
-    const closed = new Promise<void>((resolve) => {
-      input.once('end', resolve);
-      input.once('close', resolve);
-      void io.interrupted?.then(resolve);
-    });
-    await connectMcpServer(server, new StdioServerTransport(input, io.out as Writable), allowWrites);
-    io.err?.write(`spectask mcp: serving ${repo.root} (${allowWrites ? 'read and write' : 'read-only'})\n`);
-    await closed;
-    await server.close();
-    return 0;
-  } finally {
-    opened.dispose();
-    await registry.forRepo(opened.docs.repo.root).whenIdle();
-    registry.dispose();
+    bundle = require(file) as typeof import('./mcp/mcpBundle');
+  } catch (e) {
+    throw new Error(`the MCP server is not built next to the CLI (${file}): run 'npm run build' (${String(e)})`);
   }
+  return bundle.serveMcp(args, io);
 }
