@@ -217,7 +217,7 @@ export function createExtension(context: vscode.ExtensionContext): {
   const transcripts = new TranscriptDocuments(services);
   store.add(transcripts);
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
-  const taskCommands = store.add(new TaskCommands(hub, transcripts));
+  const taskCommands = store.add(new TaskCommands(hub, transcripts, catalog));
   store.add(new PermissionPrompts(hub, () => changed.fire()));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
   // A live transcript follows its run.

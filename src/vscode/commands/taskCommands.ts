@@ -18,6 +18,9 @@ import type { FleetActions } from '../fleet/fleetActions';
 import type { PermissionAnswer } from '../../protocol/messages';
 import type { TranscriptDocuments } from '../services/transcripts';
 import { notificationText } from '../views/notificationText';
+import { readOrchestratorSettings } from '../services/settings';
+import type { BackendCatalog } from '../services/backends';
+import { refuseUnavailableBackend } from './backendGate';
 import type { TaskResolution } from './taskPick';
 
 /** Runs a command body; an error becomes one clear error message and a log line, never an unhandled rejection. */
@@ -57,6 +60,8 @@ export class TaskCommands extends Disposable implements FleetActions {
   constructor(
     private readonly services: SpecTaskServices & TaskResolution,
     private readonly transcripts: TranscriptDocuments,
+    /** When given, Start and Retry are refused (with the Configure button) while the phase's back-end cannot run. */
+    private readonly catalog?: BackendCatalog,
   ) {
     super();
     const log = services.log;
@@ -65,7 +70,7 @@ export class TaskCommands extends Disposable implements FleetActions {
 
     cmd('spectask.task.startPlanning', 'Start planning', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: allowing('start_planning'), verb: 'start planning' });
-      if (!ref) return;
+      if (!ref || (await this.refusedPhase('planning', 'plan it'))) return;
       await ref.repo.orchestrator.startPlanning(ref.taskId);
       this.warnIfBlocked();
     });
@@ -74,7 +79,7 @@ export class TaskCommands extends Disposable implements FleetActions {
         statuses: allowing('skip_planning'),
         verb: 'implement without a spec',
       });
-      if (!ref) return;
+      if (!ref || (await this.refusedPhase('implementation', 'implement it'))) return;
       await ref.repo.orchestrator.skipPlanning(ref.taskId);
       this.warnIfBlocked();
     });
@@ -132,10 +137,8 @@ export class TaskCommands extends Disposable implements FleetActions {
         void vscode.window
           .showInformationMessage(notificationText(`Opened a pull request for #${t.number} "${t.title}".`), 'Open')
           .then((c) => c === 'Open' && vscode.env.openExternal(vscode.Uri.parse(url)));
-      } else
-        void vscode.window.showInformationMessage(
-          notificationText(`#${t.number} "${t.title}" was merged${res.sha ? ` (${res.sha.slice(0, 12)})` : ''}.`),
-        );
+      }
+      // A merge is announced once, by the orchestrator's own notice ("was merged into <base> (…)").
     });
     cmd('spectask.task.stop', 'Stop agent', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });
@@ -144,6 +147,10 @@ export class TaskCommands extends Disposable implements FleetActions {
     cmd('spectask.task.retry', 'Retry', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: FAILED, verb: 'retry' });
       if (!ref) return;
+      const status = ref.repo.orchestrator.task(ref.taskId)?.status ?? '';
+      const planning = status.startsWith('spec');
+      if (await this.refusedPhase(planning ? 'planning' : 'implementation', planning ? 'plan it' : 'implement it'))
+        return;
       await ref.repo.orchestrator.retry(ref.taskId);
       this.warnIfBlocked();
     });
@@ -163,6 +170,12 @@ export class TaskCommands extends Disposable implements FleetActions {
       const ref = await services.resolveTask(arg, { verb: 'open the worktree of' });
       if (ref) await this.revealWorktree(ref);
     });
+  }
+
+  /** True (after saying why, with the Configure button) when the phase's back-end cannot run now. */
+  private async refusedPhase(phase: 'planning' | 'implementation', verb: string): Promise<boolean> {
+    if (!this.catalog) return false;
+    return refuseUnavailableBackend(this.catalog, readOrchestratorSettings()[phase].backend, verb);
   }
 
   private warnIfBlocked(): void {
