@@ -24,7 +24,7 @@ const agent = (over: Partial<AgentInfo> = {}): AgentInfo => ({
 });
 
 describe('fleet card facts (issue 22: the card tells the truth; the Board)', () => {
-  it('puts every status but archived in a Board column: queued and failed ones in the column of their step', () => {
+  it('puts every status but archived in a Board column: queued, failed and stopped ones in the column of their step', () => {
     const columns = Object.fromEntries(SPECTASK_STATUSES.map((s) => [s, boardColumnOf(s)]));
     assert.deepEqual(columns, {
       backlog: 'backlog',
@@ -41,6 +41,8 @@ describe('fleet card facts (issue 22: the card tells the truth; the Board)', () 
       done: 'done',
       spec_failed: 'planning',
       implementation_failed: 'implementing',
+      spec_stopped: 'planning',
+      implementation_stopped: 'implementing',
       archived: undefined,
     });
   });
