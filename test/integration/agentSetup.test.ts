@@ -29,6 +29,19 @@ describe('connecting an agent: found, confirmed, or refused with the reason', ()
     repo = await eventually(() => api.services.repositories()[0], 'the repository opens');
     // A key counts as a login for the claude probe (the agents read process.env through their allow-list).
     process.env.ANTHROPIC_API_KEY = 'sk-ant-setup-test';
+    existingBefore = new Set(repo.orchestrator.taskViews().map((t) => t.id));
+  });
+  let existingBefore = new Set<string>();
+  // The suites share one workspace, and others count the Backlog: the SpecTasks made here leave with their folders.
+  after(async function () {
+    this.timeout(60_000);
+    const mine = repo.orchestrator.taskViews().filter((t) => !existingBefore.has(t.id));
+    for (const t of mine) fs.rmSync(repo.taskFolder(t.id)!, { recursive: true, force: true });
+    for (const t of mine) await repo.docs.store.commitFolder(t.id, 'remove test SpecTask').catch(() => undefined);
+    await eventually(
+      () => !repo.orchestrator.taskViews().some((t) => !existingBefore.has(t.id)),
+      'the test SpecTasks are gone',
+    );
   });
   after(async () => {
     for (const k of ['agents.claudePath', 'agents.codexPath'])

@@ -111,7 +111,7 @@ describe('fleet dashboard in a real VS Code', () => {
     source = new TasksFileSource(path.join(dir, 'tasks.md'));
     api._testSetFleetSnapshotSource(source);
     await vscode.commands.executeCommand('spectask.fleet.open');
-    const card = `article.card[data-task-id="${TASK_ID}"]`;
+    const card = `article.card:not(.compact-card)[data-task-id="${TASK_ID}"]`;
     const current = await eventually<string>(async () => {
       const t = await readText(`${card} .task-item.current`);
       return t.includes(ITEMS[2]) ? t : '';
@@ -147,7 +147,7 @@ describe('fleet dashboard in a real VS Code', () => {
         resolve(a);
       });
     });
-    await click(`article.card[data-task-id="${TASK_ID}"] vscode-button[data-action="stop"]`);
+    await click(`article.card:not(.compact-card)[data-task-id="${TASK_ID}"] vscode-button[data-action="stop"]`);
     // The card's SpecTask is this test's fixture, not one of the orchestrator's: the real Stop refuses it.
     assert.deepEqual(await dispatched, { taskId: TASK_ID, action: 'stop', ok: false });
     // The host's answer is visible in the workbench as a notification.
@@ -163,7 +163,7 @@ describe('fleet dashboard in a real VS Code', () => {
 
   it('opens a workspace file linked from a card, through the host', async function () {
     if (!driverAvailable()) skipWithoutDriver(this);
-    await click(`article.card[data-task-id="${TASK_ID}"] a[href="${DESIGN_LINK}"]`);
+    await click(`article.card:not(.compact-card)[data-task-id="${TASK_ID}"] a[href="${DESIGN_LINK}"]`);
     const editor = await eventually(() => {
       const e = vscode.window.activeTextEditor;
       return e && e.document.uri.fsPath === path.join(dir, 'design.md') ? e : undefined;

@@ -201,7 +201,7 @@ describe('Reload Window in the middle of agent runs, in a real VS Code', functio
           'the planning agent is still thinking when the reload comes',
         );
         if (driverAvailable())
-          await snap('reload-0-before', `article.card[data-task-id="${st.direct}"] .progress-count`);
+          await snap('reload-0-before', `article.card:not(.compact-card)[data-task-id="${st.direct}"] .progress-count`);
       });
     }
 
@@ -354,7 +354,7 @@ describe('Reload Window in the middle of agent runs, in a real VS Code', functio
         assert.match(node.description ?? '', /^\d+\/8/, `progress of ${directTitle}`);
         if (!driverAvailable()) return;
         // The dashboard panel was open when the window reloaded: VS Code restores it, with live cards.
-        const card = `article.card[data-task-id="${st.direct}"]`;
+        const card = `article.card:not(.compact-card)[data-task-id="${st.direct}"]`;
         const text = await eventually(
           async () => {
             const t = await readText(card, 20_000);
@@ -401,7 +401,10 @@ describe('Reload Window in the middle of agent runs, in a real VS Code', functio
           () => `its implementation ticks (${describeTask(st.planned)})`,
         );
         if (driverAvailable())
-          await snap('reload-1-before', `article.card[data-task-id="${st.planned}"] .progress-count`);
+          await snap(
+            'reload-1-before',
+            `article.card:not(.compact-card)[data-task-id="${st.planned}"] .progress-count`,
+          );
       });
     }
 
