@@ -11,7 +11,8 @@ import { strays } from './procs';
 // killed) BEFORE the CLI exits; a second Ctrl+C kills them at once. The agent here ignores the soft interrupt
 // and keeps ticking, so only a stop that waits for the kill leaves nothing running.
 const CLI = path.resolve('dist/cli.js');
-const AGENT = path.resolve('test/fixtures/agents/stubborn-agent.mjs');
+const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
+const DEAF = path.resolve('test/fixtures/agents/ignore-interrupts.mjs');
 const ITEMS = 40;
 
 describe('faults: Ctrl+C and SIGTERM on spectask run stop every agent before the CLI exits', function () {
@@ -41,7 +42,7 @@ describe('faults: Ctrl+C and SIGTERM on spectask run stop every agent before the
     it(`${c.name}: no agent process survives the CLI, and nothing changes or is committed after it exited`, async () => {
       const repo = makeRepo();
       const marker = `spectask-signal-marker-${randomUUID()}`;
-      const cmd = JSON.stringify([process.execPath, AGENT, '{prompt}', '200', marker]);
+      const cmd = JSON.stringify([process.execPath, '--import', DEAF, AGENT, '{prompt}', '200', marker]);
       execFileSync(process.execPath, [CLI, 'create', 'Stubborn', '--prompt', 'ignore interrupts'], { cwd: repo });
       const docsWt = path.join(repo, '.git-worktrees/helix-design-docs');
       const rel = 'design/tasks/000001_stubborn/tasks.md';

@@ -18,6 +18,7 @@ import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
 import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
+import { shownValue } from './shownValue';
 
 /** Settings of the Claude Code back-end that are not per run. */
 export interface ClaudeAdapterOptions {
@@ -153,7 +154,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
         return [];
       default:
         return [
-          { t: 'notice', runId, level: 'info', message: `unrecognized claude event '${String(o.type)}'`, raw: o },
+          { t: 'notice', runId, level: 'info', message: `unrecognized claude event '${shownValue(o.type)}'`, raw: o },
         ];
     }
   }
@@ -177,17 +178,17 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
         ];
       case 'api_retry': {
         const status = num(o.error_status);
-        const message = `API error ${String(o.error_status ?? '')} (${String(o.error ?? 'unknown')})`;
+        const message = `API error ${shownValue(o.error_status ?? '')} (${shownValue(o.error ?? 'unknown')})`;
         s.lastApiError = { status, message };
         // Claude retries a refused login ten times over minutes; no retry can fix it.
-        if (apiErrorKind(status, String(o.error ?? '')) === 'auth')
+        if (apiErrorKind(status, shownValue(o.error ?? '')) === 'auth')
           s.fatal ??= { kind: 'auth', message: `${message}: the login or API key was refused` };
         return [
           {
             t: 'notice',
             runId,
             level: 'retry',
-            message: `${message}, retry ${String(o.attempt)}/${String(o.max_retries)}`,
+            message: `${message}, retry ${shownValue(o.attempt)}/${shownValue(o.max_retries)}`,
             raw: o,
           },
         ];
@@ -211,7 +212,9 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       case 'status':
         return [];
       default:
-        return [{ t: 'notice', runId, level: 'info', message: `claude system event '${String(o.subtype)}'`, raw: o }];
+        return [
+          { t: 'notice', runId, level: 'info', message: `claude system event '${shownValue(o.subtype)}'`, raw: o },
+        ];
     }
   }
 
@@ -328,10 +331,12 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       status === 'success'
         ? undefined
         : o.api_error_status
-          ? `API error ${String(o.api_error_status)}: ${text ?? ''}`.trim()
-          : (text ?? String(o.subtype));
+          ? `API error ${shownValue(o.api_error_status)}: ${text ?? ''}`.trim()
+          : (text ?? shownValue(o.subtype));
     const errorKind =
-      status === 'error' ? apiErrorKind(num(o.api_error_status), `${text ?? ''} ${String(o.error ?? '')}`) : undefined;
+      status === 'error'
+        ? apiErrorKind(num(o.api_error_status), `${text ?? ''} ${shownValue(o.error ?? '')}`)
+        : undefined;
     s.native = { status, text, errorMessage, errorKind, raw: o };
     return [{ t: 'usage', runId: s.runId, ...s.usage, raw: undefined }];
   }

@@ -20,6 +20,7 @@ import {
 import { parseJsonLine } from './lineSplitter';
 import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
+import { shownValue } from './shownValue';
 
 /** Settings of the Codex back-end that are not per run. */
 export interface CodexAdapterOptions {
@@ -240,7 +241,9 @@ export class CodexAdapter implements CliAdapter<CodexState> {
       case 'item.completed':
         return this.item(o, s);
       default:
-        return [{ t: 'notice', runId, level: 'info', message: `unrecognized codex event '${String(o.type)}'`, raw: o }];
+        return [
+          { t: 'notice', runId, level: 'info', message: `unrecognized codex event '${shownValue(o.type)}'`, raw: o },
+        ];
     }
   }
 
@@ -345,7 +348,7 @@ export class CodexAdapter implements CliAdapter<CodexState> {
             t: 'notice',
             runId,
             level: 'info',
-            message: `unrecognized codex item '${String(item.type)}'`,
+            message: `unrecognized codex item '${shownValue(item.type)}'`,
             raw: o,
           });
     }

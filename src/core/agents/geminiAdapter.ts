@@ -20,6 +20,7 @@ import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
 import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
+import { shownValue } from './shownValue';
 
 /** Settings of the Gemini back-end that are not per run. */
 export interface GeminiAdapterOptions {
@@ -264,7 +265,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         const ok = o.status === 'success';
         const errorMessage = ok
           ? undefined
-          : (str(obj(o.error)?.message) ?? `gemini reported status '${String(o.status)}'`);
+          : (str(obj(o.error)?.message) ?? `gemini reported status '${shownValue(o.status)}'`);
         s.native = {
           status: ok ? 'success' : 'error',
           text: s.lastText,
@@ -277,7 +278,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       }
       default:
         return [
-          { t: 'notice', runId, level: 'info', message: `unrecognized gemini event '${String(o.type)}'`, raw: o },
+          { t: 'notice', runId, level: 'info', message: `unrecognized gemini event '${shownValue(o.type)}'`, raw: o },
         ];
     }
   }
