@@ -1,3 +1,5 @@
+import type { ChecklistItem, ChecklistProblem } from './checklistTypes';
+
 /** Explicit id in an HTML comment anywhere in the item text: `<!-- id: T12 -->`. */
 const COMMENT_ID = /<!--\s*id:\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*-->/;
 /** Id prefix: one to four capitals, digits, optional `.n` parts, then a colon: `T12: Add login`. */
@@ -51,4 +53,19 @@ function isNonAsciiSpace(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
+}
+
+/** Gives `item` its id, or reports the id as a duplicate of an earlier item's (both parsers, the same rule). */
+export function assignItemId(
+  item: ChecklistItem,
+  id: string | undefined,
+  seenIds: Map<string, number>,
+  problems: ChecklistProblem[],
+): void {
+  if (id === undefined) return;
+  const first = seenIds.get(id);
+  if (first !== undefined)
+    problems.push({ line: item.line, message: `duplicate item id '${id}' (first used on line ${first + 1})` });
+  else seenIds.set(id, item.line);
+  item.id = id;
 }

@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
 import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
-import { splitItemId } from './itemText';
+import { assignItemId, splitItemId } from './itemText';
 import { stateOfMarker } from './markers';
 import { scanSimpleChecklist } from './simpleChecklistScan';
 
@@ -104,13 +104,7 @@ function parseWithMarkdownIt(bytes: Uint8Array, text: string, lineStarts: number
         markerOffset,
         markerChar,
       };
-      if (id !== undefined) {
-        const first = seenIds.get(id);
-        if (first !== undefined)
-          problems.push({ line, message: `duplicate item id '${id}' (first used on line ${first + 1})` });
-        else seenIds.set(id, line);
-        item.id = id;
-      }
+      assignItemId(item, id, seenIds, problems);
       items.push(item);
     }
   }

@@ -1,5 +1,5 @@
 import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
-import { splitItemId } from './itemText';
+import { assignItemId, splitItemId } from './itemText';
 import { stateOfMarker } from './markers';
 
 /**
@@ -85,13 +85,7 @@ export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checkli
             markerOffset: (offsets.lineStarts ? offsets.lineStarts[line] - pos : offsets.shift) + content + 1,
             markerChar: text[content + 1],
           };
-          if (id !== undefined) {
-            const seen = seenIds.get(id);
-            if (seen !== undefined)
-              problems.push({ line, message: `duplicate item id '${id}' (first used on line ${seen + 1})` });
-            else seenIds.set(id, line);
-            item.id = id;
-          }
+          assignItemId(item, id, seenIds, problems);
           items.push(item);
         } else if (!PLAIN_TEXT_START.test(text[content])) {
           return undefined; // a fence, HTML, a quote, a table row or a heading inside the item
