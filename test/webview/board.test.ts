@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { FleetAgentCard } from '../../src/protocol/fleet';
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
 import { boardColumnOf, boardMovesOf } from '../../src/core/orchestrator/fleetCardFacts';
 import { fleetPhaseOf } from '../../src/core/orchestrator/fleetView';
 import { makeCard, snapshotOf } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage } from './support/harness';
 
 // page.evaluate callbacks run in the page; the root tsconfig has no DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29,30 +29,11 @@ const STATUSES: SpecTaskStatus[] = [
 
 // Issue 22, "Beyond the report": the Board layout, its moves by keyboard and drag, and a large fleet.
 describe('dashboard Board layout (real Chromium)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
 
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    const errors = d.errors;
-    const violations = await d.cspViolations();
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
-
   const openBoard = async (cards: FleetAgentCard[], width = 1900) => {
-    d = await DashboardPage.open(browser, server, { width, height: 900 });
+    d = await pages.open({ width, height: 900 });
     await d.snapshot(1, snapshotOf(cards));
     await d.page.getByRole('button', { name: 'Board' }).click();
     await d.page.locator('.board').waitFor();

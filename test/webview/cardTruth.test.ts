@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { checklist, FIXED_NOW, makeCard, snapshotOf } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage, OpenOptions } from './support/harness';
 
 // page.evaluate callbacks run in the page; the root tsconfig has no DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -11,29 +11,9 @@ declare function getComputedStyle(e: unknown): any;
 // Issue 22, items 6 and 7: a card tells the truth about its run — what is in progress and what is only next,
 // no current item or activity without a live run, a clock that stops with the agent, where the work landed.
 describe('dashboard cards tell the truth about the run (real Chromium)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
-
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    const violations = await d.cspViolations();
-    const errors = d.errors;
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
-  const open = async (o: Parameters<typeof DashboardPage.open>[2] = {}) =>
-    (d = await DashboardPage.open(browser, server, o));
+  const open = async (o: OpenOptions = {}) => (d = await pages.open(o));
   const card = (id: string) => d!.page.locator(`article.card[data-task-id="${id}"]`);
 
   it('draws the item in progress ([~]) unlike the next one ([ ])', async () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { cardWindow } from '../../src/core/orchestrator/fleetView';
 import { checklist, makeCard, makeSnapshot, snapshotOf } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage, OpenOptions } from './support/harness';
 import { THEMES, type ThemeName } from './support/themes';
 
 // The functions passed to page.evaluate run in the page, where these are the browser's globals; the
@@ -25,31 +25,10 @@ const nextFrames = (d: DashboardPage) =>
   d.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
 describe('fleet dashboard webview (real Chromium, production CSP)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
 
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    // Every test doubles as a CSP check: vscode-elements, codicons and our bundle must need nothing more.
-    const violations = await d.cspViolations();
-    const errors = d.errors;
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
-
-  const open = async (o: Parameters<typeof DashboardPage.open>[2] = {}) =>
-    (d = await DashboardPage.open(browser, server, o));
+  const open = async (o: OpenOptions = {}) => (d = await pages.open(o));
 
   it('answers the ready handshake with its protocol version', async () => {
     await open();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { makeSnapshot } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage } from './support/harness';
 
 // page.evaluate callbacks run in the page; the root tsconfig has no DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -10,27 +10,8 @@ declare const document: any;
 // Issue 22, item 18: the card list is one tab stop; arrows move between cards, Enter opens one, Tab reaches the
 // focused card's actions.
 describe('dashboard keyboard: roving focus over the cards (real Chromium)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
-
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    const errors = d.errors;
-    const violations = await d.cspViolations();
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
 
   const focused = () =>
     d!.page.evaluate(() => {
@@ -43,7 +24,7 @@ describe('dashboard keyboard: roving focus over the cards (real Chromium)', func
     d!.page.locator('article.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')!));
 
   it('is one tab stop: Tab enters at one card, Tab again reaches its actions, then leaves the list', async () => {
-    d = await DashboardPage.open(browser, server, { width: 1100 });
+    d = await pages.open({ width: 1100 });
     await d.snapshot(1, makeSnapshot(8));
     const ids = await order();
     const tabbable = await d.page.evaluate(() =>
@@ -75,7 +56,7 @@ describe('dashboard keyboard: roving focus over the cards (real Chromium)', func
   });
 
   it('moves between cards with the arrows, Home and End, and keeps the tab stop where it went', async () => {
-    d = await DashboardPage.open(browser, server, { width: 1100 });
+    d = await pages.open({ width: 1100 });
     await d.snapshot(1, makeSnapshot(8));
     const ids = await order();
     const columns = await d.page.evaluate(
@@ -108,7 +89,7 @@ describe('dashboard keyboard: roving focus over the cards (real Chromium)', func
   });
 
   it('opens a card with Enter: its review when one waits, its documents otherwise', async () => {
-    d = await DashboardPage.open(browser, server, { width: 1100 });
+    d = await pages.open({ width: 1100 });
     await d.snapshot(1, makeSnapshot(8));
     const ids = await order();
     const phases = await d.page.locator('article.card .phase-chip').allInnerTexts();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { makeCard, snapshotOf } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage } from './support/harness';
 
 // The functions passed to page.evaluate run in the page, where `document` is the browser's global.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -9,30 +9,11 @@ declare const document: any;
 
 // "Waiting for you" on a card (issue 20): the tool call the agent waits on, answered by keyboard.
 describe('fleet dashboard: a permission request on a card (real Chromium, production CSP)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
 
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    const violations = await d.cspViolations();
-    const errors = d.errors;
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
-
   it('shows the tool call with Allow once / Allow always / Reject, answered by keyboard', async () => {
-    d = await DashboardPage.open(browser, server, {});
+    d = await pages.open({});
     const waiting = makeCard(0, {
       phase: 'implementing',
       permissionRequest: {

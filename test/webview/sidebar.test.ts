@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { makeSnapshot } from './support/fleetFixtures';
-import { DashboardPage, DashboardServer, launchChromium } from './support/harness';
+import { dashboardSession } from './support/dashboardSession';
+import type { DashboardPage } from './support/harness';
 
 // page.evaluate callbacks run in the page; the root tsconfig has no DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -9,30 +9,11 @@ declare const document: any;
 
 // Issue 22, item 17 (first half): the sidebar's Fleet view is a compact list, not the dashboard in a cramped column.
 describe('sidebar Fleet view: a compact list (real Chromium)', function () {
-  let server: DashboardServer;
-  let browser: Browser;
+  const pages = dashboardSession();
   let d: DashboardPage | undefined;
 
-  before(async () => {
-    server = await DashboardServer.start();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    if (!d) return;
-    const errors = d.errors;
-    const violations = await d.cspViolations();
-    await d.close();
-    d = undefined;
-    assert.deepEqual(violations, [], 'Content Security Policy violations');
-    assert.deepEqual(errors, [], 'page errors');
-  });
-
   it('shows a short row per SpecTask with its main action, one tab stop, and opens the whole dashboard', async () => {
-    d = await DashboardPage.open(browser, server, { width: 300, height: 700, surface: 'view' });
+    d = await pages.open({ width: 300, height: 700, surface: 'view' });
     await d.snapshot(1, makeSnapshot(8));
     assert.equal(await d.page.locator('article.compact-card').count(), 8);
     assert.equal(await d.page.locator('.fleet-grid, .filter-bar, .layout-toggle, .task-list').count(), 0);
