@@ -1,16 +1,13 @@
-import * as path from 'node:path';
 import type { BackendId } from '../agents/agentBackend';
 import type { ResultEvent } from '../agents/agentEvents';
-import type { AgentPool } from '../agents/agentPool';
-import { processIdentity } from '../agents/processTree';
 import { isSafeSessionId } from '../agents/sessionId';
 import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
-import { PHASES, phaseOfStatus, runPaths, type MakePrompt, type Phase } from './phases';
-import { adoptLedgerSession } from './ledgerSessions';
-import { implementationChangesPrompt, withRunNotes, type PromptTask } from './prompts';
+import { PHASES, phaseOfStatus, type MakePrompt, type Phase } from './phases';
+import { implementationChangesPrompt } from './prompts';
 import { RunCommits } from './runCommits';
+import { recordRunProcess, startAgentRun, type ActiveRun, type StartedRun } from './runLaunch';
 import { failRun } from './runFailure';
 import { clearOldError, stopRun } from './runStop';
 import {
@@ -23,23 +20,6 @@ import {
   unfinishedWork,
 } from './restartReason';
 import type { TaskEntry } from './taskBook';
-
-/** A run the supervisor is waiting on. Its card (start, activity) is in the fleet store; this is the bookkeeping. */
-interface ActiveRun {
-  runId?: string;
-  /** The run's id in the run ledger, where the sessions it reports are recorded. */
-  ledgerRunId?: string;
-  /** The agent session the run resumed or reported last (already in the ledger). */
-  sessionId?: string;
-  phase: Phase;
-  /** The working directory the agent was started in (its code worktree). */
-  cwd: string;
-  nudges: number;
-  retries: number;
-  /** Set by Stop: the run's end is the user's choice (a stopped status), not a failure to retry. */
-  stopping?: string;
-  cancel(reason: string): Promise<void>;
-}
 
 /** How a run continues an earlier one: the nudges and retries so far, and why it is not the task's first. */
 export interface Restart {
@@ -183,7 +163,6 @@ export class RunSupervisor extends Disposable {
       this.ctx.fleet.dispatch({ type: 'queueReason', id: task.id, reason: blocked });
       return;
     }
-    const s = deps.settings();
     const spec = PHASES[phase];
     const wt = this.ctx.book.worktreeOf(task.id)!;
     let ticket: { cancel(reason?: string): Promise<void> } | undefined;
@@ -206,7 +185,7 @@ export class RunSupervisor extends Disposable {
       restartReason: restart.reason,
     });
     let runId: string;
-    let started: ReturnType<AgentPool['runPhase']>;
+    let started: StartedRun;
     try {
       // Planning runs in the code worktree too: the agent reads the code there, and its session (scoped to
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
@@ -214,56 +193,7 @@ export class RunSupervisor extends Disposable {
       await deps.worktrees.ensure(wt);
       if (spec.fastForward) await deps.worktrees.fastForwardToBase(wt).catch(() => false);
       await this.commits.beforeRun(task.id, phase);
-      if (!task.record?.branch)
-        await deps.store.update(task.id, `code branch ${wt.branch}`, (r) => {
-          r.branch = wt.branch;
-          r.baseBranch = wt.baseBranch;
-        });
-      const promptTask: PromptTask = {
-        number: task.number,
-        title: task.title,
-        goal: task.record?.prompt ?? task.title,
-      };
-      const paths = runPaths(task.path, wt);
-      const cfg = spec.agent(s);
-      const backend: BackendId = cfg.backend;
-      const baseSha = await deps.worktrees.headSha(wt);
-      runId = `${task.id}-${phase}-${this.ctx.now().toString(36)}`;
-      // The session the pool resumes: an earlier run's here, or the ledger's (a restart, a new `spectask run`).
-      await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => this.ctx.log(l, m));
-      const known = deps.pool.agent(task.id);
-      const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
-      if (active.stopping) throw new Error(active.stopping);
-      await deps.ledger.append({
-        kind: 'run-started',
-        runId,
-        taskId: task.id,
-        phase,
-        backend,
-        cwd: wt.path,
-        baseSha,
-        at: this.ctx.now(),
-        sessionId,
-      });
-      active.ledgerRunId = runId;
-      active.sessionId = sessionId;
-      started = deps.pool.runPhase(task.id, {
-        backend,
-        phase,
-        worktree: wt.path,
-        prompt: withRunNotes(makePrompt(promptTask, paths), {
-          permissions: spec.permissions(s),
-          resumed: !!sessionId,
-          tasksFile: path.join(task.path, 'tasks.md'),
-        }),
-        model: cfg.model,
-        permissions: spec.permissions(s),
-        limits: { wallClockMs: s.wallClockTimeoutMs || undefined, idleMs: s.idleTimeoutMs || undefined },
-        // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
-        extraDirs: [task.path],
-        cpuPriority: s.agentCpuPriority,
-        askPerson: this.ctx.permissions?.askerFor(task.id),
-      });
+      ({ runId, started } = await startAgentRun(this.ctx, task, phase, makePrompt, active));
       ticket = started;
     } catch (e) {
       if (this.runs.get(task.id) === active) this.forget(task.id);
@@ -274,31 +204,7 @@ export class RunSupervisor extends Disposable {
       throw e;
     }
     const finalRunId = runId;
-    void started.run
-      .then(async (run) => {
-        if (!run) return;
-        active.runId = run.runId;
-        // Only the root's start time is needed (PID-reuse guard). The host knows it once the process started
-        // (a back-end may resolve its run before the spawn); else one /proc read, off the event loop.
-        const identity = run.processIdentity
-          ? await run.processIdentity()
-          : run.pid
-            ? await processIdentity(run.pid)
-            : undefined;
-        return deps.ledger.append({
-          kind: 'run-attached',
-          runId: finalRunId,
-          pid: identity?.pid ?? run.pid,
-          processStartTime: identity?.startTime,
-          at: this.ctx.now(),
-        });
-      })
-      .catch((e) =>
-        this.ctx.log(
-          'warn',
-          `could not record the process of SpecTask ${task.number} in the run ledger: ${(e as Error).message}`,
-        ),
-      );
+    recordRunProcess(this.ctx, task, finalRunId, active, started);
     void started.finished
       .then((result) => this.onRunFinished(task.id, finalRunId, active, result, makePrompt))
       .catch((e) => {
