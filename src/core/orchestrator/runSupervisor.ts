@@ -191,6 +191,7 @@ export class RunSupervisor extends Disposable {
       // the cwd by some back-ends) can then be resumed for implementation in the same folder.
       await clearOldError(this.ctx, task);
       await deps.worktrees.ensure(wt);
+      this.ctx.book.worktreePresence(task.id, true);
       if (spec.fastForward) await deps.worktrees.fastForwardToBase(wt).catch(() => false);
       await this.commits.beforeRun(task.id, phase);
       ({ runId, started } = await startAgentRun(this.ctx, task, phase, makePrompt, active));

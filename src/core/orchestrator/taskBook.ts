@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ChecklistItem } from '../checklist/checklistTypes';
 import type { SpecTaskDetails } from '../docs/specTaskReader';
@@ -83,8 +84,28 @@ export class TaskBook {
       if (this.take(id, generation)) this.fleet.dispatch({ type: 'taskGone', id });
       return this.get(id);
     }
-    if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d), documentsChanged });
+    const present = await this.worktreeOnDisk(d);
+    if (this.take(d.id, generation))
+      this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d, present), documentsChanged });
     return this.get(d.id);
+  }
+
+  /** This process made (or removed) the task's code worktree. */
+  worktreePresence(id: string, present: boolean): void {
+    this.fleet.dispatch({ type: 'worktreePresence', id, present });
+  }
+
+  /**
+   * Whether the task's code worktree is on disk: the record only names its branch, and the worktree goes when the
+   * task is merged (cleanup), or by hand. One stat, and only for tasks that have a branch.
+   */
+  private async worktreeOnDisk(d: SpecTaskDetails): Promise<boolean> {
+    if (!d.record?.branch) return false;
+    const wt = codeWorktreeFor(this.repoRoot, path.basename(d.folder), d.record.baseBranch ?? 'main');
+    return fs.stat(path.join(wt.path, '.git')).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Whether a reading is newer than the last one taken (and then takes it). */
@@ -94,7 +115,7 @@ export class TaskBook {
     return true;
   }
 
-  private entryOf(d: SpecTaskDetails): TaskEntry {
+  private entryOf(d: SpecTaskDetails, worktreePresent: boolean): TaskEntry {
     if (!d.record || !d.status)
       // A legacy or broken folder: listed, never scheduled.
       return {
@@ -118,7 +139,8 @@ export class TaskBook {
       backend: d.record.backend,
       items: d.checklist?.items ?? ([] as ChecklistItem[]),
       error: d.record.error,
-      hasWorktree: !!d.record.branch,
+      hasWorktree: !!d.record.branch && worktreePresent,
+      worktreePresent,
       updatedAt: Math.max(prev?.updatedAt ?? 0, Date.parse(d.record.updatedAt) || 0),
       record: d.record,
       folder: d.folder,

@@ -5,7 +5,13 @@ import type { SpecTaskRecord } from '../docs/specTaskSchema';
 import type { RunView, TaskView } from '../orchestrator/fleetView';
 
 /** A SpecTask as last read: what the views show, its record, and where its folder is. */
-export type TaskEntry = TaskView & { record?: SpecTaskRecord; folder: string; path: string };
+export type TaskEntry = TaskView & {
+  record?: SpecTaskRecord;
+  folder: string;
+  path: string;
+  /** Whether the task's code worktree was on disk when last looked at (`hasWorktree` also needs its branch). */
+  worktreePresent?: boolean;
+};
 
 /**
  * Everything a surface shows about one workspace's fleet (DESIGN.md §3: core events → one store → subscribers).
@@ -44,6 +50,8 @@ export type FleetEvent =
   | { type: 'runStarted'; id: string; startedAt: number; restartReason?: string }
   | { type: 'runActivity'; id: string; activity: string; at: number }
   | { type: 'runEnded'; id: string }
+  /** The task's code worktree was made or removed by this process. */
+  | { type: 'worktreePresence'; id: string; present: boolean }
   /** The task's run waits for a person to answer a tool call it may not make alone ("waiting for you"). */
   | { type: 'permissionAsked'; id: string; request: WaitingPermission }
   /** The question was answered (or timed out, or its run stopped). */
@@ -93,6 +101,12 @@ function apply(s: FleetState, e: FleetEvent): FleetState {
       if (!prev?.record) return s;
       const task = withRecord(prev, e.record);
       return sameTask(prev, task) ? s : { ...s, tasks: withEntry(s.tasks, task.id, task) };
+    }
+    case 'worktreePresence': {
+      const prev = s.tasks.get(e.id);
+      if (!prev || prev.worktreePresent === e.present) return s;
+      const task = { ...prev, worktreePresent: e.present, hasWorktree: e.present && !!prev.record?.branch };
+      return { ...s, tasks: withEntry(s.tasks, e.id, task) };
     }
     case 'checklistRead': {
       const prev = s.tasks.get(e.id);
@@ -160,7 +174,8 @@ export function withRecord(prev: TaskEntry, record: SpecTaskRecord): TaskEntry {
     status: record.status,
     backend: record.backend,
     error: record.error,
-    hasWorktree: !!record.branch,
+    // The record names the branch; whether its worktree is on disk is a fact of this machine, not the branch's.
+    hasWorktree: !!record.branch && !!prev.worktreePresent,
     updatedAt: Math.max(prev.updatedAt, Date.parse(record.updatedAt) || 0),
     record,
   };
@@ -179,6 +194,7 @@ function sameTask(a: TaskEntry, b: TaskEntry): boolean {
     a.backend === b.backend &&
     a.error === b.error &&
     a.hasWorktree === b.hasWorktree &&
+    a.worktreePresent === b.worktreePresent &&
     a.folder === b.folder &&
     a.path === b.path &&
     (a.items === b.items || JSON.stringify(a.items) === JSON.stringify(b.items)) &&

@@ -60,7 +60,7 @@ describe('fleet state reducer', () => {
   });
 
   it('takes a written record into the entry, and its echo changes nothing', () => {
-    const s = run({ type: 'taskRead', task: task() });
+    const s = run({ type: 'taskRead', task: task({ worktreePresent: true }) });
     const written = { ...structuredClone(record), status: 'queued_spec_generation' as const, branch: 'spectask/x' };
     const after = reduceFleet(s, { type: 'recordWritten', record: written });
     const t = after.tasks.get('000001')!;
@@ -70,6 +70,19 @@ describe('fleet state reducer', () => {
     // The same record read back from the file.
     assert.equal(reduceFleet(after, { type: 'taskRead', task: { ...t, record: structuredClone(written) } }), after);
     assert.equal(reduceFleet(after, { type: 'recordWritten', record: structuredClone(written) }), after);
+  });
+
+  it('has a worktree only while both the record names a branch and the worktree is on disk', () => {
+    const branched = { ...structuredClone(record), branch: 'spectask/x' };
+    const s = run({ type: 'taskRead', task: task() }, { type: 'recordWritten', record: branched });
+    assert.equal(s.tasks.get('000001')!.hasWorktree, false, 'named, but never made on this machine');
+    const made = reduceFleet(s, { type: 'worktreePresence', id: '000001', present: true });
+    assert.equal(made.tasks.get('000001')!.hasWorktree, true);
+    assert.equal(reduceFleet(made, { type: 'worktreePresence', id: '000001', present: true }), made);
+    const removed = reduceFleet(made, { type: 'worktreePresence', id: '000001', present: false });
+    assert.equal(removed.tasks.get('000001')!.hasWorktree, false);
+    const rewritten = reduceFleet(removed, { type: 'recordWritten', record: { ...branched, status: 'archived' } });
+    assert.equal(rewritten.tasks.get('000001')!.hasWorktree, false);
   });
 
   it('keeps the last run of a task: its start, activity, and no restart reason once it ended', () => {
