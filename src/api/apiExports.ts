@@ -35,6 +35,8 @@ function apiV1(service: SpecTaskService, onDidChangeFleet: ApiEvent<void>): Spec
     fleetSnapshot: () => service.fleetSnapshot(),
     onDidChangeFleet: (listener) => onDidChangeFleet(() => listener(service.fleetSnapshot())),
     createSpecTask: (request) => service.createSpecTask(request),
+    listSamples: () => service.listSamples(),
+    createSpecTaskFromSample: (request) => service.createSpecTaskFromSample(request),
     getDocuments: (ref) => service.getDocuments(ref),
     writeDocument: (request) => service.writeDocument(request),
     startPlanning: (ref) => service.startPlanning(ref),

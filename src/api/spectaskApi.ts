@@ -74,6 +74,29 @@ export interface CreateSpecTaskRequest {
   readonly repoRoot?: string;
 }
 
+/** A sample project shipped with the extension. */
+export interface SpecTaskSample {
+  /** Pass it as `sample` to `createSpecTaskFromSample`. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Goals that make sense for it; the first is used when a request gives none. */
+  readonly suggestedGoals: readonly string[];
+}
+
+export interface CreateFromSampleRequest {
+  /** A sample's id (`listSamples`). */
+  readonly sample: string;
+  /** A NEW folder (absolute path; its parent must exist): the sample is copied there as a git repository. */
+  readonly folder: string;
+  /** The first SpecTask's goal; default the sample's first suggested goal. */
+  readonly goal?: string;
+  /** `backlog` (default), or `plan`: planning starts once the folder is open in VS Code. */
+  readonly start?: 'backlog' | 'plan';
+  /** Run the sample's own install command (e.g. `npm install`) before the first commit; default false. */
+  readonly install?: boolean;
+}
+
 export interface WriteDocumentRequest extends SpecTaskRef {
   readonly document: SpecTaskDocumentName;
   readonly content: string;
@@ -99,6 +122,13 @@ export interface SpecTaskApiV1 {
   /** Fires once per change of the fleet (coalesced per burst, like the dashboard), with the new snapshot. */
   readonly onDidChangeFleet: ApiEvent<FleetSnapshot>;
   createSpecTask(request: CreateSpecTaskRequest): Promise<SpecTaskInfo>;
+  /** The sample projects this build ships. */
+  listSamples(): readonly SpecTaskSample[];
+  /**
+   * Creates a sample project in a new folder (a git repository with a design-docs branch) and its first SpecTask.
+   * The folder is not opened: `repoRoot` of the result is where it is (open it with `vscode.openFolder`).
+   */
+  createSpecTaskFromSample(request: CreateFromSampleRequest): Promise<SpecTaskInfo>;
   getDocuments(ref: SpecTaskRef): Promise<SpecTaskDocuments>;
   /** Refused while an agent works on the SpecTask, and when the document changed since `expectedVersion`. */
   writeDocument(request: WriteDocumentRequest): Promise<SpecTaskDocument>;

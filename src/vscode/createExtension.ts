@@ -19,7 +19,7 @@ import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
 import { BACKEND_LABELS } from './services/backends';
 import { RepositoryHub } from './services/repositoryHub';
-import { readMachineSetting } from './services/settings';
+import { readMachineSetting, readOrchestratorSettings } from './services/settings';
 import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
 import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
@@ -268,7 +268,12 @@ export function createExtension(context: vscode.ExtensionContext): {
   void ready.catch((e) => log.error(`activation: ${(e as Error).message}`));
   void probeBackends().catch((e) => log.error(`probing back-ends: ${(e as Error).message}`));
 
-  const service = new SpecTaskService(() => hub.repositories());
+  const service = new SpecTaskService(() => hub.repositories(), {
+    samplesDir: vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath,
+    registry,
+    backend: () => readOrchestratorSettings().implementation.backend,
+    log: (line) => log.info(line),
+  });
   store.add(registerLanguageModelTools(service));
 
   const api: SpecTaskApi = {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FleetSnapshot, SpecTaskApiV1, SpecTaskExtensionExports } from '../../src/api/spectaskApi';
@@ -91,6 +92,29 @@ describe('public API (getApi(1)) and Language Model tools in a real VS Code', ()
       await assert.rejects(api.getDocuments({ taskId: '../../etc' }), /taskId must be/);
     } finally {
       sub.dispose();
+    }
+  });
+
+  it('lists the sample projects and creates one, with its first SpecTask, in a new folder', async function () {
+    this.timeout(60_000);
+    const samples = api.listSamples();
+    assert.ok(
+      samples.some((s) => s.id === 'express-todo-api'),
+      'the shipped samples are listed',
+    );
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'api-sample-'));
+    try {
+      const folder = path.join(parent, 'todo');
+      const t = await api.createSpecTaskFromSample({ sample: 'express-todo-api', folder, goal: '[api] Add tags' });
+      assert.equal(t.repoRoot, folder);
+      assert.equal(t.status, 'backlog');
+      assert.equal(t.title, '[api] Add tags');
+      assert.ok(fs.existsSync(path.join(folder, 'package.json')));
+      assert.ok(fs.existsSync(path.join(folder, '.git')));
+      await assert.rejects(api.createSpecTaskFromSample({ sample: 'express-todo-api', folder }), /exists already/);
+      assert.ok(!api.listSpecTasks().some((x) => x.repoRoot === folder), 'not opened in this window');
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -12,6 +12,12 @@ import { contentHash } from '../docs/specTaskStore';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { WORKING_STATUSES } from '../orchestrator/statusMachine';
 import type { FleetSnapshot } from '../../protocol/fleet';
+import {
+  createSpecTaskFromSample,
+  listSamples,
+  type SampleCreationDeps,
+  type SampleInfo,
+} from '../samples/createFromSample';
 import { mergeFleetSnapshots } from './mergeSnapshots';
 import * as input from './serviceInput';
 
@@ -34,7 +40,21 @@ interface Found {
  * no surface can move a SpecTask where the tree's menus could not.
  */
 export class SpecTaskService {
-  constructor(private readonly repositories: () => readonly ServiceRepository[]) {}
+  constructor(
+    private readonly repositories: () => readonly ServiceRepository[],
+    /** Where sample projects come from; absent where none are shipped (the CLI). */
+    private readonly samples?: SampleCreationDeps,
+  ) {}
+
+  listSamples(): SampleInfo[] {
+    return this.samples ? listSamples(this.samples) : [];
+  }
+
+  /** A sample project in a new folder, with its first SpecTask (see createSpecTaskFromSample). */
+  createSpecTaskFromSample(raw: unknown): Promise<SpecTaskInfo> {
+    if (!this.samples) return Promise.reject(new Error('no sample projects are shipped with this build'));
+    return createSpecTaskFromSample(this.samples, raw);
+  }
 
   listSpecTasks(): SpecTaskInfo[] {
     return this.repositories().flatMap((r) => r.orchestrator.taskViews().map((t) => info(r, t.id)));

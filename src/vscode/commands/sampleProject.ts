@@ -1,12 +1,16 @@
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { vscode } from '../vscodeApi';
 import { Disposable } from '../../core/lifecycle';
 import { registerCommand } from '../commandRegistry';
 import type { RepositoryHub } from '../services/repositoryHub';
 import type { RepoCommands } from './repoCommands';
-import { gitInitWithCommit } from './repoCommands';
+import {
+  copySample,
+  initSampleRepository,
+  readSamples,
+  runSampleInstall,
+  uniqueDir,
+} from '../../core/samples/sampleCatalog';
 import { reportErrors } from './taskCommands';
 import { validateGoal } from './createTask';
 import { showUntrustedNotice } from '../services/trustGate';
@@ -14,85 +18,10 @@ import { showUntrustedNotice } from '../services/trustGate';
 /** globalState key of the goals waiting for a folder to open (the window reloads when it does). */
 export const PENDING_GOALS_KEY = 'spectask.pendingSampleGoals';
 
-export interface SampleManifest {
-  id: string;
-  title: string;
-  description: string;
-  language?: string;
-  installCommand?: string[];
-  testCommand?: string[];
-  suggestedGoals?: string[];
-}
-
 interface PendingGoal {
   folder: string;
   goal: string;
   createdAt: number;
-}
-
-/** Reads `samples/<id>/sample.json` of every sample shipped with the extension. */
-export function readSamples(samplesDir: string): (SampleManifest & { dir: string })[] {
-  if (!fs.existsSync(samplesDir)) return [];
-  return fs
-    .readdirSync(samplesDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(samplesDir, d.name, 'sample.json')))
-    .map((d) => ({
-      ...(JSON.parse(fs.readFileSync(path.join(samplesDir, d.name, 'sample.json'), 'utf8')) as SampleManifest),
-      dir: path.join(samplesDir, d.name),
-    }))
-    .sort((a, b) => a.title.localeCompare(b.title));
-}
-
-/** Copies a sample into `target`, leaving out build output and installed dependencies. */
-export function copySample(from: string, target: string): void {
-  fs.cpSync(from, target, {
-    recursive: true,
-    filter: (src) =>
-      !/[\\/](node_modules|\.venv|__pycache__|dist|\.git)([\\/]|$)/.test(
-        path.relative(from, src) ? `/${path.relative(from, src)}` : '',
-      ),
-  });
-}
-
-/** Runs an argv with no shell; resolves with the combined output, rejects with the tail of it. */
-function runCommand(
-  argv: string[],
-  cwd: string,
-  token: vscode.CancellationToken,
-  log: vscode.LogOutputChannel,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const [cmd, ...args] = argv;
-    const child = spawn(cmd!, args, {
-      cwd,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      shell: process.platform === 'win32',
-    });
-    let tail = '';
-    const onData = (b: Buffer) => {
-      const s = b.toString();
-      tail = (tail + s).slice(-4000);
-      for (const line of s.split('\n')) if (line.trim()) log.info(`[${argv.join(' ')}] ${line}`);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const sub = token.onCancellationRequested(() => child.kill('SIGTERM'));
-    child.on('error', (e) => {
-      sub.dispose();
-      reject(new Error(`${argv.join(' ')} could not start: ${e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      sub.dispose();
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(
-            `${argv.join(' ')} ${signal ? `was stopped (${signal})` : `exited with ${code}`}:\n${tail.trim().split('\n').slice(-12).join('\n')}`,
-          ),
-        );
-    });
-  });
 }
 
 /**
@@ -167,13 +96,20 @@ export class SampleProjects extends Disposable {
         if (sample.sample.installCommand?.length) {
           progress.report({ message: `running ${sample.sample.installCommand.join(' ')}` });
           try {
-            await runCommand(sample.sample.installCommand, target, token, this.hub.log);
+            const abort = new AbortController();
+            const sub = token.onCancellationRequested(() => abort.abort());
+            await runSampleInstall(
+              sample.sample.installCommand,
+              target,
+              (l) => this.hub.log.info(l),
+              abort.signal,
+            ).finally(() => sub.dispose());
           } catch (e) {
             throw new Error(`The sample was copied to ${target}, but its install step failed. ${(e as Error).message}`);
           }
         }
         progress.report({ message: 'making the first commit' });
-        await gitInitWithCommit(target, `Sample project: ${sample.sample.title}`);
+        await initSampleRepository(target, `Sample project: ${sample.sample.title}`);
       },
     );
     await this.addPending({ folder: target, goal, createdAt: Date.now() });
@@ -235,10 +171,4 @@ export class SampleProjects extends Disposable {
       });
     }
   }
-}
-
-function uniqueDir(base: string): string {
-  let p = base;
-  for (let i = 2; fs.existsSync(p); i++) p = `${base}-${i}`;
-  return p;
 }
