@@ -49,6 +49,7 @@ const VALUE_OPTIONS = new Set([
   'test-command',
   'test-timeout',
   'integration-strategy',
+  'file-overlap',
   ...WORKER_VALUE_OPTIONS,
 ]);
 
@@ -123,6 +124,8 @@ Orchestrator options (run, and the commands above):
                                     responsive while many agents build and test at once)
   --test-command <cmd>              the integration queue's test command (default: detected; "none": untested)
   --test-timeout <seconds> (1800), --integration-strategy rebase|merge
+  --file-overlap off|warn|hold      implementations predicted to touch the same files: hold one back (default),
+                                    start both with a warning, or ignore the prediction
   --no-sandbox                      run agents without the bubblewrap sandbox (Linux; also SPECTASK_SANDBOX=off)
   Environment: SPECTASK_TEST_COMMAND, SPECTASK_CLAUDE_PATH, SPECTASK_CODEX_PATH, SPECTASK_GEMINI_PATH, SPECTASK_OPENAI_BASE_URL,
   SPECTASK_OPENAI_MODEL, SPECTASK_OPENAI_API_KEY, SPECTASK_ACP_AGENT, SPECTASK_ACP_COMMAND, SPECTASK_SANDBOX; each CLI's own key variables (ANTHROPIC_API_KEY, …).

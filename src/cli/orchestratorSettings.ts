@@ -13,6 +13,7 @@ import {
   type OrchestratorSettings,
   type PermissionLevel,
 } from '../core/orchestrator/settings';
+import { FILE_OVERLAP_MODES, type FileOverlapMode } from '../core/orchestrator/scheduler';
 import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
 
 /** The back-ends the CLI can run: the registry's built-in ones (the VS Code LM back-end needs VS Code). */
@@ -38,6 +39,7 @@ export const ORCHESTRATOR_OPTIONS = [
   'test-command',
   'test-timeout',
   'integration-strategy',
+  'file-overlap',
   'no-sandbox',
 ];
 
@@ -91,7 +93,17 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
     idleTimeoutMs: idle !== undefined ? idle * 1000 : DEFAULT_SETTINGS.idleTimeoutMs,
     agentCpuPriority: (priority as AgentCpuPriority | undefined) ?? DEFAULT_SETTINGS.agentCpuPriority,
     integration: integrationFromArgs(args, env),
+    fileOverlap: fileOverlapOption(args),
   };
+}
+
+/** `--file-overlap`: what the scheduler does with implementations predicted to touch the same files (default hold). */
+function fileOverlapOption(args: ParsedArgs): FileOverlapMode {
+  const v = optionValue(args, 'file-overlap');
+  if (v === undefined) return 'hold';
+  const mode = FILE_OVERLAP_MODES.find((m) => m === v);
+  if (!mode) throw new UsageError(`--file-overlap must be one of ${FILE_OVERLAP_MODES.join(', ')}`);
+  return mode;
 }
 
 /** The integration queue's settings: flags, then SPECTASK_TEST_COMMAND (the user's own shell chose them). */
