@@ -49,6 +49,9 @@ describe('SpecTaskService: writing a document while an agent works', function ()
 
     release();
     await waitForStatus(h, id, 'spec_review');
+    // The run is wound up (its work committed) just after the status moved: until then the agent still counts.
+    for (let i = 0; i < 500 && h.orchestrator.taskViews().find((t) => t.id === id)?.agentWorking; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const again = (await service.getDocuments({ taskId: id })).documents.find((d) => d.name === 'design.md')!;
     const written = await service.writeDocument({
       taskId: id,
