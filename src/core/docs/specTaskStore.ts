@@ -24,6 +24,7 @@ import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord, type Priority, type SpecTaskRecord } from './specTaskSchema';
 import { designTemplate, requirementsTemplate, tasksTemplate } from './specTaskTemplates';
+import { writtenFileSignature } from './writtenFileCheck';
 import { nextTaskNumber, recordTaskNumber } from './taskNumbering';
 
 /** What a new SpecTask starts with. */
@@ -238,10 +239,13 @@ export class SpecTaskStore extends Disposable {
       };
       if (!r.changed) return { result: out, committed: Promise.resolve(undefined) };
       await writeFileAtomic(abs, r.document, { root: this.worktreePath });
+      // Committed with `commit --only`: its own file as written, never what another process has staged.
+      const written = await writtenFileSignature(abs);
       const committed = this.committer.commit({
         taskId: summary.id,
         summary: `mark "${shortText(r.item.text)}" ${state}`,
         files: [fileRel],
+        ...(written && { wholeTrackedFiles: true, written: new Map([[fileRel, written]]) }),
       });
       return { result: out, committed };
     });
