@@ -1,3 +1,4 @@
+import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -15,6 +16,12 @@ export interface WrittenFile {
 /** The signature of `abs` now; undefined when it cannot be read. */
 export async function writtenFileSignature(abs: string): Promise<WrittenFile | undefined> {
   const st = await fs.lstat(abs).catch(() => undefined);
+  return st && { ino: st.ino, ctimeMs: st.ctimeMs, size: st.size };
+}
+
+/** {@link writtenFileSignature}, synchronous (right after a synchronous write). */
+export function writtenFileSignatureSync(abs: string): WrittenFile | undefined {
+  const st = fsSync.lstatSync(abs, { throwIfNoEntry: false });
   return st && { ino: st.ino, ctimeMs: st.ctimeMs, size: st.size };
 }
 
