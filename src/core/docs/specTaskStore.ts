@@ -315,10 +315,13 @@ export class SpecTaskStore extends Disposable {
     const fileRel = `${f.rel}/${METADATA_FILE}`;
     const abs = path.join(this.worktreePath, fileRel);
     const { record, committed } = await this.queue.enqueue(`design-docs: update ${ref}`, async () => {
-      const raw = await readBranchText(this.worktreePath, abs).catch((e: unknown) => {
-        if (e instanceof BranchFileRefusedError) throw new SpecTaskInvalidError(abs, undefined, e.message);
-        return undefined;
-      });
+      // Synchronous reads and writes of this small file: fewer turns of the thread pool per transition.
+      const raw = await Promise.resolve()
+        .then(() => readBranchFileSync(this.worktreePath, abs)?.toString('utf8'))
+        .catch((e: unknown) => {
+          if (e instanceof BranchFileRefusedError) throw new SpecTaskInvalidError(abs, undefined, e.message);
+          return undefined;
+        });
       if (raw === undefined)
         throw new SpecTaskInvalidError(
           abs,
@@ -344,10 +347,12 @@ export class SpecTaskStore extends Disposable {
       // Noted before the write, so that the watcher, reading it whenever, recognises it as this store's own.
       const text = serializeRecord(checked.record);
       this.ownRecords.set(abs, contentHash(text));
-      await writeFileAtomic(abs, text, { root: this.worktreePath }).catch((e) => {
+      try {
+        writeFileAtomicSync(abs, text, { root: this.worktreePath });
+      } catch (e) {
         this.ownRecords.delete(abs);
         throw e;
-      });
+      }
       this._onDidWriteRecord.fire(checked.record);
       const summary = describe ? describe(before, checked.record) : what;
       return {
