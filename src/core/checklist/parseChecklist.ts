@@ -1,9 +1,10 @@
 import MarkdownIt from 'markdown-it';
-import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
+import type { Checklist, ChecklistItem, ChecklistProblem, ChecklistProgress } from './checklistTypes';
 import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
 import { assignItemId, splitItemId } from './itemText';
 import { stateOfMarker } from './markers';
-import { scanSimpleChecklist, scanSimpleChecklistItem } from './simpleChecklistScan';
+import { checklistProgress, progressOf } from './checklistFocus';
+import { scanSimpleChecklist, scanSimpleChecklistCounts, scanSimpleChecklistItem } from './simpleChecklistScan';
 
 /**
  * One parser for all checklists. `html: true` matters: with it an HTML comment is an `html_block` token, so a
@@ -47,6 +48,14 @@ export function checklistItemAt(source: string | Uint8Array, index: number): { i
   if (scanned) return scanned;
   const { items } = parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom));
   return { item: Number.isInteger(index) ? items[index] : undefined, count: items.length };
+}
+
+/** A checklist's progress as {@link checklistProgress} gives it for the parsed items, building no item when it can. */
+export function checklistProgressOf(source: string | Uint8Array): ChecklistProgress {
+  const { bytes, text, lineStarts, bom } = prepare(source);
+  const counts = scanSimpleChecklistCounts(text, lineStarts ? { lineStarts } : { shift: bom });
+  if (counts) return progressOf(counts.done, counts.doing, counts.count);
+  return checklistProgress(parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom)).items);
 }
 
 /** The bytes, the text to scan (without a BOM), and the line starts' byte offsets when they are needed. */

@@ -34,14 +34,28 @@ export function scanSimpleChecklistItem(
   return scanned && { item: scanned.items[0], count: scanned.count };
 }
 
-/** The scanner; `only`: build only the item at that index (the others are counted). */
+/**
+ * How many items there are and how many of them are done and in progress, building none: what a listing
+ * shows of a checklist. Undefined when the document needs markdown-it.
+ */
+export function scanSimpleChecklistCounts(
+  text: string,
+  offsets: ByteOffsets,
+): { count: number; done: number; doing: number } | undefined {
+  const scanned = scan(text, offsets, -1);
+  return scanned && { count: scanned.count, done: scanned.done, doing: scanned.doing };
+}
+
+/** The scanner; `only`: build only the item at that index (the others are counted; -1 builds none). */
 function scan(
   text: string,
   offsets: ByteOffsets,
   only: number | undefined,
-): (Checklist & { count: number }) | undefined {
+): (Checklist & { count: number; done: number; doing: number }) | undefined {
   if (text.includes('\0')) return undefined; // markdown-it replaces NUL with U+FFFD in item texts
   let count = 0;
+  let done = 0;
+  let doing = 0;
   const items: ChecklistItem[] = [];
   const problems: ChecklistProblem[] = [];
   const seenIds = new Map<string, number>();
@@ -100,6 +114,8 @@ function scan(
           if (!state || text.charCodeAt(content + 2) !== CLOSE_BRACKET || (after !== SPACE && after !== TAB))
             return undefined;
           const index = count++;
+          if (state === 'done') done++;
+          else if (state === 'doing') doing++;
           if (only !== undefined && index !== only) {
             previous = 'item';
             pos = next;
@@ -142,7 +158,7 @@ function scan(
     }
     pos = next;
   }
-  return { items, problems, count };
+  return { items, problems, count, done, doing };
 }
 
 const SPACE = 0x20;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../checklist/checklistFocus';
 import type { Checklist, ChecklistFocus, ChecklistProgress } from '../checklist/checklistTypes';
-import { parseChecklist } from '../checklist/parseChecklist';
+import { checklistProgressOf, parseChecklist } from '../checklist/parseChecklist';
 import type { SpecTaskStatus } from '../orchestrator/statusMachine';
 import {
   DESIGN_FILE,
@@ -221,12 +221,15 @@ export class SpecTaskReader {
 
     let checklistFile: string | undefined;
     let checklist: Checklist | undefined;
+    let progress: ChecklistProgress | undefined;
     for (const file of [TASKS_FILE, LEGACY_CHECKLIST_FILE]) {
       const bytes = readBytes(path.join(abs, file));
       if (bytes) {
         checklistFile = file;
         documents.tasks = path.join(abs, file);
-        checklist = parseChecklist(bytes);
+        // A summary shows only the counts: no item is built for it.
+        if (withChecklist) checklist = parseChecklist(bytes);
+        progress = checklist ? checklistProgress(checklist.items) : checklistProgressOf(bytes);
         break;
       }
     }
@@ -245,7 +248,7 @@ export class SpecTaskReader {
       status: record?.status,
       record,
       checklistFile,
-      progress: checklist ? checklistProgress(checklist.items) : undefined,
+      progress,
       problems,
       documents,
     };

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hasUtf8Bom, lineStartOffsets } from '../../../src/core/checklist/lineIndex';
+import { checklistProgress } from '../../../src/core/checklist/checklistFocus';
 import {
   checklistItemAt,
+  checklistProgressOf,
   parseChecklist,
   parseChecklistWithMarkdownIt,
 } from '../../../src/core/checklist/parseChecklist';
@@ -134,12 +136,13 @@ describe('checklist line scanner (issue 24)', function () {
     assert.ok(accepted > RUNS * 0.6, `the scanner took only ${accepted} of ${RUNS} plain checklists`);
   });
 
-  it(`finds one item by position exactly as the whole parse gives it, building no other (${RUNS} documents)`, () => {
+  it(`finds one item by position, and the counts, exactly as the whole parse gives them (${RUNS} documents)`, () => {
     fc.assert(
       fc.property(fc.oneof(document, cleanDocument), (doc) => {
         const { items } = parseChecklist(doc);
         for (let i = -1; i <= items.length; i++)
           assert.deepEqual(checklistItemAt(doc, i), { item: items[i], count: items.length }, `index ${i}`);
+        assert.deepEqual(checklistProgressOf(doc), checklistProgress(items), 'the counts, building no item');
       }),
       { numRuns: RUNS },
     );
