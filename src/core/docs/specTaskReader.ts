@@ -1,3 +1,4 @@
+import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { checklistFocus, checklistProgress, DEFAULT_CONTEXT_ITEMS } from '../checklist/checklistFocus';
@@ -118,14 +119,9 @@ export class SpecTaskReader {
     const asNumber = /^\d{1,6}$/.test(r) ? Number(r) : undefined;
     // The hot path (a commit per tick resolves its task by number): the folder found last time, if it is
     // still there, spares listing every folder.
+    // Checked synchronously: concurrent ticks then reach the git queue in the same turn and share one commit.
     const cached = asNumber !== undefined ? this.byNumber.get(asNumber) : undefined;
-    if (
-      cached &&
-      (await fs.lstat(path.join(this.worktreePath, cached)).then(
-        (st) => st.isDirectory(),
-        () => false,
-      ))
-    )
+    if (cached && fsSync.lstatSync(path.join(this.worktreePath, cached), { throwIfNoEntry: false })?.isDirectory())
       return { rel: cached, layout: 'current', number: asNumber };
     const folders = await this.folders();
     this.byNumber.clear();

@@ -103,4 +103,15 @@ describe('mark commits its own change only (issue 17 item 10, issue 24)', functi
     assert.equal(git(wt, 'log', '-1', '--format=%s'), 'spectask(000001): mark "second" doing');
     assert.equal(git(wt, 'status', '--porcelain'), '');
   });
+
+  it('commits ticks that arrive together in one commit: each reaches the queue in the same turn', async () => {
+    const dd = await setup();
+    const wt = dd.location.worktreePath;
+    const tasks = await dd.store.list();
+    for (const t of tasks) await dd.store.mark(t.id, { index: 0 }, 'doing'); // each SpecTask's folder is known
+    const before = Number(git(wt, 'rev-list', '--count', 'HEAD'));
+    const marks = await Promise.all(tasks.map((t) => dd.store.mark(t.id, { index: 0 }, 'done')));
+    assert.equal(Number(git(wt, 'rev-list', '--count', 'HEAD')) - before, 1, 'one commit for three ticks');
+    assert.equal(new Set(marks.map((m) => m.commit?.sha)).size, 1);
+  });
 });
