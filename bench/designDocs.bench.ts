@@ -191,6 +191,20 @@ async function main(): Promise<void> {
       const d = await dd.store.get(task.id);
       if (!d.checklist!.items.every((i) => i.state !== 'todo')) throw new Error(`lost a tick in ${task.id}`);
     }
+    // A status move (spectask.json written whole, one `git commit --only`), as the orchestrator makes them.
+    const transitions: number[] = [];
+    for (const task of tasks) {
+      const t = now();
+      await dd.store.transition(task.id, 'start_planning');
+      transitions.push(now() - t);
+      await dd.store.transition(task.id, 'archive');
+    }
+    figures.push({
+      metric: 'transition → committed p50 (1 writer)',
+      value: percentile(transitions, 50),
+      unit: 'ms',
+      reference: ref,
+    });
     dd.store.dispose();
     registry.dispose();
   } finally {

@@ -11,7 +11,11 @@ export function checklistProgress(items: readonly ChecklistItem[]): ChecklistPro
     if (it.state === 'done') done++;
     else if (it.state === 'doing') doing++;
   }
-  const total = items.length;
+  return progressOf(done, doing, items.length);
+}
+
+/** The progress of `total` items of which `done` are done and `doing` in progress. */
+export function progressOf(done: number, doing: number, total: number): ChecklistProgress {
   return {
     done,
     doing,

@@ -1,9 +1,10 @@
 import MarkdownIt from 'markdown-it';
-import type { Checklist, ChecklistItem, ChecklistProblem } from './checklistTypes';
+import type { Checklist, ChecklistItem, ChecklistProblem, ChecklistProgress } from './checklistTypes';
 import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
 import { assignItemId, splitItemId } from './itemText';
 import { stateOfMarker } from './markers';
-import { scanSimpleChecklist } from './simpleChecklistScan';
+import { checklistProgress, progressOf } from './checklistFocus';
+import { scanSimpleChecklist, scanSimpleChecklistCounts, scanSimpleChecklistItem } from './simpleChecklistScan';
 
 /**
  * One parser for all checklists. `html: true` matters: with it an HTML comment is an `html_block` token, so a
@@ -31,6 +32,34 @@ const TAB = 0x09;
  * Never throws on any input; a string is treated as its UTF-8 encoding for the byte offsets.
  */
 export function parseChecklist(source: string | Uint8Array): Checklist {
+  const { bytes, text, lineStarts, bom } = prepare(source);
+  const scanned = scanSimpleChecklist(text, lineStarts ? { lineStarts } : { shift: bom });
+  return scanned ?? parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom));
+}
+
+/**
+ * The item at `index` (0-based) exactly as {@link parseChecklist} gives it (its id aside: a duplicate id is
+ * kept, not reported) and the number of items, building no other item when the line scanner takes the
+ * document (issue 24: setting one item of a 10,000-item file cost a whole parse).
+ */
+export function checklistItemAt(source: string | Uint8Array, index: number): { item?: ChecklistItem; count: number } {
+  const { bytes, text, lineStarts, bom } = prepare(source);
+  const scanned = scanSimpleChecklistItem(text, lineStarts ? { lineStarts } : { shift: bom }, index);
+  if (scanned) return scanned;
+  const { items } = parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom));
+  return { item: Number.isInteger(index) ? items[index] : undefined, count: items.length };
+}
+
+/** A checklist's progress as {@link checklistProgress} gives it for the parsed items, building no item when it can. */
+export function checklistProgressOf(source: string | Uint8Array): ChecklistProgress {
+  const { bytes, text, lineStarts, bom } = prepare(source);
+  const counts = scanSimpleChecklistCounts(text, lineStarts ? { lineStarts } : { shift: bom });
+  if (counts) return progressOf(counts.done, counts.doing, counts.count);
+  return checklistProgress(parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom)).items);
+}
+
+/** The bytes, the text to scan (without a BOM), and the line starts' byte offsets when they are needed. */
+function prepare(source: string | Uint8Array) {
   const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
   let text =
     typeof source === 'string'
@@ -43,8 +72,7 @@ export function parseChecklist(source: string | Uint8Array): Checklist {
   // An ASCII file has as many bytes as characters: the scanner needs no table of line offsets then.
   const ascii = bytes.length - bom === text.length;
   const lineStarts = ascii ? undefined : lineStartsOf(bytes, bom);
-  const scanned = scanSimpleChecklist(text, lineStarts ? { lineStarts } : { shift: bom });
-  return scanned ?? parseWithMarkdownIt(bytes, text, lineStarts ?? lineStartsOf(bytes, bom));
+  return { bytes, text, lineStarts, bom };
 }
 
 function lineStartsOf(bytes: Uint8Array, bom: number): number[] {

@@ -1,7 +1,7 @@
 import type { ChecklistItem, ItemRef, ItemState } from './checklistTypes';
-import { findItem } from './checklistFocus';
+import { ChecklistItemNotFoundError, findItem } from './checklistFocus';
 import { MARKER_CHAR } from './markers';
-import { parseChecklist } from './parseChecklist';
+import { checklistItemAt, parseChecklist } from './parseChecklist';
 
 /** What {@link setItemState} did. */
 export interface SetItemStateResult<T extends string | Uint8Array> {
@@ -24,9 +24,8 @@ export function setItemState<T extends string | Uint8Array>(
   ref: ItemRef,
   state: ItemState,
 ): SetItemStateResult<T> {
-  const bytes = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
-  const checklist = parseChecklist(bytes);
-  const item = findItem(checklist, ref);
+  const bytes: Uint8Array = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
+  const item = 'index' in ref ? itemAtIndex(bytes, ref.index) : findItem(parseChecklist(bytes), ref);
   if (item.state === state) return { document, item, before: item.state, after: state, changed: false };
   if (typeof document === 'string') {
     // Splice the string rather than decode the bytes again: a string may hold a lone surrogate, which a
@@ -39,4 +38,12 @@ export function setItemState<T extends string | Uint8Array>(
   const out = Buffer.from(bytes); // copy: callers' buffers are never mutated
   out[item.markerOffset] = MARKER_CHAR[state].charCodeAt(0);
   return { document: out as unknown as T, item, before: item.state, after: state, changed: true };
+}
+
+/** By position, only the one item is built (an id or a text needs every item, to find duplicates). */
+function itemAtIndex(bytes: Uint8Array, index: number): ChecklistItem {
+  const { item, count } = checklistItemAt(bytes, index);
+  if (!item)
+    throw new ChecklistItemNotFoundError(`no checklist item at index ${index} (the checklist has ${count} items)`);
+  return item;
 }

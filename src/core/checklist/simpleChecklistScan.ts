@@ -15,7 +15,47 @@ import { stateOfMarker } from './markers';
  * and the caller parses the document with markdown-it. Wrong answers are the risk; a fallback only costs time.
  */
 export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checklist | undefined {
+  const scanned = scan(text, offsets, undefined);
+  return scanned && { items: scanned.items, problems: scanned.problems };
+}
+
+/**
+ * The item at `index` (0-based) as {@link scanSimpleChecklist} would give it, and how many items there are,
+ * without building the others (their text, ids and duplicate checks): what setting one item's state needs
+ * (issue 24). The item's id is its own (a duplicate of an earlier one is only a problem of the whole parse).
+ * Undefined when the document needs markdown-it.
+ */
+export function scanSimpleChecklistItem(
+  text: string,
+  offsets: ByteOffsets,
+  index: number,
+): { item?: ChecklistItem; count: number } | undefined {
+  const scanned = scan(text, offsets, index);
+  return scanned && { item: scanned.items[0], count: scanned.count };
+}
+
+/**
+ * How many items there are and how many of them are done and in progress, building none: what a listing
+ * shows of a checklist. Undefined when the document needs markdown-it.
+ */
+export function scanSimpleChecklistCounts(
+  text: string,
+  offsets: ByteOffsets,
+): { count: number; done: number; doing: number } | undefined {
+  const scanned = scan(text, offsets, -1);
+  return scanned && { count: scanned.count, done: scanned.done, doing: scanned.doing };
+}
+
+/** The scanner; `only`: build only the item at that index (the others are counted; -1 builds none). */
+function scan(
+  text: string,
+  offsets: ByteOffsets,
+  only: number | undefined,
+): (Checklist & { count: number; done: number; doing: number }) | undefined {
   if (text.includes('\0')) return undefined; // markdown-it replaces NUL with U+FFFD in item texts
+  let count = 0;
+  let done = 0;
+  let doing = 0;
   const items: ChecklistItem[] = [];
   const problems: ChecklistProblem[] = [];
   const seenIds = new Map<string, number>();
@@ -73,10 +113,18 @@ export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checkli
           const state = stateOfMarker(text[content + 1]);
           if (!state || text.charCodeAt(content + 2) !== CLOSE_BRACKET || (after !== SPACE && after !== TAB))
             return undefined;
+          const index = count++;
+          if (state === 'done') done++;
+          else if (state === 'doing') doing++;
+          if (only !== undefined && index !== only) {
+            previous = 'item';
+            pos = next;
+            continue;
+          }
           // markdown-it's item content is the trimmed line; `[c]` starts it, so only its end can be trimmed.
           const { id, text: itemText } = splitItemId(text.slice(content + 3, end).trim());
           const item: ChecklistItem = {
-            index: items.length,
+            index,
             state,
             text: itemText,
             line,
@@ -85,7 +133,8 @@ export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checkli
             markerOffset: (offsets.lineStarts ? offsets.lineStarts[line] - pos : offsets.shift) + content + 1,
             markerChar: text[content + 1],
           };
-          assignItemId(item, id, seenIds, problems);
+          if (only === undefined) assignItemId(item, id, seenIds, problems);
+          else if (id !== undefined) item.id = id;
           items.push(item);
         } else if (!PLAIN_TEXT_START.test(text[content])) {
           return undefined; // a fence, HTML, a quote, a table row or a heading inside the item
@@ -109,7 +158,7 @@ export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checkli
     }
     pos = next;
   }
-  return { items, problems };
+  return { items, problems, count, done, doing };
 }
 
 const SPACE = 0x20;

@@ -9,6 +9,7 @@ import type { GitRunner } from '../git/gitRunner';
 import type { RepositoryInfo } from '../git/repoInspect';
 import { removeLockIfStale } from '../git/staleLock';
 import { parseWorktreeList, type WorktreeEntry } from '../git/worktreeList';
+import { linkedWorktreeHolds } from './linkedWorktreeCheck';
 import {
   DEFAULT_DESIGN_DOCS_BRANCH,
   designDocsReadme,
@@ -74,6 +75,8 @@ export class DesignDocsWorktree {
     const git = this.queue.git;
     const branch = (await this.pickBranch(git)).branch;
     if (!branch) return { branch: undefined, ready: false };
+    if (await linkedWorktreeHolds(this.repo.commonDir, this.worktreePath, `refs/heads/${branch}`))
+      return { branch, ready: true };
     const entries = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
     const here = await this.entryAt(entries, this.worktreePath);
     const ready = here?.branch === `refs/heads/${branch}` && (await exists(path.join(this.worktreePath, '.git')));
@@ -103,7 +106,17 @@ export class DesignDocsWorktree {
     }
     const branch = picked.branch ?? this.branchSetting;
     const ref = `refs/heads/${branch}`;
+    const adopted = picked.origin === 'local' || picked.origin === 'legacy-local';
+    if (adopted && (await linkedWorktreeHolds(this.repo.commonDir, this.worktreePath, ref))) {
+      // The usual case, verified from git's own files: nothing to refuse, move or re-add.
+      if (await ensureExcluded(this.repo.commonDir, WORKTREES_EXCLUDE_PATTERN))
+        repairs.push(`added ${WORKTREES_EXCLUDE_PATTERN} to .git/info/exclude`);
+      await this.clearStaleLocks(branch, repairs);
+      return { branch, worktreePath: this.worktreePath, origin: picked.origin ?? 'created', repairs };
+    }
     let entries = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
+    /** Set when a command below changed git's worktree registrations, so that they are listed again. */
+    let registrationsChanged = false;
 
     // Decide everything that could make us refuse before changing anything.
     const holder = entries.find((e) => e.branch === ref);
@@ -143,18 +156,21 @@ export class DesignDocsWorktree {
     if (holder && !(await samePath(holder.path, this.worktreePath))) {
       if (await exists(holder.path)) {
         await git.run(['worktree', 'move', holder.path, this.worktreePath]);
+        registrationsChanged = true;
         repairs.push(`moved the design-docs worktree from ${holder.path} to ${this.worktreePath}`);
       } else {
         await git.run(['worktree', 'prune']);
+        registrationsChanged = true;
         repairs.push(`forgot the stale worktree registration at ${holder.path} (that folder no longer exists)`);
         if (await this.tryRepairInPlace(git, ref)) repairs.push(`re-attached the existing folder ${this.worktreePath}`);
       }
     } else if (holder && !(await exists(path.join(this.worktreePath, '.git')))) {
       await git.run(['worktree', 'prune']);
+      registrationsChanged = true;
       repairs.push(`re-created the worktree folder ${this.worktreePath}, which had been deleted`);
     }
 
-    entries = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
+    if (registrationsChanged) entries = parseWorktreeList(await git.run(['worktree', 'list', '--porcelain']));
     const now = await this.entryAt(entries, this.worktreePath);
     if (now?.branch !== ref || !(await exists(path.join(this.worktreePath, '.git')))) {
       if (now) await git.run(['worktree', 'prune']);

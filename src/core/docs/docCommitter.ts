@@ -6,6 +6,7 @@ import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, type Event } from '../lifecycle';
 import { formatCommitMessage, type DocChange } from './commitMessage';
+import { filesTouchedSince, type WrittenFile } from './writtenFileCheck';
 
 /** A change waiting for its commit: the files it touched (relative to the worktree) and its description. */
 export interface PendingChange extends DocChange {
@@ -15,6 +16,11 @@ export interface PendingChange extends DocChange {
    * the commit can take them from the worktree in one `git commit --only` instead of add + check + commit.
    */
   wholeTrackedFiles?: boolean;
+  /**
+   * With {@link wholeTrackedFiles}: how each file looked right after this process wrote it, so that a file
+   * another writer touched before git read it (an agent's truncate-then-write of `tasks.md`) is caught.
+   */
+  written?: ReadonlyMap<string, WrittenFile>;
 }
 
 /** A commit made on the design-docs branch. */
@@ -96,8 +102,9 @@ export class DocCommitter extends Disposable {
       const changes = batch.map((b) => ({ taskId: b.change.taskId, summary: b.change.summary }));
       const message = formatCommitMessage(changes);
       const whole = this.leftover.size === 0 && batch.every((b) => b.change.wholeTrackedFiles);
+      const written = new Map(batch.flatMap((b) => [...(b.change.written ?? [])]));
       const sha = whole
-        ? await this.commitWholeFiles(git, files, message)
+        ? await this.commitWholeFiles(git, files, message, written)
         : await this.commitFiles(git, files, message);
       const commit = sha ? { sha, message, changes } : undefined;
       this.leftover.clear();
@@ -157,23 +164,31 @@ export class DocCommitter extends Disposable {
     git: GitRunner,
     files: readonly string[],
     message: string,
+    written: ReadonlyMap<string, WrittenFile>,
   ): Promise<string | undefined> {
     const cwd = this.worktreePath;
-    const out = await git
-      .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '--only', '-m', message, '--', ...files], {
-        cwd,
-        env: (this.identity ??= await commitIdentityEnv(git, cwd)),
-      })
-      .then(
-        (o) => o,
-        (e: unknown) => {
-          if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
-          if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
-          throw e;
-        },
-      );
+    const commitOnly = (extra: string[], paths: readonly string[]) =>
+      git
+        .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', ...extra, '--only', '--', ...paths], {
+          cwd,
+          env: this.identity,
+        })
+        .then(
+          (o) => o,
+          (e: unknown) => {
+            if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
+            if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
+            throw e;
+          },
+        );
+    this.identity ??= await commitIdentityEnv(git, cwd);
+    let out = await commitOnly(['-m', message], files);
     if (out === null) return this.commitFiles(git, files, message);
-    return out === undefined ? undefined : this.shaOfCommit(git, cwd, out);
+    if (out === undefined) return undefined;
+    const touched = filesTouchedSince(cwd, written);
+    if (touched.length && (await waitForTornFiles(git, cwd, touched)))
+      out = (await commitOnly(['--amend', '--no-edit'], touched)) ?? out;
+    return this.shaOfCommit(git, cwd, out);
   }
 
   /** Whether commit's summary line has been seen to carry the full object name in this repository. */
@@ -271,6 +286,36 @@ async function mayHaveStagedTornWrite(cwd: string, paths: string[], addStartedAt
   };
   const all = await Promise.all(paths.map((p) => settled(path.join(cwd, p), 0)));
   return !all.every(Boolean);
+}
+
+/**
+ * After a `commit --only` of files another writer touched meanwhile: whether git took one of them empty in the
+ * middle of a rewrite (its previous version was not). If so, waits (up to {@link TORN_WRITE_WAIT_MS}) for its
+ * content to be back and returns true: the caller amends the commit with it.
+ */
+async function waitForTornFiles(git: GitRunner, cwd: string, files: string[]): Promise<boolean> {
+  const raw = await git.run(['diff-tree', '-r', '--raw', '--no-abbrev', '-z', 'HEAD', '--', ...files], { cwd });
+  const parts = raw.split('\0');
+  const torn: string[] = [];
+  // diff-tree -z prints the commit's name first, then ":<mode> <mode> <old> <new> <status>\0<path>\0" entries.
+  for (let i = parts[0]?.startsWith(':') ? 0 : 1; i + 1 < parts.length; i += 2) {
+    const [, , oldSha, newSha, status] = parts[i].split(' ');
+    if (status === 'M' && newSha === EMPTY_BLOB && oldSha !== EMPTY_BLOB) torn.push(parts[i + 1]);
+  }
+  if (!torn.length) return false;
+  for (const t0 = Date.now(); Date.now() - t0 < TORN_WRITE_WAIT_MS;) {
+    const sizes = await Promise.all(
+      torn.map((f) =>
+        fs.stat(path.join(cwd, f)).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    );
+    if (sizes.every((n) => n > 0)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
 }
 
 /** How long a commit waits for a file caught between an editor's truncate and its write. */

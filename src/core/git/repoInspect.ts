@@ -25,6 +25,8 @@ export async function inspectRepository(folder: string, git: GitRunner): Promise
   const stat = await fs.stat(abs).catch(() => undefined);
   if (!stat?.isDirectory()) throw new RepositoryRefusedError('not-a-repo', `${abs} is not a folder.`, abs);
 
+  // Started together with `--version` (read-only either way); used only once the version is known to be fine.
+  const quickLater = quickLook(abs, git).catch(() => undefined);
   let versionOut: string;
   try {
     versionOut = await git.run(['--version'], { cwd: abs });
@@ -47,7 +49,7 @@ export async function inspectRepository(folder: string, git: GitRunner): Promise
     );
   }
 
-  const quick = await quickLook(abs, git);
+  const quick = await quickLater;
   if (quick) return { ...quick, gitVersion };
 
   const bare = await git.tryRun(['rev-parse', '--is-bare-repository'], { cwd: abs });

@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hasUtf8Bom, lineStartOffsets } from '../../../src/core/checklist/lineIndex';
-import { parseChecklist, parseChecklistWithMarkdownIt } from '../../../src/core/checklist/parseChecklist';
+import { checklistProgress } from '../../../src/core/checklist/checklistFocus';
+import {
+  checklistItemAt,
+  checklistProgressOf,
+  parseChecklist,
+  parseChecklistWithMarkdownIt,
+} from '../../../src/core/checklist/parseChecklist';
 import { scanSimpleChecklist } from '../../../src/core/checklist/simpleChecklistScan';
 
 // The line scanner (issue 24) must give exactly what markdown-it gives, or step aside (undefined). These tests
@@ -128,6 +134,20 @@ describe('checklist line scanner (issue 24)', function () {
     );
     // A scanner that always stepped aside would pass the comparison: it must take the usual shapes itself.
     assert.ok(accepted > RUNS * 0.6, `the scanner took only ${accepted} of ${RUNS} plain checklists`);
+  });
+
+  it(`finds one item by position, and the counts, exactly as the whole parse gives them (${RUNS} documents)`, () => {
+    fc.assert(
+      fc.property(fc.oneof(document, cleanDocument), (doc) => {
+        const { items } = parseChecklist(doc);
+        for (let i = -1; i <= items.length; i++)
+          assert.deepEqual(checklistItemAt(doc, i), { item: items[i], count: items.length }, `index ${i}`);
+        assert.deepEqual(checklistProgressOf(doc), checklistProgress(items), 'the counts, building no item');
+      }),
+      { numRuns: RUNS },
+    );
+    const dup = Buffer.from('- [ ] T1: a\n- [x] T1: b\n', 'utf8');
+    assert.deepEqual(checklistItemAt(dup, 1).item, parseChecklist(dup).items[1], 'a duplicate id is kept');
   });
 
   it('takes the shapes agents write: nesting, ordered lists, headings, fences, ids, CRLF, a BOM', () => {

@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * What a file looked like right after this process wrote it whole (by rename): its inode, change time and size.
+ * If it still looks the same after a `git commit --only` read it, nobody touched it in between and git
+ * committed exactly what was written; any rewrite in place changes the change time, a rename the inode.
+ */
+export interface WrittenFile {
+  ino: number;
+  ctimeMs: number;
+  size: number;
+}
+
+/** The signature of `abs` now (right after a synchronous write); undefined when it cannot be read. */
+export function writtenFileSignatureSync(abs: string): WrittenFile | undefined {
+  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+  return st && { ino: st.ino, ctimeMs: st.ctimeMs, size: st.size };
+}
+
+/**
+ * Of `written` (paths relative to `root`), the files touched since they were written: another writer (an
+ * agent rewriting `tasks.md` by truncating it first) may have made git read them torn. Usually none.
+ * Synchronous: one `lstat` per file, after every commit of ticks.
+ */
+export function filesTouchedSince(root: string, written: ReadonlyMap<string, WrittenFile>): string[] {
+  const touched: string[] = [];
+  for (const [rel, before] of written) {
+    const now = writtenFileSignatureSync(path.join(root, rel));
+    if (!now || now.ino !== before.ino || now.ctimeMs !== before.ctimeMs || now.size !== before.size) touched.push(rel);
+  }
+  return touched;
+}
