@@ -220,7 +220,7 @@ export function createExtension(context: vscode.ExtensionContext): {
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
   const taskCommands = store.add(new TaskCommands(hub, transcripts, catalog));
   store.add(new PermissionPrompts(hub, () => changed.fire()));
-  store.add(registerMessageAgent(hub));
+  store.add(registerMessageAgent(hub, transcripts));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
   // A live transcript follows its run.
   store.add(

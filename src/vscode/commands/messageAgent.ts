@@ -4,6 +4,7 @@ import { WORKING_STATUSES } from '../../core/orchestrator/statusMachine';
 import { registerCommand } from '../commandRegistry';
 import type { SpecTaskServices } from '../extensionContext';
 import { notificationText } from '../views/notificationText';
+import { TRANSCRIPT_SCHEME, type TranscriptDocuments } from '../services/transcripts';
 import { reportErrors } from './taskCommands';
 
 /**
@@ -11,7 +12,7 @@ import { reportErrors } from './taskCommands';
  * the text goes to the SpecTask's live run, which gets it when its current turn ends (it is recorded in the
  * transcript as "You: …"). Refused with the reason when no run is live.
  */
-export function registerMessageAgent(services: SpecTaskServices): vscode.Disposable {
+export function registerMessageAgent(services: SpecTaskServices, transcripts: TranscriptDocuments): vscode.Disposable {
   return registerCommand('spectask.task.messageAgent', (arg) =>
     reportErrors(services.log, 'Message the agent', async () => {
       const ref = await services.resolveTask(arg, { statuses: [...WORKING_STATUSES], verb: 'message the agent of' });
@@ -40,6 +41,10 @@ export function registerMessageAgent(services: SpecTaskServices): vscode.Disposa
       const outcome = ref.repo.orchestrator.messageAgent(ref.taskId, text);
       if (outcome.accepted) {
         services.log.info(`message for the agent of ${who} taken: delivered when its current turn ends`);
+        // An open transcript shows "You: …" now, not at the agent's next tool call.
+        await ref.repo.transcripts.flush();
+        for (const doc of vscode.workspace.textDocuments)
+          if (doc.uri.scheme === TRANSCRIPT_SCHEME) transcripts.refresh(doc.uri);
         void vscode.window.showInformationMessage(
           notificationText(`Sent to the agent of ${who}: it gets it when its current turn ends.`),
         );

@@ -2,6 +2,7 @@ import { vscode } from '../vscodeApi';
 import type { AgentEvent } from '../../core/agents/agentEvents';
 import type { SpecTaskServices } from '../extensionContext';
 import { transcriptTitle } from './transcriptTitle';
+import { userMessageLine } from './transcriptUserLine';
 
 export const TRANSCRIPT_SCHEME = 'spectask-transcript';
 
@@ -29,14 +30,11 @@ export function renderEvent(e: AgentEvent): string {
     case 'notice':
       return `! ${e.level}: ${e.message}`;
     case 'user_message':
-      return `You (${clockTime(e.at)}): ${e.text}`;
+      return userMessageLine(e.text, e.at);
     case 'result':
       return `── result: ${e.status} after ${(e.durationMs / 1000).toFixed(1)} s${e.turns ? `, ${e.turns} turns` : ''}${e.errorMessage ? `\n${e.errorMessage}` : ''}${e.text ? `\n${e.text}` : ''}`;
   }
 }
-
-/** The local time of day a message was sent, `14:03:07`: the transcript is read the same day. */
-const clockTime = (at: number) => new Date(at).toTimeString().slice(0, 8);
 
 const indent = (s: string) =>
   s
