@@ -34,6 +34,18 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
           onClick={() => run(a)}
         />
       ))}
+      {card.runLive && (
+        <vscode-button
+          class="action-icon"
+          data-action="messageAgent"
+          secondary
+          iconOnly
+          icon="comment"
+          title="Message the agent…"
+          aria-label={`Message the agent of ${name}…`}
+          onClick={() => host.postMessage({ type: 'agent/message', taskId: card.taskId })}
+        />
+      )}
     </div>
   );
 }

@@ -54,7 +54,9 @@ export type WebviewToHost =
   | { type: 'command/run'; command: WebviewCommand }
   /** A card moved on the Board (keyboard or drag): the host performs the transition or says why not. */
   | { type: 'task/move'; taskId: string; move: BoardMove }
-  | { type: 'permission/answer'; taskId: string; requestId: string; answer: PermissionAnswer };
+  | { type: 'permission/answer'; taskId: string; requestId: string; answer: PermissionAnswer }
+  /** "Message the agent…" on a card with a live run: the host asks for the text in an input box (issue 20). */
+  | { type: 'agent/message'; taskId: string };
 
 /** Longest task id and link the host accepts; real ones are far shorter, so longer ones are noise or abuse. */
 export const MAX_TASK_ID_LENGTH = 200;
@@ -96,6 +98,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         isPermissionAnswer(raw.answer)
         ? { type: 'permission/answer', taskId: raw.taskId, requestId: raw.requestId, answer: raw.answer }
         : undefined;
+    case 'agent/message':
+      return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) ? { type: 'agent/message', taskId: raw.taskId } : undefined;
     default:
       return undefined;
   }

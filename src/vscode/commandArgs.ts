@@ -159,6 +159,7 @@ export const COMMAND_ARG_PARSERS = {
   'spectask.task.openWorktree': task,
   'spectask.task.answerPermission': task,
   'spectask.task.dependsOn': task,
+  'spectask.task.messageAgent': task,
   'spectask.backends.configure': none,
   'spectask.designDocs.init': (a, id): [UriLike | undefined] => [parseFolder(a[0], id)],
   'spectask.designDocs.sync': (a, id): [RepositoryTarget] => [parseRepositoryTarget(a[0], id)],

@@ -21,6 +21,7 @@ export const COMMANDS = {
   'spectask.task.openWorktree': { title: 'Open Code Worktree', icon: '$(folder-opened)' },
   'spectask.task.answerPermission': { title: 'Answer the Agent (Allow or Reject)', icon: '$(bell)' },
   'spectask.task.dependsOn': { title: 'Depends on…', icon: '$(references)' },
+  'spectask.task.messageAgent': { title: 'Message the Agent…', icon: '$(comment)' },
   'spectask.backends.configure': { title: 'Configure Agent Back-ends', icon: '$(gear)' },
   'spectask.designDocs.init': { title: 'Initialize Design-Docs Branch', icon: '$(git-branch)' },
   'spectask.designDocs.sync': { title: 'Sync Design Docs', icon: '$(sync)' },
@@ -105,6 +106,7 @@ export interface CommandArgs {
   'spectask.task.openWorktree': [target?: TaskTargetArg];
   'spectask.task.answerPermission': [target?: TaskTargetArg];
   'spectask.task.dependsOn': [target?: TaskTargetArg];
+  'spectask.task.messageAgent': [target?: TaskTargetArg];
   'spectask.backends.configure': [];
   'spectask.designDocs.init': [folder?: UriLike];
   /** A repository root path or a Uri inside the repository; asks when several repositories are open. */

@@ -24,6 +24,7 @@ import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
 import { sandboxSettingOn } from '../core/agents/sandbox/sandboxSetting';
 import { showNotice, SpecTaskStatusBar } from './services/statusAndNotices';
 import { PermissionPrompts } from './agents/permissionPrompts';
+import { registerMessageAgent } from './commands/messageAgent';
 import { TrustGatedBackendCatalog } from './services/trustGate';
 import { WaitingBadge } from './views/waitingBadge';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './services/transcripts';
@@ -219,6 +220,7 @@ export function createExtension(context: vscode.ExtensionContext): {
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
   const taskCommands = store.add(new TaskCommands(hub, transcripts, catalog));
   store.add(new PermissionPrompts(hub, () => changed.fire()));
+  store.add(registerMessageAgent(hub, transcripts));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));
   // A live transcript follows its run.
   store.add(

@@ -109,6 +109,15 @@ export interface NoticeEvent {
   message: string;
   raw?: unknown;
 }
+/** A message a person sent the running agent (issue 20); recorded when it was accepted, delivered at its next turn. */
+export interface UserMessageEvent {
+  t: 'user_message';
+  runId: string;
+  text: string;
+  /** When it was sent (ms since the epoch). */
+  at: number;
+  raw?: unknown;
+}
 /** Always the last event of a run, exactly once (synthesized when the process dies without one). */
 export interface ResultEvent {
   t: 'result';
@@ -139,6 +148,7 @@ export type AgentEvent =
   | PermissionEvent
   | UsageEvent
   | NoticeEvent
+  | UserMessageEvent
   | ResultEvent;
 
 /** Tool output kept in events is capped: transcripts must stay small even when a tool prints megabytes. */

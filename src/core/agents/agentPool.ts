@@ -7,6 +7,8 @@ import { localAgentHost } from './localAgentHost';
 import { sumUsage, type TranscriptStore } from './transcriptStore';
 import { isSafeSessionId } from './sessionId';
 import { recordProcessTree, signalRecorded } from './processTree';
+import { messageLiveRun, type MessageOutcome } from './agentMessages';
+import { withFollowUps } from './followUpRun';
 
 /** idle: has a session, no run; working: a run is live; transitioning: between phases (queued or starting). */
 export type AgentStatus = 'idle' | 'working' | 'transitioning' | 'stopped' | 'failed';
@@ -281,6 +283,11 @@ export class AgentPool extends Disposable {
     return true;
   }
 
+  /** A person's message for the task's live run, delivered at its next turn; else refused, saying why. */
+  messageAgent(taskId: string, text: unknown): MessageOutcome {
+    return messageLiveRun(this.agents.get(taskId)?.live, text);
+  }
+
   /** Stops agents idle longer than the timeout. Returns the task ids stopped. */
   sweepIdle(): string[] {
     const stopped: string[] = [];
@@ -351,7 +358,8 @@ export class AgentPool extends Disposable {
     const startReq: StartRequest = { ...rest, taskId: agent.taskId, stateDir };
     let run: AgentRun;
     try {
-      run = resumeId ? backend.resume({ ...startReq, resumeSessionId: resumeId }) : backend.start(startReq);
+      const first = resumeId ? backend.resume({ ...startReq, resumeSessionId: resumeId }) : backend.start(startReq);
+      run = withFollowUps(backend, startReq, first); // a person's messages become resumed turns (followUpRun.ts)
     } catch (err) {
       // A back-end that cannot even start (bad configuration) fails the agent, not the pool.
       const message = (err as Error).message;

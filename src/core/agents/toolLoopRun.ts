@@ -4,6 +4,7 @@ import type { AgentHost } from './agentHost';
 import { truncateOutput, type ResultEvent, type RunStatus, type UsageTotals } from './agentEvents';
 import type { ChatMessage, ChatModel, ChatToolCall } from './chatModel';
 import { LoopSessionStore } from './loopSessionStore';
+import { MessageQueue, undeliveredNotice, type MessageOutcome, type MessageTaker } from './agentMessages';
 import { RunEventChannel } from './runEventChannel';
 import { WORKSPACE_TOOL_SPECS, WorkspaceTools, workspaceToolKind } from './workspaceTools';
 
@@ -45,7 +46,7 @@ export function startToolLoopRun(
   return new ToolLoopRun(backend, model, req, opts);
 }
 
-class ToolLoopRun implements AgentRun {
+class ToolLoopRun implements AgentRun, MessageTaker {
   readonly runId: string;
   readonly pid = undefined;
   private readonly channel = new RunEventChannel();
@@ -58,6 +59,11 @@ class ToolLoopRun implements AgentRun {
   private readonly startedAt = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
   private wallTimer: NodeJS.Timeout | undefined;
+  /** A person's messages: appended to the conversation before the next model call. */
+  private readonly told = new MessageQueue(
+    () => !this.stoppedBy && !this.channel.isEnded,
+    (text, at) => this.channel.push({ t: 'user_message', runId: this.runId, text, at }),
+  );
 
   constructor(
     readonly backend: BackendId,
@@ -70,6 +76,10 @@ class ToolLoopRun implements AgentRun {
     if (wall) this.wallTimer = setTimeout(() => this.stop('timeout', `wall-clock limit of ${wall} ms reached`), wall);
     this.touch();
     void this.loop();
+  }
+
+  sendMessage(text: string): MessageOutcome {
+    return this.told.sendMessage(text);
   }
 
   async cancel(o: { graceMs?: number; reason?: string } = {}): Promise<void> {
@@ -103,6 +113,9 @@ class ToolLoopRun implements AgentRun {
     const end = (status: RunStatus, extra: Partial<ResultEvent> = {}) => {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       if (this.wallTimer) clearTimeout(this.wallTimer);
+      const lost = this.told.drop();
+      if (lost)
+        push({ t: 'notice', runId, level: 'warn', message: undeliveredNotice(lost, `the run ended ${status}`) });
       const final: RunStatus = status === 'success' && denied.length ? 'denied' : status;
       this.channel.push({
         t: 'result',
@@ -148,6 +161,8 @@ class ToolLoopRun implements AgentRun {
       for (;;) {
         if (turns >= maxTurns) return end('max_turns', { errorMessage: `stopped after ${maxTurns} model turns` });
         turns++;
+        const told = this.told.take();
+        if (told !== undefined) messages.push({ role: 'user', content: told });
         let text = '';
         const calls: ChatToolCall[] = [];
         for await (const part of this.model.stream(messages, WORKSPACE_TOOL_SPECS, this.abort.signal)) {
@@ -165,7 +180,7 @@ class ToolLoopRun implements AgentRun {
         if (text) lastText = text;
         messages.push({ role: 'assistant', content: text, ...(calls.length ? { toolCalls: calls } : {}) });
         store?.save(sessionId, messages);
-        if (!calls.length) return end('success');
+        if (!calls.length && !this.told.size) return end('success');
         for (const call of calls) {
           const input = call.input ?? call.rawArguments;
           const command =

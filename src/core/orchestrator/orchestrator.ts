@@ -1,3 +1,4 @@
+import type { MessageOutcome } from '../agents/agentMessages';
 import type { DesignDocsEvent } from '../docs/designDocsWatcher';
 import type { CreateSpecTaskInput } from '../docs/specTaskStore';
 import type { Priority, SpecTaskRecord } from '../docs/specTaskSchema';
@@ -267,6 +268,11 @@ export class Orchestrator extends Disposable {
   /** Stops the task's agent (tree-kill). The task is "stopped by you" (not failed), and Retry resumes it. */
   stop(id: string): Promise<void> {
     return this.runs.stop(id);
+  }
+
+  /** A person's message for the SpecTask's live run (issue 20): taken for its next turn, or refused saying why. */
+  messageAgent(id: string, text: unknown): MessageOutcome {
+    return this.deps.pool.messageAgent(id, text);
   }
 
   retry(id: string): Promise<void> {

@@ -102,6 +102,9 @@ export class FleetWebviewController extends Disposable {
           .answerPermission?.(msg.taskId, msg.requestId, msg.answer)
           .catch((e) => this.log.error(`fleet dashboard: answering a permission request failed: ${String(e)}`));
         return;
+      case 'agent/message':
+        void executeCommand('spectask.task.messageAgent', msg.taskId);
+        return;
       default:
         assertNever(msg);
     }

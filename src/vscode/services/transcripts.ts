@@ -2,6 +2,7 @@ import { vscode } from '../vscodeApi';
 import type { AgentEvent } from '../../core/agents/agentEvents';
 import type { SpecTaskServices } from '../extensionContext';
 import { transcriptTitle } from './transcriptTitle';
+import { userMessageLine } from './transcriptUserLine';
 
 export const TRANSCRIPT_SCHEME = 'spectask-transcript';
 
@@ -28,6 +29,8 @@ export function renderEvent(e: AgentEvent): string {
       return '';
     case 'notice':
       return `! ${e.level}: ${e.message}`;
+    case 'user_message':
+      return userMessageLine(e.text, e.at);
     case 'result':
       return `── result: ${e.status} after ${(e.durationMs / 1000).toFixed(1)} s${e.turns ? `, ${e.turns} turns` : ''}${e.errorMessage ? `\n${e.errorMessage}` : ''}${e.text ? `\n${e.text}` : ''}`;
   }

@@ -60,6 +60,8 @@ describe('SpecTask tree menu words (contextValue) derived from the status table'
       'spectask.task.startPlanning': ['backlog'],
       'spectask.task.skipPlanning': ['backlog'],
       'spectask.task.stop': ['spec_generation', 'implementation'],
+      // Issue 20: "Message the Agent…" where an agent works (the command refuses when its run is not live yet).
+      'spectask.task.messageAgent': ['spec_generation', 'implementation'],
       // Stopped by you (issue 22) resumes with Retry like a failure, and keeps its worktree.
       'spectask.task.retry': ['spec_failed', 'implementation_failed', 'spec_stopped', 'implementation_stopped'],
       'spectask.task.reject': ['spec_review'],

@@ -18,6 +18,8 @@ import { createAcpParseState, mapSessionUpdate, resultFromStopReason, type AcpPa
 import { AcpPermissionDesk } from './acpPermissionDesk';
 import { policyDecider, type PermissionDecider } from './acpPermissions';
 import { askingModeSwitch } from './acpSessionMode';
+import { MessageQueue, undeliveredNotice, type MessageOutcome, type MessageTaker } from '../agentMessages';
+import { promptTurns } from './acpFollowUps';
 import { webReadableOf, webWritableOf } from './acpStreams';
 
 /** The program of an ACP agent: an argument array, never a shell line. */
@@ -66,7 +68,7 @@ const MAX_MALFORMED_NOTICES = 5;
  * `session/cancel`, answers pending permission requests `cancelled`, and kills the process tree after the
  * grace period. Always ends the event stream with exactly one `result`.
  */
-export class AcpRun implements AgentRun {
+export class AcpRun implements AgentRun, MessageTaker {
   readonly runId: string;
   readonly backend: string;
   private readonly channel = new RunEventChannel();
@@ -89,6 +91,11 @@ export class AcpRun implements AgentRun {
   private readonly limitTimers: RunLimitTimers;
   private stderrTail: string[] = [];
   private malformedLines = 0;
+  /** A person's messages, each sent as one more prompt turn once the current one ends (acpFollowUps.ts). */
+  private readonly messages = new MessageQueue(
+    () => !this.stoppedBy && !this.turnSettled && !this.channel.isEnded,
+    (text, at) => this.push({ t: 'user_message', runId: this.runId, text, at }),
+  );
 
   constructor(
     private readonly agent: AcpAgentCommand,
@@ -120,6 +127,10 @@ export class AcpRun implements AgentRun {
   async processIdentity(): Promise<ProcessIdentity | undefined> {
     while (!this.proc && !this.channel.isEnded) await delay(10);
     return this.proc?.identity();
+  }
+
+  sendMessage(text: string): MessageOutcome {
+    return this.messages.sendMessage(text);
   }
 
   cancel(o: { graceMs?: number; reason?: string } = {}): Promise<void> {
@@ -252,7 +263,8 @@ export class AcpRun implements AgentRun {
     this.cancelAgent = () => ctx.notify('session/cancel', { sessionId });
     if (this.stoppedBy) return { stopReason: 'cancelled' };
     const text = this.req.appendSystemPrompt ? `${this.req.appendSystemPrompt}\n\n${this.req.prompt}` : this.req.prompt;
-    return ctx.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
+    const nextTurn = () => (this.state.textRun = '');
+    return promptTurns(ctx, sessionId, text, this.messages, () => !!this.stoppedBy, nextTurn);
   }
 
   private onUpdate(params: unknown): void {
@@ -388,6 +400,8 @@ export class AcpRun implements AgentRun {
 
   private end(result: ResultEvent): void {
     this.limitTimers.clear();
+    const lost = this.messages.drop();
+    if (lost) this.notice('warn', undeliveredNotice(lost, `the run ended ${result.status}`));
     this.channel.push(result);
   }
 }
