@@ -14,9 +14,9 @@ const comment = (over: Partial<StoredComment> = {}): StoredComment => storedComm
 // design-docs branch: untrusted, read strictly, and never enough on its own.
 describe('comments the agent says it addressed (addressed.json)', () => {
   describe('parseAddressedClaim', () => {
-    it('reads the ids of {"addressed": [...]}', () => {
+    it('reads the ids of {"revision": N, "addressed": [...]}', () => {
       assert.deepEqual(
-        [...parseAddressedClaim('{"addressed": ["c1700000000000-0", "rc-1~2"]}')],
+        [...parseAddressedClaim('{"revision": 2, "addressed": ["c1700000000000-0", "rc-1~2"]}', 2)],
         ['c1700000000000-0', 'rc-1~2'],
       );
     });
