@@ -37,7 +37,7 @@ FOLDER=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$WS")
 echo
 echo "SpecTask Orchestrator is running in VS Code at:"
 echo "  http://$HOSTPORT/?folder=$FOLDER"
-echo "The sample opens in Restricted Mode: click Manage in the banner, then Trust (your browser keeps that choice)."
+echo "Until you trust the folder it opens in Restricted Mode: click Manage in the banner, then Trust (your browser remembers it)."
 echo "(code-server's log: $RUN/code-server.log; VS Code's logs: $UD/logs)"
 echo "(the extension is loaded from $ROOT, rebuilt by 'node esbuild.mjs'; reload the window to pick up a rebuild; Ctrl+C to stop)"
 wait "$CS_PID"
