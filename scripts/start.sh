@@ -28,11 +28,16 @@ trap 'stop_code_server; rm -rf "$RUN"' EXIT INT TERM
 # development payload: that needs the smoke-test-driver option, which hides every notification toast.
 . "$HERE/lib/link-extension.sh"
 link_extension "$RUN/exts" "$ROOT"
+# No extension gallery: npm start is offline, and code-server's default gallery (open-vsx.org) otherwise logs an
+# extension-query error at every start on a machine without network. Set EXTENSIONS_GALLERY to use one.
+export EXTENSIONS_GALLERY=${EXTENSIONS_GALLERY:-'{}'}
 start_code_server "$PORT" "$UD" "$RUN/exts"
 HOSTPORT="127.0.0.1:$PORT"
 FOLDER=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$WS")
 echo
 echo "SpecTask Orchestrator is running in VS Code at:"
 echo "  http://$HOSTPORT/?folder=$FOLDER"
+echo "Until you trust the folder it opens in Restricted Mode: click Manage in the banner, then Trust (your browser remembers it)."
+echo "(code-server's log: $RUN/code-server.log; VS Code's logs: $UD/logs)"
 echo "(the extension is loaded from $ROOT, rebuilt by 'node esbuild.mjs'; reload the window to pick up a rebuild; Ctrl+C to stop)"
 wait "$CS_PID"

@@ -153,6 +153,7 @@ export function createExtension(context: vscode.ExtensionContext): {
     new TasksTreeProvider({
       onDidChange: changed.event,
       repositories: () => hub.repositories(),
+      selection: hub.treeSelection,
       // One sentence (the log has each back-end's reason): while the view is empty the welcome view below it
       // has the Configure button; once SpecTasks exist the welcome view is hidden, so the message names the command.
       // Untrusted: the welcome view says why the tree is empty, with the button (package.json viewsWelcome).

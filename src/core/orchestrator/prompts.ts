@@ -5,6 +5,7 @@ import type { PermissionPolicy } from '../agents/agentBackend';
  * orchestrator later checks is stated to the agent in the same words, and tests can read them.
  */
 import { FILES_SECTION_REQUEST } from './overlap/filesPrompt';
+import { isCommentId } from '../review/agentAddressed';
 
 export interface PromptTask {
   number: string;
@@ -34,6 +35,8 @@ export interface ReviewComment {
   line: number;
   quote: string;
   comment: string;
+  /** The comment's id in spectask.json: the agent names the ones it addressed in addressed.json. */
+  id?: string;
 }
 
 const FORMATS = (folder: string, title: string) =>
@@ -86,7 +89,7 @@ export function revisionPrompt(
   const list = comments
     .map(
       (c, i) =>
-        `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}:\n   ${c.comment}`,
+        `${i + 1}. ${c.document}, line ${c.line}${c.quote ? ` (on: "${c.quote.replace(/\s+/g, ' ').slice(0, 200)}")` : ''}${isCommentId(c.id) ? ` [id ${c.id}]` : ''}:\n   ${c.comment}`,
     )
     .join('\n');
   return `The reviewer requested changes to the spec of SpecTask #${task.number}: "${task.title}" (revision ${revision}).
@@ -103,7 +106,16 @@ may have changed). Keep these formats:
 
 ${FORMAT_RULES(task.title)}
 
-Still do not change any code. Reply with a short list of what you changed.`;
+Still do not change any code. Reply with a short list of what you changed.${addressedRequest(comments, paths.taskFolder, revision)}`;
+}
+
+/** Asks for addressed.json (core/review/agentAddressed.ts) when the comments have ids to name. */
+function addressedRequest(comments: readonly ReviewComment[], folder: string, revision: number): string {
+  if (!comments.some((c) => isCommentId(c.id))) return '';
+  return `
+
+Then write ${folder}/addressed.json as {"revision": ${revision}, "addressed": ["<id>", ...]}: the ids of the comments above that you addressed
+by changing the text they are on, and no others.`;
 }
 
 export interface ImplementationPaths {

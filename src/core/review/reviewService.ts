@@ -3,6 +3,7 @@ import type { SpecTaskStore } from '../docs/specTaskStore';
 import { checkCommentLimits, checkReviewComments, parseReviewComments, ReviewCommentsError } from './commentLimits';
 import { markSent, resolveAnsweredOverall, toRecord, upsertRecords, type StoredComment } from './commentRecords';
 import { autoResolve, isOpen, isSpecDocument, type SpecDocument } from './reviewComments';
+import { claimedResolutions, type RevisionClaim } from './agentAddressed';
 
 /** A comment sent with Request changes that is not stored yet (a CLI `--comment`, the reviewer's overall comment). */
 export interface NewReviewComment {
@@ -76,16 +77,22 @@ export class ReviewService {
   }
 
   /**
-   * The comments that resolve themselves now: those whose quoted text is gone from their document, and
-   * overall comments whose revision came back for review. Documents that could not be read decide nothing.
+   * The comments that resolve themselves now: those whose quoted text is gone from their document, those the
+   * agent says its revision addressed and whose quoted lines that revision changed (`claim`, agentAddressed.ts;
+   * only while the revision is under review), and overall comments whose revision came back for review.
+   * Documents that could not be read decide nothing.
    */
   dueResolutions(
     comments: readonly StoredComment[],
     record: Pick<SpecTaskRecord, 'status' | 'revisionCount'> | undefined,
     documents: Partial<Record<SpecDocument, string>>,
+    claim?: RevisionClaim,
   ): StoredComment[] {
     const at = this.now();
     const byQuote = autoResolve(comments, documents, at);
+    const inReview = record?.status === 'spec_review' && claim?.revision === record.revisionCount;
+    const open = (done: readonly StoredComment[]) => comments.filter((c) => !done.some((d) => d.id === c.id));
+    if (inReview) byQuote.push(...claimedResolutions(open(byQuote), claim, documents, at));
     const done = new Set(byQuote.map((c) => c.id));
     const answered = resolveAnsweredOverall(
       comments.filter((c) => !done.has(c.id)),

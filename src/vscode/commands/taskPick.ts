@@ -6,7 +6,7 @@ import type { SpecTaskRepository, TaskRef } from '../extensionContext';
 import type { TaskLocator } from '../services/taskLocator';
 import { BASE_SCHEME, REVIEW_TITLE_PREFIX } from '../review/diffPlan';
 import { withoutIconSyntax } from '../views/iconText';
-import { tasksTreeSelection } from '../views/taskSelection';
+import type { TreeTaskSelection } from '../views/taskSelection';
 
 /** Which SpecTasks a command may act on, and the verb its questions use ("Which SpecTask do you want to stop?"). */
 export interface TaskFilter {
@@ -14,9 +14,10 @@ export interface TaskFilter {
   verb?: string;
 }
 
-/** What resolving a command's SpecTask needs: the open repositories and the locator over them. */
+/** What resolving a command's SpecTask needs: the open repositories, the locator over them, the tree's selection. */
 export interface TaskResolution {
   readonly locator: TaskLocator<SpecTaskRepository>;
+  readonly treeSelection: TreeTaskSelection;
   repositories(): readonly SpecTaskRepository[];
 }
 
@@ -65,7 +66,7 @@ export function* inferredTasks(from: TaskResolution): Generator<TaskRef> {
       const t = repo.orchestrator.taskViews().find((v) => v.number === number);
       if (t) yield { repo, taskId: t.id };
     }
-  const selected = tasksTreeSelection.current();
+  const selected = from.treeSelection.current();
   const ref = selected && from.locator.byId(selected.taskId, selected.repoRoot);
   if (ref) yield ref;
 }

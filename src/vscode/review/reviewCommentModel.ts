@@ -8,6 +8,7 @@ import type { SpecDocument } from '../../core/review/reviewComments';
 import type { SpecTaskRepository, SpecTaskServices } from '../extensionContext';
 import { notificationText } from '../views/notificationText';
 import type { SpecDocLocator } from './specDocLocator';
+import { RevisionClaims } from './revisionClaim';
 
 /** A SpecTask whose comments were (re)loaded, with its documents as read for that. */
 export interface LoadedTask {
@@ -32,6 +33,8 @@ export class ReviewCommentModel extends Disposable {
   private readonly syncedRecord = new Map<string, SpecTaskRecord | undefined>();
   /** Writes in flight per task: while any runs, an older record from the orchestrator must not win. */
   private readonly writing = new Map<string, number>();
+  /** What the agent says its revision addressed (addressed.json), checked against the documents it was sent. */
+  private readonly claims = new RevisionClaims();
   /** Passes over every task: never two at once; a change during a pass runs one more after it. */
   private readonly syncs = new SerialPasses(
     () => this.syncAll(),
@@ -123,14 +126,16 @@ export class ReviewCommentModel extends Disposable {
       this.knownUpdatedAt.set(key, record.updatedAt);
     }
     const docs = await this.locator.readDocs(repo, taskId);
-    const changed = service.dueResolutions(this.comments.get(key) ?? [], record, docs);
+    const comments = this.comments.get(key) ?? [];
+    const claim = await this.claims.read(repo, taskId, record, comments);
+    const changed = service.dueResolutions(comments, record, docs, claim);
     if (changed.length)
       await this.write(
         repo,
         taskId,
         changed,
         [],
-        `review: ${changed.length} comment${changed.length === 1 ? '' : 's'} resolved (quoted text gone)`,
+        `review: ${changed.length} comment${changed.length === 1 ? '' : 's'} resolved (quoted text gone or changed as the agent said)`,
       );
     this._onDidLoadTask.fire({ repo, taskId, docs });
   }

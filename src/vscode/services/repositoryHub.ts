@@ -18,6 +18,7 @@ import { realPath as real, TaskLocator, type RepositoryTarget } from './taskLoca
 import { untrustedReason, UNTRUSTED_MESSAGE } from './trustPolicy';
 import { showUntrustedNotice } from './trustGate';
 import { resolveTaskTarget, type TaskFilter } from '../commands/taskPick';
+import { TreeTaskSelection } from '../views/taskSelection';
 
 /** What we know about one workspace folder. */
 export type FolderState =
@@ -101,6 +102,8 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
 
   /** Which SpecTask (and repository) a file, an id or a tree node is: the one place that answers it. */
   readonly locator = new TaskLocator<SpecTaskRepository>(() => this.repositories());
+  /** The SpecTasks tree's selection (one tree per window): commands take their SpecTask from it (taskPick). */
+  readonly treeSelection = new TreeTaskSelection();
 
   repositoryFor(target: RepositoryTarget): SpecTaskRepository | undefined {
     return this.locator.repositoryOf(target);

@@ -3,7 +3,8 @@ import type { TaskNodeArg } from '../commandIds';
 /**
  * The SpecTask selected in the SpecTasks tree (a task, one of its documents or checklist items), kept while
  * the tree is visible. A command run from the palette or a keybinding takes it after the active editor and
- * the active diff, before asking (issue 22). The tree sets it; commands/taskPick.ts reads it.
+ * the active diff, before asking (issue 22). One per window, owned by the composition root (the hub's
+ * TaskResolution): the tree sets it; commands/taskPick.ts reads it.
  */
 export class TreeTaskSelection {
   private selected: TaskNodeArg | undefined;
@@ -19,6 +20,3 @@ export class TreeTaskSelection {
     return this.visible ? this.selected : undefined;
   }
 }
-
-/** The one SpecTasks tree's selection (there is one tree per window). */
-export const tasksTreeSelection = new TreeTaskSelection();

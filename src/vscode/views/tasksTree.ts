@@ -14,7 +14,7 @@ import {
 import type { SpecTaskRepository } from '../extensionContext';
 import { taskContextValue } from './taskMenuWords';
 import { GROUPS } from './taskGroups';
-import { tasksTreeSelection } from './taskSelection';
+import type { TreeTaskSelection } from './taskSelection';
 import { integrationReasonOf } from '../../core/orchestrator/integration/integrationReason';
 import { shownError } from '../../core/orchestrator/fleetView';
 import { PHASE_LABELS } from '../../protocol/fleet';
@@ -43,6 +43,7 @@ export interface TaskTreeSource {
   repositories(): readonly SpecTaskRepository[];
   /** Shown as the tree's message (e.g. why agents cannot start); undefined for none. */
   message(): string | undefined;
+  readonly selection: TreeTaskSelection; // where the tree publishes its selection, for commands to take
 }
 
 const ICONS: Record<SpecTaskStatus, [string, string?]> = {
@@ -121,13 +122,11 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   set view(v: vscode.TreeView<TaskTreeNode> | undefined) {
     this.treeView = v;
     if (!v) return;
-    const publish = () => {
-      const node = v.selection[0];
-      tasksTreeSelection.update(node && 'taskId' in node ? node : undefined, v.visible);
-    };
+    const taskNode = (node: TaskTreeNode | undefined) => (node && 'taskId' in node ? node : undefined);
+    const publish = () => this.source.selection.update(taskNode(v.selection[0]), v.visible);
     this._register(v.onDidChangeSelection(publish));
     this._register(v.onDidChangeVisibility(publish));
-    this._register({ dispose: () => tasksTreeSelection.update(undefined, false) });
+    this._register({ dispose: () => this.source.selection.update(undefined, false) });
   }
 
   constructor(private readonly source: TaskTreeSource) {
