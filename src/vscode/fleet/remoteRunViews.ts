@@ -1,0 +1,96 @@
+import { vscode } from '../vscodeApi';
+import type { FleetSnapshot } from '../../protocol/fleet';
+import type { GitQueueRegistry } from '../../core/git/gitQueue';
+import { Disposable, Emitter, type Event } from '../../core/lifecycle';
+import { FleetStatusPublisher } from '../../core/orchestrator/fleetStatusFile';
+import { remoteCard, remoteRunsOf, type RemoteRun, type RemoteRuns } from '../../core/workers/remoteRuns';
+import type { SpecTaskRepository } from '../extensionContext';
+import type { RepositoryHub } from '../services/repositoryHub';
+
+interface RepoView {
+  repo: SpecTaskRepository;
+  runs: RemoteRuns;
+  status: FleetStatusPublisher;
+}
+
+/**
+ * Per open repository (issue 23, issue 17 item 10): the runs workers hold on its remote (RemoteRuns: claims and
+ * the design-docs branch fetched every 2 s while there are any, every 30 s otherwise; never in an untrusted
+ * workspace, where no repository is open anyway), and this window's live view published for `spectask fleet`.
+ * The dashboard's snapshot goes through {@link decorate}; {@link onDidChange} says when the remote runs changed.
+ */
+export class RemoteRunViews extends Disposable {
+  private readonly views = new Map<string, RepoView>();
+  private readonly _onDidChange = this._register(new Emitter<void>());
+  readonly onDidChange: Event<void> = this._onDidChange.event;
+
+  constructor(
+    private readonly hub: RepositoryHub,
+    private readonly registry: GitQueueRegistry,
+  ) {
+    super();
+    this._register(hub.onDidChangeOrchestrators(() => this.rearm()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.rearm()));
+    this._register({ dispose: () => this.closeAll() });
+    this.rearm();
+  }
+
+  /** The run a worker holds for `taskId` of `repo`, if any. */
+  heldBy(repo: SpecTaskRepository, taskId: string): RemoteRun | undefined {
+    const number = repo.orchestrator.task(taskId)?.number;
+    return number === undefined ? undefined : this.views.get(repo.root)?.runs.runs().get(number);
+  }
+
+  /** The dashboard's snapshot with the cards of remote runs marked with their worker. */
+  decorate(snapshot: FleetSnapshot): FleetSnapshot {
+    const held = new Map<string, RemoteRun>();
+    for (const { repo, runs } of this.views.values())
+      for (const run of runs.runs().values()) {
+        const id = repo.orchestrator.taskViews().find((t) => t.number === run.task)?.id;
+        if (id) held.set(id, run);
+      }
+    if (!held.size) return snapshot;
+    return {
+      ...snapshot,
+      cards: snapshot.cards.map((c) => {
+        const run = held.get(c.taskId);
+        return run ? remoteCard(c, run) : c;
+      }),
+    };
+  }
+
+  private rearm(): void {
+    if (this.isDisposed) return;
+    const open = new Map(this.hub.repositories().map((r) => [r.root, r]));
+    for (const [root, v] of this.views)
+      if (open.get(root) !== v.repo) {
+        v.runs.dispose();
+        v.status.dispose();
+        this.views.delete(root);
+      }
+    if (!vscode.workspace.isTrusted) return;
+    for (const [root, repo] of open) {
+      if (this.views.has(root)) continue;
+      const runs = remoteRunsOf(repo.docs, this.registry, {
+        blocked: () => (vscode.workspace.isTrusted ? undefined : 'the workspace is not trusted'),
+        log: (level, m) => this.hub.log[level](`[remote runs] ${m}`),
+      });
+      runs.own(runs.onDidChange(() => this._onDidChange.fire()));
+      const status = new FleetStatusPublisher(
+        repo.docs.repo.commonDir,
+        () => this.decorate(repo.orchestrator.fleetSnapshot()),
+        repo.orchestrator.onDidChange,
+      );
+      this.views.set(root, { repo, runs, status });
+      runs.start();
+    }
+  }
+
+  private closeAll(): void {
+    for (const v of this.views.values()) {
+      v.runs.dispose();
+      v.status.dispose();
+    }
+    this.views.clear();
+  }
+}
