@@ -14,6 +14,7 @@ import { FleetStatusPublisher, mergeLiveStatus, readLiveStatuses } from '../core
 import { remoteRunsOf, withRemoteRuns, type RemoteRun } from '../core/workers/remoteRuns';
 
 const COMMON = ['repo', 'branch', 'json', 'push'];
+export const COMMON_OPTIONS: readonly string[] = COMMON;
 /** Statuses in which the orchestrator still has something to do without a person. */
 /** Statuses that move on by themselves (an agent works, or the scheduler will start one): derived from the table. */
 const ACTIVE = SELF_ADVANCING_STATUSES;
@@ -27,7 +28,7 @@ export interface RunIO extends CliIO {
   onForce?: (handler: () => void) => { dispose(): void };
 }
 
-async function withOrchestrator<T>(
+export async function withOrchestrator<T>(
   args: ParsedArgs,
   io: RunIO,
   passive: boolean,
@@ -80,7 +81,7 @@ async function quotedLine(file: string, line: number): Promise<string> {
   return (text.split('\n')[line - 1] ?? '').trim().slice(0, 200);
 }
 
-function resolveId(o: Orchestrator, ref: string): string {
+export function resolveId(o: Orchestrator, ref: string): string {
   const views = o.taskViews();
   const n = Number(ref);
   const hit = views.find(

@@ -7,6 +7,7 @@ import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import { CLAIMS_PREFIX, taskNumberOfClaimRef } from './claimRefs';
 import { parseClaimMessage, workerName, type WorkerIdentity } from './claimRecord';
 import { RemoteRefs } from './remoteRefs';
+import { requestStop } from './stopRequests';
 
 /** A SpecTask a worker holds on the remote (DESIGN.md §9), as the local side shows it. */
 export interface RemoteRun {
@@ -116,6 +117,15 @@ export class RemoteRuns extends Disposable {
   /** The runs the last round saw, by SpecTask number. */
   runs(): ReadonlyMap<string, RemoteRun> {
     return this.current;
+  }
+
+  /**
+   * Asks the worker holding SpecTask `task` to stop it (a stop request on the remote, obeyed at its next fetch).
+   * False when no worker we can address holds it, or the remote refused the request.
+   */
+  async requestStop(task: string, by: string): Promise<boolean> {
+    const run = this.current.get(task);
+    return !!run?.worker && (await requestStop(this.opts.refs, task, run.worker.id, by));
   }
 
   /** Starts the rounds (the first one at once). */

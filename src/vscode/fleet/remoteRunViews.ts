@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { vscode } from '../vscodeApi';
 import type { FleetSnapshot } from '../../protocol/fleet';
 import type { GitQueueRegistry } from '../../core/git/gitQueue';
@@ -39,6 +40,20 @@ export class RemoteRunViews extends Disposable {
   heldBy(repo: SpecTaskRepository, taskId: string): RemoteRun | undefined {
     const number = repo.orchestrator.task(taskId)?.number;
     return number === undefined ? undefined : this.views.get(repo.root)?.runs.runs().get(number);
+  }
+
+  /**
+   * Stop on a remote run's card (or `spectask.task.stop` on it): a stop request its worker obeys at its next
+   * fetch. False when no worker holds the SpecTask (a local run is stopped by the orchestrator as before).
+   */
+  async requestStop(repo: SpecTaskRepository, taskId: string): Promise<boolean> {
+    const run = this.heldBy(repo, taskId);
+    const view = this.views.get(repo.root);
+    if (!run || !view) return false;
+    const ok = await view.runs.requestStop(run.task, `${os.hostname()}:${process.pid} (VS Code)`);
+    if (ok) this.hub.log.info(`stop requested: worker ${run.name} stops SpecTask ${run.task} at its next fetch`);
+    else this.hub.log.warn(`the stop request for SpecTask ${run.task} (worker ${run.name}) was not accepted`);
+    return ok;
   }
 
   /** The dashboard's snapshot with the cards of remote runs marked with their worker. */
