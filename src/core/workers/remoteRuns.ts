@@ -149,7 +149,12 @@ export class RemoteRuns extends Disposable {
   private schedule(ms: number): void {
     if (this.isDisposed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule(this.nextDelay())), ms);
+    this.timer = setTimeout(() => {
+      // Rounds start every interval (not an interval after the last one ended): a round's own time does not
+      // stretch the wait of a tick that lands just after a fetch.
+      const start = Date.now();
+      void this.tick().finally(() => this.schedule(Math.max(0, this.nextDelay() - (Date.now() - start))));
+    }, ms);
     this.timer.unref?.();
   }
 
