@@ -104,6 +104,7 @@ function AgentTaskCardView({
           label={`Checklist of SpecTask ${card.number}`}
         />
       )}
+      {card.worker && <p class="card-worker">on worker {card.worker.name}</p>}
       {card.runLive && card.lastActivity && (
         <p class="card-activity" title={card.lastActivity}>
           <span class="codicon codicon-pulse" aria-hidden="true" /> {card.lastActivity}

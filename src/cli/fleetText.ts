@@ -10,6 +10,7 @@ export function cardLine(c: FleetAgentCard): string {
     truncate(c.title, 40),
   ];
   if (current) parts.push(`→ ${current.state === 'doing' ? '[~]' : '[ ]'} ${truncate(current.text, 50)}`);
+  if (c.worker) parts.push(`on worker ${truncate(c.worker.name, 60)}`);
   if (c.lastActivity && isWorkingPhase(c.phase)) parts.push(`(${truncate(c.lastActivity, 40)})`);
   if (c.queueReason) parts.push(`— ${c.queueReason}`);
   else if (c.queuePosition !== undefined) parts.push(`— integration queue: ${c.queuePosition}`);

@@ -15,6 +15,7 @@ import { fleetCommand, lifecycleCommand, queueCommand, runCommand, type RunIO } 
 import { Interruption, interruptionFromSignals } from './interruption';
 import { syncCommand } from './syncCommand';
 import { WORKER_VALUE_OPTIONS, workerCommand } from './workerCommand';
+import { stopCommand } from './stopCommand';
 import { mcpCommand } from './mcpCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
 import { useGitWorker } from '../core/git/gitExecutor';
@@ -75,6 +76,7 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>>
   mark: markCommand,
   sync: syncCommand,
   worker: workerCommand,
+  stop: stopCommand,
   mcp: mcpCommand,
 };
 
@@ -99,7 +101,9 @@ Commands:
                                     agents; live view on a terminal, one line per change otherwise; Ctrl+C stops
   worker [--remote origin] [--lease <seconds>] [--max-agents <n>] [--until-idle]
                                     take queued SpecTasks through the git remote (claims), run them here
-  fleet [--json]                    the fleet snapshot the dashboard shows (cards, phases, current items)
+  fleet [--json] [--remote <name>]  the fleet snapshot the dashboard shows (cards, phases, current items), with
+                                    the live view of a running \`run\`/worker/VS Code; --remote: workers' runs too
+  stop <id> [--remote <name>]       stop a run a worker holds (a stop request it obeys at its next fetch)
   start <id>                        start planning            skip-planning <id>   implement without a spec
   approve <id>                      approve the spec          reject <id>          reject the spec (archives)
   request-changes <id> --comment <text> [--document <doc> --line <n> --quote <text>]

@@ -10,8 +10,11 @@ import type { CliIO } from './designDocsCommands';
 import { cardLine, fleetText } from './fleetText';
 import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from './orchestratorSettings';
 import { proposalText } from '../core/orchestrator/dependencyProposals';
+import { FleetStatusPublisher, mergeLiveStatus, readLiveStatuses } from '../core/orchestrator/fleetStatusFile';
+import { remoteRunsOf, withRemoteRuns, type RemoteRun } from '../core/workers/remoteRuns';
 
 const COMMON = ['repo', 'branch', 'json', 'push'];
+export const COMMON_OPTIONS: readonly string[] = COMMON;
 /** Statuses in which the orchestrator still has something to do without a person. */
 /** Statuses that move on by themselves (an agent works, or the scheduler will start one): derived from the table. */
 const ACTIVE = SELF_ADVANCING_STATUSES;
@@ -25,11 +28,11 @@ export interface RunIO extends CliIO {
   onForce?: (handler: () => void) => { dispose(): void };
 }
 
-async function withOrchestrator<T>(
+export async function withOrchestrator<T>(
   args: ParsedArgs,
   io: RunIO,
   passive: boolean,
-  fn: (o: OpenedOrchestrator) => Promise<T>,
+  fn: (o: OpenedOrchestrator, registry: GitQueueRegistry) => Promise<T>,
 ): Promise<T> {
   const registry = new GitQueueRegistry();
   const env = io.env ?? process.env;
@@ -60,7 +63,7 @@ async function withOrchestrator<T>(
   // A second Ctrl+C exits at once: the agents are killed first, whatever the graceful stop was doing.
   const force = io.onForce?.(() => opened.pool.killAllNow());
   try {
-    return await fn(opened);
+    return await fn(opened, registry);
   } finally {
     opened.dispose();
     // Every agent is stopped (soft interrupt, grace, tree killed) before the CLI may exit: agents run in process
@@ -78,7 +81,7 @@ async function quotedLine(file: string, line: number): Promise<string> {
   return (text.split('\n')[line - 1] ?? '').trim().slice(0, 200);
 }
 
-function resolveId(o: Orchestrator, ref: string): string {
+export function resolveId(o: Orchestrator, ref: string): string {
   const views = o.taskViews();
   const n = Number(ref);
   const hit = views.find(
@@ -201,13 +204,33 @@ export async function queueCommand(args: ParsedArgs, io: RunIO): Promise<number>
   });
 }
 
-/** `spectask fleet [--json]`: the fleet snapshot the dashboard would show, from the files. */
+/**
+ * `spectask fleet [--json] [--remote <name>]`: the fleet snapshot the dashboard would show, from the files, with
+ * the live view of a running `spectask run`, worker or VS Code on this machine (queue reasons, activity,
+ * back-end: their status files). With --remote, the remote's claims and design-docs branch are fetched first
+ * (the branch integrated without pushing, like a teammate's pull), and SpecTasks held by workers show whose.
+ */
 export async function fleetCommand(args: ParsedArgs, io: RunIO): Promise<number> {
-  allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS]);
-  expectPositionals(args, 0, 'spectask fleet [--json]');
-  return withOrchestrator(args, io, true, async ({ orchestrator: o }) => {
+  allowOnly(args, [...COMMON, ...ORCHESTRATOR_OPTIONS, 'remote']);
+  expectPositionals(args, 0, 'spectask fleet [--json] [--remote <name>]');
+  return withOrchestrator(args, io, true, async ({ orchestrator: o, docs }, registry) => {
+    const remote = optionValue(args, 'remote');
+    let runs: ReadonlyMap<string, RemoteRun> = new Map();
+    if (remote) {
+      const view = remoteRunsOf(docs, registry, {
+        remote,
+        log: (level, m) => io.err?.write(`spectask: ${level}: ${m}\n`),
+      });
+      try {
+        await view.tick();
+        runs = view.runs();
+      } finally {
+        view.dispose();
+      }
+    }
     await o.load();
-    const s = o.fleetSnapshot();
+    const live = await readLiveStatuses(docs.repo.commonDir);
+    const s = withRemoteRuns(mergeLiveStatus(o.fleetSnapshot(), live), runs);
     io.out.write(args.options.has('json') ? `${JSON.stringify(s, null, 2)}\n` : fleetText(s));
     return 0;
   });
@@ -223,7 +246,9 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
   expectPositionals(args, 0, 'spectask run [--until-idle] [--backend <id>] [--cap-implementation <n>] …');
   const untilIdle = args.options.has('until-idle');
   const tty = !!(io.out as NodeJS.WriteStream).isTTY;
-  return withOrchestrator(args, io, false, async ({ orchestrator: o, pool }) => {
+  return withOrchestrator(args, io, false, async ({ orchestrator: o, pool, docs }) => {
+    // `spectask fleet` in another process shows this run's queue reasons, activity and back-ends.
+    const status = new FleetStatusPublisher(docs.repo.commonDir, () => o.fleetSnapshot(), o.onDidChange);
     const printed = new Map<string, string>();
     let drawn = 0;
     let shown = '';
@@ -282,6 +307,7 @@ export async function runCommand(args: ParsedArgs, io: RunIO): Promise<number> {
     });
     sub.dispose();
     notices.dispose();
+    status.dispose();
     render();
     io.out.write(
       outcome === 'idle'

@@ -136,6 +136,16 @@ export interface FleetAgentCard {
   moves?: BoardMoveOption[];
   /** A tool call the agent waits on you to allow or reject ("waiting for you"); absent when it waits on no one. */
   permissionRequest?: FleetPermissionRequest;
+  /** The worker that holds this SpecTask through the git remote (issue 23); absent when it runs here or nowhere. */
+  worker?: FleetWorker;
+}
+
+/** A worker holding a SpecTask on the remote, from its claim record (untrusted text, rendered as text). */
+export interface FleetWorker {
+  /** "host:pid". */
+  name: string;
+  /** The worker's start, ISO time on its own clock. */
+  startedAt?: string;
 }
 
 /** The Board layout's columns, left to right. Queued and failed SpecTasks sit in the column of their step. */

@@ -168,7 +168,8 @@ function isFleetCard(c: unknown): c is FleetAgentCard {
     [c.landedCommit, c.pullRequestUrl].every(isOptionalString) &&
     (c.column === undefined || isBoardColumn(c.column)) &&
     (c.moves === undefined || (Array.isArray(c.moves) && c.moves.every(isMoveOption))) &&
-    (c.permissionRequest === undefined || isPermissionRequest(c.permissionRequest))
+    (c.permissionRequest === undefined || isPermissionRequest(c.permissionRequest)) &&
+    (c.worker === undefined || (isRecord(c.worker) && isString(c.worker.name) && isOptionalString(c.worker.startedAt)))
   );
 }
 

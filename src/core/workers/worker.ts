@@ -18,6 +18,7 @@ import { LeaseObserver } from './leaseObserver';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
 import { makeStatusCommit } from './statusCommit';
+import { obeyStopRequests } from './stopRequests';
 
 export interface WorkerOptions {
   registry: GitQueueRegistry;
@@ -168,6 +169,14 @@ export class Worker extends Disposable {
     this.observed = claims;
     for (const c of claims) this.observer.observe(c.ref, c.sha);
     this.observer.retainOnly(new Set(claims.map((c) => c.ref)));
+    // A person's Stop (stopRequests.ts): the agent stops, the task becomes stopped, releaseFinished releases it.
+    await obeyStopRequests(
+      this.refs,
+      this.identity.id,
+      this.heldIds,
+      (id) => o.stop(id),
+      (m) => this.log('info', m),
+    );
     await this.releaseFinished();
     await this.takeOverExpired(claims);
     await this.claimQueued(claims);
