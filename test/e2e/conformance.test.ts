@@ -205,6 +205,9 @@ describe('conformance matrix: back-end × auth × level × phase × signal, thro
     if (
       !(await cell('implement', async () => {
         await runTo('implementation_review');
+        const runs = await new RunLedger(path.join(machine.repo, '.git')).runs();
+        const stoppedOutcome = runs.find((r) => r.runId === stoppedRun)?.outcome;
+        assert.equal(stoppedOutcome, 'interrupted', 'the restart ended the stopped run');
         assert.equal(file(BRANCH, 'hello.txt'), HELLO.trim());
         assert.match(file(DOCS_BRANCH, `design/tasks/${SLUG}/tasks.md`), /- \[x\] T1:/);
       }))
@@ -231,7 +234,12 @@ describe('conformance matrix: back-end × auth × level × phase × signal, thro
  * alive; either way the run stays open in the ledger (its session kept), and the next `spectask run` stops what
  * is left of it, ends it as interrupted and resumes it (checked by the caller's restart). Returns the run's id.
  */
-async function stopBySignal(plan: RowPlan, m: ConformanceMachine, fake: PhasedFake, runArgs: string[]): Promise<void> {
+async function stopBySignal(
+  plan: RowPlan,
+  m: ConformanceMachine,
+  fake: PhasedFake,
+  runArgs: string[],
+): Promise<string> {
   fake.hangImplementation = true;
   const held = fake.nextHang();
   const child = m.spawnSpectask(...runArgs);

@@ -47,6 +47,13 @@ export function toolTurn(kind: ApiKind, step: Step): ScriptTurn {
   return { tool: { name: 'exec_command', input: { cmd: `sed -i ${quote(sed)} ${quote(step.edit)}` } } };
 }
 
+/** A request outside the agent's conversation: no tools offered (or gemini's non-streaming side calls). */
+function isSideRequest(kind: ApiKind, req: http.IncomingMessage, body: unknown): boolean {
+  if (kind === 'gemini' && !(req.url ?? '').includes(':streamGenerateContent')) return true;
+  const tools = ((body ?? {}) as { tools?: unknown[] }).tools;
+  return !Array.isArray(tools) || tools.length === 0;
+}
+
 interface Conversation {
   /** Texts of the user's text entries, oldest first, with how many model turns followed each. */
   prompts: { text: string; turnsAfter: number }[];
@@ -123,7 +130,9 @@ export async function startPhasedFake(
       const steps = phase ? scripts[phase] : [];
       let turn: ScriptTurn = index < steps.length ? toolTurn(kind, steps[index]) : { text: 'Done.' };
       if (phase && index === 0) state.phasesAsked.push(phase);
-      if (phase === 'implementation' && index === 0 && state.hangImplementation) {
+      // Side requests (titles, gemini's routing classifier) carry the prompt too: only the conversation's own
+      // request is held, so the signal always comes while the agent waits for its first answer.
+      if (phase === 'implementation' && index === 0 && state.hangImplementation && !isSideRequest(kind, req, body)) {
         turn = { hang: true };
         for (const w of hangWaiters.splice(0)) w();
       }

@@ -241,7 +241,9 @@ export function processesIn(dir: string): string[] {
       if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      found.push(`${name} ${fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 100)}`);
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (!cmdline) continue; // exiting: its memory, and with it its command line, is already gone
+      found.push(`${name} ${cmdline.slice(0, 100)}`);
     } catch {
       // exited meanwhile
     }
