@@ -29,6 +29,12 @@ export interface Row {
  */
 export class ConformanceMatrix {
   private readonly rows: Row[] = [];
+  private readonly notes = new Map<string, Set<string>>();
+
+  /** Why a back-end's ✗ cells fail (a known cause), listed under the table. */
+  note(backend: string, cause: string): void {
+    this.notes.set(backend, (this.notes.get(backend) ?? new Set()).add(cause));
+  }
 
   row(backend: string, auth: string, level: string): Row {
     const r: Row = { backend, auth, level, cells: {} };
@@ -47,6 +53,8 @@ export class ConformanceMatrix {
     const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
     for (const r of this.rows)
       lines.push(`| ${[r.backend, r.auth, r.level, ...COLUMNS.map((c) => show(r.cells[c]))].join(' | ')} |`);
+    if (this.notes.size) lines.push('', 'Why the ✗ cells fail:');
+    for (const [backend, causes] of this.notes) for (const c of causes) lines.push(`- ${backend}: ${c}`);
     return lines.join('\n');
   }
 
