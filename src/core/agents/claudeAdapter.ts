@@ -19,6 +19,7 @@ import { toolKind, toolPaths } from './toolKinds';
 import { assertSafeModelName } from './modelName';
 import { assertSafeSessionId } from './sessionId';
 import { shownValue } from './shownValue';
+import { confirmSession, startSessionId, type SessionConfirmation } from './confirmedSession';
 
 /** Settings of the Claude Code back-end that are not per run. */
 export interface ClaudeAdapterOptions {
@@ -47,7 +48,7 @@ export const CLAUDE_ENV_ALLOW = [
   'ANTHROPIC_VERTEX_PROJECT_ID',
 ];
 
-interface ClaudeState extends BaseParseState {
+interface ClaudeState extends BaseParseState, SessionConfirmation {
   usageByMessage: Map<string, { in: number; out: number; cache: number }>;
 }
 
@@ -132,6 +133,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
       deniedTools: [],
       usageByMessage: new Map(),
       sessionId: req.resumeSessionId ?? req.sessionId,
+      sessionUnconfirmed: !req.resumeSessionId,
     };
   }
 
@@ -170,7 +172,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
             t: 'session',
             runId,
             backend: this.backend,
-            sessionId: s.sessionId,
+            sessionId: startSessionId(s),
             model: s.model,
             version: str(o.claude_code_version),
             raw: o,
@@ -222,7 +224,7 @@ export class ClaudeAdapter implements CliAdapter<ClaudeState> {
     const runId = s.runId;
     const msg = obj(o.message) ?? {};
     const subagent = str(o.parent_tool_use_id);
-    const events: AgentEvent[] = [];
+    const events: AgentEvent[] = confirmSession(s, runId, this.backend);
     for (const b of Array.isArray(msg.content) ? msg.content : []) {
       const block = obj(b) ?? {};
       if (block.type === 'text' && typeof block.text === 'string') {

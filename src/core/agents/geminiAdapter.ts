@@ -19,6 +19,7 @@ import {
 import { parseJsonLine } from './lineSplitter';
 import { toolKind, toolPaths } from './toolKinds';
 import { assertSafeModelName } from './modelName';
+import { confirmSession, startSessionId, type SessionConfirmation } from './confirmedSession';
 import { assertSafeSessionId } from './sessionId';
 import { shownValue } from './shownValue';
 
@@ -42,7 +43,7 @@ export const GEMINI_ENV_ALLOW = [
   'GOOGLE_APPLICATION_CREDENTIALS',
 ];
 
-interface GeminiState extends BaseParseState {
+interface GeminiState extends BaseParseState, SessionConfirmation {
   /** Edits announced by tool_use, reported as file changes once their tool_result succeeds. */
   pendingEdits: Map<string, { path: string; change: 'add' | 'update' }>;
   /** Assistant text arrives as deltas; the final text is the run of deltas since the last tool call. */
@@ -171,6 +172,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       pendingEdits: new Map(),
       textRun: '',
       sessionId: req.resumeSessionId ?? req.sessionId,
+      sessionUnconfirmed: !req.resumeSessionId,
     };
   }
 
@@ -183,13 +185,13 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
       case 'init':
         s.sessionId = str(o.session_id) ?? s.sessionId;
         s.model = str(o.model);
-        return [{ t: 'session', runId, backend: this.backend, sessionId: s.sessionId, model: s.model, raw: o }];
+        return [{ t: 'session', runId, backend: this.backend, sessionId: startSessionId(s), model: s.model, raw: o }];
       case 'message': {
         if (o.role !== 'assistant') return [];
         const text = str(o.content) ?? '';
         s.textRun = o.delta === true ? s.textRun + text : text;
         s.lastText = s.textRun;
-        return [{ t: 'text', runId, text, delta: o.delta === true, raw: o }];
+        return [...confirmSession(s, runId, this.backend), { t: 'text', runId, text, delta: o.delta === true, raw: o }];
       }
       case 'tool_use': {
         s.textRun = '';
@@ -198,6 +200,7 @@ export class GeminiAdapter implements CliAdapter<GeminiState> {
         const callId = str(o.tool_id) ?? '';
         const paths = toolPaths(input);
         const events: AgentEvent[] = [
+          ...confirmSession(s, runId, this.backend),
           {
             t: 'tool_call',
             runId,
