@@ -78,6 +78,7 @@ export async function startAgentRun(
   });
   active.ledgerRunId = runId;
   active.sessionId = sessionId;
+  const asker = ctx.permissions?.openRun(task.id);
   const started = deps.pool.runPhase(task.id, {
     backend,
     phase,
@@ -93,8 +94,16 @@ export async function startAgentRun(
     // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
     extraDirs: [task.path],
     cpuPriority: s.agentCpuPriority,
-    askPerson: ctx.permissions?.askerFor(task.id),
+    askPerson: asker?.ask,
   });
+  // An agent that crashed or was killed while a person's answer was pending never reads it: the question must
+  // leave the card, the status bar count and "Answer the Agent" with the run, even when a child of the agent
+  // keeps its output open (the protocol connection then never closes, so nothing else drops the question).
+  if (asker)
+    void started.finished.then(
+      () => asker.close('the agent run ended'),
+      () => asker.close('the agent run ended'),
+    );
   return { runId, started };
 }
 
