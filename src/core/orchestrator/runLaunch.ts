@@ -5,7 +5,7 @@ import { processIdentity } from '../agents/processTree';
 import { isSafeSessionId } from '../agents/sessionId';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, runPaths, type MakePrompt, type Phase } from './phases';
-import { adoptLedgerSession } from './ledgerSessions';
+import { adoptLedgerSession, runAgentOf } from './ledgerSessions';
 import { withRunNotes, type PromptTask } from './prompts';
 import type { TaskEntry } from './taskBook';
 
@@ -61,7 +61,8 @@ export async function startAgentRun(
   const baseSha = await deps.worktrees.headSha(wt);
   const runId = `${task.id}-${phase}-${ctx.now().toString(36)}`;
   // The session the pool resumes: an earlier run's here, or the ledger's (a restart, a new `spectask run`).
-  await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => ctx.log(l, m));
+  const agent = runAgentOf(backend, s);
+  await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => ctx.log(l, m), agent);
   const known = deps.pool.agent(task.id);
   const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
   if (active.stopping) throw new Error(active.stopping);
@@ -71,6 +72,7 @@ export async function startAgentRun(
     taskId: task.id,
     phase,
     backend,
+    agent,
     cwd: wt.path,
     baseSha,
     at: ctx.now(),
