@@ -1,5 +1,7 @@
 import type { BackendId } from '../agents/agentBackend';
 import type { AgentPool } from '../agents/agentPool';
+import type { AcpConfig } from '../agents/acp/acpAgents';
+import { resolveAcpAgent } from '../agents/acp/acpBackend';
 import { isSafeSessionId } from '../agents/sessionId';
 import type { LedgerAgent, LedgerRun, RunLedger } from './ledger';
 import type { OrchestratorSettings } from './settings';
@@ -31,6 +33,19 @@ export async function lastLedgerSession(
 ): Promise<string | undefined> {
   const sessionId = (await lastRunWithSession(ledger, taskId, backend))?.sessionId;
   return sessionId && isSafeSessionId(sessionId) ? sessionId : undefined;
+}
+
+/**
+ * The identity the ledger records for the agent an ACP configuration names (`OrchestratorSettings.acpAgent`):
+ * its name and its argv. `undefined` when it names none or names one that does not exist.
+ */
+export function acpAgentIdentity(cfg: AcpConfig | undefined): LedgerAgent | undefined {
+  try {
+    const spec = resolveAcpAgent(cfg);
+    return spec && { name: spec.name, argv: [spec.command, ...spec.args] };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The agent a run on `backend` starts now, as the ledger records it: the ACP agent for `acp`, else none. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcpBackend } from '../../../src/core/agents/acp/acpBackend';
 import { RunLedger, type LedgerAgent } from '../../../src/core/orchestrator/ledger';
-import { agentMismatch } from '../../../src/core/orchestrator/ledgerSessions';
+import { acpAgentIdentity, agentMismatch } from '../../../src/core/orchestrator/ledgerSessions';
 import { openOrchestratorHarness, type OrchestratorHarness } from '../../support/orchestratorHarness';
 import { cleanupTemp, makeCleanRepo } from '../../support/tempRepo';
 
@@ -122,5 +122,17 @@ describe('the run ledger records the ACP agent of each run', function () {
     assert.match(agentMismatch(a, agentNamed('gemini', '--acp')) ?? '', /session is with the ACP agent/);
     assert.equal(agentMismatch(undefined, a), undefined);
     assert.equal(agentMismatch(a, undefined), undefined);
+  });
+
+  it('names the agent an ACP configuration chooses', () => {
+    assert.deepEqual(acpAgentIdentity({ command: ['my-agent', '--acp'] }), {
+      name: 'custom',
+      argv: ['my-agent', '--acp'],
+    });
+    const gemini = acpAgentIdentity({ agent: 'gemini' });
+    assert.equal(gemini?.name, 'gemini');
+    assert.equal(gemini?.argv.includes('--acp'), true);
+    assert.equal(acpAgentIdentity({ agent: 'no-such-agent' }), undefined);
+    assert.equal(acpAgentIdentity(undefined), undefined);
   });
 });
