@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** The program an ACP run spoke to: its name in the agent list and the argv it was started with. */
+export interface LedgerAgent {
+  name: string;
+  argv: string[];
+}
+
 /** One run the orchestrator started: written BEFORE the process starts, so a reload can find it. */
 export interface LedgerRunStarted {
   kind: 'run-started';
@@ -8,6 +14,11 @@ export interface LedgerRunStarted {
   taskId: string;
   phase: 'planning' | 'implementation';
   backend: string;
+  /**
+   * The ACP agent behind the `acp` back-end (one back-end, many agents): the session belongs to that agent,
+   * so a restart resumes it only there. Absent for the other back-ends and in ledgers written before it.
+   */
+  agent?: LedgerAgent;
   sessionId?: string;
   /** The code worktree (implementation) or design-docs worktree (planning) the agent works in. */
   cwd: string;

@@ -14,6 +14,16 @@ export interface PermissionRoomOptions {
   timeoutMs(): number;
 }
 
+/** The asker of one run, and the end of its questions when the run ends. */
+export interface RunAsker {
+  readonly ask: AskPerson;
+  /**
+   * The run ended (its result, a crash, a kill): a question still open has no one left to answer and is
+   * dropped from every list, rejected with `reason`. Later questions of this asker are rejected at once.
+   */
+  close(reason: string): void;
+}
+
 /** A question was asked: for the notification. */
 export interface PermissionAsked {
   taskId: string;
@@ -22,6 +32,8 @@ export interface PermissionAsked {
 
 interface Question {
   taskId: string;
+  /** The run that asked: its questions go when it ends. */
+  run: RunAsker;
   request: WaitingPermission;
   settle(answer: PersonAnswer): void;
 }
@@ -47,9 +59,24 @@ export class PermissionRoom extends Disposable {
     super();
   }
 
-  /** The asker a run of this task gets (StartRequest.askPerson). */
+  /** The asker a run of this task gets (StartRequest.askPerson); `close` it when the run ends. */
+  openRun(taskId: string): RunAsker {
+    let closed: string | undefined;
+    const run: RunAsker = {
+      ask: (req, signal) =>
+        closed !== undefined ? Promise.reject(new Error(closed)) : this.ask(taskId, run, req, signal),
+      close: (reason) => {
+        closed ??= reason;
+        for (const q of [...this.questions.values()])
+          if (q.run === run) q.settle({ outcome: 'reject', reason: `${reason}: no one is left to answer` });
+      },
+    };
+    return run;
+  }
+
+  /** An asker for this task whose questions only end by an answer, a timeout or their signal. */
   askerFor(taskId: string): AskPerson {
-    return (req, signal) => this.ask(taskId, req, signal);
+    return this.openRun(taskId).ask;
   }
 
   /** The questions that wait now, oldest first. */
@@ -76,7 +103,7 @@ export class PermissionRoom extends Disposable {
     this.allowedAlways.delete(taskId);
   }
 
-  private ask(taskId: string, req: PersonPermissionRequest, signal: AbortSignal): Promise<PersonAnswer> {
+  private ask(taskId: string, run: RunAsker, req: PersonPermissionRequest, signal: AbortSignal): Promise<PersonAnswer> {
     if (this.allowedAlways.get(taskId)?.has(alwaysKey(req))) return Promise.resolve({ outcome: 'allow' });
     if (signal.aborted || this.isDisposed) return Promise.reject(new Error('the run was stopped'));
     const now = this.opts.now();
@@ -109,6 +136,7 @@ export class PermissionRoom extends Disposable {
       signal.addEventListener('abort', onAbort, { once: true });
       this.questions.set(request.requestId, {
         taskId,
+        run,
         request,
         settle: (answer) => {
           done();

@@ -5,7 +5,7 @@ import { processIdentity } from '../agents/processTree';
 import { isSafeSessionId } from '../agents/sessionId';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, runPaths, type MakePrompt, type Phase } from './phases';
-import { adoptLedgerSession } from './ledgerSessions';
+import { adoptLedgerSession, runAgentOf } from './ledgerSessions';
 import { withRunNotes, type PromptTask } from './prompts';
 import type { TaskEntry } from './taskBook';
 
@@ -61,7 +61,8 @@ export async function startAgentRun(
   const baseSha = await deps.worktrees.headSha(wt);
   const runId = `${task.id}-${phase}-${ctx.now().toString(36)}`;
   // The session the pool resumes: an earlier run's here, or the ledger's (a restart, a new `spectask run`).
-  await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => ctx.log(l, m));
+  const agent = runAgentOf(backend, s);
+  await adoptLedgerSession(deps.pool, deps.ledger, task.id, backend, (l, m) => ctx.log(l, m), agent);
   const known = deps.pool.agent(task.id);
   const sessionId = known?.backend === backend && isSafeSessionId(known.sessionId) ? known.sessionId : undefined;
   if (active.stopping) throw new Error(active.stopping);
@@ -71,6 +72,7 @@ export async function startAgentRun(
     taskId: task.id,
     phase,
     backend,
+    agent,
     cwd: wt.path,
     baseSha,
     at: ctx.now(),
@@ -78,6 +80,7 @@ export async function startAgentRun(
   });
   active.ledgerRunId = runId;
   active.sessionId = sessionId;
+  const asker = ctx.permissions?.openRun(task.id);
   const started = deps.pool.runPhase(task.id, {
     backend,
     phase,
@@ -93,8 +96,16 @@ export async function startAgentRun(
     // The agent ticks its own tasks.md, which lives in the design-docs worktree (DESIGN.md §6).
     extraDirs: [task.path],
     cpuPriority: s.agentCpuPriority,
-    askPerson: ctx.permissions?.askerFor(task.id),
+    askPerson: asker?.ask,
   });
+  // An agent that crashed or was killed while a person's answer was pending never reads it: the question must
+  // leave the card, the status bar count and "Answer the Agent" with the run, even when a child of the agent
+  // keeps its output open (the protocol connection then never closes, so nothing else drops the question).
+  if (asker)
+    void started.finished.then(
+      () => asker.close('the agent run ended'),
+      () => asker.close('the agent run ended'),
+    );
   return { runId, started };
 }
 

@@ -57,6 +57,11 @@ export interface OrchestratorSettings {
   agentCpuPriority: AgentCpuPriority;
   /** How long a run waits for a person to answer a permission request before it is rejected; 0 = no limit. */
   permissionTimeoutMs?: number;
+  /**
+   * The agent the `acp` back-end runs now (`spectask.agents.acp.agent` and its argv). Each ACP run records it in
+   * the run ledger: a session lives in one agent, so it is resumed only on that agent. Absent: not recorded.
+   */
+  acpAgent?: { name: string; argv: readonly string[] };
 }
 
 export const DEFAULT_ALLOWED_COMMANDS = [
