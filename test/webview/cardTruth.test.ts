@@ -107,4 +107,15 @@ describe('dashboard cards tell the truth about the run (real Chromium)', functio
     assert.deepEqual((await d!.posted()).at(-1), { type: 'link/open', href: 'https://github.com/acme/app/pull/42' });
     await d!.screenshot('webview-done-landed-dark');
   });
+
+  it("updates a live card's tokens and cost with each snapshot while its agent works", async () => {
+    await open();
+    const live = (tokens: number, costUsd?: number) =>
+      snapshotOf([makeCard(0, { phase: 'implementing', runLive: true, tokens, costUsd })]);
+    await d!.snapshot(1, live(1200));
+    const usage = card('task-0').locator('.card-usage');
+    assert.equal(await usage.textContent(), '1.2k tokens');
+    await d!.snapshot(2, live(3400, 0.05));
+    assert.equal(await usage.textContent(), '3.4k tokens · $0.05');
+  });
 });

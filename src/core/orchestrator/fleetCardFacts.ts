@@ -1,3 +1,4 @@
+import type { UsageTotals } from '../agents/agentEvents';
 import type { AgentInfo } from '../agents/agentPool';
 import type { SpecTaskRecord } from '../docs/specTaskSchema';
 import {
@@ -15,6 +16,7 @@ import { allowedTriggers, statusGroup, transition, type SpecTaskStatus, type Tri
 /** What the card needs of the store's run view (fleetView's RunView). */
 interface RunTimes {
   startedAt: number;
+  usage?: UsageTotals;
   lastActivity?: string;
   lastActivityAt?: number;
 }
@@ -86,7 +88,9 @@ export function runFactsOf(
   live: boolean,
 ): Pick<FleetAgentCard, 'runLive' | 'startedAt' | 'endedAt' | 'lastActivity' | 'tokens' | 'costUsd'> {
   const last = agent?.history.at(-1);
-  const ongoing = live && last && last.endedAt === undefined ? last.usage : undefined;
+  // The store's running usage of the live run, until the pool's record of it ends (its result then counts in the
+  // agent's totals; counting both would count it twice).
+  const ongoing = live && last && last.endedAt === undefined ? (run?.usage ?? last.usage) : undefined;
   const sum = (k: 'inputTokens' | 'outputTokens' | 'costUsd') =>
     agent ? (agent.usage[k] ?? 0) + (ongoing?.[k] ?? 0) : 0;
   const tokens = sum('inputTokens') + sum('outputTokens');

@@ -1,5 +1,5 @@
 import type { AgentInfo } from '../agents/agentPool';
-import type { ToolCallEvent } from '../agents/agentEvents';
+import type { ToolCallEvent, UsageTotals } from '../agents/agentEvents';
 import type { WaitingPermission } from '../agents/personPermission';
 import { focusWindow } from '../checklist/checklistFocus';
 import type { ChecklistItem, ItemState } from '../checklist/checklistTypes';
@@ -77,6 +77,8 @@ export interface RunView {
   lastActivityAt?: number;
   /** Tool calls the run waits on a person for ("waiting for you"), oldest first; absent when none. */
   waiting?: readonly WaitingPermission[];
+  /** The live run's usage so far, from its agent's running `usage` events (absent once it ended). */
+  usage?: UsageTotals;
 }
 
 /** Longest activity line; the card clamps it to two lines anyway, and the tooltip shows the same text. */

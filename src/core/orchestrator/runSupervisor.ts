@@ -5,6 +5,7 @@ import { Disposable } from '../lifecycle';
 import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, type MakePrompt, type Phase } from './phases';
+import { followLiveUsage } from './liveUsage';
 import { implementationChangesPrompt } from './prompts';
 import { RunCommits } from './runCommits';
 import { recordRunProcess, startAgentRun, type ActiveRun, type StartedRun } from './runLaunch';
@@ -44,6 +45,7 @@ export class RunSupervisor extends Disposable {
   constructor(private readonly ctx: OrchestratorContext) {
     super();
     this.commits = this._register(new RunCommits(ctx, (id) => this.phaseOf(id)));
+    this._register(followLiveUsage(ctx.deps.pool.onDidRunEvent, ctx.fleet));
     this._register(
       ctx.deps.pool.onDidRunEvent(({ taskId, event }) => {
         const run = this.runs.get(taskId);

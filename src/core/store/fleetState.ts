@@ -1,3 +1,4 @@
+import type { UsageTotals } from '../agents/agentEvents';
 import type { AgentInfo } from '../agents/agentPool';
 import type { WaitingPermission } from '../agents/personPermission';
 import type { ChecklistItem } from '../checklist/checklistTypes';
@@ -49,6 +50,8 @@ export type FleetEvent =
   | { type: 'agentChanged'; agent: AgentInfo }
   | { type: 'runStarted'; id: string; startedAt: number; restartReason?: string }
   | { type: 'runActivity'; id: string; activity: string; at: number }
+  /** The live run's usage so far (its agent's running `usage` event); the run's result replaces it. */
+  | { type: 'runUsage'; id: string; usage: UsageTotals }
   | { type: 'runEnded'; id: string }
   /** The task's code worktree was made or removed by this process. */
   | { type: 'worktreePresence'; id: string; present: boolean }
@@ -132,15 +135,21 @@ function apply(s: FleetState, e: FleetEvent): FleetState {
       if (!view || !s.working.has(e.id)) return s;
       return { ...s, runs: withEntry(s.runs, e.id, { ...view, lastActivity: e.activity, lastActivityAt: e.at }) };
     }
+    case 'runUsage': {
+      const view = s.runs.get(e.id);
+      if (!view || !s.working.has(e.id) || sameUsage(view.usage, e.usage)) return s;
+      return { ...s, runs: withEntry(s.runs, e.id, { ...view, usage: e.usage }) };
+    }
     case 'runEnded': {
       if (!s.working.has(e.id)) return s;
       const working = new Set(s.working);
       working.delete(e.id);
-      // Its card keeps when it started and what it did last, but the reason it started (and what it waited
-      // on) was about it alone.
+      // Its card keeps when it started and what it did last, but the reason it started, what it waited on and
+      // its running usage (the agent's totals now hold the result's) were about it alone.
       const view = s.runs.get(e.id);
-      if (view?.restartReason === undefined && view?.waiting === undefined) return { ...s, working };
-      const { restartReason: _, waiting: _w, ...rest } = view;
+      if (view?.restartReason === undefined && view?.waiting === undefined && view?.usage === undefined)
+        return { ...s, working };
+      const { restartReason: _, waiting: _w, usage: _u, ...rest } = view;
       return { ...s, working, runs: withEntry(s.runs, e.id, rest) };
     }
     case 'permissionAsked': {
@@ -199,6 +208,16 @@ function sameTask(a: TaskEntry, b: TaskEntry): boolean {
     a.path === b.path &&
     (a.items === b.items || JSON.stringify(a.items) === JSON.stringify(b.items)) &&
     (a.record === b.record || JSON.stringify(a.record) === JSON.stringify(b.record))
+  );
+}
+
+function sameUsage(a: UsageTotals | undefined, b: UsageTotals): boolean {
+  return (
+    a !== undefined &&
+    a.inputTokens === b.inputTokens &&
+    a.outputTokens === b.outputTokens &&
+    a.cacheReadTokens === b.cacheReadTokens &&
+    a.costUsd === b.costUsd
   );
 }
 
