@@ -19,6 +19,19 @@ import type { OrchestratorSettings } from './settings';
  */
 export const ORCHESTRATOR_WATCHER_TIMING = { debounceMs: 10, maxWaitMs: 40 } as const;
 
+/**
+ * Who starts agents. `scheduler` (the default): the orchestrator's own scheduler, within the settings' caps. `external`:
+ * someone else decides (a worker, through its claims on the remote, DESIGN.md §9) and starts each run with
+ * `Orchestrator.startClaimed`; the orchestrator's scheduler then starts nothing by itself, and the agent pool has room
+ * for `maxAgents` agents.
+ */
+export type Scheduling = { by: 'scheduler' } | { by: 'external'; maxAgents: number };
+
+/** The settings an externally scheduled orchestrator runs on: no slot for its own scheduler, nothing auto-started. */
+export function externallyScheduled(s: OrchestratorSettings): OrchestratorSettings {
+  return { ...s, caps: { planning: 0, implementation: 0 }, autoStart: false };
+}
+
 export interface OpenOrchestratorOptions {
   registry: GitQueueRegistry;
   backends: readonly AgentBackend[];
@@ -36,6 +49,8 @@ export interface OpenOrchestratorOptions {
   secrets?: () => readonly string[];
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   mayRunAgents?: (taskId?: string) => string | undefined;
+  /** Default: the orchestrator's own scheduler. */
+  scheduling?: Scheduling;
 }
 
 /** A repository's orchestrator with everything it is built from, owned by one disposable. */
@@ -79,11 +94,12 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
     new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets),
   );
   const s = opts.settings();
+  const external = opts.scheduling?.by === 'external' ? opts.scheduling : undefined;
   const pool = owned.add(
     new AgentPool({
       backends: opts.backends,
       host: opts.host,
-      maxConcurrent: s.caps.planning + s.caps.implementation,
+      maxConcurrent: external ? external.maxAgents : s.caps.planning + s.caps.implementation,
       idleTimeoutMs: opts.idleStopMs,
       stateRoot,
       transcripts,
@@ -97,7 +113,7 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
       pool,
       worktrees: new CodeWorktrees(docs.repo.root, opts.registry.forRepo(docs.repo.root)),
       ledger: new RunLedger(docs.repo.commonDir),
-      settings: opts.settings,
+      settings: external ? () => externallyScheduled(opts.settings()) : opts.settings,
       log: opts.log,
       mayRunAgents: opts.mayRunAgents,
     }),

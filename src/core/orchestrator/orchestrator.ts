@@ -5,6 +5,7 @@ import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import { SerialPasses } from '../serialPasses';
 import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
+import { startClaimedRun, type ClaimedStart } from './claimedStart';
 import type { CodeWorktree } from './codeWorktrees';
 import { buildFleetSnapshot, type RunView, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
@@ -290,6 +291,11 @@ export class Orchestrator extends Disposable {
       (task, paths) => implementationPrompt(task, paths, { hasSpec: true }),
       { reason: REOPENED },
     );
+  }
+
+  /** Starts the agent of a SpecTask this process claimed on the remote (a worker): see claimedStart.ts. */
+  startClaimed(id: string, claim: ClaimedStart): Promise<void> {
+    return this.runs.whileStarting(id, () => startClaimedRun(this.runs, this.book.get(id), claim));
   }
 
   // ---------------------------------------------------------------- the loop
