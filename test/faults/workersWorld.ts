@@ -164,6 +164,51 @@ export function startWorker(
   return child;
 }
 
+/**
+ * Starts `spectask run --push --until-idle` in `clone`: a local orchestrator on the same remote, which claims what
+ * it starts (spectask.pushToRemote's claims), with the fixture agent logging its prompts to `promptLog`.
+ */
+export function startLocalRun(
+  clone: string,
+  opts: { marker: string; pauseMs: number; promptLog: string; capImplementation: number },
+): ChildProcess & { output: () => string } {
+  const cmd = JSON.stringify([
+    process.execPath,
+    RECORD_PROMPT,
+    opts.promptLog,
+    AGENT,
+    '{prompt}',
+    String(opts.pauseMs),
+    opts.marker,
+  ]);
+  const argv = [
+    CLI,
+    'run',
+    '--push',
+    '--until-idle',
+    '--custom-command',
+    cmd,
+    '--backend',
+    'custom',
+    '--no-sandbox',
+    '--max-retries',
+    '0',
+    '--cap-implementation',
+    String(opts.capImplementation),
+  ];
+  const child = spawn(process.execPath, argv, {
+    cwd: clone,
+    env: { ...GIT_ENV, SPECTASK_SANDBOX: 'off' },
+  }) as ChildProcess & {
+    output: () => string;
+  };
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  child.output = () => out;
+  return child;
+}
+
 /** Item commits on the remote's task branch (not on main), by subject. */
 export function remoteItemCommits(bare: string, branch: string): Map<string, number> {
   const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${branch}`], {

@@ -6,7 +6,9 @@ import { TranscriptStore } from '../agents/transcriptStore';
 import { DesignDocsWatcher } from '../docs/designDocsWatcher';
 import { openDesignDocs, type DesignDocs } from '../docs/openDesignDocs';
 import type { GitQueueRegistry } from '../git/gitQueue';
+import { GitRunner } from '../git/gitRunner';
 import { DisposableStore } from '../lifecycle';
+import { LocalClaims } from '../workers/localClaims';
 import { CodeWorktrees } from './codeWorktrees';
 import { RunLedger } from './ledger';
 import { Orchestrator } from './orchestrator';
@@ -51,6 +53,11 @@ export interface OpenOrchestratorOptions {
   mayRunAgents?: (taskId?: string) => string | undefined;
   /** Default: the orchestrator's own scheduler. */
   scheduling?: Scheduling;
+  /**
+   * With `push` and a remote, SpecTasks are claimed on it before an agent starts (localClaims.ts, DESIGN.md §9), so
+   * workers and teammates never run the same one; `false` turns that off. The lease and how often claims are read.
+   */
+  claims?: false | { leaseMs?: number; pollMs?: number };
 }
 
 /** A repository's orchestrator with everything it is built from, owned by one disposable. */
@@ -93,6 +100,19 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
   const transcripts = owned.add(
     new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets),
   );
+  const claims =
+    opts.push && opts.claims !== false && opts.scheduling?.by !== 'external' && (await docs.sync.hasRemote())
+      ? owned.add(
+          new LocalClaims({
+            git: new GitRunner(docs.repo.root, opts.registry.binary),
+            sync: docs.sync,
+            branch: docs.location.branch,
+            remote: docs.sync.remote,
+            ...(opts.claims || {}),
+            log: opts.log,
+          }),
+        )
+      : undefined;
   const s = opts.settings();
   const external = opts.scheduling?.by === 'external' ? opts.scheduling : undefined;
   const pool = owned.add(
@@ -115,8 +135,10 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
       ledger: new RunLedger(docs.repo.commonDir),
       settings: external ? () => externallyScheduled(opts.settings()) : opts.settings,
       log: opts.log,
-      mayRunAgents: opts.mayRunAgents,
+      mayRunAgents: claims ? (id) => opts.mayRunAgents?.(id) ?? (id ? claims.gate(id) : undefined) : opts.mayRunAgents,
+      claims,
     }),
   );
+  await claims?.attach(orchestrator);
   return { docs, orchestrator, pool, watcher, transcripts, dispose: () => owned.dispose() };
 }
