@@ -1,13 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { cleanupTemp } from '../support/tempRepo';
+import { cleanupTemp, tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
 import {
   agentsOf,
   cloneOf,
+  promptsIn,
   remoteFile,
   remoteItemCommits,
   remoteRef,
@@ -46,7 +48,9 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     server = await startGitDaemon(bare);
     const [a, b] = [cloneOf(server.url()), cloneOf(server.url())];
     const rel = rels[0];
-    const workerA = startWorker(a, { marker, pauseMs: 500, leaseS: 3 });
+    const logs = tempDir('spectask-prompts-');
+    const [promptsA, promptsB] = [path.join(logs, 'a.jsonl'), path.join(logs, 'b.jsonl')];
+    const workerA = startWorker(a, { marker, pauseMs: 500, leaseS: 3, promptLog: promptsA });
     children.push(workerA);
     // Wait until at least two items are ticked ON THE REMOTE (pushed, fenced by A's claim).
     await until('two pushed ticks of worker A', 120_000, () => {
@@ -60,13 +64,22 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     // A's agent outlives it (an orphan writing into A's clone only); nothing of it can reach the remote.
     for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
     const tickedAtKill = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
-    const workerB = startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true });
+    const workerB = startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true, promptLog: promptsB });
     children.push(workerB);
     const [code] = (await once(workerB, 'exit')) as [number];
     if (process.env.WORKERS_DEBUG) console.log(workerA.output(), '\n----\n', workerB.output());
     const v: string[] = [];
     if (code !== 0) v.push(`worker B exited ${code}: ${workerB.output().slice(-2000)}`);
     if (!/took over SpecTask 000001/.test(workerB.output())) v.push(`worker B did not take over: ${workerB.output()}`);
+    // A claimed the task from the queue: its agent got the first implementation prompt, like a local start. B took
+    // it over: a new session resumed from what A pushed, with the prompt a reload uses (claimedStart.ts).
+    const [firstA, firstB] = [promptsIn(promptsA)[0] ?? '', promptsIn(promptsB)[0] ?? ''];
+    if (!firstA.includes('You are the implementation agent for SpecTask #000001'))
+      v.push(`worker A's agent did not get the start prompt: ${firstA.slice(0, 300)}`);
+    if (!firstB.includes('your previous run was interrupted') || !firstB.includes('the first item that is not [x]'))
+      v.push(`worker B's agent did not get the resume prompt: ${firstB.slice(0, 300)}`);
+    if (firstB.includes('You are the implementation agent'))
+      v.push("worker B's agent started the task afresh instead of resuming it");
     const final = itemStates(remoteFile(bare, rel));
     for (const t of tickedAtKill) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the kill was lost`);
     for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);

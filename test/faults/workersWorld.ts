@@ -9,6 +9,8 @@ import { strays } from './procs';
 
 export const CLI = path.resolve('dist/cli.js');
 export const AGENT = path.resolve('test/fixtures/custom-agent/agent.mjs');
+/** Wraps AGENT and logs each prompt it is given (one JSON line per run). */
+const RECORD_PROMPT = path.resolve('test/fixtures/custom-agent/recordPrompt.mjs');
 export const DOCS = 'helix-design-docs';
 
 export interface GitServer {
@@ -127,12 +129,16 @@ export function remoteRef(bare: string, ref: string): string {
   }).trim();
 }
 
-/** Starts `spectask worker` in `clone` with the fixture agent (pausing `pauseMs` per item, tagged `marker`). */
+/**
+ * Starts `spectask worker` in `clone` with the fixture agent (pausing `pauseMs` per item, tagged `marker`); with
+ * `promptLog`, every prompt its agents are given is appended to that file (see {@link promptsIn}).
+ */
 export function startWorker(
   clone: string,
-  opts: { marker: string; pauseMs: number; leaseS: number; untilIdle?: boolean; wrap?: string[] },
+  opts: { marker: string; pauseMs: number; leaseS: number; untilIdle?: boolean; wrap?: string[]; promptLog?: string },
 ): ChildProcess & { output: () => string } {
-  const cmd = JSON.stringify([process.execPath, AGENT, '{prompt}', String(opts.pauseMs), opts.marker]);
+  const agent = opts.promptLog ? [RECORD_PROMPT, opts.promptLog, AGENT] : [AGENT];
+  const cmd = JSON.stringify([process.execPath, ...agent, '{prompt}', String(opts.pauseMs), opts.marker]);
   const argv = [
     CLI,
     'worker',
@@ -158,6 +164,51 @@ export function startWorker(
   return child;
 }
 
+/**
+ * Starts `spectask run --push --until-idle` in `clone`: a local orchestrator on the same remote, which claims what
+ * it starts (spectask.pushToRemote's claims), with the fixture agent logging its prompts to `promptLog`.
+ */
+export function startLocalRun(
+  clone: string,
+  opts: { marker: string; pauseMs: number; promptLog: string; capImplementation: number },
+): ChildProcess & { output: () => string } {
+  const cmd = JSON.stringify([
+    process.execPath,
+    RECORD_PROMPT,
+    opts.promptLog,
+    AGENT,
+    '{prompt}',
+    String(opts.pauseMs),
+    opts.marker,
+  ]);
+  const argv = [
+    CLI,
+    'run',
+    '--push',
+    '--until-idle',
+    '--custom-command',
+    cmd,
+    '--backend',
+    'custom',
+    '--no-sandbox',
+    '--max-retries',
+    '0',
+    '--cap-implementation',
+    String(opts.capImplementation),
+  ];
+  const child = spawn(process.execPath, argv, {
+    cwd: clone,
+    env: { ...GIT_ENV, SPECTASK_SANDBOX: 'off' },
+  }) as ChildProcess & {
+    output: () => string;
+  };
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  child.output = () => out;
+  return child;
+}
+
 /** Item commits on the remote's task branch (not on main), by subject. */
 export function remoteItemCommits(bare: string, branch: string): Map<string, number> {
   const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${branch}`], {
@@ -174,4 +225,14 @@ export function agentsOf(marker: string): number[] {
   return strays(marker)
     .filter((p) => p.cmdline.includes(AGENT) && !p.cmdline.includes(CLI))
     .map((p) => p.pid);
+}
+
+/** The prompts the agents of a worker started with `promptLog` were given, in order. */
+export function promptsIn(promptLog: string): string[] {
+  if (!fs.existsSync(promptLog)) return [];
+  return fs
+    .readFileSync(promptLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { prompt: string }).prompt);
 }

@@ -6,7 +6,9 @@ import { TranscriptStore } from '../agents/transcriptStore';
 import { DesignDocsWatcher } from '../docs/designDocsWatcher';
 import { openDesignDocs, type DesignDocs } from '../docs/openDesignDocs';
 import type { GitQueueRegistry } from '../git/gitQueue';
+import { GitRunner } from '../git/gitRunner';
 import { DisposableStore } from '../lifecycle';
+import { LocalClaims } from '../workers/localClaims';
 import { CodeWorktrees } from './codeWorktrees';
 import { RunLedger } from './ledger';
 import { Orchestrator } from './orchestrator';
@@ -18,6 +20,19 @@ import type { OrchestratorSettings } from './settings';
  * under 16 busy agents; with 10/40 it was 79 ms. The dashboard benchmark uses this for its headline figure.
  */
 export const ORCHESTRATOR_WATCHER_TIMING = { debounceMs: 10, maxWaitMs: 40 } as const;
+
+/**
+ * Who starts agents. `scheduler` (the default): the orchestrator's own scheduler, within the settings' caps. `external`:
+ * someone else decides (a worker, through its claims on the remote, DESIGN.md §9) and starts each run with
+ * `Orchestrator.startClaimed`; the orchestrator's scheduler then starts nothing by itself, and the agent pool has room
+ * for `maxAgents` agents.
+ */
+export type Scheduling = { by: 'scheduler' } | { by: 'external'; maxAgents: number };
+
+/** The settings an externally scheduled orchestrator runs on: no slot for its own scheduler, nothing auto-started. */
+export function externallyScheduled(s: OrchestratorSettings): OrchestratorSettings {
+  return { ...s, caps: { planning: 0, implementation: 0 }, autoStart: false };
+}
 
 export interface OpenOrchestratorOptions {
   registry: GitQueueRegistry;
@@ -36,6 +51,13 @@ export interface OpenOrchestratorOptions {
   secrets?: () => readonly string[];
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   mayRunAgents?: (taskId?: string) => string | undefined;
+  /** Default: the orchestrator's own scheduler. */
+  scheduling?: Scheduling;
+  /**
+   * With `push` and a remote, SpecTasks are claimed on it before an agent starts (localClaims.ts, DESIGN.md §9), so
+   * workers and teammates never run the same one; `false` turns that off. The lease and how often claims are read.
+   */
+  claims?: false | { leaseMs?: number; pollMs?: number };
 }
 
 /** A repository's orchestrator with everything it is built from, owned by one disposable. */
@@ -78,12 +100,26 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
   const transcripts = owned.add(
     new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets),
   );
+  const claims =
+    opts.push && opts.claims !== false && opts.scheduling?.by !== 'external' && (await docs.sync.hasRemote())
+      ? owned.add(
+          new LocalClaims({
+            git: new GitRunner(docs.repo.root, opts.registry.binary),
+            sync: docs.sync,
+            branch: docs.location.branch,
+            remote: docs.sync.remote,
+            ...(opts.claims || {}),
+            log: opts.log,
+          }),
+        )
+      : undefined;
   const s = opts.settings();
+  const external = opts.scheduling?.by === 'external' ? opts.scheduling : undefined;
   const pool = owned.add(
     new AgentPool({
       backends: opts.backends,
       host: opts.host,
-      maxConcurrent: s.caps.planning + s.caps.implementation,
+      maxConcurrent: external ? external.maxAgents : s.caps.planning + s.caps.implementation,
       idleTimeoutMs: opts.idleStopMs,
       stateRoot,
       transcripts,
@@ -97,10 +133,12 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
       pool,
       worktrees: new CodeWorktrees(docs.repo.root, opts.registry.forRepo(docs.repo.root)),
       ledger: new RunLedger(docs.repo.commonDir),
-      settings: opts.settings,
+      settings: external ? () => externallyScheduled(opts.settings()) : opts.settings,
       log: opts.log,
-      mayRunAgents: opts.mayRunAgents,
+      mayRunAgents: claims ? (id) => opts.mayRunAgents?.(id) ?? (id ? claims.gate(id) : undefined) : opts.mayRunAgents,
+      claims,
     }),
   );
+  await claims?.attach(orchestrator);
   return { docs, orchestrator, pool, watcher, transcripts, dispose: () => owned.dispose() };
 }

@@ -6,6 +6,7 @@ import { Disposable, Emitter, toDisposable, type Event } from '../lifecycle';
 import { SerialPasses } from '../serialPasses';
 import { FleetStore } from '../store/fleetStore';
 import type { FleetSnapshot } from '../../protocol/fleet';
+import { startClaimedRun, type ClaimedStart } from './claimedStart';
 import type { CodeWorktree } from './codeWorktrees';
 import { buildFleetSnapshot, type RunView, type TaskView } from './fleetView';
 import { FolderCommits } from './folderCommits';
@@ -298,6 +299,11 @@ export class Orchestrator extends Disposable {
     );
   }
 
+  /** Starts the agent of a SpecTask this process claimed on the remote (a worker): see claimedStart.ts. */
+  startClaimed(id: string, claim: ClaimedStart): Promise<void> {
+    return this.runs.whileStarting(id, () => startClaimedRun(this.runs, this.book.get(id), claim));
+  }
+
   // ---------------------------------------------------------------- the loop
 
   /** Schedules a pass of the loop soon; passes never overlap. */
@@ -324,6 +330,7 @@ export class Orchestrator extends Disposable {
       priorityRank: PRIORITY_RANK[t.record?.priority ?? 'medium'],
       dependsOn: t.record?.dependsOn ?? [],
       files: files.get(t.id),
+      elsewhere: this.deps.claims?.elsewhere(t.number),
     }));
     const s = this.deps.settings();
     const decision = schedule(schedulable, {
@@ -348,8 +355,14 @@ export class Orchestrator extends Disposable {
 
   /** Carries out one start decision of the scheduler: the transition, then the run. */
   private async startDecided(d: ScheduleDecision['start'][number], number: string): Promise<void> {
+    // With claims (pushToRemote), the claim carries the transition: it is on the remote before any agent starts.
+    const claim =
+      d.trigger !== 'start_planning' ? await this.deps.claims?.acquire(d.taskId, number, d.trigger) : undefined;
+    if (claim?.kind === 'refused')
+      return this.fleet.dispatch({ type: 'queueReason', id: d.taskId, reason: claim.reason });
     try {
-      await this.apply(d.taskId, d.trigger, undefined, false);
+      if (claim) await this.book.refresh(d.taskId);
+      else await this.apply(d.taskId, d.trigger, undefined, false);
     } catch (e) {
       // The decision was made on a view that is stale by now (another pass or process moved the task
       // first): the status machine refused it, which is the point. Skip it; the next pass sees the truth.

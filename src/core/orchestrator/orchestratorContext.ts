@@ -5,6 +5,7 @@ import type { FleetStore } from '../store/fleetStore';
 import type { CodeWorktrees } from './codeWorktrees';
 import type { RunLedger } from './ledger';
 import type { PermissionRoom } from './permissionRoom';
+import type { RunClaims } from './runClaims';
 import type { OrchestratorSettings } from './settings';
 import type { Trigger } from './statusMachine';
 import type { TaskBook } from './taskBook';
@@ -23,6 +24,8 @@ export interface OrchestratorDeps {
   now?: () => number;
   /** Checked before any agent starts (workspace trust; with a task id, a worker's claim on it); why not, or undefined. */
   mayRunAgents?: (taskId?: string) => string | undefined;
+  /** Claims on the shared remote before a start (with `pushToRemote`; runClaims.ts). */
+  claims?: RunClaims;
 }
 
 /** Something the UI should tell the user about, with the SpecTask it concerns. */

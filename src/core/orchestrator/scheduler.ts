@@ -13,6 +13,11 @@ export interface SchedulableTask {
   dependsOn: readonly string[];
   /** The files its design.md says it will touch (`## Files`); undefined when it predicts none. */
   files?: readonly FileGlob[];
+  /**
+   * Who runs it elsewhere (its claim on the remote is another's, e.g. "worker build-7:4242", DESIGN.md §9): it takes
+   * no slot here and is never started here; its card says where it runs.
+   */
+  elsewhere?: string;
 }
 
 /**
@@ -59,10 +64,13 @@ const IMPLEMENTATION_ACTIVE: ReadonlySet<SpecTaskStatus> = new Set(['implementat
  * status machine, so a decision based on a stale view is rejected there instead of double-starting.
  * Revisions go before new planning (an agent session is already waiting for them), then priority.
  */
-export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLimits): ScheduleDecision {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
+export function schedule(all: readonly SchedulableTask[], limits: SchedulerLimits): ScheduleDecision {
+  const byId = new Map(all.map((t) => [t.id, t]));
   const start: ScheduleDecision['start'] = [];
   const queueReasons = new Map<string, string>();
+  // Tasks claimed elsewhere are only said to run there; their predicted files still hold overlapping ones here.
+  for (const t of all) if (t.elsewhere) queueReasons.set(t.id, `running on ${t.elsewhere}`);
+  const tasks = all.filter((t) => !t.elsewhere);
   let planningFree = limits.planning - tasks.filter((t) => PLANNING_ACTIVE.has(t.status)).length;
   let implementationFree = limits.implementation - tasks.filter((t) => IMPLEMENTATION_ACTIVE.has(t.status)).length;
 
@@ -97,7 +105,7 @@ export function schedule(tasks: readonly SchedulableTask[], limits: SchedulerLim
   const warnings: string[] = [];
   const overlapMode = limits.fileOverlap ?? 'hold';
   // Implementations running, and those this pass starts: a later one in the same pass must not overlap them.
-  const implementing = tasks.filter((t) => IMPLEMENTATION_ACTIVE.has(t.status));
+  const implementing = all.filter((t) => IMPLEMENTATION_ACTIVE.has(t.status));
   const overlapWith = (t: SchedulableTask): string | undefined => {
     if (overlapMode === 'off' || !t.files?.length) return undefined;
     for (const other of implementing) {

@@ -4,9 +4,10 @@ import type { RefUpdate, RemoteRefs } from './remoteRefs';
 
 /**
  * The ref updates that publish a worker's local work: the design-docs branch (leased on the remote head the
- * last sync integrated, so the push is a fast-forward of exactly what we read) and the code branches of the
- * SpecTasks it holds (leased on what the remote has of each). Branches whose remote sha already equals ours are
- * left out.
+ * last sync integrated — its remote-tracking ref — so the push is a fast-forward of exactly what we read; a lease
+ * on the remote's current sha would let a forced push drop what another worker pushed since) and the code
+ * branches of the SpecTasks it holds (leased on what the remote has of each: only the holder pushes them).
+ * Branches whose remote sha already equals ours are left out.
  */
 export async function branchUpdates(
   git: GitRunner,
@@ -18,14 +19,16 @@ export async function branchUpdates(
   for (const b of taskBranches) assertBranchName(b, 'the task branch');
   const remote = await refs.list('refs/heads/');
   const updates: RefUpdate[] = [];
+  const sha = async (ref: string) =>
+    (await git.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]))?.trim();
   for (const branch of [docsBranch, ...taskBranches]) {
     const ref = `refs/heads/${branch}`;
-    const local = (
-      await git.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
-    )?.trim();
+    const local = await sha(ref);
     if (!local) continue;
     const theirs = remote.get(ref) ?? '';
-    if (theirs !== local) updates.push({ ref, expect: theirs, to: local });
+    if (theirs === local) continue;
+    const integrated = branch === docsBranch ? await sha(`refs/remotes/${refs.remote}/${branch}`) : undefined;
+    updates.push({ ref, expect: branch === docsBranch ? (integrated ?? '') : theirs, to: local });
   }
   return updates;
 }

@@ -24,7 +24,7 @@ export interface WorkerOptions {
   registry: GitQueueRegistry;
   backends: readonly AgentBackend[];
   host?: AgentHost;
-  /** The orchestrator's settings (back-ends, permissions, nudges…); the worker sets the caps itself. */
+  /** The orchestrator's settings (back-ends, permissions, nudges…); its caps are unused: maxAgents bounds the agents. */
   settings: OrchestratorSettings;
   remote: string;
   branch?: string;
@@ -50,9 +50,9 @@ export type WorkerEvent =
 
 /**
  * A worker (`spectask worker`, DESIGN.md §9): the orchestrator of its own clone, taking SpecTasks only through
- * claims on the remote. Its orchestrator's own scheduler starts nothing (caps 0); the worker chooses like the
- * scheduler (workerSchedule), claims with the status commit in one atomic push, and the orchestrator then runs
- * the claimed task's agent — the per-task gate `mayRunAgents(taskId)` lets it run only what this worker holds.
+ * claims on the remote. Its orchestrator is scheduled externally (its own scheduler starts nothing); the worker
+ * chooses like the scheduler (workerSchedule), claims with the status commit in one atomic push, and hands the
+ * claimed task to `startClaimed` — the per-task gate `mayRunAgents(taskId)` lets it run only what this worker holds.
  * Ticks and the task branch are pushed at most once per interval, fenced by the held claims; the claim is
  * released with the final status; a lost claim stops its agent at once.
  */
@@ -80,6 +80,8 @@ export class Worker extends Disposable {
   private observed?: readonly ObservedClaim[];
   /** Tasks whose claim was lost: their local changes must never reach the remote (see restoreLost). */
   private readonly lost = new Map<string, string>();
+  /** Tasks just claimed whose run is not started yet: no orphan relaunch may start them the wrong way first. */
+  private readonly adopting = new Set<string>();
 
   constructor(
     private readonly folder: string,
@@ -102,25 +104,22 @@ export class Worker extends Disposable {
   }
 
   async start(): Promise<void> {
-    let composed = false;
     const settings = this.opts.settings;
-    // The pool gets room for max-agents agents; once composed, the orchestrator's own scheduler gets no slot.
-    const caps = () =>
-      composed ? { planning: 0, implementation: 0 } : { planning: this.opts.maxAgents, implementation: 0 };
     this.opened = await openOrchestrator(this.folder, {
       registry: this.opts.registry,
       backends: this.opts.backends,
       host: this.opts.host,
-      settings: () => ({ ...settings, caps: caps(), autoStart: false }),
+      settings: () => settings,
+      // The worker chooses and claims (workerSchedule); its orchestrator only runs what it was handed.
+      scheduling: { by: 'external', maxAgents: this.opts.maxAgents },
       branch: this.opts.branch,
       secrets: this.opts.secrets,
       log: this.opts.log,
       mayRunAgents: (taskId) =>
-        taskId === undefined || [...this.heldIds.values()].includes(taskId)
+        taskId === undefined || ([...this.heldIds.values()].includes(taskId) && !this.adopting.has(taskId))
           ? undefined
           : `claimed by another worker (or not claimed): this worker (${workerName(this.identity)}) runs only what it claims`,
     });
-    composed = true;
     const opened = this.opened;
     this._register(toDisposable(() => opened.dispose()));
     const root = opened.docs.repo.root;
@@ -211,11 +210,9 @@ export class Worker extends Disposable {
       const start = performance.now();
       const held = await this.client.claim(c.task, [], { sha: c.sha, from: c.record?.worker.id ?? 'unknown' });
       if (!held) continue;
-      this.log(
-        'info',
-        `took over SpecTask ${c.task} from ${c.record ? workerName(c.record.worker) : 'an unknown worker'}`,
-      );
-      await this.adopt(held, start, t.id, true);
+      const from = c.record ? workerName(c.record.worker) : 'an unknown worker';
+      this.log('info', `took over SpecTask ${c.task} from ${from}`);
+      await this.adopt(held, start, t.id, from);
     }
   }
 
@@ -242,20 +239,29 @@ export class Worker extends Disposable {
       ]);
       if (!held) continue; // another worker won: the next pass reads again
       await this.sync.sync({ push: false });
-      await this.adopt(held, start, t.id, false);
+      await this.adopt(held, start, t.id);
     }
   }
 
-  private async adopt(held: Parameters<LeaseKeeper['hold']>[0], start: number, id: string, takeover: boolean) {
+  /**
+   * Starts the run of a task just claimed: from the queue, the way the local scheduler starts it; taken over
+   * (`from` = the former holder), resumed from what was pushed with the prompt a reload uses (claimedStart.ts).
+   */
+  private async adopt(held: Parameters<LeaseKeeper['hold']>[0], start: number, id: string, from?: string) {
     this.keeper.hold(held, start);
     this.heldIds.set(held.task, id);
     const o = this.opened!.orchestrator;
-    await o.load();
-    const branch = o.task(id)?.record?.branch;
-    if (branch) await fetchTaskBranch(this.refs.git, this.opts.remote, branch);
-    this.emit({ kind: 'claimed', task: held.task, takeover });
-    // The orchestrator resumes a working task no agent runs for (its reconcile), now that the gate lets it.
-    await o.reconcile();
+    this.adopting.add(id);
+    try {
+      await o.load();
+      const branch = o.task(id)?.record?.branch;
+      if (branch) await fetchTaskBranch(this.refs.git, this.opts.remote, branch);
+    } finally {
+      this.adopting.delete(id);
+    }
+    if (!this.keeper.holds(held.task)) return; // lost meanwhile
+    this.emit({ kind: 'claimed', task: held.task, takeover: from !== undefined });
+    await o.startClaimed(id, { takenOver: from !== undefined, from });
   }
 
   /** Ticks and task branches, fenced by every held claim; at most one push per interval. */

@@ -1,0 +1,240 @@
+import * as os from 'node:os';
+import type { DesignDocsSync } from '../docs/designDocsSync';
+import type { GitRunner } from '../git/gitRunner';
+import { Disposable, toDisposable } from '../lifecycle';
+import type { Orchestrator } from '../orchestrator/orchestrator';
+import { phaseOfStatus } from '../orchestrator/phases';
+import type { ClaimAnswer, RunClaims, RunStartTrigger } from '../orchestrator/runClaims';
+import { SerialPasses } from '../serialPasses';
+import { branchUpdates } from './branchUpdates';
+import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
+import { workerName, type WorkerIdentity } from './claimRecord';
+import { LeaseKeeper } from './leaseKeeper';
+import { LeaseObserver } from './leaseObserver';
+import { RemoteRefs } from './remoteRefs';
+import { makeStatusCommit } from './statusCommit';
+
+export interface LocalClaimsOptions {
+  /** The repository's git (its root). */
+  git: GitRunner;
+  /** Integrates the remote's design-docs branch (no push): how the claim's status commit reaches this clone. */
+  sync: DesignDocsSync;
+  branch: string;
+  remote: string;
+  /** Default 60 s, like a worker's. */
+  leaseMs?: number;
+  /** How often the remote's claims are read (who runs what elsewhere): default 2 s. */
+  pollMs?: number;
+  identity?: WorkerIdentity;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/**
+ * The claim protocol for an orchestrator that is not a worker (VS Code, `spectask run`) when it pushes to the
+ * remote (`spectask.pushToRemote`, `--push`; DESIGN.md §9, issue 23). Before the scheduler starts an agent the task
+ * is claimed the way a worker claims it — the claim ref and the start transition in one atomic push, leased on the
+ * remote head just read — so a worker (or a teammate's editor) and this one never run the same SpecTask. While its
+ * agent works the claim is renewed (LeaseKeeper); when the task leaves its working status the claim is released; a
+ * lost claim stops the agent at once. Tasks another holds are skipped by the scheduler ("running on worker …"), and
+ * the launch gate keeps a resume or orphan relaunch off them.
+ */
+export class LocalClaims extends Disposable implements RunClaims {
+  readonly identity: WorkerIdentity;
+  private readonly refs: RemoteRefs;
+  private readonly client: ClaimClient;
+  private readonly keeper: LeaseKeeper;
+  /** SpecTask number → id, for the claims this process holds. */
+  private readonly held = new Map<string, string>();
+  /** Held tasks seen working (an agent, or the working status the claim moved them to): released once that ends. */
+  private readonly armed = new Set<string>();
+  /** SpecTask number → its claim, for claims that are not ours (as last read from the remote). */
+  private others = new Map<string, ObservedClaim>();
+  private readonly observer: LeaseObserver;
+  /** Tasks being claimed by the launch gate's path (a resume, an orphan, a person's restart). */
+  private readonly attempting = new Set<string>();
+  /** Claims whose release push is under way. */
+  private readonly releasing = new Set<string>();
+  private orchestrator?: Orchestrator;
+  private readonly passes = new SerialPasses(
+    () => this.pass(),
+    (e) => this.log('warn', `reading the remote's claims failed: ${(e as Error).message}`),
+    () => this.isDisposed,
+  );
+
+  constructor(private readonly opts: LocalClaimsOptions) {
+    super();
+    this.identity = opts.identity ?? newWorkerIdentity(os.hostname());
+    this.refs = new RemoteRefs(opts.git, opts.remote);
+    this.client = new ClaimClient(this.refs, this.identity, opts.leaseMs ?? 60_000);
+    this.keeper = this._register(new LeaseKeeper(this.client));
+    this.observer = new LeaseObserver(Math.min(2_000, this.client.leaseMs / 2));
+    this._register(
+      this.keeper.onDidLose((l) => {
+        const id = this.held.get(l.task);
+        this.held.delete(l.task);
+        if (id) this.armed.delete(id);
+        this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
+        if (id) void this.orchestrator?.stop(id);
+      }),
+    );
+  }
+
+  /** Reads the remote's claims once (before the orchestrator starts) and keeps reading them on an interval. */
+  async attach(orchestrator: Orchestrator): Promise<void> {
+    this.orchestrator = orchestrator;
+    await this.observe().catch((e) => this.log('warn', `could not read the remote's claims: ${(e as Error).message}`));
+    this._register(orchestrator.onDidChange(() => void this.releaseFinished()));
+    const timer = setInterval(() => this.passes.request(), this.opts.pollMs ?? 2_000);
+    timer.unref?.();
+    this._register(toDisposable(() => clearInterval(timer)));
+  }
+
+  elsewhere(taskNumber: string): string | undefined {
+    const c = this.held.has(taskNumber) ? undefined : this.others.get(taskNumber);
+    return c && `worker ${c.record ? workerName(c.record.worker) : 'unknown'}`;
+  }
+
+  /**
+   * The launch gate: an agent starts here only on a task this process holds the claim of. The scheduler's starts
+   * claim first (acquire); any other launch (a resume after a reload, an orphan, a person's restart) is held back
+   * while the task is claimed here — unless another's live claim holds it, or the remote shows it has moved on.
+   */
+  gate(taskId: string): string | undefined {
+    const number = this.orchestrator?.task(taskId)?.number;
+    if (!number || this.held.has(number)) return undefined;
+    void this.claimAndStart(taskId, number);
+    const where = this.elsewhere(number);
+    return where ? `running on ${where}` : 'claiming it on the remote before its agent starts';
+  }
+
+  async acquire(taskId: string, taskNumber: string, trigger: RunStartTrigger): Promise<ClaimAnswer> {
+    if (this.held.has(taskNumber)) return { kind: 'refused', reason: 'claimed here already' };
+    const ref = `refs/heads/${this.opts.branch}`;
+    try {
+      await this.opts.sync.sync({ push: false });
+      const head = (
+        await this.opts.git.tryRun([
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          '--end-of-options',
+          `refs/remotes/${this.opts.remote}/${this.opts.branch}^{commit}`,
+        ])
+      )?.trim();
+      if (!head) return { kind: 'refused', reason: `the remote has no ${this.opts.branch} branch yet` };
+      const status = await makeStatusCommit(
+        this.opts.git,
+        head,
+        taskNumber,
+        trigger,
+        `claimed by ${workerName(this.identity)}`,
+      );
+      if (!status) return { kind: 'refused', reason: 'it moved on on the remote; reading it again' };
+      const start = performance.now();
+      const claim = await this.client.claim(taskNumber, [{ ref, expect: head, to: status.sha }]);
+      if (!claim) {
+        await this.observe();
+        const where = this.elsewhere(taskNumber);
+        return {
+          kind: 'refused',
+          reason: where ? `running on ${where}` : 'the remote moved while claiming it; trying again',
+        };
+      }
+      this.keeper.hold(claim, start);
+      this.held.set(taskNumber, taskId);
+      await this.opts.sync.sync({ push: false });
+      return { kind: 'claimed' };
+    } catch (e) {
+      return { kind: 'refused', reason: `could not claim it on the remote: ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+
+  /**
+   * Claims a task in its working status that no live claim holds (none, or one that outlived its lease on this
+   * process's clock: taken over), then starts its run through the orchestrator's claimed-start seam. The remote's
+   * design-docs branch is read first: a task another finished meanwhile is not started again.
+   */
+  private async claimAndStart(taskId: string, number: string): Promise<void> {
+    const o = this.orchestrator;
+    if (!o || this.attempting.has(taskId)) return;
+    const other = this.others.get(number);
+    if (other && !this.observer.isExpired(other.ref, other.sha, other.record?.leaseMs ?? this.client.leaseMs)) return;
+    this.attempting.add(taskId);
+    try {
+      await this.opts.sync.sync({ push: false });
+      await o.load();
+      const t = o.task(taskId);
+      if (!t || !phaseOfStatus(t.status) || this.isDisposed) return;
+      const start = performance.now();
+      const from = other ? (this.elsewhere(number) ?? 'an unknown worker') : undefined;
+      const claim = await this.client.claim(
+        number,
+        [],
+        other ? { sha: other.sha, from: other.record?.worker.id ?? 'unknown' } : undefined,
+      );
+      if (!claim) return void (await this.observe());
+      this.keeper.hold(claim, start);
+      this.held.set(number, taskId);
+      await o.startClaimed(taskId, { takenOver: !!other, from });
+    } catch (e) {
+      this.log('warn', `could not claim SpecTask ${number} on the remote: ${(e as Error).message.split('\n')[0]}`);
+    } finally {
+      this.attempting.delete(taskId);
+    }
+  }
+
+  private async pass(): Promise<void> {
+    await this.observe();
+    await this.releaseFinished();
+  }
+
+  private async observe(): Promise<void> {
+    const claims = await this.client.observe();
+    for (const c of claims) this.observer.observe(c.ref, c.sha);
+    this.observer.retainOnly(new Set(claims.map((c) => c.ref)));
+    const others = new Map<string, ObservedClaim>();
+    for (const c of claims)
+      if (!this.held.has(c.task) && c.record?.worker.id !== this.identity.id) others.set(c.task, c);
+    const changed = others.size !== this.others.size || [...others.keys()].some((k) => !this.others.has(k));
+    this.others = others;
+    // Another's claim appeared or went: the scheduler looks again (a task freed may start here now).
+    if (changed) this.orchestrator?.kick();
+  }
+
+  /**
+   * Claims of tasks whose agent worked here and has ended, their status out of its working phase: released in one
+   * push with the design-docs branch (its final status and ticks), leased on the claim — as a worker releases — so
+   * the task's end reaches the remote even when the store's own pushes keep being overtaken. A refused release
+   * stays held and is tried again on the next change or pass.
+   */
+  private async releaseFinished(): Promise<void> {
+    const o = this.orchestrator;
+    if (!o) return;
+    const working = o.fleet.state.working;
+    for (const [number, id] of [...this.held]) {
+      const t = o.task(id);
+      if (working.has(id) || (t && phaseOfStatus(t.status))) {
+        this.armed.add(id);
+        continue;
+      }
+      // Claimed, but its working status not read yet (the claim's status commit is being integrated).
+      if ((t && !this.armed.has(id)) || this.releasing.has(number)) continue;
+      this.releasing.add(number);
+      try {
+        await this.opts.sync.sync({ push: false });
+        const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
+        if (!(await this.keeper.release(number, updates))) continue;
+        this.held.delete(number);
+        this.armed.delete(id);
+      } catch (e) {
+        this.log('warn', `could not release the claim on SpecTask ${number}: ${(e as Error).message.split('\n')[0]}`);
+      } finally {
+        this.releasing.delete(number);
+      }
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.opts.log?.(level, message);
+  }
+}

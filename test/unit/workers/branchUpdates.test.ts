@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import { GitCommandRunner } from '../../../src/core/git/gitCommand';
+import { GitRunner } from '../../../src/core/git/gitRunner';
+import { branchUpdates } from '../../../src/core/workers/branchUpdates';
+import { RemoteRefs } from '../../../src/core/workers/remoteRefs';
+import { cleanupTemp, git } from '../../support/tempRepo';
+import { commitOn, makeRemoteWorld } from './remoteWorld';
+
+const BRANCH = 'helix-design-docs';
+const DOCS = `refs/heads/${BRANCH}`;
+
+describe("branchUpdates: a worker's push of the design-docs branch", function () {
+  this.timeout(30_000);
+  after(cleanupTemp);
+
+  it('is leased on what its last sync integrated: a push another worker made since is never overwritten', async () => {
+    const world = makeRemoteWorld();
+    const [a, b] = [world.clone(), world.clone()];
+    const read = world.remoteSha(DOCS)!;
+    git(a, 'branch', BRANCH, `origin/${BRANCH}`);
+    // Worker B pushes its ticks after A's last sync…
+    const theirs = commitOn(b, read, 'ticks of worker b');
+    git(b, 'push', '-q', 'origin', `${theirs}:${DOCS}`);
+    // …while A committed its own on top of what it read.
+    const ours = commitOn(a, read, 'ticks of worker a');
+    git(a, 'update-ref', DOCS, ours);
+    const refs = new RemoteRefs(new GitRunner(a, 'git', undefined, undefined, new GitCommandRunner()), 'origin');
+    const updates = await branchUpdates(refs.git, refs, BRANCH, []);
+    assert.deepEqual(updates, [{ ref: DOCS, expect: read, to: ours }]);
+    const pushed = await refs.push(updates);
+    assert.equal(pushed.ok, false, 'refused: A must integrate B first');
+    assert.equal(world.remoteSha(DOCS), theirs, "worker B's push is still there");
+  });
+});
