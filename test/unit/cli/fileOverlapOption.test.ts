@@ -7,6 +7,7 @@ import { runCli } from './runCli';
 // `--file-overlap off|warn|hold`: the CLI's way to the scheduler's file-overlap mode (the extension's
 // spectask.scheduler.fileOverlap); before it, `spectask run` always held overlapping implementations back.
 describe('spectask --file-overlap', () => {
+  after(() => cleanupTemp());
   const args = (...a: string[]) => parseArgs(a, new Set(['file-overlap']));
 
   it('sets the scheduler mode, hold by default, and refuses anything else with the choices', () => {
@@ -17,13 +18,8 @@ describe('spectask --file-overlap', () => {
   });
 
   it('is an option of the command line that takes a value', async () => {
-    const repo = makeCleanRepo();
-    try {
-      const r = await runCli(repo, 'run', '--until-idle', '--file-overlap', 'sometimes');
-      assert.equal(r.code, 2, r.err);
-      assert.match(r.err, /--file-overlap must be one of off, warn, hold/);
-    } finally {
-      cleanupTemp(repo);
-    }
+    const r = await runCli(makeCleanRepo(), 'run', '--until-idle', '--file-overlap', 'sometimes');
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--file-overlap must be one of off, warn, hold/);
   });
 });
