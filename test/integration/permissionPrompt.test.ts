@@ -28,7 +28,11 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
     ['agents.planning.backend', 'acp'],
     ['agents.permissionTimeoutSeconds', 0],
   ];
-  const savedEnv = { ACP_ASKS: process.env.ACP_ASKS, ACP_SCRIPT_LOG: process.env.ACP_SCRIPT_LOG };
+  const savedEnv = {
+    ACP_ASKS: process.env.ACP_ASKS,
+    ACP_HOLD: process.env.ACP_HOLD,
+    ACP_SCRIPT_LOG: process.env.ACP_SCRIPT_LOG,
+  };
 
   before(async function () {
     const ext = vscode.extensions.getExtension<SpecTaskApi>(EXTENSION_ID);
@@ -40,9 +44,13 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
     // Another suite may have put a fixture source in front of the orchestrator's own snapshots.
     api._testSetFleetSnapshotSource(undefined);
     const agent = path.join(ext.extensionPath, 'test', 'fixtures', 'agents', 'acp-asking-agent.mjs');
-    settings[0][1] = [{ name: 'asking', command: [process.execPath, agent], envAllow: ['ACP_ASKS', 'ACP_SCRIPT_LOG'] }];
-    // Two questions: the first is allowed from the card, the second rejected.
-    Object.assign(process.env, { ACP_ASKS: '2', ACP_SCRIPT_LOG: AGENT_LOG });
+    settings[0][1] = [
+      { name: 'asking', command: [process.execPath, agent], envAllow: ['ACP_ASKS', 'ACP_HOLD', 'ACP_SCRIPT_LOG'] },
+    ];
+    // Two questions: the first is allowed from the card, the second rejected. Then the agent holds its turn until
+    // Stop: a planning run that ended without documents would be nudged into a second run, and the transcript
+    // command shows the latest.
+    Object.assign(process.env, { ACP_ASKS: '2', ACP_HOLD: '1', ACP_SCRIPT_LOG: AGENT_LOG });
     for (const [k, v] of settings) await cfg().update(k, v, vscode.ConfigurationTarget.Global);
   });
   after(async () => {
@@ -142,8 +150,11 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
       await until(() => /permission denied: .*rejected by you/.test(doc.getText()), 'the transcript has the answers');
       assert.match(doc.getText(), /permission allowed: .*allowed by the person/);
     } finally {
+      // The suites share one workspace, and others count the groups of the tree: this SpecTask leaves.
       await repo.orchestrator.stop(id).catch(() => undefined);
-      await repo.orchestrator.archive(id).catch(() => undefined);
+      fs.rmSync(repo.taskFolder(id)!, { recursive: true, force: true });
+      await repo.docs.store.commitFolder(id, 'remove test SpecTask').catch(() => undefined);
+      await eventually(() => !repo.orchestrator.task(id), 'the test SpecTask is gone');
     }
   });
 });
