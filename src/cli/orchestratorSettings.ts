@@ -14,6 +14,7 @@ import {
   type PermissionLevel,
 } from '../core/orchestrator/settings';
 import { FILE_OVERLAP_MODES, type FileOverlapMode } from '../core/orchestrator/scheduler';
+import { acpAgentIdentity } from '../core/orchestrator/ledgerSessions';
 import { optionValue, UsageError, type ParsedArgs } from './cliArgs';
 
 /** The back-ends the CLI can run: the registry's built-in ones (the VS Code LM back-end needs VS Code). */
@@ -94,6 +95,7 @@ export function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Orch
     agentCpuPriority: (priority as AgentCpuPriority | undefined) ?? DEFAULT_SETTINGS.agentCpuPriority,
     integration: integrationFromArgs(args, env),
     fileOverlap: fileOverlapOption(args),
+    acpAgent: acpAgentIdentity(acpConfigFromArgs(args, env)),
   };
 }
 

@@ -6,6 +6,7 @@ import { describeToolCall } from './fleetView';
 import type { OrchestratorContext } from './orchestratorContext';
 import { PHASES, phaseOfStatus, type MakePrompt, type Phase } from './phases';
 import { followLiveUsage } from './liveUsage';
+import { agentMismatch, runAgentOf } from './ledgerSessions';
 import { implementationChangesPrompt } from './prompts';
 import { RunCommits } from './runCommits';
 import { recordRunProcess, startAgentRun, type ActiveRun, type StartedRun } from './runLaunch';
@@ -137,6 +138,15 @@ export class RunSupervisor extends Disposable {
       // Session ids are machine-local: only the ledger's is resumed, never `agentSessions` from spectask.json,
       // which lives on the shared branch (a teammate's value would reach the agent's argv).
       let sessionId = r.sessionId;
+      // One ACP back-end drives many agents: a session is another agent's when the agent configured now differs.
+      const other = sessionId ? agentMismatch(r.agent, runAgentOf(r.backend as BackendId, deps.settings())) : undefined;
+      if (other) {
+        this.ctx.log(
+          'warn',
+          `SpecTask ${t.number}: not resuming session ${sessionId}: ${other}; starting a fresh session`,
+        );
+        sessionId = undefined;
+      }
       if (sessionId && !deps.pool.adoptSession(t.id, r.backend as BackendId, sessionId)) {
         this.ctx.log(
           'warn',

@@ -1,3 +1,5 @@
+import { parseUserAcpAgents } from '../../core/agents/acp/acpAgents';
+import { acpAgentIdentity } from '../../core/orchestrator/ledgerSessions';
 import { vscode } from '../vscodeApi';
 import type { BackendId } from '../../core/agents/agentBackend';
 import { EXTENSION_BACKENDS } from '../agents/extensionBackends';
@@ -42,6 +44,7 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
   const allowed = readMachineSetting<unknown>('agents.allowedCommands');
   const priority = readMachineSetting<string>('agents.cpuPriority');
   const permissionTimeout = readMachineSetting<unknown>('agents.permissionTimeoutSeconds');
+  const acpAgent = readMachineSetting<string>('agents.acp.agent')?.trim();
   return {
     ...DEFAULT_SETTINGS,
     planning: {
@@ -57,6 +60,12 @@ export function readOrchestratorSettings(scope?: vscode.ConfigurationScope): Orc
       implementation: num('concurrency.implementation', DEFAULT_SETTINGS.caps.implementation, 1),
     },
     autoStart: c.get<boolean>('autoStart', DEFAULT_SETTINGS.autoStart),
+    // The ACP agent a run on the `acp` back-end starts: the run ledger records it, so a session is resumed only there.
+    acpAgent: acpAgentIdentity(
+      acpAgent
+        ? { agent: acpAgent, agents: parseUserAcpAgents(readMachineSetting<unknown>('agents.acp.agents')).agents }
+        : undefined,
+    ),
     fileOverlap: FILE_OVERLAP_MODES.find((m) => m === c.get<string>('scheduler.fileOverlap')) ?? 'hold',
     reconcileIntervalMs: num('reconcileIntervalSeconds', DEFAULT_SETTINGS.reconcileIntervalMs / 1000) * 1000,
     permissionLevel: PERMISSION_LEVELS.includes(level as PermissionLevel)

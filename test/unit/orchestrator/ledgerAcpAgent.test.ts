@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcpBackend } from '../../../src/core/agents/acp/acpBackend';
+import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
+import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { RunLedger, type LedgerAgent } from '../../../src/core/orchestrator/ledger';
 import { acpAgentIdentity, agentMismatch } from '../../../src/core/orchestrator/ledgerSessions';
 import { openOrchestratorHarness, type OrchestratorHarness } from '../../support/orchestratorHarness';
@@ -31,7 +33,7 @@ describe('the run ledger records the ACP agent of each run', function () {
   });
 
   /** A restart: the ledger holds an ended planning run with a session; the next run starts with `now`. */
-  const nextRunAfterRestart = async (before: LedgerAgent, now: LedgerAgent) => {
+  const nextRunAfterRestart = async (before: LedgerAgent, now: LedgerAgent, interrupted = false) => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'acp-ledger-'));
     const agentLog = path.join(scratch, 'agent.log');
     const repo = makeCleanRepo();
@@ -49,7 +51,18 @@ describe('the run ledger records the ACP agent of each run', function () {
       at,
     });
     await ledger.append({ kind: 'run-attached', runId, sessionId: 'asking-old', at });
-    await ledger.append({ kind: 'run-ended', runId, outcome: 'success', at });
+    if (!interrupted) await ledger.append({ kind: 'run-ended', runId, outcome: 'success', at });
+    else {
+      // Reloaded mid-run: the task is still planning, and the ledger's run never ended (resumeInterrupted).
+      const registry = new GitQueueRegistry();
+      const docs = await openDesignDocs(repo, { registry });
+      const t = await docs.store.create({ title: 'Plan it again', backend: 'acp', baseBranch: 'main' });
+      await docs.store.transition(t.id, 'start_planning');
+      await docs.store.transition(t.id, 'planning_slot_free');
+      await registry.forRepo(docs.repo.root).whenIdle();
+      docs.store.dispose();
+      registry.dispose();
+    }
     const backend = new AcpBackend(
       {
         name: now.name,
@@ -65,7 +78,9 @@ describe('the run ledger records the ACP agent of each run', function () {
       backends: [backend],
       settings: { planning: { backend: 'acp' }, implementation: { backend: 'acp' }, acpAgent: now },
     });
-    const id = await h.orchestrator.create({ title: 'Plan it again', backend: 'acp' }, { startPlanning: true });
+    const id = interrupted
+      ? '000001'
+      : await h.orchestrator.create({ title: 'Plan it again', backend: 'acp' }, { startPlanning: true });
     assert.equal(id, '000001');
     const lines = () =>
       fs.existsSync(agentLog)
@@ -110,6 +125,23 @@ describe('the run ledger records the ACP agent of each run', function () {
         /^warn: SpecTask 000001: not resuming session asking-old from the run ledger: its session is with the ACP agent 'asking' \(.*--profile.*\), not 'asking'.*; starting a fresh session$/.test(
           l,
         ),
+      ),
+      logs.join('\n'),
+    );
+  });
+
+  it('after a reload mid-run, resumes the interrupted session only on the agent that holds it', async () => {
+    const before = agentNamed('asking', '--profile', 'other');
+    const now = agentNamed('asking');
+    const { agentLines, logs } = await nextRunAfterRestart(before, now, true);
+    assert.deepEqual(
+      agentLines.filter((l) => l.resume),
+      [],
+      'the other agent was never asked to resume it',
+    );
+    assert.ok(
+      logs.some((l) =>
+        /^warn: SpecTask 000001: not resuming session asking-old: its session is with the ACP agent/.test(l),
       ),
       logs.join('\n'),
     );
