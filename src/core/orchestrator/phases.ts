@@ -89,6 +89,8 @@ function openComments(task: TaskEntry): ReviewComment[] {
       line: c.line ?? 1,
       quote: c.quote ?? '',
       comment: c.comment,
+      // Its id lets the agent say which comments it addressed (addressed.json), checked before any is resolved.
+      id: c.id,
     }));
 }
 

@@ -47,4 +47,26 @@ describe('Orchestrator: Request changes on a spec', function () {
     const history = h.orchestrator.task(id)!.record!.history.map((x) => x.to);
     assert.deepEqual(history.slice(-3), ['spec_revision', 'spec_generation', 'spec_review']);
   });
+
+  it("gives the revision each open comment's id and asks which were addressed (addressed.json)", async () => {
+    const prompts: string[] = [];
+    h = await makeHarness(async (ctx) => {
+      prompts.push(ctx.req.prompt);
+      await replay.writeSpec(ctx, 'Audit the login', 2);
+      return { text: 'done' };
+    });
+    const id = await h.orchestrator.create(
+      { title: 'Audit the login', prompt: 'Log every login.' },
+      { startPlanning: true },
+    );
+    await waitForStatus(h, id, 'spec_review');
+    await h.orchestrator.requestSpecChanges(id, [
+      { document: 'design.md', line: 3, quote: 'One module.', comment: 'Say where the log lives.' },
+    ]);
+    await waitForStatus(h, id, 'spec_review');
+    const commentId = h.orchestrator.task(id)!.record!.reviewComments[0]!.id;
+    const revision = prompts.at(-1)!;
+    assert.ok(revision.includes(`[id ${commentId}]`), revision);
+    assert.match(revision, /addressed\.json/);
+  });
 });
