@@ -23,6 +23,7 @@ import { BranchFileRefusedError, mkdirBranch, readBranchFileSync, readBranchText
 import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord, type Priority, type SpecTaskRecord } from './specTaskSchema';
+import { markTarget } from './markTarget';
 import { designTemplate, requirementsTemplate, tasksTemplate } from './specTaskTemplates';
 import { writtenFileSignatureSync } from './writtenFileCheck';
 import { nextTaskNumber, recordTaskNumber } from './taskNumbering';
@@ -217,22 +218,16 @@ export class SpecTaskStore extends Disposable {
   async mark(ref: string, item: ItemRef, state: ItemState): Promise<MarkResult> {
     const f = await this.reader.resolve(ref);
     if (!f) throw new SpecTaskNotFoundError(ref);
-    const summary = await this.reader.summary(f.rel, f.layout);
-    if (!summary.checklistFile)
-      throw new Error(
-        // A refused checklist (a link, too large) says why rather than "no tasks.md".
-        summary.problems.find((p) => /\/(tasks|progress)\.md$/.test(p.path.split(path.sep).join('/')))?.message ??
-          `SpecTask ${summary.id} has no ${TASKS_FILE} (or legacy progress.md) in ${summary.path}`,
-      );
-    const fileRel = `${f.rel}/${summary.checklistFile}`;
+    const target = await markTarget(this.reader, f);
+    const fileRel = `${f.rel}/${target.checklistFile}`;
     const abs = path.join(this.worktreePath, fileRel);
-    const { result, committed } = await this.queue.enqueue(`design-docs: mark ${summary.id}`, async () => {
+    const { result, committed } = await this.queue.enqueue(`design-docs: mark ${target.id}`, async () => {
       // Synchronous file work: a fraction of a millisecond, where a dozen async calls queued behind 15 others.
       const bytes = readBranchFileSync(this.worktreePath, abs);
       if (!bytes) throw new Error(`${fileRel} is missing`);
       const r = setItemState(bytes, item, state);
       const out = {
-        taskId: summary.id,
+        taskId: target.id,
         item: { index: r.item.index, id: r.item.id, text: r.item.text, line: r.item.line },
         before: r.before,
         after: r.after,
@@ -243,7 +238,7 @@ export class SpecTaskStore extends Disposable {
       // Committed with `commit --only`: its own file as written, never what another process has staged.
       const written = writtenFileSignatureSync(abs);
       const committed = this.committer.commit({
-        taskId: summary.id,
+        taskId: target.id,
         summary: `mark "${shortText(r.item.text)}" ${state}`,
         files: [fileRel],
         ...(written && { wholeTrackedFiles: true, written: new Map([[fileRel, written]]) }),

@@ -99,4 +99,19 @@ describe('listing SpecTasks reads only what the list shows', function () {
     assert.equal(listed.title, 'Heading title');
     assert.deepEqual(listed.problems, []);
   });
+
+  it('a mark opens only the checklist it changes', async () => {
+    const t = await dd.store.create({ title: 'Tick' });
+    fs.writeFileSync(path.join(t.path, 'tasks.md'), '# Implementation Tasks: Tick\n\n- [ ] T1: one\n');
+    await dd.store.commitFolder(t.id);
+    const opened = await filesOpened(() => dd.store.mark(t.id, { index: 0 }, 'done'));
+    assert.deepEqual(
+      opened
+        .filter((p) => p.includes(t.folder.split('/').join(path.sep)))
+        .map((p) => path.basename(p))
+        .filter((name) => !name.endsWith('.tmp')), // the atomic write's temporary file
+      ['tasks.md'],
+      'the record and the other documents are not read',
+    );
+  });
 });
