@@ -237,7 +237,14 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
       d!.page
         .locator(`article[data-task-id="${id}"] vscode-button[data-action]`)
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-    assert.deepEqual(await actionsOf(working.taskId), ['stop', 'showTranscript', 'openDocs', 'openWorktree']);
+    // A live run can also be messaged (issue 20).
+    assert.deepEqual(await actionsOf(working.taskId), [
+      'stop',
+      'showTranscript',
+      'openDocs',
+      'openWorktree',
+      'messageAgent',
+    ]);
     assert.deepEqual(await actionsOf(review.taskId), ['review', 'openDocs', 'showTranscript']);
     assert.deepEqual(await actionsOf(failed.taskId), ['retry', 'showTranscript', 'openDocs', 'openWorktree']);
     await d!.page.getByRole('button', { name: `Stop SpecTask ${working.number}` }).click();

@@ -7,7 +7,7 @@ import {
   type MessageOutcome,
   type MessageTaker,
 } from './agentMessages';
-import type { ProcessIdentity } from './processTree';
+import { processIdentity, type ProcessIdentity } from './processTree';
 import { RunEventChannel } from './runEventChannel';
 import { isSafeSessionId } from './sessionId';
 import { sumUsage } from './transcriptStore';
@@ -58,8 +58,11 @@ class FollowUpRun implements AgentRun, MessageTaker {
     return this.current.pid;
   }
 
+  /** The current turn's process (what the run ledger records at the start: the first turn's). */
   processIdentity(): Promise<ProcessIdentity | undefined> {
-    return this.current.processIdentity?.() ?? Promise.resolve(undefined);
+    const run = this.current;
+    if (run.processIdentity) return run.processIdentity();
+    return run.pid ? processIdentity(run.pid) : Promise.resolve(undefined);
   }
 
   sendMessage(text: string): MessageOutcome {
@@ -83,6 +86,7 @@ class FollowUpRun implements AgentRun, MessageTaker {
       if (prompt === undefined || !isSafeSessionId(sessionId)) {
         const lost = this.queue.drop() + (prompt === undefined ? 0 : 1);
         if (lost) this.notice(undeliveredNotice(lost, `the run ended ${result.status}`));
+        if (!earlier.length) return this.channel.push(result); // one turn: its result exactly as it was
         const usage = sumUsage([...earlier, result.usage ?? lastUsage]);
         const { runs: _runs, ...total } = usage;
         this.channel.push({
@@ -106,8 +110,9 @@ class FollowUpRun implements AgentRun, MessageTaker {
   }
 
   /**
-   * Passes one turn's events on (its usage counted on top of the turns before); returns its result and its last
-   * usage event's counts (for a result that carries none).
+   * Passes one turn's events on as they happen (its usage counted on top of the turns before); returns its result
+   * and its last usage event's counts (for a result that carries none). Live, like the pool's own listener: an
+   * event beyond the turn's kept-output budget still reaches the dashboard.
    */
   private async forward(
     run: AgentRun,
@@ -115,12 +120,14 @@ class FollowUpRun implements AgentRun, MessageTaker {
   ): Promise<{ result: ResultEvent; lastUsage?: UsageTotals }> {
     const base = earlier.length ? sumUsage(earlier) : undefined;
     let lastUsage: UsageTotals | undefined;
-    for await (const e of run.events) {
-      if (e.t === 'result') return { result: e, lastUsage };
+    const sub = run.onEvent((e) => {
+      if (e.t === 'result') return;
       if (e.t === 'usage') lastUsage = usageOf(e);
       this.channel.push(base && e.t === 'usage' ? withEarlierUsage(e, base) : { ...e, runId: this.runId });
-    }
-    return { result: await run.finished, lastUsage };
+    });
+    const result = await run.finished;
+    sub.dispose();
+    return { result, lastUsage };
   }
 
   private notice(message: string): void {

@@ -33,12 +33,12 @@ describe('messages to a running CLI agent (resumed turns, through the agent pool
     const { backend, release, running } = setUp();
     const ticket = pool.runPhase('000001', { ...phase, permissions: { mode: 'edit' } });
     const run = (await ticket.run)!;
-    const events: AgentEvent[] = [];
-    run.onEvent((e) => events.push(e));
     await running;
     assert.deepEqual(pool.messageAgent('000001', 'Use tabs, please.'), { accepted: true });
     release();
     const result = await ticket.finished;
+    const events: AgentEvent[] = [];
+    for await (const e of run.events) events.push(e);
 
     assert.equal(backend.calls.length, 2);
     assert.equal(backend.calls[1]?.prompt, 'Use tabs, please.');
@@ -85,12 +85,12 @@ describe('messages to a running CLI agent (resumed turns, through the agent pool
     const { backend, running } = setUp();
     const ticket = pool.runPhase('000001', { ...phase, permissions: { mode: 'edit' } });
     const run = (await ticket.run)!;
-    const events: AgentEvent[] = [];
-    run.onEvent((e) => events.push(e));
     await running;
     assert.equal(pool.messageAgent('000001', 'one more thing').accepted, true);
     await pool.stopAgent('000001', 'stopped by you');
     const result = await ticket.finished;
+    const events: AgentEvent[] = [];
+    for await (const e of run.events) events.push(e);
     assert.equal(result.status, 'cancelled');
     assert.equal(backend.calls.length, 1);
     assert.ok(events.some((e) => e.t === 'notice' && /a message to the agent was not delivered/.test(e.message)));
