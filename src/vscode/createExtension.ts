@@ -18,6 +18,7 @@ import type { FleetSnapshotSource } from './fleet/fleetSnapshotSource';
 import type { DispatchedFleetAction } from './fleet/fleetWebviewController';
 import { createLog } from './log';
 import { BACKEND_LABELS } from './services/backends';
+import { RemoteRunViews } from './fleet/remoteRunViews';
 import { RepositoryHub } from './services/repositoryHub';
 import { readMachineSetting, readOrchestratorSettings } from './services/settings';
 import { SandboxedAgentHost } from '../core/agents/sandbox/sandboxedAgentHost';
@@ -209,17 +210,23 @@ export function createExtension(context: vscode.ExtensionContext): {
   );
 
   // The dashboard shows every repository's fleet; a test may substitute its own source.
+  // Runs that workers hold on the remote (issue 23): their cards say on which worker; Stop sends a stop request.
+  const remoteRuns = store.add(new RemoteRunViews(hub, registry));
+  store.add(remoteRuns.onDidChange(() => fleetChanged.fire()));
   const orchestratorFleet: FleetSnapshotSource = {
     onDidChange: fleetChanged.event,
-    snapshot: () => ({
-      ...mergeFleetSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
-      backendLabels: BACKEND_LABELS,
-    }),
+    snapshot: () =>
+      remoteRuns.decorate({
+        ...mergeFleetSnapshots(hub.repositories().map((r) => r.orchestrator.fleetSnapshot())),
+        backendLabels: BACKEND_LABELS,
+      }),
   };
   const transcripts = new TranscriptDocuments(services);
   store.add(transcripts);
   store.add(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts));
-  const taskCommands = store.add(new TaskCommands(hub, transcripts, catalog));
+  const taskCommands = store.add(
+    new TaskCommands(hub, transcripts, catalog, (repo, id) => remoteRuns.requestStop(repo, id)),
+  );
   store.add(new PermissionPrompts(hub, () => changed.fire()));
   store.add(registerMessageAgent(hub, transcripts));
   const fleet = store.add(new FleetViews(context.extensionUri, orchestratorFleet, taskCommands, log));

@@ -13,7 +13,7 @@ import {
 import type { HandlerArgs } from '../commandArgs';
 import type { CommandId, TaskTarget } from '../commandIds';
 import { executeCommand, registerCommand } from '../commandRegistry';
-import type { SpecTaskServices, TaskRef } from '../extensionContext';
+import type { SpecTaskRepository, SpecTaskServices, TaskRef } from '../extensionContext';
 import type { FleetActions } from '../fleet/fleetActions';
 import type { PermissionAnswer } from '../../protocol/messages';
 import type { TranscriptDocuments } from '../services/transcripts';
@@ -62,6 +62,8 @@ export class TaskCommands extends Disposable implements FleetActions {
     private readonly transcripts: TranscriptDocuments,
     /** When given, Start and Retry are refused (with the Configure button) while the phase's back-end cannot run. */
     private readonly catalog?: BackendCatalog,
+    /** Stop on a run a worker holds through the remote: a stop request (true when one was sent). */
+    private readonly remoteStop?: (repo: SpecTaskRepository, taskId: string) => Promise<boolean>,
   ) {
     super();
     const log = services.log;
@@ -142,7 +144,7 @@ export class TaskCommands extends Disposable implements FleetActions {
     });
     cmd('spectask.task.stop', 'Stop agent', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: RUNNING, verb: 'stop' });
-      if (ref) await ref.repo.orchestrator.stop(ref.taskId);
+      if (ref && !(await this.remoteStop?.(ref.repo, ref.taskId))) await ref.repo.orchestrator.stop(ref.taskId);
     });
     cmd('spectask.task.retry', 'Retry', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: FAILED, verb: 'retry' });
@@ -257,6 +259,7 @@ export class TaskCommands extends Disposable implements FleetActions {
 
   async stop(taskId: string): Promise<void> {
     const ref = await this.byId(taskId);
+    if (await this.remoteStop?.(ref.repo, taskId)) return;
     await ref.repo.orchestrator.stop(taskId);
   }
 

@@ -7,10 +7,12 @@ import { FleetStatusPublisher } from '../../core/orchestrator/fleetStatusFile';
 import { remoteCard, remoteRunsOf, type RemoteRun, type RemoteRuns } from '../../core/workers/remoteRuns';
 import type { SpecTaskRepository } from '../extensionContext';
 import type { RepositoryHub } from '../services/repositoryHub';
+import { readRepositorySettings } from '../services/settings';
 
 interface RepoView {
   repo: SpecTaskRepository;
-  runs: RemoteRuns;
+  /** Only where spectask.pushToRemote shares the design-docs branch through the remote. */
+  runs?: RemoteRuns;
   status: FleetStatusPublisher;
 }
 
@@ -32,6 +34,9 @@ export class RemoteRunViews extends Disposable {
     super();
     this._register(hub.onDidChangeOrchestrators(() => this.rearm()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.rearm()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('spectask.pushToRemote') && this.rearm()),
+    );
     this._register({ dispose: () => this.closeAll() });
     this.rearm();
   }
@@ -39,7 +44,7 @@ export class RemoteRunViews extends Disposable {
   /** The run a worker holds for `taskId` of `repo`, if any. */
   heldBy(repo: SpecTaskRepository, taskId: string): RemoteRun | undefined {
     const number = repo.orchestrator.task(taskId)?.number;
-    return number === undefined ? undefined : this.views.get(repo.root)?.runs.runs().get(number);
+    return number === undefined ? undefined : this.views.get(repo.root)?.runs?.runs().get(number);
   }
 
   /**
@@ -59,7 +64,7 @@ export class RemoteRunViews extends Disposable {
   async requestStop(repo: SpecTaskRepository, taskId: string): Promise<boolean> {
     const run = this.heldBy(repo, taskId);
     const view = this.views.get(repo.root);
-    if (!run || !view) return false;
+    if (!run || !view?.runs) return false;
     const ok = await view.runs.requestStop(run.task, `${os.hostname()}:${process.pid} (VS Code)`);
     if (ok) this.hub.log.info(`stop requested: worker ${run.name} stops SpecTask ${run.task} at its next fetch`);
     else this.hub.log.warn(`the stop request for SpecTask ${run.task} (worker ${run.name}) was not accepted`);
@@ -70,7 +75,7 @@ export class RemoteRunViews extends Disposable {
   decorate(snapshot: FleetSnapshot): FleetSnapshot {
     const held = new Map<string, RemoteRun>();
     for (const { repo, runs } of this.views.values())
-      for (const run of runs.runs().values()) {
+      for (const run of runs?.runs().values() ?? []) {
         const id = repo.orchestrator.taskViews().find((t) => t.number === run.task)?.id;
         if (id) held.set(id, run);
       }
@@ -87,33 +92,38 @@ export class RemoteRunViews extends Disposable {
   private rearm(): void {
     if (this.isDisposed) return;
     const open = new Map(this.hub.repositories().map((r) => [r.root, r]));
+    // Remote runs only where the design-docs branch is shared through the remote (spectask.pushToRemote, which
+    // workers need): elsewhere nothing is fetched in the background. The live view is published everywhere.
+    const shared = (r: SpecTaskRepository) => readRepositorySettings(vscode.Uri.file(r.root)).push;
     for (const [root, v] of this.views)
-      if (open.get(root) !== v.repo) {
-        v.runs.dispose();
+      if (open.get(root) !== v.repo || !!v.runs !== shared(v.repo)) {
+        v.runs?.dispose();
         v.status.dispose();
         this.views.delete(root);
       }
     if (!vscode.workspace.isTrusted) return;
     for (const [root, repo] of open) {
       if (this.views.has(root)) continue;
-      const runs = remoteRunsOf(repo.docs, this.registry, {
-        blocked: () => (vscode.workspace.isTrusted ? undefined : 'the workspace is not trusted'),
-        log: (level, m) => this.hub.log[level](`[remote runs] ${m}`),
-      });
-      runs.own(runs.onDidChange(() => this._onDidChange.fire()));
+      const runs = shared(repo)
+        ? remoteRunsOf(repo.docs, this.registry, {
+            blocked: () => (vscode.workspace.isTrusted ? undefined : 'the workspace is not trusted'),
+            log: (level, m) => this.hub.log[level](`[remote runs] ${m}`),
+          })
+        : undefined;
+      runs?.own(runs.onDidChange(() => this._onDidChange.fire()));
       const status = new FleetStatusPublisher(
         repo.docs.repo.commonDir,
         () => this.decorate(repo.orchestrator.fleetSnapshot()),
         repo.orchestrator.onDidChange,
       );
       this.views.set(root, { repo, runs, status });
-      runs.start();
+      runs?.start();
     }
   }
 
   private closeAll(): void {
     for (const v of this.views.values()) {
-      v.runs.dispose();
+      v.runs?.dispose();
       v.status.dispose();
     }
     this.views.clear();
