@@ -15,6 +15,8 @@ import { makeCleanRepo, tempDir } from '../../support/tempRepo';
 // issue 18, item 6: `agentSessions` in spectask.json lives on the shared design-docs branch, so a teammate (or a
 // remote) writes it. A value such as this one, resumed as `--resume <value>`, turned an `edit` Gemini into a shell.
 const HOSTILE = '--allowed-tools=run_shell_command';
+// A session is recorded once the CLI answered in it (before, the CLI may not have saved it: confirmedSession.ts).
+const ANSWER = JSON.stringify({ type: 'message', role: 'assistant', content: 'Reading.', delta: true });
 
 /** Records every argv that goes through the port; the local host runs it. */
 class RecordingHost implements AgentHost {
@@ -60,7 +62,9 @@ describe('agent session ids are machine-local: nothing from spectask.json reache
   function fakeGemini(): string {
     const cli = path.join(tempDir('fake-gemini-'), 'gemini');
     const init = JSON.stringify({ type: 'init', session_id: 'ses-42', model: 'fake' });
-    fs.writeFileSync(cli, `#!/bin/sh\n[ -f "$0.go" ] && exit 0\necho '${init}'\nexec sleep 30\n`, { mode: 0o755 });
+    fs.writeFileSync(cli, `#!/bin/sh\n[ -f "$0.go" ] && exit 0\necho '${init}'\necho '${ANSWER}'\nexec sleep 30\n`, {
+      mode: 0o755,
+    });
     return cli;
   }
 
@@ -146,7 +150,7 @@ describe('agent session ids are machine-local: nothing from spectask.json reache
     // Reports session ses-42 and ends at once, writing no spec: planning fails (no nudges, no retries).
     const cli = path.join(tempDir('fake-gemini-'), 'gemini');
     const init = JSON.stringify({ type: 'init', session_id: 'ses-42', model: 'fake' });
-    fs.writeFileSync(cli, `#!/bin/sh\necho '${init}'\nexit 0\n`, { mode: 0o755 });
+    fs.writeFileSync(cli, `#!/bin/sh\necho '${init}'\necho '${ANSWER}'\nexit 0\n`, { mode: 0o755 });
     const first = new RecordingHost();
     h = await open(repo, cli, first);
     const id = await h.orchestrator.create({ title: 'Greet', prompt: 'Say hi.' }, { startPlanning: true });
