@@ -1,5 +1,5 @@
 // The dashboard benchmark's large fleet (issue 22): 200 SpecTasks over every Board column, 50 of them live and
-// ticking, 20 snapshots a second — in the Board layout (which draws only the cards in view) and in the Agents grid.
+// ticking, 20 snapshots a second — in the Board layout and in the Agents grid (both draw only the cards in view).
 import { countByPhase, type FleetSnapshot } from '../src/protocol/fleet';
 import { PROTOCOL_VERSION } from '../src/protocol/messages';
 import { fleetPhaseOf } from '../src/core/orchestrator/fleetView';
@@ -88,6 +88,13 @@ export function largeFleetFigures(grid200: Frames, board200: Frames): Figure[] {
       value: percentile(board200.busy, 95),
       unit: 'ms',
       reference: { label: 'same fleet in the Agents grid', value: percentile(grid200.busy, 95), unit: 'ms' },
+      target: '≤ 33 ms',
+    },
+    {
+      metric: 'frame time p95, Agents grid (200 SpecTasks, 50 live, 20 snapshots/s)',
+      value: percentile(grid200.busy, 95),
+      unit: 'ms',
+      reference: { label: 'same fleet on the Board', value: percentile(board200.busy, 95), unit: 'ms' },
       target: '≤ 33 ms',
     },
     {

@@ -1,17 +1,21 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { FleetAgentCard } from '../src/protocol/fleet';
 import { AgentTaskCard } from './AgentTaskCard';
 import { backendLabelOf } from './backendLabel';
-import { gridTarget } from './cardNavigation';
+import { gridTarget, isNavKey } from './cardNavigation';
+import { useGridWindow } from './useGridWindow';
 import { useRovingFocus } from './useRovingFocus';
 import type { HostApi } from './vscodeApi';
 
-/** How many cards a row of the grid holds now (its CSS decides: one in a sidebar, more in a panel). */
-function perRow(list: HTMLElement | null): number {
-  if (!list) return 1;
-  return Math.max(1, getComputedStyle(list).gridTemplateColumns.split(' ').filter(Boolean).length);
-}
+/** How long after an arrow key the card it reached is kept in view while the rows around it are measured. */
+const REVEAL_MS = 1000;
 
-/** The Agents layout: a responsive grid of cards, cards waiting on a person first, one tab stop for the grid. */
+/**
+ * The Agents layout: a responsive grid of cards, cards waiting on a person first, one tab stop for the grid.
+ * It draws only the rows in view and the active card's row (useGridWindow): 200 SpecTasks cost what the few
+ * dozen on screen cost. Arrows reach every card: a card not drawn yet is drawn once it is the active one, and
+ * scrolled into view.
+ */
 export function AgentsGrid(props: {
   cards: readonly FleetAgentCard[];
   now: number;
@@ -19,23 +23,51 @@ export function AgentsGrid(props: {
   backendLabels?: Readonly<Record<string, string>>;
 }) {
   const { cards, now, host, backendLabels } = props;
+  const list = useRef<HTMLUListElement>(null);
   const ids = cards.map((c) => c.taskId);
-  const roving = useRovingFocus(cards, host, (current, key) =>
-    gridTarget(ids, perRow(document.querySelector('.fleet-grid')), current, key),
-  );
+  const perRowNow = useRef(1);
+  const roving = useRovingFocus(cards, host, (current, key) => gridTarget(ids, perRowNow.current, current, key));
+  const active = ids.indexOf(roving.activeId ?? '');
+  const { segments, perRow } = useGridWindow(list, cards.length, active >= 0 ? active : undefined);
+  perRowNow.current = perRow;
+  // A card the arrows reached far away is scrolled to where the rows above it were only estimated; as they are
+  // drawn and measured it may move. For a moment after the key, keep it in view.
+  const revealUntil = useRef(0);
+  useLayoutEffect(() => {
+    if (performance.now() > revealUntil.current) return;
+    const el = document.activeElement;
+    if (!(el instanceof HTMLElement) || el.dataset.taskId !== roving.activeId || !list.current?.contains(el)) return;
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
+  const onKeyDown = (e: KeyboardEvent) => {
+    roving.onKeyDown(e);
+    if (e.defaultPrevented && isNavKey(e.key)) revealUntil.current = performance.now() + REVEAL_MS;
+  };
   return (
-    <ul class="fleet-grid" aria-label="Agents" onKeyDown={roving.onKeyDown} onFocusIn={roving.onFocusIn}>
-      {cards.map((c) => (
-        <li key={c.taskId} class="fleet-cell">
-          <AgentTaskCard
-            card={c}
-            now={now}
-            host={host}
-            backendLabel={backendLabelOf(backendLabels, c.backend)}
-            active={c.taskId === roving.activeId}
-          />
-        </li>
-      ))}
+    <ul ref={list} class="fleet-grid" aria-label="Agents" onKeyDown={onKeyDown} onFocusIn={roving.onFocusIn}>
+      {/* One flat list: a card that moves between runs of rows keeps its element (and the focus). */}
+      {segments.flatMap((s, n) =>
+        s.kind === 'spacer'
+          ? [<li key={`spacer-${n}`} class="fleet-spacer" aria-hidden="true" style={{ height: `${s.height}px` }} />]
+          : cards.slice(s.from, s.to).map((c, i) => (
+              <li
+                key={c.taskId}
+                class="fleet-cell"
+                data-row={Math.floor((s.from + i) / perRow)}
+                aria-posinset={s.from + i + 1}
+                aria-setsize={cards.length}
+              >
+                <AgentTaskCard
+                  card={c}
+                  now={now}
+                  host={host}
+                  backendLabel={backendLabelOf(backendLabels, c.backend)}
+                  active={c.taskId === roving.activeId}
+                />
+              </li>
+            )),
+      )}
     </ul>
   );
 }

@@ -108,7 +108,8 @@ describe('fleet dashboard under hostile content (real Chromium, production CSP)'
   });
 
   async function openWith(cards: FleetAgentCard[]): Promise<void> {
-    d = await DashboardPage.open(browser, server, { width: 1100, height: 800 });
+    // Tall enough that the grid, which draws only the rows in view, draws every card.
+    d = await DashboardPage.open(browser, server, { width: 1100, height: 8000 });
     probe = new HostileProbe(d.page);
     await probe.arm();
     await d.snapshot(1, snapshotOf(cards));

@@ -2,8 +2,13 @@
 import { PROTOCOL_VERSION, type HostToWebview } from '../../protocol/messages';
 import type { FleetSnapshot } from '../../protocol/fleet';
 
-/** The shortest time between two snapshots to the webview: changes within it are coalesced into one. */
-export const SNAPSHOT_COALESCE_MS = 30;
+/**
+ * The shortest time between two snapshots to the webview: changes within it are coalesced into one. One display
+ * frame: the webview draws at most one snapshot a frame anyway (useFleetSnapshot), so a longer window only adds
+ * to a tick's way to the card (up to the whole window while agents keep ticking; issue 24), and the window still
+ * grows with what a snapshot costs (SNAPSHOT_LOOP_SHARE).
+ */
+export const SNAPSHOT_COALESCE_MS = 16;
 /**
  * The share of the event loop snapshots may take: a snapshot that cost 10 ms to build and post (a large fleet,
  * a loaded machine) is followed by a window of 100 ms. Never longer than {@link SNAPSHOT_MAX_WINDOW_MS}.

@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { emptyFleetSnapshot } from '../../../src/protocol/fleet';
 import type { HostToWebview } from '../../../src/protocol/messages';
-import { SNAPSHOT_MAX_WINDOW_MS, SnapshotScheduler } from '../../../src/vscode/fleet/snapshotScheduler';
+import {
+  SNAPSHOT_COALESCE_MS,
+  SNAPSHOT_MAX_WINDOW_MS,
+  SnapshotScheduler,
+} from '../../../src/vscode/fleet/snapshotScheduler';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,5 +135,16 @@ describe('SnapshotScheduler', () => {
     cost = 1;
     s.onVisible();
     assert.equal(s.windowMs, 30, 'back to the shortest window once snapshots are cheap again');
+  });
+  it('holds a change back at most one display frame while agents keep ticking (the webview draws one a frame)', () => {
+    // Issue 24: a 30 ms window added up to 30 ms to a tick's way to the card whenever another tick had just gone out.
+    const s = new SnapshotScheduler(
+      emptyFleetSnapshot,
+      () => undefined,
+      () => true,
+    );
+    made.push(s);
+    assert.equal(s.windowMs, SNAPSHOT_COALESCE_MS);
+    assert.ok(SNAPSHOT_COALESCE_MS <= 1000 / 60, `window ${SNAPSHOT_COALESCE_MS} ms`);
   });
 });
