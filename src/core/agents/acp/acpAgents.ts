@@ -28,6 +28,13 @@ export interface AcpAgentSpec {
   stateFiles?: (stateDir: string, req: StartRequest) => InvocationFile[];
   /** Extra arguments for the request's model (only plain model names reach argv). */
   modelArgs?: (model: string) => string[];
+  /** Whose CLI state in the home the sandbox keeps writable (its sessions and login): `claude-cli`, `codex`, `gemini`. */
+  sandboxState?: string;
+  /**
+   * Arguments that grant the agent the run's extra folders (the SpecTask folder) where `additionalDirectories`
+   * of `session/new` is not enough (gemini refuses writes outside its workspace: "Path not in workspace").
+   */
+  dirArgs?: (dirs: readonly string[]) => string[];
 }
 
 /** Which ACP agent the back-end runs: a name from the lists, or an argv of its own. */
@@ -58,6 +65,9 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     stateDirEnv: 'GEMINI_CLI_HOME',
     stateFiles: (dir) => [{ path: path.join(dir, '.gemini', 'settings.json'), content: geminiEndpointSettings() }],
     modelArgs: (m) => ['--model', assertSafeModelName(m)],
+    sandboxState: 'gemini',
+    // One `--flag=value` argument: the folders are absolute paths of ours, and never read as options of their own.
+    dirArgs: (dirs) => (dirs.length ? [`--include-directories=${dirs.join(',')}`] : []),
   },
   {
     name: 'claude',
@@ -67,6 +77,7 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     installHint: 'npm install -g @agentclientprotocol/claude-agent-acp',
     envAllow: CLAUDE_ENV_ALLOW,
     endpointEnv: { baseUrl: 'ANTHROPIC_BASE_URL', apiKey: 'ANTHROPIC_API_KEY' },
+    sandboxState: 'claude-cli',
   },
   {
     name: 'codex',
@@ -76,6 +87,7 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     installHint: 'npm install -g @agentclientprotocol/codex-acp',
     envAllow: CODEX_ENV_ALLOW,
     endpointEnv: { apiKey: 'OPENAI_API_KEY' },
+    sandboxState: 'codex',
   },
   {
     name: 'copilot',

@@ -49,12 +49,25 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
   if (ep?.baseUrl && spec.endpointEnv?.baseUrl) env[spec.endpointEnv.baseUrl] = ep.baseUrl;
   const keyVar = ep?.apiKeyEnv ?? spec.endpointEnv?.apiKey;
   if (ep?.apiKey && keyVar) env[keyVar] = ep.apiKey;
+  const extraDirs = req.extraDirs ?? [];
   return {
     command: spec.command,
-    args: [...spec.args, ...(req.model && spec.modelArgs ? spec.modelArgs(req.model) : [])],
+    args: [
+      ...spec.args,
+      ...(req.model && spec.modelArgs ? spec.modelArgs(req.model) : []),
+      ...(spec.dirArgs ? spec.dirArgs(extraDirs) : []),
+    ],
     envAllow: spec.envAllow,
     env,
     files: ownHome && spec.stateFiles ? spec.stateFiles(ownHome, req) : [],
+    // What the sandbox lets the agent write: its worktree, its SpecTask folder, its state (and its own CLI's
+    // sessions and login in the home). Without these, bwrap bound only the cwd: the agent's writes to its SpecTask
+    // folder went to a throw-away tmpfs and its login was hidden.
+    sandbox: {
+      writable: [req.worktree, ...extraDirs],
+      stateDirs: req.stateDir ? [req.stateDir] : [],
+      ...(spec.sandboxState ? { backend: spec.sandboxState } : {}),
+    },
   };
 }
 

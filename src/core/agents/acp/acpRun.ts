@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { AgentRun, StartRequest } from '../agentBackend';
 import type { AgentEvent, ResultEvent, RunStatus } from '../agentEvents';
 import { buildAgentEnv } from '../agentEnv';
-import type { AgentHost, AgentProcess, ProcessExit, ProcessIdentity } from '../agentHost';
+import type { AgentHost, AgentProcess, AgentSandboxPaths, ProcessExit, ProcessIdentity } from '../agentHost';
 import { num, obj, str, type InvocationFile } from '../cliAdapter';
 import { LineSplitter, parseJsonLine } from '../lineSplitter';
 import { localAgentHost } from '../localAgentHost';
@@ -17,6 +17,7 @@ import { PRODUCT_VERSION } from '../../version';
 import { createAcpParseState, mapSessionUpdate, resultFromStopReason, type AcpParseState } from './acpEvents';
 import { AcpPermissionDesk } from './acpPermissionDesk';
 import { policyDecider, type PermissionDecider } from './acpPermissions';
+import { openAcpSession } from './acpSessionOpen';
 import { askingModeSwitch } from './acpSessionMode';
 import { MessageQueue, undeliveredNotice, type MessageOutcome, type MessageTaker } from '../agentMessages';
 import { promptTurns } from './acpFollowUps';
@@ -31,6 +32,8 @@ export interface AcpAgentCommand {
   env?: Readonly<Record<string, string>>;
   /** Files the agent needs before it starts (its settings in its state folder); written with mode 0600. */
   files?: readonly InvocationFile[];
+  /** The folders a confining host lets it write. */
+  sandbox?: AgentSandboxPaths;
 }
 
 /** Knobs of an ACP run; the defaults suit real use, tests shorten them. */
@@ -177,6 +180,7 @@ export class AcpRun implements AgentRun, MessageTaker {
         env,
         stdin: 'pipe',
         cpuPriority: this.req.cpuPriority,
+        sandbox: this.agent.sandbox,
       });
       this.proc = proc;
       this.watchStderr(proc);
@@ -229,25 +233,15 @@ export class AcpRun implements AgentRun, MessageTaker {
     const extra = dirs && caps?.sessionCapabilities?.additionalDirectories ? { additionalDirectories: dirs } : {};
     if (dirs && !extra.additionalDirectories)
       this.notice('warn', 'the agent takes no additional directories: it may be unable to write its SpecTask folder');
-    let sessionId: string;
-    let opened: unknown;
-    const resumeId = this.req.resumeSessionId;
-    if (resumeId !== undefined && caps?.sessionCapabilities?.resume) {
-      sessionId = assertSafeSessionId(resumeId);
-      opened = await ctx.request('session/resume', { sessionId, cwd, mcpServers: [], ...extra });
-    } else if (resumeId !== undefined && caps?.loadSession) {
-      sessionId = assertSafeSessionId(resumeId);
-      this.replaying = true;
-      try {
-        opened = await ctx.request('session/load', { sessionId, cwd, mcpServers: [], ...extra });
-      } finally {
-        this.replaying = false;
-      }
-    } else {
-      if (resumeId !== undefined) this.notice('warn', 'the agent cannot resume sessions: this run starts a new one');
-      opened = await ctx.request('session/new', { cwd, mcpServers: [], ...extra });
-      sessionId = (opened as { sessionId: string }).sessionId;
-    }
+    const { sessionId, opened } = await openAcpSession({
+      ctx,
+      caps,
+      cwd,
+      extra,
+      resumeId: this.req.resumeSessionId,
+      replaying: (on) => (this.replaying = on),
+      notice: (level, message) => this.notice(level, message),
+    });
     // In a mode where the agent decides alone (Claude Code's `auto`), the permission level would never be asked.
     const modeId = askingModeSwitch(opened);
     if (modeId) await ctx.request('session/set_mode', { sessionId, modeId });

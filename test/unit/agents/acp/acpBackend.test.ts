@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PermissionPolicy, StartRequest } from '../../../../src/core/agents/agentBackend';
 import type { AgentEvent } from '../../../../src/core/agents/agentEvents';
-import { AcpBackend } from '../../../../src/core/agents/acp/acpBackend';
+import { BUILTIN_ACP_AGENTS } from '../../../../src/core/agents/acp/acpAgents';
+import { AcpBackend, acpCommandFor } from '../../../../src/core/agents/acp/acpBackend';
+import type { AgentHost, AgentInvocation } from '../../../../src/core/agents/agentHost';
+import { localAgentHost } from '../../../../src/core/agents/localAgentHost';
 
 /** The scripted agent, built next to this test by `node esbuild.mjs --tests`. */
 const AGENT = path.join(__dirname, 'scriptedAcpAgent.js');
@@ -219,6 +222,57 @@ describe('ACP back-end (a scripted ACP agent as a child process)', () => {
     assert.ok(agentLog().some((l) => l.load));
     assert.ok(!events.some((e) => e.t === 'text' && e.text === 'old history'));
     assert.equal((await run.finished).status, 'error'); // the script refuses an unknown scenario's prompt
+  });
+
+  it('starts a new session, with a notice, when the agent no longer has the one to resume', async () => {
+    const run = backend('unknown-session').resume({ ...request({ mode: 'full' }), resumeSessionId: 'sess-gone' });
+    const events = await collect(run);
+    const result = await run.finished;
+    assert.equal(result.status, 'success', result.errorMessage);
+    assert.equal(result.sessionId, 'sess-1');
+    assert.ok(
+      events.some(
+        (e) => e.t === 'notice' && /could not resume session sess-gone \(.*Resource not found/.test(e.message),
+      ),
+      JSON.stringify(events.filter((e) => e.t === 'notice')),
+    );
+    assert.deepEqual(
+      agentLog()
+        .map((l) => Object.keys(l)[0])
+        .filter((k) => k !== 'initialize'),
+      ['resume', 'new', 'prompt'],
+    );
+  });
+
+  it('hands the sandbox what the agent may write: its worktree, its SpecTask folder, its CLI state', async () => {
+    const launched: AgentInvocation[] = [];
+    const host: AgentHost = {
+      launch: (inv) => (launched.push(inv), localAgentHost.launch(inv)),
+      isAlive: (i) => localAgentHost.isAlive(i),
+      killTreeOf: (i) => localAgentHost.killTreeOf(i),
+    };
+    const sandboxed = new AcpBackend(
+      {
+        name: 'scripted',
+        label: 'Scripted',
+        command: process.execPath,
+        args: [AGENT],
+        installHint: '',
+        env: { ACP_SCENARIO: 'unknown-session', ACP_SCRIPT_LOG: logFile },
+        sandboxState: 'claude-cli',
+      },
+      { graceMs: 1000, host },
+    );
+    await sandboxed.start(request({ mode: 'full' }, { stateDir: path.join(dir, 'state') })).finished;
+    assert.deepEqual(launched[0]?.sandbox, {
+      writable: [path.join(dir, 'wt'), extra],
+      stateDirs: [path.join(dir, 'state')],
+      backend: 'claude-cli',
+    });
+    const gemini = BUILTIN_ACP_AGENTS.find((a) => a.name === 'gemini')!;
+    assert.deepEqual(acpCommandFor(gemini, request({ mode: 'full' })).args.slice(-1), [
+      `--include-directories=${extra}`,
+    ]);
   });
 
   it('refuses a resume id that is not a plain session id, and reports an agent error as an error', async () => {

@@ -39,6 +39,9 @@ const text = (t: string) => ({ sessionUpdate: 'agent_message_chunk', content: { 
 
 async function prompt(ctx: Ctx, sessionId: string, cwd: string): Promise<acp.StopReason> {
   switch (scenario) {
+    case 'unknown-session':
+      await update(ctx, sessionId, text('a fresh start'));
+      return 'end_turn';
     case 'basic': {
       await update(ctx, sessionId, { sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: 'hmm' } });
       raw('this is not json');
@@ -199,6 +202,8 @@ acp
   })
   .onRequest('session/resume', (ctx) => {
     log({ resume: ctx.params });
+    // The agent never saved that session (a run killed before its first answer): claude-agent-acp's answer.
+    if (scenario === 'unknown-session') throw new acp.RequestError(-32002, 'Resource not found');
     return {};
   })
   .onRequest('session/load', async (ctx) => {
