@@ -2,6 +2,7 @@
 // (must not exist) and the status commit (leased on the design-docs head) — against a bare push of one new ref
 // to the same remote, measured in the same run. The remote is a bare repository on this machine reached through
 // git's file transport (the daemon's TCP hop would add the same to both). Ratios matter; the machine may be busy.
+// Then the throughput of 4 workers × 8 agents on one remote beside one local orchestrator (workersThroughput.ts).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +12,7 @@ import { GitRunner } from '../src/core/git/gitRunner';
 import { ClaimClient, newWorkerIdentity } from '../src/core/workers/claimClient';
 import { RemoteRefs } from '../src/core/workers/remoteRefs';
 import { now, percentile, report } from './benchKit';
+import { workersThroughput } from './workersThroughput';
 
 const RUNS = Number(process.env.BENCH_CLAIMS ?? 40);
 const DOCS = 'refs/heads/helix-design-docs';
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
       pushes.push(now() - t1);
     }
     const ref = { label: 'bare `git push` of one ref p50', value: percentile(pushes, 50), unit: 'ms' };
+    // BENCH_WORKER_TASKS=0 leaves the throughput run out (it starts W×A agents twice).
+    const throughput = Number(process.env.BENCH_WORKER_TASKS ?? 1) > 0 ? await workersThroughput() : [];
     report('workers', [
       {
         metric: `claim (commit + atomic leased push of claim and status) p50, ${RUNS} claims`,
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
         unit: 'ms',
         reference: { ...ref, label: 'bare `git push` p95', value: percentile(pushes, 95) },
       },
+      ...throughput,
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import { cleanupTemp, git, tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates } from './faultHarness';
+import { itemStates, sleep } from './faultHarness';
 import {
   agentsOf,
   cloneOf,
@@ -51,9 +51,13 @@ describe('faults: workers on other machines — a local orchestrator with pushTo
     const [local, remote] = [cloneOf(server.url()), cloneOf(server.url())];
     const logs = tempDir('spectask-prompts-');
     const [localLog, workerLog] = [path.join(logs, 'local.jsonl'), path.join(logs, 'worker.jsonl')];
-    const worker = startWorker(remote, { marker, pauseMs: 150, leaseS: 30, untilIdle: true, promptLog: workerLog });
-    const run = startLocalRun(local, { marker, pauseMs: 150, promptLog: localLog, capImplementation: 2 });
-    children.push(worker, run);
+    const worker = startWorker(remote, { marker, pauseMs: 400, leaseS: 30, untilIdle: true, promptLog: workerLog });
+    children.push(worker);
+    // The local clone was made before the worker claimed anything: it still reads every SpecTask as queued, so
+    // only the claims keep it off the one the worker runs.
+    for (let i = 0; i < 1200 && !/claimed SpecTask/.test(worker.output()); i++) await sleep(50);
+    const run = startLocalRun(local, { marker, pauseMs: 400, promptLog: localLog, capImplementation: 2 });
+    children.push(run);
     const [[workerCode], [runCode]] = (await Promise.all([once(worker, 'exit'), once(run, 'exit')])) as [number][];
     if (process.env.WORKERS_DEBUG) console.log(run.output(), '\n----\n', worker.output());
     const v: string[] = [];
