@@ -1,3 +1,4 @@
+import { FleetStatusPublisher } from '../core/orchestrator/fleetStatusFile';
 import * as fs from 'node:fs';
 import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
@@ -72,9 +73,14 @@ export async function workerCommand(args: ParsedArgs, io: WorkerIO): Promise<num
   const stamp = () => new Date().toISOString().slice(11, 19);
   worker.onDidEvent((e) => e.kind !== 'pushed' && io.out.write(`${stamp()} ${describe(e)}\n`));
   let stopAlive: (() => void) | undefined;
+  let status: FleetStatusPublisher | undefined;
   try {
     await worker.start();
     stopAlive = aliveFile(env, worker);
+    // Its live view for `spectask fleet` in the same clone (queue reasons, activity, back-end), like `spectask run`.
+    const o = worker.orchestrator;
+    if (o && worker.commonDir)
+      status = new FleetStatusPublisher(worker.commonDir, () => o.fleetSnapshot(), o.onDidChange);
     io.out.write(
       `${stamp()} worker ${workerName(worker.identity)} on remote '${remote}' (lease ${leaseMs / 1000} s)\n`,
     );
@@ -95,6 +101,7 @@ export async function workerCommand(args: ParsedArgs, io: WorkerIO): Promise<num
     return outcome === 'idle' ? 0 : 130;
   } finally {
     stopAlive?.();
+    status?.dispose();
     worker.dispose();
     registry.dispose();
   }

@@ -98,6 +98,11 @@ export class Worker extends Disposable {
     return this.opened?.orchestrator;
   }
 
+  /** The git directory shared by the clone's worktrees (where `<git-dir>/spectask/` lives), once started. */
+  get commonDir(): string | undefined {
+    return this.opened?.docs.repo.commonDir;
+  }
+
   /** Numbers of the SpecTasks this worker holds. */
   held(): string[] {
     return [...this.heldIds.keys()];
