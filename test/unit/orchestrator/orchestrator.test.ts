@@ -155,10 +155,10 @@ describe('Orchestrator', function () {
     for (let t0 = Date.now(); h.backend.calls.length < 2 && Date.now() - t0 < 10_000;)
       await new Promise((r) => setTimeout(r, 20));
     assert.equal(h.orchestrator.task(ids[2])!.status, 'queued_implementation');
-    assert.match(
-      h.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[2])!.queueReason ?? '',
-      /waiting for an implementation slot \(2 of 2 in use\)/,
-    );
+    // The scheduler's reasons are set by its tick, which may come just after the second agent started.
+    const reasonOf = () => h!.orchestrator.fleetSnapshot().cards.find((c) => c.taskId === ids[2])!.queueReason;
+    for (let t0 = Date.now(); !reasonOf() && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 20));
+    assert.match(reasonOf() ?? '', /waiting for an implementation slot \(2 of 2 in use\)/);
     assert.equal(h.backend.maxLive, 2);
     open();
     for (const id of ids.slice(0, 3)) await waitForStatus(h, id, 'implementation_review');
