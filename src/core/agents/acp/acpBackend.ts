@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { AgentBackend, AgentRun, BackendCapabilities, ProbeResult, StartRequest } from '../agentBackend';
 import { buildAgentEnv } from '../agentEnv';
 import { runEnvironment, type BackendInfo, type BackendRegistration } from '../backendRegistry';
@@ -50,6 +51,7 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
   const keyVar = ep?.apiKeyEnv ?? spec.endpointEnv?.apiKey;
   if (ep?.apiKey && keyVar) env[keyVar] = ep.apiKey;
   const extraDirs = req.extraDirs ?? [];
+  const programFiles = [spec.command, ...spec.args].filter((a) => path.isAbsolute(a));
   return {
     command: spec.command,
     args: [
@@ -67,6 +69,9 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
       writable: [req.worktree, ...extraDirs],
       stateDirs: req.stateDir ? [req.stateDir] : [],
       ...(spec.sandboxState ? { backend: spec.sandboxState } : {}),
+      // The program and a script the user's machine-scoped agent list names (`["node","/path/agent.mjs","--acp"]`)
+      // stay readable, also where the sandbox hides /tmp.
+      ...(programFiles.length ? { programFiles } : {}),
     },
   };
 }

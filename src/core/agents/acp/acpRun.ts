@@ -7,7 +7,7 @@ import type { AgentRun, StartRequest } from '../agentBackend';
 import type { AgentEvent, ResultEvent, RunStatus } from '../agentEvents';
 import { buildAgentEnv } from '../agentEnv';
 import type { AgentHost, AgentProcess, AgentSandboxPaths, ProcessExit, ProcessIdentity } from '../agentHost';
-import { num, obj, str, type InvocationFile } from '../cliAdapter';
+import { num, obj, type InvocationFile } from '../cliAdapter';
 import { LineSplitter, parseJsonLine } from '../lineSplitter';
 import { localAgentHost } from '../localAgentHost';
 import { RunEventChannel } from '../runEventChannel';
@@ -17,7 +17,7 @@ import { PRODUCT_VERSION } from '../../version';
 import { createAcpParseState, mapSessionUpdate, resultFromStopReason, type AcpParseState } from './acpEvents';
 import { AcpPermissionDesk } from './acpPermissionDesk';
 import { policyDecider, type PermissionDecider } from './acpPermissions';
-import { openAcpSession } from './acpSessionOpen';
+import { openAcpSession, rpcError } from './acpSessionOpen';
 import { askingModeSwitch } from './acpSessionMode';
 import { MessageQueue, undeliveredNotice, type MessageOutcome, type MessageTaker } from '../agentMessages';
 import { promptTurns } from './acpFollowUps';
@@ -401,15 +401,6 @@ export class AcpRun implements AgentRun, MessageTaker {
 }
 
 /** The message of a JSON-RPC error the agent answered with; `undefined` for anything else. */
-function rpcError(error: unknown): string | undefined {
-  const e = obj(error);
-  if (!e || typeof e.code !== 'number') return undefined;
-  const data = obj(e.data);
-  const detail = str(data?.details) ?? str(data?.message) ?? str(data?.startupFailureReason);
-  const auth = e.code === -32000 ? ' (authentication required: sign the agent in once on this machine)' : '';
-  return `${str(e.message) ?? 'error'} [${e.code}]${detail ? `: ${detail}` : ''}${auth}`;
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

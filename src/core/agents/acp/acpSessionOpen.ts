@@ -1,4 +1,5 @@
 import type * as acp from '@agentclientprotocol/sdk';
+import { obj, str } from '../cliAdapter';
 import { assertSafeSessionId } from '../sessionId';
 
 /** What the run needs from the agent's `initialize` answer to open a session. */
@@ -39,12 +40,20 @@ export async function openAcpSession(o: SessionOpening): Promise<{ sessionId: st
         o.replaying(false);
       }
     } catch (e) {
-      o.notice(
-        'warn',
-        `the agent could not resume session ${sessionId} (${(e as Error).message}): this run starts a new one`,
-      );
+      const why = rpcError(e) ?? (e as Error).message;
+      o.notice('warn', `the agent could not resume session ${sessionId} (${why}): this run starts a new one`);
     }
   } else if (resumeId !== undefined) o.notice('warn', 'the agent cannot resume sessions: this run starts a new one');
   const opened = await ctx.request('session/new', base);
   return { sessionId: (opened as { sessionId: string }).sessionId, opened };
+}
+
+/** A JSON-RPC error the agent answered, in one line with its details (`Internal error [-32603]: No previous…`). */
+export function rpcError(error: unknown): string | undefined {
+  const e = obj(error);
+  if (!e || typeof e.code !== 'number') return undefined;
+  const data = obj(e.data);
+  const detail = str(data?.details) ?? str(data?.message) ?? str(data?.startupFailureReason);
+  const auth = e.code === -32000 ? ' (authentication required: sign the agent in once on this machine)' : '';
+  return `${str(e.message) ?? 'error'} [${e.code}]${detail ? `: ${detail}` : ''}${auth}`;
 }

@@ -268,6 +268,8 @@ describe('ACP back-end (a scripted ACP agent as a child process)', () => {
       writable: [path.join(dir, 'wt'), extra],
       stateDirs: [path.join(dir, 'state')],
       backend: 'claude-cli',
+      // The node binary and the agent's script, named by absolute path: readable even under a hidden /tmp.
+      programFiles: [process.execPath, AGENT],
     });
     const gemini = BUILTIN_ACP_AGENTS.find((a) => a.name === 'gemini')!;
     assert.deepEqual(acpCommandFor(gemini, request({ mode: 'full' })).args.slice(-1), [
