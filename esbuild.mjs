@@ -125,6 +125,17 @@ if (tests) {
       external: ['vscode'],
     },
   );
+  // The ACP agent fixture the integration tier configures as a user's agent runs in the sandbox, which binds only
+  // the script it names (a clone under /tmp is hidden): bundled with the SDK, it needs no node_modules there.
+  configs.push({
+    ...node,
+    sourcemap: false,
+    minify: false,
+    format: 'esm',
+    entryPoints: ['test/fixtures/agents/acp-asking-agent.mjs'],
+    outfile: 'out/test/fixtures/acp-asking-agent.mjs',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   if (fs.existsSync('test/e2e')) {
     configs.push({
       ...testNode,

@@ -43,7 +43,8 @@ describe('an ACP permission request a person answers, in a real VS Code', functi
     repo = await eventually(() => api.services.repositories()[0], 'the repository opens');
     // Another suite may have put a fixture source in front of the orchestrator's own snapshots.
     api._testSetFleetSnapshotSource(undefined);
-    const agent = path.join(ext.extensionPath, 'test', 'fixtures', 'agents', 'acp-asking-agent.mjs');
+    // Bundled with the SDK by esbuild.mjs: in the sandbox only the script is readable, not the clone's node_modules.
+    const agent = path.join(ext.extensionPath, 'out', 'test', 'fixtures', 'acp-asking-agent.mjs');
     settings[0][1] = [
       { name: 'asking', command: [process.execPath, agent], envAllow: ['ACP_ASKS', 'ACP_HOLD', 'ACP_SCRIPT_LOG'] },
     ];
