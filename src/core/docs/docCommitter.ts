@@ -185,7 +185,7 @@ export class DocCommitter extends Disposable {
     let out = await commitOnly(['-m', message], files);
     if (out === null) return this.commitFiles(git, files, message);
     if (out === undefined) return undefined;
-    const touched = filesTouchedSince(cwd, written);
+    const touched = await filesTouchedSince(cwd, written);
     if (touched.length && (await waitForTornFiles(git, cwd, touched)))
       out = (await commitOnly(['--amend', '--no-edit'], touched)) ?? out;
     return this.shaOfCommit(git, cwd, out);

@@ -1,4 +1,5 @@
-import * as fs from 'node:fs';
+import * as fsSync from 'node:fs';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
 /**
@@ -12,21 +13,26 @@ export interface WrittenFile {
   size: number;
 }
 
-/** The signature of `abs` now (right after a synchronous write); undefined when it cannot be read. */
+/** The signature of `abs` now; undefined when it cannot be read. */
+export async function writtenFileSignature(abs: string): Promise<WrittenFile | undefined> {
+  const st = await fs.lstat(abs).catch(() => undefined);
+  return st && { ino: st.ino, ctimeMs: st.ctimeMs, size: st.size };
+}
+
+/** {@link writtenFileSignature}, synchronous (right after a synchronous write). */
 export function writtenFileSignatureSync(abs: string): WrittenFile | undefined {
-  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+  const st = fsSync.lstatSync(abs, { throwIfNoEntry: false });
   return st && { ino: st.ino, ctimeMs: st.ctimeMs, size: st.size };
 }
 
 /**
  * Of `written` (paths relative to `root`), the files touched since they were written: another writer (an
  * agent rewriting `tasks.md` by truncating it first) may have made git read them torn. Usually none.
- * Synchronous: one `lstat` per file, after every commit of ticks.
  */
-export function filesTouchedSince(root: string, written: ReadonlyMap<string, WrittenFile>): string[] {
+export async function filesTouchedSince(root: string, written: ReadonlyMap<string, WrittenFile>): Promise<string[]> {
   const touched: string[] = [];
   for (const [rel, before] of written) {
-    const now = writtenFileSignatureSync(path.join(root, rel));
+    const now = await writtenFileSignature(path.join(root, rel));
     if (!now || now.ino !== before.ino || now.ctimeMs !== before.ctimeMs || now.size !== before.size) touched.push(rel);
   }
   return touched;
