@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { FleetAgentCard } from '../src/protocol/fleet';
 import { AgentTaskCard } from './AgentTaskCard';
 import { backendLabelOf } from './backendLabel';
@@ -7,8 +7,8 @@ import { useGridWindow } from './useGridWindow';
 import { useRovingFocus } from './useRovingFocus';
 import type { HostApi } from './vscodeApi';
 
-/** How long after an arrow key the card it reached is kept in view while the rows around it are measured. */
-const REVEAL_MS = 1000;
+/** What the person does that ends keeping the focused card in view: they move the page themselves. */
+const OWN_SCROLL_EVENTS = ['wheel', 'touchstart', 'pointerdown'] as const;
 
 /**
  * The Agents layout: a responsive grid of cards, cards waiting on a person first, one tab stop for the grid.
@@ -31,18 +31,32 @@ export function AgentsGrid(props: {
   const { segments, perRow } = useGridWindow(list, cards.length, active >= 0 ? active : undefined);
   perRowNow.current = perRow;
   // A card the arrows reached far away is scrolled to where the rows above it were only estimated; as they are
-  // drawn and measured it may move. For a moment after the key, keep it in view.
-  const revealUntil = useRef(0);
+  // drawn and measured it may move. Keep it in view from the key until the person scrolls, clicks or types
+  // something else: a time window was too short on a loaded machine, where the rows were still being measured.
+  const revealing = useRef(false);
+  useEffect(() => {
+    const stop = () => (revealing.current = false);
+    const stopOnOtherKey = (e: KeyboardEvent) => {
+      if (!isNavKey(e.key)) revealing.current = false;
+    };
+    for (const type of OWN_SCROLL_EVENTS) window.addEventListener(type, stop, { capture: true, passive: true });
+    window.addEventListener('keydown', stopOnOtherKey, { capture: true });
+    return () => {
+      for (const type of OWN_SCROLL_EVENTS) window.removeEventListener(type, stop, { capture: true });
+      window.removeEventListener('keydown', stopOnOtherKey, { capture: true });
+    };
+  }, []);
   useLayoutEffect(() => {
-    if (performance.now() > revealUntil.current) return;
+    if (!revealing.current) return;
     const el = document.activeElement;
     if (!(el instanceof HTMLElement) || el.dataset.taskId !== roving.activeId || !list.current?.contains(el)) return;
     const r = el.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    // Card heights are fractional: a card scrolled to the edge may end a fraction of a pixel past it.
+    if (r.top < -1 || r.bottom > window.innerHeight + 1) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   });
   const onKeyDown = (e: KeyboardEvent) => {
     roving.onKeyDown(e);
-    if (e.defaultPrevented && isNavKey(e.key)) revealUntil.current = performance.now() + REVEAL_MS;
+    if (e.defaultPrevented && isNavKey(e.key)) revealing.current = true;
   };
   return (
     <ul ref={list} class="fleet-grid" aria-label="Agents" onKeyDown={onKeyDown} onFocusIn={roving.onFocusIn}>
