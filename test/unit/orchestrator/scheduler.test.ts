@@ -1,15 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { schedule, type SchedulableTask } from '../../../src/core/orchestrator/scheduler';
-import type { SpecTaskStatus } from '../../../src/core/orchestrator/statusMachine';
+import { schedule } from '../../../src/core/orchestrator/scheduler';
+import { schedulableTask } from './schedulableTasks';
 
-const task = (n: number, status: SpecTaskStatus, extra: Partial<SchedulableTask> = {}): SchedulableTask => ({
-  id: `t${n}`,
-  number: String(n).padStart(6, '0'),
-  status,
-  priorityRank: 2,
-  dependsOn: [],
-  ...extra,
-});
+const task = schedulableTask;
 const limits = { planning: 3, implementation: 2, autoStart: false };
 
 describe('scheduler', () => {
