@@ -3,17 +3,25 @@
 // in the same run, one local orchestrator (`spectask run`) with W×A agents on a clone of the same seeded remote.
 // Both use the fixture agent (test/fixtures/custom-agent), ticking ITEMS items STEP_MS apart, so the difference is
 // the coordination: claims, fenced pushes, refusals and retries. Machine-dependent: ratios only.
-import { spawn } from 'node:child_process';
+// The SpecTasks are seeded in one commit (records written as `spectask create` + `skip-planning` leave them): two
+// CLI processes per SpecTask took 90 s of the run on 2 cores. Each phase has a deadline: a phase that has not
+// finished by then is stopped (SIGTERM, as Ctrl+C) and its figure says how many SpecTasks it did in that time.
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupTemp, GIT_ENV, tempDir } from '../test/support/tempRepo';
-import { AGENT, CLI, cloneOf, DOCS, remoteFile, seedRemote } from '../test/faults/workersWorld';
+import { TASKS_DIR, taskFolderName } from '../src/core/docs/designDocsLayout';
+import { newSpecTaskRecord } from '../src/core/docs/specTaskSchema';
+import { cleanupTemp, git, GIT_ENV, tempDir } from '../test/support/tempRepo';
+import { AGENT, CLI, cloneOf, DOCS, remoteFile } from '../test/faults/workersWorld';
 import { now, type Figure } from './benchKit';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const AGENTS = Number(process.env.BENCH_WORKER_AGENTS ?? 8);
-const TASKS = Number(process.env.BENCH_WORKER_TASKS ?? 64);
+/** One SpecTask per agent slot by default: every agent of every worker gets one (64 took 4 minutes on 2 cores). */
+const TASKS = Number(process.env.BENCH_WORKER_TASKS ?? WORKERS * AGENTS);
+/** Per phase (the workers', the local orchestrator's): past it the phase is stopped and counted as it stands. */
+const DEADLINE_MS = Number(process.env.BENCH_WORKER_DEADLINE_S ?? 120) * 1000;
 const ITEMS = 3;
 const STEP_MS = Number(process.env.BENCH_WORKER_STEP_MS ?? 100);
 
@@ -27,15 +35,57 @@ const AGENT_OPTIONS = [
   '0',
 ];
 
-/** Runs the CLI in `cwd` until it exits; its output. */
-async function cli(cwd: string, args: string[]): Promise<string> {
+/** Runs the CLI in `cwd` until it exits, or until `deadline` (then SIGTERM, like Ctrl+C); its output. */
+async function cli(cwd: string, args: string[], deadline: number): Promise<{ out: string; stopped: boolean }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...GIT_ENV, SPECTASK_SANDBOX: 'off' } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const [code] = (await once(child, 'exit')) as [number];
-  if (code !== 0) throw new Error(`spectask ${args[0]} exited ${code}: ${out.slice(-1500)}`);
-  return out;
+  let stopped = false;
+  const timer = setTimeout(
+    () => {
+      stopped = true;
+      child.kill('SIGTERM');
+    },
+    Math.max(0, deadline - now()),
+  );
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  if (code !== 0 && !stopped) throw new Error(`spectask ${args[0]} exited ${code}: ${out.slice(-1500)}`);
+  return { out, stopped };
+}
+
+/**
+ * A bare remote whose design-docs branch holds `tasks` SpecTasks queued for implementation, each with `items`
+ * checklist items, in one commit: what `spectask create` and `skip-planning` leave, written directly.
+ */
+function seedQueued(tasks: number, items: number): string {
+  const bare = path.join(tempDir('spectask-bench-remote-'), 'remote.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: GIT_ENV });
+  const seed = tempDir('spectask-bench-seed-');
+  git(seed, 'init', '-q', '-b', 'main');
+  fs.writeFileSync(path.join(seed, 'README.md'), '# app\n');
+  git(seed, 'add', '.');
+  git(seed, 'commit', '-q', '-m', 'initial');
+  git(seed, 'checkout', '-q', '--orphan', DOCS);
+  git(seed, 'rm', '-rqf', '.');
+  const checklist = Array.from({ length: items }, (_, i) => `- [ ] T${i + 1}: step ${i + 1}`).join('\n');
+  for (let n = 1; n <= tasks; n++) {
+    const title = `Remote task ${n}`;
+    const dir = path.join(seed, TASKS_DIR, taskFolderName(n, `remote-task-${n}`));
+    fs.mkdirSync(dir, { recursive: true });
+    const record = newSpecTaskRecord({ number: n, title, prompt: 'work remotely', baseBranch: 'main' });
+    record.status = 'queued_implementation';
+    record.history.push({ at: record.createdAt, to: 'queued_implementation', trigger: 'skip_planning' });
+    fs.writeFileSync(path.join(dir, 'spectask.json'), `${JSON.stringify(record, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, 'requirements.md'), `# Requirements: ${title}\n`);
+    fs.writeFileSync(path.join(dir, 'design.md'), `# Design: ${title}\n`);
+    fs.writeFileSync(path.join(dir, 'tasks.md'), `# Implementation Tasks: ${title}\n\n${checklist}\n`);
+  }
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '-q', '-m', `${tasks} SpecTasks queued for implementation`);
+  git(seed, 'push', '-q', bare, 'main:refs/heads/main', `${DOCS}:refs/heads/${DOCS}`);
+  return bare;
 }
 
 /** SpecTasks of the seeded set whose status on `ref` of `bare` is implementation_review. */
@@ -59,19 +109,19 @@ function countPushes(bare: string): string {
 
 export async function workersThroughput(): Promise<Figure[]> {
   try {
-    const { bare } = seedRemote(TASKS, ITEMS);
+    const bare = seedQueued(TASKS, ITEMS);
     const copy = path.join(tempDir('spectask-bench-reference-'), 'remote.git');
     fs.cpSync(bare, copy, { recursive: true });
     const counter = countPushes(bare);
 
     const clones = Array.from({ length: WORKERS }, () => cloneOf(bare));
     const t0 = now();
-    const outputs = await Promise.all(
-      clones.map((c) => cli(c, ['worker', '--max-agents', String(AGENTS), '--until-idle', ...AGENT_OPTIONS])),
-    );
+    const workerArgs = ['worker', '--max-agents', String(AGENTS), '--until-idle', ...AGENT_OPTIONS];
+    const runs = await Promise.all(clones.map((c) => cli(c, workerArgs, t0 + DEADLINE_MS)));
     const workerMinutes = (now() - t0) / 60_000;
     const workerDone = reviewed(bare, DOCS);
-    const refused = outputs
+    const refused = runs
+      .map((r) => r.out)
       .join('\n')
       .split('\n')
       .filter((l) => / push refused: /.test(l)).length;
@@ -79,19 +129,26 @@ export async function workersThroughput(): Promise<Figure[]> {
 
     const local = cloneOf(copy);
     const t1 = now();
-    await cli(local, ['run', '--until-idle', '--cap-implementation', String(WORKERS * AGENTS), ...AGENT_OPTIONS]);
+    const localArgs = ['run', '--until-idle', '--cap-implementation', String(WORKERS * AGENTS), ...AGENT_OPTIONS];
+    const localRun = await cli(local, localArgs, t1 + DEADLINE_MS);
     const localMinutes = (now() - t1) / 60_000;
     const localDone = reviewed(path.join(local, '.git'), DOCS);
-    if (workerDone !== TASKS || localDone !== TASKS)
+    const cut = (stopped: boolean, done: number) =>
+      stopped ? `; stopped at the ${DEADLINE_MS / 1000} s deadline with ${done} of ${TASKS} done` : '';
+    // A phase that ended on its own must have done everything; one stopped at its deadline is counted as it stands.
+    if ((!runs.some((r) => r.stopped) && workerDone !== TASKS) || (!localRun.stopped && localDone !== TASKS))
       throw new Error(`not every SpecTask was done: workers ${workerDone}, local ${localDone} of ${TASKS}`);
     const shape = `${WORKERS} workers × ${AGENTS} agents, ${TASKS} SpecTasks × ${ITEMS} items`;
     return [
       {
-        metric: `SpecTasks per minute, ${shape}`,
+        metric: `SpecTasks per minute, ${shape}${cut(
+          runs.some((r) => r.stopped),
+          workerDone,
+        )}`,
         value: workerDone / workerMinutes,
         unit: '/min',
         reference: {
-          label: `one local orchestrator with ${WORKERS * AGENTS} agents`,
+          label: `one local orchestrator with ${WORKERS * AGENTS} agents${cut(localRun.stopped, localDone)}`,
           value: localDone / localMinutes,
           unit: '/min',
         },

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { vscode } from '../vscodeApi';
-import type { FleetSnapshot } from '../../protocol/fleet';
+import type { FleetAgentCard, FleetSnapshot } from '../../protocol/fleet';
 import type { GitQueueRegistry } from '../../core/git/gitQueue';
 import { Disposable, Emitter, type Event } from '../../core/lifecycle';
 import { FleetStatusPublisher } from '../../core/orchestrator/fleetStatusFile';
@@ -84,7 +84,7 @@ export class RemoteRunViews extends Disposable {
       ...snapshot,
       cards: snapshot.cards.map((c) => {
         const run = held.get(c.taskId);
-        return run ? remoteCard(c, run) : c;
+        return run ? heldCard(c, run) : c;
       }),
     };
   }
@@ -128,4 +128,13 @@ export class RemoteRunViews extends Disposable {
     }
     this.views.clear();
   }
+}
+
+/**
+ * The card of a run a worker holds. It is not queued here: the scheduler's queue reason for it ("running on worker
+ * …", which the tree item shows) would only repeat the card's worker line, under a "waiting" clock.
+ */
+function heldCard(card: FleetAgentCard, run: RemoteRun): FleetAgentCard {
+  const { queueReason: _notQueuedHere, ...rest } = remoteCard(card, run);
+  return rest;
 }

@@ -67,7 +67,10 @@ export class RepositoryHub extends Disposable implements SpecTaskServices {
         this.settings = readOrchestratorSettings();
         this.backends.rebuild();
         for (const r of this.open.values()) r.orchestrator.kick();
-        if (e.affectsConfiguration('spectask.designDocsBranch')) void this.reopenAll();
+        // Both are read when a repository opens: pushToRemote decides whether it claims on the remote, and the
+        // remote-run view pulls workers' "implementation" statuses only where it does (else: resumed as orphans).
+        if (e.affectsConfiguration('spectask.designDocsBranch') || e.affectsConfiguration('spectask.pushToRemote'))
+          void this.reopenAll();
       }),
     );
     this._register(
