@@ -16,7 +16,7 @@ import {
   TASKS_DIR,
   TASKS_FILE,
 } from './designDocsLayout';
-import { checkedDocuments, listedDocuments, type FolderDocuments } from './listedDocuments';
+import { listedDocuments, type FolderDocuments } from './listedDocuments';
 import { assertNoSymlinkBelow, assertNoSymlinkBelowSync, BranchFileRefusedError } from './noFollow';
 import { validateSpecTaskRecord, type SpecTaskRecord } from './specTaskSchema';
 import { titleFromHeading } from './specTaskTemplates';
@@ -67,11 +67,15 @@ export interface SpecTaskDetails extends SpecTaskSummary {
 export class SpecTaskReader {
   /** Task number → folder, from the last full listing (the first folder of each number, as {@link resolve} picks). */
   private readonly byNumber = new Map<number, string>();
+  /** The documents of folders whose parents were checked (see {@link readNow}), read with the fewest calls. */
+  private readonly documents: FolderDocuments;
 
   constructor(
     readonly worktreePath: string,
     private readonly contextItems = DEFAULT_CONTEXT_ITEMS,
-  ) {}
+  ) {
+    this.documents = listedDocuments(worktreePath);
+  }
 
   /**
    * Every SpecTask folder, current layout first (by number), then legacy folders (by name). The folders are
@@ -81,10 +85,9 @@ export class SpecTaskReader {
   async list(): Promise<SpecTaskSummary[]> {
     const folders = await this.folders();
     const out: SpecTaskSummary[] = [];
-    const documents = listedDocuments(this.worktreePath);
     for (let i = 0; i < folders.length; i += READ_CHUNK) {
       if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      for (const f of folders.slice(i, i + READ_CHUNK)) out.push(this.readNow(f.rel, f.layout, false, documents));
+      for (const f of folders.slice(i, i + READ_CHUNK)) out.push(this.readNow(f.rel, f.layout, false, true));
     }
     return out;
   }
@@ -142,17 +145,13 @@ export class SpecTaskReader {
   /**
    * One folder's small documents, read synchronously (a fraction of a millisecond). Only what the result
    * needs is read: `design.md` is only looked at, and `requirements.md` only read when no record names the
-   * title. `listed`: the documents of a folder that came from {@link folders}, whose parents were checked for
-   * links; otherwise the folders above it are checked here.
+   * title. `listed`: the folder came from {@link folders}, whose parents were checked for links; otherwise the
+   * folder and the ones above it are checked here. Either way its documents are then read without a check of
+   * their parents.
    */
-  private readNow(
-    rel: string,
-    layout: 'current' | 'legacy',
-    withChecklist: boolean,
-    listed?: FolderDocuments,
-  ): SpecTaskDetails {
+  private readNow(rel: string, layout: 'current' | 'legacy', withChecklist: boolean, listed = false): SpecTaskDetails {
     const abs = path.join(this.worktreePath, rel);
-    const docs = listed ?? checkedDocuments(this.worktreePath, true);
+    const docs = this.documents;
     // `abs` is normalized and the names are plain file names: no need for path.join's normalization.
     const inFolder = (file: string) => `${abs}${path.sep}${file}`;
     const name = path.posix.basename(rel);

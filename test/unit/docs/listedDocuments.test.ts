@@ -124,4 +124,16 @@ describe('listing SpecTasks: system calls per folder', function () {
     // read once each.
     assert.deepEqual(calls, { lstatSync: 9, fstatSync: 0, readSync: 6, openSync: 6 });
   });
+
+  it('one SpecTask with its checklist: its folder checked, then its documents read the same way', async () => {
+    for (const title of ['One', 'Two']) await dd.store.create({ title });
+    const { result, calls } = await counting(['lstatSync', 'fstatSync', 'readSync', 'openSync'], () =>
+      dd.store.get('2'),
+    );
+    assert.equal(result.title, 'Two');
+    assert.ok(result.checklist && result.documents.design && result.documents.requirements);
+    // The folder and its parents (design, design/tasks) checked with 3 lstats; then requirements.md and
+    // design.md looked at; spectask.json and tasks.md opened and read once each.
+    assert.deepEqual(calls, { lstatSync: 5, fstatSync: 0, readSync: 2, openSync: 2 });
+  });
 });
