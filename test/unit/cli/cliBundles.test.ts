@@ -64,4 +64,18 @@ describe('CLI bundles: dist/cli.js runs the design-docs commands without the who
       );
     }
   });
+
+  it('a command named like an object property is unknown, in both bundles', async () => {
+    const root = makeRepo();
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const inProcess = await runCli(root, name);
+      assert.deepEqual(
+        inProcess,
+        { code: 2, out: '', err: `spectask: unknown command '${name}'. Run 'spectask help'.\n` },
+        name,
+      );
+      const viaBin = spectask(path.join(DIST, 'cli.js'), root, name);
+      assert.deepEqual({ code: viaBin.code, out: viaBin.out, err: viaBin.err }, inProcess, name);
+    }
+  });
 });
