@@ -1,5 +1,6 @@
 // Builds every bundle from one script (see README "Build"):
-//   dist/extension.js  node, cjs, `vscode` external          dist/cli.js  node, cjs, VS Code-free
+//   dist/extension.js  node, cjs, `vscode` external          dist/cli.js  node, cjs, VS Code-free: the design-docs
+//   commands; dist/cliFull.js  node, cjs: every command, loaded by dist/cli.js for the others (src/cli/cliEntry.ts)
 //   dist/gitWorker.js  node, cjs: the helper process that starts git processes for both
 //   dist/mcp.js  node, cjs: the MCP SDK and server, required by `spectask mcp` only
 //   dist/webview.js/.css  browser, iife, Preact JSX            --tests: out/test/{unit,integration,webview}
@@ -66,9 +67,16 @@ const configs = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   {
     ...node,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/cliEntry.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [forbidVscode, problemMatcher],
+  },
+  // The whole CLI, loaded by dist/cli.js for every command but the design-docs ones (src/cli/cliEntry.ts).
+  {
+    ...node,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cliFull.js',
     plugins: [forbidVscode, problemMatcher],
   },
   // `spectask mcp`'s SDK and server, loaded by that command alone (src/cli/mcpCommand.ts).

@@ -293,3 +293,14 @@ async function withStore(
     registry.dispose();
   }
 }
+
+/** The commands on the design-docs branch alone: what the small CLI entry (cliEntry.ts) runs itself. */
+export const DESIGN_DOCS_COMMANDS = {
+  init: initCommand,
+  create: createCommand,
+  'depends-on': dependsOnCommand,
+  list: listCommand,
+  show: showCommand,
+  checklist: checklistCommand,
+  mark: markCommand,
+} as const;

@@ -1,60 +1,18 @@
-import { DesignDocsSyncError } from '../core/docs/designDocsSync';
-import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/version';
-import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
-import {
-  checklistCommand,
-  createCommand,
-  dependsOnCommand,
-  initCommand,
-  listCommand,
-  markCommand,
-  showCommand,
-} from './designDocsCommands';
-import { fleetCommand, lifecycleCommand, queueCommand, runCommand, type RunIO } from './orchestratorCommands';
-import { Interruption, interruptionFromSignals } from './interruption';
+import { DESIGN_DOCS_COMMANDS } from './designDocsCommands';
+import { fleetCommand, lifecycleCommand, queueCommand, runCommand } from './orchestratorCommands';
+import type { Interruption } from './interruption';
 import { syncCommand } from './syncCommand';
-import { WORKER_VALUE_OPTIONS, workerCommand } from './workerCommand';
+import { workerCommand } from './workerCommand';
 import { stopCommand } from './stopCommand';
 import { mcpCommand } from './mcpCommand';
 import { CLI_BACKEND_IDS } from './orchestratorSettings';
-import { useGitWorker } from '../core/git/gitExecutor';
+import { runCommandLine, type CliCommand } from './cliRun';
+import { runCliProcess } from './cliProcess';
 
-/** Options that take a value, for every command. */
-const VALUE_OPTIONS = new Set([
-  'repo',
-  'branch',
-  'prompt',
-  'priority',
-  'context',
-  'backend',
-  'planning-backend',
-  'implementation-backend',
-  'model',
-  'custom-command',
-  'acp-command',
-  'cap-planning',
-  'cap-implementation',
-  'permission',
-  'max-nudges',
-  'max-retries',
-  'idle-timeout',
-  'agent-priority',
-  'comment',
-  'document',
-  'line',
-  'quote',
-  'note',
-  'remote',
-  'depends-on',
-  'test-command',
-  'test-timeout',
-  'integration-strategy',
-  'file-overlap',
-  ...WORKER_VALUE_OPTIONS,
-]);
-
-const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>> = {
+/** Every command; the design-docs ones also run from the small entry (cliEntry.ts) without this bundle. */
+const COMMANDS: Record<string, CliCommand> = {
+  ...DESIGN_DOCS_COMMANDS,
   run: runCommand,
   fleet: fleetCommand,
   start: lifecycleCommand('start'),
@@ -67,13 +25,6 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: RunIO) => Promise<number>>
   retry: lifecycleCommand('retry'),
   archive: lifecycleCommand('archive'),
   restore: lifecycleCommand('restore'),
-  init: initCommand,
-  create: createCommand,
-  'depends-on': dependsOnCommand,
-  list: listCommand,
-  show: showCommand,
-  checklist: checklistCommand,
-  mark: markCommand,
   sync: syncCommand,
   worker: workerCommand,
   stop: stopCommand,
@@ -163,40 +114,12 @@ export async function main(
     out.write(`${PRODUCT_NAME} ${PRODUCT_VERSION}\n\n${HELP}`);
     return 0;
   }
-  try {
-    const args = parseArgs(argv, VALUE_OPTIONS);
-    const run = args.command ? COMMANDS[args.command] : undefined;
-    if (!run) throw new UsageError(`unknown command '${args.command ?? first}'. Run 'spectask help'.`);
-    const interruption = interrupted instanceof Interruption ? interrupted : undefined;
-    return await run(args, {
-      out,
-      cwd,
-      err,
-      interrupted: interrupted instanceof Interruption ? interrupted.requested : interrupted,
-      onForce: interruption && ((h) => interruption.onForce(h)),
-    });
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err.write(`spectask: ${e.message}\n`);
-      return 2;
-    }
-    const code = e instanceof RepositoryRefusedError || e instanceof DesignDocsSyncError ? ` [${e.code}]` : '';
-    err.write(`spectask: ${e instanceof Error ? e.message : String(e)}${code}\n`);
-    return 1;
-  }
+  return runCommandLine(COMMANDS, argv, { out, err, cwd, interrupted });
 }
 
-if (require.main === module) {
-  // The first Ctrl+C (or SIGTERM) stops gracefully: every agent gets its soft interrupt, a grace period, then
-  // its tree is killed, before the CLI exits. A second Ctrl+C kills the agents at once and exits.
-  const interruption = interruptionFromSignals();
-  // Exit only once stdout and stderr have drained: a pipe takes 64 KiB at a time, and process.exit() would
-  // cut `spectask list --json` short when its output is read by another program.
-  const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-  // Only the long-running orchestrator starts git from the helper process; one-shot commands spare starting it.
-  useGitWorker(process.argv[2] === 'run' || process.argv[2] === 'worker');
-  main(process.argv.slice(2), process.stdout, process.stderr, process.cwd(), interruption).then(exit, (err) => {
-    process.stderr.write(`spectask: ${err instanceof Error ? err.message : String(err)}\n`);
-    exit(1);
-  });
+/** Runs this bundle's CLI on the process's command line (dist/cli.js hands every command it lacks to it). */
+export function runAsProcess(): void {
+  runCliProcess(main);
 }
+
+if (require.main === module) runAsProcess();

@@ -4,12 +4,12 @@ import { GitQueueRegistry } from '../core/git/gitQueue';
 import { createProcessBackends } from '../core/orchestrator/backends';
 import { workerName } from '../core/workers/claimRecord';
 import { Worker, type WorkerEvent } from '../core/workers/worker';
+import { WORKER_VALUE_OPTIONS } from './cliOptions';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
 import type { CliIO } from './designDocsCommands';
 import { backendConfigFromArgs, ORCHESTRATOR_OPTIONS, settingsFromArgs } from './orchestratorSettings';
 
 /** Options of `spectask worker` that take a value (the command line's parser must know them). */
-export const WORKER_VALUE_OPTIONS = ['lease', 'max-agents'] as const;
 
 const USAGE =
   'spectask worker [--remote origin] [--lease <seconds>] [--max-agents <n>] [--until-idle] [orchestrator options]';

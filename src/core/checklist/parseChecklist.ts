@@ -1,4 +1,4 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import type { Checklist, ChecklistItem, ChecklistProblem, ChecklistProgress } from './checklistTypes';
 import { hasUtf8Bom, lineStartOffsets } from './lineIndex';
 import { assignItemId, splitItemId } from './itemText';
@@ -7,13 +7,24 @@ import { checklistProgress, progressOf } from './checklistFocus';
 import { scanSimpleChecklist, scanSimpleChecklistCounts, scanSimpleChecklistItem } from './simpleChecklistScan';
 
 /**
- * One parser for all checklists. `html: true` matters: with it an HTML comment is an `html_block` token, so a
- * `- [ ]` line inside `<!-- … -->` is not mistaken for an item. Nothing is ever rendered with this instance.
+ * One parser for all checklists, made on first use: the line scanner takes the checklists people and agents
+ * write, so a `spectask list` never loads markdown-it (issue 24: loading and building it was part of every
+ * command's start). `html: true` matters: with it an HTML comment is an `html_block` token, so a `- [ ]` line
+ * inside `<!-- … -->` is not mistaken for an item. Nothing is ever rendered with this instance.
  */
-const md = new MarkdownIt({ html: true });
-// Only block structure matters here: an inline token's `content` is filled by the block parser, so the core
-// rules that parse inline children (emphasis, links, typography) are switched off — about 3× faster.
-md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join'], true);
+let md: InstanceType<typeof MarkdownIt> | undefined;
+
+function markdownIt(): InstanceType<typeof MarkdownIt> {
+  if (md) return md;
+  // `require`, not `import`: the bundles then run markdown-it's module only here (its CommonJS build exports
+  // the constructor itself).
+  const create = require('markdown-it') as typeof MarkdownIt;
+  md = new create({ html: true });
+  // Only block structure matters here: an inline token's `content` is filled by the block parser, so the core
+  // rules that parse inline children (emphasis, links, typography) are switched off — about 3× faster.
+  md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join'], true);
+  return md;
+}
 
 /** `[ ]`, `[~]`, `[x]` or `[X]` at the start of an item's first paragraph, followed by whitespace or the end. */
 const MARKER_AT_START = /^\[([ xX~])\](?=\s|$)/;
@@ -93,7 +104,7 @@ export function parseChecklistWithMarkdownIt(source: string | Uint8Array): Check
 }
 
 function parseWithMarkdownIt(bytes: Uint8Array, text: string, lineStarts: number[]): Checklist {
-  const tokens = md.parse(text, {});
+  const tokens = markdownIt().parse(text, {});
   const items: ChecklistItem[] = [];
   const problems: ChecklistProblem[] = [];
   const seenIds = new Map<string, number>();

@@ -4,15 +4,15 @@ import { stateOfMarker } from './markers';
 
 /**
  * A line scanner for the checklists agents and people actually write: headings, blank lines, plain paragraphs,
- * fenced code at the margin, and single-line list items nested by indentation. For such a document it gives
- * exactly what markdown-it gives (a property test compares the two on generated documents), at the cost of one
- * pass over the lines instead of building a token stream — issue 24 measured the full parse at 44× a naive
- * line scan.
+ * fenced code and HTML comments at the margin, and single-line list items nested by indentation. For such a
+ * document it gives exactly what markdown-it gives (a property test compares the two on generated documents), at
+ * the cost of one pass over the lines instead of building a token stream — issue 24 measured the full parse at
+ * 44× a naive line scan.
  *
  * It does not try to be a Markdown parser. The moment a line could mean something this scanner does not model —
- * a tab in the indentation, a block quote, HTML, a table, a setext underline, indented code, text that continues
- * a list item's paragraph, a list right after a paragraph, a fence inside a list, a NUL — it returns undefined
- * and the caller parses the document with markdown-it. Wrong answers are the risk; a fallback only costs time.
+ * a tab in the indentation, a block quote, other HTML, a table, a setext underline, indented code, text that
+ * continues a list item's paragraph, a list right after a paragraph, a fence inside a list, a NUL — it returns
+ * undefined and the caller parses the document with markdown-it. Wrong answers are the risk; a fallback only costs time.
  */
 export function scanSimpleChecklist(text: string, offsets: ByteOffsets): Checklist | undefined {
   const scanned = scan(text, offsets, undefined);
@@ -63,6 +63,8 @@ function scan(
   const open: number[] = [];
   let previous: 'blank' | 'heading' | 'fence' | 'text' | 'item' = 'blank';
   let fence: { char: number; length: number } | undefined;
+  /** Inside an HTML comment block: up to the first line holding `-->`. */
+  let comment = false;
 
   const ends = new LineEnds(text);
   let pos = 0;
@@ -71,6 +73,14 @@ function scan(
     const next =
       end < text.length && text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
     if (offsets.lineStarts && line >= offsets.lineStarts.length) return undefined; // views disagree: be safe
+    if (comment) {
+      if (holdsCommentEnd(text, pos, end)) {
+        comment = false;
+        previous = 'fence';
+      }
+      pos = next;
+      continue;
+    }
     if (fence) {
       if (closesFence(text, pos, end, fence)) {
         fence = undefined;
@@ -142,6 +152,13 @@ function scan(
         previous = 'item';
       } else if (column > 0) {
         return undefined; // continuation text, indented code, or a block this scanner does not model
+      } else if (text.startsWith('<!--', pos)) {
+        // An HTML comment at the margin (the template of a new SpecTask's tasks.md holds one): in markdown-it an
+        // HTML block that ends with the first line holding `-->`, this one included; it interrupts a paragraph
+        // and ends every open list. Nothing in it is an item.
+        open.length = 0;
+        comment = !holdsCommentEnd(text, pos, end);
+        previous = 'fence';
       } else if (isFenceOpening(text, pos, end)) {
         open.length = 0;
         fence = { char: first, length: runLength(text, pos, end, first) };
@@ -237,6 +254,12 @@ function closesFence(text: string, pos: number, end: number, fence: { char: numb
   if (n < fence.length) return false;
   for (let i = p + n; i < end; i++) if (text.charCodeAt(i) !== SPACE) return false;
   return true;
+}
+
+/** Whether the line holds `-->` (where markdown-it's HTML comment block ends). */
+function holdsCommentEnd(text: string, pos: number, end: number): boolean {
+  const at = text.indexOf('-->', pos);
+  return at >= 0 && at + 3 <= end;
 }
 
 /** `#` to `######` at the margin, then a space or the line end. */

@@ -16,14 +16,8 @@ import {
   TASKS_DIR,
   TASKS_FILE,
 } from './designDocsLayout';
-import {
-  assertNoSymlinkBelow,
-  assertNoSymlinkBelowSync,
-  branchFileExistsSync,
-  branchFolderCheckSync,
-  BranchFileRefusedError,
-  readBranchFileSync,
-} from './noFollow';
+import { listedDocuments, type FolderDocuments } from './listedDocuments';
+import { assertNoSymlinkBelow, assertNoSymlinkBelowSync, BranchFileRefusedError } from './noFollow';
 import { validateSpecTaskRecord, type SpecTaskRecord } from './specTaskSchema';
 import { titleFromHeading } from './specTaskTemplates';
 
@@ -73,11 +67,15 @@ export interface SpecTaskDetails extends SpecTaskSummary {
 export class SpecTaskReader {
   /** Task number → folder, from the last full listing (the first folder of each number, as {@link resolve} picks). */
   private readonly byNumber = new Map<number, string>();
+  /** The documents of folders whose parents were checked (see {@link readNow}), read with the fewest calls. */
+  private readonly documents: FolderDocuments;
 
   constructor(
     readonly worktreePath: string,
     private readonly contextItems = DEFAULT_CONTEXT_ITEMS,
-  ) {}
+  ) {
+    this.documents = listedDocuments(worktreePath);
+  }
 
   /**
    * Every SpecTask folder, current layout first (by number), then legacy folders (by name). The folders are
@@ -147,10 +145,15 @@ export class SpecTaskReader {
   /**
    * One folder's small documents, read synchronously (a fraction of a millisecond). Only what the result
    * needs is read: `design.md` is only looked at, and `requirements.md` only read when no record names the
-   * title. `listed`: the folder came from {@link folders}, whose parents were checked for links.
+   * title. `listed`: the folder came from {@link folders}, whose parents were checked for links; otherwise the
+   * folder and the ones above it are checked here. Either way its documents are then read without a check of
+   * their parents.
    */
   private readNow(rel: string, layout: 'current' | 'legacy', withChecklist: boolean, listed = false): SpecTaskDetails {
     const abs = path.join(this.worktreePath, rel);
+    const docs = this.documents;
+    // `abs` is normalized and the names are plain file names: no need for path.join's normalization.
+    const inFolder = (file: string) => `${abs}${path.sep}${file}`;
     const name = path.posix.basename(rel);
     const parsedName = layout === 'current' ? parseTaskFolderName(name) : undefined;
     const problems: SpecTaskProblem[] = [];
@@ -158,7 +161,7 @@ export class SpecTaskReader {
     // The folder and the ones above are checked once; each document is then opened without following a link.
     let folderRefused: BranchFileRefusedError | undefined;
     try {
-      if (listed) branchFolderCheckSync(this.worktreePath, abs);
+      if (listed) docs.checkFolder(abs);
       else assertNoSymlinkBelowSync(this.worktreePath, abs);
     } catch (e) {
       if (e instanceof BranchFileRefusedError) folderRefused = e;
@@ -167,7 +170,7 @@ export class SpecTaskReader {
     const readBytes = (file: string): Buffer | undefined => {
       if (folderRefused) return undefined;
       try {
-        return readBranchFileSync(this.worktreePath, file, { parentsChecked: true });
+        return docs.read(file);
       } catch (e) {
         if (e instanceof BranchFileRefusedError) problems.push({ path: file, message: e.message });
         return undefined; // unreadable otherwise: as missing, like before
@@ -177,7 +180,7 @@ export class SpecTaskReader {
     const exists = (file: string): boolean => {
       if (folderRefused) return false;
       try {
-        return branchFileExistsSync(this.worktreePath, file, { parentsChecked: true });
+        return docs.exists(file);
       } catch (e) {
         if (e instanceof BranchFileRefusedError) problems.push({ path: file, message: e.message });
         return false;
@@ -185,7 +188,7 @@ export class SpecTaskReader {
     };
 
     let record: SpecTaskRecord | undefined;
-    const metaPath = path.join(abs, METADATA_FILE);
+    const metaPath = inFolder(METADATA_FILE);
     const metaText = readText(metaPath);
     if (metaText !== undefined) {
       documents.metadata = metaPath;
@@ -209,20 +212,22 @@ export class SpecTaskReader {
       }
     }
 
-    const reqPath = path.join(abs, REQUIREMENTS_FILE);
+    const reqPath = inFolder(REQUIREMENTS_FILE);
     // Its heading is the title only when there is no record.
     const requirements = record ? undefined : readText(reqPath);
     if (requirements !== undefined || (record && exists(reqPath))) documents.requirements = reqPath;
-    if (exists(path.join(abs, DESIGN_FILE))) documents.design = path.join(abs, DESIGN_FILE);
+    const designPath = inFolder(DESIGN_FILE);
+    if (exists(designPath)) documents.design = designPath;
 
     let checklistFile: string | undefined;
     let checklist: Checklist | undefined;
     let progress: ChecklistProgress | undefined;
     for (const file of [TASKS_FILE, LEGACY_CHECKLIST_FILE]) {
-      const bytes = readBytes(path.join(abs, file));
+      const checklistPath = inFolder(file);
+      const bytes = readBytes(checklistPath);
       if (bytes) {
         checklistFile = file;
-        documents.tasks = path.join(abs, file);
+        documents.tasks = checklistPath;
         // A summary shows only the counts: no item is built for it.
         if (withChecklist) checklist = parseChecklist(bytes);
         progress = checklist ? checklistProgress(checklist.items) : checklistProgressOf(bytes);

@@ -9,6 +9,7 @@ import {
   parseChecklistWithMarkdownIt,
 } from '../../../src/core/checklist/parseChecklist';
 import { scanSimpleChecklist } from '../../../src/core/checklist/simpleChecklistScan';
+import { tasksTemplate } from '../../../src/core/docs/specTaskTemplates';
 
 // The line scanner (issue 24) must give exactly what markdown-it gives, or step aside (undefined). These tests
 // compare the two on generated documents shaped like real checklists, with every construct the scanner does
@@ -190,4 +191,25 @@ describe('checklist line scanner (issue 24)', function () {
       assert.deepEqual(parseChecklist(doc), parseChecklistWithMarkdownIt(doc));
     });
   }
+
+  it("takes HTML comments at the margin (a new SpecTask's template) with markdown-it's result", () => {
+    const docs = [
+      tasksTemplate('Add login'),
+      '# T\n\n<!--\n- [ ] hidden\n-->\n- [ ] shown\n',
+      '# T\n\n- [ ] one\n<!-- note -->\n- [x] two\n',
+      'Some words\n<!--\n- [ ] hidden\n--> trailing - [ ] text\n- [~] shown\n',
+      '<!-->\n- [ ] after an empty comment\n',
+      '<!---->\n- [ ] after another\n',
+      '<!-- never closed\n- [ ] hidden\n\n- [x] hidden too\n',
+      '- [ ] a\n  - [ ] b\n<!-- x\n  - [ ] c\n-->\n  - [ ] d\n',
+      '<!-- a -->\r\n- [ ] crlf\r\n<!--\r- [ ] cr\r-->\r- [x] cr2\r',
+      '<!--\n```\n-->\n- [ ] not fenced\n```\n- [ ] fenced\n```\n',
+    ];
+    for (const text of docs) {
+      const doc = Buffer.from(text, 'utf8');
+      const fast = scan(doc);
+      assert.ok(fast, `taken by the scanner: ${JSON.stringify(text)}`);
+      assert.deepEqual(fast, parseChecklistWithMarkdownIt(doc), JSON.stringify(text));
+    }
+  });
 });
