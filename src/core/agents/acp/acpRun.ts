@@ -32,6 +32,8 @@ export interface AcpAgentCommand {
   env?: Readonly<Record<string, string>>;
   /** Files the agent needs before it starts (its settings in its state folder); written with mode 0600. */
   files?: readonly InvocationFile[];
+  /** Adjusts the final environment; the files it names are written like `files`. */
+  fixEnv?: (env: Record<string, string>) => InvocationFile[];
   /** The folders a confining host lets it write. */
   sandbox?: AgentSandboxPaths;
 }
@@ -168,7 +170,7 @@ export class AcpRun implements AgentRun, MessageTaker {
         ...this.agent.env,
         ...this.req.env,
       });
-      for (const f of this.agent.files ?? []) {
+      for (const f of [...(this.agent.files ?? []), ...(this.agent.fixEnv?.(env) ?? [])]) {
         await fs.promises.mkdir(path.dirname(f.path), { recursive: true });
         await fs.promises.writeFile(f.path, f.content, { mode: 0o600 });
       }
