@@ -13,9 +13,13 @@ describe('ACP back-end: codex-acp runs in the mode of the permission level, its 
     acpCommandFor(codex, { taskId: '1', worktree: '/w', prompt: 'p', permissions });
 
   it('picks the codex-acp mode of each level: asking the client, or without its own sandbox at full', () => {
-    const modes = (
-      [{ mode: 'read-only' }, { mode: 'edit' }, { mode: 'edit+commands', allow: [] }, { mode: 'full' }] as const
-    ).map((p) => commandAt(p).env?.INITIAL_AGENT_MODE);
+    const levels: PermissionPolicy[] = [
+      { mode: 'read-only' },
+      { mode: 'edit' },
+      { mode: 'edit+commands', allow: [] },
+      { mode: 'full' },
+    ];
+    const modes = levels.map((p) => commandAt(p).env?.INITIAL_AGENT_MODE);
     assert.deepEqual(modes, ['read-only', 'workspace-write', 'workspace-write', 'agent-full-access']);
   });
 
