@@ -10,7 +10,7 @@ import type { AgentHost, AgentProcess, AgentSandboxPaths, ProcessExit, ProcessId
 import { num, obj, type InvocationFile } from '../cliAdapter';
 import { LineSplitter, parseJsonLine } from '../lineSplitter';
 import { localAgentHost } from '../localAgentHost';
-import { RunEventChannel } from '../runEventChannel';
+import { ChannelRun } from '../channelRun';
 import { assertSafeSessionId } from '../sessionId';
 import { isOutsideGranted } from '../worktreePaths';
 import { PRODUCT_VERSION } from '../../version';
@@ -73,14 +73,9 @@ const MAX_MALFORMED_NOTICES = 5;
  * `session/cancel`, answers pending permission requests `cancelled`, and kills the process tree after the
  * grace period. Always ends the event stream with exactly one `result`.
  */
-export class AcpRun implements AgentRun, MessageTaker {
+export class AcpRun extends ChannelRun implements AgentRun, MessageTaker {
   readonly runId: string;
   readonly backend: string;
-  private readonly channel = new RunEventChannel();
-  readonly events = this.channel.events;
-  readonly onEvent = this.channel.onEvent;
-  readonly sessionId = this.channel.sessionId;
-  readonly finished: Promise<ResultEvent> = this.channel.finished;
 
   private proc: AgentProcess | undefined;
   private readonly state: AcpParseState;
@@ -107,6 +102,7 @@ export class AcpRun implements AgentRun, MessageTaker {
     private readonly req: StartRequest,
     private readonly opts: AcpRunOptions,
   ) {
+    super();
     this.runId = req.runId ?? randomUUID();
     this.backend = opts.backendId;
     this.limitTimers = new RunLimitTimers(
