@@ -164,10 +164,11 @@ describe('ACP adapter codex-acp (real adapter against the Responses fake, custom
   });
 
   const codex = BUILTIN_ACP_AGENTS.find((a) => a.name === 'codex')!;
-  /** Codex reads its providers from CODEX_HOME/config.toml: one pointing at the fake. */
-  // `agent-full-access`: codex's own bubblewrap helper (codex-linux-sandbox) is not found next to the bundled
-  // codex of codex-acp 2.6.0 ("bwrap: execvp codex-linux-sandbox"), so its sandboxed modes run no command here.
-  const backend = (scenario: string, mode = 'agent-full-access') => {
+  /**
+   * Codex reads its providers from CODEX_HOME/config.toml: one pointing at the fake. Its mode follows the
+   * permission level (acpCodexMode.ts); its own sandbox helper starts although that home lies in the temp dir.
+   */
+  const backend = (scenario: string) => {
     const home = path.join(repo.scratch, 'codex-home');
     fs.mkdirSync(home, { recursive: true });
     fs.writeFileSync(
@@ -187,7 +188,7 @@ describe('ACP adapter codex-acp (real adapter against the Responses fake, custom
       {
         ...codex,
         command: bin,
-        env: { CODEX_HOME: home, MODEL_PROVIDER: 'fake', NO_BROWSER: '1', INITIAL_AGENT_MODE: mode },
+        env: { CODEX_HOME: home, MODEL_PROVIDER: 'fake', NO_BROWSER: '1' },
       },
       {
         graceMs: 3000,
@@ -224,6 +225,57 @@ describe('ACP adapter codex-acp (real adapter against the Responses fake, custom
     assert.equal(repo.read('hello.txt'), 'hello\n');
     assert.match(repo.read('tasks.md'), /- \[x\] T1/);
   });
+  it('at edit+commands, in its own sandbox: writes, and asks for escalations, which the level answers', async () => {
+    // The model asks to run outside codex's sandbox; codex-acp turns that into session/request_permission.
+    const escalated = (cmd: string) => ({
+      tool: { name: 'exec_command', input: { cmd, sandbox_permissions: 'require_escalated', justification: 'needed' } },
+    });
+    fake.setScript([
+      exec(`printf 'hello\\n' > hello.txt`),
+      escalated('node ran.js'),
+      escalated('curl -s https://example.com/'),
+      { text: 'Done.' },
+    ]);
+    fs.writeFileSync(path.join(repo.worktree, 'ran.js'), "require('fs').writeFileSync('ran.txt', 'ran')\n");
+    const run = backend('permissions').start(request({ permissions: { mode: 'edit+commands', allow: ['node'] } }));
+    const events = await collect(run);
+    const result = await run.finished;
+    const decided = events.flatMap((e) =>
+      e.t === 'permission' && e.decision !== 'pending' ? [`${e.tool}: ${e.decision}: ${e.reason ?? ''}`] : [],
+    );
+    assert.deepEqual(
+      decided,
+      [
+        'node ran.js: allowed: allowed by the policy',
+        "curl -s https://example.com/: denied: 'curl' is not an allowed command",
+      ],
+      `${result.errorMessage} | ${shape(events)}`,
+    );
+    assert.equal(repo.read('hello.txt'), 'hello\n', 'the command inside its own sandbox wrote in the worktree');
+    assert.equal(repo.read('ran.txt'), 'ran', 'the command the level allowed ran');
+    // Codex's only refusal option ("No, and tell Codex what to do differently") ends its turn.
+    assert.equal(result.status, 'cancelled', `${result.errorMessage} | ${shape(events)}`);
+  });
+
+  it('at edit: its own sandbox keeps writes to the worktree and the SpecTask folder', async () => {
+    // Not under /tmp, which codex's workspace-write leaves writable (ours hides it).
+    fs.mkdirSync(path.resolve('test-results'), { recursive: true });
+    const outside = path.resolve('test-results', `codex-acp-outside-${randomUUID()}.txt`);
+    fake.setScript([
+      exec(`sed -i 's/- \\[ \\] T1/- [x] T1/' tasks.md`),
+      exec(`printf 'x\\n' > ${outside}`),
+      { text: 'Done.' },
+    ]);
+    const run = backend('edit').start(request({ permissions: { mode: 'edit' } }));
+    const events = await collect(run);
+    const result = await run.finished;
+    assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
+    assert.match(repo.read('tasks.md'), /- \[x\] T1/);
+    const wrote = fs.existsSync(outside);
+    fs.rmSync(outside, { force: true });
+    assert.equal(wrote, false, 'a write outside the worktree');
+  });
+
   it('cancels mid-turn and leaves no process behind', async () => {
     const marker = `spectask-e2e-${randomUUID()}`;
     fake.setScript([exec(longCommand(marker)), { text: 'never' }]);

@@ -64,28 +64,12 @@ const BACKENDS: BackendCase[] = [
  * fails the test. The matrix lists the causes under the table.
  */
 // Each known failure names its cause; a failing cell not listed here fails the test. (The first version of this
-// list was the ACP agents starting in the sandbox without their run's paths: fixed in acpBackend.ts.)
-const KNOWN_FAILURES: { backend: string; level?: string; column?: Column; message: RegExp; cause: string }[] = [
-  {
-    backend: 'claude-agent-acp',
-    column: 'Ctrl+C',
-    message: /no agent process outlives/,
-    cause:
-      'not diagnosed yet (ours until shown otherwise): after Ctrl+C the Claude Code process that claude-agent-acp started was still running when the check looked',
-  },
-  {
-    backend: 'codex-acp',
-    message: /requirements\.md is still the empty template/,
-    cause:
-      "the CLI's: codex-acp runs codex's own sandbox helper (codex-linux-sandbox), which cannot start inside bubblewrap, so at edit and edit+commands it writes nothing; ours: the run is not yet failed at once with that cause (it is nudged and retried)",
-  },
-  {
-    backend: 'codex-acp',
-    column: 'implement',
-    message: /checklist item is not \[x\]/,
-    cause: 'not diagnosed yet: after the SIGKILL restart, the resumed codex-acp session does not tick T1',
-  },
-];
+// list was the ACP agents starting in the sandbox without their run's paths: fixed in acpBackend.ts. codex-acp
+// wrote nothing at edit and edit+commands, and its resumed session at full ticked nothing, for one cause: its
+// default mode ran codex's own sandbox helper, which refused to start from a home in the temp dir: acpCodexMode.ts.
+// claude-agent-acp's Claude Code helper seen after Ctrl+C: bwrap exited with the agent before its namespace was
+// empty; the sandbox's stop now waits for that (namespaceInit.ts).)
+const KNOWN_FAILURES: { backend: string; level?: string; column?: Column; message: RegExp; cause: string }[] = [];
 interface RowPlan {
   backend: BackendCase;
   auth: AuthCase;

@@ -111,7 +111,7 @@ export function codexEndpointOverrides(
  * all fail ("bwrap: execvp codex-linux-sandbox") wherever bwrap is installed. When codex's home is inside the
  * temp dir (a home under /tmp, as in tests), codex gets a temp dir of its own inside its home, so the check passes.
  */
-function keepHelpersOutOfTempDir(env: Record<string, string>): InvocationFile[] {
+export function keepHelpersOutOfTempDir(env: Record<string, string>): InvocationFile[] {
   const home = codexHome(env);
   if (!home || process.platform === 'win32') return [];
   const tempDir = env.TMPDIR || '/tmp';

@@ -8,7 +8,7 @@ import {
   type MessageTaker,
 } from './agentMessages';
 import { processIdentity, type ProcessIdentity } from './processTree';
-import { RunEventChannel } from './runEventChannel';
+import { ChannelRun } from './channelRun';
 import { isSafeSessionId } from './sessionId';
 import { sumUsage } from './transcriptStore';
 
@@ -27,14 +27,9 @@ export function withFollowUps(backend: AgentBackend, req: StartRequest, first: A
   return new FollowUpRun(backend, req, first);
 }
 
-class FollowUpRun implements AgentRun, MessageTaker {
+class FollowUpRun extends ChannelRun implements AgentRun, MessageTaker {
   readonly runId: string;
   readonly backend: string;
-  private readonly channel = new RunEventChannel();
-  readonly events = this.channel.events;
-  readonly onEvent = this.channel.onEvent;
-  readonly sessionId = this.channel.sessionId;
-  readonly finished: Promise<ResultEvent> = this.channel.finished;
   private current: AgentRun;
   private stopped = false;
   private readonly queue = new MessageQueue(
@@ -48,6 +43,7 @@ class FollowUpRun implements AgentRun, MessageTaker {
     private readonly req: StartRequest,
     first: AgentRun,
   ) {
+    super();
     this.runId = first.runId;
     this.backend = first.backend;
     this.current = first;

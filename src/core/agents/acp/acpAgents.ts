@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import type { StartRequest } from '../agentBackend';
 import type { InvocationFile } from '../cliAdapter';
 import { CLAUDE_ENV_ALLOW } from '../claudeAdapter';
-import { CODEX_ENV_ALLOW } from '../codexAdapter';
+import { CODEX_ENV_ALLOW, keepHelpersOutOfTempDir } from '../codexAdapter';
 import { GEMINI_ENV_ALLOW, geminiEndpointSettings } from '../geminiAdapter';
 import { assertSafeModelName } from '../modelName';
+import { codexAcpMode } from './acpCodexMode';
 
 /** One ACP agent the user can pick: how to start it, and how to tell the user to install it. */
 export interface AcpAgentSpec {
@@ -35,6 +36,10 @@ export interface AcpAgentSpec {
    * of `session/new` is not enough (gemini refuses writes outside its workspace: "Path not in workspace").
    */
   dirArgs?: (dirs: readonly string[]) => string[];
+  /** Variables that put the agent in the mode of the run's permission level (codex-acp's initial mode). */
+  levelEnv?: (req: StartRequest) => Record<string, string>;
+  /** Adjusts the agent's final environment (the user's home known) and names the files that need to exist. */
+  fixEnv?: (env: Record<string, string>) => InvocationFile[];
 }
 
 /** Which ACP agent the back-end runs: a name from the lists, or an argv of its own. */
@@ -88,6 +93,10 @@ export const BUILTIN_ACP_AGENTS: readonly AcpAgentSpec[] = [
     envAllow: CODEX_ENV_ALLOW,
     endpointEnv: { apiKey: 'OPENAI_API_KEY' },
     sandboxState: 'codex',
+    levelEnv: (req) => ({ INITIAL_AGENT_MODE: codexAcpMode(req.permissions) }),
+    // Codex's own sandbox helper starts inside ours (as for the native back-end) once it may make its helper
+    // links: not in a home inside the temp dir, where it refuses and writes nothing at edit and edit+commands.
+    fixEnv: keepHelpersOutOfTempDir,
   },
   {
     name: 'copilot',

@@ -44,7 +44,7 @@ export function resolveAcpAgent(cfg: AcpConfig | undefined): AcpAgentSpec | unde
 /** The process of one run: the spec's argv plus what the request brings (model, endpoint, state folder). */
 export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCommand {
   const ep = req.endpoint;
-  const env: Record<string, string> = { ...spec.env };
+  const env: Record<string, string> = { ...spec.env, ...spec.levelEnv?.(req) };
   const ownHome = ep?.baseUrl && spec.stateDirEnv ? req.stateDir : undefined;
   if (ownHome && spec.stateDirEnv) env[spec.stateDirEnv] = ownHome;
   if (ep?.baseUrl && spec.endpointEnv?.baseUrl) env[spec.endpointEnv.baseUrl] = ep.baseUrl;
@@ -61,6 +61,7 @@ export function acpCommandFor(spec: AcpAgentSpec, req: StartRequest): AcpAgentCo
     ],
     envAllow: spec.envAllow,
     env,
+    fixEnv: spec.fixEnv,
     files: ownHome && spec.stateFiles ? spec.stateFiles(ownHome, req) : [],
     // What the sandbox lets the agent write: its worktree, its SpecTask folder, its state (and its own CLI's
     // sessions and login in the home). Without these, bwrap bound only the cwd: the agent's writes to its SpecTask

@@ -10,7 +10,7 @@ import type { AgentHost, AgentProcess, AgentSandboxPaths, ProcessExit, ProcessId
 import { num, obj, type InvocationFile } from '../cliAdapter';
 import { LineSplitter, parseJsonLine } from '../lineSplitter';
 import { localAgentHost } from '../localAgentHost';
-import { RunEventChannel } from '../runEventChannel';
+import { ChannelRun } from '../channelRun';
 import { assertSafeSessionId } from '../sessionId';
 import { isOutsideGranted } from '../worktreePaths';
 import { PRODUCT_VERSION } from '../../version';
@@ -32,6 +32,8 @@ export interface AcpAgentCommand {
   env?: Readonly<Record<string, string>>;
   /** Files the agent needs before it starts (its settings in its state folder); written with mode 0600. */
   files?: readonly InvocationFile[];
+  /** Adjusts the final environment; the files it names are written like `files`. */
+  fixEnv?: (env: Record<string, string>) => InvocationFile[];
   /** The folders a confining host lets it write. */
   sandbox?: AgentSandboxPaths;
 }
@@ -71,14 +73,9 @@ const MAX_MALFORMED_NOTICES = 5;
  * `session/cancel`, answers pending permission requests `cancelled`, and kills the process tree after the
  * grace period. Always ends the event stream with exactly one `result`.
  */
-export class AcpRun implements AgentRun, MessageTaker {
+export class AcpRun extends ChannelRun implements AgentRun, MessageTaker {
   readonly runId: string;
   readonly backend: string;
-  private readonly channel = new RunEventChannel();
-  readonly events = this.channel.events;
-  readonly onEvent = this.channel.onEvent;
-  readonly sessionId = this.channel.sessionId;
-  readonly finished: Promise<ResultEvent> = this.channel.finished;
 
   private proc: AgentProcess | undefined;
   private readonly state: AcpParseState;
@@ -105,6 +102,7 @@ export class AcpRun implements AgentRun, MessageTaker {
     private readonly req: StartRequest,
     private readonly opts: AcpRunOptions,
   ) {
+    super();
     this.runId = req.runId ?? randomUUID();
     this.backend = opts.backendId;
     this.limitTimers = new RunLimitTimers(
@@ -168,7 +166,7 @@ export class AcpRun implements AgentRun, MessageTaker {
         ...this.agent.env,
         ...this.req.env,
       });
-      for (const f of this.agent.files ?? []) {
+      for (const f of [...(this.agent.files ?? []), ...(this.agent.fixEnv?.(env) ?? [])]) {
         await fs.promises.mkdir(path.dirname(f.path), { recursive: true });
         await fs.promises.writeFile(f.path, f.content, { mode: 0o600 });
       }

@@ -4,6 +4,7 @@ import type { AgentHost, AgentInvocation, AgentProcess, KillTreeOptions, Process
 import { exitsWithin, localAgentHost } from '../localAgentHost';
 import type { ProcessIdentity } from '../processTree';
 import { buildBwrapArgs, SANDBOX_UID_FOR_ROOT } from './bwrapArgs';
+import { emptyNamespace, findNamespaceInit } from './namespaceInit';
 import { childrenOf } from './namespaceTree';
 import { sandboxPolicyFor } from './sandboxPolicy';
 import { probeSandbox, SANDBOX_OFF_HINT, type SandboxStatus } from './sandboxProbe';
@@ -93,6 +94,8 @@ class SandboxedAgentProcess implements AgentProcess {
   private readonly started: Promise<AgentProcess | undefined>;
   private inner: AgentProcess | undefined;
   private killRequested = false;
+  /** The init of the sandbox's PID namespace: killing it, and seeing it gone, ends everything in the sandbox. */
+  private nsInit: Promise<ProcessIdentity | undefined> = Promise.resolve(undefined);
 
   constructor(inv: AgentInvocation, start: (inv: AgentInvocation) => Promise<AgentProcess | ProcessExit>) {
     this.stdin = inv.stdin === 'pipe' ? new PassThrough() : undefined;
@@ -113,6 +116,7 @@ class SandboxedAgentProcess implements AgentProcess {
         if (!('stdout' in p)) return endWith(p);
         if (this.killRequested) void p.killTree(); // cancelled while the sandbox was being prepared
         this.inner = p;
+        if (p.pid !== undefined) this.nsInit = findNamespaceInit(p.pid, p.exited);
         p.stdout.pipe(this.stdout);
         p.stderr.pipe(this.stderr);
         if (this.stdin && p.stdin) {
@@ -150,12 +154,14 @@ class SandboxedAgentProcess implements AgentProcess {
         }
       }
       // The agent's exit ends the namespace's init, and the kernel kills whatever else ran in it.
-      if (await exitsWithin(p.exited, opts.graceMs ?? 0)) return;
+      if (await exitsWithin(p.exited, opts.graceMs ?? 0)) return emptyNamespace(await this.nsInit);
     }
     await p.killTree();
+    await emptyNamespace(await this.nsInit);
   }
 
   async killLeftovers(): Promise<void> {
     await (await this.started)?.killLeftovers();
+    await emptyNamespace(await this.nsInit);
   }
 }
