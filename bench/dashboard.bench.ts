@@ -101,7 +101,7 @@ async function tickLatency(
   const postedRev = new Map<string, number>(); // "folder#done" → that snapshot's rev
   const post = (m: HostToWebview) => {
     const t = wallNow();
-    for (const c of m.snapshot.cards) {
+    for (const c of m.type === 'fleet/delta' ? m.delta.cards : m.snapshot.cards) {
       const key = `${c.taskId}#${c.progress.done}`;
       if (!postedAt.has(key)) {
         postedAt.set(key, t);
@@ -134,7 +134,7 @@ async function tickLatency(
       ),
     );
   }
-  scheduler.onReady();
+  scheduler.onReady(true); // the page takes deltas (useFleetSnapshot), as in the product
   await page.page.waitForFunction((n: number) => document.querySelectorAll('article.card').length === n, AGENTS);
 
   // In the page: note when each card's DOM first shows a given done count.
