@@ -24,23 +24,23 @@ export interface FleetDelta {
 }
 
 /**
- * The host's memory of the snapshot a webview holds: each card's serialized form, to tell a changed card from an
- * unchanged one without keeping (or comparing) object graphs, and the order of the cards.
+ * The host's memory of the snapshot a webview holds: its cards by task id (snapshots are built anew and never
+ * changed afterwards, so keeping them is safe), their order, labels and counts.
  */
 export interface PostedSnapshot {
-  cards: ReadonlyMap<string, string>;
+  cards: ReadonlyMap<string, FleetAgentCard>;
   order: readonly string[];
-  backendLabels: string | undefined;
-  counts: string;
+  backendLabels: Readonly<Record<string, string>> | undefined;
+  counts: PhaseCounts;
 }
 
 /** Remembers `s` as what a webview holds now (after a complete snapshot was posted). */
 export function postedSnapshotOf(s: FleetSnapshot): PostedSnapshot {
   return {
-    cards: new Map(s.cards.map((c) => [c.taskId, JSON.stringify(c)])),
+    cards: new Map(s.cards.map((c) => [c.taskId, c])),
     order: s.cards.map((c) => c.taskId),
-    backendLabels: s.backendLabels && JSON.stringify(s.backendLabels),
-    counts: JSON.stringify(s.counts),
+    backendLabels: s.backendLabels,
+    counts: s.counts,
   };
 }
 
@@ -51,14 +51,14 @@ export function diffFleetSnapshot(
 ): { delta: FleetDelta; posted: PostedSnapshot } {
   const posted = postedSnapshotOf(next);
   const cards: FleetAgentCard[] = [];
-  for (const c of next.cards) if (base.cards.get(c.taskId) !== posted.cards.get(c.taskId)) cards.push(c);
+  for (const c of next.cards) if (!sameJson(base.cards.get(c.taskId), c)) cards.push(c);
   const removed = base.order.filter((id) => !posted.cards.has(id));
   // The order applying gives: the base's survivors in place, then the new cards.
   const applied = base.order.filter((id) => posted.cards.has(id));
   for (const id of posted.order) if (!base.cards.has(id)) applied.push(id);
   const delta: FleetDelta = { generatedAt: next.generatedAt, counts: next.counts, cards, removed };
   if (!sameOrder(applied, posted.order)) delta.order = [...posted.order];
-  if (posted.backendLabels !== base.backendLabels) delta.backendLabels = next.backendLabels ?? null;
+  if (!sameJson(base.backendLabels, posted.backendLabels)) delta.backendLabels = next.backendLabels ?? null;
   return { delta, posted };
 }
 
@@ -69,7 +69,7 @@ export function isEmptyDelta(delta: FleetDelta, base: PostedSnapshot, posted: Po
     !delta.removed.length &&
     !delta.order &&
     delta.backendLabels === undefined &&
-    base.counts === posted.counts
+    sameJson(base.counts, posted.counts)
   );
 }
 
@@ -97,4 +97,29 @@ export function applyFleetDelta(base: FleetSnapshot, delta: FleetDelta): FleetSn
 
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+/**
+ * Whether two values serialize to the same JSON (a missing field and an undefined one alike), compared in place:
+ * at 1,000 cards, serializing each card to compare it cost more than building the snapshot.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) defined--;
+  return defined === 0;
 }
