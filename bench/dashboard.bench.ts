@@ -9,6 +9,7 @@
 //     200 SpecTasks (50 live) in the Board layout, which draws only the cards in view, beside the Agents grid.
 // The only stand-in is the transport: page.evaluate(postMessage) instead of VS Code's webview IPC.
 import { spawnSync } from 'node:child_process';
+import type { Browser } from 'playwright-core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +31,8 @@ declare const document: any, window: any, MutationObserver: any, requestAnimatio
 const AGENTS = 16;
 const ITEMS = 30;
 const RUN_MS = Number(process.env.DASHBOARD_BENCH_MS || 12_000);
+/** `DASHBOARD_BENCH_PARTS=tick` measures only the tick latency (a quicker run while working on that path). */
+const ONLY_TICKS = process.env.DASHBOARD_BENCH_PARTS === 'tick';
 // Node's global performance (not an import: page.evaluate callbacks below must see the page's own).
 const wallNow = () => performance.timeOrigin + performance.now(); // comparable with the page's clock
 
@@ -48,8 +51,11 @@ const tasksMd = (n: number, done: number) =>
 async function tickLatency(
   page: DashboardPage,
   root: string,
-  watcherOptions: { debounceMs?: number; maxWaitMs?: number },
+  watcherOptions: { debounceMs?: number; maxWaitMs?: number; readTicksAtOnce?: boolean },
+  runMs = RUN_MS,
 ): Promise<{
+  /** Host CPU time (user + system) per tick written, ms: what the watcher, store and posts cost. */
+  hostCpuPerTick: number;
   endToEnd: number[];
   hostSide: number[];
   afterPost: number[];
@@ -95,7 +101,7 @@ async function tickLatency(
   const postedRev = new Map<string, number>(); // "folder#done" → that snapshot's rev
   const post = (m: HostToWebview) => {
     const t = wallNow();
-    for (const c of m.snapshot.cards) {
+    for (const c of m.type === 'fleet/delta' ? m.delta.cards : m.snapshot.cards) {
       const key = `${c.taskId}#${c.progress.done}`;
       if (!postedAt.has(key)) {
         postedAt.set(key, t);
@@ -128,7 +134,7 @@ async function tickLatency(
       ),
     );
   }
-  scheduler.onReady();
+  scheduler.onReady(true); // the page takes deltas (useFleetSnapshot), as in the product
   await page.page.waitForFunction((n: number) => document.querySelectorAll('article.card').length === n, AGENTS);
 
   // In the page: note when each card's DOM first shows a given done count.
@@ -156,7 +162,8 @@ async function tickLatency(
   // 16 agents, each ticking its next item every 150–450 ms, like a busy fleet.
   const wroteAt = new Map<string, number>();
   const done = new Array(AGENTS).fill(0);
-  const stopAt = Date.now() + RUN_MS;
+  const stopAt = Date.now() + runMs;
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     folders.map(async (f, i) => {
       while (Date.now() < stopAt && done[i] < ITEMS) {
@@ -168,6 +175,8 @@ async function tickLatency(
     }),
   );
   await new Promise((r) => setTimeout(r, 1500)); // let the last ticks arrive
+  const cpu = process.cpuUsage(cpu0);
+  const hostCpuPerTick = (cpu.user + cpu.system) / 1000 / Math.max(1, wroteAt.size);
   const seen: Record<string, number> = await page.page.evaluate(() => window.__seen);
   const arrived: Record<number, number> = await page.page.evaluate(() => window.__arrived);
   watcher.dispose();
@@ -203,7 +212,7 @@ async function tickLatency(
       inPage.push(shown - arrived[rev]);
     }
   }
-  return { endToEnd, hostSide, afterPost, transport, inPage, lost };
+  return { hostCpuPerTick, endToEnd, hostSide, afterPost, transport, inPage, lost };
 }
 
 /** rAF intervals in the page while `during` runs (after a few warm-up frames). */
@@ -294,6 +303,86 @@ async function frameTimes(page: DashboardPage): Promise<{ idle: number[]; busy: 
   return { idle, busy };
 }
 
+/**
+ * The watcher's reading of a quiet folder's tick at once (issue 24) against every event waiting for the debounce
+ * (before), in alternating rounds of the same run so that a loaded machine weighs on both alike.
+ */
+async function tickComparison(browser: Browser, server: DashboardServer, root: string): Promise<Figure[]> {
+  const modes = { 'at once': true, 'after the debounce (before)': false } as const;
+  const runs: Record<string, Awaited<ReturnType<typeof tickLatency>>[]> = {};
+  for (let round = 0; round < 2; round++) {
+    for (const [name, readTicksAtOnce] of Object.entries(modes)) {
+      const page = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
+      const r = await tickLatency(
+        page,
+        path.join(root, `cmp-${round}-${readTicksAtOnce}`),
+        { ...ORCHESTRATOR_WATCHER_TIMING, readTicksAtOnce },
+        RUN_MS / 2,
+      );
+      await page.close();
+      (runs[name] ??= []).push(r);
+    }
+  }
+  const all = (name: string, key: 'endToEnd' | 'hostSide' | 'afterPost') => runs[name].flatMap((r) => r[key]);
+  const before = 'after the debounce (before)';
+  const figures: Figure[] = [];
+  for (const name of Object.keys(modes)) {
+    const ref = (p: number, key: 'endToEnd' | 'hostSide' = 'endToEnd') =>
+      name === before
+        ? undefined
+        : { label: `${before}, same run`, value: percentile(all(before, key), p), unit: 'ms' };
+    figures.push(
+      {
+        metric: `tick → card DOM p50, tick read ${name}`,
+        value: percentile(all(name, 'endToEnd'), 50),
+        unit: 'ms',
+        reference: ref(50),
+      },
+      {
+        metric: `tick → card DOM p95, tick read ${name}`,
+        value: percentile(all(name, 'endToEnd'), 95),
+        unit: 'ms',
+        reference: ref(95),
+        target: '≤ 40 ms',
+      },
+      {
+        metric: `tick → card DOM max, tick read ${name}`,
+        value: Math.max(...all(name, 'endToEnd')),
+        unit: 'ms',
+        target: '≤ 100 ms',
+      },
+      {
+        metric: `tick → snapshot posted p50 (host side), tick read ${name}`,
+        value: percentile(all(name, 'hostSide'), 50),
+        unit: 'ms',
+        reference: ref(50, 'hostSide'),
+      },
+      {
+        metric: `tick → snapshot posted p95 (host side), tick read ${name}`,
+        value: percentile(all(name, 'hostSide'), 95),
+        unit: 'ms',
+        reference: ref(95, 'hostSide'),
+      },
+      {
+        metric: `snapshot posted → card DOM p95, tick read ${name}`,
+        value: percentile(all(name, 'afterPost'), 95),
+        unit: 'ms',
+      },
+      {
+        metric: `host CPU per tick, tick read ${name}`,
+        value: runs[name].reduce((a, r) => a + r.hostCpuPerTick, 0) / runs[name].length,
+        unit: 'ms',
+      },
+      {
+        metric: `ticks never shown, tick read ${name}`,
+        value: runs[name].reduce((a, r) => a + r.lost, 0),
+        unit: 'ticks',
+      },
+    );
+  }
+  return figures;
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync('dist/webview.js')) spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-bench-'));
@@ -308,6 +397,10 @@ async function main(): Promise<void> {
       ORCHESTRATOR_WATCHER_TIMING,
     );
     await latencyPage.close();
+    if (ONLY_TICKS) {
+      report('dashboard', await tickComparison(browser, server, root));
+      return;
+    }
     const defaultsPage = await DashboardPage.open(browser, server, { width: 1280, height: 900 });
     const defaults = await tickLatency(defaultsPage, path.join(root, 'default'), {});
     await defaultsPage.close();

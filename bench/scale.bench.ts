@@ -13,6 +13,7 @@ import { GitQueueRegistry } from '../src/core/git/gitQueue';
 import { openOrchestrator, type OpenedOrchestrator } from '../src/core/orchestrator/openOrchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../src/core/orchestrator/settings';
 import { LagMeter, now, percentile, report, round, type Figure } from './benchKit';
+import { measureSnapshotDelta, snapshotDeltaFigures, type SnapshotDeltaResult } from './snapshotDelta';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '50,200,1000').split(',').map(Number);
 const AGENT_ROUNDS = [1, 8, 32];
@@ -34,6 +35,8 @@ interface SizeResult {
   lagP99: number;
   /** Agents at once → host RSS added per agent (MiB), at the size that measures it. */
   perAgentMiB?: Record<number, number>;
+  /** One tick posted as the complete snapshot and as a delta (snapshotDelta.ts). */
+  delta?: SnapshotDeltaResult;
 }
 
 function gc(): void {
@@ -139,6 +142,7 @@ async function measureSize(n: number, agentRounds: number[]): Promise<SizeResult
     bytes = Buffer.byteLength(JSON.stringify(opened.orchestrator.fleetSnapshot()));
     if (i >= 10) builds.push(now() - s0);
   }
+  const delta = await measureSnapshotDelta(opened, n);
   const idle = new LagMeter(5);
   idle.enable();
   await new Promise((r) => setTimeout(r, 1500));
@@ -174,8 +178,9 @@ async function measureSize(n: number, agentRounds: number[]): Promise<SizeResult
     snapshotP95: percentile(builds, 95),
     snapshotKiB: bytes / 1024,
     idleLagP99: idle.percentile(99),
-    lagP99,
+    lagP99: Number.isFinite(lagP99) ? lagP99 : -1, // -1: no agents worked (BENCH_SCALE_SNAPSHOT_ONLY)
     ...(agentRounds.length > 1 ? { perAgentMiB } : {}),
+    delta,
   };
 }
 
@@ -183,7 +188,12 @@ async function main(): Promise<void> {
   const child = process.argv.indexOf('--size');
   if (child > 0) {
     const n = Number(process.argv[child + 1]);
-    const rounds = process.argv.includes('--agent-rounds') ? AGENT_ROUNDS : [8];
+    // BENCH_SCALE_SNAPSHOT_ONLY=1: no agents (the snapshot and delta figures alone, a quicker run).
+    const rounds = process.env.BENCH_SCALE_SNAPSHOT_ONLY
+      ? []
+      : process.argv.includes('--agent-rounds')
+        ? AGENT_ROUNDS
+        : [8];
     process.stdout.write(`${JSON.stringify(await measureSize(n, rounds))}\n`);
     return;
   }
@@ -225,6 +235,7 @@ async function main(): Promise<void> {
         reference: { label: 'same process idle p99', value: Math.max(r.idleLagP99, 0.01), unit: 'ms' },
       },
     );
+    if (r.delta) figures.push(...snapshotDeltaFigures(r.delta));
     for (const [k, v] of Object.entries(r.perAgentMiB ?? {}))
       figures.push({
         metric: `host RSS per live agent, ${k} agent${k === '1' ? '' : 's'} at once (${r.tasks} SpecTasks)`,
@@ -236,7 +247,10 @@ async function main(): Promise<void> {
   console.log(
     `scale curve: ${results.map((r) => `${r.tasks}: load ${round(r.loadMs)} ms, snapshot p95 ${round(r.snapshotP95)} ms, lag p99 ${round(r.lagP99)} ms`).join(' · ')}`,
   );
-  report('scale', figures);
+  report(
+    'scale',
+    figures.filter((f) => f.value >= 0),
+  ); // a lag of -1: no agents worked
 }
 
 main().catch((e) => {

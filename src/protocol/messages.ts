@@ -8,6 +8,7 @@ import {
   type FleetPermissionRequest,
   type FleetSnapshot,
 } from './fleet';
+import type { FleetDelta } from './fleetDelta';
 
 /** Bumped whenever a message shape changes; the host ignores a webview speaking another version. */
 export const PROTOCOL_VERSION = 2;
@@ -43,12 +44,29 @@ export const isPermissionAnswer = (v: unknown): v is PermissionAnswer =>
 export const WEBVIEW_COMMANDS = ['spectask.tasks.refresh', 'spectask.fleet.open'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
-/** Host → webview. Every snapshot is complete; `rev` increases with every post from one host controller. */
-export type HostToWebview = { type: 'fleet/snapshot'; protocol: number; rev: number; snapshot: FleetSnapshot };
+/** A complete snapshot; `rev` increases with every post from one host controller. */
+export type FleetSnapshotMessage = { type: 'fleet/snapshot'; protocol: number; rev: number; snapshot: FleetSnapshot };
+/**
+ * The change from the snapshot of `baseRev` to that of `rev` (issue 24), sent only to a webview that said it takes
+ * deltas (`webview/ready` with `deltas`). A webview that does not hold `baseRev` asks for a complete snapshot
+ * (`webview/resync`) and drops deltas until it has one.
+ */
+export type FleetDeltaMessage = {
+  type: 'fleet/delta';
+  protocol: number;
+  rev: number;
+  baseRev: number;
+  delta: FleetDelta;
+};
+/** Host → webview: a complete snapshot (on ready, when shown again, on resync) or, in between, a delta. */
+export type HostToWebview = FleetSnapshotMessage | FleetDeltaMessage;
 
 /** Webview → host. The host parses each with `parseWebviewMessage` before it acts. */
 export type WebviewToHost =
-  | { type: 'webview/ready'; protocol: number }
+  /** `deltas`: the page applies `fleet/delta` messages (absent: it gets complete snapshots only). */
+  | { type: 'webview/ready'; protocol: number; deltas?: true }
+  /** The page missed a delta's base (or could not apply one): it wants a complete snapshot. */
+  | { type: 'webview/resync'; protocol: number }
   | { type: 'task/action'; taskId: string; action: TaskAction }
   | { type: 'link/open'; href: string }
   | { type: 'command/run'; command: WebviewCommand }
@@ -77,7 +95,12 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
   if (!isRecord(raw)) return undefined;
   switch (raw.type) {
     case 'webview/ready':
-      return isNum(raw.protocol) ? { type: 'webview/ready', protocol: raw.protocol } : undefined;
+      if (!isNum(raw.protocol)) return undefined;
+      return raw.deltas === true
+        ? { type: 'webview/ready', protocol: raw.protocol, deltas: true }
+        : { type: 'webview/ready', protocol: raw.protocol };
+    case 'webview/resync':
+      return isNum(raw.protocol) ? { type: 'webview/resync', protocol: raw.protocol } : undefined;
     case 'task/action':
       return isShortString(raw.taskId, MAX_TASK_ID_LENGTH) && isTaskAction(raw.action)
         ? { type: 'task/action', taskId: raw.taskId, action: raw.action }
@@ -110,22 +133,34 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
  * frame, so the webview acts only on something shaped like a snapshot of its own protocol version.
  */
 export function parseHostMessage(raw: unknown): HostToWebview | undefined {
-  if (!isRecord(raw) || raw.type !== 'fleet/snapshot' || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev))
-    return undefined;
+  if (!isRecord(raw) || raw.protocol !== PROTOCOL_VERSION || !isNum(raw.rev)) return undefined;
+  if (raw.type === 'fleet/delta')
+    return isNum(raw.baseRev) && isFleetDelta(raw.delta) ? (raw as HostToWebview) : undefined;
+  if (raw.type !== 'fleet/snapshot') return undefined;
   const s = raw.snapshot;
-  if (
-    !isRecord(s) ||
-    !isNum(s.generatedAt) ||
-    !Array.isArray(s.cards) ||
-    !isRecord(s.counts) ||
-    !Object.values(s.counts).every(isNumber)
-  )
-    return undefined;
+  if (!isRecord(s) || !isNum(s.generatedAt) || !Array.isArray(s.cards) || !isCounts(s.counts)) return undefined;
   if (!s.cards.every(isFleetCard)) return undefined;
-  if (s.backendLabels !== undefined && !(isRecord(s.backendLabels) && Object.values(s.backendLabels).every(isString)))
-    return undefined;
+  if (s.backendLabels !== undefined && !isLabels(s.backendLabels)) return undefined;
   return raw as HostToWebview; // every field checked above
 }
+
+/** A delta is checked as a snapshot is: only its cards, so a tick costs the page one card's check, not a fleet's. */
+function isFleetDelta(d: unknown): d is FleetDelta {
+  return (
+    isRecord(d) &&
+    isNum(d.generatedAt) &&
+    isCounts(d.counts) &&
+    Array.isArray(d.cards) &&
+    d.cards.every(isFleetCard) &&
+    Array.isArray(d.removed) &&
+    d.removed.every(isString) &&
+    (d.order === undefined || (Array.isArray(d.order) && d.order.every(isString))) &&
+    (d.backendLabels === undefined || d.backendLabels === null || isLabels(d.backendLabels))
+  );
+}
+
+const isCounts = (c: unknown): boolean => isRecord(c) && Object.values(c).every(isNumber);
+const isLabels = (l: unknown): boolean => isRecord(l) && Object.values(l).every(isString);
 
 // Any number, NaN included: a card with an odd figure still renders, where a refused snapshot would freeze every card.
 const isNumber = (v: unknown): v is number => typeof v === 'number';

@@ -32,7 +32,7 @@ describe('fleet dashboard webview (real Chromium, production CSP)', function () 
 
   it('answers the ready handshake with its protocol version', async () => {
     await open();
-    assert.deepEqual(await d!.posted(), [{ type: 'webview/ready', protocol: PROTOCOL_VERSION }]);
+    assert.deepEqual(await d!.posted(), [{ type: 'webview/ready', protocol: PROTOCOL_VERSION, deltas: true }]);
   });
 
   it('explains how to start when there are no SpecTasks', async () => {

@@ -51,10 +51,18 @@ export type DesignDocsEvent =
 
 /** Tuning of {@link DesignDocsWatcher}. */
 export interface DesignDocsWatcherOptions {
-  /** Quiet time before a burst of file events is read; default 40 ms. */
+  /**
+   * Quiet time before a burst of file events is read; default 40 ms. A checklist's first change after a quiet
+   * time of its folder is read at once instead (an agent's tick; see `noteChange`).
+   */
   debounceMs?: number;
   /** Longest a continuous stream of events can delay a reading; default 200 ms. */
   maxWaitMs?: number;
+  /**
+   * Whether an agent's tick on a quiet folder is read on the next turn (default true); false: every file event
+   * waits for the debounce, as before issue 24 (the dashboard benchmark compares the two).
+   */
+  readTicksAtOnce?: boolean;
   contextItems?: number;
   /**
    * Whether a document (absolute path) with this content hash is a write of this process that was announced
@@ -92,11 +100,16 @@ export class DesignDocsWatcher extends Disposable {
   private dirty = new Map<string, Set<TaskDocumentName> | 'all'>();
   private fullScan = false;
   private timer?: NodeJS.Timeout;
+  /** A reading due on the next turn of the event loop (a lone tick), or undefined. */
+  private immediate?: NodeJS.Immediate;
   private firstPendingAt = 0;
+  /** When each SpecTask folder last had a file event: a folder quiet for `debounceMs` has its next tick read at once. */
+  private readonly lastEventAt = new Map<string, number>();
   private running: Promise<void> = Promise.resolve();
   private readonly debounceMs: number;
   private readonly maxWaitMs: number;
   private readonly contextItems: number;
+  private readonly readTicksAtOnce: boolean;
   private readonly isOwnWrite?: (file: string, hash: string) => boolean;
 
   constructor(
@@ -108,6 +121,7 @@ export class DesignDocsWatcher extends Disposable {
     this.debounceMs = options.debounceMs ?? 40;
     this.maxWaitMs = options.maxWaitMs ?? 200;
     this.contextItems = options.contextItems ?? DEFAULT_CONTEXT_ITEMS;
+    this.readTicksAtOnce = options.readTicksAtOnce ?? true;
     this.isOwnWrite = options.isOwnWrite;
   }
 
@@ -123,7 +137,12 @@ export class DesignDocsWatcher extends Disposable {
         (e) => this._onDidError.fire(e),
       ),
     );
-    this._register(toDisposable(() => clearTimeout(this.timer)));
+    this._register(
+      toDisposable(() => {
+        clearTimeout(this.timer);
+        clearImmediate(this.immediate);
+      }),
+    );
     this.running = this.scan(true, undefined);
     await Promise.all([w.ready, this.running]);
   }
@@ -136,7 +155,7 @@ export class DesignDocsWatcher extends Disposable {
 
   /** Resolves after pending file events have been read and reported (for tests and shutdown). */
   async settle(): Promise<void> {
-    if (this.timer) await this.flush();
+    if (this.timer || this.immediate) await this.flush();
     await this.running;
   }
 
@@ -145,7 +164,9 @@ export class DesignDocsWatcher extends Disposable {
     const parts = rel?.split(path.sep) ?? [];
     if (parts[0] === '.git') return; // the worktree's own `.git` pointer file
     if (parts[0] === 'design' && parts.length >= 2 && parts[1] !== 'tasks') return; // design/spectask-counter.json and such: no SpecTask
+    const now = Date.now();
     const folder = taskFolderOf(parts);
+    let atOnce = false;
     if (folder) {
       // A file event names one document: only that one is read again. The temporary file of an atomic write
       // names the document it will replace (its rename reports the document too). Anything else (a
@@ -159,8 +180,29 @@ export class DesignDocsWatcher extends Disposable {
       if (!doc) this.dirty.set(folder, 'all');
       else if (prev === undefined) this.dirty.set(folder, new Set([doc]));
       else if (prev !== 'all') prev.add(doc);
+      // The hot path, an agent's tick: the checklist itself (the rename of an atomic write, not its temporary
+      // file) of a known folder that was quiet for the debounce is read on the next turn, not after
+      // a quiet time of the whole worktree (which many agents ticking together rarely leave). The events of
+      // one write that arrive together are still read together; a folder whose events keep coming (a second
+      // write, a flood) waits for the debounce as before, so a flood still costs one reading per `maxWaitMs`.
+      // The temporary file is not an event of its own here: its rename is the write.
+      const named = parts.length === depth + 1 && parts[depth] === doc;
+      const quietFor = now - (this.lastEventAt.get(folder) ?? -Infinity);
+      if (named || !doc) this.lastEventAt.set(folder, now);
+      atOnce =
+        this.readTicksAtOnce &&
+        named &&
+        quietFor >= this.debounceMs &&
+        (doc === TASKS_FILE || doc === LEGACY_CHECKLIST_FILE) &&
+        this.state.has(folder);
     } else this.fullScan = true; // a folder created/removed/renamed, or an unknown path: look at everything
-    const now = Date.now();
+    if (this.immediate) return; // read on this turn already, with everything noted until then
+    if (atOnce) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.immediate = setImmediate(() => void this.flush());
+      return;
+    }
     if (!this.timer) this.firstPendingAt = now;
     clearTimeout(this.timer);
     const wait = Math.max(0, Math.min(this.debounceMs, this.firstPendingAt + this.maxWaitMs - now));
@@ -170,6 +212,8 @@ export class DesignDocsWatcher extends Disposable {
   private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     const full = this.fullScan;
     const dirty = this.dirty;
     this.fullScan = false;
@@ -195,6 +239,7 @@ export class DesignDocsWatcher extends Disposable {
       for (const [rel, old] of this.state) {
         if (!present.has(rel)) {
           this.state.delete(rel);
+          this.lastEventAt.delete(rel);
           events.push({ kind: 'taskRemoved', taskId: old.taskId, folder: rel });
         }
       }
@@ -254,6 +299,7 @@ export class DesignDocsWatcher extends Disposable {
         const old = this.state.get(rel);
         if (old && !present.has(rel)) {
           this.state.delete(rel);
+          this.lastEventAt.delete(rel);
           events.push({ kind: 'taskRemoved', taskId: old.taskId, folder: rel });
         }
       }

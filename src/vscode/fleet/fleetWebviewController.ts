@@ -25,7 +25,8 @@ export interface DispatchedFleetAction {
 
 /**
  * Drives one dashboard webview (sidebar view or editor panel): ready handshake, complete versioned
- * snapshots on ready, on becoming visible and (coalesced) on change, and validated incoming messages
+ * snapshots on ready, on becoming visible and on resync, (coalesced) per-card deltas on change for a page that
+ * takes them (complete snapshots for one that does not), and validated incoming messages
  * routed to FleetActions, the link policy or the command registry.
  */
 export class FleetWebviewController extends Disposable {
@@ -80,8 +81,11 @@ export class FleetWebviewController extends Disposable {
           );
           return;
         }
-        this.scheduler.onReady();
+        this.scheduler.onReady(msg.deltas === true);
         this._onDidBecomeReady.fire();
+        return;
+      case 'webview/resync':
+        if (msg.protocol === PROTOCOL_VERSION) this.scheduler.onResync();
         return;
       case 'task/action':
         void this.runAction(msg.taskId, msg.action);

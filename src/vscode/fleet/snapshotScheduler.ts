@@ -1,6 +1,7 @@
 // VS Code-free on purpose: the benchmark and the unit tests drive the same coalescing the host uses.
 import { PROTOCOL_VERSION, type HostToWebview } from '../../protocol/messages';
 import type { FleetSnapshot } from '../../protocol/fleet';
+import { diffFleetSnapshot, isEmptyDelta, postedSnapshotOf, type PostedSnapshot } from '../../protocol/fleetDelta';
 
 /**
  * The shortest time between two snapshots to the webview: changes within it are coalesced into one. One display
@@ -24,6 +25,11 @@ export const SNAPSHOT_MAX_WINDOW_MS = 1000;
  * what the last snapshot cost (building it, and serializing it inside `post`), so that however large the fleet
  * or loaded the machine, snapshots take at most a tenth of the extension host's event loop. Each post carries a
  * fresh, increasing `rev`, so the webview can drop one that arrives late.
+ *
+ * A webview that takes deltas (issue 24) gets the complete snapshot on ready, on becoming visible and when it asks
+ * (resync), and in between only the cards that changed since the snapshot it holds (`baseRev`): at 1,000 SpecTasks
+ * a tick posts one card instead of half a megabyte. A change that leaves every card, the order and the counts as
+ * they were posts nothing.
  */
 export class SnapshotScheduler {
   private rev = 0;
@@ -31,6 +37,9 @@ export class SnapshotScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPostAt = -Infinity;
   private window: number;
+  /** What the webview holds, when it takes deltas: the base of the next delta. */
+  private posted: PostedSnapshot | undefined;
+  private deltas = false;
 
   constructor(
     private readonly build: () => FleetSnapshot,
@@ -51,15 +60,21 @@ export class SnapshotScheduler {
     return this.ready;
   }
 
-  /** The webview answered the ready handshake: send the complete picture now. */
-  onReady(): void {
+  /** The webview answered the ready handshake (`deltas`: it applies deltas): send the complete picture now. */
+  onReady(deltas = false): void {
     this.ready = true;
-    this.postNow();
+    this.deltas = deltas;
+    this.postNow(true);
   }
 
   /** The webview became visible again and missed everything while hidden. */
   onVisible(): void {
-    if (this.ready) this.postNow();
+    if (this.ready) this.postNow(true);
+  }
+
+  /** The webview does not hold the base of a delta it got: send the complete picture now. */
+  onResync(): void {
+    if (this.ready) this.postNow(true);
   }
 
   /**
@@ -71,7 +86,7 @@ export class SnapshotScheduler {
     const wait = Math.max(0, this.lastPostAt + this.window - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.isVisible()) this.postNow();
+      if (this.isVisible()) this.postNow(false);
     }, wait);
   }
 
@@ -79,15 +94,30 @@ export class SnapshotScheduler {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.ready = false;
+    this.posted = undefined;
   }
 
-  private postNow(): void {
+  private postNow(complete: boolean): void {
     // A pending coalesced post would only repeat what this one sends.
     clearTimeout(this.timer);
     this.timer = undefined;
     const startedAt = this.now();
     this.lastPostAt = startedAt;
-    this.post({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++this.rev, snapshot: this.build() });
+    const snapshot = this.build();
+    if (!this.deltas) {
+      this.post({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++this.rev, snapshot });
+    } else if (complete || !this.posted) {
+      this.posted = postedSnapshotOf(snapshot);
+      this.post({ type: 'fleet/snapshot', protocol: PROTOCOL_VERSION, rev: ++this.rev, snapshot });
+    } else {
+      const base = this.posted;
+      const { delta, posted } = diffFleetSnapshot(base, snapshot);
+      if (!isEmptyDelta(delta, base, posted)) {
+        this.posted = posted;
+        const baseRev = this.rev;
+        this.post({ type: 'fleet/delta', protocol: PROTOCOL_VERSION, rev: ++this.rev, baseRev, delta });
+      }
+    }
     const cost = this.now() - startedAt;
     this.window = Math.min(SNAPSHOT_MAX_WINDOW_MS, Math.max(this.coalesceMs, cost / SNAPSHOT_LOOP_SHARE));
   }

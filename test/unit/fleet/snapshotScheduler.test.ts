@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { emptyFleetSnapshot } from '../../../src/protocol/fleet';
+import { countByPhase, emptyFleetSnapshot, type FleetAgentCard } from '../../../src/protocol/fleet';
 import type { HostToWebview } from '../../../src/protocol/messages';
 import {
   SNAPSHOT_COALESCE_MS,
@@ -146,5 +146,82 @@ describe('SnapshotScheduler', () => {
     made.push(s);
     assert.equal(s.windowMs, SNAPSHOT_COALESCE_MS);
     assert.ok(SNAPSHOT_COALESCE_MS <= 1000 / 60, `window ${SNAPSHOT_COALESCE_MS} ms`);
+  });
+});
+
+describe('SnapshotScheduler with a page that takes deltas (issue 24)', () => {
+  const card = (id: string, done: number): FleetAgentCard => ({
+    taskId: id,
+    number: id,
+    title: id,
+    phase: 'implementing',
+    progress: { done, total: 3 },
+    window: [],
+  });
+  const live: SnapshotScheduler[] = [];
+  afterEach(() => {
+    for (const s of live.splice(0)) s.dispose();
+  });
+
+  function setupDeltas() {
+    const cards = new Map([
+      ['a', card('a', 0)],
+      ['b', card('b', 0)],
+    ]);
+    const posts: HostToWebview[] = [];
+    const s = new SnapshotScheduler(
+      () => ({ generatedAt: 0, cards: [...cards.values()], counts: countByPhase([...cards.values()]) }),
+      (m) => posts.push(JSON.parse(JSON.stringify(m))),
+      () => true,
+      1,
+    );
+    live.push(s);
+    return { s, posts, cards };
+  }
+
+  it('posts the complete snapshot on ready, then only the cards that changed, based on the rev before', async () => {
+    const { s, posts, cards } = setupDeltas();
+    s.onReady(true);
+    cards.set('b', card('b', 1));
+    s.onChange();
+    await tick(20);
+    assert.deepEqual(
+      posts.map((p) => p.type),
+      ['fleet/snapshot', 'fleet/delta'],
+    );
+    const d = posts[1];
+    assert.ok(d.type === 'fleet/delta');
+    assert.equal(d.baseRev, 1);
+    assert.equal(d.rev, 2);
+    assert.deepEqual(d.delta.cards, [card('b', 1)]);
+    assert.deepEqual(d.delta.removed, []);
+  });
+
+  it('posts nothing for a change no card shows, and a complete snapshot when the page asks', async () => {
+    const { s, posts } = setupDeltas();
+    s.onReady(true);
+    s.onChange();
+    await tick(20);
+    assert.equal(posts.length, 1);
+    s.onResync();
+    assert.deepEqual(
+      posts.map((p) => [p.type, p.rev]),
+      [
+        ['fleet/snapshot', 1],
+        ['fleet/snapshot', 2],
+      ],
+    );
+  });
+
+  it('keeps posting complete snapshots to a page that did not say it takes deltas', async () => {
+    const { s, posts, cards } = setupDeltas();
+    s.onReady();
+    cards.set('a', card('a', 2));
+    s.onChange();
+    await tick(20);
+    assert.deepEqual(
+      posts.map((p) => p.type),
+      ['fleet/snapshot', 'fleet/snapshot'],
+    );
   });
 });
