@@ -38,6 +38,7 @@ describe('faults: bad-input fuzzing', function () {
       {
         type: fc.constantFrom(
           'webview/ready',
+          'webview/resync',
           'task/action',
           'link/open',
           'command/run',
@@ -46,6 +47,7 @@ describe('faults: bad-input fuzzing', function () {
           '',
         ),
         protocol: fc.anything(),
+        deltas: fc.oneof(fc.boolean(), fc.anything()),
         taskId: fc.anything(),
         action: fc.oneof(fc.constantFrom('stop', 'retry', 'review', 'constructor'), fc.anything()),
         href: fc.oneof(fc.string({ maxLength: 3000 }), fc.anything()),
@@ -58,9 +60,10 @@ describe('faults: bad-input fuzzing', function () {
         classify(A, () => {
           const m = parseWebviewMessage(v);
           if (m === undefined) return 'rejected';
-          // What passes is exactly one of the four shapes, with no extra fields leaking through.
+          // What passes is exactly one of the five shapes, with no extra fields leaking through.
           const allowed: Record<string, string[]> = {
-            'webview/ready': ['type', 'protocol'],
+            'webview/ready': ['type', 'protocol', 'deltas'],
+            'webview/resync': ['type', 'protocol'],
             'task/action': ['type', 'taskId', 'action'],
             'link/open': ['type', 'href'],
             'command/run': ['type', 'command'],
