@@ -4,7 +4,7 @@ import type { GitRunner } from '../../git/gitRunner';
 import { parseWorktreeList } from '../../git/worktreeList';
 import { checkBranches, type CodeWorktree } from '../codeWorktrees';
 import { COMMIT_TRAILER_KEY } from '../prompts';
-import { removeScratch } from './scratchWorktrees';
+import { checkoutScratch } from './scratchWorktrees';
 
 export type IntegrationStrategy = 'rebase' | 'merge';
 
@@ -85,7 +85,7 @@ export async function prepareCandidate(
   const base = await revParse(git, wt.baseBranch);
   const tip = await revParse(git, wt.branch);
   if (await isAncestor(git, tip, base)) return { kind: 'already', base };
-  await git.run(['worktree', 'add', '--detach', '--end-of-options', scratch, tip]);
+  await checkoutScratch(git, scratch, tip);
   const identity = await commitIdentityEnv(git, repoRoot);
   const merges = (await git.run(['rev-list', '--merges', '--count', '--end-of-options', `${base}..${tip}`])).trim();
   const rebase = strategy === 'rebase' && merges === '0';
@@ -170,9 +170,4 @@ async function userHooksConfig(git: GitRunner, cwd: string): Promise<string[]> {
   const common = (await git.run(['rev-parse', '--git-common-dir'], { cwd })).trim();
   const dir = own ? path.resolve(cwd, own) : path.resolve(cwd, common, 'hooks');
   return ['-c', `core.hooksPath=${dir}`];
-}
-
-/** Removes the scratch worktree; never throws. */
-export function dropScratch(git: GitRunner, scratch: string): Promise<void> {
-  return removeScratch(git, scratch).catch(() => undefined);
 }
