@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { AutoMaintenance } from '../git/autoMaintenance';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import { GitCommandError } from '../git/gitErrors';
 import type { GitQueue } from '../git/gitQueue';
@@ -59,6 +60,8 @@ export class DocCommitter extends Disposable {
   private readonly leftover = new Set<string>();
   /** Looked up once: two `git config` calls per tick would double a tick's cost for no benefit. */
   private identity?: Record<string, string>;
+  /** Git's maintenance check after a commit, run on one of our commits in 32 (autoMaintenance.ts). */
+  private readonly maintenance = new AutoMaintenance();
   private readonly _onDidCommit = this._register(new Emitter<DocCommit>());
   private readonly _onDidFailPush = this._register(new Emitter<{ sha: string; message: string }>());
   /** Fires after each commit on the branch. */
@@ -141,7 +144,7 @@ export class DocCommitter extends Disposable {
     // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
     // SHA-256 repository, whose 64-digit names would still be abbreviated).
     const out = await git
-      .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], {
+      .run([...this.maintenance.next(), '-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], {
         cwd,
         env: (this.identity ??= await commitIdentityEnv(git, cwd)),
       })
@@ -169,10 +172,23 @@ export class DocCommitter extends Disposable {
     const cwd = this.worktreePath;
     const commitOnly = (extra: string[], paths: readonly string[]) =>
       git
-        .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', ...extra, '--only', '--', ...paths], {
-          cwd,
-          env: this.identity,
-        })
+        .run(
+          [
+            ...this.maintenance.next(),
+            '-c',
+            'core.abbrev=40',
+            'commit',
+            '--no-verify',
+            ...extra,
+            '--only',
+            '--',
+            ...paths,
+          ],
+          {
+            cwd,
+            env: this.identity,
+          },
+        )
         .then(
           (o) => o,
           (e: unknown) => {
