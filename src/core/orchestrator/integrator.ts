@@ -243,6 +243,7 @@ export class Integrator {
         settings: s.integration ?? DEFAULT_INTEGRATION,
         outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
         scratch: (this.scratch ??= keptScratchPath(commonDir)),
+        checkoutChecked: true,
         pullRequest,
       });
     } catch (e) {

@@ -36,6 +36,11 @@ export interface IntegrationJob {
    */
   scratch: string;
   /**
+   * The caller found the user's checkout of the base clean just before (the Integrator's `checkoutHeld`): the
+   * first attempt does not ask git again. Publishing checks it anyway before it moves anything.
+   */
+  checkoutChecked?: boolean;
+  /**
    * The pull-request target: called once the tests passed at the candidate's tip, instead of moving the base
    * (which, and the user's checkout of it, is then never touched).
    */
@@ -61,7 +66,7 @@ export async function integrateOne(job: IntegrationJob): Promise<IntegrationOutc
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // The user's checkout first: a candidate that could not be published is not worth a test run.
     const dirty = await queue.enqueue('integration: the base checkout', async (git) => {
-      if (job.pullRequest) return undefined;
+      if (job.pullRequest || (attempt === 1 && job.checkoutChecked)) return undefined;
       const holder = await holderOf(git, wt.baseBranch);
       const changes = holder ? await localChanges(git, holder) : [];
       return holder && changes.length ? held(holder, wt.baseBranch, changes) : undefined;
