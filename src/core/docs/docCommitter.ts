@@ -136,7 +136,14 @@ export class DocCommitter extends Disposable {
     if (paths.length) {
       const addStartedAt = Date.now();
       await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
-      if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) await restageTornWrites(git, cwd, paths);
+      if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) {
+        const emptied = (await restageTornWrites(git, cwd, paths)).filter(isChecklist);
+        // A checklist still empty after the wait is an agent killed between its truncate and its write: its
+        // ticks are in HEAD, and the run's end puts them back (restoreEmptiedChecklist). Committed, it would
+        // lose them, and every retry would find no items. Left out of the commit (deleting the file is how
+        // a person removes a checklist).
+        if (emptied.length) await git.run(['reset', '--quiet', '--', ...emptied], { cwd });
+      }
     }
     // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
     // do not apply to them and must not make a tick fail.
@@ -342,10 +349,10 @@ const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
  * Agents and editors often rewrite a file by truncating it and then writing it, so for an instant it is
  * empty. A `git add` in that instant stages an empty checklist, and the commit would record every tick of
  * that task as undone until the next commit (the orchestrator benchmark caught this with 32 agents). So after
- * staging, any file staged empty whose HEAD version was not is re-staged once its content is back; a file
- * still empty after the wait is a real change and is committed as it is.
+ * staging, any file staged empty whose HEAD version was not is re-staged once its content is back. Returns
+ * the files still staged empty after the wait (the caller keeps an emptied checklist out of the commit).
  */
-async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<void> {
+async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<string[]> {
   const torn = async (): Promise<string[]> => {
     const raw = await git.run(['diff', '--cached', '--raw', '--no-abbrev', '-z', '--', ...paths], { cwd });
     const parts = raw.split('\0');
@@ -373,4 +380,10 @@ async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): 
     await git.run(['add', '--verbose', '--', ...back], { cwd });
     pending = await torn();
   }
+  return pending;
+}
+
+/** A SpecTask's checklist (`tasks.md`, or a legacy folder's `progress.md`), by its path in the worktree. */
+function isChecklist(rel: string): boolean {
+  return /(^|\/)(tasks|progress)\.md$/.test(rel);
 }
