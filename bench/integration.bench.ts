@@ -1,9 +1,10 @@
 // The integration queue (issue 21): how many SpecTask branches it integrates per minute with a trivial test
 // command (`true`), and its overhead per integration against the bare minimum a person would type — `git
 // rebase` + `git merge --ff-only` — measured on an identical repository in the same run. The queue's figure is
-// one integration as the Integrator runs it (integrateOne: a check of the user's checkout, a scratch worktree,
-// the rebase, the test command through the agent host, the compare-and-swap fast-forward, the cleanup),
-// without the status commits on the design-docs branch around it.
+// one integration as the Integrator runs it (integrateOne: a check of the user's checkout, the scratch worktree
+// reset to the branch, the rebase, the test command through the agent host, the compare-and-swap
+// fast-forward; the kept scratch worktree's removal once the queue drained is counted too), without the status
+// commits on the design-docs branch around it.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 import { localAgentHost } from '../src/core/agents/localAgentHost';
 import { GitQueueRegistry } from '../src/core/git/gitQueue';
 import { integrateOne } from '../src/core/orchestrator/integration/integrateOne';
+import { keptScratchPath, removeScratch } from '../src/core/orchestrator/integration/scratchWorktrees';
 import { DEFAULT_INTEGRATION } from '../src/core/orchestrator/settings';
 import { now, report, round } from './benchKit';
 
@@ -49,6 +51,7 @@ async function queueRun(repo: string): Promise<number> {
   const registry = new GitQueueRegistry();
   const queue = registry.forRepo(repo);
   const commonDir = path.join(repo, '.git');
+  const scratch = keptScratchPath(commonDir);
   const t0 = now();
   for (let i = 0; i < TASKS; i++) {
     const number = String(i + 1).padStart(6, '0');
@@ -62,9 +65,11 @@ async function queueRun(repo: string): Promise<number> {
       title: `task ${i}`,
       settings: { ...DEFAULT_INTEGRATION, testCommand: 'true' },
       outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${number}.log`),
+      scratch,
     });
     if (r.kind !== 'merged') throw new Error(`task ${number}: ${JSON.stringify(r)}`);
   }
+  await queue.enqueue('integration: clean up', (git) => removeScratch(git, scratch));
   const ms = now() - t0;
   await queue.whenIdle();
   registry.dispose();

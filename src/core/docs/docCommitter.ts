@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { AutoMaintenance } from '../git/autoMaintenance';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import { GitCommandError } from '../git/gitErrors';
 import type { GitQueue } from '../git/gitQueue';
@@ -59,6 +60,8 @@ export class DocCommitter extends Disposable {
   private readonly leftover = new Set<string>();
   /** Looked up once: two `git config` calls per tick would double a tick's cost for no benefit. */
   private identity?: Record<string, string>;
+  /** Git's maintenance check after a commit, run on one of our commits in 32 (autoMaintenance.ts). */
+  private readonly maintenance = new AutoMaintenance();
   private readonly _onDidCommit = this._register(new Emitter<DocCommit>());
   private readonly _onDidFailPush = this._register(new Emitter<{ sha: string; message: string }>());
   /** Fires after each commit on the branch. */
@@ -133,7 +136,14 @@ export class DocCommitter extends Disposable {
     if (paths.length) {
       const addStartedAt = Date.now();
       await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
-      if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) await restageTornWrites(git, cwd, paths);
+      if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) {
+        const emptied = (await restageTornWrites(git, cwd, paths)).filter(isChecklist);
+        // A checklist still empty after the wait is an agent killed between its truncate and its write: its
+        // ticks are in HEAD, and the run's end puts them back (restoreEmptiedChecklist). Committed, it would
+        // lose them, and every retry would find no items. Left out of the commit (deleting the file is how
+        // a person removes a checklist).
+        if (emptied.length) await git.run(['reset', '--quiet', '--', ...emptied], { cwd });
+      }
     }
     // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
     // do not apply to them and must not make a tick fail.
@@ -141,7 +151,7 @@ export class DocCommitter extends Disposable {
     // spares a `rev-parse HEAD` per commit. That is trusted only once a rev-parse confirmed it (not for a
     // SHA-256 repository, whose 64-digit names would still be abbreviated).
     const out = await git
-      .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], {
+      .run([...this.maintenance.next(), '-c', 'core.abbrev=40', 'commit', '--no-verify', '-m', message], {
         cwd,
         env: (this.identity ??= await commitIdentityEnv(git, cwd)),
       })
@@ -169,10 +179,23 @@ export class DocCommitter extends Disposable {
     const cwd = this.worktreePath;
     const commitOnly = (extra: string[], paths: readonly string[]) =>
       git
-        .run(['-c', 'core.abbrev=40', 'commit', '--no-verify', ...extra, '--only', '--', ...paths], {
-          cwd,
-          env: this.identity,
-        })
+        .run(
+          [
+            ...this.maintenance.next(),
+            '-c',
+            'core.abbrev=40',
+            'commit',
+            '--no-verify',
+            ...extra,
+            '--only',
+            '--',
+            ...paths,
+          ],
+          {
+            cwd,
+            env: this.identity,
+          },
+        )
         .then(
           (o) => o,
           (e: unknown) => {
@@ -326,10 +349,10 @@ const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
  * Agents and editors often rewrite a file by truncating it and then writing it, so for an instant it is
  * empty. A `git add` in that instant stages an empty checklist, and the commit would record every tick of
  * that task as undone until the next commit (the orchestrator benchmark caught this with 32 agents). So after
- * staging, any file staged empty whose HEAD version was not is re-staged once its content is back; a file
- * still empty after the wait is a real change and is committed as it is.
+ * staging, any file staged empty whose HEAD version was not is re-staged once its content is back. Returns
+ * the files still staged empty after the wait (the caller keeps an emptied checklist out of the commit).
  */
-async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<void> {
+async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<string[]> {
   const torn = async (): Promise<string[]> => {
     const raw = await git.run(['diff', '--cached', '--raw', '--no-abbrev', '-z', '--', ...paths], { cwd });
     const parts = raw.split('\0');
@@ -357,4 +380,10 @@ async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): 
     await git.run(['add', '--verbose', '--', ...back], { cwd });
     pending = await torn();
   }
+  return pending;
+}
+
+/** A SpecTask's checklist (`tasks.md`, or a legacy folder's `progress.md`), by its path in the worktree. */
+function isChecklist(rel: string): boolean {
+  return /(^|\/)(tasks|progress)\.md$/.test(rel);
 }

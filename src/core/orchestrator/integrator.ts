@@ -5,7 +5,7 @@ import { openPullRequest, pullRequestText } from './pullRequest';
 import { DEFAULT_INTEGRATION } from './settings';
 import { checkoutHeld, integrateOne, type IntegrationOutcome } from './integration/integrateOne';
 import { bouncesInARow, queueOrder, REQUEUED_NOTE, returnedFromQueue } from './integration/integrationReason';
-import { cleanStaleScratch } from './integration/scratchWorktrees';
+import { cleanStaleScratch, keptScratchPath, removeScratch } from './integration/scratchWorktrees';
 import { mergeBaseIntoWorktree, setbackPrompt } from './integration/sendBack';
 import type { TaskEntry } from '../store/fleetState';
 import type { FileGlob } from './overlap/fileGlobs';
@@ -46,6 +46,8 @@ export class Integrator {
   private readonly held = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly predictions = new PredictedFiles();
+  /** The scratch worktree integrations reuse while the queue has work; removed once it drained. */
+  private scratch: string | undefined;
   /** Each finished run's predicted files against its real diff (card, tooltip). */
   readonly predictionChecks: PredictionChecks;
 
@@ -163,10 +165,27 @@ export class Integrator {
       do {
         this.again = false;
         await this.drain();
+        if (!this.again) await this.releaseScratch();
       } while (this.again && !this.ctx.isDisposed());
     })()
       .catch((e) => this.ctx.log('error', `integration queue: ${(e as Error).message}`))
       .finally(() => (this.running = undefined));
+  }
+
+  /**
+   * The queue drained (or the orchestrator stopped): the kept scratch worktree goes, so none outlives the run
+   * (a killed process's is removed at the next start). A burst of integrations shares one.
+   */
+  private async releaseScratch(): Promise<void> {
+    const scratch = this.scratch;
+    if (!scratch) return;
+    this.scratch = undefined;
+    await this.ctx.deps.worktrees.queue
+      .enqueue('integration: clean up', (git) => removeScratch(git, scratch))
+      .catch((e) => {
+        // Disposed: the queue is closed, and the next start removes it.
+        if (!this.ctx.isDisposed()) this.ctx.log('warn', `could not remove ${scratch}: ${(e as Error).message}`);
+      });
   }
 
   /** Integrates the queued tasks one at a time, in order; a held task lets the ones behind it go. */
@@ -223,6 +242,8 @@ export class Integrator {
         title: t.title,
         settings: s.integration ?? DEFAULT_INTEGRATION,
         outputFile: path.join(commonDir, 'spectask', 'integration-logs', `${t.number}.log`),
+        scratch: (this.scratch ??= keptScratchPath(commonDir)),
+        checkoutChecked: true,
         pullRequest,
       });
     } catch (e) {

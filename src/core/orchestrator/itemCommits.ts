@@ -1,4 +1,5 @@
 import type { ChecklistItem } from '../checklist/checklistTypes';
+import { AutoMaintenance } from '../git/autoMaintenance';
 import type { GitRunner } from '../git/gitRunner';
 import { checkBranches, type BranchCommit, type CodeWorktree, type CodeWorktrees } from './codeWorktrees';
 import { commitLine, itemSubject, itemsWithoutCommit, trailerLine } from './itemCommitMessages';
@@ -22,6 +23,9 @@ export interface CommitTask {
  * item twice and never lose one.
  */
 export class ItemCommits {
+  /** Git's maintenance check after these commits: on one in 32 (autoMaintenance.ts). */
+  private readonly maintenance = new AutoMaintenance();
+
   constructor(private readonly worktrees: CodeWorktrees) {}
 
   /** Commits every ticked item that has no commit yet; resolves with the subjects committed. */
@@ -31,7 +35,7 @@ export class ItemCommits {
       const made: string[] = [];
       for (const item of missing) {
         const subject = itemSubject(item);
-        await commitWorktree(git, task, subject, { allowEmpty: true });
+        await commitWorktree(git, task, subject, { allowEmpty: true, maintenance: this.maintenance });
         made.push(subject);
       }
       return made;
@@ -42,13 +46,20 @@ export class ItemCommits {
   commitLeftovers(task: CommitTask, what: string): Promise<boolean> {
     return this.worktrees.queue.enqueue(`commit leftovers of ${task.worktree.branch}`, async (git) => {
       const cwd = task.worktree.path;
-      const status = await git.run(['status', '--porcelain', '--untracked-files=all'], { cwd });
+      // `--branch` prints a `## branch` line even for a clean tree (a silent command costs simple-git 50 ms).
+      const status = (await git.run(['status', '--porcelain', '--branch', '--untracked-files=all'], { cwd }))
+        .split('\n')
+        .filter((l) => !l.startsWith('## '))
+        .join('\n');
       // The integration queue merged the base into the branch for the agent: this commit concludes that merge.
       const merging = await isMerging(git, cwd);
       if (!status.trim() && !merging) return false;
       if (merging) await assertConflictsResolved(git, cwd);
       const subject = merging ? `merged ${task.worktree.baseBranch} into the task branch` : what;
-      await commitWorktree(git, task, commitLine(`${task.number}: ${subject}`), { allowEmpty: merging });
+      await commitWorktree(git, task, commitLine(`${task.number}: ${subject}`), {
+        allowEmpty: merging,
+        maintenance: this.maintenance,
+      });
       return true;
     });
   }
@@ -86,17 +97,19 @@ export async function commitWorktree(
   git: GitRunner,
   task: CommitTask,
   subject: string,
-  opts: { allowEmpty: boolean },
+  opts: { allowEmpty: boolean; maintenance?: AutoMaintenance },
 ): Promise<void> {
   const cwd = task.worktree.path;
   await assertIdentity(git, cwd);
-  await git.run(['add', '--all', '--', '.'], { cwd });
+  // `--verbose`, and `commit` without `--quiet`, print something: a silent git command costs simple-git a 50 ms
+  // wait, and these run in the repository's one queue, ahead of every other agent's tick (issue 24).
+  await git.run(['add', '--all', '--verbose', '--', '.'], { cwd });
   await git.run(
     [
+      ...(opts.maintenance?.next() ?? []),
       '-c',
       'commit.gpgSign=false',
       'commit',
-      '--quiet',
       '--no-verify',
       '--cleanup=whitespace',
       ...(opts.allowEmpty ? ['--allow-empty'] : []),

@@ -4,7 +4,7 @@ import type { GitRunner } from '../../git/gitRunner';
 import { parseWorktreeList } from '../../git/worktreeList';
 import { checkBranches, type CodeWorktree } from '../codeWorktrees';
 import { COMMIT_TRAILER_KEY } from '../prompts';
-import { removeScratch } from './scratchWorktrees';
+import { checkoutScratch } from './scratchWorktrees';
 
 export type IntegrationStrategy = 'rebase' | 'merge';
 
@@ -23,8 +23,15 @@ export async function revParse(git: GitRunner, branch: string): Promise<string> 
   return (await git.run(['rev-parse', '--verify', `${ref(branch)}^{commit}`])).trim();
 }
 
-export const isAncestor = async (git: GitRunner, a: string, b: string, cwd?: string) =>
-  (await git.tryRun(['merge-base', '--is-ancestor', '--end-of-options', a, b], { cwd })) !== undefined;
+/**
+ * Whether commit `a` (a full object name) is an ancestor of `b` (or `b` itself): then it is their merge base.
+ * Asked as `merge-base a b` rather than `merge-base --is-ancestor`, which prints nothing, and a git command
+ * that prints nothing costs simple-git a 50 ms wait (issue 24: three such waits were most of an integration).
+ */
+export async function isAncestor(git: GitRunner, a: string, b: string, cwd?: string): Promise<boolean> {
+  const base = await git.tryRun(['merge-base', '--end-of-options', a, b], { cwd });
+  return base?.trim() === a;
+}
 
 /** The worktree that has `branch` checked out (the user's checkout of the base), if any. */
 export async function holderOf(git: GitRunner, branch: string): Promise<string | undefined> {
@@ -34,8 +41,9 @@ export async function holderOf(git: GitRunner, branch: string): Promise<string |
 
 /** Tracked changes in a worktree (`git status` lines); untracked files do not stop a fast-forward by themselves. */
 export async function localChanges(git: GitRunner, dir: string): Promise<string[]> {
-  const out = await git.run(['status', '--porcelain', '--untracked-files=no'], { cwd: dir });
-  return out.split('\n').filter((l) => l.trim());
+  // `--branch` prints a `## branch` line even for a clean tree: a silent command costs simple-git 50 ms.
+  const out = await git.run(['status', '--porcelain', '--branch', '--untracked-files=no'], { cwd: dir });
+  return out.split('\n').filter((l) => l.trim() && !l.startsWith('## '));
 }
 
 /**
@@ -85,7 +93,7 @@ export async function prepareCandidate(
   const base = await revParse(git, wt.baseBranch);
   const tip = await revParse(git, wt.branch);
   if (await isAncestor(git, tip, base)) return { kind: 'already', base };
-  await git.run(['worktree', 'add', '--detach', '--end-of-options', scratch, tip]);
+  await checkoutScratch(git, scratch, tip);
   const identity = await commitIdentityEnv(git, repoRoot);
   const merges = (await git.run(['rev-list', '--merges', '--count', '--end-of-options', `${base}..${tip}`])).trim();
   const rebase = strategy === 'rebase' && merges === '0';
@@ -159,7 +167,8 @@ export async function publishCandidate(
   if (changes.length) return { kind: 'dirty-checkout', path: holder, changes };
   if ((await git.run(['rev-parse', 'HEAD'], { cwd: holder })).trim() !== expectedBase) return { kind: 'base-moved' };
   const hooks = runHooks ? await userHooksConfig(git, holder) : [];
-  await git.run([...hooks, 'merge', '--ff-only', '--quiet', '--end-of-options', candidate], { cwd: holder });
+  // Not `--quiet`: a git command that prints nothing costs simple-git a 50 ms wait.
+  await git.run([...hooks, 'merge', '--ff-only', '--end-of-options', candidate], { cwd: holder });
   return { kind: 'moved', sha: candidate, checkout: holder };
 }
 
@@ -170,9 +179,4 @@ async function userHooksConfig(git: GitRunner, cwd: string): Promise<string[]> {
   const common = (await git.run(['rev-parse', '--git-common-dir'], { cwd })).trim();
   const dir = own ? path.resolve(cwd, own) : path.resolve(cwd, common, 'hooks');
   return ['-c', `core.hooksPath=${dir}`];
-}
-
-/** Removes the scratch worktree; never throws. */
-export function dropScratch(git: GitRunner, scratch: string): Promise<void> {
-  return removeScratch(git, scratch).catch(() => undefined);
 }

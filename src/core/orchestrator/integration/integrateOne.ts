@@ -2,17 +2,9 @@ import type { AgentHost } from '../../agents/agentHost';
 import type { GitQueue } from '../../git/gitQueue';
 import type { CodeWorktree } from '../codeWorktrees';
 import type { IntegrationSettings } from '../settings';
-import {
-  dropScratch,
-  holderOf,
-  localChanges,
-  prepareCandidate,
-  publishCandidate,
-  type Prepared,
-} from './branchIntegration';
+import { holderOf, localChanges, prepareCandidate, publishCandidate, type Prepared } from './branchIntegration';
 import { runTests } from './runTests';
 import type { Setback } from './sendBack';
-import { scratchPathFor } from './scratchWorktrees';
 import { resolveTestCommand } from './testCommand';
 
 /** How one integration ended. */
@@ -37,6 +29,17 @@ export interface IntegrationJob {
   settings: IntegrationSettings;
   /** Where the test output goes (0600). */
   outputFile: string;
+  /**
+   * The scratch worktree (under `integrationDir`): made a clean checkout of the branch for this
+   * integration and left as it is afterwards; the caller keeps it for the next one and removes it
+   * (`removeScratch`) when its queue has drained.
+   */
+  scratch: string;
+  /**
+   * The caller found the user's checkout of the base clean just before (the Integrator's `checkoutHeld`): the
+   * first attempt does not ask git again. Publishing checks it anyway before it moves anything.
+   */
+  checkoutChecked?: boolean;
   /**
    * The pull-request target: called once the tests passed at the candidate's tip, instead of moving the base
    * (which, and the user's checkout of it, is then never touched).
@@ -63,79 +66,75 @@ export async function integrateOne(job: IntegrationJob): Promise<IntegrationOutc
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // The user's checkout first: a candidate that could not be published is not worth a test run.
     const dirty = await queue.enqueue('integration: the base checkout', async (git) => {
-      if (job.pullRequest) return undefined;
+      if (job.pullRequest || (attempt === 1 && job.checkoutChecked)) return undefined;
       const holder = await holderOf(git, wt.baseBranch);
       const changes = holder ? await localChanges(git, holder) : [];
       return holder && changes.length ? held(holder, wt.baseBranch, changes) : undefined;
     });
     if (dirty) return dirty;
-    const scratch = scratchPathFor(job.commonDir, job.number);
-    try {
-      const prepared: Prepared = await queue.enqueue('integration: prepare', async (git) => {
-        await dropScratch(git, scratch);
-        return prepareCandidate(git, wt, job.settings.strategy, scratch, job.number, job.repoRoot);
-      });
-      if (prepared.kind === 'already')
-        return {
-          kind: 'merged',
-          sha: prepared.base,
-          note: `already in ${wt.baseBranch} at ${prepared.base.slice(0, 12)}`,
-        };
-      if (prepared.kind === 'conflict') {
-        const who = prepared.with.length ? prepared.with.map((n) => `#${n}`).join(', ') : wt.baseBranch;
-        return {
-          kind: 'bounced',
-          setback: {
-            kind: 'conflict',
-            reason: `conflicts with ${who} in ${prepared.files.slice(0, 5).join(', ')}${prepared.files.length > 5 ? ` and ${prepared.files.length - 5} more` : ''}`,
-            files: prepared.files,
-            base: prepared.base,
-          },
-        };
-      }
-      const command = await resolveTestCommand(job.settings.testCommand, scratch);
-      const tests = await runTests({
-        host: job.host,
-        command,
-        cwd: scratch,
-        timeoutMs: job.settings.testTimeoutMs,
-        outputFile: job.outputFile,
-      });
-      if (tests.startFailed) return { kind: 'blocked', reason: tests.summary };
-      if (!tests.passed)
-        return {
-          kind: 'bounced',
-          setback: {
-            kind: 'tests',
-            reason: tests.summary,
-            tail: tests.tail,
-            base: prepared.base,
-            outputFile: tests.outputFile,
-          },
-        };
-      if (job.pullRequest) {
-        const pr = await job.pullRequest();
-        const how = pr.updated ? 'updated' : 'opened';
-        return {
-          kind: 'pull-request',
-          url: pr.url,
-          note: `pull request ${pr.url} ${how} (${tests.summary}${pr.checks ? `; ${pr.checks}` : ''})`,
-        };
-      }
-      const published = await queue.enqueue('integration: publish', (git) =>
-        publishCandidate(git, wt, prepared.base, prepared.candidate, message, job.settings.runHooks),
-      );
-      if (published.kind === 'dirty-checkout') return held(published.path, wt.baseBranch, published.changes);
-      if (published.kind === 'moved')
-        return {
-          kind: 'merged',
-          sha: published.sha,
-          note: `merged into ${wt.baseBranch} at ${published.sha.slice(0, 12)} (${prepared.rebased ? 'rebased, ' : ''}${tests.summary})`,
-        };
-      // base-moved: another writer moved the base after the candidate was built; build it again on the new one.
-    } finally {
-      await queue.enqueue('integration: clean up', (git) => dropScratch(git, scratch)).catch(() => undefined);
+    // The kept scratch worktree, reset for this integration (prepareCandidate checks it out).
+    const { scratch } = job;
+    const prepared: Prepared = await queue.enqueue('integration: prepare', (git) =>
+      prepareCandidate(git, wt, job.settings.strategy, scratch, job.number, job.repoRoot),
+    );
+    if (prepared.kind === 'already')
+      return {
+        kind: 'merged',
+        sha: prepared.base,
+        note: `already in ${wt.baseBranch} at ${prepared.base.slice(0, 12)}`,
+      };
+    if (prepared.kind === 'conflict') {
+      const who = prepared.with.length ? prepared.with.map((n) => `#${n}`).join(', ') : wt.baseBranch;
+      return {
+        kind: 'bounced',
+        setback: {
+          kind: 'conflict',
+          reason: `conflicts with ${who} in ${prepared.files.slice(0, 5).join(', ')}${prepared.files.length > 5 ? ` and ${prepared.files.length - 5} more` : ''}`,
+          files: prepared.files,
+          base: prepared.base,
+        },
+      };
     }
+    const command = await resolveTestCommand(job.settings.testCommand, scratch);
+    const tests = await runTests({
+      host: job.host,
+      command,
+      cwd: scratch,
+      timeoutMs: job.settings.testTimeoutMs,
+      outputFile: job.outputFile,
+    });
+    if (tests.startFailed) return { kind: 'blocked', reason: tests.summary };
+    if (!tests.passed)
+      return {
+        kind: 'bounced',
+        setback: {
+          kind: 'tests',
+          reason: tests.summary,
+          tail: tests.tail,
+          base: prepared.base,
+          outputFile: tests.outputFile,
+        },
+      };
+    if (job.pullRequest) {
+      const pr = await job.pullRequest();
+      const how = pr.updated ? 'updated' : 'opened';
+      return {
+        kind: 'pull-request',
+        url: pr.url,
+        note: `pull request ${pr.url} ${how} (${tests.summary}${pr.checks ? `; ${pr.checks}` : ''})`,
+      };
+    }
+    const published = await queue.enqueue('integration: publish', (git) =>
+      publishCandidate(git, wt, prepared.base, prepared.candidate, message, job.settings.runHooks),
+    );
+    if (published.kind === 'dirty-checkout') return held(published.path, wt.baseBranch, published.changes);
+    if (published.kind === 'moved')
+      return {
+        kind: 'merged',
+        sha: published.sha,
+        note: `merged into ${wt.baseBranch} at ${published.sha.slice(0, 12)} (${prepared.rebased ? 'rebased, ' : ''}${tests.summary})`,
+      };
+    // base-moved: another writer moved the base after the candidate was built; build it again on the new one.
   }
   return { kind: 'held', reason: `${wt.baseBranch} kept moving during ${MAX_ATTEMPTS} integrations; it tries again` };
 }
