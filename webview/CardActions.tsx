@@ -1,5 +1,6 @@
 import type { FleetAgentCard } from '../src/protocol/fleet';
 import { TASK_ACTION_LABELS, type TaskAction } from '../src/protocol/messages';
+import { ButtonGlyph } from './ButtonGlyph';
 import { ACTION_ICONS, cardActions } from './cardActionSet';
 import type { HostApi } from './vscodeApi';
 
@@ -14,10 +15,10 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
         <vscode-button
           class="action-primary"
           data-action={primary}
-          icon={ACTION_ICONS[primary]}
           aria-label={`${TASK_ACTION_LABELS[primary]} ${name}`}
           onClick={() => run(primary)}
         >
+          <ButtonGlyph name={ACTION_ICONS[primary]} label />
           {TASK_ACTION_LABELS[primary]}
         </vscode-button>
       )}
@@ -28,11 +29,12 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
           data-action={a}
           secondary
           iconOnly
-          icon={ACTION_ICONS[a]}
           title={TASK_ACTION_LABELS[a]}
           aria-label={`${TASK_ACTION_LABELS[a]} of ${name}`}
           onClick={() => run(a)}
-        />
+        >
+          <ButtonGlyph name={ACTION_ICONS[a]} />
+        </vscode-button>
       ))}
       {card.runLive && (
         <vscode-button
@@ -40,11 +42,12 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
           data-action="messageAgent"
           secondary
           iconOnly
-          icon="comment"
           title="Message the agent…"
           aria-label={`Message the agent of ${name}…`}
           onClick={() => host.postMessage({ type: 'agent/message', taskId: card.taskId })}
-        />
+        >
+          <ButtonGlyph name="comment" />
+        </vscode-button>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import { PHASE_LABELS, type FleetAgentCard } from '../src/protocol/fleet';
 import { TASK_ACTION_LABELS } from '../src/protocol/messages';
 import { CARD_KEYS_HINT_ID, sameCard } from './AgentTaskCard';
 import { statusLine } from './BoardCard';
+import { ButtonGlyph } from './ButtonGlyph';
 import { ACTION_ICONS, cardActions } from './cardActionSet';
 import { gridTarget } from './cardNavigation';
 import { syncTabStops } from './tabStops';
@@ -51,11 +52,12 @@ function CompactRowView({ card, host, active, el }: RowProps & { el: preact.Ref<
               data-action={primary}
               secondary
               iconOnly
-              icon={ACTION_ICONS[primary]}
               title={TASK_ACTION_LABELS[primary]}
               aria-label={`${TASK_ACTION_LABELS[primary]} ${name}`}
               onClick={() => host.postMessage({ type: 'task/action', taskId: card.taskId, action: primary })}
-            />
+            >
+              <ButtonGlyph name={ACTION_ICONS[primary]} />
+            </vscode-button>
           )}
         </div>
       </article>

@@ -1,3 +1,4 @@
+import { ButtonGlyph } from './ButtonGlyph';
 import type { HostApi } from './vscodeApi';
 
 /** What the dashboard shows with no SpecTasks: what it is for and how to get a card here. */
@@ -16,9 +17,9 @@ export function EmptyState({ host }: { host: HostApi }) {
       </ol>
       <vscode-button
         secondary
-        icon="refresh"
         onClick={() => host.postMessage({ type: 'command/run', command: 'spectask.tasks.refresh' })}
       >
+        <ButtonGlyph name="refresh" label />
         Refresh SpecTasks
       </vscode-button>
     </section>

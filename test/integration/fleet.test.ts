@@ -139,6 +139,18 @@ describe('fleet dashboard in a real VS Code', () => {
     await snap('fleet-live-after-tick', `${card} .task-item.current`);
   });
 
+  it('draws every button of the card with its codicon glyph (not an empty square)', async function () {
+    if (!driverAvailable()) skipWithoutDriver(this);
+    // The glyph is a `.codicon` span in the button's light DOM, styled by the page's codicon stylesheet; a
+    // `<vscode-icon>` in the button's shadow root loaded that stylesheet again and was drawn blank (NOTE8).
+    // `:visible` (Playwright) needs a box with a size: a glyph whose ::before stays empty has none.
+    const card = `article.card:not(.compact-card)[data-task-id="${TASK_ID}"]`;
+    for (const action of ['stop', 'showTranscript', 'openDocs', 'openWorktree', 'messageAgent'])
+      await readText(`${card} vscode-button[data-action="${action}"] > .codicon:visible`);
+    const file = await snap('fleet-card-buttons', `${card} vscode-button[data-action="openWorktree"] > .codicon`);
+    assert.ok(fs.existsSync(file), file);
+  });
+
   it('sends a card action to the host, which acts on it', async function () {
     if (!driverAvailable()) skipWithoutDriver(this);
     const dispatched = new Promise<DispatchedFleetAction>((resolve) => {

@@ -93,9 +93,8 @@ export async function refusedToStart(catalog: BackendCatalog, a: CreateTaskAnswe
     .getConfiguration('spectask')
     .get<string>(a.start === 'plan' ? 'agents.planning.backend' : 'agents.implementation.backend') as
     BackendId | undefined;
-  const verb = a.start === 'plan' ? 'plan it' : 'implement it';
   for (const id of new Set([a.backend, ...(phase ? [phase] : [])]))
-    if (await refuseUnavailableBackend(catalog, id, verb)) return true;
+    if (await refuseUnavailableBackend(catalog, id)) return true;
   return false;
 }
 

@@ -72,7 +72,7 @@ export class TaskCommands extends Disposable implements FleetActions {
 
     cmd('spectask.task.startPlanning', 'Start planning', async (arg) => {
       const ref = await services.resolveTask(arg, { statuses: allowing('start_planning'), verb: 'start planning' });
-      if (!ref || (await this.refusedPhase('planning', 'plan it'))) return;
+      if (!ref || (await this.refusedPhase('planning'))) return;
       await ref.repo.orchestrator.startPlanning(ref.taskId);
       this.warnIfBlocked();
     });
@@ -81,7 +81,7 @@ export class TaskCommands extends Disposable implements FleetActions {
         statuses: allowing('skip_planning'),
         verb: 'implement without a spec',
       });
-      if (!ref || (await this.refusedPhase('implementation', 'implement it'))) return;
+      if (!ref || (await this.refusedPhase('implementation'))) return;
       await ref.repo.orchestrator.skipPlanning(ref.taskId);
       this.warnIfBlocked();
     });
@@ -151,8 +151,7 @@ export class TaskCommands extends Disposable implements FleetActions {
       if (!ref) return;
       const status = ref.repo.orchestrator.task(ref.taskId)?.status ?? '';
       const planning = status.startsWith('spec');
-      if (await this.refusedPhase(planning ? 'planning' : 'implementation', planning ? 'plan it' : 'implement it'))
-        return;
+      if (await this.refusedPhase(planning ? 'planning' : 'implementation')) return;
       await ref.repo.orchestrator.retry(ref.taskId);
       this.warnIfBlocked();
     });
@@ -175,9 +174,9 @@ export class TaskCommands extends Disposable implements FleetActions {
   }
 
   /** True (after saying why, with the Configure button) when the phase's back-end cannot run now. */
-  private async refusedPhase(phase: 'planning' | 'implementation', verb: string): Promise<boolean> {
+  private async refusedPhase(phase: 'planning' | 'implementation'): Promise<boolean> {
     if (!this.catalog) return false;
-    return refuseUnavailableBackend(this.catalog, readOrchestratorSettings()[phase].backend, verb);
+    return refuseUnavailableBackend(this.catalog, readOrchestratorSettings()[phase].backend);
   }
 
   private warnIfBlocked(): void {

@@ -28,8 +28,9 @@ const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quo
 
 /**
  * The dashboard's HTML (house rule 8): one nonce'd bundled script, stylesheets only from the asset
- * origin, no inline script or style, no `on*` attributes. The codicon stylesheet carries the id
- * vscode-elements looks for, so `<vscode-icon>` can load the same font inside its shadow root.
+ * origin, no inline script or style, no `on*` attributes. Every glyph, buttons' included, is a `.codicon`
+ * span in the light DOM styled by this one codicon stylesheet (see webview/ButtonGlyph.tsx); the id is the one
+ * vscode-elements looks for, kept so a component that still draws a `<vscode-icon>` finds the font.
  */
 export function fleetHtml(p: FleetHtmlParts): string {
   return `<!DOCTYPE html>
