@@ -28,9 +28,14 @@ export function mirrorPrefix(remote: string): string {
   return `refs/spectask/remote/${remote}/claims/`;
 }
 
-/** A new worker identity for this process. */
-export function newWorkerIdentity(host: string, pid = process.pid, startedAt = new Date()): WorkerIdentity {
-  return { id: randomUUID(), host, pid, startedAt: startedAt.toISOString() };
+/** A new worker identity for this process (`holder`: the clone's stable holder id, holderId.ts). */
+export function newWorkerIdentity(
+  host: string,
+  pid = process.pid,
+  startedAt = new Date(),
+  holder?: string,
+): WorkerIdentity {
+  return { id: randomUUID(), host, pid, startedAt: startedAt.toISOString(), ...(holder ? { holder } : {}) };
 }
 
 /**

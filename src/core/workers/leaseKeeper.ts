@@ -52,6 +52,19 @@ export class LeaseKeeper extends Disposable {
     return [...this.held.values()].map((h) => h.claim);
   }
 
+  /**
+   * A fetch showed `task`'s claim held by another process (taken over): lost now, without waiting for our next
+   * push to be refused — its agent stops at once.
+   */
+  lostElsewhere(task: string, reason: string): void {
+    this.lose(task, reason);
+  }
+
+  /** The claim held for `task`, if any. */
+  claimOf(task: string): HeldClaim | undefined {
+    return this.held.get(task)?.claim;
+  }
+
   /** Stops keeping `task` (after a release): no renewal, no loss reported. */
   forget(task: string): void {
     this.held.delete(task);
