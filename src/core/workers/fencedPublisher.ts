@@ -14,6 +14,8 @@ export interface FencedPublisherOptions {
   branch: string;
   /** False while nothing may be pushed (a lost task's agent still runs; lostTasks.ts). */
   ready: () => Promise<boolean>;
+  /** Counts the claims lost so far: a loss during a publish sends it back to `ready`. */
+  losses: () => number;
   /** Tells whether the claimant is gone: no further pass. */
   disposed: () => boolean;
   log: (level: 'warn', message: string) => void;
@@ -48,9 +50,12 @@ export class FencedPublisher {
   private async publish(): Promise<void> {
     const { keeper, refs, git, sync, branch } = this.o;
     for (let attempt = 1; attempt <= ATTEMPTS && !this.o.disposed(); attempt++) {
+      const losses = this.o.losses();
       if (!(await this.o.ready())) return;
       const updates = await branchUpdates(git, refs, branch, []);
       if (!updates.length) return;
+      // Holding none, the push is unfenced: only when no claim was lost since `ready` put lost tasks back.
+      if (this.o.losses() !== losses) continue;
       const pushed = keeper.heldClaims().length ? await keeper.push(updates) : (await refs.push(updates)).ok;
       if (pushed) return;
       // The remote moved (a teammate, a worker) or a claim was lost (put back by `ready` first): read it again.

@@ -77,6 +77,7 @@ export class LocalClaims extends Disposable implements RunClaims {
   private readonly releasing = new Set<string>();
   /** Tasks whose claim was lost: nothing of theirs may be pushed (SpecTask number → id; lostTasks.ts). */
   private readonly lost = new Map<string, string>();
+  private losses = 0;
   private readonly publisher?: FencedPublisher;
   private orchestrator?: Orchestrator;
   private readonly passes = new SerialPasses(
@@ -99,6 +100,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         this.held.delete(l.task);
         if (id) this.armed.delete(id);
         if (id && opts.clone) this.lost.set(l.task, id);
+        this.losses++;
         this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
         if (id) void this.orchestrator?.stop(id);
       }),
@@ -112,6 +114,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         sync: opts.sync,
         branch: opts.branch,
         ready: () => this.restoreLost(clone),
+        losses: () => this.losses,
         disposed: () => this.isDisposed,
         log: (level, m) => this.log(level, m),
       });
@@ -288,6 +291,8 @@ export class LocalClaims extends Disposable implements RunClaims {
       if ((t && !this.armed.has(id)) || this.releasing.has(number)) continue;
       this.releasing.add(number);
       try {
+        // The release carries the branch: nothing of a task whose claim was lost may be on it (lostTasks.ts).
+        if (this.opts.clone && !(await this.restoreLost(this.opts.clone))) continue;
         await this.opts.sync.sync({ push: false });
         const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
         if (!(await this.keeper.release(number, updates))) continue;
