@@ -71,4 +71,36 @@ describe('faults: workers on other machines — Stop on a run a worker holds', f
     recordFault(AREA, 'Stop from another clone while the worker ticks', v);
     assert.deepEqual(v, []);
   });
+
+  it('a Stop sent to a worker that then loses its claim is obeyed by the worker that takes the task over', async () => {
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS);
+    const [a, b, laptop] = [cloneOf(server.url()), cloneOf(server.url()), cloneOf(server.url())];
+    const rel = rels[0];
+    const workerA = world.own(startWorker(a, { marker, pauseMs: 1500, leaseS: 3 }));
+    const ticked = () => [...itemStates(remoteFile(bare, rel)).values()].filter((s) => s === 'x').length;
+    await until('a pushed tick of worker A', 120_000, () => ticked() >= 1);
+    // A dies before it could read the request; the request names A (its claim is still on the remote).
+    workerA.kill('SIGKILL');
+    await once(workerA, 'exit');
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+    const v: string[] = [];
+    const stop = await cli(laptop, 'stop', '1', '--remote', 'origin');
+    if (stop.code !== 0 || !new RegExp(`stops SpecTask 000001`).test(stop.out))
+      v.push(`spectask stop: ${stop.code} ${stop.out} ${stop.err}`);
+    const workerB = world.own(startWorker(b, { marker, pauseMs: 1500, leaseS: 3, untilIdle: true }));
+    const [code] = (await once(workerB, 'exit')) as [number];
+    if (process.env.WORKERS_DEBUG) console.log(workerB.output());
+    if (code !== 0) v.push(`worker B exited ${code}: ${workerB.output().slice(-2000)}`);
+    if (!/took over SpecTask 000001/.test(workerB.output())) v.push(`worker B did not take over: ${workerB.output()}`);
+    if (!/stop requested for SpecTask 000001 by [^;]+; stopping its agent/.test(workerB.output()))
+      v.push(`worker B did not obey the stop sent to A: ${workerB.output().slice(-2000)}`);
+    if (agentsOf(marker).length) v.push(`agents still alive after the stop: ${agentsOf(marker).join(', ')}`);
+    const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
+    if (record.status !== 'implementation_stopped') v.push(`the task ended ${record.status}, not stopped`);
+    if (ticked() >= texts.length) v.push('every item was done: the stop was not passed on');
+    if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');
+    if (remoteRef(bare, 'refs/spectask/stops/000001')) v.push('the obeyed stop request was not deleted');
+    recordFault(AREA, 'Stop sent to a worker killed before it read it; the taker obeys', v);
+    assert.deepEqual(v, []);
+  });
 });
