@@ -54,6 +54,17 @@ export class FencedPublisher {
       if (!(await this.o.ready())) return;
       const updates = await branchUpdates(git, refs, branch, []);
       if (!updates.length) return;
+      // The lease is on what the last sync read; a branch that does not contain it (a claim's status commit landed
+      // since) would be forced over it: integrate first.
+      const stale = await Promise.all(
+        updates.map(
+          async (u) => !!u.expect && (await git.tryRun(['merge-base', '--is-ancestor', u.expect, u.to!])) === undefined,
+        ),
+      );
+      if (stale.some(Boolean)) {
+        await sync.sync({ push: false });
+        continue;
+      }
       // Holding none, the push is unfenced: only when no claim was lost since `ready` put lost tasks back.
       if (this.o.losses() !== losses) continue;
       const pushed = keeper.heldClaims().length ? await keeper.push(updates) : (await refs.push(updates)).ok;
