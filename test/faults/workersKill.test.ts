@@ -1,9 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { cleanupTemp, tempDir } from '../support/tempRepo';
+import { tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
 import {
@@ -13,10 +11,8 @@ import {
   remoteFile,
   remoteItemCommits,
   remoteRef,
-  seedRemote,
-  startGitDaemon,
   startWorker,
-  type GitServer,
+  useWorkersWorld,
 } from './workersWorld';
 
 const AREA = 'workers: SIGKILL mid-task, lease expiry, takeover';
@@ -33,25 +29,16 @@ async function until(what: string, ms: number, check: () => boolean): Promise<vo
 
 describe('faults: workers on other machines — a worker SIGKILLed mid-task', function () {
   this.timeout(300_000);
-  const children: ChildProcess[] = [];
-  let server: GitServer | undefined;
-  const marker = `spectask-fault-marker-${randomUUID()}`;
-  after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
-    await server?.stop();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
+  const marker = world.marker;
 
   it('its lease expires, another worker takes over and resumes: no tick lost, no item committed twice', async () => {
-    const { bare, rels, texts } = seedRemote(1, ITEMS);
-    server = await startGitDaemon(bare);
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS);
     const [a, b] = [cloneOf(server.url()), cloneOf(server.url())];
     const rel = rels[0];
     const logs = tempDir('spectask-prompts-');
     const [promptsA, promptsB] = [path.join(logs, 'a.jsonl'), path.join(logs, 'b.jsonl')];
-    const workerA = startWorker(a, { marker, pauseMs: 500, leaseS: 3, promptLog: promptsA });
-    children.push(workerA);
+    const workerA = world.own(startWorker(a, { marker, pauseMs: 500, leaseS: 3, promptLog: promptsA }));
     // Wait until at least two items are ticked ON THE REMOTE (pushed, fenced by A's claim).
     await until('two pushed ticks of worker A', 120_000, () => {
       const states = itemStates(remoteFile(bare, rel));
@@ -64,8 +51,7 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     // A's agent outlives it (an orphan writing into A's clone only); nothing of it can reach the remote.
     for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
     const tickedAtKill = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
-    const workerB = startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true, promptLog: promptsB });
-    children.push(workerB);
+    const workerB = world.own(startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true, promptLog: promptsB }));
     const [code] = (await once(workerB, 'exit')) as [number];
     if (process.env.WORKERS_DEBUG) console.log(workerA.output(), '\n----\n', workerB.output());
     const v: string[] = [];

@@ -1,23 +1,10 @@
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as path from 'node:path';
-import { cleanupTemp, git, tempDir } from '../support/tempRepo';
+import { git, tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
-import {
-  agentsOf,
-  cloneOf,
-  promptsIn,
-  remoteFile,
-  remoteRef,
-  seedRemote,
-  startGitDaemon,
-  startLocalRun,
-  startWorker,
-  type GitServer,
-} from './workersWorld';
+import { cloneOf, promptsIn, remoteFile, remoteRef, startLocalRun, startWorker, useWorkersWorld } from './workersWorld';
 
 const AREA = 'workers: a local orchestrator (pushToRemote) and a worker on one remote';
 const TASKS = 6;
@@ -35,29 +22,21 @@ function started(prompts: readonly string[]): Map<string, number> {
 
 describe('faults: workers on other machines — a local orchestrator with pushToRemote takes part in the claims', function () {
   this.timeout(300_000);
-  const children: ChildProcess[] = [];
-  let server: GitServer | undefined;
-  const marker = `spectask-fault-marker-${randomUUID()}`;
-  after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
-    await server?.stop();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
+  const marker = world.marker;
 
   it('`spectask run --push` and `spectask worker` on the same remote never run the same SpecTask', async () => {
-    const { bare, rels, texts } = seedRemote(TASKS, ITEMS);
-    server = await startGitDaemon(bare);
+    const { bare, rels, texts, server } = await world.serve(TASKS, ITEMS);
     const [local, remote] = [cloneOf(server.url()), cloneOf(server.url())];
     const logs = tempDir('spectask-prompts-');
     const [localLog, workerLog] = [path.join(logs, 'local.jsonl'), path.join(logs, 'worker.jsonl')];
-    const worker = startWorker(remote, { marker, pauseMs: 400, leaseS: 30, untilIdle: true, promptLog: workerLog });
-    children.push(worker);
+    const worker = world.own(
+      startWorker(remote, { marker, pauseMs: 400, leaseS: 30, untilIdle: true, promptLog: workerLog }),
+    );
     // The local clone was made before the worker claimed anything: it still reads every SpecTask as queued, so
     // only the claims keep it off the one the worker runs.
     for (let i = 0; i < 1200 && !/claimed SpecTask/.test(worker.output()); i++) await sleep(50);
-    const run = startLocalRun(local, { marker, pauseMs: 400, promptLog: localLog, capImplementation: 2 });
-    children.push(run);
+    const run = world.own(startLocalRun(local, { marker, pauseMs: 400, promptLog: localLog, capImplementation: 2 }));
     const [[workerCode], [runCode]] = (await Promise.all([once(worker, 'exit'), once(run, 'exit')])) as [number][];
     if (process.env.WORKERS_DEBUG) console.log(run.output(), '\n----\n', worker.output());
     const v: string[] = [];

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { cleanupTemp, git } from '../support/tempRepo';
+import { git } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
 import {
@@ -11,10 +11,9 @@ import {
   remoteFile,
   remoteItemCommits,
   remoteRef,
-  seedRemote,
-  startGitDaemon,
   startWorker,
-  type GitServer,
+  until,
+  useWorkersWorld,
 } from './workersWorld';
 
 const AREA = 'workers: partitioned mid-task, healed after its lease expired';
@@ -76,27 +75,10 @@ function makeNetns(): Netns | string {
   };
 }
 
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 describe('faults: workers on other machines — a worker cut off by the network', function () {
   this.timeout(300_000);
-  const children: ChildProcess[] = [];
-  let server: GitServer | undefined;
-  let netns: Netns | undefined;
-  const [markerA, markerB] = [`spectask-fault-marker-${randomUUID()}`, `spectask-fault-marker-${randomUUID()}`];
-  after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const pid of [...agentsOf(markerA), ...agentsOf(markerB)]) process.kill(pid, 'SIGKILL');
-    await server?.stop();
-    netns?.remove();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
+  const [markerA, markerB] = [world.marker, world.extraMarker()];
 
   it('its agent stops within its lease, another worker resumes, and nothing it did afterwards reaches the remote', async function () {
     const made = process.platform === 'linux' ? makeNetns() : 'network namespaces exist on Linux only';
@@ -104,19 +86,15 @@ describe('faults: workers on other machines — a worker cut off by the network'
       console.log(`    skipped: ${made}`);
       this.skip();
     }
-    netns = made;
-    const { bare, rels, texts } = seedRemote(1, ITEMS);
-    server = await startGitDaemon(bare, ['127.0.0.1', netns.hostIp]);
+    const netns = made;
+    world.onCleanup(() => netns.remove());
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS, { listen: ['127.0.0.1', netns.hostIp] });
     const a = cloneOf(server.url(netns.hostIp));
     const b = cloneOf(server.url());
     const rel = rels[0];
-    const workerA = startWorker(a, {
-      marker: markerA,
-      pauseMs: 700,
-      leaseS: 3,
-      wrap: ['ip', 'netns', 'exec', netns.name],
-    });
-    children.push(workerA);
+    const workerA = world.own(
+      startWorker(a, { marker: markerA, pauseMs: 700, leaseS: 3, wrap: ['ip', 'netns', 'exec', netns.name] }),
+    );
     await until('two pushed ticks of worker A', 120_000, () => {
       const states = itemStates(remoteFile(bare, rel));
       return [...states.values()].filter((s) => s === 'x').length >= 2;
@@ -129,8 +107,7 @@ describe('faults: workers on other machines — a worker cut off by the network'
       throw new Error(`${(e as Error).message}; worker A said: ${workerA.output().slice(-3000)}`);
     });
     const stoppedAfter = Date.now() - cutAt;
-    const workerB = startWorker(b, { marker: markerB, pauseMs: 50, leaseS: 3, untilIdle: true });
-    children.push(workerB);
+    const workerB = world.own(startWorker(b, { marker: markerB, pauseMs: 50, leaseS: 3, untilIdle: true }));
     await until('worker B to take over', 60_000, () => /took over SpecTask 000001/.test(workerB.output()));
     netns.heal();
     const [code] = (await once(workerB, 'exit')) as [number];

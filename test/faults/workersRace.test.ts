@@ -4,9 +4,9 @@ import { GitRunner } from '../../src/core/git/gitRunner';
 import { ClaimClient, newWorkerIdentity } from '../../src/core/workers/claimClient';
 import { claimRefOf } from '../../src/core/workers/claimRefs';
 import { RemoteRefs } from '../../src/core/workers/remoteRefs';
-import { cleanupTemp, git, GIT_ENV } from '../support/tempRepo';
+import { git, GIT_ENV } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { cloneOf, startGitDaemon, type GitServer } from './workersWorld';
+import { cloneOf, useWorkersWorld } from './workersWorld';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { tempDir } from '../support/tempRepo';
@@ -23,11 +23,7 @@ function client(clone: string, host: string): ClaimClient {
 
 describe(`faults: ${RACES} claim races between two workers over git daemon`, function () {
   this.timeout(900_000);
-  let server: GitServer | undefined;
-  after(async () => {
-    await server?.stop();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
 
   it('exactly one worker wins each race, and the remote holds the winner’s claim', async () => {
     const bare = path.join(tempDir('spectask-remote-'), 'remote.git');
@@ -35,7 +31,7 @@ describe(`faults: ${RACES} claim races between two workers over git daemon`, fun
     const seed = cloneOf(bare);
     git(seed, 'commit', '-q', '--allow-empty', '-m', 'initial');
     git(seed, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
-    server = await startGitDaemon(bare);
+    const server = await world.serveBare(bare);
     const a = client(cloneOf(server.url()), 'host-a');
     const b = client(cloneOf(server.url()), 'host-b');
     const v: string[] = [];

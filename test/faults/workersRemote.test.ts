@@ -1,52 +1,34 @@
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupTemp } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates } from './faultHarness';
-import {
-  agentsOf,
-  cloneOf,
-  remoteFile,
-  remoteItemCommits,
-  remoteRef,
-  seedRemote,
-  startGitDaemon,
-  startWorker,
-  type GitServer,
-} from './workersWorld';
+import { cloneOf, remoteFile, remoteItemCommits, remoteRef, startWorker, useWorkersWorld } from './workersWorld';
 
 const AREA = 'workers: a slow remote that refuses pushes';
 const ITEMS = 6;
 
 describe('faults: workers on other machines — the remote is slow and refuses pushes (pre-receive hook)', function () {
   this.timeout(300_000);
-  const children: ChildProcess[] = [];
-  let server: GitServer | undefined;
-  const marker = `spectask-fault-marker-${randomUUID()}`;
-  after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
-    await server?.stop();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
+  const marker = world.marker;
 
   it('every refused push is retried fenced, and the task still ends consistent on the remote', async () => {
-    const { bare, rels, texts } = seedRemote(1, ITEMS);
-    // The SERVER's hook: every push waits 300 ms, and every third one is refused.
-    const counter = path.join(bare, 'push-count');
-    fs.writeFileSync(
-      path.join(bare, 'hooks', 'pre-receive'),
-      `#!/bin/sh\ncat >/dev/null\nsleep 0.3\nn=$(($(cat '${counter}' 2>/dev/null || echo 0) + 1))\necho $n > '${counter}'\nif [ $((n % 3)) -eq 0 ]; then echo "policy: push $n refused" >&2; exit 1; fi\n`,
-      { mode: 0o755 },
-    );
-    server = await startGitDaemon(bare);
+    let counter = '';
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS, {
+      // The SERVER's hook: every push waits 300 ms, and every third one is refused.
+      prepare: (dir) => {
+        counter = path.join(dir, 'push-count');
+        fs.writeFileSync(
+          path.join(dir, 'hooks', 'pre-receive'),
+          `#!/bin/sh\ncat >/dev/null\nsleep 0.3\nn=$(($(cat '${counter}' 2>/dev/null || echo 0) + 1))\necho $n > '${counter}'\nif [ $((n % 3)) -eq 0 ]; then echo "policy: push $n refused" >&2; exit 1; fi\n`,
+          { mode: 0o755 },
+        );
+      },
+    });
     const clone = cloneOf(server.url());
-    const worker = startWorker(clone, { marker, pauseMs: 300, leaseS: 5, untilIdle: true });
-    children.push(worker);
+    const worker = world.own(startWorker(clone, { marker, pauseMs: 300, leaseS: 5, untilIdle: true }));
     const [code] = (await once(worker, 'exit')) as [number];
     const rel = rels[0];
     const v: string[] = [];

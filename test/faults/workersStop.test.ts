@@ -1,32 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { execFile, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { GIT_ENV, cleanupTemp } from '../support/tempRepo';
+import { GIT_ENV } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates, sleep } from './faultHarness';
-import {
-  agentsOf,
-  CLI,
-  cloneOf,
-  remoteFile,
-  remoteRef,
-  seedRemote,
-  startGitDaemon,
-  startWorker,
-  type GitServer,
-} from './workersWorld';
+import { itemStates } from './faultHarness';
+import { agentsOf, CLI, cloneOf, remoteFile, remoteRef, startWorker, until, useWorkersWorld } from './workersWorld';
 
 const AREA = 'workers: a person stops a remote run';
 const ITEMS = 8;
-
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** The CLI in `cwd` as its own process (the person's laptop), with its exit code and output. */
 function cli(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -39,23 +20,14 @@ function cli(cwd: string, ...args: string[]): Promise<{ code: number; out: strin
 
 describe('faults: workers on other machines — Stop on a run a worker holds', function () {
   this.timeout(300_000);
-  const children: ChildProcess[] = [];
-  let server: GitServer | undefined;
-  const marker = `spectask-fault-marker-${randomUUID()}`;
-  after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
-    await server?.stop();
-    cleanupTemp();
-  });
+  const world = useWorkersWorld();
+  const marker = world.marker;
 
   it("the laptop sees the run with its worker's name; its Stop reaches the worker: agent stopped, task stopped with a reason, claim released", async () => {
-    const { bare, rels, texts } = seedRemote(1, ITEMS);
-    server = await startGitDaemon(bare);
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS);
     const [box, laptop] = [cloneOf(server.url()), cloneOf(server.url())];
     const rel = rels[0];
-    const worker = startWorker(box, { marker, pauseMs: 1500, leaseS: 10, untilIdle: true });
-    children.push(worker);
+    const worker = world.own(startWorker(box, { marker, pauseMs: 1500, leaseS: 10, untilIdle: true }));
     const ticked = () => [...itemStates(remoteFile(bare, rel)).values()].filter((s) => s === 'x').length;
     await until('a pushed tick of the worker', 120_000, () => ticked() >= 1);
     const v: string[] = [];
@@ -97,6 +69,38 @@ describe('faults: workers on other machines — Stop on a run a worker holds', f
     if (stopped?.phase !== 'stopped' || stopped.worker)
       v.push(`afterwards the laptop shows ${JSON.stringify(stopped)}`);
     recordFault(AREA, 'Stop from another clone while the worker ticks', v);
+    assert.deepEqual(v, []);
+  });
+
+  it('a Stop sent to a worker that then loses its claim is obeyed by the worker that takes the task over', async () => {
+    const { bare, rels, texts, server } = await world.serve(1, ITEMS);
+    const [a, b, laptop] = [cloneOf(server.url()), cloneOf(server.url()), cloneOf(server.url())];
+    const rel = rels[0];
+    const workerA = world.own(startWorker(a, { marker, pauseMs: 1500, leaseS: 3 }));
+    const ticked = () => [...itemStates(remoteFile(bare, rel)).values()].filter((s) => s === 'x').length;
+    await until('a pushed tick of worker A', 120_000, () => ticked() >= 1);
+    // A dies before it could read the request; the request names A (its claim is still on the remote).
+    workerA.kill('SIGKILL');
+    await once(workerA, 'exit');
+    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+    const v: string[] = [];
+    const stop = await cli(laptop, 'stop', '1', '--remote', 'origin');
+    if (stop.code !== 0 || !new RegExp(`stops SpecTask 000001`).test(stop.out))
+      v.push(`spectask stop: ${stop.code} ${stop.out} ${stop.err}`);
+    const workerB = world.own(startWorker(b, { marker, pauseMs: 1500, leaseS: 3, untilIdle: true }));
+    const [code] = (await once(workerB, 'exit')) as [number];
+    if (process.env.WORKERS_DEBUG) console.log(workerB.output());
+    if (code !== 0) v.push(`worker B exited ${code}: ${workerB.output().slice(-2000)}`);
+    if (!/took over SpecTask 000001/.test(workerB.output())) v.push(`worker B did not take over: ${workerB.output()}`);
+    if (!/stop requested for SpecTask 000001 by [^;]+; stopping its agent/.test(workerB.output()))
+      v.push(`worker B did not obey the stop sent to A: ${workerB.output().slice(-2000)}`);
+    if (agentsOf(marker).length) v.push(`agents still alive after the stop: ${agentsOf(marker).join(', ')}`);
+    const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
+    if (record.status !== 'implementation_stopped') v.push(`the task ended ${record.status}, not stopped`);
+    if (ticked() >= texts.length) v.push('every item was done: the stop was not passed on');
+    if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');
+    if (remoteRef(bare, 'refs/spectask/stops/000001')) v.push('the obeyed stop request was not deleted');
+    recordFault(AREA, 'Stop sent to a worker killed before it read it; the taker obeys', v);
     assert.deepEqual(v, []);
   });
 });

@@ -1,10 +1,11 @@
 // The faults tier's git server for the worker suites: Debian's `git daemon` (git:// over TCP, receive-pack
 // enabled) serving one bare repository, seeded through the real CLI with SpecTasks ready to implement.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
+import { cleanupTemp, git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
 import { strays } from './procs';
 
 export const CLI = path.resolve('dist/cli.js');
@@ -235,4 +236,85 @@ export function promptsIn(promptLog: string): string[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { prompt: string }).prompt);
+}
+
+/** Waits until `check()` holds, failing with `what` after `ms` (a bound on a hang, never a speed assertion). */
+export async function until(what: string, ms: number, check: () => boolean): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A seeded remote served by `git daemon` (see {@link WorkersWorld.serve}). */
+export interface ServedRemote {
+  bare: string;
+  /** `tasks.md` of each SpecTask, relative to the design-docs branch. */
+  rels: string[];
+  /** The checklist items of every SpecTask. */
+  texts: string[];
+  server: GitServer;
+}
+
+/** What every worker fault suite sets up: its git daemon, its processes and its agents, all gone after the suite. */
+export interface WorkersWorld {
+  /** Tags the fixture agents of this suite (see {@link agentsOf}). */
+  readonly marker: string;
+  /** Another marker, for a second set of agents told apart from the first (killed after the suite too). */
+  extraMarker(): string;
+  /**
+   * Seeds a remote with `tasks` SpecTasks of `items` items (seedRemote) and serves it; `prepare` runs on the bare
+   * repository before the daemon starts (a hook), `listen` are the daemon's addresses (default 127.0.0.1).
+   */
+  serve(
+    tasks: number,
+    items: number,
+    opts?: { prepare?: (bare: string) => void; listen?: readonly string[] },
+  ): Promise<ServedRemote>;
+  /** Serves an existing bare repository (seeded by the suite itself). */
+  serveBare(bare: string): Promise<GitServer>;
+  /** A process of the suite: SIGKILLed after it if still alive. */
+  own<T extends ChildProcess>(child: T): T;
+  /** Runs after the suite, before the temp folders go (e.g. removing a network namespace). */
+  onCleanup(fn: () => void): void;
+}
+
+/**
+ * The worker suites' shared setup: call inside `describe`. Registers an `after` that SIGKILLs the suite's processes
+ * and agents (of its marker and any `extraMarker()`), stops its daemons and removes its temp folders.
+ */
+export function useWorkersWorld(): WorkersWorld {
+  const children: ChildProcess[] = [];
+  const servers: GitServer[] = [];
+  const cleanups: (() => void)[] = [];
+  const markers = [`spectask-fault-marker-${randomUUID()}`];
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const m of markers) for (const pid of agentsOf(m)) process.kill(pid, 'SIGKILL');
+    for (const s of servers) await s.stop();
+    for (const fn of cleanups) fn();
+    cleanupTemp();
+  });
+  const serveBare = async (bare: string, listen?: readonly string[]) => {
+    const server = await startGitDaemon(bare, listen);
+    servers.push(server);
+    return server;
+  };
+  return {
+    marker: markers[0],
+    extraMarker: () => {
+      const m = `spectask-fault-marker-${randomUUID()}`;
+      markers.push(m);
+      return m;
+    },
+    async serve(tasks, items, opts = {}) {
+      const seeded = seedRemote(tasks, items);
+      opts.prepare?.(seeded.bare);
+      return { ...seeded, server: await serveBare(seeded.bare, opts.listen) };
+    },
+    serveBare: (bare) => serveBare(bare),
+    own: (child) => (children.push(child), child),
+    onCleanup: (fn) => void cleanups.push(fn),
+  };
 }

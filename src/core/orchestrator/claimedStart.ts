@@ -1,6 +1,6 @@
 import { PHASES, phaseOfStatus, type Phase, type StartPlan } from './phases';
 import { implementationChangesPrompt } from './prompts';
-import { CHANGES_REQUESTED, RESUMED_ORPHAN } from './restartReason';
+import { CHANGES_REQUESTED, RESUMED_AFTER_RESTART, RESUMED_ORPHAN } from './restartReason';
 import type { RunSupervisor } from './runSupervisor';
 import type { Trigger } from './statusMachine';
 import type { TaskEntry } from './taskBook';
@@ -14,6 +14,11 @@ export interface ClaimedStart {
   takenOver: boolean;
   /** Who held the claim before (a worker's name), for the card. */
   from?: string;
+  /**
+   * The claim was this clone's own, held by its process before a restart (holderId.ts): the run resumes like
+   * after a reload, with the resume prompt, on a new session.
+   */
+  restarted?: boolean;
 }
 
 /** Why a taken-over run is not the task's first, for its dashboard card. */
@@ -32,6 +37,7 @@ export function claimedStartPlan(task: TaskEntry, claim: ClaimedStart): { phase:
   const phase = phaseOfStatus(task.status);
   if (!phase) return undefined;
   const spec = PHASES[phase];
+  if (claim.restarted) return { phase, plan: { prompt: spec.continuePrompt, reason: RESUMED_AFTER_RESTART } };
   if (claim.takenOver) return { phase, plan: { prompt: spec.continuePrompt, reason: takenOverReason(claim.from) } };
   const last = task.record?.history.at(-1);
   const start = last ? spec.starts[last.trigger as Trigger] : undefined;

@@ -8,6 +8,7 @@ import { openDesignDocs, type DesignDocs } from '../docs/openDesignDocs';
 import type { GitQueueRegistry } from '../git/gitQueue';
 import { GitRunner } from '../git/gitRunner';
 import { DisposableStore } from '../lifecycle';
+import { hasOrigin } from '../workers/claimantRemote';
 import { LocalClaims } from '../workers/localClaims';
 import { CodeWorktrees } from './codeWorktrees';
 import { RunLedger } from './ledger';
@@ -77,11 +78,17 @@ export interface OpenedOrchestrator {
  * pool, code worktrees and run ledger into an {@link Orchestrator}. Call `orchestrator.start()` to run it.
  */
 export async function openOrchestrator(folder: string, opts: OpenOrchestratorOptions): Promise<OpenedOrchestrator> {
+  const claimed =
+    opts.push &&
+    opts.claims !== false &&
+    opts.scheduling?.by !== 'external' &&
+    (await hasOrigin(folder, opts.registry));
   const docs = await openDesignDocs(folder, {
     registry: opts.registry,
     branch: opts.branch,
     createBranch: opts.createBranch,
-    push: opts.push,
+    // With claims the claimant pushes the branch itself, each push leased on its claims (fencedPublisher.ts).
+    push: opts.push && !claimed,
     contextItems: opts.settings().contextItems,
   });
   const owned = new DisposableStore();
@@ -100,19 +107,21 @@ export async function openOrchestrator(folder: string, opts: OpenOrchestratorOpt
   const transcripts = owned.add(
     new TranscriptStore(path.join(docs.repo.commonDir, 'spectask', 'transcripts'), opts.secrets),
   );
-  const claims =
-    opts.push && opts.claims !== false && opts.scheduling?.by !== 'external' && (await docs.sync.hasRemote())
-      ? owned.add(
-          new LocalClaims({
-            git: new GitRunner(docs.repo.root, opts.registry.binary),
-            sync: docs.sync,
-            branch: docs.location.branch,
-            remote: docs.sync.remote,
-            ...(opts.claims || {}),
-            log: opts.log,
-          }),
-        )
-      : undefined;
+  const queue = opts.registry.forRepo(docs.repo.root);
+  const clone = { commonDir: docs.repo.commonDir, queue, worktreePath: docs.location.worktreePath, store: docs.store };
+  const claims = claimed
+    ? owned.add(
+        new LocalClaims({
+          git: new GitRunner(docs.repo.root, opts.registry.binary),
+          sync: docs.sync,
+          branch: docs.location.branch,
+          remote: docs.sync.remote,
+          ...(opts.claims || {}),
+          clone,
+          log: opts.log,
+        }),
+      )
+    : undefined;
   const s = opts.settings();
   const external = opts.scheduling?.by === 'external' ? opts.scheduling : undefined;
   const pool = owned.add(

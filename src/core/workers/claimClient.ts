@@ -28,9 +28,14 @@ export function mirrorPrefix(remote: string): string {
   return `refs/spectask/remote/${remote}/claims/`;
 }
 
-/** A new worker identity for this process. */
-export function newWorkerIdentity(host: string, pid = process.pid, startedAt = new Date()): WorkerIdentity {
-  return { id: randomUUID(), host, pid, startedAt: startedAt.toISOString() };
+/** A new worker identity for this process (`holder`: the clone's stable holder id, holderId.ts). */
+export function newWorkerIdentity(
+  host: string,
+  pid = process.pid,
+  startedAt = new Date(),
+  holder?: string,
+): WorkerIdentity {
+  return { id: randomUUID(), host, pid, startedAt: startedAt.toISOString(), ...(holder ? { holder } : {}) };
 }
 
 /**
@@ -86,12 +91,7 @@ export class ClaimClient {
    * the claims the remote no longer holds for us.
    */
   async renew(held: readonly HeldClaim[], withUpdates: readonly RefUpdate[] = []): Promise<RenewOutcome> {
-    const next = await Promise.all(
-      held.map(async (h) => {
-        const record = this.record(h.task, h.record.seq + 1, h.record.takenOverFrom);
-        return { h, record, sha: await this.refs.commitMessage(formatClaimMessage(record)) };
-      }),
-    );
+    const next = await this.renewals(held);
     const pushed = await this.refs.push([
       ...next.map(({ h, sha }) => ({ ref: h.ref, expect: h.sha, to: sha })),
       ...withUpdates,
@@ -103,11 +103,36 @@ export class ClaimClient {
     return this.judgeRefusal(next, pushed.message);
   }
 
-  /** Releases the claim (deletes its ref, leased on our sha) atomically with `with` (the final status commit). */
-  async release(held: HeldClaim, withUpdates: readonly RefUpdate[] = []): Promise<RenewOutcome> {
-    const pushed = await this.refs.push([{ ref: held.ref, expect: held.sha }, ...withUpdates]);
-    if (pushed.ok) return { kind: 'renewed' };
-    return this.judgeRefusal([{ h: held, sha: undefined, record: held.record }], pushed.message);
+  /**
+   * Releases the claim (deletes its ref, leased on our sha) atomically with `with` (the final status commit) and
+   * the renewal of `alsoHeld`, the other claims held: what `with` carries of their tasks is fenced by them too.
+   */
+  async release(
+    held: HeldClaim,
+    withUpdates: readonly RefUpdate[] = [],
+    alsoHeld: readonly HeldClaim[] = [],
+  ): Promise<RenewOutcome> {
+    const next = await this.renewals(alsoHeld);
+    const pushed = await this.refs.push([
+      { ref: held.ref, expect: held.sha },
+      ...next.map(({ h, sha }) => ({ ref: h.ref, expect: h.sha, to: sha })),
+      ...withUpdates,
+    ]);
+    if (pushed.ok) {
+      for (const { h, sha, record } of next) Object.assign(h, { sha, record });
+      return { kind: 'renewed' };
+    }
+    return this.judgeRefusal([{ h: held, sha: undefined, record: held.record }, ...next], pushed.message);
+  }
+
+  /** The next claim commit of each of `held` (a renewal: seq + 1, a new nonce). */
+  private renewals(held: readonly HeldClaim[]): Promise<{ h: HeldClaim; record: ClaimRecord; sha: string }[]> {
+    return Promise.all(
+      held.map(async (h) => {
+        const record = this.record(h.task, h.record.seq + 1, h.record.takenOverFrom);
+        return { h, record, sha: await this.refs.commitMessage(formatClaimMessage(record)) };
+      }),
+    );
   }
 
   /**

@@ -12,6 +12,12 @@ export interface WorkerIdentity {
   pid: number;
   /** The worker's start, ISO time on its own clock (display only). */
   startedAt: string;
+  /**
+   * Stable across restarts of the same clone and user (persisted under its git dir, holderId.ts): lets a restarted
+   * process recognise a claim its predecessor on this host held. Never enough alone to adopt a claim (see
+   * isOwnStaleClaim: the named process must be gone).
+   */
+  holder?: string;
 }
 
 export interface ClaimRecord {
@@ -61,6 +67,7 @@ function validClaim(raw: unknown): ClaimRecord | undefined {
   const str = (v: unknown, max = 200) => typeof v === 'string' && v.length <= max;
   if (r.v !== 1 || typeof r.task !== 'string' || !/^\d{6}$/.test(r.task)) return undefined;
   if (!w || !str(w.id, 100) || !str(w.host) || !str(w.startedAt, 40)) return undefined;
+  if (w.holder !== undefined && !str(w.holder, 100)) return undefined;
   if (!Number.isSafeInteger(w.pid) || (w.pid as number) <= 0) return undefined;
   if (typeof r.leaseMs !== 'number' || !Number.isFinite(r.leaseMs)) return undefined;
   if (!str(r.expiresAt, 40) || !Number.isSafeInteger(r.seq) || (r.seq as number) < 0) return undefined;
@@ -69,7 +76,13 @@ function validClaim(raw: unknown): ClaimRecord | undefined {
   return {
     v: 1,
     task: r.task,
-    worker: { id: w.id as string, host: w.host as string, pid: w.pid as number, startedAt: w.startedAt as string },
+    worker: {
+      id: w.id as string,
+      host: w.host as string,
+      pid: w.pid as number,
+      startedAt: w.startedAt as string,
+      ...(w.holder !== undefined ? { holder: w.holder as string } : {}),
+    },
     leaseMs: Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, r.leaseMs)),
     expiresAt: r.expiresAt as string,
     seq: r.seq as number,

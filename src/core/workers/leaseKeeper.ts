@@ -52,6 +52,19 @@ export class LeaseKeeper extends Disposable {
     return [...this.held.values()].map((h) => h.claim);
   }
 
+  /**
+   * A fetch showed `task`'s claim held by another process (taken over): lost now, without waiting for our next
+   * push to be refused — its agent stops at once.
+   */
+  lostElsewhere(task: string, reason: string): void {
+    this.lose(task, reason);
+  }
+
+  /** The claim held for `task`, if any. */
+  claimOf(task: string): HeldClaim | undefined {
+    return this.held.get(task)?.claim;
+  }
+
   /** Stops keeping `task` (after a release): no renewal, no loss reported. */
   forget(task: string): void {
     this.held.delete(task);
@@ -68,14 +81,26 @@ export class LeaseKeeper extends Disposable {
     return run;
   }
 
-  /** Releases `task`'s claim atomically with `updates` (its final status commit), fenced by the claim itself. */
+  /**
+   * Releases `task`'s claim atomically with `updates` (its final status commit), fenced by the claim itself and by
+   * every other claim held (renewed in the same push): the branch it carries holds their tasks' work too.
+   */
   release(task: string, updates: readonly RefUpdate[] = []): Promise<boolean> {
     const run = this.chain.then(async () => {
+      this.lapse();
       const h = this.held.get(task);
       if (!h) return false;
-      const outcome = await this.client.release(h.claim, updates);
-      if (outcome.kind === 'renewed') this.held.delete(task);
-      else this.judge(outcome);
+      const others = [...this.held].filter(([t]) => t !== task).map(([, o]) => o);
+      const start = this.monotonicNow();
+      const outcome = await this.client.release(
+        h.claim,
+        updates,
+        others.map((o) => o.claim),
+      );
+      if (outcome.kind === 'renewed') {
+        this.held.delete(task);
+        for (const o of others) o.lastOkStart = start;
+      } else this.judge(outcome);
       return outcome.kind === 'renewed';
     });
     this.chain = run.catch(() => undefined);

@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import type { DesignDocsSync } from '../docs/designDocsSync';
+import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
-import { Disposable, toDisposable } from '../lifecycle';
+import { Disposable, toDisposable, type Event } from '../lifecycle';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { phaseOfStatus } from '../orchestrator/phases';
 import type { ClaimAnswer, RunClaims, RunStartTrigger } from '../orchestrator/runClaims';
@@ -9,10 +10,24 @@ import { SerialPasses } from '../serialPasses';
 import { branchUpdates } from './branchUpdates';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
+import { FencedPublisher } from './fencedPublisher';
+import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { LeaseKeeper } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
+import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { makeStatusCommit } from './statusCommit';
+import { isAddressedTo, obeyStopRequests } from './stopRequests';
+
+/** The clone whose design-docs branch a local claimant publishes itself, fenced by its claims. */
+export interface ClaimantClone {
+  /** The git directory shared by the clone's worktrees: where its stable holder id lives (holderId.ts). */
+  commonDir: string;
+  queue: GitQueue;
+  /** The design-docs worktree. */
+  worktreePath: string;
+  store: { onDidCommit: Event<unknown>; commitFolder(ref: string, what?: string): Promise<unknown> };
+}
 
 export interface LocalClaimsOptions {
   /** The repository's git (its root). */
@@ -26,6 +41,12 @@ export interface LocalClaimsOptions {
   /** How often the remote's claims are read (who runs what elsewhere): default 2 s. */
   pollMs?: number;
   identity?: WorkerIdentity;
+  /**
+   * With it, this claimant publishes the design-docs branch after each of the store's commits (FencedPublisher),
+   * and the store must not push by itself: every push is then leased on the claims held. Its claims name the
+   * clone's stable holder id, so a restarted process takes its predecessor's claims back at once.
+   */
+  clone?: ClaimantClone;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -54,6 +75,10 @@ export class LocalClaims extends Disposable implements RunClaims {
   private readonly attempting = new Set<string>();
   /** Claims whose release push is under way. */
   private readonly releasing = new Set<string>();
+  /** Tasks whose claim was lost: nothing of theirs may be pushed (SpecTask number → id; lostTasks.ts). */
+  private readonly lost = new Map<string, string>();
+  private losses = 0;
+  private readonly publisher?: FencedPublisher;
   private orchestrator?: Orchestrator;
   private readonly passes = new SerialPasses(
     () => this.pass(),
@@ -63,7 +88,8 @@ export class LocalClaims extends Disposable implements RunClaims {
 
   constructor(private readonly opts: LocalClaimsOptions) {
     super();
-    this.identity = opts.identity ?? newWorkerIdentity(os.hostname());
+    const holder = opts.clone && persistentHolderId(opts.clone.commonDir);
+    this.identity = opts.identity ?? newWorkerIdentity(os.hostname(), process.pid, new Date(), holder);
     this.refs = new RemoteRefs(opts.git, opts.remote);
     this.client = new ClaimClient(this.refs, this.identity, opts.leaseMs ?? 60_000);
     this.keeper = this._register(new LeaseKeeper(this.client));
@@ -73,10 +99,28 @@ export class LocalClaims extends Disposable implements RunClaims {
         const id = this.held.get(l.task);
         this.held.delete(l.task);
         if (id) this.armed.delete(id);
+        if (id && opts.clone) this.lost.set(l.task, id);
+        this.losses++;
         this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
         if (id) void this.orchestrator?.stop(id);
       }),
     );
+    const clone = opts.clone;
+    if (clone) {
+      const publisher = new FencedPublisher({
+        keeper: this.keeper,
+        refs: this.refs,
+        git: opts.git,
+        sync: opts.sync,
+        branch: opts.branch,
+        ready: () => this.restoreLost(clone),
+        losses: () => this.losses,
+        disposed: () => this.isDisposed,
+        log: (level, m) => this.log(level, m),
+      });
+      this.publisher = publisher;
+      this._register(clone.store.onDidCommit(() => publisher.request()));
+    }
   }
 
   /** Reads the remote's claims once (before the orchestrator starts) and keeps reading them on an interval. */
@@ -158,7 +202,11 @@ export class LocalClaims extends Disposable implements RunClaims {
     const o = this.orchestrator;
     if (!o || this.attempting.has(taskId)) return;
     const other = this.others.get(number);
-    if (other && !this.observer.isExpired(other.ref, other.sha, other.record?.leaseMs ?? this.client.leaseMs)) return;
+    // Our own claim from before a restart (holderId.ts) is taken back at once; another's only once it expired.
+    const ours = isOwnStaleClaim(other?.record, this.identity);
+    const expired =
+      other && this.observer.isExpired(other.ref, other.sha, other.record?.leaseMs ?? this.client.leaseMs);
+    if (other && !ours && !expired) return;
     this.attempting.add(taskId);
     try {
       await this.opts.sync.sync({ push: false });
@@ -175,7 +223,10 @@ export class LocalClaims extends Disposable implements RunClaims {
       if (!claim) return void (await this.observe());
       this.keeper.hold(claim, start);
       this.held.set(number, taskId);
-      await o.startClaimed(taskId, { takenOver: !!other, from });
+      if (ours) this.log('info', `SpecTask ${number}: took back this clone's claim from ${from} (gone)`);
+      await o.startClaimed(taskId, { takenOver: !!other, from, restarted: ours });
+      // A Stop asked of the holder we took over from applies to us (stopRequests.ts).
+      if (other) await this.obeyStops();
     } catch (e) {
       this.log('warn', `could not claim SpecTask ${number} on the remote: ${(e as Error).message.split('\n')[0]}`);
     } finally {
@@ -185,13 +236,32 @@ export class LocalClaims extends Disposable implements RunClaims {
 
   private async pass(): Promise<void> {
     await this.observe();
+    await this.obeyStops();
     await this.releaseFinished();
+    this.publisher?.request();
+  }
+
+  /** A person's Stop of a run held here (stopRequests.ts): its agent stops, then releaseFinished releases it. */
+  private async obeyStops(): Promise<void> {
+    const o = this.orchestrator;
+    if (!o || !this.held.size) return;
+    await obeyStopRequests(
+      this.refs,
+      (task, worker) => isAddressedTo(worker, this.identity, this.keeper.claimOf(task)),
+      this.held,
+      (id) => o.stop(id),
+      (m) => this.log('info', m),
+    );
   }
 
   private async observe(): Promise<void> {
     const claims = await this.client.observe();
     for (const c of claims) this.observer.observe(c.ref, c.sha);
     this.observer.retainOnly(new Set(claims.map((c) => c.ref)));
+    // A fetch that shows a claim of ours held by another process: lost now, its agent stopped at once.
+    for (const c of claims)
+      if (this.held.has(c.task) && c.record && c.record.worker.id !== this.identity.id)
+        this.keeper.lostElsewhere(c.task, `the remote shows it held by ${workerName(c.record.worker)}`);
     const others = new Map<string, ObservedClaim>();
     for (const c of claims)
       if (!this.held.has(c.task) && c.record?.worker.id !== this.identity.id) others.set(c.task, c);
@@ -221,6 +291,8 @@ export class LocalClaims extends Disposable implements RunClaims {
       if ((t && !this.armed.has(id)) || this.releasing.has(number)) continue;
       this.releasing.add(number);
       try {
+        // The release carries the branch: nothing of a task whose claim was lost may be on it (lostTasks.ts).
+        if (this.opts.clone && !(await this.restoreLost(this.opts.clone))) continue;
         await this.opts.sync.sync({ push: false });
         const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
         if (!(await this.keeper.release(number, updates))) continue;
@@ -232,6 +304,17 @@ export class LocalClaims extends Disposable implements RunClaims {
         this.releasing.delete(number);
       }
     }
+  }
+
+  private restoreLost(clone: ClaimantClone): Promise<boolean> {
+    if (!this.lost.size || !this.orchestrator) return Promise.resolve(true);
+    return restoreLostTasks(this.lost, {
+      orchestrator: this.orchestrator,
+      queue: clone.queue,
+      worktreePath: clone.worktreePath,
+      store: clone.store,
+      theirs: `refs/remotes/${this.opts.remote}/${this.opts.branch}`,
+    });
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { HeldClaim } from './claimClient';
+import type { WorkerIdentity } from './claimRecord';
 import { assertFullRefName } from './claimRefs';
 import type { RemoteRefs } from './remoteRefs';
 
@@ -11,7 +13,9 @@ import type { RemoteRefs } from './remoteRefs';
  * - a ref is one compare-and-swap object per SpecTask, which the worker reads in the same round trip as the claims,
  *   and deletes (leased on its sha) once obeyed, so nothing of it stays on the branch's history;
  * - it names the worker process it is for (the claim record's random id): a request left behind by a crash can never
- *   stop a later claim of the same SpecTask by another worker or a worker's later run.
+ *   stop a later claim of the same SpecTask by another worker or a worker's later run;
+ * - it is passed on with the claim: a holder that took the claim over from the process a request names (the claim's
+ *   `takenOverFrom` — an expired lease, or its own clone's process before a restart) obeys it as if it named it.
  * Everything in a request is read from the remote: untrusted, parsed strictly, never reaching argv.
  */
 export const STOPS_PREFIX = 'refs/spectask/stops/';
@@ -103,14 +107,22 @@ export async function readStopRequests(refs: RemoteRefs): Promise<Map<string, { 
 }
 
 /**
- * The worker's side: every request for a SpecTask this worker (`workerId`) holds is obeyed — `stop(taskId)` stops its
- * agent (soft, grace, kill) and the task becomes "stopped", which the worker's next pass releases with the final
- * status — and then deleted from the remote (leased on the sha read). Requests for other workers are left alone.
- * Returns the SpecTask numbers stopped.
+ * Whether a stop request naming process `worker` is for the holder `me` of `claim`: it names `me`, or the process
+ * `me` took the claim over from (the request was sent to a holder that lost the claim before obeying it).
+ */
+export function isAddressedTo(worker: string, me: WorkerIdentity, claim: HeldClaim | undefined): boolean {
+  return worker === me.id || (!!claim && claim.record.takenOverFrom === worker);
+}
+
+/**
+ * The holder's side (a worker, or a local claimant): every request for a SpecTask held here that `isForUs` (see
+ * {@link isAddressedTo}) is obeyed — `stop(taskId)` stops its agent (soft, grace, kill) and the task becomes
+ * "stopped", which the holder's next pass releases with the final status — and then deleted from the remote (leased
+ * on the sha read). Requests for other processes are left alone. Returns the SpecTask numbers stopped.
  */
 export async function obeyStopRequests(
   refs: RemoteRefs,
-  workerId: string,
+  isForUs: (task: string, worker: string) => boolean,
   held: ReadonlyMap<string, string>,
   stop: (taskId: string) => Promise<void>,
   log?: (message: string) => void,
@@ -119,7 +131,7 @@ export async function obeyStopRequests(
   const stopped: string[] = [];
   for (const [task, { sha, request }] of await readStopRequests(refs)) {
     const id = held.get(task);
-    if (!id || request.worker !== workerId) continue;
+    if (!id || !isForUs(task, request.worker)) continue;
     log?.(
       `stop requested for SpecTask ${task} by ${request.by.replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu, ' ')}; stopping its agent`,
     );

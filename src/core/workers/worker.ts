@@ -15,10 +15,11 @@ import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClien
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
+import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
 import { makeStatusCommit } from './statusCommit';
-import { obeyStopRequests } from './stopRequests';
+import { isAddressedTo, obeyStopRequests } from './stopRequests';
 
 export interface WorkerOptions {
   registry: GitQueueRegistry;
@@ -173,19 +174,29 @@ export class Worker extends Disposable {
     this.observed = claims;
     for (const c of claims) this.observer.observe(c.ref, c.sha);
     this.observer.retainOnly(new Set(claims.map((c) => c.ref)));
-    // A person's Stop (stopRequests.ts): the agent stops, the task becomes stopped, releaseFinished releases it.
+    // A fetch that shows a claim of ours held by another worker: lost now, its agent stopped at once.
+    for (const c of claims)
+      if (this.heldIds.has(c.task) && c.record && c.record.worker.id !== this.identity.id)
+        this.keeper.lostElsewhere(c.task, `the remote shows it held by ${workerName(c.record.worker)}`);
+    await this.obeyStops();
+    await this.releaseFinished();
+    // A Stop asked of the worker a claim was taken over from applies to the taker (obeyed right after the takeover).
+    if (await this.takeOverExpired(claims)) await this.obeyStops();
+    await this.claimQueued(claims);
+    await this.pushWork();
+    this.lastPassAt = Date.now();
+  }
+
+  /** A person's Stop (stopRequests.ts): the agent stops, the task becomes stopped, releaseFinished releases it. */
+  private async obeyStops(): Promise<void> {
+    const o = this.opened!.orchestrator;
     await obeyStopRequests(
       this.refs,
-      this.identity.id,
+      (task, worker) => isAddressedTo(worker, this.identity, this.keeper.claimOf(task)),
       this.heldIds,
       (id) => o.stop(id),
       (m) => this.log('info', m),
     );
-    await this.releaseFinished();
-    await this.takeOverExpired(claims);
-    await this.claimQueued(claims);
-    await this.pushWork();
-    this.lastPassAt = Date.now();
   }
 
   /** Tasks this worker held that left their working status (review, failed, done): release with the final push. */
@@ -204,10 +215,11 @@ export class Worker extends Disposable {
   }
 
   /** Claims of working SpecTasks that outlived their lease on this worker's clock: taken over and resumed. */
-  private async takeOverExpired(claims: readonly ObservedClaim[]): Promise<void> {
+  private async takeOverExpired(claims: readonly ObservedClaim[]): Promise<boolean> {
     const o = this.opened!.orchestrator;
+    let took = false;
     for (const c of claims) {
-      if (this.heldIds.size >= this.opts.maxAgents) return;
+      if (this.heldIds.size >= this.opts.maxAgents) return took;
       if (this.heldIds.has(c.task)) continue;
       const t = o.taskViews().find((v) => v.number === c.task);
       if (!t || !phaseOfStatus(t.status)) continue;
@@ -218,7 +230,9 @@ export class Worker extends Disposable {
       const from = c.record ? workerName(c.record.worker) : 'an unknown worker';
       this.log('info', `took over SpecTask ${c.task} from ${from}`);
       await this.adopt(held, start, t.id, from);
+      took = true;
     }
+    return took;
   }
 
   /** Queued SpecTasks chosen like the local scheduler would: each claimed with its status commit. */
@@ -298,28 +312,16 @@ export class Worker extends Disposable {
     await this.opened?.orchestrator.stop(id);
   }
 
-  /**
-   * Puts the folders of lost tasks back as the remote has them, in a local commit, once their agent stopped:
-   * whatever this worker wrote there after losing the claim (ticks, the failed status its stopped run got)
-   * then cancels out, and the next push — fenced by the claims still held — carries none of it. False while a
-   * lost task's agent still runs: no design-docs push until then.
-   */
-  private async restoreLost(): Promise<boolean> {
-    const o = this.opened!.orchestrator;
-    for (const [number, id] of [...this.lost]) {
-      const view = o.taskViews().find((v) => v.id === id);
-      if (view?.agentWorking) return false;
-      if (view) {
-        const theirs = `refs/remotes/${this.opts.remote}/${this.docsBranch()}`;
-        const cwd = this.opened!.docs.location.worktreePath;
-        await this.opts.registry.forRepo(this.opened!.docs.repo.root).enqueue(`restore ${number}`, async (git) => {
-          await git.run(['checkout', '--end-of-options', theirs, '--', view.folder], { cwd });
-        });
-        await this.opened!.docs.store.commitFolder(id, 'as the remote has it: this worker lost its claim');
-      }
-      this.lost.delete(number);
-    }
-    return true;
+  /** Lost tasks put back as the remote has them (lostTasks.ts); false while a lost task's agent still runs. */
+  private restoreLost(): Promise<boolean> {
+    const opened = this.opened!;
+    return restoreLostTasks(this.lost, {
+      orchestrator: opened.orchestrator,
+      queue: this.opts.registry.forRepo(opened.docs.repo.root),
+      worktreePath: opened.docs.location.worktreePath,
+      store: opened.docs.store,
+      theirs: `refs/remotes/${this.opts.remote}/${this.docsBranch()}`,
+    });
   }
 
   private taskBranches(ids: readonly string[]): string[] {

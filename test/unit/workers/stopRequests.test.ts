@@ -2,7 +2,15 @@ import * as assert from 'node:assert/strict';
 import { GitCommandRunner } from '../../../src/core/git/gitCommand';
 import { GitRunner } from '../../../src/core/git/gitRunner';
 import { RemoteRefs } from '../../../src/core/workers/remoteRefs';
-import { obeyStopRequests, parseStopMessage, requestStop, stopRefOf } from '../../../src/core/workers/stopRequests';
+import type { HeldClaim } from '../../../src/core/workers/claimClient';
+import { newWorkerIdentity } from '../../../src/core/workers/claimClient';
+import {
+  isAddressedTo,
+  obeyStopRequests,
+  parseStopMessage,
+  requestStop,
+  stopRefOf,
+} from '../../../src/core/workers/stopRequests';
 import { cleanupTemp, git } from '../../support/tempRepo';
 import { clientIn, makeRemoteWorld } from './remoteWorld';
 
@@ -35,7 +43,7 @@ describe('stop requests: a person stops a run a worker holds (issue 23)', functi
     const log: string[] = [];
     const done = await obeyStopRequests(
       refsIn(worker),
-      me,
+      (_task, w) => w === me,
       held,
       async (id) => void stopped.push(id),
       (m) => log.push(m),
@@ -45,7 +53,25 @@ describe('stop requests: a person stops a run a worker holds (issue 23)', functi
     assert.match(log[0], /by laptop:2/);
     assert.equal(world.remoteSha(stopRefOf('000007')), undefined, 'an obeyed request is deleted');
     assert.ok(world.remoteSha(stopRefOf('000008')), "another worker's request stays");
-    assert.deepEqual(await obeyStopRequests(refsIn(worker), me, held, async () => assert.fail('stopped twice')), []);
+    assert.deepEqual(
+      await obeyStopRequests(
+        refsIn(worker),
+        (_t, w) => w === me,
+        held,
+        async () => assert.fail('stopped twice'),
+      ),
+      [],
+    );
+  });
+
+  it('a request is passed on with the claim: the holder that took it over from the named worker obeys it', () => {
+    const me = newWorkerIdentity('box-b');
+    const claim = (takenOverFrom?: string) =>
+      ({ record: { takenOverFrom } as HeldClaim['record'] }) as unknown as HeldClaim;
+    assert.equal(isAddressedTo(me.id, me, undefined), true);
+    assert.equal(isAddressedTo('worker-a', me, claim('worker-a')), true, 'sent to the holder we took it over from');
+    assert.equal(isAddressedTo('worker-a', me, claim()), false, 'a fresh claim: a stale request stops nothing');
+    assert.equal(isAddressedTo('worker-a', me, claim('worker-c')), false);
   });
 
   it('parses only requests it wrote', () => {

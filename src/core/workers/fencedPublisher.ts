@@ -1,0 +1,77 @@
+import type { DesignDocsSync } from '../docs/designDocsSync';
+import type { GitRunner } from '../git/gitRunner';
+import { SerialPasses } from '../serialPasses';
+import { branchUpdates } from './branchUpdates';
+import type { LeaseKeeper } from './leaseKeeper';
+import type { RemoteRefs } from './remoteRefs';
+
+export interface FencedPublisherOptions {
+  keeper: LeaseKeeper;
+  refs: RemoteRefs;
+  git: GitRunner;
+  /** Integrates the remote's design-docs branch (no push) when a push found it moved. */
+  sync: DesignDocsSync;
+  branch: string;
+  /** False while nothing may be pushed (a lost task's agent still runs; lostTasks.ts). */
+  ready: () => Promise<boolean>;
+  /** Counts the claims lost so far: a loss during a publish sends it back to `ready`. */
+  losses: () => number;
+  /** Tells whether the claimant is gone: no further pass. */
+  disposed: () => boolean;
+  log: (level: 'warn', message: string) => void;
+}
+
+/** Rounds of push, then integrate what the remote got meanwhile, before a publish waits for the next change. */
+const ATTEMPTS = 3;
+
+/**
+ * Publishes the design-docs branch of a local claimant (VS Code or `spectask run` with `spectask.pushToRemote`,
+ * localClaims.ts) in place of the store's own push after each commit (DESIGN.md §9, issue 23): while it holds
+ * claims, every push renews them all in the same atomic push (LeaseKeeper.push: each claim leased on its current
+ * sha), so a process that lost a claim pushes nothing more and learns it from the refusal; holding none, the push
+ * is leased on the remote head its last sync read. Requests coalesce (one pass at a time, one more after it).
+ */
+export class FencedPublisher {
+  private readonly passes: SerialPasses;
+
+  constructor(private readonly o: FencedPublisherOptions) {
+    this.passes = new SerialPasses(
+      () => this.publish(),
+      (e) => o.log('warn', `pushing the design-docs branch failed: ${(e as Error).message.split('\n')[0]}`),
+      o.disposed,
+    );
+  }
+
+  /** Publishes what is committed now (or right after the publish under way). */
+  request(): void {
+    this.passes.request();
+  }
+
+  private async publish(): Promise<void> {
+    const { keeper, refs, git, sync, branch } = this.o;
+    for (let attempt = 1; attempt <= ATTEMPTS && !this.o.disposed(); attempt++) {
+      const losses = this.o.losses();
+      if (!(await this.o.ready())) return;
+      const updates = await branchUpdates(git, refs, branch, []);
+      if (!updates.length) return;
+      // The lease is on what the last sync read; a branch that does not contain it (a claim's status commit landed
+      // since) would be forced over it: integrate first.
+      const stale = await Promise.all(
+        updates.map(
+          async (u) => !!u.expect && (await git.tryRun(['merge-base', '--is-ancestor', u.expect, u.to!])) === undefined,
+        ),
+      );
+      if (stale.some(Boolean)) {
+        await sync.sync({ push: false });
+        continue;
+      }
+      // Holding none, the push is unfenced: only when no claim was lost since `ready` put lost tasks back.
+      if (this.o.losses() !== losses) continue;
+      const pushed = keeper.heldClaims().length ? await keeper.push(updates) : (await refs.push(updates)).ok;
+      if (pushed) return;
+      // The remote moved (a teammate, a worker) or a claim was lost (put back by `ready` first): read it again.
+      await sync.sync({ push: false });
+    }
+    this.o.log('warn', `the remote's ${branch} kept moving; pushing again at the next change`);
+  }
+}
