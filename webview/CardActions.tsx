@@ -36,7 +36,8 @@ export function CardActions({ card, host }: { card: FleetAgentCard; host: HostAp
           <ButtonGlyph name={ACTION_ICONS[a]} />
         </vscode-button>
       ))}
-      {card.runLive && (
+      {/* A worker's run takes messages on its own machine, not through this window. */}
+      {card.runLive && !card.worker && (
         <vscode-button
           class="action-icon"
           data-action="messageAgent"

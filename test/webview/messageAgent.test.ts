@@ -12,16 +12,28 @@ describe('fleet dashboard: "Message the agent…" on a card (real Chromium, prod
   const pages = dashboardSession();
   let d: DashboardPage | undefined;
 
-  it('is offered only on a card with a live run, and posts the intent by mouse and by keyboard', async () => {
+  it('is offered only on a card with a live run here (not on a worker), and posts the intent by mouse and by keyboard', async () => {
     d = await pages.open({});
     const live = makeCard(0, { phase: 'implementing', runLive: true, startedAt: Date.now() - 5000 });
     const idle = makeCard(1, { phase: 'implementing', runLive: false });
-    await d.snapshot(1, snapshotOf([live, idle]));
+    const remote = makeCard(2, {
+      phase: 'implementing',
+      runLive: true,
+      worker: { name: 'build-7:4242', startedAt: new Date().toISOString() },
+    });
+    await d.snapshot(1, snapshotOf([live, idle, remote]));
     const button = d.page.locator(`article[data-task-id="${live.taskId}"] vscode-button[data-action="messageAgent"]`);
     assert.equal(await button.count(), 1);
     assert.equal(
       await d.page.locator(`article[data-task-id="${idle.taskId}"] vscode-button[data-action="messageAgent"]`).count(),
       0,
+    );
+    assert.equal(
+      await d.page
+        .locator(`article[data-task-id="${remote.taskId}"] vscode-button[data-action="messageAgent"]`)
+        .count(),
+      0,
+      "a worker's run is not messaged from this window",
     );
     assert.match((await button.getAttribute('aria-label')) ?? '', /^Message the agent of SpecTask .+…$/);
     await button.click();
