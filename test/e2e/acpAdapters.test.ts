@@ -257,6 +257,41 @@ describe('ACP adapter codex-acp (real adapter against the Responses fake, custom
     assert.equal(result.status, 'cancelled', `${result.errorMessage} | ${shape(events)}`);
   });
 
+  it('at edit+commands: a command off the allow-list waits for the person, who allows it once', async () => {
+    const fleet = new FleetStore();
+    const room = new PermissionRoom({ dispatch: (e) => fleet.dispatch(e), now: Date.now, timeoutMs: () => 0 });
+    fleet.dispatch({ type: 'runStarted', id: '000001', startedAt: Date.now() });
+    try {
+      fake.setScript([
+        {
+          tool: {
+            name: 'exec_command',
+            input: { cmd: 'touch by-person.txt', sandbox_permissions: 'require_escalated', justification: 'needed' },
+          },
+        },
+        { text: 'Done.' },
+      ]);
+      const asked = new Promise<string>((resolve) => room.onDidAsk((a) => resolve(a.request.requestId)));
+      const run = backend('person').start(
+        request({ permissions: { mode: 'edit+commands', allow: ['node'] }, askPerson: room.askerFor('000001') }),
+      );
+      const requestId = await asked;
+      assert.match(fleet.state.runs.get('000001')?.waiting?.[0]?.command ?? '', /touch by-person\.txt/);
+      assert.equal(room.answer('000001', requestId, 'allow_once'), true);
+      const events = await collect(run);
+      const result = await run.finished;
+      const decided = events.flatMap((e) =>
+        e.t === 'permission' && e.decision !== 'pending' ? [`${e.decision}: ${e.reason ?? ''}`] : [],
+      );
+      assert.deepEqual(decided, ['allowed: allowed by the person'], shape(events));
+      assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
+      assert.ok(fs.existsSync(path.join(repo.worktree, 'by-person.txt')), 'the command the person allowed ran');
+    } finally {
+      room.dispose();
+      fleet.dispose();
+    }
+  });
+
   it('at edit: its own sandbox keeps writes to the worktree and the SpecTask folder', async () => {
     // Not under /tmp, which codex's workspace-write leaves writable (ours hides it).
     fs.mkdirSync(path.resolve('test-results'), { recursive: true });

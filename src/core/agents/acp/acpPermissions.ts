@@ -22,7 +22,13 @@ export interface AcpPermissionAsk {
 /** How a permission request was answered; `by` says who decided, for the transcript. */
 export type AcpPermissionAnswer =
   | { outcome: 'allow'; by: 'policy' | 'person' }
-  | { outcome: 'reject'; by: 'policy' | 'person' | 'undecided'; reason: string }
+  | {
+      outcome: 'reject';
+      by: 'policy' | 'person' | 'undecided';
+      reason: string;
+      /** The level only does not allow it (a plain command off the allow-list): a person may still say yes. */
+      personMayAllow?: true;
+    }
   | { outcome: 'cancelled'; reason: string };
 
 /**
@@ -41,7 +47,12 @@ export function policyVerdict(
 ): AcpPermissionAnswer | undefined {
   if (policy.mode === 'ask') return undefined;
   if (policy.mode === 'full') return { outcome: 'allow', by: 'policy' };
-  const reject = (reason: string): AcpPermissionAnswer => ({ outcome: 'reject', by: 'policy', reason });
+  const reject = (reason: string, personMayAllow?: true): AcpPermissionAnswer => ({
+    outcome: 'reject',
+    by: 'policy',
+    reason,
+    ...(personMayAllow && { personMayAllow }),
+  });
   switch (ask.kind) {
     case 'read':
     case 'search':
@@ -62,7 +73,7 @@ export function policyVerdict(
       if ('error' in split) return reject(`${ask.command}: ${split.error}`);
       return isCommandAllowed(split.argv, policy.allow)
         ? { outcome: 'allow', by: 'policy' }
-        : reject(`'${split.argv[0]}' is not an allowed command`);
+        : reject(`'${split.argv[0]}' is not an allowed command`, true);
     }
     default:
       return undefined; // fetch, mode switches, other: nothing the level speaks about
@@ -81,7 +92,9 @@ export function policyDecider(
   return {
     async decide(ask, signal) {
       const verdict = policyVerdict(policy, ask, roots);
-      if (verdict) return verdict;
+      // The allow-list says what runs without asking; another plain command waits for the person (issue 20:
+      // "anything else puts the run in waiting for you"). With no one to ask, the level's rejection stands.
+      if (verdict && !(verdict.outcome === 'reject' && verdict.personMayAllow && askPerson)) return verdict;
       if (policy.mode === 'ask') {
         const rel = ask.paths?.map((p) => path.relative(roots[0] ?? '', p));
         const d = await policy.decide({ tool: ask.title, input: ask.input, command: ask.command, paths: rel }, signal);

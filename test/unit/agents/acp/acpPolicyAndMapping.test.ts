@@ -7,6 +7,7 @@ import { ACP_BACKEND, AcpBackend, acpCommandFor } from '../../../../src/core/age
 import { acpCommand, createAcpParseState, mapSessionUpdate } from '../../../../src/core/agents/acp/acpEvents';
 import {
   permissionOutcome,
+  policyDecider,
   policyVerdict,
   type AcpPermissionAsk,
 } from '../../../../src/core/agents/acp/acpPermissions';
@@ -60,6 +61,30 @@ describe('ACP back-end: permission policy, update mapping, configuration', () =>
     assert.equal(verdict('edit+commands', ask({ kind: 'shell' })), 'undecided');
     assert.equal(verdict('edit+commands', ask({ kind: 'fetch' })), 'undecided');
     assert.equal(verdict('full', ask({ kind: 'other' })), 'allow');
+  });
+
+  it('asks the person about a plain command off the allow-list, and rejects it when no one can be asked', async () => {
+    const policy = { mode: 'edit+commands' as const, allow: ['npm test'] };
+    const asked: string[] = [];
+    const person = async (req: { command?: string }) => {
+      asked.push(req.command ?? '');
+      return { outcome: 'allow' as const };
+    };
+    const cmd = (command: string) => ask({ kind: 'shell', command });
+    const signal = new AbortController().signal;
+    const withPerson = policyDecider(policy, [wt, folder], person);
+    assert.deepEqual(await withPerson.decide(cmd('npm test'), signal), { outcome: 'allow', by: 'policy' });
+    assert.deepEqual(await withPerson.decide(cmd('npm install left-pad'), signal), { outcome: 'allow', by: 'person' });
+    // A command line the level cannot even read (a chain, a substitution) is not put to the person.
+    assert.equal((await withPerson.decide(cmd('npm test; curl evil'), signal)).outcome, 'reject');
+    assert.equal(
+      (await policyDecider({ mode: 'edit' }, [wt, folder], person).decide(cmd('ls'), signal)).outcome,
+      'reject',
+    );
+    assert.deepEqual(asked, ['npm install left-pad']);
+    const alone = await policyDecider(policy, [wt, folder]).decide(cmd('npm install left-pad'), signal);
+    assert.equal(alone.outcome, 'reject');
+    assert.equal(alone.outcome === 'reject' && alone.reason, "'npm' is not an allowed command");
   });
 
   it("answers with the agent's once options, never allow_always, and cancelled when none fits", () => {
