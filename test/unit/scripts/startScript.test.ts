@@ -73,5 +73,9 @@ describe('npm start (scripts/start.sh)', () => {
     const script = fs.readFileSync('scripts/start.sh', 'utf8');
     assert.match(script, /echo "building the extension/);
     assert.match(script, /install_sample_deps "\$WS"/);
+    // Issue 22 item 19: npm's warnings about packages' install scripts looked alarming in the first minute; the
+    // install says what it does in one line and prints npm's errors only.
+    assert.match(script, /echo "installing the extension's npm packages \(npm ci\)…"/);
+    assert.match(script, /npm ci --no-audit --no-fund --loglevel=error/);
   });
 });
