@@ -60,6 +60,21 @@ export class DesignDocsSync extends Disposable {
     this.committer = this._register(new DocCommitter(queue, worktreePath, branch));
   }
 
+  /** Set while a claimant publishes the branch (publishThrough). */
+  private claimantPublish: (() => void) | undefined;
+
+  /**
+   * Hands publishing to a claimant (localClaims.ts, DESIGN.md §9): while set, a sync integrates only and asks the
+   * claimant to push — each push leased on its claims — so no caller (Sync Design Docs, the timer, `spectask
+   * sync`) pushes around the fence. Dispose to take it back.
+   */
+  publishThrough(request: () => void): IDisposable {
+    this.claimantPublish = request;
+    return toDisposable(() => {
+      if (this.claimantPublish === request) this.claimantPublish = undefined;
+    });
+  }
+
   /** Runs a sync as one job of the git queue. `push: false` integrates without publishing. */
   sync(options: { push?: boolean } = {}): Promise<SyncResult> {
     return this.queue.enqueue('design-docs: sync', (git) => this.syncInJob(git, options));
@@ -101,7 +116,8 @@ export class DesignDocsSync extends Disposable {
 
   /** The sync itself; call only from inside a job of this repository's git queue. */
   async syncInJob(git: GitRunner, options: { push?: boolean } = {}): Promise<SyncResult> {
-    const push = options.push ?? true;
+    const claimant = (options.push ?? true) ? this.claimantPublish : undefined;
+    const push = (options.push ?? true) && !claimant;
     const cwd = this.worktreePath;
     if (!(await this.hasRemote())) {
       throw new DesignDocsSyncError(
@@ -195,6 +211,10 @@ export class DesignDocsSync extends Disposable {
             ? 'pushed'
             : 'published'
           : 'up-to-date';
+    if (claimant) {
+      result.handedToClaimant = true;
+      claimant();
+    }
     this._onDidSync.fire(result);
     return result;
   }

@@ -32,6 +32,8 @@ export interface SyncResult {
   /** Files of the design-docs worktree this sync wrote or deleted. */
   changedFiles: string[];
   pushed: boolean;
+  /** A claimant publishes this clone's branch (publishThrough): this sync integrated only and asked it to push. */
+  handedToClaimant?: true;
   /** Fetch–integrate–push rounds it took. */
   attempts: number;
   /**

@@ -69,6 +69,11 @@ export class DocCommitter extends Disposable {
   /** Fires when a push after a commit failed; the commit itself stays, and the next push carries it. */
   readonly onDidFailPush: Event<{ sha: string; message: string }> = this._onDidFailPush.event;
 
+  /** A push of this branch made by its claimant (fencedPublisher.ts) failed: told like a failed push of ours. */
+  reportPushFailure(sha: string, message: string): void {
+    this._onDidFailPush.fire({ sha, message });
+  }
+
   constructor(
     private readonly queue: GitQueue,
     private readonly worktreePath: string,

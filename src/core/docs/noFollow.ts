@@ -262,6 +262,7 @@ export async function writeBranchFile(root: string, abs: string, data: string | 
 
 /** `mkdir -p` inside the design-docs worktree, refusing when an existing component is a symbolic link. */
 export async function mkdirBranch(root: string, abs: string): Promise<void> {
+  if (path.resolve(abs) === path.resolve(root)) return; // a file at the branch's top level: its folder is the root
   await assertNoSymlinkBelow(root, abs);
   await fs.promises.mkdir(abs, { recursive: true });
 }

@@ -102,6 +102,11 @@ export class SpecTaskStore extends Disposable {
     this.onDidFailPush = this.committer.onDidFailPush;
   }
 
+  /** See DocCommitter.reportPushFailure: a claimant's push of the branch failed. */
+  reportPushFailure(sha: string, message: string): void {
+    this.committer.reportPushFailure(sha, message);
+  }
+
   /** Every SpecTask, current and legacy layouts; broken ones are listed with their problems. */
   list(): Promise<SpecTaskSummary[]> {
     return this.reader.list();

@@ -19,6 +19,8 @@ export interface FencedPublisherOptions {
   /** Tells whether the claimant is gone: no further pass. */
   disposed: () => boolean;
   log: (level: 'warn', message: string) => void;
+  /** A publish that did not get the branch to the remote (an error, or a remote that kept moving). */
+  failed?: (message: string) => void;
 }
 
 /** Rounds of push, then integrate what the remote got meanwhile, before a publish waits for the next change. */
@@ -37,7 +39,11 @@ export class FencedPublisher {
   constructor(private readonly o: FencedPublisherOptions) {
     this.passes = new SerialPasses(
       () => this.publish(),
-      (e) => o.log('warn', `pushing the design-docs branch failed: ${(e as Error).message.split('\n')[0]}`),
+      (e) => {
+        const message = (e as Error).message.split('\n')[0] ?? '';
+        o.log('warn', `pushing the design-docs branch failed: ${message}`);
+        o.failed?.(message);
+      },
       o.disposed,
     );
   }
@@ -49,6 +55,7 @@ export class FencedPublisher {
 
   private async publish(): Promise<void> {
     const { keeper, refs, git, sync, branch } = this.o;
+    let refused = 'the remote moved';
     for (let attempt = 1; attempt <= ATTEMPTS && !this.o.disposed(); attempt++) {
       const losses = this.o.losses();
       if (!(await this.o.ready())) return;
@@ -67,11 +74,16 @@ export class FencedPublisher {
       }
       // Holding none, the push is unfenced: only when no claim was lost since `ready` put lost tasks back.
       if (this.o.losses() !== losses) continue;
-      const pushed = keeper.heldClaims().length ? await keeper.push(updates) : (await refs.push(updates)).ok;
-      if (pushed) return;
+      const outcome = keeper.heldClaims().length
+        ? { ok: await keeper.push(updates), message: 'a claim was lost or the remote moved' }
+        : await refs.push(updates);
+      if (outcome.ok) return;
+      refused = outcome.message ?? refused;
       // The remote moved (a teammate, a worker) or a claim was lost (put back by `ready` first): read it again.
       await sync.sync({ push: false });
     }
-    this.o.log('warn', `the remote's ${branch} kept moving; pushing again at the next change`);
+    const message = `pushing ${branch} was refused ${ATTEMPTS} times (${refused}); pushing again at the next change`;
+    this.o.log('warn', message);
+    this.o.failed?.(message);
   }
 }

@@ -26,7 +26,11 @@ export interface ClaimantClone {
   queue: GitQueue;
   /** The design-docs worktree. */
   worktreePath: string;
-  store: { onDidCommit: Event<unknown>; commitFolder(ref: string, what?: string): Promise<unknown> };
+  store: {
+    onDidCommit: Event<unknown>;
+    commitFolder(ref: string, what?: string): Promise<unknown>;
+    reportPushFailure?(sha: string, message: string): void;
+  };
 }
 
 export interface LocalClaimsOptions {
@@ -117,9 +121,13 @@ export class LocalClaims extends Disposable implements RunClaims {
         losses: () => this.losses,
         disposed: () => this.isDisposed,
         log: (level, m) => this.log(level, m),
+        // Told where a failed push of the store is (VS Code's warning, the CLI's line), not only in the log.
+        failed: (m) => clone.store.reportPushFailure?.('', m),
       });
       this.publisher = publisher;
       this._register(clone.store.onDidCommit(() => publisher.request()));
+      // Sync Design Docs, the sync timer and `spectask sync` integrate only; the publisher pushes, fenced.
+      this._register(opts.sync.publishThrough(() => publisher.request()));
     }
   }
 

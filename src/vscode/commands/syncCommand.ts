@@ -160,6 +160,13 @@ export class SyncDesignDocs extends Disposable {
 }
 
 function describe(r: SyncResult): string {
+  // With claims the push is the claimant's (leased on its claims), a moment after this sync.
+  if (r.handedToClaimant)
+    return `${describeIntegration(r)} Your commits are pushed to ${r.remote} with your claims on its SpecTasks.`;
+  return describeIntegration(r);
+}
+
+function describeIntegration(r: SyncResult): string {
   switch (r.outcome) {
     case 'up-to-date':
       return `Design docs are up to date with ${r.remote}.`;

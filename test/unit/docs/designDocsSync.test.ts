@@ -57,6 +57,18 @@ describe('design-docs sync with a teammate', function () {
     assertHealthy(w);
   });
 
+  it("takes a teammate's file at the branch's top level (its folder is the worktree itself)", async () => {
+    const w = track(await world());
+    fs.writeFileSync(path.join(w.wt, 'ours.md'), 'ours\n');
+    git(w.wt, 'add', 'ours.md');
+    git(w.wt, 'commit', '-qm', 'ours');
+    w.teammate({ 'NOTES.md': 'from the teammate\n' });
+    const r = await w.dd.sync.sync();
+    assert.equal(r.outcome, 'rebased');
+    assert.equal(read(w, 'NOTES.md'), 'from the teammate\n');
+    assertHealthy(w);
+  });
+
   it("rebases our unpushed commits on the teammate's when both moved, keeping both and rewriting none of theirs", async () => {
     const w = track(await world());
     const mine = await w.dd.store.create({ title: 'Ours' });
