@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StartRequest } from '../../src/core/agents/agentBackend';
 import { BUILTIN_ACP_AGENTS } from '../../src/core/agents/acp/acpAgents';
@@ -293,9 +294,11 @@ describe('ACP adapter codex-acp (real adapter against the Responses fake, custom
   });
 
   it('at edit: its own sandbox keeps writes to the worktree and the SpecTask folder', async () => {
-    // Not under /tmp, which codex's workspace-write leaves writable (ours hides it).
-    fs.mkdirSync(path.resolve('test-results'), { recursive: true });
-    const outside = path.resolve('test-results', `codex-acp-outside-${randomUUID()}.txt`);
+    // Not under /tmp, which codex's workspace-write leaves writable (ours hides it): not the checkout either, which
+    // CI may clone under /tmp. The home folder of the user running the tests is outside every writable root.
+    const outsideDir = path.join(os.homedir(), '.cache', 'spectask-e2e-outside');
+    fs.mkdirSync(outsideDir, { recursive: true });
+    const outside = path.join(outsideDir, `codex-acp-outside-${randomUUID()}.txt`);
     fake.setScript([
       exec(`sed -i 's/- \\[ \\] T1/- [x] T1/' tasks.md`),
       exec(`printf 'x\\n' > ${outside}`),

@@ -98,7 +98,11 @@ describe('npm start, first run (code-server in a browser)', function () {
       .filter((f) => f.endsWith('remoteexthost.log'));
     assert.ok(hostLogs.length > 0, 'an extension host ran');
     for (const f of hostLogs) {
-      const errors = errorLines(fs.readFileSync(path.join(run.ud, 'logs', f), 'utf8'));
+      // The test's browser closing resets the extension host's connection, which code-server logs as
+      // "Error: read ECONNRESET" (seen once in CI on a loaded machine): a disconnect, not an extension error.
+      const errors: string[] = errorLines(fs.readFileSync(path.join(run.ud, 'logs', f), 'utf8')).filter(
+        (l) => !/\[error\] Error: read ECONNRESET$/.test(l.trim()),
+      );
       assert.deepEqual(errors, [], `${f} has no error`);
     }
   });

@@ -13,6 +13,7 @@ import { branchUpdates, fetchTaskBranch } from './branchUpdates';
 import { assertRemoteName } from './claimRefs';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
+import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
 import { restoreLostTasks } from './lostTasks';
@@ -58,7 +59,8 @@ export type WorkerEvent =
  * released with the final status; a lost claim stops its agent at once.
  */
 export class Worker extends Disposable {
-  readonly identity: WorkerIdentity;
+  /** Who this worker is in its claims; gains the clone's stable holder id at start (holderId.ts). */
+  identity: WorkerIdentity;
   private opened?: OpenedOrchestrator;
   private client!: ClaimClient;
   private keeper!: LeaseKeeper;
@@ -130,6 +132,9 @@ export class Worker extends Disposable {
     this._register(toDisposable(() => opened.dispose()));
     const root = opened.docs.repo.root;
     const queue = this.opts.registry.forRepo(root);
+    // The clone's stable holder id: a worker restarted in this clone takes its predecessor's claims back at once.
+    const holder = this.opts.identity ? undefined : persistentHolderId(opened.docs.repo.commonDir);
+    if (holder) this.identity = { ...this.identity, holder };
     this.refs = new RemoteRefs(new GitRunner(root, queue.git.binary), this.opts.remote);
     this.client = new ClaimClient(this.refs, this.identity, this.opts.leaseMs);
     this.keeper = this._register(new LeaseKeeper(this.client));
@@ -223,12 +228,18 @@ export class Worker extends Disposable {
       if (this.heldIds.has(c.task)) continue;
       const t = o.taskViews().find((v) => v.number === c.task);
       if (!t || !phaseOfStatus(t.status)) continue;
-      if (!this.observer.isExpired(c.ref, c.sha, c.record?.leaseMs ?? this.opts.leaseMs)) continue;
+      const ours = isOwnStaleClaim(c.record, this.identity);
+      if (!ours && !this.observer.isExpired(c.ref, c.sha, c.record?.leaseMs ?? this.opts.leaseMs)) continue;
       const start = performance.now();
       const held = await this.client.claim(c.task, [], { sha: c.sha, from: c.record?.worker.id ?? 'unknown' });
       if (!held) continue;
       const from = c.record ? workerName(c.record.worker) : 'an unknown worker';
-      this.log('info', `took over SpecTask ${c.task} from ${from}`);
+      this.log(
+        'info',
+        ours
+          ? `took back this clone's claim on SpecTask ${c.task} from ${from} (gone)`
+          : `took over SpecTask ${c.task} from ${from}`,
+      );
       await this.adopt(held, start, t.id, from);
       took = true;
     }
