@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { StartRequest } from '../../src/core/agents/agentBackend';
 import { BUILTIN_ACP_AGENTS } from '../../src/core/agents/acp/acpAgents';
 import { AcpBackend } from '../../src/core/agents/acp/acpBackend';
+import { PermissionRoom } from '../../src/core/orchestrator/permissionRoom';
+import { FleetStore } from '../../src/core/store/fleetStore';
 import type { FakeServer } from './fakes/fakeServer';
 import { startGeminiFake } from './fakes/geminiFake';
 import { agentCli, recorder } from './support/agentClis';
@@ -91,6 +93,34 @@ describe('ACP back-end (real `gemini --acp` against a fake Gemini API)', functio
       shape(events),
     );
     assert.equal(fs.existsSync(path.join(repo.worktree, 'pwned.txt')), false);
+  });
+
+  it('puts a command off the allow-list to the person, who allows it once through the permission room', async () => {
+    const fleet = new FleetStore();
+    const room = new PermissionRoom({ dispatch: (e) => fleet.dispatch(e), now: Date.now, timeoutMs: () => 0 });
+    fleet.dispatch({ type: 'runStarted', id: '000001', startedAt: Date.now() });
+    try {
+      fake.setScript([
+        { tool: { name: 'run_shell_command', input: { command: 'touch by-person.txt', description: 'asks' } } },
+        { text: 'Done.' },
+      ]);
+      const asked = new Promise<string>((resolve) => room.onDidAsk((a) => resolve(a.request.requestId)));
+      const run = backend('person').start(request({ askPerson: room.askerFor('000001') }));
+      const requestId = await asked;
+      assert.match(fleet.state.runs.get('000001')?.waiting?.[0]?.command ?? '', /touch by-person\.txt/);
+      assert.equal(room.answer('000001', requestId, 'allow_once'), true);
+      const events = await collect(run);
+      const result = await run.finished;
+      const decided = events.flatMap((e) =>
+        e.t === 'permission' && e.decision !== 'pending' ? [`${e.decision}: ${e.reason ?? ''}`] : [],
+      );
+      assert.deepEqual(decided, ['allowed: allowed by the person'], shape(events));
+      assert.equal(result.status, 'success', `${result.errorMessage} | ${shape(events)}`);
+      assert.ok(fs.existsSync(path.join(repo.worktree, 'by-person.txt')), 'the command the person allowed ran');
+    } finally {
+      room.dispose();
+      fleet.dispose();
+    }
   });
 
   it('cancels mid-turn with session/cancel and leaves no process behind', async () => {
