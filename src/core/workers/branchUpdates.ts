@@ -33,6 +33,18 @@ export async function branchUpdates(
   return updates;
 }
 
+/**
+ * Whether every update's lease is contained in what it pushes. A lease on a head our branch does not contain —
+ * the remote-tracking ref moved by a fetch whose integration has not happened yet (a claim's status commit) —
+ * would force the push over that head and drop it from the remote.
+ */
+export async function leasesContained(git: GitRunner, updates: readonly RefUpdate[]): Promise<boolean> {
+  for (const u of updates)
+    if (u.expect && u.to && (await git.tryRun(['merge-base', '--is-ancestor', u.expect, u.to])) === undefined)
+      return false;
+  return true;
+}
+
 /** Brings a task branch another worker pushed into this clone, before its worktree is made (a takeover). */
 export async function fetchTaskBranch(git: GitRunner, remote: string, branch: string): Promise<boolean> {
   assertBranchName(branch, 'the task branch');

@@ -1,7 +1,7 @@
 import type { DesignDocsSync } from '../docs/designDocsSync';
 import type { GitRunner } from '../git/gitRunner';
 import { SerialPasses } from '../serialPasses';
-import { branchUpdates } from './branchUpdates';
+import { branchUpdates, leasesContained } from './branchUpdates';
 import type { LeaseKeeper } from './leaseKeeper';
 import type { RemoteRefs } from './remoteRefs';
 
@@ -63,12 +63,7 @@ export class FencedPublisher {
       if (!updates.length) return;
       // The lease is on what the last sync read; a branch that does not contain it (a claim's status commit landed
       // since) would be forced over it: integrate first.
-      const stale = await Promise.all(
-        updates.map(
-          async (u) => !!u.expect && (await git.tryRun(['merge-base', '--is-ancestor', u.expect, u.to!])) === undefined,
-        ),
-      );
-      if (stale.some(Boolean)) {
+      if (!(await leasesContained(git, updates))) {
         await sync.sync({ push: false });
         continue;
       }

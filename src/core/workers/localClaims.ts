@@ -7,7 +7,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator';
 import { phaseOfStatus } from '../orchestrator/phases';
 import type { ClaimAnswer, RunClaims, RunStartTrigger } from '../orchestrator/runClaims';
 import { SerialPasses } from '../serialPasses';
-import { branchUpdates } from './branchUpdates';
+import { branchUpdates, leasesContained } from './branchUpdates';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { FencedPublisher } from './fencedPublisher';
@@ -303,6 +303,10 @@ export class LocalClaims extends Disposable implements RunClaims {
         if (this.opts.clone && !(await this.restoreLost(this.opts.clone))) continue;
         await this.opts.sync.sync({ push: false });
         const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
+        // A claim taken meanwhile (acquire runs beside the passes) may have moved the remote-tracking ref to its
+        // status commit before our branch integrated it: released now, the push would drop that commit from the
+        // remote, the task would read as queued again and start a second time. The next pass integrates it first.
+        if (!(await leasesContained(this.opts.git, updates))) continue;
         if (!(await this.keeper.release(number, updates))) continue;
         this.held.delete(number);
         this.armed.delete(id);

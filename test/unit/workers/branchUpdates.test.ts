@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { GitCommandRunner } from '../../../src/core/git/gitCommand';
 import { GitRunner } from '../../../src/core/git/gitRunner';
-import { branchUpdates } from '../../../src/core/workers/branchUpdates';
+import { branchUpdates, leasesContained } from '../../../src/core/workers/branchUpdates';
 import { RemoteRefs } from '../../../src/core/workers/remoteRefs';
 import { cleanupTemp, git } from '../../support/tempRepo';
 import { commitOn, makeRemoteWorld } from './remoteWorld';
@@ -30,5 +30,25 @@ describe("branchUpdates: a worker's push of the design-docs branch", function ()
     const pushed = await refs.push(updates);
     assert.equal(pushed.ok, false, 'refused: A must integrate B first');
     assert.equal(world.remoteSha(DOCS), theirs, "worker B's push is still there");
+  });
+
+  it("is not pushed while its lease is a head the branch does not contain (a claim's status commit fetched, not yet integrated)", async () => {
+    const world = makeRemoteWorld();
+    const a = world.clone();
+    const read = world.remoteSha(DOCS)!;
+    git(a, 'branch', BRANCH, `origin/${BRANCH}`);
+    const ours = commitOn(a, read, 'ticks of this clone');
+    git(a, 'update-ref', DOCS, ours);
+    // A claim of this clone pushed its status commit and the fetch moved the remote-tracking ref to it, but the
+    // branch has not integrated it yet: a push leased on it would be forced over it and drop it from the remote.
+    const status = commitOn(a, read, 'status of SpecTask 000004: implementation');
+    git(a, 'push', '-q', 'origin', `${status}:${DOCS}`);
+    git(a, 'update-ref', `refs/remotes/origin/${BRANCH}`, status);
+    const refs = new RemoteRefs(new GitRunner(a, 'git', undefined, undefined, new GitCommandRunner()), 'origin');
+    const updates = await branchUpdates(refs.git, refs, BRANCH, []);
+    assert.deepEqual(updates, [{ ref: DOCS, expect: status, to: ours }]);
+    assert.equal(await leasesContained(refs.git, updates), false, 'the status commit would be dropped');
+    git(a, 'update-ref', DOCS, commitOn(a, status, 'ticks of this clone, on top of the status commit'));
+    assert.equal(await leasesContained(refs.git, await branchUpdates(refs.git, refs, BRANCH, [])), true);
   });
 });
