@@ -6,6 +6,7 @@
 export class SerialPasses {
   private running = false;
   private again = false;
+  private idle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pass: () => Promise<void>,
@@ -21,7 +22,7 @@ export class SerialPasses {
       return;
     }
     this.running = true;
-    void (async () => {
+    this.idle = (async () => {
       try {
         do {
           this.again = false;
@@ -33,5 +34,10 @@ export class SerialPasses {
         this.running = false;
       }
     })();
+  }
+
+  /** Resolves once no pass runs: after a request, once a pass that started after it has ended. */
+  whenIdle(): Promise<void> {
+    return this.idle;
   }
 }

@@ -61,14 +61,14 @@ export class DesignDocsSync extends Disposable {
   }
 
   /** Set while a claimant publishes the branch (publishThrough). */
-  private claimantPublish: (() => void) | undefined;
+  private claimantPublish: (() => Promise<void>) | undefined;
 
   /**
    * Hands publishing to a claimant (localClaims.ts, DESIGN.md §9): while set, a sync integrates only and asks the
    * claimant to push — each push leased on its claims — so no caller (Sync Design Docs, the timer, `spectask
    * sync`) pushes around the fence. Dispose to take it back.
    */
-  publishThrough(request: () => void): IDisposable {
+  publishThrough(request: () => Promise<void>): IDisposable {
     this.claimantPublish = request;
     return toDisposable(() => {
       if (this.claimantPublish === request) this.claimantPublish = undefined;
@@ -76,8 +76,11 @@ export class DesignDocsSync extends Disposable {
   }
 
   /** Runs a sync as one job of the git queue. `push: false` integrates without publishing. */
-  sync(options: { push?: boolean } = {}): Promise<SyncResult> {
-    return this.queue.enqueue('design-docs: sync', (git) => this.syncInJob(git, options));
+  async sync(options: { push?: boolean } = {}): Promise<SyncResult> {
+    const result = await this.queue.enqueue('design-docs: sync', (git) => this.syncInJob(git, options));
+    // The claimant's push runs its own queue jobs: awaited here, outside this sync's job.
+    if (result.handedToClaimant) await this.claimantPublish?.();
+    return result;
   }
 
   /** True when the repository has the remote this sync talks to (periodic syncs are skipped otherwise). */
@@ -211,10 +214,7 @@ export class DesignDocsSync extends Disposable {
             ? 'pushed'
             : 'published'
           : 'up-to-date';
-    if (claimant) {
-      result.handedToClaimant = true;
-      claimant();
-    }
+    if (claimant) result.handedToClaimant = true;
     this._onDidSync.fire(result);
     return result;
   }

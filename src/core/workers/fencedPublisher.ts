@@ -53,6 +53,12 @@ export class FencedPublisher {
     this.passes.request();
   }
 
+  /** Like request, and resolves once that publish has ended (a sync a person asked for waits for its push). */
+  publishNow(): Promise<void> {
+    this.passes.request();
+    return this.passes.whenIdle();
+  }
+
   private async publish(): Promise<void> {
     const { keeper, refs, git, sync, branch } = this.o;
     let refused = 'the remote moved';

@@ -127,7 +127,7 @@ export class LocalClaims extends Disposable implements RunClaims {
       this.publisher = publisher;
       this._register(clone.store.onDidCommit(() => publisher.request()));
       // Sync Design Docs, the sync timer and `spectask sync` integrate only; the publisher pushes, fenced.
-      this._register(opts.sync.publishThrough(() => publisher.request()));
+      this._register(opts.sync.publishThrough(() => publisher.publishNow()));
     }
   }
 

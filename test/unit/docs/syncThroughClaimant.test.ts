@@ -24,7 +24,7 @@ describe('design-docs sync with a claimant publishing the branch', function () {
     git(w.wt, 'commit', '-qm', 'ours');
     const theirs = w.teammate({ 'theirs.md': 'theirs\n' });
     let asked = 0;
-    const handBack = w.dd.sync.publishThrough(() => asked++);
+    const handBack = w.dd.sync.publishThrough(async () => void asked++);
     const r = await w.dd.sync.sync();
     assert.equal(r.handedToClaimant, true);
     assert.equal(r.pushed, false);
