@@ -184,6 +184,11 @@ describe('an untrusted workspace runs no git and no agent (Workspace Trust on, a
         (await readText('.notifications-center .notification-list-item-message')).includes('stored in SecretStorage'),
       'the key is stored',
     );
+    // Trusting applied the workspace's settings file, which sets the CLI paths: VS Code reports those keys as
+    // changed, but the user's values are the ones in effect and did not change, so no path is "confirmed" (its
+    // warning used to land while the key was typed, and the key box closed with the key lost).
+    const shown = await readText('.notifications-center .notification-list-item-message');
+    assert.doesNotMatch(shown, /cannot run|: using /, `trusting changed no path the user set:\n${shown}`);
     await vscode.commands.executeCommand('notifications.hideList');
     const probesBefore = userRequests.length;
     await openEndpointActions();

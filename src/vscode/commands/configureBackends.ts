@@ -17,6 +17,7 @@ import type { SandboxedAgentHost } from '../../core/agents/sandbox/sandboxedAgen
 import { describeSandbox } from '../../core/agents/sandbox/sandboxProbe';
 import { pathChangeNotice, probeDetail } from '../views/backendStatusText';
 import { showBackendRefusal } from './backendGate';
+import { EffectiveValueWatch } from './effectiveValueWatch';
 
 /** A row of the back-end list; the sandbox's row has no id. */
 type BackendRow = vscode.QuickPickItem & { id?: BackendId };
@@ -50,11 +51,17 @@ export class ConfigureBackends extends Disposable {
         reportErrors(log, 'Configure agent back-ends', () => this.show()),
       ),
     );
-    // A changed binary path is confirmed at once: the path and version now used, or why it cannot be.
+    // A changed binary path is confirmed at once: the path and version now used, or why it cannot be. Only a
+    // change of the user's value counts (the setting is machine-scoped: a workspace's value is never used).
+    const pathSettings = Object.entries(PATH_SETTING) as [BackendId, MachineScopedSetting][];
+    const paths = new EffectiveValueWatch(
+      pathSettings.map(([, setting]) => setting),
+      (setting) => readMachineSetting<string>(setting)?.trim() ?? '',
+    );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        for (const [id, setting] of Object.entries(PATH_SETTING) as [BackendId, MachineScopedSetting][])
-          if (e.affectsConfiguration(`spectask.${setting}`)) void this.confirmPath(id);
+        for (const [id, setting] of pathSettings)
+          if (e.affectsConfiguration(`spectask.${setting}`) && paths.changed(setting)) void this.confirmPath(id);
       }),
     );
   }
