@@ -13,9 +13,14 @@ import { GitQueueRegistry } from '../src/core/git/gitQueue';
 import { openOrchestrator, type OpenedOrchestrator } from '../src/core/orchestrator/openOrchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../src/core/orchestrator/settings';
 import { LagMeter, now, percentile, report, round, type Figure } from './benchKit';
+import { profileStretch } from './loadProfile';
 import { measureSnapshotDelta, snapshotDeltaFigures, type SnapshotDeltaResult } from './snapshotDelta';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '50,200,1000').split(',').map(Number);
+// BENCH_SCALE_LOAD_ONLY=<runs>: only the load, in that many fresh processes per size (the median is reported);
+// BENCH_SCALE_CPU_PROF=<dir>: each process also writes a CPU profile of its load to <dir>/load-<n>.cpuprofile.
+const LOAD_ONLY_RUNS = Number(process.env.BENCH_SCALE_LOAD_ONLY ?? 0);
+const CPU_PROF_DIR = process.env.BENCH_SCALE_CPU_PROF;
 const AGENT_ROUNDS = [1, 8, 32];
 const STEP_MS = 250;
 const AGENT_ITEMS = 10;
@@ -107,6 +112,15 @@ async function work(o: OpenedOrchestrator['orchestrator'], ids: string[]): Promi
   }
 }
 
+async function dispose(opened: OpenedOrchestrator, registry: GitQueueRegistry, repo: string): Promise<void> {
+  opened.dispose();
+  await registry.forRepo(repo).whenIdle();
+  registry.dispose();
+  for (const t = now(); fs.existsSync(path.join(repo, '.git', 'gc.pid')) && now() - t < 60_000;)
+    await new Promise((r) => setTimeout(r, 250));
+  fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+}
+
 /** One fleet size, in this (child) process. */
 async function measureSize(n: number, agentRounds: number[]): Promise<SizeResult> {
   const registry = new GitQueueRegistry();
@@ -126,14 +140,20 @@ async function measureSize(n: number, agentRounds: number[]): Promise<SizeResult
   });
   gc();
   const rssBase = process.memoryUsage.rss();
+  const stopProfile = await profileStretch(CPU_PROF_DIR, `load-${n}`);
   const t0 = now();
   const opened = await openOrchestrator(repo, { registry, backends: [agent], settings: () => settings, log: () => {} });
   await opened.orchestrator.start();
   const loadMs = now() - t0;
+  await stopProfile();
   if (opened.orchestrator.taskViews().length !== n)
     throw new Error(`loaded ${opened.orchestrator.taskViews().length} of ${n}`);
   gc();
   const rssLoaded = process.memoryUsage.rss();
+  if (LOAD_ONLY_RUNS) {
+    await dispose(opened, registry, repo);
+    return { tasks: n, loadMs, rssBaseMiB: mib(rssBase), rssLoadedMiB: mib(rssLoaded) } as SizeResult;
+  }
   const builds: number[] = [];
   let bytes = 0;
   // The first builds run cold (not yet optimized): 10 are left out.
@@ -163,12 +183,7 @@ async function measureSize(n: number, agentRounds: number[]): Promise<SizeResult
     perAgentMiB[k] = mib(peak - before) / k;
     if (k === 8) lagP99 = lag.percentile(99);
   }
-  opened.dispose();
-  await registry.forRepo(repo).whenIdle();
-  registry.dispose();
-  for (const t = now(); fs.existsSync(path.join(repo, '.git', 'gc.pid')) && now() - t < 60_000;)
-    await new Promise((r) => setTimeout(r, 250));
-  fs.rmSync(repo, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  await dispose(opened, registry, repo);
   return {
     tasks: n,
     loadMs,
@@ -197,6 +212,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await measureSize(n, rounds))}\n`);
     return;
   }
+  if (LOAD_ONLY_RUNS) return loadOnly();
   const results: SizeResult[] = [];
   for (const n of SIZES) {
     const args = ['--expose-gc', process.argv[1]!, '--size', String(n), ...(n === 200 ? ['--agent-rounds'] : [])];
@@ -251,6 +267,39 @@ async function main(): Promise<void> {
     'scale',
     figures.filter((f) => f.value >= 0),
   ); // a lag of -1: no agents worked
+}
+
+/** BENCH_SCALE_LOAD_ONLY: the load alone, in fresh processes, sizes interleaved run by run. */
+function loadOnly(): void {
+  const loads = new Map<number, number[]>(SIZES.map((n) => [n, []]));
+  for (let run = 0; run < LOAD_ONLY_RUNS; run++)
+    for (const n of SIZES) {
+      const r = spawnSync(process.execPath, ['--expose-gc', process.argv[1]!, '--size', String(n)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      if (r.status !== 0) throw new Error(`the ${n}-SpecTask run exited ${r.status}`);
+      loads.get(n)!.push((JSON.parse(r.stdout.trim().split('\n').at(-1)!) as SizeResult).loadMs);
+    }
+  const smallest = SIZES[0]!;
+  console.log(
+    `scale load: ${SIZES.map(
+      (n) =>
+        `${n}: ${loads
+          .get(n)!
+          .map((v) => round(v, 0))
+          .join(' / ')} ms`,
+    ).join(' · ')}`,
+  );
+  report(
+    'scale',
+    SIZES.map((n) => ({
+      metric: `load ${n} SpecTasks (open + first read), median of ${LOAD_ONLY_RUNS}`,
+      value: percentile(loads.get(n)!, 50),
+      unit: 'ms',
+      reference: { label: `${smallest} SpecTasks`, value: percentile(loads.get(smallest)!, 50), unit: 'ms' },
+    })),
+  );
 }
 
 main().catch((e) => {

@@ -13,8 +13,9 @@ import {
   type TaskDocumentName,
 } from './designDocsLayout';
 import { assertNoSymlinkBelow, BranchFileRefusedError, readBranchFile } from './noFollow';
-import { SpecTaskReader } from './specTaskReader';
+import { SpecTaskReader, type SpecTaskDetails } from './specTaskReader';
 import { contentHash } from './specTaskStore';
+import { readEveryTaskFolder, type DocState } from './taskFolderReading';
 
 /** One item whose state differs between two readings; `before`/`after` undefined when it was added/removed. */
 export interface ItemStateChange {
@@ -71,12 +72,6 @@ export interface DesignDocsWatcherOptions {
   isOwnWrite?: (file: string, hash: string) => boolean;
 }
 
-interface DocState {
-  hash: string;
-  items?: ChecklistItem[];
-  /** Why the document was not read (a symbolic link, over the size limit): it has no items then. */
-  refused?: string;
-}
 type FolderState = { taskId: string; docs: Map<TaskDocumentName, DocState> };
 
 /**
@@ -96,6 +91,11 @@ export class DesignDocsWatcher extends Disposable {
 
   private readonly reader: SpecTaskReader;
   private state = new Map<string, FolderState>();
+  /**
+   * The first scan's SpecTask details by folder, for the orchestrator's first listing ({@link takeBaseline});
+   * a folder leaves it as soon as a file event names it, so what is handed over is what is on disk.
+   */
+  private baseline = new Map<string, SpecTaskDetails>();
   /** Folders to re-read, each with the documents named by file events (`all`: read every document). */
   private dirty = new Map<string, Set<TaskDocumentName> | 'all'>();
   private fullScan = false;
@@ -117,10 +117,10 @@ export class DesignDocsWatcher extends Disposable {
     options: DesignDocsWatcherOptions = {},
   ) {
     super();
-    this.reader = new SpecTaskReader(worktreePath);
     this.debounceMs = options.debounceMs ?? 40;
     this.maxWaitMs = options.maxWaitMs ?? 200;
     this.contextItems = options.contextItems ?? DEFAULT_CONTEXT_ITEMS;
+    this.reader = new SpecTaskReader(worktreePath, this.contextItems);
     this.readTicksAtOnce = options.readTicksAtOnce ?? true;
     this.isOwnWrite = options.isOwnWrite;
   }
@@ -143,8 +143,18 @@ export class DesignDocsWatcher extends Disposable {
         clearImmediate(this.immediate);
       }),
     );
-    this.running = this.scan(true, undefined);
+    this.running = this.readBaseline();
     await Promise.all([w.ready, this.running]);
+  }
+
+  /**
+   * What the first scan read of each SpecTask folder no file event has named since (by folder), once: the
+   * orchestrator's first listing takes these instead of reading every folder again (issue 24).
+   */
+  takeBaseline(): ReadonlyMap<string, SpecTaskDetails> {
+    const baseline = this.baseline;
+    this.baseline = new Map();
+    return baseline;
   }
 
   /** Re-reads every SpecTask folder now and reports differences (the orchestrator's reconcile tick). */
@@ -167,6 +177,8 @@ export class DesignDocsWatcher extends Disposable {
     const now = Date.now();
     const folder = taskFolderOf(parts);
     let atOnce = false;
+    if (folder) this.baseline.delete(folder);
+    else this.baseline.clear();
     if (folder) {
       // A file event names one document: only that one is read again. The temporary file of an atomic write
       // names the document it will replace (its rename reports the document too). Anything else (a
@@ -220,12 +232,25 @@ export class DesignDocsWatcher extends Disposable {
     this.dirty = new Map();
     // Readings run one at a time so events keep their order and each compares against the previous one.
     this.running = this.running
-      .then(() => this.scan(false, full ? undefined : dirty))
+      .then(() => this.scan(full ? undefined : dirty))
       .catch((e) => this._onDidError.fire(e instanceof Error ? e : new Error(String(e))));
     return this.running;
   }
 
-  private async scan(baseline: boolean, only: Map<string, Set<TaskDocumentName> | 'all'> | undefined): Promise<void> {
+  /**
+   * The baseline: every folder read once, synchronously (taskFolderReading.ts), with no events. Its SpecTask
+   * details are kept for {@link takeBaseline}.
+   */
+  private readBaseline(): Promise<void> {
+    return readEveryTaskFolder(this.reader, (f, reading) => {
+      const taskId = f.number !== undefined ? String(f.number).padStart(6, '0') : path.posix.basename(f.rel);
+      this.state.set(f.rel, { taskId, docs: reading.docs });
+      this.baseline.set(f.rel, reading.details);
+      for (const e of reading.refusals) this._onDidError.fire(e);
+    });
+  }
+
+  private async scan(only: Map<string, Set<TaskDocumentName> | 'all'> | undefined): Promise<void> {
     // The hot path (an agent ticking its checklist): every dirty folder is already known, so only those
     // folders are looked at; listing all folders is kept for full scans and for folders seen for the first time
     // and legacy ones (whose listing depends on their content).
@@ -260,7 +285,6 @@ export class DesignDocsWatcher extends Disposable {
         continue;
       }
       this.state.set(f.rel, { taskId, docs: next });
-      if (baseline) continue;
       if (!old) events.push({ kind: 'taskAdded', taskId, folder: f.rel });
       for (const doc of TASK_DOCUMENTS) {
         const a = old?.docs.get(doc);

@@ -82,12 +82,34 @@ export class SpecTaskReader {
    * read synchronously, {@link READ_CHUNK} at a time with a turn of the event loop between chunks: an async
    * call per file (five per document) cost most of `spectask list`'s time over 1,000 SpecTasks (issue 24).
    */
-  async list(): Promise<SpecTaskSummary[]> {
+  list(): Promise<SpecTaskSummary[]> {
+    return this.eachFolder((f) => this.readNow(f.rel, f.layout, false, true));
+  }
+
+  /**
+   * Every SpecTask folder as {@link list} finds them, each with its parsed checklist (what {@link details}
+   * reads), in one reading per folder. `known`: folders already read, by folder (the design-docs watcher's
+   * first scan), taken as they are instead of being read again.
+   */
+  listDetails(known?: ReadonlyMap<string, SpecTaskDetails>): Promise<SpecTaskDetails[]> {
+    return this.eachFolder((f) => known?.get(f.rel) ?? this.readNow(f.rel, f.layout, true, true));
+  }
+
+  /**
+   * One folder's details from documents the caller reads (see taskFolderReading.ts: the watcher's first scan
+   * reads each document once and hands the same bytes to both readers). The folder's parents must be checked.
+   */
+  detailsFrom(rel: string, layout: 'current' | 'legacy', documents: FolderDocuments): SpecTaskDetails {
+    return this.readNow(rel, layout, true, true, documents);
+  }
+
+  /** Reads every folder synchronously, {@link READ_CHUNK} at a time with a turn of the event loop between chunks. */
+  private async eachFolder<T>(read: (f: { rel: string; layout: 'current' | 'legacy' }) => T): Promise<T[]> {
     const folders = await this.folders();
-    const out: SpecTaskSummary[] = [];
+    const out: T[] = [];
     for (let i = 0; i < folders.length; i += READ_CHUNK) {
       if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      for (const f of folders.slice(i, i + READ_CHUNK)) out.push(this.readNow(f.rel, f.layout, false, true));
+      for (const f of folders.slice(i, i + READ_CHUNK)) out.push(read(f));
     }
     return out;
   }
@@ -149,9 +171,14 @@ export class SpecTaskReader {
    * folder and the ones above it are checked here. Either way its documents are then read without a check of
    * their parents.
    */
-  private readNow(rel: string, layout: 'current' | 'legacy', withChecklist: boolean, listed = false): SpecTaskDetails {
+  private readNow(
+    rel: string,
+    layout: 'current' | 'legacy',
+    withChecklist: boolean,
+    listed = false,
+    docs: FolderDocuments = this.documents,
+  ): SpecTaskDetails {
     const abs = path.join(this.worktreePath, rel);
-    const docs = this.documents;
     // `abs` is normalized and the names are plain file names: no need for path.join's normalization.
     const inFolder = (file: string) => `${abs}${path.sep}${file}`;
     const name = path.posix.basename(rel);
@@ -262,7 +289,7 @@ export class SpecTaskReader {
 }
 
 /** Folders read per turn of the event loop by {@link SpecTaskReader.list} (about 2 ms of the host's thread). */
-const READ_CHUNK = 64;
+export const READ_CHUNK = 64;
 
 /** A readable title from a folder name when no document has one: `2025-10-01_add-login_abc` → `add login`. */
 function legacyTitle(folder: string, slug?: string): string {

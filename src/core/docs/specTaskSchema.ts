@@ -86,6 +86,53 @@ const optional =
 const strings: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string') ? undefined : 'must be a list of strings';
 
+// The checks, field by field, built once (issue 24: building them per record showed in the load's profile).
+const RECORD_FIELDS: readonly (readonly [string, Check])[] = [
+  ['schemaVersion', (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : 'must be a whole number ≥ 1')],
+  ['id', (v) => (typeof v === 'string' && /^\d{6}$/.test(v) ? undefined : 'must be six digits, e.g. "000007"')],
+  ['number', (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'must be a whole number > 0')],
+  ['title', nonEmpty],
+  ['prompt', optional(str)],
+  ['status', status],
+  [
+    'priority',
+    (v) => ((PRIORITIES as readonly unknown[]).includes(v) ? undefined : `must be one of ${PRIORITIES.join(', ')}`),
+  ],
+  ['labels', strings],
+  ['dependsOn', strings],
+  ['backend', optional(str)],
+  [
+    'agentSessions',
+    (v) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')
+        ? undefined
+        : 'must be an object of session ids (strings)',
+  ],
+  ['branch', optional(str)],
+  ['baseBranch', optional(str)],
+  ['revisionCount', count],
+  ['createdAt', isoTime],
+  ['updatedAt', isoTime],
+  ['error', optional(str)],
+];
+const HISTORY_FIELDS: readonly (readonly [string, Check])[] = [
+  ['at', isoTime],
+  ['from', optional(status)],
+  ['to', status],
+  ['trigger', nonEmpty],
+  ['note', optional(str)],
+];
+const COMMENT_FIELDS: readonly (readonly [string, Check])[] = [
+  ['id', nonEmpty],
+  ['document', nonEmpty],
+  ['line', optional((v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : 'must be a line number ≥ 1'))],
+  ['quote', optional(str)],
+  ['comment', str],
+  ['author', optional(str)],
+  ['createdAt', isoTime],
+  ['resolvedAt', optional(isoTime)],
+];
+
 /**
  * Checks a parsed `spectask.json`. Missing collections (`labels`, `dependsOn`, `agentSessions`,
  * `reviewComments`, `history`) and `priority`/`revisionCount` get their defaults; everything else must be
@@ -106,35 +153,7 @@ export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
     schemaVersion: SPECTASK_SCHEMA_VERSION,
     ...raw,
   };
-  const fields: [string, Check][] = [
-    ['schemaVersion', (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : 'must be a whole number ≥ 1')],
-    ['id', (v) => (typeof v === 'string' && /^\d{6}$/.test(v) ? undefined : 'must be six digits, e.g. "000007"')],
-    ['number', (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'must be a whole number > 0')],
-    ['title', nonEmpty],
-    ['prompt', optional(str)],
-    ['status', status],
-    [
-      'priority',
-      (v) => ((PRIORITIES as readonly unknown[]).includes(v) ? undefined : `must be one of ${PRIORITIES.join(', ')}`),
-    ],
-    ['labels', strings],
-    ['dependsOn', strings],
-    ['backend', optional(str)],
-    [
-      'agentSessions',
-      (v) =>
-        typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')
-          ? undefined
-          : 'must be an object of session ids (strings)',
-    ],
-    ['branch', optional(str)],
-    ['baseBranch', optional(str)],
-    ['revisionCount', count],
-    ['createdAt', isoTime],
-    ['updatedAt', isoTime],
-    ['error', optional(str)],
-  ];
-  for (const [field, check] of fields) {
+  for (const [field, check] of RECORD_FIELDS) {
     const message = check(rec[field]);
     if (message) return { ok: false, field, message };
   }
@@ -143,34 +162,22 @@ export function validateSpecTaskRecord(value: unknown): SpecTaskValidation {
 
   if (!Array.isArray(rec.history)) return { ok: false, field: 'history', message: 'must be a list' };
   for (const [i, h] of (rec.history as unknown[]).entries()) {
-    const bad = checkObject(h, [
-      ['at', isoTime],
-      ['from', optional(status)],
-      ['to', status],
-      ['trigger', nonEmpty],
-      ['note', optional(str)],
-    ]);
+    const bad = checkObject(h, HISTORY_FIELDS);
     if (bad) return { ok: false, field: `history[${i}]${bad.field ? `.${bad.field}` : ''}`, message: bad.message };
   }
   if (!Array.isArray(rec.reviewComments)) return { ok: false, field: 'reviewComments', message: 'must be a list' };
   for (const [i, c] of (rec.reviewComments as unknown[]).entries()) {
-    const bad = checkObject(c, [
-      ['id', nonEmpty],
-      ['document', nonEmpty],
-      ['line', optional((v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : 'must be a line number ≥ 1'))],
-      ['quote', optional(str)],
-      ['comment', str],
-      ['author', optional(str)],
-      ['createdAt', isoTime],
-      ['resolvedAt', optional(isoTime)],
-    ]);
+    const bad = checkObject(c, COMMENT_FIELDS);
     if (bad)
       return { ok: false, field: `reviewComments[${i}]${bad.field ? `.${bad.field}` : ''}`, message: bad.message };
   }
   return { ok: true, record: rec as unknown as SpecTaskRecord };
 }
 
-function checkObject(v: unknown, fields: [string, Check][]): { field: string; message: string } | undefined {
+function checkObject(
+  v: unknown,
+  fields: readonly (readonly [string, Check])[],
+): { field: string; message: string } | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { field: '', message: 'must be an object' };
   for (const [field, check] of fields) {
     const message = check((v as Record<string, unknown>)[field]);

@@ -428,7 +428,7 @@ export class Orchestrator extends Disposable {
   }
 
   private refreshAll(): Promise<void> {
-    return this.book.refreshAll();
+    return this.book.refreshAll(this.deps.watcher.takeBaseline()); // the first: what the watcher's first scan read
   }
 
   private notice(n: OrchestratorNotice): void {

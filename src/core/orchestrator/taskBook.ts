@@ -62,11 +62,25 @@ export class TaskBook {
     this.fleet.dispatch({ type: 'recordWritten', record });
   }
 
-  /** Re-reads every SpecTask; those whose folders are gone are forgotten. */
-  async refreshAll(): Promise<void> {
-    const list = await this.store.list();
-    for (const s of list) await this.refresh(s.id);
-    this.fleet.dispatch({ type: 'tasksListed', ids: new Set(list.map((s) => s.id)) });
+  /**
+   * Re-reads every SpecTask, one reading per folder (a listing with details, not a listing and then a `get` of
+   * each); those whose folders are gone are forgotten. `read`: folders read already since the watch began (the
+   * watcher's first scan, by folder), taken instead of read again unless this book took a newer reading or a
+   * written record of that task meanwhile.
+   */
+  async refreshAll(read?: ReadonlyMap<string, SpecTaskDetails>): Promise<void> {
+    const generation = ++this.generation;
+    const known = read?.size ? new Map([...read].filter(([, d]) => !this.taken.has(d.id))) : undefined;
+    const list = await this.store.reader.listDetails(known);
+    const ids = new Set<string>();
+    for (const d of list) {
+      // A second folder with the same number: a reading by id is of the first one.
+      if (ids.has(d.id)) continue;
+      ids.add(d.id);
+      const present = await this.worktreeOnDisk(d);
+      if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d, present) });
+    }
+    this.fleet.dispatch({ type: 'tasksListed', ids });
   }
 
   /**
