@@ -1,11 +1,12 @@
-// Orchestration overhead per run (issue 24): what the orchestrator adds around an agent's own work, for a fixture
-// agent (test/fixtures/agents/timed-agent.mjs: ticks a 3-item tasks.md, no model) through the custom-command
-// back-end of a real orchestrator, against the same agent command started by hand in the same worktree:
+// Orchestration overhead per run (issue 24): what the orchestrator adds around an agent's own work, through a
+// real orchestrator, against the same agent command started by hand in the same worktree:
 // - "start implementation" (skipPlanning) → the agent process's first output, against spawn → first output;
 // - the agent's last tick → `implementation_review`, against the last tick → the process's exit.
-// With and without the agent sandbox (bubblewrap, where it works): the sandbox's share is the difference.
-// The agent stamps its start and last tick on the clock every process of the machine shares.
-// Not measured here (yet): the real `claude` CLI against the fake Anthropic server.
+// Two agents: a fixture agent (test/fixtures/agents/timed-agent.mjs: ticks a 3-item tasks.md, no model, through the
+// custom-command back-end; it stamps its start and last tick on the clock every process of the machine shares), and
+// the real `claude` CLI against the fake Anthropic server (runOverheadClaude.ts). With and without the agent
+// sandbox (bubblewrap, where it works): the sandbox's share is the difference between the orchestrated rows, and
+// for claude also between the by-hand runs in and out of the sandbox.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,29 +20,22 @@ import { openOrchestrator } from '../src/core/orchestrator/openOrchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../src/core/orchestrator/settings';
 import { cleanupTemp, makeCleanRepo } from '../test/support/tempRepo';
 import { percentile, report, type Figure } from './benchKit';
+import { CHECKLIST, claudeMissing, measureClaude, type Sample } from './runOverheadClaude';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const AGENT = path.resolve(__dirname, '../../test/fixtures/agents/timed-agent.mjs');
 /** Relative: the agent writes it in its cwd (the code worktree), which the sandbox leaves writable. */
 const TIMES = '.timed-agent.jsonl';
 const wall = () => performance.timeOrigin + performance.now();
-const CHECKLIST = (title: string) =>
-  `# Implementation Tasks: ${title}\n\n- [ ] T1: step 1\n- [ ] T2: step 2\n- [ ] T3: step 3\n`;
+const CLAUDE_RUNS = Number(process.env.BENCH_CLAUDE_RUNS ?? 4);
+/** The CLI's HOME: outside /tmp, which the sandbox makes private. */
+const CLAUDE_HOMES = path.resolve('test-results', 'bench-run-overhead-homes');
 
 interface Times {
   start: number;
   lastTick: number;
 }
 const lastTimes = (file: string): Times => JSON.parse(fs.readFileSync(file, 'utf8').trim().split('\n').at(-1)!);
-
-interface Sample {
-  /** Orchestrated: start implementation → first output; last tick → implementation_review. */
-  start: number;
-  end: number;
-  /** By hand, in the same worktree: spawn → first output; last tick → exit. */
-  startByHand: number;
-  endByHand: number;
-}
 
 async function measure(host: AgentHost): Promise<Sample[]> {
   const repo = makeCleanRepo();
@@ -121,25 +115,25 @@ async function measure(host: AgentHost): Promise<Sample[]> {
   return samples;
 }
 
-function figures(samples: Sample[], where: string): Figure[] {
+function figures(samples: Sample[], agent: string, where: string, byHand = 'by hand'): Figure[] {
   const pick = (k: keyof Sample) => samples.map((s) => s[k]);
   return [50, 95].flatMap((p) => [
     {
-      metric: `start implementation → agent's first output p${p}, fixture agent${where}`,
+      metric: `start implementation → agent's first output p${p}, ${agent}${where}`,
       value: percentile(pick('start'), p),
       unit: 'ms',
       reference: {
-        label: `the same command started by hand, spawn → first output, p${p}`,
+        label: `the same command started ${byHand}, spawn → first output, p${p}`,
         value: percentile(pick('startByHand'), p),
         unit: 'ms',
       },
     },
     {
-      metric: `agent's last tick → implementation_review p${p}, fixture agent${where}`,
+      metric: `agent's last tick → implementation_review p${p}, ${agent}${where}`,
       value: percentile(pick('end'), p),
       unit: 'ms',
       reference: {
-        label: `by hand, last tick → the process's exit, p${p}`,
+        label: `${byHand}, last tick → the process's exit, p${p}`,
         value: percentile(pick('endByHand'), p),
         unit: 'ms',
       },
@@ -149,14 +143,42 @@ function figures(samples: Sample[], where: string): Figure[] {
 
 async function main(): Promise<void> {
   try {
-    const out = figures(await measure(new LocalAgentHost()), ', no sandbox');
     const sandbox = await probeSandbox();
-    if (sandbox.available)
-      out.push(...figures(await measure(new SandboxedAgentHost()), `, in bubblewrap ${sandbox.version}`));
+    const bwrap = sandbox.available ? `, in bubblewrap ${sandbox.version}` : '';
+    const out = figures(await measure(new LocalAgentHost()), 'fixture agent', ', no sandbox');
+    if (sandbox.available) out.push(...figures(await measure(new SandboxedAgentHost()), 'fixture agent', bwrap));
     else console.log(`runOverhead.bench: no sandboxed figures: ${sandbox.reason}`);
+    const missing = claudeMissing();
+    if (missing) console.log(`runOverhead.bench: skipped the real claude rows: ${missing}`);
+    else {
+      const home = (name: string) => {
+        fs.mkdirSync(CLAUDE_HOMES, { recursive: true });
+        return fs.mkdtempSync(path.join(CLAUDE_HOMES, name));
+      };
+      out.push(
+        ...figures(
+          await measureClaude(new LocalAgentHost(), undefined, home('plain-'), CLAUDE_RUNS),
+          'real claude, fake model',
+          ', no sandbox',
+        ),
+      );
+      if (sandbox.available) {
+        const h = home('sandboxed-');
+        const sandboxed = () => new SandboxedAgentHost({ userHome: h });
+        out.push(
+          ...figures(
+            await measureClaude(sandboxed(), sandboxed(), h, CLAUDE_RUNS),
+            'real claude, fake model',
+            bwrap,
+            'by hand in the same sandbox',
+          ),
+        );
+      }
+    }
     report('runOverhead', out);
   } finally {
     cleanupTemp();
+    fs.rmSync(CLAUDE_HOMES, { recursive: true, force: true });
   }
 }
 

@@ -30,6 +30,9 @@ export class ItemCommits {
 
   /** Commits every ticked item that has no commit yet; resolves with the subjects committed. */
   commitTicked(task: CommitTask, items: readonly ChecklistItem[]): Promise<string[]> {
+    // Nothing ticked, nothing to commit: no job, and no `git log` of a new branch, which prints nothing (a silent
+    // command costs simple-git a 50 ms wait) before every first run's start (issue 24).
+    if (!items.some((i) => i.state === 'done')) return Promise.resolve([]);
     return this.worktrees.queue.enqueue(`commit items of ${task.worktree.branch}`, async (git) => {
       const missing = itemsWithoutCommit(items, await branchCommits(git, task.worktree), task.number);
       const made: string[] = [];
@@ -47,10 +50,7 @@ export class ItemCommits {
     return this.worktrees.queue.enqueue(`commit leftovers of ${task.worktree.branch}`, async (git) => {
       const cwd = task.worktree.path;
       // `--branch` prints a `## branch` line even for a clean tree (a silent command costs simple-git 50 ms).
-      const status = (await git.run(['status', '--porcelain', '--branch', '--untracked-files=all'], { cwd }))
-        .split('\n')
-        .filter((l) => !l.startsWith('## '))
-        .join('\n');
+      const status = (await worktreeChanges(git, cwd)).join('\n');
       // The integration queue merged the base into the branch for the agent: this commit concludes that merge.
       const merging = await isMerging(git, cwd);
       if (!status.trim() && !merging) return false;
@@ -59,6 +59,7 @@ export class ItemCommits {
       await commitWorktree(git, task, commitLine(`${task.number}: ${subject}`), {
         allowEmpty: merging,
         maintenance: this.maintenance,
+        changes: status.trim() !== '',
       });
       return true;
     });
@@ -97,13 +98,17 @@ export async function commitWorktree(
   git: GitRunner,
   task: CommitTask,
   subject: string,
-  opts: { allowEmpty: boolean; maintenance?: AutoMaintenance },
+  /** `changes`: whether the worktree has anything to stage, when the caller has just asked `git status`. */
+  opts: { allowEmpty: boolean; maintenance?: AutoMaintenance; changes?: boolean },
 ): Promise<void> {
   const cwd = task.worktree.path;
   await assertIdentity(git, cwd);
   // `--verbose`, and `commit` without `--quiet`, print something: a silent git command costs simple-git a 50 ms
-  // wait, and these run in the repository's one queue, ahead of every other agent's tick (issue 24).
-  await git.run(['add', '--all', '--verbose', '--', '.'], { cwd });
+  // wait, and these run in the repository's one queue, ahead of every other agent's tick (issue 24). `add` still
+  // prints nothing when there is nothing to stage (the second item of two ticked at once, a tick without code
+  // changes): `status`, whose `--branch` line always prints, asks first.
+  if (opts.changes ?? (await worktreeChanges(git, cwd)).length > 0)
+    await git.run(['add', '--all', '--verbose', '--', '.'], { cwd });
   await git.run(
     [
       ...(opts.maintenance?.next() ?? []),
@@ -124,10 +129,25 @@ export async function commitWorktree(
 
 /** Refuses to commit as nobody: the commits are the user's, so git must know who the user is. */
 async function assertIdentity(git: GitRunner, cwd: string): Promise<void> {
-  const name = (await git.tryRun(['config', 'user.name'], { cwd }))?.trim();
-  const email = (await git.tryRun(['config', 'user.email'], { cwd }))?.trim();
+  // One git process for both (the last value of each wins, as for `git config <key>`); the list prints nothing,
+  // and costs the 50 ms wait, only when neither is set, which fails the commit anyway.
+  const listed = (await git.tryRun(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd })) ?? '';
+  const set = new Map<string, string>();
+  for (const line of listed.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) set.set(line.slice(0, space).toLowerCase(), line.slice(space + 1).trim());
+    else if (line.trim()) set.set(line.trim().toLowerCase(), '');
+  }
+  const name = set.get('user.name');
+  const email = set.get('user.email');
   if (!name || !email)
     throw new Error(
       `git has no ${!name ? 'user.name' : 'user.email'} to commit the task's work with; set it (git config --global user.name "Your Name"; git config --global user.email you@example.com) and retry`,
     );
+}
+
+/** The worktree's changes, one `git status --porcelain` line each; `--branch` makes git print even when clean. */
+async function worktreeChanges(git: GitRunner, cwd: string): Promise<string[]> {
+  const out = await git.run(['status', '--porcelain', '--branch', '--untracked-files=all'], { cwd });
+  return out.split('\n').filter((l) => l.trim() && !l.startsWith('## '));
 }

@@ -19,7 +19,7 @@ import {
   type DiscoveredCli,
   type SearchPlace,
 } from '../../core/agents/cliDiscovery';
-import { readLoginShellPath } from '../../core/agents/loginShellPath';
+import { LoginShellPathOnce } from '../../core/agents/loginShellPathOnce';
 import { vscode } from '../vscodeApi';
 
 /** The CLI back-ends that are looked for when their path setting is empty, and their binary names. */
@@ -34,36 +34,26 @@ export const DISCOVERED_CLIS: Readonly<Partial<Record<BackendId, string>>> = {
  * login shell's PATH is read once, in the background; {@link ready} resolves when it is known.
  */
 export class AgentCliSearch {
-  private loginShellPath: string | undefined;
-  private loaded: Promise<void> | undefined;
+  private readonly loginPath: LoginShellPathOnce;
 
-  constructor(
-    private readonly onLoaded: () => void,
-    private readonly readLoginPath: () => Promise<string | undefined> = () => readLoginShellPath(),
-  ) {
+  constructor(onLoaded: () => void, readLoginPath?: () => Promise<string | undefined>) {
+    this.loginPath = new LoginShellPathOnce(() => vscode.workspace.isTrusted, onLoaded, readLoginPath);
     void this.ready();
   }
 
   /**
-   * Resolves once the login shell's PATH was read (or could not be). Nothing is started while the workspace is
-   * untrusted (SpecTask starts no process then); the first call after trust is granted reads it.
+   * Resolves once the login shell's PATH was read (or could not be), never within this call (loginShellPathOnce.ts).
+   * Nothing is started while the workspace is untrusted (SpecTask starts no process then); the first call after
+   * trust is granted reads it.
    */
   ready(): Promise<void> {
-    if (!vscode.workspace.isTrusted) return Promise.resolve();
-    this.loaded ??= this.readLoginPath().then(
-      (p) => {
-        this.loginShellPath = p;
-        this.onLoaded();
-      },
-      () => undefined,
-    );
-    return this.loaded;
+    return this.loginPath.ready();
   }
 
   /** Where the CLIs are looked for now; opened folders are left out. */
   places(): SearchPlace[] {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    return searchPlaces(localDiscoveryInput(this.loginShellPath, folders));
+    return searchPlaces(localDiscoveryInput(this.loginPath.path, folders));
   }
 
   /** The CLI of `id` in the usual places, `undefined` when it is none of the looked-for CLIs or not found. */

@@ -6,7 +6,9 @@ import { localAgentHost } from '../../../src/core/agents/localAgentHost';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { integrateOne } from '../../../src/core/orchestrator/integration/integrateOne';
 import { keptScratchPath, removeScratch } from '../../../src/core/orchestrator/integration/scratchWorktrees';
-import { commitWorktree } from '../../../src/core/orchestrator/itemCommits';
+import { parseChecklist } from '../../../src/core/checklist/parseChecklist';
+import { CodeWorktrees, codeWorktreeFor } from '../../../src/core/orchestrator/codeWorktrees';
+import { commitWorktree, ItemCommits } from '../../../src/core/orchestrator/itemCommits';
 import { DEFAULT_INTEGRATION } from '../../../src/core/orchestrator/settings';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
 import { cleanupTemp, FIND_GIT_SUBCOMMAND, git, makeCleanRepo, tempDir } from '../../support/tempRepo';
@@ -72,6 +74,31 @@ describe('git commands on the integration and item-commit paths print something 
     assert.deepEqual(
       fake.silent().filter((c) => !c.startsWith('worktree ')),
       [],
+      'silent git commands (each costs a 50 ms wait)',
+    );
+  });
+
+  it("a run's start and end (a new task branch, two items ticked at once, the leftovers, the verdict's status) run no silent git command but the first item's log", async () => {
+    const repo = makeCleanRepo();
+    const fake = silenceLoggingGit();
+    const registry = track(new GitQueueRegistry({ binary: fake.bin }));
+    const worktrees = new CodeWorktrees(repo, registry.forRepo(repo));
+    const wt = codeWorktreeFor(repo, '000003_overhead', 'main');
+    await worktrees.ensure(wt); // the branch is new: its existence check fails
+    const items = parseChecklist('# Implementation Tasks: x\n\n- [ ] T1: one\n- [ ] T2: two\n').items;
+    const commits = new ItemCommits(worktrees);
+    const task = { number: '000003', worktree: wt };
+    assert.deepEqual(await commits.commitTicked(task, items), [], 'before the run: nothing ticked');
+    fs.writeFileSync(path.join(wt.path, 'one.txt'), '1\n');
+    const ticked = items.map((i) => ({ ...i, state: 'done' as const }));
+    assert.deepEqual(await commits.commitTicked(task, ticked), ['T1: one', 'T2: two']);
+    assert.equal(await commits.commitLeftovers(task, 'left'), false);
+    assert.equal((await worktrees.status(wt)).clean, true);
+    assert.equal((await worktrees.commitsSinceBase(wt)).length, 2);
+    // Left: the log of a branch with no commit yet prints nothing; only a GitRunner that does not wait can help.
+    assert.deepEqual(
+      fake.silent().map((c) => c.split(' ')[0]),
+      ['log'],
       'silent git commands (each costs a 50 ms wait)',
     );
   });

@@ -27,6 +27,7 @@ export function mergeBaseIntoWorktree(queue: GitQueue, task: CommitTask, base: s
     if ((await localChanges(git, wt.path).catch(() => ['?'])).length)
       await commitWorktree(git, task, commitLine(`${task.number}: changes left before the base was merged`), {
         allowEmpty: false,
+        changes: true,
       });
     const identity = await commitIdentityEnv(git, wt.path);
     // Fails on a conflict by design; the markers and MERGE_HEAD stay for the agent.
