@@ -73,13 +73,19 @@ export class TaskBook {
     const known = read?.size ? new Map([...read].filter(([, d]) => !this.taken.has(d.id))) : undefined;
     const list = await this.store.reader.listDetails(known);
     const ids = new Set<string>();
+    const fresh: SpecTaskDetails[] = [];
     for (const d of list) {
       // A second folder with the same number: a reading by id is of the first one.
       if (ids.has(d.id)) continue;
       ids.add(d.id);
-      const present = await this.worktreeOnDisk(d);
-      if (this.take(d.id, generation)) this.fleet.dispatch({ type: 'taskRead', task: this.entryOf(d, present) });
+      fresh.push(d);
     }
+    const present: boolean[] = [];
+    for (const d of fresh) present.push(await this.worktreeOnDisk(d));
+    // Taken and dispatched in one synchronous step, so a newer reading of a task cannot land in between; one event
+    // for the listing: the store builds one new task map instead of one per task (a copy of 1,000 entries each).
+    const entries = fresh.flatMap((d, i) => (this.take(d.id, generation) ? [this.entryOf(d, present[i])] : []));
+    this.fleet.dispatch({ type: 'tasksRead', tasks: entries });
     this.fleet.dispatch({ type: 'tasksListed', ids });
   }
 

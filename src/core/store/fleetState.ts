@@ -39,6 +39,8 @@ export type FleetEvent =
    * same: the new entry then tells the surfaces that read the documents themselves (the review) to look again.
    */
   | { type: 'taskRead'; task: TaskEntry; documentsChanged?: boolean }
+  /** A listing's readings at once (the load, the reconcile tick): one new task map, not one per task. */
+  | { type: 'tasksRead'; tasks: readonly TaskEntry[] }
   /** A SpecTask's folder could not be read any more. */
   | { type: 'taskGone'; id: string }
   /** A full listing: tasks not in it are gone. */
@@ -89,6 +91,15 @@ function apply(s: FleetState, e: FleetEvent): FleetState {
       return prev && !e.documentsChanged && sameTask(prev, e.task)
         ? s
         : { ...s, tasks: withEntry(s.tasks, e.task.id, e.task) };
+    }
+    case 'tasksRead': {
+      let tasks: Map<string, TaskEntry> | undefined;
+      for (const t of e.tasks) {
+        const prev = (tasks ?? s.tasks).get(t.id);
+        if (prev && sameTask(prev, t)) continue;
+        (tasks ??= new Map(s.tasks)).set(t.id, t);
+      }
+      return tasks ? { ...s, tasks } : s;
     }
     case 'taskGone':
       return s.tasks.has(e.id) ? { ...s, tasks: without(s.tasks, e.id) } : s;

@@ -51,6 +51,23 @@ describe('fleet state reducer', () => {
     assert.notEqual(reduceFleet(s, { type: 'taskRead', task: task({ title: 'Logout' }) }), s);
   });
 
+  it("takes a listing's readings in one step: one new rev, the unchanged ones kept as they were", () => {
+    const s = run({ type: 'taskRead', task: task() });
+    const kept = s.tasks.get('000001')!;
+    const others = Array.from({ length: 50 }, (_, i) =>
+      task({ id: String(i + 2).padStart(6, '0'), number: String(i + 2).padStart(6, '0') }),
+    );
+    const next = reduceFleet(s, { type: 'tasksRead', tasks: [task({ updatedAt: 7 }), ...others] });
+    assert.equal(next.rev, s.rev + 1, 'one rev for the whole listing');
+    assert.equal(next.tasks.size, 51);
+    assert.equal(next.tasks.get('000001'), kept, 'a re-reading with the same content keeps the entry');
+    assert.equal(s.tasks.size, 1, 'the previous state is untouched');
+    assert.equal(reduceFleet(next, { type: 'tasksRead', tasks: [task(), ...others.map((t) => ({ ...t }))] }), next);
+    const renamed = reduceFleet(next, { type: 'tasksRead', tasks: [task({ title: 'Logout' })] });
+    assert.equal(renamed.tasks.get('000001')!.title, 'Logout');
+    assert.equal(renamed.tasks.size, 51, 'a listing event adds and changes; tasksListed removes');
+  });
+
   it('takes a reading after the documents changed even when the views would show the same', () => {
     const s = run({ type: 'taskRead', task: task() });
     const again = task();
