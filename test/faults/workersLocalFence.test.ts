@@ -1,10 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as path from 'node:path';
-import { formatClaimMessage, type ClaimRecord } from '../../src/core/workers/claimRecord';
-import { GIT_ENV, tempDir } from '../support/tempRepo';
+import { tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
 import { itemStates, sleep } from './faultHarness';
 import {
@@ -14,6 +11,7 @@ import {
   remoteFile,
   remoteRef,
   startLocalRun,
+  stealClaim,
   until,
   useWorkersWorld,
 } from './workersWorld';
@@ -21,35 +19,6 @@ import {
 const AREA = 'workers: a local orchestrator (pushToRemote) that loses or restarts with its claim';
 const ITEMS = 8;
 const CLAIM = 'refs/spectask/claims/000001';
-
-/**
- * Another process takes the claim over on the server itself (what a worker does once it judged the lease expired,
- * e.g. after a partition): a valid claim commit naming a worker of its own, swapped in with a compare-and-swap.
- */
-function stealClaim(bare: string): string {
-  const gitIn = (args: string[], input?: string) =>
-    execFileSync('git', ['--git-dir', bare, ...args], { env: GIT_ENV, encoding: 'utf8', input }).trim();
-  const emptyTree = gitIn(['hash-object', '-t', 'tree', '-w', '--stdin'], '');
-  const record: ClaimRecord = {
-    v: 1,
-    task: '000001',
-    worker: { id: `thief-${randomUUID()}`, host: 'thief-box', pid: 1, startedAt: new Date().toISOString() },
-    leaseMs: 3_600_000,
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    seq: 0,
-    nonce: randomBytes(8).toString('hex'),
-  };
-  const sha = gitIn(['commit-tree', emptyTree, '-m', formatClaimMessage(record)]);
-  for (;;) {
-    const old = remoteRef(bare, CLAIM);
-    try {
-      gitIn(['update-ref', CLAIM, sha, old]); // fails when the holder renewed in between: read again
-      return sha;
-    } catch {
-      /* renewed meanwhile */
-    }
-  }
-}
 
 describe('faults: workers on other machines — a local orchestrator with pushToRemote is fenced by its claim', function () {
   this.timeout(300_000);

@@ -1,10 +1,11 @@
 // The faults tier's git server for the worker suites: Debian's `git daemon` (git:// over TCP, receive-pack
 // enabled) serving one bare repository, seeded through the real CLI with SpecTasks ready to implement.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { formatClaimMessage, type ClaimRecord } from '../../src/core/workers/claimRecord';
 import { cleanupTemp, git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
 import { strays } from './procs';
 
@@ -208,6 +209,37 @@ export function startLocalRun(
   child.stderr!.on('data', (d) => (out += d));
   child.output = () => out;
   return child;
+}
+
+/**
+ * Another process takes the claim of SpecTask `task` over on the server itself (what a worker does once it judged
+ * the lease expired, e.g. after a partition): a valid claim commit naming a worker of its own, swapped in with a
+ * compare-and-swap. Returns the new claim's sha.
+ */
+export function stealClaim(bare: string, task = '000001'): string {
+  const claim = `refs/spectask/claims/${task}`;
+  const gitIn = (args: string[], input?: string) =>
+    execFileSync('git', ['--git-dir', bare, ...args], { env: GIT_ENV, encoding: 'utf8', input }).trim();
+  const emptyTree = gitIn(['hash-object', '-t', 'tree', '-w', '--stdin'], '');
+  const record: ClaimRecord = {
+    v: 1,
+    task,
+    worker: { id: `thief-${randomUUID()}`, host: 'thief-box', pid: 1, startedAt: new Date().toISOString() },
+    leaseMs: 3_600_000,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    seq: 0,
+    nonce: randomBytes(8).toString('hex'),
+  };
+  const sha = gitIn(['commit-tree', emptyTree, '-m', formatClaimMessage(record)]);
+  for (;;) {
+    const old = remoteRef(bare, claim);
+    try {
+      gitIn(['update-ref', claim, sha, old]); // fails when the holder renewed in between: read again
+      return sha;
+    } catch {
+      /* renewed meanwhile */
+    }
+  }
 }
 
 /** Item commits on the remote's task branch (not on main), by subject. */
