@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GIT_ENV, tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates, sleep } from './faultHarness';
+import { sleep, ticked } from './faultHarness';
 import {
-  agentsOf,
   CLI,
   cloneOf,
   DOCS,
@@ -16,14 +15,14 @@ import {
   startWorker,
   stealClaim,
   until,
+  untilLostAndStopped,
+  untilPushedTicks,
   useWorkersWorld,
 } from './workersWorld';
 
 const AREA = 'workers: `spectask sync` by hand beside a claimant of the same clone';
 const ITEMS = 8;
 const CLAIM = 'refs/spectask/claims/000001';
-
-const done = (text: string) => [...itemStates(text).values()].filter((s) => s === 'x').length;
 
 describe('faults: workers on other machines — `spectask sync` by hand beside a claimant in the same clone', function () {
   this.timeout(300_000);
@@ -47,11 +46,7 @@ describe('faults: workers on other machines — `spectask sync` by hand beside a
       const rel = rels[0];
       const local = cloneOf(server.url());
       const run = world.own(start(local));
-      await until(
-        'a pushed tick of the claimant',
-        120_000,
-        () => !!remoteRef(bare, CLAIM) && done(remoteFile(bare, rel)) >= 1,
-      );
+      await untilPushedTicks(bare, rel, label, 1, CLAIM);
       // The claimant is held still (as by a long GC pause or a laptop lid) while its agent keeps ticking in the clone,
       // and another process takes its claim over meanwhile: every tick from now on is the lost claim's.
       process.kill(run.pid!, 'SIGSTOP');
@@ -65,7 +60,7 @@ describe('faults: workers on other machines — `spectask sync` by hand beside a
       await until(
         'a tick in the clone after the claim was lost',
         60_000,
-        () => done(fs.readFileSync(checklist, 'utf8')) > done(tasksAtSteal),
+        () => ticked(fs.readFileSync(checklist, 'utf8')).size > ticked(tasksAtSteal).size,
       ).catch((e) => v.push((e as Error).message));
       // A person syncs by hand in the same clone: it commits those ticks and, before the fix, pushed them.
       const sync = execFileSync(process.execPath, [CLI, 'sync'], { cwd: local, env: GIT_ENV, encoding: 'utf8' });
@@ -75,12 +70,7 @@ describe('faults: workers on other machines — `spectask sync` by hand beside a
         v.push(`the sync pushed ticks of the lost claim:\n${remoteFile(bare, rel)}`);
       // The claimant goes on, learns its claim is lost and stops its agent: still nothing of the task lands.
       process.kill(run.pid!, 'SIGCONT');
-      await until('the claimant to say it lost the claim', 60_000, () =>
-        /lost the claim on SpecTask 000001/.test(run.output()),
-      ).catch((e) => v.push(`${(e as Error).message}: ${run.output().slice(-2000)}`));
-      await until("the claimant's agent to stop", 60_000, () => agentsOf(marker).length === 0).catch((e) =>
-        v.push((e as Error).message),
-      );
+      await untilLostAndStopped(run, marker, v);
       await sleep(4_000);
       if (process.env.WORKERS_DEBUG) console.log(sync, run.output());
       run.kill('SIGKILL'); // it would wait for the other holder's claim: nothing more to see

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseJsonLine } from '../agents/lineSplitter';
 import { isProcessAliveAsync, parseProcStat } from '../agents/processTree';
 
 /**
@@ -78,7 +79,7 @@ export async function otherLiveClaimants(commonDir: string): Promise<ClaimantRec
   for (const name of names) {
     const m = /^(\d+)\.json$/.exec(name);
     if (!m || Number(m[1]) === process.pid) continue;
-    const r = parseClaimantRecord(await readSmallRegularFile(path.join(dir, name)));
+    const r = parseClaimantRecord(readRecordFile(path.join(dir, name)));
     if (!r || r.pid !== Number(m[1])) continue;
     if (await isProcessAliveAsync({ pid: r.pid, startTime: r.processStart })) out.push(r);
   }
@@ -87,20 +88,13 @@ export async function otherLiveClaimants(commonDir: string): Promise<ClaimantRec
 
 /** A record's content, or undefined when anything about it is not what {@link markClaimant} writes. */
 export function parseClaimantRecord(text: string | undefined): ClaimantRecord | undefined {
-  if (text === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!raw || typeof raw !== 'object') return undefined;
-  const r = raw as Record<string, unknown>;
-  if (r.v !== 1 || !Number.isSafeInteger(r.pid) || (r.pid as number) <= 0) return undefined;
-  if (typeof r.processStart !== 'string' || r.processStart.length > 40) return undefined;
+  const r = text === undefined ? undefined : parseJsonLine(text);
+  const { v, pid, processStart, label } = r ?? {};
+  if (v !== 1 || typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  if (typeof processStart !== 'string' || processStart.length > 40) return undefined;
   // Shown to the person: a short plain label only.
-  if (typeof r.label !== 'string' || !/^[\w .+:@/-]{1,60}$/.test(r.label)) return undefined;
-  return { v: 1, pid: r.pid as number, processStart: r.processStart, label: r.label };
+  if (typeof label !== 'string' || !/^[\w .+:@/-]{1,60}$/.test(label)) return undefined;
+  return { v, pid, processStart, label };
 }
 
 /**
@@ -145,16 +139,16 @@ function ownStartTime(): string {
   }
 }
 
-async function readSmallRegularFile(file: string): Promise<string | undefined> {
-  let handle: fs.promises.FileHandle | undefined;
+/** The file's text when it is a small regular file (never through a symbolic link), else undefined. */
+function readRecordFile(file: string): string | undefined {
+  let fd: number | undefined;
   try {
-    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    const st = await handle.stat();
-    if (!st.isFile() || st.size > MAX_RECORD_BYTES) return undefined;
-    return await handle.readFile('utf8');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
+    return st.isFile() && st.size <= MAX_RECORD_BYTES ? fs.readFileSync(fd, 'utf8') : undefined;
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
