@@ -37,8 +37,8 @@ let exitHook = false;
 
 /**
  * Records this process as a live claimant of the clone whose git dir is `commonDir` (idempotent); it stays until
- * {@link unmarkClaimant} or the process exits. A record that cannot be written is reported by the return value:
- * false (the caller logs it; the claimant still fences its own pushes).
+ * {@link unmarkClaimant} or the process exits. False when the record could not be written (a read-only git dir):
+ * the claimant still fences its own pushes, but a sync of another process of the clone is not held back.
  */
 export function markClaimant(commonDir: string, label = describeThisProcess()): boolean {
   const file = path.join(claimantsDir(commonDir), `${process.pid}.json`);
@@ -64,7 +64,11 @@ export function markClaimant(commonDir: string, label = describeThisProcess()): 
 export function unmarkClaimant(commonDir: string): void {
   const file = mine.get(commonDir) ?? path.join(claimantsDir(commonDir), `${process.pid}.json`);
   mine.delete(commonDir);
-  fs.rmSync(file, { force: true });
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left behind: stale as soon as this process is gone.
+  }
 }
 
 /**
