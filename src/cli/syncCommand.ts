@@ -10,7 +10,9 @@ import { syncJson } from './jsonShapes';
 /**
  * `spectask sync [--remote <name>] [--json]`: commit what agents wrote, fetch the shared design-docs branch,
  * fast-forward or rebase ours on the teammate's commits, push (never forced). A conflict no rule settles
- * stops with the files named and nothing changed (exit 1, `[conflict]`).
+ * stops with the files named and nothing changed (exit 1, `[conflict]`). While a claimant runs in the same clone
+ * (`spectask run --push`, `spectask worker`, VS Code with `spectask.pushToRemote`) it integrates only: the claimant
+ * pushes the branch, fenced by its claims.
  */
 export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   allowOnly(args, ['repo', 'branch', 'json', 'remote']);
@@ -44,6 +46,11 @@ export async function syncCommand(args: ParsedArgs, io: CliIO): Promise<number> 
       rebased: `rebased ${r.replayed} commit${r.replayed === 1 ? '' : 's'} of ours on ${r.incoming} of the remote's${r.pushed ? ' and pushed' : ''}`,
     }[r.outcome];
     io.out.write(`${r.branch}: ${what}; now at ${r.after.slice(0, 12)}\n`);
+    // Pushing here would go around the claimant's fence: its claims lease every push of this clone's branch.
+    if (r.pushedByClaimant)
+      io.out.write(
+        `  not pushed: the branch is pushed by the running claimant (${r.pushedByClaimant.label}, pid ${r.pushedByClaimant.pid}), each push leased on its claims\n`,
+      );
     if (r.pendingCommit) io.out.write(`  committed pending changes first (${r.pendingCommit.slice(0, 12)})\n`);
     for (const x of r.resolved) io.out.write(`  merged ${x.file}: ${x.rule}\n`);
     for (const d of r.duplicateNumbers)

@@ -3,29 +3,21 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import { tempDir } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates, sleep } from './faultHarness';
 import {
-  agentsOf,
   cloneOf,
+  crash,
+  finishedAfterTakeover,
   promptsIn,
   remoteFile,
-  remoteItemCommits,
   remoteRef,
+  remoteTicked,
   startWorker,
+  untilPushedTicks,
   useWorkersWorld,
 } from './workersWorld';
 
 const AREA = 'workers: SIGKILL mid-task, lease expiry, takeover';
 const ITEMS = 8;
-const BRANCH = 'spectask/000001-remote-task-1';
-
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('faults: workers on other machines — a worker SIGKILLed mid-task', function () {
   this.timeout(300_000);
@@ -40,17 +32,12 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
     const [promptsA, promptsB] = [path.join(logs, 'a.jsonl'), path.join(logs, 'b.jsonl')];
     const workerA = world.own(startWorker(a, { marker, pauseMs: 500, leaseS: 3, promptLog: promptsA }));
     // Wait until at least two items are ticked ON THE REMOTE (pushed, fenced by A's claim).
-    await until('two pushed ticks of worker A', 120_000, () => {
-      const states = itemStates(remoteFile(bare, rel));
-      return [...states.values()].filter((s) => s === 'x').length >= 2;
-    });
+    await untilPushedTicks(bare, rel, 'worker A', 2);
     const claimOfA = remoteRef(bare, 'refs/spectask/claims/000001');
     assert.ok(claimOfA, "worker A's claim is on the remote");
-    workerA.kill('SIGKILL');
-    await once(workerA, 'exit');
     // A's agent outlives it (an orphan writing into A's clone only); nothing of it can reach the remote.
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
-    const tickedAtKill = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
+    await crash(workerA, marker);
+    const tickedAtKill = remoteTicked(bare, rel);
     const workerB = world.own(startWorker(b, { marker, pauseMs: 50, leaseS: 3, untilIdle: true, promptLog: promptsB }));
     const [code] = (await once(workerB, 'exit')) as [number];
     if (process.env.WORKERS_DEBUG) console.log(workerA.output(), '\n----\n', workerB.output());
@@ -66,14 +53,7 @@ describe('faults: workers on other machines — a worker SIGKILLed mid-task', fu
       v.push(`worker B's agent did not get the resume prompt: ${firstB.slice(0, 300)}`);
     if (firstB.includes('You are the implementation agent'))
       v.push("worker B's agent started the task afresh instead of resuming it");
-    const final = itemStates(remoteFile(bare, rel));
-    for (const t of tickedAtKill) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the kill was lost`);
-    for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
-    const commits = remoteItemCommits(bare, BRANCH);
-    for (const t of texts) {
-      const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
-      if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);
-    }
+    v.push(...finishedAfterTakeover(bare, rel, texts, tickedAtKill, 'kill'));
     const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
     if (record.status !== 'implementation_review') v.push(`the task ended ${record.status}, not in review`);
     if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');

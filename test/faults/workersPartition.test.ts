@@ -4,15 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { git } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates, sleep } from './faultHarness';
+import { sleep } from './faultHarness';
 import {
   agentsOf,
   cloneOf,
+  finishedAfterTakeover,
   remoteFile,
-  remoteItemCommits,
   remoteRef,
+  remoteTicked,
   startWorker,
   until,
+  untilPushedTicks,
   useWorkersWorld,
 } from './workersWorld';
 
@@ -95,13 +97,10 @@ describe('faults: workers on other machines — a worker cut off by the network'
     const workerA = world.own(
       startWorker(a, { marker: markerA, pauseMs: 700, leaseS: 3, wrap: ['ip', 'netns', 'exec', netns.name] }),
     );
-    await until('two pushed ticks of worker A', 120_000, () => {
-      const states = itemStates(remoteFile(bare, rel));
-      return [...states.values()].filter((s) => s === 'x').length >= 2;
-    });
+    await untilPushedTicks(bare, rel, 'worker A', 2);
     netns.cut();
     const cutAt = Date.now();
-    const tickedAtCut = new Set([...itemStates(remoteFile(bare, rel))].filter(([, s]) => s === 'x').map(([t]) => t));
+    const tickedAtCut = remoteTicked(bare, rel);
     // Cut off, A cannot renew: it must stop its agent by itself, before anyone may take over.
     await until("worker A's agent to stop", 30_000, () => agentsOf(markerA).length === 0).catch((e) => {
       throw new Error(`${(e as Error).message}; worker A said: ${workerA.output().slice(-3000)}`);
@@ -121,14 +120,7 @@ describe('faults: workers on other machines — a worker cut off by the network'
     if (stoppedAfter > 3_000) v.push(`worker A's agent ran ${stoppedAfter} ms after the cut, beyond its 3 s lease`);
     if (remoteRef(bare, 'refs/heads/helix-design-docs') !== headAfterB)
       v.push('the design-docs branch moved after worker B finished: worker A pushed after losing its claim');
-    const final = itemStates(remoteFile(bare, rel));
-    for (const t of tickedAtCut) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the cut was lost`);
-    for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
-    const commits = remoteItemCommits(bare, 'spectask/000001-remote-task-1');
-    for (const t of texts) {
-      const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
-      if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);
-    }
+    v.push(...finishedAfterTakeover(bare, rel, texts, tickedAtCut, 'cut'));
     const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
     if (record.status !== 'implementation_review') v.push(`the task ended ${record.status}, not in review`);
     if (remoteRef(bare, 'refs/spectask/claims/000001')) v.push('the claim was not released');

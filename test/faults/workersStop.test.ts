@@ -3,8 +3,18 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { GIT_ENV } from '../support/tempRepo';
 import { recordFault } from './counters';
-import { itemStates } from './faultHarness';
-import { agentsOf, CLI, cloneOf, remoteFile, remoteRef, startWorker, until, useWorkersWorld } from './workersWorld';
+import {
+  agentsOf,
+  CLI,
+  cloneOf,
+  crash,
+  remoteFile,
+  remoteRef,
+  remoteTicked,
+  startWorker,
+  untilPushedTicks,
+  useWorkersWorld,
+} from './workersWorld';
 
 const AREA = 'workers: a person stops a remote run';
 const ITEMS = 8;
@@ -28,8 +38,8 @@ describe('faults: workers on other machines — Stop on a run a worker holds', f
     const [box, laptop] = [cloneOf(server.url()), cloneOf(server.url())];
     const rel = rels[0];
     const worker = world.own(startWorker(box, { marker, pauseMs: 1500, leaseS: 10, untilIdle: true }));
-    const ticked = () => [...itemStates(remoteFile(bare, rel)).values()].filter((s) => s === 'x').length;
-    await until('a pushed tick of the worker', 120_000, () => ticked() >= 1);
+    const ticked = () => remoteTicked(bare, rel).size;
+    await untilPushedTicks(bare, rel, 'the worker');
     const v: string[] = [];
 
     // The laptop's view: `spectask fleet --remote origin` fetches the claims and the branch.
@@ -77,12 +87,10 @@ describe('faults: workers on other machines — Stop on a run a worker holds', f
     const [a, b, laptop] = [cloneOf(server.url()), cloneOf(server.url()), cloneOf(server.url())];
     const rel = rels[0];
     const workerA = world.own(startWorker(a, { marker, pauseMs: 1500, leaseS: 3 }));
-    const ticked = () => [...itemStates(remoteFile(bare, rel)).values()].filter((s) => s === 'x').length;
-    await until('a pushed tick of worker A', 120_000, () => ticked() >= 1);
+    const ticked = () => remoteTicked(bare, rel).size;
+    await untilPushedTicks(bare, rel, 'worker A');
     // A dies before it could read the request; the request names A (its claim is still on the remote).
-    workerA.kill('SIGKILL');
-    await once(workerA, 'exit');
-    for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+    await crash(workerA, marker);
     const v: string[] = [];
     const stop = await cli(laptop, 'stop', '1', '--remote', 'origin');
     if (stop.code !== 0 || !new RegExp(`stops SpecTask 000001`).test(stop.out))

@@ -1,11 +1,14 @@
 // The faults tier's git server for the worker suites: Debian's `git daemon` (git:// over TCP, receive-pack
 // enabled) serving one bare repository, seeded through the real CLI with SpecTasks ready to implement.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { formatClaimMessage, type ClaimRecord } from '../../src/core/workers/claimRecord';
 import { cleanupTemp, git, GIT_ENV, makeCleanRepo, tempDir } from '../support/tempRepo';
+import { itemStates, ticked } from './faultHarness';
 import { strays } from './procs';
 
 export const CLI = path.resolve('dist/cli.js');
@@ -210,6 +213,37 @@ export function startLocalRun(
   return child;
 }
 
+/**
+ * Another process takes the claim of SpecTask `task` over on the server itself (what a worker does once it judged
+ * the lease expired, e.g. after a partition): a valid claim commit naming a worker of its own, swapped in with a
+ * compare-and-swap. Returns the new claim's sha.
+ */
+export function stealClaim(bare: string, task = '000001'): string {
+  const claim = `refs/spectask/claims/${task}`;
+  const gitIn = (args: string[], input?: string) =>
+    execFileSync('git', ['--git-dir', bare, ...args], { env: GIT_ENV, encoding: 'utf8', input }).trim();
+  const emptyTree = gitIn(['hash-object', '-t', 'tree', '-w', '--stdin'], '');
+  const record: ClaimRecord = {
+    v: 1,
+    task,
+    worker: { id: `thief-${randomUUID()}`, host: 'thief-box', pid: 1, startedAt: new Date().toISOString() },
+    leaseMs: 3_600_000,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    seq: 0,
+    nonce: randomBytes(8).toString('hex'),
+  };
+  const sha = gitIn(['commit-tree', emptyTree, '-m', formatClaimMessage(record)]);
+  for (;;) {
+    const old = remoteRef(bare, claim);
+    try {
+      gitIn(['update-ref', claim, sha, old]); // fails when the holder renewed in between: read again
+      return sha;
+    } catch {
+      /* renewed meanwhile */
+    }
+  }
+}
+
 /** Item commits on the remote's task branch (not on main), by subject. */
 export function remoteItemCommits(bare: string, branch: string): Map<string, number> {
   const out = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', `main..${branch}`], {
@@ -245,6 +279,100 @@ export async function until(what: string, ms: number, check: () => boolean): Pro
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The items ticked done in the remote's checklist `rel` (on the design-docs branch). */
+export function remoteTicked(bare: string, rel: string): Set<string> {
+  return ticked(remoteFile(bare, rel));
+}
+
+/** Waits until `who` pushed `n` ticks of the checklist `rel` (and, with `claim`, that claim is on the remote). */
+export function untilPushedTicks(bare: string, rel: string, who: string, n = 1, claim?: string): Promise<void> {
+  const what = `${n === 1 ? 'a pushed tick' : `${n} pushed ticks`} of ${who}`;
+  return until(what, 120_000, () => (!claim || !!remoteRef(bare, claim)) && remoteTicked(bare, rel).size >= n);
+}
+
+/** A claimant process crashes: SIGKILLed, and the agents it leaves behind (tagged `marker`) too. */
+export async function crash(child: ChildProcess, marker: string): Promise<void> {
+  child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  for (const pid of agentsOf(marker)) process.kill(pid, 'SIGKILL');
+}
+
+/** Waits until `claimant` says it lost its claim on SpecTask 000001 and its agents are gone; a timeout goes to `v`. */
+export async function untilLostAndStopped(claimant: { output(): string }, marker: string, v: string[]): Promise<void> {
+  await until('the claimant to say it lost the claim', 60_000, () =>
+    /lost the claim on SpecTask 000001/.test(claimant.output()),
+  ).catch((e) => v.push(`${(e as Error).message}: ${claimant.output().slice(-2000)}`));
+  await until("the claimant's agent to stop", 60_000, () => agentsOf(marker).length === 0).catch((e) =>
+    v.push((e as Error).message),
+  );
+}
+
+/** A claimant process of the suites: `spectask worker` or `spectask run --push`, with its output so far. */
+export type ClaimantProcess = ChildProcess & { output: () => string };
+
+/**
+ * A claimant (`who`) crashes mid-task in its clone and is started again there (`start`: the first time with a slow
+ * agent, then `restarted` with a quick one, both logging prompts to `promptLog`). Returns what the restart failed to
+ * do: take its predecessor's claim back at once (its 60 s lease is far from over), resume with the resume prompt,
+ * finish every item and release the claim.
+ */
+export async function crashAndRestart(
+  world: WorkersWorld,
+  who: string,
+  start: (clone: string, o: { pauseMs: number; promptLog: string; restarted: boolean }) => ClaimantProcess,
+): Promise<string[]> {
+  const claim = 'refs/spectask/claims/000001';
+  const { bare, rels, texts, server } = await world.serve(1, 8);
+  const rel = rels[0];
+  const clone = cloneOf(server.url());
+  const promptLog = path.join(tempDir('spectask-prompts-'), `${who}.jsonl`);
+  const first = world.own(start(clone, { pauseMs: 700, promptLog, restarted: false }));
+  await untilPushedTicks(bare, rel, `the first ${who}`, 1, claim);
+  await crash(first, world.marker);
+  const [claimBefore, promptsBefore] = [remoteRef(bare, claim), promptsIn(promptLog).length];
+  const second = world.own(start(clone, { pauseMs: 50, promptLog, restarted: true }));
+  const [code] = (await once(second, 'exit')) as [number];
+  if (process.env.WORKERS_DEBUG) console.log(first.output(), '\n----\n', second.output());
+  const v: string[] = [];
+  const out = second.output();
+  if (!claimBefore) v.push(`the first ${who}'s claim was not on the remote when it was killed`);
+  if (code !== 0) v.push(`the restarted ${who} exited ${code}: ${out.slice(-2000)}`);
+  if (!/took back this clone's claim/.test(out))
+    v.push(`the restarted ${who} did not take its claim back: ${out.slice(-2000)}`);
+  const resumed = promptsIn(promptLog).slice(promptsBefore)[0] ?? '';
+  if (!resumed.includes('your previous run was interrupted'))
+    v.push(`the restarted ${who}'s agent did not get the resume prompt: ${resumed.slice(0, 300)}`);
+  const final = itemStates(remoteFile(bare, rel));
+  for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
+  const record = JSON.parse(remoteFile(bare, rel.replace('tasks.md', 'spectask.json')) || '{}');
+  if (record.status !== 'implementation_review') v.push(`the task ended ${record.status}, not in review`);
+  if (remoteRef(bare, claim)) v.push('the claim was not released');
+  return v;
+}
+
+/**
+ * After a takeover that ran the task to its end: every tick pushed before the fault (`before`) kept, every item done
+ * on the remote, and exactly one commit per item on the remote's task branch.
+ */
+export function finishedAfterTakeover(
+  bare: string,
+  rel: string,
+  texts: readonly string[],
+  before: Set<string>,
+  fault: string,
+): string[] {
+  const v: string[] = [];
+  const final = itemStates(remoteFile(bare, rel));
+  for (const t of before) if (final.get(t) !== 'x') v.push(`tick "${t}" pushed before the ${fault} was lost`);
+  for (const t of texts) if (final.get(t) !== 'x') v.push(`item "${t}" not done on the remote`);
+  const commits = remoteItemCommits(bare, 'spectask/000001-remote-task-1');
+  for (const t of texts) {
+    const n = [...commits].filter(([s]) => s.includes(t)).reduce((sum, [, c]) => sum + c, 0);
+    if (n !== 1) v.push(`item "${t}" has ${n} commits on the remote's task branch`);
+  }
+  return v;
 }
 
 /** A seeded remote served by `git daemon` (see {@link WorkersWorld.serve}). */

@@ -6,6 +6,7 @@ import { GitCommandError } from '../git/gitErrors';
 import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../lifecycle';
+import { commonDirOf, markClaimant, otherLiveClaimants, unmarkClaimant } from './claimantPresence';
 import { formatTaskNumber, parseTaskFolderName, TASKS_DIR } from './designDocsLayout';
 import { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
 import { DocCommitter, isRejectedAsBehind } from './docCommitter';
@@ -34,7 +35,10 @@ const ATOMIC_TMP = /(^|\/)\.[^/]+\.\d+\.\d+\.tmp$/;
  * 4. updates the worktree (syncWorktreeMove): only files the new head changed are written, and a file an agent
  *    changed meanwhile is merged with the same rules instead of overwritten; then the branch ref moves
  *    (compare-and-swap) and the worktree's index follows;
- * 5. pushes, never forced; rejected again because a teammate pushed meanwhile: back to 2 (bounded).
+ * 5. pushes, never forced; rejected again because a teammate pushed meanwhile: back to 2 (bounded). Where a
+ *    claimant publishes the clone's branch, each push leased on its claims, the sync integrates only: in this
+ *    process it asks the claimant to push (publishThrough); in another (`spectask sync` by hand beside `spectask run
+ *    --push` or a worker, a window without claims) it leaves the push to it (claimantPresence.ts).
  *
  * The user's own branch, index and files are never touched: everything happens in the design-docs
  * worktree, its branch, the remote-tracking ref and a private temporary index.
@@ -70,9 +74,35 @@ export class DesignDocsSync extends Disposable {
    */
   publishThrough(request: () => Promise<void>): IDisposable {
     this.claimantPublish = request;
+    // Other processes of the clone (`spectask sync` by hand, a window without claims) integrate only meanwhile.
+    const commonDir = this.commonDir();
+    if (commonDir) markClaimant(commonDir);
     return toDisposable(() => {
-      if (this.claimantPublish === request) this.claimantPublish = undefined;
+      if (this.claimantPublish !== request) return;
+      this.claimantPublish = undefined;
+      if (commonDir) unmarkClaimant(commonDir);
     });
+  }
+
+  private commonDirCache?: string | null;
+
+  /** The clone's shared git dir (where claimantPresence keeps its records); undefined when it cannot be read. */
+  private commonDir(): string | undefined {
+    if (this.commonDirCache === undefined) {
+      try {
+        this.commonDirCache = commonDirOf(this.worktreePath);
+      } catch {
+        this.commonDirCache = null;
+      }
+    }
+    return this.commonDirCache ?? undefined;
+  }
+
+  /** A live claimant in another process of this clone, which alone may push the branch (claimantPresence.ts). */
+  private async claimantElsewhere(): Promise<{ pid: number; label: string } | undefined> {
+    const dir = this.commonDir();
+    const c = dir ? (await otherLiveClaimants(dir))[0] : undefined;
+    return c && { pid: c.pid, label: c.label };
   }
 
   /** Runs a sync as one job of the git queue. `push: false` integrates without publishing. */
@@ -184,6 +214,12 @@ export class DesignDocsSync extends Disposable {
           );
         result.after = next;
         if (!push || next === theirs) {
+          result.remoteAfter = theirs;
+          break;
+        }
+        // Checked right before each push: a claimant that started meanwhile is not pushed around either.
+        result.pushedByClaimant = await this.claimantElsewhere();
+        if (result.pushedByClaimant) {
           result.remoteAfter = theirs;
           break;
         }

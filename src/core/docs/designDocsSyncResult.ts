@@ -34,6 +34,11 @@ export interface SyncResult {
   pushed: boolean;
   /** A claimant publishes this clone's branch (publishThrough): this sync integrated only and asked it to push. */
   handedToClaimant?: true;
+  /**
+   * Another live process of this clone claims (claimantPresence.ts) and pushes the branch, each push leased on its
+   * claims: this sync integrated only and pushed nothing around that fence.
+   */
+  pushedByClaimant?: { pid: number; label: string };
   /** Fetch–integrate–push rounds it took. */
   attempts: number;
   /**

@@ -1,11 +1,12 @@
 import { vscode } from '../vscodeApi';
-import { DesignDocsSyncError, type SyncResult } from '../../core/docs/designDocsSync';
+import { DesignDocsSyncError } from '../../core/docs/designDocsSync';
 import { Disposable, type IDisposable } from '../../core/lifecycle';
 import type { RepositoryTarget } from '../commandIds';
 import { executeCommand, registerCommand } from '../commandRegistry';
 import type { SpecTaskRepository } from '../extensionContext';
 import { showUntrustedNotice } from '../services/trustGate';
 import type { RepositoryHub } from '../services/repositoryHub';
+import { describeSync } from './syncMessage';
 import { pickRepository } from './taskPick';
 
 /**
@@ -49,7 +50,7 @@ export class SyncDesignDocs extends Disposable {
       this.hub.log.info(
         `sync ${repo.root}: ${r.outcome}, ${r.incoming} incoming, ${r.replayed} replayed, ${r.resolved.length} merged by rule, pushed: ${r.pushed}`,
       );
-      void vscode.window.showInformationMessage(describe(r));
+      void vscode.window.showInformationMessage(describeSync(r));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.hub.log.error(`sync ${repo.root}: ${message}`);
@@ -156,27 +157,5 @@ export class SyncDesignDocs extends Disposable {
   private stopAll(): void {
     for (const t of this.timers.values()) t.dispose();
     this.timers.clear();
-  }
-}
-
-function describe(r: SyncResult): string {
-  // With claims the push is the claimant's (leased on its claims), a moment after this sync.
-  if (r.handedToClaimant)
-    return `${describeIntegration(r)} Your commits are pushed to ${r.remote} with your claims on its SpecTasks.`;
-  return describeIntegration(r);
-}
-
-function describeIntegration(r: SyncResult): string {
-  switch (r.outcome) {
-    case 'up-to-date':
-      return `Design docs are up to date with ${r.remote}.`;
-    case 'pushed':
-      return `Pushed the design docs to ${r.remote}.`;
-    case 'published':
-      return `Published the design-docs branch ${r.branch} to ${r.remote}.`;
-    case 'fast-forwarded':
-      return `Took ${r.incoming} new commit${r.incoming === 1 ? '' : 's'} from ${r.remote} (${r.changedFiles.length} file${r.changedFiles.length === 1 ? '' : 's'} updated).`;
-    case 'rebased':
-      return `Took ${r.incoming} commit${r.incoming === 1 ? '' : 's'} from ${r.remote} and put ${r.replayed} of yours on top${r.resolved.length ? ` (${r.resolved.length} file${r.resolved.length === 1 ? '' : 's'} merged)` : ''}${r.pushed ? '; pushed' : ''}.`;
   }
 }

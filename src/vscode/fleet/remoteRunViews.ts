@@ -48,16 +48,6 @@ export class RemoteRunViews extends Disposable {
   }
 
   /**
-   * Why this window must not start an agent for `taskId` of the repository at `root`: a worker holds it. For the
-   * hub's `mayRunAgents(taskId)`: a pulled "implementation" status must not make this window resume it as an orphan.
-   */
-  blockedReason(root: string, taskId: string): string | undefined {
-    const view = this.views.get(root);
-    const run = view && this.heldBy(view.repo, taskId);
-    return run ? `held by worker ${run.name} (through the git remote)` : undefined;
-  }
-
-  /**
    * Stop on a remote run's card (or `spectask.task.stop` on it): a stop request its worker obeys at its next
    * fetch. False when no worker holds the SpecTask (a local run is stopped by the orchestrator as before).
    */

@@ -17,6 +17,20 @@ describe('design-docs sync with a claimant publishing the branch', function () {
   const track = disposeAfterEach();
   after(cleanupTemp);
 
+  /** An orchestrator that claims: push on, in a clone of a remote (what spectask.pushToRemote opens). */
+  async function openClaimant(clone: string) {
+    const registry = track(new GitQueueRegistry());
+    return track(
+      await openOrchestrator(clone, {
+        registry,
+        backends: [],
+        settings: () => DEFAULT_SETTINGS,
+        createBranch: false,
+        push: true,
+      }),
+    );
+  }
+
   it('integrates without pushing and asks the claimant to push; pushes itself again once handed back', async () => {
     const w = track(await world());
     fs.writeFileSync(path.join(w.wt, 'ours.md'), 'ours\n');
@@ -41,16 +55,7 @@ describe('design-docs sync with a claimant publishing the branch', function () {
   it('an orchestrator that claims (push on, a remote) routes every sync of its clone through its claims', async () => {
     const remote = makeRemoteWorld();
     const clone = remote.clone();
-    const registry = track(new GitQueueRegistry());
-    const opened = track(
-      await openOrchestrator(clone, {
-        registry,
-        backends: [],
-        settings: () => DEFAULT_SETTINGS,
-        createBranch: false,
-        push: true,
-      }),
-    );
+    const opened = await openClaimant(clone);
     const r = await opened.docs.sync.sync();
     assert.equal(r.handedToClaimant, true, 'Sync Design Docs and the timer do not push around the claims');
   });
@@ -65,16 +70,7 @@ describe('design-docs sync with a claimant publishing the branch', function () {
       },
     );
     const clone = remote.clone();
-    const registry = track(new GitQueueRegistry());
-    const opened = track(
-      await openOrchestrator(clone, {
-        registry,
-        backends: [],
-        settings: () => DEFAULT_SETTINGS,
-        createBranch: false,
-        push: true,
-      }),
-    );
+    const opened = await openClaimant(clone);
     const failed = new Promise<string>((resolve) => track(opened.docs.store.onDidFailPush((f) => resolve(f.message))));
     await opened.orchestrator.create({ title: 'Pushed through the claims', prompt: 'Anything.' });
     assert.match(await failed, /refused 3 times \(.*refused by policy/);
