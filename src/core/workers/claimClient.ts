@@ -107,14 +107,23 @@ export class ClaimClient {
    * Releases the claim (deletes its ref, leased on our sha) atomically with `with` (the final status commit) and
    * the renewal of `alsoHeld`, the other claims held: what `with` carries of their tasks is fenced by them too.
    */
-  async release(
+  release(
     held: HeldClaim,
+    withUpdates: readonly RefUpdate[] = [],
+    alsoHeld: readonly HeldClaim[] = [],
+  ): Promise<RenewOutcome> {
+    return this.releaseAll([held], withUpdates, alsoHeld);
+  }
+
+  /** Like {@link release} for several claims at once: every release of a worker's pass is one atomic push. */
+  async releaseAll(
+    released: readonly HeldClaim[],
     withUpdates: readonly RefUpdate[] = [],
     alsoHeld: readonly HeldClaim[] = [],
   ): Promise<RenewOutcome> {
     const next = await this.renewals(alsoHeld);
     const pushed = await this.refs.push([
-      { ref: held.ref, expect: held.sha },
+      ...released.map((h) => ({ ref: h.ref, expect: h.sha })),
       ...next.map(({ h, sha }) => ({ ref: h.ref, expect: h.sha, to: sha })),
       ...withUpdates,
     ]);
@@ -122,7 +131,10 @@ export class ClaimClient {
       for (const { h, sha, record } of next) Object.assign(h, { sha, record });
       return { kind: 'renewed' };
     }
-    return this.judgeRefusal([{ h: held, sha: undefined, record: held.record }, ...next], pushed.message);
+    return this.judgeRefusal(
+      [...released.map((h) => ({ h, sha: undefined, record: h.record })), ...next],
+      pushed.message,
+    );
   }
 
   /** The next claim commit of each of `held` (a renewal: seq + 1, a new nonce). */

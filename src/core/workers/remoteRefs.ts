@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import { GitCommandError } from '../git/gitErrors';
 import type { GitRunner } from '../git/gitRunner';
+import { inCloneFetchLock } from './cloneFetchLock';
 import { assertFullRefName, assertObjectId, assertRemoteName } from './claimRefs';
 
 /**
@@ -97,6 +98,11 @@ export class RemoteRefs {
   async mirror(prefix: string, localPrefix: string): Promise<void> {
     assertFullRefName(`${prefix}x`, 'ref prefix');
     assertFullRefName(`${localPrefix}x`, 'ref prefix');
+    // One fetch into this clone's refs at a time (cloneFetchLock.ts): two at once fail with "cannot lock ref".
+    await inCloneFetchLock(this.git, () => this.fetchInto(prefix, localPrefix));
+  }
+
+  private async fetchInto(prefix: string, localPrefix: string): Promise<void> {
     await this.git.run(
       [
         '-c',

@@ -9,7 +9,7 @@ import { openOrchestrator, type OpenedOrchestrator } from '../orchestrator/openO
 import { phaseOfStatus } from '../orchestrator/phases';
 import type { OrchestratorSettings } from '../orchestrator/settings';
 import { SerialPasses } from '../serialPasses';
-import { branchUpdates, fetchTaskBranch } from './branchUpdates';
+import { fetchTaskBranch } from './branchUpdates';
 import { assertRemoteName } from './claimRefs';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
@@ -21,6 +21,7 @@ import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
 import { makeStatusCommit } from './statusCommit';
 import { isAddressedTo, obeyStopRequests } from './stopRequests';
+import { publishFenced } from './workerPublish';
 
 export interface WorkerOptions {
   registry: GitQueueRegistry;
@@ -77,6 +78,8 @@ export class Worker extends Disposable {
     () => this.isDisposed,
   );
   private lastPush = 0;
+  /** When the last sync of the design-docs branch ended (monotonic). */
+  private lastSyncEnd = -Infinity;
   /** When the last pass over the remote ended (wall clock, for a liveness probe on this machine). */
   lastPassAt = 0;
   /** The claims the last pass saw on the remote. */
@@ -173,7 +176,8 @@ export class Worker extends Disposable {
   private async poll(): Promise<void> {
     const o = this.opened?.orchestrator;
     if (!o || this.isDisposed) return;
-    await this.sync.sync({ push: false });
+    // The last pass's push synced right before it ended: another sync now would read the same remote again.
+    if (performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
     await o.load();
     const claims = await this.client.observe();
     this.observed = claims;
@@ -204,18 +208,24 @@ export class Worker extends Disposable {
     );
   }
 
-  /** Tasks this worker held that left their working status (review, failed, done): release with the final push. */
+  /**
+   * Tasks this worker held that left their working status (review, failed, done): all released in ONE push with
+   * the final status and the work of every task still held (workerPublish.ts).
+   */
   private async releaseFinished(): Promise<void> {
     const o = this.opened!.orchestrator;
-    for (const [number, id] of [...this.heldIds]) {
+    const done = [...this.heldIds].filter(([number, id]) => {
       const t = o.task(id);
       const working = o.taskViews().find((v) => v.id === id)?.agentWorking;
-      if (!t || phaseOfStatus(t.status) || working || !(await this.restoreLost())) continue;
-      const updates = await branchUpdates(this.refs.git, this.refs, this.docsBranch(), this.taskBranches([id]));
-      if (await this.keeper.release(number, updates)) {
-        this.heldIds.delete(number);
-        this.emit({ kind: 'released', task: number, status: t.status });
-      }
+      return t && !phaseOfStatus(t.status) && !working && this.keeper.holds(number);
+    });
+    if (!done.length) return;
+    const statuses = done.map(([number, id]) => [number, o.task(id)?.status ?? ''] as const);
+    if ((await this.publish(done.map(([number]) => number))).kind !== 'pushed') return;
+    this.lastPush = performance.now();
+    for (const [number, status] of statuses) {
+      this.heldIds.delete(number);
+      this.emit({ kind: 'released', task: number, status });
     }
   }
 
@@ -268,7 +278,7 @@ export class Worker extends Disposable {
         { ref: `refs/heads/${this.docsBranch()}`, expect: head, to: status.sha },
       ]);
       if (!held) continue; // another worker won: the next pass reads again
-      await this.sync.sync({ push: false });
+      await this.integrate();
       await this.adopt(held, start, t.id);
     }
   }
@@ -297,19 +307,27 @@ export class Worker extends Disposable {
   /** Ticks and task branches, fenced by every held claim; at most one push per interval. */
   private async pushWork(force = false): Promise<void> {
     if (!this.heldIds.size) return;
-    if (!(await this.restoreLost())) return;
     const now = performance.now();
     if (!force && now - this.lastPush < (this.opts.pushIntervalMs ?? 1_000)) return;
     this.lastPush = now;
-    const updates = await branchUpdates(
-      this.refs.git,
-      this.refs,
-      this.docsBranch(),
+    const result = await this.publish([]);
+    if (result.kind === 'pushed') this.emit({ kind: 'pushed', refs: result.refs });
+  }
+
+  /** One fenced push (workerPublish.ts): synced right before it, retried at once when the design-docs head moved. */
+  private publish(release: readonly string[]) {
+    return publishFenced(
+      {
+        keeper: this.keeper,
+        refs: this.refs,
+        docsBranch: this.docsBranch(),
+        resync: () => this.integrate(),
+        ready: () => this.restoreLost(),
+        refused: (message) => this.emit({ kind: 'push-refused', message }),
+      },
       this.taskBranches([...this.heldIds.values()]),
+      release,
     );
-    if (!updates.length) return;
-    if (await this.keeper.push(updates)) this.emit({ kind: 'pushed', refs: updates.map((u) => u.ref) });
-    else this.emit({ kind: 'push-refused', message: 'the remote refused the push or could not be reached' });
   }
 
   private async onLost(l: LostClaim): Promise<void> {
@@ -333,6 +351,12 @@ export class Worker extends Disposable {
       store: opened.docs.store,
       theirs: `refs/remotes/${this.opts.remote}/${this.docsBranch()}`,
     });
+  }
+
+  /** Fetches and integrates the remote's design-docs branch (no push: every push of ours is fenced). */
+  private async integrate(): Promise<void> {
+    await this.sync.sync({ push: false });
+    this.lastSyncEnd = performance.now();
   }
 
   private taskBranches(ids: readonly string[]): string[] {
