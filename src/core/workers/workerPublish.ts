@@ -65,6 +65,10 @@ export async function publishFenced(
       return { kind: 'lost' };
     }
     message = outcome.message;
+    if (attempt === attempts) {
+      d.refused?.(`${what(release)}: ${message}`);
+      break;
+    }
     const leased = updates.find((u) => u.ref === docsRef)?.expect;
     await jitter(d.jitterMs ?? 40);
     await d.resync();
