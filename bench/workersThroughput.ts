@@ -115,10 +115,13 @@ function reviewed(bare: string, ref: string): number {
   return n;
 }
 
-/** The pushes that reached the remote's receive-pack, counted by its pre-receive hook. */
+/**
+ * The pushes the remote accepted, counted by its post-receive hook (it runs once per push that updated refs; the
+ * workers' pushes are atomic, so a refused one updates none). Claims, renewals, releases and ticks alike.
+ */
 function countPushes(bare: string): string {
   const counter = path.join(bare, 'push-count');
-  fs.writeFileSync(path.join(bare, 'hooks', 'pre-receive'), `#!/bin/sh\ncat >/dev/null\necho >> '${counter}'\n`, {
+  fs.writeFileSync(path.join(bare, 'hooks', 'post-receive'), `#!/bin/sh\ncat >/dev/null\necho >> '${counter}'\n`, {
     mode: 0o755,
   });
   return counter;
@@ -171,10 +174,12 @@ export async function workersThroughput(): Promise<Figure[]> {
         },
       },
       {
-        metric: `pushes refused per minute, ${shape}`,
+        // Every refused push of ticks, task branches and releases (each retry too); a claim lost to another worker
+        // is not counted.
+        metric: `pushes refused per minute (ticks, task branches, releases; each retry), ${shape}`,
         value: refused / workerMinutes,
         unit: '/min',
-        reference: { label: 'pushes that reached the remote per minute', value: pushes / workerMinutes, unit: '/min' },
+        reference: { label: 'pushes the remote accepted per minute', value: pushes / workerMinutes, unit: '/min' },
       },
     ];
   } finally {

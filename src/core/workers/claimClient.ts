@@ -76,13 +76,27 @@ export class ClaimClient {
     withUpdates: readonly RefUpdate[] = [],
     takeOver?: { sha: string; from?: string },
   ): Promise<HeldClaim | undefined> {
+    return (await this.claimOrWhy(task, withUpdates, takeOver)).held;
+  }
+
+  /**
+   * Like {@link claim}, telling a refused claim apart: `taken` when the claim ref is another's now (the race is
+   * lost), not when only something pushed with it was refused (the design-docs head moved: worth another try).
+   */
+  async claimOrWhy(
+    task: string,
+    withUpdates: readonly RefUpdate[] = [],
+    takeOver?: { sha: string; from?: string },
+  ): Promise<{ held?: HeldClaim; taken: boolean }> {
     const ref = claimRefOf(task);
     const record = this.record(task, 0, takeOver?.from);
     const sha = await this.refs.commitMessage(formatClaimMessage(record));
     const pushed = await this.refs.push([{ ref, expect: takeOver?.sha ?? '', to: sha }, ...withUpdates]);
-    if (pushed.ok) return { task, ref, sha, record };
+    if (pushed.ok) return { held: { task, ref, sha, record }, taken: false };
     // The push may have reached the remote and only its answer got lost: the remote is the judge.
-    return (await this.refs.sha(ref).catch(() => undefined)) === sha ? { task, ref, sha, record } : undefined;
+    const now = await this.refs.sha(ref).catch(() => null);
+    if (now === sha) return { held: { task, ref, sha, record }, taken: false };
+    return { taken: now === null || now !== takeOver?.sha };
   }
 
   /**

@@ -119,6 +119,27 @@ export class RemoteRefs {
     );
   }
 
+  /**
+   * Fetches the remote's `ref` (its objects too, with git's integrity check) into `localRef`: its sha, or undefined
+   * when the remote has no such ref. One round trip, like `ls-remote`, and the head's tree can be read here at once.
+   */
+  async fetchOne(ref: string, localRef: string): Promise<string | undefined> {
+    assertFullRefName(ref, 'ref');
+    assertFullRefName(localRef, 'ref');
+    const fetch = ['-c', 'fetch.fsckObjects=true', 'fetch', '--no-tags', '--quiet', '--no-write-fetch-head'];
+    const got = await inCloneFetchLock(this.git, () =>
+      this.git.run([...fetch, '--end-of-options', this.remote, `+${ref}:${localRef}`], { env: NO_PROMPT }).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /couldn't find remote ref/i.test(e.stderr)) return false;
+          throw e;
+        },
+      ),
+    );
+    if (!got) return undefined;
+    return (await this.git.run(['rev-parse', '--verify', '--end-of-options', `${localRef}^{commit}`])).trim();
+  }
+
   /** Local refs under `prefix` with their commit messages: ref → {sha, message}. */
   async readLocal(prefix: string): Promise<Map<string, { sha: string; message: string }>> {
     assertFullRefName(`${prefix}x`, 'ref prefix');

@@ -11,7 +11,7 @@ import type { OrchestratorSettings } from '../orchestrator/settings';
 import { SerialPasses } from '../serialPasses';
 import { fetchTaskBranch } from './branchUpdates';
 import { assertRemoteName } from './claimRefs';
-import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
+import { ClaimClient, newWorkerIdentity, type HeldClaim, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
@@ -19,7 +19,7 @@ import { LeaseObserver } from './leaseObserver';
 import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
-import { makeStatusCommit } from './statusCommit';
+import { claimQueued as claimQueuedTask } from './queuedClaim';
 import { isAddressedTo, obeyStopRequests } from './stopRequests';
 import { publishFenced } from './workerPublish';
 
@@ -260,26 +260,31 @@ export class Worker extends Disposable {
   private async claimQueued(claims: readonly ObservedClaim[]): Promise<void> {
     const o = this.opened!.orchestrator;
     const claimed = new Set(claims.map((c) => c.task));
-    for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
-      const t = o.task(d.taskId);
-      if (!t) continue;
-      const head = (await this.refs.sha(`refs/heads/${this.docsBranch()}`)) ?? '';
-      if (!head) return;
-      const status = await makeStatusCommit(
-        this.refs.git,
-        head,
-        t.number,
-        d.trigger,
-        `claimed by ${workerName(this.identity)}`,
-      );
-      if (!status) continue;
-      const start = performance.now();
-      const held = await this.client.claim(t.number, [
-        { ref: `refs/heads/${this.docsBranch()}`, expect: head, to: status.sha },
-      ]);
-      if (!held) continue; // another worker won: the next pass reads again
+    const deps = {
+      client: this.client,
+      refs: this.refs,
+      docsBranch: this.docsBranch(),
+      note: `claimed by ${workerName(this.identity)}`,
+    };
+    // Claimed one after another, then ONE sync brings their status commits in, then each run starts; until its
+    // start, the launch gate keeps any other start (an orphan relaunch) off a task just claimed.
+    const won: { held: HeldClaim; start: number; id: string }[] = [];
+    try {
+      for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
+        const t = o.task(d.taskId);
+        if (!t) continue;
+        const got = await claimQueuedTask(deps, t.number, d.trigger);
+        if (!got) continue; // another worker won: the next pass reads again
+        this.keeper.hold(got.held, got.start);
+        this.heldIds.set(got.held.task, t.id);
+        this.adopting.add(t.id);
+        won.push({ ...got, id: t.id });
+      }
+      if (!won.length) return;
       await this.integrate();
-      await this.adopt(held, start, t.id);
+      for (const w of won) await this.adopt(w.held, w.start, w.id);
+    } finally {
+      for (const w of won) this.adopting.delete(w.id);
     }
   }
 
