@@ -88,6 +88,8 @@ export class Worker extends Disposable {
   private readonly lost = new Map<string, string>();
   /** Tasks just claimed whose run is not started yet: no orphan relaunch may start them the wrong way first. */
   private readonly adopting = new Set<string>();
+  /** Claims won from the queue whose runs are not started yet (claimQueued). */
+  private readonly unstarted: { held: HeldClaim; start: number; id: string }[] = [];
 
   constructor(
     private readonly folder: string,
@@ -217,7 +219,7 @@ export class Worker extends Disposable {
     const done = [...this.heldIds].filter(([number, id]) => {
       const t = o.task(id);
       const working = o.taskViews().find((v) => v.id === id)?.agentWorking;
-      return t && !phaseOfStatus(t.status) && !working && this.keeper.holds(number);
+      return t && !phaseOfStatus(t.status) && !working && this.keeper.holds(number) && !this.adopting.has(id);
     });
     if (!done.length) return;
     const statuses = done.map(([number, id]) => [number, o.task(id)?.status ?? ''] as const);
@@ -267,34 +269,33 @@ export class Worker extends Disposable {
       note: `claimed by ${workerName(this.identity)}`,
     };
     // Claimed one after another, then ONE sync brings their status commits in, then each run starts; until its
-    // start, the launch gate keeps any other start (an orphan relaunch) off a task just claimed.
-    const won: { held: HeldClaim; start: number; id: string }[] = [];
-    try {
-      for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
-        const t = o.task(d.taskId);
-        if (!t) continue;
-        const got = await claimQueuedTask(deps, t.number, d.trigger);
-        if (!got) continue; // another worker won: the next pass reads again
-        this.keeper.hold(got.held, got.start);
-        this.heldIds.set(got.held.task, t.id);
-        this.adopting.add(t.id);
-        won.push({ ...got, id: t.id });
-      }
-      if (!won.length) return;
-      await this.integrate();
-      for (const w of won) await this.adopt(w.held, w.start, w.id);
-    } finally {
-      for (const w of won) this.adopting.delete(w.id);
+    // start the launch gate keeps any other start (an orphan relaunch) off a task just claimed, and no release
+    // takes it. A failed sync leaves them for the next pass.
+    for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
+      const t = o.task(d.taskId);
+      if (!t) continue;
+      const got = await claimQueuedTask(deps, t.number, d.trigger);
+      if (!got) continue; // another worker won: the next pass reads again
+      this.keeper.hold(got.held, got.start);
+      this.heldIds.set(got.held.task, t.id);
+      this.adopting.add(t.id);
+      this.unstarted.push({ ...got, id: t.id });
     }
+    if (!this.unstarted.length) return;
+    await this.integrate();
+    for (let w = this.unstarted.shift(); w; w = this.unstarted.shift()) await this.adopt(w.held, w.start, w.id);
   }
 
   /**
    * Starts the run of a task just claimed: from the queue, the way the local scheduler starts it; taken over
    * (`from` = the former holder), resumed from what was pushed with the prompt a reload uses (claimedStart.ts).
    */
-  private async adopt(held: Parameters<LeaseKeeper['hold']>[0], start: number, id: string, from?: string) {
-    this.keeper.hold(held, start);
-    this.heldIds.set(held.task, id);
+  private async adopt(held: HeldClaim, start: number, id: string, from?: string) {
+    // A claim from the queue is held since its push (claimQueued); one lost since must not be held again here.
+    if (!this.adopting.has(id)) {
+      this.keeper.hold(held, start);
+      this.heldIds.set(held.task, id);
+    }
     const o = this.opened!.orchestrator;
     this.adopting.add(id);
     try {
