@@ -24,6 +24,10 @@ const TASKS = Number(process.env.BENCH_WORKER_TASKS ?? WORKERS * AGENTS);
 const DEADLINE_MS = Number(process.env.BENCH_WORKER_DEADLINE_S ?? 120) * 1000;
 const ITEMS = 3;
 const STEP_MS = Number(process.env.BENCH_WORKER_STEP_MS ?? 100);
+/** Where to keep each process's output, every line stamped with ms since its start (for reading a slow run). */
+const LOG_DIR = process.env.BENCH_WORKER_LOG_DIR;
+/** BENCH_WORKER_LOCAL=0 leaves the local orchestrator's phase out (its reference then reads 0: while iterating). */
+const LOCAL = process.env.BENCH_WORKER_LOCAL !== '0';
 
 const AGENT_OPTIONS = [
   '--custom-command',
@@ -39,8 +43,14 @@ const AGENT_OPTIONS = [
 async function cli(cwd: string, args: string[], deadline: number): Promise<{ out: string; stopped: boolean }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...GIT_ENV, SPECTASK_SANDBOX: 'off' } });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  const t0 = now();
+  const stamped: string[] = [];
+  const take = (d: Buffer) => {
+    out += d;
+    if (LOG_DIR) for (const l of String(d).split('\n').filter(Boolean)) stamped.push(`${Math.round(now() - t0)} ${l}`);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   let stopped = false;
   const timer = setTimeout(
     () => {
@@ -51,6 +61,13 @@ async function cli(cwd: string, args: string[], deadline: number): Promise<{ out
   );
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
+  if (LOG_DIR) {
+    fs.mkdirSync(LOG_DIR, { recursive: true });
+    fs.writeFileSync(
+      path.join(LOG_DIR, `${args[0]}-${path.basename(path.dirname(cwd))}.log`),
+      `${stamped.join('\n')}\n`,
+    );
+  }
   if (code !== 0 && !stopped) throw new Error(`spectask ${args[0]} exited ${code}: ${out.slice(-1500)}`);
   return { out, stopped };
 }
@@ -98,10 +115,13 @@ function reviewed(bare: string, ref: string): number {
   return n;
 }
 
-/** The pushes that reached the remote's receive-pack, counted by its pre-receive hook. */
+/**
+ * The pushes the remote accepted, counted by its post-receive hook (it runs once per push that updated refs; the
+ * workers' pushes are atomic, so a refused one updates none). Claims, renewals, releases and ticks alike.
+ */
 function countPushes(bare: string): string {
   const counter = path.join(bare, 'push-count');
-  fs.writeFileSync(path.join(bare, 'hooks', 'pre-receive'), `#!/bin/sh\ncat >/dev/null\necho >> '${counter}'\n`, {
+  fs.writeFileSync(path.join(bare, 'hooks', 'post-receive'), `#!/bin/sh\ncat >/dev/null\necho >> '${counter}'\n`, {
     mode: 0o755,
   });
   return counter;
@@ -130,7 +150,7 @@ export async function workersThroughput(): Promise<Figure[]> {
     const local = cloneOf(copy);
     const t1 = now();
     const localArgs = ['run', '--until-idle', '--cap-implementation', String(WORKERS * AGENTS), ...AGENT_OPTIONS];
-    const localRun = await cli(local, localArgs, t1 + DEADLINE_MS);
+    const localRun = LOCAL ? await cli(local, localArgs, t1 + DEADLINE_MS) : { out: '', stopped: true };
     const localMinutes = (now() - t1) / 60_000;
     const localDone = reviewed(path.join(local, '.git'), DOCS);
     const cut = (stopped: boolean, done: number) =>
@@ -154,10 +174,12 @@ export async function workersThroughput(): Promise<Figure[]> {
         },
       },
       {
-        metric: `pushes refused per minute, ${shape}`,
+        // Every refused push of ticks, task branches and releases (each retry too); a claim lost to another worker
+        // is not counted.
+        metric: `pushes refused per minute (ticks, task branches, releases; each retry), ${shape}`,
         value: refused / workerMinutes,
         unit: '/min',
-        reference: { label: 'pushes that reached the remote per minute', value: pushes / workerMinutes, unit: '/min' },
+        reference: { label: 'pushes the remote accepted per minute', value: pushes / workerMinutes, unit: '/min' },
       },
     ];
   } finally {

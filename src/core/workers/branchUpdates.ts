@@ -1,5 +1,7 @@
+import { GitCommandError } from '../git/gitErrors';
 import type { GitRunner } from '../git/gitRunner';
 import { assertBranchName } from '../git/refName';
+import { inCloneFetchLock } from './cloneFetchLock';
 import type { RefUpdate, RemoteRefs } from './remoteRefs';
 
 /**
@@ -15,9 +17,25 @@ export async function branchUpdates(
   docsBranch: string,
   taskBranches: readonly string[],
 ): Promise<RefUpdate[]> {
+  return branchUpdatesOn(git, refs.remote, await refs.list('refs/heads/'), docsBranch, taskBranches, false);
+}
+
+/**
+ * {@link branchUpdates} on the remote's branch heads read earlier (`remoteHeads`), for a push right after a sync:
+ * the task branches only their holder pushes, so what the remote had of them holds; the design-docs branch is
+ * leased on its remote-tracking ref as ever, and left out when the sync found nothing of ours to publish
+ * (`skipIntegrated`: our head is what it integrated).
+ */
+export async function branchUpdatesOn(
+  git: GitRunner,
+  remoteName: string,
+  remoteHeads: ReadonlyMap<string, string>,
+  docsBranch: string,
+  taskBranches: readonly string[],
+  skipIntegrated = true,
+): Promise<RefUpdate[]> {
   assertBranchName(docsBranch, 'the design-docs branch');
   for (const b of taskBranches) assertBranchName(b, 'the task branch');
-  const remote = await refs.list('refs/heads/');
   const updates: RefUpdate[] = [];
   const sha = async (ref: string) =>
     (await git.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]))?.trim();
@@ -25,9 +43,10 @@ export async function branchUpdates(
     const ref = `refs/heads/${branch}`;
     const local = await sha(ref);
     if (!local) continue;
-    const theirs = remote.get(ref) ?? '';
+    const theirs = remoteHeads.get(ref) ?? '';
     if (theirs === local) continue;
-    const integrated = branch === docsBranch ? await sha(`refs/remotes/${refs.remote}/${branch}`) : undefined;
+    const integrated = branch === docsBranch ? await sha(`refs/remotes/${remoteName}/${branch}`) : undefined;
+    if (skipIntegrated && integrated === local) continue;
     updates.push({ ref, expect: branch === docsBranch ? (integrated ?? '') : theirs, to: local });
   }
   return updates;
@@ -49,15 +68,13 @@ export async function leasesContained(git: GitRunner, updates: readonly RefUpdat
 export async function fetchTaskBranch(git: GitRunner, remote: string, branch: string): Promise<boolean> {
   assertBranchName(branch, 'the task branch');
   const ref = `refs/heads/${branch}`;
-  const exists = await git.tryRun([
-    '-c',
-    'fetch.fsckObjects=true',
-    'fetch',
-    '--no-tags',
-    '--quiet',
-    '--end-of-options',
-    remote,
-    `+${ref}:${ref}`,
-  ]);
-  return exists !== undefined;
+  const args = ['-c', 'fetch.fsckObjects=true', 'fetch', '--no-tags', '--quiet', '--end-of-options', remote];
+  return inCloneFetchLock(git, () => git.run([...args, `+${ref}:${ref}`])).then(
+    () => true,
+    (e: unknown) => {
+      // Not on the remote (never pushed) is an answer; a git that could not start is not.
+      if (e instanceof GitCommandError && !e.spawnFailed) return false;
+      throw e;
+    },
+  );
 }

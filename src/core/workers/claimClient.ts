@@ -76,13 +76,27 @@ export class ClaimClient {
     withUpdates: readonly RefUpdate[] = [],
     takeOver?: { sha: string; from?: string },
   ): Promise<HeldClaim | undefined> {
+    return (await this.claimOrWhy(task, withUpdates, takeOver)).held;
+  }
+
+  /**
+   * Like {@link claim}, telling a refused claim apart: `taken` when the claim ref is another's now (the race is
+   * lost), not when only something pushed with it was refused (the design-docs head moved: worth another try).
+   */
+  async claimOrWhy(
+    task: string,
+    withUpdates: readonly RefUpdate[] = [],
+    takeOver?: { sha: string; from?: string },
+  ): Promise<{ held?: HeldClaim; taken: boolean }> {
     const ref = claimRefOf(task);
     const record = this.record(task, 0, takeOver?.from);
     const sha = await this.refs.commitMessage(formatClaimMessage(record));
     const pushed = await this.refs.push([{ ref, expect: takeOver?.sha ?? '', to: sha }, ...withUpdates]);
-    if (pushed.ok) return { task, ref, sha, record };
+    if (pushed.ok) return { held: { task, ref, sha, record }, taken: false };
     // The push may have reached the remote and only its answer got lost: the remote is the judge.
-    return (await this.refs.sha(ref).catch(() => undefined)) === sha ? { task, ref, sha, record } : undefined;
+    const now = await this.refs.sha(ref).catch(() => null);
+    if (now === sha) return { held: { task, ref, sha, record }, taken: false };
+    return { taken: now === null || now !== takeOver?.sha };
   }
 
   /**
@@ -107,14 +121,23 @@ export class ClaimClient {
    * Releases the claim (deletes its ref, leased on our sha) atomically with `with` (the final status commit) and
    * the renewal of `alsoHeld`, the other claims held: what `with` carries of their tasks is fenced by them too.
    */
-  async release(
+  release(
     held: HeldClaim,
+    withUpdates: readonly RefUpdate[] = [],
+    alsoHeld: readonly HeldClaim[] = [],
+  ): Promise<RenewOutcome> {
+    return this.releaseAll([held], withUpdates, alsoHeld);
+  }
+
+  /** Like {@link release} for several claims at once: every release of a worker's pass is one atomic push. */
+  async releaseAll(
+    released: readonly HeldClaim[],
     withUpdates: readonly RefUpdate[] = [],
     alsoHeld: readonly HeldClaim[] = [],
   ): Promise<RenewOutcome> {
     const next = await this.renewals(alsoHeld);
     const pushed = await this.refs.push([
-      { ref: held.ref, expect: held.sha },
+      ...released.map((h) => ({ ref: h.ref, expect: h.sha })),
       ...next.map(({ h, sha }) => ({ ref: h.ref, expect: h.sha, to: sha })),
       ...withUpdates,
     ]);
@@ -122,7 +145,10 @@ export class ClaimClient {
       for (const { h, sha, record } of next) Object.assign(h, { sha, record });
       return { kind: 'renewed' };
     }
-    return this.judgeRefusal([{ h: held, sha: undefined, record: held.record }, ...next], pushed.message);
+    return this.judgeRefusal(
+      [...released.map((h) => ({ h, sha: undefined, record: h.record })), ...next],
+      pushed.message,
+    );
   }
 
   /** The next claim commit of each of `held` (a renewal: seq + 1, a new nonce). */

@@ -8,6 +8,9 @@ export interface LostClaim {
   reason: string;
 }
 
+/** What a fenced push found; `none`: no claim was held (or none of those to release), so nothing was pushed. */
+export type FencedOutcome = RenewOutcome | { kind: 'none' };
+
 /**
  * Keeps the claims one worker holds alive and fences its pushes. Every push goes through {@link push}: one at a
  * time, each renewing every held claim (leased on its current sha) atomically with the refs it carries, so a
@@ -76,6 +79,11 @@ export class LeaseKeeper extends Disposable {
    * onDidLose first).
    */
   push(updates: readonly RefUpdate[] = []): Promise<boolean> {
+    return this.pushFenced(updates).then((o) => o.kind === 'renewed');
+  }
+
+  /** Like {@link push}, telling why a push did not go through (a lost claim, or a refusal for another reason). */
+  pushFenced(updates: readonly RefUpdate[] = []): Promise<FencedOutcome> {
     const run = this.chain.then(() => this.pushNow(updates));
     this.chain = run.catch(() => undefined);
     return run;
@@ -86,43 +94,45 @@ export class LeaseKeeper extends Disposable {
    * every other claim held (renewed in the same push): the branch it carries holds their tasks' work too.
    */
   release(task: string, updates: readonly RefUpdate[] = []): Promise<boolean> {
-    const run = this.chain.then(async () => {
+    return this.releaseAll([task], updates).then((o) => o.kind === 'renewed');
+  }
+
+  /** Like {@link release} for several tasks in ONE atomic push (a worker's pass releases all it finished at once). */
+  releaseAll(tasks: readonly string[], updates: readonly RefUpdate[] = []): Promise<FencedOutcome> {
+    const run = this.chain.then(async (): Promise<FencedOutcome> => {
       this.lapse();
-      const h = this.held.get(task);
-      if (!h) return false;
-      const others = [...this.held].filter(([t]) => t !== task).map(([, o]) => o);
+      const released = tasks.map((t) => this.held.get(t)).filter((h) => h !== undefined);
+      if (!released.length || released.length !== tasks.length) return { kind: 'none' };
+      const others = [...this.held].filter(([t]) => !tasks.includes(t)).map(([, o]) => o);
       const start = this.monotonicNow();
-      const outcome = await this.client.release(
-        h.claim,
+      const outcome = await this.client.releaseAll(
+        released.map((h) => h.claim),
         updates,
         others.map((o) => o.claim),
       );
       if (outcome.kind === 'renewed') {
-        this.held.delete(task);
+        for (const t of tasks) this.held.delete(t);
         for (const o of others) o.lastOkStart = start;
       } else this.judge(outcome);
-      return outcome.kind === 'renewed';
+      return outcome;
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async pushNow(updates: readonly RefUpdate[]): Promise<boolean> {
+  private async pushNow(updates: readonly RefUpdate[]): Promise<FencedOutcome> {
     this.lapse();
     const entries = [...this.held.values()];
     // Nothing is pushed unfenced: a worker that holds no claim has nothing to push.
-    if (!entries.length) return false;
+    if (!entries.length) return { kind: 'none' };
     const start = this.monotonicNow();
     const outcome = await this.client.renew(
       entries.map((h) => h.claim),
       updates,
     );
-    if (outcome.kind === 'renewed') {
-      for (const h of entries) h.lastOkStart = start;
-      return true;
-    }
-    this.judge(outcome);
-    return false;
+    if (outcome.kind === 'renewed') for (const h of entries) h.lastOkStart = start;
+    else this.judge(outcome);
+    return outcome;
   }
 
   /**

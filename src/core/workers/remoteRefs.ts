@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import { GitCommandError } from '../git/gitErrors';
 import type { GitRunner } from '../git/gitRunner';
+import { inCloneFetchLock } from './cloneFetchLock';
 import { assertFullRefName, assertObjectId, assertRemoteName } from './claimRefs';
 
 /**
@@ -97,6 +98,11 @@ export class RemoteRefs {
   async mirror(prefix: string, localPrefix: string): Promise<void> {
     assertFullRefName(`${prefix}x`, 'ref prefix');
     assertFullRefName(`${localPrefix}x`, 'ref prefix');
+    // One fetch into this clone's refs at a time (cloneFetchLock.ts): two at once fail with "cannot lock ref".
+    await inCloneFetchLock(this.git, () => this.fetchInto(prefix, localPrefix));
+  }
+
+  private async fetchInto(prefix: string, localPrefix: string): Promise<void> {
     await this.git.run(
       [
         '-c',
@@ -111,6 +117,27 @@ export class RemoteRefs {
       ],
       { env: NO_PROMPT },
     );
+  }
+
+  /**
+   * Fetches the remote's `ref` (its objects too, with git's integrity check) into `localRef`: its sha, or undefined
+   * when the remote has no such ref. One round trip, like `ls-remote`, and the head's tree can be read here at once.
+   */
+  async fetchOne(ref: string, localRef: string): Promise<string | undefined> {
+    assertFullRefName(ref, 'ref');
+    assertFullRefName(localRef, 'ref');
+    const fetch = ['-c', 'fetch.fsckObjects=true', 'fetch', '--no-tags', '--quiet', '--no-write-fetch-head'];
+    const got = await inCloneFetchLock(this.git, () =>
+      this.git.run([...fetch, '--end-of-options', this.remote, `+${ref}:${localRef}`], { env: NO_PROMPT }).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /couldn't find remote ref/i.test(e.stderr)) return false;
+          throw e;
+        },
+      ),
+    );
+    if (!got) return undefined;
+    return (await this.git.run(['rev-parse', '--verify', '--end-of-options', `${localRef}^{commit}`])).trim();
   }
 
   /** Local refs under `prefix` with their commit messages: ref → {sha, message}. */

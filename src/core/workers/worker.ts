@@ -9,9 +9,9 @@ import { openOrchestrator, type OpenedOrchestrator } from '../orchestrator/openO
 import { phaseOfStatus } from '../orchestrator/phases';
 import type { OrchestratorSettings } from '../orchestrator/settings';
 import { SerialPasses } from '../serialPasses';
-import { branchUpdates, fetchTaskBranch } from './branchUpdates';
+import { fetchTaskBranch } from './branchUpdates';
 import { assertRemoteName } from './claimRefs';
-import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
+import { ClaimClient, newWorkerIdentity, type HeldClaim, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
@@ -19,8 +19,9 @@ import { LeaseObserver } from './leaseObserver';
 import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
-import { makeStatusCommit } from './statusCommit';
+import { claimQueued as claimQueuedTask } from './queuedClaim';
 import { isAddressedTo, obeyStopRequests } from './stopRequests';
+import { publishFenced } from './workerPublish';
 
 export interface WorkerOptions {
   registry: GitQueueRegistry;
@@ -77,6 +78,8 @@ export class Worker extends Disposable {
     () => this.isDisposed,
   );
   private lastPush = 0;
+  /** When the last sync of the design-docs branch ended (monotonic). */
+  private lastSyncEnd = -Infinity;
   /** When the last pass over the remote ended (wall clock, for a liveness probe on this machine). */
   lastPassAt = 0;
   /** The claims the last pass saw on the remote. */
@@ -85,6 +88,8 @@ export class Worker extends Disposable {
   private readonly lost = new Map<string, string>();
   /** Tasks just claimed whose run is not started yet: no orphan relaunch may start them the wrong way first. */
   private readonly adopting = new Set<string>();
+  /** Claims won from the queue whose runs are not started yet (claimQueued). */
+  private readonly unstarted: { held: HeldClaim; start: number; id: string }[] = [];
 
   constructor(
     private readonly folder: string,
@@ -173,7 +178,8 @@ export class Worker extends Disposable {
   private async poll(): Promise<void> {
     const o = this.opened?.orchestrator;
     if (!o || this.isDisposed) return;
-    await this.sync.sync({ push: false });
+    // The last pass's push synced right before it ended: another sync now would read the same remote again.
+    if (performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
     await o.load();
     const claims = await this.client.observe();
     this.observed = claims;
@@ -204,18 +210,24 @@ export class Worker extends Disposable {
     );
   }
 
-  /** Tasks this worker held that left their working status (review, failed, done): release with the final push. */
+  /**
+   * Tasks this worker held that left their working status (review, failed, done): all released in ONE push with
+   * the final status and the work of every task still held (workerPublish.ts).
+   */
   private async releaseFinished(): Promise<void> {
     const o = this.opened!.orchestrator;
-    for (const [number, id] of [...this.heldIds]) {
+    const done = [...this.heldIds].filter(([number, id]) => {
       const t = o.task(id);
       const working = o.taskViews().find((v) => v.id === id)?.agentWorking;
-      if (!t || phaseOfStatus(t.status) || working || !(await this.restoreLost())) continue;
-      const updates = await branchUpdates(this.refs.git, this.refs, this.docsBranch(), this.taskBranches([id]));
-      if (await this.keeper.release(number, updates)) {
-        this.heldIds.delete(number);
-        this.emit({ kind: 'released', task: number, status: t.status });
-      }
+      return t && !phaseOfStatus(t.status) && !working && this.keeper.holds(number) && !this.adopting.has(id);
+    });
+    if (!done.length) return;
+    const statuses = done.map(([number, id]) => [number, o.task(id)?.status ?? ''] as const);
+    if ((await this.publish(done.map(([number]) => number))).kind !== 'pushed') return;
+    this.lastPush = performance.now();
+    for (const [number, status] of statuses) {
+      this.heldIds.delete(number);
+      this.emit({ kind: 'released', task: number, status });
     }
   }
 
@@ -250,36 +262,40 @@ export class Worker extends Disposable {
   private async claimQueued(claims: readonly ObservedClaim[]): Promise<void> {
     const o = this.opened!.orchestrator;
     const claimed = new Set(claims.map((c) => c.task));
+    const deps = {
+      client: this.client,
+      refs: this.refs,
+      docsBranch: this.docsBranch(),
+      note: `claimed by ${workerName(this.identity)}`,
+    };
+    // Claimed one after another, then ONE sync brings their status commits in, then each run starts; until its
+    // start the launch gate keeps any other start (an orphan relaunch) off a task just claimed, and no release
+    // takes it. A failed sync leaves them for the next pass.
     for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
       const t = o.task(d.taskId);
       if (!t) continue;
-      const head = (await this.refs.sha(`refs/heads/${this.docsBranch()}`)) ?? '';
-      if (!head) return;
-      const status = await makeStatusCommit(
-        this.refs.git,
-        head,
-        t.number,
-        d.trigger,
-        `claimed by ${workerName(this.identity)}`,
-      );
-      if (!status) continue;
-      const start = performance.now();
-      const held = await this.client.claim(t.number, [
-        { ref: `refs/heads/${this.docsBranch()}`, expect: head, to: status.sha },
-      ]);
-      if (!held) continue; // another worker won: the next pass reads again
-      await this.sync.sync({ push: false });
-      await this.adopt(held, start, t.id);
+      const got = await claimQueuedTask(deps, t.number, d.trigger);
+      if (!got) continue; // another worker won: the next pass reads again
+      this.keeper.hold(got.held, got.start);
+      this.heldIds.set(got.held.task, t.id);
+      this.adopting.add(t.id);
+      this.unstarted.push({ ...got, id: t.id });
     }
+    if (!this.unstarted.length) return;
+    await this.integrate();
+    for (let w = this.unstarted.shift(); w; w = this.unstarted.shift()) await this.adopt(w.held, w.start, w.id);
   }
 
   /**
    * Starts the run of a task just claimed: from the queue, the way the local scheduler starts it; taken over
    * (`from` = the former holder), resumed from what was pushed with the prompt a reload uses (claimedStart.ts).
    */
-  private async adopt(held: Parameters<LeaseKeeper['hold']>[0], start: number, id: string, from?: string) {
-    this.keeper.hold(held, start);
-    this.heldIds.set(held.task, id);
+  private async adopt(held: HeldClaim, start: number, id: string, from?: string) {
+    // A claim from the queue is held since its push (claimQueued); one lost since must not be held again here.
+    if (!this.adopting.has(id)) {
+      this.keeper.hold(held, start);
+      this.heldIds.set(held.task, id);
+    }
     const o = this.opened!.orchestrator;
     this.adopting.add(id);
     try {
@@ -297,19 +313,27 @@ export class Worker extends Disposable {
   /** Ticks and task branches, fenced by every held claim; at most one push per interval. */
   private async pushWork(force = false): Promise<void> {
     if (!this.heldIds.size) return;
-    if (!(await this.restoreLost())) return;
     const now = performance.now();
     if (!force && now - this.lastPush < (this.opts.pushIntervalMs ?? 1_000)) return;
     this.lastPush = now;
-    const updates = await branchUpdates(
-      this.refs.git,
-      this.refs,
-      this.docsBranch(),
+    const result = await this.publish([]);
+    if (result.kind === 'pushed') this.emit({ kind: 'pushed', refs: result.refs });
+  }
+
+  /** One fenced push (workerPublish.ts): synced right before it, retried at once when the design-docs head moved. */
+  private publish(release: readonly string[]) {
+    return publishFenced(
+      {
+        keeper: this.keeper,
+        refs: this.refs,
+        docsBranch: this.docsBranch(),
+        resync: () => this.integrate(),
+        ready: () => this.restoreLost(),
+        refused: (message) => this.emit({ kind: 'push-refused', message }),
+      },
       this.taskBranches([...this.heldIds.values()]),
+      release,
     );
-    if (!updates.length) return;
-    if (await this.keeper.push(updates)) this.emit({ kind: 'pushed', refs: updates.map((u) => u.ref) });
-    else this.emit({ kind: 'push-refused', message: 'the remote refused the push or could not be reached' });
   }
 
   private async onLost(l: LostClaim): Promise<void> {
@@ -333,6 +357,12 @@ export class Worker extends Disposable {
       store: opened.docs.store,
       theirs: `refs/remotes/${this.opts.remote}/${this.docsBranch()}`,
     });
+  }
+
+  /** Fetches and integrates the remote's design-docs branch (no push: every push of ours is fenced). */
+  private async integrate(): Promise<void> {
+    await this.sync.sync({ push: false });
+    this.lastSyncEnd = performance.now();
   }
 
   private taskBranches(ids: readonly string[]): string[] {
