@@ -40,11 +40,34 @@ export class LeaseKeeper extends Disposable {
     const timer = setInterval(() => void this.heartbeat(), Math.max(20, heartbeatMs));
     timer.unref?.();
     this._register(toDisposable(() => clearInterval(timer)));
+    this._register(toDisposable(() => clearTimeout(this.lapseTimer)));
+  }
+
+  private lapseTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Wakes up exactly when the oldest claim's own deadline passes. Judged on the heartbeat alone, a cut-off worker
+   * noticed up to a heartbeat late (a third of the lease), leaving its agent too little of the margin to stop in.
+   */
+  private armLapse(): void {
+    clearTimeout(this.lapseTimer);
+    if (this.isDisposed || !this.held.size) return;
+    const oldest = Math.min(...[...this.held.values()].map((h) => h.lastOkStart));
+    const wait = oldest + this.client.leaseMs - this.marginMs - this.monotonicNow();
+    this.lapseTimer = setTimeout(
+      () => {
+        this.lapse();
+        this.armLapse();
+      },
+      Math.max(0, Math.ceil(wait)),
+    );
+    this.lapseTimer.unref?.();
   }
 
   /** Starts keeping a claim just granted (its grant push started at `grantStart`, monotonic). */
   hold(claim: HeldClaim, grantStart: number): void {
     this.held.set(claim.task, { claim, lastOkStart: grantStart });
+    this.armLapse();
   }
 
   holds(task: string): boolean {
@@ -113,6 +136,7 @@ export class LeaseKeeper extends Disposable {
       if (outcome.kind === 'renewed') {
         for (const t of tasks) this.held.delete(t);
         for (const o of others) o.lastOkStart = start;
+        this.armLapse();
       } else this.judge(outcome);
       return outcome;
     });
@@ -130,8 +154,10 @@ export class LeaseKeeper extends Disposable {
       entries.map((h) => h.claim),
       updates,
     );
-    if (outcome.kind === 'renewed') for (const h of entries) h.lastOkStart = start;
-    else this.judge(outcome);
+    if (outcome.kind === 'renewed') {
+      for (const h of entries) h.lastOkStart = start;
+      this.armLapse();
+    } else this.judge(outcome);
     return outcome;
   }
 
@@ -153,7 +179,7 @@ export class LeaseKeeper extends Disposable {
   private lapse(): void {
     const now = this.monotonicNow();
     for (const [task, h] of this.held)
-      if (now - h.lastOkStart > this.client.leaseMs - this.marginMs)
+      if (now - h.lastOkStart >= this.client.leaseMs - this.marginMs)
         this.lose(task, `no renewal reached the remote within the lease (${Math.round(this.client.leaseMs)} ms)`);
   }
 

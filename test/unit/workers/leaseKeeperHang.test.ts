@@ -25,3 +25,22 @@ describe('LeaseKeeper: a push hanging on a cut network', function () {
     assert.equal(keeper.holds('000001'), false);
   });
 });
+
+// The heartbeat comes every third of the lease: judged only then, a cut-off worker noticed its lapse up to a third
+// of the lease late, leaving its agent less than the margin to stop before another worker may take over (the
+// partition fault test saw the agent run 3,004–3,023 ms of a 3 s lease).
+describe('LeaseKeeper: the lapse is judged at its deadline, not at the next heartbeat', function () {
+  const track = disposeAfterEach();
+
+  it('gives the claim up at lease minus margin with no heartbeat due', async () => {
+    const t0 = performance.now();
+    const client = { leaseMs: 300, renew: () => new Promise<RenewOutcome>(() => undefined) } as unknown as ClaimClient;
+    // A heartbeat far beyond the lease: only the deadline's own timer can notice the lapse.
+    const keeper = track(new LeaseKeeper(client, () => performance.now(), 60, 3_600_000));
+    const claim = { task: '000002', ref: 'refs/spectask/claims/000002', sha: 'b'.repeat(40) } as HeldClaim;
+    keeper.hold(claim, t0);
+    const l = await new Promise<LostClaim>((resolve) => track(keeper.onDidLose(resolve)));
+    assert.equal(l.task, '000002');
+    assert.ok(performance.now() - t0 >= 240, 'not before the deadline');
+  });
+});
