@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { markClaimant } from '../docs/claimantPresence';
 import type { ClaimRecord, WorkerIdentity } from './claimRecord';
 
 /** Where a clone keeps its claim holder id: under its git dir, so it is this clone's and this user's only. */
@@ -19,13 +18,11 @@ const HOLDER_ID = /^[0-9a-f-]{36}$/;
  * its own (isOwnStaleClaim). Undefined when the file cannot be read or written: claims then name no holder, and a
  * restart waits for the lease as before.
  *
- * Only a claimant asks for it (a worker, a local orchestrator that publishes with its claims), so asking also
- * records this process as the clone's live claimant (claimantPresence.ts) until it exits — or, for a local
- * claimant, until it hands publishing back (DesignDocsSync.publishThrough): from now on the branch may carry
- * commits only this process's claims fence, and no other process of the clone pushes it.
+ * Only a claimant asks for it (a worker, a local orchestrator that publishes with its claims). Each also records
+ * itself as the clone's live claimant (claimantPresence.ts: the worker when it starts, a local claimant in
+ * DesignDocsSync.publishThrough) so that no other process of the clone pushes the branch around its fence.
  */
 export function persistentHolderId(commonDir: string): string | undefined {
-  markClaimant(commonDir);
   const file = holderIdFile(commonDir);
   const read = () => {
     const text = fs.readFileSync(file, 'utf8').trim();

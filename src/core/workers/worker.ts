@@ -14,6 +14,7 @@ import { assertRemoteName } from './claimRefs';
 import { ClaimClient, newWorkerIdentity, type HeldClaim, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { isOwnStaleClaim, persistentHolderId } from './holderId';
+import { markClaimant, unmarkClaimant } from '../docs/claimantPresence';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
 import { restoreLostTasks } from './lostTasks';
@@ -137,6 +138,11 @@ export class Worker extends Disposable {
     this._register(toDisposable(() => opened.dispose()));
     const root = opened.docs.repo.root;
     const queue = this.opts.registry.forRepo(root);
+    // From now on the clone's branch may carry commits only this worker's claims fence: no other process of the
+    // clone pushes it (a sync by hand integrates only) until this worker is disposed or its process exits.
+    const commonDir = opened.docs.repo.commonDir;
+    markClaimant(commonDir, 'spectask worker');
+    this._register(toDisposable(() => unmarkClaimant(commonDir)));
     // The clone's stable holder id: a worker restarted in this clone takes its predecessor's claims back at once.
     const holder = this.opts.identity ? undefined : persistentHolderId(opened.docs.repo.commonDir);
     if (holder) this.identity = { ...this.identity, holder };
