@@ -1,54 +1,31 @@
 import { GitError, simpleGit, type SimpleGit } from 'simple-git';
+import {
+  ALLOWED_EXTRA_ENV,
+  HARDENED_GIT_CONFIG,
+  type GitCommandFailure,
+  type GitCommandRequest,
+  type GitExecutor,
+} from './gitCommandTypes';
 import { GIT_KILLED_BY_SIGNAL } from './gitErrors';
+import { runQuietGitCommand } from './gitQuietCommand';
 
-/** One git command to run: what the host sends to the git helper (plain data, serializable as JSON). */
-export interface GitCommandRequest {
-  binary: string;
-  cwd: string;
-  args: readonly string[];
-  /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}); the rest is inherited. */
-  env?: Record<string, string>;
-}
-
-/** How a git command failed, in a form that survives a process or thread boundary. */
-export interface GitCommandFailure {
-  message: string;
-  /** simple-git ran git and git exited non-zero (as opposed to a spawn or plumbing failure). */
-  gitError: boolean;
-}
-
-/**
- * Runs one git command; rejects with a {@link GitCommandFailure}. Implemented in the calling thread
- * ({@link GitCommandRunner}), from a helper process (gitProcessExecutor) or from a worker thread
- * (gitThreadExecutor); gitExecutor chooses one per process.
- */
-export interface GitExecutor {
-  run(req: GitCommandRequest): Promise<string>;
-}
-
-/** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
-export const ALLOWED_EXTRA_ENV = [
-  'GIT_INDEX_FILE',
-  'GIT_AUTHOR_NAME',
-  'GIT_AUTHOR_EMAIL',
-  'GIT_COMMITTER_NAME',
-  'GIT_COMMITTER_EMAIL',
-  'GIT_AUTHOR_DATE',
-  'GIT_COMMITTER_DATE',
-  'GIT_TERMINAL_PROMPT',
-] as const;
+// The request types and shared settings live in gitCommandTypes.ts (the quiet path needs them too); code that
+// imports them from here still finds them.
+export { ALLOWED_EXTRA_ENV, HARDENED_GIT_CONFIG, type GitCommandFailure, type GitCommandRequest, type GitExecutor };
 
 /**
  * Runs git commands through simple-git, in whichever process and thread calls it: the git helper (process or
  * worker thread), or the host itself when no helper is available or wanted (SPECTASK_GIT_WORKER=0, one-shot
  * command lines). Keeps one simple-git instance per binary and folder; commands with extra environment
- * variables get a fresh one, since simple-git's environment is per instance.
+ * variables get a fresh one, since simple-git's environment is per instance. A request marked `quiet` runs
+ * without simple-git (gitQuietCommand.ts).
  */
 export class GitCommandRunner implements GitExecutor {
   private readonly cache = new Map<string, SimpleGit>();
 
   /** Resolves with git's stdout (untrimmed); rejects with a {@link GitCommandFailure}. */
   async run(req: GitCommandRequest): Promise<string> {
+    if (req.quiet) return runQuietGitCommand(req);
     const git =
       req.env && Object.keys(req.env).length
         ? createGit(req.cwd, req.binary, req.env)
@@ -73,16 +50,6 @@ export class GitCommandRunner implements GitExecutor {
     return g;
   }
 }
-
-/**
- * `-c` settings every git command of the host runs with: no fsmonitor program (git runs it on `status`, `add`,
- * `diff`…), and hooks looked up in a path that holds none (`post-commit`, `pre-commit`, `post-checkout`,
- * `reference-transaction`…).
- */
-export const HARDENED_GIT_CONFIG: readonly string[] = [
-  'core.fsmonitor=false',
-  `core.hooksPath=${process.platform === 'win32' ? 'NUL' : '/dev/null'}`,
-];
 
 function createGit(cwd: string, binary: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({

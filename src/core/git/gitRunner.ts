@@ -10,6 +10,11 @@ export interface GitRunOptions {
   cwd?: string;
   /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}). */
   env?: Record<string, string>;
+  /**
+   * The command prints nothing when it succeeds (`commit -q`) and every argument is the caller's own: run
+   * without simple-git's 50 ms wait after a silent command (gitQuietCommand.ts).
+   */
+  quiet?: boolean;
 }
 
 /** Called when a lock error outlasted the retries; returns true when it removed a stale lock (retry once more). */
@@ -31,8 +36,9 @@ export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160,
  * the caller's process never forks itself.
  *
  * Performance note: simple-git waits an extra 50 ms after a command that printed nothing at all (its
- * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `commit`
- * without `-q`, `rev-parse`), which keeps a tick close to the cost of the git processes themselves. A command that fails
+ * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `rev-parse`),
+ * or run a silent command of their own making as `quiet` (the design-docs `commit -q`), which keeps a tick
+ * close to the cost of the git processes themselves. A command that fails
  * because another process holds a `*.lock` is retried with backoff, then the `onStuckLock` hook may remove a
  * stale lock. Writes should go through a {@link GitQueue}, which owns one runner per repository.
  */
@@ -91,6 +97,7 @@ export class GitRunner {
         cwd,
         args,
         ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}),
+        ...(options.quiet ? { quiet: true } : {}),
       });
     } catch (e) {
       const { message: msg, gitError } = e as GitCommandFailure;
