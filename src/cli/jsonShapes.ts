@@ -142,6 +142,8 @@ export interface SyncJson {
   resolved: { file: string; rule: string }[];
   changedFiles: string[];
   pushed: boolean;
+  /** Not pushed because another process of the clone publishes the branch, fenced by its claims. */
+  pushedByClaimant: { pid: number; label: string } | null;
   attempts: number;
   duplicateNumbers: { number: string; folders: string[] }[];
 }
@@ -161,6 +163,7 @@ export function syncJson(r: SyncResult): SyncJson {
     resolved: r.resolved,
     changedFiles: r.changedFiles,
     pushed: r.pushed,
+    pushedByClaimant: r.pushedByClaimant ? { pid: r.pushedByClaimant.pid, label: r.pushedByClaimant.label } : null,
     attempts: r.attempts,
     duplicateNumbers: r.duplicateNumbers,
   };

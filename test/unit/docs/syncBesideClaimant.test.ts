@@ -1,3 +1,4 @@
+import { syncJson } from '../../../src/cli/jsonShapes';
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -59,6 +60,7 @@ describe('design-docs sync beside a claimant in another process of the clone', f
     const r = await w.dd.sync.sync();
     assert.equal(r.pushed, false);
     assert.deepEqual(r.pushedByClaimant, { pid: claimant.pid, label: 'spectask run --push' });
+    assert.deepEqual(syncJson(r).pushedByClaimant, { pid: claimant.pid, label: 'spectask run --push' }, '--json too');
     assert.equal(git(w.bare, 'rev-parse', BRANCH), theirs, 'nothing was pushed around the claimant');
     assert.equal(r.replayed, 1, 'the teammate’s commit is integrated under ours, for the claimant to push');
     assert.ok(fs.existsSync(path.join(w.wt, 'theirs.md')));
@@ -81,6 +83,7 @@ describe('design-docs sync beside a claimant in another process of the clone', f
     diverge(w);
     const r = await w.dd.sync.sync();
     assert.equal(r.pushedByClaimant, undefined);
+    assert.equal(syncJson(r).pushedByClaimant, null);
     assert.equal(r.pushed, true);
     assert.equal(git(w.bare, 'rev-parse', BRANCH), git(w.wt, 'rev-parse', 'HEAD'));
   });
