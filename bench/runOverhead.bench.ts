@@ -20,7 +20,7 @@ import { openOrchestrator } from '../src/core/orchestrator/openOrchestrator';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../src/core/orchestrator/settings';
 import { cleanupTemp, makeCleanRepo } from '../test/support/tempRepo';
 import { percentile, report, type Figure } from './benchKit';
-import { CHECKLIST, claudeMissing, measureClaude, type Sample } from './runOverheadClaude';
+import { CHECKLIST, claudeMissing, measureClaude, reviewedAt, type Sample } from './runOverheadClaude';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const AGENT = path.resolve(__dirname, '../../test/fixtures/agents/timed-agent.mjs');
@@ -72,18 +72,7 @@ async function measure(host: AgentHost): Promise<Sample[]> {
       const id = await o.create({ title });
       const task = o.task(id)!;
       fs.writeFileSync(path.join(task.path, 'tasks.md'), CHECKLIST(title));
-      const reviewed = new Promise<number>((resolve, reject) => {
-        const sub = o.onDidChange(() => {
-          const s = o.task(id)?.status;
-          if (s === 'implementation_review') {
-            sub.dispose();
-            resolve(wall());
-          } else if (s?.endsWith('failed')) {
-            sub.dispose();
-            reject(new Error(`${title}: ${o.task(id)?.error}`));
-          }
-        });
-      });
+      const reviewed = reviewedAt(o, id, title);
       const t0 = wall();
       await o.skipPlanning(id);
       const review = await reviewed;

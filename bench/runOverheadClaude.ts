@@ -21,6 +21,26 @@ import { agentCli } from '../test/e2e/support/agentClis';
 import { makeCleanRepo } from '../test/support/tempRepo';
 
 const wall = () => performance.timeOrigin + performance.now();
+
+/** When the SpecTask reaches implementation_review (wall clock, ms); rejects with its error if it fails first. */
+export function reviewedAt(
+  o: Awaited<ReturnType<typeof openOrchestrator>>['orchestrator'],
+  id: string,
+  title: string,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const sub = o.onDidChange(() => {
+      const s = o.task(id)?.status;
+      if (s === 'implementation_review') {
+        sub.dispose();
+        resolve(wall());
+      } else if (s?.endsWith('failed')) {
+        sub.dispose();
+        reject(new Error(`${title}: ${o.task(id)?.error}`));
+      }
+    });
+  });
+}
 const ITEMS = ['T1', 'T2', 'T3'];
 export const CHECKLIST = (title: string) =>
   `# Implementation Tasks: ${title}\n\n${ITEMS.map((id, i) => `- [ ] ${id}: step ${i + 1}`).join('\n')}\n`;
@@ -166,18 +186,7 @@ export async function measureClaude(
       const tasksFile = path.join(task.path, 'tasks.md');
       fs.writeFileSync(tasksFile, CHECKLIST(title));
       fake.setScript(script(tasksFile));
-      const reviewed = new Promise<number>((resolve, reject) => {
-        const sub = o.onDidChange(() => {
-          const s = o.task(id)?.status;
-          if (s === 'implementation_review') {
-            sub.dispose();
-            resolve(wall());
-          } else if (s?.endsWith('failed')) {
-            sub.dispose();
-            reject(new Error(`${title}: ${o.task(id)?.error}`));
-          }
-        });
-      });
+      const reviewed = reviewedAt(o, id, title);
       const t0 = wall();
       await o.skipPlanning(id);
       const review = await reviewed;
