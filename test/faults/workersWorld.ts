@@ -418,7 +418,16 @@ export function useWorkersWorld(): WorkersWorld {
   const cleanups: (() => void)[] = [];
   const markers = [`spectask-fault-marker-${randomUUID()}`];
   after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    // Waited for: a worker still exiting (or a git command of its, which outlives it) writes into its clone while
+    // the clone is removed ("ENOTEMPTY: directory not empty, rmdir …/clone/.git" in CI).
+    const exits = children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => {
+        const exited = once(c, 'exit');
+        c.kill('SIGKILL');
+        return exited;
+      });
+    await Promise.all(exits);
     for (const m of markers) for (const pid of agentsOf(m)) process.kill(pid, 'SIGKILL');
     for (const s of servers) await s.stop();
     for (const fn of cleanups) fn();

@@ -33,7 +33,8 @@ export function tempDir(prefix = 'spectask-test-'): string {
 
 /** Removes every folder made by {@link tempDir}. Call from an `after` hook (the folders are not in use then). */
 export function cleanupTemp(): void {
-  while (made.length) fs.rmSync(made.pop()!, { recursive: true, force: true });
+  // Retried: a git command a killed process started can still finish writing into its repository for a moment.
+  while (made.length) fs.rmSync(made.pop()!, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** An empty repository on branch `main` with the fixture identity, in a new temporary folder. */
