@@ -9,6 +9,7 @@ import { DesignDocsWatcher, type DesignDocsEvent } from '../../../src/core/docs/
 import { MAX_DOCUMENT_BYTES, readBranchFile } from '../../../src/core/docs/noFollow';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import type { SpecTaskDetails } from '../../../src/core/docs/specTaskReader';
+import { loginDetails } from '../../support/loginDetails';
 import { newSpecTaskRecord } from '../../../src/core/docs/specTaskSchema';
 import type { SpecTaskStore } from '../../../src/core/docs/specTaskStore';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
@@ -153,17 +154,7 @@ describe('loading a fleet reads each SpecTask folder once (issue 24)', function 
     fleet = new FleetStore();
     const scanned = newSpecTaskRecord({ number: 1, title: 'Login', baseBranch: 'main' });
     const written = { ...scanned, status: 'queued_spec_generation' as const };
-    const details = (record: typeof scanned) =>
-      ({
-        id: '000001',
-        folder: 'design/tasks/000001_login',
-        path: '/x/design/tasks/000001_login',
-        title: record.title,
-        status: record.status,
-        record,
-        problems: [],
-        documents: {},
-      }) as unknown as SpecTaskDetails;
+    const details = loginDetails;
     let handed: string[] = [];
     const store = {
       reader: {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { SpecTaskDetails } from '../../../src/core/docs/specTaskReader';
+import { loginDetails } from '../../support/loginDetails';
 import { newSpecTaskRecord, type SpecTaskRecord } from '../../../src/core/docs/specTaskSchema';
 import type { SpecTaskStore } from '../../../src/core/docs/specTaskStore';
 import { TaskBook } from '../../../src/core/orchestrator/taskBook';
@@ -15,17 +16,7 @@ describe('task book: overlapping readings', () => {
   function slowStore() {
     const pending: { record: SpecTaskRecord; done: (d: SpecTaskDetails) => void }[] = [];
     let current = newSpecTaskRecord({ number: 1, title: 'Login', baseBranch: 'main' });
-    const details = (record: SpecTaskRecord) =>
-      ({
-        id: '000001',
-        folder: 'design/tasks/000001_login',
-        path: '/x/design/tasks/000001_login',
-        title: record.title,
-        status: record.status,
-        record,
-        problems: [],
-        documents: {},
-      }) as unknown as SpecTaskDetails;
+    const details = loginDetails;
     const store = {
       get: () => new Promise<SpecTaskDetails>((done) => pending.push({ record: current, done })),
     } as unknown as SpecTaskStore;
