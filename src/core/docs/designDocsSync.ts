@@ -13,6 +13,7 @@ import { DocCommitter, isRejectedAsBehind } from './docCommitter';
 import { replayCommits } from './syncReplay';
 import { assertSafeTree, refusedObjectsError } from './syncTreeSafety';
 import { moveWorktree } from './syncWorktreeMove';
+import { fenceForeignFolders } from '../workers/foreignFolderFence';
 
 export { DesignDocsSyncError, type DesignDocsSyncOptions, type SyncResult } from './designDocsSyncResult';
 
@@ -189,8 +190,10 @@ export class DesignDocsSync extends Disposable {
         const ours = await this.rev(git, 'HEAD');
         const theirs = await this.fetch(git);
         if (result.attempts === 1) result.remoteBefore = theirs;
-        let next = ours;
         if (theirs && theirs !== ours) await assertSafeTree(git, cwd, theirs);
+        // Where our unpushed commits started, read before they are replayed (foreignFolderFence.ts needs it).
+        const base = theirs && (await git.tryRun(['merge-base', theirs, ours], { cwd }))?.trim();
+        let next = ours;
         if (!theirs || theirs === ours || (await this.isAncestor(git, theirs, ours))) {
           // Only we moved (or nobody): nothing to integrate.
         } else if (await this.isAncestor(git, ours, theirs)) {
@@ -212,6 +215,9 @@ export class DesignDocsSync extends Disposable {
           result.changedFiles.push(
             ...(await moveWorktree({ git, cwd, tmp }, this.branch, ours, next, result.resolved)),
           );
+        // The content-level fence, pushing or not: folders another's claim holds are put back before any push.
+        const fence = { worktreePath: cwd, branch: this.branch, remote: this.remote, base: base || undefined };
+        if (theirs && (await fenceForeignFolders(git, fence)).length) next = await this.rev(git, 'HEAD');
         result.after = next;
         if (!push || next === theirs) {
           result.remoteAfter = theirs;

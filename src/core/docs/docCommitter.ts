@@ -9,6 +9,7 @@ import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, type Event } from '../lifecycle';
 import { formatCommitMessage, type DocChange } from './commitMessage';
 import { filesTouchedSince, type WrittenFile } from './writtenFileCheck';
+import { fenceForeignFolders } from '../workers/foreignFolderFence';
 
 /** A change waiting for its commit: the files it touched (relative to the worktree) and its description. */
 export interface PendingChange extends DocChange {
@@ -227,6 +228,8 @@ export class DocCommitter extends Disposable {
   private async push(git: GitRunner, sha: string): Promise<void> {
     const remote = this.options.remote ?? 'origin';
     try {
+      // The content-level fence: folders whose claim another holds are put back first (foreignFolderFence.ts).
+      await fenceForeignFolders(git, { worktreePath: this.worktreePath, branch: this.branch, remote });
       // No terminal prompt: a push needing credentials fails (and is reported) instead of hanging the queue.
       await git.run(['push', remote, `${this.branch}:${this.branch}`], {
         cwd: this.worktreePath,

@@ -14,6 +14,8 @@ export interface FencedPublisherOptions {
   branch: string;
   /** False while nothing may be pushed (a lost task's agent still runs; lostTasks.ts). */
   ready: () => Promise<boolean>;
+  /** Puts back the folders whose claim another holds, right before each push (foreignFolderFence.ts). */
+  fence: () => Promise<unknown>;
   /** Counts the claims lost so far: a loss during a publish sends it back to `ready`. */
   losses: () => number;
   /** Tells whether the claimant is gone: no further pass. */
@@ -65,6 +67,7 @@ export class FencedPublisher {
     for (let attempt = 1; attempt <= ATTEMPTS && !this.o.disposed(); attempt++) {
       const losses = this.o.losses();
       if (!(await this.o.ready())) return;
+      await this.o.fence();
       const updates = await branchUpdates(git, refs, branch, []);
       if (!updates.length) return;
       // The lease is on what the last sync read; a branch that does not contain it (a claim's status commit landed

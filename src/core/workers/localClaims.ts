@@ -14,6 +14,7 @@ import { FencedPublisher } from './fencedPublisher';
 import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { LeaseKeeper } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
+import { fenceInQueue } from './foreignFolderFence';
 import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { makeStatusCommit } from './statusCommit';
@@ -118,6 +119,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         sync: opts.sync,
         branch: opts.branch,
         ready: () => this.restoreLost(clone),
+        fence: () => this.fence(clone),
         losses: () => this.losses,
         disposed: () => this.isDisposed,
         log: (level, m) => this.log(level, m),
@@ -302,6 +304,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         // The release carries the branch: nothing of a task whose claim was lost may be on it (lostTasks.ts).
         if (this.opts.clone && !(await this.restoreLost(this.opts.clone))) continue;
         await this.opts.sync.sync({ push: false });
+        if (this.opts.clone) await this.fence(this.opts.clone);
         const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
         // A claim taken meanwhile (acquire runs beside the passes) may have moved the remote-tracking ref to its
         // status commit before our branch integrated it: released now, the push would drop that commit from the
@@ -326,6 +329,18 @@ export class LocalClaims extends Disposable implements RunClaims {
       worktreePath: clone.worktreePath,
       store: clone.store,
       theirs: `refs/remotes/${this.opts.remote}/${this.opts.branch}`,
+    });
+  }
+
+  /** Folders whose claim another holds, put back before each push (foreignFolderFence.ts). */
+  private fence(clone: ClaimantClone): Promise<unknown> {
+    const { remote, branch } = this.opts;
+    return fenceInQueue(clone.queue, {
+      ...clone,
+      remote,
+      branch,
+      identity: this.identity,
+      holds: (t) => this.keeper.holds(t),
     });
   }
 

@@ -17,6 +17,7 @@ import { isOwnStaleClaim, persistentHolderId } from './holderId';
 import { markClaimant, unmarkClaimant } from '../docs/claimantPresence';
 import { LeaseKeeper, type LostClaim } from './leaseKeeper';
 import { LeaseObserver } from './leaseObserver';
+import { fenceInQueue } from './foreignFolderFence';
 import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
@@ -335,6 +336,13 @@ export class Worker extends Disposable {
         docsBranch: this.docsBranch(),
         resync: () => this.integrate(),
         ready: () => this.restoreLost(),
+        fence: () =>
+          fenceInQueue(this.opts.registry.forRepo(this.opened!.docs.repo.root), {
+            ...this.opened!.docs.location,
+            remote: this.opts.remote,
+            identity: this.identity,
+            holds: (t) => this.keeper.holds(t),
+          }),
         refused: (message) => this.emit({ kind: 'push-refused', message }),
       },
       this.taskBranches([...this.heldIds.values()]),

@@ -10,6 +10,8 @@ export interface WorkerPublishDeps {
   resync: () => Promise<unknown>;
   /** False while nothing may be pushed (a lost task's agent still runs: lostTasks.ts). */
   ready: () => Promise<boolean>;
+  /** Puts back the folders whose claim another holds, after the sync, before each push (foreignFolderFence.ts). */
+  fence: () => Promise<unknown>;
   /** A push the remote refused (each attempt), for the log and the bench's count. */
   refused?: (message: string) => void;
   /** Pushes per publish at most (the first and its retries); default 4. */
@@ -53,6 +55,7 @@ export async function publishFenced(
     if (!(await d.ready())) return { kind: 'nothing' };
     if (!synced) await d.resync();
     synced = false;
+    await d.fence();
     const updates = await branchUpdatesOn(d.refs.git, d.refs.remote, remoteHeads, d.docsBranch, taskBranches);
     if (!updates.length && !release.length) return { kind: 'nothing' };
     // A lease on a head the branch does not contain would force the push over it: integrate it first.

@@ -84,6 +84,7 @@ async function setup(tasks: string[]): Promise<Setup> {
       syncs.after?.();
     },
     ready: async () => true,
+    fence: async () => [],
     refused: (m) => refused.push(m),
     jitterMs: 5,
   };
