@@ -15,6 +15,7 @@ import { AGENT_STATUSES, fenceInQueue } from '../../../src/core/workers/foreignF
 import { persistentHolderId } from '../../../src/core/workers/holderId';
 import { LeaseKeeper } from '../../../src/core/workers/leaseKeeper';
 import { RemoteRefs } from '../../../src/core/workers/remoteRefs';
+import { publishFenced } from '../../../src/core/workers/workerPublish';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
 import { BRANCH, world, type World } from '../../support/syncWorld';
 import { cleanupTemp, git, GIT_ENV } from '../../support/tempRepo';
@@ -48,8 +49,11 @@ function commitHere(w: World, files: Record<string, string>, message = 'ours'): 
 }
 
 /** A world whose remote holds SpecTask 1 (implementing) and 2 (in spec review), integrated here; a claimant ran here. */
-async function seeded(track: <T extends { dispose(): void }>(t: T) => T): Promise<World & { holder: string }> {
-  const w = track(await world({ push: false }));
+async function seeded(
+  track: <T extends { dispose(): void }>(t: T) => T,
+  push = false,
+): Promise<World & { holder: string }> {
+  const w = track(await world({ push }));
   w.teammate({ ...folder(1, 'Login', 'implementation'), ...folder(2, 'Search', 'spec_review') }, 'two tasks');
   await w.dd.sync.sync();
   const holder = persistentHolderId(commonDirOf(w.wt));
@@ -85,6 +89,19 @@ describe('foreignFolderFence: folders whose claim another holds never reach the 
       git(w.wt, 'log', '-1', '--format=%B'),
       /put back as the remote has it: SpecTask 000001 \(its claim is held by test-host/,
     );
+  });
+
+  it("a store's own push after a commit (`spectask approve --push`) puts a folder another's claim holds back first", async () => {
+    const w = await seeded(track, true);
+    const remoteTasks = remoteFile(w, `${ONE}/tasks.md`);
+    assert.ok(await clientIn(w.peer, 60_000).claim('000001'));
+    fs.writeFileSync(path.join(w.wt, `${ONE}/tasks.md`), remoteTasks.replace('- [ ] one', '- [x] one'));
+    const before = git(w.bare, 'rev-parse', BRANCH);
+    await w.dd.store.commitFolder('000001', 'a killed claimant left this');
+    await w.registry.forRepo(w.repo).enqueue('after the push', async () => undefined); // it pushes after resolving
+    assert.deepEqual(w.failures, []);
+    assert.notEqual(git(w.bare, 'rev-parse', BRANCH), before, 'the store pushed');
+    assert.equal(remoteFile(w, `${ONE}/tasks.md`), remoteTasks);
   });
 
   it("a claim held by another process of this clone is this clone's: its folder is pushed", async () => {
@@ -155,6 +172,51 @@ describe('foreignFolderFence: folders whose claim another holds never reach the 
     await publisher.publishNow();
     assert.notEqual(git(w.bare, 'rev-parse', BRANCH), before, 'it pushed');
     assert.equal(remoteFile(w, `${ONE}/tasks.md`), remoteTasks);
+  });
+
+  it("a worker's publish: a claim taken over between its sync and its push is fenced by the push's own check", async () => {
+    const w = await seeded(track);
+    const remoteTasks = remoteFile(w, `${ONE}/tasks.md`);
+    const runner = new GitRunner(w.repo, 'git', undefined, undefined, new GitCommandRunner());
+    const refs = new RemoteRefs(runner, 'origin');
+    const identity = newWorkerIdentity(os.hostname(), process.pid, new Date(), w.holder);
+    const client = new ClaimClient(refs, identity, 60_000);
+    const keeper = track(new LeaseKeeper(client));
+    const held = await client.claim('000002');
+    assert.ok(held);
+    keeper.hold(held, performance.now());
+    commitHere(w, {
+      [`${ONE}/tasks.md`]: remoteTasks.replace('- [ ] one', '- [x] one'),
+      [`${TWO}/design.md`]: '# Design: Search\n\nThe worker wrote this.\n',
+    });
+    const queue = w.registry.forRepo(w.repo);
+    let stolen = false;
+    const result = await publishFenced(
+      {
+        keeper,
+        refs,
+        docsBranch: BRANCH,
+        resync: async () => {
+          await w.dd.sync.sync({ push: false });
+          // Taken over right after the sync read the claims: only the push's own fence sees it.
+          if (!stolen) stolen = !!(await clientIn(w.peer, 60_000).claim('000001'));
+        },
+        ready: async () => true,
+        fence: () =>
+          fenceInQueue(queue, {
+            worktreePath: w.wt,
+            branch: BRANCH,
+            remote: 'origin',
+            identity,
+            holds: (t) => keeper.holds(t),
+          }),
+      },
+      [],
+    );
+    assert.equal(result.kind, 'pushed');
+    assert.ok(stolen);
+    assert.equal(remoteFile(w, `${ONE}/tasks.md`), remoteTasks);
+    assert.match(remoteFile(w, `${TWO}/design.md`), /The worker wrote this/);
   });
 
   it('knows the statuses an agent works in (those of orchestrator/phases.ts)', () => {
