@@ -33,7 +33,9 @@ const ATTEMPTS = 3;
  * localClaims.ts) in place of the store's own push after each commit (DESIGN.md §9, issue 23): while it holds
  * claims, every push renews them all in the same atomic push (LeaseKeeper.push: each claim leased on its current
  * sha), so a process that lost a claim pushes nothing more and learns it from the refusal; holding none, the push
- * is leased on the remote head its last sync read. Requests coalesce (one pass at a time, one more after it).
+ * is leased on the remote head its last sync read. What any push carries is fenced by content too (`fence`,
+ * foreignFolderFence.ts): folders whose claim another holds — a second claimant of the clone lost it, or a killed
+ * predecessor did — are put back first. Requests coalesce (one pass at a time, one more after it).
  */
 export class FencedPublisher {
   private readonly passes: SerialPasses;

@@ -17,7 +17,9 @@ export interface LostTaskRestore {
  * local commit, once their agent stopped: whatever this process wrote there after losing the claim (ticks, the
  * status its stopped run got) then cancels out, and no later push — fenced by the claims still held, or by none —
  * carries any of it to the remote. Forgets each task put back. False while a lost task's agent still runs: no
- * design-docs push may happen until then. Shared by workers and local claimants (DESIGN.md §9).
+ * design-docs push may happen until then. Shared by workers and local claimants (DESIGN.md §9). The same step,
+ * derived from the branch and the remote's claims instead of this memory, runs before every push whoever makes it
+ * (foreignFolderFence.ts): it also covers another claimant of the clone and a predecessor killed after a loss.
  */
 export async function restoreLostTasks(lost: Map<string, string>, r: LostTaskRestore): Promise<boolean> {
   for (const [number, id] of [...lost]) {
