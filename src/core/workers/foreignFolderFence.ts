@@ -58,7 +58,7 @@ const RUN_FILES = [TASKS_FILE, LEGACY_CHECKLIST_FILE, METADATA_FILE];
  * remote's claims alone, not from any process's memory, so it also covers a second claimant of the same clone that
  * holds no claim and a claimant restarted after SIGKILL. Inside a job of the repository's git queue.
  *
- * Every SpecTask folder that differs between the remote-tracking head (what the last sync read) and ours is judged:
+ * Every SpecTask folder our side changed since the remote-tracking head (what the last sync read) is judged:
  * 1. its claim ref is held by a process of THIS clone (same holder id and host, or this very process): ours, pushed;
  * 2. its claim is held by anyone else (a record we cannot read counts as another's): the whole folder is put back
  *    as the remote has it — whatever this clone wrote there was written under a claim it no longer has;
@@ -87,9 +87,13 @@ export async function fenceForeignFolders(git: GitRunner, c: FolderFenceContext)
   const cwd = c.worktreePath;
   const theirs = await rev(git, cwd, `refs/remotes/${c.remote}/${c.branch}`);
   if (!theirs) return [];
-  const changed = await git.run(['diff', '--name-only', '-z', '--no-renames', theirs, 'HEAD', '--', `${TASKS_DIR}/`], {
-    cwd,
-  });
+  // Our side only (from the merge base): what the remote changed and we lack is no concern of this push.
+  const changed = await git.run(
+    ['diff', '--name-only', '-z', '--no-renames', `${theirs}...HEAD`, '--', `${TASKS_DIR}/`],
+    {
+      cwd,
+    },
+  );
   const changedPaths = new Set(changed.split('\0'));
   const folders = new Map<string, string>();
   for (const p of changedPaths) {
@@ -120,7 +124,10 @@ export async function fenceForeignFolders(git: GitRunner, c: FolderFenceContext)
     if (!base || !(await workingAt(git, cwd, base, dir))) continue;
     const record = `${dir}/${METADATA_FILE}`;
     if ((await rev(git, cwd, `${base}:${record}`)) === (await rev(git, cwd, `${theirs}:${record}`))) continue;
-    const files = RUN_FILES.map((f) => `${dir}/${f}`).filter((f) => changedPaths.has(f));
+    const files: string[] = [];
+    for (const f of RUN_FILES.map((name) => `${dir}/${name}`))
+      if (changedPaths.has(f) && ((await rev(git, cwd, `${theirs}:${f}`)) || (await rev(git, cwd, `HEAD:${f}`))))
+        files.push(f); // one we deleted that the remote lacks too needs no putting back (nor can git restore it)
     if (!files.length) continue;
     fenced.push({ task, folder, reason: 'its claim is gone and the remote moved the task on meanwhile' });
     paths.push(...files);

@@ -219,6 +219,36 @@ describe('foreignFolderFence: folders whose claim another holds never reach the 
     assert.match(remoteFile(w, `${TWO}/design.md`), /The worker wrote this/);
   });
 
+  it("judges our side only: the remote's own changes to a folder another holds put nothing back", async () => {
+    const w = await seeded(track);
+    assert.ok(await clientIn(w.peer, 60_000).claim('000001'));
+    w.teammate({ [`${ONE}/tasks.md`]: '# Implementation Tasks: Login\n\n- [x] one\n- [ ] two\n' }, 'their tick');
+    git(w.wt, 'fetch', '-q', 'origin', `+${BRANCH}:refs/remotes/origin/${BRANCH}`); // read, not integrated yet
+    commitHere(w, { [`${TWO}/design.md`]: '# Design: Search\n\nOurs.\n' });
+    const head = git(w.wt, 'rev-parse', 'HEAD');
+    const fence = { worktreePath: w.wt, branch: BRANCH, remote: 'origin' };
+    assert.deepEqual(await fenceInQueue(w.registry.forRepo(w.repo), fence), []);
+    assert.equal(git(w.wt, 'rev-parse', 'HEAD'), head, 'no commit');
+  });
+
+  it("a claim whose record cannot be read (hostile or foreign) is another's", async () => {
+    const w = await seeded(track);
+    const remoteTasks = remoteFile(w, `${ONE}/tasks.md`);
+    const junk = git(w.peer, 'commit-tree', git(w.peer, 'rev-parse', 'HEAD^{tree}'), '-m', 'spectask claim {"v":1}');
+    git(w.peer, 'push', '-q', 'origin', `${junk}:refs/spectask/claims/000001`);
+    commitHere(w, { [`${ONE}/tasks.md`]: remoteTasks.replace('- [ ] one', '- [x] one') });
+    const fenced = await fenceInQueue(w.registry.forRepo(w.repo), {
+      worktreePath: w.wt,
+      branch: BRANCH,
+      remote: 'origin',
+    });
+    assert.deepEqual(
+      fenced.map((f) => [f.task, f.reason]),
+      [['000001', 'its claim is held by an unreadable claim']],
+    );
+    assert.equal(localFile(w, `${ONE}/tasks.md`), remoteTasks);
+  });
+
   it('knows the statuses an agent works in (those of orchestrator/phases.ts)', () => {
     assert.deepEqual(
       [...AGENT_STATUSES].sort(),
