@@ -157,7 +157,10 @@ function roundTrips(log: string): { fetch: number; list: number; push: number } 
   const by = new Map<string, number>();
   for (const l of lines) {
     const cmd = /\|(\S*git(?: -c \S+)* (?:fetch|push|ls-remote)[^|]*)/.exec(l)?.[1] ?? l.slice(0, 80);
-    const key = cmd.replace(/[0-9a-f]{40}/g, '<sha>').replace(/\d{6}/g, '<n>').slice(0, 160);
+    const key = cmd
+      .replace(/[0-9a-f]{40}/g, '<sha>')
+      .replace(/\d{6}/g, '<n>')
+      .slice(0, 160);
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   for (const [k, n] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`round trips: ${n}× ${k}`);
