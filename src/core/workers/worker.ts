@@ -184,8 +184,11 @@ export class Worker extends Disposable {
   private async poll(): Promise<void> {
     const o = this.opened?.orchestrator;
     if (!o || this.isDisposed) return;
-    // The last pass's push synced right before it ended: another sync now would read the same remote again.
-    if (performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
+    // The last pass's push synced right before it ended: another sync now would read the same remote again. With
+    // every slot held nothing is chosen from the branch, and each push syncs right before it (workerPublish.ts):
+    // a sync here would only replay our unpushed ticks once more (seconds, with many) and read the same remote.
+    const full = this.heldIds.size >= this.opts.maxAgents;
+    if (!full && performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
     await o.load();
     const claims = await this.client.observe();
     this.observed = claims;
