@@ -127,6 +127,46 @@ function countPushes(bare: string): string {
   return counter;
 }
 
+/**
+ * Counts a worker clone's round trips to the remote: git's file transport starts `git-upload-pack` for every
+ * fetch and `ls-remote` and `git-receive-pack` for every push; the clone's `remote.origin.uploadpack` and
+ * `receivepack` point at wrappers that log which git command (the caller's command line) made the trip.
+ */
+function traceRoundTrips(clone: string, log: string): void {
+  const dir = tempDir('spectask-bench-trace-');
+  for (const [kind, program] of [
+    ['upload', 'git-upload-pack'],
+    ['receive', 'git-receive-pack'],
+  ]) {
+    const wrapper = path.join(dir, kind);
+    const ancestors =
+      "p=$PPID; c=\"\"; for i in 1 2 3; do c=\"$c|$(tr '\\0' ' ' < /proc/$p/cmdline)\"; p=$(cut -d' ' -f4 /proc/$p/stat); done";
+    fs.writeFileSync(wrapper, `#!/bin/sh\n${ancestors}\necho "${kind} $c" >> '${log}'\nexec ${program} "$@"\n`, {
+      mode: 0o755,
+    });
+    git(clone, 'config', `remote.origin.${kind}pack`, wrapper);
+  }
+}
+
+/** The round trips `traceRoundTrips` logged, by kind: fetches, ls-remotes (listing only) and pushes. */
+function roundTrips(log: string): { fetch: number; list: number; push: number } {
+  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  const push = lines.filter((l) => l.startsWith('receive ')).length;
+  const list = lines.filter((l) => l.startsWith('upload ') && /\bls-remote\b/.test(l)).length;
+  // What made them, for a profile: each git command line with its shas and numbers taken out, most frequent first.
+  const by = new Map<string, number>();
+  for (const l of lines) {
+    const cmd = /\|(\S*git(?: -c \S+)* (?:fetch|push|ls-remote)[^|]*)/.exec(l)?.[1] ?? l.slice(0, 80);
+    const key = cmd
+      .replace(/[0-9a-f]{40}/g, '<sha>')
+      .replace(/\d{6}/g, '<n>')
+      .slice(0, 160);
+    by.set(key, (by.get(key) ?? 0) + 1);
+  }
+  for (const [k, n] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`round trips: ${n}× ${k}`);
+  return { fetch: lines.length - push - list, list, push };
+}
+
 export async function workersThroughput(): Promise<Figure[]> {
   try {
     const bare = seedQueued(TASKS, ITEMS);
@@ -135,6 +175,8 @@ export async function workersThroughput(): Promise<Figure[]> {
     const counter = countPushes(bare);
 
     const clones = Array.from({ length: WORKERS }, () => cloneOf(bare));
+    const trace = path.join(tempDir('spectask-bench-trips-'), 'trips.log');
+    for (const c of clones) traceRoundTrips(c, trace);
     const t0 = now();
     const workerArgs = ['worker', '--max-agents', String(AGENTS), '--until-idle', ...AGENT_OPTIONS];
     const runs = await Promise.all(clones.map((c) => cli(c, workerArgs, t0 + DEADLINE_MS)));
@@ -159,6 +201,8 @@ export async function workersThroughput(): Promise<Figure[]> {
     if ((!runs.some((r) => r.stopped) && workerDone !== TASKS) || (!localRun.stopped && localDone !== TASKS))
       throw new Error(`not every SpecTask was done: workers ${workerDone}, local ${localDone} of ${TASKS}`);
     const shape = `${WORKERS} workers × ${AGENTS} agents, ${TASKS} SpecTasks × ${ITEMS} items`;
+    const trips = roundTrips(trace);
+    const per = (n: number) => +(n / Math.max(1, workerDone)).toFixed(1);
     return [
       {
         metric: `SpecTasks per minute, ${shape}${cut(
@@ -180,6 +224,12 @@ export async function workersThroughput(): Promise<Figure[]> {
         value: refused / workerMinutes,
         unit: '/min',
         reference: { label: 'pushes the remote accepted per minute', value: pushes / workerMinutes, unit: '/min' },
+      },
+      {
+        // Counted at the remote's door (traceRoundTrips): every git process a worker started against it.
+        metric: `remote round trips per SpecTask (fetches ${per(trips.fetch)}, ls-remote ${per(trips.list)}, pushes ${per(trips.push)}), ${shape}`,
+        value: (trips.fetch + trips.list + trips.push) / Math.max(1, workerDone),
+        unit: '/SpecTask',
       },
     ];
   } finally {

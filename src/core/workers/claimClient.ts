@@ -100,6 +100,28 @@ export class ClaimClient {
   }
 
   /**
+   * Claims every one of `tasks` (each claim ref must not exist) in ONE atomic push with `withUpdates` (their status
+   * commit): all granted (`ok`), or none — one of them is another's now, or the design-docs head moved. An answer
+   * lost on the way back is told by the caller's next read of the claims holding the shas of `claims`.
+   */
+  async claimAll(
+    tasks: readonly string[],
+    withUpdates: readonly RefUpdate[] = [],
+  ): Promise<{ ok: boolean; claims: HeldClaim[] }> {
+    const claims = await Promise.all(
+      tasks.map(async (task) => {
+        const record = this.record(task, 0);
+        return { task, ref: claimRefOf(task), record, sha: await this.refs.commitMessage(formatClaimMessage(record)) };
+      }),
+    );
+    const pushed = await this.refs.push([
+      ...claims.map((c) => ({ ref: c.ref, expect: '', to: c.sha })),
+      ...withUpdates,
+    ]);
+    return { ok: pushed.ok, claims };
+  }
+
+  /**
    * Renews every claim in `held` (each a new sha, leased on the one we hold) atomically with `with`: the
    * heartbeat, and the fencing of every push of ours. Updates the claims in place when renewed. `lost` names
    * the claims the remote no longer holds for us.

@@ -7,7 +7,6 @@ import type { Orchestrator } from '../orchestrator/orchestrator';
 import { phaseOfStatus } from '../orchestrator/phases';
 import type { ClaimAnswer, RunClaims, RunStartTrigger } from '../orchestrator/runClaims';
 import { SerialPasses } from '../serialPasses';
-import { branchUpdates, leasesContained } from './branchUpdates';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
 import { workerName, type WorkerIdentity } from './claimRecord';
 import { FencedPublisher } from './fencedPublisher';
@@ -19,6 +18,7 @@ import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { makeStatusCommit } from './statusCommit';
 import { isAddressedTo, obeyStopRequests } from './stopRequests';
+import { publishFenced } from './workerPublish';
 
 /** The clone whose design-docs branch a local claimant publishes itself, fenced by its claims. */
 export interface ClaimantClone {
@@ -78,13 +78,16 @@ export class LocalClaims extends Disposable implements RunClaims {
   private readonly observer: LeaseObserver;
   /** Tasks being claimed by the launch gate's path (a resume, an orphan, a person's restart). */
   private readonly attempting = new Set<string>();
-  /** Claims whose release push is under way. */
-  private readonly releasing = new Set<string>();
   /** Tasks whose claim was lost: nothing of theirs may be pushed (SpecTask number → id; lostTasks.ts). */
   private readonly lost = new Map<string, string>();
   private losses = 0;
   private readonly publisher?: FencedPublisher;
   private orchestrator?: Orchestrator;
+  private readonly releases = new SerialPasses(
+    () => this.releaseNow(),
+    (e) => this.log('warn', `could not release finished claims: ${(e as Error).message.split('\n')[0]}`),
+    () => this.isDisposed,
+  );
   private readonly passes = new SerialPasses(
     () => this.pass(),
     (e) => this.log('warn', `reading the remote's claims failed: ${(e as Error).message}`),
@@ -282,42 +285,50 @@ export class LocalClaims extends Disposable implements RunClaims {
   }
 
   /**
-   * Claims of tasks whose agent worked here and has ended, their status out of its working phase: released in one
-   * push with the design-docs branch (its final status and ticks), leased on the claim — as a worker releases — so
-   * the task's end reaches the remote even when the store's own pushes keep being overtaken. A refused release
-   * stays held and is tried again on the next change or pass.
+   * Claims of tasks whose agent worked here and has ended, their status out of its working phase: ALL released in
+   * ONE atomic push with the design-docs branch (their final statuses and ticks), leased on every claim held — the
+   * worker's release (workerPublish.ts) — so the tasks' ends reach the remote even when the store's own pushes keep
+   * being overtaken, and tasks that finish together cost one push, not one each. One release at a time (requests
+   * meanwhile make one more pass). A refused release keeps its claims held, tried again on the next change or
+   * pass; a lost claim is final (the keeper's onDidLose).
    */
-  private async releaseFinished(): Promise<void> {
+  private releaseFinished(): Promise<void> {
+    this.releases.request();
+    return this.releases.whenIdle();
+  }
+
+  private async releaseNow(): Promise<void> {
     const o = this.orchestrator;
     if (!o) return;
     const working = o.fleet.state.working;
-    for (const [number, id] of [...this.held]) {
+    const done: [number: string, id: string][] = [];
+    for (const [number, id] of this.held) {
       const t = o.task(id);
-      if (working.has(id) || (t && phaseOfStatus(t.status))) {
-        this.armed.add(id);
-        continue;
-      }
-      // Claimed, but its working status not read yet (the claim's status commit is being integrated).
-      if ((t && !this.armed.has(id)) || this.releasing.has(number)) continue;
-      this.releasing.add(number);
-      try {
+      if (working.has(id) || (t && phaseOfStatus(t.status))) this.armed.add(id);
+      // Claimed, but its working status not read yet (the claim's status commit is being integrated): kept.
+      else if (!t || this.armed.has(id)) done.push([number, id]);
+    }
+    if (!done.length) return;
+    const clone = this.opts.clone;
+    const result = await publishFenced(
+      {
+        keeper: this.keeper,
+        refs: this.refs,
+        docsBranch: this.opts.branch,
+        resync: () => this.opts.sync.sync({ push: false }),
         // The release carries the branch: nothing of a task whose claim was lost may be on it (lostTasks.ts).
-        if (this.opts.clone && !(await this.restoreLost(this.opts.clone))) continue;
-        await this.opts.sync.sync({ push: false });
-        if (this.opts.clone) await this.fence(this.opts.clone);
-        const updates = await branchUpdates(this.opts.git, this.refs, this.opts.branch, []);
-        // A claim taken meanwhile (acquire runs beside the passes) may have moved the remote-tracking ref to its
-        // status commit before our branch integrated it: released now, the push would drop that commit from the
-        // remote, the task would read as queued again and start a second time. The next pass integrates it first.
-        if (!(await leasesContained(this.opts.git, updates))) continue;
-        if (!(await this.keeper.release(number, updates))) continue;
-        this.held.delete(number);
-        this.armed.delete(id);
-      } catch (e) {
-        this.log('warn', `could not release the claim on SpecTask ${number}: ${(e as Error).message.split('\n')[0]}`);
-      } finally {
-        this.releasing.delete(number);
-      }
+        ready: () => (clone ? this.restoreLost(clone) : Promise.resolve(true)),
+        fence: () => (clone ? this.fence(clone) : Promise.resolve()),
+      },
+      [],
+      done.map(([number]) => number),
+    );
+    if (result.kind === 'failed')
+      this.log('info', `releasing SpecTask ${done.map(([n]) => n).join(', ')} was refused: ${result.message}`);
+    if (result.kind !== 'pushed') return;
+    for (const [number, id] of done) {
+      this.held.delete(number);
+      this.armed.delete(id);
     }
   }
 

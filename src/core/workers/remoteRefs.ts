@@ -140,6 +140,32 @@ export class RemoteRefs {
     return (await this.git.run(['rev-parse', '--verify', '--end-of-options', `${localRef}^{commit}`])).trim();
   }
 
+  /**
+   * {@link fetchOne} and {@link mirror} in ONE fetch (one round trip): the remote's `ref` into `localRef` and its
+   * refs under `prefix` into `localPrefix` (forced, pruned). The sha of `ref`, or undefined when the remote has none.
+   */
+  async fetchOneWithMirror(
+    ref: string,
+    localRef: string,
+    prefix: string,
+    localPrefix: string,
+  ): Promise<string | undefined> {
+    for (const r of [ref, localRef, `${prefix}x`, `${localPrefix}x`]) assertFullRefName(r, 'ref');
+    const fetch = ['-c', 'fetch.fsckObjects=true', 'fetch', '--prune', '--no-tags', '--quiet', '--no-write-fetch-head'];
+    const specs = [`+${ref}:${localRef}`, `+${prefix}*:${localPrefix}*`];
+    const got = await inCloneFetchLock(this.git, () =>
+      this.git.run([...fetch, '--end-of-options', this.remote, ...specs], { env: NO_PROMPT }).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /couldn't find remote ref/i.test(e.stderr)) return false;
+          throw e;
+        },
+      ),
+    );
+    if (!got) return undefined;
+    return (await this.git.run(['rev-parse', '--verify', '--end-of-options', `${localRef}^{commit}`])).trim();
+  }
+
   /** Local refs under `prefix` with their commit messages: ref → {sha, message}. */
   async readLocal(prefix: string): Promise<Map<string, { sha: string; message: string }>> {
     assertFullRefName(`${prefix}x`, 'ref prefix');

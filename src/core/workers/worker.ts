@@ -21,7 +21,7 @@ import { fenceInQueue } from './foreignFolderFence';
 import { restoreLostTasks } from './lostTasks';
 import { RemoteRefs } from './remoteRefs';
 import { chooseClaims } from './workerSchedule';
-import { claimQueued as claimQueuedTask } from './queuedClaim';
+import { claimQueuedBatch } from './queuedClaim';
 import { isAddressedTo, obeyStopRequests } from './stopRequests';
 import { publishFenced } from './workerPublish';
 
@@ -185,8 +185,11 @@ export class Worker extends Disposable {
   private async poll(): Promise<void> {
     const o = this.opened?.orchestrator;
     if (!o || this.isDisposed) return;
-    // The last pass's push synced right before it ended: another sync now would read the same remote again.
-    if (performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
+    // The last pass's push synced right before it ended: another sync now would read the same remote again. With
+    // every slot held nothing is chosen from the branch, and each push syncs right before it (workerPublish.ts):
+    // a sync here would only replay our unpushed ticks once more (seconds, with many) and read the same remote.
+    const full = this.heldIds.size >= this.opts.maxAgents;
+    if (!full && performance.now() - this.lastSyncEnd > (this.opts.pollMs ?? 1_000)) await this.integrate();
     await o.load();
     const claims = await this.client.observe();
     this.observed = claims;
@@ -275,18 +278,25 @@ export class Worker extends Disposable {
       docsBranch: this.docsBranch(),
       note: `claimed by ${workerName(this.identity)}`,
     };
-    // Claimed one after another, then ONE sync brings their status commits in, then each run starts; until its
-    // start the launch gate keeps any other start (an orphan relaunch) off a task just claimed, and no release
-    // takes it. A failed sync leaves them for the next pass.
-    for (const d of chooseClaims(o.taskViews(), claimed, this.opts.maxAgents - this.heldIds.size)) {
-      const t = o.task(d.taskId);
-      if (!t) continue;
-      const got = await claimQueuedTask(deps, t.number, d.trigger);
-      if (!got) continue; // another worker won: the next pass reads again
-      this.keeper.hold(got.held, got.start);
-      this.heldIds.set(got.held.task, t.id);
-      this.adopting.add(t.id);
-      this.unstarted.push({ ...got, id: t.id });
+    // All claimed in ONE atomic push (claim refs + one status commit; queuedClaim.ts), then ONE sync brings the
+    // status commit in, then each run starts; until its start the launch gate keeps any other start (an orphan
+    // relaunch) off a task just claimed, and no release takes it. A failed sync leaves them for the next pass.
+    const free = this.opts.maxAgents - this.heldIds.size;
+    const ids = new Map<string, string>();
+    const choose = (taken: ReadonlySet<string>) =>
+      chooseClaims(o.taskViews(), new Set([...claimed, ...taken]), free).flatMap((d) => {
+        const number = o.task(d.taskId)?.number;
+        if (number) ids.set(number, d.taskId);
+        return number ? [{ task: number, trigger: d.trigger }] : [];
+      });
+    // Nothing to choose by what this pass read: no round trip.
+    const got = choose(new Set()).length ? await claimQueuedBatch(deps, choose) : { held: [], start: 0 };
+    for (const held of got.held) {
+      const id = ids.get(held.task)!;
+      this.keeper.hold(held, got.start);
+      this.heldIds.set(held.task, id);
+      this.adopting.add(id);
+      this.unstarted.push({ held, start: got.start, id });
     }
     if (!this.unstarted.length) return;
     await this.integrate();

@@ -27,8 +27,13 @@ export function chooseClaims(
     tasks.map((t) => ({
       id: t.id,
       number: t.number,
-      // A working task is someone's (ours count in `free` already); it must not use up a slot here.
-      status: t.status === 'spec_generation' || t.status === 'implementation' ? 'implementation_review' : t.status,
+      // A working task is someone's (ours count in `free` already); it must not use up a slot here. Nor a claimed
+      // one that still reads queued here (its claim's status commit not integrated yet): chosen first, then
+      // dropped as claimed, it left the free tasks behind it unchosen — and an `--until-idle` worker stopped.
+      status:
+        t.status === 'spec_generation' || t.status === 'implementation' || claimed.has(t.number)
+          ? 'implementation_review'
+          : t.status,
       priorityRank: PRIORITY_RANK[t.record?.priority ?? 'medium'],
       dependsOn: t.record?.dependsOn ?? [],
     })),

@@ -44,6 +44,15 @@ describe('worker parts: what to claim, the status commit, the command line', fun
     assert.deepEqual(chooseClaims(tasks, new Set(), 0), []);
   });
 
+  it('claimed SpecTasks that still read queued here take no slot: the free ones behind them are chosen', () => {
+    // Another worker claimed 1-3; this clone has not integrated their status commits yet.
+    const tasks = [1, 2, 3, 4, 5].map((n) => task(n, 'queued_implementation'));
+    assert.deepEqual(
+      chooseClaims(tasks, new Set(['000001', '000002', '000003']), 2).map((d) => d.taskId),
+      ['000004', '000005'],
+    );
+  });
+
   it('builds the status commit on the remote head with plumbing, leaving the worktree alone', async () => {
     const repo = makeCleanRepo();
     const rel = 'design/tasks/000007_add-login';
