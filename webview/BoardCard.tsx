@@ -2,11 +2,10 @@ import { Component, createRef } from 'preact';
 import { PHASE_LABELS, type FleetAgentCard } from '../src/protocol/fleet';
 import { CardActions } from './CardActions';
 import { CARD_KEYS_HINT_ID, sameCard } from './AgentTaskCard';
+import { mayMove } from './motionBudget';
+import { prefersReducedMotion } from './reducedMotion';
 import { syncTabStops } from './tabStops';
 import type { HostApi } from './vscodeApi';
-
-/** Every Board card has this height (px, the gap included), so a column can draw only the cards in view. */
-export const BOARD_ROW_PX = 124;
 
 interface Props {
   card: FleetAgentCard;
@@ -106,8 +105,13 @@ export class BoardCard extends Component<Props> {
     syncTabStops(this.el.current, () => this.props.active);
   }
 
-  override componentDidUpdate(): void {
+  override componentDidUpdate(previous: Props): void {
     syncTabStops(this.el.current, () => this.props.active);
+    // A bar easing forward is motion like the grid's: counted, so that while the fleet ticks faster than a
+    // person can follow the page goes calm and bars jump. Each easing bar is a composited animation (its own
+    // layer, and the layers its neighbours then need): 50 live cards at 20 snapshots a second kept the Board's
+    // frames at two.
+    if (previous.card.progress.done !== this.props.card.progress.done && !prefersReducedMotion()) mayMove();
   }
 
   override shouldComponentUpdate(next: Props): boolean {

@@ -1,18 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BOARD_COLUMN_LABELS, type BoardColumn as Column, type FleetAgentCard } from '../src/protocol/fleet';
 import { backendLabelOf } from './backendLabel';
-import { BOARD_ROW_PX, BoardCard } from './BoardCard';
+import { BoardCard } from './BoardCard';
+import { BOARD_ROW_PX, visibleRange } from './boardWindow';
 import type { HostApi } from './vscodeApi';
-
-/** Cards drawn above and below the visible ones, so that arrows and a quick scroll find them already there. */
-const OVERSCAN = 3;
-
-/** The rows of a column to draw: those in view (plus the overscan), and the active card wherever it is. */
-export function visibleRange(count: number, scrollTop: number, height: number): { from: number; to: number } {
-  const from = Math.max(0, Math.floor(scrollTop / BOARD_ROW_PX) - OVERSCAN);
-  const to = Math.min(count, Math.ceil((scrollTop + height) / BOARD_ROW_PX) + OVERSCAN);
-  return { from, to };
-}
 
 interface Props {
   column: Column;

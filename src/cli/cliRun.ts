@@ -1,4 +1,4 @@
-import { DesignDocsSyncError } from '../core/docs/designDocsSync';
+import { DesignDocsSyncError } from '../core/docs/designDocsSyncResult';
 import { RepositoryRefusedError } from '../core/git/gitErrors';
 import { parseArgs, UsageError, type ParsedArgs } from './cliArgs';
 import { VALUE_OPTIONS } from './cliOptions';

@@ -11,18 +11,13 @@ import { GitQueueRegistry } from '../core/git/gitQueue';
 import { dependencyProblem, parseTaskRefs } from '../core/orchestrator/dependencies';
 import { describePredictionCheck } from '../core/orchestrator/overlap/predictedFiles';
 import { taskStanding } from '../core/orchestrator/overlap/taskStanding';
+import type { DesignDocsCommandName } from './designDocsCommandNames';
 import { allowOnly, expectPositionals, optionValue, UsageError, type ParsedArgs } from './cliArgs';
+import { writeJson, writeText, type CliIO } from './cliOutput';
 import { checklistJson, taskDetailsJson, taskJson } from './jsonShapes';
-import { jsonSafe, terminalSafe } from './terminalText';
+import { listCommand, STORE_OPTIONS } from './listCommand';
 
-/** Where a command writes. */
-export interface CliIO {
-  out: NodeJS.WritableStream;
-  /** Working directory for relative paths and the default `--repo`. */
-  cwd: string;
-}
-
-const STORE_OPTIONS = ['repo', 'branch', 'json'];
+export type { CliIO } from './cliOutput';
 
 /** `spectask init`: create or adopt the design-docs branch and worktree, repairing what is broken. */
 export async function initCommand(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -116,28 +111,6 @@ export async function dependsOnCommand(args: ParsedArgs, io: CliIO): Promise<num
     if (args.options.has('json')) writeJson(io, { id: t.id, dependsOn: rec.dependsOn });
     else
       writeText(io, `SpecTask ${t.id} depends on ${deps.length ? deps.map((d) => `#${d}`).join(', ') : 'nothing'}\n`);
-    return 0;
-  });
-}
-
-/** `spectask list [--json]`. */
-export async function listCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  allowOnly(args, STORE_OPTIONS);
-  expectPositionals(args, 0, 'spectask list [--json]');
-  return withStore(args, io, false, async (dd) => {
-    const tasks = await dd.store.list();
-    if (args.options.has('json')) {
-      writeJson(io, { branch: dd.location.branch, worktreePath: dd.location.worktreePath, tasks: tasks.map(taskJson) });
-      return 0;
-    }
-    if (tasks.length === 0) writeText(io, `no SpecTasks yet on '${dd.location.branch}' (spectask create <title>)\n`);
-    for (const t of tasks) {
-      const progress = t.progress ? `${t.progress.done}/${t.progress.total}` : '-';
-      writeText(
-        io,
-        `${t.id.padEnd(8)} ${(t.status ?? '-').padEnd(24)} ${progress.padStart(7)}  ${t.title}${t.problems.length ? `  (${t.problems.length} problem${t.problems.length > 1 ? 's' : ''})` : ''}\n`,
-      );
-    }
     return 0;
   });
 }
@@ -262,15 +235,6 @@ function writeFocus(
     );
 }
 
-function writeJson(io: CliIO, value: unknown): void {
-  io.out.write(`${jsonSafe(value, 2)}\n`);
-}
-
-/** Writes text for a person: controls and bidi controls from the branch are never printed raw. */
-function writeText(io: CliIO, text: string): void {
-  io.out.write(terminalSafe(text));
-}
-
 /** Opens the store for `--repo` (default: cwd), runs `fn`, and always releases the store. */
 async function withStore(
   args: ParsedArgs,
@@ -295,7 +259,9 @@ async function withStore(
 }
 
 /** The commands on the design-docs branch alone: what the small CLI entry (cliEntry.ts) runs itself. */
-export const DESIGN_DOCS_COMMANDS = {
+export const DESIGN_DOCS_COMMANDS: Readonly<
+  Record<DesignDocsCommandName, (args: ParsedArgs, io: CliIO) => Promise<number>>
+> = {
   init: initCommand,
   create: createCommand,
   'depends-on': dependsOnCommand,
@@ -303,4 +269,4 @@ export const DESIGN_DOCS_COMMANDS = {
   show: showCommand,
   checklist: checklistCommand,
   mark: markCommand,
-} as const;
+};

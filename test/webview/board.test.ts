@@ -3,16 +3,17 @@ import type { FleetAgentCard } from '../../src/protocol/fleet';
 import type { SpecTaskStatus } from '../../src/core/orchestrator/statusMachine';
 import { boardColumnOf, boardMovesOf } from '../../src/core/orchestrator/fleetCardFacts';
 import { fleetPhaseOf } from '../../src/core/orchestrator/fleetView';
-import { makeCard, snapshotOf } from './support/fleetFixtures';
+import { checklist, makeCard, snapshotOf } from './support/fleetFixtures';
 import { dashboardSession } from './support/dashboardSession';
 import type { DashboardPage } from './support/harness';
+import { BOARD_ROW_PX } from '../../webview/boardWindow';
 
 // page.evaluate callbacks run in the page; the root tsconfig has no DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: any, window: any;
+declare const document: any, window: any, getComputedStyle: any;
 
 /** A card as the host builds it for a SpecTask in `status`: phase, Board column and moves from the status table. */
-const cardIn = (i: number, status: SpecTaskStatus, over: Partial<FleetAgentCard> = {}): FleetAgentCard =>
+const cardIn = (i: number, status: SpecTaskStatus, over: Parameters<typeof makeCard>[1] = {}): FleetAgentCard =>
   makeCard(i, { phase: fleetPhaseOf(status), column: boardColumnOf(status), moves: boardMovesOf(status), ...over });
 
 const STATUSES: SpecTaskStatus[] = [
@@ -132,5 +133,64 @@ describe('dashboard Board layout (real Chromium)', function () {
     );
     assert.ok((await d!.page.locator('article.card').count()) < 60);
     await d!.screenshot('webview-board-200-dark');
+  });
+  it('draws the cards in view of a scrolled column and one more each side, and arrows reach every card in turn', async () => {
+    const cards = Array.from({ length: 120 }, (_, i) => cardIn(i, i % 2 ? 'backlog' : 'done'));
+    await openBoard(cards, 1280);
+    const column = '.board-column[data-column="backlog"]';
+    const backlog = cards.filter((c) => c.column === 'backlog').map((c) => c.taskId);
+    const drawnIds = () =>
+      d!.page.locator(`${column} article.card`).evaluateAll((els) => els.map((e: any) => e.dataset.taskId));
+    // Scrolled to its middle, the column draws the cards now in view (the frame after the scroll).
+    const scroller = d!.page.locator(`${column} .board-scroll`);
+    const view = await scroller.evaluate(
+      (e, top) => {
+        e.scrollTop = top;
+        return { top: e.scrollTop, height: e.clientHeight };
+      },
+      30 * BOARD_ROW_PX + 40,
+    );
+    const first = Math.floor(view.top / BOARD_ROW_PX);
+    const last = Math.ceil((view.top + view.height) / BOARD_ROW_PX) - 1;
+    await d!.page.waitForFunction(
+      (id) => document.querySelector(`article.card[data-task-id="${id}"]`) !== null,
+      backlog[last],
+    );
+    const drawn = await drawnIds();
+    for (let i = first; i <= last; i++) assert.ok(drawn.includes(backlog[i]), `card ${i} in view is drawn`);
+    // What is drawn: the rows in view, one more each side, and the active card (the first) wherever it is.
+    assert.ok(drawn.length <= last - first + 1 + 2 + 1, `${drawn.length} drawn for ${last - first + 1} rows in view`);
+    const inView = await d!.page.locator(`article.card[data-task-id="${backlog[first + 1]}"]`).boundingBox();
+    const box = (await scroller.boundingBox())!;
+    assert.ok(inView && inView.y >= box.y && inView.y + inView.height <= box.y + box.height, 'drawn where it shows');
+    // Down the whole column by arrow: each card in turn takes the focus, drawn as it is reached.
+    await scroller.evaluate((e) => (e.scrollTop = 0));
+    await d!.page.locator(`article.card[data-task-id="${backlog[0]}"]`).focus();
+    const reached = [backlog[0]];
+    for (let i = 1; i < backlog.length; i++) {
+      await d!.page.keyboard.press('ArrowDown');
+      reached.push(await d!.page.evaluate(() => document.activeElement?.getAttribute('data-task-id')));
+    }
+    assert.deepEqual(reached, backlog, 'focus moved through every card of the column in order');
+    assert.ok((await drawnIds()).length <= last - first + 1 + 2 + 1, 'still only a window is drawn');
+  });
+
+  it('lets progress bars jump instead of easing while the fleet ticks faster than a person can follow', async () => {
+    const fleet = (tick: number) =>
+      snapshotOf(
+        Array.from({ length: 8 }, (_, i) =>
+          cardIn(i, 'implementation', { runLive: true, items: checklist(30, (tick + i) % 29) }),
+        ),
+      );
+    await openBoard(fleet(0).cards, 1280);
+    const bar = d!.page.locator('.board-card .progress-fill').first();
+    assert.notEqual(await bar.evaluate((e) => getComputedStyle(e).transitionDuration), '0s', 'calm: bars ease');
+    for (let tick = 1; tick <= 4; tick++) await d!.snapshot(1 + tick, fleet(tick)); // 8 bars move each time
+    assert.equal(
+      await d!.page.evaluate(() => document.documentElement.hasAttribute('data-motion-flood')),
+      true,
+      'the page should be calm',
+    );
+    assert.equal(await bar.evaluate((e) => getComputedStyle(e).transitionDuration), '0s', 'progress bars jump');
   });
 });

@@ -78,4 +78,25 @@ describe('CLI bundles: dist/cli.js runs the design-docs commands without the who
       assert.deepEqual({ code: viaBin.code, out: viaBin.out, err: viaBin.err }, inProcess, name);
     }
   });
+  it('`list` evaluates only what reads: the modules of the commands that write are not run', () => {
+    const root = makeRepo();
+    assert.equal(spectask(path.join(DIST, 'cli.js'), root, 'create', 'Add login').code, 0);
+    // Node's own modules that only the writing side needs (a commit's object: zlib; a record's hash: crypto).
+    const probe = path.join(tempDir(), 'probe.js');
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (zlib|crypto)$/.test(m)))));`,
+    );
+    const loaded = (argv: string[]) => {
+      const r = spawnSync(process.execPath, ['--require', probe, path.join(DIST, 'cli.js'), ...argv], {
+        cwd: root,
+        env: GIT_ENV,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(/LOADED (.*)$/.exec(r.stderr)![1]) as string[];
+    };
+    assert.deepEqual(loaded(['list', '--json']), []);
+    assert.notDeepEqual(loaded(['show', '1']), [], 'the probe sees what a command that writes evaluates');
+  });
 });
