@@ -12,8 +12,9 @@ export const OUTPUT_GRACE_AFTER_EXIT_MS = 50;
 
 /**
  * Starts git once and resolves with its stdout (untrimmed) as soon as it has exited and its output is closed;
- * rejects with a {@link GitCommandFailure}: git's stderr, else its stdout (`commit` says "nothing to commit"
- * there), else its exit code; a command a signal ended says so (GIT_KILLED_BY_SIGNAL). Nothing waits after a
+ * rejects with a {@link GitCommandFailure}: git's stdout and stderr when it wrote to stderr, else its stdout
+ * (`commit` says "nothing to commit" there), else its exit code; a command a signal ended says so
+ * (GIT_KILLED_BY_SIGNAL). Nothing waits after a
  * command that printed nothing (simple-git waited 50 ms then, issue 24). `argv` and `env` are final: the
  * caller checked them (gitCommand.ts). No stdin: no command of ours reads it, and none can wait on it.
  */
@@ -37,7 +38,9 @@ export function spawnGit(
       const stderr = Buffer.concat(err).toString('utf8');
       // No exit code: a signal ended git (SIGBUS when a file it had mapped was truncated under it).
       if (code === null) return reject(failure(`${GIT_KILLED_BY_SIGNAL}\n${stderr}`, true));
-      reject(failure(stderr || stdout || `git exited with code ${code}`, true));
+      // Both streams when git wrote to stderr, as simple-git gave them: `push --porcelain` says why a ref was
+      // refused on stdout ("[rejected] (stale info)") and only "failed to push some refs" on stderr.
+      reject(failure(stderr ? stdout + stderr : stdout || `git exited with code ${code}`, true));
     };
     const child = spawn(binary, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     child.stdout.on('data', (d: Buffer) => out.push(d));

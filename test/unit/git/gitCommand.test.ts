@@ -76,12 +76,15 @@ describe('the git command path (no wait after a silent command; the checks simpl
     assert.equal(git(root, 'rev-parse', 'silent'), git(root, 'rev-parse', 'HEAD'));
   });
 
-  it("a failure reads as before: git's stderr, else its stdout, else its exit code; a missing git or folder says so", async () => {
+  it("a failure reads as before: git's stdout and stderr, else its stdout, else its exit code; a missing git or folder says so", async () => {
     const root = makeCleanRepo();
     const g = runner(root);
     const stderr = await failureOf(g.run(['rev-parse', '--verify', 'no-such-ref']));
     assert.match(stderr.stderr, /fatal: Needed a single revision/);
     assert.equal(await g.tryRun(['rev-parse', '--verify', '-q', 'no-such-ref']), undefined, 'silent failure');
+    // Both streams when git wrote to stderr (`push --porcelain` says why a ref was refused on stdout).
+    const both = await failureOf(g.run(['rev-parse', 'HEAD', 'no-such-ref']));
+    assert.match(both.stderr, new RegExp(`^${git(root, 'rev-parse', 'HEAD').trim()}\n.*fatal: .*no-such-ref`, 's'));
     const silent = await failureOf(g.run(['rev-parse', '--verify', '-q', 'no-such-ref']));
     assert.equal(silent.stderr, 'git exited with code 1');
     const nothing = await failureOf(g.run(['commit', '-q', '-m', 'nothing']));
