@@ -43,8 +43,9 @@ export function spawnGit(
       reject(failure(stderr ? stdout + stderr : stdout || `git exited with code ${code}`, true));
     };
     const child = spawn(binary, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    let heard = false;
+    child.stdout.on('data', (d: Buffer) => ((heard = true), out.push(d)));
+    child.stderr.on('data', (d: Buffer) => ((heard = true), err.push(d)));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
@@ -54,8 +55,18 @@ export function spawnGit(
         return reject(failure(`cannot run git in ${cwd}: the folder does not exist`, false));
       reject(failure(e.message, false));
     });
+    // The grace is judged after a poll of the pipes (setImmediate runs after it): a busy event loop can reach
+    // the timer before it has read output git wrote before it exited, and a cut-off `commit-tree` answered ''
+    // (a claim pushed as `:<ref>`, a delete, in the faults tier's claim races). Output still coming: wait on.
+    const waitForOutput = (code: number | null) => {
+      heard = false;
+      grace = setTimeout(
+        () => setImmediate(() => (heard ? waitForOutput(code) : finish(code))),
+        OUTPUT_GRACE_AFTER_EXIT_MS,
+      );
+    };
     child.on('exit', (code) => {
-      if (!settled) grace = setTimeout(() => finish(code), OUTPUT_GRACE_AFTER_EXIT_MS);
+      if (!settled) waitForOutput(code);
     });
     child.on('close', (code) => finish(code));
   });
