@@ -138,11 +138,10 @@ export class DocCommitter extends Disposable {
   async commitFiles(git: GitRunner, files: readonly string[], message: string): Promise<string | undefined> {
     const cwd = this.worktreePath;
     const paths = await existingOrTracked(git, cwd, [...files]);
-    // `-A` with explicit paths also records deletions; nothing outside these paths is staged. `--verbose`
-    // (like `commit` without `-q`) makes git print, which spares simple-git's 50 ms wait on silent commands.
+    // `-A` with explicit paths also records deletions; nothing outside these paths is staged.
     if (paths.length) {
       const addStartedAt = Date.now();
-      await git.run(['add', '-A', '--verbose', '--', ...paths], { cwd });
+      await git.run(['add', '-A', '--', ...paths], { cwd });
       if (await mayHaveStagedTornWrite(cwd, paths, addStartedAt)) {
         const emptied = (await restageTornWrites(git, cwd, paths)).filter(isChecklist);
         // A checklist still empty after the wait is an agent killed between its truncate and its write: its
@@ -153,11 +152,11 @@ export class DocCommitter extends Disposable {
       }
     }
     // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
-    // do not apply to them and must not make a tick fail. `-q`: see quietCommit.
+    // do not apply to them and must not make a tick fail. `-q`: see commitWholeFiles.
     const env = (this.identity ??= await commitIdentityEnv(git, cwd));
     const parent = this.committedHead().current();
     const out = await git
-      .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message], { cwd, env, quiet: true })
+      .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message], { cwd, env })
       .then(
         (o) => o,
         (e: unknown) => {
@@ -187,7 +186,6 @@ export class DocCommitter extends Disposable {
         .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', ...extra, '--only', '--', ...paths], {
           cwd,
           env: this.identity,
-          quiet: true,
         })
         .then(
           (o) => o,

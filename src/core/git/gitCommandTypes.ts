@@ -7,17 +7,12 @@ export interface GitCommandRequest {
   args: readonly string[];
   /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}); the rest is inherited. */
   env?: Record<string, string>;
-  /**
-   * The command prints nothing when it succeeds and its whole argv is the caller's own: it runs without
-   * simple-git and its 50 ms wait after silent commands (gitQuietCommand.ts).
-   */
-  quiet?: boolean;
 }
 
 /** How a git command failed, in a form that survives a process or thread boundary. */
 export interface GitCommandFailure {
   message: string;
-  /** simple-git ran git and git exited non-zero (as opposed to a spawn or plumbing failure). */
+  /** Git ran and exited non-zero or was ended by a signal (as opposed to a refusal, a spawn or plumbing failure). */
   gitError: boolean;
 }
 
@@ -30,7 +25,7 @@ export interface GitExecutor {
   run(req: GitCommandRequest): Promise<string>;
 }
 
-/** Environment variables we set ourselves; simple-git blocks every other GIT_* variable by default. */
+/** Environment variables we set ourselves; the environment guard (gitGuard.ts) refuses every other GIT_* variable. */
 export const ALLOWED_EXTRA_ENV = [
   'GIT_INDEX_FILE',
   'GIT_AUTHOR_NAME',

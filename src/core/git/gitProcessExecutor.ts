@@ -49,7 +49,6 @@ export class ProcessGitExecutor implements GitExecutor {
         cwd: req.cwd,
         args: [...req.args],
         ...(req.env ? { env: req.env } : {}),
-        ...(req.quiet ? { quiet: true } : {}),
         ...(baseEnv ? { baseEnv } : {}),
       };
       child.send(message, (e) => {

@@ -11,8 +11,8 @@ export interface GitRunOptions {
   /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}). */
   env?: Record<string, string>;
   /**
-   * The command prints nothing when it succeeds (`commit -q`) and every argument is the caller's own: run
-   * without simple-git's 50 ms wait after a silent command (gitQuietCommand.ts).
+   * @deprecated Changes nothing: every command now finishes as soon as git does. (It chose the path without
+   * simple-git's 50 ms wait after a command that printed nothing; there is no other path left.)
    */
   quiet?: boolean;
 }
@@ -31,16 +31,12 @@ export const DEFAULT_SIGNAL_RETRY_DELAYS_MS: readonly number[] = [10, 50];
 export const DEFAULT_LOCK_RETRY_DELAYS_MS: readonly number[] = [20, 40, 80, 160, 320, 500, 750, 1000, 1000];
 
 /**
- * Runs git commands through simple-git and turns failures into {@link GitCommandError}. The processes are
- * started by the process's git executor ({@link defaultGitExecutor}: a small helper process by default), so
- * the caller's process never forks itself.
- *
- * Performance note: simple-git waits an extra 50 ms after a command that printed nothing at all (its
- * completion plugin). Hot paths therefore use commands that print something (`add --verbose`, `rev-parse`),
- * or run a silent command of their own making as `quiet` (the design-docs `commit -q`), which keeps a tick
- * close to the cost of the git processes themselves. A command that fails
- * because another process holds a `*.lock` is retried with backoff, then the `onStuckLock` hook may remove a
- * stale lock. Writes should go through a {@link GitQueue}, which owns one runner per repository.
+ * Runs git commands and turns failures into {@link GitCommandError}. The processes are started by the
+ * process's git executor ({@link defaultGitExecutor}: a small helper process by default), so the caller's
+ * process never forks itself; every command there is checked and hardened the same way (gitCommand.ts) and
+ * finishes as soon as git does, whether it printed or not. A command that fails because another process holds
+ * a `*.lock` is retried with backoff, then the `onStuckLock` hook may remove a stale lock. Writes should go
+ * through a {@link GitQueue}, which owns one runner per repository.
  */
 export class GitRunner {
   constructor(
@@ -97,7 +93,6 @@ export class GitRunner {
         cwd,
         args,
         ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}),
-        ...(options.quiet ? { quiet: true } : {}),
       });
     } catch (e) {
       const { message: msg, gitError } = e as GitCommandFailure;

@@ -33,7 +33,6 @@ export class WorkerGitExecutor implements GitExecutor {
         cwd: req.cwd,
         args: [...req.args],
         ...(req.env ? { env: req.env } : {}),
-        ...(req.quiet ? { quiet: true } : {}),
       } satisfies GitWorkerRequest);
     });
   }
