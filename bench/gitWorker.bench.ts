@@ -39,7 +39,7 @@ interface Measured {
 
 async function measure(executor: GitExecutor, repo: string): Promise<Measured> {
   const runner = new GitRunner(repo, 'git', undefined, [], executor);
-  await runner.run(['rev-parse', 'HEAD']); // warm-up: the helper starts, simple-git loads
+  await runner.run(['rev-parse', 'HEAD']); // warm-up: the helper starts and loads the git runner
   // A host is never idle: it allocates as it handles events, so it writes to fresh pages all the time.
   let churn: unknown[] = [];
   const churnTimer = setInterval(() => (churn = Array.from({ length: 2000 }, (_, i) => ({ i, s: `y${i}` }))), 2);

@@ -109,7 +109,6 @@ export class CodeWorktrees {
         return { created: false };
       }
       if (here && !exists) await git.run(['worktree', 'prune']);
-      // Not `--quiet`: a failure without a word costs simple-git a 50 ms wait, before every new task's first run.
       const branchExists = (await git.tryRun(['rev-parse', '--verify', `refs/heads/${wt.branch}`])) !== undefined;
       await fs.mkdir(path.dirname(wt.path), { recursive: true });
       if (branchExists) await git.run(['worktree', 'add', '--end-of-options', wt.path, wt.branch]);
@@ -139,8 +138,6 @@ export class CodeWorktrees {
 
   /** Uncommitted changes in the worktree. Read-only, so it does not wait for the queue. */
   async status(wt: CodeWorktree): Promise<WorktreeStatus> {
-    // `--branch` prints a `## branch` line even for a clean tree: a silent git command costs simple-git a 50 ms
-    // wait, and the implementation verdict asks this at the end of every run (issue 24).
     const out = await this.queue.git.run(['status', '--porcelain', '--branch', '--untracked-files=all'], {
       cwd: wt.path,
     });

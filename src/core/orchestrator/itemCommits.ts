@@ -30,8 +30,7 @@ export class ItemCommits {
 
   /** Commits every ticked item that has no commit yet; resolves with the subjects committed. */
   commitTicked(task: CommitTask, items: readonly ChecklistItem[]): Promise<string[]> {
-    // Nothing ticked, nothing to commit: no job, and no `git log` of a new branch, which prints nothing (a silent
-    // command costs simple-git a 50 ms wait) before every first run's start (issue 24).
+    // Nothing ticked, nothing to commit: no job and no `git log` of a new branch before every first run's start.
     if (!items.some((i) => i.state === 'done')) return Promise.resolve([]);
     return this.worktrees.queue.enqueue(`commit items of ${task.worktree.branch}`, async (git) => {
       const missing = itemsWithoutCommit(items, await branchCommits(git, task.worktree), task.number);
@@ -49,7 +48,6 @@ export class ItemCommits {
   commitLeftovers(task: CommitTask, what: string): Promise<boolean> {
     return this.worktrees.queue.enqueue(`commit leftovers of ${task.worktree.branch}`, async (git) => {
       const cwd = task.worktree.path;
-      // `--branch` prints a `## branch` line even for a clean tree (a silent command costs simple-git 50 ms).
       const status = (await worktreeChanges(git, cwd)).join('\n');
       // The integration queue merged the base into the branch for the agent: this commit concludes that merge.
       const merging = await isMerging(git, cwd);
@@ -103,10 +101,8 @@ export async function commitWorktree(
 ): Promise<void> {
   const cwd = task.worktree.path;
   await assertIdentity(git, cwd);
-  // `--verbose`, and `commit` without `--quiet`, print something: a silent git command costs simple-git a 50 ms
-  // wait, and these run in the repository's one queue, ahead of every other agent's tick (issue 24). `add` still
-  // prints nothing when there is nothing to stage (the second item of two ticked at once, a tick without code
-  // changes): `status`, whose `--branch` line always prints, asks first.
+  // These run in the repository's one queue, ahead of every other agent's tick: `add` only when `status` found
+  // something to stage (the second item of two ticked at once, a tick without code changes, has nothing).
   if (opts.changes ?? (await worktreeChanges(git, cwd)).length > 0)
     await git.run(['add', '--all', '--verbose', '--', '.'], { cwd });
   await git.run(

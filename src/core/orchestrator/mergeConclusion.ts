@@ -10,7 +10,6 @@ const MAX_SCANNED_BYTES = 8 * 1024 * 1024;
 
 /** Whether a merge is in progress in the worktree: the integration queue merged the base into the task branch. */
 export async function isMerging(git: GitRunner, cwd: string): Promise<boolean> {
-  // Not `--quiet`: a failure without a word costs simple-git a 50 ms wait, at the end of every implementation run.
   return (await git.tryRun(['rev-parse', '--verify', 'MERGE_HEAD'], { cwd })) !== undefined;
 }
 

@@ -25,8 +25,6 @@ export async function revParse(git: GitRunner, branch: string): Promise<string> 
 
 /**
  * Whether commit `a` (a full object name) is an ancestor of `b` (or `b` itself): then it is their merge base.
- * Asked as `merge-base a b` rather than `merge-base --is-ancestor`, which prints nothing, and a git command
- * that prints nothing costs simple-git a 50 ms wait (issue 24: three such waits were most of an integration).
  */
 export async function isAncestor(git: GitRunner, a: string, b: string, cwd?: string): Promise<boolean> {
   const base = await git.tryRun(['merge-base', '--end-of-options', a, b], { cwd });
@@ -41,7 +39,6 @@ export async function holderOf(git: GitRunner, branch: string): Promise<string |
 
 /** Tracked changes in a worktree (`git status` lines); untracked files do not stop a fast-forward by themselves. */
 export async function localChanges(git: GitRunner, dir: string): Promise<string[]> {
-  // `--branch` prints a `## branch` line even for a clean tree: a silent command costs simple-git 50 ms.
   const out = await git.run(['status', '--porcelain', '--branch', '--untracked-files=no'], { cwd: dir });
   return out.split('\n').filter((l) => l.trim() && !l.startsWith('## '));
 }
@@ -167,7 +164,6 @@ export async function publishCandidate(
   if (changes.length) return { kind: 'dirty-checkout', path: holder, changes };
   if ((await git.run(['rev-parse', 'HEAD'], { cwd: holder })).trim() !== expectedBase) return { kind: 'base-moved' };
   const hooks = runHooks ? await userHooksConfig(git, holder) : [];
-  // Not `--quiet`: a git command that prints nothing costs simple-git a 50 ms wait.
   await git.run([...hooks, 'merge', '--ff-only', '--end-of-options', candidate], { cwd: holder });
   return { kind: 'moved', sha: candidate, checkout: holder };
 }

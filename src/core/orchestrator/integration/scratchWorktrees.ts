@@ -34,7 +34,6 @@ export function keptScratchPath(commonDir: string): string {
 export async function checkoutScratch(git: GitRunner, scratch: string, tip: string): Promise<'reused' | 'added'> {
   if (await reusable(scratch)) {
     try {
-      // `--branch` makes status print even for a clean tree (a silent command costs simple-git 50 ms).
       const status = await git.run(
         ['status', '--porcelain=v2', '--branch', '--ignored', '--untracked-files=all', '-z'],
         {
