@@ -24,8 +24,8 @@ import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord, type Priority, type SpecTaskRecord } from './specTaskSchema';
 import { markTarget } from './markTarget';
+import { writeMarkerSync } from './markerWrite';
 import { designTemplate, requirementsTemplate, tasksTemplate } from './specTaskTemplates';
-import { writtenFileSignatureSync } from './writtenFileCheck';
 import { nextTaskNumber, recordTaskNumber } from './taskNumbering';
 
 /** What a new SpecTask starts with. */
@@ -239,9 +239,9 @@ export class SpecTaskStore extends Disposable {
         changed: r.changed,
       };
       if (!r.changed) return { result: out, committed: Promise.resolve(undefined) };
-      writeFileAtomicSync(abs, r.document, { root: this.worktreePath });
+      // The marker's byte in place when the file is still the one read, else the whole file (markerWrite.ts).
+      const { written } = writeMarkerSync(this.worktreePath, abs, bytes, r.document, r.item.markerOffset);
       // Committed with `commit --only`: its own file as written, never what another process has staged.
-      const written = writtenFileSignatureSync(abs);
       const committed = this.committer.commit({
         taskId: target.id,
         summary: `mark "${shortText(r.item.text)}" ${state}`,
