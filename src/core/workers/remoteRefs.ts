@@ -46,7 +46,8 @@ export class RemoteRefs {
     for (const u of updates) {
       assertFullRefName(u.ref, 'ref');
       if (u.expect) assertObjectId(u.expect, 'expected sha');
-      if (u.to) assertObjectId(u.to, 'new sha');
+      // Only `to: undefined` deletes: an empty sha (a command's answer cut off) must not push `:<ref>`.
+      if (u.to !== undefined) assertObjectId(u.to, 'new sha');
     }
     const args = [
       'push',

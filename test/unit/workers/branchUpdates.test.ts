@@ -32,6 +32,15 @@ describe("branchUpdates: a worker's push of the design-docs branch", function ()
     assert.equal(world.remoteSha(DOCS), theirs, "worker B's push is still there");
   });
 
+  it('an empty new sha is refused before git starts, never pushed as a delete of the ref', async () => {
+    const world = makeRemoteWorld();
+    const a = world.clone();
+    const read = world.remoteSha(DOCS)!;
+    const refs = new RemoteRefs(new GitRunner(a, 'git', undefined, undefined, new GitCommandRunner()), 'origin');
+    await assert.rejects(refs.push([{ ref: DOCS, expect: read, to: '' }]), /new sha/);
+    assert.equal(world.remoteSha(DOCS), read, 'the branch is still on the remote');
+  });
+
   it("is not pushed while its lease is a head the branch does not contain (a claim's status commit fetched, not yet integrated)", async () => {
     const world = makeRemoteWorld();
     const a = world.clone();
