@@ -127,18 +127,7 @@ export class RemoteRefs {
   async fetchOne(ref: string, localRef: string): Promise<string | undefined> {
     assertFullRefName(ref, 'ref');
     assertFullRefName(localRef, 'ref');
-    const fetch = ['-c', 'fetch.fsckObjects=true', 'fetch', '--no-tags', '--quiet', '--no-write-fetch-head'];
-    const got = await inCloneFetchLock(this.git, () =>
-      this.git.run([...fetch, '--end-of-options', this.remote, `+${ref}:${localRef}`], { env: NO_PROMPT }).then(
-        () => true,
-        (e: unknown) => {
-          if (e instanceof GitCommandError && /couldn't find remote ref/i.test(e.stderr)) return false;
-          throw e;
-        },
-      ),
-    );
-    if (!got) return undefined;
-    return (await this.git.run(['rev-parse', '--verify', '--end-of-options', `${localRef}^{commit}`])).trim();
+    return this.fetchSpecs([], [`+${ref}:${localRef}`], localRef);
   }
 
   /**
@@ -152,8 +141,20 @@ export class RemoteRefs {
     localPrefix: string,
   ): Promise<string | undefined> {
     for (const r of [ref, localRef, `${prefix}x`, `${localPrefix}x`]) assertFullRefName(r, 'ref');
-    const fetch = ['-c', 'fetch.fsckObjects=true', 'fetch', '--prune', '--no-tags', '--quiet', '--no-write-fetch-head'];
-    const specs = [`+${ref}:${localRef}`, `+${prefix}*:${localPrefix}*`];
+    return this.fetchSpecs(['--prune'], [`+${ref}:${localRef}`, `+${prefix}*:${localPrefix}*`], localRef);
+  }
+
+  /** One fetch of `specs` (checked refs only); the commit `localRef` then names, or undefined when the remote has none. */
+  private async fetchSpecs(options: string[], specs: string[], localRef: string): Promise<string | undefined> {
+    const fetch = [
+      '-c',
+      'fetch.fsckObjects=true',
+      'fetch',
+      ...options,
+      '--no-tags',
+      '--quiet',
+      '--no-write-fetch-head',
+    ];
     const got = await inCloneFetchLock(this.git, () =>
       this.git.run([...fetch, '--end-of-options', this.remote, ...specs], { env: NO_PROMPT }).then(
         () => true,
