@@ -66,11 +66,27 @@ async function autogroupOf(pid: number | 'self'): Promise<string | undefined> {
   return text ? /^(\S+)/.exec(text)?.[1] : undefined;
 }
 
-async function withThreads(pid: number, outcome: PriorityOutcome): Promise<PriorityOutcome> {
+async function withThreads(pid: number, outcome: PriorityOutcome, depth = 0): Promise<PriorityOutcome> {
   const threads = await fs.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
-  for (const tid of threads) if (Number(tid) !== pid && setNice(Number(tid))) outcome.threads++;
+  for (const tid of threads) {
+    if (Number(tid) !== pid && setNice(Number(tid))) outcome.threads++;
+    // A process the agent started before this ran (a shell that forked its command first, on a loaded machine)
+    // inherited the normal priority: it and its threads are lowered too, a few levels down.
+    if (depth >= MAX_CHILD_DEPTH) continue;
+    const children = await fs.readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '');
+    for (const child of children
+      .split(' ')
+      .map(Number)
+      .filter((c) => Number.isInteger(c) && c > 0)) {
+      if (setNice(child)) outcome.threads++;
+      await withThreads(child, outcome, depth + 1);
+    }
+  }
   return outcome;
 }
+
+/** How far down the process tree {@link withThreads} follows children already started. */
+const MAX_CHILD_DEPTH = 3;
 
 function setNice(pid: number): boolean {
   try {

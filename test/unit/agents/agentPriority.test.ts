@@ -107,6 +107,36 @@ describe('agent CPU priority (lowerProcessPriority)', function () {
     assert.deepEqual(await lowerProcessPriority(gone.pid!), { threads: 0, autogroup: false });
   });
 
+  it('lowers what the process started before the priority was set (a shell that forked its command first), threads too', async function () {
+    if (!linux) {
+      console.log('    skipped: /proc/<pid>/task/<tid>/children is Linux; elsewhere a child inherits at its start');
+      this.skip();
+    }
+    // `; true` keeps the shell as the parent of its command (no exec of the last command).
+    const command = `${JSON.stringify(process.execPath)} -e "setInterval(() => {}, 1000)"; true`;
+    const shell = spawn('/bin/sh', ['-c', command], { detached: true, stdio: 'ignore' });
+    children.push(shell);
+    const pid = shell.pid!;
+    let started: number[] = [];
+    for (let i = 0; i < 500 && !started.length; i++) {
+      started = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+      if (!started.length) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(started.length, 1, 'the shell started its command');
+    const [node] = started;
+    try {
+      assert.equal(os.getPriority(node), os.getPriority(), 'the command started at our priority');
+      await lowerProcessPriority(pid);
+      const threads = fs.readdirSync(`/proc/${node}/task`).map(Number);
+      assert.deepEqual(
+        threads.map((tid) => threadNice(node, tid)),
+        threads.map(() => Math.max(LOWER_NICENESS, os.getPriority())),
+      );
+    } finally {
+      process.kill(node, 'SIGKILL');
+    }
+  });
+
   it('is offered as the setting spectask.agents.cpuPriority with the same values and default', () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { enum?: string[]; default?: unknown }> } };
