@@ -5,6 +5,7 @@ import type { GitRunner } from '../git/gitRunner';
 import { Disposable, toDisposable, type Event } from '../lifecycle';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { phaseOfStatus } from '../orchestrator/phases';
+import type { SpecTaskStatus } from '../orchestrator/statusMachine';
 import type { ClaimAnswer, RunClaims, RunStartTrigger } from '../orchestrator/runClaims';
 import { SerialPasses } from '../serialPasses';
 import { ClaimClient, newWorkerIdentity, type ObservedClaim } from './claimClient';
@@ -73,6 +74,12 @@ export class LocalClaims extends Disposable implements RunClaims {
   private readonly held = new Map<string, string>();
   /** Held tasks seen working (an agent, or the working status the claim moved them to): released once that ends. */
   private readonly armed = new Set<string>();
+  /**
+   * Held task id → its status here when it was claimed. A task that left it and is not working has ended, even
+   * if no release pass saw it working: one pass can outlast a whole short run (a launch that fails at once, while
+   * a slow remote refuses another task's release), and that claim would otherwise be renewed for good.
+   */
+  private readonly claimedIn = new Map<string, SpecTaskStatus>();
   /** SpecTask number → its claim, for claims that are not ours (as last read from the remote). */
   private others = new Map<string, ObservedClaim>();
   private readonly observer: LeaseObserver;
@@ -107,6 +114,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         const id = this.held.get(l.task);
         this.held.delete(l.task);
         if (id) this.armed.delete(id);
+        if (id) this.claimedIn.delete(id);
         if (id && opts.clone) this.lost.set(l.task, id);
         this.losses++;
         this.log('warn', `lost the claim on SpecTask ${l.task}: ${l.reason}; stopping its agent`);
@@ -179,6 +187,7 @@ export class LocalClaims extends Disposable implements RunClaims {
         ])
       )?.trim();
       if (!head) return { kind: 'refused', reason: `the remote has no ${this.opts.branch} branch yet` };
+      const before = this.orchestrator?.task(taskId)?.status;
       const status = await makeStatusCommit(
         this.opts.git,
         head,
@@ -199,6 +208,7 @@ export class LocalClaims extends Disposable implements RunClaims {
       }
       this.keeper.hold(claim, start);
       this.held.set(taskNumber, taskId);
+      if (before) this.claimedIn.set(taskId, before);
       await this.opts.sync.sync({ push: false });
       return { kind: 'claimed' };
     } catch (e) {
@@ -236,6 +246,7 @@ export class LocalClaims extends Disposable implements RunClaims {
       if (!claim) return void (await this.observe());
       this.keeper.hold(claim, start);
       this.held.set(number, taskId);
+      this.claimedIn.set(taskId, t.status);
       if (ours) this.log('info', `SpecTask ${number}: took back this clone's claim from ${from} (gone)`);
       await o.startClaimed(taskId, { takenOver: !!other, from, restarted: ours });
       // A Stop asked of the holder we took over from applies to us (stopRequests.ts).
@@ -306,7 +317,7 @@ export class LocalClaims extends Disposable implements RunClaims {
       const t = o.task(id);
       if (working.has(id) || (t && phaseOfStatus(t.status))) this.armed.add(id);
       // Claimed, but its working status not read yet (the claim's status commit is being integrated): kept.
-      else if (!t || this.armed.has(id)) done.push([number, id]);
+      else if (!t || this.armed.has(id) || this.leftClaimedStatus(id, t.status)) done.push([number, id]);
     }
     if (!done.length) return;
     const clone = this.opts.clone;
@@ -329,7 +340,14 @@ export class LocalClaims extends Disposable implements RunClaims {
     for (const [number, id] of done) {
       this.held.delete(number);
       this.armed.delete(id);
+      this.claimedIn.delete(id);
     }
+  }
+
+  /** Whether a held task left the status it had here when claimed (see claimedIn). */
+  private leftClaimedStatus(id: string, status: SpecTaskStatus): boolean {
+    const claimedIn = this.claimedIn.get(id);
+    return claimedIn !== undefined && claimedIn !== status;
   }
 
   private restoreLost(clone: ClaimantClone): Promise<boolean> {

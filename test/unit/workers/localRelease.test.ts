@@ -35,7 +35,7 @@ function releaseHook(bare: string): { accepted: string; refused: string; closed:
       'released=""',
       `while read old new ref; do case "$ref" in refs/spectask/claims/*) [ "$new" = ${ZERO} ] && released="$released \${ref##*/}";; esac; done`,
       '[ -z "$released" ] && exit 0',
-      `if [ -e '${closed}' ]; then echo "$released" >> '${refused}'; echo 'releases closed' >&2; exit 1; fi`,
+      `if [ -e '${closed}' ]; then echo "$released" >> '${refused}'; sleep "$(cat '${closed}')"; echo 'releases closed' >&2; exit 1; fi`,
       `echo "$released" >> '${accepted}'`,
     ].join('\n'),
     { mode: 0o755 },
@@ -72,7 +72,7 @@ describe('a local claimant releases the claims of tasks that finished together i
     const remote = makeRemoteWorld();
     const hook = releaseHook(remote.bare);
     // Releases are refused until every task has finished here: then they are all due at once.
-    fs.writeFileSync(hook.closed, '');
+    fs.writeFileSync(hook.closed, '0');
     const clone = remote.clone();
     const registry = track(new GitQueueRegistry());
     const logs: string[] = [];
@@ -118,5 +118,46 @@ describe('a local claimant releases the claims of tasks that finished together i
     fs.rmSync(hook.closed);
     await until('every claim released', () => !git(remote.bare, 'for-each-ref', 'refs/spectask/claims/'), detail);
     assert.deepEqual(releasePushes(hook.accepted), [['000001', '000002', '000003']], 'one push released all three');
+  });
+  it('a task whose whole run fits inside one release pass is released all the same (never seen working)', async () => {
+    const remote = makeRemoteWorld();
+    const hook = releaseHook(remote.bare);
+    // Each refused release takes 4 s at the remote: task 1's release passes run back to back, and task 2's short
+    // run, claim to end, falls inside one of them, so no pass reads it working.
+    fs.writeFileSync(hook.closed, '4');
+    const clone = remote.clone();
+    const registry = track(new GitQueueRegistry());
+    const logs: string[] = [];
+    const opened = track(
+      await openOrchestrator(clone, {
+        registry,
+        backends: [new ReplayBackend(async () => ({ text: 'done' }))],
+        settings: () => ({ ...SETTINGS, caps: { planning: 1, implementation: 1 } }),
+        createBranch: false,
+        push: true,
+        claims: { pollMs: 100 },
+        log: (level, m) => logs.push(`${level}: ${m}`),
+      }),
+    );
+    const o = opened.orchestrator;
+    await o.start();
+    const claims = () => git(remote.bare, 'for-each-ref', '--format=%(refname:short)', 'refs/spectask/claims/');
+    const ids: string[] = [];
+    const detail = () =>
+      [
+        `statuses: ${ids.map((id) => o.task(id)?.status).join(', ')}`,
+        `claims: ${claims()}`,
+        `reasons: ${JSON.stringify([...o.fleet.state.queueReasons])}`,
+        ...logs.slice(-20),
+      ].join('\n');
+    // One implementation slot: task 2 starts once task 1 ended, while task 1's first release is at the remote.
+    for (const title of ['Task 1', 'Task 2'])
+      ids.push(await o.create({ title, prompt: 'work' }, { skipPlanning: true }));
+    await until('both tasks ended', () => ids.every((id) => /review|failed/.test(o.task(id)?.status ?? '')), detail);
+    fs.rmSync(hook.closed);
+    await until('every claim released', () => !claims(), detail, 60_000);
+    // A release refused before the hook opened may still sleep at the remote; when it returns, its push writes
+    // the clone's refs, which must not be mid-write while the temp folders are removed.
+    await new Promise((r) => setTimeout(r, 4_500));
   });
 });
