@@ -68,26 +68,31 @@ describe('a local claimant releases the claims of tasks that finished together i
   const track = disposeAfterEach();
   after(cleanupTemp);
 
-  it('three finished tasks: one release push carries all three claims; a refused release keeps them held', async () => {
-    const remote = makeRemoteWorld();
-    const hook = releaseHook(remote.bare);
-    // Releases are refused until every task has finished here: then they are all due at once.
-    fs.writeFileSync(hook.closed, '0');
-    const clone = remote.clone();
+  /** A local claimant (push with claims) on a new clone of `remote`, its agents answering "done" at once. */
+  async function openClaimant(remote: ReturnType<typeof makeRemoteWorld>, settings: typeof SETTINGS) {
     const registry = track(new GitQueueRegistry());
     const logs: string[] = [];
     const backend = new ReplayBackend(async () => ({ text: 'done' }));
     const opened = track(
-      await openOrchestrator(clone, {
+      await openOrchestrator(remote.clone(), {
         registry,
         backends: [backend],
-        settings: () => SETTINGS,
+        settings: () => settings,
         createBranch: false,
         push: true,
         claims: { pollMs: 100 },
         log: (level, m) => logs.push(`${level}: ${m}`),
       }),
     );
+    return { opened, backend, logs };
+  }
+
+  it('three finished tasks: one release push carries all three claims; a refused release keeps them held', async () => {
+    const remote = makeRemoteWorld();
+    const hook = releaseHook(remote.bare);
+    // Releases are refused until every task has finished here: then they are all due at once.
+    fs.writeFileSync(hook.closed, '0');
+    const { opened, backend, logs } = await openClaimant(remote, SETTINGS);
     const o = opened.orchestrator;
     await o.start();
     const ids: string[] = [];
@@ -125,20 +130,7 @@ describe('a local claimant releases the claims of tasks that finished together i
     // Each refused release takes 4 s at the remote: task 1's release passes run back to back, and task 2's short
     // run, claim to end, falls inside one of them, so no pass reads it working.
     fs.writeFileSync(hook.closed, '4');
-    const clone = remote.clone();
-    const registry = track(new GitQueueRegistry());
-    const logs: string[] = [];
-    const opened = track(
-      await openOrchestrator(clone, {
-        registry,
-        backends: [new ReplayBackend(async () => ({ text: 'done' }))],
-        settings: () => ({ ...SETTINGS, caps: { planning: 1, implementation: 1 } }),
-        createBranch: false,
-        push: true,
-        claims: { pollMs: 100 },
-        log: (level, m) => logs.push(`${level}: ${m}`),
-      }),
-    );
+    const { opened, logs } = await openClaimant(remote, { ...SETTINGS, caps: { planning: 1, implementation: 1 } });
     const o = opened.orchestrator;
     await o.start();
     const claims = () => git(remote.bare, 'for-each-ref', '--format=%(refname:short)', 'refs/spectask/claims/');
