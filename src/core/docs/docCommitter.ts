@@ -200,7 +200,7 @@ export class DocCommitter extends Disposable {
     const out = await commitOnly(['-m', message], files);
     if (out === null) return this.commitFiles(git, files, message);
     if (out === undefined) return undefined;
-    const touched = await filesTouchedSince(cwd, written);
+    const touched = filesTouchedSince(cwd, written);
     // The amended commit keeps the message and the parent of the one it replaces.
     if (touched.length && (await waitForTornFiles(git, cwd, touched)))
       await commitOnly(['--amend', '--no-edit'], touched);

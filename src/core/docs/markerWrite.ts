@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { writeFileAtomicSync } from './atomicWrite';
-import { assertNoSymlinkBelowSync } from './noFollow';
+import { assertNoSymlinkBelowSync, openBranchFileSync, readBranchFileSync, readOpenFileSync } from './noFollow';
 import { writtenFileSignatureSync, type WrittenFile } from './writtenFileCheck';
 
 /** How {@link writeMarkerSync} wrote: the one byte in place, or the whole file by rename (any doubt). */
@@ -37,6 +37,55 @@ export function writeMarkerSync(
   return { written: writtenFileSignatureSync(abs), way: 'whole' };
 }
 
+/** What a mark makes of the checklist it read: the new document and its marker's offset. */
+export interface MarkEdit {
+  after: Uint8Array;
+  offset: number;
+}
+
+/**
+ * Reads the checklist at `abs` and writes what `edit` makes of it (nothing when it returns no `write`), with
+ * {@link writeMarkerSync}'s rules, through the one descriptor that read it: a separate read and write cost a
+ * second open, its checks of the folders above and a close on each of 16 concurrent ticks (issue 24).
+ * Undefined when there is no plain file there; refusals as readBranchFileSync's.
+ */
+export function markChecklistSync<T>(
+  root: string,
+  abs: string,
+  edit: (bytes: Buffer) => { result: T; write?: MarkEdit },
+): { result: T; written?: WrittenFile; way?: MarkerWriteWay } | undefined {
+  let open: ReturnType<typeof openBranchFileSync>;
+  try {
+    // O_NONBLOCK: a FIFO planted under the checklist's name must not hang the queue (it is refused as no file).
+    open = openBranchFileSync(root, abs, fs.constants.O_RDWR | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    if (!CANNOT_WRITE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    // A file this process may read but not write in place: read it, and write it whole by rename as always.
+    const bytes = readBranchFileSync(root, abs);
+    if (!bytes) return undefined;
+    const { result, write } = edit(bytes);
+    return write ? { result, ...writeMarkerSync(root, abs, bytes, write.after, write.offset) } : { result };
+  }
+  if (!open) return undefined;
+  let fd: number | undefined = open.fd;
+  try {
+    const bytes = readOpenFileSync(fd, open.size);
+    const { result, write } = edit(bytes);
+    if (!write) return { result };
+    const written = open.nlink === 1 ? byteInPlace(abs, fd, bytes, write.after, write.offset) : undefined;
+    if (written) return { result, written, way: 'inPlace' };
+    fs.closeSync(fd);
+    fd = undefined;
+    writeFileAtomicSync(abs, write.after, { root });
+    return { result, written: writtenFileSignatureSync(abs), way: 'whole' };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Errors of an open for writing that a plain read would not meet: the mark then writes the whole file. */
+const CANNOT_WRITE = new Set(['EACCES', 'EPERM', 'EROFS', 'ETXTBSY']);
+
 /** The file's signature once the byte is written in place and checked; undefined when it was not, or may not be. */
 function inPlace(
   root: string,
@@ -56,7 +105,27 @@ function inPlace(
   }
   try {
     // A FIFO fails the positioned read, a folder the open; a second name would carry the byte out of the worktree.
-    if (fs.fstatSync(fd).nlink !== 1 || !holds(fd, before)) return undefined;
+    return fs.fstatSync(fd).nlink === 1 ? byteInPlace(abs, fd, before, after, offset) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes `after`'s byte at `offset` through `fd` (a plain file with one name) if the file still holds exactly
+ * `before` and only that byte differs; the signature once it is checked, else undefined.
+ */
+function byteInPlace(
+  abs: string,
+  fd: number,
+  before: Uint8Array,
+  after: Uint8Array,
+  offset: number,
+): WrittenFile | undefined {
+  try {
+    if (!onlyByteDiffers(before, after, offset) || !holds(fd, before)) return undefined;
     if (fs.writeSync(fd, after, offset, 1, offset) !== 1) return undefined;
     // Taken before the content is checked: whatever touches the file after this, the commit's check sees.
     const done = fs.fstatSync(fd);
@@ -67,8 +136,6 @@ function inPlace(
     return { ino: done.ino, ctimeMs: done.ctimeMs, size: done.size };
   } catch {
     return undefined;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -170,13 +170,33 @@ export function readBranchFileSync(
   abs: string,
   options: { limit?: number; parentsChecked?: boolean } = {},
 ): Buffer | undefined {
+  const open = openBranchFileSync(root, abs, fs.constants.O_RDONLY, options);
+  if (!open) return undefined;
+  try {
+    return readOpenFileSync(open.fd, open.size);
+  } finally {
+    fs.closeSync(open.fd);
+  }
+}
+
+/**
+ * Opens a plain file of the design-docs worktree with `flags` (O_NOFOLLOW added) and {@link readBranchFileSync}'s
+ * refusals, checked on the open file; undefined when there is no plain file there. The caller closes `fd`.
+ * A mark reads and writes its checklist through one such descriptor (markerWrite.ts).
+ */
+export function openBranchFileSync(
+  root: string,
+  abs: string,
+  flags: number,
+  options: { limit?: number; parentsChecked?: boolean } = {},
+): { fd: number; size: number; nlink: number } | undefined {
   const rel = relativeBelow(root, abs);
   if (!options.parentsChecked && path.relative(root, path.dirname(abs)))
     assertNoSymlinkBelowSync(root, path.dirname(abs));
   if (!O_NOFOLLOW) assertNoSymlinkBelowSync(root, abs);
   let fd: number;
   try {
-    fd = fs.openSync(abs, fs.constants.O_RDONLY | O_NOFOLLOW);
+    fd = fs.openSync(abs, flags | O_NOFOLLOW);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'EMLINK') throw symlinkRefusal(rel);
@@ -185,20 +205,27 @@ export function readBranchFileSync(
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return undefined;
     const limit = options.limit ?? MAX_DOCUMENT_BYTES;
-    if (st.size > limit) throw tooLargeRefusal(rel, st.size, limit);
-    const buf = Buffer.allocUnsafe(st.size); // filled below, or cut to what was read
-    let at = 0;
-    while (at < buf.length) {
-      const bytesRead = fs.readSync(fd, buf, at, buf.length - at, at);
-      if (bytesRead === 0) break; // truncated meanwhile: what is there
-      at += bytesRead;
-    }
-    return at === buf.length ? buf : buf.subarray(0, at);
-  } finally {
+    if (st.isFile() && st.size > limit) throw tooLargeRefusal(rel, st.size, limit);
+    if (st.isFile()) return { fd, size: st.size, nlink: st.nlink };
+  } catch (e) {
     fs.closeSync(fd);
+    throw e;
   }
+  fs.closeSync(fd);
+  return undefined;
+}
+
+/** Up to `size` bytes of `fd` from its start: fewer when the file was truncated meanwhile (what is there). */
+export function readOpenFileSync(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size); // filled below, or cut to what was read
+  let at = 0;
+  while (at < buf.length) {
+    const bytesRead = fs.readSync(fd, buf, at, buf.length - at, at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return at === buf.length ? buf : buf.subarray(0, at);
 }
 
 /**

@@ -24,7 +24,7 @@ import { slugify } from './slug';
 import { SpecTaskReader, type SpecTaskDetails, type SpecTaskSummary } from './specTaskReader';
 import { newSpecTaskRecord, validateSpecTaskRecord, type Priority, type SpecTaskRecord } from './specTaskSchema';
 import { markTarget } from './markTarget';
-import { writeMarkerSync } from './markerWrite';
+import { markChecklistSync } from './markerWrite';
 import { designTemplate, requirementsTemplate, tasksTemplate } from './specTaskTemplates';
 import { nextTaskNumber, recordTaskNumber } from './taskNumbering';
 
@@ -228,23 +228,26 @@ export class SpecTaskStore extends Disposable {
     const abs = path.join(this.worktreePath, fileRel);
     const { result, committed } = await this.queue.enqueue(`design-docs: mark ${target.id}`, async () => {
       // Synchronous file work: a fraction of a millisecond, where a dozen async calls queued behind 15 others.
-      const bytes = readBranchFileSync(this.worktreePath, abs);
-      if (!bytes) throw new Error(`${fileRel} is missing`);
-      const r = setItemState(bytes, item, state);
-      const out = {
-        taskId: target.id,
-        item: { index: r.item.index, id: r.item.id, text: r.item.text, line: r.item.line },
-        before: r.before,
-        after: r.after,
-        changed: r.changed,
-      };
-      if (!r.changed) return { result: out, committed: Promise.resolve(undefined) };
-      // The marker's byte in place when the file is still the one read, else the whole file (markerWrite.ts).
-      const { written } = writeMarkerSync(this.worktreePath, abs, bytes, r.document, r.item.markerOffset);
+      // Read and written through one descriptor: the marker's byte in place when the file is still the one
+      // read, else the whole file (markerWrite.ts).
+      const marked = markChecklistSync(this.worktreePath, abs, (bytes) => {
+        const r = setItemState(bytes, item, state);
+        const result = {
+          taskId: target.id,
+          item: { index: r.item.index, id: r.item.id, text: r.item.text, line: r.item.line },
+          before: r.before,
+          after: r.after,
+          changed: r.changed,
+        };
+        return { result, write: r.changed ? { after: r.document, offset: r.item.markerOffset } : undefined };
+      });
+      if (!marked) throw new Error(`${fileRel} is missing`);
+      const { result: out, written } = marked;
+      if (!out.changed) return { result: out, committed: Promise.resolve(undefined) };
       // Committed with `commit --only`: its own file as written, never what another process has staged.
       const committed = this.committer.commit({
         taskId: target.id,
-        summary: `mark "${shortText(r.item.text)}" ${state}`,
+        summary: `mark "${shortText(out.item.text)}" ${state}`,
         files: [fileRel],
         ...(written && { wholeTrackedFiles: true, written: new Map([[fileRel, written]]) }),
       });

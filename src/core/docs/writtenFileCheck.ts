@@ -29,13 +29,12 @@ export function writtenFileSignatureSync(abs: string): WrittenFile | undefined {
  * Of `written` (paths relative to `root`), the files touched since they were written: another writer (an
  * agent rewriting `tasks.md` by truncating it first) may have made git read them torn. Usually none.
  */
-export async function filesTouchedSince(root: string, written: ReadonlyMap<string, WrittenFile>): Promise<string[]> {
-  // All at once: one after another, 16 checklists cost 16 round trips through the thread pool after every commit.
-  const entries = [...written];
-  const now = await Promise.all(entries.map(([rel]) => writtenFileSignature(path.join(root, rel))));
-  return entries
-    .filter(([, before], i) => {
-      const n = now[i];
+export function filesTouchedSince(root: string, written: ReadonlyMap<string, WrittenFile>): string[] {
+  // Synchronous: an lstat is microseconds, where 16 of them through the thread pool cost 0.4 ms after every
+  // commit of 16 ticks (issue 24). The map holds only the files of one commit.
+  return [...written]
+    .filter(([rel, before]) => {
+      const n = writtenFileSignatureSync(path.join(root, rel));
       return !n || n.ino !== before.ino || n.ctimeMs !== before.ctimeMs || n.size !== before.size;
     })
     .map(([rel]) => rel);
