@@ -5,14 +5,15 @@ import * as path from 'node:path';
 import { cleanupTemp, git, makeRepo } from '../support/tempRepo';
 import { recordFault, recordViolation } from './counters';
 import { itemStates, sleep } from './faultHarness';
+import { waitNoStrays } from './procs';
 
 // Issue 24: a mark writes its marker's byte into tasks.md in place (markerWrite.ts). Here `spectask mark` (the
 // path agents and people use) is SIGKILLed at random points, N times (MARK_KILL_N), while an agent-like writer
 // rewrites the same tasks.md the way agents do (truncate, then write, a millisecond apart) and the test reads
 // it all the time. Invariants: after each kill, once the writer is between writes, the checklist is whole (no
 // zero byte either: the one torn state a byte written past a truncate makes, which the write's own check
-// replaces at once); every version of it committed on the branch is whole; and, without the writer, every
-// acknowledged mark is in HEAD.
+// replaces at once); every version of it committed on the branch is whole, none empty; and, without the writer,
+// every acknowledged mark is in HEAD.
 const N = Number(process.env.MARK_KILL_N || 40);
 const ITEMS = 30;
 const CLI = path.resolve('dist/cli.js');
@@ -87,8 +88,13 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
       return text;
     };
     const gitDir = git(docsWt, 'rev-parse', '--absolute-git-dir');
-    /** A git the killed CLI started finishes by itself; wait for its index lock to go. */
+    /**
+     * What the killed CLI started finishes by itself: its git helper process and the git it runs (a commit asked for
+     * just before the kill may start after it). Waited for, so that the next mark's commit never races the last
+     * one's, and then for git's index lock to go.
+     */
     const gitsDone = async () => {
+      await waitNoStrays(`never-${process.pid}-${Date.now()}`, repo, 5000);
       for (const t0 = Date.now(); fs.existsSync(path.join(gitDir, 'index.lock')) && Date.now() - t0 < 5000;)
         await sleep(5);
     };
@@ -138,20 +144,11 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
     let text = fs.readFileSync(file, 'utf8');
     assert.ok(!text.includes('\0'), 'no zero byte left in tasks.md');
     if (whole(text)) {
-      text = git(docsWt, 'show', `HEAD:${rel}`) + '\n';
-      fs.writeFileSync(file, text);
+      // The last whole version on the branch (HEAD itself may be a killed mark's emptied commit, still to amend).
+      const shas = git(docsWt, 'log', '--format=%H', `${start}..HEAD`, '--', rel).split('\n').filter(Boolean);
+      const last = [...shas, start].map((sha) => git(docsWt, 'show', `${sha}:${rel}`) + '\n').find((t) => !whole(t));
+      fs.writeFileSync(file, last ?? fs.readFileSync(file));
     }
-    const versions = [start, ...git(docsWt, 'log', '--format=%H', `${start}..HEAD`, '--', rel).split('\n')];
-    const committed = versions.map((sha) => ({ sha, text: git(docsWt, 'show', `${sha}:${rel}`) }));
-    // Not this suite's subject, printed so that it is seen: git read the file in the writer's truncate and the
-    // mark was SIGKILLed before its torn-write check amended the commit (docCommitter commits first, checks
-    // after). It happens with the whole-file write as well; restoreEmptiedChecklist puts the file back for runs.
-    const emptied = committed.filter((c) => c.text === '').map((c) => c.sha);
-    if (emptied.length) console.log(`    ${emptied.length} emptied tasks.md committed, left unamended by a kill`);
-    const torn = committed.filter((c) => c.text !== '' && whole(c.text + '\n')).map((c) => c.sha);
-    for (const sha of torn) console.log(`    torn ${sha}:\n${git(docsWt, 'show', `${sha}:${rel}`)}`);
-    if (torn.length) recordViolation(AREA, `${torn.length} torn versions of tasks.md committed`);
-    assert.deepEqual(torn, [], `every committed tasks.md is whole (${versions.length} versions)`);
 
     // Without the writer, every acknowledged mark is committed.
     for (let i = 1; i <= ITEMS; i++) {
@@ -161,5 +158,26 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
       assert.equal(committed.get(texts[i - 1]), { todo: ' ', doing: '~', done: 'x' }[state], `item ${i} in HEAD`);
     }
     assert.equal(git(docsWt, 'status', '--porcelain', '--', rel), '', 'the file is what HEAD holds');
+
+    const versions = [start, ...git(docsWt, 'log', '--format=%H', `${start}..HEAD`, '--', rel).split('\n')];
+    const committed = versions.map((sha) => ({ sha, text: git(docsWt, 'show', `${sha}:${rel}`) }));
+    // A mark SIGKILLed after its `commit --only` read the writer's truncated file and before its amend leaves the
+    // checklist emptied at HEAD; the next mark amends that commit with the file (docCommitter repairEmptiedHead),
+    // so no version on the branch is empty. Before that repair, 1–3 per 40 kills stayed in the history.
+    const emptied = committed.filter((c) => c.text === '').map((c) => c.sha);
+    if (emptied.length) {
+      recordViolation(AREA, `${emptied.length} emptied versions of tasks.md committed`);
+      const log = git(docsWt, 'log', '--format=%H %ct %s', `${start}..HEAD`);
+      console.log(
+        log.replace(/^([0-9a-f]{40})/gm, (sha) =>
+          emptied.includes(sha) ? `EMPTY ${sha.slice(0, 8)}` : sha.slice(0, 8),
+        ),
+      );
+    }
+    assert.deepEqual(emptied, [], `no committed tasks.md is empty (${versions.length} versions)`);
+    const torn = committed.filter((c) => c.text !== '' && whole(c.text + '\n')).map((c) => c.sha);
+    for (const sha of torn) console.log(`    torn ${sha}:\n${git(docsWt, 'show', `${sha}:${rel}`)}`);
+    if (torn.length) recordViolation(AREA, `${torn.length} torn versions of tasks.md committed`);
+    assert.deepEqual(torn, [], `every committed tasks.md is whole (${versions.length} versions)`);
   });
 });

@@ -8,6 +8,7 @@ import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, type Event } from '../lifecycle';
 import { formatCommitMessage, type DocChange } from './commitMessage';
+import { amendEmptiedHead, EMPTY_BLOB } from './emptiedHead';
 import { filesTouchedSince, type WrittenFile } from './writtenFileCheck';
 import { fenceForeignFolders } from '../workers/foreignFolderFence';
 
@@ -117,6 +118,7 @@ export class DocCommitter extends Disposable {
         ? await this.commitWholeFiles(git, files, message, written)
         : await this.commitFiles(git, files, message);
       const commit = sha ? { sha, message, changes } : undefined;
+      if (sha) this.checkedHead = sha;
       this.leftover.clear();
       for (const b of batch) b.resolve(commit);
       if (commit) {
@@ -208,6 +210,29 @@ export class DocCommitter extends Disposable {
   }
 
   private head?: CommittedHead;
+  /** The branch's commit this committer made or checked last (see repairEmptiedHead). */
+  private checkedHead?: string;
+
+  /**
+   * Before a commit, when the branch's head is not one this committer made or checked: a committer killed
+   * between a commit that read an agent's truncated checklist and its amend (commitWholeFiles) left that
+   * checklist emptied at HEAD. If HEAD is such a commit of ours (emptiedHead.ts), no remote-tracking ref has it
+   * and the file is back on disk, it is amended with the file, as the killed committer would have. Otherwise it
+   * stays: the folder's next commit restores the content, restoreEmptiedChecklist the file after a run. From
+   * git's files, no process, unless there is something to repair. Called by a write job before it writes (so
+   * that the amend takes the file as the killed committer would have, not with this process's next tick in it);
+   * never fails: what it cannot repair stays as it was.
+   */
+  async repairEmptiedHead(git: GitRunner): Promise<void> {
+    // A batch is already waiting: its first write checked, and nothing but this committer has run since.
+    if (this.pending.length) return;
+    const cwd = this.worktreePath;
+    const head = this.committedHead();
+    const identity = async () => (this.identity ??= await commitIdentityEnv(git, cwd));
+    this.checkedHead = await amendEmptiedHead(git, { cwd, head, identity, checked: this.checkedHead }).catch(
+      () => undefined,
+    );
+  }
 
   private committedHead(): CommittedHead {
     return (this.head ??= new CommittedHead(this.worktreePath, this.branch));
@@ -343,7 +368,6 @@ async function waitForTornFiles(git: GitRunner, cwd: string, files: string[]): P
 
 /** How long a commit waits for a file caught between an editor's truncate and its write. */
 const TORN_WRITE_WAIT_MS = 400;
-const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
 /**
  * Agents and editors often rewrite a file by truncating it and then writing it, so for an instant it is

@@ -128,7 +128,8 @@ export class SpecTaskStore extends Disposable {
     const title = input.title.replace(/\s+/g, ' ').trim();
     if (!title) return Promise.reject(new Error('a SpecTask needs a title'));
     const slug = slugify(title);
-    const job = this.queue.enqueue(`design-docs: create "${shortText(title)}"`, async () => {
+    const job = this.queue.enqueue(`design-docs: create "${shortText(title)}"`, async (git) => {
+      await this.committer.repairEmptiedHead(git);
       for (;;) {
         const n = await nextTaskNumber(this.worktreePath);
         const rel = `${TASKS_DIR}/${taskFolderName(n, slug)}`;
@@ -226,7 +227,8 @@ export class SpecTaskStore extends Disposable {
     const target = await markTarget(this.reader, f);
     const fileRel = `${f.rel}/${target.checklistFile}`;
     const abs = path.join(this.worktreePath, fileRel);
-    const { result, committed } = await this.queue.enqueue(`design-docs: mark ${target.id}`, async () => {
+    const { result, committed } = await this.queue.enqueue(`design-docs: mark ${target.id}`, async (git) => {
+      await this.committer.repairEmptiedHead(git);
       // Synchronous file work: a fraction of a millisecond, where a dozen async calls queued behind 15 others.
       // Read and written through one descriptor: the marker's byte in place when the file is still the one
       // read, else the whole file (markerWrite.ts).
@@ -266,9 +268,10 @@ export class SpecTaskStore extends Disposable {
     if (!f) throw new SpecTaskNotFoundError(ref);
     // A current-layout folder's id is its number; only a legacy folder needs reading to know its id.
     const id = f.number !== undefined ? formatTaskNumber(f.number) : (await this.reader.summary(f.rel, f.layout)).id;
-    const committed = await this.queue.enqueue(`design-docs: commit ${id}`, async () => ({
-      c: this.committer.commit({ taskId: id, summary: what, files: [f.rel] }),
-    }));
+    const committed = await this.queue.enqueue(`design-docs: commit ${id}`, async (git) => {
+      await this.committer.repairEmptiedHead(git);
+      return { c: this.committer.commit({ taskId: id, summary: what, files: [f.rel] }) };
+    });
     return committed.c;
   }
 
@@ -317,7 +320,8 @@ export class SpecTaskStore extends Disposable {
     if (!f) throw new SpecTaskNotFoundError(ref);
     const fileRel = `${f.rel}/${METADATA_FILE}`;
     const abs = path.join(this.worktreePath, fileRel);
-    const { record, committed } = await this.queue.enqueue(`design-docs: update ${ref}`, async () => {
+    const { record, committed } = await this.queue.enqueue(`design-docs: update ${ref}`, async (git) => {
+      await this.committer.repairEmptiedHead(git);
       // Synchronous reads and writes of this small file: fewer turns of the thread pool per transition.
       const raw = await Promise.resolve()
         .then(() => readBranchFileSync(this.worktreePath, abs)?.toString('utf8'))

@@ -50,6 +50,12 @@ export class CommittedHead {
     return undefined;
   }
 
+  /** A loose object's type and body by name, read from git's files; undefined when it is not loose. */
+  readLoose(name: string): { type: string; body: Buffer } | undefined {
+    const dirs = this.gitDirs();
+    return dirs && OBJECT_NAME.test(name) ? readLooseObject(dirs.commonDir, name) : undefined;
+  }
+
   private gitDirs(): { gitDir: string; commonDir: string } | undefined {
     if (this.dirs === undefined) this.dirs = locateGitDirs(this.worktreePath) ?? null;
     return this.dirs ?? undefined;
@@ -72,8 +78,8 @@ function locateGitDirs(worktreePath: string): { gitDir: string; commonDir: strin
   return { gitDir, commonDir: common ? path.resolve(gitDir, common) : gitDir };
 }
 
-/** A commit object's first parent and message, from its loose object file; undefined if it is not one. */
-function readLooseCommit(commonDir: string, name: string): { parent?: string; message: string } | undefined {
+/** A loose object's type and body; undefined when there is no such loose object, or it cannot be read. */
+function readLooseObject(commonDir: string, name: string): { type: string; body: Buffer } | undefined {
   const raw = readSmallFile(path.join(commonDir, 'objects', name.slice(0, 2), name.slice(2)), MAX_COMMIT_BYTES);
   if (!raw) return undefined;
   let data: Buffer;
@@ -83,8 +89,17 @@ function readLooseCommit(commonDir: string, name: string): { parent?: string; me
     return undefined;
   }
   const nul = data.indexOf(0);
-  if (nul < 0 || !data.subarray(0, nul).toString('latin1').startsWith('commit ')) return undefined;
-  const body = data.subarray(nul + 1).toString('utf8');
+  const header = nul < 0 ? '' : data.subarray(0, nul).toString('latin1');
+  const m = /^(commit|tree|blob|tag) (\d+)$/.exec(header);
+  if (!m || Number(m[2]) !== data.length - nul - 1) return undefined;
+  return { type: m[1], body: data.subarray(nul + 1) };
+}
+
+/** A commit object's first parent and message, from its loose object file; undefined if it is not one. */
+function readLooseCommit(commonDir: string, name: string): { parent?: string; message: string } | undefined {
+  const object = readLooseObject(commonDir, name);
+  if (object?.type !== 'commit') return undefined;
+  const body = object.body.toString('utf8');
   const end = body.indexOf('\n\n');
   const headers = end < 0 ? body : body.slice(0, end);
   const parent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
