@@ -141,7 +141,7 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
     // The writer rewrote what it read, so it may have undone marks on disk; it may also have left the file
     // mid-rewrite when it was killed. Put it back whole, as an agent's next write would, before the last checks.
     await gitsDone();
-    let text = fs.readFileSync(file, 'utf8');
+    const text = fs.readFileSync(file, 'utf8');
     assert.ok(!text.includes('\0'), 'no zero byte left in tasks.md');
     if (whole(text)) {
       // The last whole version on the branch (HEAD itself may be a killed mark's emptied commit, still to amend).
