@@ -188,7 +188,8 @@ export function makeConformanceMachine(name: string): ConformanceMachine {
       }
     },
     spawnSpectask: (...args) => spawn(process.execPath, [CLI, ...args], { cwd: repo, env, stdio: 'pipe' }),
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true }),
+    // Retried: an agent CLI's children may still be writing their state for a moment after the run (see tempRepo.ts).
+    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
 }
 

@@ -53,6 +53,8 @@ export function makeTempRepo(name: string): TempRepo {
     git: (...args) => g(worktree, ...args),
     read: (rel) => fs.readFileSync(path.join(worktree, rel), 'utf8'),
     commits: () => g(worktree, 'log', '--format=%s', 'main..HEAD').split('\n').filter(Boolean),
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true }),
+    // Retried: an agent CLI's own children may still be writing their state into the scratch home for a moment
+    // after the run (CI33: claude-agent-acp's, ENOTEMPTY on the scratch folder in an after-each hook).
+    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
 }

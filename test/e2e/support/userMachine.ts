@@ -67,6 +67,7 @@ export function makeUserMachine(name: string): UserMachine {
     },
     env,
     read: (rel) => fs.readFileSync(path.join(worktree, rel), 'utf8'),
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true }),
+    // Retried: an agent CLI's children may still be writing their state for a moment after the run (see tempRepo.ts).
+    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
 }
