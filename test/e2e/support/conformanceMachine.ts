@@ -8,6 +8,7 @@ import type { Credential } from '../fakes/credentialCheck';
 import { AGENT_CLIS_DIR } from './agentClis';
 import type { ApiKind, PhaseName, Step } from './conformanceFake';
 import { USER_EMAIL, USER_NAME } from './userMachine';
+import { removeWhenIdle } from './processes';
 
 const CLI = path.resolve('dist/cli.js');
 const execFileAsync = promisify(execFile);
@@ -188,8 +189,7 @@ export function makeConformanceMachine(name: string): ConformanceMachine {
       }
     },
     spawnSpectask: (...args) => spawn(process.execPath, [CLI, ...args], { cwd: repo, env, stdio: 'pipe' }),
-    // Retried: an agent CLI's children may still be writing their state for a moment after the run (see tempRepo.ts).
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+    cleanup: () => removeWhenIdle(base),
   };
 }
 

@@ -31,3 +31,38 @@ export async function waitFor(pred: () => boolean, ms: number, step = 50): Promi
 export function longCommand(marker: string): string {
   return `node -e "setTimeout(() => {}, 60000)" ${marker}`;
 }
+
+/** Live (non-zombie) processes other than this one whose working folder is `folder` or inside it. */
+export function processesInside(folder: string): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${name}/cwd`);
+      if (cwd !== folder && !cwd.startsWith(`${folder}/`)) continue;
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(Number(name));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * Removes a test's temporary folder once no process works inside it any more (up to 10 s), and with retries. An
+ * ACP adapter's own agent process (claude-agent-acp's `claude`) outlives the adapter by about a second after a
+ * finished run, saving its state into the test's scratch home (CI33: ENOTEMPTY in an after-each hook). Still
+ * running after 10 s, it is a leftover, and the folder's removal says so.
+ */
+export function removeWhenIdle(folder: string): void {
+  const end = Date.now() + 10_000;
+  while (processesInside(folder).length && Date.now() < end)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  const left = processesInside(folder);
+  try {
+    fs.rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (processes still working inside: ${left.join(', ') || 'none'})`);
+  }
+}

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeWhenIdle } from './processes';
 
 /** A throw-away repository with a `tasks.md` checklist, and a linked worktree the agent works in (like a SpecTask code worktree). */
 export interface TempRepo {
@@ -53,8 +54,6 @@ export function makeTempRepo(name: string): TempRepo {
     git: (...args) => g(worktree, ...args),
     read: (rel) => fs.readFileSync(path.join(worktree, rel), 'utf8'),
     commits: () => g(worktree, 'log', '--format=%s', 'main..HEAD').split('\n').filter(Boolean),
-    // Retried: an agent CLI's own children may still be writing their state into the scratch home for a moment
-    // after the run (CI33: claude-agent-acp's, ENOTEMPTY on the scratch folder in an after-each hook).
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+    cleanup: () => removeWhenIdle(base),
   };
 }

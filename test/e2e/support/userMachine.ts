@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeWhenIdle } from './processes';
 
 /**
  * A machine shaped like a real user's: a home with `~/.gitconfig` holding the identity (and no GIT_* variables
@@ -67,7 +68,6 @@ export function makeUserMachine(name: string): UserMachine {
     },
     env,
     read: (rel) => fs.readFileSync(path.join(worktree, rel), 'utf8'),
-    // Retried: an agent CLI's children may still be writing their state for a moment after the run (see tempRepo.ts).
-    cleanup: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+    cleanup: () => removeWhenIdle(base),
   };
 }
