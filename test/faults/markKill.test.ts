@@ -89,9 +89,9 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
     };
     const gitDir = git(docsWt, 'rev-parse', '--absolute-git-dir');
     /**
-     * What the killed CLI started finishes by itself: its git helper process and the git it runs (a commit asked for
-     * just before the kill may start after it). Waited for, so that the next mark's commit never races the last
-     * one's, and then for git's index lock to go.
+     * What the killed CLI started finishes by itself: the git it runs (a commit it started just before the kill
+     * ends after it; with the git helper process, the helper and its git). Waited for (no process left working in
+     * the repository), so that the next mark's commit never races the last one's, and then for git's index lock.
      */
     const gitsDone = async () => {
       await waitNoStrays(`never-${process.pid}-${Date.now()}`, repo, 5000);
