@@ -8,7 +8,9 @@ import type { Credential } from '../fakes/credentialCheck';
 import { AGENT_CLIS_DIR } from './agentClis';
 import type { ApiKind, PhaseName, Step } from './conformanceFake';
 import { USER_EMAIL, USER_NAME } from './userMachine';
-import { removeWhenIdle } from './processes';
+import { processesIn, removeWhenIdle } from './processes';
+
+export { processesIn };
 
 const CLI = path.resolve('dist/cli.js');
 const execFileAsync = promisify(execFile);
@@ -230,24 +232,4 @@ export function phaseScripts(m: ConformanceMachine): Record<PhaseName, Step[]> {
     ],
     changes: [{ read: code('hello.txt') }, { write: code('hello.txt'), content: HELLO_CHANGED }],
   };
-}
-
-/** Live processes whose working directory lies inside `dir` (an agent of this machine still running). */
-export function processesIn(dir: string): string[] {
-  const found: string[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cwd = fs.readlinkSync(`/proc/${name}/cwd`);
-      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      if (!cmdline) continue; // exiting: its memory, and with it its command line, is already gone
-      found.push(`${name} ${cmdline.slice(0, 100)}`);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
 }

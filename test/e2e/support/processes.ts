@@ -32,18 +32,21 @@ export function longCommand(marker: string): string {
   return `node -e "setTimeout(() => {}, 60000)" ${marker}`;
 }
 
-/** Live (non-zombie) processes other than this one whose working folder is `folder` or inside it. */
-export function processesInside(folder: string): number[] {
-  const found: number[] = [];
+/** Live processes whose working directory lies inside `dir` (an agent of this machine still running). */
+export function processesIn(dir: string): string[] {
+  const found: string[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cwd = fs.readlinkSync(`/proc/${name}/cwd`);
-      if (cwd !== folder && !cwd.startsWith(`${folder}/`)) continue;
+      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(Number(name));
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (!cmdline) continue; // exiting: its memory, and with it its command line, is already gone
+      found.push(`${name} ${cmdline.slice(0, 100)}`);
     } catch {
-      // exited meanwhile, or not ours to read
+      // exited meanwhile
     }
   }
   return found;
@@ -57,12 +60,12 @@ export function processesInside(folder: string): number[] {
  */
 export function removeWhenIdle(folder: string): void {
   const end = Date.now() + 10_000;
-  while (processesInside(folder).length && Date.now() < end)
+  while (processesIn(folder).length && Date.now() < end)
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  const left = processesInside(folder);
+  const left = processesIn(folder);
   try {
     fs.rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   } catch (e) {
-    throw new Error(`${(e as Error).message} (processes still working inside: ${left.join(', ') || 'none'})`);
+    throw new Error(`${(e as Error).message} (processes still working inside: ${left.join('; ') || 'none'})`);
   }
 }
