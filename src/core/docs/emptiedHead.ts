@@ -40,7 +40,9 @@ export function checklistsEmptiedAt(objects: CommittedHead, head: string): strin
     if (changed.length > MAX_FOLDERS) return undefined;
     for (const [name, e] of changed) {
       const was = beforeFolders.get(name);
-      if (!was?.tree) continue;
+      // Names come from the branch's trees, which a teammate's commit can craft (`git mktree` takes `..`): only a
+      // plain folder name may become a path the repair looks at and commits.
+      if (!was?.tree || !isPlainName(name)) continue;
       const nowFiles = readTree(objects, e.sha);
       const beforeFiles = readTree(objects, was.sha);
       if (!nowFiles || !beforeFiles) return undefined;
@@ -53,6 +55,11 @@ export function checklistsEmptiedAt(objects: CommittedHead, head: string): strin
     }
   }
   return emptied;
+}
+
+/** One path component with no separator, no `.` or `..`, nothing git would not check out. */
+function isPlainName(name: string): boolean {
+  return name !== '.' && name !== '..' && !/[\/\\\0]/.test(name) && name.toLowerCase() !== '.git';
 }
 
 function readCommit(

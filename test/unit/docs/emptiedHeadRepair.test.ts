@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checklistsEmptiedAt } from '../../../src/core/docs/emptiedHead';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
+import { CommittedHead } from '../../../src/core/git/committedHead';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
 import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
@@ -74,5 +77,43 @@ describe('a checklist emptied at HEAD by a committer killed before its amend', f
     const byHand = git(person.wt, 'rev-parse', 'HEAD');
     await person.dd.store.mark(person.s.id, { index: 1 }, 'done');
     assert.equal(git(person.wt, 'rev-parse', 'HEAD~1'), byHand, "a person's commit stays as it is");
+  });
+
+  it('a folder name a crafted tree gives (`..`) never becomes a path the repair looks at or commits', async () => {
+    const { wt } = await killedMark(`spectask(000001): mark "a" done\n\nSpecTask: 000001\n`);
+    // A commit whose design/tasks tree also holds a folder named `..` with a checklist emptied since its parent:
+    // taken as a path, it would name design/tasks.md, a file outside every task folder.
+    const g = (...args: string[]) => git(wt, ...args);
+    const tree = (entries: string) =>
+      execFileSync('git', ['mktree'], { cwd: wt, input: entries, encoding: 'utf8' }).trim();
+    const withDotDot = (tasksBlob: string) => {
+      const dotdot = tree(`100644 blob ${tasksBlob}\ttasks.md\n`);
+      const tasksTree = g('rev-parse', 'HEAD:design/tasks');
+      const listing = execFileSync('git', ['ls-tree', tasksTree], { cwd: wt, encoding: 'utf8' });
+      const tasks = tree(`${listing}040000 tree ${dotdot}\t..\n`);
+      const design = execFileSync('git', ['ls-tree', 'HEAD:design'], { cwd: wt, encoding: 'utf8' }).replace(
+        /^(040000 tree )[0-9a-f]+(\ttasks)$/m,
+        `$1${tasks}$2`,
+      );
+      const root = execFileSync('git', ['ls-tree', 'HEAD'], { cwd: wt, encoding: 'utf8' }).replace(
+        /^(040000 tree )[0-9a-f]+(\tdesign)$/m,
+        `$1${tree(design)}$2`,
+      );
+      return tree(root);
+    };
+    const full = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: wt,
+      input: CHECKLIST,
+      encoding: 'utf8',
+    }).trim();
+    const empty = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: wt,
+      input: '',
+      encoding: 'utf8',
+    }).trim();
+    const parent = g('commit-tree', withDotDot(full), '-p', 'HEAD', '-m', 'spectask(000001): checklist');
+    const crafted = g('commit-tree', withDotDot(empty), '-p', parent, '-m', 'spectask(000001): mark "b" done');
+    // The repair's reading of it: the `..` folder emptied a checklist, yet it names no path to look at or commit.
+    assert.deepEqual(checklistsEmptiedAt(new CommittedHead(wt, 'helix-design-docs'), crafted), []);
   });
 });
