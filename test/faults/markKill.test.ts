@@ -12,7 +12,7 @@ import { waitNoStrays } from './procs';
 // rewrites the same tasks.md the way agents do (truncate, then write, a millisecond apart) and the test reads
 // it all the time. Invariants: after each kill, once the writer is between writes, the checklist is whole (no
 // zero byte either: the one torn state a byte written past a truncate makes, which the write's own check
-// replaces at once); every version of it committed on the branch is whole (an emptied one is printed); and,
+// replaces at once); every version of it committed on the branch is whole and not empty; and,
 // without the writer, every acknowledged mark is in HEAD.
 const N = Number(process.env.MARK_KILL_N || 40);
 const ITEMS = 30;
@@ -161,12 +161,10 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
 
     const versions = [start, ...git(docsWt, 'log', '--format=%H', `${start}..HEAD`, '--', rel).split('\n')];
     const committed = versions.map((sha) => ({ sha, text: git(docsWt, 'show', `${sha}:${rel}`) }));
-    // Printed, not a violation: a mark SIGKILLed after its `commit --only` read the writer's truncated file and
-    // before its amend leaves the checklist emptied at HEAD, and the next write job amends that commit with the
-    // file (emptiedHead.ts). Before that repair, 1–3 per 40 kills stayed in the history; with it, 0 in 40 local
-    // runs, and 1 in one CI run of the faults tier, cause not found (the repair's own amend may keep reading the
-    // writer's truncate, which comes every 4 ms here, until its 400 ms are up). The next commit restores the
-    // content either way, and no committed version may be torn (below).
+    // A mark SIGKILLed after its `commit --only` read the writer's truncated file and before it put the content
+    // back leaves the checklist emptied at HEAD; the next write job amends that commit with the content it read
+    // back and checked (emptiedHead.ts, contentAmend.ts). No emptied version may stay in the history: before the
+    // repair 1–3 per 40 kills stayed, and with a repair that let git read the file again, 1 in one CI run.
     const emptied = committed.filter((c) => c.text === '').map((c) => c.sha);
     if (emptied.length) {
       const log = git(docsWt, 'log', '--format=%H %ct %s', `${start}..HEAD`);
@@ -176,7 +174,9 @@ describe(`faults: spectask mark SIGKILLed at random points beside a truncating w
           emptied.includes(sha) ? `EMPTY ${sha.slice(0, 8)}` : sha.slice(0, 8),
         ),
       );
+      recordViolation(AREA, `${emptied.length} emptied versions of tasks.md left on the branch`);
     }
+    assert.deepEqual(emptied, [], 'no committed tasks.md is empty');
     const torn = committed.filter((c) => c.text !== '' && whole(c.text + '\n')).map((c) => c.sha);
     for (const sha of torn) console.log(`    torn ${sha}:\n${git(docsWt, 'show', `${sha}:${rel}`)}`);
     if (torn.length) recordViolation(AREA, `${torn.length} torn versions of tasks.md committed`);

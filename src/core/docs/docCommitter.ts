@@ -8,6 +8,7 @@ import type { GitQueue } from '../git/gitQueue';
 import type { GitRunner } from '../git/gitRunner';
 import { Disposable, Emitter, type Event } from '../lifecycle';
 import { formatCommitMessage, type DocChange } from './commitMessage';
+import { amendWithContent, blobFromContent, readBackWhole } from './contentAmend';
 import { amendEmptiedHead, EMPTY_BLOB } from './emptiedHead';
 import { filesTouchedSince, type WrittenFile } from './writtenFileCheck';
 import { fenceForeignFolders } from '../workers/foreignFolderFence';
@@ -203,10 +204,18 @@ export class DocCommitter extends Disposable {
     if (out === null) return this.commitFiles(git, files, message);
     if (out === undefined) return undefined;
     const touched = filesTouchedSince(cwd, written);
-    // The amended commit keeps the message and the parent of the one it replaces.
-    if (touched.length && (await waitForTornFiles(git, cwd, touched)))
-      await commitOnly(['--amend', '--no-edit'], touched);
-    return this.committedSha(git, message, parent);
+    const sha = await this.committedSha(git, message, parent);
+    const torn = touched.length ? await filesEmptiedBy(git, cwd, sha, touched) : [];
+    if (!torn.length) return sha;
+    // Amended with the content read back and checked here: an amend reading the file itself could take the
+    // agent's next truncate (contentAmend.ts). The amended commit keeps the message and the parent.
+    const back = new Map<string, Buffer>();
+    for (const f of torn) {
+      const content = await readBackWhole(cwd, f, TORN_WRITE_WAIT_MS);
+      if (content) back.set(f, content);
+    }
+    if (!back.size) return sha;
+    return (await amendWithContent(git, { cwd, head: sha, files: back, identity: this.identity ?? {} })) ?? sha;
   }
 
   private head?: CommittedHead;
@@ -337,12 +346,11 @@ async function mayHaveStagedTornWrite(cwd: string, paths: string[], addStartedAt
 }
 
 /**
- * After a `commit --only` of files another writer touched meanwhile: whether git took one of them empty in the
- * middle of a rewrite (its previous version was not). If so, waits (up to {@link TORN_WRITE_WAIT_MS}) for its
- * content to be back and returns true: the caller amends the commit with it.
+ * Of `files` (touched by another writer while `commit --only` read them), those the commit `sha` took empty in the
+ * middle of a rewrite (their previous version was not).
  */
-async function waitForTornFiles(git: GitRunner, cwd: string, files: string[]): Promise<boolean> {
-  const raw = await git.run(['diff-tree', '-r', '--raw', '--no-abbrev', '-z', 'HEAD', '--', ...files], { cwd });
+async function filesEmptiedBy(git: GitRunner, cwd: string, sha: string, files: string[]): Promise<string[]> {
+  const raw = await git.run(['diff-tree', '-r', '--raw', '--no-abbrev', '-z', sha, '--', ...files], { cwd });
   const parts = raw.split('\0');
   const torn: string[] = [];
   // diff-tree -z prints the commit's name first, then ":<mode> <mode> <old> <new> <status>\0<path>\0" entries.
@@ -350,20 +358,7 @@ async function waitForTornFiles(git: GitRunner, cwd: string, files: string[]): P
     const [, , oldSha, newSha, status] = parts[i].split(' ');
     if (status === 'M' && newSha === EMPTY_BLOB && oldSha !== EMPTY_BLOB) torn.push(parts[i + 1]);
   }
-  if (!torn.length) return false;
-  for (const t0 = Date.now(); Date.now() - t0 < TORN_WRITE_WAIT_MS;) {
-    const sizes = await Promise.all(
-      torn.map((f) =>
-        fs.stat(path.join(cwd, f)).then(
-          (st) => st.size,
-          () => 0,
-        ),
-      ),
-    );
-    if (sizes.every((n) => n > 0)) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
+  return torn;
 }
 
 /** How long a commit waits for a file caught between an editor's truncate and its write. */
@@ -377,34 +372,26 @@ const TORN_WRITE_WAIT_MS = 400;
  * the files still staged empty after the wait (the caller keeps an emptied checklist out of the commit).
  */
 async function restageTornWrites(git: GitRunner, cwd: string, paths: string[]): Promise<string[]> {
-  const torn = async (): Promise<string[]> => {
+  const torn = async (): Promise<{ path: string; mode: string }[]> => {
     const raw = await git.run(['diff', '--cached', '--raw', '--no-abbrev', '-z', '--', ...paths], { cwd });
     const parts = raw.split('\0');
-    const out: string[] = [];
+    const out: { path: string; mode: string }[] = [];
     // -z --raw: ":<mode> <mode> <old> <new> <status>\0<path>\0"
     for (let i = 0; i + 1 < parts.length; i += 2) {
-      const [, , oldSha, newSha, status] = parts[i].split(' ');
-      if (status === 'M' && newSha === EMPTY_BLOB && oldSha !== EMPTY_BLOB) out.push(parts[i + 1]);
+      const [, mode, oldSha, newSha, status] = parts[i].split(' ');
+      if (status === 'M' && newSha === EMPTY_BLOB && oldSha !== EMPTY_BLOB) out.push({ path: parts[i + 1], mode });
     }
     return out;
   };
-  let pending = await torn();
-  for (const t0 = Date.now(); pending.length && Date.now() - t0 < TORN_WRITE_WAIT_MS;) {
-    await new Promise((r) => setTimeout(r, 5));
-    const sizes = await Promise.all(
-      pending.map((f) =>
-        fs.stat(path.join(cwd, f)).then(
-          (st) => st.size,
-          () => 0,
-        ),
-      ),
-    );
-    const back = pending.filter((_, i) => sizes[i] > 0);
-    if (!back.length) continue;
-    await git.run(['add', '--verbose', '--', ...back], { cwd });
-    pending = await torn();
+  const t0 = Date.now();
+  for (const f of await torn()) {
+    // Staged from the content read back and checked here, not by a `git add` that could read the next truncate.
+    const content = await readBackWhole(cwd, f.path, Math.max(0, TORN_WRITE_WAIT_MS - (Date.now() - t0)));
+    if (!content) continue;
+    const blob = await blobFromContent(git, cwd, f.path, content);
+    await git.run(['update-index', '--add', '--cacheinfo', `${f.mode},${blob},${f.path}`], { cwd });
   }
-  return pending;
+  return (await torn()).map((f) => f.path);
 }
 
 /** A SpecTask's checklist (`tasks.md`, or a legacy folder's `progress.md`), by its path in the worktree. */

@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { CommittedHead } from '../git/committedHead';
 import type { GitRunner } from '../git/gitRunner';
+import { amendWithContent, readBackWhole } from './contentAmend';
 import { LEGACY_CHECKLIST_FILE, LEGACY_TASKS_DIR, TASKS_DIR, TASKS_FILE } from './designDocsLayout';
 
 /** The name of the empty blob (SHA-1 repositories; a SHA-256 one simply never matches). */
@@ -109,57 +108,34 @@ function readTree(objects: CommittedHead, name: string): Map<string, { sha: stri
   return out;
 }
 
-/** How long the repair waits for a checklist's content to be back, and retries an amend that read it torn. */
+/** How long the repair waits for a checklist's content to be back. */
 const REPAIR_WAIT_MS = 400;
 
 /**
  * Amends `head`'s commit when it emptied a checklist of ours that is back on disk and no remote-tracking ref has
- * it (rewriting a pushed commit would fork the branch), as the killed committer would have. Again when the amend
- * itself read the file in another truncate (an agent rewriting it in a loop), for as long as a torn read is waited
- * for: the next commit on top would leave the emptied version in the history. `checked`: the branch's commit
- * already checked (nothing to do while it is the head). Returns the commit checked last.
+ * it (rewriting a pushed commit would fork the branch), as the killed committer would have — with the content
+ * read and checked here (contentAmend.ts), never with what git would read from a file an agent may be
+ * truncating again. `checked`: the branch's commit already checked (nothing to do while it is the head).
+ * Returns the commit checked last (undefined when unknown: the next write job checks again).
  */
 export async function amendEmptiedHead(
   git: GitRunner,
   o: { cwd: string; head: CommittedHead; identity: () => Promise<Record<string, string>>; checked?: string },
 ): Promise<string | undefined> {
-  let checked = o.checked;
-  for (const t0 = Date.now(); Date.now() - t0 < REPAIR_WAIT_MS;) {
-    const head = o.head.current();
-    if (!head || head === checked) return head;
-    checked = head;
-    const emptied = checklistsEmptiedAt(o.head, head) ?? [];
-    if (!emptied.length) return head;
-    const back = await filesBack(o.cwd, emptied);
-    if (!back.length) return head;
-    // `head` is an object name (CommittedHead checks it), never an option.
-    const pushed = await git.run(['for-each-ref', '--contains', head, '--format=%(refname)', 'refs/remotes/'], {
-      cwd: o.cwd,
-    });
-    if (pushed.trim()) return head;
-    try {
-      await git.run(['commit', '-q', '--no-verify', '--amend', '--no-edit', '--only', '--', ...back], {
-        cwd: o.cwd,
-        env: await o.identity(),
-      });
-    } catch {
-      // Git found the file shorter than it had just seen it ("short read while indexing": truncated again in
-      // between): the same head is checked again.
-      checked = undefined;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  const head = o.head.current();
+  if (!head || head === o.checked) return head;
+  const emptied = checklistsEmptiedAt(o.head, head) ?? [];
+  if (!emptied.length) return head;
+  const back = new Map<string, Buffer>();
+  for (const rel of emptied) {
+    const content = await readBackWhole(o.cwd, rel, REPAIR_WAIT_MS);
+    if (content) back.set(rel, content);
   }
-  return checked;
-}
-
-/** Of `files`, those with content again within {@link REPAIR_WAIT_MS} (plain files only): an agent's write after its truncate. */
-async function filesBack(cwd: string, files: string[]): Promise<string[]> {
-  const back = () =>
-    files.filter((f) => {
-      const st = fs.lstatSync(path.join(cwd, f), { throwIfNoEntry: false });
-      return st?.isFile() && st.size > 0;
-    });
-  for (const t0 = Date.now(); back().length < files.length && Date.now() - t0 < REPAIR_WAIT_MS;)
-    await new Promise((r) => setTimeout(r, 5));
-  return back();
+  if (!back.size) return head;
+  // `head` is an object name (CommittedHead checks it), never an option.
+  const pushed = await git.run(['for-each-ref', '--contains', head, '--format=%(refname)', 'refs/remotes/'], {
+    cwd: o.cwd,
+  });
+  if (pushed.trim()) return head;
+  return amendWithContent(git, { cwd: o.cwd, head, files: back, identity: await o.identity() });
 }

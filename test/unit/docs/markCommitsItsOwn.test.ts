@@ -1,44 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDesignDocs, type DesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
-import { cleanupTemp, FIND_GIT_SUBCOMMAND, git, makeRepo, tempDir } from '../../support/tempRepo';
+import { tearingGit } from '../../support/tearingGit';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 const CHECKLIST = '# Implementation Tasks: x\n\n- [ ] T1: first\n- [ ] T2: second\n';
-
-/**
- * A git that logs its subcommands; while `trigger` exists, its next `commit` finds `$TORN_FILE` emptied (an
- * agent's truncate-then-write caught in the middle) and the file is whole again when the commit ends.
- */
-function tearingGit(dir: string) {
-  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  const log = path.join(dir, 'git.log');
-  const trigger = path.join(dir, 'tear-next-commit');
-  const bin = path.join(dir, 'tearing-git');
-  fs.writeFileSync(
-    bin,
-    `#!/bin/sh
-${FIND_GIT_SUBCOMMAND}
-echo "$sub" >> '${log}'
-if [ "$sub" = commit ] && [ -f '${trigger}' ]; then
-  rm '${trigger}'; cp "$TORN_FILE" "$TORN_FILE.keep"; : > "$TORN_FILE"; '${real}' "$@"; s=$?
-  cat "$TORN_FILE.keep" > "$TORN_FILE"; rm "$TORN_FILE.keep"; exit $s
-fi
-exec '${real}' "$@"
-`,
-    { mode: 0o755 },
-  );
-  return {
-    bin,
-    commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'),
-    clear: () => fs.writeFileSync(log, ''),
-    tear: (file: string) => ((process.env.TORN_FILE = file), fs.writeFileSync(trigger, '')),
-    torn: () => !fs.existsSync(trigger),
-  };
-}
 
 describe('mark commits its own change only (issue 17 item 10, issue 24)', function () {
   this.timeout(20_000);
