@@ -5,14 +5,14 @@ import { FIND_GIT_SUBCOMMAND } from './tempRepo';
 
 /**
  * A git that logs its subcommands and plays an agent rewriting `$TORN_FILE` (truncate, then write) exactly while
- * git reads the worktree: while the `next` trigger exists, its next `commit` finds the file emptied; while the
- * `always` trigger exists, every `commit`, `add` and `hash-object` does. The file is whole again when the command
+ * git reads the worktree: while the `next` trigger exists, its next command of the subcommand it names (`commit`,
+ * `add`) finds the file emptied; while the `always` trigger exists, every `commit`, `add` and `hash-object` does. The file is whole again when the command
  * ends. For the committer's torn-write handling (issue 24).
  */
 export function tearingGit(dir: string) {
   const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
   const log = path.join(dir, 'git.log');
-  const next = path.join(dir, 'tear-next-commit');
+  const next = path.join(dir, 'tear-next');
   const always = path.join(dir, 'tear-always');
   const bin = path.join(dir, 'tearing-git');
   // Kept outside the worktree: a copy beside the file would be committed with its folder.
@@ -23,7 +23,7 @@ export function tearingGit(dir: string) {
 ${FIND_GIT_SUBCOMMAND}
 echo "$sub" >> '${log}'
 tear=''
-if [ "$sub" = commit ] && [ -f '${next}' ]; then rm '${next}'; tear=1; fi
+if [ -f '${next}' ] && [ "$sub" = "$(cat '${next}')" ]; then rm '${next}'; tear=1; fi
 if [ -f '${always}' ]; then case "$sub" in commit|add|hash-object) tear=1 ;; esac; fi
 if [ -n "$tear" ]; then
   cp "$TORN_FILE" '${keep}'; : > "$TORN_FILE"; '${real}' "$@"; s=$?
@@ -38,11 +38,15 @@ exec '${real}' "$@"
     bin,
     commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'),
     clear: () => fs.writeFileSync(log, ''),
-    /** The next commit reads `file` emptied. */
-    tear: (file: string) => ((process.env.TORN_FILE = file), fs.writeFileSync(next, '')),
+    /** The next `sub` command (a commit unless said) reads `file` emptied. */
+    tear: (file: string, sub: 'commit' | 'add' = 'commit') => (
+      (process.env.TORN_FILE = file),
+      fs.writeFileSync(next, sub)
+    ),
     /** Every command that may read the worktree reads `file` emptied, until {@link stop}. */
     tearAlways: (file: string) => ((process.env.TORN_FILE = file), fs.writeFileSync(always, '')),
     stop: () => fs.rmSync(always, { force: true }),
+    /** Whether the torn command has run. */
     torn: () => !fs.existsSync(next),
   };
 }

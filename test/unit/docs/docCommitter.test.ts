@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatCommitMessage } from '../../../src/core/docs/commitMessage';
@@ -7,7 +6,8 @@ import { DocCommitter } from '../../../src/core/docs/docCommitter';
 import { openDesignDocs } from '../../../src/core/docs/openDesignDocs';
 import { GitQueueRegistry } from '../../../src/core/git/gitQueue';
 import { disposeAfterEach } from '../../support/disposeAfterEach';
-import { cleanupTemp, FIND_GIT_SUBCOMMAND, git, makeRepo, tempDir } from '../../support/tempRepo';
+import { tearingGit } from '../../support/tearingGit';
+import { cleanupTemp, git, makeRepo, tempDir } from '../../support/tempRepo';
 
 describe('design-docs commits', function () {
   this.timeout(20_000);
@@ -56,62 +56,32 @@ describe('design-docs commits', function () {
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a\n- [x] T2: b');
   });
 
-  /**
-   * A git that logs each subcommand to `log`; while `trigger` exists, its next `add` runs the way an agent's
-   * rewrite can race it: the file is emptied just before git reads it and full again right after.
-   */
-  function racingGit(dir: string, file: () => string, full: string) {
-    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const log = path.join(dir, 'git.log');
-    const trigger = path.join(dir, 'race-next-add');
-    const bin = path.join(dir, 'racing-git');
-    fs.writeFileSync(
-      bin,
-      `#!/bin/sh
-${FIND_GIT_SUBCOMMAND}
-echo "$sub" >> '${log}'
-if [ "$sub" = add ] && [ -f '${trigger}' ]; then
-  rm '${trigger}'; : > "$TORN_FILE"; '${real}' "$@"; s=$?; printf '%s' '${full}' > "$TORN_FILE"; exit $s
-fi
-exec '${real}' "$@"
-`,
-      { mode: 0o755 },
-    );
-    return {
-      bin,
-      commands: () => fs.readFileSync(log, 'utf8').trim().split('\n'),
-      race: () => ((process.env.TORN_FILE = file()), fs.writeFileSync(trigger, '')),
-      log,
-    };
-  }
-
   it('catches a file git read empty in the middle of a rewrite that was complete again when the add ended', async () => {
     const dir = tempDir();
     const full = '- [x] T1: a\n- [x] T2: b\n';
-    let wt = '';
-    const fake = racingGit(dir, () => path.join(wt, 'tasks.md'), full);
+    const fake = tearingGit(dir);
     track({ dispose: () => void delete process.env.TORN_FILE });
     const s = await setup(undefined, fake.bin);
-    wt = s.wt;
+    const wt = s.wt;
     await (
       await s.write('tasks.md', '- [x] T1: a\n- [ ] T2: b\n', '000001')
     ).done;
     fs.writeFileSync(path.join(wt, 'tasks.md'), full);
-    fake.race();
+    fake.tear(path.join(wt, 'tasks.md'), 'add');
     const c = await s.committer.commit({ taskId: '000001', summary: 'mark "b" done', files: ['tasks.md'] });
     assert.ok(c, 'a commit was made');
     // Sized by the file alone (full again when looked at), this commit would have recorded an empty checklist.
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), full.trimEnd());
-    assert.equal(fs.existsSync(path.join(dir, 'race-next-add')), false, 'the race happened');
+    assert.ok(fake.torn(), 'the race happened');
   });
 
   it('commits a file that was complete before git add started with add and commit alone', async () => {
     const dir = tempDir();
-    const fake = racingGit(dir, () => '', '');
+    const fake = tearingGit(dir);
     const { wt, committer } = await setup(undefined, fake.bin);
     fs.writeFileSync(path.join(wt, 'tasks.md'), '- [x] T1: a\n');
     await new Promise((r) => setTimeout(r, 60)); // older than the timestamps' slack when git add starts
-    fs.writeFileSync(fake.log, '');
+    fake.clear();
     const c = await committer.commit({ taskId: '000001', summary: 'tick', files: ['tasks.md'] });
     assert.ok(c);
     assert.equal(git(wt, 'show', `${c.sha}:tasks.md`), '- [x] T1: a');
@@ -123,7 +93,7 @@ exec '${real}' "$@"
 
   it('commits a tracked file this process wrote whole with one git commit, leaving what else is staged', async () => {
     const dir = tempDir();
-    const fake = racingGit(dir, () => '', '');
+    const fake = tearingGit(dir);
     const { wt, committer, write } = await setup(undefined, fake.bin);
     await (
       await write('spectask.json', '{"a":1}\n', '000001')
@@ -131,7 +101,7 @@ exec '${real}' "$@"
     fs.writeFileSync(path.join(wt, 'other.md'), 'staged by someone else\n');
     git(wt, 'add', 'other.md');
     fs.writeFileSync(path.join(wt, 'spectask.json'), '{"a":2}\n');
-    fs.writeFileSync(fake.log, '');
+    fake.clear();
     const c = await committer.commit({
       taskId: '000001',
       summary: 'move',
