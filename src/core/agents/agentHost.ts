@@ -19,6 +19,11 @@ export interface AgentInvocation {
   cpuPriority?: AgentCpuPriority;
   /** What a sandboxing host lets the process change; other hosts ignore it (sandbox/sandboxedAgentHost.ts). */
   sandbox?: AgentSandboxPaths;
+  /**
+   * A pipe at fd 3 that the program reports on (bwrap's `--info-fd 3`), read from {@link AgentProcess.report}.
+   * Set by the sandboxing host for its own bwrap; a back-end never sets it.
+   */
+  reportPipe?: boolean;
 }
 
 /** The folders of a run, for a host that confines agents: everything else stays read-only or hidden. */
@@ -61,6 +66,8 @@ export interface AgentProcess {
   readonly stdin: Writable | undefined;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** The fd-3 pipe of an invocation with {@link AgentInvocation.reportPipe}. */
+  readonly report?: Readable;
   /** Settles once, when the process exited or failed to start; never rejects. */
   readonly exited: Promise<ProcessExit>;
   /** Like {@link exited}, but only once stdout and stderr are closed too (orphans holding them delay it). */

@@ -44,7 +44,7 @@ class LocalAgentProcess implements AgentProcess {
     this.child = spawn(inv.command, [...inv.args], {
       cwd: inv.cwd,
       env: { ...inv.env },
-      stdio: [inv.stdin, 'pipe', 'pipe'],
+      stdio: inv.reportPipe ? [inv.stdin, 'pipe', 'pipe', 'pipe'] : [inv.stdin, 'pipe', 'pipe'],
       // Own process group: a Ctrl-C aimed at the host never reaches agents, and signals are ours to send.
       detached: process.platform !== 'win32',
       windowsHide: true,
@@ -77,6 +77,10 @@ class LocalAgentProcess implements AgentProcess {
 
   get stderr(): Readable {
     return this.child.stderr!;
+  }
+
+  get report(): Readable | undefined {
+    return (this.child.stdio[3] as Readable | null | undefined) ?? undefined;
   }
 
   async identity(): Promise<ProcessIdentity | undefined> {

@@ -4,7 +4,7 @@ import type { AgentHost, AgentInvocation, AgentProcess, KillTreeOptions, Process
 import { exitsWithin, localAgentHost } from '../localAgentHost';
 import type { ProcessIdentity } from '../processTree';
 import { buildBwrapArgs, SANDBOX_UID_FOR_ROOT } from './bwrapArgs';
-import { emptyNamespace, findNamespaceInit } from './namespaceInit';
+import { emptyNamespace, findNamespaceInit, namespaceInitFromReport } from './namespaceInit';
 import { childrenOf } from './namespaceTree';
 import { sandboxPolicyFor } from './sandboxPolicy';
 import { probeSandbox, SANDBOX_OFF_HINT, type SandboxStatus } from './sandboxProbe';
@@ -73,7 +73,8 @@ export class SandboxedAgentHost implements AgentHost {
       { ...policy.policy, uid: asRoot ? SANDBOX_UID_FOR_ROOT : undefined },
       { command: policy.command, args: inv.args, cwd: inv.cwd },
     );
-    return this.inner.launch({ ...inv, command: status.bwrap, args });
+    // `--info-fd 3`: bwrap reports its namespace's init on the invocation's report pipe (namespaceInit.ts).
+    return this.inner.launch({ ...inv, command: status.bwrap, args: ['--info-fd', '3', ...args], reportPipe: true });
   }
 }
 
@@ -85,7 +86,7 @@ function failed(message: string, code = 'ESANDBOX'): ProcessExit {
  * An agent process whose start waits for the sandbox's preparation (the probe, the git directories, the state
  * folders): streams and promises exist at once and are connected to bwrap's once it runs.
  */
-class SandboxedAgentProcess implements AgentProcess {
+export class SandboxedAgentProcess implements AgentProcess {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   readonly stdin: PassThrough | undefined;
@@ -116,7 +117,11 @@ class SandboxedAgentProcess implements AgentProcess {
         if (!('stdout' in p)) return endWith(p);
         if (this.killRequested) void p.killTree(); // cancelled while the sandbox was being prepared
         this.inner = p;
-        if (p.pid !== undefined) this.nsInit = findNamespaceInit(p.pid, p.exited);
+        const bwrapPid = p.pid;
+        if (bwrapPid !== undefined)
+          this.nsInit = (p.report ? namespaceInitFromReport(p.report, bwrapPid) : Promise.resolve(undefined)).then(
+            (reported) => reported ?? findNamespaceInit(bwrapPid, p.exited),
+          );
         p.stdout.pipe(this.stdout);
         p.stderr.pipe(this.stderr);
         if (this.stdin && p.stdin) {
@@ -137,6 +142,12 @@ class SandboxedAgentProcess implements AgentProcess {
 
   async identity(): Promise<ProcessIdentity | undefined> {
     return (await this.started)?.identity();
+  }
+
+  /** The init of the sandbox's PID namespace, whose end a stop waits for; undefined when it was never known. */
+  async namespaceInit(): Promise<ProcessIdentity | undefined> {
+    await this.started;
+    return this.nsInit;
   }
 
   async killTree(opts: KillTreeOptions = {}): Promise<void> {
