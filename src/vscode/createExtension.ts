@@ -57,6 +57,8 @@ export interface SpecTaskApi {
   _testTreeSnapshot(): Promise<TreeSnapshotNode[]>;
   /** Test hook: the status bar item's text ('' when hidden). */
   _testStatusBarText(): string;
+  /** Test hook: the SpecTask id the tree's selection gives a command run from the palette (undefined: none). */
+  _testTreeSelectedTaskId(): string | undefined;
   /** Test hook: fires after the SpecTasks tree was told to refresh (after the fleet store's change). */
   readonly _testOnDidRefreshTree: vscode.Event<void>;
 }
@@ -323,6 +325,7 @@ export function createExtension(context: vscode.ExtensionContext): {
       return walk();
     },
     _testStatusBarText: () => statusBar.text,
+    _testTreeSelectedTaskId: () => hub.treeSelection.current()?.taskId,
     _testOnDidRefreshTree: treeRefreshed.event,
   };
   return { disposable: store, api, service, onDidChangeFleet: fleetChanged.event };

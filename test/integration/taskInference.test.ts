@@ -118,6 +118,9 @@ describe('the SpecTask a command acts on, and Start refused while its back-end c
     const row = `.monaco-list-row:has-text("#${o.task(picked)!.number} Inference: selected in the tree")`;
     await eventually(async () => (await readText(row)).length > 0, 'the tree shows the SpecTask', 30_000);
     await click(row);
+    // The click reaches the extension host as a selection event, which can come after the command under load (CI
+    // run of session 14: the command asked "Which SpecTask?"); a person's next keystroke comes later than that.
+    await eventually(() => api._testTreeSelectedTaskId() === picked, 'the extension sees the selection', 20_000);
     await snap('inference-tree-selected', row);
     // Two SpecTasks could be archived: without the tree's selection this would ask "Which SpecTask?".
     await runUntil('spectask.task.archive', () => statusOf(picked) === 'archived', 'the selected SpecTask is archived');
