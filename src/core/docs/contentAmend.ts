@@ -71,11 +71,21 @@ async function readCommitForAmend(git: GitRunner, cwd: string, head: string) {
   };
 }
 
-/** The mode of each of `paths` in `commit` (a file git does not have there: 100644). */
-async function modesAt(git: GitRunner, cwd: string, commit: string, paths: string[]): Promise<Map<string, string>> {
+/** Each of `paths` in `commit`: its mode (100644 for a file git does not have there) and blob, read in one `ls-tree`. */
+async function entriesAt(
+  git: GitRunner,
+  cwd: string,
+  commit: string,
+  paths: string[],
+): Promise<Map<string, { mode: string; sha?: string }>> {
   const out = await git.run(['ls-tree', '-z', commit, '--', ...paths], { cwd });
-  const modes = new Map(lsTreeEntries(out).map((e) => [e.path, e.mode]));
-  return new Map(paths.map((p) => [p, /^100(644|755)$/.test(modes.get(p) ?? '') ? modes.get(p)! : '100644']));
+  const found = new Map(lsTreeEntries(out).map((e) => [e.path, e]));
+  return new Map(
+    paths.map((p) => {
+      const e = found.get(p);
+      return [p, e && /^100(644|755)$/.test(e.mode) ? { mode: e.mode, sha: e.sha } : { mode: '100644' }];
+    }),
+  );
 }
 
 /** `ls-tree -z` output: "<mode> <type> <name>\t<path>" entries. */
@@ -106,7 +116,7 @@ export async function amendWithContent(
   const commit = await readCommitForAmend(git, cwd, head);
   if (!commit) return undefined;
   const paths = [...o.files.keys()];
-  const modes = await modesAt(git, cwd, head, paths);
+  const at = await entriesAt(git, cwd, head, paths);
   const blobs = new Map<string, string>();
   for (const [rel, content] of o.files) blobs.set(rel, await blobFromContent(git, cwd, rel, content));
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'spectask-amend-'));
@@ -114,7 +124,7 @@ export async function amendWithContent(
     const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
     await git.run(['read-tree', head], { cwd, env });
     for (const [rel, sha] of blobs)
-      await git.run(['update-index', '--add', '--cacheinfo', `${modes.get(rel)},${sha},${rel}`], { cwd, env });
+      await git.run(['update-index', '--add', '--cacheinfo', `${at.get(rel)!.mode},${sha},${rel}`], { cwd, env });
     const tree = (await git.run(['write-tree'], { cwd, env })).trim();
     const messageFile = path.join(dir, 'message');
     await fsp.writeFile(messageFile, commit.message);
@@ -131,31 +141,28 @@ export async function amendWithContent(
         () => true,
       );
     if (moved) return undefined;
-    await syncIndexEntries(git, cwd, head, blobs, modes);
+    await syncIndexEntries(git, cwd, at, blobs);
     return amended;
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Sets the worktree index's entries of `blobs` where they still hold what `replaced` had (what the commit read). */
+/** Sets the worktree index's entries of `blobs` where they still hold what the replaced commit had (`was`). */
 async function syncIndexEntries(
   git: GitRunner,
   cwd: string,
-  replaced: string,
+  was: ReadonlyMap<string, { mode: string; sha?: string }>,
   blobs: ReadonlyMap<string, string>,
-  modes: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const paths = [...blobs.keys()];
-  const before = await git.run(['ls-tree', '-z', replaced, '--', ...paths], { cwd });
-  const was = new Map(lsTreeEntries(before).map((e) => [e.path, e.sha]));
-  const staged = await git.run(['ls-files', '-s', '-z', '--', ...paths], { cwd });
+  const staged = await git.run(['ls-files', '-s', '-z', '--', ...blobs.keys()], { cwd });
   for (const e of staged.split('\0').filter(Boolean)) {
     const rel = e.slice(e.indexOf('\t') + 1);
     const [, sha, stage] = e.slice(0, e.indexOf('\t')).split(' ');
     const blob = blobs.get(rel);
+    const before = was.get(rel);
     // Something else staged there since (a person's `git add`) stays staged.
-    if (!blob || stage !== '0' || sha !== was.get(rel)) continue;
-    await git.run(['update-index', '--cacheinfo', `${modes.get(rel)},${blob},${rel}`], { cwd });
+    if (!blob || !before || stage !== '0' || sha !== before.sha) continue;
+    await git.run(['update-index', '--cacheinfo', `${before.mode},${blob},${rel}`], { cwd });
   }
 }

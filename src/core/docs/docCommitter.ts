@@ -184,23 +184,21 @@ export class DocCommitter extends Disposable {
     const cwd = this.worktreePath;
     // `-q`: without it git prints a diffstat of the new commit, reading and diffing every changed file again
     // (a third of a 16-file commit, issue 24); the commit is then named by committedSha, not by git's output.
-    const commitOnly = (extra: string[], paths: readonly string[]) =>
-      git
-        .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', ...extra, '--only', '--', ...paths], {
-          cwd,
-          env: this.identity,
-        })
-        .then(
-          (o) => o,
-          (e: unknown) => {
-            if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
-            if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
-            throw e;
-          },
-        );
     this.identity ??= await commitIdentityEnv(git, cwd);
     const parent = this.committedHead().current();
-    const out = await commitOnly(['-m', message], files);
+    const out = await git
+      .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message, '--only', '--', ...files], {
+        cwd,
+        env: this.identity,
+      })
+      .then(
+        (o) => o,
+        (e: unknown) => {
+          if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
+          if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
+          throw e;
+        },
+      );
     if (out === null) return this.commitFiles(git, files, message);
     if (out === undefined) return undefined;
     const touched = filesTouchedSince(cwd, written);
