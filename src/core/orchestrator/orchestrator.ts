@@ -93,6 +93,7 @@ export class Orchestrator extends Disposable {
     // coalesced commit (Request changes' comments and the revision's start as one commit). The writers kick
     // once their commit is made (apply, the run supervisor, the ReviewService's afterTransition).
     this._register(deps.store.onDidWriteRecord((record) => this.book.recordWritten(record)));
+    this._register(toDisposable(() => clearTimeout(this.claimRetry)));
   }
 
   /** What the run supervisor and the integrator may do through the coordinator. */
@@ -135,6 +136,9 @@ export class Orchestrator extends Disposable {
     }
     this.kick();
   }
+
+  /** The pass that retries refused claims, while one is due. */
+  private claimRetry: NodeJS.Timeout | undefined;
 
   /** The complete dashboard view-model. */
   fleetSnapshot(): FleetSnapshot {
@@ -358,8 +362,12 @@ export class Orchestrator extends Disposable {
     // With claims (pushToRemote), the claim carries the transition: it is on the remote before any agent starts.
     const claim =
       d.trigger !== 'start_planning' ? await this.deps.claims?.acquire(d.taskId, number, d.trigger) : undefined;
-    if (claim?.kind === 'refused')
+    if (claim?.kind === 'refused') {
+      // Refused (the remote moved meanwhile, or was out of reach): another pass tries again in a moment, not only
+      // at the next change or reconcile tick, which may never come while nothing else runs.
+      this.claimRetry ??= setTimeout(() => ((this.claimRetry = undefined), this.kick()), 1000).unref();
       return this.fleet.dispatch({ type: 'queueReason', id: d.taskId, reason: claim.reason });
+    }
     try {
       if (claim) await this.book.refresh(d.taskId);
       else await this.apply(d.taskId, d.trigger, undefined, false);
