@@ -12,6 +12,7 @@ if (build.status !== 0) {
   process.exit(1);
 }
 const summary = [];
+const failedTests = []; // "<tier> failed: <test> — <error>", repeated after the counts: CI keeps the log's tail
 let ok = true;
 for (const t of tiers) {
   console.log(`\n=== ${t} tier ===`);
@@ -26,8 +27,13 @@ for (const t of tiers) {
     .reverse()
     .find((l) => /^\w+: \d+ passed, \d+ failed/.test(l));
   summary.push(line ?? `${t}: 0 passed, 1 failed`);
+  const countLine = /^\w+: \d+ passed, \d+ failed/;
+  failedTests.push(
+    ...r.stdout.split('\n').filter((l) => l.startsWith(`${t}`) && /^\w+( failed)?: /.test(l) && !countLine.test(l)),
+  );
   if (r.status !== 0) ok = false;
 }
 console.log('\n=== summary ===');
 for (const l of summary) console.log(l);
+for (const l of failedTests) console.log(l);
 process.exit(ok ? 0 : 1);

@@ -86,6 +86,7 @@ function runVsCodeSession(fixture, extEnv, { prepare = () => true, env = {} } = 
     `integration session ran inside VS Code ${res.vscodeVersion} (extension host Node ${res.node}); screenshots in ${snapDir}`,
   );
   if (r.status !== 0 && res.failed === 0) res.failed = 1;
+  res.failures = (res.results ?? []).filter((t) => t.state === 'failed').map(({ title, err }) => ({ title, err }));
   return res;
 }
 
@@ -93,6 +94,8 @@ function runIntegration() {
   const only = JSON.parse(process.env.EXT_ENV || '{}').TEST_FILES;
   const res = { passed: 0, failed: 0, skipped: 0 };
   const add = (r) => {
+    if (r.note) console.log(`integration: ${r.note}`);
+    res.failures = [...(res.failures ?? []), ...(r.failures ?? [])];
     res.passed += r.passed;
     res.failed += r.failed;
     res.skipped += r.skipped ?? 0;
@@ -189,6 +192,14 @@ function runTrustSession() {
 
 function finish(res) {
   if (res.note) console.log(`${tier}: ${res.note}`);
+  // CI keeps only the tail of a long log: name each failed test (and its error's first line) beside the count.
+  for (const f of res.failures ?? []) {
+    const why =
+      String(f.err ?? '')
+        .split('\n')
+        .find((l) => l.trim()) ?? '';
+    console.log(`${tier} failed: ${f.title}${why ? ` — ${why.trim().slice(0, 300)}` : ''}`);
+  }
   console.log(`${tier}: ${res.passed} passed, ${res.failed} failed, ${res.skipped ?? 0} skipped`);
   process.exit(res.failed === 0 ? 0 : 1);
 }
