@@ -152,15 +152,23 @@ describe('ACP back-end (real `gemini --acp` against a fake Gemini API)', functio
     const run = be.resume({ ...request({ prompt: 'Continue.' }), resumeSessionId: r1.sessionId });
     const events = await collect(run);
     const r2 = await run.finished;
-    // Gemini CLI 0.61 advertises loadSession, and `gemini --list-sessions` lists this very session, but its ACP
-    // session/load answers "No previous sessions found for this project." (checked by hand, Dec 2026). The run then
-    // goes on in a new session, saying why, instead of failing (and every retry with it). When a newer pin loads
-    // it, the notice goes and the session id stays the same.
+    // Gemini CLI 0.61 advertises loadSession and records the session under its project folder, yet its ACP
+    // session/load mostly answers "No previous sessions found for this project." and sometimes loads it (about 1 run
+    // in 20 here and in CI, Dec 2026: a race inside gemini). Either way the run must go on: in the loaded session,
+    // or in a new one with a notice saying why (instead of failing, and every retry with it).
     const notice = events.find((e) => e.t === 'notice' && /could not resume session/.test(e.message));
-    assert.ok(notice, shape(events));
-    assert.match(notice.t === 'notice' ? notice.message : '', /No previous sessions found/);
     assert.equal(r2.status, 'success', `${r2.errorMessage} | ${shape(events)}`);
-    assert.notEqual(r2.sessionId, r1.sessionId);
+    if (notice) {
+      assert.match(notice.t === 'notice' ? notice.message : '', /No previous sessions found/);
+      assert.notEqual(r2.sessionId, r1.sessionId, 'a session that could not be loaded is replaced by a new one');
+      // The fake model answers by the conversation's length: a new session starts its script over.
+      assert.equal(r2.text, 'Part one.', shape(events));
+    } else {
+      console.log('      (gemini loaded the recorded session this time)');
+      assert.equal(r2.sessionId, r1.sessionId, `loaded without a notice, so the same session | ${shape(events)}`);
+      // The loaded history reached the model: its script went on past the first turn.
+      assert.equal(r2.text, 'Done.', shape(events));
+    }
     assert.ok(await waitFor(() => !alive(run.pid!), 3000), 'the agent process is gone');
   });
 });
