@@ -143,35 +143,63 @@ describe('ACP back-end (real `gemini --acp` against a fake Gemini API)', functio
     assert.ok(await waitFor(() => !alive(pid), 3000), 'the agent process is gone');
   });
 
-  it('resumes by session/load with the recorded id, and starts a new session with a notice when gemini finds none', async () => {
+  // Gemini CLI 0.61 names a session's record after the minute it started (`chats/session-<minute>-<id8>.jsonl`), and
+  // session/load opens a new record under the same session id: within that minute, the same file, which it then
+  // resets to an empty conversation, so the load answers "No previous sessions found for this project." A real
+  // resume (after a reload, a crash, a retry) comes minutes later; these tests fix the minute instead of racing it
+  // (the old single test failed CI once in ~70 runs, when a minute passed between its two runs).
+  const resumedRun = async (scenario: string, beforeResume: (chats: string[]) => void) => {
     fake.setScript([writeAndTick[0]!, { text: 'Part one.' }, ...writeAndTick.slice(1)]);
-    const be = backend('resume');
+    const be = backend(scenario);
     const r1 = await be.start(request()).finished;
     assert.equal(r1.status, 'success', r1.errorMessage);
     assert.ok(r1.sessionId);
+    beforeResume(sessionRecords(path.join(repo.scratch, 'gemini-home'), r1.sessionId));
     const run = be.resume({ ...request({ prompt: 'Continue.' }), resumeSessionId: r1.sessionId });
     const events = await collect(run);
     const r2 = await run.finished;
-    // Gemini CLI 0.61 advertises loadSession and records the session under its project folder, yet its ACP
-    // session/load mostly answers "No previous sessions found for this project." and sometimes loads it (about 1 run
-    // in 20 here and in CI, Dec 2026: a race inside gemini). Either way the run must go on: in the loaded session,
-    // or in a new one with a notice saying why (instead of failing, and every retry with it).
-    const notice = events.find((e) => e.t === 'notice' && /could not resume session/.test(e.message));
     assert.equal(r2.status, 'success', `${r2.errorMessage} | ${shape(events)}`);
-    if (notice) {
-      assert.match(notice.t === 'notice' ? notice.message : '', /No previous sessions found/);
-      assert.notEqual(r2.sessionId, r1.sessionId, 'a session that could not be loaded is replaced by a new one');
-      // The fake model answers by the conversation's length: a new session starts its script over.
-      assert.equal(r2.text, 'Part one.', shape(events));
-    } else {
-      console.log('      (gemini loaded the recorded session this time)');
-      assert.equal(r2.sessionId, r1.sessionId, `loaded without a notice, so the same session | ${shape(events)}`);
-      // The loaded history reached the model: its script went on past the first turn.
-      assert.equal(r2.text, 'Done.', shape(events));
-    }
     assert.ok(await waitFor(() => !alive(run.pid!), 3000), 'the agent process is gone');
+    return { r1, r2, events, notice: events.find((e) => e.t === 'notice' && /could not resume/.test(e.message)) };
+  };
+
+  it('resumes by session/load with the recorded id: the same session, whose history reaches the model', async () => {
+    const { r1, r2, events, notice } = await resumedRun('resume', (records) => {
+      assert.equal(records.length, 1, `one record of the session: ${records.join(', ')}`);
+      fs.renameSync(
+        records[0]!,
+        records[0]!.replace(/session-[\dT-]+-(?=[0-9a-f]{8}\.jsonl$)/, 'session-2026-01-01T00-00-'),
+      );
+    });
+    assert.equal(notice, undefined, shape(events));
+    assert.equal(r2.sessionId, r1.sessionId);
+    // The fake model answers by the conversation's length: the loaded history carried its script on.
+    assert.equal(r2.text, 'Done.', shape(events));
+  });
+
+  it('starts a new session with a notice when gemini no longer has the recorded one', async () => {
+    const { r1, r2, events, notice } = await resumedRun('resume-gone', (records) => {
+      assert.ok(records.length > 0, 'gemini recorded the session');
+      for (const f of records) fs.rmSync(f);
+    });
+    assert.ok(notice, shape(events));
+    assert.match(notice.t === 'notice' ? notice.message : '', /No previous sessions found/);
+    assert.notEqual(r2.sessionId, r1.sessionId);
+    assert.equal(r2.text, 'Part one.', 'a new session starts the conversation over');
   });
 });
+
+/** gemini's records of one session (`<home>/.gemini/tmp/<project>/chats/session-<minute>-<first 8 of the id>.jsonl`). */
+function sessionRecords(home: string, sessionId: string): string[] {
+  const tmp = path.join(home, '.gemini', 'tmp');
+  return fs
+    .readdirSync(tmp)
+    .flatMap((project) => {
+      const chats = path.join(tmp, project, 'chats');
+      return fs.existsSync(chats) ? fs.readdirSync(chats).map((f) => path.join(chats, f)) : [];
+    })
+    .filter((f) => f.endsWith(`-${sessionId.slice(0, 8)}.jsonl`));
+}
 
 function alive(pid: number): boolean {
   try {
