@@ -10,6 +10,7 @@ import { Disposable, Emitter, type Event } from '../lifecycle';
 import { formatCommitMessage, type DocChange } from './commitMessage';
 import { amendWithContent, blobFromContent, readBackWhole } from './contentAmend';
 import { amendEmptiedHead, EMPTY_BLOB } from './emptiedHead';
+import { commitRetryingMovedHead } from './movedHeadRetry';
 import { filesTouchedSince, type WrittenFile } from './writtenFileCheck';
 import { fenceForeignFolders } from '../workers/foreignFolderFence';
 
@@ -157,16 +158,17 @@ export class DocCommitter extends Disposable {
     // --no-verify: these are machine commits on a docs-only branch; the user's code hooks (lint, tests)
     // do not apply to them and must not make a tick fail. `-q`: see commitWholeFiles.
     const env = (this.identity ??= await commitIdentityEnv(git, cwd));
-    const parent = this.committedHead().current();
-    const out = await git
-      .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message], { cwd, env })
-      .then(
+    let parent: string | undefined;
+    const out = await commitRetryingMovedHead(() => {
+      parent = this.committedHead().current();
+      return git.run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message], { cwd, env }).then(
         (o) => o,
         (e: unknown) => {
           if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
           throw e;
         },
       );
+    });
     return out === undefined ? undefined : this.committedSha(git, message, parent);
   }
 
@@ -185,20 +187,23 @@ export class DocCommitter extends Disposable {
     // `-q`: without it git prints a diffstat of the new commit, reading and diffing every changed file again
     // (a third of a 16-file commit, issue 24); the commit is then named by committedSha, not by git's output.
     this.identity ??= await commitIdentityEnv(git, cwd);
-    const parent = this.committedHead().current();
-    const out = await git
-      .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message, '--only', '--', ...files], {
-        cwd,
-        env: this.identity,
-      })
-      .then(
-        (o) => o,
-        (e: unknown) => {
-          if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
-          if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
-          throw e;
-        },
-      );
+    let parent: string | undefined;
+    const out = await commitRetryingMovedHead(() => {
+      parent = this.committedHead().current();
+      return git
+        .run([...this.maintenance.next(), 'commit', '-q', '--no-verify', '-m', message, '--only', '--', ...files], {
+          cwd,
+          env: this.identity,
+        })
+        .then(
+          (o) => o,
+          (e: unknown) => {
+            if (e instanceof GitCommandError && /did not match any file\(s\) known to git/.test(e.stderr)) return null;
+            if (e instanceof GitCommandError && NOTHING_TO_COMMIT.test(e.stderr)) return undefined;
+            throw e;
+          },
+        );
+    });
     if (out === null) return this.commitFiles(git, files, message);
     if (out === undefined) return undefined;
     const touched = filesTouchedSince(cwd, written);

@@ -10,6 +10,7 @@ import {
   TASKS_FILE,
 } from '../docs/designDocsLayout';
 import { validateSpecTaskRecord } from '../docs/specTaskSchema';
+import { commitRetryingMovedHead } from '../docs/movedHeadRetry';
 import { assertSafeTree } from '../docs/syncTreeSafety';
 import { commitIdentityEnv } from '../git/commitIdentity';
 import type { GitQueue } from '../git/gitQueue';
@@ -139,7 +140,8 @@ export async function fenceForeignFolders(git: GitRunner, c: FolderFenceContext)
   if ((await git.tryRun(['diff', '--cached', '--quiet'], { cwd })) === undefined) {
     const what = fenced.map((f) => `SpecTask ${f.task} (${f.reason})`).join('; ');
     const message = `spectask: put back as the remote has it: ${what}\n\n${fenced.map((f) => `SpecTask: ${f.task}`).join('\n')}\n`;
-    await git.run(['commit', '-q', '--no-verify', '-m', message], { cwd, env: await commitIdentityEnv(git, cwd) });
+    const env = await commitIdentityEnv(git, cwd);
+    await commitRetryingMovedHead(() => git.run(['commit', '-q', '--no-verify', '-m', message], { cwd, env }));
   }
   return fenced;
 }
