@@ -77,6 +77,7 @@ export async function replayCommits(
       else removals.push(ch.path);
     }
     if (conflicts.length) throw conflictError(conflicts, c.sha);
+    if (!settled.size) continue; // every change already upstream: dropped, as rebase does
     // Removals first: a file replaced by a folder of the same name (or the reverse) must leave the index before
     // the entries under its name arrive.
     for (let i = 0; i < removals.length; i += ENTRIES_PER_CALL)
