@@ -11,29 +11,28 @@ interface ReplayedCommit {
   parent?: string;
   authorName: string;
   authorEmail: string;
+  /** As git's raw format: seconds and zone (`1733450000 +0100`), what fast-import reads. */
   authorDate: string;
   message: string;
   changes: TreeChange[];
 }
 
-/** Index entries per `update-index` call: keeps argv far below the kernel's limit for a commit of many files. */
-const ENTRIES_PER_CALL = 500;
 const OBJECT_ID = /^[0-9a-f]{40,64}$/;
 
 /**
- * Replays `commits` (oldest first) on `onto` with a private index: for each, the files it changed are merged
- * with what `onto` has now, and the result is committed with the original author and message (`committer`:
- * the committer identity variables). Returns the new head; no ref is moved. Throws a conflict error when a file
- * cannot be settled; a commit whose changes are already upstream is dropped, as `git rebase` does.
+ * Replays `commits` (oldest first) on `onto`: for each, the files it changed are merged with what the head being
+ * built has now, and the result is committed with the original author and message (`committer`: the committer
+ * identity variables). Returns the new head; no branch moves. Throws a conflict error when a file cannot be settled;
+ * a commit whose changes are already upstream is dropped, as `git rebase` does.
  *
  * This is a rebase done with plumbing so that the remote's commits are never rewritten and the worktree is not
  * rewound to an older state halfway, which a `git rebase` there would do under the feet of agents ticking in it.
  *
  * Its cost is what bounds a worker's push window (every refused push replays the whole backlog again), so git is
- * asked once for every commit's metadata and once for every commit's changes, the private index is read once and
- * then carries each new head on (it holds exactly the tree just committed), and what the head holds at the changed
- * paths is kept in memory: a commit whose files the remote left alone costs one `update-index`, one `write-tree`
- * and one `commit-tree`.
+ * asked once for every commit's metadata and once for every commit's files, what the head holds at those paths is
+ * kept in memory, and every new commit is written by ONE `git fast-import` (each commit's tree from its parent's
+ * plus the settled files): the floor, one process for the whole replay. Its branch is reset before it ends, so no
+ * ref is left behind, even by a process killed meanwhile; the new head is read from its marks file.
  */
 export async function replayCommits(
   scratch: SyncScratch,
@@ -43,20 +42,19 @@ export async function replayCommits(
   committer: () => Promise<Record<string, string>>,
 ): Promise<string> {
   if (!commits.length) return onto;
-  const { git, cwd, tmp } = scratch;
-  const env = { GIT_INDEX_FILE: path.join(tmp, 'replay-index') };
+  const { git, cwd } = scratch;
+  assertObjectId(onto);
   const replayed = await readCommits(scratch, commits);
   const paths = [...new Set(replayed.flatMap((c) => c.changes.map((ch) => ch.path)))];
   /** What the head being built holds at every path a replayed commit changes (absent: missing). */
   const atHead = paths.length ? await lsTree(git, cwd, onto, paths) : new Map<string, string>();
-  await git.run(['read-tree', onto], { cwd, env });
-  let head = onto;
-  let headTree = (await git.run(['rev-parse', '--verify', `${onto}^{tree}`], { cwd })).trim();
+  const ref = `refs/spectask/replay/${randomBytes(8).toString('hex')}`;
+  const stream: string[] = [];
+  let marks = 0;
+  let committerLine: string | undefined;
   for (const c of replayed) {
-    if (!c.changes.length) continue;
     const conflicts: string[] = [];
-    const removals: string[] = [];
-    const entries: string[] = [];
+    const lines: string[] = [];
     const settled = new Map<string, string | undefined>();
     for (const ch of c.changes) {
       const remote = atHead.get(ch.path);
@@ -73,45 +71,70 @@ export async function replayCommits(
         if (m.rule) resolved.push({ file: ch.path, rule: m.rule });
       }
       settled.set(ch.path, sha);
-      if (sha) entries.push(`${ch.newMode === '000000' ? '100644' : ch.newMode},${sha},${ch.path}`);
-      else removals.push(ch.path);
+      // Deletions first: a file replaced by a folder of the same name (or the reverse) must go before the entries
+      // under its name arrive.
+      if (sha)
+        lines.push(`M ${ch.newMode === '000000' ? '100644' : ch.newMode} ${assertObjectId(sha)} ${quoted(ch.path)}`);
+      else lines.unshift(`D ${quoted(ch.path)}`);
     }
     if (conflicts.length) throw conflictError(conflicts, c.sha);
     if (!settled.size) continue; // every change already upstream: dropped, as rebase does
-    // Removals first: a file replaced by a folder of the same name (or the reverse) must leave the index before
-    // the entries under its name arrive.
-    for (let i = 0; i < removals.length; i += ENTRIES_PER_CALL)
-      await git.run(['update-index', '--force-remove', '--', ...removals.slice(i, i + ENTRIES_PER_CALL)], {
-        cwd,
-        env,
-      });
-    for (let i = 0; i < entries.length; i += ENTRIES_PER_CALL)
-      await git.run(
-        ['update-index', '--add', ...entries.slice(i, i + ENTRIES_PER_CALL).flatMap((e) => ['--cacheinfo', e])],
-        { cwd, env },
-      );
     for (const [file, sha] of settled) {
       if (sha) atHead.set(file, sha);
       else atHead.delete(file);
     }
-    const tree = (await git.run(['write-tree'], { cwd, env })).trim();
-    if (tree === headTree) continue; // already upstream: dropped, as rebase does
-    const msgFile = path.join(tmp, 'message');
-    await fs.writeFile(msgFile, c.message);
-    head = (
-      await git.run(['commit-tree', tree, '-p', head, '-F', msgFile], {
-        cwd,
-        env: {
-          ...(await committer()),
-          GIT_AUTHOR_NAME: c.authorName,
-          GIT_AUTHOR_EMAIL: c.authorEmail,
-          GIT_AUTHOR_DATE: c.authorDate,
-        },
-      })
-    ).trim();
-    headTree = tree;
+    committerLine ??= (await git.run(['var', 'GIT_COMMITTER_IDENT'], { cwd, env: await committer() })).trim();
+    const message = Buffer.from(c.message, 'utf8');
+    stream.push(
+      `commit ${ref}`,
+      `mark :${++marks}`,
+      `author ${identPart(c.authorName)} <${identPart(c.authorEmail)}> ${rawDate(c.authorDate)}`,
+      `committer ${committerLine}`,
+      `data ${message.length}`,
+      `${c.message}`,
+      ...(marks === 1 ? [`from ${onto}`] : []),
+      ...lines,
+      '',
+    );
   }
-  return head;
+  if (!marks) return onto;
+  stream.push(`reset ${ref}`, '', 'done', '');
+  const marksFile = path.join(scratch.tmp, 'replay-marks');
+  await git.run(
+    [
+      '-c',
+      'fastimport.unpackLimit=1000',
+      'fast-import',
+      '--quiet',
+      '--done',
+      '--date-format=raw',
+      `--export-marks=${marksFile}`,
+    ],
+    { cwd, input: stream.join('\n') },
+  );
+  const last = (await fs.readFile(marksFile, 'utf8')).split('\n').find((l) => l.startsWith(`:${marks} `));
+  return assertObjectId(last?.slice(`:${marks} `.length).trim() ?? '');
+}
+
+/** A path as fast-import reads it: always C-quoted, so that no name from the branch can end the line early. */
+function quoted(p: string): string {
+  return `"${p.replace(/[\\"]/g, '\\$&').replace(/[\x00-\x1f\x7f]/g, (ch) => `\\${ch.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
+}
+
+/** A name or e-mail for fast-import's ident line: git's idents hold no `<`, `>` or line break; a crafted one loses them. */
+function identPart(text: string): string {
+  return text.replace(/[<>\n\r\0]/g, '');
+}
+
+/** git's raw date (`1733450000 +0100`), checked: it goes into fast-import's stream as it is. */
+function rawDate(date: string): string {
+  if (!/^\d{1,15} [+-]\d{4}$/.test(date)) throw new Error(`not a raw date: ${JSON.stringify(date)}`);
+  return date;
+}
+
+function assertObjectId(sha: string): string {
+  if (!OBJECT_ID.test(sha)) throw new Error(`not an object name: ${JSON.stringify(sha)}`);
+  return sha;
 }
 
 /**
@@ -124,9 +147,12 @@ async function readCommits(scratch: SyncScratch, commits: string[]): Promise<Rep
   for (const c of commits) if (!OBJECT_ID.test(c)) throw new Error(`not a commit name: ${JSON.stringify(c)}`);
   const token = `@@${randomBytes(16).toString('hex')}@@`;
   const plain = ['--no-walk=unsorted', '--no-show-signature', '--no-color', '--no-use-mailmap'];
-  const meta = await git.run(['log', ...plain, `--format=${token}%H%x00%P%x00%an%x00%ae%x00%aI%x00%B`, ...commits], {
-    cwd,
-  });
+  const meta = await git.run(
+    ['log', ...plain, '--date=raw', `--format=${token}%H%x00%P%x00%an%x00%ae%x00%ad%x00%B`, ...commits],
+    {
+      cwd,
+    },
+  );
   const bySha = new Map<string, ReplayedCommit>();
   for (const entry of meta.split(token).slice(1)) {
     const [sha, parents, authorName, authorEmail, authorDate, ...message] = entry.split('\0');

@@ -35,11 +35,11 @@ export class GitCommandRunner implements GitExecutor {
     const env = gitCommandEnv(extra);
     const argv = [...HARDENED_ARGS, ...req.args];
     // Commands with their own variables were never limited (simple-git gave each its own instance).
-    if (extra) return spawnGit(req.binary, req.cwd, argv, env);
+    if (extra) return spawnGit(req.binary, req.cwd, argv, env, req.input);
     const key = `${req.binary}\0${req.cwd}`;
     await this.acquire(key);
     try {
-      return await spawnGit(req.binary, req.cwd, argv, env);
+      return await spawnGit(req.binary, req.cwd, argv, env, req.input);
     } finally {
       this.release(key);
     }

@@ -7,6 +7,8 @@ export interface GitCommandRequest {
   args: readonly string[];
   /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}); the rest is inherited. */
   env?: Record<string, string>;
+  /** What git reads on its stdin (`fast-import`'s stream); without it stdin is closed. */
+  input?: string;
 }
 
 /** How a git command failed, in a form that survives a process or thread boundary. */

@@ -49,6 +49,7 @@ export class ProcessGitExecutor implements GitExecutor {
         cwd: req.cwd,
         args: [...req.args],
         ...(req.env ? { env: req.env } : {}),
+        ...(req.input !== undefined ? { input: req.input } : {}),
         ...(baseEnv ? { baseEnv } : {}),
       };
       child.send(message, (e) => {

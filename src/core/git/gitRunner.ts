@@ -10,6 +10,8 @@ export interface GitRunOptions {
   cwd?: string;
   /** Extra environment variables (only names in {@link ALLOWED_EXTRA_ENV}). */
   env?: Record<string, string>;
+  /** What git reads on its stdin (written whole, then closed); without it stdin is closed. */
+  input?: string;
   /**
    * @deprecated Changes nothing: every command now finishes as soon as git does. (It chose the path without
    * simple-git's 50 ms wait after a command that printed nothing; there is no other path left.)
@@ -93,6 +95,7 @@ export class GitRunner {
         cwd,
         args,
         ...(options.env && Object.keys(options.env).length ? { env: options.env } : {}),
+        ...(options.input !== undefined ? { input: options.input } : {}),
       });
     } catch (e) {
       const { message: msg, gitError } = e as GitCommandFailure;

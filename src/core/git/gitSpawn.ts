@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import * as fs from 'node:fs';
 import type { GitCommandFailure } from './gitCommandTypes';
 import { GIT_KILLED_BY_SIGNAL } from './gitErrors';
@@ -16,13 +17,15 @@ export const OUTPUT_GRACE_AFTER_EXIT_MS = 50;
  * (`commit` says "nothing to commit" there), else its exit code; a command a signal ended says so
  * (GIT_KILLED_BY_SIGNAL). Nothing waits after a
  * command that printed nothing (simple-git waited 50 ms then, issue 24). `argv` and `env` are final: the
- * caller checked them (gitCommand.ts). No stdin: no command of ours reads it, and none can wait on it.
+ * caller checked them (gitCommand.ts). Stdin is `input` when given (written whole, then closed), else closed: no
+ * command can wait on it.
  */
 export function spawnGit(
   binary: string,
   cwd: string,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  input?: string,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -42,7 +45,17 @@ export function spawnGit(
       // refused on stdout ("[rejected] (stale info)") and only "failed to push some refs" on stderr.
       reject(failure(stderr ? stdout + stderr : stdout || `git exited with code ${code}`, true));
     };
-    const child = spawn(binary, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(binary, argv, {
+      cwd,
+      env,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+    if (input !== undefined && child.stdin) {
+      // A git that exits before reading all of it (a refused stream) closes the pipe: its exit says why, not EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    }
     let heard = false;
     child.stdout.on('data', (d: Buffer) => ((heard = true), out.push(d)));
     child.stderr.on('data', (d: Buffer) => ((heard = true), err.push(d)));

@@ -33,6 +33,7 @@ export class WorkerGitExecutor implements GitExecutor {
         cwd: req.cwd,
         args: [...req.args],
         ...(req.env ? { env: req.env } : {}),
+        ...(req.input !== undefined ? { input: req.input } : {}),
       } satisfies GitWorkerRequest);
     });
   }

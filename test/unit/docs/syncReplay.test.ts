@@ -96,7 +96,7 @@ describe('replaying unpushed design-docs commits on a moved remote (syncReplay)'
     assert.equal(show(head, 'design/tasks/000002_b/tasks.md'), '- [x] T1');
   });
 
-  it('replays a commit of more files than one update-index call takes', async () => {
+  it('replays a commit of 1,200 files, and one deleting half of them', async () => {
     for (let i = 0; i < 1_200; i++) write(`design/tasks/000001_a/many/f${i}.md`, `${i}\n`);
     const many = commit('many files\n');
     for (let i = 0; i < 1_200; i += 2) fs.rmSync(path.join(repo, `design/tasks/000001_a/many/f${i}.md`));
@@ -128,6 +128,34 @@ describe('replaying unpushed design-docs commits on a moved remote (syncReplay)'
     const head = await replay([root]);
     assert.equal(show(head, 'design/tasks/000003_c/tasks.md'), '- [ ] T1');
     assert.equal(show(head, 'design/tasks/000002_b/tasks.md'), '- [x] T1');
+  });
+
+  it('replays hostile names and messages exactly, and nothing in them reaches fast-import as a command', async () => {
+    const names = [
+      'design/we"ird\nname.md',
+      'design/"leading quote',
+      'design/back\\slash.md',
+      'design/tab\tand \u00e9.md',
+    ];
+    for (const n of names) write(n, `${n}\n`);
+    const message = `looks like a stream\n\ndata 3\nabc\ncommit refs/heads/main\nfrom ${theirs}\nD design\ndone\n`;
+    const added = commit(message, 'Evil <evil@example.com>');
+    fs.rmSync(path.join(repo, names[0]!));
+    const removed = commit('remove the line-break one\n');
+    const head = await replay([added, removed]);
+    const expected = names.slice(1).map((n) => n);
+    const files = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', head, '--', 'design/'], {
+      cwd: repo,
+      env: GIT_ENV,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter((f) => f && !f.startsWith('design/tasks/'));
+    assert.deepEqual(files.sort(), expected.sort());
+    const replayed = git(repo, 'rev-list', '--reverse', `${theirs}..${head}`).split('\n');
+    assert.equal(rawMessage(repo, replayed[0]!), rawMessage(repo, added));
+    assert.equal(git(repo, 'rev-parse', 'refs/heads/main'), theirs, 'no branch moved');
+    assert.equal(git(repo, 'for-each-ref', 'refs/spectask/'), '', 'the private ref is gone');
   });
 
   it('refuses a name that is not a commit id before running git with it', async () => {

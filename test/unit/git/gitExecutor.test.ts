@@ -72,6 +72,18 @@ describe('git helper', function () {
         assert.match(err.message, /rev-parse --verify no-such-ref failed/);
       });
 
+      it('gives git an input on its stdin, byte for byte, and closes stdin when there is none', async () => {
+        const repo = makeRepo();
+        const runner = new GitRunner(repo, 'git', undefined, [], track(kind.make()));
+        const text = 'line one\nünïcode ✓\n\0 after a NUL\n';
+        const sha = (await runner.run(['hash-object', '--stdin'], { input: text })).trim();
+        const file = path.join(repo, 'expected.txt');
+        fs.writeFileSync(file, text);
+        assert.equal(sha, git(repo, 'hash-object', file));
+        // Without an input, a command that reads stdin sees it closed (an empty blob), never waits on it.
+        assert.equal((await runner.run(['hash-object', '--stdin'])).trim(), 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
+      });
+
       it('says the binary is missing when git cannot be started', async () => {
         const exec = track(kind.make());
         const runner = new GitRunner(makeRepo(), '/nonexistent/git-binary', undefined, [], exec);
