@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { conflictError, type SyncResult } from './designDocsSyncResult';
 import { mergeBlobs } from './syncFileMerge';
+import { assertObjectId } from '../workers/claimRefs';
 import { lsTree, treeChanges, type SyncScratch, type TreeChange } from './syncObjects';
 
 /** A commit to replay: its parent, author and message, and the files it changed against that parent. */
@@ -17,7 +18,9 @@ interface ReplayedCommit {
   changes: TreeChange[];
 }
 
-const OBJECT_ID = /^[0-9a-f]{40,64}$/;
+/** The commit names a sync hands over come from git itself; checked all the same before they reach argv. */
+const OBJECT_ID = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+const MODE = /^[0-7]{6}$/;
 
 /**
  * Replays `commits` (oldest first) on `onto`: for each, the files it changed are merged with what the head being
@@ -43,7 +46,7 @@ export async function replayCommits(
 ): Promise<string> {
   if (!commits.length) return onto;
   const { git, cwd } = scratch;
-  assertObjectId(onto);
+  assertObjectId(onto, 'replay base');
   const replayed = await readCommits(scratch, commits);
   const paths = [...new Set(replayed.flatMap((c) => c.changes.map((ch) => ch.path)))];
   /** What the head being built holds at every path a replayed commit changes (absent: missing). */
@@ -73,9 +76,11 @@ export async function replayCommits(
       settled.set(ch.path, sha);
       // Deletions first: a file replaced by a folder of the same name (or the reverse) must go before the entries
       // under its name arrive.
-      if (sha)
-        lines.push(`M ${ch.newMode === '000000' ? '100644' : ch.newMode} ${assertObjectId(sha)} ${quoted(ch.path)}`);
-      else lines.unshift(`D ${quoted(ch.path)}`);
+      if (sha) {
+        assertObjectId(sha, 'blob');
+        if (!MODE.test(ch.newMode)) throw new Error(`Refusing mode ${JSON.stringify(ch.newMode)} of ${ch.path}`);
+        lines.push(`M ${ch.newMode === '000000' ? '100644' : ch.newMode} ${sha} ${quoted(ch.path)}`);
+      } else lines.unshift(`D ${quoted(ch.path)}`);
     }
     if (conflicts.length) throw conflictError(conflicts, c.sha);
     if (!settled.size) continue; // every change already upstream: dropped, as rebase does
@@ -113,7 +118,9 @@ export async function replayCommits(
     { cwd, input: stream.join('\n') },
   );
   const last = (await fs.readFile(marksFile, 'utf8')).split('\n').find((l) => l.startsWith(`:${marks} `));
-  return assertObjectId(last?.slice(`:${marks} `.length).trim() ?? '');
+  const head = last?.slice(`:${marks} `.length).trim() ?? '';
+  assertObjectId(head, "fast-import's new head");
+  return head;
 }
 
 /** A path as fast-import reads it: always C-quoted, so that no name from the branch can end the line early. */
@@ -130,11 +137,6 @@ function identPart(text: string): string {
 function rawDate(date: string): string {
   if (!/^\d{1,15} [+-]\d{4}$/.test(date)) throw new Error(`not a raw date: ${JSON.stringify(date)}`);
   return date;
-}
-
-function assertObjectId(sha: string): string {
-  if (!OBJECT_ID.test(sha)) throw new Error(`not an object name: ${JSON.stringify(sha)}`);
-  return sha;
 }
 
 /**
