@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeWhenIdle } from './processesInFolder';
 
 /** Environment for fixture git commands: a fixed identity, no user or system config, no prompts. */
 export const GIT_ENV = {
@@ -31,10 +32,13 @@ export function tempDir(prefix = 'spectask-test-'): string {
   return d;
 }
 
-/** Removes every folder made by {@link tempDir}. Call from an `after` hook (the folders are not in use then). */
+/**
+ * Removes every folder made by {@link tempDir}, each once no process works inside it (up to 10 s: a git command a
+ * killed or disposed process started, such as a push a slow remote answers late, still writes into its repository).
+ * Call from an `after` hook.
+ */
 export function cleanupTemp(): void {
-  // Retried: a git command a killed process started can still finish writing into its repository for a moment.
-  while (made.length) fs.rmSync(made.pop()!, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  while (made.length) removeWhenIdle(made.pop()!);
 }
 
 /** An empty repository on branch `main` with the fixture identity, in a new temporary folder. */

@@ -149,7 +149,6 @@ describe('a local claimant releases the claims of tasks that finished together i
     fs.rmSync(hook.closed);
     await until('every claim released', () => !claims(), detail, 60_000);
     // A release refused before the hook opened may still sleep at the remote; when it returns, its push writes
-    // the clone's refs, which must not be mid-write while the temp folders are removed.
-    await new Promise((r) => setTimeout(r, 4_500));
+    // the clone's refs: cleanupTemp waits for it (no process left working in the folder) before removing it.
   });
 });
