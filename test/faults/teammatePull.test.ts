@@ -376,7 +376,7 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
         if (problem) v.push(problem);
       }
       for (const t of ours) {
-        const text = fs.readFileSync(t.tasksFile, 'utf8');
+        const text = settledChecklist(t.tasksFile, t.itemTexts);
         const states = itemStates(text);
         if (states.size !== t.itemTexts.length || !t.itemTexts.every((x) => states.has(x)))
           v.push(`${t.rel}: items lost or duplicated: ${[...states.keys()].join(' | ')}`);
@@ -467,3 +467,19 @@ describe(`faults: a teammate pushes to the design-docs branch while agents tick,
     assert.equal(tally.areas[AREA]?.violations ?? 0, 0, tally.violations.join('\n'));
   });
 });
+
+/**
+ * The checklist as it stands, not as one instant of an agent's rewrite shows it: the agents keep ticking while the
+ * check runs, and their truncate-then-write can be read empty (CI, seed 39725). A file that does not hold exactly
+ * `items` is read again a few times, 30 ms apart; what is still wrong then is reported.
+ */
+function settledChecklist(file: string, items: readonly string[]): string {
+  let text = fs.readFileSync(file, 'utf8');
+  for (let i = 0; i < 5; i++) {
+    const states = itemStates(text);
+    if (states.size === items.length && items.every((x) => states.has(x))) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+    text = fs.readFileSync(file, 'utf8');
+  }
+  return text;
+}
